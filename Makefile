@@ -1,0 +1,43 @@
+# Two commands set up a fresh machine and do the work: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON := .venv/bin/python
+export QT_QPA_PLATFORM ?= offscreen
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup demo test lint format build package install bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(PYTHON) scripts/demo.py --out out/demo
+
+test: setup
+	$(PYTHON) -m pytest
+
+lint: setup
+	$(PYTHON) -m ruff check lis_qgis_plugin tests scripts
+	$(PYTHON) -m ruff format --check lis_qgis_plugin tests scripts
+
+format: setup
+	$(PYTHON) -m ruff check --fix lis_qgis_plugin tests scripts
+	$(PYTHON) -m ruff format lis_qgis_plugin tests scripts
+
+build:
+	@/usr/bin/python3 scripts/build_plugin.py
+
+package:
+	@/usr/bin/python3 scripts/build_plugin.py --zip
+
+QGIS_PROFILE_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
+install: build
+	mkdir -p "$(QGIS_PROFILE_PLUGINS)"
+	rm -rf "$(QGIS_PROFILE_PLUGINS)/lis_qgis_plugin"
+	cp -r build/lis_qgis_plugin "$(QGIS_PROFILE_PLUGINS)/"
+	@echo "Installed into $(QGIS_PROFILE_PLUGINS)/lis_qgis_plugin: enable it in Plugins > Manage and Install Plugins."
+
+bench: setup
+	$(PYTHON) scripts/bench/bench_plugin_load.py
+
+clean:
+	rm -rf build dist out .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Plain domain logic: no widgets, usable from algorithms, tests and scripts."""

@@ -1,0 +1,104 @@
+"""Write plain feature tables to GeoPackage layers with QGIS's own writer.
+
+Results always go to GeoPackage: memory layers vanish when a project is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransformContext,
+    QgsFeature,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+_FIELD_TYPES = {int: QVariant.LongLong, float: QVariant.Double, str: QVariant.String}
+_GEOMETRY_TYPES = {
+    "Point": QgsWkbTypes.Point,
+    "LineString": QgsWkbTypes.LineString,
+    "Polygon": QgsWkbTypes.Polygon,
+    "MultiPolygon": QgsWkbTypes.MultiPolygon,
+    None: QgsWkbTypes.NoGeometry,
+}
+
+
+@dataclass
+class FeatureTable:
+    """A layer to write: typed fields, attribute rows and optional WKB geometries."""
+
+    name: str
+    fields: list[tuple[str, type]]
+    rows: list[dict[str, Any]]
+    geometry_type: str | None = None
+    wkb: list[bytes] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.geometry_type and len(self.wkb) != len(self.rows):
+            raise ValueError(f"layer {self.name}: {len(self.rows)} rows but {len(self.wkb)} geometries")
+
+
+def write_tables(path: Path, tables: Sequence[FeatureTable], crs_authid: str = "EPSG:27700") -> Path:
+    """Write the tables as layers of one new GeoPackage (replacing any file at ``path``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    crs = QgsCoordinateReferenceSystem(crs_authid)
+    for table in tables:
+        _write_table(path, table, crs)
+    return path
+
+
+def _write_table(path: Path, table: FeatureTable, crs: QgsCoordinateReferenceSystem) -> None:
+    fields = QgsFields()
+    for name, py_type in table.fields:
+        fields.append(QgsField(name, _FIELD_TYPES[py_type]))
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = table.name
+    options.fileEncoding = "UTF-8"
+    options.actionOnExistingFile = (
+        QgsVectorFileWriter.CreateOrOverwriteLayer if path.exists() else QgsVectorFileWriter.CreateOrOverwriteFile
+    )
+    writer = QgsVectorFileWriter.create(
+        str(path), fields, _GEOMETRY_TYPES[table.geometry_type], crs, QgsCoordinateTransformContext(), options
+    )
+    if writer.hasError() != QgsVectorFileWriter.NoError:
+        raise OSError(f"Cannot write layer '{table.name}' to {path}: {writer.errorMessage()}")
+    names = [name for name, _ in table.fields]
+    for index, row in enumerate(table.rows):
+        feature = QgsFeature(fields)
+        feature.setAttributes([row.get(name) for name in names])
+        if table.geometry_type:
+            geometry = QgsGeometry()
+            geometry.fromWkb(table.wkb[index])
+            feature.setGeometry(geometry)
+        if not writer.addFeature(feature):
+            raise OSError(f"Cannot write feature {index} of layer '{table.name}' to {path}: {writer.errorMessage()}")
+    del writer  # flushes and closes the layer
+
+
+def store_default_style(path: Path, layer_name: str, qml_path: Path) -> None:
+    """Save a QML style inside the GeoPackage as the layer's default style.
+
+    QGIS applies it whenever the layer is opened, so the styling survives being
+    added by hand, from Processing, or in a project moved to another machine.
+    """
+    layer = QgsVectorLayer(f"{path}|layername={layer_name}", layer_name, "ogr")
+    message, loaded = layer.loadNamedStyle(str(qml_path))
+    if not loaded:
+        raise OSError(f"Cannot read style {qml_path}: {message}")
+    error = layer.saveStyleToDatabase(layer_name, f"LIS default style for {layer_name}", True, "")
+    if error:
+        raise OSError(f"Cannot store the style of '{layer_name}' in {path}: {error}")

@@ -1,0 +1,1 @@
+"""Dialogs and docks: they only collect choices and run Processing algorithms."""

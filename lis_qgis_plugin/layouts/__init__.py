@@ -1,0 +1,1 @@
+"""Print-layout and map-image code (atlas profiles build on this)."""

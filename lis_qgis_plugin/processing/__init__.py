@@ -1,0 +1,1 @@
+"""The Processing provider ``lis`` and its algorithms."""

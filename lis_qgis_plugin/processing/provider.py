@@ -1,0 +1,35 @@
+"""The Processing provider ``lis``: every LIS tool is one of its algorithms."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.plugin_files import plugin_version, resource_path
+from .create_sample_algorithm import CreateSampleDistrictAlgorithm
+
+PROVIDER_ID = "lis"
+PROVIDER_NAME = "Local Information System"
+
+
+class LisProvider(QgsProcessingProvider):
+    """Registers the LIS algorithms with QGIS Processing."""
+
+    def id(self) -> str:  # noqa: D102
+        return PROVIDER_ID
+
+    def name(self) -> str:  # noqa: D102
+        return PROVIDER_NAME
+
+    def longName(self) -> str:  # noqa: D102, N802
+        return f"{PROVIDER_NAME} {plugin_version()}"
+
+    def icon(self) -> QIcon:  # noqa: D102
+        return QIcon(str(resource_path("icons", "lis.svg")))
+
+    def svgIconPath(self) -> str:  # noqa: D102, N802
+        return str(resource_path("icons", "lis.svg"))
+
+    def loadAlgorithms(self) -> None:  # noqa: D102, N802
+        for algorithm in (CreateSampleDistrictAlgorithm(),):
+            self.addAlgorithm(algorithm)
