@@ -1,0 +1,48 @@
+"""`make demo` writes a project that reopens with every layer valid and read from GeoPackage."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsProject
+from qgis.PyQt.QtGui import QColor, QImage
+
+from .conftest import REPO
+
+sys.path.insert(0, str(REPO / "scripts"))
+import demo  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def demo_outputs(lis_plugin, tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001
+    return demo.run_demo(tmp_path_factory.mktemp("demo"))
+
+
+def test_demo_project_reopens_with_all_layers_valid_from_geopackage(demo_outputs: dict[str, Path]) -> None:
+    project = QgsProject()
+    assert project.read(str(demo_outputs["project"]))
+    layers = list(project.mapLayers().values())
+    assert len(layers) == 7
+    for layer in layers:
+        assert layer.isValid(), layer.name()
+        assert layer.providerType() == "ogr"
+        assert layer.source().split("|")[0].endswith("lisford_sample.gpkg")
+        assert Path(layer.source().split("|")[0]).exists()
+    small_areas = next(layer for layer in layers if layer.name() == "Small areas: IMD decile")
+    # The decile style travels inside the GeoPackage as the layer's default style.
+    assert small_areas.renderer().type() == "categorizedSymbol"
+    assert small_areas.renderer().classAttribute() == "imd_decile"
+    assert small_areas.renderer().categories()[0].label() == "1 – most deprived 10% nationally"
+    # Paths are stored relative to the project, so the folder can be moved or shared.
+    text = demo_outputs["project"].read_bytes()
+    assert str(demo_outputs["project"].parent).encode() not in text
+
+
+def test_demo_map_shows_the_most_deprived_areas_in_the_strong_colour(demo_outputs: dict[str, Path]) -> None:
+    image = QImage(str(demo_outputs["map"]))
+    assert image.width() == 1200 and image.height() > 600
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert QColor("#081d58").rgb() in colours  # decile 1 fill
+    assert len(colours) > 50
