@@ -31,6 +31,10 @@ def test_demo_project_reopens_with_all_layers_valid_from_geopackage(demo_outputs
         assert layer.source().split("|")[0].endswith("lisford_sample.gpkg")
         assert Path(layer.source().split("|")[0]).exists()
     small_areas = next(layer for layer in layers if layer.name() == "Small areas: IMD decile")
+    # The project opens on the whole district, not on an empty canvas at 1:1.
+    view = project.viewSettings().defaultViewExtent()
+    assert view.crs().authid() == "EPSG:27700"
+    assert view.contains(small_areas.extent()) and view.width() < 1.2 * small_areas.extent().width()
     # The decile style travels inside the GeoPackage as the layer's default style.
     assert small_areas.renderer().type() == "categorizedSymbol"
     assert small_areas.renderer().classAttribute() == "imd_decile"

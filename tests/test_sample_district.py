@@ -208,3 +208,21 @@ def _typed(rows: list[list[str]]) -> list[list]:
                 cells.append(cell)
         typed.append(cells)
     return typed
+
+
+def test_toolbox_run_adds_the_styled_layers_to_the_project(lis_plugin, tmp_path: Path) -> None:  # noqa: ANN001
+    """As after OK in the toolbox dialog: the layers land in the project with their stored styles."""
+    import processing
+
+    project = QgsProject.instance()
+    before = set(project.mapLayers())
+    processing.runAndLoadResults("lis:createsample", {"SMALL_AREAS": 40, "OUTPUT_FOLDER": str(tmp_path)})
+    added = [project.mapLayer(layer_id) for layer_id in set(project.mapLayers()) - before]
+    try:
+        by_name = {layer.name(): layer for layer in added}
+        assert len(added) == 7 and "Small areas: IMD decile" in by_name
+        assert all(layer.source().startswith(str(tmp_path / "lisford_sample.gpkg")) for layer in added)
+        assert by_name["Small areas: IMD decile"].renderer().classAttribute() == "imd_decile"
+        assert by_name["Roads"].renderer().classAttribute() == "highway"
+    finally:
+        project.removeMapLayers([layer.id() for layer in added])

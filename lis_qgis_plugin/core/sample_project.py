@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsReferencedRectangle, QgsVectorLayer
 
 from .sample_files import SampleFiles
 
@@ -43,6 +43,11 @@ def build_sample_project(files: SampleFiles, project_path: Path) -> QgsProject:
         node = group.addLayer(layer)
         if layer.name() == "Population-weighted centroids":
             node.setItemVisibilityChecked(False)
+        if layer.name() == "District boundary":
+            extent = layer.extent()
+            extent.scale(1.05)
+            # Without it the project opens at scale 1:1 on an empty canvas.
+            project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, layer.crs()))
     project_path = Path(project_path)
     project_path.parent.mkdir(parents=True, exist_ok=True)
     if not project.write(str(project_path)):
