@@ -83,7 +83,9 @@ def test_small_areas_nest_in_wards_and_fill_the_district(sample_gpkg: Path) -> N
     for code, ward in wards.items():
         members = [a for a in areas if a["ward_code"] == code]
         assert ward["pop_total"] == sum(a["pop_total"] for a in members)
-        assert ward["small_areas"] == len(members) >= 3
+        assert ward["small_areas"] == len(members)
+        assert 8 <= len(members) <= 18, f"{code} holds {len(members)} small areas: wards should be of similar size"
+        assert ward.geometry().constGet().numGeometries() == 1, f"{code} is not one contiguous piece"
     assert district["pop_total"] == sum(a["pop_total"] for a in areas)
     assert all(1_000 <= a["pop_total"] <= 3_000 and 0 < a["pop_0_4"] < a["pop_total"] for a in areas)
 

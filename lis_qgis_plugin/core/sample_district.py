@@ -187,39 +187,79 @@ def _voronoi_cells(seeds: np.ndarray, outline: Polygon) -> list[Polygon | MultiP
 
 
 def _ward_membership(rng: np.random.Generator, seeds: np.ndarray, cells: list, wards: int) -> np.ndarray:
-    """Cluster small areas into contiguous wards, numbered from north-west to south-east."""
+    """Group small areas into contiguous wards of similar size, numbered from north-west to south-east."""
     _, labels = kmeans2(seeds, wards, minit="++", seed=rng)
-    labels = _make_contiguous(labels, cells)
+    neighbours = _adjacency(cells)
+    labels = _balance_ward_sizes(_make_contiguous(labels, neighbours), neighbours)
     centres = [seeds[labels == w].mean(axis=0) for w in range(wards)]
     rank = sorted(range(wards), key=lambda w: (-round(centres[w][1], -3), centres[w][0]))
     renumber = {old: new for new, old in enumerate(rank)}
     return np.array([renumber[label] for label in labels])
 
 
-def _make_contiguous(labels: np.ndarray, cells: list) -> np.ndarray:
-    """Move small areas cut off from the rest of their ward to the neighbouring ward they touch most."""
-    labels = labels.copy()
-    for _ in range(10):
-        moved = False
-        for ward in np.unique(labels):
-            members = np.flatnonzero(labels == ward)
-            union = unary_union([cells[i] for i in members])
-            if union.geom_type == "Polygon":
+def _adjacency(cells: list) -> list[set[int]]:
+    """For each small area, the areas that share a border with it (not just a corner)."""
+    bounds = np.array([cell.bounds for cell in cells])
+    neighbours: list[set[int]] = [set() for _ in cells]
+    for i, (minx, miny, maxx, maxy) in enumerate(bounds):
+        overlapping = (bounds[:, 0] <= maxx) & (bounds[:, 2] >= minx) & (bounds[:, 1] <= maxy) & (bounds[:, 3] >= miny)
+        for j in np.flatnonzero(overlapping):
+            if j > i and cells[i].intersection(cells[j]).length > 1.0:
+                neighbours[i].add(int(j))
+                neighbours[int(j)].add(i)
+    return neighbours
+
+
+def _pieces(members: set[int], neighbours: list[set[int]]) -> list[set[int]]:
+    """The connected pieces of a set of areas, largest first."""
+    pieces, unseen = [], set(members)
+    while unseen:
+        piece, frontier = set(), [min(unseen)]
+        while frontier:
+            area = frontier.pop()
+            if area in piece:
                 continue
-            main = max(union.geoms, key=lambda part: part.area)
-            for i in members:
-                if cells[i].intersection(main).area > 0.5 * cells[i].area:
-                    continue
-                borders = {}
-                for j in range(len(cells)):
-                    if labels[j] != ward and cells[i].touches(cells[j]):
-                        borders[labels[j]] = borders.get(labels[j], 0) + cells[i].intersection(cells[j]).length
-                if borders:
-                    labels[i] = max(sorted(borders), key=borders.get)
-                    moved = True
-        if not moved:
-            break
+            piece.add(area)
+            frontier.extend(neighbours[area] & unseen - piece)
+        pieces.append(piece)
+        unseen -= piece
+    return sorted(pieces, key=lambda piece: (-len(piece), min(piece)))
+
+
+def _make_contiguous(labels: np.ndarray, neighbours: list[set[int]]) -> np.ndarray:
+    """Give areas cut off from the main piece of their ward to the ward most of their neighbours are in."""
+    labels = labels.copy()
+    for ward in range(labels.max() + 1):
+        for piece in _pieces(set(np.flatnonzero(labels == ward)), neighbours)[1:]:
+            for area in sorted(piece):
+                outside = [int(labels[j]) for j in sorted(neighbours[area]) if labels[j] != ward]
+                if outside:
+                    labels[area] = max(sorted(set(outside)), key=outside.count)
     return labels
+
+
+def _balance_ward_sizes(labels: np.ndarray, neighbours: list[set[int]]) -> np.ndarray:
+    """Move border areas from bigger to smaller neighbouring wards while wards stay contiguous.
+
+    Each move takes an area from ward a to an adjacent ward b with size(b) + 1 < size(a),
+    which strictly lowers the sum of squared ward sizes, so the search always ends.
+    """
+    labels = labels.copy()
+    while True:
+        sizes = np.bincount(labels)
+        moves = sorted(
+            (int(sizes[b] - sizes[labels[i]]), i, b)
+            for i in range(len(labels))
+            for b in sorted({int(labels[j]) for j in neighbours[i]})
+            if sizes[b] + 1 < sizes[labels[i]]
+        )
+        for _, area, ward in moves:
+            remaining = set(np.flatnonzero(labels == labels[area])) - {area}
+            if len(_pieces(remaining, neighbours)) == 1:
+                labels[area] = ward
+                break
+        else:
+            return labels
 
 
 def _population_weighted_centroid(rng: np.random.Generator, cell: Any, density: Callable) -> tuple[float, float]:
