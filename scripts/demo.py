@@ -15,6 +15,7 @@ sys.path.insert(0, str(REPO))
 
 PROJECT_NAME = "lis_demo.qgz"
 MAP_NAME = "lisford_imd_deciles.png"
+PDF_NAME = "lisford_imd_deciles.pdf"
 
 
 def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
@@ -23,8 +24,9 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
 
     from lis_qgis_plugin.core.deprivation import population_share_in_deciles
     from lis_qgis_plugin.core.sample_files import SampleFiles
-    from lis_qgis_plugin.core.sample_project import build_sample_project, load_sample_layers
+    from lis_qgis_plugin.core.sample_project import SAMPLE_LAYERS, build_sample_project
     from lis_qgis_plugin.layouts.map_image import render_map_png
+    from lis_qgis_plugin.layouts.map_layout import MapPage, build_map_layout, export_layout_pdf
 
     out_dir = Path(out_dir).resolve()
     result = processing.run("lis:createsample", {"SEED": seed, "OUTPUT_FOLDER": str(out_dir / "sample")})
@@ -36,21 +38,39 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
         health_xlsx=Path(result["HEALTH_XLSX"]),
     )
     project_path = out_dir / PROJECT_NAME
-    build_sample_project(files, project_path)
-    layers = [
-        layer for layer in load_sample_layers(files.geopackage) if layer.name() != "Population-weighted centroids"
-    ]
-    district = next(layer for layer in layers if layer.name() == "District boundary")
+    project = build_sample_project(files, project_path)
+    by_title = {layer.name(): layer for layer in project.mapLayers().values()}
+    layers = [by_title[title] for _, title in SAMPLE_LAYERS if title != "Population-weighted centroids"]
+    district = by_title["District boundary"]
     map_path = render_map_png(layers, out_dir / MAP_NAME, district.extent())
 
-    small_areas = next(layer for layer in layers if layer.name().startswith("Small areas"))
+    small_areas = by_title["Small areas: IMD decile"]
     features = list(small_areas.getFeatures())
+    population = sum(f["pop_total"] for f in features)
     share = population_share_in_deciles([f["imd_decile"] for f in features], [f["pop_total"] for f in features])
-    print(
-        f"{share:.0%} of Lisford's {sum(f['pop_total'] for f in features):,} residents live in England's most "
-        f"deprived tenth of neighbourhoods (synthetic sample, {len(features)} small areas)."
+    headline = f"{share:.0%} of Lisford's residents live in England's most deprived tenth of neighbourhoods"
+    print(f"{headline} ({population:,} residents in {len(features)} small areas; synthetic sample).")
+
+    page = MapPage(
+        title=headline,
+        subtitle=(
+            f"Index of Multiple Deprivation by small area, national deciles. {population:,} residents in "
+            f"{len(features)} small areas (synthetic sample district)."
+        ),
+        source=(
+            "Decile 1 is the most deprived 10% of England's 32,844 small areas: deciles are national, not local.\n"
+            "Data: LIS synthetic sample (invented places and people)."
+        ),
+        layers=layers,
+        legend_layers=[layer for layer in layers if layer.name() != "Roads"],
+        extent=district.extent(),
     )
-    outputs = {"project": project_path, "map": map_path, **{p.name: p for p in files.all_files()}}
+    layout = build_map_layout(project, page)
+    pdf_path = export_layout_pdf(layout, out_dir / PDF_NAME)
+    project.layoutManager().addLayout(layout)  # the layout travels with the project for later edits
+    if not project.write():
+        raise OSError(f"Cannot save the print layout into {project_path}: {project.error()}")
+    outputs = {"project": project_path, "map": map_path, "pdf": pdf_path, **{p.name: p for p in files.all_files()}}
     print("The demo wrote:")
     for label, path in outputs.items():
         print(f"  {label:<34} {path}")

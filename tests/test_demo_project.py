@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -50,3 +52,43 @@ def test_demo_map_shows_the_most_deprived_areas_in_the_strong_colour(demo_output
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
     assert QColor("#081d58").rgb() in colours  # decile 1 fill
     assert len(colours) > 50
+
+
+def test_demo_pdf_is_one_a4_page_that_leads_with_the_answer(demo_outputs: dict[str, Path], tmp_path: Path) -> None:
+    pdf = demo_outputs["pdf"]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
+    assert "842 x 595 pts (A4)" in info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    first_line = next(line.strip() for line in text.splitlines() if line.strip())
+    assert re.fullmatch(
+        r"\d+% of Lisford's residents live in England's most deprived tenth of neighbourhoods", first_line
+    )
+    for expected in ("1 – most deprived 10% nationally", "GP surgery", "Candidate sites", "deciles are national", "Made "):
+        assert expected in text
+    # The map itself is drawn: the most deprived decile's fill shows on the rendered page.
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    image = QImage(str(next(tmp_path.glob("page*.png"))))
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)}
+    assert "#081d58" in colours
+
+
+def test_demo_project_keeps_the_print_layout(demo_outputs: dict[str, Path]) -> None:
+    project = QgsProject()
+    assert project.read(str(demo_outputs["project"]))
+    layouts = project.layoutManager().layouts()
+    assert len(layouts) == 1
+    map_item = layouts[0].itemById("map")
+    assert map_item is not None and len(map_item.layers()) == 6
+    assert map_item.extent().contains(project.mapLayersByName("District boundary")[0].extent())
+
+
+def test_a_template_without_a_map_is_refused_with_its_reason(tmp_path: Path) -> None:
+    from lis_qgis_plugin.core.plugin_files import resource_path
+    from lis_qgis_plugin.layouts.map_layout import MAP_TEMPLATE, MapPage, build_map_layout
+
+    template = resource_path("templates", MAP_TEMPLATE).read_text(encoding="utf-8").replace('id="map"', 'id="other"')
+    (tmp_path / "broken.qpt").write_text(template, encoding="utf-8")
+    page = MapPage("t", "s", "src", [], [], None)
+    with pytest.raises(ValueError, match="no QgsLayoutItemMap with id 'map'"):
+        build_map_layout(QgsProject(), page, tmp_path / "broken.qpt")

@@ -1,0 +1,100 @@
+"""A one-page print layout from the shipped template: headline, map, legend, scale, north, source.
+
+The template (resources/templates/lis_map_a4_landscape.qpt) names its items by id;
+this module only fills them, so the look can be changed in the layout designer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from qgis.core import (
+    QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemScaleBar,
+    QgsMapLayer,
+    QgsPrintLayout,
+    QgsProject,
+    QgsReadWriteContext,
+    QgsRectangle,
+)
+from qgis.PyQt.QtXml import QDomDocument
+
+from ..core.plugin_files import resource_path
+
+MAP_TEMPLATE = "lis_map_a4_landscape.qpt"
+
+
+@dataclass
+class MapPage:
+    """What one page says: the headline first, then what the map shows and where the data came from."""
+
+    title: str
+    subtitle: str
+    source: str
+    layers: list[QgsMapLayer]  # drawn top first
+    legend_layers: list[QgsMapLayer]
+    extent: QgsRectangle
+
+
+def load_template_layout(project: QgsProject, template: Path | None = None) -> QgsPrintLayout:
+    """A print layout made from a .qpt template (ours by default)."""
+    template = template or resource_path("templates", MAP_TEMPLATE)
+    document = QDomDocument()
+    if not document.setContent(Path(template).read_text(encoding="utf-8")):
+        raise ValueError(f"{template} is not a readable QGIS layout template (.qpt)")
+    layout = QgsPrintLayout(project)
+    _, loaded = layout.loadFromTemplate(document, QgsReadWriteContext())
+    if not loaded:
+        raise ValueError(f"QGIS could not load the layout template {template}")
+    return layout
+
+
+def _item(layout: QgsPrintLayout, item_id: str, item_type: type):  # noqa: ANN202
+    item = layout.itemById(item_id)
+    if not isinstance(item, item_type):
+        raise ValueError(f"The layout template has no {item_type.__name__} with id '{item_id}'")
+    return item
+
+
+def build_map_layout(project: QgsProject, page: MapPage, template: Path | None = None) -> QgsPrintLayout:
+    """Fill the template's items for one map page."""
+    layout = load_template_layout(project, template)
+    layout.setName(page.title)
+    _item(layout, "title", QgsLayoutItemLabel).setText(page.title)
+    _item(layout, "subtitle", QgsLayoutItemLabel).setText(page.subtitle)
+    _item(layout, "source", QgsLayoutItemLabel).setText(page.source)
+    map_item = _item(layout, "map", QgsLayoutItemMap)
+    map_item.setCrs(page.layers[0].crs())
+    map_item.setLayers(page.layers)
+    map_item.setKeepLayerSet(True)
+    extent = QgsRectangle(page.extent)
+    extent.scale(1.03)
+    map_item.zoomToExtent(extent)
+    legend = _item(layout, "legend", QgsLayoutItemLegend)
+    legend.setAutoUpdateModel(False)
+    root = legend.model().rootGroup()
+    root.removeAllChildren()
+    for layer in page.legend_layers:
+        root.addLayer(layer)
+    legend.setLinkedMap(map_item)
+    legend.adjustBoxSize()
+    _item(layout, "scalebar", QgsLayoutItemScaleBar).setLinkedMap(map_item)
+    layout.refresh()
+    return layout
+
+
+def export_layout_pdf(layout: QgsPrintLayout, pdf_path: Path, dpi: int = 200) -> Path:
+    """Export a layout to PDF, raising with QGIS's reason when it fails."""
+    pdf_path = Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = dpi
+    settings.rasterizeWholeImage = False
+    result = QgsLayoutExporter(layout).exportToPdf(str(pdf_path), settings)
+    if result != QgsLayoutExporter.Success:
+        raise OSError(f"QGIS could not export the layout to {pdf_path} (exporter result {result})")
+    return pdf_path
