@@ -64,7 +64,13 @@ def test_demo_pdf_is_one_a4_page_that_leads_with_the_answer(demo_outputs: dict[s
     assert re.fullmatch(
         r"\d+% of Lisford's residents live in England's most deprived tenth of neighbourhoods", first_line
     )
-    for expected in ("1 – most deprived 10% nationally", "GP surgery", "Candidate sites", "deciles are national", "Made "):
+    for expected in (
+        "1 – most deprived 10% nationally",
+        "GP surgery",
+        "Candidate sites",
+        "deciles are national",
+        "Made ",
+    ):
         assert expected in text
     # The map itself is drawn: the most deprived decile's fill shows on the rendered page.
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "page")], check=True)

@@ -95,3 +95,21 @@ def test_resources_are_found_the_same_way_in_repo_and_installed(layout: str, bui
     assert found["icon"] == str(expected_base / "resources" / "icons" / "lis.svg")
     assert found["metadata"] == str(expected_base / "metadata.txt")
     assert found["version"] == _metadata((REPO / "metadata.txt").read_text(encoding="utf-8"))["version"]
+
+
+def test_make_install_puts_the_built_plugin_into_the_qgis_profile(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    completed = subprocess.run(
+        ["make", "--no-print-directory", "install", f"HOME={home}"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    installed = home / ".local/share/QGIS/QGIS3/profiles/default/python/plugins/lis_qgis_plugin"
+    assert (installed / "metadata.txt").read_text(encoding="utf-8") == (REPO / "metadata.txt").read_text(
+        encoding="utf-8"
+    )
+    assert (installed / "resources/icons/lis.svg").is_file()
+    assert (installed / "__init__.py").is_file() and not (installed / "tests").exists()
