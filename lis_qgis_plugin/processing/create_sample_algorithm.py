@@ -22,7 +22,8 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.plugin_files import resource_path
 
-# Processing keeps only a raw pointer to layer post-processors: hold them here.
+# Processing keeps only a raw pointer to layer post-processors: hold them here. Each layer needs
+# its own instance (one instance shared by several layers crashes QGIS 3.22 when loading them).
 _POST_PROCESSORS: list[QgsProcessingLayerPostProcessorInterface] = []
 
 
