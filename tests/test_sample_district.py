@@ -228,3 +228,27 @@ def test_toolbox_run_adds_the_styled_layers_to_the_project(lis_plugin, tmp_path:
         assert by_name["Roads"].renderer().classAttribute() == "highway"
     finally:
         project.removeMapLayers([layer.id() for layer in added])
+
+
+def test_an_unwritable_output_folder_gets_a_clear_message(lis_plugin, tmp_path: Path) -> None:  # noqa: ANN001
+    import processing
+    from qgis.core import QgsProcessingException
+
+    blocker = tmp_path / "not_a_folder.txt"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(
+        QgsProcessingException, match=r"Cannot write the sample into .*not_a_folder.txt.*Choose a folder"
+    ):
+        processing.run("lis:createsample", {"OUTPUT_FOLDER": str(blocker / "lisford")})
+    assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+def test_cancelling_writes_nothing(lis_plugin, tmp_path: Path) -> None:  # noqa: ANN001
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    feedback.cancel()
+    with pytest.raises(QgsProcessingException, match="Cancelled: no sample was written"):
+        processing.run("lis:createsample", {"OUTPUT_FOLDER": str(tmp_path / "out")}, feedback=feedback)
+    assert not list(tmp_path.rglob("*.gpkg"))
