@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
@@ -31,7 +33,7 @@ class LisPlugin:
 
     # --- Processing (also used by qgis_process, with no GUI) ---------------------------------
 
-    def initProcessing(self) -> None:  # noqa: N802 - name fixed by QGIS
+    def initProcessing(self) -> None:
         """Register the ``lis`` provider, once."""
         if self.provider is not None:
             return
@@ -43,7 +45,7 @@ class LisPlugin:
 
     # --- GUI --------------------------------------------------------------------------------------
 
-    def initGui(self) -> None:  # noqa: N802 - name fixed by QGIS
+    def initGui(self) -> None:
         """Add the provider, the LIS menu (before Help), the LIS toolbar and the panel's toggle."""
         self.initProcessing()
         main_window = self.iface.mainWindow()
@@ -62,7 +64,7 @@ class LisPlugin:
         panel_action.setCheckable(True)
         self._add_action("sample.svg", tr("Create sample district…"), lambda: self.open_algorithm("lis:createsample"))
 
-    def _add_action(self, icon: str, text: str, slot) -> QAction:  # noqa: ANN001
+    def _add_action(self, icon: str, text: str, slot: Callable[[], None]) -> QAction:
         action = QAction(QIcon(str(resource_path("icons", icon))), text, self.iface.mainWindow())
         action.setToolTip(text)
         action.triggered.connect(slot)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from qgis.core import QgsVectorLayer
+from qgis.gui import QgisInterface
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data" / "real"
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from lis_qgis_plugin.plugin import LisPlugin  # noqa: E402 - importable once the repo is on sys.path
+
 
 @pytest.fixture(scope="session")
-def lis_plugin(qgis_iface, qgis_processing):  # noqa: ANN001, ANN201
+def lis_plugin(qgis_iface: QgisInterface, qgis_processing: None) -> Iterator[LisPlugin]:
     """The plugin as QGIS desktop loads it: classFactory(iface), then initGui()."""
     from lis_qgis_plugin import classFactory
 
@@ -42,7 +47,7 @@ def run_create_sample(folder: Path, seed: int = 1, small_areas: int = 150) -> di
 
 
 @pytest.fixture(scope="session")
-def sample_result(lis_plugin, tmp_path_factory) -> dict:  # noqa: ANN001
+def sample_result(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The default sample district, written once per test session."""
     return run_create_sample(tmp_path_factory.mktemp("sample"))
 
@@ -53,10 +58,8 @@ def sample_gpkg(sample_result: dict) -> Path:
     return Path(sample_result["GEOPACKAGE"])
 
 
-def open_layer(gpkg: Path, name: str):  # noqa: ANN201
+def open_layer(gpkg: Path, name: str) -> QgsVectorLayer:
     """A valid layer of a GeoPackage (fails the test otherwise)."""
-    from qgis.core import QgsVectorLayer
-
     layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
     assert layer.isValid(), f"{gpkg}|{name} does not open"
     return layer

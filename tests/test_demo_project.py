@@ -11,14 +11,16 @@ import pytest
 from qgis.core import QgsProject
 from qgis.PyQt.QtGui import QColor, QImage
 
+from lis_qgis_plugin.plugin import LisPlugin
+
 from .conftest import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
-import demo  # noqa: E402
+import demo
 
 
 @pytest.fixture(scope="module")
-def demo_outputs(lis_plugin, tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001
+def demo_outputs(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return demo.run_demo(tmp_path_factory.mktemp("demo"))
 
 

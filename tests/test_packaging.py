@@ -15,7 +15,7 @@ import pytest
 from .conftest import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
-import build_plugin  # noqa: E402
+import build_plugin
 
 REQUIRED_METADATA = [
     "name", "description", "about", "version", "author", "email", "repository", "tracker", "homepage",
@@ -25,7 +25,7 @@ REQUIRED_METADATA = [
 
 
 @pytest.fixture(scope="module")
-def built_zip(tmp_path_factory) -> Path:  # noqa: ANN001
+def built_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("package")
     return build_plugin.build_zip(base / "build", base / "dist")
 

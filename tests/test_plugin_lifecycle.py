@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from qgis.core import QgsApplication
+from qgis.gui import QgisInterface
 from qgis.PyQt.QtWidgets import QDockWidget, QMenu, QToolBar
 
 from lis_qgis_plugin.gui.lis_dock import DOCK_OBJECT_NAME
@@ -27,12 +28,12 @@ def _flush_deletes() -> None:
     QCoreApplication.processEvents()
 
 
-def test_class_factory_builds_the_plugin_with_the_test_iface(lis_plugin, qgis_iface) -> None:
+def test_class_factory_builds_the_plugin_with_the_test_iface(lis_plugin: LisPlugin, qgis_iface: QgisInterface) -> None:
     assert isinstance(lis_plugin, LisPlugin)
     assert lis_plugin.iface is qgis_iface
 
 
-def test_provider_is_registered_once_and_lists_its_algorithms(lis_plugin) -> None:
+def test_provider_is_registered_once_and_lists_its_algorithms(lis_plugin: LisPlugin) -> None:
     lis_plugin.initProcessing()  # a second call must not register a second provider
     providers = _lis_providers()
     assert len(providers) == 1
@@ -42,7 +43,7 @@ def test_provider_is_registered_once_and_lists_its_algorithms(lis_plugin) -> Non
     assert QgsApplication.processingRegistry().algorithmById("lis:createsample") is not None
 
 
-def test_gui_adds_menu_toolbar_and_panel(lis_plugin, qgis_iface) -> None:
+def test_gui_adds_menu_toolbar_and_panel(lis_plugin: LisPlugin, qgis_iface: QgisInterface) -> None:
     main_window = qgis_iface.mainWindow()
     menus = [a.menu() for a in main_window.menuBar().actions() if a.menu() is not None]
     lis_menu = next(m for m in menus if m.objectName() == MENU_OBJECT_NAME)
@@ -58,7 +59,9 @@ def test_gui_adds_menu_toolbar_and_panel(lis_plugin, qgis_iface) -> None:
     assert dock.tabs.tabText(0) == "Start"
 
 
-def test_unload_removes_everything_and_the_plugin_can_load_again(lis_plugin, qgis_iface) -> None:
+def test_unload_removes_everything_and_the_plugin_can_load_again(
+    lis_plugin: LisPlugin, qgis_iface: QgisInterface
+) -> None:
     main_window = qgis_iface.mainWindow()
     if lis_plugin.dock is None:
         lis_plugin.toggle_dock()
@@ -79,6 +82,7 @@ def test_unload_removes_everything_and_the_plugin_can_load_again(lis_plugin, qgi
 _HEADLESS_LOAD = """
 import json, sys
 from qgis.core import QgsApplication
+from qgis.gui import QgisInterface
 app = QgsApplication([], False)
 app.initQgis()
 from lis_qgis_plugin import classFactory

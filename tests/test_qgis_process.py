@@ -13,13 +13,13 @@ import pytest
 from .conftest import REPO, open_layer
 
 sys.path.insert(0, str(REPO / "scripts"))
-import build_plugin  # noqa: E402
+import build_plugin
 
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
 
 
 @pytest.fixture(scope="module")
-def qgis_process_env(tmp_path_factory) -> dict[str, str]:  # noqa: ANN001
+def qgis_process_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     base = tmp_path_factory.mktemp("qgis_process")
     build_plugin.build_folder(base / "plugins")
     env = {

@@ -15,6 +15,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject, QgsV
 from lis_qgis_plugin.core.content_checksum import dataset_checksums
 from lis_qgis_plugin.core.deprivation import NATIONAL_AREAS, national_quantile
 from lis_qgis_plugin.core.sample_district import DOMAIN_CORRELATION, SERVICE_TYPES
+from lis_qgis_plugin.plugin import LisPlugin
 
 from .conftest import open_layer, run_create_sample
 
@@ -212,7 +213,7 @@ def _typed(rows: list[list[str]]) -> list[list]:
     return typed
 
 
-def test_toolbox_run_adds_the_styled_layers_to_the_project(lis_plugin, tmp_path: Path) -> None:  # noqa: ANN001
+def test_toolbox_run_adds_the_styled_layers_to_the_project(lis_plugin: LisPlugin, tmp_path: Path) -> None:
     """As after OK in the toolbox dialog: the layers land in the project with their stored styles."""
     import processing
 
@@ -230,7 +231,7 @@ def test_toolbox_run_adds_the_styled_layers_to_the_project(lis_plugin, tmp_path:
         project.removeMapLayers([layer.id() for layer in added])
 
 
-def test_an_unwritable_output_folder_gets_a_clear_message(lis_plugin, tmp_path: Path) -> None:  # noqa: ANN001
+def test_an_unwritable_output_folder_gets_a_clear_message(lis_plugin: LisPlugin, tmp_path: Path) -> None:
     import processing
     from qgis.core import QgsProcessingException
 
@@ -243,7 +244,7 @@ def test_an_unwritable_output_folder_gets_a_clear_message(lis_plugin, tmp_path: 
     assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
 
 
-def test_cancelling_writes_nothing(lis_plugin, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cancelling_writes_nothing(lis_plugin: LisPlugin, tmp_path: Path) -> None:
     import processing
     from qgis.core import QgsProcessingException, QgsProcessingFeedback
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from qgis.core import (
     QgsLayoutExporter,
+    QgsLayoutItem,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
@@ -53,7 +54,7 @@ def load_template_layout(project: QgsProject, template: Path | None = None) -> Q
     return layout
 
 
-def _item(layout: QgsPrintLayout, item_id: str, item_type: type):  # noqa: ANN202
+def _item(layout: QgsPrintLayout, item_id: str, item_type: type[QgsLayoutItem]) -> QgsLayoutItem:
     item = layout.itemById(item_id)
     if not isinstance(item, item_type):
         raise ValueError(f"The layout template has no {item_type.__name__} with id '{item_id}'")

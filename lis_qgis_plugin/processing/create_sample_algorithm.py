@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    QgsMapLayer,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -30,7 +31,9 @@ _POST_PROCESSORS: list[QgsProcessingLayerPostProcessorInterface] = []
 class DefaultStylePostProcessor(QgsProcessingLayerPostProcessorInterface):
     """Applies the style stored in the GeoPackage once Processing has loaded a layer."""
 
-    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: ANN001, N802, D102
+    def postProcessLayer(
+        self, layer: QgsMapLayer, context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> None:
         layer.loadDefaultStyle()
         layer.triggerRepaint()
 
@@ -51,25 +54,25 @@ class CreateSampleDistrictAlgorithm(QgsProcessingAlgorithm):
         """Translate through Qt."""
         return QCoreApplication.translate("CreateSampleDistrictAlgorithm", text)
 
-    def createInstance(self) -> CreateSampleDistrictAlgorithm:  # noqa: D102, N802
+    def createInstance(self) -> CreateSampleDistrictAlgorithm:
         return CreateSampleDistrictAlgorithm()
 
-    def name(self) -> str:  # noqa: D102
+    def name(self) -> str:
         return "createsample"
 
-    def displayName(self) -> str:  # noqa: D102, N802
+    def displayName(self) -> str:
         return self.tr("Create sample district")
 
-    def group(self) -> str:  # noqa: D102
+    def group(self) -> str:
         return self.tr("Sample data")
 
-    def groupId(self) -> str:  # noqa: D102, N802
+    def groupId(self) -> str:
         return "sampledata"
 
-    def icon(self) -> QIcon:  # noqa: D102
+    def icon(self) -> QIcon:
         return QIcon(str(resource_path("icons", "sample.svg")))
 
-    def shortHelpString(self) -> str:  # noqa: D102, N802
+    def shortHelpString(self) -> str:
         return self.tr(
             "Writes 'Lisford', an invented district for learning and testing the LIS tools, into a folder:\n"
             "- lisford_sample.gpkg (EPSG:27700, British National Grid): the district outline, about 12 wards, "
@@ -86,7 +89,7 @@ class CreateSampleDistrictAlgorithm(QgsProcessingAlgorithm):
             "transform and weights. The same seed always gives the same data."
         )
 
-    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: D102, N802
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.SEED,
@@ -115,7 +118,7 @@ class CreateSampleDistrictAlgorithm(QgsProcessingAlgorithm):
         self.addOutput(QgsProcessingOutputFile(self.HEALTH_XLSX, self.tr("Health indicators (XLSX)")))
         self.addOutput(QgsProcessingOutputMultipleLayers(self.LAYERS, self.tr("Sample layers")))
 
-    def processAlgorithm(  # noqa: D102, N802
+    def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.sample_district import SampleSpec

@@ -15,21 +15,21 @@ PROVIDER_NAME = "Local Information System"
 class LisProvider(QgsProcessingProvider):
     """Registers the LIS algorithms with QGIS Processing."""
 
-    def id(self) -> str:  # noqa: D102
+    def id(self) -> str:
         return PROVIDER_ID
 
-    def name(self) -> str:  # noqa: D102
+    def name(self) -> str:
         return PROVIDER_NAME
 
-    def longName(self) -> str:  # noqa: D102, N802
+    def longName(self) -> str:
         return f"{PROVIDER_NAME} {plugin_version()}"
 
-    def icon(self) -> QIcon:  # noqa: D102
+    def icon(self) -> QIcon:
         return QIcon(str(resource_path("icons", "lis.svg")))
 
-    def svgIconPath(self) -> str:  # noqa: D102, N802
+    def svgIconPath(self) -> str:
         return str(resource_path("icons", "lis.svg"))
 
-    def loadAlgorithms(self) -> None:  # noqa: D102, N802
+    def loadAlgorithms(self) -> None:
         for algorithm in (CreateSampleDistrictAlgorithm(),):
             self.addAlgorithm(algorithm)
