@@ -91,7 +91,9 @@ plugin.initProcessing()
 plugin.initProcessing()
 ids = [a.id() for p in QgsApplication.processingRegistry().providers() if p.id() == "lis" for a in p.algorithms()]
 heavy = sorted(m for m in ("pandas", "scipy", "shapely", "openpyxl") if m in sys.modules)
-print(json.dumps({"ids": ids, "heavy": heavy}))
+plugin.unload()  # qgis_process never calls initGui: unload must cope with a provider only
+left = [p.id() for p in QgsApplication.processingRegistry().providers() if p.id() == "lis"]
+print(json.dumps({"ids": ids, "heavy": heavy, "left_after_unload": left}))
 """
 
 
@@ -105,3 +107,4 @@ def test_headless_load_with_iface_none_is_light() -> None:
     report = json.loads(completed.stdout.strip().splitlines()[-1])
     assert report["ids"] == ["lis:createsample"]
     assert report["heavy"] == []
+    assert report["left_after_unload"] == []
