@@ -8,8 +8,6 @@ from pathlib import Path
 
 from qgis.core import QgsApplication
 
-PROCESSING_PLUGINS_DIR = Path("/usr/share/qgis/python/plugins")
-
 
 def start_qgis_with_lis() -> QgsApplication:
     """A headless QgsApplication with Processing initialised and the ``lis`` provider registered.
@@ -19,10 +17,9 @@ def start_qgis_with_lis() -> QgsApplication:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QgsApplication([], False)
     app.initQgis()
-    plugins_dir = Path(app.pkgDataPath()) / "python" / "plugins"
-    for candidate in (plugins_dir, PROCESSING_PLUGINS_DIR):
-        if candidate.is_dir() and str(candidate) not in sys.path:
-            sys.path.append(str(candidate))
+    plugins_dir = str(Path(app.pkgDataPath()) / "python" / "plugins")  # where Processing lives
+    if plugins_dir not in sys.path:
+        sys.path.append(plugins_dir)
     from processing.core.Processing import Processing
 
     Processing.initialize()

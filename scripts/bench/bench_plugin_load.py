@@ -23,7 +23,6 @@ sys.path.insert(0, str(REPO))
 
 RUNS = 5
 HEAVY_MODULES = ("pandas", "scipy", "shapely", "openpyxl")
-PROCESSING_PLUGINS_DIR = "/usr/share/qgis/python/plugins"
 
 _START_QGIS = """
 import json, sys, time
@@ -43,8 +42,8 @@ from lis_qgis_plugin import classFactory
 p = classFactory(None)
 p.initProcessing()
 """
-PROCESSING_LOAD = f"""
-sys.path.append({PROCESSING_PLUGINS_DIR!r})
+PROCESSING_LOAD = """
+sys.path.append(QgsApplication.pkgDataPath() + "/python/plugins")
 from processing.core.Processing import Processing
 Processing.initialize()
 """
