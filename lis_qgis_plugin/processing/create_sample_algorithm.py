@@ -6,36 +6,20 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsMapLayer,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
-    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputFile,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
-    QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.plugin_files import resource_path
-
-# Processing keeps only a raw pointer to layer post-processors: hold them here. Each layer needs
-# its own instance (one instance shared by several layers crashes QGIS 3.22 when loading them).
-_POST_PROCESSORS: list[QgsProcessingLayerPostProcessorInterface] = []
-
-
-class DefaultStylePostProcessor(QgsProcessingLayerPostProcessorInterface):
-    """Applies the style stored in the GeoPackage once Processing has loaded a layer."""
-
-    def postProcessLayer(
-        self, layer: QgsMapLayer, context: QgsProcessingContext, feedback: QgsProcessingFeedback
-    ) -> None:
-        layer.loadDefaultStyle()
-        layer.triggerRepaint()
+from .output_loading import load_on_completion
 
 
 class CreateSampleDistrictAlgorithm(QgsProcessingAlgorithm):
@@ -147,17 +131,8 @@ class CreateSampleDistrictAlgorithm(QgsProcessingAlgorithm):
             ) from error
         uris = []
         for layer in load_sample_layers(files.geopackage):
-            uri = layer.source()
-            uris.append(uri)
-            if context.willLoadLayerOnCompletion(uri):
-                continue
-            details = QgsProcessingContext.LayerDetails(
-                layer.name(), context.project(), layer.name(), QgsProcessingUtils.LayerHint.Vector
-            )
-            post_processor = DefaultStylePostProcessor()
-            _POST_PROCESSORS.append(post_processor)
-            details.setPostProcessor(post_processor)
-            context.addLayerToLoadOnCompletion(uri, details)
+            uris.append(layer.source())
+            load_on_completion(context, layer.source(), layer.name())
         feedback.pushInfo(self.tr("Wrote {0}").format(", ".join(str(p) for p in files.all_files())))
         return {
             self.OUTPUT_FOLDER: str(files.folder),

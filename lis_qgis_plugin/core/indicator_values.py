@@ -1,0 +1,95 @@
+"""Turn the text cells of an indicator column into numbers or NULL, counting every NULL.
+
+Published tables print counts with thousands separators ("29,199"), rates with a
+percent sign and suppressed values as markers (``*``, ``..``, ``c``, ...). Each NULL
+is counted by its marker so the join report can say what was missing and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+#: Markers statistical publishers use for suppressed, unavailable or not applicable values.
+SUPPRESSED_MARKERS = frozenset({"*", "**", "..", "...", ":", "-", "–", "—", "c", "x", "z", "n/a", "na", "#n/a", "~"})
+EMPTY = "(empty)"
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(\.\d+)?$")
+#: Share of the non-NULL cells that must read as numbers for a column to be numeric.
+NUMERIC_SHARE = 0.8
+
+
+@dataclass
+class ParsedColumn:
+    """One column's values, its type and the account of its NULLs."""
+
+    name: str
+    kind: str  # "integer", "real" or "text"
+    values: list
+    nulls: Counter = field(default_factory=Counter)  # marker -> count
+    unparseable: list[tuple[int, str]] = field(default_factory=list)  # (row index, text)
+    percent: bool = False
+
+    @property
+    def null_count(self) -> int:
+        """All NULLs: suppressed, empty and unparseable."""
+        return sum(self.nulls.values()) + len(self.unparseable)
+
+
+def parse_number(text: str) -> tuple[float | None, str]:
+    """(value, status) where status is 'number', 'percent', a NULL marker, or 'unparseable'."""
+    cell = text.strip()
+    if not cell:
+        return None, EMPTY
+    if cell.lower() in SUPPRESSED_MARKERS:
+        return None, cell.lower()
+    status = "number"
+    if cell.endswith("%"):
+        cell, status = cell[:-1].strip(), "percent"
+    cell = cell.replace("\u2212", "-").lstrip("£$€")
+    if _THOUSANDS.match(cell):
+        cell = cell.replace(",", "")
+    elif _SPACED_THOUSANDS.match(cell):
+        cell = re.sub(r"[ \u00a0\u202f]", "", cell)
+    if _NUMBER.match(cell):
+        return float(cell), status
+    return None, "unparseable"
+
+
+def parse_column(name: str, cells: list[str], force_text: bool = False) -> ParsedColumn:
+    """Decide the column's type and convert its cells.
+
+    Numeric when at least ``NUMERIC_SHARE`` of the cells that are not NULL markers read as
+    numbers; the rest are then NULL and listed as unparseable. Integer when every number is
+    whole and none carried a decimal point or percent sign (ranks, deciles, counts).
+    """
+    parsed = [parse_number(cell) for cell in cells]
+    readable = [status for _, status in parsed if status in ("number", "percent", "unparseable")]
+    numeric_share = sum(1 for status in readable if status != "unparseable") / len(readable) if readable else 0.0
+    if force_text or (readable and numeric_share < NUMERIC_SHARE):
+        values = [cell.strip() or None for cell in cells]
+        nulls = Counter(EMPTY for value in values if value is None)
+        return ParsedColumn(name, "text", values, nulls)
+    nulls: Counter = Counter()
+    unparseable = []
+    values: list = []
+    whole = True
+    percent = False
+    for index, ((value, status), cell) in enumerate(zip(parsed, cells)):
+        if status in ("number", "percent"):
+            percent = percent or status == "percent"
+            whole = whole and value.is_integer() and "." not in cell and "e" not in cell.lower()
+            values.append(value)
+        elif status == "unparseable":
+            unparseable.append((index, cell.strip()))
+            values.append(None)
+        else:
+            nulls[status] += 1
+            values.append(None)
+    kind = "integer" if whole and not percent else "real"
+    if kind == "integer":
+        values = [None if value is None else int(value) for value in values]
+    return ParsedColumn(name, kind, values, nulls, unparseable, percent)

@@ -1,0 +1,142 @@
+"""Join an indicator table onto boundaries: read, check, match, write a new layer and the report.
+
+This is the one function the Processing algorithm, the demo and the tests call.
+The boundary layer and the table are only read: the result is a new GeoPackage layer
+holding every boundary feature, field and geometry plus the typed indicator fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qgis.core import QgsFeature, QgsFeedback, QgsVectorLayer
+
+from .code_lookup import read_code_lookup
+from .indicator_join import plan_join
+from .indicator_table import IndicatorMetadata, build_indicator_table, read_metadata_file
+from .join_report import JoinReport
+from .layer_codes import attribute_text, find_layer_code_field, layer_codes, raw_table_from_layer
+from .layer_output import NewField, OutputError, gpkg_destination, safe_field_names, write_layer_with_fields
+from .metadata_store import write_indicator_metadata
+from .ons_codes import normalise_code
+from .table_files import RawTable, TableError, read_raw_table
+
+
+@dataclass
+class JoinOutcome:
+    """Where the joined layer and its reports were written, and the report itself."""
+
+    uri: str
+    path: Path
+    layer_name: str
+    report: JoinReport
+    report_html: Path | None = None
+    report_json: Path | None = None
+
+
+def _file_of(source: str) -> Path | None:
+    """The file behind a layer source ('x.gpkg|layername=y' -> x.gpkg)."""
+    text = source.split("|")[0].strip()
+    return Path(text).resolve() if text and Path(text).exists() else None
+
+
+def _check_output_is_new(output: Path, protected: Sequence[Path | None]) -> None:
+    """Refuse to write into a file the user gave as input: inputs are never modified."""
+    target = output.resolve()
+    for path in protected:
+        if path is not None and path == target:
+            raise OutputError(
+                f"{output}: this file is one of the inputs. LIS never writes into its inputs: choose a new "
+                "GeoPackage for the output."
+            )
+
+
+def read_table_input(
+    table: Path | str | QgsVectorLayer, sheet: str | None = None, code_column: str | None = None
+) -> RawTable:
+    """A table file path or a table layer already in QGIS, as text."""
+    if isinstance(table, QgsVectorLayer):
+        source = _file_of(table.source())
+        suffix = source.suffix.lower() if source else ""
+        if source is not None and suffix in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".ods"):
+            return read_raw_table(source, sheet or _layer_sheet(table), code_column)  # read cells as text
+        return raw_table_from_layer(table)
+    return read_raw_table(Path(table), sheet, code_column)
+
+
+def _layer_sheet(layer: QgsVectorLayer) -> str | None:
+    """The sheet of a spreadsheet layer ('book.xlsx|layername=Indicators')."""
+    if "|layername=" in layer.source():
+        return layer.source().split("|layername=", 1)[1].split("|")[0]
+    return None
+
+
+def join_indicators(
+    boundaries: QgsVectorLayer,
+    table: Path | str | QgsVectorLayer,
+    output: str,
+    boundary_field: str | None = None,
+    sheet: str | None = None,
+    table_code_field: str | None = None,
+    fields: Sequence[str] | None = None,
+    period: str | None = None,
+    duplicates: str = "error",
+    lookup: Path | None = None,
+    report_html: Path | None = None,
+    metadata_file: Path | None = None,
+    feedback: QgsFeedback | None = None,
+) -> JoinOutcome:
+    """Join ``table`` onto ``boundaries`` and write the result to the GeoPackage ``output``.
+
+    Raises TableError, JoinError or OutputError with a message for the user.
+    """
+    out_path, layer_name = gpkg_destination(output)
+    table_file = None if isinstance(table, QgsVectorLayer) else Path(table)
+    _check_output_is_new(out_path, [_file_of(boundaries.source()), table_file, lookup, metadata_file])
+    if not boundaries.isValid():
+        raise TableError(f"The boundary layer '{boundaries.name()}' does not open: check its file.")
+    boundary_field = find_layer_code_field(boundaries, boundary_field)
+    metadata: dict[str, IndicatorMetadata] = read_metadata_file(Path(metadata_file)) if metadata_file else {}
+    raw = read_table_input(table, sheet, table_code_field)
+    indicator_table = build_indicator_table(raw, table_code_field, fields, period, metadata)
+    if feedback is not None:
+        feedback.setProgress(20)
+    codes = layer_codes(boundaries, boundary_field)
+    code_lookup = None
+    if lookup:
+        code_lookup = read_code_lookup(Path(lookup), set(indicator_table.codes), set(codes))
+    plan = plan_join(codes, indicator_table, duplicates, code_lookup, boundary_field)
+    if feedback is not None:
+        feedback.setProgress(30)
+    taken = [item.name() for item in boundaries.fields()]
+    names = safe_field_names(plan.columns, taken)
+    new_fields = [NewField(name, kind, original) for name, kind, original in zip(names, plan.kinds, plan.columns)]
+    empty = [None] * len(new_fields)
+    index = boundaries.fields().indexFromName(boundary_field)
+
+    def values(feature: QgsFeature) -> list:
+        return plan.values.get(normalise_code(attribute_text(feature.attribute(index))), empty)
+
+    uri = write_layer_with_fields(boundaries, out_path, layer_name, new_fields, values, feedback)
+    stored = {
+        name: indicator_table.metadata.get(original) or IndicatorMetadata(original, indicator_table.source)
+        for name, original, kind in zip(names, plan.columns, plan.kinds)
+        if kind != "text" or original in indicator_table.metadata
+    }
+    write_indicator_metadata(out_path, layer_name, stored)
+    report = JoinReport(
+        indicator_table.source,
+        boundaries.name(),
+        boundary_field,
+        uri,
+        plan,
+        indicator_table,
+        [(name, original, kind) for name, original, kind in zip(names, plan.columns, plan.kinds)],
+    )
+    outcome = JoinOutcome(uri, out_path, layer_name, report)
+    if report_html:
+        outcome.report_html = report.write_html(Path(report_html))
+        outcome.report_json = report.write_json(Path(report_html).with_suffix(".json"))
+    return outcome

@@ -1,0 +1,171 @@
+"""Write a copy of a layer with extra typed fields to a new GeoPackage layer.
+
+Joins and aggregations both produce "these features, all their fields and
+geometry, plus some new fields": one writer does it, so both keep the same promises.
+The input is only read; the output is a new GeoPackage layer (never a virtual join or
+a memory layer), and the new fields' original names survive as aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qgis.core import (
+    QgsCoordinateTransformContext,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSource,
+    QgsFeedback,
+    QgsField,
+    QgsFields,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QVariant
+
+_QGIS_TYPES = {"integer": QVariant.LongLong, "real": QVariant.Double, "text": QVariant.String}
+#: GeoPackage accepts long names, but people read them in attribute tables and expressions.
+MAX_FIELD_NAME = 40
+
+
+class OutputError(OSError):
+    """The output cannot be written; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class NewField:
+    """A field to add: a safe name, its type ('integer', 'real', 'text') and the original name."""
+
+    name: str
+    kind: str
+    alias: str = ""
+
+
+def safe_field_name(original: str) -> str:
+    """'Index of Multiple Deprivation (IMD) Rank' -> 'index_of_multiple_deprivation_imd_rank'."""
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", original.strip().lower()).strip("_")
+    if not name:
+        name = "field"
+    if name[0].isdigit():
+        name = f"f_{name}"
+    return name[:MAX_FIELD_NAME].rstrip("_")
+
+
+def safe_field_names(originals: Sequence[str], taken: Iterable[str] = ()) -> list[str]:
+    """Safe names, unique among themselves and against ``taken`` (case-insensitively, as GeoPackage compares)."""
+    used = {name.lower() for name in taken} | {"fid", "geom", "geometry"}
+    names = []
+    for original in originals:
+        base = safe_field_name(original)
+        name, number = base, 2
+        while name.lower() in used:
+            suffix = f"_{number}"
+            name = f"{base[: MAX_FIELD_NAME - len(suffix)]}{suffix}"
+            number += 1
+        used.add(name.lower())
+        names.append(name)
+    return names
+
+
+def gpkg_destination(destination: str) -> tuple[Path, str]:
+    """(file, layer name) of a Processing vector destination, which must be a GeoPackage."""
+    text = destination.strip()
+    layer_name = None
+    match = re.match(r"^ogr:dbname='(?P<path>[^']+)'\s+table=\"(?P<table>[^\"]+)\"", text)
+    if match:
+        text, layer_name = match.group("path"), match.group("table")
+    elif "|layername=" in text:
+        text, layer_name = text.split("|layername=", 1)
+    path = Path(text)
+    if path.suffix.lower() != ".gpkg":
+        raise OutputError(
+            f"{path.name}: LIS writes results to GeoPackage so field names, aliases and indicator metadata "
+            "survive. Choose a file ending in .gpkg."
+        )
+    return path, layer_name or path.stem
+
+
+def write_layer_with_fields(
+    source: QgsFeatureSource,
+    path: Path,
+    layer_name: str,
+    new_fields: Sequence[NewField],
+    values: Callable[[QgsFeature], Sequence[object]],
+    feedback: QgsFeedback | None = None,
+    keep_fields: bool = True,
+) -> str:
+    """Copy every feature of ``source`` with its geometry, add ``values(feature)`` as new fields.
+
+    Replaces the layer ``layer_name`` if the GeoPackage already has it, keeps its other layers.
+    Returns the new layer's URI.
+    """
+    path = Path(path)
+    fields = QgsFields()
+    if keep_fields:
+        for field in source.fields():
+            fields.append(QgsField(field))
+    for new in new_fields:
+        fields.append(QgsField(new.name, _QGIS_TYPES[new.kind]))
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = layer_name
+    options.fileEncoding = "UTF-8"
+    options.actionOnExistingFile = (
+        QgsVectorFileWriter.CreateOrOverwriteLayer if path.exists() else QgsVectorFileWriter.CreateOrOverwriteFile
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot create the folder ({error.strerror}). Choose another output.") from error
+    writer = QgsVectorFileWriter.create(
+        str(path), fields, source.wkbType(), source.sourceCrs(), QgsCoordinateTransformContext(), options
+    )
+    if writer.hasError() != QgsVectorFileWriter.NoError:
+        message = writer.errorMessage()
+        del writer
+        raise OutputError(f"{path}: cannot write layer '{layer_name}' ({message}). Choose another output file.")
+    total = max(source.featureCount(), 1)
+    kept = source.fields().count() if keep_fields else 0
+    for written, feature in enumerate(source.getFeatures(QgsFeatureRequest()), start=1):
+        if feedback is not None and feedback.isCanceled():
+            del writer
+            raise OutputError(f"{path}: cancelled; the output layer is incomplete.")
+        out = QgsFeature(fields, feature.id())
+        attributes = feature.attributes()[:kept] if keep_fields else []
+        out.setAttributes([*attributes, *values(feature)])
+        out.setGeometry(feature.geometry())
+        if not writer.addFeature(out):
+            message = writer.errorMessage()
+            del writer
+            raise OutputError(f"{path}: cannot write feature {feature.id()} ({message}).")
+        if feedback is not None and written % 2000 == 0:
+            feedback.setProgress(100.0 * written / total)
+    del writer  # flushes and closes the GeoPackage
+    aliases = {new.name: new.alias for new in new_fields if new.alias and new.alias != new.name}
+    uri = f"{path}|layername={layer_name}"
+    store_field_aliases(uri, aliases)
+    return uri
+
+
+def store_field_aliases(uri: str, aliases: dict[str, str]) -> None:
+    """Keep the original column names as field aliases, in a default style stored in the GeoPackage.
+
+    GDAL 3.6 does not write field aliases to GeoPackage; a default style does, and QGIS
+    applies it whenever the layer is opened.
+    """
+    if not aliases:
+        return
+    layer = QgsVectorLayer(uri, "output", "ogr")
+    if not layer.isValid():
+        raise OutputError(f"{uri}: the written layer does not open.")
+    for name, alias in aliases.items():
+        index = layer.fields().indexFromName(name)
+        if index >= 0:
+            layer.setFieldAlias(index, alias)
+    name = uri.split("|layername=")[-1]
+    error = layer.saveStyleToDatabase(name, "LIS: original column names as aliases", True, "")
+    if error:
+        raise OutputError(f"{uri}: cannot store the field aliases ({error}).")

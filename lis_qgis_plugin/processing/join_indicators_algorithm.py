@@ -1,0 +1,239 @@
+"""lis:joinindicators - join an indicator table onto boundaries (a thin shell over core.join_indicators)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+    QgsProcessingParameterVectorLayer,
+    QgsProcessingUtils,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.plugin_files import resource_path
+from .output_loading import load_on_completion
+
+_TABLE_FILTER = "Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;All files (*.*)"
+
+
+def split_field_list(text: str) -> list[str]:
+    """'Rank; Decile' or one name per line -> names (semicolons, since column names contain commas)."""
+    return [name.strip() for name in re.split(r"[;\n]", text or "") if name.strip()]
+
+
+class JoinIndicatorsAlgorithm(QgsProcessingAlgorithm):
+    """Join indicator tables onto boundaries and explain every mismatch."""
+
+    BOUNDARIES = "BOUNDARIES"
+    BOUNDARY_CODE_FIELD = "BOUNDARY_CODE_FIELD"
+    TABLE = "TABLE"
+    SHEET = "SHEET"
+    TABLE_CODE_FIELD = "TABLE_CODE_FIELD"
+    FIELDS = "FIELDS"
+    PERIOD = "PERIOD"
+    DUPLICATES = "DUPLICATES"
+    LOOKUP = "LOOKUP"
+    METADATA = "METADATA"
+    OUTPUT = "OUTPUT"
+    REPORT = "REPORT"
+    REPORT_JSON = "REPORT_JSON"
+    MATCHED = "MATCHED"
+    UNMATCHED_BOUNDARIES = "UNMATCHED_BOUNDARIES"
+    UNMATCHED_ROWS = "UNMATCHED_ROWS"
+
+    def tr(self, text: str) -> str:
+        """Translate through Qt."""
+        return QCoreApplication.translate("JoinIndicatorsAlgorithm", text)
+
+    def createInstance(self) -> JoinIndicatorsAlgorithm:
+        return JoinIndicatorsAlgorithm()
+
+    def name(self) -> str:
+        return "joinindicators"
+
+    def displayName(self) -> str:
+        return self.tr("Join indicators to boundaries")
+
+    def group(self) -> str:
+        return self.tr("Indicators")
+
+    def groupId(self) -> str:
+        return "indicators"
+
+    def icon(self) -> QIcon:
+        return QIcon(str(resource_path("icons", "lis.svg")))
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Joins an indicator table (CSV, TSV, XLSX, ODS, or a table layer: give its layer name) onto boundaries "
+            "by area code and writes a NEW GeoPackage layer: every boundary feature, field and geometry, plus typed "
+            "indicator fields whose original column names are kept as aliases. Inputs are never modified.\n\n"
+            "It reads tables as published: UTF-8 with or without BOM or Windows-1252, title rows above the header, "
+            'thousands separators ("29,199"), percent signs and suppressed values (*, .., -, c, x, n/a: NULL, '
+            "each counted). Long tables (code, indicator, period, value, as Fingertips exports) are pivoted, "
+            "using the latest period unless you give one.\n\n"
+            "Code fields are found automatically (ONS codes such as E01000001). The report lists every boundary "
+            "with no row, every row with no boundary, duplicate codes, suppressed and unreadable values, and says "
+            "when a table of 2011 LSOAs meets 2021 boundaries; a lookup table (e.g. LSOA11CD to LSOA21CD) converts "
+            "the codes. Indicator metadata (source, period, unit, polarity) is read from a 'Metadata' sheet or a "
+            "metadata table and stored in the GeoPackage for maps and reports."
+        )
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        from ..core.indicator_join import DUPLICATE_LABELS, DUPLICATE_POLICIES
+
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.BOUNDARIES,
+                self.tr("Boundaries (LSOA, MSOA, ward, district...)"),
+                [QgsProcessing.TypeVectorAnyGeometry],
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.BOUNDARY_CODE_FIELD,
+                self.tr("Code field of the boundaries (empty: find it)"),
+                parentLayerParameterName=self.BOUNDARIES,
+                type=QgsProcessingParameterField.String,
+                optional=True,
+            )
+        )
+        table = QgsProcessingParameterFile(self.TABLE, self.tr("Indicator table (file, or the name of a table layer)"))
+        table.setFileFilter(_TABLE_FILTER)
+        self.addParameter(table)
+        sheet = QgsProcessingParameterString(self.SHEET, self.tr("Sheet (workbooks; empty: first)"), optional=True)
+        self.addParameter(sheet)
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.TABLE_CODE_FIELD, self.tr("Code column in the table (empty: find it)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.FIELDS, self.tr("Columns to join, separated by ; (empty: all)"), multiLine=True, optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(self.PERIOD, self.tr("Period, for long tables (empty: latest)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.DUPLICATES,
+                self.tr("Codes on more than one row"),
+                [self.tr(DUPLICATE_LABELS[key]) for key in DUPLICATE_POLICIES],
+                defaultValue=0,
+            )
+        )
+        lookup = QgsProcessingParameterFile(
+            self.LOOKUP, self.tr("Code lookup to convert the table's codes (e.g. LSOA 2011 to 2021)"), optional=True
+        )
+        lookup.setFileFilter(_TABLE_FILTER)
+        self.addParameter(lookup)
+        metadata = QgsProcessingParameterFile(
+            self.METADATA,
+            self.tr("Indicator metadata table (Indicator, Source, Period, Unit, Polarity)"),
+            optional=True,
+        )
+        metadata.setFileFilter(_TABLE_FILTER)
+        self.addParameter(metadata)
+        output = QgsProcessingParameterVectorDestination(
+            self.OUTPUT, self.tr("Joined layer (GeoPackage)"), QgsProcessing.TypeVectorAnyGeometry
+        )
+        output.setSupportsNonFileBasedOutput(False)
+        self.addParameter(output)
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.REPORT, self.tr("Join report (HTML)"), "HTML files (*.html)", optional=True, createByDefault=False
+            )
+        )
+        self.addOutput(QgsProcessingOutputFile(self.REPORT_JSON, self.tr("Join report (JSON)")))
+        self.addOutput(QgsProcessingOutputNumber(self.MATCHED, self.tr("Boundary codes matched")))
+        self.addOutput(QgsProcessingOutputNumber(self.UNMATCHED_BOUNDARIES, self.tr("Boundary codes with no row")))
+        self.addOutput(QgsProcessingOutputNumber(self.UNMATCHED_ROWS, self.tr("Table rows with no boundary")))
+
+    def _table(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str | QgsVectorLayer:
+        """A file path, or a table layer of the project named by id or name."""
+        value = self.parameterAsFile(parameters, self.TABLE, context)
+        if not value:
+            raise QgsProcessingException(self.tr("Choose an indicator table (TABLE)."))
+        if Path(value).exists():
+            return value
+        layer = QgsProcessingUtils.mapLayerFromString(value, context)
+        if isinstance(layer, QgsVectorLayer):
+            return layer
+        raise QgsProcessingException(
+            self.tr("{0}: no such file, and no table layer of that name is open. Check the path.").format(value)
+        )
+
+    def _destination(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str:
+        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        if not destination.lower().split("|")[0].endswith(".gpkg") and Path(destination).parent == Path(
+            QgsProcessingUtils.tempFolder()
+        ):
+            # A temporary output in a non-GeoPackage default format: keep the promise of GeoPackage.
+            destination = QgsProcessingUtils.generateTempFilename("joined_indicators.gpkg")
+        return destination
+
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        from ..core.indicator_join import DUPLICATE_POLICIES, JoinError
+        from ..core.join_indicators import join_indicators
+        from ..core.layer_output import OutputError
+        from ..core.table_files import TableError
+
+        boundaries = self.parameterAsVectorLayer(parameters, self.BOUNDARIES, context)
+        planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        destination = self._destination(parameters, context)
+        report = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        lookup = self.parameterAsFile(parameters, self.LOOKUP, context)
+        metadata = self.parameterAsFile(parameters, self.METADATA, context)
+        try:
+            outcome = join_indicators(
+                boundaries,
+                self._table(parameters, context),
+                destination,
+                boundary_field=self.parameterAsString(parameters, self.BOUNDARY_CODE_FIELD, context) or None,
+                sheet=self.parameterAsString(parameters, self.SHEET, context) or None,
+                table_code_field=self.parameterAsString(parameters, self.TABLE_CODE_FIELD, context) or None,
+                fields=split_field_list(self.parameterAsString(parameters, self.FIELDS, context)),
+                period=self.parameterAsString(parameters, self.PERIOD, context) or None,
+                duplicates=DUPLICATE_POLICIES[self.parameterAsEnum(parameters, self.DUPLICATES, context)],
+                lookup=Path(lookup) if lookup else None,
+                report_html=Path(report) if report else None,
+                metadata_file=Path(metadata) if metadata else None,
+                feedback=feedback,
+            )
+        except (TableError, JoinError, OutputError) as error:
+            raise QgsProcessingException(str(error)) from error
+        for line in outcome.report.log_lines():
+            feedback.pushInfo(line)
+        if outcome.report_html:
+            feedback.pushInfo(self.tr("Report: {0} (and {1})").format(outcome.report_html, outcome.report_json))
+        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)
+        plan = outcome.report.plan
+        return {
+            self.OUTPUT: outcome.uri,
+            self.REPORT: str(outcome.report_html) if outcome.report_html else None,
+            self.REPORT_JSON: str(outcome.report_json) if outcome.report_json else None,
+            self.MATCHED: plan.matched_count,
+            self.UNMATCHED_BOUNDARIES: len(plan.unmatched_boundaries),
+            self.UNMATCHED_ROWS: len(plan.unmatched_rows),
+        }
