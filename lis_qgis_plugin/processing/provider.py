@@ -7,6 +7,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.plugin_files import plugin_version, resource_path
 from .create_sample_algorithm import CreateSampleDistrictAlgorithm
+from .join_indicators_algorithm import JoinIndicatorsAlgorithm
 
 PROVIDER_ID = "lis"
 PROVIDER_NAME = "Local Information System"
@@ -31,5 +32,5 @@ class LisProvider(QgsProcessingProvider):
         return str(resource_path("icons", "lis.svg"))
 
     def loadAlgorithms(self) -> None:
-        for algorithm in (CreateSampleDistrictAlgorithm(),):
+        for algorithm in (CreateSampleDistrictAlgorithm(), JoinIndicatorsAlgorithm()):
             self.addAlgorithm(algorithm)
