@@ -144,10 +144,26 @@ def write_layer_with_fields(
         if feedback is not None and written % 2000 == 0:
             feedback.setProgress(100.0 * written / total)
     del writer  # flushes and closes the GeoPackage
-    aliases = {new.name: new.alias for new in new_fields if new.alias and new.alias != new.name}
+    aliases = inherited_aliases(source) if keep_fields else {}
+    aliases.update({new.name: new.alias for new in new_fields if new.alias and new.alias != new.name})
     uri = f"{path}|layername={layer_name}"
     store_field_aliases(uri, aliases)
     return uri
+
+
+def inherited_aliases(source: QgsFeatureSource) -> dict[str, str]:
+    """Aliases of the source's fields, including those kept in its stored default style.
+
+    Processing opens layers given by path without their default style, so a second join on
+    a LIS output would otherwise lose the first join's original column names.
+    """
+    aliases = {field.name(): field.alias() for field in source.fields() if field.alias()}
+    if isinstance(source, QgsVectorLayer) and source.providerType() == "ogr":
+        styled = QgsVectorLayer(source.source(), "aliases", "ogr")  # opens with the default style
+        for field in styled.fields():
+            if field.alias() and field.name() not in aliases:
+                aliases[field.name()] = field.alias()
+    return aliases
 
 
 def store_field_aliases(uri: str, aliases: dict[str, str]) -> None:

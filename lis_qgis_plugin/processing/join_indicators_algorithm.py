@@ -168,6 +168,21 @@ class JoinIndicatorsAlgorithm(QgsProcessingAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.UNMATCHED_BOUNDARIES, self.tr("Boundary codes with no row")))
         self.addOutput(QgsProcessingOutputNumber(self.UNMATCHED_ROWS, self.tr("Table rows with no boundary")))
 
+    def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
+        """Also accept a table layer of the project by name or id (the file parameter wants a file name)."""
+        ok, message = super().checkParameterValues(parameters, context)
+        value = parameters.get(self.TABLE)
+        is_layer = (
+            not ok
+            and isinstance(value, str)
+            and not Path(value).exists()
+            and isinstance(QgsProcessingUtils.mapLayerFromString(value, context), QgsVectorLayer)
+        )
+        if is_layer:
+            as_file = {**parameters, self.TABLE: "layer.csv"}  # checked like any table file name
+            return super().checkParameterValues(as_file, context)
+        return ok, message
+
     def _table(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str | QgsVectorLayer:
         """A file path, or a table layer of the project named by id or name."""
         value = self.parameterAsFile(parameters, self.TABLE, context)
