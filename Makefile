@@ -38,6 +38,7 @@ install: build
 
 bench: setup
 	$(PYTHON) scripts/bench/bench_plugin_load.py
+	$(PYTHON) scripts/bench/bench_join_indicators.py
 
 clean:
 	rm -rf build dist out .pytest_cache .ruff_cache

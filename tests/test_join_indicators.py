@@ -279,3 +279,22 @@ def test_errors_name_the_problem_and_write_nothing(
         run_join(BOUNDARIES=str(gpkg), TABLE=str(file1_csv), OUTPUT=f"{gpkg}|layername=again")
     assert not output.exists()
     assert file_state(boundaries, wards, file1_csv) == before
+
+
+def test_running_again_replaces_the_output(lis_plugin: object, shared_data: Path, tmp_path: Path) -> None:
+    """A second run into the same GeoPackage replaces the layer, its aliases and metadata (no 'overwrite?' hang)."""
+    boundaries = shared_data / "rutland" / "boundaries" / "rutland_lsoa11.geojson"
+    table = shared_data / "rutland" / "deprivation" / "rutland_imd2019_file1.csv"
+    output = tmp_path / "again.gpkg"
+    first, _ = run_join(BOUNDARIES=str(boundaries), TABLE=str(table), OUTPUT=str(output))
+    second, _ = run_join(
+        BOUNDARIES=str(boundaries), TABLE=str(table), OUTPUT=str(output),
+        FIELDS="Index of Multiple Deprivation (IMD) Decile",
+    )  # fmt: skip
+    assert first["OUTPUT"] == second["OUTPUT"]
+    layer = open_layer(output, "again")
+    assert layer.featureCount() == 23
+    assert [f.alias() for f in layer.fields() if f.alias()] == ["Index of Multiple Deprivation (IMD) Decile"]
+    styles = layer.listStylesInDatabase()
+    assert styles[0] == 1, styles
+    assert list(read_indicator_metadata(output, "again")) == ["index_of_multiple_deprivation_imd_decile"]

@@ -99,6 +99,19 @@ def store_default_style(path: Path, layer_name: str, qml_path: Path) -> None:
     message, loaded = layer.loadNamedStyle(str(qml_path))
     if not loaded:
         raise OSError(f"Cannot read style {qml_path}: {message}")
-    error = layer.saveStyleToDatabase(layer_name, f"LIS default style for {layer_name}", True, "")
+    save_default_style(layer, layer_name, f"LIS default style for {layer_name}")
+
+
+def save_default_style(layer: QgsVectorLayer, style_name: str, description: str) -> None:
+    """Store the layer's current style in its GeoPackage as the default, replacing an earlier one.
+
+    An existing style of the same name is deleted first: otherwise QGIS asks "overwrite?"
+    in a modal dialog, which hangs a Processing run or a headless script.
+    """
+    count, ids, names, _, _ = layer.listStylesInDatabase()
+    for style_id, name in zip(ids[:count], names[:count]):
+        if name == style_name:
+            layer.deleteStyleFromDatabase(style_id)
+    error = layer.saveStyleToDatabase(style_name, description, True, "")
     if error:
-        raise OSError(f"Cannot store the style of '{layer_name}' in {path}: {error}")
+        raise OSError(f"Cannot store the style of '{layer.name()}' in {layer.source()}: {error}")

@@ -128,7 +128,8 @@ def plan_join(
             f"{code} (rows {', '.join(map(str, rows[:5]))})" for code, rows in list(duplicates.items())[:5]
         )
         raise JoinError(
-            f"{table.source}: {_plural(len(duplicates), 'code')} appear on more than one row: {listed}"
+            f"{table.source}: {_plural(len(duplicates), 'code')} {'appears' if len(duplicates) == 1 else 'appear'} "
+            f"on more than one row: {listed}"
             f"{' and more' if len(duplicates) > 5 else ''}. Remove the repeated rows, or choose what to do with "
             "duplicates (first, last, sum for counts, mean)."
         )

@@ -7,6 +7,7 @@ is counted by its marker so the join report can say what was missing and why.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ EMPTY = "(empty)"
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(\.\d+)?$")
+_PLAIN_START = frozenset("0123456789-+.")
 #: Share of the non-NULL cells that must read as numbers for a column to be numeric.
 NUMERIC_SHARE = 0.8
 
@@ -46,6 +48,14 @@ def parse_number(text: str) -> tuple[float | None, str]:
         return None, EMPTY
     if cell.lower() in SUPPRESSED_MARKERS:
         return None, cell.lower()
+    if cell[0] in _PLAIN_START:  # fast path for the common plain number
+        try:
+            value = float(cell)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(value) and "_" not in cell:
+                return value, "number"
     status = "number"
     if cell.endswith("%"):
         cell, status = cell[:-1].strip(), "percent"

@@ -113,6 +113,10 @@ def code_share(values: Iterable[object]) -> tuple[float, int]:
     return sum(1 for value in filled if ONS_CODE.match(value)) / len(filled), len(filled)
 
 
+#: Values looked at per column when searching for codes: plenty to decide, quick on national tables.
+_CODE_SAMPLE = 5000
+
+
 def find_code_column(columns: dict[str, Sequence[object]], minimum_share: float = 0.8) -> str | None:
     """The column of area codes: mostly ONS codes (``minimum_share``) and the most distinct ones.
 
@@ -120,7 +124,8 @@ def find_code_column(columns: dict[str, Sequence[object]], minimum_share: float 
     'Area Code' over 'Parent Code'. Ties go to the leftmost column.
     """
     best_name, best_distinct = None, 0
-    for name, values in columns.items():
+    for name, all_values in columns.items():
+        values = all_values[:_CODE_SAMPLE]
         share, filled = code_share(values)
         if not filled or share < minimum_share:
             continue

@@ -60,16 +60,21 @@ def describe_source(path: Path, sheet: str | None = None) -> str:
     return f'{path.name}, sheet "{sheet}"' if sheet else path.name
 
 
+def check_table_path(path: Path) -> None:
+    """Raise TableError when ``path`` does not exist or is a folder."""
+    if not path.exists():
+        raise TableError(f"{path}: the file does not exist. Check the path, or choose the file again.")
+    if path.is_dir():
+        raise TableError(f"{path}: this is a folder, not a table. Choose a CSV, TSV, XLSX or ODS file.")
+
+
 def read_grid_file(path: Path, sheet: str | None = None) -> tuple[list[list[str]], str | None, str | None, list[str]]:
     """All cells of a CSV/TSV file or one sheet of a workbook, as text.
 
     Returns (grid, sheet name used, text encoding, all sheet names).
     """
     path = Path(path)
-    if not path.exists():
-        raise TableError(f"{path}: the file does not exist. Check the path, or choose the file again.")
-    if path.is_dir():
-        raise TableError(f"{path}: this is a folder, not a table. Choose a CSV, TSV, XLSX or ODS file.")
+    check_table_path(path)
     suffix = path.suffix.lower()
     try:
         if suffix in SPREADSHEET_SUFFIXES:
@@ -266,6 +271,7 @@ def raw_table_from_grid(
 def read_raw_table(path: Path, sheet: str | None = None, code_column: str | None = None) -> RawTable:
     """Read a CSV/TSV/XLSX/ODS table into header and text rows, naming file and sheet in every error."""
     path = Path(path)
+    check_table_path(path)  # before the extension: a folder or a typo is not a wrong file type
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES | TEXT_SUFFIXES:
         raise TableError(
             f"{path.name}: '{path.suffix}' files are not read as tables. Save the table as CSV, TSV, XLSX or ODS."

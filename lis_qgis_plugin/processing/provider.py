@@ -6,6 +6,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.plugin_files import plugin_version, resource_path
+from .aggregate_indicators_algorithm import AggregateIndicatorsAlgorithm
 from .create_sample_algorithm import CreateSampleDistrictAlgorithm
 from .join_indicators_algorithm import JoinIndicatorsAlgorithm
 
@@ -32,5 +33,5 @@ class LisProvider(QgsProcessingProvider):
         return str(resource_path("icons", "lis.svg"))
 
     def loadAlgorithms(self) -> None:
-        for algorithm in (CreateSampleDistrictAlgorithm(), JoinIndicatorsAlgorithm()):
+        for algorithm in (CreateSampleDistrictAlgorithm(), JoinIndicatorsAlgorithm(), AggregateIndicatorsAlgorithm()):
             self.addAlgorithm(algorithm)
