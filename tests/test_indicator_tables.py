@@ -780,3 +780,18 @@ def test_csv_title_block_above_the_header(imd: list[dict[str, str]], tmp_path: P
     assert raw.header == [CODE, NAME, RANK]
     assert raw.rows[0] == [imd[0][CODE], imd[0][NAME], imd[0][RANK]]
     assert raw.row_number(0) == line_number(table, imd[0][CODE]) == 4
+
+
+@pytest.mark.parametrize("kind", ["folder", "missing"])
+def test_table_without_extension_gets_a_clear_message(
+    lis_plugin: object, shared_data: Path, tmp_path: Path, kind: str
+) -> None:
+    """Processing's own check would only say 'Incorrect parameter value for TABLE'."""
+    boundaries = shared_data / "rutland" / "boundaries" / "rutland_lsoa11.geojson"
+    table = tmp_path / "tables"
+    if kind == "folder":
+        table.mkdir()
+    expected = "this is a folder, not a table" if kind == "folder" else "no such file"
+    with pytest.raises(QgsProcessingException, match=expected):
+        run_join(BOUNDARIES=str(boundaries), TABLE=str(table), OUTPUT=str(tmp_path / "o.gpkg"))
+    assert not (tmp_path / "o.gpkg").exists()

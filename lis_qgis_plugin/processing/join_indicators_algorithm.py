@@ -169,18 +169,16 @@ class JoinIndicatorsAlgorithm(QgsProcessingAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.UNMATCHED_ROWS, self.tr("Table rows with no boundary")))
 
     def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
-        """Also accept a table layer of the project by name or id (the file parameter wants a file name)."""
+        """Let any TABLE text through to processAlgorithm, which explains what is wrong with it.
+
+        The file parameter rejects a name without a table extension with a bare "Incorrect
+        parameter value": but TABLE may name a table layer of the project, and a folder or a
+        missing file deserves a message that says so.
+        """
         ok, message = super().checkParameterValues(parameters, context)
         value = parameters.get(self.TABLE)
-        is_layer = (
-            not ok
-            and isinstance(value, str)
-            and not Path(value).exists()
-            and isinstance(QgsProcessingUtils.mapLayerFromString(value, context), QgsVectorLayer)
-        )
-        if is_layer:
-            as_file = {**parameters, self.TABLE: "layer.csv"}  # checked like any table file name
-            return super().checkParameterValues(as_file, context)
+        if not ok and isinstance(value, str) and value.strip():
+            return super().checkParameterValues({**parameters, self.TABLE: "table.csv"}, context)
         return ok, message
 
     def _table(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str | QgsVectorLayer:
@@ -189,7 +187,7 @@ class JoinIndicatorsAlgorithm(QgsProcessingAlgorithm):
         if not value:
             raise QgsProcessingException(self.tr("Choose an indicator table (TABLE)."))
         if Path(value).exists():
-            return value
+            return value  # the core reader explains folders and unreadable files
         layer = QgsProcessingUtils.mapLayerFromString(value, context)
         if isinstance(layer, QgsVectorLayer):
             return layer
