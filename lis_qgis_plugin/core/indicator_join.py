@@ -100,8 +100,9 @@ def plan_join(
     boundary_geography = boundary_profile.main
     rows_by_code: dict[str, list[int]] = defaultdict(list)
     other_geography: list[tuple[int, str, str]] = []
+    geography_by_code = {code: geography_of(code) for code in set(table.codes)}
     for index, code in enumerate(table.codes):
-        geography = geography_of(code)
+        geography = geography_by_code[code]
         if boundary_geography and geography and geography != boundary_geography and code not in boundary_set:
             other_geography.append((table.row_numbers[index], code, geography))
             continue
@@ -111,7 +112,7 @@ def plan_join(
         and table_profile.counts
         and boundary_geography not in table_profile.counts
         and lookup is None
-        and not any(geography_of(code) == boundary_geography for code in rows_by_code)
+        and not any(geography_by_code[code] == boundary_geography for code in rows_by_code)
     ):
         raise JoinError(
             f"{table.source}: the table holds {table_profile.describe()} codes but the boundaries are "
@@ -177,7 +178,10 @@ def plan_join(
         table_geography=table_profile.main,
         conversion=conversion,
     )
-    plan.diagnosis = diagnose(plan, table, boundary_set, boundary_field, lookup is not None)
+    plan.diagnosis = diagnose(
+        plan, table, boundary_set, boundary_field, lookup is not None,
+        (boundary_profile.newest_codes, table_profile.newest_codes),
+    )  # fmt: skip
     if not matched:
         raise JoinError(
             f"{table.source}: none of the table's {_plural(len(set(table.codes)), 'code')} matches the "
@@ -230,14 +234,21 @@ def _convert_codes(
 
 
 def diagnose(
-    plan: JoinPlan, table: IndicatorTable, boundary_set: set[str], boundary_field: str, converted: bool
+    plan: JoinPlan,
+    table: IndicatorTable,
+    boundary_set: set[str],
+    boundary_field: str,
+    converted: bool,
+    newest_codes: tuple[Sequence[str], Sequence[str]],
 ) -> list[str]:
-    """Plain sentences on geography and vintage, most useful first."""
+    """Plain sentences on geography and vintage, most useful first.
+
+    ``newest_codes`` holds the boundary and table codes that only exist from 2021.
+    """
     lines = []
     boundary_year = vintage_from_name(boundary_field) if boundary_field else None
     table_year = table.code_vintage
-    boundary_2021 = sorted(code for code in boundary_set if code_vintage(code) == 2021)
-    table_2021 = sorted({code for code in table.codes if code_vintage(code) == 2021})
+    boundary_2021, table_2021 = sorted(newest_codes[0]), sorted(newest_codes[1])
     if boundary_2021:
         boundary_year = boundary_year or 2021
     if table_2021:

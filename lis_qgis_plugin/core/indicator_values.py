@@ -19,6 +19,7 @@ EMPTY = "(empty)"
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(\.\d+)?$")
+_TYPE_SAMPLE = 200
 _PLAIN_START = frozenset("0123456789-+.")
 #: Share of the non-NULL cells that must read as numbers for a column to be numeric.
 NUMERIC_SHARE = 0.8
@@ -76,6 +77,14 @@ def parse_column(name: str, cells: list[str], force_text: bool = False) -> Parse
     numbers; the rest are then NULL and listed as unparseable. Integer when every number is
     whole and none carried a decimal point or percent sign (ranks, deciles, counts).
     """
+    if not force_text:  # names and labels: decided on the first cells, without parsing them all
+        first = [status for _, status in map(parse_number, cells[:_TYPE_SAMPLE])]
+        first_readable = [status for status in first if status in ("number", "percent", "unparseable")]
+        if first_readable and first_readable.count("unparseable") > len(first_readable) / 2:
+            force_text = True
+    if force_text:
+        values = [cell.strip() or None for cell in cells]
+        return ParsedColumn(name, "text", values, Counter(EMPTY for value in values if value is None))
     parsed = [parse_number(cell) for cell in cells]
     readable = [status for _, status in parsed if status in ("number", "percent", "unparseable")]
     numeric_share = sum(1 for status in readable if status != "unparseable") / len(readable) if readable else 0.0

@@ -112,17 +112,7 @@ def write_layer_with_fields(
             fields.append(QgsField(field))
     for new in new_fields:
         fields.append(QgsField(new.name, _QGIS_TYPES[new.kind]))
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = layer_name
-    options.fileEncoding = "UTF-8"
-    options.actionOnExistingFile = (
-        QgsVectorFileWriter.CreateOrOverwriteLayer if path.exists() else QgsVectorFileWriter.CreateOrOverwriteFile
-    )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot create the folder ({error.strerror}). Choose another output.") from error
+    options = _gpkg_options(path, layer_name)
     writer = QgsVectorFileWriter.create(
         str(path), fields, source.wkbType(), source.sourceCrs(), QgsCoordinateTransformContext(), options
     )
@@ -150,6 +140,22 @@ def write_layer_with_fields(
     uri = f"{path}|layername={layer_name}"
     store_field_aliases(uri, aliases)
     return uri
+
+
+def _gpkg_options(path: Path, layer_name: str) -> QgsVectorFileWriter.SaveVectorOptions:
+    """Options to write ``layer_name`` into ``path``, keeping the GeoPackage's other layers."""
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = layer_name
+    options.fileEncoding = "UTF-8"
+    options.actionOnExistingFile = (
+        QgsVectorFileWriter.CreateOrOverwriteLayer if path.exists() else QgsVectorFileWriter.CreateOrOverwriteFile
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot create the folder ({error.strerror}). Choose another output.") from error
+    return options
 
 
 def _flush(writer: QgsVectorFileWriter, batch: list[QgsFeature], path: Path, feedback: QgsFeedback | None) -> int:

@@ -68,6 +68,11 @@ _YEAR_IN_NAME = (
 )
 
 
+def is_normalised_code(code: str) -> bool:
+    """True for a trimmed, upper-case nine-character ONS code (a fast form of ``ONS_CODE.match``)."""
+    return len(code) == 9 and code[0] in "EWSNK" and code[1:].isdigit() and code.isascii()
+
+
 def normalise_code(value: object) -> str:
     """Trim spaces (including non-breaking ones) and upper-case; never turns a code into a number."""
     if value is None:
@@ -77,12 +82,12 @@ def normalise_code(value: object) -> str:
 
 def is_ons_code(value: object) -> bool:
     """True for a well-formed nine-character ONS code, after normalising."""
-    return bool(ONS_CODE.match(normalise_code(value)))
+    return is_normalised_code(normalise_code(value))
 
 
 def geography_of(code: str) -> str | None:
     """'LSOA', 'ward', ... for a normalised code; None when the prefix is unknown or the code malformed."""
-    if not ONS_CODE.match(code):
+    if not is_normalised_code(code):
         return None
     return GEOGRAPHIES.get(code[:3], f"{code[:3]} areas")
 
@@ -90,7 +95,7 @@ def geography_of(code: str) -> str | None:
 def code_vintage(code: str) -> int | None:
     """2021 for an LSOA/MSOA code created by the 2021 Census; None when the code does not tell."""
     last = LAST_2011_CODE.get(code[:3])
-    if last is not None and ONS_CODE.match(code) and int(code[3:]) > last:
+    if last is not None and is_normalised_code(code) and int(code[3:]) > last:
         return 2021
     return None
 
@@ -110,7 +115,7 @@ def code_share(values: Iterable[object]) -> tuple[float, int]:
     filled = [value for value in filled if value]
     if not filled:
         return 0.0, 0
-    return sum(1 for value in filled if ONS_CODE.match(value)) / len(filled), len(filled)
+    return sum(1 for value in filled if is_normalised_code(value)) / len(filled), len(filled)
 
 
 #: Values looked at per column when searching for codes: plenty to decide, quick on national tables.

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ons_codes import ONS_CODE, normalise_code
+from .ons_codes import is_normalised_code, normalise_code
 
 
 class TableError(ValueError):
@@ -219,12 +219,12 @@ def find_header_row(grid: list[list[str]], code_column: str | None = None) -> in
 def _starts_code_run(grid: list[list[str]], index: int, run: int = 3) -> bool:
     """True when some column holds ONS codes in this row and the next few rows."""
     window = [row for row in grid[index : index + run] if any(cell.strip() for cell in row)]
-    if not window or not any(ONS_CODE.match(normalise_code(cell)) for cell in window[0]):
+    if not window or not any(is_normalised_code(normalise_code(cell)) for cell in window[0]):
         return False
     width = max(len(row) for row in window)
     for column in range(width):
         cells = [normalise_code(row[column]) if column < len(row) else "" for row in window]
-        if all(ONS_CODE.match(cell) for cell in cells):
+        if all(is_normalised_code(cell) for cell in cells):
             return True
     return False
 
