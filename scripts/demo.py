@@ -7,6 +7,7 @@ from GeoPackage, and a rendered map, then says what it wrote.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -16,11 +17,64 @@ sys.path.insert(0, str(REPO))
 PROJECT_NAME = "lis_demo.qgz"
 MAP_NAME = "lisford_imd_deciles.png"
 PDF_NAME = "lisford_imd_deciles.pdf"
+JOINED_NAME = "lisford_health_by_small_area.gpkg"
+REPORT_NAME = "lisford_health_join_report.html"
+WARDS_NAME = "lisford_health_by_ward.gpkg"
+
+
+def join_and_aggregate_health(files: object, out_dir: Path) -> dict[str, Path | str]:
+    """Join the messy health workbook onto the small areas, then add it up by ward.
+
+    Shows the join report's headline and what it found, then a plain-words answer from the
+    ward figures.
+    """
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    small_areas = f"{files.geopackage}|layername=small_areas"
+    joined = processing.run(
+        "lis:joinindicators",
+        {
+            "BOUNDARIES": small_areas,
+            "TABLE": str(files.health_xlsx),
+            "OUTPUT": str(out_dir / JOINED_NAME),
+            "REPORT": str(out_dir / REPORT_NAME),
+        },
+    )
+    report = json.loads(Path(joined["REPORT_JSON"]).read_text(encoding="utf-8"))
+    print(f"Join: {report['headline']}")
+    for column in report["columns"]:
+        suppressed = sum(column["suppressed"].values())
+        if suppressed:
+            print(f"  '{column['column']}': {suppressed} suppressed values (shown as *) are empty, not zero.")
+    wards = processing.run(
+        "lis:aggregateindicators",
+        {
+            "INPUT": joined["OUTPUT"],
+            "TARGET": f"{files.geopackage}|layername=wards",
+            "FIELDS_SUM": ["population_mid_2023", "emergency_admissions_count"],
+            "FIELDS_WEIGHTED_MEAN": ["smoking_prevalence"],
+            "WEIGHT_FIELD": "population_mid_2023",
+            "OUTPUT": str(out_dir / WARDS_NAME),
+        },
+    )
+    layer = QgsVectorLayer(wards["OUTPUT"], "wards", "ogr")
+    rows = [
+        (f["ward_name"], f["emergency_admissions_count_sum"], f["population_mid_2023_sum"]) for f in layer.getFeatures()
+    ]
+    name, admissions, population = max(rows, key=lambda row: row[1] / row[2])
+    district_rate = 1000 * sum(row[1] for row in rows) / sum(row[2] for row in rows)
+    print(
+        f"{name} has Lisford's highest emergency admission rate: {1000 * admissions / population:.0f} per 1,000 "
+        f"residents, against {district_rate:.0f} across the district."
+    )
+    return {"joined": joined["OUTPUT"], "report": Path(joined["REPORT"]), "wards": wards["OUTPUT"]}
 
 
 def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     """Run the demo pipeline into ``out_dir``; QGIS and the LIS provider must already be running."""
     import processing
+    from qgis.core import QgsVectorLayer
 
     from lis_qgis_plugin.core.deprivation import population_share_in_deciles
     from lis_qgis_plugin.core.sample_files import SampleFiles
@@ -43,6 +97,13 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     layers = [by_title[title] for _, title in SAMPLE_LAYERS if title != "Population-weighted centroids"]
     district = by_title["District boundary"]
     map_path = render_map_png(layers, out_dir / MAP_NAME, district.extent())
+
+    health = join_and_aggregate_health(files, out_dir)
+    for uri, title in ((health["joined"], "Health indicators by small area"), (health["wards"], "Health by ward")):
+        layer = QgsVectorLayer(str(uri), title, "ogr")
+        layer.setCustomProperty("lis/added_by", "demo")
+        project.addMapLayer(layer, False)
+        project.layerTreeRoot().addLayer(layer).setItemVisibilityChecked(False)
 
     small_areas = by_title["Small areas: IMD decile"]
     features = list(small_areas.getFeatures())
@@ -70,7 +131,11 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     project.layoutManager().addLayout(layout)  # the layout travels with the project for later edits
     if not project.write():
         raise OSError(f"Cannot save the print layout into {project_path}: {project.error()}")
-    outputs = {"project": project_path, "map": map_path, "pdf": pdf_path, **{p.name: p for p in files.all_files()}}
+    outputs = {
+        "project": project_path, "map": map_path, "pdf": pdf_path, "join_report": health["report"],
+        "health_by_small_area": out_dir / JOINED_NAME, "health_by_ward": out_dir / WARDS_NAME,
+        **{p.name: p for p in files.all_files()},
+    }  # fmt: skip
     print("The demo wrote:")
     for label, path in outputs.items():
         print(f"  {label:<34} {path}")

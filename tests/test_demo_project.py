@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsProject
+from qgis.core import NULL, QgsProject
 from qgis.PyQt.QtGui import QColor, QImage
 
 from lis_qgis_plugin.plugin import LisPlugin
@@ -28,12 +28,13 @@ def test_demo_project_reopens_with_all_layers_valid_from_geopackage(demo_outputs
     project = QgsProject()
     assert project.read(str(demo_outputs["project"]))
     layers = list(project.mapLayers().values())
-    assert len(layers) == 7
+    assert len(layers) == 9  # the 7 sample layers, the joined health indicators and their ward totals
     for layer in layers:
         assert layer.isValid(), layer.name()
         assert layer.providerType() == "ogr"
-        assert layer.source().split("|")[0].endswith("lisford_sample.gpkg")
+        assert layer.source().split("|")[0].endswith(".gpkg")
         assert Path(layer.source().split("|")[0]).exists()
+    assert sum(layer.source().split("|")[0].endswith("lisford_sample.gpkg") for layer in layers) == 7
     small_areas = next(layer for layer in layers if layer.name() == "Small areas: IMD decile")
     # The project opens on the whole district, not on an empty canvas at 1:1.
     view = project.viewSettings().defaultViewExtent()
@@ -100,3 +101,27 @@ def test_a_template_without_a_map_is_refused_with_its_reason(tmp_path: Path) -> 
     page = MapPage("t", "s", "src", [], [], None)
     with pytest.raises(ValueError, match="no QgsLayoutItemMap with id 'map'"):
         build_map_layout(QgsProject(), page, tmp_path / "broken.qpt")
+
+
+def test_demo_joins_the_health_workbook_and_adds_it_up_by_ward(demo_outputs: dict[str, Path]) -> None:
+    """The demo's join report leads with the answer, and the ward totals equal the small-area totals."""
+    import json
+
+    from qgis.core import QgsVectorLayer
+
+    report = json.loads(demo_outputs["join_report"].with_suffix(".json").read_text(encoding="utf-8"))
+    small_areas = QgsVectorLayer(str(demo_outputs["health_by_small_area"]), "joined", "ogr")
+    wards = QgsVectorLayer(str(demo_outputs["health_by_ward"]), "wards", "ogr")
+    assert report["matched"] == small_areas.featureCount() == 150
+    assert report["headline"].startswith("All 150 LSOA areas of 'small_areas' matched")
+    obesity = next(column for column in report["columns"] if column["column"] == "Year 6 obesity (%)")
+    nulls = sum(1 for feature in small_areas.getFeatures() if feature["year_6_obesity"] in (None, NULL))
+    assert obesity["suppressed"] == {"*": nulls} and nulls > 0
+    assert wards.featureCount() == 12
+    total = sum(feature["population_mid_2023"] for feature in small_areas.getFeatures())
+    assert sum(feature["population_mid_2023_sum"] for feature in wards.getFeatures()) == total
+    assert sum(feature["n_areas"] for feature in wards.getFeatures()) == 150
+    project = QgsProject()
+    assert project.read(str(demo_outputs["project"]))
+    titles = {layer.name() for layer in project.mapLayers().values()}
+    assert {"Health indicators by small area", "Health by ward"} <= titles

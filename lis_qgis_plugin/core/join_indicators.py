@@ -17,7 +17,7 @@ from .code_lookup import read_code_lookup
 from .indicator_join import plan_join
 from .indicator_table import IndicatorMetadata, build_indicator_table, read_metadata_file
 from .join_report import JoinReport
-from .layer_codes import attribute_text, find_layer_code_field, layer_codes, raw_table_from_layer
+from .layer_codes import attribute_text, find_layer_code_field, layer_codes, layer_label, raw_table_from_layer
 from .layer_output import NewField, OutputError, gpkg_destination, safe_field_names, write_layer_with_fields
 from .metadata_store import write_indicator_metadata
 from .ons_codes import normalise_code
@@ -128,7 +128,7 @@ def join_indicators(
     write_indicator_metadata(out_path, layer_name, stored)
     report = JoinReport(
         indicator_table.source,
-        boundaries.name(),
+        layer_label(boundaries),
         boundary_field,
         uri,
         plan,

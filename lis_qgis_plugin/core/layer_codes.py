@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import NULL, QgsFeatureRequest, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
 
 from .ons_codes import find_code_column, normalise_code
 from .table_files import RawTable, TableError
+
+
+def layer_label(layer: QgsVectorLayer) -> str:
+    """The name to show for a layer: its GeoPackage table name when Processing named it after the file."""
+    source = layer.source()
+    if "|layername=" in source and layer.name() == Path(source.split("|")[0]).stem:
+        return source.split("|layername=", 1)[1].split("|")[0]
+    return layer.name()
 
 
 def attribute_text(value: object) -> str:
@@ -37,14 +47,14 @@ def find_layer_code_field(layer: QgsVectorLayer, field: str | None = None) -> st
         if field in names:
             return field
         raise TableError(
-            f"Layer '{layer.name()}' has no field '{field}'. Its fields are: {', '.join(names)}. "
+            f"Layer '{layer_label(layer)}' has no field '{field}'. Its fields are: {', '.join(names)}. "
             "Choose its code field, or leave it empty to find the codes automatically."
         )
     text_fields = [item.name() for item in layer.fields() if item.type() == QVariant.String]
     found = find_code_column({name: field_values(layer, name) for name in text_fields})
     if found is None:
         raise TableError(
-            f"Layer '{layer.name()}' has no field of ONS area codes (such as E01000001) among its text fields "
+            f"Layer '{layer_label(layer)}' has no field of ONS area codes (such as E01000001) among its text fields "
             f"({', '.join(text_fields) or 'none'}). Choose the code field by hand."
         )
     return found
@@ -56,4 +66,4 @@ def raw_table_from_layer(layer: QgsVectorLayer) -> RawTable:
     rows = []
     for feature in layer.getFeatures(QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)):
         rows.append([attribute_text(value) for value in feature.attributes()])
-    return RawTable(f"layer '{layer.name()}'", header, rows, first_data_row=1)
+    return RawTable(f"layer '{layer_label(layer)}'", header, rows, first_data_row=1)

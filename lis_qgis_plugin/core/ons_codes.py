@@ -92,10 +92,14 @@ def geography_of(code: str) -> str | None:
     return GEOGRAPHIES.get(code[:3], f"{code[:3]} areas")
 
 
+#: 2021 created fewer than this many codes per entity; numbers far above are not real 2021 codes.
+_NEW_2021_CODES = 5_000
+
+
 def code_vintage(code: str) -> int | None:
     """2021 for an LSOA/MSOA code created by the 2021 Census; None when the code does not tell."""
     last = LAST_2011_CODE.get(code[:3])
-    if last is not None and is_normalised_code(code) and int(code[3:]) > last:
+    if last is not None and is_normalised_code(code) and last < int(code[3:]) <= last + _NEW_2021_CODES:
         return 2021
     return None
 
