@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +14,9 @@ from qgis.core import QgsVectorLayer
 from qgis.gui import QgisInterface
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+import build_plugin  # noqa: E402 - from scripts/, put on sys.path just above
+
 SHARED_DATA = REPO.parent / "shared" / "data" / "real"
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
@@ -63,3 +69,28 @@ def open_layer(gpkg: Path, name: str) -> QgsVectorLayer:
     layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
     assert layer.isValid(), f"{gpkg}|{name} does not open"
     return layer
+
+
+QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
+
+
+@pytest.fixture(scope="session")
+def qgis_process_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A built plugin enabled in a fresh profile, as a user sets up qgis_process."""
+    base = tmp_path_factory.mktemp("qgis_process")
+    build_plugin.build_folder(base / "plugins")
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "QGIS_PLUGINPATH": str(base / "plugins"),
+        "QGIS_CUSTOM_CONFIG_PATH": str(base / "profile"),  # a fresh, empty profile
+    }
+    env.pop("PYTHONPATH", None)  # the plugin must come from the built folder, not the repo
+    enable = run_qgis_process(env, "plugins", "enable", "lis_qgis_plugin")
+    assert enable.returncode == 0, enable.stdout + enable.stderr
+    return env
+
+
+def run_qgis_process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """Run qgis_process.bin (the Debian wrapper passes an option 3.22 rejects)."""
+    return subprocess.run([QGIS_PROCESS, *args], capture_output=True, text=True, env=env, timeout=300)

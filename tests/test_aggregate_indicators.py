@@ -33,7 +33,6 @@ from lis_qgis_plugin.core.aggregation import (
     aggregate,
     assign_by_lookup,
     output_kind,
-    plural,
     summary_lines,
     unassigned_areas,
 )
@@ -42,10 +41,10 @@ from lis_qgis_plugin.core.indicator_table import IndicatorMetadata
 from lis_qgis_plugin.core.metadata_store import read_indicator_metadata, write_indicator_metadata
 from lis_qgis_plugin.core.spatial_assignment import assign_by_location, centroid_points, codes_by_id
 from lis_qgis_plugin.core.table_files import TableError
+from lis_qgis_plugin.core.wording import plural
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .conftest import open_layer
-from .test_qgis_process import _qgis_process, qgis_process_env  # noqa: F401 - the fixture is shared, not copied
+from .conftest import open_layer, run_qgis_process
 
 ALGORITHM = "lis:aggregateindicators"
 POP = "pop_total_mid2015"
@@ -615,12 +614,12 @@ def test_output_kinds_and_words() -> None:
 
 @pytest.mark.slow
 def test_qgis_process_runs_aggregateindicators(
-    qgis_process_env: dict[str, str],  # noqa: F811 - the fixture imported above
+    qgis_process_env: dict[str, str],
     rutland: Place,
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "rutland_wards.gpkg"
-    run = _qgis_process(
+    run = run_qgis_process(
         qgis_process_env, "run", ALGORITHM, "--", f"INPUT={rutland.areas}", f"TARGET={rutland.wards}",
         f"LOOKUP={rutland.lookup}", f"FIELDS_SUM={POP}", f"OUTPUT={out}",
     )  # fmt: skip

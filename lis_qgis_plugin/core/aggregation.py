@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .table_files import TableError
+from .wording import plural, plural_word
 
 #: Method key -> the words a person reads in aliases and messages.
 METHODS: dict[str, str] = {
@@ -186,18 +187,6 @@ def list_labels(labels: Sequence[str], limit: int = 20) -> str:
     if len(labels) <= limit:
         return ", ".join(labels)
     return f"{', '.join(labels[:limit])} and {len(labels) - limit:,} more"
-
-
-def plural_word(word: str) -> str:
-    """'ward' -> 'wards', 'LSOA' -> 'LSOAs', 'country' -> 'countries', 'areas' stays."""
-    if word.endswith("y") and word[-2:-1] not in set("aeiou"):
-        return f"{word[:-1]}ies"
-    return word if word.endswith("s") else f"{word}s"
-
-
-def plural(word: str, count: int) -> str:
-    """'1 ward', '15 wards', '1,234 LSOAs'."""
-    return f"{count:,} {word if count == 1 else plural_word(word)}"
 
 
 def format_number(value: float | int | None) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .code_lookup import CodeLookup
 from .indicator_table import IndicatorTable
 from .ons_codes import code_vintage, geography_of, profile_codes, vintage_from_name
+from .wording import plural
 
 DUPLICATE_POLICIES = ("error", "first", "last", "sum", "mean")
 DUPLICATE_LABELS = {
@@ -58,15 +59,6 @@ class JoinPlan:
 def _listed(codes: Sequence[str]) -> str:
     shown = ", ".join(codes[:_LISTED])
     return f"{shown} and {len(codes) - _LISTED:,} more" if len(codes) > _LISTED else shown
-
-
-def _plural(count: int, word: str) -> str:
-    """'1 area', '3 areas', '2 boundaries'."""
-    if count == 1 or word.endswith("s"):
-        return f"{count:,} {word}"
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return f"{count:,} {word[:-1]}ies"
-    return f"{count:,} {word}s"
 
 
 def _combine(values: list, kind: str, policy: str) -> object:
@@ -116,7 +108,7 @@ def plan_join(
     ):
         raise JoinError(
             f"{table.source}: the table holds {table_profile.describe()} codes but the boundaries are "
-            f"{boundary_geography} ({_plural(len(boundary_set), 'code')} in field '{boundary_field}'). "
+            f"{boundary_geography} ({plural('code', len(boundary_set))} in field '{boundary_field}'). "
             f"Join this table onto {table_profile.main} boundaries, or aggregate the boundaries' data instead."
         )
     duplicates = {
@@ -129,7 +121,7 @@ def plan_join(
             f"{code} (rows {', '.join(map(str, rows[:5]))})" for code, rows in list(duplicates.items())[:5]
         )
         raise JoinError(
-            f"{table.source}: {_plural(len(duplicates), 'code')} {'appears' if len(duplicates) == 1 else 'appear'} "
+            f"{table.source}: {plural('code', len(duplicates))} {'appears' if len(duplicates) == 1 else 'appear'} "
             f"on more than one row: {listed}"
             f"{' and more' if len(duplicates) > 5 else ''}. Remove the repeated rows, or choose what to do with "
             "duplicates (first, last, sum for counts, mean)."
@@ -184,8 +176,8 @@ def plan_join(
     )  # fmt: skip
     if not matched:
         raise JoinError(
-            f"{table.source}: none of the table's {_plural(len(set(table.codes)), 'code')} matches the "
-            f"{_plural(len(boundary_set), 'boundary code')} in field '{boundary_field}'. " + " ".join(plan.diagnosis)
+            f"{table.source}: none of the table's {plural('code', len(set(table.codes)))} matches the "
+            f"{plural('boundary code', len(boundary_set))} in field '{boundary_field}'. " + " ".join(plan.diagnosis)
         )
     return plan
 
@@ -208,12 +200,12 @@ def _convert_codes(
     split = {code: targets for code, targets in split.items() if len(targets) > 1}
     notes = [
         f"Codes converted through {lookup.source} ('{lookup.from_column}' to '{lookup.to_column}'): "
-        f"{_plural(len(converted), 'boundary')} received values."
+        f"{plural('boundary', len(converted))} received values."
     ]
     if split:
         pieces = sum(len(targets) for targets in split.values())
         notes.append(
-            f"{_plural(len(split), 'area')} of the table split into {pieces:,} boundary areas "
+            f"{plural('area', len(split))} of the table split into {pieces:,} boundary areas "
             f"({_listed([f'{code} to {len(t)}' for code, t in split.items()])}); "
             "each piece carries its parent's value. "
             "Rates, ranks and deciles stay meaningful; counts such as population are repeated in every piece, "
@@ -222,12 +214,12 @@ def _convert_codes(
     if merged:
         if policy == "error":
             raise JoinError(
-                f"{source}: through the lookup, {_plural(len(merged), 'boundary area')} receive rows from several "
+                f"{source}: through the lookup, {plural('boundary area', len(merged))} receive rows from several "
                 f"table areas ({_listed([f'{t} from {len(c)}' for t, c in merged.items()])}). Choose how to combine "
                 "them (sum for counts, mean for rates) in 'Duplicate codes'."
             )
         notes.append(
-            f"{_plural(len(merged), 'boundary area')} merge several table areas; their values are the {policy} "
+            f"{plural('boundary area', len(merged))} merge several table areas; their values are the {policy} "
             f"of the rows ({_listed(list(merged))})."
         )
     return dict(converted), notes
@@ -262,7 +254,7 @@ def diagnose(
                 f"as {_listed(boundary_2021[:3])}) but the table's codes are {geography} 2011"
                 f"{f' (column {table.code_column!r})' if table_year else ''}. "
                 f"{plan.matched_count:,} of {len(boundary_set):,} areas match only because unchanged areas kept their "
-                f"codes; the {_plural(len(plan.unmatched_boundaries), 'area')} that changed in 2021 "
+                f"codes; the {plural('area', len(plan.unmatched_boundaries))} that changed in 2021 "
                 f"({_listed(new_missing or plan.unmatched_boundaries)}) get no value. Convert the table with a "
                 f"{geography} 2011 to 2021 lookup (LOOKUP), or use a table published for 2021 areas."
             )
@@ -270,7 +262,7 @@ def diagnose(
             lines.append(
                 f"Vintage mismatch: the table holds {geography} 2021 codes (such as {_listed(table_2021[:3])}) but "
                 f"the boundaries are {geography} 2011: the "
-                f"{_plural(len(plan.unmatched_boundaries), 'area')} that changed in 2021 "
+                f"{plural('area', len(plan.unmatched_boundaries))} that changed in 2021 "
                 f"({_listed(plan.unmatched_boundaries)}) get no value. Use {geography} 2021 boundaries, or convert "
                 "the table with a 2021 to 2011 lookup."
             )
@@ -289,9 +281,9 @@ def diagnose(
             f"({_listed([code for _, code, _ in plan.other_geography_rows])}). Those were not joined."
         )
     lines.append(
-        f"Boundaries: {_plural(len(boundary_set), geography + ' code')}"
+        f"Boundaries: {plural(geography + ' code', len(boundary_set))}"
         f"{f' ({boundary_year})' if boundary_year else ''} in field '{boundary_field}'. "
-        f"Table: {_plural(len(set(table.codes)), (plan.table_geography or 'area') + ' code')} in column "
+        f"Table: {plural((plan.table_geography or 'area') + ' code', len(set(table.codes)))} in column "
         f"'{table.code_column}'"
         f"{f' ({table_year})' if table_year else ''}."
     )

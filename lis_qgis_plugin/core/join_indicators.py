@@ -136,6 +136,8 @@ def join_indicators(
         [(name, original, kind) for name, original, kind in zip(names, plan.columns, plan.kinds)],
     )
     outcome = JoinOutcome(uri, out_path, layer_name, report)
+    if feedback is not None:
+        feedback.setProgress(100)
     if report_html:
         outcome.report_html = report.write_html(Path(report_html))
         outcome.report_json = report.write_json(Path(report_html).with_suffix(".json"))

@@ -40,8 +40,6 @@ from ..core.aggregation import (
     list_labels,
     measure_alias,
     output_kind,
-    plural,
-    plural_word,
     summary_lines,
 )
 from ..core.code_lookup import read_code_lookup
@@ -61,6 +59,7 @@ from ..core.spatial_assignment import (
     read_numbers,
 )
 from ..core.table_files import TableError
+from ..core.wording import plural, plural_word
 
 
 class AggregateIndicatorsAlgorithm(QgsProcessingAlgorithm):
