@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsVectorLayer
+from qgis.core import QgsProcessingFeedback, QgsVectorLayer
 from qgis.gui import QgisInterface
 
 REPO = Path(__file__).resolve().parent.parent
@@ -94,3 +94,24 @@ def qgis_process_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
 def run_qgis_process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     """Run qgis_process.bin (the Debian wrapper passes an option 3.22 rejects)."""
     return subprocess.run([QGIS_PROCESS, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+class LogFeedback(QgsProcessingFeedback):
+    """Keeps the log lines an analyst would read in the Processing dialog."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def pushInfo(self, info: str) -> None:
+        self.lines.append(info)
+        super().pushInfo(info)
+
+    def pushWarning(self, warning: str) -> None:
+        self.lines.append(warning)
+        super().pushWarning(warning)
+
+    @property
+    def text(self) -> str:
+        """The whole log as one string."""
+        return "\n".join(self.lines)

@@ -44,7 +44,7 @@ from lis_qgis_plugin.core.table_files import TableError
 from lis_qgis_plugin.core.wording import plural
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .conftest import open_layer, run_qgis_process
+from .conftest import LogFeedback, open_layer, run_qgis_process
 
 ALGORITHM = "lis:aggregateindicators"
 POP = "pop_total_mid2015"
@@ -52,22 +52,6 @@ FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-class LogFeedback(QgsProcessingFeedback):
-    """Keeps what the algorithm says, to check the log in plain words."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def pushInfo(self, info: str) -> None:
-        self.lines.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning: str) -> None:
-        self.lines.append(warning)
-        super().pushWarning(warning)
 
 
 def run_aggregate(params: dict, feedback: QgsProcessingFeedback | None = None) -> tuple[dict, list[str]]:

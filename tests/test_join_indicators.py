@@ -12,7 +12,6 @@ from qgis.core import (
     NULL,
     QgsProcessingContext,
     QgsProcessingException,
-    QgsProcessingFeedback,
     QgsProject,
     QgsVectorLayer,
 )
@@ -20,22 +19,7 @@ from qgis.core import (
 from lis_qgis_plugin.core.deprivation import NATIONAL_AREAS, national_quantile
 from lis_qgis_plugin.core.metadata_store import read_indicator_metadata
 
-from .conftest import open_layer
-
-
-class LogFeedback(QgsProcessingFeedback):
-    """Keeps the log lines an analyst would read in the Processing dialog."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def pushInfo(self, info: str) -> None:
-        self.lines.append(info)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
+from .conftest import LogFeedback, open_layer
 
 
 def run_join(**parameters: object) -> tuple[dict, LogFeedback]:

@@ -15,7 +15,6 @@ from typing import Any
 from qgis.core import (
     QgsFeature,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -29,8 +28,6 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
 
 from ..core.aggregation import (
     AreaRecord,
@@ -48,7 +45,6 @@ from ..core.layer_codes import find_layer_code_field
 from ..core.layer_output import NewField, OutputError, gpkg_destination, safe_field_names, write_layer_with_fields
 from ..core.metadata_store import read_indicator_metadata, write_indicator_metadata
 from ..core.ons_codes import profile_codes
-from ..core.plugin_files import resource_path
 from ..core.spatial_assignment import (
     CancelledError,
     SpatialAssignment,
@@ -60,9 +56,10 @@ from ..core.spatial_assignment import (
 )
 from ..core.table_files import TableError
 from ..core.wording import plural, plural_word
+from .lis_algorithm import LisAlgorithm
 
 
-class AggregateIndicatorsAlgorithm(QgsProcessingAlgorithm):
+class AggregateIndicatorsAlgorithm(LisAlgorithm):
     """Sum counts and average rates of small areas over the larger areas that contain them."""
 
     INPUT = "INPUT"
@@ -89,13 +86,6 @@ class AggregateIndicatorsAlgorithm(QgsProcessingAlgorithm):
         (FIELDS_MAX, "max"),
     )
 
-    def tr(self, text: str) -> str:
-        """Translate through Qt."""
-        return QCoreApplication.translate("AggregateIndicatorsAlgorithm", text)
-
-    def createInstance(self) -> AggregateIndicatorsAlgorithm:
-        return AggregateIndicatorsAlgorithm()
-
     def name(self) -> str:
         return "aggregateindicators"
 
@@ -107,9 +97,6 @@ class AggregateIndicatorsAlgorithm(QgsProcessingAlgorithm):
 
     def groupId(self) -> str:
         return "indicators"
-
-    def icon(self) -> QIcon:
-        return QIcon(str(resource_path("icons", "lis.svg")))
 
     def shortHelpString(self) -> str:
         return self.tr(

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -15,15 +14,15 @@ from qgis.core import (
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
 )
-from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
 
-from ..core.plugin_files import resource_path
+from .lis_algorithm import LisAlgorithm
 from .output_loading import load_on_completion
 
 
-class CreateSampleDistrictAlgorithm(QgsProcessingAlgorithm):
+class CreateSampleDistrictAlgorithm(LisAlgorithm):
     """Generate the deterministic synthetic sample district."""
+
+    ICON = "sample.svg"
 
     SEED = "SEED"
     SMALL_AREAS = "SMALL_AREAS"
@@ -33,13 +32,6 @@ class CreateSampleDistrictAlgorithm(QgsProcessingAlgorithm):
     HEALTH_CSV = "HEALTH_CSV"
     HEALTH_XLSX = "HEALTH_XLSX"
     LAYERS = "LAYERS"
-
-    def tr(self, text: str) -> str:
-        """Translate through Qt."""
-        return QCoreApplication.translate("CreateSampleDistrictAlgorithm", text)
-
-    def createInstance(self) -> CreateSampleDistrictAlgorithm:
-        return CreateSampleDistrictAlgorithm()
 
     def name(self) -> str:
         return "createsample"
@@ -52,9 +44,6 @@ class CreateSampleDistrictAlgorithm(QgsProcessingAlgorithm):
 
     def groupId(self) -> str:
         return "sampledata"
-
-    def icon(self) -> QIcon:
-        return QIcon(str(resource_path("icons", "sample.svg")))
 
     def shortHelpString(self) -> str:
         return self.tr(

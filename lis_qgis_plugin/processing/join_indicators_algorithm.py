@@ -8,7 +8,6 @@ from typing import Any
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -24,10 +23,8 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
 
-from ..core.plugin_files import resource_path
+from .lis_algorithm import LisAlgorithm
 from .output_loading import load_on_completion
 
 _TABLE_FILTER = "Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;All files (*.*)"
@@ -38,7 +35,7 @@ def split_field_list(text: str) -> list[str]:
     return [name.strip() for name in re.split(r"[;\n]", text or "") if name.strip()]
 
 
-class JoinIndicatorsAlgorithm(QgsProcessingAlgorithm):
+class JoinIndicatorsAlgorithm(LisAlgorithm):
     """Join indicator tables onto boundaries and explain every mismatch."""
 
     BOUNDARIES = "BOUNDARIES"
@@ -58,13 +55,6 @@ class JoinIndicatorsAlgorithm(QgsProcessingAlgorithm):
     UNMATCHED_BOUNDARIES = "UNMATCHED_BOUNDARIES"
     UNMATCHED_ROWS = "UNMATCHED_ROWS"
 
-    def tr(self, text: str) -> str:
-        """Translate through Qt."""
-        return QCoreApplication.translate("JoinIndicatorsAlgorithm", text)
-
-    def createInstance(self) -> JoinIndicatorsAlgorithm:
-        return JoinIndicatorsAlgorithm()
-
     def name(self) -> str:
         return "joinindicators"
 
@@ -76,9 +66,6 @@ class JoinIndicatorsAlgorithm(QgsProcessingAlgorithm):
 
     def groupId(self) -> str:
         return "indicators"
-
-    def icon(self) -> QIcon:
-        return QIcon(str(resource_path("icons", "lis.svg")))
 
     def shortHelpString(self) -> str:
         return self.tr(

@@ -1,0 +1,25 @@
+"""What every LIS Processing algorithm shares: translation, a fresh instance, the LIS icon."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingAlgorithm
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.plugin_files import resource_path
+
+
+class LisAlgorithm(QgsProcessingAlgorithm):
+    """Base of the ``lis`` algorithms; subclasses set ``ICON`` when they have their own."""
+
+    ICON = "lis.svg"
+
+    def tr(self, text: str) -> str:
+        """Translate through Qt, in the context of the algorithm's class."""
+        return QCoreApplication.translate(type(self).__name__, text)
+
+    def createInstance(self) -> LisAlgorithm:
+        return type(self)()
+
+    def icon(self) -> QIcon:
+        return QIcon(str(resource_path("icons", self.ICON)))
