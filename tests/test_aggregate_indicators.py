@@ -11,7 +11,7 @@ import hashlib
 import json
 import math
 import shutil
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from lis_qgis_plugin.core.aggregate_indicators import aggregate_indicators
 from lis_qgis_plugin.core.aggregation import (
     AreaRecord,
     Measure,
@@ -83,6 +84,14 @@ def fingerprint(paths: list[Path]) -> dict[str, tuple[str, int]]:
     return {str(path): (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) for path in paths}
 
 
+def run_leaving_inputs_unchanged(params: dict, inputs: list[Path]) -> tuple[dict, list[str]]:
+    """run_aggregate, checking that every input file comes out exactly as it went in."""
+    before = fingerprint(inputs)
+    outcome = run_aggregate(params)
+    assert fingerprint(inputs) == before
+    return outcome
+
+
 def weighted_mean(pairs: list[tuple[float, float]]) -> float:
     """sum(weight * value) / sum(weight), by hand."""
     return sum(value * weight for value, weight in pairs) / sum(weight for _, weight in pairs)
@@ -121,14 +130,11 @@ def nottingham(shared_data: Path) -> Place:
 def test_rutland_through_lookup_preserves_totals_and_matches_hand_sums(
     lis_plugin: LisPlugin, rutland: Place, tmp_path: Path
 ) -> None:
-    inputs = [rutland.areas, rutland.wards, rutland.lookup]
-    before = fingerprint(inputs)
-    result, log = run_aggregate({
+    result, log = run_leaving_inputs_unchanged({
         "INPUT": str(rutland.areas), "TARGET": str(rutland.wards), "LOOKUP": str(rutland.lookup),
         "FIELDS_SUM": [POP], "FIELDS_WEIGHTED_MEAN": ["imd_rank"], "WEIGHT_FIELD": POP,
         "OUTPUT": str(tmp_path / "rutland_wards.gpkg"),
-    })  # fmt: skip
-    assert fingerprint(inputs) == before
+    }, [rutland.areas, rutland.wards, rutland.lookup])  # fmt: skip
 
     areas = geojson_properties(rutland.areas)
     ward_of = rutland.ward_of()
@@ -279,20 +285,44 @@ def test_point_input_population_weighted_centroids(lis_plugin: LisPlugin, rutlan
     assert "each LSOA's point)" in log[0]
 
 
-def test_rutland_centroids_layer_agrees_with_the_lookup(rutland: Place) -> None:
-    areas = QgsVectorLayer(str(rutland.areas), "areas", "ogr")
-    targets = QgsVectorLayer(str(rutland.wards), "wards", "ogr")
-    points_layer = QgsVectorLayer(str(rutland.centroids), "centroids", "ogr")
-    code_of = codes_by_id(areas, "LSOA11CD")
-    placed = assign_by_location(
-        areas, targets, codes_by_id(targets, "WD25CD"), centroids=centroid_points(points_layer),
-        centroids_crs=points_layer.crs(), area_codes=code_of,
+def test_rutland_centroids_parameter_preserves_totals_and_agrees_with_the_lookup(
+    lis_plugin: LisPlugin, rutland: Place, tmp_path: Path
+) -> None:
+    result, log = run_leaving_inputs_unchanged({
+        "INPUT": str(rutland.areas), "TARGET": str(rutland.wards), "CENTROIDS": str(rutland.centroids),
+        "FIELDS_SUM": [POP], "OUTPUT": str(tmp_path / "by_centroid.gpkg"),
+    }, [rutland.areas, rutland.wards, rutland.centroids])  # fmt: skip
+    areas = geojson_properties(rutland.areas)
+    assert {point["LSOA11CD"] for point in geojson_properties(rutland.centroids)} == {a["LSOA11CD"] for a in areas}
+    total = sum(rutland.file6_population().values())
+    wards = output_features(result["OUTPUT"], "WD25CD")
+    assert sum(ward[f"{POP}_sum"] for ward in wards.values() if ward[f"{POP}_sum"] != NULL) == total
+    assert total == sum(area[POP] for area in areas)
+    assert result["AREAS_ASSIGNED"] == len(areas) and result["AREAS_UNASSIGNED"] == 0
+    centroids_name = rutland.centroids.stem
+    placed, headline = log[:2]  # how the areas were placed, then what they add up to
+    assert placed == f"{plural('LSOA', len(areas))} placed by their centroid in '{centroids_name}'."
+    assert f"by location (the ward containing each LSOA's centroid in '{centroids_name}')" in headline
+    assert f"total {POP} {total:,} in and {total:,} out" in headline
+    assert not any("no point in" in line for line in log)
+
+    # Each LSOA's ward, from the function the algorithm calls, against the best-fit lookup.
+    outcome = aggregate_indicators(
+        QgsVectorLayer(str(rutland.areas), "areas", "ogr"), QgsVectorLayer(str(rutland.wards), "wards", "ogr"),
+        str(tmp_path / "core.gpkg"), [Measure(POP, "sum")],
+        centroids=QgsVectorLayer(str(rutland.centroids), "centroids", "ogr"),
     )  # fmt: skip
-    assert placed.by_centroid == 23 and not placed.without_centroid
-    spatial = {code_of[fid]: ward for fid, ward in placed.target_of.items()}
-    for row in csv_rows(rutland.lookup):
-        if float(row["share_of_lsoa_area_in_ward"]) >= 0.98:
-            assert spatial[row["LSOA11CD"]] == row["WD25CD"], row["LSOA11CD"]
+    assert outcome.placement is not None and outcome.placement.by_centroid == len(areas)
+    assert not outcome.placement.without_centroid
+    ward_of = {record.code: record.target for record in outcome.records}
+    whole = [row for row in csv_rows(rutland.lookup) if float(row["share_of_lsoa_area_in_ward"]) >= 0.98]
+    assert whole
+    for row in whole:
+        assert ward_of[row["LSOA11CD"]] == row["WD25CD"], row["LSOA11CD"]
+    for code, ward in wards.items():  # the output's counts and sums are the placement's
+        members = [area for area in areas if ward_of[area["LSOA11CD"]] == code]
+        assert ward["n_areas"] == len(members), code
+        assert ward[f"{POP}_sum"] == (sum(area[POP] for area in members) if members else NULL), code
 
 
 @pytest.mark.parametrize("through_lookup", [True, False], ids=["lookup", "location"])
@@ -360,6 +390,60 @@ def test_sample_centroids_place_every_area_in_its_ward(sample_gpkg: Path) -> Non
     assert placed.by_centroid == areas.featureCount()
     expected = {feature.id(): feature["ward_code"] for feature in areas.getFeatures()}
     assert placed.target_of == expected
+
+
+def test_sample_centroids_parameter_places_every_area_in_its_ward(
+    lis_plugin: LisPlugin, sample_gpkg: Path, tmp_path: Path
+) -> None:
+    result, log = run_aggregate({
+        "INPUT": f"{sample_gpkg}|layername=small_areas", "TARGET": f"{sample_gpkg}|layername=wards",
+        "CENTROIDS": f"{sample_gpkg}|layername=popweighted_centroids", "FIELDS_SUM": ["pop_total"],
+        "OUTPUT": str(tmp_path / "sample_by_centroid.gpkg"),
+    })  # fmt: skip
+    small = list(open_layer(sample_gpkg, "small_areas").getFeatures())
+    wards = output_features(result["OUTPUT"], "ward_code")
+    assert {code: ward["n_areas"] for code, ward in wards.items()} == Counter(area["ward_code"] for area in small)
+    for code, ward in wards.items():
+        assert ward["pop_total_sum"] == sum(area["pop_total"] for area in small if area["ward_code"] == code)
+    assert f"{plural('LSOA', len(small))} placed by their centroid in 'popweighted_centroids'." in log
+    assert result["AREAS_ASSIGNED"] == len(small) and result["AREAS_UNASSIGNED"] == 0
+
+
+def test_areas_without_a_centroid_go_by_point_on_surface_and_are_named(
+    lis_plugin: LisPlugin, sample_gpkg: Path, tmp_path: Path
+) -> None:
+    points = list(open_layer(sample_gpkg, "popweighted_centroids").getFeatures())
+    crs = open_layer(sample_gpkg, "popweighted_centroids").crs().authid()
+    some = QgsVectorLayer(f"Point?crs={crs}&field=lsoa_code:string", "some centroids", "memory")
+    kept = []
+    for point in points[2:]:
+        feature = QgsFeature(some.fields())
+        feature.setAttributes([point["lsoa_code"]])
+        feature.setGeometry(point.geometry())
+        kept.append(feature)
+    assert some.dataProvider().addFeatures(kept)
+    result, log = run_aggregate({
+        "INPUT": f"{sample_gpkg}|layername=small_areas", "TARGET": f"{sample_gpkg}|layername=wards",
+        "CENTROIDS": some, "FIELDS_SUM": ["pop_total"], "OUTPUT": str(tmp_path / "some.gpkg"),
+    })  # fmt: skip
+    assert f"{plural('LSOA', len(kept))} placed by their centroid in 'some centroids'." in log
+    (warning,) = [line for line in log if "no point in 'some centroids'" in line]
+    assert warning.startswith("2 LSOAs have no point in 'some centroids' and went by their point on surface")
+    assert all(point["lsoa_code"] in warning for point in points[:2])
+    small = list(open_layer(sample_gpkg, "small_areas").getFeatures())  # the sample's areas nest in their wards
+    wards = output_features(result["OUTPUT"], "ward_code")
+    assert {code: ward["n_areas"] for code, ward in wards.items()} == Counter(area["ward_code"] for area in small)
+
+
+def test_centroids_are_not_used_with_a_lookup(lis_plugin: LisPlugin, rutland: Place, tmp_path: Path) -> None:
+    result, log = run_aggregate({
+        "INPUT": str(rutland.areas), "TARGET": str(rutland.wards), "LOOKUP": str(rutland.lookup),
+        "CENTROIDS": str(rutland.centroids), "FIELDS_SUM": [POP], "OUTPUT": str(tmp_path / "lookup.gpkg"),
+    })  # fmt: skip
+    assert "CENTROIDS is not used: LOOKUP gives each small area its target." in log
+    assert any(line.startswith(f"23 LSOAs aggregated to 15 wards through {rutland.lookup.name}") for line in log)
+    assert not any("placed by their centroid" in line for line in log)
+    assert result["AREAS_ASSIGNED"] == 23
 
 
 def test_hand_drawn_polygon_without_codes(lis_plugin: LisPlugin, sample_gpkg: Path, tmp_path: Path) -> None:
@@ -488,6 +572,40 @@ def test_writing_into_an_input_geopackage_is_refused(lis_plugin: LisPlugin, samp
     })  # fmt: skip
     assert "input.gpkg" in message and "never writes into its inputs" in message
     assert fingerprint([copy])[str(copy)][0] == before[str(copy)][0]
+
+
+def test_centroids_that_cannot_place_areas_are_explained(
+    lis_plugin: LisPlugin, rutland: Place, nottingham: Place, sample_gpkg: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.gpkg"
+    base = {
+        "INPUT": f"{sample_gpkg}|layername=small_areas", "TARGET": f"{sample_gpkg}|layername=wards",
+        "FIELDS_SUM": ["pop_total"], "OUTPUT": str(out),
+    }  # fmt: skip
+    survey = QgsVectorLayer("Point?crs=EPSG:27700&field=label:string", "survey points", "memory")
+    point = QgsFeature(survey.fields())
+    point.setAttributes(["clinic"])
+    point.setGeometry(QgsGeometry.fromWkt("POINT (490000 310000)"))
+    survey.dataProvider().addFeatures([point])
+    message = _error({**base, "CENTROIDS": survey})
+    assert message.startswith("CENTROIDS: ") and "'survey points'" in message
+    assert "no field of area codes" in message and "label" in message and "leave CENTROIDS empty" in message
+
+    message = _error({
+        "INPUT": str(rutland.areas), "TARGET": str(rutland.wards), "CENTROIDS": str(nottingham.centroids),
+        "FIELDS_SUM": [POP], "OUTPUT": str(out),
+    })  # fmt: skip
+    assert f"no point of layer '{nottingham.centroids.stem}' carries a code of the LSOAs of layer" in message
+    assert f"'{rutland.areas.stem}'" in message and "leave CENTROIDS empty" in message
+
+    drawn = QgsVectorLayer("Polygon?crs=EPSG:27700&field=label:string&field=pop_total:integer", "drawn areas", "memory")
+    patch = QgsFeature(drawn.fields())
+    patch.setAttributes(["patch", 100])
+    patch.setGeometry(QgsGeometry.fromRect(open_layer(sample_gpkg, "district").extent()))
+    drawn.dataProvider().addFeatures([patch])
+    message = _error({**base, "INPUT": drawn, "CENTROIDS": f"{sample_gpkg}|layername=popweighted_centroids"})
+    assert message.startswith("CODE_FIELD: ") and "'drawn areas'" in message and "leave CENTROIDS empty" in message
+    assert not out.exists()
 
 
 def test_lookup_needs_target_codes(lis_plugin: LisPlugin, rutland: Place, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from .indicator_join import plan_join
 from .indicator_table import IndicatorMetadata, build_indicator_table, read_metadata_file
 from .join_report import JoinReport
 from .layer_codes import attribute_text, find_layer_code_field, layer_codes, layer_label, raw_table_from_layer
-from .layer_output import NewField, OutputError, gpkg_destination, safe_field_names, write_layer_with_fields
+from .layer_output import NewField, check_output_is_new, gpkg_destination, safe_field_names, write_layer_with_fields
 from .metadata_store import write_indicator_metadata
 from .ons_codes import normalise_code
 from .table_files import RawTable, TableError, read_raw_table
@@ -40,17 +40,6 @@ def _file_of(source: str) -> Path | None:
     """The file behind a layer source ('x.gpkg|layername=y' -> x.gpkg)."""
     text = source.split("|")[0].strip()
     return Path(text).resolve() if text and Path(text).exists() else None
-
-
-def _check_output_is_new(output: Path, protected: Sequence[Path | None]) -> None:
-    """Refuse to write into a file the user gave as input: inputs are never modified."""
-    target = output.resolve()
-    for path in protected:
-        if path is not None and path == target:
-            raise OutputError(
-                f"{output}: this file is one of the inputs. LIS never writes into its inputs: choose a new "
-                "GeoPackage for the output."
-            )
 
 
 def read_table_input(
@@ -94,7 +83,7 @@ def join_indicators(
     """
     out_path, layer_name = gpkg_destination(output)
     table_file = None if isinstance(table, QgsVectorLayer) else Path(table)
-    _check_output_is_new(out_path, [_file_of(boundaries.source()), table_file, lookup, metadata_file])
+    check_output_is_new(out_path, [_file_of(boundaries.source()), table_file, lookup, metadata_file])
     if not boundaries.isValid():
         raise TableError(f"The boundary layer '{boundaries.name()}' does not open: check its file.")
     boundary_field = find_layer_code_field(boundaries, boundary_field)

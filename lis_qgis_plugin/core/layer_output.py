@@ -21,12 +21,14 @@ from qgis.core import (
     QgsFeedback,
     QgsField,
     QgsFields,
+    QgsProviderRegistry,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QVariant
 
 from .gpkg_writer import save_default_style
+from .layer_codes import layer_label
 
 _QGIS_TYPES = {"integer": QVariant.LongLong, "real": QVariant.Double, "text": QVariant.String}
 #: GeoPackage accepts long names, but people read them in attribute tables and expressions.
@@ -89,6 +91,29 @@ def gpkg_destination(destination: str) -> tuple[Path, str]:
             "survive. Choose a file ending in .gpkg."
         )
     return path, layer_name or path.stem
+
+
+def layer_file(layer: QgsVectorLayer) -> Path | None:
+    """The existing file behind a layer (GeoPackage, GeoJSON, shapefile...); None for memory or database layers."""
+    source = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source()).get("path") or ""
+    return Path(source).resolve() if source and Path(source).exists() else None
+
+
+def check_output_is_new(output: Path, inputs: Sequence[Path | QgsVectorLayer | None]) -> None:
+    """Refuse to write into a file given as input (a path, or the file of a layer): inputs are never modified."""
+    target = Path(output).resolve()
+    for item in inputs:
+        if isinstance(item, QgsVectorLayer):
+            if layer_file(item) == target:
+                raise OutputError(
+                    f"{Path(output).name}: this is the file of input layer '{layer_label(item)}'. LIS never writes "
+                    "into its inputs: choose another output GeoPackage."
+                )
+        elif item is not None and Path(item).resolve() == target:
+            raise OutputError(
+                f"{output}: this file is one of the inputs. LIS never writes into its inputs: choose a new "
+                "GeoPackage for the output."
+            )
 
 
 def write_layer_with_fields(
