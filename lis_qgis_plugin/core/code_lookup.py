@@ -29,14 +29,6 @@ class CodeLookup:
         """The codes ``code`` maps to (empty when the lookup does not know it)."""
         return self.mapping.get(code, ())
 
-    def sources_of(self) -> dict[str, list[str]]:
-        """The reverse mapping: target code -> the codes that map onto it."""
-        reverse: dict[str, list[str]] = {}
-        for code, targets in self.mapping.items():
-            for target in targets:
-                reverse.setdefault(target, []).append(code)
-        return reverse
-
 
 def lookup_from_raw(
     raw: RawTable,

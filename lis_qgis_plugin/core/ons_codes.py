@@ -80,11 +80,6 @@ def normalise_code(value: object) -> str:
     return str(value).replace("\u00a0", " ").strip().upper()
 
 
-def is_ons_code(value: object) -> bool:
-    """True for a well-formed nine-character ONS code, after normalising."""
-    return is_normalised_code(normalise_code(value))
-
-
 def geography_of(code: str) -> str | None:
     """'LSOA', 'ward', ... for a normalised code; None when the prefix is unknown or the code malformed."""
     if not is_normalised_code(code):

@@ -34,6 +34,8 @@ from .lis_algorithm import LisAlgorithm
 class AggregateIndicatorsAlgorithm(LisAlgorithm):
     """Sum counts and average rates of small areas over the larger areas that contain them."""
 
+    GROUP_ID = "indicators"
+    GROUP = "Indicators"  # translated by LisAlgorithm.group()
     INPUT = "INPUT"
     CODE_FIELD = "CODE_FIELD"
     TARGET = "TARGET"
@@ -55,12 +57,6 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
 
     def displayName(self) -> str:
         return self.tr("Aggregate indicators to larger areas")
-
-    def group(self) -> str:
-        return self.tr("Indicators")
-
-    def groupId(self) -> str:
-        return "indicators"
 
     def shortHelpString(self) -> str:
         return self.tr(

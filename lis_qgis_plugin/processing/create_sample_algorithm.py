@@ -22,6 +22,8 @@ from .output_loading import load_on_completion
 class CreateSampleDistrictAlgorithm(LisAlgorithm):
     """Generate the deterministic synthetic sample district."""
 
+    GROUP_ID = "sampledata"
+    GROUP = "Sample data"  # translated by LisAlgorithm.group()
     ICON = "sample.svg"
 
     SEED = "SEED"
@@ -38,12 +40,6 @@ class CreateSampleDistrictAlgorithm(LisAlgorithm):
 
     def displayName(self) -> str:
         return self.tr("Create sample district")
-
-    def group(self) -> str:
-        return self.tr("Sample data")
-
-    def groupId(self) -> str:
-        return "sampledata"
 
     def shortHelpString(self) -> str:
         return self.tr(

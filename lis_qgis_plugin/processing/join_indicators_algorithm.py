@@ -38,6 +38,8 @@ def split_field_list(text: str) -> list[str]:
 class JoinIndicatorsAlgorithm(LisAlgorithm):
     """Join indicator tables onto boundaries and explain every mismatch."""
 
+    GROUP_ID = "indicators"
+    GROUP = "Indicators"  # translated by LisAlgorithm.group()
     BOUNDARIES = "BOUNDARIES"
     BOUNDARY_CODE_FIELD = "BOUNDARY_CODE_FIELD"
     TABLE = "TABLE"
@@ -60,12 +62,6 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
 
     def displayName(self) -> str:
         return self.tr("Join indicators to boundaries")
-
-    def group(self) -> str:
-        return self.tr("Indicators")
-
-    def groupId(self) -> str:
-        return "indicators"
 
     def shortHelpString(self) -> str:
         return self.tr(

@@ -10,9 +10,11 @@ from ..core.plugin_files import resource_path
 
 
 class LisAlgorithm(QgsProcessingAlgorithm):
-    """Base of the ``lis`` algorithms; subclasses set ``ICON`` when they have their own."""
+    """Base of the ``lis`` algorithms: subclasses set ``GROUP``/``GROUP_ID``, and ``ICON`` if they have their own."""
 
     ICON = "lis.svg"
+    GROUP_ID = ""
+    GROUP = ""
 
     def tr(self, text: str) -> str:
         """Translate through Qt, in the context of the algorithm's class."""
@@ -20,6 +22,12 @@ class LisAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self) -> LisAlgorithm:
         return type(self)()
+
+    def group(self) -> str:
+        return self.tr(self.GROUP)
+
+    def groupId(self) -> str:
+        return self.GROUP_ID
 
     def icon(self) -> QIcon:
         return QIcon(str(resource_path("icons", self.ICON)))
