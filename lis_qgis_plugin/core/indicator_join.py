@@ -7,7 +7,7 @@ tested without QGIS.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -272,12 +272,10 @@ def diagnose(
             f"'{table.code_column}' says {table_year}: check that both use the same {geography} edition."
         )
     if plan.other_geography_rows:
-        kinds: dict[str, int] = defaultdict(int)
-        for _, _, kind in plan.other_geography_rows:
-            kinds[kind] += 1
-        described = ", ".join(f"{count:,} {kind}" for kind, count in sorted(kinds.items(), key=lambda i: -i[1]))
+        kinds = Counter(kind for _, _, kind in plan.other_geography_rows)
+        described = ", ".join(plural(f"{kind} row", count) for kind, count in kinds.most_common())
         lines.append(
-            f"The table mixes geographies: besides {geography} rows it has {described} rows "
+            f"The table mixes geographies: besides {geography} rows it has {described} "
             f"({_listed([code for _, code, _ in plan.other_geography_rows])}). Those were not joined."
         )
     lines.append(

@@ -16,6 +16,7 @@ from pathlib import Path
 from .indicator_values import ParsedColumn, parse_column
 from .ons_codes import find_code_column, normalise_code, vintage_from_name
 from .table_files import RawTable, TableError, raw_table_from_grid, read_grid_file, read_raw_table
+from .wording import plural
 
 _INDICATOR_NAMES = {"indicator", "indicator name", "indicator_name", "indicatorname", "measure", "variable"}
 _VALUE_NAMES = {"value", "obs_value", "obs value", "observation", "observation value"}
@@ -268,7 +269,7 @@ def pivot_long_table(raw: RawTable, code_column: str, period: str | None) -> tup
         rows = [(index, row) for index, row in rows if not cell(row, category_type)]
         if len(rows) < before:
             left_out = before - len(rows)
-            notes.append(f"{left_out:,} rows broken down by a category (e.g. deprivation decile) were left out.")
+            notes.append(f"{plural('row', left_out)} broken down by a category (e.g. deprivation decile) left out.")
     varying = []
     values_by_indicator: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for _, row in rows:
