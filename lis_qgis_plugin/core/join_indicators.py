@@ -17,7 +17,7 @@ from .code_lookup import read_code_lookup
 from .indicator_join import plan_join
 from .indicator_table import IndicatorMetadata, build_indicator_table, read_metadata_file
 from .join_report import JoinReport
-from .layer_codes import attribute_text, find_layer_code_field, layer_codes, layer_label, raw_table_from_layer
+from .layer_codes import attribute_text, field_values, find_layer_code_field, layer_label, raw_table_from_layer
 from .layer_output import NewField, check_output_is_new, gpkg_destination, safe_field_names, write_layer_with_fields
 from .metadata_store import write_indicator_metadata
 from .ons_codes import normalise_code
@@ -92,7 +92,8 @@ def join_indicators(
     indicator_table = build_indicator_table(raw, table_code_field, fields, period, metadata)
     if feedback is not None:
         feedback.setProgress(20)
-    codes = layer_codes(boundaries, boundary_field)
+    raw_codes = field_values(boundaries, boundary_field)
+    codes = [normalise_code(value) for value in raw_codes]
     code_lookup = None
     if lookup:
         code_lookup = read_code_lookup(Path(lookup), set(indicator_table.codes), set(codes))
@@ -104,9 +105,13 @@ def join_indicators(
     new_fields = [NewField(name, kind, original) for name, kind, original in zip(names, plan.kinds, plan.columns)]
     empty = [None] * len(new_fields)
     index = boundaries.fields().indexFromName(boundary_field)
+    by_text = {text: plan.values[code] for text, code in zip(raw_codes, codes) if code in plan.values}
 
     def values(feature: QgsFeature) -> list:
-        return plan.values.get(normalise_code(attribute_text(feature.attribute(index))), empty)
+        value = feature.attribute(index)
+        if isinstance(value, str):  # the usual text code: one look-up, no normalising per feature
+            return by_text.get(value, empty)
+        return plan.values.get(normalise_code(attribute_text(value)), empty)
 
     uri = write_layer_with_fields(boundaries, out_path, layer_name, new_fields, values, feedback)
     stored = {

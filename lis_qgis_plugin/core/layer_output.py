@@ -150,9 +150,10 @@ def write_layer_with_fields(
     batch: list[QgsFeature] = []
     written = 0
     for feature in source.getFeatures(QgsFeatureRequest()):
+        added = values(feature)
         attributes = feature.attributes()[:kept] if keep_fields else []
-        feature.setFields(fields, False)  # re-use the feature and its geometry: no copies
-        feature.setAttributes([*attributes, *values(feature)])
+        # Re-use the feature and its geometry (no copies): the writer maps attributes by position.
+        feature.setAttributes([*attributes, *added])
         batch.append(feature)
         if len(batch) == _BATCH:
             written += _flush(writer, batch, path, feedback)
