@@ -262,6 +262,7 @@ def test_errors_name_the_problem_and_write_nothing(
         run_join(BOUNDARIES=str(boundaries), TABLE=str(file1_csv), OUTPUT=str(gpkg))
         run_join(BOUNDARIES=str(gpkg), TABLE=str(file1_csv), OUTPUT=f"{gpkg}|layername=again")
     assert not output.exists()
+    assert not list(tmp_path.glob("*.partial*"))  # the copy started in the background is thrown away
     assert file_state(boundaries, wards, file1_csv) == before
 
 
@@ -282,3 +283,24 @@ def test_running_again_replaces_the_output(lis_plugin: object, shared_data: Path
     styles = layer.listStylesInDatabase()
     assert styles[0] == 1, styles
     assert list(read_indicator_metadata(output, "again")) == ["index_of_multiple_deprivation_imd_decile"]
+
+
+def test_new_file_and_existing_file_give_the_same_layer(
+    lis_plugin: object, shared_data: Path, england: Path, tmp_path: Path
+) -> None:
+    """A new GeoPackage is filled by the background copy; an existing one by the feature writer: same result."""
+    boundaries = shared_data / "nottingham" / "boundaries" / "nottingham_lsoa11.geojson"
+    domains = england / "File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"
+    table = tmp_path / domains.stem
+    table.write_bytes(gzip.decompress(domains.read_bytes()))
+    output = tmp_path / "both.gpkg"
+    fresh, _ = run_join(BOUNDARIES=str(boundaries), TABLE=str(table), OUTPUT=str(output))
+    again, _ = run_join(BOUNDARIES=str(boundaries), TABLE=str(table), OUTPUT=f"{output}|layername=again")
+    first, second = QgsVectorLayer(fresh["OUTPUT"], "a", "ogr"), QgsVectorLayer(again["OUTPUT"], "b", "ogr")
+    assert [(f.name(), f.typeName(), f.alias()) for f in first.fields()] == [
+        (f.name(), f.typeName(), f.alias()) for f in second.fields()
+    ]
+    rows = [(f.attributes(), f.geometry().asWkt(3)) for f in first.getFeatures()]
+    assert rows == [(f.attributes(), f.geometry().asWkt(3)) for f in second.getFeatures()]
+    assert len(rows) == 182
+    assert not list(tmp_path.glob("*.partial*"))

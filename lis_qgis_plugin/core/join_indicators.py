@@ -12,13 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qgis.core import QgsFeature, QgsFeedback, QgsVectorLayer
+from qgis.PyQt.QtCore import QVariant
 
+from .background_copy import BackgroundCopy
 from .code_lookup import read_code_lookup
 from .indicator_join import plan_join
 from .indicator_table import IndicatorMetadata, build_indicator_table, read_metadata_file
 from .join_report import JoinReport
 from .layer_codes import attribute_text, field_values, find_layer_code_field, layer_label, raw_table_from_layer
-from .layer_output import NewField, check_output_is_new, gpkg_destination, safe_field_names, write_layer_with_fields
+from .layer_output import (
+    NewField,
+    check_output_is_new,
+    gpkg_destination,
+    safe_field_names,
+    store_output_aliases,
+    write_layer_with_fields,
+)
 from .metadata_store import write_indicator_metadata
 from .ons_codes import normalise_code
 from .table_files import RawTable, TableError, read_raw_table
@@ -87,19 +96,23 @@ def join_indicators(
     if not boundaries.isValid():
         raise TableError(f"The boundary layer '{boundaries.name()}' does not open: check its file.")
     boundary_field = find_layer_code_field(boundaries, boundary_field)
-    metadata: dict[str, IndicatorMetadata] = read_metadata_file(Path(metadata_file)) if metadata_file else {}
-    raw = read_table_input(table, sheet, table_code_field)
-    indicator_table = build_indicator_table(raw, table_code_field, fields, period, metadata)
-    if feedback is not None:
-        feedback.setProgress(20)
-    raw_codes = field_values(boundaries, boundary_field)
-    codes = [normalise_code(value) for value in raw_codes]
-    code_lookup = None
-    if lookup:
-        code_lookup = read_code_lookup(Path(lookup), set(indicator_table.codes), set(codes))
-    plan = plan_join(codes, indicator_table, duplicates, code_lookup, boundary_field)
-    if feedback is not None:
-        feedback.setProgress(30)
+    copy = None
+    if not out_path.exists() and boundaries.fields().field(boundary_field).type() == QVariant.String:
+        copy = BackgroundCopy(boundaries, out_path, layer_name, feedback)  # the slow part, started now
+    try:
+        metadata: dict[str, IndicatorMetadata] = read_metadata_file(Path(metadata_file)) if metadata_file else {}
+        raw = read_table_input(table, sheet, table_code_field)
+        indicator_table = build_indicator_table(raw, table_code_field, fields, period, metadata)
+        raw_codes = field_values(boundaries, boundary_field)
+        codes = [normalise_code(value) for value in raw_codes]
+        code_lookup = None
+        if lookup:
+            code_lookup = read_code_lookup(Path(lookup), set(indicator_table.codes), set(codes))
+        plan = plan_join(codes, indicator_table, duplicates, code_lookup, boundary_field)
+    except BaseException:
+        if copy is not None:
+            copy.discard()
+        raise
     taken = [item.name() for item in boundaries.fields()]
     names = safe_field_names(plan.columns, taken)
     new_fields = [NewField(name, kind, original) for name, kind, original in zip(names, plan.kinds, plan.columns)]
@@ -113,7 +126,11 @@ def join_indicators(
             return by_text.get(value, empty)
         return plan.values.get(normalise_code(attribute_text(value)), empty)
 
-    uri = write_layer_with_fields(boundaries, out_path, layer_name, new_fields, values, feedback)
+    if copy is not None:
+        uri = copy.finish(boundary_field, new_fields, by_text)
+        store_output_aliases(boundaries, uri, new_fields)
+    else:
+        uri = write_layer_with_fields(boundaries, out_path, layer_name, new_fields, values, feedback)
     stored = {
         name: indicator_table.metadata.get(original) or IndicatorMetadata(original, indicator_table.source)
         for name, original, kind in zip(names, plan.columns, plan.kinds)

@@ -137,7 +137,7 @@ def write_layer_with_fields(
             fields.append(QgsField(field))
     for new in new_fields:
         fields.append(QgsField(new.name, _QGIS_TYPES[new.kind]))
-    options = _gpkg_options(path, layer_name)
+    options = gpkg_options(path, layer_name)
     writer = QgsVectorFileWriter.create(
         str(path), fields, source.wkbType(), source.sourceCrs(), QgsCoordinateTransformContext(), options
     )
@@ -161,14 +161,21 @@ def write_layer_with_fields(
                 feedback.setProgress(100.0 * written / total)
     _flush(writer, batch, path, feedback)
     del writer  # flushes and closes the GeoPackage
-    aliases = inherited_aliases(source) if keep_fields else {}
-    aliases.update({new.name: new.alias for new in new_fields if new.alias and new.alias != new.name})
     uri = f"{path}|layername={layer_name}"
-    store_field_aliases(uri, aliases)
+    store_output_aliases(source, uri, new_fields, keep_fields)
     return uri
 
 
-def _gpkg_options(path: Path, layer_name: str) -> QgsVectorFileWriter.SaveVectorOptions:
+def store_output_aliases(
+    source: QgsFeatureSource, uri: str, new_fields: Sequence[NewField], keep_fields: bool = True
+) -> None:
+    """Aliases of the output: the source's own (when its fields were kept) and the new fields' original names."""
+    aliases = inherited_aliases(source) if keep_fields else {}
+    aliases.update({new.name: new.alias for new in new_fields if new.alias and new.alias != new.name})
+    store_field_aliases(uri, aliases)
+
+
+def gpkg_options(path: Path, layer_name: str) -> QgsVectorFileWriter.SaveVectorOptions:
     """Options to write ``layer_name`` into ``path``, keeping the GeoPackage's other layers."""
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
