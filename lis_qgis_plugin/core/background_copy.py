@@ -87,17 +87,23 @@ class BackgroundCopy:
         table = _quoted(self.layer_name)
         try:
             with sqlite3.connect(self.partial) as connection:
+                # A scratch file until it is moved into place: no need to sync it to disk step by step.
+                connection.execute("PRAGMA synchronous = OFF")
+                connection.execute("PRAGMA journal_mode = MEMORY")
                 for name in _TRIGGER_FUNCTIONS:
                     connection.create_function(name, 1, lambda _geometry: None)
                 for new in new_fields:
                     connection.execute(f"ALTER TABLE {table} ADD COLUMN {_quoted(new.name)} {_SQL_TYPES[new.kind]}")
-                fid_column = connection.execute(
-                    "SELECT name FROM pragma_table_info(?) WHERE pk = 1", (self.layer_name,)
-                ).fetchone()[0]
-                keys = connection.execute(f"SELECT {_quoted(fid_column)}, {_quoted(key_field)} FROM {table}")
-                updates = [(*values_by_text[key], fid) for fid, key in keys if key in values_by_text]
-                assignments = ", ".join(f"{_quoted(new.name)} = ?" for new in new_fields)
-                connection.executemany(f"UPDATE {table} SET {assignments} WHERE {_quoted(fid_column)} = ?", updates)
+                columns = ", ".join(_quoted(new.name) for new in new_fields)
+                connection.execute(f"CREATE TEMP TABLE lis_values (lis_key TEXT PRIMARY KEY, {columns})")
+                marks = ", ".join("?" * (len(new_fields) + 1))
+                connection.executemany(
+                    f"INSERT INTO lis_values VALUES ({marks})",
+                    ((key, *values) for key, values in values_by_text.items()),
+                )
+                assignments = ", ".join(f"{_quoted(new.name)} = lis_values.{_quoted(new.name)}" for new in new_fields)
+                key = f"{table}.{_quoted(key_field)}"
+                connection.execute(f"UPDATE {table} SET {assignments} FROM lis_values WHERE lis_values.lis_key = {key}")
             connection.close()
         except sqlite3.Error as error:
             self._discard_files()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .code_lookup import CodeLookup
 from .indicator_table import IndicatorTable
-from .ons_codes import code_vintage, geography_of, profile_codes, vintage_from_name
+from .ons_codes import code_vintage, profile_codes, vintage_from_name
 from .wording import plural
 
 DUPLICATE_POLICIES = ("error", "first", "last", "sum", "mean")
@@ -92,9 +92,9 @@ def plan_join(
     boundary_geography = boundary_profile.main
     rows_by_code: dict[str, list[int]] = defaultdict(list)
     other_geography: list[tuple[int, str, str]] = []
-    geography_by_code = {code: geography_of(code) for code in set(table.codes)}
+    geography_by_code = table_profile.geography
     for index, code in enumerate(table.codes):
-        geography = geography_by_code[code]
+        geography = geography_by_code.get(code)
         if boundary_geography and geography and geography != boundary_geography and code not in boundary_set:
             other_geography.append((table.row_numbers[index], code, geography))
             continue
@@ -104,7 +104,7 @@ def plan_join(
         and table_profile.counts
         and boundary_geography not in table_profile.counts
         and lookup is None
-        and not any(geography_by_code[code] == boundary_geography for code in rows_by_code)
+        and not any(geography_by_code.get(code) == boundary_geography for code in rows_by_code)
     ):
         raise JoinError(
             f"{table.source}: the table holds {table_profile.describe()} codes but the boundaries are "

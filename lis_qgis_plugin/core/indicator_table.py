@@ -26,7 +26,6 @@ _BREAKDOWN_NAMES = ("sex", "age", "category")
 _CATEGORY_TYPE_NAMES = {"category type", "category_type"}
 _METADATA_SHEETS = ("metadata", "meta data", "definitions", "notes", "indicators", "about")
 #: Whole numbers written with a leading zero ("00123"): identifiers whose zeros a number would lose.
-_ZERO_PADDED = re.compile(r"^0\d+$")
 
 
 @dataclass(frozen=True)
@@ -138,15 +137,6 @@ def workbook_metadata(raw: RawTable) -> dict[str, IndicatorMetadata]:
     return {}
 
 
-def is_zero_padded(cells: Sequence[str]) -> bool:
-    """True when a cell is a whole number with leading zeros ("00123"): the column holds identifiers.
-
-    Quantities are not published zero-padded, and reading such codes as numbers loses the zeros
-    (00123 -> 123), so the column stays text.
-    """
-    return any(_ZERO_PADDED.match(cell.strip()) for cell in cells)
-
-
 def is_long_layout(header: Sequence[str]) -> bool:
     """True for a tidy table: an indicator column and a value column beside the codes."""
     names = {name.strip().lower() for name in header}
@@ -187,7 +177,7 @@ def build_indicator_table(
     for name in wanted:
         at = raw.header.index(name)
         cells = [row[at] if at < len(row) else "" for row in kept]
-        columns.append(parse_column(name, cells, force_text=is_zero_padded(cells)))
+        columns.append(parse_column(name, cells))
     for column in columns:  # unparseable positions refer to kept rows: report file row numbers
         column.unparseable = [(row_numbers[index], text) for index, text in column.unparseable]
     known = {**workbook_metadata(raw), **(metadata or {})}

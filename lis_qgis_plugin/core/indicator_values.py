@@ -43,13 +43,19 @@ class ParsedColumn:
 
 
 def parse_number(text: str) -> tuple[float | None, str]:
-    """(value, status) where status is 'number', 'percent', a NULL marker, or 'unparseable'."""
+    """(value, status): status is 'number', 'percent', 'padded', a NULL marker, or 'unparseable'.
+
+    'padded' marks a whole number written with leading zeros ("00123"): an identifier, not a
+    quantity, since reading it as a number would lose the zeros.
+    """
     cell = text.strip()
     if not cell:
         return None, EMPTY
     if cell.lower() in SUPPRESSED_MARKERS:
         return None, cell.lower()
     if cell[0] in _PLAIN_START:  # fast path for the common plain number
+        if cell[0] == "0" and len(cell) > 1 and cell.isdigit():
+            return float(cell), "padded"
         try:
             value = float(cell)
         except ValueError:
@@ -86,6 +92,8 @@ def parse_column(name: str, cells: list[str], force_text: bool = False) -> Parse
         values = [cell.strip() or None for cell in cells]
         return ParsedColumn(name, "text", values, Counter(EMPTY for value in values if value is None))
     parsed = [parse_number(cell) for cell in cells]
+    if any(status == "padded" for _, status in parsed):
+        return parse_column(name, cells, force_text=True)
     readable = [status for _, status in parsed if status in ("number", "percent", "unparseable")]
     numeric_share = sum(1 for status in readable if status != "unparseable") / len(readable) if readable else 0.0
     if force_text or (readable and numeric_share < NUMERIC_SHARE):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ONS_CODE = re.compile(r"^[EWSNK]\d{8}$")
 
@@ -145,6 +145,7 @@ class GeographyProfile:
 
     counts: Counter
     newest_codes: tuple[str, ...]  # codes that exist only from 2021
+    geography: dict[str, str] = field(default_factory=dict)  # code -> geography, for well-formed codes
 
     @property
     def main(self) -> str | None:
@@ -158,13 +159,7 @@ class GeographyProfile:
 
 def profile_codes(codes: Iterable[str]) -> GeographyProfile:
     """Count the geographies of normalised codes and collect the 2021-only ones."""
-    counts: Counter = Counter()
-    newest = []
-    for code in codes:
-        geography = geography_of(code)
-        if geography is None:
-            continue
-        counts[geography] += 1
-        if code_vintage(code) == 2021:
-            newest.append(code)
-    return GeographyProfile(counts, tuple(newest))
+    geography = {code: name for code in codes if (name := geography_of(code)) is not None}
+    counts = Counter(geography.values())
+    newest = tuple(code for code in geography if code[:3] in LAST_2011_CODE and code_vintage(code) == 2021)
+    return GeographyProfile(counts, newest, geography)
