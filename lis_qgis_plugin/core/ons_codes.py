@@ -159,7 +159,12 @@ class GeographyProfile:
 
 def profile_codes(codes: Iterable[str]) -> GeographyProfile:
     """Count the geographies of normalised codes and collect the 2021-only ones."""
-    geography = {code: name for code in codes if (name := geography_of(code)) is not None}
+    # geography_of and code_vintage inlined: this runs over every code of a national table.
+    geography = {code: GEOGRAPHIES.get(code[:3]) or f"{code[:3]} areas" for code in codes if is_normalised_code(code)}
     counts = Counter(geography.values())
-    newest = tuple(code for code in geography if code[:3] in LAST_2011_CODE and code_vintage(code) == 2021)
+    newest = tuple(
+        code
+        for code in geography
+        if (last := LAST_2011_CODE.get(code[:3])) is not None and last < int(code[3:]) <= last + _NEW_2021_CODES
+    )
     return GeographyProfile(counts, newest, geography)
