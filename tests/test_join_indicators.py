@@ -304,3 +304,21 @@ def test_new_file_and_existing_file_give_the_same_layer(
     assert rows == [(f.attributes(), f.geometry().asWkt(3)) for f in second.getFeatures()]
     assert len(rows) == 182
     assert not list(tmp_path.glob("*.partial*"))
+
+
+def test_cancelling_writes_nothing(lis_plugin: object, shared_data: Path, tmp_path: Path) -> None:
+    """A join cancelled while the boundaries are being copied leaves no output and no side file."""
+    from qgis.core import QgsFeedback
+
+    from lis_qgis_plugin.core.join_indicators import join_indicators
+    from lis_qgis_plugin.core.layer_output import OutputError
+
+    boundaries = QgsVectorLayer(
+        str(shared_data / "nottingham" / "boundaries" / "nottingham_lsoa11.geojson"), "b", "ogr"
+    )
+    table = shared_data / "nottingham" / "deprivation" / "nottingham_imd2019_file1.csv"
+    feedback = QgsFeedback()
+    feedback.cancel()
+    with pytest.raises(OutputError, match="cancelled"):
+        join_indicators(boundaries, table, str(tmp_path / "cancelled.gpkg"), feedback=feedback)
+    assert list(tmp_path.iterdir()) == []

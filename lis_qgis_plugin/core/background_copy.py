@@ -37,6 +37,7 @@ class BackgroundCopy:
         self.layer_name = layer_name
         self.partial = self.path.with_name(f"{self.path.stem}.partial{self.path.suffix}")
         self._discard_files()
+        self._feedback = feedback
         self._layer = source.clone()  # the worker reads its own layer object, never the user's
         options = gpkg_options(self.partial, layer_name)
         options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteFile
@@ -56,6 +57,9 @@ class BackgroundCopy:
             error, message, _, _ = self._future.result()
         finally:
             self._release()
+        if self._feedback is not None and self._feedback.isCanceled():
+            self._discard_files()
+            raise OutputError(f"{self.path}: cancelled; nothing was written.")
         if error != QgsVectorFileWriter.NoError:
             self._discard_files()
             raise OutputError(f"{self.path}: cannot write layer '{self.layer_name}' ({message}).")
@@ -82,31 +86,38 @@ class BackgroundCopy:
     def finish(
         self, key_field: str, new_fields: Sequence[NewField], values_by_text: dict[str, Sequence[object]]
     ) -> str:
-        """Add ``new_fields``, fill them by the text of ``key_field``, and move the copy into place."""
-        self._wait()
-        table = _quoted(self.layer_name)
+        """Add ``new_fields``, fill them by the text of ``key_field``, and move the copy into place.
+
+        The values go into an in-memory table while the copy may still be running; the copy is
+        then attached and updated from it in one statement.
+        """
+        table = f"out.{_quoted(self.layer_name)}"
+        columns = ", ".join(_quoted(new.name) for new in new_fields)
+        connection = sqlite3.connect(":memory:")
         try:
-            with sqlite3.connect(self.partial) as connection:
-                # A scratch file until it is moved into place: no need to sync it to disk step by step.
-                connection.execute("PRAGMA synchronous = OFF")
-                connection.execute("PRAGMA journal_mode = MEMORY")
-                for name in _TRIGGER_FUNCTIONS:
-                    connection.create_function(name, 1, lambda _geometry: None)
+            connection.execute(f"CREATE TABLE lis_values (lis_key TEXT PRIMARY KEY, {columns})")
+            marks = ", ".join("?" * (len(new_fields) + 1))
+            rows = ((key, *values) for key, values in values_by_text.items())
+            connection.executemany(f"INSERT INTO lis_values VALUES ({marks})", rows)
+            connection.commit()  # ATTACH and PRAGMA refuse to run inside a transaction
+            self._wait()
+            connection.execute("ATTACH DATABASE ? AS out", (str(self.partial),))
+            # A scratch file until it is moved into place: no need to sync it to disk step by step.
+            connection.execute("PRAGMA out.synchronous = OFF")
+            connection.execute("PRAGMA out.journal_mode = MEMORY")
+            for name in _TRIGGER_FUNCTIONS:
+                connection.create_function(name, 1, lambda _geometry: None)
+            with connection:
                 for new in new_fields:
                     connection.execute(f"ALTER TABLE {table} ADD COLUMN {_quoted(new.name)} {_SQL_TYPES[new.kind]}")
-                columns = ", ".join(_quoted(new.name) for new in new_fields)
-                connection.execute(f"CREATE TEMP TABLE lis_values (lis_key TEXT PRIMARY KEY, {columns})")
-                marks = ", ".join("?" * (len(new_fields) + 1))
-                connection.executemany(
-                    f"INSERT INTO lis_values VALUES ({marks})",
-                    ((key, *values) for key, values in values_by_text.items()),
-                )
                 assignments = ", ".join(f"{_quoted(new.name)} = lis_values.{_quoted(new.name)}" for new in new_fields)
-                key = f"{table}.{_quoted(key_field)}"
+                key = f"{_quoted(self.layer_name)}.{_quoted(key_field)}"
                 connection.execute(f"UPDATE {table} SET {assignments} FROM lis_values WHERE lis_values.lis_key = {key}")
-            connection.close()
+            connection.execute("DETACH DATABASE out")
         except sqlite3.Error as error:
             self._discard_files()
             raise OutputError(f"{self.path}: cannot add the indicator fields ({error}).") from error
+        finally:
+            connection.close()
         self.partial.replace(self.path)
         return f"{self.path}|layername={self.layer_name}"
