@@ -313,9 +313,10 @@ def pivot_long_table(raw: RawTable, code_column: str, period: str | None) -> tup
             wide_rows.append([code] + [entry[1] if entry else "" for entry in entries])
     what = f"period {period}" if period else "the latest period of each indicator"
     notes.insert(0, f"Long table: {len(labels)} indicators pivoted to columns, using {what}.")
-    wide = RawTable(raw.source, [code_column, *labels], wide_rows, raw.first_data_row, raw.path, raw.sheet)
-    wide.sheets = raw.sheets
-    wide.row_number = lambda index, rows=first_rows, base=raw.first_data_row: base + rows[index]  # type: ignore[method-assign]
+    wide = RawTable(
+        raw.source, [code_column, *labels], wide_rows, raw.first_data_row, raw.path, raw.sheet,
+        sheets=raw.sheets, source_rows=first_rows,
+    )  # fmt: skip
     return wide, {name: chosen[name] for name in labels}, notes
 
 

@@ -44,10 +44,13 @@ class RawTable:
     sheet: str | None = None
     encoding: str | None = None
     sheets: list[str] = field(default_factory=list)
+    #: Offsets from ``first_data_row`` when rows were rearranged (a pivoted long table).
+    source_rows: list[int] | None = None
 
     def row_number(self, index: int) -> int:
         """The file row number of data row ``index``."""
-        return self.first_data_row + index
+        offset = index if self.source_rows is None else self.source_rows[index]
+        return self.first_data_row + offset
 
     def column(self, name: str) -> list[str]:
         """The text cells of one column."""
