@@ -105,6 +105,9 @@ def test_headless_load_with_iface_none_is_light() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout.strip().splitlines()[-1])
-    assert sorted(report["ids"]) == ["lis:aggregateindicators", "lis:createsample", "lis:joinindicators"]
+    assert sorted(report["ids"]) == [
+        "lis:aggregateindicators", "lis:compositeindex", "lis:createsample", "lis:deprivationmap",
+        "lis:deprivationsummary", "lis:joinindicators",
+    ]  # fmt: skip
     assert report["heavy"] == []
     assert report["left_after_unload"] == []

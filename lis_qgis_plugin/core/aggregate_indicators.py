@@ -150,6 +150,75 @@ def aggregate_indicators(
     path, layer_name = gpkg_destination(output)
     check_output_is_new(path, [areas, targets, lookup, centroids])
     kinds = _numeric_kinds(areas, measures, weight_field)
+    steps = _steps(feedback, 3)
+    placed = place_small_areas(areas, targets, area_field, target_field, lookup, centroids, steps, transform_context)
+    key_of, areas_word = placed.key_of, placed.areas_word
+    log = list(placed.log)
+    _next_step(steps, 1)
+    values = read_numbers(areas, [*kinds], steps)
+    records = [
+        AreaRecord(placed.label(fid), placed.target_of.get(fid), values[fid], values[fid].get(weight_field))
+        for fid in placed.area_ids
+    ]
+    result = aggregate(records, list(key_of.values()), measures)
+
+    _next_step(steps, 2)
+    fields, cells = _output_fields(areas, targets, measures, kinds, weight_field, areas_word)
+
+    def row(feature: QgsFeature) -> list[object]:
+        return cells(result.targets[key_of[feature.id()]])
+
+    uri = write_layer_with_fields(targets, path, layer_name, fields, row, steps)
+    _carry_metadata(areas, path, layer_name, measures, fields, weight_field, areas_word)
+    lines = summary_lines(result, records, measures, areas_word, placed.targets_word, placed.how, placed.reason)
+    log.extend(LogLine(line) for line in lines)
+    return AggregateOutcome(uri, path, layer_name, result, records, placed.spatial, log)
+
+
+@dataclass
+class AreaPlacement:
+    """Each small area's target key, the codes naming both layers, and the log lines saying how."""
+
+    #: Small-area feature id -> normalised code ('' when NULL); empty when the layer has no code field.
+    area_codes: dict[int, str]
+    #: Every small-area feature id, in feature order.
+    area_ids: list[int]
+    #: Target feature id -> its key: its code, or 'fid N' when the targets have no codes.
+    key_of: dict[int, str]
+    #: Small-area feature id -> target key; None when the area reaches no target.
+    target_of: dict[int, str | None]
+    areas_word: str
+    targets_word: str
+    #: How the areas were placed, ending a sentence ('through lookup.csv (...)', 'by location (...)').
+    how: str
+    #: Why an area has no target ('are not in lookup.csv', 'lie outside every ward').
+    reason: str
+    #: The account of a placement by location; None when a lookup placed the areas.
+    spatial: SpatialAssignment | None
+    log: list[LogLine] = field(default_factory=list)
+
+    def label(self, area_id: int) -> str:
+        """The small area's code, or 'feature N' without one, for the log."""
+        return self.area_codes.get(area_id) or f"feature {area_id}"
+
+
+def place_small_areas(
+    areas: QgsVectorLayer,
+    targets: QgsVectorLayer,
+    area_field: str | None = None,
+    target_field: str | None = None,
+    lookup: Path | None = None,
+    centroids: QgsVectorLayer | None = None,
+    feedback: QgsFeedback | None = None,
+    transform_context: QgsCoordinateTransformContext | None = None,
+) -> AreaPlacement:
+    """Give each of the small ``areas`` one target: through ``lookup`` when given, else by location.
+
+    By location, an area goes to the target containing its point on surface, or its point in
+    ``centroids`` (matched by code). Code fields are found when not given (parameter names
+    CODE_FIELD and TARGET_CODE_FIELD in messages). Raises TableError with a message for the user,
+    CancelledError when ``feedback`` is cancelled. The layers and the lookup are only read.
+    """
     log: list[LogLine] = []
     if lookup and centroids is not None:
         log.append(LogLine("CENTROIDS is not used: LOOKUP gives each small area its target."))
@@ -191,34 +260,25 @@ def aggregate_indicators(
             )
         )
 
-    steps = _steps(feedback, 3)
     if lookup:
         placement = _place_by_lookup(Path(lookup), area_codes, target_codes)
     else:
         placement = _place_by_location(
-            areas, targets, key_of, area_codes, centroids, (areas_word, targets_word), steps, transform_context
+            areas, targets, key_of, area_codes, centroids, (areas_word, targets_word), feedback, transform_context
         )
         log.extend(_placement_lines(placement.spatial, area_codes, areas_word, centroids))
-    _next_step(steps, 1)
-    values = read_numbers(areas, [*kinds], steps)
-    labels = {fid: area_codes.get(fid) or f"feature {fid}" for fid in area_ids}
-    records = [
-        AreaRecord(labels[fid], placement.target_of.get(fid), values[fid], values[fid].get(weight_field))
-        for fid in area_ids
-    ]
-    result = aggregate(records, list(key_of.values()), measures)
-
-    _next_step(steps, 2)
-    fields, cells = _output_fields(areas, targets, measures, kinds, weight_field, areas_word)
-
-    def row(feature: QgsFeature) -> list[object]:
-        return cells(result.targets[key_of[feature.id()]])
-
-    uri = write_layer_with_fields(targets, path, layer_name, fields, row, steps)
-    _carry_metadata(areas, path, layer_name, measures, fields, weight_field, areas_word)
-    lines = summary_lines(result, records, measures, areas_word, targets_word, placement.how, placement.reason)
-    log.extend(LogLine(line) for line in lines)
-    return AggregateOutcome(uri, path, layer_name, result, records, placement.spatial, log)
+    return AreaPlacement(
+        area_codes,
+        area_ids,
+        key_of,
+        placement.target_of,
+        areas_word,
+        targets_word,
+        placement.how,
+        placement.reason,
+        placement.spatial,
+        log,
+    )
 
 
 def _steps(feedback: QgsFeedback | None, count: int) -> QgsFeedback | None:
@@ -255,24 +315,28 @@ def _numeric_kinds(areas: QgsVectorLayer, measures: list[Measure], weight_field:
     used: dict[str, Measure | None] = {measure.field: measure for measure in measures}
     if weight_field:
         used.setdefault(weight_field, None)
-    kinds = {}
-    for name, measure in used.items():
-        parameter = "WEIGHT_FIELD" if measure is None else _parameter_of(measure.method)
-        index = areas.fields().indexFromName(name)
-        if index < 0:
-            raise TableError(
-                f"{parameter}: layer '{areas.name()}' has no field '{name}'. Its fields are: "
-                f"{', '.join(areas.fields().names())}."
-            )
-        kind = numeric_kind(areas.fields().at(index))
-        if kind is None:
-            raise TableError(
-                f"{parameter}: field '{name}' of layer '{areas.name()}' is {areas.fields().at(index).typeName()}, "
-                "not numbers. Choose a numeric field, or convert it first (for example with lis:joinindicators "
-                "or the field calculator's to_real())."
-            )
-        kinds[name] = kind
-    return kinds
+    return {
+        name: numeric_field_kind(areas, name, "WEIGHT_FIELD" if measure is None else _parameter_of(measure.method))
+        for name, measure in used.items()
+    }
+
+
+def numeric_field_kind(layer: QgsVectorLayer, name: str, parameter: str) -> str:
+    """'integer' or 'real' for a numeric field; TableError naming ``parameter`` for a missing or text field."""
+    index = layer.fields().indexFromName(name)
+    if index < 0:
+        raise TableError(
+            f"{parameter}: layer '{layer.name()}' has no field '{name}'. Its fields are: "
+            f"{', '.join(layer.fields().names())}."
+        )
+    kind = numeric_kind(layer.fields().at(index))
+    if kind is None:
+        raise TableError(
+            f"{parameter}: field '{name}' of layer '{layer.name()}' is {layer.fields().at(index).typeName()}, "
+            "not numbers. Choose a numeric field, or convert it first (for example with lis:joinindicators "
+            "or the field calculator's to_real())."
+        )
+    return kind
 
 
 def _place_by_lookup(lookup: Path, area_codes: dict[int, str], target_codes: dict[int, str]) -> _Placement:

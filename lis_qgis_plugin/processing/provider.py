@@ -7,7 +7,10 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.plugin_files import plugin_version, resource_path
 from .aggregate_indicators_algorithm import AggregateIndicatorsAlgorithm
+from .composite_index_algorithm import CompositeIndexAlgorithm
 from .create_sample_algorithm import CreateSampleDistrictAlgorithm
+from .deprivation_map_algorithm import DeprivationMapAlgorithm
+from .deprivation_summary_algorithm import DeprivationSummaryAlgorithm
 from .join_indicators_algorithm import JoinIndicatorsAlgorithm
 
 PROVIDER_ID = "lis"
@@ -33,5 +36,12 @@ class LisProvider(QgsProcessingProvider):
         return str(resource_path("icons", "lis.svg"))
 
     def loadAlgorithms(self) -> None:
-        for algorithm in (CreateSampleDistrictAlgorithm(), JoinIndicatorsAlgorithm(), AggregateIndicatorsAlgorithm()):
+        for algorithm in (
+            CreateSampleDistrictAlgorithm(),
+            JoinIndicatorsAlgorithm(),
+            AggregateIndicatorsAlgorithm(),
+            DeprivationMapAlgorithm(),
+            DeprivationSummaryAlgorithm(),
+            CompositeIndexAlgorithm(),
+        ):
             self.addAlgorithm(algorithm)

@@ -1,0 +1,186 @@
+"""lis:deprivationmap - national or local deciles, or classes, styled darkest where most deprived.
+
+A thin shell over core.deprivation_map: reads the parameters, calls deprivation_map,
+pushes its log and turns every input problem into a QgsProcessingException.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputFile,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+    QgsProcessingParameterVectorLayer,
+)
+
+from .lis_algorithm import LisAlgorithm
+from .output_loading import load_on_completion
+
+
+class DeprivationMapAlgorithm(LisAlgorithm):
+    """Deciles, quintiles or classes of a deprivation measure, as a styled GeoPackage layer."""
+
+    GROUP_ID = "deprivation"
+    GROUP = "Deprivation"  # translated by LisAlgorithm.group()
+    INPUT = "INPUT"
+    FIELD = "FIELD"
+    METHOD = "METHOD"
+    CLASSES = "CLASSES"
+    POLARITY = "POLARITY"
+    NATIONAL_N = "NATIONAL_N"
+    BREAKS = "BREAKS"
+    RAMP = "RAMP"
+    OUTPUT = "OUTPUT"
+    QML_OUTPUT = "QML_OUTPUT"
+
+    def name(self) -> str:
+        return "deprivationmap"
+
+    def displayName(self) -> str:
+        return self.tr("Deprivation map (national or local deciles, classes)")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Classifies a deprivation rank or score and writes a NEW GeoPackage layer: every feature, field and "
+            "geometry, plus a class field (<field>_class, 1 = most deprived) and a label field. Its style, stored "
+            "in the GeoPackage as the default and written to a .qml file, colours the most deprived class darkest "
+            "whatever the polarity, with a colour-blind-safe ramp.\n\n"
+            "National deciles/quintiles from rank: rank 1 = most deprived; the decile is ceil(rank x 10 / N) as "
+            "published, with N the number of LSOAs of the edition (32,844 in IMD2019, 33,755 in IoD2025; read from "
+            "'2019'/'2025' in the layer or field name, else 32,844: set NATIONAL_N to be sure).\n"
+            "Local deciles/quintiles: the areas re-ranked within this layer, most deprived first, equal values in "
+            "feature order; group sizes differ by at most one.\n"
+            "Generic methods (quantile, equal interval, Jenks, standard deviation, pretty, manual) use CLASSES "
+            "(manual: BREAKS, e.g. '10, 20, 30'); class 1 is the most deprived end, set by POLARITY. Jenks is "
+            "computed on every value (up to 3,000 values; above, on 3,000 evenly spread sorted values), so it gives "
+            "the same breaks on every run, unlike QGIS's random sample.\n\n"
+            "The log lists the number of areas in each class. Inputs are never modified."
+        )
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        from ..core.classification import METHODS, POLARITIES
+        from ..core.deprivation_style import RAMPS
+
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.INPUT,
+                self.tr("Areas (LSOAs, with a deprivation rank or score)"),
+                [QgsProcessing.TypeVectorPolygon],
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.FIELD,
+                self.tr("Rank or score field"),
+                parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.Numeric,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.METHOD, self.tr("Method"), [self.tr(label) for label in METHODS.values()], defaultValue=0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.CLASSES,
+                self.tr("Number of classes (generic methods)"),
+                QgsProcessingParameterNumber.Integer,
+                defaultValue=5,
+                minValue=3,
+                maxValue=10,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.POLARITY,
+                self.tr("Polarity (local and generic methods)"),
+                [self.tr(label) for label in POLARITIES.values()],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.NATIONAL_N,
+                self.tr("Areas ranked nationally (empty: from the edition, 32,844 IMD2019 / 33,755 IoD2025)"),
+                QgsProcessingParameterNumber.Integer,
+                optional=True,
+                minValue=1,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.BREAKS, self.tr("Manual breaks, e.g. 10, 20, 30 (manual method)"), optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterEnum(self.RAMP, self.tr("Colour ramp"), list(RAMPS), defaultValue=0))
+        output = QgsProcessingParameterVectorDestination(
+            self.OUTPUT, self.tr("Deprivation map (GeoPackage)"), QgsProcessing.TypeVectorPolygon
+        )
+        output.setSupportsNonFileBasedOutput(False)
+        self.addParameter(output)
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.QML_OUTPUT,
+                self.tr("Style file (empty: <layer>.qml beside the GeoPackage)"),
+                "QGIS style files (*.qml)",
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addOutput(QgsProcessingOutputFile("QML", self.tr("Style file written")))
+
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        from ..core.classification import METHODS, POLARITIES, ClassificationError
+        from ..core.deprivation_map import deprivation_map
+        from ..core.deprivation_style import RAMPS
+        from ..core.layer_output import OutputError
+
+        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        if layer is None or not layer.isValid():
+            raise QgsProcessingException(
+                self.tr("INPUT: the layer '{0}' cannot be opened. Choose a polygon layer.").format(
+                    parameters.get(self.INPUT)
+                )
+            )
+        planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        qml = self.parameterAsFileOutput(parameters, self.QML_OUTPUT, context)
+        national_n = parameters.get(self.NATIONAL_N)
+        try:
+            outcome = deprivation_map(
+                layer,
+                self.parameterAsString(parameters, self.FIELD, context),
+                list(METHODS)[self.parameterAsEnum(parameters, self.METHOD, context)],
+                planned,
+                classes=self.parameterAsInt(parameters, self.CLASSES, context),
+                polarity=list(POLARITIES)[self.parameterAsEnum(parameters, self.POLARITY, context)],
+                national_n=None
+                if national_n in (None, "")
+                else self.parameterAsInt(parameters, self.NATIONAL_N, context),
+                breaks=self.parameterAsString(parameters, self.BREAKS, context),
+                ramp_name=list(RAMPS)[self.parameterAsEnum(parameters, self.RAMP, context)],
+                qml=Path(qml) if qml else None,
+                feedback=feedback,
+            )
+        except (ClassificationError, OutputError) as error:
+            raise QgsProcessingException(str(error)) from error
+        for line in outcome.log:
+            if line.warning:
+                feedback.pushWarning(line.text)
+            else:
+                feedback.pushInfo(line.text)
+        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)
+        return {self.OUTPUT: outcome.uri, self.QML_OUTPUT: str(outcome.qml), "QML": str(outcome.qml)}

@@ -1,0 +1,316 @@
+"""lis:deprivationmap on real data: published national deciles, local deciles, Jenks, the rendered map."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from qgis.core import (
+    QgsClassificationJenks,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsMapSettings,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtGui import QColor, QImage
+
+from lis_qgis_plugin.core.classification import JENKS_SAMPLE_SIZE, jenks_breaks, local_quantiles, parse_breaks
+from lis_qgis_plugin.core.gpkg_writer import FeatureTable, write_tables
+from lis_qgis_plugin.layouts.map_image import render_map_png
+
+from .conftest import LogFeedback
+
+DECILE_1 = "#081d58"  # darkest YlGnBu, as the project's small-area style
+
+
+def run_map(**parameters: object) -> tuple[dict, LogFeedback]:
+    """Run lis:deprivationmap through Processing, as the toolbox and qgis_process do."""
+    import processing
+
+    feedback = LogFeedback()
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    return processing.run("lis:deprivationmap", parameters, context=context, feedback=feedback), feedback
+
+
+def attribute_rows(uri: str, *fields: str) -> list[tuple]:
+    layer = QgsVectorLayer(uri, "out", "ogr")
+    assert layer.isValid(), uri
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    return [tuple(feature[name] for name in fields) for feature in layer.getFeatures(request)]
+
+
+def squares_gpkg(path: Path, rows: list[dict], fields: list[tuple[str, type]]) -> Path:
+    """One 10 m square per row, on a grid: enough geometry to be a polygon layer."""
+    wkb = []
+    for index in range(len(rows)):
+        x, y = (index % 200) * 20.0, (index // 200) * 20.0
+        wkb.append(QgsGeometry.fromRect(QgsRectangle(x, y, x + 10, y + 10)).asWkb())
+    write_tables(path, [FeatureTable(path.stem, fields, rows, "Polygon", wkb)])
+    return path
+
+
+def published(path: Path, rank_column: str, decile_column: str) -> list[dict]:
+    """The published file read independently of the plugin: code, rank (separators stripped), decile."""
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        code = reader.fieldnames[0]
+        return [
+            {"code": row[code], "rank": int(row[rank_column].replace(",", "")), "decile": int(row[decile_column])}
+            for row in reader
+        ]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "rank_column", "decile_column", "layer_name", "expected_n"),
+    [
+        (
+            "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz",
+            "Index of Multiple Deprivation (IMD) Rank",
+            "Index of Multiple Deprivation (IMD) Decile",
+            "lsoa_imd2019",
+            32_844,
+        ),
+        ("IoD2025_imd2025_england_lsoa21.csv.gz", "IMD_rank", "IMD_decile", "lsoa_iod2025", 33_755),
+    ],
+)
+def test_national_deciles_equal_every_published_decile(
+    lis_plugin: object,
+    shared_data: Path,
+    tmp_path: Path,
+    file_name: str,
+    rank_column: str,
+    decile_column: str,
+    layer_name: str,
+    expected_n: int,
+) -> None:
+    rows = published(shared_data / "england" / file_name, rank_column, decile_column)
+    assert len(rows) == expected_n
+    source = squares_gpkg(tmp_path / f"{layer_name}.gpkg", rows, [("code", str), ("rank", int), ("decile", int)])
+    result, feedback = run_map(
+        INPUT=str(source), FIELD="rank", METHOD=0, OUTPUT=str(tmp_path / "map.gpkg")
+    )  # NATIONAL_N from the edition named in the file name
+    assert f"{expected_n:,} areas" in feedback.text
+    out = attribute_rows(result["OUTPUT"], "decile", "rank_class", "rank_class_label")
+    assert len(out) == expected_n
+    wrong = [row for row in out if row[0] != row[1]]
+    assert wrong == []
+    assert {row[2] for row in out if row[1] == 1} == {"1 – most deprived 10% nationally"}
+    counts = Counter(row[1] for row in out)
+    assert f"Class 1 (1 – most deprived 10% nationally): {counts[1]:,} areas" in feedback.text
+    assert f"Class 10 (10 – least deprived 10% nationally): {counts[10]:,} areas" in feedback.text
+
+
+def test_national_quintiles_of_imd2019(lis_plugin: object, shared_data: Path, tmp_path: Path) -> None:
+    layer = shared_data / "nottingham" / "deprivation" / "nottingham_lsoa11_imd2019.geojson"
+    result, _ = run_map(
+        INPUT=str(layer), FIELD="imd_rank", METHOD=1, NATIONAL_N=32_844, OUTPUT=str(tmp_path / "q.gpkg")
+    )
+    for decile, quintile in attribute_rows(result["OUTPUT"], "imd_decile", "imd_rank_class"):
+        assert quintile == (decile + 1) // 2
+
+
+@pytest.fixture
+def nottingham(shared_data: Path) -> Path:
+    return shared_data / "nottingham" / "deprivation" / "nottingham_lsoa11_imd2019.geojson"
+
+
+def test_local_deciles_of_nottingham(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
+    result, feedback = run_map(
+        INPUT=str(nottingham), FIELD="imd_rank", METHOD=2, POLARITY=2, OUTPUT=str(tmp_path / "local.gpkg")
+    )
+    rows = sorted(attribute_rows(result["OUTPUT"], "imd_rank", "imd_rank_class", "imd_rank_class_label"))
+    assert len(rows) == 182
+    sizes = Counter(row[1] for row in rows)
+    assert sorted(sizes) == list(range(1, 11))
+    assert max(sizes.values()) - min(sizes.values()) <= 1
+    classes_by_rank = [row[1] for row in rows]
+    assert classes_by_rank == sorted(classes_by_rank)  # rank 1 = most deprived = local decile 1
+    assert rows[0][2] == "local decile 1 – most deprived 10% of this layer"
+    assert f"Class 1 (local decile 1 – most deprived 10% of this layer): {sizes[1]} areas" in feedback.text
+
+
+def test_local_quantiles_split_ties_by_feature_order() -> None:
+    classes = local_quantiles([5.0] * 12, 5, high_is_deprived=True)
+    assert classes == [1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 5]  # ceil(position * 5 / 12)
+    assert local_quantiles([1.0, 3.0, 2.0, 4.0, 5.0], 5, high_is_deprived=False) == [1, 3, 2, 4, 5]
+
+
+def nottingham_values(path: Path, field: str) -> list[float]:
+    return [float(item["properties"][field]) for item in json.loads(path.read_text())["features"]]
+
+
+def test_jenks_equals_qgis_where_qgis_does_not_sample(shared_data: Path, nottingham: Path) -> None:
+    lsoa21 = shared_data / "nottingham" / "deprivation" / "nottingham_lsoa21_imd2025.geojson"
+    for values in (nottingham_values(nottingham, "imd_rank"), nottingham_values(lsoa21, "IMD_score")):
+        assert len(values) < JENKS_SAMPLE_SIZE
+        for classes in range(3, 11):
+            qgis = [item.upperBound() for item in QgsClassificationJenks().classes(values, classes)]
+            assert jenks_breaks(values, classes) == qgis
+            assert jenks_breaks(list(reversed(values)), classes) == qgis
+
+
+def test_jenks_is_deterministic_on_all_england(shared_data: Path) -> None:
+    with gzip.open(shared_data / "england" / "IoD2025_imd2025_england_lsoa21.csv.gz", "rt") as handle:
+        scores = [float(row["IMD_score"]) for row in csv.DictReader(handle)]
+    assert len(scores) > JENKS_SAMPLE_SIZE  # QGIS 3.22 samples these at random
+    first = jenks_breaks(scores, 7)
+    assert jenks_breaks(list(reversed(scores)), 7) == first
+    assert first == sorted(first) and first[-1] == max(scores) and len(set(first)) == 7
+
+
+def test_jenks_map_is_the_same_on_every_run(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
+    runs = [
+        run_map(
+            INPUT=str(nottingham),
+            FIELD="imd_rank",
+            METHOD=6,
+            CLASSES=6,
+            POLARITY=2,
+            OUTPUT=str(tmp_path / f"j{i}.gpkg"),
+        )[0]
+        for i in range(2)
+    ]
+    first, second = (attribute_rows(run["OUTPUT"], "LSOA11CD", "imd_rank_class") for run in runs)
+    assert first == second
+    layer = QgsVectorLayer(runs[0]["OUTPUT"], "jenks", "ogr")
+    renderer = layer.renderer()
+    assert renderer.type() == "graduatedSymbol"
+    ranges = renderer.ranges()
+    assert len(ranges) == 6
+    # ranks: the lowest range (rank 1 end) is the most deprived, so the darkest colour
+    assert ranges[0].symbol().color().name() == DECILE_1
+    assert ranges[0].upperValue() == jenks_breaks(nottingham_values(nottingham, "imd_rank"), 6)[0]
+
+
+def test_most_deprived_lsoa_is_drawn_in_the_decile_1_colour(
+    lis_plugin: object, nottingham: Path, tmp_path: Path
+) -> None:
+    result, _ = run_map(INPUT=str(nottingham), FIELD="imd_rank", METHOD=0, OUTPUT=str(tmp_path / "deciles.gpkg"))
+    layer = QgsVectorLayer(result["OUTPUT"], "deciles", "ogr")  # opened fresh: the stored default style
+    features = sorted(layer.getFeatures(), key=lambda feature: feature["imd_rank"])
+    most, least = features[0], features[-1]
+    assert most["imd_rank_class"] == 1
+    png = render_map_png([layer], tmp_path / "nottingham_national_deciles.png", layer.extent(), 1600)
+    image = QImage(str(png))
+    settings = QgsMapSettings()  # the same view as render_map_png
+    extent = QgsRectangle(layer.extent())
+    extent.scale(1.05)
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(image.width(), image.height()))
+    settings.setOutputDpi(150)
+
+    def colour_at(feature: object) -> str:
+        point = settings.mapToPixel().transform(feature.geometry().pointOnSurface().asPoint())
+        return QColor(image.pixel(round(point.x()), round(point.y()))).name()
+
+    assert colour_at(most) == DECILE_1
+    assert colour_at(least) not in (DECILE_1, "#ffffff")
+
+
+def test_default_style_reloads_and_qml_is_written(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
+    result, _ = run_map(INPUT=str(nottingham), FIELD="imd_rank", METHOD=0, OUTPUT=str(tmp_path / "styled.gpkg"))
+    layer = QgsVectorLayer(result["OUTPUT"], "fresh", "ogr")
+    assert layer.renderer().type() == "categorizedSymbol"
+    first = layer.renderer().categories()[0]
+    assert first.label() == "1 – most deprived 10% nationally"
+    assert first.symbol().color().name() == DECILE_1
+    assert layer.fields().field("imd_rank_class").alias() == "imd_rank: class (1 = most deprived)"
+    qml = Path(result["QML_OUTPUT"])
+    assert qml == tmp_path / "styled.qml"
+    assert "categorizedSymbol" in qml.read_text()
+    other = tmp_path / "styles" / "mine.qml"
+    second, _ = run_map(
+        INPUT=str(nottingham), FIELD="imd_rank", METHOD=0, OUTPUT=str(tmp_path / "b.gpkg"), QML_OUTPUT=str(other)
+    )
+    assert Path(second["QML_OUTPUT"]) == other and other.exists()
+
+
+def test_polarity_puts_the_darkest_colour_on_the_deprived_end(
+    lis_plugin: object, nottingham: Path, tmp_path: Path
+) -> None:
+    # Scores: high = more deprived, so the highest range is class 1 and darkest.
+    result, _ = run_map(
+        INPUT=str(nottingham),
+        FIELD="imd_rank",
+        METHOD=5,
+        CLASSES=4,
+        POLARITY=1,
+        RAMP=1,
+        OUTPUT=str(tmp_path / "e.gpkg"),
+    )
+    layer = QgsVectorLayer(result["OUTPUT"], "e", "ogr")  # kept: the renderer belongs to the layer
+    ranges = layer.renderer().ranges()
+    assert ranges[-1].symbol().color().name() == "#440154"  # viridis, darkest
+    top = max(attribute_rows(result["OUTPUT"], "imd_rank", "imd_rank_class"))
+    assert top[1] == 1
+
+
+def test_manual_breaks(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
+    result, _ = run_map(
+        INPUT=str(nottingham), FIELD="imd_rank", METHOD=9, BREAKS="3284; 6569, 9853", POLARITY=2,
+        OUTPUT=str(tmp_path / "m.gpkg"),
+    )  # fmt: skip
+    for rank, decile, number, label in attribute_rows(
+        result["OUTPUT"], "imd_rank", "imd_decile", "imd_rank_class", "imd_rank_class_label"
+    ):
+        assert number == min(decile, 4), rank
+        assert " – " in label
+
+
+def checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_bad_inputs_are_explained(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
+    before = checksum(nottingham)
+    nulls = squares_gpkg(
+        tmp_path / "nulls.gpkg",
+        [{"code": "a", "score": None}, {"code": "b", "score": None}],
+        [("code", str), ("score", float)],
+    )
+    three = squares_gpkg(tmp_path / "three.gpkg", [{"score": float(i)} for i in range(3)], [("score", float)])
+    cases = [
+        ({"INPUT": str(nottingham), "FIELD": "LSOA11NM", "METHOD": 4}, "'LSOA11NM' holds .* not numbers"),
+        ({"INPUT": str(nulls), "FIELD": "score", "METHOD": 4}, "'score' is NULL for every feature"),
+        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "NATIONAL_N": 1000}, r"not a rank in 1\.\.1,000.*NATIONAL_N"),
+        ({"INPUT": str(three), "FIELD": "score", "NATIONAL_N": 32_844}, r"holds 0, not a rank in 1\.\.32,844"),
+        ({"INPUT": str(three), "FIELD": "score", "METHOD": 2}, "3 values cannot make 10 local groups"),
+        ({"INPUT": str(three), "FIELD": "score", "METHOD": 4, "CLASSES": 5}, "cannot make 5 classes"),
+        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "METHOD": 9, "BREAKS": "10, ten"}, "'ten' is not a number"),
+        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "METHOD": 9, "BREAKS": "30 20"}, "must increase: 20"),
+        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "METHOD": 9}, "give the class limits in BREAKS"),
+        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "OUTPUT": str(tmp_path / "x.shp")}, "ending in .gpkg"),
+    ]  # fmt: skip
+    for parameters, message in cases:
+        with pytest.raises(QgsProcessingException, match=message):
+            run_map(**{"METHOD": 0, "OUTPUT": str(tmp_path / "bad.gpkg"), **parameters})
+    assert checksum(nottingham) == before
+    with pytest.raises(ValueError, match="must increase"):
+        parse_breaks("1, 1")
+
+
+def test_null_values_are_no_data(lis_plugin: object, tmp_path: Path) -> None:
+    rows = [{"rank": 1}, {"rank": None}, {"rank": 32_844}]
+    source = squares_gpkg(tmp_path / "gaps.gpkg", rows, [("rank", int)])
+    result, feedback = run_map(INPUT=str(source), FIELD="rank", METHOD=0, OUTPUT=str(tmp_path / "gaps_map.gpkg"))
+    assert attribute_rows(result["OUTPUT"], "rank_class", "rank_class_label") == [
+        (1, "1 – most deprived 10% nationally"),
+        (None, "no data"),
+        (10, "10 – least deprived 10% nationally"),
+    ]
+    assert "No data (rank is NULL): 1 area, shown grey." in feedback.text
+    assert "assumed IMD2019" in feedback.text
+    layer = QgsVectorLayer(result["OUTPUT"], "gaps", "ogr")
+    categories = layer.renderer().categories()
+    assert len(categories) == 11 and categories[-1].label() == "no data"

@@ -1,0 +1,309 @@
+"""lis:deprivationsummary: MHCLG's district summary measures for any areas, on real Rutland and Nottingham data.
+
+Data combinations (no file has both an IoD score and a population on the same LSOAs):
+- IoD2019 ranks (imd_rank, N = 32,844) with the mid-2015 population (pop_total_mid2015) of the
+  LSOA 2011 files: average rank, extent, local concentration, decile counts; no score.
+- IoD2025 scores and ranks (IMD_score, IMD_rank, N = 33,755) on Rutland's LSOA 2021, with a
+  population apportioned from LSOA 2011 by area (pop_total_mid2015 x share_of_lsoa11_area_in_lsoa21
+  of the derived LSOA11 -> LSOA21 lookup): a documented proxy, used to check the average score.
+
+Expected values are computed here by hand, with a plain re-implementation of the published
+definitions (IoD2019 Technical report, Appendix N), never by calling the module under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsProcessingContext, QgsProcessingException, QgsVectorLayer
+
+from lis_qgis_plugin.core.deprivation_summary import (
+    DeprivationInputError,
+    RankedArea,
+    check_populations,
+    check_ranks,
+    extent_weight,
+    local_concentration,
+    national_percentile,
+    summarise,
+    summary_sentence,
+)
+from lis_qgis_plugin.plugin import LisPlugin
+
+from .conftest import SHARED_DATA, LogFeedback
+
+ALGORITHM = "lis:deprivationsummary"
+N2019 = 32_844
+N2025 = 33_755
+
+
+# --- the published definitions, written out by hand -------------------------------------------
+
+
+def hand_measures(areas: list[tuple[int, float, float | None]], n: int) -> dict[str, object]:
+    """(rank, population, score) of a target's LSOAs -> the measures, straight from the definitions."""
+    total = sum(pop for _, pop, _ in areas)
+    percentile = [-(-100 * rank // n) for rank, _, _ in areas]  # ceil(100 r / N) in whole numbers
+    decile = [-(-10 * rank // n) for rank, _, _ in areas]
+    weights = []
+    for p in percentile:
+        if p <= 10:
+            weights.append(1.0)
+        elif p <= 30:
+            weights.append(0.95 - (0.95 - 0.05) / 19 * (p - 11))
+        else:
+            weights.append(0.0)
+    # local concentration: most deprived first, until exactly 10% of the people
+    need, taken, ranks_x_people = 0.1 * total, 0.0, 0.0
+    for rank, pop, _ in sorted(areas):
+        part = min(pop, need - taken)
+        if part <= 0:
+            break
+        taken += part
+        ranks_x_people += rank * part
+    scored = [(pop, score) for _, pop, score in areas if score is not None]
+    return {
+        "n_lsoas": len(areas),
+        "population": total,
+        "avg_rank": sum(rank * pop for rank, pop, _ in areas) / total,
+        "avg_score": sum(pop * score for pop, score in scored) / sum(pop for pop, _ in scored) if scored else None,
+        "prop_lsoas_most_deprived_10": sum(1 for d in decile if d == 1) / len(areas),
+        "pop_share_most_deprived_10": sum(pop for (_, pop, _), d in zip(areas, decile) if d == 1) / total,
+        "extent": sum(w * pop for w, (_, pop, _) in zip(weights, areas)) / total,
+        "local_concentration": ranks_x_people / taken,
+        **{f"decile_{d}": decile.count(d) for d in range(1, 11)},
+    }
+
+
+def properties(path: Path) -> list[dict]:
+    return [feature["properties"] for feature in json.loads(path.read_text(encoding="utf-8"))["features"]]
+
+
+def lookup_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def run(params: dict) -> tuple[dict, LogFeedback]:
+    import processing
+
+    feedback = LogFeedback()
+    result = processing.run(ALGORITHM, params, context=QgsProcessingContext(), feedback=feedback)
+    return result, feedback
+
+
+def iod2019_params(place: str, target: Path, target_code: str, output: Path) -> dict[str, object]:
+    """Parameters for IoD2019 ranks with the mid-2015 population of the LSOA 2011 file of ``place``."""
+    return {
+        "INPUT": str(iod2019_lsoas(place)),
+        "CODE_FIELD": "LSOA11CD",
+        "RANK_FIELD": "imd_rank",
+        "POPULATION_FIELD": "pop_total_mid2015",
+        "NATIONAL_N": N2019,
+        "TARGET": str(target),
+        "TARGET_CODE_FIELD": target_code,
+        "OUTPUT": str(output),
+    }
+
+
+def iod2019_lsoas(place: str) -> Path:
+    return SHARED_DATA / place / "deprivation" / f"{place}_lsoa11_imd2019.geojson"
+
+
+def output_rows(uri: str, key: str) -> dict[str, dict[str, object]]:
+    layer = QgsVectorLayer(uri, "out", "ogr")
+    assert layer.isValid(), uri
+    names = layer.fields().names()
+    return {str(f[key]): {name: f[name] for name in names} for f in layer.getFeatures()}
+
+
+def assert_measures(row: dict[str, object], expected: dict[str, object]) -> None:
+    for name, value in expected.items():
+        if value is None:
+            assert name not in row or row[name] is None or str(row[name]) == "NULL", name
+        else:
+            assert row[name] == pytest.approx(value, rel=1e-9, abs=1e-9), name
+
+
+# --- pure functions on tiny hand examples -----------------------------------------------------
+
+
+def test_national_percentile_and_extent_weights() -> None:
+    assert national_percentile(1, N2019) == 1
+    assert national_percentile(3_284, N2019) == 10  # 100 x 3,284 / 32,844 = 9.9988
+    assert national_percentile(3_285, N2019) == 11
+    assert national_percentile(N2019, N2019) == 100
+    assert extent_weight(1) == 1.0
+    assert extent_weight(10) == 1.0
+    assert extent_weight(11) == pytest.approx(0.95)
+    assert extent_weight(20) == pytest.approx(0.95 - 9 * 0.9 / 19)
+    assert extent_weight(30) == pytest.approx(0.05)
+    assert extent_weight(31) == 0.0
+
+
+def test_local_concentration_straddling_the_10_percent_line() -> None:
+    # 1,000 people: 10% = 100. Rank 5 holds 50, rank 10 holds 100 (only 50 of them needed), rank 20 the rest.
+    areas = [RankedArea("c", 20, 850), RankedArea("a", 5, 50), RankedArea("b", 10, 100)]
+    assert local_concentration(areas) == pytest.approx((5 * 50 + 10 * 50) / 100)
+    # The most deprived LSOA alone holds more than 10%: its rank is the answer.
+    assert local_concentration([RankedArea("a", 7, 300), RankedArea("b", 2, 200)]) == pytest.approx(2)
+    # Exactly 10% in the first LSOA: the next one is not used.
+    assert local_concentration([RankedArea("a", 3, 100), RankedArea("b", 9, 900)]) == pytest.approx(3)
+    assert local_concentration([RankedArea("a", 3, 0)]) is None
+
+
+def test_summarise_tiny_area() -> None:
+    n = 1_000  # percentiles of 10 ranks, deciles of 100
+    areas = [
+        RankedArea("a", 50, 100, 40.0),  # percentile 5, decile 1: weight 1
+        RankedArea("b", 150, 300, 20.0),  # percentile 15: weight 0.95 - 4 x 0.9/19
+        RankedArea("c", 900, 600, None),  # percentile 90: weight 0
+    ]
+    summary = summarise(areas, n)
+    assert summary.n_areas == 3
+    assert summary.population == 1_000
+    assert summary.average_rank == pytest.approx((50 * 100 + 150 * 300 + 900 * 600) / 1_000)
+    assert summary.average_score == pytest.approx((40 * 100 + 20 * 300) / 400)
+    assert summary.proportion_most_deprived_10 == pytest.approx(1 / 3)
+    assert summary.population_most_deprived_10 == pytest.approx(0.1)
+    assert summary.extent == pytest.approx((100 + 300 * (0.95 - 4 * 0.9 / 19)) / 1_000)
+    assert summary.local_concentration == pytest.approx(50)
+    assert summary.decile_counts == (1, 1, 0, 0, 0, 0, 0, 0, 1, 0)
+    line = summary_sentence("Ward X", summary, n)
+    assert line.startswith("Ward X: 10% of its 1,000 residents live in England's most deprived 10% of LSOAs")
+    empty = summarise([], n)
+    assert empty.extent is None and empty.average_rank is None and empty.decile_counts == (0,) * 10
+
+
+def test_bad_ranks_and_populations_get_clear_messages() -> None:
+    with pytest.raises(DeprivationInputError, match=r"NATIONAL_N is 32,844 but the largest rank .* is 33,700"):
+        check_ranks({"a": 33_700, "b": 5}, N2019)
+    with pytest.raises(DeprivationInputError, match=r"rank below 1 \(a\)"):
+        check_ranks({"a": 0, "b": 5}, N2019)
+    with pytest.raises(DeprivationInputError, match="every rank is NULL"):
+        check_ranks({"a": None, "b": float("nan")}, N2019)
+    with pytest.raises(DeprivationInputError, match="fractional value"):
+        check_ranks({"a": 12.5}, N2019)
+    check_ranks({"a": 1, "b": N2019, "c": None}, N2019)
+    with pytest.raises(DeprivationInputError, match="every population is NULL"):
+        check_populations({"a": None})
+    with pytest.raises(DeprivationInputError, match="cannot be negative"):
+        check_populations({"a": -3, "b": 10})
+
+
+# --- real data through Processing -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("place", ["rutland", "nottingham"])
+def test_district_by_location_iod2019(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path, place: str) -> None:
+    lsoas = iod2019_lsoas(place)
+    district = shared_data / place / "boundaries" / f"{place}_la_boundary_from_lsoa11.geojson"
+    before = lsoas.read_bytes()
+    result, feedback = run(iod2019_params(place, district, "LAD_CODE", tmp_path / "summary.gpkg"))
+    rows = properties(lsoas)
+    expected = hand_measures([(r["imd_rank"], r["pop_total_mid2015"], None) for r in rows], N2019)
+    out = output_rows(result["OUTPUT"], "LAD_CODE")
+    assert len(out) == 1
+    (row,) = out.values()
+    assert row["LAD_NAME"] == place.capitalize()
+    assert_measures(row, expected)
+    assert "avg_score" not in row  # no SCORE_FIELD, no score field
+    assert lsoas.read_bytes() == before
+    assert f"{place.capitalize()} (E0600001" in feedback.text
+    if place == "rutland":  # affluent: deciles 5-10
+        assert row["extent"] == 0 and row["decile_1"] == 0
+    else:
+        assert 0 < row["extent"] < 1
+        assert row["decile_1"] > 0
+
+
+def test_nottingham_wards_through_lookup_iod2019(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path) -> None:
+    lsoas = iod2019_lsoas("nottingham")
+    wards = shared_data / "nottingham" / "boundaries" / "nottingham_wards_2025.geojson"
+    lookup = shared_data / "nottingham" / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv"
+    params = iod2019_params("nottingham", wards, "WD25CD", tmp_path / "wards.gpkg")
+    result, feedback = run({**params, "LOOKUP": str(lookup)})
+    ward_of = {row["LSOA11CD"]: row["WD25CD"] for row in lookup_rows(lookup)}
+    members: dict[str, list[tuple[int, float, None]]] = defaultdict(list)
+    for row in properties(lsoas):
+        members[ward_of[row["LSOA11CD"]]].append((row["imd_rank"], row["pop_total_mid2015"], None))
+    out = output_rows(result["OUTPUT"], "WD25CD")
+    assert set(out) == {row["WD25CD"] for row in properties(wards)}
+    partial = []
+    for code, row in out.items():
+        expected = hand_measures(members[code], N2019)
+        assert_measures(row, expected)
+        if 0 < expected["extent"] < 1:
+            partial.append(code)
+    assert "E05012281" in partial, "Hyson Green & Arboretum has LSOAs both inside and outside the most deprived 30%"
+    assert sum(row["n_lsoas"] for row in out.values()) == 182
+    layer = QgsVectorLayer(result["OUTPUT"], "out", "ogr")
+    aliases = {layer.fields().at(i).name(): layer.fields().at(i).alias() for i in range(layer.fields().count())}
+    assert aliases["extent"].startswith("Extent: share of residents in the most deprived 30%")
+    # one plain-words line per ward, with its name, and the top ward named at the end
+    top = max(out, key=lambda code: out[code]["extent"])
+    top_name = next(r["WD25NM"] for r in properties(wards) if r["WD25CD"] == top)
+    share = round(100 * out[top]["pop_share_most_deprived_10"])
+    assert f"{top_name} ({top}): {share}% of its" in feedback.text
+    assert f"Most deprived by extent: {top_name} ({top})" in feedback.text
+
+
+def test_rutland_lsoa21_iod2025_scores(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path) -> None:
+    """IoD2025 score and rank, N = 33,755, population apportioned from LSOA 2011 by area share."""
+    lsoa21 = shared_data / "rutland" / "deprivation" / "rutland_lsoa21_imd2025.geojson"
+    pop11 = {
+        r["LSOA11CD"]: r["pop_total_mid2015"]
+        for r in properties(shared_data / "rutland/deprivation/rutland_lsoa11_imd2019.geojson")
+    }
+    population: dict[str, float] = defaultdict(float)
+    for row in lookup_rows(shared_data / "rutland" / "boundaries" / "lookup_lsoa11_to_lsoa21_bestfit_derived.csv"):
+        population[row["LSOA21CD"]] += pop11[row["LSOA11CD"]] * float(row["share_of_lsoa11_area_in_lsoa21"])
+    data = json.loads(lsoa21.read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"]["pop_apportioned"] = population[feature["properties"]["LSOA21CD"]]
+    joined = tmp_path / "rutland_lsoa21_pop.geojson"
+    joined.write_text(json.dumps(data), encoding="utf-8")
+    result, _ = run(
+        {
+            "INPUT": str(joined),
+            "RANK_FIELD": "IMD_rank",
+            "SCORE_FIELD": "IMD_score",
+            "POPULATION_FIELD": "pop_apportioned",
+            "NATIONAL_N": N2025,
+            "TARGET": str(shared_data / "rutland" / "boundaries" / "rutland_la_boundary_from_lsoa11.geojson"),
+            "OUTPUT": str(tmp_path / "rutland2025.gpkg"),
+        }
+    )
+    rows = [f["properties"] for f in data["features"]]
+    expected = hand_measures([(r["IMD_rank"], r["pop_apportioned"], r["IMD_score"]) for r in rows], N2025)
+    (row,) = output_rows(result["OUTPUT"], "LAD_CODE").values()
+    assert row["n_lsoas"] == 26
+    assert_measures(row, expected)
+
+
+def test_bad_inputs_through_processing(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path) -> None:
+    district = shared_data / "nottingham" / "boundaries" / "nottingham_la_boundary_from_lsoa11.geojson"
+    params = {**iod2019_params("nottingham", district, "LAD_CODE", tmp_path / "bad.gpkg"), "NATIONAL_N": 10_000}
+    with pytest.raises(QgsProcessingException, match=r"NATIONAL_N is 10,000 but the largest rank"):
+        run(params)
+    with pytest.raises(QgsProcessingException, match="POPULATION_FIELD: layer .* has no field 'nope'"):
+        run({**params, "NATIONAL_N": N2019, "POPULATION_FIELD": "nope"})
+    with pytest.raises(QgsProcessingException, match="GeoPackage"):
+        run({**params, "NATIONAL_N": N2019, "OUTPUT": str(tmp_path / "bad.shp")})
+    assert not (tmp_path / "bad.gpkg").exists()
+
+
+def test_text_rank_field_is_refused(shared_data: Path, tmp_path: Path) -> None:
+    from lis_qgis_plugin.core.deprivation_summary import deprivation_summary
+    from lis_qgis_plugin.core.table_files import TableError
+
+    lsoas = QgsVectorLayer(str(shared_data / "rutland/deprivation/rutland_lsoa11_imd2019.geojson"), "lsoas", "ogr")
+    district = QgsVectorLayer(
+        str(shared_data / "rutland/boundaries/rutland_la_boundary_from_lsoa11.geojson"), "la", "ogr"
+    )
+    with pytest.raises(TableError, match="RANK_FIELD: field 'LSOA11NM' .* not numbers"):
+        deprivation_summary(lsoas, district, str(tmp_path / "x.gpkg"), "LSOA11NM", "pop_total_mid2015", N2019)
