@@ -13,21 +13,16 @@ from typing import Any
 from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
-    QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
-    QgsVectorLayer,
 )
 
 from ..core.aggregate_indicators import METHOD_PARAMETERS, AggregationError, aggregate_indicators
 from ..core.aggregation import Measure
-from ..core.layer_output import OutputError
-from ..core.spatial_assignment import CancelledError
-from ..core.table_files import TableError
 from .lis_algorithm import LisAlgorithm
 
 
@@ -167,11 +162,11 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         lookup = self.parameterAsFile(parameters, self.LOOKUP, context).strip()
-        try:
-            outcome = aggregate_indicators(
-                self._layer(parameters, self.INPUT, context),
-                self._layer(parameters, self.TARGET, context),
-                self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
+        outcome = self.run_core(
+            lambda: aggregate_indicators(
+                self.input_layer(parameters, self.INPUT, context),
+                self.input_layer(parameters, self.TARGET, context),
+                self.gpkg_output(parameters, self.OUTPUT, context),
                 [
                     Measure(name, method)
                     for parameter, method in METHOD_PARAMETERS
@@ -181,38 +176,16 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
                 area_field=self.parameterAsString(parameters, self.CODE_FIELD, context),
                 target_field=self.parameterAsString(parameters, self.TARGET_CODE_FIELD, context),
                 lookup=Path(lookup) if lookup else None,
-                centroids=self._layer(parameters, self.CENTROIDS, context, optional=True),
+                centroids=self.input_layer(parameters, self.CENTROIDS, context, optional=True),
                 feedback=feedback,
                 transform_context=context.transformContext(),
-            )
-        except (TableError, OutputError, AggregationError) as error:
-            raise QgsProcessingException(str(error)) from error
-        except CancelledError as error:
-            raise QgsProcessingException(self.tr("Cancelled: no output was written.")) from error
-        for line in outcome.log:
-            if line.warning:
-                feedback.pushWarning(line.text)
-            else:
-                feedback.pushInfo(line.text)
+            ),
+            (AggregationError,),
+        )
+        self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
         return {
             self.OUTPUT: outcome.uri,
             self.AREAS_ASSIGNED: outcome.assigned,
             self.AREAS_UNASSIGNED: outcome.unassigned,
         }
-
-    def _layer(
-        self, parameters: dict[str, Any], name: str, context: QgsProcessingContext, optional: bool = False
-    ) -> QgsVectorLayer | None:
-        """The layer of a parameter; None for an empty optional one; an exception for one that does not open."""
-        layer = self.parameterAsVectorLayer(parameters, name, context)
-        value = parameters.get(name)
-        if layer is None and optional and (value is None or value == ""):
-            return None
-        if layer is None or not layer.isValid():
-            raise QgsProcessingException(
-                self.tr("{0}: the layer '{1}' cannot be opened. Choose a vector layer or file.").format(
-                    name, parameters.get(name)
-                )
-            )
-        return layer

@@ -7,7 +7,6 @@ from typing import Any
 from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
-    QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
@@ -25,8 +24,6 @@ from ..core.composite_index import (
     CompositeError,
     composite_index,
 )
-from ..core.layer_output import OutputError
-from ..core.spatial_assignment import CancelledError
 from .lis_algorithm import LisAlgorithm
 from .output_loading import load_on_completion
 
@@ -131,18 +128,12 @@ class CompositeIndexAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
-        if layer is None or not layer.isValid():
-            raise QgsProcessingException(
-                self.tr("INPUT: the layer '{0}' cannot be opened. Choose a vector layer or file.").format(
-                    parameters.get(self.INPUT)
-                )
-            )
+        layer = self.input_layer(parameters, self.INPUT, context)
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        try:
-            outcome = composite_index(
+        outcome = self.run_core(
+            lambda: composite_index(
                 layer,
-                planned,
+                self.gpkg_output(parameters, self.OUTPUT, context),
                 self.parameterAsFields(parameters, self.FIELDS, context),
                 directions=self.parameterAsString(parameters, self.DIRECTIONS, context),
                 standardisation=STANDARDISATIONS[self.parameterAsEnum(parameters, self.STANDARDISE, context)],
@@ -150,15 +141,9 @@ class CompositeIndexAlgorithm(LisAlgorithm):
                 weights=self.parameterAsString(parameters, self.WEIGHTS, context),
                 missing=MISSING_RULES[self.parameterAsEnum(parameters, self.MISSING, context)],
                 feedback=feedback,
-            )
-        except (CompositeError, OutputError) as error:
-            raise QgsProcessingException(str(error)) from error
-        except CancelledError as error:
-            raise QgsProcessingException(self.tr("Cancelled: no output was written.")) from error
-        for line in outcome.log:
-            if line.warning:
-                feedback.pushWarning(line.text)
-            else:
-                feedback.pushInfo(line.text)
+            ),
+            (CompositeError,),
+        )
+        self.push_log(feedback, outcome.log)
         load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)
         return {self.OUTPUT: outcome.uri}

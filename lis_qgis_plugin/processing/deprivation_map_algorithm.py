@@ -12,7 +12,6 @@ from typing import Any
 from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
-    QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFile,
     QgsProcessingParameterEnum,
@@ -147,24 +146,17 @@ class DeprivationMapAlgorithm(LisAlgorithm):
         from ..core.classification import METHODS, POLARITIES, ClassificationError
         from ..core.deprivation_map import deprivation_map
         from ..core.deprivation_style import RAMPS
-        from ..core.layer_output import OutputError
 
-        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
-        if layer is None or not layer.isValid():
-            raise QgsProcessingException(
-                self.tr("INPUT: the layer '{0}' cannot be opened. Choose a polygon layer.").format(
-                    parameters.get(self.INPUT)
-                )
-            )
+        layer = self.input_layer(parameters, self.INPUT, context)
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         qml = self.parameterAsFileOutput(parameters, self.QML_OUTPUT, context)
         national_n = parameters.get(self.NATIONAL_N)
-        try:
-            outcome = deprivation_map(
+        outcome = self.run_core(
+            lambda: deprivation_map(
                 layer,
                 self.parameterAsString(parameters, self.FIELD, context),
                 list(METHODS)[self.parameterAsEnum(parameters, self.METHOD, context)],
-                planned,
+                self.gpkg_output(parameters, self.OUTPUT, context),
                 classes=self.parameterAsInt(parameters, self.CLASSES, context),
                 polarity=list(POLARITIES)[self.parameterAsEnum(parameters, self.POLARITY, context)],
                 national_n=None
@@ -174,13 +166,9 @@ class DeprivationMapAlgorithm(LisAlgorithm):
                 ramp_name=list(RAMPS)[self.parameterAsEnum(parameters, self.RAMP, context)],
                 qml=Path(qml) if qml else None,
                 feedback=feedback,
-            )
-        except (ClassificationError, OutputError) as error:
-            raise QgsProcessingException(str(error)) from error
-        for line in outcome.log:
-            if line.warning:
-                feedback.pushWarning(line.text)
-            else:
-                feedback.pushInfo(line.text)
+            ),
+            (ClassificationError,),
+        )
+        self.push_log(feedback, outcome.log)
         load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)
         return {self.OUTPUT: outcome.uri, self.QML_OUTPUT: str(outcome.qml), "QML": str(outcome.qml)}

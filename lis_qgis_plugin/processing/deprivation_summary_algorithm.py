@@ -13,21 +13,16 @@ from typing import Any
 from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
-    QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
-    QgsVectorLayer,
 )
 
 from ..core.deprivation import NATIONAL_AREAS
 from ..core.deprivation_summary import DeprivationInputError, deprivation_summary
-from ..core.layer_output import OutputError
-from ..core.spatial_assignment import CancelledError
-from ..core.table_files import TableError
 from .lis_algorithm import LisAlgorithm
 
 
@@ -162,11 +157,11 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         lookup = self.parameterAsFile(parameters, self.LOOKUP, context).strip()
-        try:
-            outcome = deprivation_summary(
-                self._layer(parameters, self.INPUT, context),
-                self._layer(parameters, self.TARGET, context),
-                self.parameterAsOutputLayer(parameters, self.OUTPUT, context),
+        outcome = self.run_core(
+            lambda: deprivation_summary(
+                self.input_layer(parameters, self.INPUT, context),
+                self.input_layer(parameters, self.TARGET, context),
+                self.gpkg_output(parameters, self.OUTPUT, context),
                 rank_field=self.parameterAsString(parameters, self.RANK_FIELD, context),
                 population_field=self.parameterAsString(parameters, self.POPULATION_FIELD, context),
                 national_n=self.parameterAsInt(parameters, self.NATIONAL_N, context),
@@ -176,26 +171,9 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
                 lookup=Path(lookup) if lookup else None,
                 feedback=feedback,
                 transform_context=context.transformContext(),
-            )
-        except (TableError, OutputError, DeprivationInputError) as error:
-            raise QgsProcessingException(str(error)) from error
-        except CancelledError as error:
-            raise QgsProcessingException(self.tr("Cancelled: no output was written.")) from error
-        for line in outcome.log:
-            if line.warning:
-                feedback.pushWarning(line.text)
-            else:
-                feedback.pushInfo(line.text)
+            ),
+            (DeprivationInputError,),
+        )
+        self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
         return {self.OUTPUT: outcome.uri}
-
-    def _layer(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> QgsVectorLayer:
-        """The layer of a parameter; an exception that says so when it does not open."""
-        layer = self.parameterAsVectorLayer(parameters, name, context)
-        if layer is None or not layer.isValid():
-            raise QgsProcessingException(
-                self.tr("{0}: the layer '{1}' cannot be opened. Choose a vector layer or file.").format(
-                    name, parameters.get(name)
-                )
-            )
-        return layer

@@ -178,33 +178,23 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
             self.tr("{0}: no such file, and no table layer of that name is open. Check the path.").format(value)
         )
 
-    def _destination(self, parameters: dict[str, Any], context: QgsProcessingContext) -> str:
-        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        if not destination.lower().split("|")[0].endswith(".gpkg") and Path(destination).parent == Path(
-            QgsProcessingUtils.tempFolder()
-        ):
-            # A temporary output in a non-GeoPackage default format: keep the promise of GeoPackage.
-            destination = QgsProcessingUtils.generateTempFilename("joined_indicators.gpkg")
-        return destination
-
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.indicator_join import DUPLICATE_POLICIES, JoinError
         from ..core.join_indicators import join_indicators
-        from ..core.layer_output import OutputError
-        from ..core.table_files import TableError
 
-        boundaries = self.parameterAsVectorLayer(parameters, self.BOUNDARIES, context)
+        boundaries = self.input_layer(parameters, self.BOUNDARIES, context)
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        destination = self._destination(parameters, context)
+        destination = self.gpkg_output(parameters, self.OUTPUT, context)
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         lookup = self.parameterAsFile(parameters, self.LOOKUP, context)
         metadata = self.parameterAsFile(parameters, self.METADATA, context)
-        try:
-            outcome = join_indicators(
+        table = self._table(parameters, context)
+        outcome = self.run_core(
+            lambda: join_indicators(
                 boundaries,
-                self._table(parameters, context),
+                table,
                 destination,
                 boundary_field=self.parameterAsString(parameters, self.BOUNDARY_CODE_FIELD, context) or None,
                 sheet=self.parameterAsString(parameters, self.SHEET, context) or None,
@@ -216,9 +206,9 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
                 report_html=Path(report) if report else None,
                 metadata_file=Path(metadata) if metadata else None,
                 feedback=feedback,
-            )
-        except (TableError, JoinError, OutputError) as error:
-            raise QgsProcessingException(str(error)) from error
+            ),
+            (JoinError,),
+        )
         for line in outcome.report.log_lines():
             feedback.pushInfo(line)
         if outcome.report_html:

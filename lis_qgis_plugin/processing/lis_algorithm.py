@@ -1,12 +1,25 @@
-"""What every LIS Processing algorithm shares: translation, a fresh instance, the LIS icon."""
+"""What every LIS Processing algorithm shares: translation, icon, inputs, user errors, the log, outputs."""
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingUtils,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.plugin_files import resource_path
+
+Outcome = TypeVar("Outcome")
 
 
 class LisAlgorithm(QgsProcessingAlgorithm):
@@ -31,3 +44,47 @@ class LisAlgorithm(QgsProcessingAlgorithm):
 
     def icon(self) -> QIcon:
         return QIcon(str(resource_path("icons", self.ICON)))
+
+    def input_layer(
+        self, parameters: dict[str, Any], name: str, context: QgsProcessingContext, optional: bool = False
+    ) -> QgsVectorLayer | None:
+        """The layer of a parameter; None for an empty optional one; a clear error for one that does not open."""
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        value = parameters.get(name)
+        if layer is None and optional and value in (None, ""):
+            return None
+        if layer is None or not layer.isValid():
+            raise QgsProcessingException(
+                self.tr("{0}: the layer '{1}' cannot be opened. Choose a vector layer or file.").format(name, value)
+            )
+        return layer
+
+    def gpkg_output(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> str:
+        """The output destination, as a GeoPackage even when the user's default format for temporary outputs is not."""
+        destination = self.parameterAsOutputLayer(parameters, name, context)
+        temporary = Path(destination.split("|")[0]).parent == Path(QgsProcessingUtils.tempFolder())
+        if temporary and not destination.lower().split("|")[0].endswith(".gpkg"):
+            destination = QgsProcessingUtils.generateTempFilename(f"{self.name()}.gpkg")
+        return destination
+
+    def run_core(self, call: Callable[[], Outcome], user_errors: tuple[type[Exception], ...] = ()) -> Outcome:
+        """Run the core function; its user-facing errors become Processing messages, never tracebacks."""
+        from ..core.layer_output import OutputError
+        from ..core.spatial_assignment import CancelledError
+        from ..core.table_files import TableError
+
+        try:
+            return call()
+        except CancelledError as error:
+            raise QgsProcessingException(self.tr("Cancelled: no output was written.")) from error
+        except (TableError, OutputError, *user_errors) as error:
+            raise QgsProcessingException(str(error)) from error
+
+    @staticmethod
+    def push_log(feedback: QgsProcessingFeedback, lines: Iterable[Any]) -> None:
+        """Write a core function's log lines (``text`` and ``warning``) to the Processing log."""
+        for line in lines:
+            if line.warning:
+                feedback.pushWarning(line.text)
+            else:
+                feedback.pushInfo(line.text)
