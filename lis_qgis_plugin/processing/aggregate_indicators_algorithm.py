@@ -16,7 +16,6 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
 )
@@ -24,6 +23,7 @@ from qgis.core import (
 from ..core.aggregate_indicators import METHOD_PARAMETERS, AggregationError, aggregate_indicators
 from ..core.aggregation import Measure
 from .lis_algorithm import LisAlgorithm
+from .target_parameters import add_target_parameters
 
 
 class AggregateIndicatorsAlgorithm(LisAlgorithm):
@@ -89,29 +89,10 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.TARGET,
-                self.tr("Target areas (wards, MSOAs, districts or any polygons)"),
-                [QgsProcessing.TypeVectorPolygon],
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.TARGET_CODE_FIELD,
-                self.tr("Target code field (empty: found automatically, or feature id when there is none)"),
-                parentLayerParameterName=self.TARGET,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.LOOKUP,
-                self.tr("Lookup small-area code -> target code (CSV/XLSX; empty: aggregate by location)"),
-                behavior=QgsProcessingParameterFile.File,
-                fileFilter=self.tr("Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;All files (*.*)"),
-                optional=True,
-            )
+        add_target_parameters(
+            self,
+            self.tr("Target areas (wards, MSOAs, districts or any polygons)"),
+            self.tr("Lookup small-area code -> target code (CSV/XLSX; empty: aggregate by location)"),
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(

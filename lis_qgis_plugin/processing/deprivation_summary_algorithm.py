@@ -15,7 +15,6 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
@@ -24,6 +23,7 @@ from qgis.core import (
 from ..core.deprivation import NATIONAL_AREAS
 from ..core.deprivation_summary import DeprivationInputError, deprivation_summary
 from .lis_algorithm import LisAlgorithm
+from .target_parameters import add_target_parameters
 
 
 class DeprivationSummaryAlgorithm(LisAlgorithm):
@@ -123,29 +123,10 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
                 minValue=1,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.TARGET,
-                self.tr("Target areas (wards, districts, catchments or any polygons)"),
-                [QgsProcessing.TypeVectorPolygon],
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.TARGET_CODE_FIELD,
-                self.tr("Target code field (empty: found automatically, or feature id when there is none)"),
-                parentLayerParameterName=self.TARGET,
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.LOOKUP,
-                self.tr("Lookup LSOA code -> target code (CSV/XLSX; empty: by location)"),
-                behavior=QgsProcessingParameterFile.File,
-                fileFilter=self.tr("Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;All files (*.*)"),
-                optional=True,
-            )
+        add_target_parameters(
+            self,
+            self.tr("Target areas (wards, districts, catchments or any polygons)"),
+            self.tr("Lookup LSOA code -> target code (CSV/XLSX; empty: by location)"),
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(

@@ -26,8 +26,7 @@ from qgis.core import (
 
 from .lis_algorithm import LisAlgorithm
 from .output_loading import load_on_completion
-
-_TABLE_FILTER = "Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.ods);;All files (*.*)"
+from .target_parameters import TABLE_FILTER
 
 
 def split_field_list(text: str) -> list[str]:
@@ -99,7 +98,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
             )
         )
         table = QgsProcessingParameterFile(self.TABLE, self.tr("Indicator table (file, or the name of a table layer)"))
-        table.setFileFilter(_TABLE_FILTER)
+        table.setFileFilter(TABLE_FILTER)
         self.addParameter(table)
         sheet = QgsProcessingParameterString(self.SHEET, self.tr("Sheet (workbooks; empty: first)"), optional=True)
         self.addParameter(sheet)
@@ -127,14 +126,14 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
         lookup = QgsProcessingParameterFile(
             self.LOOKUP, self.tr("Code lookup to convert the table's codes (e.g. LSOA 2011 to 2021)"), optional=True
         )
-        lookup.setFileFilter(_TABLE_FILTER)
+        lookup.setFileFilter(TABLE_FILTER)
         self.addParameter(lookup)
         metadata = QgsProcessingParameterFile(
             self.METADATA,
             self.tr("Indicator metadata table (Indicator, Source, Period, Unit, Polarity)"),
             optional=True,
         )
-        metadata.setFileFilter(_TABLE_FILTER)
+        metadata.setFileFilter(TABLE_FILTER)
         self.addParameter(metadata)
         output = QgsProcessingParameterVectorDestination(
             self.OUTPUT, self.tr("Joined layer (GeoPackage)"), QgsProcessing.TypeVectorAnyGeometry
