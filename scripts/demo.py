@@ -20,6 +20,51 @@ PDF_NAME = "lisford_imd_deciles.pdf"
 JOINED_NAME = "lisford_health_by_small_area.gpkg"
 REPORT_NAME = "lisford_health_join_report.html"
 WARDS_NAME = "lisford_health_by_ward.gpkg"
+DECILE_MAP_NAME = "lisford_imd_national_deciles.gpkg"
+DECILE_PNG_NAME = "lisford_imd_national_deciles.png"
+WARD_SUMMARY_NAME = "lisford_ward_deprivation.gpkg"
+
+
+def map_and_summarise_deprivation(files: object, out_dir: Path) -> dict[str, Path | str]:
+    """National IMD deciles styled by lis:deprivationmap, and the MHCLG summary measures per ward."""
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    from lis_qgis_plugin.core.deprivation import NATIONAL_AREAS
+    from lis_qgis_plugin.layouts.map_image import render_map_png
+
+    small_areas = f"{files.geopackage}|layername=small_areas"
+    deciles = processing.run(
+        "lis:deprivationmap",
+        {
+            "INPUT": small_areas,
+            "FIELD": "imd_rank",
+            "METHOD": 0,  # national deciles from the national rank
+            "NATIONAL_N": NATIONAL_AREAS["IMD2019"],
+            "OUTPUT": str(out_dir / DECILE_MAP_NAME),
+        },
+    )
+    styled = QgsVectorLayer(deciles["OUTPUT"], "IMD national deciles", "ogr")  # opens with its stored style
+    png = render_map_png([styled], out_dir / DECILE_PNG_NAME, styled.extent(), width_px=1000)
+    summary = processing.run(
+        "lis:deprivationsummary",
+        {
+            "INPUT": small_areas,
+            "RANK_FIELD": "imd_rank",
+            "SCORE_FIELD": "imd_score",
+            "POPULATION_FIELD": "pop_total",
+            "NATIONAL_N": NATIONAL_AREAS["IMD2019"],
+            "TARGET": f"{files.geopackage}|layername=wards",
+            "OUTPUT": str(out_dir / WARD_SUMMARY_NAME),
+        },
+    )
+    wards = list(QgsVectorLayer(summary["OUTPUT"], "wards", "ogr").getFeatures())
+    worst = max(wards, key=lambda ward: ward["extent"])
+    print(
+        f"{worst['pop_share_most_deprived_10']:.0%} of {worst['ward_name']} ward lives in England's most deprived "
+        f"tenth of neighbourhoods; its extent is {worst['extent']:.0%}, the highest of Lisford's {len(wards)} wards."
+    )
+    return {"decile_map": deciles["OUTPUT"], "decile_png": png, "ward_summary": summary["OUTPUT"]}
 
 
 def join_and_aggregate_health(files: object, out_dir: Path) -> dict[str, Path | str]:
@@ -99,7 +144,13 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     map_path = render_map_png(layers, out_dir / MAP_NAME, district.extent())
 
     health = join_and_aggregate_health(files, out_dir)
-    for uri, title in ((health["joined"], "Health indicators by small area"), (health["wards"], "Health by ward")):
+    deprivation = map_and_summarise_deprivation(files, out_dir)
+    for uri, title in (
+        (health["joined"], "Health indicators by small area"),
+        (health["wards"], "Health by ward"),
+        (deprivation["decile_map"], "IMD national deciles (lis:deprivationmap)"),
+        (deprivation["ward_summary"], "Ward deprivation summary"),
+    ):
         layer = QgsVectorLayer(str(uri), title, "ogr")
         layer.setCustomProperty("lis/added_by", "demo")
         project.addMapLayer(layer, False)
@@ -134,6 +185,8 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     outputs = {
         "project": project_path, "map": map_path, "pdf": pdf_path, "join_report": health["report"],
         "health_by_small_area": out_dir / JOINED_NAME, "health_by_ward": out_dir / WARDS_NAME,
+        "decile_map": out_dir / DECILE_MAP_NAME, "decile_png": deprivation["decile_png"],
+        "ward_deprivation": out_dir / WARD_SUMMARY_NAME,
         **{p.name: p for p in files.all_files()},
     }  # fmt: skip
     print("The demo wrote:")

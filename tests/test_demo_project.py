@@ -28,7 +28,7 @@ def test_demo_project_reopens_with_all_layers_valid_from_geopackage(demo_outputs
     project = QgsProject()
     assert project.read(str(demo_outputs["project"]))
     layers = list(project.mapLayers().values())
-    assert len(layers) == 9  # the 7 sample layers, the joined health indicators and their ward totals
+    assert len(layers) == 11  # the 7 sample layers, health by small area and ward, decile map, ward summary
     for layer in layers:
         assert layer.isValid(), layer.name()
         assert layer.providerType() == "ogr"
@@ -125,3 +125,30 @@ def test_demo_joins_the_health_workbook_and_adds_it_up_by_ward(demo_outputs: dic
     assert project.read(str(demo_outputs["project"]))
     titles = {layer.name() for layer in project.mapLayers().values()}
     assert {"Health indicators by small area", "Health by ward"} <= titles
+
+
+def test_demo_maps_national_deciles_and_summarises_wards(demo_outputs: dict[str, Path]) -> None:
+    """The decile map reproduces national deciles; the ward summary matches the small areas it nests."""
+    from collections import defaultdict
+
+    from qgis.core import QgsVectorLayer
+
+    from lis_qgis_plugin.core.deprivation import NATIONAL_AREAS, national_quantile
+
+    deciles = QgsVectorLayer(str(demo_outputs["decile_map"]), "deciles", "ogr")
+    areas = list(deciles.getFeatures())
+    assert len(areas) == 150
+    assert all(f["imd_rank_class"] == national_quantile(f["imd_rank"], NATIONAL_AREAS["IMD2019"]) for f in areas)
+    assert deciles.renderer().type() == "categorizedSymbol"  # the stored style travels with the GeoPackage
+    people, in_decile_1 = defaultdict(int), defaultdict(int)
+    for area in areas:
+        people[area["ward_code"]] += area["pop_total"]
+        in_decile_1[area["ward_code"]] += area["pop_total"] if area["imd_decile"] == 1 else 0
+    wards = list(QgsVectorLayer(str(demo_outputs["ward_deprivation"]), "wards", "ogr").getFeatures())
+    assert len(wards) == len(people) == 12
+    for ward in wards:
+        assert ward["pop_share_most_deprived_10"] == pytest.approx(
+            in_decile_1[ward["ward_code"]] / people[ward["ward_code"]]
+        )
+        assert 0 <= ward["extent"] <= 1
+    assert QImage(str(demo_outputs["decile_png"])).width() == 1000
