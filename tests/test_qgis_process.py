@@ -46,3 +46,27 @@ def test_qgis_process_runs_joinindicators(qgis_process_env: dict[str, str], shar
     assert "All 26 LSOA areas of 'rutland_lsoa21' matched" in run.stdout + run.stderr
     assert open_layer(out, "rutland_imd2019_on_lsoa21").featureCount() == 26
     assert (tmp_path / "report.json").exists()
+
+
+@pytest.mark.slow
+def test_qgis_process_runs_the_deprivation_tools(
+    qgis_process_env: dict[str, str], shared_data: Path, tmp_path: Path
+) -> None:
+    """The README's Nottingham examples: national deciles styled, and the ward summary measures."""
+    notts = shared_data / "nottingham"
+    lsoas = notts / "deprivation" / "nottingham_lsoa11_imd2019.geojson"
+    deciles = run_qgis_process(
+        qgis_process_env, "run", "lis:deprivationmap", "--", f"INPUT={lsoas}", "FIELD=imd_rank", "METHOD=0",
+        "NATIONAL_N=32844", f"OUTPUT={tmp_path / 'deciles.gpkg'}",
+    )  # fmt: skip
+    assert deciles.returncode == 0, deciles.stdout + deciles.stderr
+    assert open_layer(tmp_path / "deciles.gpkg", "deciles").renderer().type() == "categorizedSymbol"
+    summary = run_qgis_process(
+        qgis_process_env, "run", "lis:deprivationsummary", "--", f"INPUT={lsoas}", "RANK_FIELD=imd_rank",
+        "POPULATION_FIELD=pop_total_mid2015", f"TARGET={notts / 'boundaries' / 'nottingham_wards_2025.geojson'}",
+        f"LOOKUP={notts / 'boundaries' / 'lookup_lsoa11_to_ward2025_bestfit_derived.csv'}",
+        f"OUTPUT={tmp_path / 'wards.gpkg'}",
+    )  # fmt: skip
+    assert summary.returncode == 0, summary.stdout + summary.stderr
+    assert "Hyson Green & Arboretum (E05012281): " in summary.stdout + summary.stderr
+    assert open_layer(tmp_path / "wards.gpkg", "wards").featureCount() == 20
