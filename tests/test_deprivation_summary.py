@@ -307,3 +307,25 @@ def test_text_rank_field_is_refused(shared_data: Path, tmp_path: Path) -> None:
     )
     with pytest.raises(TableError, match="RANK_FIELD: field 'LSOA11NM' .* not numbers"):
         deprivation_summary(lsoas, district, str(tmp_path / "x.gpkg"), "LSOA11NM", "pop_total_mid2015", N2019)
+
+
+def test_a_table_without_geometry_through_a_lookup(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path) -> None:
+    """INPUT may be a plain table of LSOA ranks and populations when a LOOKUP places its rows."""
+    wards = shared_data / "nottingham" / "boundaries" / "nottingham_wards_2025.geojson"
+    lookup = shared_data / "nottingham" / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv"
+    table = tmp_path / "nottingham_ranks.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["LSOA11CD", "imd_rank", "pop_total_mid2015"])
+        for row in properties(iod2019_lsoas("nottingham")):
+            writer.writerow([row["LSOA11CD"], row["imd_rank"], row["pop_total_mid2015"]])
+    csv_layer = f"file://{table}?type=csv&geomType=none&detectTypes=yes"
+    params = iod2019_params("nottingham", wards, "WD25CD", tmp_path / "from_table.gpkg")
+    from_table, _ = run({**params, "INPUT": QgsVectorLayer(csv_layer, "ranks", "delimitedtext"), "LOOKUP": str(lookup)})
+    from_polygons, _ = run({**params, "OUTPUT": str(tmp_path / "from_polygons.gpkg"), "LOOKUP": str(lookup)})
+    assert output_rows(from_table["OUTPUT"], "WD25CD") == output_rows(from_polygons["OUTPUT"], "WD25CD")
+    with pytest.raises(QgsProcessingException, match="table without geometry.*Give a LOOKUP"):
+        run(
+            {**params, "INPUT": QgsVectorLayer(csv_layer, "ranks", "delimitedtext"), "OUTPUT": str(tmp_path / "x.gpkg")}
+        )
+    assert not (tmp_path / "x.gpkg").exists()

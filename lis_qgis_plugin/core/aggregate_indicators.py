@@ -220,6 +220,11 @@ def place_small_areas(
     CancelledError when ``feedback`` is cancelled. The layers and the lookup are only read.
     """
     log: list[LogLine] = []
+    if not lookup and areas.geometryType() == QgsWkbTypes.NullGeometry:
+        raise TableError(
+            f"Layer '{layer_label(areas)}' is a table without geometry, so its rows cannot be placed by location. "
+            "Give a LOOKUP (small-area code -> target code) to place them."
+        )
     if lookup and centroids is not None:
         log.append(LogLine("CENTROIDS is not used: LOOKUP gives each small area its target."))
         centroids = None

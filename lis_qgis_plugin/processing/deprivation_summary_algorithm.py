@@ -78,7 +78,9 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.INPUT, self.tr("LSOAs with national ranks"), [QgsProcessing.TypeVectorPolygon]
+                self.INPUT,
+                self.tr("LSOAs with national ranks (a layer, or a table when LOOKUP is given)"),
+                [QgsProcessing.TypeVector],
             )
         )
         self.addParameter(
