@@ -336,3 +336,61 @@ def test_a_table_without_geometry_through_a_lookup(lis_plugin: LisPlugin, shared
             {**params, "INPUT": QgsVectorLayer(csv_layer, "ranks", "delimitedtext"), "OUTPUT": str(tmp_path / "x.gpkg")}
         )
     assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_nottingham_wards_iod2025_scores_by_location(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path) -> None:
+    """IoD2025 scores and ranks (LSOA 2021) by Nottingham ward and for the district, placed by location.
+
+    The shared data has no LSOA 2021 population, so each LSOA 2021 gets the mid-2015 population of
+    the LSOA 2011 areas it overlaps, shared out by area (British National Grid).
+    """
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
+
+    notts = shared_data / "nottingham"
+    lsoa11 = QgsVectorLayer(str(iod2019_lsoas("nottingham")), "lsoa11", "ogr")
+    lsoa21_path = notts / "deprivation" / "nottingham_lsoa21_imd2025.geojson"
+    lsoa21 = QgsVectorLayer(str(lsoa21_path), "lsoa21", "ogr")
+    to_bng = QgsCoordinateTransform(lsoa11.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
+
+    def bng(feature: object) -> object:
+        geometry = feature.geometry()
+        geometry.transform(to_bng)
+        return geometry
+
+    old = [(bng(f), f["pop_total_mid2015"]) for f in lsoa11.getFeatures()]
+    population = {}
+    for feature in lsoa21.getFeatures():
+        shape = bng(feature)
+        population[feature["LSOA21CD"]] = sum(
+            pop * shape.intersection(geometry).area() / geometry.area()
+            for geometry, pop in old
+            if shape.boundingBox().intersects(geometry.boundingBox())
+        )
+    data = json.loads(lsoa21_path.read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"]["pop_apportioned"] = population[feature["properties"]["LSOA21CD"]]
+    joined = tmp_path / "nottingham_lsoa21_pop.geojson"
+    joined.write_text(json.dumps(data), encoding="utf-8")
+    wards_path = notts / "boundaries" / "nottingham_wards_2025.geojson"
+    result, _ = run(
+        {
+            "INPUT": str(joined), "RANK_FIELD": "IMD_rank", "SCORE_FIELD": "IMD_score",
+            "POPULATION_FIELD": "pop_apportioned", "NATIONAL_N": N2025, "TARGET": str(wards_path),
+            "TARGET_CODE_FIELD": "WD25CD", "OUTPUT": str(tmp_path / "wards2025.gpkg"),
+        }
+    )  # fmt: skip
+    wards = [(f["WD25CD"], f.geometry()) for f in QgsVectorLayer(str(wards_path), "w", "ogr").getFeatures()]
+    members: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+    for feature in QgsVectorLayer(str(joined), "j", "ogr").getFeatures():
+        point = feature.geometry().pointOnSurface()
+        ward = next(code for code, geometry in wards if geometry.contains(point))
+        members[ward].append((feature["IMD_rank"], feature["pop_apportioned"], feature["IMD_score"]))
+    out = output_rows(result["OUTPUT"], "WD25CD")
+    assert sum(len(areas) for areas in members.values()) == 179
+    partial = []
+    for code, areas in members.items():
+        expected = hand_measures(areas, N2025)
+        assert_measures(out[code], expected)
+        partial += [code] if 0 < expected["extent"] < 1 else []
+    assert partial, "at least one ward lies partly in England's most deprived 30%"
+    assert sum(population.values()) == pytest.approx(sum(pop for _, pop in old), rel=0.01)
