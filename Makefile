@@ -39,6 +39,7 @@ install: build
 bench: setup
 	$(PYTHON) scripts/bench/bench_plugin_load.py
 	$(PYTHON) scripts/bench/bench_join_indicators.py
+	$(PYTHON) scripts/bench/bench_service_catchments.py
 
 clean:
 	rm -rf build dist out .pytest_cache .ruff_cache

@@ -106,8 +106,9 @@ def test_headless_load_with_iface_none_is_light() -> None:
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout.strip().splitlines()[-1])
     assert sorted(report["ids"]) == [
+        "lis:accessibility2sfca",
         "lis:aggregateindicators", "lis:compositeindex", "lis:createsample", "lis:deprivationmap",
-        "lis:deprivationsummary", "lis:joinindicators",
+        "lis:deprivationsummary", "lis:joinindicators", "lis:servicecatchments",
     ]  # fmt: skip
     assert report["heavy"] == []
     assert report["left_after_unload"] == []

@@ -87,11 +87,19 @@ def nearest_segments(
 
 
 def catchment_polygon(segments: Sequence[Segment], buffer_m: float, clip: QgsGeometry | None = None) -> QgsGeometry:
-    """The reached roads buffered by ``buffer_m`` metres, dissolved into one (multi)polygon, clipped if asked."""
-    if not segments:
+    """The reached roads buffered by ``buffer_m`` metres, dissolved into one (multi)polygon, clipped if asked.
+
+    Pieces reached in both directions are kept once and joined into longer lines, each line is
+    buffered on its own and the buffers are dissolved in one cascaded union: a single buffer of the
+    whole multi-line takes GEOS tens of seconds on a 15-minute rural drive catchment.
+    """
+    unique = list({tuple(sorted(piece)): piece for piece in segments if piece[0] != piece[1]}.values())
+    if not unique:
         return QgsGeometry()
-    lines = [[QgsPointXY(*start), QgsPointXY(*end)] for start, end in segments]
-    polygon = QgsGeometry.fromMultiPolylineXY(lines).buffer(buffer_m, 4)
+    merged = QgsGeometry.fromMultiPolylineXY([[QgsPointXY(*start), QgsPointXY(*end)] for start, end in unique])
+    merged = merged.mergeLines()
+    lines = merged.asGeometryCollection() if merged.isMultipart() else [merged]
+    polygon = QgsGeometry.unaryUnion([line.buffer(max(buffer_m, 0.01), 4) for line in lines])
     if clip is not None and not clip.isEmpty():
         polygon = polygon.intersection(clip)
     return polygon

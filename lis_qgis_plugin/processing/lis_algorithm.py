@@ -75,10 +75,13 @@ class LisAlgorithm(QgsProcessingAlgorithm):
 
         try:
             return call()
-        except CancelledError as error:
-            raise QgsProcessingException(self.tr("Cancelled: no output was written.")) from error
+        except CancelledError:
+            message = self.tr("Cancelled: no output was written.")
         except (TableError, OutputError, *user_errors) as error:
-            raise QgsProcessingException(str(error)) from error
+            message = str(error)
+        # Raised outside the handler, so the exception does not keep the core's frames (and the layers
+        # they hold) alive: a layer freed after QGIS has exited crashes the interpreter.
+        raise QgsProcessingException(message)
 
     @staticmethod
     def push_log(feedback: QgsProcessingFeedback, lines: Iterable[Any]) -> None:

@@ -6,12 +6,14 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.plugin_files import plugin_version, resource_path
+from .accessibility_2sfca_algorithm import Accessibility2sfcaAlgorithm
 from .aggregate_indicators_algorithm import AggregateIndicatorsAlgorithm
 from .composite_index_algorithm import CompositeIndexAlgorithm
 from .create_sample_algorithm import CreateSampleDistrictAlgorithm
 from .deprivation_map_algorithm import DeprivationMapAlgorithm
 from .deprivation_summary_algorithm import DeprivationSummaryAlgorithm
 from .join_indicators_algorithm import JoinIndicatorsAlgorithm
+from .service_catchments_algorithm import ServiceCatchmentsAlgorithm
 
 PROVIDER_ID = "lis"
 PROVIDER_NAME = "Local Information System"
@@ -43,5 +45,7 @@ class LisProvider(QgsProcessingProvider):
             DeprivationMapAlgorithm(),
             DeprivationSummaryAlgorithm(),
             CompositeIndexAlgorithm(),
+            ServiceCatchmentsAlgorithm(),
+            Accessibility2sfcaAlgorithm(),
         ):
             self.addAlgorithm(algorithm)

@@ -1,0 +1,732 @@
+"""Service catchments: who can reach which facility within each travel band, and who is left beyond.
+
+This is the one function the Processing algorithm ``lis:servicecatchments`` calls; Python code
+(the demo, notebooks) can call :func:`service_catchments` directly. It reads the facilities
+(a point layer, or a CSV/XLSX table through :func:`~.service_points.read_service_points`), the
+demand (population-weighted centroids or the small areas' points on surface) and the road
+network (a line layer or ``.osm.pbf``, through the graph cache), then:
+
+* ``method="network"``: snaps facilities and demand to the roads, runs **one** multi-source
+  search for the nearest facility of every node (assignment, non-overlapping catchments) and
+  one bounded search per facility for overlapping catchments. Searches run on the reversed
+  graph: costs are the time or distance *from* each place *to* the facility, as people travel.
+* ``method="buffer"``: straight-line circles of each band around each facility.
+* ``method="voronoi"``: the nearest-facility (Voronoi) cell of each facility, clipped to the
+  study area (the union of the small areas).
+
+It writes the catchment polygons, the assignment of each demand point and the coverage table
+(population within each band, and people in national deprivation deciles 1-2 beyond it) to
+GeoPackages. Inputs are only read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsExpression,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeedback,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from .aggregate_indicators import LogLine
+from .aggregation import list_labels
+from .catchment_geometry import catchment_polygon, nearest_segments, reached_segments, without_overlaps
+from .coverage import ALL_FACILITIES, band_of, coverage_table
+from .gpkg_writer import FeatureTable, write_tables
+from .graph_cache import load_or_build
+from .layer_output import check_output_is_new, gpkg_destination
+from .network_search import Reach, nearest_sources, reach_within
+from .road_network import DEFAULT_PROJECTED_CRS, DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
+from .service_points import read_service_points
+from .spatial_assignment import CancelledError
+from .wording import plural
+
+METHODS = ("network", "buffer", "voronoi")
+OVERLAPS = ("overlapping", "nearest")
+FacilitiesInput = Union[QgsVectorLayer, str, Path]
+
+
+class ServiceCatchmentError(ValueError):
+    """The inputs cannot give catchments; the message says what to fix."""
+
+
+@dataclass
+class CatchmentOutcome:
+    """Where the outputs were written, what was computed and the log that explains it."""
+
+    catchments_uri: str
+    assignment_uri: str | None
+    coverage_uri: str | None
+    facility_ids: list[str]
+    bands: list[float]
+    unit: str  # "min" or "m"
+    #: per demand point: nearest facility id (None unreachable), cost in ``unit`` (inf), population
+    assigned: list[str | None] = field(default_factory=list)
+    cost: list[float] = field(default_factory=list)
+    population: list[float] = field(default_factory=list)
+    coverage: list[Any] = field(default_factory=list)
+    #: network method: the snapped graph, facility nodes and each facility's reach within the largest band
+    graph: RoadGraph | None = None
+    facility_nodes: np.ndarray | None = None
+    demand_nodes: np.ndarray | None = None
+    reaches: list[Reach] = field(default_factory=list)
+    from_cache: bool = False
+    log: list[LogLine] = field(default_factory=list)
+
+
+@dataclass
+class _Facilities:
+    ids: list[str]
+    xy: np.ndarray
+    capacity: list[Any]
+    capacity_type: type
+
+
+@dataclass
+class _Demand:
+    ids: list[int]
+    codes: list[str]
+    xy: np.ndarray
+    wkb: list[bytes]
+    geometry_type: str
+    population: list[float]
+    decile: list[int | None] | None
+
+
+def _check_cancel(feedback: QgsFeedback | None) -> None:
+    if feedback is not None and feedback.isCanceled():
+        raise CancelledError("cancelled")
+
+
+def _progress(feedback: QgsFeedback | None, value: float) -> None:
+    _check_cancel(feedback)
+    if feedback is not None:
+        feedback.setProgress(value)
+
+
+def parse_bands(text: str | Sequence[float]) -> list[float]:
+    """'5,10,15' -> [5.0, 10.0, 15.0] (sorted, distinct, positive); ServiceCatchmentError otherwise."""
+    items = [part.strip() for part in text.replace(";", ",").split(",")] if isinstance(text, str) else list(text)
+    bands: list[float] = []
+    for item in items:
+        if item == "":
+            continue
+        try:
+            value = float(item)
+        except (TypeError, ValueError) as error:
+            raise ServiceCatchmentError(
+                f"Bands must be numbers separated by commas, such as 5,10,15: {item!r}."
+            ) from error
+        if not value > 0 or not math.isfinite(value):
+            raise ServiceCatchmentError(f"Bands must be positive numbers: {item!r}.")
+        bands.append(value)
+    if not bands:
+        raise ServiceCatchmentError("Give at least one travel band, such as 5,10,15 (minutes) or 800,1600 (metres).")
+    return sorted(set(bands))
+
+
+def _transform(layer: QgsVectorLayer, crs_authid: str) -> QgsCoordinateTransform | None:
+    target = QgsCoordinateReferenceSystem(crs_authid)
+    if layer.crs() == target:
+        return None
+    if not layer.crs().isValid():
+        raise ServiceCatchmentError(f"The layer {layer.name()!r} has no coordinate reference system: set it first.")
+    return QgsCoordinateTransform(layer.crs(), target, QgsProject.instance().transformContext())
+
+
+def table_layer(path: Path, crs_authid: str, sheet: str | None = None) -> QgsVectorLayer:
+    """A memory point layer of a CSV/XLSX facility table (every column as text), in ``crs_authid``."""
+    points = read_service_points(Path(path), crs_authid, sheet)
+    header = list(points.rows[0]) if points.rows else []
+    uri = f"Point?crs={crs_authid}" + "".join(f"&field={name.replace('&', '_')}:string" for name in header)
+    layer = QgsVectorLayer(uri, Path(path).stem, "memory")
+    features = []
+    for (x, y), row in zip(points.xy, points.rows):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        feature.setAttributes([row.get(name) for name in header])
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def _field_index(layer: QgsVectorLayer, name: str | None, what: str) -> int | None:
+    if not name:
+        return None
+    index = layer.fields().lookupField(name)
+    if index < 0:
+        raise ServiceCatchmentError(
+            f"The layer {layer.name()!r} has no {what} field {name!r}; its fields are: "
+            f"{', '.join(layer.fields().names())}."
+        )
+    return index
+
+
+def _value(value: Any) -> Any:
+    """A plain Python value; None for NULL."""
+    if value is None or (hasattr(value, "isNull") and value.isNull()):
+        return None
+    return value
+
+
+def _read_facilities(
+    layer: QgsVectorLayer, crs_authid: str, id_field: str | None, capacity_field: str | None, where: str | None
+) -> _Facilities:
+    id_index = _field_index(layer, id_field, "facility id")
+    capacity_index = _field_index(layer, capacity_field, "capacity")
+    request = QgsFeatureRequest()
+    if where:
+        expression = QgsExpression(where)
+        if expression.hasParserError():
+            raise ServiceCatchmentError(
+                f"The facility filter {where!r} is not a valid expression: {expression.parserErrorString()}"
+            )
+        request.setFilterExpression(where)
+    transform = _transform(layer, crs_authid)
+    ids, xy, capacity = [], [], []
+    for feature in layer.getFeatures(request):
+        geometry = QgsGeometry(feature.geometry())
+        if geometry.isNull() or geometry.isEmpty():
+            continue
+        if transform is not None:
+            geometry.transform(transform)
+        point = geometry.vertexAt(0) if geometry.type() == QgsWkbTypes.PointGeometry else None
+        if point is None:
+            centre = geometry.pointOnSurface().asPoint()
+            x, y = centre.x(), centre.y()
+        else:
+            x, y = point.x(), point.y()
+        value = _value(feature.attributes()[id_index]) if id_index is not None else feature.id()
+        ids.append("" if value is None else str(value).strip())
+        xy.append((x, y))
+        capacity.append(_value(feature.attributes()[capacity_index]) if capacity_index is not None else None)
+    label = layer.name() + (f" (filter {where})" if where else "")
+    if not ids:
+        raise ServiceCatchmentError(f"The facilities layer {label!r} has no features with a location.")
+    blank = sum(1 for item in ids if not item)
+    if blank:
+        raise ServiceCatchmentError(
+            f"{plural('facility', blank)} in {label!r} have no value in the id field {id_field!r}."
+        )
+    seen: dict[str, int] = {}
+    for item in ids:
+        seen[item] = seen.get(item, 0) + 1
+    duplicates = sorted(item for item, count in seen.items() if count > 1)
+    if duplicates:
+        raise ServiceCatchmentError(
+            f"Facility ids must be unique, but {list_labels(duplicates)} occur more than once in the field "
+            f"{id_field!r} of {label!r}: choose another id field, or leave it empty to number the features."
+        )
+    numeric = capacity_index is not None and layer.fields().at(capacity_index).isNumeric()
+    return _Facilities(ids, np.asarray(xy, dtype=float).reshape(-1, 2), capacity, float if numeric else str)
+
+
+def _demand_from(
+    demand: QgsVectorLayer,
+    crs_authid: str,
+    population_field: str | None,
+    deprivation_field: str | None,
+    areas: QgsVectorLayer | None,
+    log: list[LogLine],
+) -> _Demand:
+    population_index = _field_index(demand, population_field, "population")
+    if population_index is not None and not demand.fields().at(population_index).isNumeric():
+        raise ServiceCatchmentError(f"The population field {population_field!r} of {demand.name()!r} is not numeric.")
+    decile_index = None
+    decile_from_areas = False
+    if deprivation_field:
+        decile_index = demand.fields().lookupField(deprivation_field)
+        if decile_index < 0:
+            if areas is None or areas.fields().lookupField(deprivation_field) < 0:
+                raise ServiceCatchmentError(
+                    f"Neither the demand layer {demand.name()!r} nor the small areas have a deprivation decile "
+                    f"field {deprivation_field!r}."
+                )
+            decile_from_areas, decile_index = True, None
+    code_index = next(
+        (i for i, f in enumerate(demand.fields()) if f.name().lower().endswith(("cd", "code")) and not f.isNumeric()),
+        None,
+    )
+    transform = _transform(demand, crs_authid)
+    ids, codes, xy, wkb, population, decile = [], [], [], [], [], []
+    is_point = demand.geometryType() == QgsWkbTypes.PointGeometry
+    missing_population = 0
+    for feature in demand.getFeatures():
+        geometry = QgsGeometry(feature.geometry())
+        if geometry.isNull() or geometry.isEmpty():
+            continue
+        if transform is not None:
+            geometry.transform(transform)
+        if is_point:
+            vertex = geometry.vertexAt(0)
+            x, y = vertex.x(), vertex.y()
+            geometry = QgsGeometry.fromPointXY(QgsPointXY(x, y))
+        else:
+            centre = geometry.pointOnSurface().asPoint()
+            x, y = centre.x(), centre.y()
+            geometry.convertToMultiType()
+        attrs = feature.attributes()
+        ids.append(feature.id())
+        codes.append(str(_value(attrs[code_index]) or "") if code_index is not None else str(feature.id()))
+        xy.append((x, y))
+        wkb.append(bytes(geometry.asWkb()))
+        people = _value(attrs[population_index]) if population_index is not None else 1
+        if people is None:
+            missing_population += 1
+        population.append(float(people or 0))
+        if decile_index is not None:
+            value = _value(attrs[decile_index])
+            decile.append(int(value) if value is not None else None)
+    if not ids:
+        raise ServiceCatchmentError(f"The demand layer {demand.name()!r} has no features with a location.")
+    if missing_population:
+        log.append(
+            LogLine(
+                f"{plural('demand point', missing_population)} have no population in {population_field!r}: "
+                "counted as 0.",
+                True,
+            )
+        )
+    points = np.asarray(xy, dtype=float).reshape(-1, 2)
+    deciles: list[int | None] | None = decile if decile_index is not None else None
+    if decile_from_areas and areas is not None:
+        deciles = _deciles_from_areas(areas, crs_authid, deprivation_field or "", points)
+    return _Demand(ids, codes, points, wkb, "Point" if is_point else "MultiPolygon", population, deciles)
+
+
+def _deciles_from_areas(areas: QgsVectorLayer, crs_authid: str, name: str, points: np.ndarray) -> list[int | None]:
+    """The decile of the small area containing each point (None outside every area)."""
+    index = areas.fields().lookupField(name)
+    transform = _transform(areas, crs_authid)
+    polygons = []
+    for feature in areas.getFeatures():
+        geometry = QgsGeometry(feature.geometry())
+        if transform is not None:
+            geometry.transform(transform)
+        value = _value(feature.attributes()[index])
+        polygons.append((geometry, int(value) if value is not None else None))
+    out: list[int | None] = []
+    for x, y in points:
+        point = QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y)))
+        out.append(next((value for geometry, value in polygons if geometry.contains(point)), None))
+    return out
+
+
+def _study_area(areas: QgsVectorLayer | None, crs_authid: str) -> QgsGeometry | None:
+    if areas is None:
+        return None
+    transform = _transform(areas, crs_authid)
+    parts = []
+    for feature in areas.getFeatures():
+        geometry = QgsGeometry(feature.geometry())
+        if geometry.isNull():
+            continue
+        if transform is not None:
+            geometry.transform(transform)
+        parts.append(geometry.makeValid())
+    if not parts:
+        raise ServiceCatchmentError(f"The small-areas layer {areas.name()!r} has no polygons.")
+    return QgsGeometry.unaryUnion(parts)
+
+
+def _work_crs(layers: Sequence[QgsVectorLayer | None]) -> str:
+    """The first projected CRS among the layers, else British National Grid."""
+    for layer in layers:
+        if layer is not None and layer.crs().isValid() and not layer.crs().isGeographic():
+            return layer.crs().authid()
+    return DEFAULT_PROJECTED_CRS
+
+
+def _multi_wkb(geometry: QgsGeometry) -> bytes:
+    geometry = QgsGeometry(geometry)
+    if geometry.type() != QgsWkbTypes.PolygonGeometry:
+        geometry = geometry.buffer(0, 1) if not geometry.isEmpty() else geometry
+    geometry.convertToMultiType()
+    return bytes(geometry.asWkb())
+
+
+def voronoi_cells(xy: np.ndarray, study_area: QgsGeometry) -> list[QgsGeometry]:
+    """The nearest-point cell of every point, clipped to ``study_area`` (empty for a repeated location)."""
+    points = QgsGeometry.fromMultiPointXY([QgsPointXY(float(x), float(y)) for x, y in xy])
+    box = QgsRectangle(study_area.boundingBox())
+    box.combineExtentWith(points.boundingBox())
+    box.grow(max(box.width(), box.height()))
+    if len(xy) == 1:
+        cells = [QgsGeometry.fromRect(box)]
+    else:
+        diagram = points.voronoiDiagram(QgsGeometry.fromRect(box))
+        cells = list(diagram.asGeometryCollection())
+    out = [QgsGeometry() for _ in range(len(xy))]
+    for cell in cells:
+        for index, (x, y) in enumerate(xy):
+            if out[index].isEmpty() and cell.contains(QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y)))):
+                out[index] = cell.intersection(study_area)
+                break
+    return out
+
+
+def _write(outputs: list[tuple[str, FeatureTable]], crs_authid: str) -> list[str]:
+    """Write each table to its destination (tables sharing a file go in it together); their URIs in order."""
+    by_file: dict[Path, list[FeatureTable]] = {}
+    uris = []
+    for destination, table in outputs:
+        path, layer_name = gpkg_destination(destination)
+        if "|layername=" in destination or "table=" in destination:
+            table.name = layer_name
+        by_file.setdefault(path, []).append(table)
+        uris.append(f"{path}|layername={table.name}")
+    for path, tables in by_file.items():
+        names = [t.name for t in tables]
+        if len(set(names)) != len(names):
+            raise ServiceCatchmentError(f"{path}: two outputs would be the same layer; choose different files.")
+        write_tables(path, tables, crs_authid)
+    return uris
+
+
+def service_catchments(
+    facilities: FacilitiesInput,
+    network: Source | None,
+    catchments_output: str,
+    *,
+    assignment_output: str | None = None,
+    coverage_output: str | None = None,
+    method: str = "network",
+    cost: str = "time",
+    mode: str = "drive",
+    speed_field: str | None = None,
+    bands: str | Sequence[float] = "5,10,15",
+    buffer_m: float = 100.0,
+    overlap: str = "overlapping",
+    facility_id_field: str | None = None,
+    capacity_field: str | None = None,
+    facility_filter: str | None = None,
+    facilities_sheet: str | None = None,
+    areas: QgsVectorLayer | None = None,
+    demand: QgsVectorLayer | None = None,
+    population_field: str | None = None,
+    deprivation_field: str | None = None,
+    clip_to_areas: bool = False,
+    snap_warning_m: float = DEFAULT_SNAP_WARNING_M,
+    cache_dir: Path | str | None = None,
+    feedback: QgsFeedback | None = None,
+) -> CatchmentOutcome:
+    """Catchments of ``facilities`` within each band, the nearest facility of each demand point and coverage.
+
+    ``facilities``: a point layer or the path of a CSV/XLSX table with easting/northing or lon/lat
+    columns (``facility_filter``: a QGIS expression choosing some of them, such as
+    ``"category" = 'gp_surgery'``). ``network``: a line layer, GeoPackage path or ``.osm.pbf``
+    (needed for ``method="network"``). ``bands``: minutes (``cost="time"``) or metres
+    (``cost="distance"``; the only choice for ``buffer`` and ``voronoi``). ``overlap``:
+    ``"overlapping"`` (each facility's own catchment) or ``"nearest"`` (each place in the catchment
+    of its nearest facility only). Demand: ``demand`` points, else the points on surface of
+    ``areas``; ``deprivation_field`` is read from the demand layer or, failing that, from the small
+    area containing each demand point. Raises ServiceCatchmentError, NetworkError, TableError or
+    OutputError with a message for the user and CancelledError when cancelled.
+    """
+    if method not in METHODS:
+        raise ServiceCatchmentError(f"Method must be one of {', '.join(METHODS)}, not {method!r}.")
+    if overlap not in OVERLAPS:
+        raise ServiceCatchmentError(f"Overlap must be one of {', '.join(OVERLAPS)}, not {overlap!r}.")
+    limits = parse_bands(bands)
+    if method != "network" and cost != "distance":
+        raise ServiceCatchmentError(
+            f"The {method} method measures straight-line distance: choose cost 'distance' and give the bands in metres."
+        )
+    if method == "network" and network is None:
+        raise ServiceCatchmentError("The network method needs a road network (a line layer or an .osm.pbf file).")
+    if method == "voronoi" and areas is None:
+        raise ServiceCatchmentError("Voronoi catchments need the small areas: they are clipped to the study area.")
+    if not buffer_m >= 0:
+        raise ServiceCatchmentError("The buffer around reached roads must be 0 or more metres.")
+    travel = TravelMode(kind=mode, cost=cost, speed_field=speed_field or None)
+    unit = "min" if cost == "time" else "m"
+    to_graph = 60.0 if cost == "time" else 1.0  # graph costs are seconds or metres
+    log: list[LogLine] = []
+    inputs: list[Any] = [facilities if isinstance(facilities, QgsVectorLayer) else Path(str(facilities)), areas, demand]
+    if isinstance(network, QgsVectorLayer):
+        inputs.append(network)
+    elif network is not None:
+        inputs.append(Path(str(network).split("|")[0]))
+    for destination in (catchments_output, assignment_output, coverage_output):
+        if destination:
+            check_output_is_new(gpkg_destination(destination)[0], inputs)
+    if demand is not None and demand.featureCount() == 0:
+        raise ServiceCatchmentError(f"The demand layer {demand.name()!r} has no features.")
+    if areas is not None and areas.featureCount() == 0:
+        raise ServiceCatchmentError(f"The small-areas layer {areas.name()!r} has no features.")
+    _progress(feedback, 1)
+
+    graph: RoadGraph | None = None
+    from_cache = False
+    if method == "network":
+        graph, from_cache = load_or_build(network, travel, cache_dir=cache_dir)
+        log.append(LogLine(graph.summary() + (" (read from the cache)" if from_cache else " (built and cached)")))
+        crs_authid = graph.crs_authid
+    else:
+        facility_layer = facilities if isinstance(facilities, QgsVectorLayer) else None
+        crs_authid = _work_crs([facility_layer, areas, demand])
+    _progress(feedback, 30)
+
+    if isinstance(facilities, QgsVectorLayer):
+        facility_layer = facilities
+        if facility_layer.featureCount() == 0:
+            raise ServiceCatchmentError(f"The facilities layer {facility_layer.name()!r} has no features.")
+    else:
+        facility_layer = table_layer(Path(str(facilities)), crs_authid, facilities_sheet)
+        log.append(
+            LogLine(f"Read {plural('facility', facility_layer.featureCount())} from {Path(str(facilities)).name}.")
+        )
+    found = _read_facilities(facility_layer, crs_authid, facility_id_field, capacity_field, facility_filter)
+    log.append(LogLine(f"{plural('facility', len(found.ids))}; bands {', '.join(f'{b:g}' for b in limits)} {unit}."))
+
+    demand_layer = demand if demand is not None else areas
+    people: _Demand | None = None
+    if demand_layer is not None:
+        people = _demand_from(demand_layer, crs_authid, population_field, deprivation_field, areas, log)
+        how = "points" if demand is not None else "points on surface of the small areas"
+        log.append(
+            LogLine(
+                f"Demand: {len(people.ids):,} {how} of {demand_layer.name()!r}, "
+                f"population {sum(people.population):,.0f}."
+            )
+        )
+    study = _study_area(areas, crs_authid)
+    clip = study if clip_to_areas else None
+    _progress(feedback, 40)
+
+    outcome = CatchmentOutcome(catchments_output, None, None, found.ids, limits, unit, from_cache=from_cache, log=log)
+    rows: list[dict[str, Any]] = []
+    wkb: list[bytes] = []
+
+    def add(index: int, band: float | None, geometry: QgsGeometry, population: float | None) -> None:
+        if geometry.isNull() or geometry.isEmpty():
+            return
+        rows.append(
+            {
+                "facility_id": found.ids[index],
+                "capacity": found.capacity[index],
+                "band": band,
+                "band_unit": unit if band is not None else None,
+                "method": method if method != "network" else f"network {mode} {cost}",
+                "population": population,
+            }
+        )
+        wkb.append(_multi_wkb(geometry))
+
+    demand_cost = np.full(len(people.ids) if people else 0, np.inf)
+    demand_facility = np.full(len(demand_cost), -1, dtype=np.int64)
+    snap_m = np.full(len(demand_cost), np.nan)
+    if method == "network":
+        assert graph is not None
+        all_xy = np.vstack([found.xy, people.xy]) if people else found.xy
+        snapped = graph.snap(all_xy, snap_warning_m)
+        graph = snapped.graph
+        nodes = snapped.nodes[: len(found.ids)]
+        demand_nodes = snapped.nodes[len(found.ids) :]
+        snap_m = snapped.distance_m[len(found.ids) :]
+        outcome.graph, outcome.facility_nodes, outcome.demand_nodes = graph, nodes, demand_nodes
+        far = np.flatnonzero(snapped.far[: len(found.ids)])
+        if len(far):
+            log.append(
+                LogLine(
+                    f"{plural('facility', len(far))} lie more than {snap_warning_m:g} m from the {mode} network: "
+                    + list_labels([f"{found.ids[i]} ({snapped.distance_m[i]:,.0f} m)" for i in far])
+                    + ". Check their locations or the network's extent.",
+                    True,
+                )
+            )
+        far_demand = int(snapped.far[len(found.ids) :].sum())
+        if far_demand:
+            log.append(
+                LogLine(
+                    f"{plural('demand point', far_demand)} lie more than {snap_warning_m:g} m from the network.", True
+                )
+            )
+        _, labels = connected_components(graph.matrix, directed=True, connection="strong")
+        main = np.bincount(labels).argmax()
+        isolated = [found.ids[i] for i, node in enumerate(nodes) if labels[node] != main]
+        if isolated:
+            log.append(
+                LogLine(
+                    f"{plural('facility', len(isolated))} are on road pieces cut off from the main network "
+                    f"(one-way or unconnected roads): {list_labels(isolated)}.",
+                    True,
+                )
+            )
+        _progress(feedback, 50)
+        # one multi-source search: the nearest facility (cost TO it) of every node
+        node_cost, node_source = nearest_sources(graph, nodes, reverse=True)
+        if people:
+            demand_cost = node_cost[demand_nodes] / to_graph
+            demand_facility = node_source[demand_nodes]
+        reversed_edges = (graph.node_xy, graph.edge_to, graph.edge_from, graph.edge_cost)
+        if overlap == "overlapping":
+            outcome.reaches = reach_within(graph, nodes, limits[-1] * to_graph, reverse=True)
+            for index, reach in enumerate(outcome.reaches):
+                _progress(feedback, 55 + 35 * index / len(nodes))
+                costs = np.full(graph.node_count, np.inf)
+                costs[reach.nodes] = reach.costs
+                for band in limits:
+                    segments = reached_segments(*reversed_edges, costs, band * to_graph)
+                    within = (
+                        float(np.asarray(people.population)[costs[demand_nodes] <= band * to_graph].sum())
+                        if people
+                        else None
+                    )
+                    add(index, band, catchment_polygon(segments, buffer_m, clip), within)
+        else:
+            for step, band in enumerate(limits):
+                _progress(feedback, 55 + 35 * step / len(limits))
+                pieces = nearest_segments(*reversed_edges, node_cost, node_source, band * to_graph)
+                polygons = without_overlaps(
+                    {i: catchment_polygon(pieces.get(i, []), buffer_m, clip) for i in range(len(nodes))}
+                )
+                for index, polygon in polygons.items():
+                    within = None
+                    if people:
+                        hit = (demand_facility == index) & (demand_cost <= band)
+                        within = float(np.asarray(people.population)[hit].sum())
+                    add(index, band, polygon, within)
+    else:
+        if people:
+            distance, nearest = cKDTree(found.xy).query(people.xy)
+            demand_cost, demand_facility = np.asarray(distance, float), np.asarray(nearest, np.int64)
+        cells = voronoi_cells(found.xy, study) if (method == "voronoi" or overlap == "nearest") and study else None
+        if method == "voronoi" and cells is not None:
+            for index, cell in enumerate(cells):
+                within = float(np.asarray(people.population)[demand_facility == index].sum()) if people else None
+                add(index, None, cell, within)
+        else:
+            for index, (x, y) in enumerate(found.xy):
+                _progress(feedback, 50 + 40 * index / len(found.ids))
+                for band in limits:
+                    polygon = QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))).buffer(band, 16)
+                    if cells is not None:
+                        polygon = polygon.intersection(cells[index])
+                    elif clip is not None:
+                        polygon = polygon.intersection(clip)
+                    within = None
+                    if people:
+                        near = np.hypot(*(people.xy - found.xy[index]).T) <= band
+                        if overlap == "nearest":
+                            near &= demand_facility == index
+                        within = float(np.asarray(people.population)[near].sum())
+                    add(index, band, polygon, within)
+    _progress(feedback, 90)
+
+    catchment_fields: list[tuple[str, type]] = [
+        ("facility_id", str),
+        ("capacity", found.capacity_type),
+        ("band", float),
+        ("band_unit", str),
+        ("method", str),
+        ("population", float),
+    ]
+    outputs = [(catchments_output, FeatureTable("catchments", catchment_fields, rows, "MultiPolygon", wkb))]
+    if people:
+        outcome.assigned = [
+            found.ids[i] if i >= 0 and math.isfinite(c) else None for i, c in zip(demand_facility, demand_cost)
+        ]
+        outcome.cost = [float(c) for c in demand_cost]
+        outcome.population = list(people.population)
+        unreached = [people.codes[i] for i, c in enumerate(demand_cost) if not math.isfinite(c)]
+        if unreached:
+            log.append(
+                LogLine(
+                    f"{plural('demand point', len(unreached))} cannot reach any facility on the network: "
+                    f"{list_labels(unreached)}.",
+                    True,
+                )
+            )
+        serving = set(outcome.assigned)
+        idle = [name for name in found.ids if name not in serving]
+        if idle:
+            log.append(
+                LogLine(f"{plural('facility', len(idle))} are the nearest for no demand point: {list_labels(idle)}.")
+            )
+        outcome.coverage = coverage_table(outcome.assigned, outcome.cost, outcome.population, limits, people.decile)
+        if assignment_output:
+            assignment_rows = [
+                {
+                    "demand_fid": people.ids[i],
+                    "code": people.codes[i],
+                    "facility_id": outcome.assigned[i],
+                    "cost": outcome.cost[i] if math.isfinite(outcome.cost[i]) else None,
+                    "cost_unit": unit if method == "network" else "m (straight line)",
+                    "band": band_of(outcome.cost[i], limits),
+                    "snap_distance_m": None if math.isnan(snap_m[i]) else float(snap_m[i]),
+                    "population": people.population[i],
+                    "decile": people.decile[i] if people.decile is not None else None,
+                }
+                for i in range(len(people.ids))
+            ]
+            assignment_fields: list[tuple[str, type]] = [
+                ("demand_fid", int),
+                ("code", str),
+                ("facility_id", str),
+                ("cost", float),
+                ("cost_unit", str),
+                ("band", float),
+                ("snap_distance_m", float),
+                ("population", float),
+                ("decile", int),
+            ]
+            table = FeatureTable("assignment", assignment_fields, assignment_rows, people.geometry_type, people.wkb)
+            outputs.append((assignment_output, table))
+        if coverage_output:
+            outputs.append((coverage_output, _coverage_table(outcome.coverage, limits, unit)))
+        for row in outcome.coverage:
+            if row.facility == ALL_FACILITIES:
+                for band, within, share in zip(limits, row.within, row.share):
+                    log.append(LogLine(f"Within {band:g} {unit}: {within:,.0f} people ({100 * share:.1f}%)."))
+                for band, beyond in zip(limits, row.deprived_beyond):
+                    if beyond:
+                        log.append(LogLine(f"{beyond:,.0f} people in deciles 1-2 live beyond {band:g} {unit}.", True))
+    elif assignment_output or coverage_output:
+        log.append(LogLine("No demand points or small areas were given: no assignment or coverage table.", True))
+    _check_cancel(feedback)
+    uris = dict(zip((table.name for _, table in outputs), _write(outputs, crs_authid)))
+    kinds = [table for _, table in outputs]
+    outcome.catchments_uri = uris[kinds[0].name]
+    for table in kinds[1:]:
+        if table.geometry_type is None:
+            outcome.coverage_uri = uris[table.name]
+        else:
+            outcome.assignment_uri = uris[table.name]
+    log.append(LogLine(f"Wrote {len(rows):,} catchment polygons."))
+    _progress(feedback, 100)
+    return outcome
+
+
+def _coverage_table(rows: Sequence[Any], bands: Sequence[float], unit: str) -> FeatureTable:
+    fields: list[tuple[str, type]] = [("facility_id", str), ("population", float)]
+    for band in bands:
+        label = f"{band:g}{unit}".replace(".", "_")
+        fields += [(f"within_{label}", float), (f"pct_{label}", float), (f"deprived_beyond_{label}", float)]
+    out = []
+    for row in rows:
+        values: dict[str, Any] = {"facility_id": row.facility, "population": row.population}
+        for index, band in enumerate(bands):
+            label = f"{band:g}{unit}".replace(".", "_")
+            values[f"within_{label}"] = row.within[index]
+            values[f"pct_{label}"] = None if math.isnan(row.share[index]) else 100 * row.share[index]
+            values[f"deprived_beyond_{label}"] = row.deprived_beyond[index] if row.deprived_beyond else None
+        out.append(values)
+    return FeatureTable("coverage", fields, out)

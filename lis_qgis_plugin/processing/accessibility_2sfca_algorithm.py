@@ -1,0 +1,206 @@
+"""lis:accessibility2sfca - capacity per person within reach on the road network (2SFCA / E2SFCA).
+
+A thin shell over core.accessibility_2sfca: this module reads the parameters, calls
+accessibility_2sfca, pushes its log and turns every input problem into a
+QgsProcessingException that says what to fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+    QgsProcessingParameterVectorLayer,
+)
+
+from .lis_algorithm import LisAlgorithm
+
+MODES = ("drive", "walk")
+COSTS = ("time", "distance")
+
+
+class Accessibility2sfcaAlgorithm(LisAlgorithm):
+    """Two-step floating catchment area scores of small areas for access to facilities' capacity."""
+
+    GROUP_ID = "access"
+    GROUP = "Access to services"  # translated by LisAlgorithm.group()
+    FACILITIES = "FACILITIES"
+    CAPACITY_FIELD = "CAPACITY_FIELD"
+    DEMAND = "DEMAND"
+    POPULATION_FIELD = "POPULATION_FIELD"
+    NETWORK = "NETWORK"
+    NETWORK_FILE = "NETWORK_FILE"
+    MODE = "MODE"
+    COST = "COST"
+    SPEED_FIELD = "SPEED_FIELD"
+    BANDS = "BANDS"
+    WEIGHTS = "WEIGHTS"
+    OUTPUT = "OUTPUT"
+    AREAS_WITHOUT_ACCESS = "AREAS_WITHOUT_ACCESS"
+    FACILITIES_UNREACHED = "FACILITIES_UNREACHED"
+
+    def name(self) -> str:
+        return "accessibility2sfca"
+
+    def displayName(self) -> str:
+        return self.tr("Accessibility score (2SFCA / E2SFCA)")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Scores every small area for how much service capacity (GPs, beds, places) its people can reach on "
+            "the road network, sharing each facility's capacity among everyone who can reach it: the two-step "
+            "floating catchment area method (2SFCA).\n\n"
+            "Step 1: each facility's capacity is divided by the population of the areas within reach of it. "
+            "Step 2: each area adds up the shares of the facilities it reaches. The score is capacity per person "
+            "(also given per 1,000 people); the population-weighted total of the scores equals the capacity of "
+            "the facilities anyone reaches.\n\n"
+            "Bands: one limit (such as 10) is plain 2SFCA; several limits with weights (bands 5,10,15 and weights "
+            "1,0.6,0.2) is the enhanced method (E2SFCA), where farther facilities count less. Limits are minutes "
+            "when the cost is time and metres when it is distance.\n\n"
+            "Travel is measured FROM each area TO the facility (one-way streets are followed in that direction), "
+            "from the road nearest each point; the short walk from a point to its road is not counted. Areas given "
+            "as polygons are placed at their point on surface; population-weighted centroids are better when you "
+            "have them.\n\n"
+            "The network is a line layer of roads (OpenStreetMap highways, or any lines: then a speed field or a "
+            "default speed applies) or an .osm.pbf file. Built networks are cached, so the next run is faster.\n\n"
+            "The output GeoPackage has every demand feature with access_score, access_per_1000 and "
+            "facilities_reached. The log names the areas with the lowest and highest access, the areas that reach "
+            "no facility and the facilities nobody reaches."
+        )
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.FACILITIES, self.tr("Facilities (points)"), [QgsProcessing.TypeVectorPoint]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.CAPACITY_FIELD,
+                self.tr("Capacity of each facility (GPs, beds, places...)"),
+                parentLayerParameterName=self.FACILITIES,
+                type=QgsProcessingParameterField.Numeric,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.DEMAND,
+                self.tr("Small areas with population (points, or polygons: point on surface)"),
+                [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon],
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.POPULATION_FIELD,
+                self.tr("Population field"),
+                parentLayerParameterName=self.DEMAND,
+                type=QgsProcessingParameterField.Numeric,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.NETWORK,
+                self.tr("Road network (line layer; or give an .osm.pbf file below)"),
+                [QgsProcessing.TypeVectorLine],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.NETWORK_FILE,
+                self.tr("Road network file (.osm.pbf, instead of the layer)"),
+                fileFilter="OpenStreetMap (*.osm.pbf *.pbf *.osm);;All files (*.*)",
+                optional=True,
+            )
+        )
+        self.addParameter(QgsProcessingParameterEnum(self.MODE, self.tr("Travel mode"), list(MODES), defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.COST, self.tr("Travel cost (time: bands in minutes; distance: in metres)"), list(COSTS), 0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.SPEED_FIELD,
+                self.tr("Speed field, km/h (driving; empty: maxspeed, then road-class defaults)"),
+                parentLayerParameterName=self.NETWORK,
+                type=QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.BANDS, self.tr("Travel bands: one limit (2SFCA) or several, such as 5,10,15"), defaultValue="10"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.WEIGHTS,
+                self.tr("Weight of each band, such as 1,0.6,0.2 (E2SFCA; empty: all 1)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(self.OUTPUT, self.tr("Accessibility scores (GeoPackage)"))
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.AREAS_WITHOUT_ACCESS, self.tr("Areas that reach no facility")))
+        self.addOutput(QgsProcessingOutputNumber(self.FACILITIES_UNREACHED, self.tr("Facilities nobody reaches")))
+
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        from ..core.accessibility import AccessibilityError
+        from ..core.accessibility_2sfca import accessibility_2sfca, parse_bands
+        from ..core.road_network import NetworkError, TravelMode
+
+        network_file = self.parameterAsFile(parameters, self.NETWORK_FILE, context).strip()
+        network_layer = self.input_layer(parameters, self.NETWORK, context, optional=True)
+        if network_layer is None and not network_file:
+            raise QgsProcessingException(
+                self.tr("NETWORK: choose a road line layer, or give an .osm.pbf file in NETWORK_FILE.")
+            )
+        if network_layer is not None and network_file:
+            raise QgsProcessingException(
+                self.tr("Give the road network once: either the NETWORK layer or the NETWORK_FILE, not both.")
+            )
+        cost = COSTS[self.parameterAsEnum(parameters, self.COST, context)]
+        speed_field = next(iter(self.parameterAsFields(parameters, self.SPEED_FIELD, context)), None)
+
+        def run() -> Any:
+            mode = TravelMode(kind=MODES[self.parameterAsEnum(parameters, self.MODE, context)], cost=cost)
+            if speed_field:
+                mode = TravelMode(kind=mode.kind, cost=cost, speed_field=speed_field)
+            return accessibility_2sfca(
+                self.input_layer(parameters, self.FACILITIES, context),
+                self.parameterAsString(parameters, self.CAPACITY_FIELD, context),
+                self.input_layer(parameters, self.DEMAND, context),
+                self.parameterAsString(parameters, self.POPULATION_FIELD, context),
+                network_layer if network_layer is not None else network_file,
+                self.gpkg_output(parameters, self.OUTPUT, context),
+                parse_bands(
+                    self.parameterAsString(parameters, self.BANDS, context),
+                    self.parameterAsString(parameters, self.WEIGHTS, context),
+                    "min" if cost == "time" else "m",
+                ),
+                mode,
+                feedback=feedback,
+            )
+
+        outcome = self.run_core(run, (AccessibilityError, NetworkError))
+        self.push_log(feedback, outcome.log)
+        feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
+        return {
+            self.OUTPUT: outcome.uri,
+            self.AREAS_WITHOUT_ACCESS: outcome.areas_without_access,
+            self.FACILITIES_UNREACHED: outcome.facilities_unreached,
+        }

@@ -1,0 +1,243 @@
+"""lis:servicecatchments - who can reach a service within 5, 10, 15 minutes, and who cannot.
+
+A thin shell over core.service_catchments (imported when the tool runs, so loading the plugin
+stays light): this module reads the parameters, calls service_catchments, pushes its log and
+turns every input problem into a QgsProcessingException that says what to fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExpression,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+    QgsProcessingParameterVectorLayer,
+)
+
+from .lis_algorithm import LisAlgorithm
+from .output_loading import load_on_completion
+from .target_parameters import TABLE_FILTER
+
+
+class ServiceCatchmentsAlgorithm(LisAlgorithm):
+    """Catchments of facilities by road travel time or distance, straight-line buffers or Voronoi cells."""
+
+    GROUP_ID = "access"
+    GROUP = "Access to services"
+    FACILITIES = "FACILITIES"
+    FACILITIES_TABLE = "FACILITIES_TABLE"
+    FACILITY_FILTER = "FACILITY_FILTER"
+    FACILITY_ID_FIELD = "FACILITY_ID_FIELD"
+    CAPACITY_FIELD = "CAPACITY_FIELD"
+    NETWORK = "NETWORK"
+    NETWORK_FILE = "NETWORK_FILE"
+    METHOD = "METHOD"
+    COST = "COST"
+    MODE = "MODE"
+    SPEED_FIELD = "SPEED_FIELD"
+    BANDS = "BANDS"
+    BUFFER = "BUFFER"
+    AREAS = "AREAS"
+    DEMAND_POINTS = "DEMAND_POINTS"
+    POPULATION_FIELD = "POPULATION_FIELD"
+    DEPRIVATION_FIELD = "DEPRIVATION_FIELD"
+    OVERLAP = "OVERLAP"
+    CLIP = "CLIP"
+    CATCHMENTS = "CATCHMENTS"
+    ASSIGNMENT = "ASSIGNMENT"
+    COVERAGE = "COVERAGE"
+
+    METHODS = ("network", "buffer", "voronoi")
+    COSTS = ("time", "distance")
+    MODES = ("drive", "walk")
+    OVERLAPS = ("overlapping", "nearest")
+
+    def name(self) -> str:
+        return "servicecatchments"
+
+    def displayName(self) -> str:
+        return self.tr("Service catchments (travel time or distance)")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Draws the catchment of each facility (GP surgery, school, library...) within travel bands such as 5, "
+            "10 and 15 minutes, finds the nearest facility of every demand point and counts who is covered.\n\n"
+            "Facilities: a point layer, or a CSV/XLSX table with easting/northing or lon/lat columns "
+            "(FACILITIES_TABLE). FACILITY_FILTER chooses some of them (for example \"category\" = 'gp_surgery'). "
+            "Ids must be unique (empty: feature numbers).\n\n"
+            "Methods: network (roads from a line layer or an OpenStreetMap .osm.pbf, with one-way streets; the "
+            "built network is cached), straight-line buffers, or nearest-facility Voronoi cells clipped to the "
+            "small areas. Travel is measured TO the facility, as people travel to it. Bands are minutes for time "
+            "and metres for distance; buffers and Voronoi need distance.\n\n"
+            "Overlapping catchments show everything each facility reaches; nearest-facility catchments give each "
+            "road to its nearest facility only. Catchments are the reached roads buffered by BUFFER metres.\n\n"
+            "Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points on surface, with a "
+            "population field and an optional national deprivation decile (read from the demand points or from "
+            "the small area containing them). ASSIGNMENT gives each demand point its nearest facility, cost, band "
+            "and snap distance; COVERAGE gives population within each band per facility and for all facilities, "
+            "percentages, and the people in deciles 1-2 beyond each band. The log lists facilities far from the "
+            "roads or cut off, and demand that reaches no facility. The inputs are never changed."
+        )
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        point = [QgsProcessing.TypeVectorPoint]
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(self.FACILITIES, self.tr("Facilities (points)"), point, optional=True)
+        )
+        table = QgsProcessingParameterFile(
+            self.FACILITIES_TABLE, self.tr("or facilities table (CSV/XLSX with coordinates)"), optional=True
+        )
+        table.setFileFilter(TABLE_FILTER)
+        self.addParameter(table)
+        self.addParameter(
+            QgsProcessingParameterExpression(
+                self.FACILITY_FILTER, self.tr("Facility filter (expression)"), parentLayerParameterName=self.FACILITIES,
+                optional=True,
+            )
+        )  # fmt: skip
+        for name, label in (
+            (self.FACILITY_ID_FIELD, self.tr("Facility id field (empty: feature number)")),
+            (self.CAPACITY_FIELD, self.tr("Capacity field (carried to the outputs)")),
+        ):
+            self.addParameter(QgsProcessingParameterString(name, label, optional=True))
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.NETWORK, self.tr("Road network (lines)"), [QgsProcessing.TypeVectorLine], optional=True
+            )
+        )
+        network_file = QgsProcessingParameterFile(
+            self.NETWORK_FILE, self.tr("or road network file (.osm.pbf, GeoPackage)"), optional=True
+        )
+        self.addParameter(network_file)
+        for name, label, options, default in (
+            (self.METHOD, self.tr("Method"), self.METHODS, 0),
+            (self.COST, self.tr("Cost"), self.COSTS, 0),
+            (self.MODE, self.tr("Travel mode"), self.MODES, 0),
+            (self.OVERLAP, self.tr("Catchments"), ("overlapping (each facility)", "nearest facility only"), 0),
+        ):
+            self.addParameter(QgsProcessingParameterEnum(name, label, list(options), defaultValue=default))
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.SPEED_FIELD, self.tr("Speed field of the roads (km/h; empty: maxspeed and road class)"),
+                parentLayerParameterName=self.NETWORK, type=QgsProcessingParameterField.Numeric, optional=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.BANDS, self.tr("Bands (minutes for time, metres for distance)"), defaultValue="5,10,15"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.BUFFER,
+                self.tr("Buffer around reached roads (m)"),
+                QgsProcessingParameterNumber.Double,
+                100,
+                minValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.AREAS, self.tr("Small areas (study area)"), [QgsProcessing.TypeVectorPolygon], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.DEMAND_POINTS, self.tr("Demand points (e.g. population-weighted centroids)"), point, optional=True
+            )
+        )
+        for name, label in (
+            (self.POPULATION_FIELD, self.tr("Population field")),
+            (self.DEPRIVATION_FIELD, self.tr("Deprivation decile field (national, 1 = most deprived)")),
+        ):
+            self.addParameter(QgsProcessingParameterString(name, label, optional=True))
+        self.addParameter(
+            QgsProcessingParameterBoolean(self.CLIP, self.tr("Clip catchments to the small areas"), False)
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.CATCHMENTS, self.tr("Catchments"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.ASSIGNMENT, self.tr("Nearest facility of each demand point"), optional=True,
+                createByDefault=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.COVERAGE, self.tr("Coverage table"), QgsProcessing.TypeVector, optional=True, createByDefault=True
+            )
+        )
+
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        from ..core.road_network import NetworkError
+        from ..core.service_catchments import ServiceCatchmentError, service_catchments
+
+        facilities: Any = self.input_layer(parameters, self.FACILITIES, context, optional=True)
+        table = self.parameterAsFile(parameters, self.FACILITIES_TABLE, context).strip()
+        if (facilities is None) == (not table):
+            raise QgsProcessingException(self.tr("Give the facilities as a point layer OR as a table file, not both."))
+        network: Any = self.input_layer(parameters, self.NETWORK, context, optional=True)
+        network_file = self.parameterAsFile(parameters, self.NETWORK_FILE, context).strip()
+        if network is not None and network_file:
+            raise QgsProcessingException(self.tr("Give the road network as a layer OR as a file, not both."))
+
+        def text(name: str) -> str | None:
+            return self.parameterAsString(parameters, name, context).strip() or None
+
+        def destination(name: str) -> str | None:
+            if parameters.get(name) in (None, ""):
+                return None
+            return self.gpkg_output(parameters, name, context)
+
+        outcome = self.run_core(
+            lambda: service_catchments(
+                facilities if facilities is not None else Path(table),
+                network if network is not None else (network_file or None),
+                self.gpkg_output(parameters, self.CATCHMENTS, context),
+                assignment_output=destination(self.ASSIGNMENT),
+                coverage_output=destination(self.COVERAGE),
+                method=self.METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
+                cost=self.COSTS[self.parameterAsEnum(parameters, self.COST, context)],
+                mode=self.MODES[self.parameterAsEnum(parameters, self.MODE, context)],
+                speed_field=text(self.SPEED_FIELD),
+                bands=self.parameterAsString(parameters, self.BANDS, context),
+                buffer_m=self.parameterAsDouble(parameters, self.BUFFER, context),
+                overlap=self.OVERLAPS[self.parameterAsEnum(parameters, self.OVERLAP, context)],
+                facility_id_field=text(self.FACILITY_ID_FIELD),
+                capacity_field=text(self.CAPACITY_FIELD),
+                facility_filter=text(self.FACILITY_FILTER),
+                areas=self.input_layer(parameters, self.AREAS, context, optional=True),
+                demand=self.input_layer(parameters, self.DEMAND_POINTS, context, optional=True),
+                population_field=text(self.POPULATION_FIELD),
+                deprivation_field=text(self.DEPRIVATION_FIELD),
+                clip_to_areas=self.parameterAsBoolean(parameters, self.CLIP, context),
+                feedback=feedback,
+            ),
+            (ServiceCatchmentError, NetworkError),
+        )
+        self.push_log(feedback, outcome.log)
+        results: dict[str, Any] = {self.CATCHMENTS: outcome.catchments_uri}
+        for name, uri in ((self.ASSIGNMENT, outcome.assignment_uri), (self.COVERAGE, outcome.coverage_uri)):
+            if uri:
+                results[name] = uri
+        for name, uri in results.items():
+            planned = self.parameterAsOutputLayer(parameters, name, context)
+            load_on_completion(context, uri, name.lower(), replaces=planned if planned != uri else None)
+        return results
