@@ -23,6 +23,44 @@ WARDS_NAME = "lisford_health_by_ward.gpkg"
 DECILE_MAP_NAME = "lisford_imd_national_deciles.gpkg"
 DECILE_PNG_NAME = "lisford_imd_national_deciles.png"
 WARD_SUMMARY_NAME = "lisford_ward_deprivation.gpkg"
+CATCHMENTS_NAME = "lisford_gp_catchments.gpkg"
+
+
+def gp_catchments(files: object, out_dir: Path) -> dict[str, str]:
+    """3- and 10-minute drive catchments of the sample's GP surgeries, who they serve and who is left out."""
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    gpkg = files.geopackage
+    out = out_dir / CATCHMENTS_NAME
+    result = processing.run(
+        "lis:servicecatchments",
+        {
+            "FACILITIES": f"{gpkg}|layername=services",
+            "FACILITY_FILTER": "\"service_type\" = 'gp_surgery'",
+            "NETWORK": f"{gpkg}|layername=roads",
+            "SPEED_FIELD": "speed_kph",
+            "BANDS": "3,10",
+            "AREAS": f"{gpkg}|layername=small_areas",
+            "DEMAND_POINTS": f"{gpkg}|layername=popweighted_centroids",
+            "POPULATION_FIELD": "pop_total",
+            "DEPRIVATION_FIELD": "imd_decile",
+            "CATCHMENTS": f"{out}|layername=catchments",
+            "ASSIGNMENT": f"{out}|layername=assignment",
+            "COVERAGE": f"{out}|layername=coverage",
+        },
+    )
+    overall = next(
+        f
+        for f in QgsVectorLayer(result["COVERAGE"], "coverage", "ogr").getFeatures()
+        if f["facility_id"] == "All facilities"
+    )
+    print(
+        f"{overall['pct_10min']:.0f}% of Lisford's residents live within a 10-minute drive of a GP surgery and "
+        f"{overall['pct_3min']:.0f}% within 3 minutes; {overall['deprived_beyond_3min']:,.0f} residents of England's "
+        "most deprived fifth of neighbourhoods are more than 3 minutes away."
+    )
+    return {"catchments": result["CATCHMENTS"], "assignment": result["ASSIGNMENT"], "coverage": result["COVERAGE"]}
 
 
 def map_and_summarise_deprivation(files: object, out_dir: Path) -> dict[str, Path | str]:
@@ -145,11 +183,15 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
 
     health = join_and_aggregate_health(files, out_dir)
     deprivation = map_and_summarise_deprivation(files, out_dir)
+    catchments = gp_catchments(files, out_dir)
     for uri, title in (
         (health["joined"], "Health indicators by small area"),
         (health["wards"], "Health by ward"),
         (deprivation["decile_map"], "IMD national deciles (lis:deprivationmap)"),
         (deprivation["ward_summary"], "Ward deprivation summary"),
+        (catchments["catchments"], "GP surgeries: 3 and 10-minute drive catchments"),
+        (catchments["assignment"], "Small areas: nearest GP surgery"),
+        (catchments["coverage"], "GP coverage"),
     ):
         layer = QgsVectorLayer(str(uri), title, "ogr")
         layer.setCustomProperty("lis/added_by", "demo")
@@ -186,7 +228,7 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
         "project": project_path, "map": map_path, "pdf": pdf_path, "join_report": health["report"],
         "health_by_small_area": out_dir / JOINED_NAME, "health_by_ward": out_dir / WARDS_NAME,
         "decile_map": out_dir / DECILE_MAP_NAME, "decile_png": deprivation["decile_png"],
-        "ward_deprivation": out_dir / WARD_SUMMARY_NAME,
+        "ward_deprivation": out_dir / WARD_SUMMARY_NAME, "gp_catchments": out_dir / CATCHMENTS_NAME,
         **{p.name: p for p in files.all_files()},
     }  # fmt: skip
     print("The demo wrote:")

@@ -28,7 +28,7 @@ def test_demo_project_reopens_with_all_layers_valid_from_geopackage(demo_outputs
     project = QgsProject()
     assert project.read(str(demo_outputs["project"]))
     layers = list(project.mapLayers().values())
-    assert len(layers) == 11  # the 7 sample layers, health by small area and ward, decile map, ward summary
+    assert len(layers) == 14  # 7 sample layers, health x2, decile map, ward summary, GP catchments x3
     for layer in layers:
         assert layer.isValid(), layer.name()
         assert layer.providerType() == "ogr"
@@ -152,3 +152,24 @@ def test_demo_maps_national_deciles_and_summarises_wards(demo_outputs: dict[str,
         )
         assert 0 <= ward["extent"] <= 1
     assert QImage(str(demo_outputs["decile_png"])).width() == 1000
+
+
+def test_demo_gp_catchments_cover_every_resident_once(demo_outputs: dict[str, Path]) -> None:
+    """Coverage adds up to the district's population, and every small area has its nearest surgery."""
+    from qgis.core import QgsVectorLayer
+
+    gpkg = demo_outputs["gp_catchments"]
+    people = sum(
+        f["pop_total"]
+        for f in QgsVectorLayer(
+            f"{demo_outputs['lisford_sample.gpkg']}|layername=small_areas", "a", "ogr"
+        ).getFeatures()
+    )
+    coverage = {f["facility_id"]: f for f in QgsVectorLayer(f"{gpkg}|layername=coverage", "c", "ogr").getFeatures()}
+    overall = coverage.pop("All facilities")
+    assert overall["population"] == people
+    assert sum(f["population"] for f in coverage.values()) == pytest.approx(people)  # each assigned to one surgery
+    assert overall["within_3min"] <= overall["within_10min"] <= people
+    assignment = list(QgsVectorLayer(f"{gpkg}|layername=assignment", "a", "ogr").getFeatures())
+    assert len(assignment) == 150 and all(f["facility_id"] for f in assignment)
+    assert QgsVectorLayer(f"{gpkg}|layername=catchments", "k", "ogr").featureCount() == 2 * len(coverage)
