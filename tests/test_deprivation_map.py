@@ -280,11 +280,13 @@ def test_bad_inputs_are_explained(lis_plugin: object, nottingham: Path, tmp_path
         [("code", str), ("score", float)],
     )
     three = squares_gpkg(tmp_path / "three.gpkg", [{"score": float(i)} for i in range(3)], [("score", float)])
+    n_too_small = r"NATIONAL_N is 1,000 but the largest rank in field 'imd_rank' is"
+    rank_below_one = r"field 'score': ranks run from 1 \(most deprived\) to 32,844, but 1 area has a rank below 1"
     cases = [
         ({"INPUT": str(nottingham), "FIELD": "LSOA11NM", "METHOD": 4}, "'LSOA11NM' holds .* not numbers"),
         ({"INPUT": str(nulls), "FIELD": "score", "METHOD": 4}, "'score' is NULL for every feature"),
-        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "NATIONAL_N": 1000}, r"not a rank in 1\.\.1,000.*NATIONAL_N"),
-        ({"INPUT": str(three), "FIELD": "score", "NATIONAL_N": 32_844}, r"holds 0, not a rank in 1\.\.32,844"),
+        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "NATIONAL_N": 1000}, n_too_small),
+        ({"INPUT": str(three), "FIELD": "score", "NATIONAL_N": 32_844}, rank_below_one),
         ({"INPUT": str(three), "FIELD": "score", "METHOD": 2}, "3 values cannot make 10 local groups"),
         ({"INPUT": str(three), "FIELD": "score", "METHOD": 4, "CLASSES": 5}, "cannot make 5 classes"),
         ({"INPUT": str(nottingham), "FIELD": "imd_rank", "METHOD": 9, "BREAKS": "10, ten"}, "'ten' is not a number"),

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsProcessingContext, QgsProcessingException, QgsVectorLayer
 
+from lis_qgis_plugin.core.deprivation import check_national_ranks
 from lis_qgis_plugin.core.deprivation_summary import (
     DeprivationInputError,
     RankedArea,
     check_populations,
-    check_ranks,
     extent_weight,
     local_concentration,
     national_percentile,
@@ -181,14 +181,14 @@ def test_summarise_tiny_area() -> None:
 
 def test_bad_ranks_and_populations_get_clear_messages() -> None:
     with pytest.raises(DeprivationInputError, match=r"NATIONAL_N is 32,844 but the largest rank .* is 33,700"):
-        check_ranks({"a": 33_700, "b": 5}, N2019)
+        check_national_ranks({"a": 33_700, "b": 5}, N2019, error=DeprivationInputError)
     with pytest.raises(DeprivationInputError, match=r"rank below 1 \(a\)"):
-        check_ranks({"a": 0, "b": 5}, N2019)
+        check_national_ranks({"a": 0, "b": 5}, N2019, error=DeprivationInputError)
     with pytest.raises(DeprivationInputError, match="every rank is NULL"):
-        check_ranks({"a": None, "b": float("nan")}, N2019)
+        check_national_ranks({"a": None, "b": float("nan")}, N2019, error=DeprivationInputError)
     with pytest.raises(DeprivationInputError, match="fractional value"):
-        check_ranks({"a": 12.5}, N2019)
-    check_ranks({"a": 1, "b": N2019, "c": None}, N2019)
+        check_national_ranks({"a": 12.5}, N2019, error=DeprivationInputError)
+    check_national_ranks({"a": 1, "b": N2019, "c": None}, N2019, error=DeprivationInputError)
     with pytest.raises(DeprivationInputError, match="every population is NULL"):
         check_populations({"a": None})
     with pytest.raises(DeprivationInputError, match="cannot be negative"):

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .deprivation import national_quantile
+from .deprivation import check_national_ranks, national_quantile
 
 #: Method key -> name shown to people, in the order of the algorithm's METHOD list.
 METHODS: dict[str, str] = {
@@ -77,20 +77,10 @@ def national_classes(ranks: Sequence[int], national_n: int, groups: int) -> list
 
 
 def check_ranks(ranks: Sequence[float], national_n: int, field: str) -> list[int]:
-    """The ranks as integers; a ClassificationError naming the first rank that cannot be a national rank."""
-    checked = []
-    for value in ranks:
-        if value != int(value) or not 1 <= value <= national_n:
-            largest = max(ranks)
-            hint = (
-                f" The largest rank is {largest:,.0f}: set NATIONAL_N to the number of areas of the edition "
-                "(32,844 LSOAs in IMD2019, 33,755 in IoD2025)."
-                if largest > national_n
-                else " National deciles need whole ranks, 1 = most deprived: choose the rank field or another method."
-            )
-            raise ClassificationError(f"Field '{field}' holds {value:g}, not a rank in 1..{national_n:,}.{hint}")
-        checked.append(int(value))
-    return checked
+    """The ranks as integers; a ClassificationError when one cannot be a national rank (see check_national_ranks)."""
+    labels = {f"feature {index + 1}": value for index, value in enumerate(ranks)}
+    check_national_ranks(labels, national_n, f"field '{field}'", areas_word="area", error=ClassificationError)
+    return [int(value) for value in ranks]
 
 
 def parse_breaks(text: str) -> list[float]:

@@ -8,6 +8,10 @@ areas on the map.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+
+from .aggregation import is_null, list_labels
+from .wording import plural
 
 #: Number of LSOAs ranked in each edition of the English Indices of Deprivation.
 NATIONAL_AREAS = {"IMD2019": 32_844, "IoD2025": 33_755}
@@ -52,3 +56,46 @@ def population_share_in_deciles(deciles: list[int], populations: list[int], most
     if total <= 0:
         raise ValueError("the areas have no population")
     return sum(p for d, p in zip(deciles, populations) if d <= most_deprived) / total
+
+
+def check_national_ranks(
+    ranks: Mapping[str, float | int | None],
+    national_n: int,
+    parameter: str = "RANK_FIELD",
+    areas_word: str = "LSOA",
+    error: type[ValueError] = ValueError,
+) -> None:
+    """``error`` unless every non-NULL rank is a whole number in 1..``national_n``.
+
+    A rank above N most often means N is that of another edition: the message says which.
+    """
+    if national_n < 1:
+        raise error(f"NATIONAL_N is {national_n:,}: it is the number of areas ranked, at least 1.")
+    present = {code: value for code, value in ranks.items() if not is_null(value)}
+    if not present:
+        raise error(
+            f"{parameter}: every rank is NULL, so no measure can be computed. Choose the field holding the "
+            "national ranks (1 = most deprived), such as IMD_rank or imd_rank."
+        )
+    fractional = [code for code, value in present.items() if not float(value).is_integer()]
+    if fractional:
+        raise error(
+            f"{parameter}: ranks are whole numbers, but {plural(areas_word, len(fractional))} "
+            f"{'has' if len(fractional) == 1 else 'have'} a fractional value "
+            f"({list_labels(fractional, 5)}). Is this a score field? Choose the rank field (1 = most deprived)."
+        )
+    largest = max(present.values())
+    if largest > national_n:
+        editions = ", ".join(f"{n:,} for {name}" for name, n in NATIONAL_AREAS.items())
+        raise error(
+            f"NATIONAL_N is {national_n:,} but the largest rank in {parameter} is {int(largest):,}: N must be the "
+            f"number of areas ranked in the edition of these ranks ({editions}). Set NATIONAL_N to match the ranks."
+        )
+    below = [code for code, value in present.items() if value < 1]
+    if below:
+        raise error(
+            f"{parameter}: ranks run from 1 (most deprived) to {national_n:,}, but "
+            f"{plural(areas_word, len(below))} {'has' if len(below) == 1 else 'have'} a rank below 1 "
+            f"({list_labels(below, 5)}). Choose the national rank "
+            "field, not a score or a decile."
+        )

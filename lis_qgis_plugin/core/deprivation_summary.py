@@ -43,7 +43,7 @@ from qgis.core import QgsCoordinateTransformContext, QgsFeature, QgsFeedback, Qg
 
 from .aggregate_indicators import LogLine, numeric_field_kind, place_small_areas
 from .aggregation import format_number, is_null, list_labels
-from .deprivation import NATIONAL_AREAS, national_quantile
+from .deprivation import check_national_ranks, national_quantile
 from .layer_codes import field_values
 from .layer_output import NewField, check_output_is_new, gpkg_destination, safe_field_names, write_layer_with_fields
 from .spatial_assignment import read_numbers
@@ -161,41 +161,6 @@ def summarise(areas: Sequence[RankedArea], national_n: int) -> DeprivationSummar
     )
 
 
-def check_ranks(ranks: Mapping[str, float | int | None], national_n: int, parameter: str = "RANK_FIELD") -> None:
-    """DeprivationInputError unless every non-NULL rank is a whole number in 1..``national_n``.
-
-    A rank above N most often means N is that of another edition: the message says which.
-    """
-    if national_n < 1:
-        raise DeprivationInputError(f"NATIONAL_N is {national_n:,}: it is the number of LSOAs ranked, at least 1.")
-    present = {code: value for code, value in ranks.items() if not is_null(value)}
-    if not present:
-        raise DeprivationInputError(
-            f"{parameter}: every rank is NULL, so no measure can be computed. Choose the field holding the "
-            "national ranks (1 = most deprived), such as IMD_rank or imd_rank."
-        )
-    fractional = [code for code, value in present.items() if not float(value).is_integer()]
-    if fractional:
-        raise DeprivationInputError(
-            f"{parameter}: ranks are whole numbers, but {plural('LSOA', len(fractional))} have a fractional value "
-            f"({list_labels(fractional, 5)}). Is this a score field? Choose the rank field (1 = most deprived)."
-        )
-    largest = max(present.values())
-    if largest > national_n:
-        editions = ", ".join(f"{n:,} for {name}" for name, n in NATIONAL_AREAS.items())
-        raise DeprivationInputError(
-            f"NATIONAL_N is {national_n:,} but the largest rank in {parameter} is {int(largest):,}: N must be the "
-            f"number of LSOAs ranked in the edition of these ranks ({editions}). Set NATIONAL_N to match the ranks."
-        )
-    below = [code for code, value in present.items() if value < 1]
-    if below:
-        raise DeprivationInputError(
-            f"{parameter}: ranks run from 1 (most deprived) to {national_n:,}, but "
-            f"{plural('LSOA', len(below))} have a rank below 1 ({list_labels(below, 5)}). Choose the national rank "
-            "field, not a score or a decile."
-        )
-
-
 def check_populations(populations: Mapping[str, float | int | None], parameter: str = "POPULATION_FIELD") -> None:
     """DeprivationInputError when every population is NULL or one is negative."""
     present = {code: value for code, value in populations.items() if not is_null(value)}
@@ -284,7 +249,9 @@ def deprivation_summary(
     log = list(placed.log)
     values = read_numbers(areas, list(fields.values()), feedback)
     labels = {fid: placed.label(fid) for fid in placed.area_ids}
-    check_ranks({labels[fid]: values[fid][rank_field] for fid in placed.area_ids}, national_n)
+    check_national_ranks(
+        {labels[fid]: values[fid][rank_field] for fid in placed.area_ids}, national_n, error=DeprivationInputError
+    )
     check_populations({labels[fid]: values[fid][population_field] for fid in placed.area_ids})
 
     members: dict[str, list[RankedArea]] = {key: [] for key in placed.key_of.values()}
