@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .indicator_values import ParsedColumn, parse_column
 from .ons_codes import find_code_column, normalise_code, vintage_from_name
-from .table_files import RawTable, TableError, raw_table_from_grid, read_grid_file, read_raw_table
+from .table_files import RawTable, TableError, raw_table_from_grid, read_grid_file
 from .wording import plural
 
 _INDICATOR_NAMES = {"indicator", "indicator name", "indicator_name", "indicatorname", "measure", "variable"}
@@ -318,16 +318,3 @@ def pivot_long_table(raw: RawTable, code_column: str, period: str | None) -> tup
         sheets=raw.sheets, source_rows=first_rows,
     )  # fmt: skip
     return wide, {name: chosen[name] for name in labels}, notes
-
-
-def read_indicator_table(
-    path: Path,
-    sheet: str | None = None,
-    code_column: str | None = None,
-    fields: Sequence[str] | None = None,
-    period: str | None = None,
-    metadata: dict[str, IndicatorMetadata] | None = None,
-) -> IndicatorTable:
-    """Read and prepare a CSV/TSV/XLSX/ODS indicator table in one step."""
-    raw = read_raw_table(path, sheet, code_column)
-    return build_indicator_table(raw, code_column, fields, period, metadata)

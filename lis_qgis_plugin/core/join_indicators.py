@@ -24,6 +24,7 @@ from .layer_output import (
     NewField,
     check_output_is_new,
     gpkg_destination,
+    layer_file,
     safe_field_names,
     store_output_aliases,
     write_layer_with_fields,
@@ -45,18 +46,12 @@ class JoinOutcome:
     report_json: Path | None = None
 
 
-def _file_of(source: str) -> Path | None:
-    """The file behind a layer source ('x.gpkg|layername=y' -> x.gpkg)."""
-    text = source.split("|")[0].strip()
-    return Path(text).resolve() if text and Path(text).exists() else None
-
-
 def read_table_input(
     table: Path | str | QgsVectorLayer, sheet: str | None = None, code_column: str | None = None
 ) -> RawTable:
     """A table file path or a table layer already in QGIS, as text."""
     if isinstance(table, QgsVectorLayer):
-        source = _file_of(table.source())
+        source = layer_file(table)
         suffix = source.suffix.lower() if source else ""
         if source is not None and suffix in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".ods"):
             return read_raw_table(source, sheet or _layer_sheet(table), code_column)  # read cells as text
@@ -92,7 +87,7 @@ def join_indicators(
     """
     out_path, layer_name = gpkg_destination(output)
     table_file = None if isinstance(table, QgsVectorLayer) else Path(table)
-    check_output_is_new(out_path, [_file_of(boundaries.source()), table_file, lookup, metadata_file])
+    check_output_is_new(out_path, [layer_file(boundaries), table_file, lookup, metadata_file])
     if not boundaries.isValid():
         raise TableError(f"The boundary layer '{boundaries.name()}' does not open: check its file.")
     boundary_field = find_layer_code_field(boundaries, boundary_field)

@@ -117,8 +117,3 @@ def reach_within(
         hit = np.flatnonzero(np.isfinite(row))
         out.append(Reach(int(nodes[position]), hit, row[hit]))
     return out
-
-
-def route_cost(graph: RoadGraph, start: int, end: int) -> float:
-    """The least cost from ``start`` to ``end`` (``inf`` when there is no route)."""
-    return float(costs_from(graph, start)[_check_nodes(graph, np.array([end]))[0]])
