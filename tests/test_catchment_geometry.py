@@ -6,13 +6,14 @@ import math
 
 import numpy as np
 import pytest
-from qgis.core import QgsGeometry, QgsRectangle
+from qgis.core import QgsGeometry
 
 from lis_qgis_plugin.core.catchment_geometry import (
-    catchment_polygon,
-    nearest_segments,
-    reached_segments,
-    without_overlaps,
+    CELLS_PER_BUFFER,
+    catchment_polygons,
+    cell_size,
+    nearest_catchments,
+    road_points,
 )
 
 # A straight road of two 100 m segments, both ways: nodes at x = 0, 100, 200.
@@ -20,48 +21,62 @@ XY = np.array([[0.0, 0.0], [100.0, 0.0], [200.0, 0.0]])
 FROM = np.array([0, 1, 1, 2])
 TO = np.array([1, 2, 0, 1])
 COST = np.array([100.0, 100.0, 100.0, 100.0])
+BUFFER = 10.0
+CELL = BUFFER / CELLS_PER_BUFFER
 
 
-def covered_x(segments: list) -> tuple[float, float]:
-    xs = [x for segment in segments for (x, _) in segment]
-    return min(xs), max(xs)
+def x_range(polygon: QgsGeometry) -> tuple[float, float]:
+    box = polygon.boundingBox()
+    return box.xMinimum(), box.xMaximum()
 
 
-def test_reached_roads_are_cut_at_the_band_limit() -> None:
+def test_reached_roads_are_cut_at_the_band_limit_and_buffered() -> None:
+    points = road_points(XY, FROM, TO, COST, BUFFER)
     node_cost = np.array([0.0, 100.0, 200.0])  # a search from node 0
-    segments = reached_segments(XY, FROM, TO, COST, node_cost, limit=150)
-    assert covered_x(segments) == (0.0, 150.0)
-    assert ((100.0, 0.0), (150.0, 0.0)) in segments  # the half-used second segment
-    polygon = catchment_polygon(segments, buffer_m=10)
-    # 150 m of road, 10 m either side, plus two round ends (a circle of radius 10 in all).
-    assert polygon.area() == pytest.approx(150 * 20 + math.pi * 10**2, rel=0.01)
+    near, far = catchment_polygons(points, np.arange(3), node_cost, [150.0, 1000.0])
+    # 150 m of road, 10 m either side, plus two round ends (a circle of radius 10 in all)
+    assert near.area() == pytest.approx(150 * 20 + math.pi * 10**2, rel=0.08)
+    low, high = x_range(near)
+    assert low == pytest.approx(-BUFFER, abs=CELL)
+    assert high == pytest.approx(150 + BUFFER, abs=CELL)  # the second segment is cut half way
+    box = near.boundingBox()
+    assert box.yMinimum() == pytest.approx(-BUFFER, abs=CELL) and box.yMaximum() == pytest.approx(BUFFER, abs=CELL)
+    assert far.isGeosValid() and x_range(far)[1] == pytest.approx(200 + BUFFER, abs=CELL)
+    assert far.contains(near)
 
 
 def test_unreached_nodes_give_no_road() -> None:
+    points = road_points(XY, FROM, TO, COST, BUFFER)
     node_cost = np.array([0.0, math.inf, math.inf])
-    assert reached_segments(XY, FROM[:1], TO[:1], COST[:1], node_cost, limit=50) == [((0.0, 0.0), (50.0, 0.0))]
-    assert catchment_polygon([], buffer_m=10).isEmpty()
+    (polygon,) = catchment_polygons(points, np.array([0]), node_cost[:1], [50.0])
+    assert x_range(polygon)[1] == pytest.approx(50 + BUFFER, abs=CELL)
+    (nothing,) = catchment_polygons(points, np.array([0]), np.array([80.0]), [50.0])
+    assert nothing.isEmpty()
 
 
 def test_nearest_facility_catchments_meet_where_the_costs_are_equal() -> None:
-    # Sources at both ends: node 0 -> source 0, node 2 -> source 1; node 1 is 100 from each (tie: source 0).
-    node_cost = np.array([0.0, 100.0, 0.0])
-    node_source = np.array([0, 0, 1])
-    parts = nearest_segments(XY, FROM, TO, COST, node_cost, node_source, limit=1000)
-    assert covered_x(parts[0]) == (0.0, 100.0)
-    assert covered_x(parts[1]) == (100.0, 200.0)
-    # With node 1 nearer to source 1 (cost 60 via a faster road), the border moves towards source 0.
-    node_cost = np.array([0.0, 60.0, 0.0])
-    parts = nearest_segments(XY, FROM, TO, COST, node_cost, np.array([0, 1, 1]), limit=1000)
-    # On 0 -> 1 (cost 100) the costs meet where 0 + t * 100 = 60 + (1 - t) * 100, at t = 0.8.
-    assert covered_x(parts[0]) == (0.0, 80.0)
-    assert min(covered_x(parts[1])) == pytest.approx(80.0)
+    points = road_points(XY, FROM, TO, COST, BUFFER)
+    # Sources at both ends: node 0 -> source 0, node 2 -> source 1; node 1 is 100 from each.
+    parts = nearest_catchments(points, np.array([0.0, 100.0, 0.0]), np.array([0, 0, 1]), limit=1000)
+    assert x_range(parts[0])[1] == pytest.approx(100, abs=2 * CELL)
+    assert x_range(parts[1])[0] == pytest.approx(100, abs=2 * CELL)
+    assert parts[0].intersection(parts[1]).area() == pytest.approx(0, abs=1e-6)
+    whole = nearest_catchments(points, np.array([0.0, 100.0, 200.0]), np.array([0, 0, 0]), limit=1000)[0]
+    assert parts[0].area() + parts[1].area() == pytest.approx(whole.area(), rel=1e-9)  # no gap, no overlap
+    # Node 1 nearer to source 1 (cost 60 via a faster road): on 0 -> 1 (cost 100) the costs meet
+    # where 0 + t * 100 = 60 + (1 - t) * 100, at t = 0.8, so the border moves to x = 80.
+    parts = nearest_catchments(points, np.array([0.0, 60.0, 0.0]), np.array([0, 1, 1]), limit=1000)
+    assert x_range(parts[0])[1] == pytest.approx(80, abs=2 * CELL)
+    assert x_range(parts[1])[0] == pytest.approx(80, abs=2 * CELL)
 
 
-def test_buffers_that_touch_are_shared_without_overlap() -> None:
-    left = QgsGeometry.fromRect(QgsRectangle(0, 0, 110, 10))
-    right = QgsGeometry.fromRect(QgsRectangle(90, 0, 200, 10))
-    result = without_overlaps({1: right, 0: left})
-    assert result[0].area() == pytest.approx(1100)
-    assert result[1].area() == pytest.approx(900)  # the 20 m overlap stays with source 0
-    assert result[0].intersection(result[1]).area() == pytest.approx(0)
+def test_nearest_catchments_stop_at_the_limit() -> None:
+    points = road_points(XY, FROM, TO, COST, BUFFER)
+    parts = nearest_catchments(points, np.array([0.0, 100.0, 200.0]), np.array([0, 0, 0]), limit=50)
+    assert list(parts) == [0]
+    assert x_range(parts[0])[1] == pytest.approx(50 + BUFFER, abs=CELL)
+
+
+def test_the_grid_grows_coarser_only_on_very_large_networks() -> None:
+    assert cell_size(100, 30_000, 30_000) == pytest.approx(100 / CELLS_PER_BUFFER)
+    assert cell_size(100, 600_000, 600_000) > 100 / CELLS_PER_BUFFER

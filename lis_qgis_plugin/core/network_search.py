@@ -102,18 +102,24 @@ def iter_costs(
             yield lo + offset, row
 
 
-def reach_within(
+def iter_reach(
     graph: RoadGraph, sources: Sequence[int] | np.ndarray, limit: float, reverse: bool = False
-) -> list[Reach]:
-    """For each source, the nodes within ``limit`` and their costs (one bounded search per source).
+) -> Iterator[Reach]:
+    """For each source in turn, the nodes within ``limit`` and their costs (one bounded search per source).
 
-    ``reverse=True``: the nodes from which the source can be reached within ``limit``.
+    ``reverse=True``: the nodes from which the source can be reached within ``limit``. A generator,
+    so callers can work on the first sources while later ones are still to be searched.
     """
     if limit is None or not np.isfinite(limit) or limit < 0:
         raise ValueError("reach_within needs a finite, non-negative cost limit.")
     nodes = _check_nodes(graph, np.asarray(sources))
-    out = []
     for position, row in iter_costs(graph, nodes, limit, reverse):
         hit = np.flatnonzero(np.isfinite(row))
-        out.append(Reach(int(nodes[position]), hit, row[hit]))
-    return out
+        yield Reach(int(nodes[position]), hit, row[hit])
+
+
+def reach_within(
+    graph: RoadGraph, sources: Sequence[int] | np.ndarray, limit: float, reverse: bool = False
+) -> list[Reach]:
+    """:func:`iter_reach` as a list."""
+    return list(iter_reach(graph, sources, limit, reverse))

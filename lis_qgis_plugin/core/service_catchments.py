@@ -22,7 +22,9 @@ GeoPackages. Inputs are only read.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -47,12 +49,12 @@ from scipy.spatial import cKDTree
 
 from .aggregate_indicators import LogLine
 from .aggregation import list_labels
-from .catchment_geometry import catchment_polygon, nearest_segments, reached_segments, without_overlaps
+from .catchment_geometry import CELLS_PER_BUFFER, catchment_polygons, nearest_catchments, road_points
 from .coverage import ALL_FACILITIES, band_of, coverage_table
 from .gpkg_writer import FeatureTable, write_tables
 from .graph_cache import load_or_build
 from .layer_output import check_output_is_new, gpkg_destination
-from .network_search import Reach, nearest_sources, reach_within
+from .network_search import Reach, iter_reach, nearest_sources
 from .road_network import DEFAULT_PROJECTED_CRS, DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
 from .service_points import read_service_points
 from .spatial_assignment import CancelledError
@@ -60,6 +62,8 @@ from .wording import plural
 
 METHODS = ("network", "buffer", "voronoi")
 OVERLAPS = ("overlapping", "nearest")
+#: Threads drawing catchment polygons while the searches go on.
+DRAWING_THREADS = max(1, min(4, os.cpu_count() or 1))
 FacilitiesInput = Union[QgsVectorLayer, str, Path]
 
 
@@ -576,34 +580,44 @@ def service_catchments(
         if people:
             demand_cost = node_cost[demand_nodes] / to_graph
             demand_facility = node_source[demand_nodes]
-        reversed_edges = (graph.node_xy, graph.edge_to, graph.edge_from, graph.edge_cost)
+        # points along the roads, as travelled towards the facility (costs are costs TO it)
+        points = road_points(graph.node_xy, graph.edge_to, graph.edge_from, graph.edge_cost, buffer_m)
+        if points.cell > max(buffer_m, 1.0) / CELLS_PER_BUFFER + 1e-9:
+            log.append(LogLine(f"The network is large: catchments are drawn on a {points.cell:,.0f} m grid."))
+
+        def clipped(polygon: QgsGeometry) -> QgsGeometry:
+            return polygon.intersection(clip) if clip is not None and not polygon.isEmpty() else polygon
+
         if overlap == "overlapping":
-            outcome.reaches = reach_within(graph, nodes, limits[-1] * to_graph, reverse=True)
-            for index, reach in enumerate(outcome.reaches):
-                _progress(feedback, 55 + 35 * index / len(nodes))
-                costs = np.full(graph.node_count, np.inf)
-                costs[reach.nodes] = reach.costs
-                for band in limits:
-                    segments = reached_segments(*reversed_edges, costs, band * to_graph)
-                    within = (
-                        float(np.asarray(people.population)[costs[demand_nodes] <= band * to_graph].sum())
-                        if people
-                        else None
-                    )
-                    add(index, band, catchment_polygon(segments, buffer_m, clip), within)
+            # searches here, drawing in worker threads (numpy, scipy.ndimage and GDAL release the GIL)
+            graph_limits = [b * to_graph for b in limits]
+            with ThreadPoolExecutor(max_workers=DRAWING_THREADS) as pool:
+                drawn = []
+                for reach in iter_reach(graph, nodes, graph_limits[-1], reverse=True):
+                    _progress(feedback, 55 + 20 * len(drawn) / len(nodes))
+                    outcome.reaches.append(reach)
+                    drawn.append(pool.submit(catchment_polygons, points, reach.nodes, reach.costs, graph_limits))
+                for index, (reach, polygons) in enumerate(zip(outcome.reaches, drawn)):
+                    _progress(feedback, 75 + 15 * index / len(nodes))
+                    costs = np.full(graph.node_count, np.inf)
+                    costs[reach.nodes] = reach.costs
+                    for band, polygon in zip(limits, polygons.result()):
+                        within = (
+                            float(np.asarray(people.population)[costs[demand_nodes] <= band * to_graph].sum())
+                            if people
+                            else None
+                        )
+                        add(index, band, clipped(polygon), within)
         else:
             for step, band in enumerate(limits):
                 _progress(feedback, 55 + 35 * step / len(limits))
-                pieces = nearest_segments(*reversed_edges, node_cost, node_source, band * to_graph)
-                polygons = without_overlaps(
-                    {i: catchment_polygon(pieces.get(i, []), buffer_m, clip) for i in range(len(nodes))}
-                )
-                for index, polygon in polygons.items():
+                polygons = nearest_catchments(points, node_cost, node_source, band * to_graph)
+                for index in range(len(nodes)):
                     within = None
                     if people:
                         hit = (demand_facility == index) & (demand_cost <= band)
                         within = float(np.asarray(people.population)[hit].sum())
-                    add(index, band, polygon, within)
+                    add(index, band, clipped(polygons.get(index, QgsGeometry())), within)
     else:
         if people:
             distance, nearest = cKDTree(found.xy).query(people.xy)

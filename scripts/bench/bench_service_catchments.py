@@ -392,7 +392,7 @@ def benchmark(args: argparse.Namespace) -> int:
             f"(written in {time.perf_counter() - started:.1f} s); {base[1]} facilities; band {BAND_MINUTES:g} min."
         )
         scale_inputs = None
-        if not args.skip_scale and not args.quick:
+        if args.scale_only or (not args.skip_scale and not args.quick):
             started = time.perf_counter()
             scale_inputs = build_in_child(folder / "scale", *SCALE)
             print(
@@ -400,28 +400,30 @@ def benchmark(args: argparse.Namespace) -> int:
                 f"(written in {time.perf_counter() - started:.1f} s); {SCALE[1]} facilities."
             )
 
-        runs_dir = folder / "base" / "runs"
-        cold, cached = lis_runs("lis", network, facilities, runs_dir, RUNS, args.timeout)
-        full = cold["what"].startswith(LIS_ALGORITHM) or bool(cold.get("timeout"))
-        print(f"\nlis side: {'the full ' + LIS_ALGORITHM + ' run' if full else cold['what']}")
-        if not full:
-            print(f"  ({LIS_ALGORITHM} is not registered in the provider yet: core functions timed instead)")
-        print(row("lis, cold graph", cold))
-        print(row("lis, cached graph", cached))
-        core = None
-        if full:  # the same work without Processing and polygons, to show where the time goes
-            core = lis_runs("core", network, facilities, runs_dir, 1, args.timeout)
-            print(row("core, cold graph", core[0]))
-            print(row("core, cached graph", core[1]))
-        if not args.skip_native:
-            native = run_child("native", network, facilities, runs_dir, None, args.timeout)
-            print(row("native", native))
-            compare(native, cold, cached)
-            if core is not None:
-                print("  core functions only (search, no polygons):")
-                compare(native, *core)
-        else:
-            print("  native run skipped (--skip-native)")
+        full = True
+        if not args.scale_only:
+            runs_dir = folder / "base" / "runs"
+            cold, cached = lis_runs("lis", network, facilities, runs_dir, RUNS, args.timeout)
+            full = cold["what"].startswith(LIS_ALGORITHM) or bool(cold.get("timeout"))
+            print(f"\nlis side: {'the full ' + LIS_ALGORITHM + ' run' if full else cold['what']}")
+            if not full:
+                print(f"  ({LIS_ALGORITHM} is not registered in the provider yet: core functions timed instead)")
+            print(row("lis, cold graph", cold))
+            print(row("lis, cached graph", cached))
+            core = None
+            if full:  # the same work without Processing and polygons, to show where the time goes
+                core = lis_runs("core", network, facilities, runs_dir, 1, args.timeout)
+                print(row("core, cold graph", core[0]))
+                print(row("core, cached graph", core[1]))
+            if not args.skip_native:
+                native = run_child("native", network, facilities, runs_dir, None, args.timeout)
+                print(row("native", native))
+                compare(native, cold, cached)
+                if core is not None:
+                    print("  core functions only (search, no polygons):")
+                    compare(native, *core)
+            else:
+                print("  native run skipped (--skip-native)")
         if scale_inputs is not None:
             scale_runs = folder / "scale" / "runs"
             print(f"\nScale ({scale_inputs[2]:,} edges, {SCALE[1]:,} facilities), cold graph:")
@@ -448,6 +450,7 @@ def main() -> int:
     parser.add_argument("--facilities")
     parser.add_argument("--out")
     parser.add_argument("--profile")
+    parser.add_argument("--scale-only", action="store_true", help="only the 1,000,000-edge scale run")
     parser.add_argument("--quick", action="store_true", help="a small network, to try the script")
     parser.add_argument("--skip-native", action="store_true", help="leave out the (slow) native run")
     parser.add_argument("--skip-scale", action="store_true", help="leave out the 1,000,000-edge run")
