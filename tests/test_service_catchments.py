@@ -24,7 +24,7 @@ from qgis.PyQt.QtGui import QColor, QImage
 
 from lis_qgis_plugin.core.network_search import costs_from
 from lis_qgis_plugin.core.road_network import TravelMode
-from lis_qgis_plugin.core.service_catchments import CatchmentOutcome, service_catchments
+from lis_qgis_plugin.core.service_catchments import CatchmentOutcome, ServiceCatchmentError, service_catchments
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
 from .conftest import LogFeedback, open_layer
@@ -263,6 +263,8 @@ def test_bad_inputs_have_clear_messages(
         _run({**base, "FACILITY_FILTER": GP_FILTER, "NETWORK_FILE": paths})
     with pytest.raises(QgsProcessingException, match="distance"):
         _run({**base, "FACILITY_FILTER": GP_FILTER, "METHOD": 1})
+    with pytest.raises(ServiceCatchmentError, match="at least 1 metre"):
+        service_catchments(gp_table, highways, str(tmp_path / "c.gpkg"), facility_filter=GP_FILTER, buffer_m=0)
     assert not (tmp_path / "c.gpkg").exists()
     assert before == {p: p.stat().st_mtime_ns for p in before}
 

@@ -457,8 +457,11 @@ def service_catchments(
         raise ServiceCatchmentError("The network method needs a road network (a line layer or an .osm.pbf file).")
     if method == "voronoi" and areas is None:
         raise ServiceCatchmentError("Voronoi catchments need the small areas: they are clipped to the study area.")
-    if not buffer_m >= 0:
-        raise ServiceCatchmentError("The buffer around reached roads must be 0 or more metres.")
+    if not buffer_m >= 1:
+        raise ServiceCatchmentError(
+            f"The buffer around reached roads must be at least 1 metre, not {buffer_m:g}: catchments are the "
+            "reached roads widened by it (100 m is usual)."
+        )
     travel = TravelMode(kind=mode, cost=cost, speed_field=speed_field or None)
     unit = "min" if cost == "time" else "m"
     to_graph = 60.0 if cost == "time" else 1.0  # graph costs are seconds or metres

@@ -82,7 +82,9 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
             "small areas. Travel is measured TO the facility, as people travel to it. Bands are minutes for time "
             "and metres for distance; buffers and Voronoi need distance.\n\n"
             "Overlapping catchments show everything each facility reaches; nearest-facility catchments give each "
-            "road to its nearest facility only. Catchments are the reached roads buffered by BUFFER metres.\n\n"
+            "road to its nearest facility only. Catchments are the reached roads buffered by BUFFER metres, "
+            "drawn on a grid of 2/7 of the buffer (outlines within about one cell of the exact buffer; "
+            "nearest-facility catchments share exact borders).\n\n"
             "Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points on surface, with a "
             "population field and an optional national deprivation decile (read from the demand points or from "
             "the small area containing them). ASSIGNMENT gives each demand point its nearest facility, cost, band "
@@ -145,7 +147,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
                 self.tr("Buffer around reached roads (m)"),
                 QgsProcessingParameterNumber.Double,
                 100,
-                minValue=0,
+                minValue=1,
             )
         )
         self.addParameter(
