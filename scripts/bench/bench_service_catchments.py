@@ -172,7 +172,9 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def lis_parameters(algorithm: Any, network: str, facilities: str, out: Path, profile: str | None) -> dict[str, Any]:
+def lis_parameters(
+    algorithm: Any, network: str, facilities: str, out: Path, profile: str | None, nearest: bool = False
+) -> dict[str, Any]:
     """The parameters of a network catchment run: 10 min driving time, speed field; outputs into ``out``.
 
     Enum choices are found by their words (network, time, drive), any cache-folder parameter points into
@@ -182,7 +184,7 @@ def lis_parameters(algorithm: Any, network: str, facilities: str, out: Path, pro
 
     optional = QgsProcessingParameterDefinition.FlagOptional
     out.mkdir(parents=True, exist_ok=True)
-    wanted = {"METHOD": "network", "COST": "time", "MODE": "drive"}
+    wanted = {"METHOD": "network", "COST": "time", "MODE": "drive", "OVERLAP": "nearest" if nearest else "overlapping"}
     params: dict[str, Any] = {
         "FACILITIES": facilities,
         "NETWORK": network,
@@ -261,9 +263,10 @@ def child(args: argparse.Namespace) -> int:
         import processing
 
         algorithm = QgsApplication.processingRegistry().algorithmById(LIS_ALGORITHM)
-        params = lis_parameters(algorithm, network, facilities, Path(args.out) / args.child, args.profile)
+        nearest = "nearest" in args.child
+        params = lis_parameters(algorithm, network, facilities, Path(args.out) / args.child, args.profile, nearest)
         processing.run(LIS_ALGORITHM, params, context=context, feedback=feedback)
-        info["what"] = f"{LIS_ALGORITHM} (full run)"
+        info["what"] = f"{LIS_ALGORITHM} (full run{', nearest-facility catchments' if nearest else ''})"
     else:
         from qgis.core import QgsVectorLayer
 
@@ -333,9 +336,9 @@ def build_in_child(folder: Path, streets: int, facilities: int) -> tuple[Path, P
 
 def row(label: str, result: dict[str, Any]) -> str:
     if result.get("timeout"):
-        return f"  {label:<22} did not finish within {result['seconds']:.0f} s (stopped)"
+        return f"  {label:<25} did not finish within {result['seconds']:.0f} s (stopped)"
     if result.get("skipped"):
-        return f"  {label:<22} not run (the cold run did not finish)"
+        return f"  {label:<25} not run (the cold run did not finish)"
     extra = f", {result['output_features']:,} service areas written" if "output_features" in result else ""
     if "graph_seconds" in result:
         extra = (
@@ -343,7 +346,7 @@ def row(label: str, result: dict[str, Any]) -> str:
             f"snap {result['snap_seconds']:.2f} s, searches {result['search_seconds']:.2f} s"
         )
     return (
-        f"  {label:<22} {result['seconds']:9.2f} s   peak {result['peak_mb']:8.1f} MB "
+        f"  {label:<25} {result['seconds']:9.2f} s   peak {result['peak_mb']:8.1f} MB "
         f"(start-up {result['startup_mb']:6.1f} MB){extra}   [{result['what']}]"
     )
 
@@ -415,6 +418,9 @@ def benchmark(args: argparse.Namespace) -> int:
                 core = lis_runs("core", network, facilities, runs_dir, 1, args.timeout)
                 print(row("core, cold graph", core[0]))
                 print(row("core, cached graph", core[1]))
+            nearest = lis_runs("lisnearest", network, facilities, runs_dir, 1, args.timeout)
+            print(row("lis nearest, cold graph", nearest[0]))
+            print(row("lis nearest, cached graph", nearest[1]))
             if not args.skip_native:
                 native = run_child("native", network, facilities, runs_dir, None, args.timeout)
                 print(row("native", native))
@@ -422,6 +428,8 @@ def benchmark(args: argparse.Namespace) -> int:
                 if core is not None:
                     print("  core functions only (search, no polygons):")
                     compare(native, *core)
+                print("  nearest-facility (non-overlapping) catchments, one search for all facilities:")
+                compare(native, *nearest)
             else:
                 print("  native run skipped (--skip-native)")
         if scale_inputs is not None:
@@ -444,7 +452,18 @@ def benchmark(args: argparse.Namespace) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--child", choices=["native", "lis_cold", "lis_cached", "core_cold", "core_cached"])
+    parser.add_argument(
+        "--child",
+        choices=[
+            "native",
+            "lis_cold",
+            "lis_cached",
+            "core_cold",
+            "core_cached",
+            "lisnearest_cold",
+            "lisnearest_cached",
+        ],
+    )
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="seconds before a run is stopped")
     parser.add_argument("--network")
     parser.add_argument("--facilities")
