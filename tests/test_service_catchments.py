@@ -25,6 +25,7 @@ from qgis.PyQt.QtGui import QColor, QImage
 from lis_qgis_plugin.core.network_search import costs_from
 from lis_qgis_plugin.core.road_network import TravelMode
 from lis_qgis_plugin.core.service_catchments import CatchmentOutcome, ServiceCatchmentError, service_catchments
+from lis_qgis_plugin.core.spatial_assignment import CancelledError
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
 from .conftest import LogFeedback, open_layer
@@ -312,3 +313,44 @@ def test_osm_pbf_network_gives_the_same_coverage(
     )
     assert not from_pbf.from_cache and any("built and cached" in line.text for line in from_pbf.log)
     assert from_pbf.coverage[-1].within[0] == pytest.approx(outcome.coverage[-1].within[1], rel=0.02)
+
+
+class CancelWhileDrawing(QgsProcessingFeedback):
+    """Cancels once the run reports progress past the searches, as a user pressing Cancel would."""
+
+    def __init__(self, at: float) -> None:
+        super().__init__()
+        self.at = at
+        self.seen: list[float] = []
+        self.progressChanged.connect(self._check)
+
+    def _check(self, value: float) -> None:
+        self.seen.append(value)
+        if value >= self.at:
+            self.cancel()
+
+
+@pytest.mark.parametrize("overlap", ["overlapping", "nearest"])
+def test_cancel_while_drawing_writes_nothing(
+    highways: str, gp_table: Path, demand_gpkg: str, tmp_path: Path, overlap: str
+) -> None:
+    feedback = CancelWhileDrawing(at=56)
+    outputs = [tmp_path / name for name in ("c.gpkg", "a.gpkg", "v.gpkg")]
+    with pytest.raises(CancelledError):
+        service_catchments(
+            gp_table,
+            highways,
+            str(outputs[0]),
+            assignment_output=str(outputs[1]),
+            coverage_output=str(outputs[2]),
+            facility_filter=GP_FILTER,
+            facility_id_field="organisation_id",
+            bands="5,10,15",
+            overlap=overlap,
+            demand=QgsVectorLayer(demand_gpkg, "demand", "ogr"),
+            population_field="usual_residents_2011",
+            cache_dir=tmp_path / "cache",
+            feedback=feedback,
+        )
+    assert feedback.seen and max(feedback.seen) < 90  # stopped while drawing, not at the end
+    assert not any(path.exists() for path in outputs)
