@@ -24,6 +24,7 @@ DECILE_MAP_NAME = "lisford_imd_national_deciles.gpkg"
 DECILE_PNG_NAME = "lisford_imd_national_deciles.png"
 WARD_SUMMARY_NAME = "lisford_ward_deprivation.gpkg"
 CATCHMENTS_NAME = "lisford_gp_catchments.gpkg"
+PROFILES_NAME = "profiles/ward_profiles.pdf"
 
 
 def gp_catchments(files: object, out_dir: Path) -> dict[str, str]:
@@ -154,6 +155,31 @@ def join_and_aggregate_health(files: object, out_dir: Path) -> dict[str, Path | 
     return {"joined": joined["OUTPUT"], "report": Path(joined["REPORT"]), "wards": wards["OUTPUT"]}
 
 
+def ward_profiles(wards_uri: str, out_dir: Path) -> dict[str, Path]:
+    """One profile page per ward (map, table, spine chart) from the ward health figures, into one PDF.
+
+    The layout goes into a project of its own beside the PDF, which opens (and prints) without the plugin.
+    """
+    import processing
+
+    pdf = out_dir / PROFILES_NAME
+    result = processing.run(
+        "lis:exportatlas",
+        {
+            "COVERAGE": wards_uri,
+            "INDICATORS": ["smoking_prevalence_wmean", "emergency_admissions_count_sum", "population_mid_2023_sum"],
+            "POPULATION_FIELD": "population_mid_2023_sum",
+            "OUTPUT_PDF": str(pdf),
+            "OUTPUT_PROJECT": str(pdf.with_suffix(".qgz")),
+        },
+    )
+    print(
+        f"Ward profiles: {result['PAGES']} pages, one per ward, in {result['OUTPUT_PDF']}; its layout "
+        f"'{result['LAYOUT']}' is in {result['OUTPUT_PROJECT']}."
+    )
+    return {"pdf": pdf, "project": Path(result["OUTPUT_PROJECT"]), "data": Path(result["ATLAS_DATA"])}
+
+
 def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     """Run the demo pipeline into ``out_dir``; QGIS and the LIS provider must already be running."""
     import processing
@@ -184,6 +210,7 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     health = join_and_aggregate_health(files, out_dir)
     deprivation = map_and_summarise_deprivation(files, out_dir)
     catchments = gp_catchments(files, out_dir)
+    profiles = ward_profiles(health["wards"], out_dir)
     for uri, title in (
         (health["joined"], "Health indicators by small area"),
         (health["wards"], "Health by ward"),
@@ -229,6 +256,8 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
         "health_by_small_area": out_dir / JOINED_NAME, "health_by_ward": out_dir / WARDS_NAME,
         "decile_map": out_dir / DECILE_MAP_NAME, "decile_png": deprivation["decile_png"],
         "ward_deprivation": out_dir / WARD_SUMMARY_NAME, "gp_catchments": out_dir / CATCHMENTS_NAME,
+        "ward_profiles": profiles["pdf"], "ward_profiles_project": profiles["project"],
+        "ward_profiles_data": profiles["data"],
         **{p.name: p for p in files.all_files()},
     }  # fmt: skip
     print("The demo wrote:")

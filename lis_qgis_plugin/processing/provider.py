@@ -12,6 +12,7 @@ from .composite_index_algorithm import CompositeIndexAlgorithm
 from .create_sample_algorithm import CreateSampleDistrictAlgorithm
 from .deprivation_map_algorithm import DeprivationMapAlgorithm
 from .deprivation_summary_algorithm import DeprivationSummaryAlgorithm
+from .export_atlas_algorithm import ExportAtlasAlgorithm
 from .join_indicators_algorithm import JoinIndicatorsAlgorithm
 from .service_catchments_algorithm import ServiceCatchmentsAlgorithm
 
@@ -47,5 +48,6 @@ class LisProvider(QgsProcessingProvider):
             CompositeIndexAlgorithm(),
             ServiceCatchmentsAlgorithm(),
             Accessibility2sfcaAlgorithm(),
+            ExportAtlasAlgorithm(),
         ):
             self.addAlgorithm(algorithm)

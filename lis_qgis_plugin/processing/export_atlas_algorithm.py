@@ -1,0 +1,433 @@
+"""lis:exportatlas - one print-ready profile page per area: map, key, indicator table, spine chart, sources.
+
+A thin shell over core.atlas_pages (the atlas data, with each page's table and chart made
+in advance) and layouts.atlas_layout (the print layout and the export): this module reads
+the parameters, calls them, pushes the log and turns every input problem into a
+QgsProcessingException that says what to fix.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+    QgsProject,
+    QgsVectorLayer,
+)
+
+from ..core.atlas_indicators import AtlasInputError
+from ..core.atlas_pages import AtlasPages, footnote_text, needs_osm_attribution, prepare_atlas_pages
+from ..core.layer_codes import layer_label
+from ..core.layer_output import OutputError
+from ..layouts.atlas_layout import (
+    FORMATS,
+    PAGE_SIZES,
+    AtlasExport,
+    AtlasExportError,
+    AtlasTemplateError,
+    add_atlas_layers,
+    configure_atlas_layout,
+    export_atlas_files,
+    export_atlas_pdf,
+    item_size_mm,
+    load_atlas_template,
+    map_crs,
+    remove_layers_of,
+    text_scale,
+)
+from .lis_algorithm import LisAlgorithm
+
+ON_ERROR_CHOICES = ("continue", "stop")
+ATLAS_LAYER = "pages"
+
+
+class ExportAtlasAlgorithm(LisAlgorithm):
+    """Area profiles: an atlas page per ward, LSOA or catchment, exported to PDF or PNG."""
+
+    GROUP_ID = "reports"
+    GROUP = "Reports"  # translated by LisAlgorithm.group()
+    COVERAGE = "COVERAGE"
+    NAME_FIELD = "NAME_FIELD"
+    CODE_FIELD = "CODE_FIELD"
+    MAP_LAYERS = "MAP_LAYERS"
+    INDICATORS = "INDICATORS"
+    POPULATION_FIELD = "POPULATION_FIELD"
+    ENGLAND_VALUES = "ENGLAND_VALUES"
+    DISTRICT_NAME = "DISTRICT_NAME"
+    TEMPLATE = "TEMPLATE"
+    PAGE_SIZE = "PAGE_SIZE"
+    FORMAT = "FORMAT"
+    DPI = "DPI"
+    ON_ERROR = "ON_ERROR"
+    OUTPUT_PDF = "OUTPUT_PDF"
+    OUTPUT_FOLDER = "OUTPUT_FOLDER"
+    ATLAS_DATA = "ATLAS_DATA"
+    OUTPUT_PROJECT = "OUTPUT_PROJECT"
+    PAGES = "PAGES"
+    FAILED_PAGES = "FAILED_PAGES"
+    LAYOUT = "LAYOUT"
+
+    def name(self) -> str:
+        return "exportatlas"
+
+    def displayName(self) -> str:
+        return self.tr("Export area profiles (atlas)")
+
+    def flags(self) -> QgsProcessingAlgorithm.Flags:
+        # Layouts belong to the project, which lives on the main thread (as QGIS's own layout exports).
+        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Makes one print-ready profile page per area of the COVERAGE layer (wards, LSOAs, catchments) and "
+            "exports them to one PDF (OUTPUT_PDF) or one file per area (OUTPUT_FOLDER, named "
+            "<code>_<name>.pdf or .png).\n\n"
+            "Each page has the area's name, a map centred on it with the other areas greyed, a map locating it in "
+            "the district, a key, scale bar and north arrow, a table of the INDICATORS and a spine chart, then the "
+            "sources, attributions, date and page number.\n\n"
+            "Table: the area's value, the district's, England's and the difference area - district, coloured and "
+            "worded 'better' or 'worse' by the indicator's polarity. Labels, units and polarity come from the "
+            "indicator metadata LIS stores with joined data (lis:joinindicators, lis:aggregateindicators); without "
+            "it, the field's alias or name is the label and the difference is not judged. No significance is "
+            "tested.\n"
+            "District value = population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is "
+            "given; otherwise the plain mean of the areas (the footnote says which).\n"
+            "England value: from ENGLAND_VALUES, a CSV or XLSX with columns field and value (the field name, or "
+            "the small-area field before aggregation: imd_score for imd_score_mean). None otherwise.\n"
+            "Spine chart: per indicator, the range of the areas (light band), their middle half (dark band), the "
+            "district (spine), England (diamond) and the area (dot); worse to the left.\n\n"
+            "Everything a page shows is stored in a GeoPackage (ATLAS_DATA; by default beside the output): a copy "
+            "of the areas with their values and each page's table (HTML) and chart (SVG) as fields. The layout is "
+            "added to the current project (edit it in the layout designer) and, with OUTPUT_PROJECT, saved in a "
+            "project that renders the same in a QGIS without the LIS plugin.\n\n"
+            "TEMPLATE: a .qpt of your own, with items whose ids are title, main_map, indicator_table (label), "
+            "chart (label) and footnote; subtitle, page_info, overview_map, legend, scalebar, north_arrow and "
+            "chart_caption are filled when present. Empty: the LIS template in PAGE_SIZE.\n"
+            "ON_ERROR: a page that fails (an area without geometry, a file that cannot be written) is named in the "
+            "log and skipped ('continue') or ends the run ('stop')."
+        )
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.COVERAGE,
+                self.tr("Areas, one page each (wards, LSOAs, catchments) with the indicator values"),
+                [QgsProcessing.TypeVectorPolygon],
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.NAME_FIELD,
+                self.tr("Area name field (empty: found automatically)"),
+                parentLayerParameterName=self.COVERAGE,
+                type=QgsProcessingParameterField.String,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.CODE_FIELD,
+                self.tr("Area code field (empty: found automatically)"),
+                parentLayerParameterName=self.COVERAGE,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.INDICATORS,
+                self.tr("Indicators to tabulate and chart (numeric fields)"),
+                parentLayerParameterName=self.COVERAGE,
+                type=QgsProcessingParameterField.Numeric,
+                allowMultiple=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterMultipleLayers(
+                self.MAP_LAYERS,
+                self.tr("Map layers, top first: service points, context, thematic layer (empty: the first indicator)"),
+                QgsProcessing.TypeMapLayer,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.POPULATION_FIELD,
+                self.tr("Population field (weights the district value; empty: plain mean of the areas)"),
+                parentLayerParameterName=self.COVERAGE,
+                type=QgsProcessingParameterField.Numeric,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.ENGLAND_VALUES,
+                self.tr("England values: CSV/XLSX with columns field, value (optional)"),
+                optional=True,
+                fileFilter="Tables (*.csv *.tsv *.txt *.xlsx *.ods)",
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.DISTRICT_NAME,
+                self.tr("District name for the comparator column (empty: from the layer, else 'District')"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.TEMPLATE,
+                self.tr("Layout template (.qpt; empty: the LIS template)"),
+                optional=True,
+                fileFilter="QGIS layout templates (*.qpt)",
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(self.PAGE_SIZE, self.tr("Page size (LIS template)"), list(PAGE_SIZES), False, 0)
+        )
+        self.addParameter(QgsProcessingParameterEnum(self.FORMAT, self.tr("Format"), list(FORMATS), False, 0))
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.DPI, self.tr("Resolution (dpi)"), QgsProcessingParameterNumber.Integer, 150, False, 30, 600
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(self.ON_ERROR, self.tr("When a page fails"), list(ON_ERROR_CHOICES), False, 0)
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_PDF,
+                self.tr("One PDF with every page"),
+                "PDF files (*.pdf)",
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(
+                self.OUTPUT_FOLDER,
+                self.tr("Or a folder: one file per area (<code>_<name>.pdf or .png)"),
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.ATLAS_DATA,
+                self.tr("Atlas data GeoPackage (empty: beside the output)"),
+                "GeoPackage (*.gpkg)",
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_PROJECT,
+                self.tr("Also save a project with the layout (opens without the plugin)"),
+                "QGIS projects (*.qgz)",
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.PAGES, self.tr("Pages exported")))
+        self.addOutput(QgsProcessingOutputNumber(self.FAILED_PAGES, self.tr("Pages that failed")))
+        self.addOutput(QgsProcessingOutputString(self.LAYOUT, self.tr("Layout name")))
+
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        coverage = self.input_layer(parameters, self.COVERAGE, context)
+        map_layers = self.parameterAsLayerList(parameters, self.MAP_LAYERS, context)
+        image_format = FORMATS[self.parameterAsEnum(parameters, self.FORMAT, context)]
+        pdf = self.parameterAsFileOutput(parameters, self.OUTPUT_PDF, context).strip()
+        folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context).strip()
+        if parameters.get(self.OUTPUT_FOLDER) in (None, "") or folder == "TEMPORARY_OUTPUT":
+            folder = ""
+        data = self.parameterAsFileOutput(parameters, self.ATLAS_DATA, context).strip()
+        project_file = self.parameterAsFileOutput(parameters, self.OUTPUT_PROJECT, context).strip()
+        england = self.parameterAsFile(parameters, self.ENGLAND_VALUES, context).strip()
+        template = self.parameterAsFile(parameters, self.TEMPLATE, context).strip()
+        options = {
+            "indicators": self.parameterAsFields(parameters, self.INDICATORS, context),
+            "name_field": self.parameterAsString(parameters, self.NAME_FIELD, context),
+            "code_field": self.parameterAsString(parameters, self.CODE_FIELD, context),
+            "population_field": self.parameterAsString(parameters, self.POPULATION_FIELD, context),
+            "district_name": self.parameterAsString(parameters, self.DISTRICT_NAME, context),
+            "page_size": PAGE_SIZES[self.parameterAsEnum(parameters, self.PAGE_SIZE, context)],
+            "dpi": self.parameterAsInt(parameters, self.DPI, context),
+            "stop": ON_ERROR_CHOICES[self.parameterAsEnum(parameters, self.ON_ERROR, context)] == "stop",
+        }
+        outcome = self.run_core(
+            lambda: self._export(
+                coverage,
+                map_layers,
+                image_format,
+                pdf,
+                folder,
+                data,
+                project_file,
+                england,
+                template,
+                options,
+                context,
+                feedback,
+            ),  # fmt: skip
+            (AtlasInputError, AtlasTemplateError, AtlasExportError),
+        )
+        pages, exported, layout_name, data_path = outcome
+        self.push_log(feedback, pages.log)
+        for failure in exported.failures:
+            feedback.pushWarning(failure)
+        where = pdf or folder
+        feedback.pushInfo(
+            self.tr("Exported {0} pages to {1}; the layout '{2}' reads {3}.").format(
+                exported.pages, where, layout_name, data_path
+            )
+        )
+        return {
+            self.OUTPUT_PDF: pdf or None,
+            self.OUTPUT_FOLDER: folder or None,
+            self.ATLAS_DATA: str(data_path),
+            self.OUTPUT_PROJECT: project_file or None,
+            self.PAGES: exported.pages,
+            self.FAILED_PAGES: len(pages.failures) + len(exported.failures),
+            self.LAYOUT: layout_name,
+        }
+
+    def _export(
+        self,
+        coverage: QgsVectorLayer,
+        map_layers: list,
+        image_format: str,
+        pdf: str,
+        folder: str,
+        data: str,
+        project_file: str,
+        england: str,
+        template: str,
+        options: dict[str, Any],
+        context: QgsProcessingContext,
+        feedback: QgsProcessingFeedback,
+    ) -> tuple[AtlasPages, AtlasExport, str, Path]:
+        """Check the outputs, write the atlas data, build the layout in the project, export, save the project."""
+        target = _check_outputs(pdf, folder, image_format)
+        data_path = Path(data) if data else _default_data_path(target, bool(pdf))
+        _check_writable(data_path.parent, self.ATLAS_DATA)
+        if project_file:
+            _check_writable(Path(project_file).parent, self.OUTPUT_PROJECT)
+        steps = QgsProcessingMultiStepFeedback(2, feedback)
+        own_project = context.project() is None
+        project = QgsProject() if own_project else context.project()
+        layout = load_atlas_template(project, Path(template) if template else None, options["page_size"])
+        if template:
+            feedback.pushInfo(self.tr("TEMPLATE {0} sets the page size: PAGE_SIZE is not used.").format(template))
+        layout_name = f"Area profiles: {layer_label(coverage)}"
+        remove_layers_of(project, data_path)
+        pages = prepare_atlas_pages(
+            coverage,
+            f"{data_path}|layername={ATLAS_LAYER}",
+            options["indicators"],
+            name_field=options["name_field"] or None,
+            code_field=options["code_field"] or None,
+            population_field=options["population_field"] or None,
+            england_file=Path(england) if england else None,
+            district_name=options["district_name"] or "",
+            stop_on_error=options["stop"],
+            table_size_mm=item_size_mm(layout, "indicator_table"),
+            chart_size_mm=item_size_mm(layout, "chart"),
+            text_scale=text_scale(layout, Path(template) if template else None),
+            feedback=steps,
+        )
+        if not pages.count:
+            raise AtlasInputError(
+                f"COVERAGE: no area of '{layer_label(coverage)}' can be printed: "
+                f"{'; '.join(failure.describe() for failure in pages.failures)}"
+            )
+        osm = needs_osm_attribution(
+            [text for layer in (coverage, *map_layers) for text in (layer.name(), layer.source())]
+        )
+        footnote = footnote_text(pages, osm)
+        _fill_layout(project, layout, pages, map_layers, layout_name, footnote)
+        steps.setCurrentStep(1)
+        if pdf:
+            exported = export_atlas_pdf(layout, Path(pdf), options["dpi"], steps)
+        else:
+            exported = export_atlas_files(layout, Path(folder), image_format, options["dpi"], options["stop"], steps)
+        if project_file:
+            saved = project if own_project else QgsProject()
+            if not own_project:
+                copy = load_atlas_template(saved, Path(template) if template else None, options["page_size"])
+                _fill_layout(saved, copy, pages, map_layers, layout_name, footnote)
+            if not saved.write(project_file):
+                raise OutputError(f"OUTPUT_PROJECT: cannot save {project_file} ({saved.error()}).")
+        return pages, exported, layout_name, data_path
+
+
+def _fill_layout(
+    project: QgsProject, layout: Any, pages: AtlasPages, map_layers: list, layout_name: str, footnote: str
+) -> None:
+    """Add the atlas layers to ``project``, point the layout at them and put it in the project's layouts."""
+    layers = add_atlas_layers(project, pages, map_layers, layout_name)
+    configure_atlas_layout(layout, pages, layers, map_crs(project, layers.coverage), layout_name, footnote)
+    manager = project.layoutManager()
+    old = manager.layoutByName(layout_name)
+    if old is not None:
+        manager.removeLayout(old)
+    manager.addLayout(layout)
+
+
+def _check_outputs(pdf: str, folder: str, image_format: str) -> Path:
+    """The one output chosen: a PDF file or a folder; AtlasInputError when none, both, or PNG into one file."""
+    if pdf and folder:
+        raise AtlasInputError(
+            "OUTPUT_PDF and OUTPUT_FOLDER are both set: choose one PDF with every page, or a folder with one file "
+            "per area."
+        )
+    if not pdf and not folder:
+        raise AtlasInputError(
+            "No output chosen: set OUTPUT_PDF (one PDF with every page) or OUTPUT_FOLDER (one file per area)."
+        )
+    if pdf and image_format == "PNG":
+        raise AtlasInputError(
+            "FORMAT is PNG, which makes one image per area: choose OUTPUT_FOLDER instead of OUTPUT_PDF, or FORMAT PDF."
+        )
+    if pdf and not pdf.lower().endswith(".pdf"):
+        raise AtlasInputError(f"OUTPUT_PDF: {pdf} does not end in .pdf. Choose a PDF file name.")
+    target = Path(pdf).parent if pdf else Path(folder)
+    _check_writable(target, "OUTPUT_PDF" if pdf else "OUTPUT_FOLDER")
+    return Path(pdf) if pdf else Path(folder)
+
+
+def _check_writable(folder: Path, parameter: str) -> None:
+    """Create ``folder`` if needed and write a probe file into it; AtlasInputError naming it otherwise."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".lis_write_test_"):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise AtlasInputError(
+            f"{parameter}: cannot write into the folder '{folder}' ({reason}). Choose a folder you can write to."
+        ) from None
+
+
+def _default_data_path(target: Path, is_pdf: bool) -> Path:
+    """Beside the output: 'profiles.pdf' -> 'profiles_atlas.gpkg'; a folder -> 'folder/atlas_pages.gpkg'."""
+    return target.with_name(f"{target.stem}_atlas.gpkg") if is_pdf else target / "atlas_pages.gpkg"

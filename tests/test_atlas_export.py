@@ -1,0 +1,498 @@
+"""lis:exportatlas: one profile page per ward on real Rutland (15) and Nottingham (20) 2025 wards with IoD2025.
+
+The wards get their IoD2025 values through the plugin's own tools (lis:joinindicators onto
+the LSOA 2021 boundaries with a metadata table giving polarity, then lis:aggregateindicators
+by location). The expected values are computed here from the source CSV and GeoJSON with a
+plain re-implementation (each LSOA in the ward containing its point on surface, mean of the
+LSOAs' scores), and compared with the numbers pdftotext reads off each page.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from qgis.core import (
+    QgsGeometry,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QImage
+
+from lis_qgis_plugin.core.atlas_chart import spine_chart_svg
+from lis_qgis_plugin.core.atlas_indicators import (
+    WORSE,
+    AtlasIndicator,
+    IndicatorRow,
+    Spread,
+    comparators,
+    district_value,
+    format_value,
+    match_england_values,
+    spread_of,
+    verdict,
+)
+from lis_qgis_plugin.core.atlas_pages import page_file_stem, slug
+from lis_qgis_plugin.core.atlas_table import indicator_table_html
+from lis_qgis_plugin.plugin import LisPlugin
+
+from .conftest import REPO, SHARED_DATA, LogFeedback, open_layer, run_qgis_process
+
+ALGORITHM = "lis:exportatlas"
+PLACES = {"rutland": 15, "nottingham": 20}
+#: CSV column -> ward field written by lis:aggregateindicators (lis:joinindicators lower-cases the names).
+INDICATORS = {"IMD_score": "imd_score_mean", "Income_score": "income_score_mean", "Health_score": "health_score_mean"}
+#: The labels the join's metadata gives the aggregated fields.
+LABELS = {field: f"{column} (mean over LSOAs)" for column, field in INDICATORS.items()}
+METADATA = (
+    "Indicator,Source,Period,Unit,Polarity\n"
+    'IMD_score,"MHCLG, English Indices of Deprivation 2025",2025,score,High is bad\n'
+    'Income_score,"MHCLG, English Indices of Deprivation 2025",2025,proportion,High is bad\n'
+)
+NUMBER = re.compile(r"[\u2212+-]?\d[\d,]*(?:\.\d+)?")
+
+
+# --- the data, through the plugin's own join and aggregation ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ward_data(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Place -> URI of its 2025 wards with the mean IoD2025 scores of their LSOAs (GeoPackage files only)."""
+    import processing
+
+    folder = tmp_path_factory.mktemp("atlas_wards")
+    metadata = folder / "iod2025_metadata.csv"
+    metadata.write_text(METADATA, encoding="utf-8")
+    uris = {}
+    for place in PLACES:
+        root = SHARED_DATA / place
+        joined = processing.run(
+            "lis:joinindicators",
+            {
+                "BOUNDARIES": str(root / "boundaries" / f"{place}_lsoa21.geojson"),
+                "TABLE": str(root / "deprivation" / f"{place}_imd2025_lsoa21.csv"),
+                "METADATA": str(metadata),
+                "OUTPUT": str(folder / f"{place}_lsoa21_iod2025.gpkg"),
+            },
+            context=QgsProcessingContext(),
+            feedback=LogFeedback(),
+        )
+        wards = processing.run(
+            "lis:aggregateindicators",
+            {
+                "INPUT": joined["OUTPUT"],
+                "TARGET": str(root / "boundaries" / f"{place}_wards_2025.geojson"),
+                "FIELDS_MEAN": [field.removesuffix("_mean") for field in INDICATORS.values()],
+                "OUTPUT": f"{folder / f'{place}_wards.gpkg'}|layername=wards",
+            },
+            context=QgsProcessingContext(),
+            feedback=LogFeedback(),
+        )
+        uris[place] = wards["OUTPUT"]
+    return uris
+
+
+def expected_wards(place: str) -> dict[str, dict[str, float]]:
+    """Ward name -> {field: mean of its LSOAs' IoD2025 scores}, straight from the source files."""
+    root = SHARED_DATA / place
+    with (root / "deprivation" / f"{place}_imd2025_lsoa21.csv").open(encoding="utf-8-sig", newline="") as handle:
+        scores = {row["lsoa21_code"]: row for row in csv.DictReader(handle)}
+    wards = QgsVectorLayer(str(root / "boundaries" / f"{place}_wards_2025.geojson"), "wards", "ogr")
+    lsoas = QgsVectorLayer(str(root / "boundaries" / f"{place}_lsoa21.geojson"), "lsoas", "ogr")
+    polygons = [(ward["WD25NM"], QgsGeometry(ward.geometry())) for ward in wards.getFeatures()]
+    members: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for lsoa in lsoas.getFeatures():
+        point = lsoa.geometry().pointOnSurface()
+        name = next(name for name, polygon in polygons if polygon.contains(point))
+        members[name].append(scores[lsoa["LSOA21CD"]])
+    return {
+        name: {field: statistics.fmean(float(row[column]) for row in rows) for column, field in INDICATORS.items()}
+        for name, rows in members.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def england_csv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, float]]:
+    """ENGLAND_VALUES for IMD and income: the mean score of England's 33,755 LSOAs (health left out on purpose)."""
+    path = SHARED_DATA / "england" / "IoD2025_imd2025_england_lsoa21.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 33_755
+    values = {column: statistics.fmean(float(row[column]) for row in rows) for column in ("IMD_score", "Income_score")}
+    table = tmp_path_factory.mktemp("england") / "england_values.csv"
+    # Named as the small-area fields before aggregation: they must match imd_score_mean and income_score_mean.
+    table.write_text(f"field,value\nimd_score,{values['IMD_score']}\nincome_score,{values['Income_score']}\n")
+    return table, {INDICATORS[column]: value for column, value in values.items()}
+
+
+def run(params: dict, project: QgsProject | None = None) -> tuple[dict, LogFeedback]:
+    import processing
+
+    feedback = LogFeedback()
+    context = QgsProcessingContext()
+    context.setProject(project or QgsProject())
+    result = processing.run(ALGORITHM, params, context=context, feedback=feedback)
+    return result, feedback
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page (pdftotext keeps table rows on one line with -layout)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = text.replace("\ufb01", "fi").replace("\ufb02", "fl")  # ligatures the PDF font uses
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def pdf_page_count(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+
+
+def page_title(page: str) -> str:
+    """The first words of the page: the area's name (the page number sits far to its right)."""
+    first = next(line for line in page.splitlines() if line.strip())
+    return re.split(r"\s{2,}", first.strip())[0]
+
+
+def table_numbers(page: str, label: str) -> tuple[list[float], str]:
+    """The numbers of the table row starting with ``label``, and the row's text (the key and chart have none)."""
+    rows = [line.strip()[len(label) :] for line in page.splitlines() if line.strip().startswith(label)]
+    rest = next(row for row in rows if NUMBER.search(row))
+    return [float(text.replace("\u2212", "-").replace(",", "")) for text in NUMBER.findall(rest)], rest
+
+
+def assert_printed(printed: float, expected: float, text: str) -> None:
+    """Equal as printed: within half a unit of the last decimal shown."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    assert abs(printed - expected) <= 0.5 * 10**-decimals + 1e-9, (printed, expected)
+
+
+# --- the arithmetic, by hand ---------------------------------------------------------------------------------
+
+
+def test_comparators_and_verdicts_by_hand() -> None:
+    assert district_value([10.0, 20.0, None], [100, 300, 50]) == pytest.approx((10 * 100 + 20 * 300) / 400)
+    assert district_value([10.0, 20.0, None]) == pytest.approx(15.0)
+    assert district_value([None, None]) is None
+    assert spread_of([4.0, 1.0, 3.0, 2.0, None]) == Spread(1.0, 1.75, 3.25, 4.0)
+    assert verdict(12.0, 10.0, WORSE) == "worse"
+    assert verdict(8.0, 10.0, WORSE) == "better"
+    assert verdict(12.0, 10.0, "higher is better") == "better"
+    assert verdict(12.0, 10.0, "") == ""
+    assert verdict(10.004, 10.0, WORSE, decimals=2) == "same"
+    assert format_value(-1234.5, 0) == "\u22121,234"  # a real minus sign, rounded half to even
+    assert format_value(-0.001, 2, signed=True) == "0.00"
+    assert format_value(2.5, 1, "%") == "2.5%"
+    assert format_value(2.5, 1, "%", signed=True) == "+2.5 pp"
+    assert format_value(None, 2) == "\u2013"
+    indicators = [AtlasIndicator("imd_score_mean", "IMD score"), AtlasIndicator("pop_sum", "Population")]
+    matched, unmatched = match_england_values(indicators, {"IMD_score": 21.7, "other": 1.0})
+    assert matched == {"imd_score_mean": 21.7} and unmatched == ["other"]
+    compared = comparators(indicators[:1], [{"imd_score_mean": 10.0}, {"imd_score_mean": 30.0}], [1, 3], {}, "wards")
+    assert compared.district["imd_score_mean"] == pytest.approx(25.0)
+    assert compared.district_method.startswith("population-weighted mean of the 2 wards")
+    assert slug("St. Ann's") == "st-ann-s" and page_file_stem("E05012281", "Hyson Green & Arboretum") == (
+        "E05012281_hyson-green-arboretum"
+    )
+
+
+def test_table_and_chart_are_self_contained_html_and_svg() -> None:
+    worse = AtlasIndicator("imd_score_mean", "IMD score", "score", WORSE)
+    unknown = AtlasIndicator("health_score_mean", "Health score")
+    rows = [
+        IndicatorRow(worse, 46.49, 33.38, 21.7, Spread(9.2, 20.0, 44.0, 52.6), 2),
+        IndicatorRow(unknown, 1.27, 0.82, None, Spread(-1.0, 0.1, 1.2, 1.5), 2),
+    ]
+    table = indicator_table_html(rows, "Hyson Green & Arboretum", "Nottingham")
+    assert "Hyson Green &amp; Arboretum" in table and "+13.11 worse" in table and "+0.45" in table
+    assert "http" not in table.replace("http://www.w3.org/2000/svg", "")  # nothing fetched at render time
+    svg = spine_chart_svg(rows, "Hyson Green & Arboretum", "Nottingham", "wards", 190, 58)
+    tree = ElementTree.fromstring(svg)
+    circles = [element for element in tree.iter("{http://www.w3.org/2000/svg}circle")]
+    assert tree.get("viewBox") == "0 0 190.0 58.0"
+    # one dot per row, and three in the legend (better, worse, not judged)
+    assert len(circles) == 2 + 3
+    assert circles[0].get("fill") == "#d6604d"  # worse: red
+
+
+# --- real wards, through Processing ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def atlas_runs(
+    ward_data: dict[str, str], england_csv: tuple[Path, dict[str, float]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict]:
+    """Both places exported to one PDF each, with a saved project; what the project held, as plain values."""
+    runs = {}
+    for place in PLACES:
+        out = tmp_path_factory.mktemp(f"atlas_{place}")
+        project = QgsProject()
+        result, feedback = run(
+            {
+                "COVERAGE": ward_data[place],
+                "INDICATORS": list(INDICATORS.values()),
+                "ENGLAND_VALUES": str(england_csv[0]),
+                "OUTPUT_PDF": str(out / f"{place}_ward_profiles.pdf"),
+                "OUTPUT_PROJECT": str(out / f"{place}_profiles.qgz"),
+            },
+            project,
+        )
+        layout = project.layoutManager().layoutByName(result["LAYOUT"])
+        coverage = layout.atlas().coverageLayer()
+        runs[place] = {
+            "result": result,
+            "log": feedback.text,
+            "layout_in_project": layout is not None,
+            "coverage_provider": coverage.providerType(),
+            "coverage_source": coverage.source(),
+            "coverage_joins": len(coverage.vectorJoins()),
+            "table_item_mode": layout.itemById("indicator_table").mode(),
+        }
+        del layout, coverage
+        project.clear()
+    return runs
+
+
+@pytest.mark.parametrize("place", list(PLACES))
+def test_one_page_per_ward_showing_the_data(
+    place: str, atlas_runs: dict[str, dict], england_csv: tuple[Path, dict[str, float]]
+) -> None:
+    facts = atlas_runs[place]
+    result = facts["result"]
+    pdf = Path(result["OUTPUT_PDF"])
+    assert result["PAGES"] == PLACES[place] and result["FAILED_PAGES"] == 0
+    assert pdf_page_count(pdf) == PLACES[place]
+    expected = expected_wards(place)
+    assert len(expected) == PLACES[place]  # every ward holds at least one LSOA's point on surface
+    pages = pdf_pages(pdf)
+    titles = [page_title(page) for page in pages]
+    assert titles == sorted(expected), "one page per ward, each titled with its name, in name order"
+    district = {field: statistics.fmean(ward[field] for ward in expected.values()) for field in INDICATORS.values()}
+    england = england_csv[1]
+    for page, name in zip(pages, titles):
+        assert f"Page {titles.index(name) + 1} of {PLACES[place]}" in page
+        for field, label in LABELS.items():
+            numbers, rest = table_numbers(page, label)
+            shown = NUMBER.findall(rest)
+            assert_printed(numbers[0], expected[name][field], shown[0])
+            assert_printed(numbers[1], district[field], shown[1])
+            if field in england:
+                assert_printed(numbers[2], england[field], shown[2])
+            difference = expected[name][field] - district[field]
+            if field == "health_score_mean":  # no polarity in the metadata: shown, not judged
+                assert "better" not in rest and "worse" not in rest
+            elif round(difference, len(shown[0].split(".")[1])) != 0:
+                assert ("worse" if difference > 0 else "better") in rest, (name, field, rest)
+    footnote = pages[0]
+    assert "Contains public sector information licensed under the Open Government Licence v3.0." in footnote
+    assert f"mean of the {PLACES[place]} wards, not weighted by population" in footnote
+    assert "OpenStreetMap" not in footnote  # no OSM layer on these maps
+    # The layout went into the project, over a GeoPackage copy: no virtual join under the atlas.
+    assert facts["layout_in_project"] and facts["coverage_provider"] == "ogr" and facts["coverage_joins"] == 0
+    assert facts["coverage_source"].startswith(result["ATLAS_DATA"])
+    atlas_data = open_layer(Path(result["ATLAS_DATA"]), "pages")
+    assert atlas_data.featureCount() == PLACES[place]
+    assert {"atlas_table", "atlas_chart", "imd_score_mean"} <= set(atlas_data.fields().names())
+    assert "no statistical significance is tested" in footnote
+    assert f"{PLACES[place]} pages, one per ward" in facts["log"]
+
+
+_RERENDER = """
+import importlib.util, json, sys
+from qgis.core import QgsApplication, QgsLayoutExporter, QgsProject, QgsRenderContext
+app = QgsApplication([], False)
+app.initQgis()
+project = QgsProject.instance()
+if not project.read(sys.argv[1]):
+    sys.exit("cannot read the project: " + project.error())
+layout = project.layoutManager().layoutByName(sys.argv[2])
+settings = QgsLayoutExporter.PdfExportSettings()
+settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), sys.argv[3], settings)
+print(json.dumps({
+    "result": int(result), "error": error,
+    "plugin_importable": importlib.util.find_spec("lis_qgis_plugin") is not None,
+    "plugin_modules": sorted(name for name in sys.modules if name.startswith("lis_qgis_plugin")),
+}))
+app.exitQgis()
+"""
+
+
+@pytest.mark.slow
+def test_saved_project_renders_the_same_without_the_plugin(atlas_runs: dict[str, dict], tmp_path: Path) -> None:
+    """The project and its GeoPackage, moved to another folder, export the same pages in a QGIS without LIS."""
+    result = atlas_runs["rutland"]["result"]
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    for path in (Path(result["OUTPUT_PROJECT"]), Path(result["ATLAS_DATA"])):
+        shutil.copy2(path, moved / path.name)  # the project stores the GeoPackage by relative path
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env.update(QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"))
+    rerendered = tmp_path / "rerendered.pdf"
+    completed = subprocess.run(
+        ["/usr/bin/python3", "-c", _RERENDER, str(moved / Path(result["OUTPUT_PROJECT"]).name), result["LAYOUT"],
+         str(rerendered)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert report == {"result": 0, "error": "", "plugin_importable": False, "plugin_modules": []}
+    assert pdf_page_count(rerendered) == PLACES["rutland"]
+    original, again = pdf_pages(Path(result["OUTPUT_PDF"])), pdf_pages(rerendered)
+    for before, after in zip(original, again):
+        assert page_title(after) == page_title(before)
+        for label in LABELS.values():
+            assert table_numbers(after, label)[1] == table_numbers(before, label)[1]
+
+
+def test_png_per_area_in_a_folder(ward_data: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "profiles"
+    result, _ = run(
+        {
+            "COVERAGE": ward_data["rutland"],
+            "INDICATORS": ["imd_score_mean"],
+            "FORMAT": 1,  # PNG
+            "DPI": 40,
+            "PAGE_SIZE": 1,  # A4 landscape
+            "OUTPUT_FOLDER": str(folder),
+        }
+    )
+    wards = QgsVectorLayer(str(SHARED_DATA / "rutland" / "boundaries" / "rutland_wards_2025.geojson"), "w", "ogr")
+    names = set()
+    for ward in wards.getFeatures():
+        slugged = re.sub("[^a-z0-9]+", "-", ward["WD25NM"].lower()).strip("-")
+        names.add(f"{ward['WD25CD']}_{slugged}.png")
+    assert "E05012633_braunston-martinsthorpe.png" in names
+    assert {path.name for path in folder.glob("*.png")} == names
+    assert result["PAGES"] == 15 and result["OUTPUT_FOLDER"] == str(folder)
+    image = QImage(str(folder / "E05012633_braunston-martinsthorpe.png"))
+    assert (image.width(), image.height()) == (int(297 / 25.4 * 40), int(210 / 25.4 * 40))  # A4 landscape, 40 dpi
+    assert Path(result["ATLAS_DATA"]) == folder / "atlas_pages.gpkg"
+
+
+def test_a_page_without_geometry_is_named_then_skipped_or_fatal(ward_data: dict[str, str], tmp_path: Path) -> None:
+    source = Path(ward_data["rutland"].split("|")[0])
+    broken = tmp_path / "wards_broken.gpkg"
+    shutil.copy2(source, broken)
+    layer = QgsVectorLayer(f"{broken}|layername=wards", "wards", "ogr")
+    cottesmore = next(feature.id() for feature in layer.getFeatures() if feature["WD25NM"] == "Cottesmore")
+    assert layer.dataProvider().changeGeometryValues({cottesmore: QgsGeometry()})
+    del layer
+    params = {"COVERAGE": f"{broken}|layername=wards", "INDICATORS": ["imd_score_mean"], "DPI": 40}
+    with pytest.raises(QgsProcessingException, match=r"Page 'Cottesmore' \(E05012634\): it has no geometry") as error:
+        run({**params, "ON_ERROR": 1, "OUTPUT_PDF": str(tmp_path / "stop.pdf")})
+    assert "ON_ERROR is 'stop'" in str(error.value) and "Traceback" not in str(error.value)
+    # With the OSM service points on the map, whose source says OpenStreetMap, the page credits it.
+    services = SHARED_DATA / "rutland" / "services" / "rutland_services_osm_2022.geojson"
+    map_layers = {"MAP_LAYERS": [str(services), params["COVERAGE"]]}
+    result, feedback = run({**params, **map_layers, "ON_ERROR": 0, "OUTPUT_PDF": str(tmp_path / "continue.pdf")})
+    assert result["PAGES"] == 14 and result["FAILED_PAGES"] == 1
+    assert "Page 'Cottesmore' (E05012634): it has no geometry" in feedback.text
+    pages = pdf_pages(tmp_path / "continue.pdf")
+    titles = [page_title(page) for page in pages]
+    assert len(titles) == 14 and "Cottesmore" not in titles
+    assert "\u00a9 OpenStreetMap" in pages[0] and "services" in pages[0]  # the credit, and the layer in the key
+
+
+# --- bad input: one clear message each ---------------------------------------------------------------------------
+
+
+def bad_run(params: dict) -> str:
+    with pytest.raises(QgsProcessingException) as error:
+        run(params)
+    message = str(error.value)
+    assert "Traceback" not in message
+    return message
+
+
+def test_empty_coverage_layer(ward_data: dict[str, str], tmp_path: Path) -> None:
+    message = bad_run(
+        {
+            "COVERAGE": f"{ward_data['rutland']}|subset=\"WD25CD\" = 'none'",
+            "INDICATORS": ["imd_score_mean"],
+            "OUTPUT_PDF": str(tmp_path / "empty.pdf"),
+        }
+    )
+    assert message.startswith("COVERAGE: layer 'wards' has no features")
+
+
+def test_missing_name_field(ward_data: dict[str, str], tmp_path: Path) -> None:
+    message = bad_run(
+        {
+            "COVERAGE": ward_data["rutland"],
+            "NAME_FIELD": "ward_name",
+            "INDICATORS": ["imd_score_mean"],
+            "OUTPUT_PDF": str(tmp_path / "x.pdf"),
+        }
+    )
+    assert message.startswith("NAME_FIELD: layer 'wards' has no field 'ward_name'. Its fields are: fid, WD25CD, WD25NM")
+
+
+def test_unwritable_output_folder(ward_data: dict[str, str], tmp_path: Path) -> None:
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    message = bad_run(
+        {"COVERAGE": ward_data["rutland"], "INDICATORS": ["imd_score_mean"], "OUTPUT_FOLDER": str(blocker / "out")}
+    )
+    assert message.startswith(f"OUTPUT_FOLDER: cannot write into the folder '{blocker / 'out'}'")
+    assert message.endswith("Choose a folder you can write to.")
+
+
+def test_template_without_the_atlas_items(ward_data: dict[str, str], tmp_path: Path) -> None:
+    template = REPO / "resources" / "templates" / "lis_map_a4_landscape.qpt"  # the one-page map: no table, no chart
+    message = bad_run(
+        {
+            "COVERAGE": ward_data["rutland"],
+            "INDICATORS": ["imd_score_mean"],
+            "TEMPLATE": str(template),
+            "OUTPUT_PDF": str(tmp_path / "x.pdf"),
+        }
+    )
+    assert message.startswith(
+        "TEMPLATE: lis_map_a4_landscape.qpt lacks the items the atlas fills: 'main_map' (map), 'indicator_table' "
+        "(label), 'chart' (label), 'footnote' (label)."
+    )
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_indicators_that_are_not_numbers(ward_data: dict[str, str], tmp_path: Path) -> None:
+    message = bad_run(
+        {
+            "COVERAGE": ward_data["rutland"],
+            "INDICATORS": ["imd_score_mean", "LAD25NM"],
+            "OUTPUT_PDF": str(tmp_path / "x.pdf"),
+        }
+    )
+    assert message.startswith("INDICATORS: field 'LAD25NM' of layer 'wards' holds String values, not numbers")
+
+
+# --- qgis_process, with the built plugin ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_qgis_process_exports_the_nottingham_profiles(
+    qgis_process_env: dict[str, str], ward_data: dict[str, str], tmp_path: Path
+) -> None:
+    built = Path(qgis_process_env["QGIS_PLUGINPATH"]) / "lis_qgis_plugin" / "resources" / "templates"
+    assert (built / "lis_atlas_a4_portrait.qpt").is_file() and (built / "lis_atlas_a4_landscape.qpt").is_file()
+    pdf = tmp_path / "nottingham.pdf"
+    completed = run_qgis_process(
+        qgis_process_env, "run", ALGORITHM, "--", f"COVERAGE={ward_data['nottingham']}",
+        "INDICATORS=imd_score_mean;income_score_mean", "DISTRICT_NAME=Nottingham", f"OUTPUT_PDF={pdf}",
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "PAGES:\t20" in completed.stdout
+    assert pdf_page_count(pdf) == 20
+    hyson = next(page for page in pdf_pages(pdf) if page_title(page) == "Hyson Green & Arboretum")
+    assert "Ward profile \u00b7 Nottingham \u00b7 E05012281" in hyson
