@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3-qgis qgis qgis-providers python3-pandas python3-odf python3-shapely python3-pyproj
-  python3-requests python3-scipy python3-openpyxl python3-venv xvfb poppler-utils)
+  python3-requests python3-scipy python3-openpyxl python3-venv xvfb poppler-utils tinyproxy-bin)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

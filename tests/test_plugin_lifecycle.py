@@ -108,7 +108,8 @@ def test_headless_load_with_iface_none_is_light() -> None:
     assert sorted(report["ids"]) == [
         "lis:accessibility2sfca",
         "lis:aggregateindicators", "lis:compositeindex", "lis:createsample", "lis:deprivationmap",
-        "lis:deprivationsummary", "lis:exportatlas", "lis:joinindicators", "lis:servicecatchments",
+        "lis:deprivationsummary", "lis:exportatlas", "lis:joinindicators", "lis:loadboundaries",
+        "lis:loadindicators", "lis:servicecatchments",
     ]  # fmt: skip
     assert report["heavy"] == []
     assert report["left_after_unload"] == []

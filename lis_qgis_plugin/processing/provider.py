@@ -14,6 +14,8 @@ from .deprivation_map_algorithm import DeprivationMapAlgorithm
 from .deprivation_summary_algorithm import DeprivationSummaryAlgorithm
 from .export_atlas_algorithm import ExportAtlasAlgorithm
 from .join_indicators_algorithm import JoinIndicatorsAlgorithm
+from .load_boundaries_algorithm import LoadBoundariesAlgorithm
+from .load_indicators_algorithm import LoadIndicatorsAlgorithm
 from .service_catchments_algorithm import ServiceCatchmentsAlgorithm
 
 PROVIDER_ID = "lis"
@@ -49,5 +51,7 @@ class LisProvider(QgsProcessingProvider):
             ServiceCatchmentsAlgorithm(),
             Accessibility2sfcaAlgorithm(),
             ExportAtlasAlgorithm(),
+            LoadBoundariesAlgorithm(),
+            LoadIndicatorsAlgorithm(),
         ):
             self.addAlgorithm(algorithm)

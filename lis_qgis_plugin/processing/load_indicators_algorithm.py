@@ -1,0 +1,200 @@
+"""lis:loadindicators - indicator tables from Fingertips, Nomis or any URL (a thin shell over the core sources)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterAuthConfig,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+    QgsProcessingUtils,
+)
+
+from .lis_algorithm import LisAlgorithm
+
+SOURCES = ("fingertips", "nomis", "url")
+
+
+class LoadIndicatorsAlgorithm(LisAlgorithm):
+    """Download an indicator table to a file that lis:joinindicators reads."""
+
+    GROUP_ID = "online"
+    GROUP = "Online sources"  # translated by LisAlgorithm.group()
+    SOURCE = "SOURCE"
+    IDS = "IDS"
+    AREA_TYPE = "AREA_TYPE"
+    PARENT_CODE = "PARENT_CODE"
+    PARENT_AREA_TYPE = "PARENT_AREA_TYPE"
+    QUERY = "QUERY"
+    BASE_URL = "BASE_URL"
+    AUTH_CONFIG = "AUTH_CONFIG"
+    REFRESH = "REFRESH"
+    OUTPUT = "OUTPUT"
+    ROWS = "ROWS"
+    SOURCE_URL = "SOURCE_URL"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._api_key = ""
+
+    def name(self) -> str:
+        return "loadindicators"
+
+    def displayName(self) -> str:
+        return self.tr("Load indicators (Fingertips, Nomis or a URL)")
+
+    def shortHelpString(self) -> str:
+        from ..core.fingertips import AREA_TYPES, FINGERTIPS_BASE_URL
+        from ..core.nomis import NOMIS_BASE_URL
+
+        types = "; ".join(f"{number} {name}" for number, (name, _) in AREA_TYPES.items())
+        return self.tr(
+            "Downloads an indicator table and saves it as a file that 'Join indicators to boundaries' reads as its "
+            "TABLE (chain them in the model designer).\n\n"
+            "SOURCE 0, Fingertips (OHID, {0}): IDS are indicator ids (93553, 90366), AREA_TYPE the child area type "
+            "id ({1}), PARENT_CODE the parent area (e.g. E06000017; its area type is found from the code, or give "
+            "PARENT_AREA_TYPE). The CSV keeps the value, the 95% and 99.8% confidence limits, count, denominator and "
+            "time period of every row; the join takes the latest period.\n\n"
+            "SOURCE 1, Nomis ({2}): IDS is the dataset id (NM_144_1), AREA_TYPE the Nomis geography (TYPE151 LSOA "
+            "2021, TYPE152 MSOA 2021, TYPE298 LSOA 2011...), PARENT_CODE an optional Nomis geography id the areas lie "
+            "in, QUERY more options (measures=20100&c_sex=0). Guests get 25,000 rows per call, so LIS pages with "
+            "RecordOffset; a registered user's uid is read from AUTH_CONFIG (a QGIS authentication configuration "
+            "holding it as its password), never from plain settings.\n\n"
+            "SOURCE 2, URL: IDS is the address of a CSV, XLSX or GeoJSON file; a web page (e.g. a sign-in page) is "
+            "an error.\n\nDownloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL points a "
+            "source at a mirror."
+        ).format(FINGERTIPS_BASE_URL, types, NOMIS_BASE_URL)
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.SOURCE,
+                self.tr("Source"),
+                [self.tr("Fingertips (OHID)"), self.tr("Nomis (ONS)"), self.tr("A web address (CSV, XLSX, GeoJSON)")],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.IDS, self.tr("Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)")
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.AREA_TYPE,
+                self.tr("Area type: Fingertips area type id (e.g. 501) or Nomis geography (e.g. TYPE151)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.PARENT_CODE, self.tr("Parent area (e.g. E06000017; Nomis: geography id)"), optional=True
+            )
+        )
+        advanced = [
+            QgsProcessingParameterString(
+                self.PARENT_AREA_TYPE, self.tr("Fingertips parent area type id (empty: from the parent code)"),
+                optional=True,
+            ),
+            QgsProcessingParameterString(
+                self.QUERY, self.tr("More query options (name=value&name=value)"), optional=True
+            ),
+            QgsProcessingParameterString(self.BASE_URL, self.tr("Base URL of the API (a mirror)"), optional=True),
+        ]  # fmt: skip
+        for parameter in advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(parameter)
+        self.addParameter(
+            QgsProcessingParameterAuthConfig(
+                self.AUTH_CONFIG, self.tr("Authentication configuration holding the API key (Nomis uid)"),
+                optional=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.REFRESH, self.tr("Download again, ignoring the cache"), defaultValue=False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT,
+                self.tr("Indicator table"),
+                "CSV files (*.csv);;Excel workbooks (*.xlsx);;GeoJSON (*.geojson)",
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.ROWS, self.tr("Rows saved")))
+        self.addOutput(QgsProcessingOutputString(self.SOURCE_URL, self.tr("Address the table came from")))
+
+    def prepareAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> bool:
+        """Read the API key here, on the main thread: unlocking the auth database may ask for the master password."""
+        from ..core.http_client import OnlineSourceError, auth_config_secret
+
+        authcfg = self.parameterAsString(parameters, self.AUTH_CONFIG, context)
+        self._api_key = ""
+        if authcfg:
+            try:
+                self._api_key = auth_config_secret(authcfg, self.tr("API key"))
+            except OnlineSourceError as error:
+                feedback.reportError(str(error), True)
+                return False
+        return True
+
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        from ..core.http_client import HttpClient, OnlineSourceError
+
+        source = SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)]
+        ids = self.parameterAsString(parameters, self.IDS, context).strip()
+        area_type = self.parameterAsString(parameters, self.AREA_TYPE, context).strip()
+        parent = self.parameterAsString(parameters, self.PARENT_CODE, context).strip() or None
+        parent_type = self.parameterAsString(parameters, self.PARENT_AREA_TYPE, context).strip()
+        query = self.parameterAsString(parameters, self.QUERY, context)
+        base_url = self.parameterAsString(parameters, self.BASE_URL, context).strip() or None
+        refresh = self.parameterAsBoolean(parameters, self.REFRESH, context)
+        output = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
+        if source == "url" and Path(output).parent == Path(QgsProcessingUtils.tempFolder()):
+            output = output.with_suffix("")  # a temporary output takes the suffix of what is downloaded
+        client = HttpClient(feedback=feedback)
+
+        def run() -> Any:
+            if source == "fingertips":
+                from ..core.fingertips import load_fingertips, parse_ids
+                from ..core.nomis import parse_query
+
+                if not area_type.isdigit():
+                    raise OnlineSourceError(
+                        self.tr("Fingertips needs the area type id as a number (AREA_TYPE), e.g. 501 or 8.")
+                    )
+                if parent_type and not parent_type.isdigit():
+                    raise OnlineSourceError(self.tr("PARENT_AREA_TYPE must be a Fingertips area type id (a number)."))
+                profile = parse_query(query).get("profile_id")
+                return load_fingertips(
+                    parse_ids(ids), int(area_type), output, parent, int(parent_type) if parent_type else None,
+                    int(profile) if profile and profile.isdigit() else None, base_url, refresh, client=client,
+                )  # fmt: skip
+            if source == "nomis":
+                from ..core.nomis import load_nomis, parse_query
+
+                return load_nomis(
+                    ids, area_type, output, parent, parse_query(query), self._api_key or None, base_url, refresh,
+                    client=client, feedback=feedback,
+                )  # fmt: skip
+            from ..core.url_source import load_url
+
+            return load_url(ids, output, refresh, client=client)
+
+        outcome = self.run_core(run, (OnlineSourceError,))
+        self.push_log(feedback, outcome.log)
+        return {self.OUTPUT: str(outcome.path), self.ROWS: outcome.rows, self.SOURCE_URL: outcome.source_url}

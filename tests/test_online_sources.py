@@ -1,0 +1,607 @@
+"""Online sources against real HTTP servers on 127.0.0.1 that answer like ONS, Fingertips and Nomis.
+
+No internet: tests/online_servers.py serves the real Rutland and Nottingham data in each
+service's own format. Every fault test checks the message a user would read and that no
+partial cache entry or output was left behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from qgis.core import (
+    QgsApplication,
+    QgsAuthMethodConfig,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeedback,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProject,
+    QgsSettings,
+    QgsVectorLayer,
+)
+
+from lis_qgis_plugin.core import fingertips, nomis, url_source
+from lis_qgis_plugin.core.http_client import (
+    HttpClient,
+    HttpError,
+    OnlineSourceError,
+    auth_config_secret,
+    proxies_for,
+    redact,
+    user_agent,
+)
+from lis_qgis_plugin.core.online_cache import read_source_records
+from lis_qgis_plugin.core.ons_geography import BOUNDARY_SETS, ArcGisError, boundary_set, load_boundaries
+from lis_qgis_plugin.core.plugin_files import plugin_version
+from lis_qgis_plugin.core.spatial_assignment import CancelledError
+
+from .conftest import LogFeedback, open_layer, run_qgis_process
+from .online_servers import (
+    DISTRICT_AREA_TYPE,
+    IMD_SCORE_INDICATOR,
+    LSOA_AREA_TYPE,
+    MOST_DEPRIVED_INDICATOR,
+    ForwardingProxy,
+    OnlineServers,
+    start_online_servers,
+)
+
+LSOA21 = "Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC_V5"
+LSOA11 = "LSOA_Dec_2011_Boundaries_Generalised_Clipped_BGC_EW_V3_2022"
+RUTLAND = "E06000017"
+NOTTINGHAM = "E06000018"
+
+
+@pytest.fixture(scope="module")
+def servers(shared_data: Path) -> Iterator[OnlineServers]:
+    started = start_online_servers(shared_data)
+    yield started
+    started.server.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_server(servers: OnlineServers) -> None:
+    servers.server.clear()
+    servers.arcgis.count_offset = 0
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def fast_client(feedback: QgsFeedback | None = None, timeout: float = 5.0, retries: int = 2) -> HttpClient:
+    """A client with short pauses between tries, so fault tests stay fast."""
+    return HttpClient(feedback=feedback, timeout=timeout, retries=retries, backoff=0.01)
+
+
+def geojson_codes(path: Path, field: str) -> set[str]:
+    return {feature["properties"][field] for feature in json.loads(path.read_text())["features"]}
+
+
+def layer_codes(path: Path, layer: str, field: str) -> set[str]:
+    return {feature[field] for feature in open_layer(path, layer).getFeatures()}
+
+
+def assert_nothing_left(cache: Path, *outputs: Path) -> None:
+    """No cache entry and no temporary file after a failed download, and no output."""
+    left = [path.name for path in cache.rglob("*") if path.is_file()] if cache.exists() else []
+    assert left == [], left
+    for output in outputs:
+        assert not output.exists(), output
+
+
+@contextmanager
+def qgis_settings(values: dict[str, object]) -> Iterator[None]:
+    """Set QGIS settings for the block, then remove them (the test profile is shared)."""
+    settings = QgsSettings()
+    for key, value in values.items():
+        settings.setValue(key, value)
+    try:
+        yield
+    finally:
+        for key in values:
+            settings.remove(key)
+
+
+@pytest.fixture
+def algorithm_cache(tmp_path: Path) -> Iterator[Path]:
+    """Processing runs cache into a temporary folder, not the test profile."""
+    folder = tmp_path / "algorithm_cache"
+    with qgis_settings({"lis/online/cacheFolder": str(folder)}):
+        yield folder
+
+
+# --------------------------------------------------------------------------------- ONS boundaries
+
+
+def test_rutland_lsoas_page_through_the_layer_and_are_cached(
+    servers: OnlineServers, shared_data: Path, tmp_path: Path, cache: Path
+) -> None:
+    out = tmp_path / "rutland.gpkg"
+    outcome = load_boundaries(str(out), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base, cache_dir=cache,
+                              client=fast_client())  # fmt: skip
+    source = shared_data / "rutland" / "boundaries" / "rutland_lsoa21.geojson"
+    assert outcome.feature_count == 26 == len(json.loads(source.read_text())["features"])
+    assert layer_codes(out, "rutland", "LSOA21CD") == geojson_codes(source, "LSOA21CD")
+    assert open_layer(out, "rutland").crs().authid() == "EPSG:27700"
+    pages = [
+        seen.query
+        for seen in servers.server.requests_to(f"{LSOA21}/FeatureServer/0/query")
+        if seen.query.get("f") == "geojson"
+    ]
+    assert [(page["resultOffset"], page["resultRecordCount"]) for page in pages] == [("0", "10"), ("10", "10"),
+                                                                                       ("20", "10")]  # fmt: skip
+    assert pages[0]["where"] == "LSOA21NM LIKE 'Rutland %'" and pages[0]["outSR"] == "27700"
+    assert all(
+        seen.headers["User-Agent"].startswith(f"LIS-QGIS-plugin/{plugin_version()} ") for seen in servers.server.seen
+    )
+    record = read_source_records(out)[0]
+    assert record["url"] == servers.layer_url(LSOA21) and record["features"] == "26"
+    assert "Rutland" in record["query"] and record["retrieved"][:4].isdigit()
+    assert read_source_records(outcome.cache_file)[0]["features"] == "26"
+
+    servers.server.clear()
+    again = load_boundaries(str(tmp_path / "again.gpkg"), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base,
+                            cache_dir=cache, client=fast_client())  # fmt: skip
+    assert again.from_cache and again.feature_count == 26
+    assert servers.server.requests_to("/query") == []
+
+
+def test_wards_by_district_outline_and_districts_by_code(
+    servers: OnlineServers, shared_data: Path, tmp_path: Path, cache: Path
+) -> None:
+    wards = load_boundaries(str(tmp_path / "wards.gpkg"), "wards25_bgc", NOTTINGHAM, base_url=servers.ons_base,
+                            cache_dir=cache, client=fast_client())  # fmt: skip
+    source = shared_data / "nottingham" / "boundaries" / "nottingham_wards_2025.geojson"
+    assert wards.feature_count == 20
+    assert layer_codes(tmp_path / "wards.gpkg", "wards", "WD25CD") == geojson_codes(source, "WD25CD")
+    district = load_boundaries(str(tmp_path / "district.gpkg"), "lad24_bgc", RUTLAND, base_url=servers.ons_base,
+                               cache_dir=cache, client=fast_client())  # fmt: skip
+    assert district.feature_count == 1
+    assert layer_codes(tmp_path / "district.gpkg", "district", "LAD24CD") == {RUTLAND}
+
+
+def test_extent_and_service_url_override(
+    servers: OnlineServers, shared_data: Path, tmp_path: Path, cache: Path
+) -> None:
+    rutland = QgsVectorLayer(str(shared_data / "rutland" / "boundaries" / "rutland_lsoa21.geojson"), "r", "ogr")
+    transform = QgsCoordinateTransform(rutland.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
+    extent = transform.transformBoundingBox(rutland.extent())
+    del rutland
+    by_extent = load_boundaries(str(tmp_path / "extent.gpkg"), "lsoa21_bgc", extent=extent,
+                                base_url=servers.ons_base, cache_dir=cache, client=fast_client())  # fmt: skip
+    assert by_extent.feature_count == 26  # Rutland's, none of Nottingham's
+    # A layer URL (with /query) replaces the catalogue entry; its own fields decide the district filter.
+    override = load_boundaries(str(tmp_path / "lsoa11.gpkg"), "lsoa21_bgc", RUTLAND,
+                               service_url=servers.layer_url(LSOA11) + "/query", base_url=servers.ons_base,
+                               cache_dir=cache, client=fast_client())  # fmt: skip
+    assert override.feature_count == 23
+    assert override.source_url == servers.layer_url(LSOA11)
+    with pytest.raises(OnlineSourceError, match="not an ArcGIS layer address"):
+        load_boundaries(str(tmp_path / "x.gpkg"), None, RUTLAND, service_url=f"{servers.ons_base}/{LSOA11}",
+                        cache_dir=cache)  # fmt: skip
+
+
+def test_a_retried_500_succeeds_and_is_logged(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
+    servers.server.fail("resultOffset=10", "500")
+    outcome = load_boundaries(str(tmp_path / "b.gpkg"), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base,
+                              cache_dir=cache, client=fast_client())  # fmt: skip
+    assert outcome.feature_count == 26
+    assert any("answered 500" in line.text and "trying again" in line.text for line in outcome.log)
+    assert len([seen for seen in servers.server.requests_to("/query") if seen.query.get("resultOffset") == "10"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("fragment", "kind", "times", "error", "message"),
+    [
+        ("/query", "500", 5, HttpError, r"answered 500 .*after 3 tries\. The service is failing or busy"),
+        ("/query", "truncate", 5, HttpError, r"cut short .*after 3 tries"),
+        ("resultOffset=0", "invalid_json", 1, OnlineSourceError, r"not valid JSON .*cut short"),
+        ("resultOffset=10", "arcgis_error", 1, ArcGisError, r"reported error 500: Error performing query operation"),
+        ("FeatureServer/0?", "html", 1, OnlineSourceError, r"sent a web page \(text/html\), not JSON"),
+        ("resultOffset", "stop_paging", 5, OnlineSourceError, r"sent 10 of the 26 features .*paging stopped early"),
+        ("resultOffset", "empty_pages", 9, OnlineSourceError, r"kept saying more features follow"),
+        ("/query", "drop", 5, HttpError, r"connection failed .*after 3 tries"),
+        ("FeatureServer/0?", "404", 1, HttpError, r"answered 404 Not Found \(Error 404\)\. Nothing is published"),
+    ],
+)
+def test_download_faults_give_clear_errors_and_leave_nothing(
+    servers: OnlineServers, tmp_path: Path, cache: Path, fragment: str, kind: str, times: int, error: type,
+    message: str,
+) -> None:  # fmt: skip
+    servers.server.fail(fragment, kind, times)
+    out = tmp_path / "faulty.gpkg"
+    with pytest.raises(error, match=message):
+        load_boundaries(str(out), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base, cache_dir=cache,
+                        client=fast_client())  # fmt: skip
+    assert_nothing_left(cache / "tables", out)
+    assert not list(cache.glob("*.gpkg")) and not list(cache.glob(".*"))
+
+
+def test_a_server_that_loses_features_is_an_error(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
+    servers.arcgis.count_offset = 5  # counts 31, sends 26
+    with pytest.raises(OnlineSourceError, match=r"sent 26 of the 31 features"):
+        load_boundaries(str(tmp_path / "b.gpkg"), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base, cache_dir=cache,
+                        client=fast_client())  # fmt: skip
+    assert not list(cache.glob("*.gpkg"))
+
+
+def test_wrong_service_name_is_an_arcgis_error_in_http_200(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
+    with pytest.raises(ArcGisError, match=r"error 400: Invalid URL\. The service or layer does not exist"):
+        load_boundaries(str(tmp_path / "b.gpkg"), None, RUTLAND,
+                        service_url=servers.layer_url("Lower_layer_Super_Output_Areas_December_2021_EW_BGC_V9"),
+                        base_url=servers.ons_base, cache_dir=cache, client=fast_client())  # fmt: skip
+    with pytest.raises(OnlineSourceError, match=r"There is no district with code E06000099"):
+        load_boundaries(str(tmp_path / "b.gpkg"), "lsoa21_bgc", "E06000099", base_url=servers.ons_base,
+                        cache_dir=cache, client=fast_client())  # fmt: skip
+    assert not list(cache.glob("*.gpkg"))
+
+
+def test_timeouts_are_retried_then_reported(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
+    servers.server.fail("FeatureServer/0?", "timeout", times=2, seconds=1.5)
+    start = time.monotonic()
+    with pytest.raises(HttpError, match=r"no answer within 0\.4 s \(timed out\), after 2 tries.*raise the timeout"):
+        load_boundaries(str(tmp_path / "b.gpkg"), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base, cache_dir=cache,
+                        client=fast_client(timeout=0.4, retries=1))  # fmt: skip
+    assert time.monotonic() - start < 3
+    assert_nothing_left(cache / "tables", tmp_path / "b.gpkg")
+
+
+def test_cancel_stops_a_slow_download_at_once(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
+    servers.server.fail("resultOffset=10", "slow", seconds=3)
+    feedback = QgsFeedback()
+    threading.Timer(0.3, feedback.cancel).start()
+    start = time.monotonic()
+    with pytest.raises(CancelledError):
+        load_boundaries(str(tmp_path / "b.gpkg"), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base, cache_dir=cache,
+                        client=fast_client(feedback, timeout=30), feedback=feedback)  # fmt: skip
+    assert time.monotonic() - start < 1.5
+    assert_nothing_left(cache / "tables", tmp_path / "b.gpkg")
+    assert not list(cache.glob("*.gpkg")) and not list(cache.glob(".*"))
+
+
+def test_cancel_during_a_dripping_body(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
+    servers.files.add("big.csv", "text/csv", b"code,value\n" + b"".join(b"E01013787,1\n" for _ in range(400)))
+    servers.server.fail("big.csv", "drip", seconds=0.05)
+    feedback = QgsFeedback()
+    threading.Timer(0.3, feedback.cancel).start()
+    with pytest.raises(CancelledError):
+        url_source.load_url(servers.file_url("big.csv"), tmp_path / "big.csv", cache_dir=cache,
+                            client=fast_client(feedback))  # fmt: skip
+    assert_nothing_left(cache / "tables", tmp_path / "big.csv")
+
+
+# ------------------------------------------------------------------------------------ HTTP client
+
+
+def test_client_names_the_plugin_and_hides_keys() -> None:
+    assert user_agent().startswith(f"LIS-QGIS-plugin/{plugin_version()} (QGIS 3.")
+    shown = redact("https://www.nomisweb.co.uk/api/v01/dataset/NM_1_1.data.csv?geography=TYPE151&uid=0xabc123")
+    assert "0xabc123" not in shown and "uid=***" in shown and "geography=TYPE151" in shown
+
+
+def test_http_404_names_the_address_and_what_to_do(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
+    with pytest.raises(
+        HttpError, match=r"/files/missing\.csv: the server answered 404 Not Found\. Nothing is published"
+    ):
+        url_source.load_url(servers.file_url("missing.csv"), tmp_path / "m.csv", cache_dir=cache, client=fast_client())
+    assert len(servers.server.requests_to("missing.csv")) == 1  # a 4xx is not retried
+    assert_nothing_left(cache / "tables", tmp_path / "m.csv")
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ForwardingProxy]:
+    started = ForwardingProxy(tmp_path_factory.mktemp("proxy"))
+    yield started
+    started.close()
+
+
+def test_requests_go_through_the_proxy_set_in_qgis(
+    servers: OnlineServers, proxy: ForwardingProxy, tmp_path: Path, cache: Path
+) -> None:
+    servers.files.add("via-proxy.csv", "text/csv", b"code,value\nE06000017,1\n")
+    settings = {
+        "proxy/proxyEnabled": True, "proxy/proxyType": "HttpProxy", "proxy/proxyHost": "127.0.0.1",
+        "proxy/proxyPort": str(proxy.port),
+    }  # fmt: skip
+    url = servers.file_url("via-proxy.csv")
+    with qgis_settings(settings):
+        assert proxies_for(url) == {"http": proxy.url, "https": proxy.url}
+        outcome = url_source.load_url(url, tmp_path / "p.csv", cache_dir=cache, client=fast_client())
+    assert outcome.rows == 1
+    assert f"GET {url}" in proxy.seen()  # the proxy logged the request...
+    assert "via" in {
+        name.lower() for name in servers.server.requests_to("via-proxy.csv")[0].headers
+    }  # ...and forwarded it
+    # URLs in QGIS's no-proxy list go direct.
+    servers.files.add("direct.csv", "text/csv", b"code,value\nE06000017,2\n")
+    with qgis_settings({**settings, "proxy/noProxyUrls": [servers.server.base_url]}):
+        url_source.load_url(servers.file_url("direct.csv"), tmp_path / "d.csv", cache_dir=cache, client=fast_client())
+    assert "direct.csv" not in proxy.seen()
+
+
+def test_proxy_environment_variables_apply_when_qgis_has_no_proxy(
+    servers: OnlineServers, proxy: ForwardingProxy, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    servers.files.add("env-proxy.csv", "text/csv", b"code,value\nE06000017,3\n")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("http_proxy", proxy.url)
+    assert proxies_for(servers.file_url("env-proxy.csv")) is None
+    url_source.load_url(servers.file_url("env-proxy.csv"), tmp_path / "e.csv", cache_dir=cache, client=fast_client())
+    assert "env-proxy.csv" in proxy.seen()
+
+
+# ------------------------------------------------------------------------------------- Fingertips
+
+
+def test_fingertips_lists_profiles_indicators_and_area_types(servers: OnlineServers) -> None:
+    client = fast_client()
+    profiles = fingertips.list_profiles(client, servers.fingertips_base)
+    assert [profile.name for profile in profiles] == ["LIS loopback test profile: Indices of Deprivation"]
+    indicators = dict(fingertips.list_indicators(client, profiles[0].id, servers.fingertips_base))
+    assert indicators[IMD_SCORE_INDICATOR] == "Deprivation score (IMD 2025)"
+    types = dict(fingertips.list_area_types(client, servers.fingertips_base))
+    assert types[501] == "Districts & UAs (from Apr 2023)" == fingertips.AREA_TYPES[501][0]
+    assert fingertips.boundary_set_for_area_type(501) == "lad24_bgc"
+    assert fingertips.boundary_set_for_area_type(502) == "cty24_bgc"
+    assert boundary_set(fingertips.boundary_set_for_area_type(8)).code_field == "WD24CD"
+    assert fingertips.parent_area_type_for("E06000017") == 501 and fingertips.parent_area_type_for("E92000001") == 15
+    metadata = fingertips.indicator_metadata(client, [MOST_DEPRIVED_INDICATOR], servers.fingertips_base)
+    assert metadata[MOST_DEPRIVED_INDICATOR]["unit"] == "%"
+
+
+def test_fingertips_data_keep_limits_periods_and_source_values(
+    servers: OnlineServers, shared_data: Path, tmp_path: Path, cache: Path
+) -> None:
+    outcome = fingertips.load_fingertips([MOST_DEPRIVED_INDICATOR], DISTRICT_AREA_TYPE, tmp_path / "ft.csv",
+                                         "E92000001", base_url=servers.fingertips_base, cache_dir=cache,
+                                         client=fast_client())  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(outcome.path.read_text(encoding="utf-8"))))
+    assert outcome.rows == 4 and {row["Time period"] for row in rows} == {"2019", "2025"}
+    deciles = [
+        int(row["IMD_decile"])
+        for row in csv.DictReader((shared_data / "nottingham/deprivation/nottingham_imd2025_lsoa21.csv").open())
+    ]
+    most = sum(1 for decile in deciles if decile == 1)
+    notts = next(row for row in rows if row["Area Name"] == "Nottingham" and row["Time period"] == "2025")
+    assert (int(notts["Count"]), int(notts["Denominator"])) == (most, len(deciles)) == (55, 179)
+    assert float(notts["Value"]) == pytest.approx(100 * 55 / 179)
+    assert float(notts["Lower CI 95.0 limit"]) < float(notts["Value"]) < float(notts["Upper CI 95.0 limit"])
+    query = servers.server.requests_to("by_indicator_id")[0].query
+    assert query == {"indicator_ids": str(MOST_DEPRIVED_INDICATOR), "child_area_type_id": "501",
+                     "parent_area_type_id": "15", "parent_area_code": "E92000001"}  # fmt: skip
+    with pytest.raises(OnlineSourceError, match=r"no data for indicator\(s\) 990002 at Wards \(area type 8\)"):
+        fingertips.load_fingertips([MOST_DEPRIVED_INDICATOR], 8, tmp_path / "none.csv", RUTLAND,
+                                   base_url=servers.fingertips_base, cache_dir=cache, client=fast_client())  # fmt: skip
+    assert not (tmp_path / "none.csv").exists()
+
+
+# ------------------------------------------------------------------------------------------ Nomis
+
+
+def test_nomis_pages_past_the_row_cap(servers: OnlineServers, shared_data: Path, tmp_path: Path, cache: Path) -> None:
+    assert nomis.search_datasets(fast_client(), "usual resident", servers.nomis_base) == [
+        ("NM_144_1", "KS101EW - Usual resident population")
+    ]
+    outcome = nomis.load_nomis("nm_144_1", "TYPE299", tmp_path / "oa.csv", base_url=servers.nomis_base,
+                               cache_dir=cache, client=fast_client())  # fmt: skip
+    offsets = [seen.query.get("RecordOffset") for seen in servers.server.requests_to(".data.csv")]
+    assert offsets == [None, "250", "500", "750", "1000"]  # the server's cap here is 250 rows
+    rows = list(csv.DictReader(io.StringIO(outcome.path.read_text(encoding="utf-8"))))
+    rutland = shared_data / "rutland" / "population" / "rutland_oa11_population_census2011.csv"
+    expected = {row["OA11CD"]: int(row["usual_residents_2011"]) for row in csv.DictReader(rutland.open())}
+    got = {row["GEOGRAPHY_CODE"]: int(row["OBS_VALUE"]) for row in rows}
+    assert len(rows) == 1112 == len(got)
+    assert {code: got[code] for code in expected} == expected and sum(expected.values()) == 37369
+    assert rows[0]["Indicator"] == "NM_144_1: All usual residents; Value"
+
+
+def test_nomis_short_page_names_the_guest_cap(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
+    servers.server.fail("RecordOffset", "short_page")
+    with pytest.raises(OnlineSourceError, match=r"stopped after 250 of 1,112 rows .*at most 25,000 rows per call"):
+        nomis.load_nomis("NM_144_1", "TYPE299", tmp_path / "oa.csv", base_url=servers.nomis_base, cache_dir=cache,
+                         client=fast_client())  # fmt: skip
+    assert_nothing_left(cache / "tables", tmp_path / "oa.csv")
+
+
+@pytest.fixture
+def nomis_auth_config() -> Iterator[str]:
+    """A QGIS authentication configuration holding a Nomis uid (as a Basic config's password)."""
+    manager = QgsApplication.authManager()
+    assert manager.setMasterPassword("lis-test-master-password", True)
+    config = QgsAuthMethodConfig("Basic")
+    config.setName("LIS test Nomis uid")
+    config.setConfig("username", "nomis")
+    config.setConfig("password", "0xLISTESTUID")
+    assert manager.storeAuthenticationConfig(config)
+    yield config.id()
+    manager.removeAuthenticationConfig(config.id())
+
+
+def test_nomis_uid_comes_from_the_auth_manager_and_stays_secret(
+    lis_plugin: object, servers: OnlineServers, nomis_auth_config: str, tmp_path: Path, algorithm_cache: Path
+) -> None:
+    import processing
+
+    assert auth_config_secret(nomis_auth_config, "Nomis") == "0xLISTESTUID"
+    feedback = LogFeedback()
+    result = processing.run("lis:loadindicators", {
+        "SOURCE": 1, "IDS": "NM_144_1", "AREA_TYPE": "TYPE299", "BASE_URL": servers.nomis_base,
+        "AUTH_CONFIG": nomis_auth_config, "OUTPUT": str(tmp_path / "oa.csv"),
+    }, context=QgsProcessingContext(), feedback=feedback)  # fmt: skip
+    seen = servers.server.requests_to(".data.csv")
+    assert len(seen) == 1 and seen[0].query["uid"] == "0xLISTESTUID"  # a key's larger cap: one page
+    assert result["ROWS"] == 1112 and "uid=***" in result["SOURCE_URL"]
+    stored = "".join(path.read_text(errors="replace") for path in algorithm_cache.rglob("*") if path.is_file())
+    assert "0xLISTESTUID" not in stored + feedback.text + result["SOURCE_URL"]
+
+
+# -------------------------------------------------------------------------------------------- URLs
+
+
+def test_any_url_serving_csv_xlsx_or_geojson(
+    servers: OnlineServers, shared_data: Path, tmp_path: Path, cache: Path
+) -> None:
+    from openpyxl import Workbook
+
+    table = shared_data / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv"
+    workbook = Workbook()
+    for row in csv.reader(table.open()):
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    servers.files.add("imd.csv", "text/csv; charset=utf-8", table.read_bytes())
+    servers.files.add("imd.xlsx", "application/octet-stream", buffer.getvalue())
+    boundaries = shared_data / "rutland" / "boundaries" / "rutland_lsoa21.geojson"
+    servers.files.add("lsoa.geojson", "application/geo+json", boundaries.read_bytes())
+    got = {
+        name: url_source.load_url(
+            servers.file_url(name), tmp_path / "download.csv", cache_dir=cache, client=fast_client()
+        )
+        for name in ("imd.csv", "imd.xlsx", "lsoa.geojson")
+    }
+    assert {name: (item.kind, item.rows, item.path.name) for name, item in got.items()} == {
+        "imd.csv": ("csv", 26, "download.csv"),
+        "imd.xlsx": ("xlsx", 26, "download.xlsx"),
+        "lsoa.geojson": ("geojson", 26, "download.geojson"),
+    }
+    with pytest.raises(OnlineSourceError, match=r"sent a web page \(text/html\), not a CSV, XLSX or GeoJSON file"):
+        url_source.load_url(servers.file_url("login"), tmp_path / "login.csv", cache_dir=cache, client=fast_client())
+    servers.files.add("disguised.csv", "text/csv", b"<!DOCTYPE html><html><body>Sign in</body></html>")
+    with pytest.raises(OnlineSourceError, match="sign-in or landing page"):
+        url_source.load_url(
+            servers.file_url("disguised.csv"), tmp_path / "x.csv", cache_dir=cache, client=fast_client()
+        )
+    servers.files.add("image.png", "image/png", b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(OnlineSourceError, match=r"binary file \(image/png\)"):
+        url_source.load_url(servers.file_url("image.png"), tmp_path / "y.csv", cache_dir=cache, client=fast_client())
+    assert not (tmp_path / "login.csv").exists() and not (tmp_path / "x.csv").exists()
+
+
+# ------------------------------------------------------------------------------------- Algorithms
+
+
+def test_algorithms_are_registered_in_the_online_group(lis_plugin: object) -> None:
+    registry = QgsApplication.processingRegistry()
+    for name in ("lis:loadboundaries", "lis:loadindicators"):
+        algorithm = registry.algorithmById(name)
+        assert algorithm is not None and algorithm.group() == "Online sources" and algorithm.groupId() == "online"
+    assert len(BOUNDARY_SETS) == len(registry.algorithmById("lis:loadboundaries").parameterDefinition(
+        "BOUNDARY_SET").options())  # fmt: skip
+
+
+def test_loadboundaries_algorithm(
+    lis_plugin: object, servers: OnlineServers, tmp_path: Path, algorithm_cache: Path
+) -> None:
+    import processing
+
+    feedback = LogFeedback()
+    out = tmp_path / "lsoa.gpkg"
+    result = processing.run("lis:loadboundaries", {
+        "BOUNDARY_SET": 0, "DISTRICT_CODE": RUTLAND, "BASE_URL": servers.ons_base, "OUTPUT": str(out),
+    }, context=QgsProcessingContext(), feedback=feedback)  # fmt: skip
+    assert result["FEATURE_COUNT"] == 26 and result["SOURCE_URL"] == servers.layer_url(LSOA21)
+    assert open_layer(out, "lsoa").featureCount() == 26
+    assert "26 features match LSOA21NM starting with 'Rutland '" in feedback.text
+    assert list(algorithm_cache.glob("boundaries_*.gpkg"))
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match="Choose a district code or an extent"):
+        processing.run("lis:loadboundaries", {"BOUNDARY_SET": 0, "BASE_URL": servers.ons_base,
+                                              "OUTPUT": str(tmp_path / "none.gpkg")},
+                       context=QgsProcessingContext(), feedback=QgsProcessingFeedback())  # fmt: skip
+
+
+def _imd_scores(shared_data: Path) -> dict[str, float]:
+    path = shared_data / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv"
+    return {row["lsoa21_code"]: float(row["IMD_score"]) for row in csv.DictReader(path.open())}
+
+
+def test_loadindicators_output_feeds_joinindicators(
+    lis_plugin: object, servers: OnlineServers, shared_data: Path, tmp_path: Path, algorithm_cache: Path
+) -> None:
+    import processing
+
+    loaded = processing.run("lis:loadindicators", {
+        "SOURCE": 0, "IDS": str(IMD_SCORE_INDICATOR), "AREA_TYPE": str(LSOA_AREA_TYPE), "PARENT_CODE": RUTLAND,
+        "BASE_URL": servers.fingertips_base, "OUTPUT": str(tmp_path / "imd.csv"),
+    }, context=QgsProcessingContext(), feedback=QgsProcessingFeedback())  # fmt: skip
+    assert loaded["ROWS"] == 26
+    joined = processing.run("lis:joinindicators", {
+        "BOUNDARIES": str(shared_data / "rutland" / "boundaries" / "rutland_lsoa21.geojson"),
+        "TABLE": loaded["OUTPUT"], "OUTPUT": str(tmp_path / "joined.gpkg"),
+    }, context=QgsProcessingContext(), feedback=QgsProcessingFeedback())  # fmt: skip
+    assert joined["MATCHED"] == 26 and joined["UNMATCHED_BOUNDARIES"] == 0
+    layer = open_layer(tmp_path / "joined.gpkg", "joined")
+    got = {feature["LSOA21CD"]: feature["deprivation_score_imd_2025"] for feature in layer.getFeatures()}
+    assert got == pytest.approx(_imd_scores(shared_data))
+    assert got["E01013787"] == pytest.approx(14.351)  # Rutland 005A, as published
+
+
+def test_loadindicators_then_joinindicators_in_a_model(
+    lis_plugin: object, servers: OnlineServers, shared_data: Path, tmp_path: Path, algorithm_cache: Path
+) -> None:
+    """The chain as the model designer builds it: the join's TABLE takes the load's OUTPUT."""
+    import processing
+    from qgis.core import (
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelChildParameterSource,
+        QgsProcessingModelOutput,
+        QgsProcessingOutputFile,
+    )
+
+    static = QgsProcessingModelChildParameterSource.fromStaticValue
+    model = QgsProcessingModelAlgorithm("load_and_join", "LIS tests")
+    load = QgsProcessingModelChildAlgorithm("lis:loadindicators")
+    load.setChildId("load")
+    for name, value in {"SOURCE": 0, "IDS": str(IMD_SCORE_INDICATOR), "AREA_TYPE": str(LSOA_AREA_TYPE),
+                        "PARENT_CODE": RUTLAND, "BASE_URL": servers.fingertips_base}.items():  # fmt: skip
+        load.addParameterSources(name, [static(value)])
+    model.addChildAlgorithm(load)
+    join = QgsProcessingModelChildAlgorithm("lis:joinindicators")
+    join.setChildId("join")
+    join.addParameterSources("BOUNDARIES", [static(str(shared_data / "rutland/boundaries/rutland_lsoa21.geojson"))])
+    join.addParameterSources("TABLE", [QgsProcessingModelChildParameterSource.fromChildOutput("load", "OUTPUT")])
+    output = QgsProcessingModelOutput("joined", "Joined")
+    output.setChildId("join")
+    output.setChildOutputName("OUTPUT")
+    join.setModelOutputs({"joined": output})
+    model.addChildAlgorithm(join)
+    sources = model.availableSourcesForChild("join", [], [QgsProcessingOutputFile.typeName()])
+    assert [(source.outputChildId(), source.outputName()) for source in sources] == [("load", "OUTPUT")]
+    result = processing.run(model, {"join:joined": str(tmp_path / "model.gpkg")}, context=QgsProcessingContext(),
+                            feedback=QgsProcessingFeedback())  # fmt: skip
+    layer = QgsVectorLayer(result["join:joined"], "joined", "ogr")
+    got = {feature["LSOA21CD"]: feature["deprivation_score_imd_2025"] for feature in layer.getFeatures()}
+    assert got == pytest.approx(_imd_scores(shared_data))
+
+
+@pytest.mark.slow
+def test_qgis_process_runs_loadboundaries(
+    qgis_process_env: dict[str, str], servers: OnlineServers, shared_data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "wards.gpkg"
+    wards = [item.key for item in BOUNDARY_SETS].index("wards25_bgc")
+    run = run_qgis_process(
+        {**qgis_process_env, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}, "run", "lis:loadboundaries", "--",
+        f"BOUNDARY_SET={wards}", f"DISTRICT_CODE={RUTLAND}", f"BASE_URL={servers.ons_base}", f"OUTPUT={out}",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "FEATURE_COUNT:\t15" in run.stdout
+    source = shared_data / "rutland" / "boundaries" / "rutland_wards_2025.geojson"
+    assert layer_codes(out, "wards", "WD25CD") == geojson_codes(source, "WD25CD")
+    assert any(seen.query.get("f") == "geojson" for seen in servers.server.requests_to("Wards_May_2025"))
