@@ -1,11 +1,11 @@
-"""The plugin class: registers the Processing provider and adds the LIS menu, toolbar and panel."""
+"""The plugin class: registers the Processing provider and adds the LIS menu, toolbar, panel and options page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.core import QgsApplication, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar
 
@@ -29,6 +29,8 @@ class LisPlugin:
         self.menu: QMenu | None = None
         self.toolbar: QToolBar | None = None
         self.dock = None
+        self.options_factory = None
+        self.translator: QTranslator | None = None
         self.actions: list[QAction] = []
 
     # --- Processing (also used by qgis_process, with no GUI) ---------------------------------
@@ -47,6 +49,7 @@ class LisPlugin:
 
     def initGui(self) -> None:
         """Add the provider, the LIS menu (before Help), the LIS toolbar and the panel's toggle."""
+        self._install_translator()
         self.initProcessing()
         main_window = self.iface.mainWindow()
         self.menu = QMenu(tr("&LIS"), main_window)
@@ -64,6 +67,23 @@ class LisPlugin:
         panel_action.setCheckable(True)
         self._add_action("sample.svg", tr("Create sample district…"), lambda: self.open_algorithm("lis:createsample"))
 
+        from .gui.options_page import LisOptionsFactory
+
+        self.options_factory = LisOptionsFactory()
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
+
+    def _install_translator(self) -> None:
+        """Load ``resources/i18n/lis_<language>.qm`` for the user's QGIS locale, when there is one."""
+        locale = str(QgsSettings().value("locale/userLocale", "") or "")[:2]
+        try:
+            path = resource_path("i18n", f"lis_{locale}.qm")
+        except FileNotFoundError:
+            return  # English, or a language with no translation yet
+        translator = QTranslator()
+        if translator.load(str(path)):
+            QCoreApplication.installTranslator(translator)
+            self.translator = translator
+
     def _add_action(self, icon: str, text: str, slot: Callable[[], None]) -> QAction:
         action = QAction(QIcon(str(resource_path("icons", icon))), text, self.iface.mainWindow())
         action.setToolTip(text)
@@ -78,7 +98,7 @@ class LisPlugin:
         if self.dock is None:
             from .gui.lis_dock import LisDockWidget
 
-            self.dock = LisDockWidget(self.open_algorithm, self.iface.mainWindow())
+            self.dock = LisDockWidget(self.iface, self.open_algorithm, self.iface.mainWindow())
             self.dock.visibilityChanged.connect(self.actions[0].setChecked)
             self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
             self.dock.show()
@@ -93,7 +113,11 @@ class LisPlugin:
 
     def unload(self) -> None:
         """Remove everything initGui and initProcessing added."""
+        if self.options_factory is not None:
+            self.iface.unregisterOptionsWidgetFactory(self.options_factory)
+            self.options_factory = None
         if self.dock is not None:
+            self.dock.shutdown()
             self.dock.visibilityChanged.disconnect()
             self.iface.removeDockWidget(self.dock)
             self.dock.setParent(None)
@@ -118,3 +142,6 @@ class LisPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from qgis.core import QgsApplication, QgsFeedback, QgsProviderRegistry, QgsVectorLayer
 
+from . import lis_settings
 from .road_network import (
     DEFAULT_TOLERANCE_M,
     GRAPH_VERSION,
@@ -34,8 +35,8 @@ CACHE_FOLDER_NAME = "lis_cache"
 
 
 def default_cache_dir() -> Path:
-    """``<QGIS profile>/lis_cache``."""
-    return Path(QgsApplication.qgisSettingsDirPath()) / CACHE_FOLDER_NAME
+    """The folder chosen in *Settings > Options > LIS*, else ``<QGIS profile>/lis_cache``."""
+    return lis_settings.cache_dir() or Path(QgsApplication.qgisSettingsDirPath()) / CACHE_FOLDER_NAME
 
 
 def source_identity(layer: QgsVectorLayer) -> dict[str, object] | None:
@@ -68,6 +69,8 @@ def cache_key(
             "crs": crs,
             "tolerance_m": tolerance_m,
             "version": GRAPH_VERSION,
+            # speeds changed in the options change drive times: a graph built with other speeds is not reused
+            **({"speeds_kph": speeds} if (speeds := lis_settings.custom_speeds_kph()) else {}),
         },
         sort_keys=True,
     )

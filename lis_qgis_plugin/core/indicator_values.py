@@ -12,7 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-#: Markers statistical publishers use for suppressed, unavailable or not applicable values.
+from .lis_settings import suppressed_markers
+
+#: Markers statistical publishers use for suppressed, unavailable or not applicable values (the default of
+#: :func:`.lis_settings.suppressed_markers`, which users can change in *Settings > Options > LIS*).
 SUPPRESSED_MARKERS = frozenset({"*", "**", "..", "...", ":", "-", "–", "—", "c", "x", "z", "n/a", "na", "#n/a", "~"})
 EMPTY = "(empty)"
 
@@ -51,7 +54,7 @@ def parse_number(text: str) -> tuple[float | None, str]:
     cell = text.strip()
     if not cell:
         return None, EMPTY
-    if cell.lower() in SUPPRESSED_MARKERS:
+    if cell.lower() in suppressed_markers():
         return None, cell.lower()
     if cell[0] in _PLAIN_START:  # fast path for the common plain number
         if cell[0] == "0" and len(cell) > 1 and cell.isdigit():

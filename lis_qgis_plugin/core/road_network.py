@@ -17,7 +17,8 @@ Rules (see DOMAIN.md, "Roads (OpenStreetMap)"):
   destination|permissive`` lets a road in again); ``oneway=yes|1|true`` follows the
   digitised direction, ``-1|reverse`` goes against it, ``junction=roundabout`` is one-way.
   Speed: the ``speed_field`` of the mode when given (km/h, no NULLs allowed), else the parsed
-  ``maxspeed`` tag (:func:`parse_maxspeed`), else :data:`DEFAULT_SPEEDS_KPH` by class.
+  ``maxspeed`` tag (:func:`parse_maxspeed`), else :data:`DEFAULT_SPEEDS_KPH` by class (as changed in
+  *Settings > Options > LIS*: :func:`.lis_settings.speeds_kph`).
 * **walk**: every class in :data:`WALK_CLASSES` (everything people can walk on, not
   motorways), in both directions, at ``walk_speed_kph``; ``foot=no`` and
   ``access=private|no`` (unless ``foot=yes|designated|permissive``) are excluded.
@@ -49,6 +50,8 @@ from qgis.core import (
 )
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
+
+from .lis_settings import speeds_kph
 
 #: Bump when the graph rules or the array layout change: cached graphs are then rebuilt.
 GRAPH_VERSION = "1"
@@ -275,7 +278,7 @@ def classify_way(tags: Mapping[str, Any], mode: TravelMode, speed: Any = None, h
         if not kph > 0:
             kph = math.nan
     else:
-        kph = parse_maxspeed(tags.get("maxspeed")) or DEFAULT_SPEEDS_KPH.get(highway, mode.fallback_speed_kph)
+        kph = parse_maxspeed(tags.get("maxspeed")) or speeds_kph().get(highway, mode.fallback_speed_kph)
     return WayRule(True, direction, kph)
 
 

@@ -1,12 +1,46 @@
-"""The "Local Information System" panel: the frame later tools add their pages to."""
+"""The "Local Information System" panel: a page per step, from boundaries to an atlas, with one run bar.
+
+Pages only collect choices and run Processing algorithms (through :class:`.AlgorithmRunner`).
+A page is added only when its algorithm is registered, so the panel grows with the provider.
+The choices are saved in the project (and the last ones remembered in the user's settings).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QCoreApplication, Qt
-from qgis.PyQt.QtWidgets import QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from qgis.PyQt.QtGui import QKeySequence
+from qgis.PyQt.QtWidgets import (
+    QAction,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .algorithm_runner import AlgorithmRunner, RunOutcome
+from .options_page import OPTIONS_PAGE_NAME
+from .pages.base import LisPage
+from .panel_settings import (
+    PanelSettings,
+    default_output_folder,
+    read_project_state,
+    unique_path,
+    write_project_state,
+)
+from .result_layers import LOG_TAG
+from .widgets import compact_combos
 
 DOCK_OBJECT_NAME = "LisDockWidget"
 
@@ -17,34 +51,304 @@ def tr(text: str) -> str:
 
 
 class LisDockWidget(QgsDockWidget):
-    """Tabs that walk an analyst from boundaries to maps and reports; starts with the welcome page."""
+    """Tabs that walk an analyst from boundaries to maps, catchments and profiles, over a shared run bar."""
 
-    def __init__(self, open_algorithm: Callable[[str], None], parent: QWidget | None = None) -> None:
+    def __init__(self, iface: Any, open_algorithm: Callable[[str], None], parent: QWidget | None = None) -> None:
         super().__init__(tr("Local Information System"), parent)
         self.setObjectName(DOCK_OBJECT_NAME)
-        self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._start_page(open_algorithm), tr("Start"))
-        self.setWidget(self.tabs)
+        self.iface = iface
+        self.open_algorithm = open_algorithm
+        self._output_folder = ""
+        self.runner = AlgorithmRunner(self._message_bar, self)
 
-    def _start_page(self, open_algorithm: Callable[[str], None]) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        intro = QLabel(
-            tr(
-                "<b>Local Information System</b><br>Join area statistics to boundaries, map deprivation, "
-                "work out service catchments and export area profiles. Every tool is also in the Processing "
-                "toolbox under <i>Local Information System</i>.<br><br>New here? Create the sample district "
-                "<i>Lisford</i> to try the tools on invented data."
-            ),
-            page,
-        )
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(intro)
-        sample_button = QPushButton(tr("Create sample district…"), page)
-        sample_button.setObjectName("createSampleButton")
-        sample_button.setToolTip(tr("Write the synthetic Lisford district to a folder and add its layers to the map"))
-        sample_button.clicked.connect(lambda: open_algorithm("lis:createsample"))
-        layout.addWidget(sample_button)
-        layout.addStretch(1)
-        return page
+        frame = QWidget(self)
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        self.tabs = QTabWidget(frame)
+        self.tabs.setObjectName("lisTabs")
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self._run_bar(frame))
+        self.setWidget(frame)
+        self.setMinimumWidth(300)
+
+        self._read_project_folder()
+        self.pages: dict[str, LisPage] = {}
+        for page_class in self._page_classes():
+            page = page_class(self)
+            compact_combos(page)
+            self.pages[page.PAGE_ID] = page
+            self.tabs.addTab(page, page.title())
+            self.tabs.setTabToolTip(self.tabs.count() - 1, page.title())
+
+        self.runner.started.connect(self._run_started)
+        self.runner.progressChanged.connect(self._run_progress)
+        self.runner.finished.connect(self._run_finished)
+        project = QgsProject.instance()
+        self._connections = [
+            (project.writeProject, self._write_project),
+            (project.readProject, self._read_project),
+            (project.cleared, self._project_cleared),
+        ]
+        for signal, slot in self._connections:
+            signal.connect(slot)
+        self.restore_state(read_project_state())
+        self._select_page(PanelSettings.current_page.value())
+        self.tabs.currentChanged.connect(self._page_changed)
+
+    # --- building ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _page_classes() -> list[type[LisPage]]:
+        """The pages whose algorithms are registered now, in workflow order."""
+        from .pages.atlas_page import AtlasPage
+        from .pages.boundaries_page import LOAD_BOUNDARIES, BoundariesPage
+        from .pages.indicators_page import JOIN, IndicatorsPage
+        from .pages.map_page import DEPRIVATION_MAP, MapPage
+        from .pages.services_page import SERVICE_CATCHMENTS, ServicesPage
+        from .pages.start_page import StartPage
+
+        registry = QgsApplication.processingRegistry()
+
+        def exists(algorithm_id: str) -> bool:
+            return registry.algorithmById(algorithm_id) is not None
+
+        pages: list[type[LisPage]] = [StartPage]
+        if exists(JOIN) or exists(LOAD_BOUNDARIES):
+            pages.append(BoundariesPage)
+        if exists(JOIN):
+            pages.append(IndicatorsPage)
+        if exists(DEPRIVATION_MAP):
+            pages.append(MapPage)
+        if exists(SERVICE_CATCHMENTS):
+            pages.append(ServicesPage)
+        if exists("lis:exportatlas"):
+            pages.append(AtlasPage)
+        return pages
+
+    def _run_bar(self, parent: QWidget) -> QFrame:
+        bar = QFrame(parent)
+        bar.setObjectName("runBar")
+        bar.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(bar)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(2)
+        self.run_status = QLabel(tr("Ready."), bar)
+        self.run_status.setObjectName("runStatus")
+        self.run_status.setWordWrap(True)
+        self.run_status.setToolTip(tr("What the LIS tools are doing; the full log is in the LIS tab of the log panel"))
+        layout.addWidget(self.run_status)
+        row = QHBoxLayout()
+        self.progress = QProgressBar(bar)
+        self.progress.setObjectName("runProgress")
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.setToolTip(tr("Progress of the tool running"))
+        self.progress.setAccessibleName(tr("Progress"))
+        row.addWidget(self.progress, 1)
+        self.cancel_button = QPushButton(tr("Cancel"), bar)
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setToolTip(tr("Stop the tool running: nothing it started is kept (Esc in the panel)"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.runner.cancel)
+        escape = QAction(tr("Cancel the LIS tool running"), self)
+        escape.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        escape.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # only while the panel has focus
+        escape.triggered.connect(self.runner.cancel)
+        self.addAction(escape)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        return bar
+
+    # --- what the pages share ---------------------------------------------------------------------
+
+    def page(self, page_id: str) -> Any:
+        """The page ``page_id`` ('start', 'boundaries', 'indicators', 'map', 'services', 'atlas'), or None."""
+        return self.pages.get(page_id)
+
+    def map_canvas(self) -> Any:
+        """The QGIS map canvas (for Processing widgets that need it)."""
+        return self.iface.mapCanvas() if self.iface is not None else None
+
+    def output_folder(self) -> Path:
+        """The folder outputs are written to: this project's choice, else the remembered or default one."""
+        return Path(self._output_folder) if self._output_folder else default_output_folder()
+
+    def set_output_folder(self, folder: str, remember: bool = True) -> None:
+        """Use ``folder`` for this project and (``remember``) as the default for new ones."""
+        self._output_folder = folder.strip()
+        if self._output_folder and remember:
+            PanelSettings.output_folder.set(self._output_folder)
+        start = self.page("start") if hasattr(self, "pages") else None
+        if start is not None:
+            start.show_folder(self.output_folder())
+
+    def output_path(self, stem: str, suffix: str) -> Path:
+        """A new file (or folder) name in the output folder, made safe: never an existing one."""
+        folder = self.output_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^\w.-]+", "_", stem).strip("_") or "lis_output"
+        return unique_path(folder, safe, suffix)
+
+    def boundaries_layer(self) -> QgsVectorLayer | None:
+        """The boundary layer chosen on the Boundaries page."""
+        page = self.page("boundaries")
+        return page.layer() if page is not None else None
+
+    def boundary_code_field(self) -> str:
+        """The code field chosen on the Boundaries page ('' to find it)."""
+        page = self.page("boundaries")
+        return page.code_field() if page is not None else ""
+
+    def boundaries_changed(self) -> None:
+        """Tell the pages that use the boundaries."""
+        page = self.page("indicators")
+        if page is not None:
+            page.refresh_boundaries()
+
+    def indicators_joined(self, layer: QgsVectorLayer) -> None:
+        """Offer the joined layer to the Map and Atlas pages."""
+        for page_id in ("map", "atlas"):
+            page = self.page(page_id)
+            if page is not None:
+                page.use_layer(layer)
+
+    def sample_created(self, outcome: RunOutcome) -> None:
+        """Fill the pages with the sample's layers and files, ready to try each step."""
+        by_name = {layer.name(): layer for layer in outcome.layers if isinstance(layer, QgsVectorLayer)}
+        small_areas = by_name.get("Small areas: IMD decile")
+        if small_areas is not None:
+            for page_id in ("boundaries", "map"):
+                page = self.page(page_id)
+                if page is not None:
+                    page.use_layer(small_areas)
+        indicators = self.page("indicators")
+        if indicators is not None and outcome.results.get("HEALTH_XLSX"):
+            indicators.set_table(str(outcome.results["HEALTH_XLSX"]))
+        services = self.page("services")
+        if services is not None:
+            services.use_layers(
+                facilities=by_name.get("Services"),
+                network=by_name.get("Roads"),
+                areas=small_areas,
+                demand=by_name.get("Population-weighted centroids"),
+            )
+        atlas = self.page("atlas")
+        if atlas is not None and by_name.get("Wards") is not None:
+            atlas.use_layer(by_name["Wards"])
+
+    def report_error(self, text: str) -> None:
+        """Say what went wrong in the message bar (and the LIS log)."""
+        QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Critical)
+        bar = self._message_bar()
+        if bar is not None:
+            bar.pushMessage("LIS", text, Qgis.MessageLevel.Critical, 0)
+
+    def show_options(self) -> None:
+        """Open *Settings > Options* at the LIS page."""
+        if self.iface is not None:
+            self.iface.showOptionsDialog(self.iface.mainWindow(), currentPage=OPTIONS_PAGE_NAME)
+
+    def _message_bar(self) -> Any:
+        return self.iface.messageBar() if self.iface is not None else None
+
+    # --- the run bar ------------------------------------------------------------------------------
+
+    def _run_started(self, description: str) -> None:
+        self.run_status.setText(tr("Running: {0}…").format(description))
+        self.progress.setValue(0)
+        self.cancel_button.setEnabled(True)
+        for page in self.pages.values():
+            page.set_busy(True)
+
+    def _run_progress(self, progress: float) -> None:
+        self.progress.setValue(int(progress))
+
+    def _run_finished(self, outcome: RunOutcome) -> None:
+        self.cancel_button.setEnabled(False)
+        for page in self.pages.values():
+            page.set_busy(False)
+        if outcome.ok:
+            self.progress.setValue(100)
+            text = tr("{0}: done.").format(outcome.description)
+            if outcome.layers:
+                text += " " + tr("Layers added to the LIS group: {0}.").format(len(outcome.layers))
+            bar = self._message_bar()
+            if bar is not None:
+                bar.pushMessage("LIS", text, Qgis.MessageLevel.Success, 5)
+        elif outcome.canceled:
+            self.progress.setValue(0)
+            text = tr("{0}: cancelled, nothing kept.").format(outcome.description)
+        else:
+            self.progress.setValue(0)
+            text = tr("{0} failed: {1}").format(outcome.description, outcome.error)
+        self.run_status.setText(text)
+
+    # --- state in the project ---------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """Every page's choices and the output folder, JSON-ready."""
+        return {
+            "output_folder": self._output_folder,
+            "current_page": self._current_page_id(),
+            "pages": {page_id: page.state() for page_id, page in self.pages.items()},
+        }
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Put back a state saved by :meth:`state` (missing pages and layers are skipped)."""
+        if not state:
+            return
+        self._output_folder = str(state.get("output_folder") or self._output_folder)
+        for page_id, page_state in (state.get("pages") or {}).items():
+            page = self.pages.get(page_id)
+            if page is not None and isinstance(page_state, dict):
+                try:
+                    page.restore(page_state)
+                except Exception as error:  # a stale saved state must not stop the project opening
+                    QgsMessageLog.logMessage(
+                        tr("The saved {0} page could not be restored: {1}").format(page_id, error), LOG_TAG
+                    )
+        self._select_page(state.get("current_page", ""))
+
+    def _read_project_folder(self) -> None:
+        self._output_folder = str(read_project_state().get("output_folder") or "")
+
+    def _write_project(self, *_: Any) -> None:
+        write_project_state(self.state())
+
+    def _read_project(self, *_: Any) -> None:
+        self._read_project_folder()
+        self.restore_state(read_project_state())
+        start = self.page("start")
+        if start is not None:
+            start.show_folder(self.output_folder())
+
+    def _project_cleared(self) -> None:
+        self._output_folder = ""
+        start = self.page("start")
+        if start is not None:
+            start.show_folder(self.output_folder())
+
+    def _current_page_id(self) -> str:
+        widget = self.tabs.currentWidget()
+        return getattr(widget, "PAGE_ID", "")
+
+    def _select_page(self, page_id: str) -> None:
+        page = self.pages.get(page_id)
+        if page is not None:
+            self.tabs.setCurrentWidget(page)
+
+    def _page_changed(self, _index: int) -> None:
+        PanelSettings.current_page.set(self._current_page_id())
+
+    # --- unload -----------------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Stop a run and disconnect from the project, before the plugin unloads."""
+        self.runner.detach()
+        for signal, slot in self._connections:
+            with contextlib.suppress(TypeError):
+                signal.disconnect(slot)
+        self._connections = []

@@ -1,0 +1,145 @@
+"""A form for any algorithm's inputs, built from its parameter definitions with QGIS's own Processing widgets.
+
+The panel uses it for tools whose parameters it does not fix itself (loading boundary sets and
+indicators from online sources): whatever inputs the algorithm declares get the widget the
+Processing dialog would show, and outputs are written into the panel's output folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from qgis.core import (
+    QgsApplication,
+    QgsProcessingContext,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterVectorDestination,
+    QgsProject,
+)
+from qgis.gui import QgsCollapsibleGroupBox, QgsGui, QgsProcessingGui, QgsProcessingParameterWidgetContext
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from .widgets import form_layout
+
+
+def tr(text: str) -> str:
+    """Translate through Qt."""
+    return QCoreApplication.translate("LisAlgorithmForm", text)
+
+
+class AlgorithmForm(QWidget):
+    """The input parameters of ``algorithm_id`` as labelled Processing widgets (destinations are not shown)."""
+
+    def __init__(self, algorithm_id: str, map_canvas: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
+        self.setObjectName(f"form_{algorithm_id.replace(':', '_')}")
+        self._context = QgsProcessingContext()
+        self._context.setProject(QgsProject.instance())
+        self._wrappers: list[Any] = []
+        self._fallbacks: dict[str, QLineEdit] = {}
+        self.inputs: list[QWidget] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        main_form = form_layout()
+        layout.addLayout(main_form)
+        self.advanced_group: QgsCollapsibleGroupBox | None = None
+        advanced_form = form_layout()
+        if self.algorithm is None:
+            return
+        widget_context = QgsProcessingParameterWidgetContext()
+        widget_context.setProject(QgsProject.instance())
+        if map_canvas is not None:
+            widget_context.setMapCanvas(map_canvas)
+        registry = QgsGui.processingGuiRegistry()
+        for parameter in self.algorithm.parameterDefinitions():
+            if parameter.isDestination() or parameter.flags() & QgsProcessingParameterDefinition.FlagHidden:
+                continue
+            advanced = bool(parameter.flags() & QgsProcessingParameterDefinition.FlagAdvanced)
+            if advanced and self.advanced_group is None:
+                self.advanced_group = QgsCollapsibleGroupBox(tr("Advanced"), self)
+                self.advanced_group.setObjectName("advancedGroup")
+                self.advanced_group.setToolTip(tr("Options most people leave as they are"))
+                self.advanced_group.setLayout(advanced_form)
+                self.advanced_group.setCollapsed(True)
+            form = advanced_form if advanced else main_form
+            owner = self.advanced_group if advanced else self
+            tooltip = parameter.help() or parameter.description()
+            wrapper = registry.createParameterWidgetWrapper(parameter, QgsProcessingGui.Standard)
+            if wrapper is None:  # a type with no C++ widget: plain text, as Processing reads strings for any type
+                widget = QLineEdit(owner)
+                default = parameter.defaultValue()
+                widget.setText("" if default is None else str(default))
+                self._fallbacks[parameter.name()] = widget
+                label = QLabel(parameter.description(), owner)
+            else:
+                wrapper.setWidgetContext(widget_context)
+                widget = wrapper.createWrappedWidget(self._context)
+                label = wrapper.createWrappedLabel()
+                self._wrappers.append(wrapper)
+            widget.setToolTip(tooltip)
+            widget.setObjectName(f"param_{parameter.name()}")
+            if label is not None:
+                label.setWordWrap(True)
+                label.setBuddy(widget)
+                label.setToolTip(tooltip)
+                form.addRow(label, widget)
+            else:
+                form.addRow(widget)
+            self.inputs.append(widget)
+        if self.advanced_group is not None:
+            layout.addWidget(self.advanced_group)
+        for wrapper in self._wrappers:
+            wrapper.postInitialize(self._wrappers)
+
+    def values(self) -> dict[str, Any]:
+        """The inputs chosen, by parameter name (empty optional inputs are left out)."""
+        values: dict[str, Any] = {}
+        for wrapper in self._wrappers:
+            value = wrapper.parameterValue()
+            if value not in (None, ""):
+                values[wrapper.parameterDefinition().name()] = value
+        for name, widget in self._fallbacks.items():
+            if widget.text().strip():
+                values[name] = widget.text().strip()
+        return values
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Put ``values`` (by parameter name) into the widgets, as a saved state or a script would."""
+        for wrapper in self._wrappers:
+            name = wrapper.parameterDefinition().name()
+            if name in values:
+                wrapper.setParameterValue(values[name], self._context)
+        for name, widget in self._fallbacks.items():
+            if name in values:
+                widget.setText("" if values[name] is None else str(values[name]))
+
+    def destinations(self, output_path: Callable[[str, str], Path]) -> tuple[dict[str, str], list[Path]]:
+        """A file in the output folder for each output (GeoPackage for layers), and the files that will be new."""
+        values: dict[str, str] = {}
+        files: list[Path] = []
+        if self.algorithm is None:
+            return values, files
+        for parameter in self.algorithm.destinationParameterDefinitions():
+            if parameter.flags() & QgsProcessingParameterDefinition.FlagOptional and not parameter.createByDefault():
+                continue
+            stem = f"{self.algorithm.name()}_{parameter.name().lower()}"
+            if isinstance(parameter, (QgsProcessingParameterVectorDestination, QgsProcessingParameterFeatureSink)):
+                path = output_path(stem, ".gpkg")
+            elif isinstance(parameter, QgsProcessingParameterRasterDestination):
+                path = output_path(stem, ".tif")
+            elif isinstance(parameter, QgsProcessingParameterFolderDestination):
+                path = output_path(stem, "")
+            elif isinstance(parameter, QgsProcessingParameterFileDestination):
+                path = output_path(stem, "." + (parameter.defaultFileExtension() or "dat"))
+            else:
+                continue
+            values[parameter.name()] = str(path)
+            files.append(path)
+        return values, files

@@ -1,0 +1,172 @@
+"""The LIS page of *Settings > Options*: car speeds by road class, suppressed-value markers, cache and output folders.
+
+The values are stored by :mod:`..core.lis_settings` (speeds, markers, cache) and
+:mod:`.panel_settings` (output folder), so the tools read them wherever they run.
+"""
+
+from __future__ import annotations
+
+from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import (
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.plugin_files import resource_path
+from .panel_settings import PanelSettings
+from .widgets import ScrollPage, add_row, form_layout
+
+OPTIONS_PAGE_NAME = "LisOptionsPage"
+
+
+def tr(text: str) -> str:
+    """Translate through Qt."""
+    return QCoreApplication.translate("LisOptionsPage", text)
+
+
+class LisOptionsPage(QgsOptionsPageWidget):
+    """Edits the LIS defaults; :meth:`apply` stores them when the Options dialog is accepted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from ..core import lis_settings
+
+        self.settings = lis_settings
+        self.setObjectName(OPTIONS_PAGE_NAME)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        page = ScrollPage(self)
+        outer.addWidget(page)
+
+        speeds_box = QGroupBox(tr("Car speeds by road class (km/h)"), page.content)
+        speeds_layout = QVBoxLayout(speeds_box)
+        speeds_note = QLabel(
+            tr(
+                "Used for driving times when a road has no speed field value and no maxspeed tag "
+                "(OpenStreetMap highway classes)."
+            ),
+            speeds_box,
+        )
+        speeds_note.setWordWrap(True)
+        speeds_layout.addWidget(speeds_note)
+        self.defaults = lis_settings.default_speeds_kph()
+        self.speeds_table = QTableWidget(len(self.defaults), 2, speeds_box)
+        self.speeds_table.setObjectName("speedsTable")
+        self.speeds_table.setHorizontalHeaderLabels([tr("Road class"), tr("Speed (km/h)")])
+        self.speeds_table.verticalHeader().setVisible(False)
+        self.speeds_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.speeds_table.setToolTip(tr("Typical driving speed on each class of road"))
+        self.speed_spins: dict[str, QDoubleSpinBox] = {}
+        current = lis_settings.speeds_kph()
+        for row, road_class in enumerate(self.defaults):
+            item = QTableWidgetItem(road_class)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.speeds_table.setItem(row, 0, item)
+            spin = QDoubleSpinBox(self.speeds_table)
+            spin.setRange(1, 200)
+            spin.setDecimals(1)
+            spin.setValue(current.get(road_class, self.defaults[road_class]))
+            spin.setToolTip(
+                tr("Speed on '{0}' roads, km/h (default {1:.1f})").format(road_class, self.defaults[road_class])
+            )
+            spin.setAccessibleName(tr("Speed on {0} roads").format(road_class))
+            self.speeds_table.setCellWidget(row, 1, spin)
+            self.speed_spins[road_class] = spin
+        self.speeds_table.setMinimumHeight(260)
+        speeds_layout.addWidget(self.speeds_table)
+        reset_speeds = QPushButton(tr("&Reset speeds"), speeds_box)
+        reset_speeds.setToolTip(tr("Put back the built-in speeds"))
+        reset_speeds.clicked.connect(self._reset_speeds)
+        speeds_layout.addWidget(reset_speeds, 0, Qt.AlignmentFlag.AlignLeft)
+        page.body.addWidget(speeds_box)
+
+        tables_box = QGroupBox(tr("Indicator tables"), page.content)
+        tables_form = form_layout()
+        tables_box.setLayout(tables_form)
+        markers_row = QWidget(tables_box)
+        markers_layout = QHBoxLayout(markers_row)
+        markers_layout.setContentsMargins(0, 0, 0, 0)
+        self.markers_edit = QLineEdit(" ".join(sorted(lis_settings.suppressed_markers())), markers_row)
+        self.markers_edit.setObjectName("markersEdit")
+        reset_markers = QPushButton(tr("Reset &markers"), markers_row)
+        reset_markers.setToolTip(tr("Put back the built-in markers"))
+        reset_markers.clicked.connect(
+            lambda: self.markers_edit.setText(" ".join(sorted(lis_settings.default_suppressed_markers())))
+        )
+        markers_layout.addWidget(self.markers_edit, 1)
+        markers_layout.addWidget(reset_markers)
+        markers_tip = tr("Cell texts that mean 'suppressed or not available', separated by spaces: they become NULL")
+        markers_label = QLabel(tr("&Suppressed markers"), tables_box)
+        markers_label.setBuddy(self.markers_edit)
+        for widget in (markers_label, self.markers_edit):
+            widget.setToolTip(markers_tip)
+        tables_form.addRow(markers_label, markers_row)
+        page.body.addWidget(tables_box)
+
+        folders_box = QGroupBox(tr("Folders"), page.content)
+        folders_form = form_layout()
+        folders_box.setLayout(folders_form)
+        self.cache_widget = QgsFileWidget(folders_box)
+        self.cache_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
+        self.cache_widget.setObjectName("cacheDirWidget")
+        configured = lis_settings.cache_dir()
+        self.cache_widget.setFilePath(str(configured) if configured else "")
+        self.cache_widget.lineEdit().setPlaceholderText(tr("<QGIS profile>/lis_cache"))
+        add_row(
+            folders_form,
+            tr("Road network &cache"),
+            self.cache_widget,
+            tr("Where built road networks are kept so they are read once (empty: lis_cache in the QGIS profile)"),
+        )
+        self.output_widget = QgsFileWidget(folders_box)
+        self.output_widget.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
+        self.output_widget.setObjectName("defaultOutputWidget")
+        self.output_widget.setFilePath(PanelSettings.output_folder.value())
+        self.output_widget.lineEdit().setPlaceholderText(tr("beside the project, in lis_outputs"))
+        add_row(
+            folders_form,
+            tr("Default &output folder"),
+            self.output_widget,
+            tr("Where the panel writes its outputs in projects that have no folder of their own"),
+        )
+        page.body.addWidget(folders_box)
+        page.body.addStretch(1)
+
+    def _reset_speeds(self) -> None:
+        for road_class, spin in self.speed_spins.items():
+            spin.setValue(self.defaults[road_class])
+
+    def apply(self) -> None:
+        """Store the values (QGIS calls this when the Options dialog is accepted)."""
+        self.settings.set_speeds_kph({road_class: spin.value() for road_class, spin in self.speed_spins.items()})
+        self.settings.set_suppressed_markers(self.markers_edit.text().split())
+        self.settings.set_cache_dir(self.cache_widget.filePath().strip() or None)
+        folder = self.output_widget.filePath().strip()
+        if folder:
+            PanelSettings.output_folder.set(folder)
+        else:
+            PanelSettings.output_folder.reset()
+
+
+class LisOptionsFactory(QgsOptionsWidgetFactory):
+    """Adds the LIS page to *Settings > Options*."""
+
+    def __init__(self) -> None:
+        super().__init__(tr("LIS"), QIcon(str(resource_path("icons", "lis.svg"))))
+
+    def icon(self) -> QIcon:
+        return QIcon(str(resource_path("icons", "lis.svg")))
+
+    def createWidget(self, parent: QWidget | None = None) -> LisOptionsPage:
+        return LisOptionsPage(parent)

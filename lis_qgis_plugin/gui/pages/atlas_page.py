@@ -1,0 +1,215 @@
+"""Atlas: one profile page per area (map, indicator table, spine chart) with lis:exportatlas, then open the PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import QgsFieldProxyModel, QgsMapLayerProxyModel, QgsVectorLayer
+from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import Qt, QUrl
+from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton
+
+from ..algorithm_runner import RunOutcome
+from ..panel_settings import PanelSettings
+from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
+from .base import LisPage, guess_field, layer_id, parameter_definition, set_field, set_layer_by_id, tr
+
+EXPORT_ATLAS = "lis:exportatlas"
+
+
+class AtlasPage(LisPage):
+    """Areas, indicators and template in; a PDF of area profiles out."""
+
+    PAGE_ID = "atlas"
+
+    def __init__(self, panel: Any) -> None:
+        super().__init__(panel)
+        self.body.addWidget(
+            intro_label(
+                tr(
+                    "Export one profile page per area (ward, LSOA, catchment): a map, a table of the indicators "
+                    "against the district and England, and a spine chart, all in one PDF."
+                ),
+                self.content,
+            )
+        )
+        form = form_layout()
+        self.layer_combo = QgsMapLayerComboBox(self.content)
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        add_row(
+            form,
+            tr("&Areas"),
+            self.layer_combo,
+            tr("The areas to profile, one page each, with the indicator values as fields"),
+            "atlasLayerCombo",
+        )
+        self.body.addLayout(form)
+        self.indicators_label = QLabel(tr("&Indicators"), self.content)
+        self.indicators = QListWidget(self.content)
+        self.indicators.setObjectName("atlasIndicators")
+        self.indicators.setToolTip(tr("Tick the numeric fields to tabulate and chart (Space ticks the current one)"))
+        self.indicators.setMinimumHeight(120)
+        self.indicators.setMaximumHeight(170)
+        self.indicators_label.setBuddy(self.indicators)
+        self.indicators_label.setToolTip(self.indicators.toolTip())
+        self.body.addWidget(self.indicators_label)
+        self.body.addWidget(self.indicators)
+        form2 = form_layout()
+        self.population_combo = QgsFieldComboBox(self.content)
+        self.population_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
+        self.population_combo.setAllowEmptyFieldName(True)
+        add_row(
+            form2,
+            tr("&Population"),
+            self.population_combo,
+            tr("Weights the district value (empty: the plain mean of the areas)"),
+            "atlasPopulationCombo",
+        )
+        template = parameter_definition(EXPORT_ATLAS, "TEMPLATE")
+        self.template_file = QgsFileWidget(self.content)
+        self.template_file.setFilter(template.fileFilter() if template is not None else "*.qpt")
+        self.template_file.setFilePath(PanelSettings.atlas_template.value())
+        add_row(
+            form2,
+            tr("&Template"),
+            self.template_file,
+            tr("Your own print layout template (.qpt); empty: the LIS template"),
+            "atlasTemplateWidget",
+        )
+        self.body.addLayout(form2)
+        self.open_check = QCheckBox(tr("Open the PDF when it is &ready"), self.content)
+        self.open_check.setObjectName("atlasOpenCheck")
+        self.open_check.setToolTip(tr("Open the exported PDF in your PDF viewer"))
+        self.open_check.setChecked(PanelSettings.atlas_open_pdf.value())
+        self.body.addWidget(self.open_check)
+        buttons = QHBoxLayout()
+        self.export_button = run_button(
+            tr("E&xport atlas"),
+            tr("Run 'Export area profiles': one PDF with a page per area; the layout joins the project"),
+            "exportAtlasButton",
+            self.content,
+        )
+        self.export_button.clicked.connect(self._export)
+        self.run_buttons.append(self.export_button)
+        buttons.addWidget(self.export_button)
+        self.open_button = QPushButton(tr("Open P&DF"), self.content)
+        self.open_button.setObjectName("openPdfButton")
+        self.open_button.setToolTip(tr("Open the PDF exported last"))
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.open_pdf)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        self.body.addLayout(buttons)
+        self.status = status_label(self.content, "atlasStatus")
+        self.body.addWidget(self.status)
+        self.body.addStretch(1)
+        self.chain_tab_order(
+            [
+                self.layer_combo,
+                self.indicators,
+                self.population_combo,
+                self.template_file,
+                self.open_check,
+                self.export_button,
+                self.open_button,
+            ]
+        )
+        self.pdf = ""
+        self.layer_combo.layerChanged.connect(self._layer_changed)
+        self._layer_changed(self.layer_combo.currentLayer())
+
+    def title(self) -> str:
+        return tr("Atlas")
+
+    @safe_slot()
+    def _layer_changed(self, layer: Any) -> None:
+        self.population_combo.setLayer(layer)
+        self.indicators.clear()
+        if not isinstance(layer, QgsVectorLayer):
+            return
+        skip = {"fid"}
+        for field in layer.fields():
+            if field.isNumeric() and field.name() not in skip:
+                item = QListWidgetItem(field.displayName())
+                item.setData(Qt.ItemDataRole.UserRole, field.name())
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                self.indicators.addItem(item)
+        self.population_combo.setField(guess_field(layer, "pop_total", "population", "pop", numeric=True))
+
+    def use_layer(self, layer: QgsVectorLayer) -> None:
+        """Profile the areas of ``layer`` next."""
+        self.layer_combo.setLayer(layer)
+
+    def set_indicators(self, names: list[str]) -> None:
+        """Tick the fields ``names`` (and untick the others)."""
+        for row in range(self.indicators.count()):
+            item = self.indicators.item(row)
+            checked = item.data(Qt.ItemDataRole.UserRole) in names
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def chosen_indicators(self) -> list[str]:
+        """The ticked fields."""
+        items = (self.indicators.item(row) for row in range(self.indicators.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items if item.checkState() == Qt.CheckState.Checked]
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "layer": layer_id(self.layer_combo),
+            "indicators": self.chosen_indicators(),
+            "population": self.population_combo.currentField(),
+            "template": self.template_file.filePath(),
+            "open_pdf": self.open_check.isChecked(),
+            "pdf": self.pdf,
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        if set_layer_by_id(self.layer_combo, state.get("layer")):
+            self.set_indicators(list(state.get("indicators", [])))
+            set_field(self.population_combo, state.get("population"))
+        self.template_file.setFilePath(state.get("template", ""))
+        self.open_check.setChecked(bool(state.get("open_pdf", True)))
+        self.pdf = state.get("pdf", "") if Path(state.get("pdf", "") or "-").is_file() else ""
+        self.open_button.setEnabled(bool(self.pdf))
+
+    @safe_slot()
+    def _export(self) -> None:
+        layer = self.layer_combo.currentLayer()
+        indicators = self.chosen_indicators()
+        if not isinstance(layer, QgsVectorLayer) or not indicators:
+            self.report_error(tr("Choose the areas and tick at least one indicator."))
+            return
+        PanelSettings.atlas_template.set(self.template_file.filePath())
+        PanelSettings.atlas_open_pdf.set(self.open_check.isChecked())
+        pdf = self.panel.output_path(f"{layer.name()}_profiles", ".pdf")
+        data = pdf.with_name(pdf.stem + "_data.gpkg")
+        parameters = {
+            "COVERAGE": layer.id(),
+            "INDICATORS": indicators,
+            "POPULATION_FIELD": self.population_combo.currentField(),
+            "TEMPLATE": self.template_file.filePath().strip(),
+            "OUTPUT_PDF": str(pdf),
+            "ATLAS_DATA": str(data),
+        }
+        self.status.setText(tr("Exporting a page per area of {0}…").format(layer.name()))
+        self.panel.runner.run(EXPORT_ATLAS, parameters, tr("Export atlas"), self._done, new_files=[pdf, data])
+
+    def _done(self, outcome: RunOutcome) -> None:
+        if not outcome.ok:
+            self.status.setText(outcome.error)
+            return
+        self.pdf = str(outcome.results.get("OUTPUT_PDF") or "")
+        self.open_button.setEnabled(bool(self.pdf))
+        self.status.setText(
+            tr("{0} pages in {1}.").format(outcome.results.get("PAGES", "?"), Path(self.pdf).name if self.pdf else "-")
+        )
+        if self.pdf and self.open_check.isChecked():
+            self.open_pdf()
+
+    @safe_slot()
+    def open_pdf(self) -> None:
+        """Open the exported PDF with the system's viewer."""
+        if self.pdf:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.pdf))

@@ -1,0 +1,114 @@
+"""What every page of the panel shares: its id and title, its state for the project, busy state, layer helpers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from qgis.core import QgsMapLayer, QgsProject, QgsVectorLayer
+from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import QPushButton, QWidget
+
+from ..widgets import ScrollPage
+
+if TYPE_CHECKING:
+    from ..lis_dock import LisDockWidget
+
+
+def tr(text: str) -> str:
+    """Translate through Qt."""
+    return QCoreApplication.translate("LisPanel", text)
+
+
+class LisPage(ScrollPage):
+    """One step of the panel. Subclasses set ``PAGE_ID`` (stable, for saved state) and build their controls."""
+
+    PAGE_ID = ""
+
+    def __init__(self, panel: LisDockWidget) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.setObjectName(f"{self.PAGE_ID}Page")
+        self.run_buttons: list[QPushButton] = []
+
+    def title(self) -> str:
+        """The tab's text."""
+        raise NotImplementedError
+
+    def state(self) -> dict[str, Any]:
+        """The page's choices, JSON-ready, for the project."""
+        return {}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Put back choices saved by :meth:`state` (layers that are gone are skipped)."""
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the page's run buttons while any LIS tool runs."""
+        for button in self.run_buttons:
+            button.setEnabled(not busy)
+
+    def report_error(self, text: str) -> None:
+        """Say what went wrong in the message bar."""
+        self.panel.report_error(text)
+
+    @staticmethod
+    def chain_tab_order(widgets: list[QWidget]) -> None:
+        """Tab moves through ``widgets`` in this order (the order they are read)."""
+        for first, second in zip(widgets, widgets[1:]):
+            QWidget.setTabOrder(first, second)
+
+
+def layer_id(combo: QgsMapLayerComboBox) -> str:
+    """The id of the combo's layer, '' for none."""
+    layer = combo.currentLayer()
+    return layer.id() if layer is not None else ""
+
+
+def set_layer_by_id(combo: QgsMapLayerComboBox, identifier: str | None) -> bool:
+    """Choose the project layer ``identifier`` in ``combo`` if it is still there."""
+    layer = QgsProject.instance().mapLayer(identifier) if identifier else None
+    if layer is None:
+        return False
+    combo.setLayer(layer)
+    return combo.currentLayer() is layer
+
+
+def set_field(combo: QgsFieldComboBox, name: str | None) -> None:
+    """Choose field ``name`` if the combo's layer has it."""
+    if name and combo.layer() is not None and combo.layer().fields().indexFromName(name) >= 0:
+        combo.setField(name)
+
+
+def vector_layer(layer: QgsMapLayer | None) -> QgsVectorLayer | None:
+    """``layer`` if it is a vector layer."""
+    return layer if isinstance(layer, QgsVectorLayer) else None
+
+
+def guess_field(layer: QgsVectorLayer | None, *fragments: str, numeric: bool = False) -> str:
+    """The first field whose lower-case name contains one of ``fragments`` (tried in order), '' if none."""
+    if layer is None:
+        return ""
+    fields = [f for f in layer.fields() if not numeric or f.isNumeric()]
+    for fragment in fragments:
+        for item in fields:
+            if fragment in item.name().lower():
+                return item.name()
+    return ""
+
+
+def parameter_definition(algorithm_id: str, name: str) -> Any:
+    """The definition of parameter ``name`` of a registered algorithm (None when either is missing)."""
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
+    return algorithm.parameterDefinition(name) if algorithm is not None else None
+
+
+def fill_enum_combo(combo: Any, algorithm_id: str, name: str, default: int = 0) -> None:
+    """Put the options an algorithm offers for its enum parameter ``name`` into ``combo``, as Processing lists them."""
+    definition = parameter_definition(algorithm_id, name)
+    options = list(definition.options()) if definition is not None else []
+    combo.clear()
+    combo.addItems(options)
+    if 0 <= default < len(options):
+        combo.setCurrentIndex(default)

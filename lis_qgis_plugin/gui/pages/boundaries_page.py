@@ -1,0 +1,168 @@
+"""Boundaries: the polygons the statistics describe (a layer of the project, or a boundary set loaded by LIS)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import QgsApplication, QgsFieldProxyModel, QgsMapLayerProxyModel, QgsVectorLayer, QgsWkbTypes
+from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
+from qgis.PyQt.QtWidgets import QVBoxLayout
+
+from ..algorithm_form import AlgorithmForm
+from ..algorithm_runner import RunOutcome
+from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
+from .base import LisPage, layer_id, set_field, set_layer_by_id, tr
+
+LOAD_BOUNDARIES = "lis:loadboundaries"
+
+
+class BoundariesPage(LisPage):
+    """Choose the boundary layer and its code field (found automatically)."""
+
+    PAGE_ID = "boundaries"
+
+    def __init__(self, panel: Any) -> None:
+        super().__init__(panel)
+        self.body.addWidget(
+            intro_label(
+                tr(
+                    "Choose the areas your statistics describe: LSOAs, MSOAs, wards or districts. LIS finds the "
+                    "field of ONS area codes (such as E01000001) that tables are joined on."
+                ),
+                self.content,
+            )
+        )
+        form = form_layout()
+        self.layer_combo = QgsMapLayerComboBox(self.content)
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.layer_combo.setAllowEmptyLayer(True)
+        add_row(
+            form,
+            tr("Boundary &layer"),
+            self.layer_combo,
+            tr("A polygon layer of the project with one feature per area"),
+            "boundaryLayerCombo",
+        )
+        self.code_combo = QgsFieldComboBox(self.content)
+        self.code_combo.setFilters(QgsFieldProxyModel.Filter.String)
+        self.code_combo.setAllowEmptyFieldName(True)
+        add_row(
+            form,
+            tr("Area &code field"),
+            self.code_combo,
+            tr("The field with the ONS area codes; found automatically when the layer changes"),
+            "boundaryCodeCombo",
+        )
+        self.body.addLayout(form)
+        self.status = status_label(self.content, "boundaryStatus")
+        self.body.addWidget(self.status)
+        tab_order = [self.layer_combo, self.code_combo]
+
+        self.load_form: AlgorithmForm | None = None
+        self.load_button = None
+        if QgsApplication.processingRegistry().algorithmById(LOAD_BOUNDARIES) is not None:
+            group = QgsCollapsibleGroupBox(tr("Load a boundary set"), self.content)
+            group.setObjectName("loadBoundariesGroup")
+            group.setToolTip(tr("Download or read a published boundary set and add it to the LIS group"))
+            group.setCollapsed(True)
+            group_layout = QVBoxLayout(group)
+            self.load_form = AlgorithmForm(LOAD_BOUNDARIES, panel.map_canvas(), group)
+            group_layout.addWidget(self.load_form)
+            self.load_button = run_button(
+                tr("Loa&d boundaries"),
+                tr("Run 'Load boundaries' with these choices; the layer becomes the boundary layer"),
+                "loadBoundariesButton",
+                group,
+            )
+            self.load_button.clicked.connect(self._load_boundaries)
+            self.run_buttons.append(self.load_button)
+            group_layout.addWidget(self.load_button)
+            self.body.addWidget(group)
+            tab_order += [*self.load_form.inputs, self.load_button]
+        self.body.addStretch(1)
+        self.chain_tab_order(tab_order)
+
+        self.layer_combo.layerChanged.connect(self._layer_changed)
+        self.code_combo.fieldChanged.connect(self._field_changed)
+        self._layer_changed(self.layer_combo.currentLayer())
+
+    def title(self) -> str:
+        return tr("Boundaries")
+
+    def layer(self) -> QgsVectorLayer | None:
+        """The chosen boundary layer."""
+        layer = self.layer_combo.currentLayer()
+        return layer if isinstance(layer, QgsVectorLayer) else None
+
+    def code_field(self) -> str:
+        """The chosen code field ('' to let the tools find it)."""
+        return self.code_combo.currentField()
+
+    @safe_slot()
+    def _layer_changed(self, layer: Any) -> None:
+        self.code_combo.setLayer(layer)
+        if not isinstance(layer, QgsVectorLayer):
+            self.status.setText(tr("Choose a polygon layer, or add one to the project first."))
+            return
+        from ...core.layer_codes import find_layer_code_field
+        from ...core.table_files import TableError
+
+        try:
+            field = find_layer_code_field(layer)
+        except TableError as error:
+            self.code_combo.setField("")
+            self.status.setText(str(error))
+            return
+        self.code_combo.setField(field)
+
+    @safe_slot()
+    def _field_changed(self, field: str) -> None:
+        layer = self.layer()
+        if layer is None or not field:
+            return
+        from ...core.layer_codes import layer_codes
+        from ...core.ons_codes import geography_of
+
+        codes = [code for code in layer_codes(layer, field) if code]
+        kinds = sorted({geography_of(code) or tr("unrecognised") for code in codes})
+        self.status.setText(
+            tr("{0} areas, codes in '{1}' ({2}).").format(f"{layer.featureCount():,}", field, ", ".join(kinds))
+        )
+        self.panel.boundaries_changed()
+
+    def state(self) -> dict[str, Any]:
+        return {"layer": layer_id(self.layer_combo), "code_field": self.code_field()}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        if set_layer_by_id(self.layer_combo, state.get("layer")):
+            set_field(self.code_combo, state.get("code_field"))
+
+    def use_layer(self, layer: QgsVectorLayer) -> None:
+        """Make ``layer`` the boundary layer (after loading a boundary set or the sample)."""
+        self.layer_combo.setLayer(layer)
+
+    @safe_slot()
+    def _load_boundaries(self) -> None:
+        assert self.load_form is not None
+        outputs, files = self.load_form.destinations(self.panel.output_path)
+        self.panel.runner.run(
+            LOAD_BOUNDARIES,
+            {**self.load_form.values(), **outputs},
+            tr("Load boundaries"),
+            self._boundaries_loaded,
+            new_files=files,
+        )
+
+    def _boundaries_loaded(self, outcome: RunOutcome) -> None:
+        if not outcome.ok:
+            self.status.setText(outcome.error)
+            return
+        polygons = [
+            layer
+            for layer in outcome.layers
+            if isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry
+        ]
+        if polygons:
+            self.use_layer(polygons[0])
+        else:
+            self.status.setText(tr("The tool finished but added no polygon layer: see the LIS log."))

@@ -1,0 +1,328 @@
+"""Indicators: join a table (a file, or one fetched from an online source) onto the boundaries, and show the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from qgis.core import QgsApplication, QgsVectorLayer
+from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget
+from qgis.PyQt.QtCore import QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QFontDatabase
+from qgis.PyQt.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from ..algorithm_form import AlgorithmForm
+from ..algorithm_runner import RunOutcome
+from ..panel_settings import PanelSettings
+from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
+from .base import LisPage, fill_enum_combo, parameter_definition, tr
+
+JOIN = "lis:joinindicators"
+LOAD_INDICATORS = "lis:loadindicators"
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".ods")
+
+
+class IndicatorsPage(LisPage):
+    """Join an indicator table onto the boundary layer with lis:joinindicators."""
+
+    PAGE_ID = "indicators"
+
+    def __init__(self, panel: Any) -> None:
+        super().__init__(panel)
+        self.body.addWidget(
+            intro_label(
+                tr(
+                    "Join a table of statistics (CSV, Excel, ODS, as published) onto the boundaries by area code. "
+                    "The result is a new GeoPackage layer; the report lists every code that did not match."
+                ),
+                self.content,
+            )
+        )
+        self.boundaries_label = status_label(self.content, "indicatorBoundaries")
+        self.body.addWidget(self.boundaries_label)
+        form = form_layout()
+        table_parameter = parameter_definition(JOIN, "TABLE")
+        self.table_file = QgsFileWidget(self.content)
+        self.table_file.setFilter(table_parameter.fileFilter() if table_parameter is not None else "")
+        self.table_file.setDialogTitle(tr("Indicator table"))
+        add_row(
+            form,
+            tr("Indicator &table"),
+            self.table_file,
+            tr("CSV, TSV, XLSX or ODS file with one row per area and a column of ONS area codes"),
+            "indicatorTableWidget",
+        )
+        self.sheet_edit = QLineEdit(self.content)
+        self.sheet_edit.setPlaceholderText(tr("first sheet"))
+        add_row(form, tr("S&heet"), self.sheet_edit, tr("Workbooks only: the sheet to read"), "indicatorSheetEdit")
+        self.duplicates_combo = QComboBox(self.content)
+        fill_enum_combo(self.duplicates_combo, JOIN, "DUPLICATES", PanelSettings.duplicates.value())
+        add_row(
+            form,
+            tr("D&uplicate codes"),
+            self.duplicates_combo,
+            tr("What to do when a code is on more than one row of the table"),
+            "indicatorDuplicatesCombo",
+        )
+        self.lookup_file = QgsFileWidget(self.content)
+        self.lookup_file.setFilter(table_parameter.fileFilter() if table_parameter is not None else "")
+        add_row(
+            form,
+            tr("Code loo&kup"),
+            self.lookup_file,
+            tr("Optional: a lookup table that converts the table's codes, e.g. LSOA 2011 to LSOA 2021"),
+            "indicatorLookupWidget",
+        )
+        self.body.addLayout(form)
+        tab_order = [self.table_file, self.sheet_edit, self.duplicates_combo, self.lookup_file]
+
+        self.source_form: AlgorithmForm | None = None
+        self._table_layer_id = ""
+        if QgsApplication.processingRegistry().algorithmById(LOAD_INDICATORS) is not None:
+            group = QgsCollapsibleGroupBox(tr("Or fetch from an online source"), self.content)
+            group.setObjectName("loadIndicatorsGroup")
+            group.setToolTip(tr("Fetch indicators from a published source; the table it gives is then joined"))
+            group.setCollapsed(True)
+            group_layout = QVBoxLayout(group)
+            self.source_form = AlgorithmForm(LOAD_INDICATORS, panel.map_canvas(), group)
+            group_layout.addWidget(self.source_form)
+            fetch = run_button(
+                tr("&Fetch indicators"),
+                tr("Run 'Load indicators' with these choices; its table becomes the indicator table"),
+                "loadIndicatorsButton",
+                group,
+            )
+            fetch.clicked.connect(self._fetch)
+            self.run_buttons.append(fetch)
+            group_layout.addWidget(fetch)
+            self.body.addWidget(group)
+            tab_order += [*self.source_form.inputs, fetch]
+
+        self.join_button = run_button(
+            tr("&Join indicators"),
+            tr("Run 'Join indicators to boundaries': writes a new GeoPackage layer and a join report"),
+            "joinButton",
+            self.content,
+        )
+        self.join_button.clicked.connect(self._join)
+        self.run_buttons.append(self.join_button)
+        self.body.addWidget(self.join_button)
+
+        self.headline = status_label(self.content, "joinHeadline")
+        self.body.addWidget(self.headline)
+        self.unmatched_label = QLabel(tr("U&nmatched codes"), self.content)
+        self.unmatched = QPlainTextEdit(self.content)
+        self.unmatched.setObjectName("unmatchedCodes")
+        self.unmatched.setReadOnly(True)
+        self.unmatched.setMaximumHeight(40)
+        self.unmatched.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.unmatched.setToolTip(tr("Every code that did not match, one per line: select and copy them"))
+        self.unmatched_label.setBuddy(self.unmatched)
+        self.body.addWidget(self.unmatched_label)
+        self.body.addWidget(self.unmatched)
+        buttons = QHBoxLayout()
+        self.copy_button = QPushButton(tr("&Copy codes"), self.content)
+        self.copy_button.setObjectName("copyUnmatchedButton")
+        self.copy_button.setToolTip(tr("Copy the unmatched codes to the clipboard"))
+        self.copy_button.clicked.connect(self._copy_unmatched)
+        self.report_button = QPushButton(tr("Open full &report"), self.content)
+        self.report_button.setObjectName("openReportButton")
+        self.report_button.setToolTip(tr("Open the HTML join report in the web browser"))
+        self.report_button.clicked.connect(self._open_report)
+        for button in (self.copy_button, self.report_button):
+            button.setEnabled(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.body.addLayout(buttons)
+        self.notes_label = QLabel(tr("Report n&otes"), self.content)
+        self.notes = QPlainTextEdit(self.content)
+        self.notes.setObjectName("joinNotes")
+        self.notes.setReadOnly(True)
+        self.notes.setMaximumHeight(130)
+        self.notes.setToolTip(tr("What the join found: vintage, suppressed and unreadable values, duplicates"))
+        self.notes_label.setBuddy(self.notes)
+        self.body.addWidget(self.notes_label)
+        self.body.addWidget(self.notes)
+        self.body.addStretch(1)
+        self.chain_tab_order([*tab_order, self.join_button, self.unmatched, self.copy_button, self.report_button])
+        self.report: dict[str, Any] = {}
+        self.report_html = ""
+        self._unmatched: list[str] = []
+        self.refresh_boundaries()
+
+    def title(self) -> str:
+        return tr("Indicators")
+
+    def refresh_boundaries(self) -> None:
+        """Say which boundaries the join will use (chosen on the Boundaries page)."""
+        layer = self.panel.boundaries_layer()
+        if layer is None:
+            self.boundaries_label.setText(tr("Choose the boundary layer on the Boundaries page first."))
+            return
+        field = self.panel.boundary_code_field() or tr("found automatically")
+        self.boundaries_label.setText(tr("Boundaries: {0} (code field: {1}).").format(layer.name(), field))
+
+    def set_table(self, path: str) -> None:
+        """Choose the indicator table file."""
+        self.table_file.setFilePath(path)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "table": self.table_file.filePath(),
+            "sheet": self.sheet_edit.text(),
+            "duplicates": self.duplicates_combo.currentIndex(),
+            "lookup": self.lookup_file.filePath(),
+            "report_json": self.report.get("_path", ""),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.table_file.setFilePath(state.get("table", ""))
+        self.sheet_edit.setText(state.get("sheet", ""))
+        self.duplicates_combo.setCurrentIndex(int(state.get("duplicates", 0) or 0))
+        self.lookup_file.setFilePath(state.get("lookup", ""))
+        report = state.get("report_json")
+        if report and Path(report).is_file():
+            self._show_report(Path(report))
+
+    @safe_slot()
+    def _join(self) -> None:
+        boundaries = self.panel.boundaries_layer()
+        if boundaries is None:
+            self.report_error(tr("Choose the boundary layer on the Boundaries page first."))
+            return
+        table = self.table_file.filePath().strip() or self._table_layer_id
+        if not table:
+            self.report_error(tr("Choose the indicator table (a CSV, XLSX or ODS file)."))
+            return
+        PanelSettings.indicator_file.set(self.table_file.filePath())
+        PanelSettings.duplicates.set(self.duplicates_combo.currentIndex())
+        stem = Path(table).stem if Path(table).suffix else "indicators"
+        output = self.panel.output_path(f"{stem}_joined", ".gpkg")
+        report = output.with_name(output.stem + "_report.html")
+        parameters = {
+            "BOUNDARIES": boundaries.id(),
+            "BOUNDARY_CODE_FIELD": self.panel.boundary_code_field(),
+            "TABLE": table,
+            "SHEET": self.sheet_edit.text().strip(),
+            "DUPLICATES": self.duplicates_combo.currentIndex(),
+            "LOOKUP": self.lookup_file.filePath().strip(),
+            "OUTPUT": str(output),
+            "REPORT": str(report),
+        }
+        self.headline.setText(tr("Joining {0} onto {1}…").format(Path(table).name, boundaries.name()))
+        self.panel.runner.run(
+            JOIN,
+            parameters,
+            tr("Join indicators"),
+            self._joined,
+            titles={"OUTPUT": tr("Indicators: {0}").format(stem)},
+            new_files=[output, report, report.with_suffix(".json")],
+        )
+
+    def _joined(self, outcome: RunOutcome) -> None:
+        if not outcome.ok:
+            self.headline.setText(outcome.error)
+            return
+        json_path = outcome.results.get("REPORT_JSON")
+        if json_path and Path(str(json_path)).is_file():
+            self._show_report(Path(str(json_path)))
+        else:
+            self.headline.setText("\n".join(outcome.log[:3]))
+        joined = next((layer for layer in outcome.layers if isinstance(layer, QgsVectorLayer)), None)
+        if joined is not None:
+            self.panel.indicators_joined(joined)
+
+    def _show_report(self, path: Path) -> None:
+        report = json.loads(path.read_text(encoding="utf-8"))
+        report["_path"] = str(path)
+        self.report = report
+        self.report_html = str(path.with_suffix(".html"))
+        unmatched_boundaries = list(report.get("unmatched_boundaries", []))
+        unmatched_rows = [item.get("code", "") for item in report.get("unmatched_rows", [])]
+        self._unmatched = [*unmatched_boundaries, *unmatched_rows]
+        self.headline.setText(
+            tr("{0}\nMatched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.").format(
+                report.get("headline", ""),
+                f"{report.get('matched', 0):,}",
+                f"{len(unmatched_boundaries):,}",
+                f"{len(unmatched_rows):,}",
+            )
+        )
+        lines = []
+        if unmatched_boundaries:
+            lines.append(tr("# Boundary codes with no row in the table"))
+            lines += unmatched_boundaries
+        if unmatched_rows:
+            lines.append(tr("# Table codes with no boundary"))
+            lines += unmatched_rows
+        self.unmatched.setPlainText("\n".join(lines) if lines else tr("Every code matched."))
+        self.unmatched.setMaximumHeight(130 if lines else 40)
+        self.copy_button.setEnabled(bool(lines))
+        self.report_button.setEnabled(Path(self.report_html).is_file())
+        notes = [*report.get("diagnosis", []), *report.get("conversion", []), *report.get("notes", [])]
+        for column in report.get("columns", []):
+            suppressed = sum(column.get("suppressed", {}).values())
+            unreadable = len(column.get("unparseable", []))
+            if suppressed or column.get("empty") or unreadable:
+                notes.append(
+                    tr("'{0}': {1} suppressed, {2} empty, {3} unreadable (NULL in the layer)").format(
+                        column.get("column"), suppressed, column.get("empty", 0), unreadable
+                    )
+                )
+        duplicates = report.get("duplicates", {}).get("codes") or {}
+        if duplicates:
+            notes.append(tr("{0} codes on more than one row").format(len(duplicates)))
+        self.notes.setPlainText("\n".join(notes) if notes else tr("Nothing to report: every value was read."))
+
+    def unmatched_codes(self) -> list[str]:
+        """The codes listed as unmatched (boundary codes first), without the headings."""
+        return list(self._unmatched)
+
+    @safe_slot()
+    def _copy_unmatched(self) -> None:
+        QApplication.clipboard().setText("\n".join(self.unmatched_codes()))
+
+    @safe_slot()
+    def _open_report(self) -> None:
+        if self.report_html:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.report_html))
+
+    @safe_slot()
+    def _fetch(self) -> None:
+        assert self.source_form is not None
+        parameters = self.source_form.values()
+        outputs, files = self.source_form.destinations(self.panel.output_path)
+        self.panel.runner.run(
+            LOAD_INDICATORS, {**parameters, **outputs}, tr("Load indicators"), self._fetched, new_files=files
+        )
+
+    def _fetched(self, outcome: RunOutcome) -> None:
+        if not outcome.ok:
+            self.headline.setText(outcome.error)
+            return
+        tables = [
+            str(value)
+            for value in outcome.results.values()
+            if isinstance(value, str) and Path(value).suffix.lower() in TABLE_SUFFIXES and Path(value).is_file()
+        ]
+        if tables:
+            self.set_table(tables[0])
+            self.headline.setText(tr("Fetched {0}: press Join indicators.").format(Path(tables[0]).name))
+            return
+        layers = [layer for layer in outcome.layers if isinstance(layer, QgsVectorLayer)]
+        if layers:
+            self._table_layer_id = layers[0].id()
+            self.table_file.setFilePath("")
+            self.headline.setText(tr("Fetched the layer {0}: press Join indicators.").format(layers[0].name()))
+        else:
+            self.headline.setText(tr("The tool finished but gave no table: see the LIS log."))

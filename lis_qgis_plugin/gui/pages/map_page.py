@@ -1,0 +1,294 @@
+"""Map: classify and style a deprivation rank, score or indicator with lis:deprivationmap; preview the legend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsFieldProxyModel,
+    QgsMapLayerProxyModel,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsRectangle,
+    QgsSymbolLayerUtils,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPixmap
+from qgis.PyQt.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSpinBox
+
+from ..algorithm_runner import RunOutcome
+from ..panel_settings import PanelSettings
+from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
+from .base import (
+    LisPage,
+    fill_enum_combo,
+    guess_field,
+    layer_id,
+    parameter_definition,
+    set_field,
+    set_layer_by_id,
+    tr,
+)
+
+DEPRIVATION_MAP = "lis:deprivationmap"
+PREVIEW_SIZE = QSize(300, 220)
+
+
+def ramp_icon(colours: tuple[str, ...], size: QSize | None = None) -> QIcon:
+    """A light-to-dark swatch of a colour ramp."""
+    size = size or QSize(48, 14)
+    pixmap = QPixmap(size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    gradient = QLinearGradient(0, 0, size.width(), 0)
+    for index, colour in enumerate(colours):
+        gradient.setColorAt(index / max(len(colours) - 1, 1), QColor(colour))
+    painter.fillRect(pixmap.rect(), gradient)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class MapPage(LisPage):
+    """Choose layer, field, method, classes, polarity and ramp; run lis:deprivationmap; show its legend and map."""
+
+    PAGE_ID = "map"
+
+    def __init__(self, panel: Any) -> None:
+        super().__init__(panel)
+        from ...core.classification import METHODS
+
+        self.method_keys = list(METHODS)
+        self.body.addWidget(
+            intro_label(
+                tr(
+                    "Map a deprivation rank or score (or any indicator) in classes, darkest where most deprived. "
+                    "National deciles use the published national ranks; local deciles re-rank your areas."
+                ),
+                self.content,
+            )
+        )
+        form = form_layout()
+        self.layer_combo = QgsMapLayerComboBox(self.content)
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        add_row(form, tr("&Areas"), self.layer_combo, tr("The polygon layer to map"), "mapLayerCombo")
+        self.field_combo = QgsFieldComboBox(self.content)
+        self.field_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
+        add_row(
+            form,
+            tr("&Field"),
+            self.field_combo,
+            tr("The rank, score or indicator to classify (national methods need national ranks, 1 = most deprived)"),
+            "mapFieldCombo",
+        )
+        self.method_combo = QComboBox(self.content)
+        fill_enum_combo(self.method_combo, DEPRIVATION_MAP, "METHOD", PanelSettings.map_method.value())
+        add_row(form, tr("&Method"), self.method_combo, tr("How the values are put into classes"), "mapMethodCombo")
+        self.classes_spin = QSpinBox(self.content)
+        classes = parameter_definition(DEPRIVATION_MAP, "CLASSES")
+        self.classes_spin.setRange(int(classes.minimum()), int(classes.maximum()))
+        self.classes_spin.setValue(PanelSettings.map_classes.value())
+        add_row(
+            form,
+            tr("&Classes"),
+            self.classes_spin,
+            tr("Number of classes for quantile, equal interval, Jenks, standard deviation and pretty breaks"),
+            "mapClassesSpin",
+        )
+        self.breaks_edit = QLineEdit(self.content)
+        self.breaks_edit.setPlaceholderText(tr("e.g. 10, 20, 30"))
+        add_row(form, tr("&Breaks"), self.breaks_edit, tr("Manual method: the class breaks"), "mapBreaksEdit")
+        self.polarity_combo = QComboBox(self.content)
+        fill_enum_combo(self.polarity_combo, DEPRIVATION_MAP, "POLARITY", PanelSettings.map_polarity.value())
+        add_row(
+            form,
+            tr("&Polarity"),
+            self.polarity_combo,
+            tr("Which end is most deprived (local and generic methods); the most deprived class is darkest"),
+            "mapPolarityCombo",
+        )
+        self.ramp_combo = QComboBox(self.content)
+        fill_enum_combo(self.ramp_combo, DEPRIVATION_MAP, "RAMP", PanelSettings.map_ramp.value())
+        self._add_ramp_icons()
+        add_row(
+            form, tr("Colour &ramp"), self.ramp_combo, tr("Colour-blind-safe colour ramps, light to dark"), "mapRamp"
+        )
+        self.body.addLayout(form)
+        self.run_button = run_button(
+            tr("Ma&ke map"),
+            tr("Run 'Deprivation map': writes a new styled GeoPackage layer into the LIS group"),
+            "makeMapButton",
+            self.content,
+        )
+        self.run_button.clicked.connect(self._run)
+        self.run_buttons.append(self.run_button)
+        self.body.addWidget(self.run_button)
+        self.status = status_label(self.content, "mapStatus")
+        self.body.addWidget(self.status)
+        self.legend_label = QLabel(tr("&Legend"), self.content)
+        self.legend = QListWidget(self.content)
+        self.legend.setObjectName("mapLegend")
+        self.legend.setToolTip(tr("The classes of the map made last, most deprived first"))
+        self.legend.setIconSize(QSize(24, 16))
+        self.legend.setMaximumHeight(235)
+        self.legend_label.setBuddy(self.legend)
+        self.body.addWidget(self.legend_label)
+        self.body.addWidget(self.legend)
+        self.preview = QLabel(self.content)
+        self.preview.setObjectName("mapPreview")
+        self.preview.setToolTip(tr("A small picture of the map made last"))
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumHeight(0)
+        self.body.addWidget(self.preview)
+        self.body.addStretch(1)
+        self.chain_tab_order(
+            [
+                self.layer_combo,
+                self.field_combo,
+                self.method_combo,
+                self.classes_spin,
+                self.breaks_edit,
+                self.polarity_combo,
+                self.ramp_combo,
+                self.run_button,
+                self.legend,
+            ]
+        )
+        self.result_layer: QgsVectorLayer | None = None
+        self._render_job: QgsMapRendererParallelJob | None = None
+        self.layer_combo.layerChanged.connect(self._layer_changed)
+        self.method_combo.currentIndexChanged.connect(self._method_changed)
+        self._layer_changed(self.layer_combo.currentLayer())
+        self._method_changed(self.method_combo.currentIndex())
+
+    def title(self) -> str:
+        return tr("Map")
+
+    def _add_ramp_icons(self) -> None:
+        from ...core.deprivation_style import RAMPS
+
+        for index in range(self.ramp_combo.count()):
+            colours = RAMPS.get(self.ramp_combo.itemText(index))
+            if colours:
+                self.ramp_combo.setItemIcon(index, ramp_icon(colours))
+
+    @safe_slot()
+    def _layer_changed(self, layer: Any) -> None:
+        self.field_combo.setLayer(layer)
+        field = (
+            guess_field(layer, "imd_rank", "rank", "score", numeric=True) if isinstance(layer, QgsVectorLayer) else ""
+        )
+        if field:
+            self.field_combo.setField(field)
+
+    @safe_slot()
+    def _method_changed(self, index: int) -> None:
+        key = self.method_keys[index] if 0 <= index < len(self.method_keys) else ""
+        generic = key not in ("national_deciles", "national_quintiles", "local_deciles", "local_quintiles")
+        self.classes_spin.setEnabled(generic and key != "manual")
+        self.breaks_edit.setEnabled(key == "manual")
+        self.polarity_combo.setEnabled(not key.startswith("national"))
+
+    def use_layer(self, layer: QgsVectorLayer) -> None:
+        """Map ``layer`` next (after a join or the sample)."""
+        self.layer_combo.setLayer(layer)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "layer": layer_id(self.layer_combo),
+            "field": self.field_combo.currentField(),
+            "method": self.method_combo.currentIndex(),
+            "classes": self.classes_spin.value(),
+            "breaks": self.breaks_edit.text(),
+            "polarity": self.polarity_combo.currentIndex(),
+            "ramp": self.ramp_combo.currentIndex(),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        if set_layer_by_id(self.layer_combo, state.get("layer")):
+            set_field(self.field_combo, state.get("field"))
+        for combo, key in ((self.method_combo, "method"), (self.polarity_combo, "polarity"), (self.ramp_combo, "ramp")):
+            if isinstance(state.get(key), int) and 0 <= state[key] < combo.count():
+                combo.setCurrentIndex(state[key])
+        if isinstance(state.get("classes"), int):
+            self.classes_spin.setValue(state["classes"])
+        self.breaks_edit.setText(state.get("breaks", ""))
+
+    @safe_slot()
+    def _run(self) -> None:
+        layer = self.layer_combo.currentLayer()
+        field = self.field_combo.currentField()
+        if not isinstance(layer, QgsVectorLayer) or not field:
+            self.report_error(tr("Choose the areas and the field to map."))
+            return
+        PanelSettings.map_method.set(self.method_combo.currentIndex())
+        PanelSettings.map_classes.set(self.classes_spin.value())
+        PanelSettings.map_polarity.set(self.polarity_combo.currentIndex())
+        PanelSettings.map_ramp.set(self.ramp_combo.currentIndex())
+        method = self.method_keys[self.method_combo.currentIndex()]
+        output = self.panel.output_path(f"{field}_{method}", ".gpkg")
+        parameters = {
+            "INPUT": layer.id(),
+            "FIELD": field,
+            "METHOD": self.method_combo.currentIndex(),
+            "CLASSES": self.classes_spin.value(),
+            "POLARITY": self.polarity_combo.currentIndex(),
+            "BREAKS": self.breaks_edit.text().strip() if method == "manual" else "",
+            "RAMP": self.ramp_combo.currentIndex(),
+            "OUTPUT": str(output),
+        }
+        self.status.setText(tr("Classifying {0}…").format(field))
+        self.panel.runner.run(
+            DEPRIVATION_MAP,
+            parameters,
+            tr("Deprivation map"),
+            self._done,
+            titles={"OUTPUT": f"{field}: {self.method_combo.currentText()}"},
+            new_files=[output, output.with_suffix(".qml")],
+        )
+
+    def _done(self, outcome: RunOutcome) -> None:
+        if not outcome.ok:
+            self.status.setText(outcome.error)
+            return
+        layer = next((item for item in outcome.layers if isinstance(item, QgsVectorLayer)), None)
+        self.status.setText("\n".join(outcome.log[:2]))
+        if layer is not None:
+            self.show_legend(layer)
+
+    def show_legend(self, layer: QgsVectorLayer) -> None:
+        """List the legend symbols of ``layer``'s renderer and draw a small picture of it."""
+        self.result_layer = layer
+        self.legend.clear()
+        renderer = layer.renderer()
+        for item in renderer.legendSymbolItems() if renderer is not None else []:
+            if item.symbol() is None:
+                continue
+            icon = QIcon(QgsSymbolLayerUtils.symbolPreviewPixmap(item.symbol(), QSize(24, 16)))
+            self.legend.addItem(QListWidgetItem(icon, item.label()))
+        self._render_preview(layer)
+
+    def _render_preview(self, layer: QgsVectorLayer) -> None:
+        settings = QgsMapSettings()
+        settings.setLayers([layer])
+        settings.setDestinationCrs(layer.crs())
+        settings.setBackgroundColor(QColor("white"))
+        extent = QgsRectangle(layer.extent())
+        extent.scale(1.05)
+        settings.setExtent(extent)
+        settings.setOutputSize(PREVIEW_SIZE)
+        job = QgsMapRendererParallelJob(settings)
+        job.finished.connect(self._preview_rendered)
+        self._render_job = job
+        job.start()
+
+    @safe_slot()
+    def _preview_rendered(self) -> None:
+        if self._render_job is not None:
+            self.preview.setPixmap(QPixmap.fromImage(self._render_job.renderedImage()))
+            self._render_job = None
+
+    def legend_labels(self) -> list[str]:
+        """The labels shown in the legend preview."""
+        return [self.legend.item(row).text() for row in range(self.legend.count())]

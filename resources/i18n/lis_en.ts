@@ -1,0 +1,2150 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_GB" sourcelanguage="en">
+<context>
+    <name>Accessibility2sfcaAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="56"/>
+        <source>Accessibility score (2SFCA / E2SFCA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="59"/>
+        <source>Scores every small area for how much service capacity (GPs, beds, places) its people can reach on the road network, sharing each facility's capacity among everyone who can reach it: the two-step floating catchment area method (2SFCA).
+
+Step 1: each facility's capacity is divided by the population of the areas within reach of it. Step 2: each area adds up the shares of the facilities it reaches. The score is capacity per person (also given per 1,000 people); the population-weighted total of the scores equals the capacity of the facilities anyone reaches.
+
+Bands: one limit (such as 10) is plain 2SFCA; several limits with weights (bands 5,10,15 and weights 1,0.6,0.2) is the enhanced method (E2SFCA), where farther facilities count less. Limits are minutes when the cost is time and metres when it is distance.
+
+Travel is measured FROM each area TO the facility (one-way streets are followed in that direction), from the road nearest each point; the short walk from a point to its road is not counted. Areas given as polygons are placed at their point on surface; population-weighted centroids are better when you have them.
+
+The network is a line layer of roads (OpenStreetMap highways, or any lines: then a speed field or a default speed applies) or an .osm.pbf file. Built networks are cached, so the next run is faster.
+
+The output GeoPackage has every demand feature with access_score, access_per_1000 and facilities_reached. The log names the areas with the lowest and highest access, the areas that reach no facility and the facilities nobody reaches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="84"/>
+        <source>Facilities (points)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="90"/>
+        <source>Capacity of each facility (GPs, beds, places...)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="98"/>
+        <source>Small areas with population (points, or polygons: point on surface)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="105"/>
+        <source>Population field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="113"/>
+        <source>Road network (line layer; or give an .osm.pbf file below)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="121"/>
+        <source>Road network file (.osm.pbf, instead of the layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="126"/>
+        <source>Travel mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="129"/>
+        <source>Travel cost (time: bands in minutes; distance: in metres)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="135"/>
+        <source>Speed field, km/h (driving; empty: maxspeed, then road-class defaults)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="143"/>
+        <source>Travel bands: one limit (2SFCA) or several, such as 5,10,15</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="149"/>
+        <source>Weight of each band, such as 1,0.6,0.2 (E2SFCA; empty: all 1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="154"/>
+        <source>Accessibility scores (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="156"/>
+        <source>Areas that reach no facility</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="157"/>
+        <source>Facilities nobody reaches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="170"/>
+        <source>NETWORK: choose a road line layer, or give an .osm.pbf file in NETWORK_FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="174"/>
+        <source>Give the road network once: either the NETWORK layer or the NETWORK_FILE, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="201"/>
+        <source>Wrote {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AggregateIndicatorsAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="54"/>
+        <source>Aggregate indicators to larger areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="57"/>
+        <source>Aggregates values of small areas (for example LSOAs) to larger areas: wards, MSOAs, districts, or polygons you drew.
+
+Each small area goes to one target area:
+- with a lookup file (CSV or XLSX, small-area code -&gt; target code, such as a best-fit LSOA to ward lookup), through the lookup. Its two code columns are found automatically;
+- without one, by location: the target polygon that contains the small area's point on surface (a point always inside it), or its point in the centroids layer when you give one (one point per small area with the same codes, such as population-weighted centroids: areas split by a boundary go where their people live). Layers in different CRSs are handled.
+
+Choose how each field is aggregated: sum for counts (population, cases), mean, minimum, maximum, and population-weighted mean for rates, scores and ranks (choose the population field as weight). NULL values are left out and never count as 0; a target whose small areas all have NULL gets NULL.
+
+The output GeoPackage has every target area with its fields, n_areas (how many small areas it received), one field per aggregate (&lt;field&gt;_sum, _mean, _wmean, _min, _max) and, per field, how many small areas had a value (&lt;field&gt;_n). The log gives the totals in and out, and names every small area left out and every target area that received none. The inputs are never changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="80"/>
+        <source>Small areas with values (for example LSOAs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="87"/>
+        <source>Small-area code field (empty: found automatically)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="94"/>
+        <source>Target areas (wards, MSOAs, districts or any polygons)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="95"/>
+        <source>Lookup small-area code -&gt; target code (CSV/XLSX; empty: aggregate by location)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="100"/>
+        <source>Centroids: one point per small area with its code, such as population-weighted centroids (without LOOKUP; empty: point on surface)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="109"/>
+        <source>Fields to sum (counts: population, cases)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="110"/>
+        <source>Fields to average (mean)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="111"/>
+        <source>Fields to average weighted by population (rates, scores, ranks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="112"/>
+        <source>Fields to take the minimum of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="113"/>
+        <source>Fields to take the maximum of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="128"/>
+        <source>Weight for weighted means (population field)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="136"/>
+        <source>Aggregated areas (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="139"/>
+        <source>Small areas assigned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="140"/>
+        <source>Small areas not assigned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="167"/>
+        <source>Wrote {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AlgorithmRunner</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="60"/>
+        <source>Warning: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="65"/>
+        <source>Error: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="131"/>
+        <source>Another LIS tool is still running: wait for it or cancel it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="136"/>
+        <source>The tool {0} is not available: enable the LIS plugin's Processing provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="156"/>
+        <source>Check the choices on this page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="234"/>
+        <source>Cancelled: nothing was added to the project.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="236"/>
+        <source>The tool stopped without saying why: see the LIS log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="241"/>
+        <source>The results could not be added to the project: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="270"/>
+        <source>Could not remove {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CompositeIndexAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="49"/>
+        <source>Composite index from several indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="52"/>
+        <source>Combines several numeric indicators of the same areas into one composite index, as the Index of Multiple Deprivation combines its domains, and writes a NEW GeoPackage layer: every input feature plus composite_score (higher = more deprived), composite_rank (1 = most deprived), composite_decile (deciles of this layer, 1 = most deprived tenth; not England's deciles) and contrib_&lt;field&gt;, each indicator's weighted standardised contribution. The contributions add up to the score. Inputs are never modified.
+
+DIRECTIONS: one per field, in the order of FIELDS, separated by ';': 'higher is worse' or 'higher is better' (IMD ranks, where 1 = most deprived, are 'higher is better'). An empty entry takes the polarity stored by 'Join indicators' for that field, else 'higher is worse'.
+
+STANDARDISE: z-score, (value - mean) / standard deviation (divisor n); or rank: ranks from least to most deprived (ties averaged) scaled to 0-1 as (rank - 0.5) / n, the IMD convention. EXPONENTIAL (ranks only) applies the IMD exponential transformation -23 ln(1 - R (1 - exp(-100/23))), on a 0-100 scale, which limits how much a good result on one indicator cancels a bad one on another.
+
+WEIGHTS: one number per field, separated by ';' (empty: equal weights); none negative. They are normalised to sum to 1: the IMD weights are 0.225;0.225;0.135;0.135;0.093;0.093;0.093.
+
+MISSING: leave the area out (NULL score, rank and decile when any indicator is NULL), or re-weight the indicators the area has (their weights re-normalised to sum to 1). The log names these areas, and explains the most and the least deprived area.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="75"/>
+        <source>Areas with indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="81"/>
+        <source>Indicators to combine (numeric fields)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="90"/>
+        <source>Directions, one per field separated by ; (higher is worse / higher is better; empty: metadata)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="99"/>
+        <source>Standardisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="106"/>
+        <source>Apply the IMD exponential transformation to the ranks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="111"/>
+        <source>Weights, one per field separated by ; (empty: equal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="117"/>
+        <source>Areas with NULL values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="123"/>
+        <source>Composite index (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CreateSampleDistrictAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="42"/>
+        <source>Create sample district</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="45"/>
+        <source>Writes 'Lisford', an invented district for learning and testing the LIS tools, into a folder:
+- lisford_sample.gpkg (EPSG:27700, British National Grid): the district outline, about 12 wards, about 150 small areas with LSOA-like codes (E01990001 onwards: no real area uses them), population (total, 0-4, 65+), IMD-like scores, national ranks and deciles for the index and its seven domains, population-weighted centroids, 25 services of three types with capacities, 10 candidate sites and a connected road network of several thousand segments (highway class, maxspeed, speed in km/h, oneway, access).
+- lisford_imd2019_file1.csv: ranks and deciles shaped like the IoD2019 File 1 (UTF-8 BOM, "29,199").
+- lisford_health_indicators.csv and .xlsx: health indicators with suppressed values (*) and thousands separators; the workbook has a title block and a Metadata sheet.
+
+Ranks are national: the district is drawn inside a simulated England of 32,844 areas, decile 1 is the most deprived tenth, and the IMD score combines the domain ranks with the official exponential transform and weights. The same seed always gives the same data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="65"/>
+        <source>Random seed (same seed, same district)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="75"/>
+        <source>Number of small areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="83"/>
+        <source>Output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="84"/>
+        <source>Sample GeoPackage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="85"/>
+        <source>IMD table (CSV, File 1 shape)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="86"/>
+        <source>Health indicators (CSV)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="87"/>
+        <source>Health indicators (XLSX)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="88"/>
+        <source>Sample layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="105"/>
+        <source>Cancelled: no sample was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="113"/>
+        <source>Cannot write the sample into {0}: {1}. Choose a folder you can write to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="121"/>
+        <source>Wrote {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DeprivationMapAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="50"/>
+        <source>Deprivation map (national or local deciles, classes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="53"/>
+        <source>Classifies a deprivation rank or score and writes a NEW GeoPackage layer: every feature, field and geometry, plus a class field (&lt;field&gt;_class, 1 = most deprived) and a label field. Its style, stored in the GeoPackage as the default and written to a .qml file, colours the most deprived class darkest whatever the polarity, with a colour-blind-safe ramp.
+
+National deciles/quintiles from rank: rank 1 = most deprived; the decile is ceil(rank x 10 / N) as published, with N the number of LSOAs of the edition (32,844 in IMD2019, 33,755 in IoD2025; read from '2019'/'2025' in the layer or field name, else 32,844: set NATIONAL_N to be sure).
+Local deciles/quintiles: the areas re-ranked within this layer, most deprived first, equal values in feature order; group sizes differ by at most one.
+Generic methods (quantile, equal interval, Jenks, standard deviation, pretty, manual) use CLASSES (manual: BREAKS, e.g. '10, 20, 30'); class 1 is the most deprived end, set by POLARITY. Jenks is computed on every value (up to 3,000 values; above, on 3,000 evenly spread sorted values), so it gives the same breaks on every run, unlike QGIS's random sample.
+
+The log lists the number of areas in each class. Inputs are never modified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="77"/>
+        <source>Areas (LSOAs, with a deprivation rank or score)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="84"/>
+        <source>Rank or score field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="91"/>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="97"/>
+        <source>Number of classes (generic methods)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="107"/>
+        <source>Polarity (local and generic methods)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="115"/>
+        <source>Areas ranked nationally (empty: from the edition, 32,844 IMD2019 / 33,755 IoD2025)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="123"/>
+        <source>Manual breaks, e.g. 10, 20, 30 (manual method)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="126"/>
+        <source>Colour ramp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="128"/>
+        <source>Deprivation map (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="135"/>
+        <source>Style file (empty: &lt;layer&gt;.qml beside the GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="141"/>
+        <source>Style file written</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DeprivationSummaryAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="49"/>
+        <source>Deprivation summary measures for any areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="52"/>
+        <source>Computes MHCLG's summary measures of the English Indices of Deprivation, published for local authority districts, for any areas made of LSOAs: wards, districts, catchments or polygons you drew.
+
+Each LSOA goes to one target area through a lookup file (LSOA code -&gt; target code), or, without one, to the target polygon containing its point on surface. With r an LSOA's national rank (1 = most deprived), N the number of LSOAs ranked nationally (IoD2019: 32,844; IoD2025: 33,755) and p its population, per target:
+- avg_score = sum(p x score) / sum(p) (when a score field is given);
+- avg_rank = sum(p x r) / sum(p); lower means more deprived (MHCLG reverses ranks so that the most deprived is N; its figure is N + 1 - avg_rank);
+- prop_lsoas_most_deprived_10 = LSOAs in national decile 1 / LSOAs (a count);
+- extent = sum(p x w) / sum(p), w = 1 in national percentiles 1-10, 0.95 - (0.9 / 19) x (percentile - 11) in percentiles 11-30 (0.95 down to 0.05), 0 beyond: the share of residents in the most deprived 30%, fully counted in the most deprived 10%;
+- local_concentration = population-weighted mean rank of the target's most deprived LSOAs that hold exactly 10% of its population; the LSOA crossing the 10% line counts only with the residents needed to reach 10%;
+- decile_1 .. decile_10 = LSOAs in each national decile.
+Percentile = ceil(100 r / N) and decile = ceil(10 r / N) are national, never recomputed within the target. Sources: The English Indices of Deprivation 2019, Technical report (Appendix N) and Research report (MHCLG, 2019); the R package IMD (calculate_extent) for the extent weights.
+
+The output GeoPackage has every target with its fields plus n_lsoas, population and the measures (shares as 0..1). The log says, per target, the share of residents in England's most deprived 10%, and names every LSOA left out (no target, NULL rank or population). The inputs are never changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="82"/>
+        <source>LSOAs with national ranks (a layer, or a table when LOOKUP is given)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="89"/>
+        <source>LSOA code field (empty: found automatically)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="97"/>
+        <source>National rank field (1 = most deprived)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="105"/>
+        <source>Population field (residents per LSOA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="113"/>
+        <source>Score field (optional: gives the average score)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="122"/>
+        <source>LSOAs ranked nationally, N (IoD2019: 32,844; IoD2025: 33,755)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="130"/>
+        <source>Target areas (wards, districts, catchments or any polygons)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="131"/>
+        <source>Lookup LSOA code -&gt; target code (CSV/XLSX; empty: by location)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="135"/>
+        <source>Deprivation summary (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="161"/>
+        <source>Wrote {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportAtlasAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="92"/>
+        <source>Export area profiles (atlas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="99"/>
+        <source>Makes one print-ready profile page per area of the COVERAGE layer (wards, LSOAs, catchments) and exports them to one PDF (OUTPUT_PDF) or one file per area (OUTPUT_FOLDER, named &lt;code&gt;_&lt;name&gt;.pdf or .png).
+
+Each page has the area's name, a map centred on it with the other areas greyed, a map locating it in the district, a key, scale bar and north arrow, a table of the INDICATORS and a spine chart, then the sources, attributions, date and page number.
+
+Table: the area's value, the district's, England's and the difference area - district, coloured and worded 'better' or 'worse' by the indicator's polarity. Labels, units and polarity come from the indicator metadata LIS stores with joined data (lis:joinindicators, lis:aggregateindicators); without it, the field's alias or name is the label and the difference is not judged. No significance is tested.
+District value = population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is given; otherwise the plain mean of the areas (the footnote says which).
+England value: from ENGLAND_VALUES, a CSV or XLSX with columns field and value (the field name, or the small-area field before aggregation: imd_score for imd_score_mean). None otherwise.
+Spine chart: per indicator, the range of the areas (light band), their middle half (dark band), the district (spine), England (diamond) and the area (dot); worse to the left.
+
+Everything a page shows is stored in a GeoPackage (ATLAS_DATA; by default beside the output): a copy of the areas with their values and each page's table (HTML) and chart (SVG) as fields. The layout is added to the current project (edit it in the layout designer) and, with OUTPUT_PROJECT, saved in a project that renders the same in a QGIS without the LIS plugin.
+
+TEMPLATE: a .qpt of your own, with items whose ids are title, main_map, indicator_table (label), chart (label) and footnote; subtitle, page_info, overview_map, legend, scalebar, north_arrow and chart_caption are filled when present. Empty: the LIS template in PAGE_SIZE.
+ON_ERROR: a page that fails (an area without geometry, a file that cannot be written) is named in the log and skipped ('continue') or ends the run ('stop').</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="132"/>
+        <source>Areas, one page each (wards, LSOAs, catchments) with the indicator values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="139"/>
+        <source>Area name field (empty: found automatically)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="148"/>
+        <source>Area code field (empty: found automatically)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="156"/>
+        <source>Indicators to tabulate and chart (numeric fields)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="165"/>
+        <source>Map layers, top first: service points, context, thematic layer (empty: the first indicator)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="173"/>
+        <source>Population field (weights the district value; empty: plain mean of the areas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="182"/>
+        <source>England values: CSV/XLSX with columns field, value (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="190"/>
+        <source>District name for the comparator column (empty: from the layer, else 'District')</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="197"/>
+        <source>Layout template (.qpt; empty: the LIS template)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="203"/>
+        <source>Page size (LIS template)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="205"/>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="208"/>
+        <source>Resolution (dpi)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="212"/>
+        <source>When a page fails</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="217"/>
+        <source>One PDF with every page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="226"/>
+        <source>Or a folder: one file per area (&lt;code&gt;_&lt;name&gt;.pdf or .png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="234"/>
+        <source>Atlas data GeoPackage (empty: beside the output)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="243"/>
+        <source>Also save a project with the layout (opens without the plugin)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="249"/>
+        <source>Pages exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="250"/>
+        <source>Pages that failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="251"/>
+        <source>Layout name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="300"/>
+        <source>Exported {0} pages to {1}; the layout '{2}' reads {3}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="340"/>
+        <source>TEMPLATE {0} sets the page size: PAGE_SIZE is not used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JoinIndicatorsAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="63"/>
+        <source>Join indicators to boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="66"/>
+        <source>Joins an indicator table (CSV, TSV, XLSX, ODS, or a table layer: give its layer name) onto boundaries by area code and writes a NEW GeoPackage layer: every boundary feature, field and geometry, plus typed indicator fields whose original column names are kept as aliases. Inputs are never modified.
+
+It reads tables as published: UTF-8 with or without BOM or Windows-1252, title rows above the header, thousands separators ("29,199"), percent signs and suppressed values (*, .., -, c, x, n/a: NULL, each counted). Long tables (code, indicator, period, value, as Fingertips exports) are pivoted, using the latest period unless you give one.
+
+Code fields are found automatically (ONS codes such as E01000001). The report lists every boundary with no row, every row with no boundary, duplicate codes, suppressed and unreadable values, and says when a table of 2011 LSOAs meets 2021 boundaries; a lookup table (e.g. LSOA11CD to LSOA21CD) converts the codes. Indicator metadata (source, period, unit, polarity) is read from a 'Metadata' sheet or a metadata table and stored in the GeoPackage for maps and reports.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="87"/>
+        <source>Boundaries (LSOA, MSOA, ward, district...)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="94"/>
+        <source>Code field of the boundaries (empty: find it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="100"/>
+        <source>Indicator table (file, or the name of a table layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="103"/>
+        <source>Sheet (workbooks; empty: first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="107"/>
+        <source>Code column in the table (empty: find it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="112"/>
+        <source>Columns to join, separated by ; (empty: all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="116"/>
+        <source>Period, for long tables (empty: latest)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="121"/>
+        <source>Codes on more than one row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="127"/>
+        <source>Code lookup to convert the table's codes (e.g. LSOA 2011 to 2021)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="133"/>
+        <source>Indicator metadata table (Indicator, Source, Period, Unit, Polarity)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="139"/>
+        <source>Joined layer (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="145"/>
+        <source>Join report (HTML)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="148"/>
+        <source>Join report (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="149"/>
+        <source>Boundary codes matched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="150"/>
+        <source>Boundary codes with no row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="151"/>
+        <source>Table rows with no boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="170"/>
+        <source>Choose an indicator table (TABLE).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="177"/>
+        <source>{0}: no such file, and no table layer of that name is open. Check the path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="214"/>
+        <source>Report: {0} (and {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LisAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="58"/>
+        <source>{0}: the layer '{1}' cannot be opened. Choose a vector layer or file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="79"/>
+        <source>Cancelled: no output was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LisAlgorithmForm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_form.py" line="66"/>
+        <source>Advanced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_form.py" line="68"/>
+        <source>Options most people leave as they are</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LisDockWidget</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="57"/>
+        <source>Local Information System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="138"/>
+        <source>Ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="141"/>
+        <source>What the LIS tools are doing; the full log is in the LIS tab of the log panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="148"/>
+        <source>Progress of the tool running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="149"/>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="151"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="153"/>
+        <source>Stop the tool running: nothing it started is kept (Esc in the panel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="156"/>
+        <source>Cancel the LIS tool running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="260"/>
+        <source>Running: {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="275"/>
+        <source>{0}: done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="277"/>
+        <source>Layers added to the LIS group: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="283"/>
+        <source>{0}: cancelled, nothing kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="286"/>
+        <source>{0} failed: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="311"/>
+        <source>The saved {0} page could not be restored: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LisOptionsPage</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="52"/>
+        <source>Car speeds by road class (km/h)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="55"/>
+        <source>Used for driving times when a road has no speed field value and no maxspeed tag (OpenStreetMap highway classes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="66"/>
+        <source>Road class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="66"/>
+        <source>Speed (km/h)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="69"/>
+        <source>Typical driving speed on each class of road</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="81"/>
+        <source>Speed on '{0}' roads, km/h (default {1:.1f})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="83"/>
+        <source>Speed on {0} roads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="88"/>
+        <source>&amp;Reset speeds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="89"/>
+        <source>Put back the built-in speeds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="94"/>
+        <source>Indicator tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="102"/>
+        <source>Reset &amp;markers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="103"/>
+        <source>Put back the built-in markers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="109"/>
+        <source>Cell texts that mean 'suppressed or not available', separated by spaces: they become NULL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="110"/>
+        <source>&amp;Suppressed markers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="117"/>
+        <source>Folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="125"/>
+        <source>&lt;QGIS profile&gt;/lis_cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="128"/>
+        <source>Road network &amp;cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="130"/>
+        <source>Where built road networks are kept so they are read once (empty: lis_cache in the QGIS profile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="136"/>
+        <source>beside the project, in lis_outputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="139"/>
+        <source>Default &amp;output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="141"/>
+        <source>Where the panel writes its outputs in projects that have no folder of their own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="166"/>
+        <source>LIS</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LisPanel</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="31"/>
+        <source>Export one profile page per area (ward, LSOA, catchment): a map, a table of the indicators against the district and England, and a spine chart, all in one PDF.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="43"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="75"/>
+        <source>&amp;Areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="45"/>
+        <source>The areas to profile, one page each, with the indicator values as fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="49"/>
+        <source>&amp;Indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="52"/>
+        <source>Tick the numeric fields to tabulate and chart (Space ticks the current one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="65"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="157"/>
+        <source>&amp;Population</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="67"/>
+        <source>Weights the district value (empty: the plain mean of the areas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="76"/>
+        <source>&amp;Template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="78"/>
+        <source>Your own print layout template (.qpt); empty: the LIS template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="82"/>
+        <source>Open the PDF when it is &amp;ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="84"/>
+        <source>Open the exported PDF in your PDF viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="89"/>
+        <source>E&amp;xport atlas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="90"/>
+        <source>Run 'Export area profiles': one PDF with a page per area; the layout joins the project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="97"/>
+        <source>Open P&amp;DF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="99"/>
+        <source>Open the PDF exported last</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="124"/>
+        <source>Atlas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="182"/>
+        <source>Choose the areas and tick at least one indicator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="196"/>
+        <source>Exporting a page per area of {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="197"/>
+        <source>Export atlas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="206"/>
+        <source>{0} pages in {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="28"/>
+        <source>Choose the areas your statistics describe: LSOAs, MSOAs, wards or districts. LIS finds the field of ONS area codes (such as E01000001) that tables are joined on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="41"/>
+        <source>Boundary &amp;layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="43"/>
+        <source>A polygon layer of the project with one feature per area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="51"/>
+        <source>Area &amp;code field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="53"/>
+        <source>The field with the ONS area codes; found automatically when the layer changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="64"/>
+        <source>Load a boundary set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="66"/>
+        <source>Download or read a published boundary set and add it to the LIS group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="72"/>
+        <source>Loa&amp;d boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="73"/>
+        <source>Run 'Load boundaries' with these choices; the layer becomes the boundary layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="90"/>
+        <source>Boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="105"/>
+        <source>Choose a polygon layer, or add one to the project first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="127"/>
+        <source>unrecognised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="129"/>
+        <source>{0} areas, codes in '{1}' ({2}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="151"/>
+        <source>Load boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="168"/>
+        <source>The tool finished but added no polygon layer: see the LIS log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="44"/>
+        <source>Join a table of statistics (CSV, Excel, ODS, as published) onto the boundaries by area code. The result is a new GeoPackage layer; the report lists every code that did not match.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="57"/>
+        <source>Indicator table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="60"/>
+        <source>Indicator &amp;table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="62"/>
+        <source>CSV, TSV, XLSX or ODS file with one row per area and a column of ONS area codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="66"/>
+        <source>first sheet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="67"/>
+        <source>S&amp;heet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="67"/>
+        <source>Workbooks only: the sheet to read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="72"/>
+        <source>D&amp;uplicate codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="74"/>
+        <source>What to do when a code is on more than one row of the table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="81"/>
+        <source>Code loo&amp;kup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="83"/>
+        <source>Optional: a lookup table that converts the table's codes, e.g. LSOA 2011 to LSOA 2021</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="92"/>
+        <source>Or fetch from an online source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="94"/>
+        <source>Fetch indicators from a published source; the table it gives is then joined</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="100"/>
+        <source>&amp;Fetch indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="101"/>
+        <source>Run 'Load indicators' with these choices; its table becomes the indicator table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="112"/>
+        <source>&amp;Join indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="113"/>
+        <source>Run 'Join indicators to boundaries': writes a new GeoPackage layer and a join report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="123"/>
+        <source>U&amp;nmatched codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="129"/>
+        <source>Every code that did not match, one per line: select and copy them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="134"/>
+        <source>&amp;Copy codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
+        <source>Copy the unmatched codes to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="138"/>
+        <source>Open full &amp;report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="140"/>
+        <source>Open the HTML join report in the web browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="147"/>
+        <source>Report n&amp;otes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="152"/>
+        <source>What the join found: vintage, suppressed and unreadable values, duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="164"/>
+        <source>Indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="170"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="201"/>
+        <source>Choose the boundary layer on the Boundaries page first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="172"/>
+        <source>found automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="173"/>
+        <source>Boundaries: {0} (code field: {1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="205"/>
+        <source>Choose the indicator table (a CSV, XLSX or ODS file).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="222"/>
+        <source>Joining {0} onto {1}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="226"/>
+        <source>Join indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="228"/>
+        <source>Indicators: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="254"/>
+        <source>{0}
+Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="263"/>
+        <source># Boundary codes with no row in the table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="266"/>
+        <source># Table codes with no boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="268"/>
+        <source>Every code matched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="278"/>
+        <source>'{0}': {1} suppressed, {2} empty, {3} unreadable (NULL in the layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="284"/>
+        <source>{0} codes on more than one row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="285"/>
+        <source>Nothing to report: every value was read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="306"/>
+        <source>Load indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="320"/>
+        <source>Fetched {0}: press Join indicators.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="326"/>
+        <source>Fetched the layer {0}: press Join indicators.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="328"/>
+        <source>The tool finished but gave no table: see the LIS log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="65"/>
+        <source>Map a deprivation rank or score (or any indicator) in classes, darkest where most deprived. National deciles use the published national ranks; local deciles re-rank your areas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="75"/>
+        <source>The polygon layer to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="80"/>
+        <source>&amp;Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="82"/>
+        <source>The rank, score or indicator to classify (national methods need national ranks, 1 = most deprived)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="87"/>
+        <source>&amp;Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="87"/>
+        <source>How the values are put into classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="94"/>
+        <source>&amp;Classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="96"/>
+        <source>Number of classes for quantile, equal interval, Jenks, standard deviation and pretty breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="100"/>
+        <source>e.g. 10, 20, 30</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="101"/>
+        <source>&amp;Breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="101"/>
+        <source>Manual method: the class breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="106"/>
+        <source>&amp;Polarity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="108"/>
+        <source>Which end is most deprived (local and generic methods); the most deprived class is darkest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="115"/>
+        <source>Colour &amp;ramp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="115"/>
+        <source>Colour-blind-safe colour ramps, light to dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="119"/>
+        <source>Ma&amp;ke map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="120"/>
+        <source>Run 'Deprivation map': writes a new styled GeoPackage layer into the LIS group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="129"/>
+        <source>&amp;Legend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="132"/>
+        <source>The classes of the map made last, most deprived first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="140"/>
+        <source>A small picture of the map made last</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="166"/>
+        <source>Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="223"/>
+        <source>Choose the areas and the field to map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="241"/>
+        <source>Classifying {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="245"/>
+        <source>Deprivation map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="47"/>
+        <source>Who can reach a service within 5, 10 or 15 minutes, and who cannot: catchments of each facility on the road network, and the population covered within each band.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="57"/>
+        <source>&amp;Facilities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="57"/>
+        <source>Point layer of the services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="59"/>
+        <source>Which facilities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="62"/>
+        <source>Fi&amp;lter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="64"/>
+        <source>Optional expression choosing some facilities, e.g. "service_type" = 'gp_surgery'</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="71"/>
+        <source>Facility &amp;id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="73"/>
+        <source>Field with a unique id or name per facility (empty: feature numbers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="81"/>
+        <source>Road &amp;network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="83"/>
+        <source>Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="90"/>
+        <source>or network fil&amp;e</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="92"/>
+        <source>An OpenStreetMap extract (.osm.pbf) or GeoPackage of roads; built once, then cached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
+        <source>&amp;Speed field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
+        <source>Road speeds in km/h (empty: maxspeed, then the speeds by road class set in the LIS options)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="107"/>
+        <source>Travel &amp;mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="107"/>
+        <source>Driving or walking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="110"/>
+        <source>&amp;Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="110"/>
+        <source>Travel time (minutes) or distance (metres)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
+        <source>&amp;Bands</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
+        <source>Catchment bands separated by commas: minutes for time, metres for distance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="126"/>
+        <source>B&amp;uffer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="128"/>
+        <source>Catchments are the reached roads widened by this distance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="133"/>
+        <source>Who is covered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="135"/>
+        <source>Population counted within each band, and the most deprived beyond it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="141"/>
+        <source>Small &amp;areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="141"/>
+        <source>The study area (LSOAs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="147"/>
+        <source>&amp;Demand points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="149"/>
+        <source>Population-weighted centroids (empty: points inside the small areas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="159"/>
+        <source>Population field of the demand points (or small areas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="167"/>
+        <source>Depri&amp;vation decile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="169"/>
+        <source>National IMD decile of the small areas (1 = most deprived), to count deprived people not covered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="175"/>
+        <source>&amp;Run catchments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="176"/>
+        <source>Run 'Service catchments': catchments, nearest facility of each area and coverage, into the LIS group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="185"/>
+        <source>C&amp;overage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="188"/>
+        <source>Population within each band, per facility and for all facilities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="231"/>
+        <source>Services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="341"/>
+        <source>Choose the facilities (a point layer).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="344"/>
+        <source>Choose the road network: a line layer or an .osm.pbf file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="359"/>
+        <source>Working out the catchments of {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="364"/>
+        <source>Service catchments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="367"/>
+        <source>{0}: catchments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="368"/>
+        <source>{0}: nearest facility</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="369"/>
+        <source>{0}: coverage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="24"/>
+        <source>&lt;b&gt;Local Information System&lt;/b&gt;&lt;br&gt;Join area statistics to boundaries, map deprivation, work out service catchments and export area profiles. Work through the tabs from left to right; every tool is also in the Processing toolbox under &lt;i&gt;Local Information System&lt;/i&gt;.&lt;br&gt;&lt;br&gt;New here? Create the sample district &lt;i&gt;Lisford&lt;/i&gt; to try the tools on invented data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="37"/>
+        <source>Folder for the LIS outputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="40"/>
+        <source>&amp;Output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="42"/>
+        <source>Every GeoPackage, report and PDF the panel makes is written here (new names, never overwriting). Remembered for this project and as the default for new ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="54"/>
+        <source>Create &amp;sample district</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="55"/>
+        <source>Write the synthetic Lisford district into the output folder and add its layers to the LIS group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="62"/>
+        <source>O&amp;ptions…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="65"/>
+        <source>Road speeds, suppressed-value markers and the road-network cache folder (Settings &gt; Options &gt; LIS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="77"/>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="98"/>
+        <source>Writing the sample district into {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="102"/>
+        <source>Create sample district</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="111"/>
+        <source>Lisford is in the LIS group: {0} layers from {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LisPlugin</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/plugin.py" line="55"/>
+        <source>&amp;LIS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/plugin.py" line="63"/>
+        <source>LIS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/plugin.py" line="66"/>
+        <source>Local Information System panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/plugin.py" line="68"/>
+        <source>Create sample district…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LisResultLayers</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/result_layers.py" line="58"/>
+        <source>Not added to the project (not a GeoPackage file): {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/result_layers.py" line="63"/>
+        <source>The output {0} does not open: not added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LoadBoundariesAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="45"/>
+        <source>Load boundaries (ONS Open Geography Portal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="51"/>
+        <source>Downloads boundaries from the ONS Open Geography Portal (ArcGIS FeatureServer layers) for one district (its ONS code, e.g. E06000017) or an extent, in British National Grid (EPSG:27700), and writes them to a GeoPackage with a table 'lis_online_sources' recording the address, the query and the retrieval date.
+
+Boundary sets (BOUNDARY_SET): {0}.
+
+LSOA and MSOA layers carry no district field: a district's areas are those whose names start with the district's name ("Rutland 001A"); wards are those whose point on surface lies inside the district outline; district and county layers are filtered by their code field.
+
+The service names change with each ONS release: SERVICE_URL (a layer URL ending in /FeatureServer/0) replaces the catalogue entry, and BASE_URL (default {1}, or the setting lis/online/onsBaseUrl) points the whole catalogue at a mirror. Downloads page through the layer's maxRecordCount and must return every counted feature; they are cached in the QGIS profile (setting lis/online/cacheFolder, reused for lis/online/cacheDays days, 30 by default) unless REFRESH is set. The proxy and timeout are those of Settings &gt; Options &gt; Network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="72"/>
+        <source>Boundary set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="79"/>
+        <source>District code (e.g. E06000017; empty: use the extent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="82"/>
+        <source>Extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="86"/>
+        <source>Service URL replacing the catalogue entry (ends in /FeatureServer/0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="91"/>
+        <source>Base URL of the ArcGIS services (a mirror; empty: ONS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="97"/>
+        <source>Download again, ignoring the cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="101"/>
+        <source>Boundaries (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="105"/>
+        <source>Features written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="106"/>
+        <source>Layer URL the boundaries came from</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LoadIndicatorsAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="53"/>
+        <source>Load indicators (Fingertips, Nomis or a URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="60"/>
+        <source>Downloads an indicator table and saves it as a file that 'Join indicators to boundaries' reads as its TABLE (chain them in the model designer).
+
+SOURCE 0, Fingertips (OHID, {0}): IDS are indicator ids (93553, 90366), AREA_TYPE the child area type id ({1}), PARENT_CODE the parent area (e.g. E06000017; its area type is found from the code, or give PARENT_AREA_TYPE). The CSV keeps the value, the 95% and 99.8% confidence limits, count, denominator and time period of every row; the join takes the latest period.
+
+SOURCE 1, Nomis ({2}): IDS is the dataset id (NM_144_1), AREA_TYPE the Nomis geography (TYPE151 LSOA 2021, TYPE152 MSOA 2021, TYPE298 LSOA 2011...), PARENT_CODE an optional Nomis geography id the areas lie in, QUERY more options (measures=20100&amp;c_sex=0). Guests get 25,000 rows per call, so LIS pages with RecordOffset; a registered user's uid is read from AUTH_CONFIG (a QGIS authentication configuration holding it as its password), never from plain settings.
+
+SOURCE 2, URL: IDS is the address of a CSV, XLSX or GeoJSON file; a web page (e.g. a sign-in page) is an error.
+
+Downloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL points a source at a mirror.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="81"/>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="82"/>
+        <source>Fingertips (OHID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="82"/>
+        <source>Nomis (ONS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="82"/>
+        <source>A web address (CSV, XLSX, GeoJSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="88"/>
+        <source>Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="94"/>
+        <source>Area type: Fingertips area type id (e.g. 501) or Nomis geography (e.g. TYPE151)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="100"/>
+        <source>Parent area (e.g. E06000017; Nomis: geography id)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="105"/>
+        <source>Fingertips parent area type id (empty: from the parent code)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="109"/>
+        <source>More query options (name=value&amp;name=value)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="111"/>
+        <source>Base URL of the API (a mirror)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="118"/>
+        <source>Authentication configuration holding the API key (Nomis uid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="124"/>
+        <source>Download again, ignoring the cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="130"/>
+        <source>Indicator table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="134"/>
+        <source>Rows saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="135"/>
+        <source>Address the table came from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="147"/>
+        <source>API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="178"/>
+        <source>Fingertips needs the area type id as a number (AREA_TYPE), e.g. 501 or 8.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="181"/>
+        <source>PARENT_AREA_TYPE must be a Fingertips area type id (a number).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServiceCatchmentsAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="71"/>
+        <source>Service catchments (travel time or distance)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="74"/>
+        <source>Draws the catchment of each facility (GP surgery, school, library...) within travel bands such as 5, 10 and 15 minutes, finds the nearest facility of every demand point and counts who is covered.
+
+Facilities: a point layer, or a CSV/XLSX table with easting/northing or lon/lat columns (FACILITIES_TABLE). FACILITY_FILTER chooses some of them (for example "category" = 'gp_surgery'). Ids must be unique (empty: feature numbers).
+
+Methods: network (roads from a line layer or an OpenStreetMap .osm.pbf, with one-way streets; the built network is cached), straight-line buffers, or nearest-facility Voronoi cells clipped to the small areas. Travel is measured TO the facility, as people travel to it. Bands are minutes for time and metres for distance; buffers and Voronoi need distance.
+
+Overlapping catchments show everything each facility reaches; nearest-facility catchments give each road to its nearest facility only. Catchments are the reached roads buffered by BUFFER metres, drawn on a grid of 2/7 of the buffer (outlines within about one cell of the exact buffer; nearest-facility catchments share exact borders).
+
+Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points on surface, with a population field and an optional national deprivation decile (read from the demand points or from the small area containing them). ASSIGNMENT gives each demand point its nearest facility, cost, band and snap distance; COVERAGE gives population within each band per facility and for all facilities, percentages, and the people in deciles 1-2 beyond each band. The log lists facilities far from the roads or cut off, and demand that reaches no facility. The inputs are never changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="99"/>
+        <source>Facilities (points)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="102"/>
+        <source>or facilities table (CSV/XLSX with coordinates)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="108"/>
+        <source>Facility filter (expression)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="113"/>
+        <source>Facility id field (empty: feature number)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="114"/>
+        <source>Capacity field (carried to the outputs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="119"/>
+        <source>Road network (lines)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="123"/>
+        <source>or road network file (.osm.pbf, GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="127"/>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="128"/>
+        <source>Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="129"/>
+        <source>Travel mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="173"/>
+        <source>Catchments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="135"/>
+        <source>Speed field of the roads (km/h; empty: maxspeed and road class)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="141"/>
+        <source>Bands (minutes for time, metres for distance)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="147"/>
+        <source>Buffer around reached roads (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="155"/>
+        <source>Small areas (study area)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="160"/>
+        <source>Demand points (e.g. population-weighted centroids)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="164"/>
+        <source>Population field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="165"/>
+        <source>Deprivation decile field (national, 1 = most deprived)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="169"/>
+        <source>Clip catchments to the small areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="178"/>
+        <source>Nearest facility of each demand point</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="184"/>
+        <source>Coverage table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="197"/>
+        <source>Give the facilities as a point layer OR as a table file, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="201"/>
+        <source>Give the road network as a layer OR as a file, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TargetParameters</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/target_parameters.py" line="34"/>
+        <source>Target code field (empty: found automatically, or feature id when there is none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,323 @@
+"""Screenshots of the LIS panel in the real QGIS desktop, with the plugin installed from the built zip.
+
+Builds ``dist/lis_qgis_plugin-<version>.zip``, unzips it into a temporary plugin folder, starts
+QGIS (``qgis.bin``) on a virtual X display (Xvfb, 1366x768) with a fresh profile in which only
+the plugin is enabled, and runs the demo flow through the panel: create the sample district,
+choose the boundaries, join the health workbook, map national IMD deciles, work out GP
+catchments and export ward profiles. Each step is saved as ``docs/screenshots/panel_<step>.png``.
+
+Usage: ``.venv/bin/python scripts/panel_screenshots.py [--out docs/screenshots] [--timeout 240]``.
+Not part of ``make test`` (it starts a whole QGIS desktop); it exits non-zero if a step fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+import build_plugin  # noqa: E402 - the sibling script, found through the line above
+
+SCREEN = "1366x768x24"
+STEPS = ("start", "boundaries", "indicators", "map", "services", "atlas", "options")
+
+# Runs inside QGIS (qgis.bin --code): a chain of QTimer steps, each waiting for the panel's run to end.
+INSIDE_QGIS = r'''
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject
+from qgis.gui import QgsCollapsibleGroupBox
+from qgis.PyQt.QtCore import QTimer, Qt
+from qgis.PyQt.QtWidgets import QApplication, QDialog
+from qgis.utils import iface, plugins
+
+OUT = Path(os.environ["LIS_SCREENSHOT_DIR"])
+WORK = Path(os.environ["LIS_SCREENSHOT_WORK"])
+LOG = open(WORK / "steps.log", "w", encoding="utf-8")
+
+
+def log(text):
+    LOG.write(text + "\n")
+    LOG.flush()
+
+
+def finish(code):
+    log(f"exit {code}")
+    LOG.close()
+    os._exit(code)
+
+
+def guarded(step):
+    def run():
+        try:
+            step()
+        except Exception:
+            log(traceback.format_exc())
+            finish(1)
+    return run
+
+
+def later(step, ms=600):
+    QTimer.singleShot(ms, guarded(step))
+
+
+def grab(name):
+    QApplication.processEvents()
+    iface.mainWindow().grab().save(str(OUT / f"panel_{name}.png"))
+    log(f"saved panel_{name}.png")
+
+
+def when_idle(step, wait_ms=300):
+    """Run ``step`` once the panel has no run going (and the canvas has drawn)."""
+    def poll():
+        if plugin.dock.runner.is_running():
+            later(poll, 200)
+        else:
+            later(step, wait_ms)
+    later(poll, 200)
+
+
+def show(page_id):
+    plugin.dock.tabs.setCurrentWidget(plugin.dock.page(page_id))
+
+
+def check(outcome_text):
+    log(outcome_text)
+    if "failed" in outcome_text:
+        finish(2)
+
+
+plugin = None
+
+
+def open_panel():
+    global plugin
+    plugin = plugins["lis_qgis_plugin"]
+    window = iface.mainWindow()
+    window.setGeometry(QApplication.primaryScreen().geometry())  # no window manager under Xvfb to maximise it
+    QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    plugin.actions[0].trigger()
+    window.resizeDocks([plugin.dock], [480], Qt.Orientation.Horizontal)
+    plugin.dock.set_output_folder(str(WORK / "outputs"), remember=False)
+    show("start")
+    later(start_step, 1500)
+
+
+def start_step():
+    iface.messageBar().clearWidgets()
+    plugin.dock.page("start").sample_button.click()
+    when_idle(after_sample, 1500)
+
+
+def scroll_to(page_id, widget):
+    page = plugin.dock.page(page_id)
+    page.ensureWidgetVisible(widget, 0, 0)
+    QApplication.processEvents()
+
+
+def after_sample():
+    check(plugin.dock.run_status.text())
+    iface.mapCanvas().zoomToFullExtent()
+    grab("start")
+    show("boundaries")
+    later(boundaries_step, 800)
+
+
+def boundaries_step():
+    page = plugin.dock.page("boundaries")
+    group = page.findChild(QgsCollapsibleGroupBox, "loadBoundariesGroup")
+    if group is not None:
+        group.setCollapsed(False)  # show the online boundary sets too
+    QApplication.processEvents()
+    grab("boundaries")
+    show("indicators")
+    plugin.dock.page("indicators").join_button.click()
+    when_idle(indicators_step, 1000)
+
+
+def indicators_step():
+    check(plugin.dock.run_status.text())
+    page = plugin.dock.page("indicators")
+    scroll_to("indicators", page.notes)
+    grab("indicators")
+    show("map")
+    page = plugin.dock.page("map")
+    small_areas = QgsProject.instance().mapLayersByName("Small areas: IMD decile")[0]
+    page.use_layer(small_areas)
+    page.field_combo.setField("imd_rank")
+    page.method_combo.setCurrentIndex(0)
+    page.run_button.click()
+    when_idle(map_step, 2500)
+
+
+def map_step():
+    check(plugin.dock.run_status.text())
+    page = plugin.dock.page("map")
+    scroll_to("map", page.preview)
+    grab("map")
+    show("services")
+    page = plugin.dock.page("services")
+    page.filter_widget.setExpression("\"service_type\" = 'gp_surgery'")
+    page.bands_edit.setText("3, 10")
+    page.run_button.click()
+    when_idle(services_step, 2000)
+
+
+def services_step():
+    check(plugin.dock.run_status.text())
+    services = plugin.dock.page("services")
+    scroll_to("services", services.coverage_table)
+    grab("services")
+    page = plugin.dock.page("atlas")
+    if page is None:
+        log("no atlas page: lis:exportatlas is not registered")
+        options_step()
+        return
+    show("atlas")
+    wards = QgsProject.instance().mapLayersByName("Wards")[0]
+    page.use_layer(wards)
+    page.set_indicators(["pop_total", "small_areas"])
+    page.open_check.setChecked(False)
+    page.export_button.click()
+    when_idle(atlas_step, 1500)
+
+
+def atlas_step():
+    check(plugin.dock.run_status.text())
+    page = plugin.dock.page("atlas")
+    scroll_to("atlas", page.status)
+    grab("atlas")
+    options_step()
+
+
+def options_step():
+    def capture_and_close():
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+        if not dialogs:
+            later(capture_and_close, 300)
+            return
+        dialog = dialogs[0]
+        dialog.resize(1100, 700)
+        QApplication.processEvents()
+        dialog.grab().save(str(OUT / "panel_options.png"))
+        log("saved panel_options.png")
+        dialog.reject()
+        later(lambda: finish(0), 300)
+
+    later(capture_and_close, 1500)
+    plugin.dock.show_options()
+
+
+later(open_panel, 2500)
+'''
+
+
+def start_display() -> tuple[subprocess.Popen | None, str]:
+    """An Xvfb display of 1366x768 (or the current one when XVFB is not wanted)."""
+    for number in range(99, 120):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+            process = subprocess.Popen(
+                ["Xvfb", f":{number}", "-screen", "0", SCREEN, "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(50):
+                if Path(f"/tmp/.X11-unix/X{number}").exists():
+                    return process, f":{number}"
+                time.sleep(0.1)
+            process.terminate()
+    raise RuntimeError("No free X display for Xvfb between :99 and :119.")
+
+
+def install_from_zip(work: Path) -> Path:
+    """Build the zip as `make package` does and unzip it into a plugin folder; the folder holding the plugin."""
+    archive = build_plugin.build_zip(work / "build", work / "dist")
+    plugins = work / "plugins"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(plugins)
+    return plugins
+
+
+def fresh_profile(work: Path) -> Path:
+    """A QGIS settings folder where only the LIS plugin is enabled and nothing asks questions at start-up."""
+    config = work / "profile"
+    ini = config / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+    ini.parent.mkdir(parents=True, exist_ok=True)
+    ini.write_text(
+        "[PythonPlugins]\nlis_qgis_plugin=true\n\n"
+        "[qgis]\ncheckVersion=false\nshowTips322=false\nallowCrashReporting=false\n\n"
+        "[core]\nlayout_default_font=\n\n"
+        "[app]\nfirstRun=false\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the flow in QGIS desktop and write the screenshots; non-zero when a step failed or timed out."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--timeout", type=float, default=240)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (outputs, log)")
+    args = parser.parse_args(argv)
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="lis_screens_"))
+    display, name = start_display()
+    try:
+        plugins = install_from_zip(work)
+        script = work / "panel_flow.py"
+        script.write_text(INSIDE_QGIS, encoding="utf-8")
+        env = {
+            **os.environ,
+            "DISPLAY": name,
+            "QT_QPA_PLATFORM": "xcb",
+            "QGIS_CUSTOM_CONFIG_PATH": str(fresh_profile(work)),
+            "QGIS_PLUGINPATH": str(plugins),
+            "LIS_SCREENSHOT_DIR": str(out),
+            "LIS_SCREENSHOT_WORK": str(work),
+        }
+        env.pop("PYTHONPATH", None)  # the plugin must come from the unzipped folder, not the checkout
+        started = time.monotonic()
+        try:
+            completed = subprocess.run(
+                ["qgis.bin", "--nologo", "--noversioncheck", "--code", str(script)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=args.timeout,
+            )
+            code = completed.returncode
+        except subprocess.TimeoutExpired:
+            code = -1
+        steps = (work / "steps.log").read_text(encoding="utf-8") if (work / "steps.log").exists() else ""
+        print(steps.rstrip())
+        print(f"QGIS exited with {code} after {time.monotonic() - started:.0f} s")
+        missing = [step for step in STEPS if not (out / f"panel_{step}.png").exists()]
+        if code != 0 or missing:
+            print(f"Failed: exit code {code}, missing screenshots {missing}; work folder {work}", file=sys.stderr)
+            args.keep = True
+            return 1
+        print("Screenshots:", ", ".join(str(out / f"panel_{step}.png") for step in STEPS))
+        return 0
+    finally:
+        if display is not None:
+            display.terminate()
+            display.wait(timeout=10)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

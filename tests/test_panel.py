@@ -1,0 +1,547 @@
+"""The LIS panel: each page collects choices, runs its algorithm in a background task and shows the results."""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsLayerTreeLayer,
+    QgsProcessingAlgorithm,
+    QgsProject,
+    QgsSettings,
+    QgsVectorLayer,
+)
+from qgis.gui import QgisInterface
+from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+)
+
+from lis_qgis_plugin.core import lis_settings
+from lis_qgis_plugin.gui.algorithm_form import AlgorithmForm
+from lis_qgis_plugin.gui.algorithm_runner import RunOutcome
+from lis_qgis_plugin.gui.lis_dock import DOCK_OBJECT_NAME, LisDockWidget
+from lis_qgis_plugin.gui.result_layers import GROUP_NAME
+from lis_qgis_plugin.plugin import LisPlugin
+
+from .conftest import open_layer
+
+SAMPLE_TITLES = {
+    "small_areas": "Small areas: IMD decile",
+    "services": "Services",
+    "roads": "Roads",
+    "popweighted_centroids": "Population-weighted centroids",
+    "wards": "Wards",
+}
+
+
+def wait_for_run(panel: LisDockWidget, timeout_s: float = 60) -> RunOutcome:
+    """Process events until the panel's run has finished; its outcome."""
+    outcomes: list[RunOutcome] = []
+    panel.runner.finished.connect(outcomes.append)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not outcomes:
+            assert time.monotonic() < deadline, "the panel's run did not finish in time"
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
+    finally:
+        panel.runner.finished.disconnect(outcomes.append)
+    return outcomes[0]
+
+
+def lis_group_layers() -> list[QgsVectorLayer]:
+    """The layers of the project's "LIS" group, top first."""
+    group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)
+    if group is None:
+        return []
+    return [node.layer() for node in group.children() if isinstance(node, QgsLayerTreeLayer)]
+
+
+def gpkg_file(layer: QgsVectorLayer) -> Path:
+    """The file a layer reads."""
+    return Path(layer.source().split("|")[0])
+
+
+@pytest.fixture(autouse=True)
+def keep_user_settings() -> Iterator[None]:
+    """The panel remembers choices in QgsSettings (lis/...): put the test profile's values back afterwards."""
+    settings = QgsSettings()
+    settings.beginGroup("lis")
+    saved = {key: settings.value(key) for key in settings.allKeys()}
+    settings.endGroup()
+    yield
+    settings.beginGroup("lis")
+    for key in settings.allKeys():
+        if key not in saved:
+            settings.remove(key)
+    for key, value in saved.items():
+        settings.setValue(key, value)
+    settings.endGroup()
+    lis_settings.reload()
+
+
+@pytest.fixture()
+def project(qgis_new_project: QgsProject, sample_gpkg: Path) -> QgsProject:
+    """A new project holding the sample layers (owned by the project, so freed before QGIS exits)."""
+    for name, title in SAMPLE_TITLES.items():
+        layer = QgsVectorLayer(f"{sample_gpkg}|layername={name}", title, "ogr")
+        assert layer.isValid()
+        qgis_new_project.addMapLayer(layer)
+    return qgis_new_project
+
+
+def project_layer(title: str) -> QgsVectorLayer:
+    """The project's layer called ``title``."""
+    (layer,) = QgsProject.instance().mapLayersByName(title)
+    return layer
+
+
+@pytest.fixture()
+def panel(lis_plugin: LisPlugin, project: QgsProject, tmp_path: Path, qgis_iface: QgisInterface) -> LisDockWidget:
+    """The panel, opened from the plugin's action, writing into a fresh output folder."""
+    if lis_plugin.dock is None:
+        lis_plugin.actions[0].trigger()
+    dock = lis_plugin.dock
+    dock.set_output_folder(str(tmp_path / "outputs"), remember=False)
+    qgis_iface.messageBar().clear_messages()
+    return dock
+
+
+def test_panel_has_a_page_for_each_registered_tool(panel: LisDockWidget, qgis_iface: QgisInterface) -> None:
+    assert qgis_iface.mainWindow().findChild(QDockWidget, DOCK_OBJECT_NAME) is panel
+    titles = [panel.tabs.tabText(index) for index in range(panel.tabs.count())]
+    expected = ["Start", "Boundaries", "Indicators", "Map", "Services"]
+    if QgsApplication.processingRegistry().algorithmById("lis:exportatlas") is not None:
+        expected.append("Atlas")
+    assert titles == expected  # no page for tools that do not exist (lis:locateservices)
+
+
+def test_boundaries_page_finds_the_code_field(panel: LisDockWidget) -> None:
+    small_areas = project_layer("Small areas: IMD decile")
+    page = panel.page("boundaries")
+    page.use_layer(small_areas)
+    assert page.code_field() == "lsoa_code"
+    assert f"{small_areas.featureCount():,} areas" in page.status.text() and "LSOA" in page.status.text()
+    assert panel.boundaries_layer() is small_areas
+
+
+def test_join_from_the_panel_adds_the_layer_and_lists_every_unmatched_code(
+    panel: LisDockWidget, tmp_path: Path
+) -> None:
+    small_areas = project_layer("Small areas: IMD decile")
+    codes = sorted(f["lsoa_code"] for f in small_areas.getFeatures())
+    table = tmp_path / "indicators.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["LSOA code", "Smoking (%)"])
+        for index, code in enumerate(codes[:-5]):
+            writer.writerow([code, f"{10 + index % 7}.5"])
+        for code in ("E01999991", "E01999992"):
+            writer.writerow([code, "12.0"])
+    panel.page("boundaries").use_layer(small_areas)
+    page = panel.page("indicators")
+    page.set_table(str(table))
+    before = set(QgsProject.instance().mapLayers())
+
+    page.join_button.click()
+    assert panel.cancel_button.isEnabled() and not page.join_button.isEnabled()  # running: cancel on, run off
+    outcome = wait_for_run(panel)
+
+    assert outcome.ok, outcome.error
+    assert outcome.results["MATCHED"] == len(codes) - 5
+    (joined,) = [QgsProject.instance().mapLayer(i) for i in set(QgsProject.instance().mapLayers()) - before]
+    assert joined in lis_group_layers()
+    assert joined.providerType() == "ogr" and gpkg_file(joined).suffix == ".gpkg"
+    assert gpkg_file(joined).parent == tmp_path / "outputs"
+    assert joined.featureCount() == len(codes)
+    assert f"Matched: {len(codes) - 5:,} areas" in page.headline.text()
+    assert set(page.unmatched_codes()) == set(codes[-5:]) | {"E01999991", "E01999992"}
+    page.copy_button.click()
+    assert set(QApplication.clipboard().text().splitlines()) == set(page.unmatched_codes())
+    assert panel.page("map").layer_combo.currentLayer() is joined  # offered to the next step
+    assert panel.progress.value() == 100 and not panel.cancel_button.isEnabled()
+
+
+def test_join_of_the_sample_workbook_matches_every_area(panel: LisDockWidget, sample_result: dict) -> None:
+    small_areas = project_layer("Small areas: IMD decile")
+    panel.page("boundaries").use_layer(small_areas)
+    page = panel.page("indicators")
+    page.set_table(sample_result["HEALTH_XLSX"])
+    page.join_button.click()
+    outcome = wait_for_run(panel)
+    assert outcome.ok, outcome.error
+    assert outcome.results["MATCHED"] == small_areas.featureCount()
+    assert page.unmatched_codes() == []
+    assert "suppressed" in page.notes.toPlainText()  # the workbook's '*' cells are reported
+
+
+def test_map_page_makes_a_styled_layer_and_shows_its_legend(panel: LisDockWidget) -> None:
+    page = panel.page("map")
+    page.use_layer(project_layer("Small areas: IMD decile"))
+    page.field_combo.setField("imd_rank")
+    page.method_combo.setCurrentIndex(0)  # national deciles from rank
+    page.run_button.click()
+    outcome = wait_for_run(panel)
+    assert outcome.ok, outcome.error
+    (layer,) = outcome.layers
+    assert layer in lis_group_layers() and gpkg_file(layer).suffix == ".gpkg"
+    classes = {f["imd_rank_class"] for f in layer.getFeatures()}
+    deciles = {f["imd_decile"] for f in layer.getFeatures()}
+    assert classes == deciles  # national deciles from rank are the published deciles
+    expected = [item.label() for item in layer.renderer().legendSymbolItems()]
+    assert page.legend_labels() == expected and len(expected) >= len(classes)
+    deadline = time.monotonic() + 10
+    while page.preview.pixmap() is None or page.preview.pixmap().isNull():
+        assert time.monotonic() < deadline
+        QCoreApplication.processEvents()
+    assert page.preview.pixmap().width() > 100
+
+
+def test_services_page_runs_catchments_and_shows_the_coverage_table(panel: LisDockWidget) -> None:
+    page = panel.page("services")
+    page.use_layers(
+        facilities=project_layer("Services"),
+        network=project_layer("Roads"),
+        areas=project_layer("Small areas: IMD decile"),
+        demand=project_layer("Population-weighted centroids"),
+    )
+    page.filter_widget.setExpression("\"service_type\" = 'gp_surgery'")
+    page.bands_edit.setText("3, 10")
+    assert page.speed_combo.currentField() == "speed_kph"
+    assert page.population_combo.currentField() == "pop_total"
+    assert page.decile_combo.currentField() == "imd_decile"
+    page.run_button.click()
+    outcome = wait_for_run(panel)
+    assert outcome.ok, outcome.error
+    assert len(outcome.layers) == 3 and all(layer in lis_group_layers() for layer in outcome.layers)
+    assert {gpkg_file(layer).suffix for layer in outcome.layers} == {".gpkg"}
+    coverage = QgsVectorLayer(outcome.results["COVERAGE"], "coverage", "ogr")
+    assert page.coverage_table.rowCount() == coverage.featureCount() > 1
+    headers = [page.coverage_table.horizontalHeaderItem(c).text() for c in range(page.coverage_table.columnCount())]
+    assert "pct_10min" in headers
+    ids = [page.coverage_table.item(row, headers.index("facility_id")).text() for row in range(coverage.featureCount())]
+    assert ids[0] == "All facilities"  # the answer first
+    gps = [f for f in project_layer("Services").getFeatures() if f["service_type"] == "gp_surgery"]
+    assert len(ids) == len(gps) + 1
+
+
+def test_cancel_during_catchments_leaves_no_layer_and_no_file(
+    panel: LisDockWidget, tmp_path: Path, qgis_iface: QgisInterface
+) -> None:
+    lis_settings.set_cache_dir(tmp_path / "fresh_cache")  # the road graph is built, not read: a long first step
+    try:
+        page = panel.page("services")
+        page.use_layers(facilities=project_layer("Services"), network=project_layer("Roads"))
+        page.filter_widget.setExpression("")
+        page.bands_edit.setText(", ".join(str(minutes) for minutes in range(1, 41)))
+        layers_before = set(QgsProject.instance().mapLayers())
+        progress: list[float] = []
+
+        def cancel_once_started(value: float) -> None:
+            progress.append(value)
+            if len(progress) == 1:
+                panel.cancel_button.click()  # as a person would, as soon as the bar moves
+
+        panel.runner.progressChanged.connect(cancel_once_started)
+        page.run_button.click()
+        outcome = wait_for_run(panel)
+        panel.runner.progressChanged.disconnect(cancel_once_started)
+    finally:
+        lis_settings.set_cache_dir(None)
+    assert progress and max(progress) < 100
+    assert outcome.canceled and not outcome.ok
+    assert set(QgsProject.instance().mapLayers()) == layers_before
+    output = page.output_file
+    assert not output.exists() or QgsVectorLayer(str(output), "left", "ogr").dataProvider().subLayerCount() == 0
+    assert "cancelled" in panel.run_status.text()
+    assert not qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
+
+
+def test_errors_go_to_the_message_bar_in_plain_words(
+    panel: LisDockWidget, qgis_iface: QgisInterface, tmp_path: Path
+) -> None:
+    panel.page("boundaries").use_layer(project_layer("Small areas: IMD decile"))
+    page = panel.page("indicators")
+    page.set_table(str(tmp_path / "missing.csv"))
+    page.join_button.click()
+    outcome = wait_for_run(panel)
+    assert not outcome.ok
+    (message,) = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
+    assert "missing.csv" in message and "Traceback" not in message
+    assert outcome.error in message
+    assert list((tmp_path / "outputs").glob("*.gpkg")) == []  # the output it had started is removed
+
+
+def test_choices_are_saved_in_the_project_and_restored(panel: LisDockWidget, tmp_path: Path) -> None:
+    small_areas = project_layer("Small areas: IMD decile")
+    services = panel.page("services")
+    services.use_layers(facilities=project_layer("Services"), network=project_layer("Roads"))
+    services.bands_edit.setText("4, 8, 12")
+    services.mode_combo.setCurrentIndex(1)
+    map_page = panel.page("map")
+    map_page.use_layer(small_areas)
+    map_page.field_combo.setField("imd_score")
+    map_page.method_combo.setCurrentIndex(6)
+    map_page.classes_spin.setValue(7)
+    panel.page("boundaries").use_layer(small_areas)
+    path = tmp_path / "saved.qgz"
+    assert QgsProject.instance().write(str(path))
+
+    services.bands_edit.setText("1")
+    services.mode_combo.setCurrentIndex(0)
+    map_page.method_combo.setCurrentIndex(0)
+    map_page.classes_spin.setValue(3)
+    panel.set_output_folder(str(tmp_path / "elsewhere"), remember=False)
+    assert QgsProject.instance().read(str(path))
+
+    assert services.bands_edit.text() == "4, 8, 12" and services.mode_combo.currentIndex() == 1
+    assert services.facilities_combo.currentLayer().name() == "Services"
+    assert map_page.method_combo.currentIndex() == 6 and map_page.classes_spin.value() == 7
+    assert map_page.layer_combo.currentLayer().name() == "Small areas: IMD decile"  # the project's own layer again
+    assert map_page.field_combo.currentField() == "imd_score"
+    assert panel.output_folder() == tmp_path / "outputs"
+
+
+def test_every_control_has_a_tooltip_and_every_label_a_buddy(panel: LisDockWidget) -> None:
+    controls = (QComboBox, QLineEdit, QAbstractButton, QAbstractSpinBox, QAbstractItemView)
+    for page in panel.pages.values():
+        containers = [page.content, *page.content.findChildren(QGroupBox)]
+        for container in containers:
+            for widget in container.children():
+                if isinstance(widget, controls) or type(widget).__name__.startswith("Qgs"):
+                    if isinstance(widget, QGroupBox) or widget.objectName() == "collapseButton":
+                        continue
+                    assert widget.toolTip(), f"{page.PAGE_ID}: {widget.objectName() or widget} has no tooltip"
+        generated = {
+            id(label) for form in page.content.findChildren(AlgorithmForm) for label in form.findChildren(QLabel)
+        }
+        for label in page.content.findChildren(QLabel):
+            if label.buddy() is not None and id(label) not in generated:  # Processing's own labels have no mnemonic
+                assert "&" in label.text(), f"{label.text()} has no mnemonic"
+        buddies = [label for label in page.content.findChildren(QLabel) if label.buddy() is not None]
+        assert page.PAGE_ID == "start" or len(buddies) >= 2
+
+
+def test_settings_hooks_change_what_the_core_does(tmp_path: Path) -> None:
+    from lis_qgis_plugin.core.graph_cache import cache_key, default_cache_dir
+    from lis_qgis_plugin.core.indicator_values import parse_number
+    from lis_qgis_plugin.core.road_network import DEFAULT_SPEEDS_KPH, TravelMode, classify_way
+
+    residential = {"highway": "residential"}
+    identity = {"path": "roads.gpkg", "mtime_ns": 1, "size": 2}
+    key_before = cache_key(identity, TravelMode(), None, 0.01, None)
+    assert classify_way(residential, TravelMode()).speed_kph == pytest.approx(DEFAULT_SPEEDS_KPH["residential"])
+    assert parse_number("withheld") == (None, "unparseable")
+    try:
+        lis_settings.set_speeds_kph({**DEFAULT_SPEEDS_KPH, "residential": 17.0})
+        lis_settings.set_suppressed_markers([*lis_settings.default_suppressed_markers(), "Withheld"])
+        lis_settings.set_cache_dir(tmp_path / "graphs")
+        assert classify_way(residential, TravelMode()).speed_kph == 17.0
+        assert cache_key(identity, TravelMode(), None, 0.01, None) != key_before  # other speeds: another graph
+        assert parse_number("withheld") == (None, "withheld")
+        assert parse_number("*") == (None, "*")
+        assert default_cache_dir() == tmp_path / "graphs"
+    finally:
+        lis_settings.set_speeds_kph(None)
+        lis_settings.set_suppressed_markers(None)
+        lis_settings.set_cache_dir(None)
+    assert classify_way(residential, TravelMode()).speed_kph == pytest.approx(DEFAULT_SPEEDS_KPH["residential"])
+    assert cache_key(identity, TravelMode(), None, 0.01, None) == key_before
+    assert parse_number("withheld") == (None, "unparseable")
+    assert default_cache_dir().name == "lis_cache"
+
+
+def test_options_page_stores_the_defaults(lis_plugin: LisPlugin, tmp_path: Path) -> None:
+    factory = lis_plugin.options_factory
+    assert factory is not None and factory.title() == "LIS"
+    page = factory.createWidget(None)
+    try:
+        page.speed_spins["primary"].setValue(55)
+        page.markers_edit.setText(page.markers_edit.text() + " redacted")
+        page.cache_widget.setFilePath(str(tmp_path / "cache"))
+        page.apply()
+        assert lis_settings.speeds_kph()["primary"] == 55
+        assert "redacted" in lis_settings.suppressed_markers()
+        assert lis_settings.cache_dir() == tmp_path / "cache"
+    finally:
+        lis_settings.set_speeds_kph(None)
+        lis_settings.set_suppressed_markers(None)
+        lis_settings.set_cache_dir(None)
+        page.deleteLater()
+
+
+def test_unload_removes_the_panel_and_the_options_page(lis_plugin: LisPlugin, qgis_iface: QgisInterface) -> None:
+    if lis_plugin.dock is None:
+        lis_plugin.toggle_dock()
+    factory = lis_plugin.options_factory
+    lis_plugin.unload()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.processEvents()
+    try:
+        assert qgis_iface.mainWindow().findChild(QDockWidget, DOCK_OBJECT_NAME) is None
+        assert lis_plugin.dock is None and lis_plugin.options_factory is None
+        qgis_iface.unregisterOptionsWidgetFactory.assert_any_call(factory)
+    finally:
+        lis_plugin.initGui()
+    qgis_iface.registerOptionsWidgetFactory.assert_called_with(lis_plugin.options_factory)
+
+
+def test_panel_works_without_the_optional_tools(lis_plugin: LisPlugin, project: QgsProject) -> None:
+    """Pages of tools being built elsewhere appear only when their algorithm is registered."""
+    registry = QgsApplication.processingRegistry()
+    panel = LisDockWidget(None, lambda _id: None)
+    try:
+        has_load = registry.algorithmById("lis:loadboundaries") is not None
+        assert (panel.page("boundaries").load_form is not None) == has_load
+        assert (panel.page("indicators").source_form is not None) == (
+            registry.algorithmById("lis:loadindicators") is not None
+        )
+        assert (panel.page("atlas") is not None) == (registry.algorithmById("lis:exportatlas") is not None)
+    finally:
+        panel.shutdown()
+        panel.deleteLater()
+
+
+def test_algorithm_form_builds_processing_widgets_for_any_algorithm(panel: LisDockWidget) -> None:
+    form = AlgorithmForm("lis:deprivationmap", None, panel)
+    names = [widget.objectName() for widget in form.inputs]
+    assert names[:3] == ["param_INPUT", "param_FIELD", "param_METHOD"]
+    assert all(widget.toolTip() for widget in form.inputs)
+    assert form.values()["METHOD"] == 0 and form.values()["CLASSES"] == 5
+    outputs, files = form.destinations(panel.output_path)
+    assert outputs["OUTPUT"].endswith("deprivationmap_output.gpkg") and Path(outputs["OUTPUT"]) in files
+    assert "QML_OUTPUT" not in outputs  # optional and not created by default
+    assert isinstance(form.algorithm, QgsProcessingAlgorithm)
+    form.deleteLater()
+
+
+def test_sample_button_fills_the_pages(panel: LisDockWidget) -> None:
+    page = panel.page("start")
+    page.sample_button.click()
+    outcome = wait_for_run(panel)
+    assert outcome.ok, outcome.error
+    small_areas = next(layer for layer in outcome.layers if layer.name() == "Small areas: IMD decile")
+    assert all(layer in lis_group_layers() for layer in outcome.layers)
+    assert panel.boundaries_layer() is small_areas and panel.boundary_code_field() == "lsoa_code"
+    assert panel.page("indicators").table_file.filePath().endswith(".xlsx")
+    assert panel.page("services").network_combo.currentLayer().name() == "Roads"
+    assert open_layer(gpkg_file(small_areas), "small_areas").featureCount() == small_areas.featureCount()
+
+
+def test_atlas_page_exports_a_page_per_area(panel: LisDockWidget, monkeypatch: pytest.MonkeyPatch) -> None:
+    if panel.page("atlas") is None:
+        pytest.skip("lis:exportatlas is not registered")
+    from lis_qgis_plugin.gui.pages import atlas_page
+
+    opened: list[str] = []
+    monkeypatch.setattr(atlas_page.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    wards = project_layer("Wards")
+    page = panel.page("atlas")
+    page.use_layer(wards)
+    page.set_indicators(["pop_total", "small_areas"])
+    page.open_check.setChecked(True)
+    page.export_button.click()
+    outcome = wait_for_run(panel, timeout_s=120)
+    assert outcome.ok, outcome.error
+    pdf = Path(outcome.results["OUTPUT_PDF"])
+    assert pdf.parent == panel.output_folder() and pdf.read_bytes()[:5] == b"%PDF-"
+    assert outcome.results["PAGES"] == wards.featureCount()
+    assert opened == [str(pdf)] and page.open_button.isEnabled()
+
+
+def test_boundaries_and_indicators_from_online_sources(panel: LisDockWidget, shared_data: Path, tmp_path: Path) -> None:
+    """The guarded parts of the Boundaries and Indicators pages, against the local servers of the online tests."""
+    if panel.page("boundaries").load_form is None or panel.page("indicators").source_form is None:
+        pytest.skip("lis:loadboundaries or lis:loadindicators is not registered")
+    from .online_servers import IMD_SCORE_INDICATOR, LSOA_AREA_TYPE, start_online_servers
+
+    servers = start_online_servers(shared_data)
+    QgsSettings().setValue("lis/online/cacheFolder", str(tmp_path / "online_cache"))
+    try:
+        boundaries = panel.page("boundaries")
+        boundaries.load_form.set_values({"BOUNDARY_SET": 0, "DISTRICT_CODE": "E06000017", "BASE_URL": servers.ons_base})
+        boundaries.load_button.click()
+        outcome = wait_for_run(panel)
+        assert outcome.ok, outcome.error
+        (loaded,) = outcome.layers
+        assert loaded in lis_group_layers() and gpkg_file(loaded).parent == tmp_path / "outputs"
+        assert panel.boundaries_layer() is loaded and loaded.featureCount() == 26
+        assert panel.boundary_code_field() == "LSOA21CD"
+
+        indicators = panel.page("indicators")
+        indicators.source_form.set_values({
+            "SOURCE": 0, "IDS": str(IMD_SCORE_INDICATOR), "AREA_TYPE": str(LSOA_AREA_TYPE),
+            "PARENT_CODE": "E06000017", "BASE_URL": servers.fingertips_base,
+        })  # fmt: skip
+        indicators.findChild(QAbstractButton, "loadIndicatorsButton").click()
+        fetched = wait_for_run(panel)
+        assert fetched.ok, fetched.error
+        assert indicators.table_file.filePath() == fetched.results["OUTPUT"]
+        indicators.join_button.click()
+        joined = wait_for_run(panel)
+        assert joined.ok, joined.error
+        assert joined.results["MATCHED"] == 26 and indicators.unmatched_codes() == []
+    finally:
+        QgsSettings().remove("lis/online/cacheFolder")
+        servers.server.close()
+
+
+def test_english_translation_file_lists_the_panel_strings(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import xml.etree.ElementTree as ElementTree
+
+    from .conftest import REPO, build_plugin
+
+    ts_file = REPO / "resources" / "i18n" / "lis_en.ts"
+    root = ElementTree.parse(ts_file).getroot()
+    contexts = {node.findtext("name"): {m.findtext("source") for m in node.iter("message")} for node in root}
+    assert "Local Information System" in contexts["LisDockWidget"]
+    assert "Boundaries" in contexts["LisPanel"] and "Car speeds by road class (km/h)" in contexts["LisOptionsPage"]
+    assert (build_plugin.build_folder(tmp_path) / "resources" / "i18n" / "lis_en.ts").is_file()  # shipped
+    if shutil.which("lrelease"):
+        compiled = subprocess.run(
+            ["lrelease", "-silent", str(ts_file), "-qm", str(tmp_path / "lis_en.qm")], capture_output=True, timeout=60
+        )
+        assert compiled.returncode == 0 and (tmp_path / "lis_en.qm").is_file()
+
+
+@pytest.mark.slow
+def test_screenshot_script_runs_the_flow_in_qgis_desktop_installed_from_the_zip(tmp_path: Path) -> None:
+    """scripts/panel_screenshots.py: the real desktop, the plugin from the built zip, every step of the demo flow."""
+    import shutil
+    import subprocess
+    import sys
+
+    from qgis.PyQt.QtGui import QImage
+
+    from .conftest import REPO
+
+    if not (shutil.which("Xvfb") and shutil.which("qgis.bin")):
+        pytest.skip("needs Xvfb and the QGIS desktop (qgis.bin)")
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "panel_screenshots.py"), "--out", str(tmp_path), "--timeout", "100"],
+        capture_output=True,
+        text=True,
+        timeout=150,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    for step in ("start", "boundaries", "indicators", "map", "services", "atlas"):
+        image = QImage(str(tmp_path / f"panel_{step}.png"))
+        assert (image.width(), image.height()) == (1366, 768), step
+    assert "Service catchments: done" in completed.stdout and "exit 0" in completed.stdout
