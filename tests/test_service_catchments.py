@@ -354,3 +354,15 @@ def test_cancel_while_drawing_writes_nothing(
         )
     assert feedback.seen and max(feedback.seen) < 90  # stopped while drawing, not at the end
     assert not any(path.exists() for path in outputs)
+
+
+def test_catchments_open_with_a_band_style(network_run: tuple[CatchmentOutcome, float]) -> None:
+    """The GeoPackage carries a default style: one see-through colour per band, shortest band darkest."""
+    outcome, _ = network_run
+    layer = QgsVectorLayer(outcome.catchments_uri, "catchments", "ogr")  # the stored default style loads itself
+    renderer = layer.renderer()
+    assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "band"
+    assert [c.label() for c in renderer.categories()] == ["within 5 min", "within 10 min", "within 15 min"]
+    fills = [c.symbol().color() for c in renderer.categories()]
+    assert all(0 < colour.alpha() < 255 for colour in fills)
+    assert fills[0].lightness() < fills[1].lightness() < fills[2].lightness()

@@ -50,6 +50,7 @@ from scipy.spatial import cKDTree
 from .aggregate_indicators import LogLine
 from .aggregation import list_labels
 from .catchment_geometry import CELLS_PER_BUFFER, catchment_polygons, nearest_catchments, road_points
+from .catchment_style import style_catchments
 from .coverage import ALL_FACILITIES, band_of, coverage_table
 from .gpkg_writer import FeatureTable, write_tables
 from .graph_cache import load_or_build
@@ -722,6 +723,8 @@ def service_catchments(
     uris = dict(zip((table.name for _, table in outputs), _write(outputs, crs_authid)))
     kinds = [table for _, table in outputs]
     outcome.catchments_uri = uris[kinds[0].name]
+    if rows:
+        style_catchments(outcome.catchments_uri, [row["band"] for row in rows], unit)
     for table in kinds[1:]:
         if table.geometry_type is None:
             outcome.coverage_uri = uris[table.name]
