@@ -89,6 +89,24 @@ def _write_table(path: Path, table: FeatureTable, crs: QgsCoordinateReferenceSys
     del writer  # flushes and closes the layer
 
 
+def read_text_table(path: Path, layer_name: str, columns: Sequence[str]) -> list[dict[str, str]]:
+    """The rows of a no-geometry table of ``path`` as text (empty when the file or table is missing)."""
+    layer = QgsVectorLayer(f"{path}|layername={layer_name}", layer_name, "ogr")
+    if not layer.isValid():
+        return []
+    return [{name: str(feature[name] or "") for name in columns} for feature in layer.getFeatures()]
+
+
+def replace_text_table(path: Path, layer_name: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+    """Write (or replace) one no-geometry table of text columns in ``path``, leaving its other layers alone.
+
+    For the small bookkeeping tables LIS keeps beside its layers (indicator metadata, download sources).
+    """
+    rows = [{name: str(row.get(name, "") or "") for name in columns} for row in rows]
+    table = FeatureTable(layer_name, [(name, str) for name in columns], rows)
+    _write_table(Path(path), table, QgsCoordinateReferenceSystem())
+
+
 def store_default_style(path: Path, layer_name: str, qml_path: Path) -> None:
     """Save a QML style inside the GeoPackage as the layer's default style.
 

@@ -9,18 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransformContext,
-    QgsFeature,
-    QgsField,
-    QgsFields,
-    QgsVectorFileWriter,
-    QgsVectorLayer,
-    QgsWkbTypes,
-)
-from qgis.PyQt.QtCore import QVariant
-
+from .gpkg_writer import read_text_table, replace_text_table
 from .indicator_table import IndicatorMetadata
 from .layer_output import OutputError
 
@@ -29,10 +18,7 @@ _COLUMNS = ("layer", "field", "indicator", "source", "period", "unit", "polarity
 
 
 def _existing_rows(path: Path) -> list[dict[str, str]]:
-    layer = QgsVectorLayer(f"{path}|layername={METADATA_TABLE}", METADATA_TABLE, "ogr")
-    if not layer.isValid():
-        return []
-    return [{name: feature[name] or "" for name in _COLUMNS} for feature in layer.getFeatures()]
+    return read_text_table(path, METADATA_TABLE, _COLUMNS)
 
 
 def write_indicator_metadata(path: Path, layer_name: str, metadata: dict[str, IndicatorMetadata]) -> None:
@@ -43,24 +29,10 @@ def write_indicator_metadata(path: Path, layer_name: str, metadata: dict[str, In
             "layer": layer_name, "field": field_name, "indicator": item.name, "source": item.source,
             "period": item.period, "unit": item.unit, "polarity": item.polarity,
         })  # fmt: skip
-    fields = QgsFields()
-    for name in _COLUMNS:
-        fields.append(QgsField(name, QVariant.String))
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = METADATA_TABLE
-    options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
-    writer = QgsVectorFileWriter.create(
-        str(path), fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem(), QgsCoordinateTransformContext(),
-        options,
-    )  # fmt: skip
-    if writer.hasError() != QgsVectorFileWriter.NoError:
-        raise OutputError(f"{path}: cannot write the indicator metadata table ({writer.errorMessage()}).")
-    for row in rows:
-        feature = QgsFeature(fields)
-        feature.setAttributes([row[name] for name in _COLUMNS])
-        writer.addFeature(feature)
-    del writer
+    try:
+        replace_text_table(path, METADATA_TABLE, _COLUMNS, rows)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write the indicator metadata table ({error}).") from error
 
 
 def read_indicator_metadata(path: Path, layer_name: str) -> dict[str, IndicatorMetadata]:

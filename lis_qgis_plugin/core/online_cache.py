@@ -95,51 +95,21 @@ _SOURCE_COLUMNS = ("layer", "source", "url", "query", "retrieved", "features", "
 
 def read_source_records(path: Path) -> list[dict[str, str]]:
     """The rows of the sources table of a GeoPackage (empty when it has none)."""
-    from qgis.core import QgsVectorLayer
+    from .gpkg_writer import read_text_table
 
-    layer = QgsVectorLayer(f"{path}|layername={SOURCE_TABLE}", SOURCE_TABLE, "ogr")
-    if not layer.isValid():
-        return []
-    rows = [{name: str(feature[name] or "") for name in _SOURCE_COLUMNS} for feature in layer.getFeatures()]
-    del layer
-    return rows
+    return read_text_table(path, SOURCE_TABLE, _SOURCE_COLUMNS)
 
 
 def write_source_record(path: Path, record: dict[str, Any]) -> None:
     """Record (replace) where the layer ``record['layer']`` of the GeoPackage ``path`` came from."""
-    from qgis.core import (
-        QgsCoordinateReferenceSystem,
-        QgsCoordinateTransformContext,
-        QgsFeature,
-        QgsField,
-        QgsFields,
-        QgsVectorFileWriter,
-        QgsWkbTypes,
-    )
-    from qgis.PyQt.QtCore import QVariant
+    from .gpkg_writer import replace_text_table
 
     rows = [row for row in read_source_records(path) if row["layer"] != record["layer"]]
-    rows.append({name: str(record.get(name, "")) for name in _SOURCE_COLUMNS})
-    fields = QgsFields()
-    for name in _SOURCE_COLUMNS:
-        fields.append(QgsField(name, QVariant.String))
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = SOURCE_TABLE
-    options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
-    writer = QgsVectorFileWriter.create(
-        str(path), fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem(), QgsCoordinateTransformContext(),
-        options,
-    )  # fmt: skip
-    if writer.hasError() != QgsVectorFileWriter.NoError:
-        message = writer.errorMessage()
-        del writer
-        raise OutputError(f"{path}: cannot write the table of sources ({message}).")
-    for row in rows:
-        feature = QgsFeature(fields)
-        feature.setAttributes([row[name] for name in _SOURCE_COLUMNS])
-        writer.addFeature(feature)
-    del writer
+    rows.append(record)
+    try:
+        replace_text_table(path, SOURCE_TABLE, _SOURCE_COLUMNS, rows)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write the table of sources ({error}).") from error
 
 
 def cached_download(
