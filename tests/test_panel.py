@@ -444,8 +444,7 @@ def test_sample_button_fills_the_pages(panel: LisDockWidget) -> None:
 
 
 def test_atlas_page_exports_a_page_per_area(panel: LisDockWidget, monkeypatch: pytest.MonkeyPatch) -> None:
-    if panel.page("atlas") is None:
-        pytest.skip("lis:exportatlas is not registered")
+    assert panel.page("atlas") is not None, "lis:exportatlas is registered, so the panel has an Atlas page"
     from lis_qgis_plugin.gui.pages import atlas_page
 
     opened: list[str] = []
@@ -466,8 +465,7 @@ def test_atlas_page_exports_a_page_per_area(panel: LisDockWidget, monkeypatch: p
 
 def test_boundaries_and_indicators_from_online_sources(panel: LisDockWidget, shared_data: Path, tmp_path: Path) -> None:
     """The guarded parts of the Boundaries and Indicators pages, against the local servers of the online tests."""
-    if panel.page("boundaries").load_form is None or panel.page("indicators").source_form is None:
-        pytest.skip("lis:loadboundaries or lis:loadindicators is not registered")
+    assert panel.page("boundaries").load_form is not None and panel.page("indicators").source_form is not None
     from .online_servers import IMD_SCORE_INDICATOR, LSOA_AREA_TYPE, start_online_servers
 
     servers = start_online_servers(shared_data)
@@ -532,8 +530,7 @@ def test_screenshot_script_runs_the_flow_in_qgis_desktop_installed_from_the_zip(
 
     from .conftest import REPO
 
-    if not (shutil.which("Xvfb") and shutil.which("qgis.bin")):
-        pytest.skip("needs Xvfb and the QGIS desktop (qgis.bin)")
+    assert shutil.which("Xvfb") and shutil.which("qgis.bin"), "make setup installs xvfb and qgis"
     completed = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "panel_screenshots.py"), "--out", str(tmp_path), "--timeout", "100"],
         capture_output=True,
