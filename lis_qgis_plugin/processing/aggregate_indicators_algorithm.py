@@ -68,8 +68,8 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
             "population-weighted mean for rates, scores and ranks (choose the population field as weight). NULL "
             "values are left out and never count as 0; a target whose small areas all have NULL gets NULL.\n\n"
             "The output GeoPackage has every target area with its fields, n_areas (how many small areas it "
-            "received), one field per aggregate (<field>_sum, _mean, _wmean, _min, _max) and, per field, how many "
-            "small areas had a value (<field>_n). The log gives the totals in and out, and names every small area "
+            "received), one field per aggregate (FIELD_sum, _mean, _wmean, _min, _max) and, per field, how many "
+            "small areas had a value (FIELD_n). The log gives the totals in and out, and names every small area "
             "left out and every target area that received none. The inputs are never changed."
         )
 

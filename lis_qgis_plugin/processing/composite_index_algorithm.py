@@ -53,7 +53,7 @@ class CompositeIndexAlgorithm(LisAlgorithm):
             "Combines several numeric indicators of the same areas into one composite index, as the Index of "
             "Multiple Deprivation combines its domains, and writes a NEW GeoPackage layer: every input feature plus "
             "composite_score (higher = more deprived), composite_rank (1 = most deprived), composite_decile (deciles "
-            "of this layer, 1 = most deprived tenth; not England's deciles) and contrib_<field>, each indicator's "
+            "of this layer, 1 = most deprived tenth; not England's deciles) and contrib_FIELD, each indicator's "
             "weighted standardised contribution. The contributions add up to the score. Inputs are never modified.\n\n"
             "DIRECTIONS: one per field, in the order of FIELDS, separated by ';': 'higher is worse' or 'higher is "
             "better' (IMD ranks, where 1 = most deprived, are 'higher is better'). An empty entry takes the polarity "

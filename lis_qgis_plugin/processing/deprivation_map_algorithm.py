@@ -52,7 +52,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
     def shortHelpString(self) -> str:
         return self.tr(
             "Classifies a deprivation rank or score and writes a NEW GeoPackage layer: every feature, field and "
-            "geometry, plus a class field (<field>_class, 1 = most deprived) and a label field. Its style, stored "
+            "geometry, plus a class field (FIELD_class, 1 = most deprived) and a label field. Its style, stored "
             "in the GeoPackage as the default and written to a .qml file, colours the most deprived class darkest "
             "whatever the polarity, with a colour-blind-safe ramp.\n\n"
             "National deciles/quintiles from rank: rank 1 = most deprived; the decile is ceil(rank x 10 / N) as "

@@ -99,7 +99,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
         return self.tr(
             "Makes one print-ready profile page per area of the COVERAGE layer (wards, LSOAs, catchments) and "
             "exports them to one PDF (OUTPUT_PDF) or one file per area (OUTPUT_FOLDER, named "
-            "<code>_<name>.pdf or .png).\n\n"
+            "CODE_name.pdf or .png, e.g. E05012633_braunston-martinsthorpe.png).\n\n"
             "Each page has the area's name, a map centred on it with the other areas greyed, a map locating it in "
             "the district, a key, scale bar and north arrow, a table of the INDICATORS and a spine chart, then the "
             "sources, attributions, date and page number.\n\n"
