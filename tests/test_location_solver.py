@@ -77,9 +77,7 @@ def test_lscp_uses_the_fewest_sites_and_lists_what_cannot_be_covered() -> None:
     smallest = next(
         k
         for k in range(0, 16)
-        if any(
-            ((best_cost(cost, EXISTING + list(c)) <= max_cost) | ~reachable).all() for c in combinations(CANDS, k)
-        )
+        if any(((best_cost(cost, EXISTING + list(c)) <= max_cost) | ~reachable).all() for c in combinations(CANDS, k))
     )
     assert len(solution.chosen) == smallest == solution.value
     final = best_cost(cost, EXISTING + solution.chosen) <= max_cost

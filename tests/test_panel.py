@@ -125,10 +125,7 @@ def panel(lis_plugin: LisPlugin, project: QgsProject, tmp_path: Path, qgis_iface
 def test_panel_has_a_page_for_each_registered_tool(panel: LisDockWidget, qgis_iface: QgisInterface) -> None:
     assert qgis_iface.mainWindow().findChild(QDockWidget, DOCK_OBJECT_NAME) is panel
     titles = [panel.tabs.tabText(index) for index in range(panel.tabs.count())]
-    expected = ["Start", "Boundaries", "Indicators", "Map", "Services"]
-    if QgsApplication.processingRegistry().algorithmById("lis:exportatlas") is not None:
-        expected.append("Atlas")
-    assert titles == expected  # no page for tools that do not exist (lis:locateservices)
+    assert titles == ["Start", "Boundaries", "Indicators", "Map", "Services", "Locate", "Atlas"]
 
 
 def test_boundaries_page_finds_the_code_field(panel: LisDockWidget) -> None:

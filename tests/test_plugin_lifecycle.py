@@ -109,7 +109,7 @@ def test_headless_load_with_iface_none_is_light() -> None:
         "lis:accessibility2sfca",
         "lis:aggregateindicators", "lis:compositeindex", "lis:createsample", "lis:deprivationmap",
         "lis:deprivationsummary", "lis:exportatlas", "lis:joinindicators", "lis:loadboundaries",
-        "lis:loadindicators", "lis:servicecatchments",
+        "lis:loadindicators", "lis:locateservices", "lis:servicecatchments",
     ]  # fmt: skip
     assert report["heavy"] == []
     assert report["left_after_unload"] == []

@@ -106,6 +106,7 @@ class LisDockWidget(QgsDockWidget):
         from .pages.atlas_page import AtlasPage
         from .pages.boundaries_page import LOAD_BOUNDARIES, BoundariesPage
         from .pages.indicators_page import JOIN, IndicatorsPage
+        from .pages.locate_page import LOCATE_SERVICES, LocatePage
         from .pages.map_page import DEPRIVATION_MAP, MapPage
         from .pages.services_page import SERVICE_CATCHMENTS, ServicesPage
         from .pages.start_page import StartPage
@@ -124,6 +125,8 @@ class LisDockWidget(QgsDockWidget):
             pages.append(MapPage)
         if exists(SERVICE_CATCHMENTS):
             pages.append(ServicesPage)
+        if exists(LOCATE_SERVICES):
+            pages.append(LocatePage)
         if exists("lis:exportatlas"):
             pages.append(AtlasPage)
         return pages

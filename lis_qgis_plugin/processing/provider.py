@@ -16,6 +16,7 @@ from .export_atlas_algorithm import ExportAtlasAlgorithm
 from .join_indicators_algorithm import JoinIndicatorsAlgorithm
 from .load_boundaries_algorithm import LoadBoundariesAlgorithm
 from .load_indicators_algorithm import LoadIndicatorsAlgorithm
+from .locate_services_algorithm import LocateServicesAlgorithm
 from .service_catchments_algorithm import ServiceCatchmentsAlgorithm
 
 PROVIDER_ID = "lis"
@@ -53,5 +54,6 @@ class LisProvider(QgsProcessingProvider):
             ExportAtlasAlgorithm(),
             LoadBoundariesAlgorithm(),
             LoadIndicatorsAlgorithm(),
+            LocateServicesAlgorithm(),
         ):
             self.addAlgorithm(algorithm)

@@ -126,7 +126,7 @@ Each small area goes to one target area:
 
 Choose how each field is aggregated: sum for counts (population, cases), mean, minimum, maximum, and population-weighted mean for rates, scores and ranks (choose the population field as weight). NULL values are left out and never count as 0; a target whose small areas all have NULL gets NULL.
 
-The output GeoPackage has every target area with its fields, n_areas (how many small areas it received), one field per aggregate (&lt;field&gt;_sum, _mean, _wmean, _min, _max) and, per field, how many small areas had a value (&lt;field&gt;_n). The log gives the totals in and out, and names every small area left out and every target area that received none. The inputs are never changed.</source>
+The output GeoPackage has every target area with its fields, n_areas (how many small areas it received), one field per aggregate (FIELD_sum, _mean, _wmean, _min, _max) and, per field, how many small areas had a value (FIELD_n). The log gives the totals in and out, and names every small area left out and every target area that received none. The inputs are never changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -262,7 +262,7 @@ The output GeoPackage has every target area with its fields, n_areas (how many s
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="52"/>
-        <source>Combines several numeric indicators of the same areas into one composite index, as the Index of Multiple Deprivation combines its domains, and writes a NEW GeoPackage layer: every input feature plus composite_score (higher = more deprived), composite_rank (1 = most deprived), composite_decile (deciles of this layer, 1 = most deprived tenth; not England's deciles) and contrib_&lt;field&gt;, each indicator's weighted standardised contribution. The contributions add up to the score. Inputs are never modified.
+        <source>Combines several numeric indicators of the same areas into one composite index, as the Index of Multiple Deprivation combines its domains, and writes a NEW GeoPackage layer: every input feature plus composite_score (higher = more deprived), composite_rank (1 = most deprived), composite_decile (deciles of this layer, 1 = most deprived tenth; not England's deciles) and contrib_FIELD, each indicator's weighted standardised contribution. The contributions add up to the score. Inputs are never modified.
 
 DIRECTIONS: one per field, in the order of FIELDS, separated by ';': 'higher is worse' or 'higher is better' (IMD ranks, where 1 = most deprived, are 'higher is better'). An empty entry takes the polarity stored by 'Join indicators' for that field, else 'higher is worse'.
 
@@ -396,7 +396,7 @@ Ranks are national: the district is drawn inside a simulated England of 32,844 a
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="53"/>
-        <source>Classifies a deprivation rank or score and writes a NEW GeoPackage layer: every feature, field and geometry, plus a class field (&lt;field&gt;_class, 1 = most deprived) and a label field. Its style, stored in the GeoPackage as the default and written to a .qml file, colours the most deprived class darkest whatever the polarity, with a colour-blind-safe ramp.
+        <source>Classifies a deprivation rank or score and writes a NEW GeoPackage layer: every feature, field and geometry, plus a class field (FIELD_class, 1 = most deprived) and a label field. Its style, stored in the GeoPackage as the default and written to a .qml file, colours the most deprived class darkest whatever the polarity, with a colour-blind-safe ramp.
 
 National deciles/quintiles from rank: rank 1 = most deprived; the decile is ceil(rank x 10 / N) as published, with N the number of LSOAs of the edition (32,844 in IMD2019, 33,755 in IoD2025; read from '2019'/'2025' in the layer or field name, else 32,844: set NATIONAL_N to be sure).
 Local deciles/quintiles: the areas re-ranked within this layer, most deprived first, equal values in feature order; group sizes differ by at most one.
@@ -544,7 +544,7 @@ The output GeoPackage has every target with its fields plus n_lsoas, population 
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="99"/>
-        <source>Makes one print-ready profile page per area of the COVERAGE layer (wards, LSOAs, catchments) and exports them to one PDF (OUTPUT_PDF) or one file per area (OUTPUT_FOLDER, named &lt;code&gt;_&lt;name&gt;.pdf or .png).
+        <source>Makes one print-ready profile page per area of the COVERAGE layer (wards, LSOAs, catchments) and exports them to one PDF (OUTPUT_PDF) or one file per area (OUTPUT_FOLDER, named CODE_name.pdf or .png, e.g. E05012633_braunston-martinsthorpe.png).
 
 Each page has the area's name, a map centred on it with the other areas greyed, a map locating it in the district, a key, scale bar and north arrow, a table of the INDICATORS and a spine chart, then the sources, attributions, date and page number.
 
@@ -816,67 +816,67 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="138"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="141"/>
         <source>Ready.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="144"/>
         <source>What the LIS tools are doing; the full log is in the LIS tab of the log panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="151"/>
         <source>Progress of the tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="152"/>
         <source>Progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="154"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="156"/>
         <source>Stop the tool running: nothing it started is kept (Esc in the panel)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="159"/>
         <source>Cancel the LIS tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="260"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="263"/>
         <source>Running: {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="275"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="278"/>
         <source>{0}: done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="277"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="280"/>
         <source>Layers added to the LIS group: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="283"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="286"/>
         <source>{0}: cancelled, nothing kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="286"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="289"/>
         <source>{0} failed: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="311"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="314"/>
         <source>The saved {0} page could not be restored: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1024,6 +1024,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="65"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="103"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="157"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
@@ -1396,6 +1397,321 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="75"/>
+        <source>Where should the next children's centre go? Choose new sites among candidate places, keeping the existing sites open: the shortest average journey (p-median), the most people within a standard such as 10 minutes (MCLP), or the fewest sites that reach everyone (LSCP).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="83"/>
+        <source>Who needs the service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="85"/>
+        <source>The people to serve, and how much their need counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="94"/>
+        <source>&amp;Demand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="96"/>
+        <source>Population-weighted centroids, or small areas (their point inside is used)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="105"/>
+        <source>Population of each demand point (the weight)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="141"/>
+        <source>Small &amp;areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="115"/>
+        <source>Optional: small areas holding the need field when the demand points do not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="123"/>
+        <source>N&amp;eed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="125"/>
+        <source>Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="132"/>
+        <source>Need r&amp;ule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="134"/>
+        <source>Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="139"/>
+        <source>Sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="141"/>
+        <source>The places a new site could go, and the sites that stay open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="148"/>
+        <source>&amp;Candidates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="150"/>
+        <source>Point layer of the places a new site could go</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="154"/>
+        <source>Which candidates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="157"/>
+        <source>Candidate fi&amp;lter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="159"/>
+        <source>Optional expression choosing some candidates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="166"/>
+        <source>Candidate &amp;id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="168"/>
+        <source>Field with a unique id per candidate (empty: feature numbers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="175"/>
+        <source>Candidate na&amp;me</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="177"/>
+        <source>Field naming each candidate, for the results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="185"/>
+        <source>E&amp;xisting sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="187"/>
+        <source>Optional point layer of the sites that stay open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="191"/>
+        <source>Which existing sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="194"/>
+        <source>Existing filte&amp;r</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="196"/>
+        <source>Optional expression choosing some existing sites, e.g. "service_type" = 'childrens_centre'</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="203"/>
+        <source>Existing &amp;site id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="205"/>
+        <source>Field with a unique id per existing site (empty: feature numbers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="210"/>
+        <source>Travel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="212"/>
+        <source>How people travel to a site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="220"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="81"/>
+        <source>Road &amp;network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="222"/>
+        <source>Line layer of roads; leave empty and give a file, or neither for straight-line distance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="229"/>
+        <source>or network &amp;file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="231"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="92"/>
+        <source>An OpenStreetMap extract (.osm.pbf) or GeoPackage of roads; built once, then cached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="239"/>
+        <source>Speed field (km/&amp;h)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="241"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
+        <source>Road speeds in km/h (empty: maxspeed, then the speeds by road class set in the LIS options)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="246"/>
+        <source>Tra&amp;vel mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="246"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="107"/>
+        <source>Driving or walking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="251"/>
+        <source>C&amp;ost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="253"/>
+        <source>Travel time (minutes) or distance (metres); without a network only distance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="263"/>
+        <source>O&amp;bjective</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="265"/>
+        <source>Shortest average journey, most people within the standard, or fewest sites covering everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="273"/>
+        <source>New si&amp;tes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="275"/>
+        <source>How many new sites to open (not used by the fewest-sites objective)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
+        <source>Covera&amp;ge standard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="286"/>
+        <source>Within how far a site counts as reachable: minutes for time, metres for distance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="292"/>
+        <source>Find ne&amp;w sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="293"/>
+        <source>Run 'Locate new services': the suggested sites, each area's nearest site and a before/after summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="302"/>
+        <source>Su&amp;ggested sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="303"/>
+        <source>The new sites in the order to open them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="307"/>
+        <source>Before and af&amp;ter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="309"/>
+        <source>Journeys and people within the standard, before and after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="356"/>
+        <source>Locate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="505"/>
+        <source>Choose the demand layer and its population field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="508"/>
+        <source>Choose the candidate sites (a point layer).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="519"/>
+        <source>Choosing new sites among {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="524"/>
+        <source>Locate new services</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="527"/>
+        <source>{0}: suggested sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="528"/>
+        <source>{0}: nearest site before and after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="529"/>
+        <source>{0}: before and after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="65"/>
         <source>Map a deprivation rank or score (or any indicator) in classes, darkest where most deprived. National deciles use the published national ranks; local deciles re-rank your areas.</source>
         <translation type="unfinished"></translation>
@@ -1556,11 +1872,6 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="81"/>
-        <source>Road &amp;network</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="83"/>
         <source>Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file</source>
         <translation type="unfinished"></translation>
@@ -1571,28 +1882,13 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="92"/>
-        <source>An OpenStreetMap extract (.osm.pbf) or GeoPackage of roads; built once, then cached</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
         <source>&amp;Speed field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
-        <source>Road speeds in km/h (empty: maxspeed, then the speeds by road class set in the LIS options)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="107"/>
         <source>Travel &amp;mode</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="107"/>
-        <source>Driving or walking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1633,11 +1929,6 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="135"/>
         <source>Population counted within each band, and the most deprived beyond it</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="141"/>
-        <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1999,6 +2290,187 @@ Downloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL 
     <message>
         <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="181"/>
         <source>PARENT_AREA_TYPE must be a Fingertips area type id (a number).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LocateServicesAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="74"/>
+        <source>Locate new services (p-median, coverage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="77"/>
+        <source>Where should the next children's centre, GP surgery or library go? Chooses new sites among candidate points, keeping the existing sites open, and shows what they change.
+
+Demand: points (population-weighted centroids) or polygons (their point on surface) with a population field (WEIGHT_FIELD). An optional NEED_FIELD, read from the demand or from the small area (AREAS) containing each point, multiplies the weight: rule 'decile' (national IMD decile, 1 = most deprived): deciles 1-2 count x2, 3-4 x1.5, 5-10 x1; rule 'score': score / mean score.
+
+Objectives: p-median opens P sites that make the need-weighted average journey shortest; MCLP opens P sites that bring the most need-weighted people within MAX_COST; LSCP opens as few sites as bring everyone who can be covered within MAX_COST (P is ignored; demand no candidate can cover is listed). Problems up to EXACT_LIMIT useful demand-site pairs are solved exactly (HiGHS integer programme); larger p-median problems use greedy + Teitz-Bart swaps and report the gap to a bound.
+
+Costs: travel TO the site on the road network (a line layer or an .osm.pbf/GeoPackage file, cached) in minutes (time) or metres (distance); without a network, straight-line metres (cost 'distance' only). MAX_COST is minutes for time and metres for distance.
+
+Outputs (GeoPackage): the chosen sites in choice order with their marginal gain; each demand point with its nearest open site and cost before (existing sites) and after, and whether covered within MAX_COST; a summary table before / after / change (population-weighted mean and 90th percentile cost, people and most deprived people within MAX_COST). The log starts with one sentence saying what the new sites would change. The inputs are never changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="104"/>
+        <source>Demand (population-weighted centroids or small areas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="110"/>
+        <source>Population field (weight)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="116"/>
+        <source>Need field (IMD decile or a need score; empty: none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="122"/>
+        <source>Need rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="124"/>
+        <source>decile: deciles 1-2 x2, 3-4 x1.5, 5-10 x1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="125"/>
+        <source>score: score / mean score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="133"/>
+        <source>Small areas holding the need field (when the demand points do not)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="140"/>
+        <source>Existing sites (stay open)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="145"/>
+        <source>Existing sites filter (expression)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="151"/>
+        <source>Existing site id field (empty: feature number)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="156"/>
+        <source>Candidate sites (points)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="160"/>
+        <source>Candidate sites filter (expression)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="165"/>
+        <source>Candidate id field (unique; empty: feature number)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="166"/>
+        <source>Candidate name field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="173"/>
+        <source>Road network (lines; empty: straight line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="179"/>
+        <source>or road network file (.osm.pbf, GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="183"/>
+        <source>Travel mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="184"/>
+        <source>Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="189"/>
+        <source>Speed field of the roads (km/h; empty: maxspeed and road class)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="196"/>
+        <source>Objective</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="198"/>
+        <source>p-median: shortest average journey</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="199"/>
+        <source>MCLP: most people within the maximum cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="200"/>
+        <source>LSCP: fewest sites covering everyone within the maximum cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="207"/>
+        <source>Number of new sites (P; not used by LSCP)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="213"/>
+        <source>Maximum cost: coverage standard (minutes for time, metres for distance)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="219"/>
+        <source>Solve exactly up to this many demand-site pairs (larger p-median: heuristic; 0: automatic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="227"/>
+        <source>Chosen sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="231"/>
+        <source>Nearest open site of each demand point, before and after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="237"/>
+        <source>Before / after summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="241"/>
+        <source>Headline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="242"/>
+        <source>Chosen site ids (in choice order)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="254"/>
+        <source>Give the road network as a layer OR as a file, not both.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1,0 +1,595 @@
+"""Locate: where the next children's centre (or surgery, library...) should go, with lis:locateservices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qgis.core import NULL, QgsFieldProxyModel, QgsMapLayerProxyModel, QgsVectorLayer
+from qgis.gui import (
+    QgsCollapsibleGroupBox,
+    QgsFieldComboBox,
+    QgsFieldExpressionWidget,
+    QgsFileWidget,
+    QgsMapLayerComboBox,
+)
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from ..algorithm_runner import RunOutcome
+from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
+from .base import LisPage, fill_enum_combo, guess_field, layer_id, set_field, set_layer_by_id, tr
+
+LOCATE_SERVICES = "lis:locateservices"
+NETWORK_FILTER = "OpenStreetMap extracts (*.osm.pbf *.pbf);;GeoPackage (*.gpkg);;All files (*.*)"
+#: Summary columns shown, with their headers.
+SUMMARY_COLUMNS = (
+    ("scenario", "Sites"),
+    ("open_sites", "Open"),
+    ("mean_cost", "Mean"),
+    ("p90_cost", "90% within"),
+    ("population_within", "People within"),
+    ("pct_within", "% within"),
+    ("deprived_within", "Deciles 1-2 within"),
+)
+SITE_COLUMNS = (
+    ("choice", "#"),
+    ("site_name", "Site"),
+    ("site_id", "Id"),
+    ("people_newly_within", "People newly within"),
+    ("gain", "Gain"),
+)
+
+
+def _table(parent: Any, name: str, tooltip: str) -> QTableWidget:
+    table = QTableWidget(parent)
+    table.setObjectName(name)
+    table.setToolTip(tooltip)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.setMinimumHeight(120)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+class LocatePage(LisPage):
+    """Demand, candidates, existing sites, network and the question in; the suggested sites and before/after out."""
+
+    PAGE_ID = "locate"
+
+    def __init__(self, panel: Any) -> None:
+        super().__init__(panel)
+        self.body.addWidget(
+            intro_label(
+                tr(
+                    "Where should the next children's centre go? Choose new sites among candidate places, keeping "
+                    "the existing sites open: the shortest average journey (p-median), the most people within a "
+                    "standard such as 10 minutes (MCLP), or the fewest sites that reach everyone (LSCP)."
+                ),
+                self.content,
+            )
+        )
+        demand = QgsCollapsibleGroupBox(tr("Who needs the service"), self.content)
+        demand.setObjectName("locateDemandGroup")
+        demand.setToolTip(tr("The people to serve, and how much their need counts"))
+        demand_form = form_layout()
+        demand.setLayout(demand_form)
+        self.demand_combo = QgsMapLayerComboBox(demand)
+        self.demand_combo.setFilters(
+            QgsMapLayerProxyModel.Filter.PointLayer | QgsMapLayerProxyModel.Filter.PolygonLayer
+        )
+        add_row(
+            demand_form,
+            tr("&Demand"),
+            self.demand_combo,
+            tr("Population-weighted centroids, or small areas (their point inside is used)"),
+            "locateDemandCombo",
+        )
+        self.population_combo = QgsFieldComboBox(demand)
+        self.population_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
+        add_row(
+            demand_form,
+            tr("&Population"),
+            self.population_combo,
+            tr("Population of each demand point (the weight)"),
+            "locatePopulationCombo",
+        )
+        self.areas_combo = QgsMapLayerComboBox(demand)
+        self.areas_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.areas_combo.setAllowEmptyLayer(True)
+        add_row(
+            demand_form,
+            tr("Small &areas"),
+            self.areas_combo,
+            tr("Optional: small areas holding the need field when the demand points do not"),
+            "locateAreasCombo",
+        )
+        self.need_combo = QgsFieldComboBox(demand)
+        self.need_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
+        self.need_combo.setAllowEmptyFieldName(True)
+        add_row(
+            demand_form,
+            tr("N&eed"),
+            self.need_combo,
+            tr("Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need"),
+            "locateNeedCombo",
+        )
+        self.need_rule_combo = QComboBox(demand)
+        fill_enum_combo(self.need_rule_combo, LOCATE_SERVICES, "NEED_RULE")
+        add_row(
+            demand_form,
+            tr("Need r&ule"),
+            self.need_rule_combo,
+            tr("Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score"),
+            "locateNeedRuleCombo",
+        )
+        self.body.addWidget(demand)
+
+        sites = QgsCollapsibleGroupBox(tr("Sites"), self.content)
+        sites.setObjectName("locateSitesGroup")
+        sites.setToolTip(tr("The places a new site could go, and the sites that stay open"))
+        sites_form = form_layout()
+        sites.setLayout(sites_form)
+        self.candidates_combo = QgsMapLayerComboBox(sites)
+        self.candidates_combo.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        add_row(
+            sites_form,
+            tr("&Candidates"),
+            self.candidates_combo,
+            tr("Point layer of the places a new site could go"),
+            "candidatesCombo",
+        )
+        self.candidate_filter = QgsFieldExpressionWidget(sites)
+        self.candidate_filter.setExpressionDialogTitle(tr("Which candidates"))
+        add_row(
+            sites_form,
+            tr("Candidate fi&lter"),
+            self.candidate_filter,
+            tr("Optional expression choosing some candidates"),
+            "candidateFilter",
+        )
+        self.candidate_id_combo = QgsFieldComboBox(sites)
+        self.candidate_id_combo.setAllowEmptyFieldName(True)
+        add_row(
+            sites_form,
+            tr("Candidate &id"),
+            self.candidate_id_combo,
+            tr("Field with a unique id per candidate (empty: feature numbers)"),
+            "candidateIdCombo",
+        )
+        self.candidate_name_combo = QgsFieldComboBox(sites)
+        self.candidate_name_combo.setAllowEmptyFieldName(True)
+        add_row(
+            sites_form,
+            tr("Candidate na&me"),
+            self.candidate_name_combo,
+            tr("Field naming each candidate, for the results"),
+            "candidateNameCombo",
+        )
+        self.existing_combo = QgsMapLayerComboBox(sites)
+        self.existing_combo.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        self.existing_combo.setAllowEmptyLayer(True)
+        add_row(
+            sites_form,
+            tr("E&xisting sites"),
+            self.existing_combo,
+            tr("Optional point layer of the sites that stay open"),
+            "existingCombo",
+        )
+        self.existing_filter = QgsFieldExpressionWidget(sites)
+        self.existing_filter.setExpressionDialogTitle(tr("Which existing sites"))
+        add_row(
+            sites_form,
+            tr("Existing filte&r"),
+            self.existing_filter,
+            tr("Optional expression choosing some existing sites, e.g. \"service_type\" = 'childrens_centre'"),
+            "existingFilter",
+        )
+        self.existing_id_combo = QgsFieldComboBox(sites)
+        self.existing_id_combo.setAllowEmptyFieldName(True)
+        add_row(
+            sites_form,
+            tr("Existing &site id"),
+            self.existing_id_combo,
+            tr("Field with a unique id per existing site (empty: feature numbers)"),
+            "existingIdCombo",
+        )
+        self.body.addWidget(sites)
+
+        travel = QgsCollapsibleGroupBox(tr("Travel"), self.content)
+        travel.setObjectName("locateTravelGroup")
+        travel.setToolTip(tr("How people travel to a site"))
+        travel_form = form_layout()
+        travel.setLayout(travel_form)
+        self.network_combo = QgsMapLayerComboBox(travel)
+        self.network_combo.setFilters(QgsMapLayerProxyModel.Filter.LineLayer)
+        self.network_combo.setAllowEmptyLayer(True)
+        add_row(
+            travel_form,
+            tr("Road &network"),
+            self.network_combo,
+            tr("Line layer of roads; leave empty and give a file, or neither for straight-line distance"),
+            "locateNetworkCombo",
+        )
+        self.network_file = QgsFileWidget(travel)
+        self.network_file.setFilter(NETWORK_FILTER)
+        add_row(
+            travel_form,
+            tr("or network &file"),
+            self.network_file,
+            tr("An OpenStreetMap extract (.osm.pbf) or GeoPackage of roads; built once, then cached"),
+            "locateNetworkFile",
+        )
+        self.speed_combo = QgsFieldComboBox(travel)
+        self.speed_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
+        self.speed_combo.setAllowEmptyFieldName(True)
+        add_row(
+            travel_form,
+            tr("Speed field (km/&h)"),
+            self.speed_combo,
+            tr("Road speeds in km/h (empty: maxspeed, then the speeds by road class set in the LIS options)"),
+            "locateSpeedCombo",
+        )
+        self.mode_combo = QComboBox(travel)
+        fill_enum_combo(self.mode_combo, LOCATE_SERVICES, "MODE")
+        add_row(travel_form, tr("Tra&vel mode"), self.mode_combo, tr("Driving or walking"), "locateModeCombo")
+        self.cost_combo = QComboBox(travel)
+        fill_enum_combo(self.cost_combo, LOCATE_SERVICES, "COST")
+        add_row(
+            travel_form,
+            tr("C&ost"),
+            self.cost_combo,
+            tr("Travel time (minutes) or distance (metres); without a network only distance"),
+            "locateCostCombo",
+        )
+        self.body.addWidget(travel)
+
+        form = form_layout()
+        self.objective_combo = QComboBox(self.content)
+        fill_enum_combo(self.objective_combo, LOCATE_SERVICES, "OBJECTIVE", 1)
+        add_row(
+            form,
+            tr("O&bjective"),
+            self.objective_combo,
+            tr("Shortest average journey, most people within the standard, or fewest sites covering everyone"),
+            "objectiveCombo",
+        )
+        self.p_spin = QSpinBox(self.content)
+        self.p_spin.setRange(1, 999)
+        self.p_spin.setValue(1)
+        add_row(
+            form,
+            tr("New si&tes"),
+            self.p_spin,
+            tr("How many new sites to open (not used by the fewest-sites objective)"),
+            "newSitesSpin",
+        )
+        self.max_cost_spin = QDoubleSpinBox(self.content)
+        self.max_cost_spin.setRange(0.1, 1_000_000)
+        self.max_cost_spin.setDecimals(1)
+        self.max_cost_spin.setValue(10)
+        add_row(
+            form,
+            tr("Covera&ge standard"),
+            self.max_cost_spin,
+            tr("Within how far a site counts as reachable: minutes for time, metres for distance"),
+            "maxCostSpin",
+        )
+        self.body.addLayout(form)
+
+        self.run_button = run_button(
+            tr("Find ne&w sites"),
+            tr("Run 'Locate new services': the suggested sites, each area's nearest site and a before/after summary"),
+            "runLocateButton",
+            self.content,
+        )
+        self.run_button.clicked.connect(self._run)
+        self.run_buttons.append(self.run_button)
+        self.body.addWidget(self.run_button)
+        self.status = status_label(self.content, "locateStatus")
+        self.body.addWidget(self.status)
+        self.sites_label = QLabel(tr("Su&ggested sites"), self.content)
+        self.sites_table = _table(self.content, "suggestedSitesTable", tr("The new sites in the order to open them"))
+        self.sites_label.setBuddy(self.sites_table)
+        self.body.addWidget(self.sites_label)
+        self.body.addWidget(self.sites_table)
+        self.summary_label = QLabel(tr("Before and af&ter"), self.content)
+        self.summary_table = _table(
+            self.content, "locateSummaryTable", tr("Journeys and people within the standard, before and after")
+        )
+        self.summary_label.setBuddy(self.summary_table)
+        self.body.addWidget(self.summary_label)
+        self.body.addWidget(self.summary_table)
+        self.body.addStretch(1)
+        self.chain_tab_order(
+            [
+                self.demand_combo,
+                self.population_combo,
+                self.areas_combo,
+                self.need_combo,
+                self.need_rule_combo,
+                self.candidates_combo,
+                self.candidate_filter,
+                self.candidate_id_combo,
+                self.candidate_name_combo,
+                self.existing_combo,
+                self.existing_filter,
+                self.existing_id_combo,
+                self.network_combo,
+                self.network_file,
+                self.speed_combo,
+                self.mode_combo,
+                self.cost_combo,
+                self.objective_combo,
+                self.p_spin,
+                self.max_cost_spin,
+                self.run_button,
+                self.sites_table,
+                self.summary_table,
+            ]
+        )
+        self.sites_uri = ""
+        self.summary_uri = ""
+        self.output_file: Path | None = None
+        self.demand_combo.layerChanged.connect(self._demand_changed)
+        self.areas_combo.layerChanged.connect(self._demand_changed)
+        self.candidates_combo.layerChanged.connect(self._candidates_changed)
+        self.existing_combo.layerChanged.connect(self._existing_changed)
+        self.network_combo.layerChanged.connect(self._network_changed)
+        self._demand_changed()
+        self._candidates_changed(self.candidates_combo.currentLayer())
+        self._existing_changed(self.existing_combo.currentLayer())
+        self._network_changed(self.network_combo.currentLayer())
+
+    def title(self) -> str:
+        return tr("Locate")
+
+    # --- choices ----------------------------------------------------------------------------------
+
+    @safe_slot()
+    def _demand_changed(self, *_: Any) -> None:
+        demand = self.demand_combo.currentLayer()
+        areas = self.areas_combo.currentLayer()
+        self.population_combo.setLayer(demand)
+        if isinstance(demand, QgsVectorLayer):
+            self.population_combo.setField(
+                guess_field(demand, "pop_total", "population", "usual_residents", "pop", numeric=True)
+            )
+        need_layer = areas or demand
+        self.need_combo.setLayer(need_layer)
+        if isinstance(need_layer, QgsVectorLayer):
+            self.need_combo.setField(guess_field(need_layer, "imd_decile", "decile", numeric=True))
+
+    @safe_slot()
+    def _candidates_changed(self, layer: Any) -> None:
+        self.candidate_filter.setLayer(layer)
+        self.candidate_id_combo.setLayer(layer)
+        self.candidate_name_combo.setLayer(layer)
+        if isinstance(layer, QgsVectorLayer):
+            self.candidate_id_combo.setField(guess_field(layer, "site_id", "_id", "code", "name"))
+            self.candidate_name_combo.setField(guess_field(layer, "name"))
+
+    @safe_slot()
+    def _existing_changed(self, layer: Any) -> None:
+        self.existing_filter.setLayer(layer)
+        self.existing_id_combo.setLayer(layer)
+        if isinstance(layer, QgsVectorLayer):
+            self.existing_id_combo.setField(guess_field(layer, "service_id", "site_id", "_id", "code", "name"))
+
+    @safe_slot()
+    def _network_changed(self, layer: Any) -> None:
+        self.speed_combo.setLayer(layer)
+        if isinstance(layer, QgsVectorLayer):
+            self.speed_combo.setField(guess_field(layer, "speed_kph", "speed", numeric=True))
+
+    def use_layers(self, **layers: QgsVectorLayer | None) -> None:
+        """Choose layers by role: demand, areas, candidates, existing, network (after the sample is made)."""
+        combos = {
+            "demand": self.demand_combo,
+            "areas": self.areas_combo,
+            "candidates": self.candidates_combo,
+            "existing": self.existing_combo,
+            "network": self.network_combo,
+        }
+        for role, layer in layers.items():
+            if layer is not None:
+                combos[role].setLayer(layer)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "demand": layer_id(self.demand_combo),
+            "population": self.population_combo.currentField(),
+            "areas": layer_id(self.areas_combo),
+            "need": self.need_combo.currentField(),
+            "need_rule": self.need_rule_combo.currentIndex(),
+            "candidates": layer_id(self.candidates_combo),
+            "candidate_filter": self.candidate_filter.expression(),
+            "candidate_id": self.candidate_id_combo.currentField(),
+            "candidate_name": self.candidate_name_combo.currentField(),
+            "existing": layer_id(self.existing_combo),
+            "existing_filter": self.existing_filter.expression(),
+            "existing_id": self.existing_id_combo.currentField(),
+            "network": layer_id(self.network_combo),
+            "network_file": self.network_file.filePath(),
+            "speed_field": self.speed_combo.currentField(),
+            "mode": self.mode_combo.currentIndex(),
+            "cost": self.cost_combo.currentIndex(),
+            "objective": self.objective_combo.currentIndex(),
+            "p": self.p_spin.value(),
+            "max_cost": self.max_cost_spin.value(),
+            "sites": self.sites_uri,
+            "summary": self.summary_uri,
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        if set_layer_by_id(self.demand_combo, state.get("demand")):
+            set_field(self.population_combo, state.get("population"))
+        set_layer_by_id(self.areas_combo, state.get("areas"))
+        set_field(self.need_combo, state.get("need"))
+        if set_layer_by_id(self.candidates_combo, state.get("candidates")):
+            self.candidate_filter.setExpression(state.get("candidate_filter", ""))
+            set_field(self.candidate_id_combo, state.get("candidate_id"))
+            set_field(self.candidate_name_combo, state.get("candidate_name"))
+        if set_layer_by_id(self.existing_combo, state.get("existing")):
+            self.existing_filter.setExpression(state.get("existing_filter", ""))
+            set_field(self.existing_id_combo, state.get("existing_id"))
+        if set_layer_by_id(self.network_combo, state.get("network")):
+            set_field(self.speed_combo, state.get("speed_field"))
+        self.network_file.setFilePath(state.get("network_file", ""))
+        for combo, key in (
+            (self.need_rule_combo, "need_rule"),
+            (self.mode_combo, "mode"),
+            (self.cost_combo, "cost"),
+            (self.objective_combo, "objective"),
+        ):
+            if isinstance(state.get(key), int) and 0 <= state[key] < combo.count():
+                combo.setCurrentIndex(state[key])
+        if isinstance(state.get("p"), int):
+            self.p_spin.setValue(state["p"])
+        if isinstance(state.get("max_cost"), (int, float)):
+            self.max_cost_spin.setValue(state["max_cost"])
+        if state.get("sites"):
+            self.show_sites(state["sites"])
+        if state.get("summary"):
+            self.show_summary(state["summary"])
+
+    def parameters(self) -> dict[str, Any]:
+        """The lis:locateservices parameters of the current choices (outputs not included)."""
+        demand = self.demand_combo.currentLayer()
+        areas = self.areas_combo.currentLayer()
+        candidates = self.candidates_combo.currentLayer()
+        existing = self.existing_combo.currentLayer()
+        network = self.network_combo.currentLayer()
+        network_file = self.network_file.filePath().strip()
+        use_layer = network is not None and not network_file
+        return {
+            "DEMAND": demand.id() if demand is not None else None,
+            "WEIGHT_FIELD": self.population_combo.currentField(),
+            "NEED_FIELD": self.need_combo.currentField(),
+            "NEED_RULE": self.need_rule_combo.currentIndex(),
+            "AREAS": areas.id() if areas is not None else None,
+            "CANDIDATES": candidates.id() if candidates is not None else None,
+            "CANDIDATE_FILTER": self.candidate_filter.expression().strip(),
+            "CANDIDATE_ID_FIELD": self.candidate_id_combo.currentField(),
+            "CANDIDATE_NAME_FIELD": self.candidate_name_combo.currentField(),
+            "EXISTING": existing.id() if existing is not None else None,
+            "EXISTING_FILTER": self.existing_filter.expression().strip() if existing is not None else "",
+            "EXISTING_ID_FIELD": self.existing_id_combo.currentField() if existing is not None else "",
+            "NETWORK": network.id() if use_layer else None,
+            "NETWORK_FILE": network_file,
+            "SPEED_FIELD": self.speed_combo.currentField() if use_layer else "",
+            "MODE": self.mode_combo.currentIndex(),
+            "COST": self.cost_combo.currentIndex(),
+            "OBJECTIVE": self.objective_combo.currentIndex(),
+            "P": self.p_spin.value(),
+            "MAX_COST": self.max_cost_spin.value(),
+        }
+
+    # --- running ----------------------------------------------------------------------------------
+
+    @safe_slot()
+    def _run(self) -> None:
+        parameters = self.parameters()
+        if not parameters["DEMAND"] or not parameters["WEIGHT_FIELD"]:
+            self.report_error(tr("Choose the demand layer and its population field."))
+            return
+        if not parameters["CANDIDATES"]:
+            self.report_error(tr("Choose the candidate sites (a point layer)."))
+            return
+        output = self.panel.output_path("locate", ".gpkg")
+        name = self.candidates_combo.currentLayer().name()
+        parameters.update(
+            {
+                "OUTPUT": f"{output}|layername=chosen_sites",
+                "ASSIGNMENT": f"{output}|layername=assignment",
+                "SUMMARY": f"{output}|layername=summary",
+            }
+        )
+        self.status.setText(tr("Choosing new sites among {0}…").format(name))
+        self.output_file = output
+        self.panel.runner.run(
+            LOCATE_SERVICES,
+            parameters,
+            tr("Locate new services"),
+            self._done,
+            titles={
+                "OUTPUT": tr("{0}: suggested sites").format(name),
+                "ASSIGNMENT": tr("{0}: nearest site before and after").format(name),
+                "SUMMARY": tr("{0}: before and after").format(name),
+            },
+            new_files=[output],
+        )
+
+    def _done(self, outcome: RunOutcome) -> None:
+        if not outcome.ok:
+            self.status.setText(outcome.error)
+            return
+        self.status.setText(str(outcome.results.get("HEADLINE") or "\n".join(outcome.log[:2])))
+        if outcome.results.get("OUTPUT"):
+            self.show_sites(str(outcome.results["OUTPUT"]))
+        if outcome.results.get("SUMMARY"):
+            self.show_summary(str(outcome.results["SUMMARY"]))
+
+    def show_sites(self, uri: str) -> None:
+        """Fill the suggested-sites table from the chosen sites layer, in choice order."""
+        rows = self._fill(self.sites_table, uri, SITE_COLUMNS)
+        if rows is not None:
+            self.sites_uri = uri
+
+    def show_summary(self, uri: str) -> None:
+        """Fill the before/after table from the summary layer."""
+        rows = self._fill(self.summary_table, uri, SUMMARY_COLUMNS)
+        if rows is not None:
+            self.summary_uri = uri
+
+    def _fill(self, table: QTableWidget, uri: str, columns: tuple[tuple[str, str], ...]) -> int | None:
+        layer = QgsVectorLayer(uri, "result", "ogr")
+        if not layer.isValid():
+            return None
+        names = [name for name, _ in columns if layer.fields().indexFromName(name) >= 0]
+        headers = [dict(columns)[name] for name in names]
+        unit = ""
+        rows = []
+        for feature in layer.getFeatures():
+            rows.append([feature[name] for name in names])
+            if layer.fields().indexFromName("cost_unit") >= 0 and feature["cost_unit"] not in (None, NULL):
+                unit = str(feature["cost_unit"]).split()[0]
+        if "choice" in names:
+            rows.sort(key=lambda row: row[names.index("choice")])
+        table.clear()
+        table.setColumnCount(len(names))
+        table.setRowCount(len(rows))
+        table.setHorizontalHeaderLabels(
+            [f"{header} ({unit})" if name in ("mean_cost", "p90_cost") and unit else header for name, header in
+             zip(names, headers)]
+        )  # fmt: skip
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(self._cell_text(names[column], value))
+                if isinstance(value, (int, float)):
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                table.setItem(row, column, item)
+        return len(rows)
+
+    @staticmethod
+    def _cell_text(name: str, value: Any) -> str:
+        if value is None or value == NULL:
+            return ""
+        if isinstance(value, float):
+            if name.startswith("pct_"):
+                return f"{value:.1f}%"
+            if name in ("mean_cost", "p90_cost"):
+                return f"{value:,.1f}"
+            return f"{value:,.0f}"
+        return str(value)

@@ -1,0 +1,306 @@
+"""lis:locateservices - where should the next children's centre (GP surgery, library...) go?
+
+A thin shell over core.locate_services (imported when the tool runs, so loading the plugin stays
+light): this module reads the parameters, calls locate_services, pushes its log (headline first)
+and turns every input problem into a QgsProcessingException that says what to fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputString,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExpression,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+    QgsProcessingParameterVectorLayer,
+)
+
+from .lis_algorithm import LisAlgorithm
+from .output_loading import load_on_completion
+
+
+class LocateServicesAlgorithm(LisAlgorithm):
+    """New sites chosen among candidates by p-median, maximal covering or set covering, with existing sites kept."""
+
+    GROUP_ID = "access"
+    GROUP = "Access to services"
+    DEMAND = "DEMAND"
+    WEIGHT_FIELD = "WEIGHT_FIELD"
+    NEED_FIELD = "NEED_FIELD"
+    NEED_RULE = "NEED_RULE"
+    AREAS = "AREAS"
+    EXISTING = "EXISTING"
+    EXISTING_FILTER = "EXISTING_FILTER"
+    EXISTING_ID_FIELD = "EXISTING_ID_FIELD"
+    CANDIDATES = "CANDIDATES"
+    CANDIDATE_FILTER = "CANDIDATE_FILTER"
+    CANDIDATE_ID_FIELD = "CANDIDATE_ID_FIELD"
+    CANDIDATE_NAME_FIELD = "CANDIDATE_NAME_FIELD"
+    NETWORK = "NETWORK"
+    NETWORK_FILE = "NETWORK_FILE"
+    MODE = "MODE"
+    COST = "COST"
+    SPEED_FIELD = "SPEED_FIELD"
+    OBJECTIVE = "OBJECTIVE"
+    P = "P"
+    MAX_COST = "MAX_COST"
+    EXACT_LIMIT = "EXACT_LIMIT"
+    OUTPUT = "OUTPUT"
+    ASSIGNMENT = "ASSIGNMENT"
+    SUMMARY = "SUMMARY"
+    HEADLINE = "HEADLINE"
+    CHOSEN = "CHOSEN"
+
+    COSTS = ("time", "distance")
+    MODES = ("drive", "walk")
+    NEED_RULES = ("decile", "score")
+    OBJECTIVES = ("pmedian", "mclp", "lscp")
+
+    def name(self) -> str:
+        return "locateservices"
+
+    def displayName(self) -> str:
+        return self.tr("Locate new services (p-median, coverage)")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Where should the next children's centre, GP surgery or library go? Chooses new sites among candidate "
+            "points, keeping the existing sites open, and shows what they change.\n\n"
+            "Demand: points (population-weighted centroids) or polygons (their point on surface) with a population "
+            "field (WEIGHT_FIELD). An optional NEED_FIELD, read from the demand or from the small area (AREAS) "
+            "containing each point, multiplies the weight: rule 'decile' (national IMD decile, 1 = most deprived): "
+            "deciles 1-2 count x2, 3-4 x1.5, 5-10 x1; rule 'score': score / mean score.\n\n"
+            "Objectives: p-median opens P sites that make the need-weighted average journey shortest; MCLP opens P "
+            "sites that bring the most need-weighted people within MAX_COST; LSCP opens as few sites as bring "
+            "everyone who can be covered within MAX_COST (P is ignored; demand no candidate can cover is listed). "
+            "Problems up to EXACT_LIMIT useful demand-site pairs are solved exactly (HiGHS integer programme); larger "
+            "p-median problems use greedy + Teitz-Bart swaps and report the gap to a bound.\n\n"
+            "Costs: travel TO the site on the road network (a line layer or an .osm.pbf/GeoPackage file, cached) in "
+            "minutes (time) or metres (distance); without a network, straight-line metres (cost 'distance' only). "
+            "MAX_COST is minutes for time and metres for distance.\n\n"
+            "Outputs (GeoPackage): the chosen sites in choice order with their marginal gain; each demand point "
+            "with its nearest open site and cost before (existing sites) and after, and whether covered within "
+            "MAX_COST; a summary table before / after / change (population-weighted mean and 90th percentile cost, "
+            "people and most deprived people within MAX_COST). The log starts with one sentence saying what the new "
+            "sites would change. The inputs are never changed."
+        )
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
+        point = [QgsProcessing.TypeVectorPoint]
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.DEMAND,
+                self.tr("Demand (population-weighted centroids or small areas)"),
+                [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon],
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.WEIGHT_FIELD, self.tr("Population field (weight)"), parentLayerParameterName=self.DEMAND,
+                type=QgsProcessingParameterField.Numeric,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.NEED_FIELD, self.tr("Need field (IMD decile or a need score; empty: none)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.NEED_RULE,
+                self.tr("Need rule"),
+                [
+                    self.tr("decile: deciles 1-2 x2, 3-4 x1.5, 5-10 x1"),
+                    self.tr("score: score / mean score"),
+                ],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.AREAS,
+                self.tr("Small areas holding the need field (when the demand points do not)"),
+                [QgsProcessing.TypeVectorPolygon],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.EXISTING, self.tr("Existing sites (stay open)"), point, optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterExpression(
+                self.EXISTING_FILTER, self.tr("Existing sites filter (expression)"),
+                parentLayerParameterName=self.EXISTING, optional=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.EXISTING_ID_FIELD, self.tr("Existing site id field (empty: feature number)"),
+                parentLayerParameterName=self.EXISTING, optional=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(self.CANDIDATES, self.tr("Candidate sites (points)"), point)
+        )
+        self.addParameter(
+            QgsProcessingParameterExpression(
+                self.CANDIDATE_FILTER, self.tr("Candidate sites filter (expression)"),
+                parentLayerParameterName=self.CANDIDATES, optional=True,
+            )
+        )  # fmt: skip
+        for name, label in (
+            (self.CANDIDATE_ID_FIELD, self.tr("Candidate id field (unique; empty: feature number)")),
+            (self.CANDIDATE_NAME_FIELD, self.tr("Candidate name field")),
+        ):
+            self.addParameter(
+                QgsProcessingParameterField(name, label, parentLayerParameterName=self.CANDIDATES, optional=True)
+            )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.NETWORK, self.tr("Road network (lines; empty: straight line)"), [QgsProcessing.TypeVectorLine],
+                optional=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.NETWORK_FILE, self.tr("or road network file (.osm.pbf, GeoPackage)"), optional=True
+            )
+        )
+        for name, label, options, default in (
+            (self.MODE, self.tr("Travel mode"), self.MODES, 0),
+            (self.COST, self.tr("Cost"), self.COSTS, 0),
+        ):
+            self.addParameter(QgsProcessingParameterEnum(name, label, list(options), defaultValue=default))
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.SPEED_FIELD, self.tr("Speed field of the roads (km/h; empty: maxspeed and road class)"),
+                parentLayerParameterName=self.NETWORK, type=QgsProcessingParameterField.Numeric, optional=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.OBJECTIVE,
+                self.tr("Objective"),
+                [
+                    self.tr("p-median: shortest average journey"),
+                    self.tr("MCLP: most people within the maximum cost"),
+                    self.tr("LSCP: fewest sites covering everyone within the maximum cost"),
+                ],
+                defaultValue=1,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.P, self.tr("Number of new sites (P; not used by LSCP)"), QgsProcessingParameterNumber.Integer,
+                1, minValue=1,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MAX_COST, self.tr("Maximum cost: coverage standard (minutes for time, metres for distance)"),
+                QgsProcessingParameterNumber.Double, 10, minValue=0,
+            )
+        )  # fmt: skip
+        exact = QgsProcessingParameterNumber(
+            self.EXACT_LIMIT,
+            self.tr("Solve exactly up to this many demand-site pairs (larger p-median: heuristic; 0: automatic)"),
+            QgsProcessingParameterNumber.Integer,
+            0,
+            minValue=0,
+        )
+        exact.setFlags(exact.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(exact)
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(self.OUTPUT, self.tr("Chosen sites"), QgsProcessing.TypeVectorPoint)
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.ASSIGNMENT, self.tr("Nearest open site of each demand point, before and after"), optional=True,
+                createByDefault=True,
+            )
+        )  # fmt: skip
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.SUMMARY, self.tr("Before / after summary"), QgsProcessing.TypeVector, optional=True,
+                createByDefault=True,
+            )
+        )  # fmt: skip
+        self.addOutput(QgsProcessingOutputString(self.HEADLINE, self.tr("Headline")))
+        self.addOutput(QgsProcessingOutputString(self.CHOSEN, self.tr("Chosen site ids (in choice order)")))
+
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        from ..core.locate_services import LocateServicesError, locate_services
+        from ..core.road_network import NetworkError
+        from ..core.service_catchments import ServiceCatchmentError
+
+        network: Any = self.input_layer(parameters, self.NETWORK, context, optional=True)
+        network_file = self.parameterAsFile(parameters, self.NETWORK_FILE, context).strip()
+        if network is not None and network_file:
+            raise QgsProcessingException(self.tr("Give the road network as a layer OR as a file, not both."))
+
+        def text(name: str) -> str | None:
+            return self.parameterAsString(parameters, name, context).strip() or None
+
+        def destination(name: str) -> str | None:
+            if parameters.get(name) in (None, ""):
+                return None
+            return self.gpkg_output(parameters, name, context)
+
+        objective = self.OBJECTIVES[self.parameterAsEnum(parameters, self.OBJECTIVE, context)]
+        max_cost = self.parameterAsDouble(parameters, self.MAX_COST, context)
+        outcome = self.run_core(
+            lambda: locate_services(
+                self.input_layer(parameters, self.DEMAND, context),
+                self.input_layer(parameters, self.CANDIDATES, context),
+                self.gpkg_output(parameters, self.OUTPUT, context),
+                weight_field=text(self.WEIGHT_FIELD) or "",
+                need_field=text(self.NEED_FIELD),
+                need_rule=self.NEED_RULES[self.parameterAsEnum(parameters, self.NEED_RULE, context)],
+                areas=self.input_layer(parameters, self.AREAS, context, optional=True),
+                existing=self.input_layer(parameters, self.EXISTING, context, optional=True),
+                candidate_id_field=text(self.CANDIDATE_ID_FIELD),
+                candidate_name_field=text(self.CANDIDATE_NAME_FIELD),
+                candidate_filter=text(self.CANDIDATE_FILTER),
+                existing_id_field=text(self.EXISTING_ID_FIELD),
+                existing_filter=text(self.EXISTING_FILTER),
+                network=network if network is not None else (network_file or None),
+                mode=self.MODES[self.parameterAsEnum(parameters, self.MODE, context)],
+                cost=self.COSTS[self.parameterAsEnum(parameters, self.COST, context)],
+                speed_field=text(self.SPEED_FIELD),
+                objective=objective,
+                p=self.parameterAsInt(parameters, self.P, context),
+                # p-median does not need the standard; a 0 there means "no coverage columns"
+                max_cost=max_cost if max_cost > 0 or objective != "pmedian" else None,
+                assignment_output=destination(self.ASSIGNMENT),
+                summary_output=destination(self.SUMMARY),
+                exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context) or None,
+                feedback=feedback,
+            ),
+            (LocateServicesError, ServiceCatchmentError, NetworkError),
+        )
+        self.push_log(feedback, outcome.log)
+        results: dict[str, Any] = {self.OUTPUT: outcome.output_uri}
+        for name, uri in ((self.ASSIGNMENT, outcome.assignment_uri), (self.SUMMARY, outcome.summary_uri)):
+            if uri:
+                results[name] = uri
+        for name, uri in list(results.items()):
+            planned = self.parameterAsOutputLayer(parameters, name, context)
+            load_on_completion(context, uri, name.lower(), replaces=planned if planned != uri else None)
+        results[self.HEADLINE] = outcome.headline
+        results[self.CHOSEN] = ",".join(outcome.chosen_ids)
+        return results
