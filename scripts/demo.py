@@ -25,6 +25,7 @@ DECILE_PNG_NAME = "lisford_imd_national_deciles.png"
 WARD_SUMMARY_NAME = "lisford_ward_deprivation.gpkg"
 CATCHMENTS_NAME = "lisford_gp_catchments.gpkg"
 PROFILES_NAME = "profiles/ward_profiles.pdf"
+CENTRES_NAME = "lisford_new_childrens_centres.gpkg"
 
 
 def gp_catchments(files: object, out_dir: Path) -> dict[str, str]:
@@ -62,6 +63,45 @@ def gp_catchments(files: object, out_dir: Path) -> dict[str, str]:
         "most deprived fifth of neighbourhoods are more than 3 minutes away."
     )
     return {"catchments": result["CATCHMENTS"], "assignment": result["ASSIGNMENT"], "coverage": result["COVERAGE"]}
+
+
+def new_childrens_centres(files: object, out_dir: Path) -> dict[str, str]:
+    """Two new children's centres among the candidate sites: most deprivation-weighted people within a 15-min walk."""
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    gpkg = files.geopackage
+    out = out_dir / CENTRES_NAME
+    result = processing.run(
+        "lis:locateservices",
+        {
+            "DEMAND": f"{gpkg}|layername=popweighted_centroids",
+            "WEIGHT_FIELD": "pop_total",
+            "AREAS": f"{gpkg}|layername=small_areas",
+            "NEED_FIELD": "imd_decile",  # deciles 1-2 count double, 3-4 one and a half times
+            "EXISTING": f"{gpkg}|layername=services",
+            "EXISTING_FILTER": "\"service_type\" = 'childrens_centre'",
+            "CANDIDATES": f"{gpkg}|layername=candidate_sites",
+            "CANDIDATE_ID_FIELD": "site_id",
+            "CANDIDATE_NAME_FIELD": "name",
+            "NETWORK": f"{gpkg}|layername=roads",
+            "MODE": 1,  # walk
+            "OBJECTIVE": 1,  # maximal covering
+            "P": 2,
+            "MAX_COST": 15,
+            "OUTPUT": f"{out}|layername=new_sites",
+            "ASSIGNMENT": f"{out}|layername=assignment",
+            "SUMMARY": f"{out}|layername=summary",
+        },
+    )
+    rows = {f["scenario"]: f for f in QgsVectorLayer(result["SUMMARY"], "summary", "ogr").getFeatures()}
+    print(result["HEADLINE"])
+    print(
+        f"  Within a 15-minute walk of a children's centre: {rows['before']['pct_within']:.0f}% of residents before, "
+        f"{rows['after']['pct_within']:.0f}% after; in England's most deprived fifth, "
+        f"{rows['before']['deprived_within']:,.0f} before and {rows['after']['deprived_within']:,.0f} after."
+    )
+    return {"sites": result["OUTPUT"], "assignment": result["ASSIGNMENT"], "summary": result["SUMMARY"]}
 
 
 def map_and_summarise_deprivation(files: object, out_dir: Path) -> dict[str, Path | str]:
@@ -210,6 +250,7 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     health = join_and_aggregate_health(files, out_dir)
     deprivation = map_and_summarise_deprivation(files, out_dir)
     catchments = gp_catchments(files, out_dir)
+    centres = new_childrens_centres(files, out_dir)
     profiles = ward_profiles(health["wards"], out_dir)
     for uri, title in (
         (health["joined"], "Health indicators by small area"),
@@ -219,6 +260,9 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
         (catchments["catchments"], "GP surgeries: 3 and 10-minute drive catchments"),
         (catchments["assignment"], "Small areas: nearest GP surgery"),
         (catchments["coverage"], "GP coverage"),
+        (centres["sites"], "Suggested new children's centres"),
+        (centres["assignment"], "Small areas: nearest children's centre before and after"),
+        (centres["summary"], "Children's centres: before and after"),
     ):
         layer = QgsVectorLayer(str(uri), title, "ogr")
         layer.setCustomProperty("lis/added_by", "demo")
@@ -256,6 +300,7 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
         "health_by_small_area": out_dir / JOINED_NAME, "health_by_ward": out_dir / WARDS_NAME,
         "decile_map": out_dir / DECILE_MAP_NAME, "decile_png": deprivation["decile_png"],
         "ward_deprivation": out_dir / WARD_SUMMARY_NAME, "gp_catchments": out_dir / CATCHMENTS_NAME,
+        "new_childrens_centres": out_dir / CENTRES_NAME,
         "ward_profiles": profiles["pdf"], "ward_profiles_project": profiles["project"],
         "ward_profiles_data": profiles["data"],
         **{p.name: p for p in files.all_files()},

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from qgis.core import NULL, QgsProject
+from qgis.core import NULL, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtGui import QColor, QImage
 
 from lis_qgis_plugin.plugin import LisPlugin
@@ -28,7 +28,7 @@ def test_demo_project_reopens_with_all_layers_valid_from_geopackage(demo_outputs
     project = QgsProject()
     assert project.read(str(demo_outputs["project"]))
     layers = list(project.mapLayers().values())
-    assert len(layers) == 14  # 7 sample layers, health x2, decile map, ward summary, GP catchments x3
+    assert len(layers) == 17  # 7 sample layers, health x2, decile map, ward summary, GP catchments x3, centres x3
     for layer in layers:
         assert layer.isValid(), layer.name()
         assert layer.providerType() == "ogr"
@@ -173,3 +173,14 @@ def test_demo_gp_catchments_cover_every_resident_once(demo_outputs: dict[str, Pa
     assignment = list(QgsVectorLayer(f"{gpkg}|layername=assignment", "a", "ogr").getFeatures())
     assert len(assignment) == 150 and all(f["facility_id"] for f in assignment)
     assert QgsVectorLayer(f"{gpkg}|layername=catchments", "k", "ogr").featureCount() == 2 * len(coverage)
+
+
+def test_demo_suggests_two_childrens_centres_that_reach_more_deprived_families(demo_outputs: dict[str, Path]) -> None:
+    path = demo_outputs["new_childrens_centres"]
+    sites = list(QgsVectorLayer(f"{path}|layername=new_sites", "sites", "ogr").getFeatures())
+    assert [f["choice"] for f in sites] == [1, 2] and all(f["site_id"].startswith("C") for f in sites)
+    rows = {f["scenario"]: f for f in QgsVectorLayer(f"{path}|layername=summary", "summary", "ogr").getFeatures()}
+    assert rows["after"]["population_within"] - rows["before"]["population_within"] == pytest.approx(
+        sum(f["people_newly_within"] for f in sites)
+    )
+    assert rows["after"]["deprived_within"] > rows["before"]["deprived_within"]
