@@ -53,6 +53,8 @@ from .service_catchments import (
     _value,
     _work_crs,
     _write,
+    demand_point,
+    values_of_containing_areas,
 )
 from .wording import plural
 
@@ -278,14 +280,7 @@ def read_demand(
             continue
         if transform is not None:
             geometry.transform(transform)
-        if is_point:
-            vertex = geometry.vertexAt(0)
-            x, y = vertex.x(), vertex.y()
-            geometry = QgsGeometry.fromPointXY(QgsPointXY(x, y))
-        else:
-            centre = geometry.pointOnSurface().asPoint()
-            x, y = centre.x(), centre.y()
-            geometry.convertToMultiType()
+        x, y, geometry = demand_point(geometry, is_point)
         fids.append(feature.id())
         codes.append(code)
         xy.append((x, y))
@@ -358,21 +353,8 @@ def _need_from_areas(areas: QgsVectorLayer, crs_authid: str, name: str, points: 
     index = areas.fields().lookupField(name)
     if not areas.fields().at(index).isNumeric():
         raise LocateServicesError(f"NEED_FIELD: the field {name!r} of {areas.name()!r} is not numeric.")
-    transform = _transform(areas, crs_authid)
-    polygons = []
-    for feature in areas.getFeatures():
-        geometry = QgsGeometry(feature.geometry())
-        if geometry.isNull() or geometry.isEmpty():
-            continue
-        if transform is not None:
-            geometry.transform(transform)
-        value = _number(feature.attributes()[index])
-        polygons.append((geometry, math.nan if value is None else value))
-    out = []
-    for x, y in points:
-        point = QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y)))
-        out.append(next((value for geometry, value in polygons if geometry.contains(point)), math.nan))
-    return out
+    values = values_of_containing_areas(areas, crs_authid, name, points)
+    return [math.nan if (number := _number(value)) is None else number for value in values]
 
 
 # --- sites ---------------------------------------------------------------------------------------

@@ -279,14 +279,7 @@ def _demand_from(
             continue
         if transform is not None:
             geometry.transform(transform)
-        if is_point:
-            vertex = geometry.vertexAt(0)
-            x, y = vertex.x(), vertex.y()
-            geometry = QgsGeometry.fromPointXY(QgsPointXY(x, y))
-        else:
-            centre = geometry.pointOnSurface().asPoint()
-            x, y = centre.x(), centre.y()
-            geometry.convertToMultiType()
+        x, y, geometry = demand_point(geometry, is_point)
         attrs = feature.attributes()
         ids.append(feature.id())
         codes.append(str(_value(attrs[code_index]) or "") if code_index is not None else str(feature.id()))
@@ -312,26 +305,40 @@ def _demand_from(
     points = np.asarray(xy, dtype=float).reshape(-1, 2)
     deciles: list[int | None] | None = decile if decile_index is not None else None
     if decile_from_areas and areas is not None:
-        deciles = _deciles_from_areas(areas, crs_authid, deprivation_field or "", points)
+        deciles = [
+            int(value) if value is not None else None
+            for value in values_of_containing_areas(areas, crs_authid, deprivation_field or "", points)
+        ]
     return _Demand(ids, codes, points, wkb, "Point" if is_point else "MultiPolygon", population, deciles)
 
 
-def _deciles_from_areas(areas: QgsVectorLayer, crs_authid: str, name: str, points: np.ndarray) -> list[int | None]:
-    """The decile of the small area containing each point (None outside every area)."""
+def values_of_containing_areas(areas: QgsVectorLayer, crs_authid: str, name: str, points: np.ndarray) -> list[Any]:
+    """The value of field ``name`` of the small area containing each point (None outside every area or NULL)."""
     index = areas.fields().lookupField(name)
     transform = _transform(areas, crs_authid)
     polygons = []
     for feature in areas.getFeatures():
         geometry = QgsGeometry(feature.geometry())
+        if geometry.isNull() or geometry.isEmpty():
+            continue
         if transform is not None:
             geometry.transform(transform)
-        value = _value(feature.attributes()[index])
-        polygons.append((geometry, int(value) if value is not None else None))
-    out: list[int | None] = []
+        polygons.append((geometry, _value(feature.attributes()[index])))
+    out: list[Any] = []
     for x, y in points:
         point = QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y)))
         out.append(next((value for geometry, value in polygons if geometry.contains(point)), None))
     return out
+
+
+def demand_point(geometry: QgsGeometry, is_point: bool) -> tuple[float, float, QgsGeometry]:
+    """Where a demand feature lives: the point itself, or a polygon's point on surface (with the polygon kept)."""
+    if is_point:
+        vertex = geometry.vertexAt(0)
+        return vertex.x(), vertex.y(), QgsGeometry.fromPointXY(QgsPointXY(vertex.x(), vertex.y()))
+    centre = geometry.pointOnSurface().asPoint()
+    geometry.convertToMultiType()
+    return centre.x(), centre.y(), geometry
 
 
 def _study_area(areas: QgsVectorLayer | None, crs_authid: str) -> QgsGeometry | None:
