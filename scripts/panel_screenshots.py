@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import build_plugin  # noqa: E402 - the sibling script, found through the line above
 
 SCREEN = "1366x768x24"
-STEPS = ("start", "boundaries", "indicators", "map", "services", "atlas", "options")
+STEPS = ("start", "boundaries", "indicators", "map", "services", "locate", "atlas", "options")
 
 # Runs inside QGIS (qgis.bin --code): a chain of QTimer steps, each waiting for the panel's run to end.
 INSIDE_QGIS = r'''
@@ -36,7 +36,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox
 from qgis.PyQt.QtCore import QTimer, Qt
 from qgis.PyQt.QtWidgets import QApplication, QDialog
@@ -179,6 +179,39 @@ def services_step():
     services = plugin.dock.page("services")
     scroll_to("services", services.coverage_table)
     grab("services")
+    page = plugin.dock.page("locate")
+    if page is None:
+        log("no locate page: lis:locateservices is not registered")
+        locate_step()
+        return
+    show("locate")
+    project = QgsProject.instance()
+    services_layer = project.mapLayersByName("Services")[0]
+    gpkg = services_layer.source().split("|")[0]
+    candidates = QgsVectorLayer(f"{gpkg}|layername=candidate_sites", "Candidate sites", "ogr")
+    project.addMapLayer(candidates)
+    page.use_layers(
+        demand=project.mapLayersByName("Population-weighted centroids")[0],
+        areas=project.mapLayersByName("Small areas: IMD decile")[0],
+        candidates=candidates,
+        existing=services_layer,
+        network=project.mapLayersByName("Roads")[0],
+    )
+    page.existing_filter.setExpression("\"service_type\" = 'childrens_centre'")
+    page.mode_combo.setCurrentIndex(1)  # walk
+    page.objective_combo.setCurrentIndex(1)  # maximal covering
+    page.p_spin.setValue(2)
+    page.max_cost_spin.setValue(15)
+    page.run_button.click()
+    when_idle(locate_step, 1500)
+
+
+def locate_step():
+    check(plugin.dock.run_status.text())
+    locate = plugin.dock.page("locate")
+    if locate is not None:
+        scroll_to("locate", locate.summary_table)
+        grab("locate")
     page = plugin.dock.page("atlas")
     if page is None:
         log("no atlas page: lis:exportatlas is not registered")
