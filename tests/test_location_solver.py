@@ -131,3 +131,27 @@ def test_bad_inputs_have_clear_messages() -> None:
         solve(cost, weight, CANDS, EXISTING, "mclp", p=2, max_cost=0.01)
     with pytest.raises(LocationError, match="MAX_COST"):
         solve(cost, weight, CANDS, EXISTING, "lscp")
+
+
+def test_a_covering_programme_stopped_by_its_limit_keeps_its_best_answer_and_gap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HiGHS solves these small problems at once, so its answer is handed back as if its 60 s had run out."""
+    from lis_qgis_plugin.core import location_solver
+
+    real_milp = location_solver.milp
+
+    def stopped(*args: object, **kwargs: object) -> object:
+        result = real_milp(*args, **kwargs)
+        result.status = 1  # "time limit reached", with the best answer found so far
+        result.mip_dual_bound = result.fun * 1.25  # a looser bound, as a search cut short has
+        return result
+
+    monkeypatch.setattr(location_solver, "milp", stopped)
+    cost, weight = instance(seed=11)
+    solution = solve(cost, weight, CANDS, EXISTING, "mclp", p=2, max_cost=4.0)
+    assert solution.method == location_solver.TIMED_OUT
+    assert solution.value == pytest.approx(enumerate_mclp(cost, weight, CANDS, EXISTING, 2, 4.0))
+    already = float(weight[best_cost(cost, EXISTING) <= 4.0].sum())
+    assert solution.bound == pytest.approx(already + 1.25 * (solution.value - already))
+    assert solution.gap == pytest.approx((solution.bound - solution.value) / solution.value)

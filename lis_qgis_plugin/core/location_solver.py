@@ -22,8 +22,9 @@ from scipy.sparse import coo_matrix
 from .spatial_assignment import CancelledError
 
 OBJECTIVES = ("pmedian", "mclp", "lscp")
-#: The solver's time limit (seconds) for one integer programme; past it the heuristic answers.
-MILP_TIME_LIMIT_S = 60.0
+#: HiGHS options for one integer programme: a 60 s limit, past which p-median falls back to the
+#: heuristic and a covering problem keeps the best answer found, with its gap.
+MILP_OPTIONS: dict[str, float | int] = {"time_limit": 60.0}
 #: p-median problems with at most this many useful (demand, candidate) pairs are solved exactly. On
 #: road-network costs HiGHS takes about 1.3 s for 50,000 pairs and 6-17 s for 100,000; larger problems
 #: get the heuristic, whose gap to a Lagrangian lower bound is reported.
@@ -31,6 +32,7 @@ EXACT_LIMIT = 50_000
 #: Subgradient steps for the Lagrangian lower bound of large p-median problems.
 LAGRANGIAN_STEPS = 300
 EXACT = "exact (HiGHS integer programme)"
+TIMED_OUT = "HiGHS integer programme, stopped at its limit (best answer found, with its gap)"
 HEURISTIC = "greedy + Teitz-Bart vertex substitution"
 
 
@@ -313,7 +315,7 @@ def _pmedian_milp(
         constraints=constraints,
         integrality=integrality,
         bounds=Bounds(0, 1),
-        options={"time_limit": MILP_TIME_LIMIT_S},
+        options=dict(MILP_OPTIONS),
     )
     if result.status != 0 or result.x is None:
         return None
@@ -398,14 +400,18 @@ def _mclp(
         constraints=[LinearConstraint(cover, -np.inf, 0), LinearConstraint(count, p, p)],
         integrality=np.concatenate([np.ones(site_count), np.zeros(n_z)]),
         bounds=Bounds(0, 1),
-        options={"time_limit": MILP_TIME_LIMIT_S},
+        options=dict(MILP_OPTIONS),
     )
-    if result.status != 0 or result.x is None:
+    if result.x is None:
         raise LocationError(f"The covering problem could not be solved ({result.message}).")
     picked = [int(j) for j in np.flatnonzero(result.x[:site_count] > 0.5)]
     final = np.minimum(base, options[:, picked].min(axis=1))
     value = float(weight[final <= max_cost].sum())
-    return _finish("mclp", options, weight, base, picked, value, EXACT, value, max_cost)
+    if result.status == 0:
+        return _finish("mclp", options, weight, base, picked, value, EXACT, value, max_cost)
+    already = float(weight[base <= max_cost].sum())  # the programme counts only newly covered weight
+    bound = already - float(result.mip_dual_bound)
+    return _finish("mclp", options, weight, base, picked, value, TIMED_OUT, bound, max_cost)
 
 
 def _lscp(
@@ -423,9 +429,12 @@ def _lscp(
         constraints=[LinearConstraint(cover, 1, np.inf)],
         integrality=np.ones(site_count),
         bounds=Bounds(0, 1),
-        options={"time_limit": MILP_TIME_LIMIT_S},
+        options=dict(MILP_OPTIONS),
     )
-    if result.status != 0 or result.x is None:
+    if result.x is None:
         raise LocationError(f"The set covering problem could not be solved ({result.message}).")
     picked = [int(j) for j in np.flatnonzero(result.x > 0.5)]
-    return _finish("lscp", options, weight, base, picked, float(len(picked)), EXACT, float(len(picked)), max_cost)
+    count = float(len(picked))
+    if result.status == 0:
+        return _finish("lscp", options, weight, base, picked, count, EXACT, count, max_cost)
+    return _finish("lscp", options, weight, base, picked, count, TIMED_OUT, float(result.mip_dual_bound), max_cost)
