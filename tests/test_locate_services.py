@@ -19,12 +19,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from lis_qgis_plugin.core.locate_services import (
-    LocateServicesError,
-    locate_services,
-    need_multiplier,
-    weighted_percentile,
-)
+from lis_qgis_plugin.core.locate_services import LocateServicesError, locate_services, need_multiplier
+from lis_qgis_plugin.core.locate_summary import weighted_percentile
 from lis_qgis_plugin.core.service_catchments import service_catchments
 
 from .conftest import LogFeedback

@@ -36,10 +36,10 @@ from scipy.spatial import distance_matrix
 
 from .aggregate_indicators import LogLine
 from .aggregation import list_labels
-from .coverage import GAP_DECILES
 from .gpkg_writer import FeatureTable
 from .graph_cache import load_or_build
 from .layer_output import check_output_is_new, gpkg_destination
+from .locate_summary import ScenarioSummary, amount, headline, scenario_summary, scenario_text, unit_words
 from .location_solver import EXACT_LIMIT, OBJECTIVES, LocationError, Solution, solve
 from .network_search import iter_costs, nearest_sources
 from .road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
@@ -56,6 +56,7 @@ from .service_catchments import (
     demand_point,
     values_of_containing_areas,
 )
+from .spatial_assignment import attribute_number
 from .wording import plural
 
 NEED_RULES = ("decile", "score")
@@ -66,8 +67,6 @@ OBJECTIVE_LABELS = {
     "mclp": "maximal covering (MCLP: most people within the standard)",
     "lscp": "set covering (LSCP: fewest sites covering everyone)",
 }
-#: The share of people the "90th percentile" journey covers.
-PERCENTILE = 0.9
 #: Scipy's Dijkstra stops just before costs equal to the limit in some versions: search a hair further.
 _LIMIT_SLACK = 1e-9
 
@@ -141,22 +140,6 @@ class SiteCosts:
 
 
 @dataclass
-class ScenarioSummary:
-    """Who reaches an open site, and how far they travel, with the sites open in one scenario."""
-
-    scenario: str
-    open_sites: int
-    population: float
-    mean_cost: float | None
-    p90_cost: float | None
-    unreachable: float
-    within: float | None
-    deprived: float | None
-    deprived_within: float | None
-    weight_within: float | None
-
-
-@dataclass
 class LocateOutcome:
     """Where the outputs went, the sites chosen, the before/after numbers and the log that explains them."""
 
@@ -221,11 +204,8 @@ def _code_index(layer: QgsVectorLayer) -> int | None:
 
 
 def _number(value: Any) -> float | None:
-    value = _value(value)
-    if value is None or isinstance(value, str):
-        return None
-    number = float(value)
-    return None if math.isnan(number) else number
+    number = attribute_number(value)
+    return None if number is None else float(number)
 
 
 def read_demand(
@@ -429,125 +409,6 @@ def site_costs(
     )
 
 
-# --- summaries -----------------------------------------------------------------------------------
-
-
-def weighted_percentile(cost: np.ndarray, population: np.ndarray, share: float = PERCENTILE) -> float | None:
-    """The smallest cost within which ``share`` of the population lives (``inf`` counts as unreachable).
-
-    None when nobody lives in the demand or more than ``1 - share`` of the people reach no site.
-    """
-    total = float(np.sum(population))
-    if not total > 0:
-        return None
-    order = np.argsort(cost, kind="stable")
-    running = np.cumsum(np.asarray(population, dtype=float)[order])
-    position = int(np.searchsorted(running, share * total * (1 - 1e-12), side="left"))
-    position = min(position, len(order) - 1)
-    value = float(np.asarray(cost)[order][position])
-    return value if math.isfinite(value) else None
-
-
-def scenario_summary(
-    scenario: str,
-    open_sites: int,
-    cost: np.ndarray,
-    demand: DemandPoints,
-    max_cost: float | None,
-) -> ScenarioSummary:
-    """Mean (of the people who reach a site) and 90th percentile cost, and who lives within ``max_cost``."""
-    population = demand.population
-    reach = np.isfinite(cost)
-    reached = float(population[reach].sum())
-    mean = float(population[reach] @ cost[reach]) / reached if reached > 0 else None
-    within = cost <= max_cost if max_cost is not None else None
-    deprived = deprived_within = None
-    if demand.decile is not None:
-        poor = np.array([decile in GAP_DECILES for decile in demand.decile], dtype=bool)
-        deprived = float(population[poor].sum())
-        deprived_within = float(population[poor & within].sum()) if within is not None else None
-    return ScenarioSummary(
-        scenario,
-        open_sites,
-        float(population.sum()),
-        mean,
-        weighted_percentile(cost, population),
-        float(population[~reach].sum()),
-        float(population[within].sum()) if within is not None else None,
-        deprived,
-        deprived_within,
-        float(demand.weight[within].sum()) if within is not None else None,
-    )
-
-
-def _and_list(items: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _unit_words(unit: str) -> str:
-    return {"min": "minutes", "m": "metres"}.get(unit, "metres in a straight line")
-
-
-def _amount(value: float, unit: str) -> str:
-    """'10 minutes', '1,600 metres', '12.3 minutes'."""
-    text = f"{value:,.1f}".rstrip("0").rstrip(".") if unit == "min" else f"{value:,.0f}"
-    return f"{text} {_unit_words(unit)}"
-
-
-def headline(
-    objective: str,
-    chosen_names: Sequence[str],
-    before: ScenarioSummary,
-    after: ScenarioSummary,
-    max_cost: float | None,
-    unit: str,
-) -> str:
-    """The plain sentence the log leads with: what the new sites would change, and where they are."""
-    standard = _amount(max_cost, unit) if max_cost is not None else ""
-    if not chosen_names:
-        return (
-            f"No new site is needed: the existing sites already bring everyone who can be covered within {standard}."
-            if max_cost is not None
-            else "No new site was chosen."
-        )
-    sites = plural("new site", len(chosen_names))
-    covered = ""
-    if max_cost is not None and after.within is not None and before.within is not None:
-        more = after.within - before.within
-        deprived = ""
-        if after.deprived_within is not None and before.deprived_within is not None and (after.deprived or 0) > 0:
-            deprived = f" ({after.deprived_within - before.deprived_within:,.0f} in England's most deprived fifth)"
-        covered = f"bring {more:,.0f} more residents{deprived} within {standard}"
-    if objective == "pmedian" and after.mean_cost is not None:
-        if before.mean_cost is not None:
-            journey = (
-                f"cut the average journey from {_amount(before.mean_cost, unit)} to {_amount(after.mean_cost, unit)}"
-            )
-        else:
-            journey = f"give an average journey of {_amount(after.mean_cost, unit)}"
-        action = f"{journey} and {covered}" if covered else journey
-    else:
-        action = covered or "be opened"
-    return f"{sites} would {action}: {_and_list(chosen_names)}."
-
-
-def _cost_text(value: float | None, unit: str) -> str:
-    return "none" if value is None else _amount(value, unit)
-
-
-def _scenario_text(summary: ScenarioSummary, unit: str, max_cost: float | None) -> str:
-    parts = [f"{plural('open site', summary.open_sites)}"]
-    if summary.open_sites:
-        parts.append(f"average journey {_cost_text(summary.mean_cost, unit)}")
-        parts.append(f"90% of people within {_cost_text(summary.p90_cost, unit)}")
-    if max_cost is not None and summary.within is not None:
-        share = 100 * summary.within / summary.population if summary.population > 0 else 0.0
-        parts.append(f"{summary.within:,.0f} people ({share:.1f}%) within {_amount(max_cost, unit)}")
-    return ", ".join(parts)
-
-
 # --- the tool ------------------------------------------------------------------------------------
 
 
@@ -734,7 +595,7 @@ def locate_services(
 
     rows, wkb = [], []
     gain_unit = {
-        "pmedian": f"need-weighted person-{_unit_words(unit).split()[0]} saved",
+        "pmedian": f"need-weighted person-{unit_words(unit).split()[0]} saved",
         "mclp": "need-weighted people newly covered",
         "lscp": "need-weighted people newly covered",
     }[objective]
@@ -811,8 +672,8 @@ def _check_reach(
         )
     if objective != "pmedian" and max_cost is not None and not (nearest <= max_cost).any():
         raise LocateServicesError(
-            f"MAX_COST: no candidate site in {label!r} is within {_amount(max_cost, costs.unit)} of any demand point "
-            f"(the closest pair is {_amount(float(np.min(nearest)), costs.unit)} apart), so nobody could be covered. "
+            f"MAX_COST: no candidate site in {label!r} is within {amount(max_cost, costs.unit)} of any demand point "
+            f"(the closest pair is {amount(float(np.min(nearest)), costs.unit)} apart), so nobody could be covered. "
             "Raise MAX_COST or add candidate sites nearer to the people."
         )
 
@@ -829,7 +690,7 @@ def _check_gain_possible(
     left = np.flatnonzero(~covered)
     raise LocateServicesError(
         f"MAX_COST: the existing sites already bring everyone a candidate could reach within "
-        f"{_amount(max_cost, costs.unit)}; the {plural('demand point', len(left))} still beyond it "
+        f"{amount(max_cost, costs.unit)}; the {plural('demand point', len(left))} still beyond it "
         f"({people.population[left].sum():,.0f} people: {list_labels([people.codes[i] for i in left])}) "
         f"{'has' if len(left) == 1 else 'have'} no candidate within it either, so no new site would add anyone. "
         "Raise MAX_COST, add candidates nearer to "
@@ -855,7 +716,7 @@ def _explain(
         log.append(
             LogLine(
                 f"{plural('new site', len(solution.chosen))} {'is' if len(solution.chosen) == 1 else 'are'} the "
-                f"fewest that bring everyone who can be covered within {_amount(max_cost or 0, unit)} (LSCP)."
+                f"fewest that bring everyone who can be covered within {amount(max_cost or 0, unit)} (LSCP)."
             )
         )
     quality = solution.method
@@ -882,24 +743,24 @@ def _explain(
         log.append(LogLine("No demand point is in national deciles 1-2 (England's most deprived fifth)."))
     for order, (index, gain, newly) in enumerate(zip(solution.chosen, solution.gains, outcome.newly_within), start=1):
         what = (
-            f"saves {gain:,.0f} need-weighted person-{_unit_words(unit).split()[0]}"
+            f"saves {gain:,.0f} need-weighted person-{unit_words(unit).split()[0]}"
             if outcome.objective == "pmedian"
             else f"need-weighted gain {gain:,.0f}"
         )
-        within = f"{newly:,.0f} more residents within {_amount(max_cost, unit)}; " if newly is not None else ""
+        within = f"{newly:,.0f} more residents within {amount(max_cost, unit)}; " if newly is not None else ""
         log.append(LogLine(f"{order}. {new.label(index)}: {within}{what}."))
     idle = [new.label(index) for index, newly in zip(solution.chosen, outcome.newly_within) if newly == 0]
     if idle and outcome.objective == "mclp":
         log.append(
             LogLine(
                 f"{plural('new site', len(idle))} {'brings' if len(idle) == 1 else 'bring'} nobody more within "
-                f"{_amount(max_cost or 0, unit)}: {list_labels(idle)}. Fewer sites already cover everyone a candidate "
+                f"{amount(max_cost or 0, unit)}: {list_labels(idle)}. Fewer sites already cover everyone a candidate "
                 "could: the LSCP objective finds how few.",
                 True,
             )
         )
-    log.append(LogLine(f"Before: {_scenario_text(outcome.before, unit, max_cost)}."))
-    log.append(LogLine(f"After: {_scenario_text(outcome.after, unit, max_cost)}."))
+    log.append(LogLine(f"Before: {scenario_text(outcome.before, unit, max_cost)}."))
+    log.append(LogLine(f"After: {scenario_text(outcome.after, unit, max_cost)}."))
     costs = outcome.costs
     if costs.far is not None and costs.snap_m is not None:
         sites = old.ids + new.ids
@@ -932,7 +793,7 @@ def _explain(
         log.append(
             LogLine(
                 f"{plural('demand point', len(outcome.uncovered))} ({people_left:,.0f} people) are still beyond "
-                f"{_amount(max_cost or 0, unit)} of every open site: {list_labels(outcome.uncovered)}.",
+                f"{amount(max_cost or 0, unit)} of every open site: {list_labels(outcome.uncovered)}.",
                 True,
             )
         )
