@@ -67,8 +67,10 @@ class LisDockWidget(QgsDockWidget):
         layout.setSpacing(4)
         self.tabs = QTabWidget(frame)
         self.tabs.setObjectName("lisTabs")
-        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setUsesScrollButtons(True)  # a narrow dock still reaches every step
         self.tabs.setDocumentMode(True)
+        # compact tabs: the seven steps fit a dock of about 470 px, its width beside a 1366 px map
+        self.tabs.tabBar().setStyleSheet("QTabBar::tab { padding: 4px 8px; }")
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self._run_bar(frame))
         self.setWidget(frame)
