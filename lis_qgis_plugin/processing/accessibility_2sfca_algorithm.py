@@ -12,7 +12,6 @@ from typing import Any
 from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
-    QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
@@ -163,16 +162,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
         from ..core.accessibility_2sfca import accessibility_2sfca, parse_bands
         from ..core.road_network import NetworkError, TravelMode
 
-        network_file = self.parameterAsFile(parameters, self.NETWORK_FILE, context).strip()
-        network_layer = self.input_layer(parameters, self.NETWORK, context, optional=True)
-        if network_layer is None and not network_file:
-            raise QgsProcessingException(
-                self.tr("NETWORK: choose a road line layer, or give an .osm.pbf file in NETWORK_FILE.")
-            )
-        if network_layer is not None and network_file:
-            raise QgsProcessingException(
-                self.tr("Give the road network once: either the NETWORK layer or the NETWORK_FILE, not both.")
-            )
+        network = self.road_network(parameters, context, required=True)
         cost = COSTS[self.parameterAsEnum(parameters, self.COST, context)]
         speed_field = next(iter(self.parameterAsFields(parameters, self.SPEED_FIELD, context)), None)
 
@@ -185,7 +175,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
                 self.parameterAsString(parameters, self.CAPACITY_FIELD, context),
                 self.input_layer(parameters, self.DEMAND, context),
                 self.parameterAsString(parameters, self.POPULATION_FIELD, context),
-                network_layer if network_layer is not None else network_file,
+                network,
                 self.gpkg_output(parameters, self.OUTPUT, context),
                 parse_bands(
                     self.parameterAsString(parameters, self.BANDS, context),

@@ -59,6 +59,32 @@ class LisAlgorithm(QgsProcessingAlgorithm):
             )
         return layer
 
+    def road_network(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, required: bool = False
+    ) -> QgsVectorLayer | str | None:
+        """The NETWORK layer or the NETWORK_FILE path (a GeoPackage or .osm.pbf), never both; None when neither."""
+        layer = self.input_layer(parameters, "NETWORK", context, optional=True)
+        path = self.parameterAsFile(parameters, "NETWORK_FILE", context).strip()
+        if layer is not None and path:
+            raise QgsProcessingException(
+                self.tr("Give the road network once: either the NETWORK layer or the NETWORK_FILE, not both.")
+            )
+        if required and layer is None and not path:
+            raise QgsProcessingException(
+                self.tr("NETWORK: choose a road line layer, or give an .osm.pbf file in NETWORK_FILE.")
+            )
+        return layer if layer is not None else (path or None)
+
+    def optional_text(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> str | None:
+        """A text parameter (field name, expression), None when left empty."""
+        return self.parameterAsString(parameters, name, context).strip() or None
+
+    def optional_output(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> str | None:
+        """An optional GeoPackage output, None when the user asked for none."""
+        if parameters.get(name) in (None, ""):
+            return None
+        return self.gpkg_output(parameters, name, context)
+
     def gpkg_output(self, parameters: dict[str, Any], name: str, context: QgsProcessingContext) -> str:
         """The output destination, as a GeoPackage even when the user's default format for temporary outputs is not."""
         destination = self.parameterAsOutputLayer(parameters, name, context)

@@ -12,7 +12,6 @@ from typing import Any
 from qgis.core import (
     QgsProcessing,
     QgsProcessingContext,
-    QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputString,
     QgsProcessingParameterDefinition,
@@ -248,18 +247,13 @@ class LocateServicesAlgorithm(LisAlgorithm):
         from ..core.road_network import NetworkError
         from ..core.service_catchments import ServiceCatchmentError
 
-        network: Any = self.input_layer(parameters, self.NETWORK, context, optional=True)
-        network_file = self.parameterAsFile(parameters, self.NETWORK_FILE, context).strip()
-        if network is not None and network_file:
-            raise QgsProcessingException(self.tr("Give the road network as a layer OR as a file, not both."))
+        network = self.road_network(parameters, context)
 
         def text(name: str) -> str | None:
-            return self.parameterAsString(parameters, name, context).strip() or None
+            return self.optional_text(parameters, name, context)
 
         def destination(name: str) -> str | None:
-            if parameters.get(name) in (None, ""):
-                return None
-            return self.gpkg_output(parameters, name, context)
+            return self.optional_output(parameters, name, context)
 
         objective = self.OBJECTIVES[self.parameterAsEnum(parameters, self.OBJECTIVE, context)]
         max_cost = self.parameterAsDouble(parameters, self.MAX_COST, context)
@@ -278,7 +272,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
                 candidate_filter=text(self.CANDIDATE_FILTER),
                 existing_id_field=text(self.EXISTING_ID_FIELD),
                 existing_filter=text(self.EXISTING_FILTER),
-                network=network if network is not None else (network_file or None),
+                network=network,
                 mode=self.MODES[self.parameterAsEnum(parameters, self.MODE, context)],
                 cost=self.COSTS[self.parameterAsEnum(parameters, self.COST, context)],
                 speed_field=text(self.SPEED_FIELD),

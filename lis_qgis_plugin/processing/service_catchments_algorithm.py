@@ -195,23 +195,18 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         table = self.parameterAsFile(parameters, self.FACILITIES_TABLE, context).strip()
         if (facilities is None) == (not table):
             raise QgsProcessingException(self.tr("Give the facilities as a point layer OR as a table file, not both."))
-        network: Any = self.input_layer(parameters, self.NETWORK, context, optional=True)
-        network_file = self.parameterAsFile(parameters, self.NETWORK_FILE, context).strip()
-        if network is not None and network_file:
-            raise QgsProcessingException(self.tr("Give the road network as a layer OR as a file, not both."))
+        network = self.road_network(parameters, context)
 
         def text(name: str) -> str | None:
-            return self.parameterAsString(parameters, name, context).strip() or None
+            return self.optional_text(parameters, name, context)
 
         def destination(name: str) -> str | None:
-            if parameters.get(name) in (None, ""):
-                return None
-            return self.gpkg_output(parameters, name, context)
+            return self.optional_output(parameters, name, context)
 
         outcome = self.run_core(
             lambda: service_catchments(
                 facilities if facilities is not None else Path(table),
-                network if network is not None else (network_file or None),
+                network,
                 self.gpkg_output(parameters, self.CATCHMENTS, context),
                 assignment_output=destination(self.ASSIGNMENT),
                 coverage_output=destination(self.COVERAGE),
