@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsProcessingFeedback, QgsVectorLayer
+from qgis.core import (
+    QgsCoordinateTransformContext,
+    QgsFeature,
+    QgsProcessingFeedback,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
 from qgis.gui import QgisInterface
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,3 +121,47 @@ class LogFeedback(QgsProcessingFeedback):
     def text(self) -> str:
         """The whole log as one string."""
         return "\n".join(self.lines)
+
+
+def saved(layer: QgsVectorLayer, path: Path) -> str:
+    """Write a memory layer to a GeoPackage and give its path (Processing then owns no Python layer)."""
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), QgsCoordinateTransformContext(), options)
+    assert error[0] == QgsVectorFileWriter.NoError, error
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def highways(shared_data: Path) -> str:
+    """Rutland's OpenStreetMap roads (a GeoPackage layer URI)."""
+    return f"{shared_data / 'rutland' / 'network' / 'rutland_osm_highways.gpkg'}|layername=highways"
+
+
+@pytest.fixture(scope="session")
+def demand_gpkg(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Population-weighted centroids with the IMD 2019 decile joined by LSOA code (a GeoPackage path)."""
+    rutland = shared_data / "rutland"
+    deciles = {
+        f["LSOA11CD"]: int(f["imd_decile"])
+        for f in QgsVectorLayer(
+            str(rutland / "deprivation" / "rutland_lsoa11_imd2019.geojson"), "imd", "ogr"
+        ).getFeatures()
+    }
+    source = QgsVectorLayer(
+        str(rutland / "population" / "rutland_lsoa11_popweighted_centroids_DERIVED.geojson"), "pwc", "ogr"
+    )
+    layer = QgsVectorLayer(
+        "Point?crs=EPSG:4326&field=LSOA11CD:string&field=usual_residents_2011:double&field=imd_decile:integer",
+        "demand",
+        "memory",
+    )
+    features = []
+    for feature in source.getFeatures():
+        out = QgsFeature(layer.fields())
+        out.setGeometry(feature.geometry())
+        out.setAttributes([feature["LSOA11CD"], feature["usual_residents_2011"], deciles[feature["LSOA11CD"]]])
+        features.append(out)
+    layer.dataProvider().addFeatures(features)
+    assert len(features) == 23
+    return saved(layer, tmp_path_factory.mktemp("demand") / "demand.gpkg")

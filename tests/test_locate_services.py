@@ -23,8 +23,7 @@ from lis_qgis_plugin.core.locate_services import LocateServicesError, locate_ser
 from lis_qgis_plugin.core.locate_summary import weighted_percentile
 from lis_qgis_plugin.core.service_catchments import service_catchments
 
-from .conftest import LogFeedback
-from .test_road_network import saved
+from .conftest import LogFeedback, saved
 
 GP_FILTER = '"category" = \'gp_surgery\' AND "in_la"'
 HALLS = '"category" = \'community_centre\' AND "in_la"'
@@ -34,38 +33,6 @@ X0, Y0 = 480000.0, 300000.0  # British National Grid, somewhere in the East Midl
 @pytest.fixture(scope="module")
 def rutland(shared_data: Path) -> Path:
     return shared_data / "rutland"
-
-
-@pytest.fixture(scope="module")
-def highways(rutland: Path) -> str:
-    return f"{rutland / 'network' / 'rutland_osm_highways.gpkg'}|layername=highways"
-
-
-@pytest.fixture(scope="module")
-def demand_gpkg(rutland: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Rutland's population-weighted centroids with the IMD 2019 decile joined by LSOA code (a GeoPackage path)."""
-    deciles = {
-        f["LSOA11CD"]: int(f["imd_decile"])
-        for f in QgsVectorLayer(
-            str(rutland / "deprivation" / "rutland_lsoa11_imd2019.geojson"), "imd", "ogr"
-        ).getFeatures()
-    }
-    source = QgsVectorLayer(
-        str(rutland / "population" / "rutland_lsoa11_popweighted_centroids_DERIVED.geojson"), "pwc", "ogr"
-    )
-    layer = QgsVectorLayer(
-        "Point?crs=EPSG:4326&field=LSOA11CD:string&field=usual_residents_2011:double&field=imd_decile:integer",
-        "demand",
-        "memory",
-    )
-    features = []
-    for feature in source.getFeatures():
-        out = QgsFeature(layer.fields())
-        out.setGeometry(feature.geometry())
-        out.setAttributes([feature["LSOA11CD"], feature["usual_residents_2011"], deciles[feature["LSOA11CD"]]])
-        features.append(out)
-    layer.dataProvider().addFeatures(features)
-    return saved(layer, tmp_path_factory.mktemp("demand") / "demand.gpkg")
 
 
 def points_gpkg(path: Path, fields: str, rows: list[tuple[float, float, list[object]]]) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from qgis.core import (
-    QgsCoordinateTransformContext,
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
@@ -19,7 +18,6 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProject,
-    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from scipy.sparse.csgraph import connected_components
@@ -40,7 +38,7 @@ from lis_qgis_plugin.core.road_network import (
     points_from_layer,
 )
 
-from .conftest import open_layer
+from .conftest import open_layer, saved
 
 TAGS = ("highway", "oneway", "maxspeed", "junction", "access", "motor_vehicle", "foot")
 
@@ -182,15 +180,6 @@ def sample_points(graph: RoadGraph, count: int, seed: int = 7) -> np.ndarray:
     main = np.flatnonzero(labels == np.bincount(labels).argmax())
     rng = np.random.default_rng(seed)
     return graph.node_xy[rng.choice(main, count, replace=False)] + np.array([6.0, -4.0])
-
-
-def saved(layer: QgsVectorLayer, path: Path) -> str:
-    """Write a memory layer to a GeoPackage and give its path (Processing then owns no Python layer)."""
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), QgsCoordinateTransformContext(), options)
-    assert error[0] == QgsVectorFileWriter.NoError, error
-    return str(path)
 
 
 def qgis_costs(algorithm: str, params: dict[str, object], output: Path) -> dict[int, float]:

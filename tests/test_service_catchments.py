@@ -28,8 +28,8 @@ from lis_qgis_plugin.core.service_catchments import CatchmentOutcome, ServiceCat
 from lis_qgis_plugin.core.spatial_assignment import CancelledError
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
-from .conftest import LogFeedback, open_layer
-from .test_road_network import point_layer, qgis_copy, saved
+from .conftest import LogFeedback, open_layer, saved
+from .test_road_network import point_layer, qgis_copy
 
 GP_FILTER = "\"category\" = 'gp_surgery' AND \"in_la\" = 'True'"
 FILL = QColor(228, 26, 28)
@@ -41,41 +41,8 @@ def rutland(shared_data: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def highways(rutland: Path) -> str:
-    return f"{rutland / 'network' / 'rutland_osm_highways.gpkg'}|layername=highways"
-
-
-@pytest.fixture(scope="module")
 def gp_table(rutland: Path) -> Path:
     return rutland / "services" / "rutland_nhs_services_nhschoices_2014.csv"
-
-
-@pytest.fixture(scope="module")
-def demand_gpkg(rutland: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Population-weighted centroids with the IMD 2019 decile joined by LSOA code (a GeoPackage path)."""
-    deciles = {
-        f["LSOA11CD"]: int(f["imd_decile"])
-        for f in QgsVectorLayer(
-            str(rutland / "deprivation" / "rutland_lsoa11_imd2019.geojson"), "imd", "ogr"
-        ).getFeatures()
-    }
-    source = QgsVectorLayer(
-        str(rutland / "population" / "rutland_lsoa11_popweighted_centroids_DERIVED.geojson"), "pwc", "ogr"
-    )
-    layer = QgsVectorLayer(
-        "Point?crs=EPSG:4326&field=LSOA11CD:string&field=usual_residents_2011:double&field=imd_decile:integer",
-        "demand",
-        "memory",
-    )
-    features = []
-    for feature in source.getFeatures():
-        out = QgsFeature(layer.fields())
-        out.setGeometry(feature.geometry())
-        out.setAttributes([feature["LSOA11CD"], feature["usual_residents_2011"], deciles[feature["LSOA11CD"]]])
-        features.append(out)
-    layer.dataProvider().addFeatures(features)
-    assert len(features) == 23
-    return saved(layer, tmp_path_factory.mktemp("demand") / "demand.gpkg")
 
 
 @pytest.fixture(scope="module")
