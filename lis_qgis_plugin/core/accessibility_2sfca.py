@@ -38,6 +38,7 @@ from qgis.core import (
 
 from .accessibility import AccessibilityError, AccessibilityResult, Band, two_step_fca
 from .aggregate_indicators import LogLine, numeric_field_kind
+from .aggregation import list_labels
 from .graph_cache import load_or_build
 from .layer_codes import attribute_text, layer_label
 from .layer_output import NewField, check_output_is_new, gpkg_destination, write_layer_with_fields
@@ -51,7 +52,6 @@ SCORE_FIELD = "access_score"
 PER_1000_FIELD = "access_per_1000"
 REACHED_FIELD = "facilities_reached"
 #: Areas or facilities named one by one in the log before "and N more".
-LOG_NAMES = 10
 
 
 class Accessibility2sfcaError(AccessibilityError):
@@ -179,17 +179,17 @@ def read_places(
     if no_geometry:
         raise Accessibility2sfcaError(
             f"{parameter}: {plural('feature', len(no_geometry))} of {what} '{name}' have no geometry "
-            f"({_names(no_geometry)}): give them a location or remove them."
+            f"({list_labels(no_geometry)}): give them a location or remove them."
         )
     if nulls:
         raise Accessibility2sfcaError(
             f"{parameter}: {len(nulls):,} of {len(ids):,} {what} in '{name}' have no {value_field} (NULL): "
-            f"{_names(nulls)}. Fill them in (0 if it is really none) or remove them."
+            f"{list_labels(nulls)}. Fill them in (0 if it is really none) or remove them."
         )
     negative = [label for label, value in zip(labels, values) if value < 0]
     if negative:
         raise Accessibility2sfcaError(
-            f"{parameter}: {value_field} is negative for {len(negative):,} {what} in '{name}': {_names(negative)}."
+            f"{parameter}: {value_field} is negative for {len(negative):,} {what} in '{name}': {list_labels(negative)}."
         )
     if not ids:
         raise Accessibility2sfcaError(f"{parameter}: the layer '{name}' of {what} has no features.")
@@ -199,11 +199,6 @@ def read_places(
 def _number(value: float) -> str:
     """12 -> '12', 10321400.0 -> '10,321,400', 2.5 -> '2.5'."""
     return f"{value:,.0f}" if value >= 1000 or float(value).is_integer() else f"{value:,.3g}"
-
-
-def _names(labels: Sequence[str]) -> str:
-    shown = ", ".join(labels[:LOG_NAMES])
-    return shown if len(labels) <= LOG_NAMES else f"{shown} and {len(labels) - LOG_NAMES:,} more"
 
 
 def costs_to_facilities(
@@ -319,7 +314,7 @@ def _log(
             log.append(
                 LogLine(
                     f"{plural(what, len(far))} more than {DEFAULT_SNAP_WARNING_M:g} m from the nearest road "
-                    f"(check they are inside the network's area): {_names([places.labels[i] for i in far])}.",
+                    f"(check they are inside the network's area): {list_labels([places.labels[i] for i in far])}.",
                     warning=True,
                 )
             )
@@ -343,7 +338,7 @@ def _log(
             LogLine(
                 f"{plural('area', len(cut_off))} ({people.values[cut_off].sum():,.0f} people) "
                 f"{'reaches' if len(cut_off) == 1 else 'reach'} no facility "
-                f"within {bands[-1].upper:g} {unit} and score 0: {_names([people.labels[i] for i in cut_off])}.",
+                f"within {bands[-1].upper:g} {unit} and score 0: {list_labels([people.labels[i] for i in cut_off])}.",
                 warning=True,
             )
         )
@@ -352,7 +347,7 @@ def _log(
         log.append(
             LogLine(
                 f"{plural('facility', len(unreached))} that no area reaches within {bands[-1].upper:g} {unit} "
-                f"(their capacity counts for nobody): {_names([supply.labels[j] for j in unreached])}.",
+                f"(their capacity counts for nobody): {list_labels([supply.labels[j] for j in unreached])}.",
                 warning=True,
             )
         )

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .aggregation import list_labels
 from .code_lookup import CodeLookup
 from .indicator_table import IndicatorTable
 from .ons_codes import code_vintage, profile_codes, vintage_from_name
@@ -57,8 +58,7 @@ class JoinPlan:
 
 
 def _listed(codes: Sequence[str]) -> str:
-    shown = ", ".join(codes[:_LISTED])
-    return f"{shown} and {len(codes) - _LISTED:,} more" if len(codes) > _LISTED else shown
+    return list_labels(list(codes), _LISTED)
 
 
 def _combine(values: list, kind: str, policy: str) -> object:

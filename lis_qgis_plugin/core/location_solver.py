@@ -19,6 +19,7 @@ from qgis.core import QgsFeedback
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
+from .aggregation import list_labels
 from .spatial_assignment import CancelledError
 
 OBJECTIVES = ("pmedian", "mclp", "lscp")
@@ -59,11 +60,6 @@ def _check_cancel(feedback: QgsFeedback | None) -> None:
         raise CancelledError("cancelled")
 
 
-def _rows(rows: np.ndarray, limit: int = 10) -> str:
-    shown = ", ".join(str(int(row)) for row in rows[:limit])
-    return shown + (f" and {len(rows) - limit:,} more" if len(rows) > limit else "")
-
-
 def _check_inputs(
     cost: np.ndarray,
     weight: np.ndarray,
@@ -78,8 +74,9 @@ def _check_inputs(
         raise LocationError(f"The cost matrix has {cost.shape[0]} rows but there are {len(weight)} demand weights.")
     bad = np.flatnonzero(~np.isfinite(weight) | (weight < 0))
     if len(bad):
+        rows = list_labels([str(int(row)) for row in bad], 10)
         raise LocationError(
-            f"{len(bad):,} demand weights are empty (NULL) or negative, at demand rows {_rows(bad)}. "
+            f"{len(bad):,} demand weights are empty (NULL) or negative, at demand rows {rows}. "
             "Give every demand point a population of 0 or more, or leave those points out."
         )
     if not len(candidates):
