@@ -45,16 +45,17 @@ class ParsedColumn:
         return sum(self.nulls.values()) + len(self.unparseable)
 
 
-def parse_number(text: str) -> tuple[float | None, str]:
+def parse_number(text: str, markers: frozenset[str] | None = None) -> tuple[float | None, str]:
     """(value, status): status is 'number', 'percent', 'padded', a NULL marker, or 'unparseable'.
 
     'padded' marks a whole number written with leading zeros ("00123"): an identifier, not a
-    quantity, since reading it as a number would lose the zeros.
+    quantity, since reading it as a number would lose the zeros. ``markers``: the suppressed-value
+    markers (default: :func:`.lis_settings.suppressed_markers`; callers parsing a column pass them once).
     """
     cell = text.strip()
     if not cell:
         return None, EMPTY
-    if cell.lower() in suppressed_markers():
+    if cell.lower() in (suppressed_markers() if markers is None else markers):
         return None, cell.lower()
     if cell[0] in _PLAIN_START:  # fast path for the common plain number
         if cell[0] == "0" and len(cell) > 1 and cell.isdigit():
@@ -86,15 +87,16 @@ def parse_column(name: str, cells: list[str], force_text: bool = False) -> Parse
     numbers; the rest are then NULL and listed as unparseable. Integer when every number is
     whole and none carried a decimal point or percent sign (ranks, deciles, counts).
     """
+    markers = suppressed_markers()
     if not force_text:  # names and labels: decided on the first cells, without parsing them all
-        first = [status for _, status in map(parse_number, cells[:_TYPE_SAMPLE])]
+        first = [parse_number(cell, markers)[1] for cell in cells[:_TYPE_SAMPLE]]
         first_readable = [status for status in first if status in ("number", "percent", "unparseable")]
         if first_readable and first_readable.count("unparseable") > len(first_readable) / 2:
             force_text = True
     if force_text:
         values = [cell.strip() or None for cell in cells]
         return ParsedColumn(name, "text", values, Counter(EMPTY for value in values if value is None))
-    parsed = [parse_number(cell) for cell in cells]
+    parsed = [parse_number(cell, markers) for cell in cells]
     if any(status == "padded" for _, status in parsed):
         return parse_column(name, cells, force_text=True)
     readable = [status for _, status in parsed if status in ("number", "percent", "unparseable")]
