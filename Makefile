@@ -1,6 +1,8 @@
 # Two commands set up a fresh machine and do the work: `make demo` and `make test`.
 SHELL := /bin/bash
-PYTHON := .venv/bin/python
+LIS_VENV ?= .venv
+export LIS_VENV
+PYTHON := $(LIS_VENV)/bin/python
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
