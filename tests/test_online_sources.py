@@ -583,9 +583,13 @@ def test_loadindicators_then_joinindicators_in_a_model(
     model.addChildAlgorithm(join)
     sources = model.availableSourcesForChild("join", [], [QgsProcessingOutputFile.typeName()])
     assert [(source.outputChildId(), source.outputName()) for source in sources] == [("load", "OUTPUT")]
-    result = processing.run(model, {"join:joined": str(tmp_path / "model.gpkg")}, context=QgsProcessingContext(),
+    model.updateDestinationParameters()
+    # The model's own name for the join's output: "join:joined" before QGIS 3.32 or so, "joined" on 3.40.
+    (destination,) = [parameter.name() for parameter in model.destinationParameterDefinitions()]
+    assert destination in ("joined", "join:joined")
+    result = processing.run(model, {destination: str(tmp_path / "model.gpkg")}, context=QgsProcessingContext(),
                             feedback=QgsProcessingFeedback())  # fmt: skip
-    layer = QgsVectorLayer(result["join:joined"], "joined", "ogr")
+    layer = QgsVectorLayer(result[destination], "joined", "ogr")
     got = {feature["LSOA21CD"]: feature["deprivation_score_imd_2025"] for feature in layer.getFeatures()}
     assert got == pytest.approx(_imd_scores(shared_data))
 
