@@ -5,10 +5,12 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -62,11 +64,113 @@ def test_zip_metadata_is_complete_for_the_plugin_repository(built_zip: Path) -> 
     metadata = _metadata(archive.read("lis_qgis_plugin/metadata.txt").decode("utf-8"))
     missing = [key for key in REQUIRED_METADATA if not metadata.get(key.lower())]
     assert missing == []
-    assert metadata["qgisminimumversion"] == "3.22"
-    assert metadata["qgismaximumversion"] == "3.99"
+    assert metadata["qgisminimumversion"] == "3.40", "the lowest QGIS the suite runs on (make test)"
+    assert metadata["qgismaximumversion"] == "4.99"
+    assert metadata["supportsqt6"] == "True", "QGIS 4 lists only plugins that declare Qt6 support"
     assert metadata["hasprocessingprovider"] == "yes"
     assert f"lis_qgis_plugin/{metadata['icon']}" in archive.namelist()
     assert metadata["version"].count(".") == 2 and all(part.isdigit() for part in metadata["version"].split("."))
+    assert metadata["changelog"].strip().startswith(metadata["version"] + " - "), (
+        "the changelog leads with this version"
+    )
+
+
+def test_metadata_describes_every_registered_tool(qgis_processing: None, lis_plugin: object) -> None:
+    """The plugin manager's About text names each algorithm of the provider, so a new tool cannot go unlisted."""
+    from qgis.core import QgsApplication
+
+    about = _metadata((REPO / "metadata.txt").read_text(encoding="utf-8"))["about"]
+    provider = QgsApplication.processingRegistry().providerById("lis")
+    ids = sorted(algorithm.id() for algorithm in provider.algorithms())
+    assert len(ids) == 12
+    assert [algorithm_id for algorithm_id in ids if f"({algorithm_id})" not in about] == []
+
+
+def test_license_is_gpl2_or_later_at_the_top_and_in_the_zip(built_zip: Path) -> None:
+    text = (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert "GNU GENERAL PUBLIC LICENSE" in text and "Version 2, June 1991" in text
+    assert "any later version" in text
+    assert zipfile.ZipFile(built_zip).read("lis_qgis_plugin/LICENSE").decode("utf-8") == text
+
+
+def repository_rule_breaches(archive_path: Path) -> list[str]:
+    """What the QGIS plugin repository's upload check would refuse in a plugin zip, in plain words.
+
+    The same rules as plugins.qgis.org applies on upload (QGIS-Django's plugins/validator.py): size, no
+    path tricks, no compiled Python or cache folders, one top folder with a valid name holding __init__.py,
+    metadata.txt with the required keys, well-formed URLs, an author without slashes, and a LICENSE file.
+    """
+    breaches: list[str] = []
+    if archive_path.stat().st_size > 25_000_000:
+        breaches.append("larger than 25 MB")
+    archive = zipfile.ZipFile(archive_path)
+    names = archive.namelist()
+    for name in names:
+        if ".." in name or name.startswith("/"):
+            breaches.append(f"path information in {name}")
+        if ".pyc" in name:
+            breaches.append(f"compiled Python {name}")
+        for forbidden in ("__MACOSX", ".git", "__pycache__"):
+            if forbidden in name.split("/"):
+                breaches.append(f"{forbidden} folder in {name}")
+    if archive.testzip() is not None:
+        breaches.append("a corrupt member")
+    top = {name.split("/")[0] for name in names}
+    if len(top) != 1:
+        return [*breaches, f"{len(top)} top-level folders: {sorted(top)}"]
+    (package,) = top
+    if not re.match(r"^[A-Za-z][A-Za-z0-9-_]+$", package):
+        breaches.append(f"top folder name {package!r}")
+    for required in ("__init__.py", "metadata.txt", "LICENSE"):
+        if f"{package}/{required}" not in names:
+            breaches.append(f"no {required} in {package}/")
+    if f"{package}/metadata.txt" not in names:
+        return breaches
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive there
+    parser.read_string(archive.read(f"{package}/metadata.txt").decode("utf-8"))
+    general = dict(parser["general"]) if parser.has_section("general") else {}
+    for key in ("name", "description", "version", "qgisMinimumVersion", "author", "email", "about", "tracker",
+                "repository"):  # fmt: skip
+        if not general.get(key, "").strip():
+            breaches.append(f"metadata.txt lacks {key}")
+    for key in ("tracker", "repository", "homepage"):
+        url = urlparse(general.get(key, ""))
+        if not (url.scheme in ("http", "https") and url.netloc):
+            breaches.append(f"metadata.txt {key} is not a web address")
+    if "/" in general.get("author", ""):
+        breaches.append("author has a slash")
+    init = f"{package}/__init__.py"
+    if init in names and "def classFactory" not in archive.read(init).decode("utf-8"):
+        breaches.append("__init__.py has no classFactory")
+    return breaches
+
+
+def test_zip_passes_the_plugin_repository_rules(built_zip: Path) -> None:
+    assert repository_rule_breaches(built_zip) == []
+
+
+def _copy_zip(source: Path, target: Path, drop: str = "", add: dict[str, bytes] | None = None) -> Path:
+    with zipfile.ZipFile(source) as good, zipfile.ZipFile(target, "w") as out:
+        for name in good.namelist():
+            if name != drop:
+                out.writestr(name, good.read(name))
+        for name, data in (add or {}).items():
+            out.writestr(name, data)
+    return target
+
+
+def test_repository_rules_catch_a_bad_zip(built_zip: Path, tmp_path: Path) -> None:
+    """The check itself bites: a cache folder, a missing LICENSE and a second top folder are all named."""
+    pyc = "lis_qgis_plugin/core/__pycache__/x.cpython-311.pyc"
+    bad = _copy_zip(built_zip, tmp_path / "bad.zip", drop="lis_qgis_plugin/LICENSE", add={pyc: b""})
+    assert repository_rule_breaches(bad) == [
+        f"compiled Python {pyc}",
+        f"__pycache__ folder in {pyc}",
+        "no LICENSE in lis_qgis_plugin/",
+    ]
+    two_tops = _copy_zip(built_zip, tmp_path / "two.zip", add={"tests/test_x.py": b""})
+    assert repository_rule_breaches(two_tops) == ["2 top-level folders: ['lis_qgis_plugin', 'tests']"]
 
 
 _FIND_RESOURCES = """
