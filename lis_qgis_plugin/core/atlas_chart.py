@@ -1,4 +1,4 @@
-"""An area's spine chart as self-contained SVG, stored in the atlas GeoPackage.
+"""An area's spine chart as self-contained SVG, stored in the atlas GeoPackage as a ``base64:`` picture source.
 
 One row per indicator. The vertical spine is the district value; the grey band is the
 range of the areas' values and the darker band their middle half (quartiles); the dot
@@ -8,11 +8,14 @@ Each row is scaled around the district value, so the spine lines up for every in
 and turned so that "worse" is always on the left (PHE's spine-chart convention).
 
 The SVG uses millimetres as user units (its viewBox is the layout item's size), so text
-sizes are print sizes whatever the export resolution. No fonts or files are fetched.
+sizes are print sizes whatever the export resolution. No fonts or files are fetched. A layout
+picture item shows it through a data-defined source (the field holding ``base64:<svg>``, which
+QGIS's SVG cache decodes): no HTML, no web view, nothing outside the GeoPackage.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Sequence
 from html import escape
 
@@ -61,7 +64,8 @@ def spine_chart_svg(
     left_word, right_word = ("worse", "better") if judged else ("lower", "higher")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.1f} {height:.1f}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" font-family="{FONT}" fill="#222222">',
+        f'width="{width:.1f}mm" height="{height:.1f}mm" preserveAspectRatio="xMinYMin meet" font-family="{FONT}" '
+        'fill="#222222">',
         f'<text x="{track_start:.2f}" y="{_HEADER_MM - 2:.2f}" font-size="{font * 0.9:.2f}" fill="#5f6b70">'
         f"\u25c0 {left_word}</text>",
         f'<text x="{track_end:.2f}" y="{_HEADER_MM - 2:.2f}" font-size="{font * 0.9:.2f}" fill="#5f6b70" '
@@ -87,9 +91,9 @@ def spine_chart_svg(
     return "\n".join(parts)
 
 
-def spine_chart_html(svg: str) -> str:
-    """The SVG in a bare HTML block, for a layout label in HTML mode."""
-    return f'<div style="margin:0;padding:0;line-height:0">{svg}</div>'
+def picture_source(svg: str) -> str:
+    """'base64:...': the SVG as a layout picture's source, read from a field (no file to keep beside the project)."""
+    return "base64:" + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def _row_label(row: IndicatorRow, y: float, row_mm: float, label_mm: float, font: float) -> list[str]:

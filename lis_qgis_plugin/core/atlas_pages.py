@@ -1,10 +1,13 @@
 """The atlas's data: a GeoPackage copy of the areas with each page's table and chart already made.
 
-Print layouts render the pages from this layer alone. Each area's indicator table (HTML)
-and spine chart (SVG inside HTML) are computed here, once, and stored as text fields,
-so a layout label shows them through an atlas expression (``[% "atlas_table" %]``) in
-any QGIS, with or without the plugin. The copy also materialises whatever the coverage
-layer showed (virtual joins, expressions' inputs): no join is evaluated under the atlas.
+Print layouts render the pages from this GeoPackage alone, with QGIS's own items and no HTML:
+each area's spine chart is an SVG stored as a ``base64:`` picture source in a field of the
+areas layer (a picture item reads it through a data-defined source), and its indicator table
+is a set of display-ready text rows in a second, non-spatial layer ('<layer>_rows', one row per
+area and indicator, keyed by ``atlas_key``), shown by an attribute table filtered to the atlas
+area. So the pages render the same in any QGIS, with or without the plugin. The copy also
+materialises whatever the coverage layer showed (virtual joins, expressions' inputs): no join
+is evaluated under the atlas.
 """
 
 from __future__ import annotations
@@ -16,11 +19,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from qgis.core import QgsFeature, QgsFeatureRequest, QgsFeedback, QgsVectorLayer, QgsWkbTypes
-from qgis.PyQt.QtCore import QVariant
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransformContext,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeedback,
+    QgsField,
+    QgsFields,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QMetaType
 
 from .aggregate_indicators import LogLine
-from .atlas_chart import spine_chart_html, spine_chart_svg
+from .atlas_chart import picture_source, spine_chart_svg
 from .atlas_indicators import (
     AtlasIndicator,
     AtlasInputError,
@@ -32,10 +47,18 @@ from .atlas_indicators import (
     page_rows,
     read_england_values,
 )
-from .atlas_table import indicator_table_html, table_fits
+from .atlas_table import ROW_COLUMNS, ProfileRow, profile_rows
 from .indicator_table import IndicatorMetadata
 from .layer_codes import attribute_text, field_values, find_layer_code_field, layer_label
-from .layer_output import NewField, check_output_is_new, gpkg_destination, safe_field_names, write_layer_with_fields
+from .layer_output import (
+    NewField,
+    OutputError,
+    check_output_is_new,
+    gpkg_destination,
+    gpkg_options,
+    safe_field_names,
+    write_layer_with_fields,
+)
 from .metadata_store import write_indicator_metadata
 from .ons_codes import is_normalised_code, profile_codes
 from .spatial_assignment import CancelledError, attribute_number, numeric_kind, read_numbers
@@ -45,7 +68,10 @@ from .wording import plural, plural_word
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 OSM = "\u00a9 OpenStreetMap contributors."
 #: Names of the fields the atlas adds; made unique against the coverage's own fields.
-PAGE_FIELDS = ("atlas_name", "atlas_code", "atlas_file", "atlas_page", "atlas_table", "atlas_chart")
+PAGE_FIELDS = ("atlas_name", "atlas_code", "atlas_file", "atlas_page", "atlas_key", "atlas_chart")
+#: Suffix of the table rows layer's name: 'pages' -> 'pages_rows'.
+ROWS_SUFFIX = "_rows"
+_ROW_TYPES = {"integer": QMetaType.Type.LongLong, "text": QMetaType.Type.QString}
 _NAME_FIELD = re.compile(r"(^|[^a-z])(name|nm)$|^[a-z]+\d{2}nm$|name", re.IGNORECASE)
 _OSM_HINT = re.compile(r"osm|openstreetmap|geofabrik|overpass", re.IGNORECASE)
 
@@ -58,7 +84,9 @@ class AtlasFields:
     code: str
     file: str
     page: str
-    table: str
+    #: Links an area to its rows in the rows layer (1, 2, ... in the order of the coverage's features).
+    key: str
+    #: The spine chart as a picture source: 'base64:' and the SVG.
     chart: str
 
 
@@ -90,6 +118,8 @@ class AtlasPages:
     area_word: str
     district_name: str
     page_names: list[str]
+    #: The layer of table rows, in the same GeoPackage.
+    rows_layer_name: str = ""
     england_source: str = ""
     #: True when the areas carry ONS codes: ONS boundaries contain OS data, which must be attributed.
     ons_codes: bool = False
@@ -100,6 +130,16 @@ class AtlasPages:
     def count(self) -> int:
         """Pages that will be printed (areas without a failure)."""
         return len(self.page_names)
+
+    @property
+    def rows_uri(self) -> str:
+        """The rows layer's URI ('file.gpkg|layername=pages_rows')."""
+        return f"{self.path}|layername={self.rows_layer_name}"
+
+    @property
+    def show_england(self) -> bool:
+        """True when an England value was given for some indicator (the table then has an England column)."""
+        return any(value is not None for value in self.compared.england.values())
 
 
 def slug(text: str) -> str:
@@ -128,7 +168,7 @@ def find_name_field(layer: QgsVectorLayer, chosen: str | None = None, code_field
                 f"{', '.join(names)}. Choose the field holding the area names, or leave NAME_FIELD empty to find it."
             )
         return chosen
-    text_fields = [item.name() for item in layer.fields() if item.type() == QVariant.String]
+    text_fields = [item.name() for item in layer.fields() if item.type() == QMetaType.Type.QString]
     candidates = [name for name in text_fields if name != code_field and _NAME_FIELD.search(name)]
     if code_field and code_field.upper().endswith("CD"):
         paired = f"{code_field[:-2]}NM".lower()
@@ -175,7 +215,9 @@ def district_name_of(layer: QgsVectorLayer, skip: Sequence[str]) -> str:
     """The one district every area names (a LAD25NM field holding 'Rutland' on every row), else ''."""
     for item in layer.fields():
         name = item.name()
-        if name in skip or item.type() != QVariant.String or not re.search(r"(lad|la|district|authority)", name, re.I):
+        if name in skip or item.type() != QMetaType.Type.QString:
+            continue
+        if not re.search(r"(lad|la|district|authority)", name, re.IGNORECASE):
             continue
         if not re.search(r"(nm|name)$", name, re.IGNORECASE):
             continue
@@ -187,7 +229,7 @@ def district_name_of(layer: QgsVectorLayer, skip: Sequence[str]) -> str:
 
 def check_coverage(coverage: QgsVectorLayer) -> None:
     """AtlasInputError for a coverage layer that cannot give pages: not polygons, or no features."""
-    if coverage.geometryType() != QgsWkbTypes.PolygonGeometry:
+    if coverage.geometryType() != Qgis.GeometryType.Polygon:
         kind = QgsWkbTypes.geometryDisplayString(coverage.geometryType())
         raise AtlasInputError(
             f"COVERAGE: layer '{layer_label(coverage)}' has {kind} geometry. An atlas makes one page per area: "
@@ -210,16 +252,15 @@ def prepare_atlas_pages(
     england_file: Path | None = None,
     district_name: str = "",
     stop_on_error: bool = False,
-    table_size_mm: tuple[float, float] = (190.0, 60.0),
     chart_size_mm: tuple[float, float] = (190.0, 70.0),
     text_scale: float = 1.0,
     feedback: QgsFeedback | None = None,
 ) -> AtlasPages:
     """Check the inputs, compute every area's table and chart, and write the atlas layer to ``output``.
 
-    ``output`` is a GeoPackage destination ('file.gpkg' or 'file.gpkg|layername=pages'). Tables and
-    charts are drawn for items of ``table_size_mm`` and ``chart_size_mm``, their print enlarged
-    by ``text_scale`` (1.414 for an A4 template stretched to A3).
+    ``output`` is a GeoPackage destination ('file.gpkg' or 'file.gpkg|layername=pages'); the table
+    rows go to the layer '<layername>_rows' beside it. Charts are drawn for a picture item of
+    ``chart_size_mm``, their print enlarged by ``text_scale`` (1.414 for an A4 template stretched to A3).
     Raises AtlasInputError, TableError or OutputError with a message for the user, and
     CancelledError when ``feedback`` is cancelled. The coverage layer is only read.
     """
@@ -281,6 +322,8 @@ def prepare_atlas_pages(
     failed = {(failure.name, failure.code) for failure in failures}
 
     stems: dict[str, int] = {}
+    keys = {fid: number for number, fid in enumerate(ids, start=1)}
+    table_rows: dict[int, list[ProfileRow]] = {}
 
     def cells(feature: QgsFeature) -> list[object]:
         fid = feature.id()
@@ -289,18 +332,21 @@ def prepare_atlas_pages(
         stems[stem] = stems.get(stem, 0) + 1
         if stems[stem] > 1:
             stem = f"{stem}_{stems[stem]}"
-        table = indicator_table_html(rows, names[fid], district, bool(england), table_size_mm, text_scale)
+        table_rows[keys[fid]] = profile_rows(rows)
         chart_width, chart_height = (size / text_scale for size in chart_size_mm)  # the SVG scales to the item
         chart = spine_chart_svg(rows, names[fid], district, areas_word, chart_width, chart_height)
         printed = 0 if (names[fid], codes[fid]) in failed else 1
-        return [names[fid], codes[fid], stem, printed, table, spine_chart_html(chart)]
+        return [names[fid], codes[fid], stem, printed, keys[fid], picture_source(chart)]
 
     taken = coverage.fields().names()
-    kinds = ("text", "text", "text", "integer", "text", "text")
-    aliases = ("Page title", "Area code", "File name", "Printed (1) or skipped (0)", "Table (HTML)", "Chart (SVG)")
+    kinds = ("text", "text", "text", "integer", "integer", "text")
+    aliases = ("Page title", "Area code", "File name", "Printed (1) or skipped (0)", "Key of the table rows",
+               "Chart (base64 SVG)")  # fmt: skip
     new_names = safe_field_names(PAGE_FIELDS, taken)
     new_fields = [NewField(name, kind, alias) for name, kind, alias in zip(new_names, kinds, aliases)]
     uri = write_layer_with_fields(coverage, path, layer_name, new_fields, cells, feedback)
+    rows_layer_name = f"{layer_name}{ROWS_SUFFIX}"
+    write_profile_rows(path, rows_layer_name, table_rows)
     write_indicator_metadata(
         path,
         layer_name,
@@ -315,17 +361,6 @@ def prepare_atlas_pages(
             f"{plural('indicator', len(indicators))}. {district} = {compared.district_method}."
         ),
     )
-    longest = max((names[fid] for fid in ids), key=len)
-    first_rows = page_rows(indicators, values[ids[0]], compared)
-    if not table_fits(first_rows, longest, district, bool(england), table_size_mm, text_scale):
-        log.append(
-            LogLine(
-                f"{plural('indicator', len(indicators))} do not fit the table of the page even in small print: the "
-                "last rows are cut. Choose fewer INDICATORS, a larger PAGE_SIZE, or a template with a taller "
-                "indicator_table.",
-                warning=True,
-            )
-        )
     unjudged = [ind.label for ind in indicators if not ind.direction]
     if unjudged:
         log.append(
@@ -345,11 +380,39 @@ def prepare_atlas_pages(
         area_word,
         district,
         page_names,
+        rows_layer_name=rows_layer_name,
         england_source=Path(england_file).name if england_file else "",
         ons_codes=any(is_normalised_code(code.upper()) for code in codes.values()),
         failures=failures,
         log=log,
     )
+
+
+def write_profile_rows(path: Path, layer_name: str, table_rows: dict[int, list[ProfileRow]]) -> str:
+    """Write the table rows of every area (ROW_COLUMNS, keyed by atlas_key) as a no-geometry layer of ``path``."""
+    fields = QgsFields()
+    for name, kind in ROW_COLUMNS:
+        fields.append(QgsField(name, _ROW_TYPES[kind]))
+    writer = QgsVectorFileWriter.create(
+        str(path), fields, Qgis.WkbType.NoGeometry, QgsCoordinateReferenceSystem(),
+        QgsCoordinateTransformContext(), gpkg_options(Path(path), layer_name),
+    )  # fmt: skip
+    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
+        message = writer.errorMessage()
+        del writer
+        raise OutputError(f"{path}: cannot write layer '{layer_name}' ({message}). Choose another output file.")
+    features = []
+    for key, rows in table_rows.items():
+        for row in rows:
+            feature = QgsFeature(fields)
+            feature.setAttributes(row.values(key))
+            features.append(feature)
+    if features and not writer.addFeatures(features):
+        message = writer.errorMessage()
+        del writer
+        raise OutputError(f"{path}: cannot write the table rows ({message}).")
+    del writer  # flushes and closes the GeoPackage
+    return f"{path}|layername={layer_name}"
 
 
 def _alias(layer: QgsVectorLayer, name: str) -> str:

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
-    QgsProcessingAlgorithm,
+    Qgis,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingMultiStepFeedback,
@@ -43,6 +42,7 @@ from ..layouts.atlas_layout import (
     AtlasExport,
     AtlasExportError,
     AtlasTemplateError,
+    TableFit,
     add_atlas_layers,
     configure_atlas_layout,
     export_atlas_files,
@@ -91,9 +91,9 @@ class ExportAtlasAlgorithm(LisAlgorithm):
     def displayName(self) -> str:
         return self.tr("Export area profiles (atlas)")
 
-    def flags(self) -> QgsProcessingAlgorithm.Flags:
+    def flags(self) -> Qgis.ProcessingAlgorithmFlags:
         # Layouts belong to the project, which lives on the main thread (as QGIS's own layout exports).
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+        return super().flags() | Qgis.ProcessingAlgorithmFlag.NoThreading
 
     def shortHelpString(self) -> str:
         return self.tr(
@@ -115,12 +115,15 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             "Spine chart: per indicator, the range of the areas (light band), their middle half (dark band), the "
             "district (spine), England (diamond) and the area (dot); worse to the left.\n\n"
             "Everything a page shows is stored in a GeoPackage (ATLAS_DATA; by default beside the output): a copy "
-            "of the areas with their values and each page's table (HTML) and chart (SVG) as fields. The layout is "
+            "of the areas with their values and each page's chart (an SVG, as a base64 picture source), and a "
+            "table of the printed rows (one per area and indicator, numbers as text). The layout uses QGIS's own "
+            "items, no HTML: an attribute table filtered to the page's area, a picture for the chart. It is "
             "added to the current project (edit it in the layout designer) and, with OUTPUT_PROJECT, saved in a "
             "project that renders the same in a QGIS without the LIS plugin.\n\n"
-            "TEMPLATE: a .qpt of your own, with items whose ids are title, main_map, indicator_table (label), "
-            "chart (label) and footnote; subtitle, page_info, overview_map, legend, scalebar, north_arrow and "
-            "chart_caption are filled when present. Empty: the LIS template in PAGE_SIZE.\n"
+            "TEMPLATE: a .qpt of your own, with items whose ids are title (label), main_map (map), "
+            "indicator_table (the frame of an attribute table), chart (picture) and footnote (label); subtitle, "
+            "page_info, overview_map, legend, scalebar, north_arrow and chart_caption are filled when present. "
+            "Empty: the LIS template in PAGE_SIZE.\n"
             "ON_ERROR: a page that fails (an area without geometry, a file that cannot be written) is named in the "
             "log and skipped ('continue') or ends the run ('stop')."
         )
@@ -130,7 +133,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             QgsProcessingParameterVectorLayer(
                 self.COVERAGE,
                 self.tr("Areas, one page each (wards, LSOAs, catchments) with the indicator values"),
-                [QgsProcessing.TypeVectorPolygon],
+                [Qgis.ProcessingSourceType.VectorPolygon],
             )
         )
         self.addParameter(
@@ -138,7 +141,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
                 self.NAME_FIELD,
                 self.tr("Area name field (empty: found automatically)"),
                 parentLayerParameterName=self.COVERAGE,
-                type=QgsProcessingParameterField.String,
+                type=Qgis.ProcessingFieldParameterDataType.String,
                 optional=True,
             )
         )
@@ -155,7 +158,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
                 self.INDICATORS,
                 self.tr("Indicators to tabulate and chart (numeric fields)"),
                 parentLayerParameterName=self.COVERAGE,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
                 allowMultiple=True,
             )
         )
@@ -163,7 +166,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             QgsProcessingParameterMultipleLayers(
                 self.MAP_LAYERS,
                 self.tr("Map layers, top first: service points, context, thematic layer (empty: the first indicator)"),
-                QgsProcessing.TypeMapLayer,
+                Qgis.ProcessingSourceType.MapLayer,
                 optional=True,
             )
         )
@@ -172,7 +175,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
                 self.POPULATION_FIELD,
                 self.tr("Population field (weights the district value; empty: plain mean of the areas)"),
                 parentLayerParameterName=self.COVERAGE,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
                 optional=True,
             )
         )
@@ -205,7 +208,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(self.FORMAT, self.tr("Format"), list(FORMATS), False, 0))
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.DPI, self.tr("Resolution (dpi)"), QgsProcessingParameterNumber.Integer, 150, False, 30, 600
+                self.DPI, self.tr("Resolution (dpi)"), Qgis.ProcessingNumberParameterType.Integer, 150, False, 30, 600
             )
         )
         self.addParameter(
@@ -265,7 +268,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
         england = self.parameterAsFile(parameters, self.ENGLAND_VALUES, context).strip()
         template = self.parameterAsFile(parameters, self.TEMPLATE, context).strip()
         options = {
-            "indicators": self.parameterAsFields(parameters, self.INDICATORS, context),
+            "indicators": self.parameterAsStrings(parameters, self.INDICATORS, context),
             "name_field": self.parameterAsString(parameters, self.NAME_FIELD, context),
             "code_field": self.parameterAsString(parameters, self.CODE_FIELD, context),
             "population_field": self.parameterAsString(parameters, self.POPULATION_FIELD, context),
@@ -291,8 +294,16 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             ),  # fmt: skip
             (AtlasInputError, AtlasTemplateError, AtlasExportError),
         )
-        pages, exported, layout_name, data_path = outcome
+        pages, exported, layout_name, data_path, fit = outcome
         self.push_log(feedback, pages.log)
+        if not fit.fits:
+            feedback.pushWarning(
+                self.tr(
+                    "{0} indicators do not fit the table of the page even at {1} pt: the table needs {2:.0f} mm, its "
+                    "frame is {3:.0f} mm tall, so the last rows are cut. Choose fewer INDICATORS, a larger PAGE_SIZE, "
+                    "or a template with a taller indicator_table."
+                ).format(len(pages.indicators), fit.font_pt, fit.height_mm, fit.frame_height_mm)
+            )
         for failure in exported.failures:
             feedback.pushWarning(failure)
         where = pdf or folder
@@ -325,7 +336,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
         options: dict[str, Any],
         context: QgsProcessingContext,
         feedback: QgsProcessingFeedback,
-    ) -> tuple[AtlasPages, AtlasExport, str, Path]:
+    ) -> tuple[AtlasPages, AtlasExport, str, Path, TableFit]:
         """Check the outputs, write the atlas data, build the layout in the project, export, save the project."""
         target = _check_outputs(pdf, folder, image_format)
         data_path = Path(data) if data else _default_data_path(target, bool(pdf))
@@ -335,7 +346,9 @@ class ExportAtlasAlgorithm(LisAlgorithm):
         steps = QgsProcessingMultiStepFeedback(2, feedback)
         own_project = context.project() is None
         project = QgsProject() if own_project else context.project()
-        layout = load_atlas_template(project, Path(template) if template else None, options["page_size"])
+        template_path = Path(template) if template else None
+        layout = load_atlas_template(project, template_path, options["page_size"])
+        scale = text_scale(layout, template_path)
         if template:
             feedback.pushInfo(self.tr("TEMPLATE {0} sets the page size: PAGE_SIZE is not used.").format(template))
         layout_name = f"Area profiles: {layer_label(coverage)}"
@@ -350,9 +363,8 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             england_file=Path(england) if england else None,
             district_name=options["district_name"] or "",
             stop_on_error=options["stop"],
-            table_size_mm=item_size_mm(layout, "indicator_table"),
             chart_size_mm=item_size_mm(layout, "chart"),
-            text_scale=text_scale(layout, Path(template) if template else None),
+            text_scale=scale,
             feedback=steps,
         )
         if not pages.count:
@@ -364,7 +376,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             [text for layer in (coverage, *map_layers) for text in (layer.name(), layer.source())]
         )
         footnote = footnote_text(pages, osm)
-        _fill_layout(project, layout, pages, map_layers, layout_name, footnote)
+        fit = _fill_layout(project, layout, pages, map_layers, layout_name, footnote, scale)
         steps.setCurrentStep(1)
         if pdf:
             exported = export_atlas_pdf(layout, Path(pdf), options["dpi"], steps)
@@ -373,24 +385,31 @@ class ExportAtlasAlgorithm(LisAlgorithm):
         if project_file:
             saved = project if own_project else QgsProject()
             if not own_project:
-                copy = load_atlas_template(saved, Path(template) if template else None, options["page_size"])
-                _fill_layout(saved, copy, pages, map_layers, layout_name, footnote)
+                copy = load_atlas_template(saved, template_path, options["page_size"])
+                _fill_layout(saved, copy, pages, map_layers, layout_name, footnote, scale)
             if not saved.write(project_file):
                 raise OutputError(f"OUTPUT_PROJECT: cannot save {project_file} ({saved.error()}).")
-        return pages, exported, layout_name, data_path
+        return pages, exported, layout_name, data_path, fit
 
 
 def _fill_layout(
-    project: QgsProject, layout: Any, pages: AtlasPages, map_layers: list, layout_name: str, footnote: str
-) -> None:
+    project: QgsProject,
+    layout: Any,
+    pages: AtlasPages,
+    map_layers: list,
+    layout_name: str,
+    footnote: str,
+    scale: float,
+) -> TableFit:
     """Add the atlas layers to ``project``, point the layout at them and put it in the project's layouts."""
     layers = add_atlas_layers(project, pages, map_layers, layout_name)
-    configure_atlas_layout(layout, pages, layers, map_crs(project, layers.coverage), layout_name, footnote)
+    fit = configure_atlas_layout(layout, pages, layers, map_crs(project, layers.coverage), layout_name, footnote, scale)
     manager = project.layoutManager()
     old = manager.layoutByName(layout_name)
     if old is not None:
         manager.removeLayout(old)
     manager.addLayout(layout)
+    return fit
 
 
 def _check_outputs(pdf: str, folder: str, image_format: str) -> Path:
