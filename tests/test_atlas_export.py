@@ -29,9 +29,15 @@ from qgis.core import (
     QgsProject,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtGui import QImage
+from qgis.PyQt.QtGui import QColor, QImage
 
-from lis_qgis_plugin.core.atlas_chart import picture_source, spine_chart_svg
+from lis_qgis_plugin.core.atlas_chart import (
+    MARKER_COLOURS,
+    MIDDLE_COLOUR,
+    RANGE_COLOUR,
+    picture_source,
+    spine_chart_svg,
+)
 from lis_qgis_plugin.core.atlas_indicators import (
     WORSE,
     AtlasIndicator,
@@ -45,7 +51,8 @@ from lis_qgis_plugin.core.atlas_indicators import (
     verdict,
 )
 from lis_qgis_plugin.core.atlas_pages import page_file_stem, slug
-from lis_qgis_plugin.core.atlas_table import profile_rows, table_headers
+from lis_qgis_plugin.core.atlas_table import VERDICT_COLOURS, profile_rows, table_headers
+from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
 
 from .conftest import REPO, SHARED_DATA, LogFeedback, open_layer, run_qgis_process
@@ -386,14 +393,38 @@ def test_saved_project_renders_the_same_without_the_plugin(atlas_runs: dict[str,
             assert table_numbers(after, label)[1].split() == table_numbers(before, label)[1].split()
 
 
+def colour_pixels(image: QImage, box: tuple[int, int, int, int], colour: str, tolerance: int = 10) -> int:
+    """Pixels of ``image`` inside ``box`` (left, top, right, bottom) within ``tolerance`` of ``colour`` per channel."""
+    target = QColor(colour)
+    found = 0
+    for x in range(box[0], box[2]):
+        for y in range(box[1], box[3]):
+            pixel = QColor(image.pixel(x, y))
+            if max(abs(pixel.red() - target.red()), abs(pixel.green() - target.green()),
+                   abs(pixel.blue() - target.blue())) <= tolerance:  # fmt: skip
+                found += 1
+    return found
+
+
+def item_box(item_id: str, page_size: str, dpi: int) -> tuple[int, int, int, int]:
+    """The pixel box of a template item on a page exported at ``dpi``, from its position on the page (mm)."""
+    layout = load_atlas_template(QgsProject(), None, page_size)
+    item = layout.itemById(item_id)
+    position, size = item.positionWithUnits(), item.sizeWithUnits()
+    pixels = dpi / 25.4
+    return (round(position.x() * pixels), round(position.y() * pixels), round((position.x() + size.width()) * pixels),
+            round((position.y() + size.height()) * pixels))  # fmt: skip
+
+
 def test_png_per_area_in_a_folder(ward_data: dict[str, str], tmp_path: Path) -> None:
     folder = tmp_path / "profiles"
+    dpi = 60
     result, _ = run(
         {
             "COVERAGE": ward_data["rutland"],
             "INDICATORS": ["imd_score_mean"],
             "FORMAT": 1,  # PNG
-            "DPI": 40,
+            "DPI": dpi,
             "PAGE_SIZE": 1,  # A4 landscape
             "OUTPUT_FOLDER": str(folder),
         }
@@ -407,8 +438,29 @@ def test_png_per_area_in_a_folder(ward_data: dict[str, str], tmp_path: Path) -> 
     assert {path.name for path in folder.glob("*.png")} == names
     assert result["PAGES"] == 15 and result["OUTPUT_FOLDER"] == str(folder)
     image = QImage(str(folder / "E05012633_braunston-martinsthorpe.png"))
-    assert (image.width(), image.height()) == (int(297 / 25.4 * 40), int(210 / 25.4 * 40))  # A4 landscape, 40 dpi
+    assert (image.width(), image.height()) == (int(297 / 25.4 * dpi), int(210 / 25.4 * dpi))  # A4 landscape
     assert Path(result["ATLAS_DATA"]) == folder / "atlas_pages.gpkg"
+    # The page's own verdict (IMD: higher is worse), from the rows the table prints.
+    pages = open_layer(folder / "atlas_pages.gpkg", "pages")
+    key = next(page["atlas_key"] for page in pages.getFeatures() if page["atlas_code"] == "E05012633")
+    rows = [
+        row for row in open_layer(folder / "atlas_pages.gpkg", "pages_rows").getFeatures() if row["atlas_key"] == key
+    ]
+    assert len(rows) == 1 and rows[0]["status"] in ("better", "worse")
+    status = rows[0]["status"]
+    other = "worse" if status == "better" else "better"
+    # The spine chart is drawn in its frame: the range and middle-half bands and this ward's dot in its verdict's
+    # colour (the other verdict's colour only as a small legend mark), not a blank or white box.
+    chart = item_box("chart", "A4 landscape", dpi)
+    assert colour_pixels(image, chart, RANGE_COLOUR) > 50 and colour_pixels(image, chart, MIDDLE_COLOUR) > 20
+    assert colour_pixels(image, chart, MARKER_COLOURS[status]) > colour_pixels(image, chart, MARKER_COLOURS[other])
+    assert colour_pixels(image, chart, "#ffffff", 3) < 0.95 * (chart[2] - chart[0]) * (chart[3] - chart[1])
+    # The table: its header band, and the difference cell coloured by the verdict (conditional styling).
+    table = item_box("indicator_table", "A4 landscape", dpi)
+    assert colour_pixels(image, table, "#1d4f5c") > 200
+    assert colour_pixels(image, table, VERDICT_COLOURS[status][0], 4) > 100
+    assert colour_pixels(image, table, VERDICT_COLOURS[other][0], 4) == 0
+    assert colour_pixels(image, chart, "#1d4f5c") == 0  # and nothing of the table spills into the chart
 
 
 def test_a_page_without_geometry_is_named_then_skipped_or_fatal(ward_data: dict[str, str], tmp_path: Path) -> None:

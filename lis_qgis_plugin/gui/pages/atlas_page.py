@@ -75,7 +75,10 @@ class AtlasPage(LisPage):
             form2,
             tr("&Template"),
             self.template_file,
-            tr("Your own print layout template (.qpt); empty: the LIS template"),
+            tr(
+                "Your own print layout template (.qpt) with items title, main_map, indicator_table (attribute "
+                "table), chart (picture) and footnote; empty: the LIS template"
+            ),
             "atlasTemplateWidget",
         )
         self.body.addLayout(form2)
