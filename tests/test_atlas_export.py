@@ -572,6 +572,32 @@ def test_template_with_html_labels_is_refused_with_what_to_use(ward_data: dict[s
     assert "turn labels in HTML mode into HTML frames without ids" in message
 
 
+def test_a_table_too_tall_for_its_frame_is_reported(ward_data: dict[str, str], tmp_path: Path) -> None:
+    """Three indicators in a 14 mm table frame: the run still exports, and says the last rows are cut and why."""
+    template = tmp_path / "short_table.qpt"
+    text = (REPO / "resources" / "templates" / "lis_atlas_a4_landscape.qpt").read_text(encoding="utf-8")
+    frame = re.search(r'<LayoutItem [^>]*id="indicator_table"[^>]*>', text).group(0)
+    short = re.sub(r'size="([\d.]+),62,mm"', r'size="\1,14,mm"', frame)
+    short = short.replace('sectionHeight="62"', 'sectionHeight="14"')
+    template.write_text(text.replace(frame, short), encoding="utf-8")
+    result, feedback = run(
+        {
+            "COVERAGE": ward_data["rutland"],
+            "INDICATORS": list(INDICATORS.values()),
+            "TEMPLATE": str(template),
+            "DPI": 40,
+            "OUTPUT_PDF": str(tmp_path / "short.pdf"),
+        }
+    )
+    assert result["PAGES"] == 15
+    assert "3 indicators do not fit the table of the page even at 5.5 pt" in feedback.text
+    assert "its frame is 14 mm tall, so the last rows are cut" in feedback.text
+    # With the LIS template the same three fit, and nothing is said.
+    _, fitted = run({"COVERAGE": ward_data["rutland"], "INDICATORS": list(INDICATORS.values()), "DPI": 40,
+                     "OUTPUT_PDF": str(tmp_path / "fits.pdf")})  # fmt: skip
+    assert "do not fit" not in fitted.text
+
+
 def test_indicators_that_are_not_numbers(ward_data: dict[str, str], tmp_path: Path) -> None:
     message = bad_run(
         {

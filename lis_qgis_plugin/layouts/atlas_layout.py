@@ -109,8 +109,8 @@ FALLBACK_CRS = "EPSG:27700"
 TABLE_FONT = "DejaVu Sans"
 #: Largest and smallest font (pt, on A4) of the indicator table: it is set as large as fits its frame.
 TABLE_FONT_PT = (9.0, 5.5)
-#: Shares of the table width: the indicator column and the difference column; the numbers share the rest.
-LABEL_SHARE, DIFFERENCE_SHARE = 0.36, 0.22
+#: Shares of the table width: each number column and the difference column; the indicator column has the rest.
+NUMBER_SHARE, DIFFERENCE_SHARE = 0.14, 0.22
 
 
 class AtlasTemplateError(ValueError):
@@ -564,17 +564,17 @@ def configure_indicator_table(
 
 
 def set_table_columns(table: QgsLayoutItemAttributeTable, headers: Sequence[tuple[str, str]], width: float) -> None:
-    """Columns sharing ``width`` mm (the indicator LABEL_SHARE, the difference DIFFERENCE_SHARE), rows in order.
+    """Columns sharing ``width`` mm (numbers NUMBER_SHARE each, difference DIFFERENCE_SHARE), rows in order.
 
     A layout table sets its frame's width to the sum of its columns, so the widths are what keeps it in its box.
     """
-    number_share = (1 - LABEL_SHARE - DIFFERENCE_SHARE) / max(len(headers) - 2, 1)
+    label_share = 1 - DIFFERENCE_SHARE - NUMBER_SHARE * (len(headers) - 2)
     usable = width - len(headers) * 2 * table.cellMargin() - (len(headers) + 1) * table.gridStrokeWidth()
     columns = []
     for attribute, heading in headers:
         column = QgsLayoutTableColumn(heading)
         column.setAttribute(attribute)
-        share = {"indicator": LABEL_SHARE, "difference": DIFFERENCE_SHARE}.get(attribute, number_share)
+        share = {"indicator": label_share, "difference": DIFFERENCE_SHARE}.get(attribute, NUMBER_SHARE)
         column.setWidth(usable * share)
         column.setHAlignment(Qt.AlignmentFlag.AlignLeft if attribute == "indicator" else Qt.AlignmentFlag.AlignRight)
         column.setVAlignment(Qt.AlignmentFlag.AlignTop)
