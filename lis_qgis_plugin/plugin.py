@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator
-from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QMenu, QToolBar
+from qgis.PyQt.QtGui import QAction, QIcon  # QtGui in Qt 6; qgis.PyQt aliases it there on Qt 5
+from qgis.PyQt.QtWidgets import QMenu, QToolBar
 
 from .core.plugin_files import resource_path
 

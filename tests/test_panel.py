@@ -387,7 +387,7 @@ def test_unload_removes_the_panel_and_the_options_page(lis_plugin: LisPlugin, qg
         lis_plugin.toggle_dock()
     factory = lis_plugin.options_factory
     lis_plugin.unload()
-    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QCoreApplication.processEvents()
     try:
         assert qgis_iface.mainWindow().findChild(QDockWidget, DOCK_OBJECT_NAME) is None

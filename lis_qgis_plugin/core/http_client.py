@@ -148,7 +148,7 @@ def _proxy_credentials(authcfg: str, user: str, password: str) -> tuple[str, str
     """User and password of the proxy's authentication configuration (as QGIS applies it)."""
     from qgis.PyQt.QtNetwork import QNetworkProxy
 
-    proxy = QNetworkProxy(QNetworkProxy.HttpProxy, "proxy", 0, user, password)
+    proxy = QNetworkProxy(QNetworkProxy.ProxyType.HttpProxy, "proxy", 0, user, password)
     manager = QgsApplication.authManager()
     if manager is not None and manager.updateNetworkProxy(proxy, authcfg):
         return proxy.user(), proxy.password()

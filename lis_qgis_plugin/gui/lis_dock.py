@@ -16,9 +16,8 @@ from typing import Any
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QCoreApplication, Qt
-from qgis.PyQt.QtGui import QKeySequence
+from qgis.PyQt.QtGui import QAction, QKeySequence  # QtGui in Qt 6; qgis.PyQt aliases it there on Qt 5
 from qgis.PyQt.QtWidgets import (
-    QAction,
     QFrame,
     QHBoxLayout,
     QLabel,
