@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
     QgsFeature,
@@ -19,17 +20,16 @@ from qgis.core import (
     QgsGeometry,
     QgsVectorFileWriter,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
-_FIELD_TYPES = {int: QVariant.LongLong, float: QVariant.Double, str: QVariant.String}
+_FIELD_TYPES = {int: QMetaType.Type.LongLong, float: QMetaType.Type.Double, str: QMetaType.Type.QString}
 _GEOMETRY_TYPES = {
-    "Point": QgsWkbTypes.Point,
-    "LineString": QgsWkbTypes.LineString,
-    "Polygon": QgsWkbTypes.Polygon,
-    "MultiPolygon": QgsWkbTypes.MultiPolygon,
-    None: QgsWkbTypes.NoGeometry,
+    "Point": Qgis.WkbType.Point,
+    "LineString": Qgis.WkbType.LineString,
+    "Polygon": Qgis.WkbType.Polygon,
+    "MultiPolygon": Qgis.WkbType.MultiPolygon,
+    None: Qgis.WkbType.NoGeometry,
 }
 
 
@@ -69,12 +69,14 @@ def _write_table(path: Path, table: FeatureTable, crs: QgsCoordinateReferenceSys
     options.layerName = table.name
     options.fileEncoding = "UTF-8"
     options.actionOnExistingFile = (
-        QgsVectorFileWriter.CreateOrOverwriteLayer if path.exists() else QgsVectorFileWriter.CreateOrOverwriteFile
+        QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+        if path.exists()
+        else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
     )
     writer = QgsVectorFileWriter.create(
         str(path), fields, _GEOMETRY_TYPES[table.geometry_type], crs, QgsCoordinateTransformContext(), options
     )
-    if writer.hasError() != QgsVectorFileWriter.NoError:
+    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
         raise OSError(f"Cannot write layer '{table.name}' to {path}: {writer.errorMessage()}")
     names = [name for name, _ in table.fields]
     for index, row in enumerate(table.rows):
@@ -130,6 +132,9 @@ def save_default_style(layer: QgsVectorLayer, style_name: str, description: str)
     for style_id, name in zip(ids[:count], names[:count]):
         if name == style_name:
             layer.deleteStyleFromDatabase(style_id)
-    error = layer.saveStyleToDatabase(style_name, description, True, "")
+    if hasattr(layer, "saveStyleToDatabaseV2"):  # QGIS 3.44+ and 4, where saveStyleToDatabase is deprecated
+        _, error = layer.saveStyleToDatabaseV2(style_name, description, True, "")
+    else:  # QGIS 3.40 has only this one
+        error = layer.saveStyleToDatabase(style_name, description, True, "")
     if error:
         raise OSError(f"Cannot store the style of '{layer.name()}' in {layer.source()}: {error}")

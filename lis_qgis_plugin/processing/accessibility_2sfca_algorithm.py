@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
+    Qgis,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
@@ -80,7 +80,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.FACILITIES, self.tr("Facilities (points)"), [QgsProcessing.TypeVectorPoint]
+                self.FACILITIES, self.tr("Facilities (points)"), [Qgis.ProcessingSourceType.VectorPoint]
             )
         )
         self.addParameter(
@@ -88,14 +88,14 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
                 self.CAPACITY_FIELD,
                 self.tr("Capacity of each facility (GPs, beds, places...)"),
                 parentLayerParameterName=self.FACILITIES,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
             )
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
                 self.DEMAND,
                 self.tr("Small areas with population (points, or polygons: point on surface)"),
-                [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon],
+                [Qgis.ProcessingSourceType.VectorPoint, Qgis.ProcessingSourceType.VectorPolygon],
             )
         )
         self.addParameter(
@@ -103,14 +103,14 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
                 self.POPULATION_FIELD,
                 self.tr("Population field"),
                 parentLayerParameterName=self.DEMAND,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
             )
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
                 self.NETWORK,
                 self.tr("Road network (line layer; or give an .osm.pbf file below)"),
-                [QgsProcessing.TypeVectorLine],
+                [Qgis.ProcessingSourceType.VectorLine],
                 optional=True,
             )
         )
@@ -133,7 +133,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
                 self.SPEED_FIELD,
                 self.tr("Speed field, km/h (driving; empty: maxspeed, then road-class defaults)"),
                 parentLayerParameterName=self.NETWORK,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
                 optional=True,
             )
         )
@@ -164,7 +164,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
 
         network = self.road_network(parameters, context, required=True)
         cost = COSTS[self.parameterAsEnum(parameters, self.COST, context)]
-        speed_field = next(iter(self.parameterAsFields(parameters, self.SPEED_FIELD, context)), None)
+        speed_field = next(iter(self.parameterAsStrings(parameters, self.SPEED_FIELD, context)), None)
 
         def run() -> Any:
             mode = TravelMode(kind=MODES[self.parameterAsEnum(parameters, self.MODE, context)], cost=cost)

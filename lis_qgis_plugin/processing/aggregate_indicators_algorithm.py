@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
+    Qgis,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
@@ -78,7 +78,7 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
             QgsProcessingParameterVectorLayer(
                 self.INPUT,
                 self.tr("Small areas with values (for example LSOAs)"),
-                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+                [Qgis.ProcessingSourceType.VectorPolygon, Qgis.ProcessingSourceType.VectorPoint],
             )
         )
         self.addParameter(
@@ -101,7 +101,7 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
                     "Centroids: one point per small area with its code, such as population-weighted centroids "
                     "(without LOOKUP; empty: point on surface)"
                 ),
-                [QgsProcessing.TypeVectorPoint],
+                [Qgis.ProcessingSourceType.VectorPoint],
                 optional=True,
             )
         )
@@ -117,7 +117,7 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
                     name,
                     label,
                     parentLayerParameterName=self.INPUT,
-                    type=QgsProcessingParameterField.Numeric,
+                    type=Qgis.ProcessingFieldParameterDataType.Numeric,
                     allowMultiple=True,
                     optional=True,
                 )
@@ -127,13 +127,13 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
                 self.WEIGHT_FIELD,
                 self.tr("Weight for weighted means (population field)"),
                 parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
                 optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("Aggregated areas (GeoPackage)"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("Aggregated areas (GeoPackage)"), Qgis.ProcessingSourceType.VectorPolygon
             )
         )
         self.addOutput(QgsProcessingOutputNumber(self.AREAS_ASSIGNED, self.tr("Small areas assigned")))
@@ -151,9 +151,9 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
                 [
                     Measure(name, method)
                     for parameter, method in METHOD_PARAMETERS
-                    for name in self.parameterAsFields(parameters, parameter, context)
+                    for name in self.parameterAsStrings(parameters, parameter, context)
                 ],
-                weight_field=next(iter(self.parameterAsFields(parameters, self.WEIGHT_FIELD, context)), None),
+                weight_field=next(iter(self.parameterAsStrings(parameters, self.WEIGHT_FIELD, context)), None),
                 area_field=self.parameterAsString(parameters, self.CODE_FIELD, context),
                 target_field=self.parameterAsString(parameters, self.TARGET_CODE_FIELD, context),
                 lookup=Path(lookup) if lookup else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
+    Qgis,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingParameterBoolean,
@@ -72,7 +72,7 @@ class CompositeIndexAlgorithm(LisAlgorithm):
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.INPUT, self.tr("Areas with indicators"), [QgsProcessing.TypeVectorAnyGeometry]
+                self.INPUT, self.tr("Areas with indicators"), [Qgis.ProcessingSourceType.VectorAnyGeometry]
             )
         )
         self.addParameter(
@@ -80,7 +80,7 @@ class CompositeIndexAlgorithm(LisAlgorithm):
                 self.FIELDS,
                 self.tr("Indicators to combine (numeric fields)"),
                 parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
                 allowMultiple=True,
             )
         )
@@ -120,7 +120,7 @@ class CompositeIndexAlgorithm(LisAlgorithm):
             )
         )
         output = QgsProcessingParameterVectorDestination(
-            self.OUTPUT, self.tr("Composite index (GeoPackage)"), QgsProcessing.TypeVectorAnyGeometry
+            self.OUTPUT, self.tr("Composite index (GeoPackage)"), Qgis.ProcessingSourceType.VectorAnyGeometry
         )
         output.setSupportsNonFileBasedOutput(False)
         self.addParameter(output)
@@ -134,7 +134,7 @@ class CompositeIndexAlgorithm(LisAlgorithm):
             lambda: composite_index(
                 layer,
                 self.gpkg_output(parameters, self.OUTPUT, context),
-                self.parameterAsFields(parameters, self.FIELDS, context),
+                self.parameterAsStrings(parameters, self.FIELDS, context),
                 directions=self.parameterAsString(parameters, self.DIRECTIONS, context),
                 standardisation=STANDARDISATIONS[self.parameterAsEnum(parameters, self.STANDARDISE, context)],
                 exponential=self.parameterAsBoolean(parameters, self.EXPONENTIAL, context),

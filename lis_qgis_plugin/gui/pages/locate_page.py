@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qgis.core import NULL, QgsFieldProxyModel, QgsMapLayerProxyModel, QgsVectorLayer
+from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import (
     QgsCollapsibleGroupBox,
     QgsFieldComboBox,
@@ -86,9 +86,7 @@ class LocatePage(LisPage):
         demand_form = form_layout()
         demand.setLayout(demand_form)
         self.demand_combo = QgsMapLayerComboBox(demand)
-        self.demand_combo.setFilters(
-            QgsMapLayerProxyModel.Filter.PointLayer | QgsMapLayerProxyModel.Filter.PolygonLayer
-        )
+        self.demand_combo.setFilters(Qgis.LayerFilters(Qgis.LayerFilter.PointLayer | Qgis.LayerFilter.PolygonLayer))
         add_row(
             demand_form,
             tr("&Demand"),
@@ -106,7 +104,7 @@ class LocatePage(LisPage):
             "locatePopulationCombo",
         )
         self.areas_combo = QgsMapLayerComboBox(demand)
-        self.areas_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.areas_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         self.areas_combo.setAllowEmptyLayer(True)
         add_row(
             demand_form,
@@ -142,7 +140,7 @@ class LocatePage(LisPage):
         sites_form = form_layout()
         sites.setLayout(sites_form)
         self.candidates_combo = QgsMapLayerComboBox(sites)
-        self.candidates_combo.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        self.candidates_combo.setFilters(Qgis.LayerFilter.PointLayer)
         add_row(
             sites_form,
             tr("&Candidates"),
@@ -178,7 +176,7 @@ class LocatePage(LisPage):
             "candidateNameCombo",
         )
         self.existing_combo = QgsMapLayerComboBox(sites)
-        self.existing_combo.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        self.existing_combo.setFilters(Qgis.LayerFilter.PointLayer)
         self.existing_combo.setAllowEmptyLayer(True)
         add_row(
             sites_form,
@@ -213,7 +211,7 @@ class LocatePage(LisPage):
         travel_form = form_layout()
         travel.setLayout(travel_form)
         self.network_combo = QgsMapLayerComboBox(travel)
-        self.network_combo.setFilters(QgsMapLayerProxyModel.Filter.LineLayer)
+        self.network_combo.setFilters(Qgis.LayerFilter.LineLayer)
         self.network_combo.setAllowEmptyLayer(True)
         add_row(
             travel_form,
