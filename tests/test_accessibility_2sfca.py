@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
     QgsFeature,
@@ -21,9 +22,8 @@ from qgis.core import (
     QgsProcessingException,
     QgsProject,
     QgsVectorFileWriter,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from lis_qgis_plugin.core.accessibility_2sfca import Accessibility2sfcaError, costs_to_facilities, parse_bands
 from lis_qgis_plugin.core.road_network import TravelMode, build_graph
@@ -54,12 +54,14 @@ def write_gpkg(
     options.driverName = "GPKG"
     options.layerName = name
     options.actionOnExistingFile = (
-        QgsVectorFileWriter.CreateOrOverwriteLayer if path.exists() else QgsVectorFileWriter.CreateOrOverwriteFile
+        QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+        if path.exists()
+        else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
     )
     writer = QgsVectorFileWriter.create(
         str(path), qfields, kind, QgsCoordinateReferenceSystem("EPSG:27700"), QgsCoordinateTransformContext(), options
     )
-    assert writer.hasError() == QgsVectorFileWriter.NoError, writer.errorMessage()
+    assert writer.hasError() == QgsVectorFileWriter.WriterError.NoError, writer.errorMessage()
     for geometry, attributes in rows:
         feature = QgsFeature(qfields)
         feature.setGeometry(geometry)
@@ -80,22 +82,22 @@ def tiny(tmp_path: Path) -> dict[str, str]:
     network = write_gpkg(
         gpkg,
         "roads",
-        QgsWkbTypes.LineString,
-        [("ref", QVariant.String)],
+        Qgis.WkbType.LineString,
+        [("ref", QMetaType.Type.QString)],
         [(QgsGeometry.fromPolylineXY([QgsPointXY(*xy) for xy in line]), [f"r{i}"]) for i, line in enumerate(LINES)],
     )
     facilities = write_gpkg(
         gpkg,
         "facilities",
-        QgsWkbTypes.Point,
-        [("name", QVariant.String), ("capacity", QVariant.Double)],
+        Qgis.WkbType.Point,
+        [("name", QMetaType.Type.QString), ("capacity", QMetaType.Type.Double)],
         [(point(xy), [name, capacity]) for name, xy, capacity in FACILITIES],
     )
     areas = write_gpkg(
         gpkg,
         "areas",
-        QgsWkbTypes.Point,
-        [("name", QVariant.String), ("pop", QVariant.Int)],
+        Qgis.WkbType.Point,
+        [("name", QMetaType.Type.QString), ("pop", QMetaType.Type.Int)],
         [(point(xy), [name, pop]) for name, xy, pop in AREAS],
     )
     return {"network": network, "facilities": facilities, "areas": areas, "folder": str(tmp_path)}
@@ -165,8 +167,8 @@ def test_polygon_areas_are_placed_at_their_point_on_surface(lis_plugin: object, 
     squares = write_gpkg(
         Path(tiny["folder"]) / "polygons.gpkg",
         "squares",
-        QgsWkbTypes.Polygon,
-        [("name", QVariant.String), ("pop", QVariant.Int)],
+        Qgis.WkbType.Polygon,
+        [("name", QMetaType.Type.QString), ("pop", QMetaType.Type.Int)],
         [(point(xy).buffer(10, 1), [name, pop]) for name, xy, pop in AREAS],  # squares centred on the points
     )
     result, _ = run({**tiny_parameters(tiny, "450", name="squares"), "DEMAND": squares})
@@ -201,8 +203,8 @@ def test_costs_are_measured_towards_the_facility_on_one_way_roads(tmp_path: Path
     uri = write_gpkg(
         tmp_path / "oneway.gpkg",
         "roads",
-        QgsWkbTypes.LineString,
-        [("oneway", QVariant.String), ("speed", QVariant.Double)],
+        Qgis.WkbType.LineString,
+        [("oneway", QMetaType.Type.QString), ("speed", QMetaType.Type.Double)],
         [(QgsGeometry.fromPolylineXY([QgsPointXY(0, 0), QgsPointXY(1000, 0)]), ["yes", 36.0])],
     )
     graph = build_graph(uri, TravelMode(kind="drive", cost="time", speed_field="speed"))
@@ -223,8 +225,8 @@ def rutland_gps(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return write_gpkg(
         tmp_path_factory.mktemp("gps") / "gps.gpkg",
         "gps",
-        QgsWkbTypes.Point,
-        [("name", QVariant.String), ("capacity", QVariant.Double)],
+        Qgis.WkbType.Point,
+        [("name", QMetaType.Type.QString), ("capacity", QMetaType.Type.Double)],
         [(point((float(r["easting"]), float(r["northing"]))), [r["name"], 1.0]) for r in rows],
     )
 
@@ -269,8 +271,8 @@ def test_null_capacity_is_refused_naming_the_facilities(lis_plugin: object, tiny
     facilities = write_gpkg(
         folder / "nulls.gpkg",
         "facilities",
-        QgsWkbTypes.Point,
-        [("name", QVariant.String), ("capacity", QVariant.Double)],
+        Qgis.WkbType.Point,
+        [("name", QMetaType.Type.QString), ("capacity", QMetaType.Type.Double)],
         [(point((0, 0)), ["Main surgery", 3.0]), (point((500, 0)), ["Branch surgery", None])],
     )
     with pytest.raises(QgsProcessingException, match=r"CAPACITY_FIELD: 1 of 2 facilities .*NULL.*Branch surgery"):

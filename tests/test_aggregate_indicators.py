@@ -25,7 +25,7 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from lis_qgis_plugin.core.aggregate_indicators import aggregate_indicators
 from lis_qgis_plugin.core.aggregation import (
@@ -209,10 +209,10 @@ def test_output_is_one_typed_feature_per_target(lis_plugin: LisPlugin, rutland: 
     fields = layer.fields()
     for name in target.fields().names():
         assert fields.indexFromName(name) >= 0, f"target field {name} kept"
-    integer = {QVariant.Int, QVariant.LongLong}
+    integer = {QMetaType.Type.Int, QMetaType.Type.LongLong}
     for name in ("n_areas", f"{POP}_sum", "imd_rank_min", "imd_rank_max", f"{POP}_n", "imd_rank_n"):
         assert fields.field(name).type() in integer, name
-    assert fields.field("imd_rank_mean").type() == QVariant.Double
+    assert fields.field("imd_rank_mean").type() == QMetaType.Type.Double
     assert fields.field(f"{POP}_sum").alias() == f"{POP} (sum over LSOAs)"
     ranks: dict[str, list[int]] = defaultdict(list)
     ward_of = rutland.ward_of()

@@ -19,7 +19,7 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType, QVariant
 from scipy.stats import rankdata, spearmanr
 
 from lis_qgis_plugin.core.composite_index import (
@@ -104,7 +104,7 @@ def gpkg_copy(source: Path, folder: Path, nulls: dict[str, list[str]] | None = N
     options.driverName, options.layerName = "GPKG", name
     layer = QgsVectorLayer(str(source), "source", "ogr")
     error = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(gpkg), QgsCoordinateTransformContext(), options)
-    assert error[0] == QgsVectorFileWriter.NoError, error
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
     copy = open_layer(gpkg, name)
     changes = {
         feature.id(): {copy.fields().indexFromName(field): None for field in nulls[feature["LSOA11CD"]]}
@@ -324,11 +324,11 @@ def test_output_reopens_with_typed_fields(lis_plugin: LisPlugin, imd_geojson: Pa
     layer = open_layer(tmp_path / "typed.gpkg", "typed")
     assert result["OUTPUT"] == f"{tmp_path / 'typed.gpkg'}|layername=typed"
     fields = layer.fields()
-    assert fields.field("composite_score").type() == QVariant.Double
-    assert fields.field("composite_rank").type() in (QVariant.Int, QVariant.LongLong)
-    assert fields.field("composite_decile").type() in (QVariant.Int, QVariant.LongLong)
+    assert fields.field("composite_score").type() == QMetaType.Type.Double
+    assert fields.field("composite_rank").type() in (QMetaType.Type.Int, QMetaType.Type.LongLong)
+    assert fields.field("composite_decile").type() in (QMetaType.Type.Int, QMetaType.Type.LongLong)
     for name in DOMAINS:
-        assert fields.field(f"contrib_{name}").type() == QVariant.Double
+        assert fields.field(f"contrib_{name}").type() == QMetaType.Type.Double
     source = QgsVectorLayer(str(imd_geojson), "source", "ogr")
     assert set(source.fields().names()) <= set(fields.names())
     assert layer.featureCount() == 182 and all(feature.hasGeometry() for feature in layer.getFeatures())

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from qgis.core import (
+    Qgis,
     QgsClassificationJenks,
     QgsFeatureRequest,
     QgsGeometry,
@@ -46,7 +47,7 @@ def run_map(**parameters: object) -> tuple[dict, LogFeedback]:
 def attribute_rows(uri: str, *fields: str) -> list[tuple]:
     layer = QgsVectorLayer(uri, "out", "ogr")
     assert layer.isValid(), uri
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    request = QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry)
     return [tuple(feature[name] for name in fields) for feature in layer.getFeatures(request)]
 
 

@@ -131,7 +131,7 @@ def _reachable_from_first_vertex(roads: QgsVectorLayer, forward: str, backward: 
     """(vertices reached, vertices) by QGIS's own graph search over the car network."""
     direction_field = roads.fields().indexOf("oneway")
     director = QgsVectorLayerDirector(
-        roads, direction_field, forward, backward, "no", QgsVectorLayerDirector.DirectionBoth
+        roads, direction_field, forward, backward, "no", QgsVectorLayerDirector.Direction.DirectionBoth
     )
     director.addStrategy(QgsNetworkDistanceStrategy())
     builder = QgsGraphBuilder(roads.crs(), True, 0.0)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
@@ -33,7 +34,6 @@ from qgis.core import (
     QgsFeedback,
     QgsProject,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 
 from .accessibility import AccessibilityError, AccessibilityResult, Band, two_step_fca
@@ -148,7 +148,7 @@ def read_places(
     target = QgsCoordinateReferenceSystem(crs_authid)
     if layer.crs() != target:
         transform = QgsCoordinateTransform(layer.crs(), target, QgsProject.instance().transformContext())
-    polygons = layer.geometryType() == QgsWkbTypes.PolygonGeometry
+    polygons = layer.geometryType() == Qgis.GeometryType.Polygon
     ids: list[int] = []
     xy: list[tuple[float, float]] = []
     values: list[float] = []

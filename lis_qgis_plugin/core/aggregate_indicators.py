@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateTransformContext,
     QgsFeature,
     QgsFeedback,
@@ -22,7 +23,6 @@ from qgis.core import (
     QgsProcessingMultiStepFeedback,
     QgsProviderRegistry,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 
 from .aggregation import (
@@ -220,7 +220,7 @@ def place_small_areas(
     CancelledError when ``feedback`` is cancelled. The layers and the lookup are only read.
     """
     log: list[LogLine] = []
-    if not lookup and areas.geometryType() == QgsWkbTypes.NullGeometry:
+    if not lookup and areas.geometryType() == Qgis.GeometryType.Null:
         raise TableError(
             f"Layer '{layer_label(areas)}' is a table without geometry, so its rows cannot be placed by location. "
             "Give a LOOKUP (small-area code -> target code) to place them."
@@ -380,7 +380,7 @@ def _place_by_location(
     if centroids is not None:
         point = f"centroid in '{layer_label(centroids)}'"
     else:
-        point = "point" if areas.geometryType() == QgsWkbTypes.PointGeometry else "point on surface"
+        point = "point" if areas.geometryType() == Qgis.GeometryType.Point else "point on surface"
     how = f"by location (the {targets_word} containing each {areas_word}'s {point})"
     return _Placement(placed.target_of, how, f"lie outside every {targets_word}", placed)
 

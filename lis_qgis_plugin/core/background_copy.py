@@ -40,7 +40,7 @@ class BackgroundCopy:
         self._feedback = feedback
         self._layer = source.clone()  # the worker reads its own layer object, never the user's
         options = gpkg_options(self.partial, layer_name)
-        options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteFile
+        options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
         if feedback is not None:
             options.feedback = feedback
         self._pool = ThreadPoolExecutor(max_workers=1)
@@ -60,7 +60,7 @@ class BackgroundCopy:
         if self._feedback is not None and self._feedback.isCanceled():
             self._discard_files()
             raise OutputError(f"{self.path}: cancelled; nothing was written.")
-        if error != QgsVectorFileWriter.NoError:
+        if error != QgsVectorFileWriter.WriterError.NoError:
             self._discard_files()
             raise OutputError(f"{self.path}: cannot write layer '{self.layer_name}' ({message}).")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qgis.core import QgsFeature, QgsFeedback, QgsVectorLayer
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from .background_copy import BackgroundCopy
 from .code_lookup import read_code_lookup
@@ -92,7 +92,7 @@ def join_indicators(
         raise TableError(f"The boundary layer '{boundaries.name()}' does not open: check its file.")
     boundary_field = find_layer_code_field(boundaries, boundary_field)
     copy = None
-    if not out_path.exists() and boundaries.fields().field(boundary_field).type() == QVariant.String:
+    if not out_path.exists() and boundaries.fields().field(boundary_field).type() == QMetaType.Type.QString:
         copy = BackgroundCopy(boundaries, out_path, layer_name, feedback)  # the slow part, started now
     try:
         metadata: dict[str, IndicatorMetadata] = read_metadata_file(Path(metadata_file)) if metadata_file else {}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import NULL, QgsFeatureRequest, QgsVectorLayer, QgsVectorLayerUtils
-from qgis.PyQt.QtCore import QVariant
+from qgis.core import NULL, Qgis, QgsFeatureRequest, QgsVectorLayer, QgsVectorLayerUtils
+from qgis.PyQt.QtCore import QMetaType
 
 from .ons_codes import find_code_column, normalise_code
 from .table_files import RawTable, TableError
@@ -33,7 +33,7 @@ def field_values(layer: QgsVectorLayer, field: str) -> list[str]:
     values, ok = QgsVectorLayerUtils.getValues(layer, field)  # one C++ call: twice as fast as a Python loop
     if not ok:
         index = layer.fields().indexFromName(field)
-        request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([index])
+        request = QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry).setSubsetOfAttributes([index])
         values = [feature[index] for feature in layer.getFeatures(request)]
     return [value if isinstance(value, str) else attribute_text(value) for value in values]
 
@@ -53,7 +53,7 @@ def find_layer_code_field(layer: QgsVectorLayer, field: str | None = None) -> st
             f"Layer '{layer_label(layer)}' has no field '{field}'. Its fields are: {', '.join(names)}. "
             "Choose its code field, or leave it empty to find the codes automatically."
         )
-    text_fields = [item.name() for item in layer.fields() if item.type() == QVariant.String]
+    text_fields = [item.name() for item in layer.fields() if item.type() == QMetaType.Type.QString]
     found = find_code_column({name: field_values(layer, name) for name in text_fields})
     if found is None:
         raise TableError(
@@ -67,6 +67,6 @@ def raw_table_from_layer(layer: QgsVectorLayer) -> RawTable:
     """A table layer already in QGIS (CSV, sheet, GeoPackage table) as text, like a file read."""
     header = [item.name() for item in layer.fields()]
     rows = []
-    for feature in layer.getFeatures(QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)):
+    for feature in layer.getFeatures(QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry)):
         rows.append([attribute_text(value) for value in feature.attributes()])
     return RawTable(f"layer '{layer_label(layer)}'", header, rows, first_data_row=1)

@@ -25,12 +25,12 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from .gpkg_writer import save_default_style
 from .layer_codes import layer_label
 
-_QGIS_TYPES = {"integer": QVariant.LongLong, "real": QVariant.Double, "text": QVariant.String}
+_QGIS_TYPES = {"integer": QMetaType.Type.LongLong, "real": QMetaType.Type.Double, "text": QMetaType.Type.QString}
 #: GeoPackage accepts long names, but people read them in attribute tables and expressions.
 MAX_FIELD_NAME = 40
 _BATCH = 2000
@@ -141,7 +141,7 @@ def write_layer_with_fields(
     writer = QgsVectorFileWriter.create(
         str(path), fields, source.wkbType(), source.sourceCrs(), QgsCoordinateTransformContext(), options
     )
-    if writer.hasError() != QgsVectorFileWriter.NoError:
+    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
         message = writer.errorMessage()
         del writer
         raise OutputError(f"{path}: cannot write layer '{layer_name}' ({message}). Choose another output file.")
@@ -182,7 +182,9 @@ def gpkg_options(path: Path, layer_name: str) -> QgsVectorFileWriter.SaveVectorO
     options.layerName = layer_name
     options.fileEncoding = "UTF-8"
     options.actionOnExistingFile = (
-        QgsVectorFileWriter.CreateOrOverwriteLayer if path.exists() else QgsVectorFileWriter.CreateOrOverwriteFile
+        QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+        if path.exists()
+        else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
     )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorLayer, QgsWkbTypes
+from qgis.core import Qgis, QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorLayer
 from scipy.spatial import distance_matrix
 
 from .aggregate_indicators import LogLine
@@ -247,7 +247,7 @@ def read_demand(
             raise LocateServicesError(f"NEED_FIELD: the field {need_field!r} of {name!r} is not numeric.")
     code_index = _code_index(layer)
     transform = _transform(layer, crs_authid)
-    is_point = layer.geometryType() == QgsWkbTypes.PointGeometry
+    is_point = layer.geometryType() == Qgis.GeometryType.Point
     fids, codes, xy, wkb, population, need = [], [], [], [], [], []
     no_geometry: list[str] = []
     for feature in layer.getFeatures():

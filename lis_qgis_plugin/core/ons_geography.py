@@ -477,7 +477,7 @@ def _write_cache_entry(
                 layer, str(gpkg_path), QgsCoordinateTransformContext(), options
             )
             del layer
-            if error != QgsVectorFileWriter.NoError:
+            if error != QgsVectorFileWriter.WriterError.NoError:
                 raise OnlineSourceError(f"{cache_file}: cannot write the downloaded boundaries ({message}).")
             written = QgsVectorLayer(f"{gpkg_path}|layername={layer_name}", layer_name, "ogr")
             count = written.featureCount()

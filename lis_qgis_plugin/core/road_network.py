@@ -39,6 +39,7 @@ from typing import Any, ClassVar, Union
 
 import numpy as np
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeatureRequest,
@@ -590,7 +591,7 @@ def open_road_layer(source: Source, layer_name: str | None = None) -> QgsVectorL
             raise NetworkError(f"Cannot open the road network {uri}: is it a GeoPackage, Shapefile or .osm.pbf?")
     if not layer.isValid():
         raise NetworkError(f"The road layer {layer.name()!r} is not valid (its file may be missing).")
-    if layer.geometryType() != QgsWkbTypes.LineGeometry:
+    if layer.geometryType() != Qgis.GeometryType.Line:
         raise NetworkError(
             f"The road layer {layer.name()!r} holds {QgsWkbTypes.geometryDisplayString(layer.geometryType())} "
             "features, not lines: choose a layer of road centre lines."
@@ -616,7 +617,7 @@ def target_crs(layer: QgsVectorLayer, crs: str | None = None) -> QgsCoordinateRe
             f"{target.authid() or target.description()} is geographic (degrees): distances and travel times "
             f"need a projected CRS in metres, such as {DEFAULT_PROJECTED_CRS} (British National Grid)."
         )
-    if target.mapUnits() != QgsUnitTypes.DistanceMeters:
+    if target.mapUnits() != Qgis.DistanceUnit.Meters:
         raise NetworkError(
             f"{target.authid()} measures in {QgsUnitTypes.toString(target.mapUnits())}, not metres: "
             f"reproject the roads to a metre-based CRS such as {DEFAULT_PROJECTED_CRS}."

@@ -31,6 +31,7 @@ from typing import Any, Union
 
 import numpy as np
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsExpression,
@@ -42,7 +43,6 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
@@ -212,7 +212,7 @@ def _read_facilities(
             continue
         if transform is not None:
             geometry.transform(transform)
-        point = geometry.vertexAt(0) if geometry.type() == QgsWkbTypes.PointGeometry else None
+        point = geometry.vertexAt(0) if geometry.type() == Qgis.GeometryType.Point else None
         if point is None:
             centre = geometry.pointOnSurface().asPoint()
             x, y = centre.x(), centre.y()
@@ -271,7 +271,7 @@ def _demand_from(
     )
     transform = _transform(demand, crs_authid)
     ids, codes, xy, wkb, population, decile = [], [], [], [], [], []
-    is_point = demand.geometryType() == QgsWkbTypes.PointGeometry
+    is_point = demand.geometryType() == Qgis.GeometryType.Point
     missing_population = 0
     for feature in demand.getFeatures():
         geometry = QgsGeometry(feature.geometry())
@@ -368,7 +368,7 @@ def _work_crs(layers: Sequence[QgsVectorLayer | None]) -> str:
 
 def _multi_wkb(geometry: QgsGeometry) -> bytes:
     geometry = QgsGeometry(geometry)
-    if geometry.type() != QgsWkbTypes.PolygonGeometry:
+    if geometry.type() != Qgis.GeometryType.Polygon:
         geometry = geometry.buffer(0, 1) if not geometry.isEmpty() else geometry
     geometry.convertToMultiType()
     return bytes(geometry.asWkb())

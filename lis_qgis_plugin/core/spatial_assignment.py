@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
@@ -26,13 +27,13 @@ from qgis.core import (
     QgsSpatialIndex,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType, QVariant
 
 from .layer_codes import find_layer_code_field, layer_codes
 from .ons_codes import normalise_code
 
-_INTEGER_TYPES = {QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong}
-_REAL_TYPES = {QVariant.Double}
+_INTEGER_TYPES = {QMetaType.Type.Int, QMetaType.Type.UInt, QMetaType.Type.LongLong, QMetaType.Type.ULongLong}
+_REAL_TYPES = {QMetaType.Type.Double}
 
 
 class CancelledError(RuntimeError):
@@ -69,7 +70,7 @@ def read_numbers(
 ) -> dict[int, dict[str, float | int | None]]:
     """Feature id -> {field: number or None} for the given numeric fields; geometries are not read."""
     indexes = {name: layer.fields().indexFromName(name) for name in dict.fromkeys(fields)}
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    request = QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry)
     if indexes:
         request.setSubsetOfAttributes(list(indexes.values()))
     else:
@@ -84,7 +85,7 @@ def read_numbers(
 
 def feature_ids(layer: QgsVectorLayer) -> list[int]:
     """Every feature id, in feature order."""
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setNoAttributes()
+    request = QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry).setNoAttributes()
     return [feature.id() for feature in layer.getFeatures(request)]
 
 
@@ -144,7 +145,7 @@ def assign_by_location(
     context = transform_context or QgsProject.instance().transformContext()
     to_targets = _transform(areas.crs(), targets.crs(), context)
     centroid_transform = _transform(centroids_crs or areas.crs(), targets.crs(), context)
-    index = QgsSpatialIndex(QgsSpatialIndex.FlagStoreFeatureGeometries)
+    index = QgsSpatialIndex(QgsSpatialIndex.Flag.FlagStoreFeatureGeometries)
     request = QgsFeatureRequest().setNoAttributes()
     for feature in targets.getFeatures(request):
         if feedback is not None and feedback.isCanceled():

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from qgis.core import (
+    Qgis,
     QgsApplication,
     QgsProcessingContext,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterFolderDestination,
@@ -59,9 +59,9 @@ class AlgorithmForm(QWidget):
             widget_context.setMapCanvas(map_canvas)
         registry = QgsGui.processingGuiRegistry()
         for parameter in self.algorithm.parameterDefinitions():
-            if parameter.isDestination() or parameter.flags() & QgsProcessingParameterDefinition.FlagHidden:
+            if parameter.isDestination() or parameter.flags() & Qgis.ProcessingParameterFlag.Hidden:
                 continue
-            advanced = bool(parameter.flags() & QgsProcessingParameterDefinition.FlagAdvanced)
+            advanced = bool(parameter.flags() & Qgis.ProcessingParameterFlag.Advanced)
             if advanced and self.advanced_group is None:
                 self.advanced_group = QgsCollapsibleGroupBox(tr("Advanced"), self)
                 self.advanced_group.setObjectName("advancedGroup")
@@ -71,7 +71,7 @@ class AlgorithmForm(QWidget):
             form = advanced_form if advanced else main_form
             owner = self.advanced_group if advanced else self
             tooltip = parameter.help() or parameter.description()
-            wrapper = registry.createParameterWidgetWrapper(parameter, QgsProcessingGui.Standard)
+            wrapper = registry.createParameterWidgetWrapper(parameter, QgsProcessingGui.WidgetType.Standard)
             if wrapper is None:  # a type with no C++ widget: plain text, as Processing reads strings for any type
                 widget = QLineEdit(owner)
                 default = parameter.defaultValue()
@@ -127,7 +127,7 @@ class AlgorithmForm(QWidget):
         if self.algorithm is None:
             return values, files
         for parameter in self.algorithm.destinationParameterDefinitions():
-            if parameter.flags() & QgsProcessingParameterDefinition.FlagOptional and not parameter.createByDefault():
+            if parameter.flags() & Qgis.ProcessingParameterFlag.Optional and not parameter.createByDefault():
                 continue
             stem = f"{self.algorithm.name()}_{parameter.name().lower()}"
             if isinstance(parameter, (QgsProcessingParameterVectorDestination, QgsProcessingParameterFeatureSink)):

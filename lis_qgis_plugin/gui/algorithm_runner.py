@@ -165,7 +165,7 @@ class AlgorithmRunner(QObject):
             {},
             [Path(p) for p in new_files if not Path(p).exists()],
             on_done,
-            bool(algorithm.flags() & QgsProcessingAlgorithm.FlagNoThreading),
+            bool(algorithm.flags() & Qgis.ProcessingAlgorithmFlag.NoThreading),
         )
         job.titles = titles
         self._job = job

@@ -96,6 +96,6 @@ def export_layout_pdf(layout: QgsPrintLayout, pdf_path: Path, dpi: int = 200) ->
     settings.dpi = dpi
     settings.rasterizeWholeImage = False
     result = QgsLayoutExporter(layout).exportToPdf(str(pdf_path), settings)
-    if result != QgsLayoutExporter.Success:
+    if result != QgsLayoutExporter.ExportResult.Success:
         raise OSError(f"QGIS could not export the layout to {pdf_path} (exporter result {result})")
     return pdf_path

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -63,7 +64,7 @@ class CreateSampleDistrictAlgorithm(LisAlgorithm):
             QgsProcessingParameterNumber(
                 self.SEED,
                 self.tr("Random seed (same seed, same district)"),
-                QgsProcessingParameterNumber.Integer,
+                Qgis.ProcessingNumberParameterType.Integer,
                 1,
                 False,
                 0,
@@ -73,7 +74,7 @@ class CreateSampleDistrictAlgorithm(LisAlgorithm):
             QgsProcessingParameterNumber(
                 self.SMALL_AREAS,
                 self.tr("Number of small areas"),
-                QgsProcessingParameterNumber.Integer,
+                Qgis.ProcessingNumberParameterType.Integer,
                 150,
                 False,
                 30,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
+    Qgis,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputFile,
@@ -75,7 +75,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
             QgsProcessingParameterVectorLayer(
                 self.INPUT,
                 self.tr("Areas (LSOAs, with a deprivation rank or score)"),
-                [QgsProcessing.TypeVectorPolygon],
+                [Qgis.ProcessingSourceType.VectorPolygon],
             )
         )
         self.addParameter(
@@ -83,7 +83,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
                 self.FIELD,
                 self.tr("Rank or score field"),
                 parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
             )
         )
         self.addParameter(
@@ -95,7 +95,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
             QgsProcessingParameterNumber(
                 self.CLASSES,
                 self.tr("Number of classes (generic methods)"),
-                QgsProcessingParameterNumber.Integer,
+                Qgis.ProcessingNumberParameterType.Integer,
                 defaultValue=5,
                 minValue=3,
                 maxValue=10,
@@ -113,7 +113,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
             QgsProcessingParameterNumber(
                 self.NATIONAL_N,
                 self.tr("Areas ranked nationally (empty: from the edition, 32,844 IMD2019 / 33,755 IoD2025)"),
-                QgsProcessingParameterNumber.Integer,
+                Qgis.ProcessingNumberParameterType.Integer,
                 optional=True,
                 minValue=1,
             )
@@ -125,7 +125,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
         )
         self.addParameter(QgsProcessingParameterEnum(self.RAMP, self.tr("Colour ramp"), list(RAMPS), defaultValue=0))
         output = QgsProcessingParameterVectorDestination(
-            self.OUTPUT, self.tr("Deprivation map (GeoPackage)"), QgsProcessing.TypeVectorPolygon
+            self.OUTPUT, self.tr("Deprivation map (GeoPackage)"), Qgis.ProcessingSourceType.VectorPolygon
         )
         output.setSupportsNonFileBasedOutput(False)
         self.addParameter(output)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
+    Qgis,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingParameterField,
@@ -80,7 +80,7 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
             QgsProcessingParameterVectorLayer(
                 self.INPUT,
                 self.tr("LSOAs with national ranks (a layer, or a table when LOOKUP is given)"),
-                [QgsProcessing.TypeVector],
+                [Qgis.ProcessingSourceType.Vector],
             )
         )
         self.addParameter(
@@ -96,7 +96,7 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
                 self.RANK_FIELD,
                 self.tr("National rank field (1 = most deprived)"),
                 parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
             )
         )
         self.addParameter(
@@ -104,7 +104,7 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
                 self.POPULATION_FIELD,
                 self.tr("Population field (residents per LSOA)"),
                 parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
             )
         )
         self.addParameter(
@@ -112,7 +112,7 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
                 self.SCORE_FIELD,
                 self.tr("Score field (optional: gives the average score)"),
                 parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
                 optional=True,
             )
         )
@@ -120,7 +120,7 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
             QgsProcessingParameterNumber(
                 self.NATIONAL_N,
                 self.tr("LSOAs ranked nationally, N (IoD2019: 32,844; IoD2025: 33,755)"),
-                QgsProcessingParameterNumber.Integer,
+                Qgis.ProcessingNumberParameterType.Integer,
                 defaultValue=NATIONAL_AREAS["IMD2019"],
                 minValue=1,
             )
@@ -132,7 +132,7 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.OUTPUT, self.tr("Deprivation summary (GeoPackage)"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, self.tr("Deprivation summary (GeoPackage)"), Qgis.ProcessingSourceType.VectorPolygon
             )
         )
 

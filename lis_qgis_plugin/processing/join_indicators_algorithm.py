@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
+    Qgis,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -85,7 +85,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
             QgsProcessingParameterVectorLayer(
                 self.BOUNDARIES,
                 self.tr("Boundaries (LSOA, MSOA, ward, district...)"),
-                [QgsProcessing.TypeVectorAnyGeometry],
+                [Qgis.ProcessingSourceType.VectorAnyGeometry],
             )
         )
         self.addParameter(
@@ -93,7 +93,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
                 self.BOUNDARY_CODE_FIELD,
                 self.tr("Code field of the boundaries (empty: find it)"),
                 parentLayerParameterName=self.BOUNDARIES,
-                type=QgsProcessingParameterField.String,
+                type=Qgis.ProcessingFieldParameterDataType.String,
                 optional=True,
             )
         )
@@ -136,7 +136,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
         metadata.setFileFilter(TABLE_FILTER)
         self.addParameter(metadata)
         output = QgsProcessingParameterVectorDestination(
-            self.OUTPUT, self.tr("Joined layer (GeoPackage)"), QgsProcessing.TypeVectorAnyGeometry
+            self.OUTPUT, self.tr("Joined layer (GeoPackage)"), Qgis.ProcessingSourceType.VectorAnyGeometry
         )
         output.setSupportsNonFileBasedOutput(False)
         self.addParameter(output)

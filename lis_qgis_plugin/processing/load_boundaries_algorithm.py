@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
-    QgsProcessing,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterString,
@@ -90,7 +89,7 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
         base = QgsProcessingParameterString(
             self.BASE_URL, self.tr("Base URL of the ArcGIS services (a mirror; empty: ONS)"), optional=True
         )
-        base.setFlags(base.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        base.setFlags(base.flags() | Qgis.ProcessingParameterFlag.Advanced)
         self.addParameter(base)
         self.addParameter(
             QgsProcessingParameterBoolean(
@@ -98,7 +97,7 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
             )
         )
         output = QgsProcessingParameterVectorDestination(
-            self.OUTPUT, self.tr("Boundaries (GeoPackage)"), QgsProcessing.TypeVectorPolygon
+            self.OUTPUT, self.tr("Boundaries (GeoPackage)"), Qgis.ProcessingSourceType.VectorPolygon
         )
         output.setSupportsNonFileBasedOutput(False)
         self.addParameter(output)

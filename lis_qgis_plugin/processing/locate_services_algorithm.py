@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
+    Qgis,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputString,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
     QgsProcessingParameterField,
@@ -96,18 +95,18 @@ class LocateServicesAlgorithm(LisAlgorithm):
         )
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
-        point = [QgsProcessing.TypeVectorPoint]
+        point = [Qgis.ProcessingSourceType.VectorPoint]
         self.addParameter(
             QgsProcessingParameterVectorLayer(
                 self.DEMAND,
                 self.tr("Demand (population-weighted centroids or small areas)"),
-                [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon],
+                [Qgis.ProcessingSourceType.VectorPoint, Qgis.ProcessingSourceType.VectorPolygon],
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
                 self.WEIGHT_FIELD, self.tr("Population field (weight)"), parentLayerParameterName=self.DEMAND,
-                type=QgsProcessingParameterField.Numeric,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
             )
         )  # fmt: skip
         self.addParameter(
@@ -130,7 +129,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
             QgsProcessingParameterVectorLayer(
                 self.AREAS,
                 self.tr("Small areas holding the need field (when the demand points do not)"),
-                [QgsProcessing.TypeVectorPolygon],
+                [Qgis.ProcessingSourceType.VectorPolygon],
                 optional=True,
             )
         )
@@ -169,8 +168,8 @@ class LocateServicesAlgorithm(LisAlgorithm):
             )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.NETWORK, self.tr("Road network (lines; empty: straight line)"), [QgsProcessing.TypeVectorLine],
-                optional=True,
+                self.NETWORK, self.tr("Road network (lines; empty: straight line)"),
+                [Qgis.ProcessingSourceType.VectorLine], optional=True,
             )
         )  # fmt: skip
         self.addParameter(
@@ -186,7 +185,8 @@ class LocateServicesAlgorithm(LisAlgorithm):
         self.addParameter(
             QgsProcessingParameterField(
                 self.SPEED_FIELD, self.tr("Speed field of the roads (km/h; empty: maxspeed and road class)"),
-                parentLayerParameterName=self.NETWORK, type=QgsProcessingParameterField.Numeric, optional=True,
+                parentLayerParameterName=self.NETWORK, optional=True,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
             )
         )  # fmt: skip
         self.addParameter(
@@ -203,27 +203,29 @@ class LocateServicesAlgorithm(LisAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.P, self.tr("Number of new sites (P; not used by LSCP)"), QgsProcessingParameterNumber.Integer,
-                1, minValue=1,
+                self.P, self.tr("Number of new sites (P; not used by LSCP)"),
+                Qgis.ProcessingNumberParameterType.Integer, 1, minValue=1,
             )
         )  # fmt: skip
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.MAX_COST, self.tr("Maximum cost: coverage standard (minutes for time, metres for distance)"),
-                QgsProcessingParameterNumber.Double, 10, minValue=0,
+                Qgis.ProcessingNumberParameterType.Double, 10, minValue=0,
             )
         )  # fmt: skip
         exact = QgsProcessingParameterNumber(
             self.EXACT_LIMIT,
             self.tr("Solve exactly up to this many demand-site pairs (larger p-median: heuristic; 0: automatic)"),
-            QgsProcessingParameterNumber.Integer,
+            Qgis.ProcessingNumberParameterType.Integer,
             0,
             minValue=0,
         )
-        exact.setFlags(exact.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        exact.setFlags(exact.flags() | Qgis.ProcessingParameterFlag.Advanced)
         self.addParameter(exact)
         self.addParameter(
-            QgsProcessingParameterVectorDestination(self.OUTPUT, self.tr("Chosen sites"), QgsProcessing.TypeVectorPoint)
+            QgsProcessingParameterVectorDestination(
+                self.OUTPUT, self.tr("Chosen sites"), Qgis.ProcessingSourceType.VectorPoint
+            )
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
@@ -233,7 +235,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
         )  # fmt: skip
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.SUMMARY, self.tr("Before / after summary"), QgsProcessing.TypeVector, optional=True,
+                self.SUMMARY, self.tr("Before / after summary"), Qgis.ProcessingSourceType.Vector, optional=True,
                 createByDefault=True,
             )
         )  # fmt: skip

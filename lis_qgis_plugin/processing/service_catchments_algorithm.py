@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    QgsProcessing,
+    Qgis,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -94,7 +94,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         )
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
-        point = [QgsProcessing.TypeVectorPoint]
+        point = [Qgis.ProcessingSourceType.VectorPoint]
         self.addParameter(
             QgsProcessingParameterVectorLayer(self.FACILITIES, self.tr("Facilities (points)"), point, optional=True)
         )
@@ -116,7 +116,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
             self.addParameter(QgsProcessingParameterString(name, label, optional=True))
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.NETWORK, self.tr("Road network (lines)"), [QgsProcessing.TypeVectorLine], optional=True
+                self.NETWORK, self.tr("Road network (lines)"), [Qgis.ProcessingSourceType.VectorLine], optional=True
             )
         )
         network_file = QgsProcessingParameterFile(
@@ -133,7 +133,8 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         self.addParameter(
             QgsProcessingParameterField(
                 self.SPEED_FIELD, self.tr("Speed field of the roads (km/h; empty: maxspeed and road class)"),
-                parentLayerParameterName=self.NETWORK, type=QgsProcessingParameterField.Numeric, optional=True,
+                parentLayerParameterName=self.NETWORK, optional=True,
+                type=Qgis.ProcessingFieldParameterDataType.Numeric,
             )
         )  # fmt: skip
         self.addParameter(
@@ -145,14 +146,17 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
             QgsProcessingParameterNumber(
                 self.BUFFER,
                 self.tr("Buffer around reached roads (m)"),
-                QgsProcessingParameterNumber.Double,
+                Qgis.ProcessingNumberParameterType.Double,
                 100,
                 minValue=1,
             )
         )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                self.AREAS, self.tr("Small areas (study area)"), [QgsProcessing.TypeVectorPolygon], optional=True
+                self.AREAS,
+                self.tr("Small areas (study area)"),
+                [Qgis.ProcessingSourceType.VectorPolygon],
+                optional=True,
             )
         )
         self.addParameter(
@@ -170,7 +174,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.CATCHMENTS, self.tr("Catchments"), QgsProcessing.TypeVectorPolygon
+                self.CATCHMENTS, self.tr("Catchments"), Qgis.ProcessingSourceType.VectorPolygon
             )
         )
         self.addParameter(
@@ -181,7 +185,11 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         )  # fmt: skip
         self.addParameter(
             QgsProcessingParameterVectorDestination(
-                self.COVERAGE, self.tr("Coverage table"), QgsProcessing.TypeVector, optional=True, createByDefault=True
+                self.COVERAGE,
+                self.tr("Coverage table"),
+                Qgis.ProcessingSourceType.Vector,
+                optional=True,
+                createByDefault=True,
             )
         )
 

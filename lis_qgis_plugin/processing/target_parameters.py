@@ -7,7 +7,7 @@ target area, through a lookup or by location; they ask for the targets the same 
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessing,
+    Qgis,
     QgsProcessingAlgorithm,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
@@ -27,7 +27,9 @@ def _tr(text: str) -> str:
 
 def add_target_parameters(algorithm: QgsProcessingAlgorithm, target_label: str, lookup_label: str) -> None:
     """Add TARGET (polygons), TARGET_CODE_FIELD (optional) and LOOKUP (optional file) to ``algorithm``."""
-    algorithm.addParameter(QgsProcessingParameterVectorLayer(TARGET, target_label, [QgsProcessing.TypeVectorPolygon]))
+    algorithm.addParameter(
+        QgsProcessingParameterVectorLayer(TARGET, target_label, [Qgis.ProcessingSourceType.VectorPolygon])
+    )
     algorithm.addParameter(
         QgsProcessingParameterField(
             TARGET_CODE_FIELD,
@@ -38,6 +40,10 @@ def add_target_parameters(algorithm: QgsProcessingAlgorithm, target_label: str, 
     )
     algorithm.addParameter(
         QgsProcessingParameterFile(
-            LOOKUP, lookup_label, behavior=QgsProcessingParameterFile.File, fileFilter=TABLE_FILTER, optional=True
+            LOOKUP,
+            lookup_label,
+            behavior=Qgis.ProcessingFileParameterBehavior.File,
+            fileFilter=TABLE_FILTER,
+            optional=True,
         )
     )

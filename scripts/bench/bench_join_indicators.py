@@ -86,6 +86,7 @@ def build_grid(rows: list[dict[str, str]], gpkg_path: Path) -> Path:
     Written with QgsVectorFileWriter in this (parent) process so the timed children only read it.
     """
     from qgis.core import (
+        Qgis,
         QgsApplication,
         QgsCoordinateReferenceSystem,
         QgsCoordinateTransformContext,
@@ -95,9 +96,8 @@ def build_grid(rows: list[dict[str, str]], gpkg_path: Path) -> Path:
         QgsGeometry,
         QgsRectangle,
         QgsVectorFileWriter,
-        QgsWkbTypes,
     )
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.PyQt.QtCore import QMetaType
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QgsApplication([], False)
@@ -105,8 +105,8 @@ def build_grid(rows: list[dict[str, str]], gpkg_path: Path) -> Path:
     shuffled = [(row[CODE_COLUMN], row[NAME_COLUMN]) for row in rows]
     random.Random(SHUFFLE_SEED).shuffle(shuffled)
     fields = QgsFields()
-    fields.append(QgsField(GRID_CODE_FIELD, QVariant.String, len=9))
-    fields.append(QgsField(GRID_NAME_FIELD, QVariant.String))
+    fields.append(QgsField(GRID_CODE_FIELD, QMetaType.Type.QString, len=9))
+    fields.append(QgsField(GRID_NAME_FIELD, QMetaType.Type.QString))
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = "grid"
@@ -114,12 +114,12 @@ def build_grid(rows: list[dict[str, str]], gpkg_path: Path) -> Path:
     writer = QgsVectorFileWriter.create(
         str(gpkg_path),
         fields,
-        QgsWkbTypes.Polygon,
+        Qgis.WkbType.Polygon,
         QgsCoordinateReferenceSystem("EPSG:27700"),
         QgsCoordinateTransformContext(),
         options,
     )
-    if writer.hasError() != QgsVectorFileWriter.NoError:
+    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
         raise OSError(f"Cannot create {gpkg_path}: {writer.errorMessage()}")
     x0, y0 = GRID_ORIGIN
     features = []
@@ -247,7 +247,7 @@ def count_matches(output: str, grid_fields: set[str], ranks: dict[str, str]) -> 
     Checked by value, not by field name, so it applies to any output schema: a rank of
     "29,199" in the CSV matches 29199 or "29,199" in the output.
     """
-    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+    from qgis.core import Qgis, QgsFeatureRequest, QgsVectorLayer
 
     layer = QgsVectorLayer(output, "output", "ogr")
     if not layer.isValid():
@@ -257,7 +257,7 @@ def count_matches(output: str, grid_fields: set[str], ranks: dict[str, str]) -> 
         raise RuntimeError(f"the output {output} lost the boundary field {GRID_CODE_FIELD}: {names}")
     code_index = names.index(GRID_CODE_FIELD)
     joined = [i for i, name in enumerate(names) if name not in grid_fields and name.lower() != "fid"]
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    request = QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry)
     features = matched = 0
     for feature in layer.getFeatures(request):
         features += 1

@@ -87,6 +87,7 @@ def build_inputs(folder: Path, streets: int, facilities: int) -> tuple[Path, Pat
     """Write the street grid and the facility points; returns (network gpkg, facilities gpkg, directed edges)."""
     import numpy as np
     from qgis.core import (
+        Qgis,
         QgsCoordinateReferenceSystem,
         QgsCoordinateTransformContext,
         QgsFeature,
@@ -96,9 +97,8 @@ def build_inputs(folder: Path, streets: int, facilities: int) -> tuple[Path, Pat
         QgsLineString,
         QgsPoint,
         QgsVectorFileWriter,
-        QgsWkbTypes,
     )
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.PyQt.QtCore import QMetaType
 
     rng = np.random.default_rng(SEED)
     n = streets
@@ -117,16 +117,16 @@ def build_inputs(folder: Path, streets: int, facilities: int) -> tuple[Path, Pat
             QgsCoordinateTransformContext(),
             options,
         )
-        if writer.hasError() != QgsVectorFileWriter.NoError:
+        if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
             raise RuntimeError(f"Cannot create {path}: {writer.errorMessage()}")
         return writer
 
     fields = QgsFields()
-    fields.append(QgsField("street", QVariant.String))
-    fields.append(QgsField("speed_kph", QVariant.Double))
-    fields.append(QgsField("oneway", QVariant.String))
+    fields.append(QgsField("street", QMetaType.Type.QString))
+    fields.append(QgsField("speed_kph", QMetaType.Type.Double))
+    fields.append(QgsField("oneway", QMetaType.Type.QString))
     network = folder / "grid_roads.gpkg"
-    writer = writer_for(network, "roads", QgsWkbTypes.LineString, fields)
+    writer = writer_for(network, "roads", Qgis.WkbType.LineString, fields)
     features = []
     edges = 0
     for axis in ("row", "col"):
@@ -147,9 +147,9 @@ def build_inputs(folder: Path, streets: int, facilities: int) -> tuple[Path, Pat
     del writer
 
     pfields = QgsFields()
-    pfields.append(QgsField("name", QVariant.String))
+    pfields.append(QgsField("name", QMetaType.Type.QString))
     points = folder / "facilities.gpkg"
-    writer = writer_for(points, "facilities", QgsWkbTypes.Point, pfields)
+    writer = writer_for(points, "facilities", Qgis.WkbType.Point, pfields)
     span = (n - 1) * BLOCK_M
     xy = np.column_stack([rng.uniform(0, span, facilities) + ORIGIN[0], rng.uniform(0, span, facilities) + ORIGIN[1]])
     out = []
@@ -180,9 +180,9 @@ def lis_parameters(
     Enum choices are found by their words (network, time, drive), any cache-folder parameter points into
     the run's profile, and the catchments and every required output are written as GeoPackages.
     """
-    from qgis.core import QgsProcessingParameterDefinition
+    from qgis.core import Qgis
 
-    optional = QgsProcessingParameterDefinition.FlagOptional
+    optional = Qgis.ProcessingParameterFlag.Optional
     out.mkdir(parents=True, exist_ok=True)
     wanted = {"METHOD": "network", "COST": "time", "MODE": "drive", "OVERLAP": "nearest" if nearest else "overlapping"}
     params: dict[str, Any] = {

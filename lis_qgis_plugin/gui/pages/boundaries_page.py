@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import QgsApplication, QgsFieldProxyModel, QgsMapLayerProxyModel, QgsVectorLayer, QgsWkbTypes
+from qgis.core import Qgis, QgsApplication, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import QVBoxLayout
 
@@ -34,7 +34,7 @@ class BoundariesPage(LisPage):
         )
         form = form_layout()
         self.layer_combo = QgsMapLayerComboBox(self.content)
-        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.layer_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         self.layer_combo.setAllowEmptyLayer(True)
         add_row(
             form,
@@ -160,7 +160,7 @@ class BoundariesPage(LisPage):
         polygons = [
             layer
             for layer in outcome.layers
-            if isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry
+            if isinstance(layer, QgsVectorLayer) and layer.geometryType() == Qgis.GeometryType.Polygon
         ]
         if polygons:
             self.use_layer(polygons[0])

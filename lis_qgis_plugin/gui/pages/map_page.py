@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsFieldProxyModel,
-    QgsMapLayerProxyModel,
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsRectangle,
@@ -71,7 +71,7 @@ class MapPage(LisPage):
         )
         form = form_layout()
         self.layer_combo = QgsMapLayerComboBox(self.content)
-        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.layer_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         add_row(form, tr("&Areas"), self.layer_combo, tr("The polygon layer to map"), "mapLayerCombo")
         self.field_combo = QgsFieldComboBox(self.content)
         self.field_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)

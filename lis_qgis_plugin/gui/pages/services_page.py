@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qgis.core import NULL, QgsFieldProxyModel, QgsMapLayerProxyModel, QgsVectorLayer
+from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import (
     QgsCollapsibleGroupBox,
     QgsFieldComboBox,
@@ -53,7 +53,7 @@ class ServicesPage(LisPage):
         )
         form = form_layout()
         self.facilities_combo = QgsMapLayerComboBox(self.content)
-        self.facilities_combo.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        self.facilities_combo.setFilters(Qgis.LayerFilter.PointLayer)
         add_row(form, tr("&Facilities"), self.facilities_combo, tr("Point layer of the services"), "facilitiesCombo")
         self.filter_widget = QgsFieldExpressionWidget(self.content)
         self.filter_widget.setExpressionDialogTitle(tr("Which facilities"))
@@ -74,7 +74,7 @@ class ServicesPage(LisPage):
             "facilityIdCombo",
         )
         self.network_combo = QgsMapLayerComboBox(self.content)
-        self.network_combo.setFilters(QgsMapLayerProxyModel.Filter.LineLayer)
+        self.network_combo.setFilters(Qgis.LayerFilter.LineLayer)
         self.network_combo.setAllowEmptyLayer(True)
         add_row(
             form,
@@ -136,11 +136,11 @@ class ServicesPage(LisPage):
         demand_form = form_layout()
         demand.setLayout(demand_form)
         self.areas_combo = QgsMapLayerComboBox(demand)
-        self.areas_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.areas_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         self.areas_combo.setAllowEmptyLayer(True)
         add_row(demand_form, tr("Small &areas"), self.areas_combo, tr("The study area (LSOAs)"), "areasCombo")
         self.demand_combo = QgsMapLayerComboBox(demand)
-        self.demand_combo.setFilters(QgsMapLayerProxyModel.Filter.PointLayer)
+        self.demand_combo.setFilters(Qgis.LayerFilter.PointLayer)
         self.demand_combo.setAllowEmptyLayer(True)
         add_row(
             demand_form,
