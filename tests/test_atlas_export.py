@@ -463,6 +463,31 @@ def test_png_per_area_in_a_folder(ward_data: dict[str, str], tmp_path: Path) -> 
     assert colour_pixels(image, chart, "#1d4f5c") == 0  # and nothing of the table spills into the chart
 
 
+def test_a3_page_enlarges_the_table_and_chart_with_the_page(ward_data: dict[str, str], tmp_path: Path) -> None:
+    """A3 portrait: the A4 page times 1.414, the table still in its (enlarged) frame, the chart in its box."""
+    folder = tmp_path / "a3"
+    dpi = 30
+    result, feedback = run(
+        {
+            "COVERAGE": ward_data["nottingham"],
+            "INDICATORS": list(INDICATORS.values()),
+            "FORMAT": 1,  # PNG
+            "DPI": dpi,
+            "PAGE_SIZE": 2,  # A3 portrait
+            "OUTPUT_FOLDER": str(folder),
+        }
+    )
+    assert result["PAGES"] == 20 and "do not fit" not in feedback.text
+    image = QImage(str(folder / "E05012281_hyson-green-arboretum.png"))
+    assert (image.width(), image.height()) == (int(297 / 25.4 * dpi), int(420 / 25.4 * dpi))
+    table, chart = item_box("indicator_table", "A3 portrait", dpi), item_box("chart", "A3 portrait", dpi)
+    assert abs((table[2] - table[0]) - 190 * 1.414 * dpi / 25.4) < 2  # the table frame grew with the page
+    header = colour_pixels(image, table, "#1d4f5c")
+    assert header > 0.5 * (table[2] - table[0]) * 6 * 1.414 * dpi / 25.4  # a header band at least 6 mm tall
+    assert colour_pixels(image, (table[2], table[1], image.width(), table[3]), "#1d4f5c") == 0  # nothing spills right
+    assert colour_pixels(image, chart, RANGE_COLOUR) > 100 and colour_pixels(image, chart, MIDDLE_COLOUR) > 50
+
+
 def test_a_page_without_geometry_is_named_then_skipped_or_fatal(ward_data: dict[str, str], tmp_path: Path) -> None:
     source = Path(ward_data["rutland"].split("|")[0])
     broken = tmp_path / "wards_broken.gpkg"
