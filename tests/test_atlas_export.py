@@ -391,6 +391,17 @@ def test_saved_project_renders_the_same_without_the_plugin(atlas_runs: dict[str,
         for label in LABELS.values():
             # the same words and numbers (pdftotext's spacing moves with sub-point differences in placement)
             assert table_numbers(after, label)[1].split() == table_numbers(before, label)[1].split()
+    # The chart picture still reads its SVG from the GeoPackage, and the difference cells keep their colours.
+    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "50", "-png", str(rerendered), str(tmp_path / "page")],
+                   check=True)  # fmt: skip
+    image = QImage(str(next(tmp_path.glob("page*.png"))))
+    chart, table = item_box("chart", "A4 portrait", 50), item_box("indicator_table", "A4 portrait", 50)
+    assert colour_pixels(image, chart, RANGE_COLOUR) > 50 and colour_pixels(image, chart, MIDDLE_COLOUR) > 20
+    assert (
+        colour_pixels(image, table, VERDICT_COLOURS["better"][0], 4)
+        + colour_pixels(image, table, VERDICT_COLOURS["worse"][0], 4)
+        > 100
+    )
 
 
 def colour_pixels(image: QImage, box: tuple[int, int, int, int], colour: str, tolerance: int = 10) -> int:
