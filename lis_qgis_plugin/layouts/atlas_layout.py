@@ -76,6 +76,7 @@ from ..core.atlas_table import VERDICT_COLOURS, table_headers
 from ..core.layer_output import layer_file, safe_field_name, write_layer_with_fields
 from ..core.plugin_files import resource_path
 from ..core.wording import plural_word
+from .map_layout import pdf_settings
 
 TEMPLATES = {"portrait": "lis_atlas_a4_portrait.qpt", "landscape": "lis_atlas_a4_landscape.qpt"}
 #: PAGE_SIZE choices, in the order of the Processing enum.
@@ -659,18 +660,6 @@ class AtlasExport:
     files: list[Path]
     pages: int
     failures: list[str] = field(default_factory=list)
-
-
-def pdf_settings(dpi: int) -> QgsLayoutExporter.PdfExportSettings:
-    """Vector PDF with real text (searchable, accessible), raster parts at ``dpi``."""
-    settings = QgsLayoutExporter.PdfExportSettings()
-    settings.dpi = dpi
-    settings.rasterizeWholeImage = False
-    settings.forceVectorOutput = False
-    settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText
-    settings.exportMetadata = True
-    settings.simplifyGeometries = True
-    return settings
 
 
 def image_settings(dpi: int) -> QgsLayoutExporter.ImageExportSettings:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qgis.core import (
+    Qgis,
     QgsLayoutExporter,
     QgsLayoutItem,
     QgsLayoutItemLabel,
@@ -88,14 +89,23 @@ def build_map_layout(project: QgsProject, page: MapPage, template: Path | None =
     return layout
 
 
+def pdf_settings(dpi: int) -> QgsLayoutExporter.PdfExportSettings:
+    """Vector PDF with real text (searchable, accessible), raster parts at ``dpi``."""
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = dpi
+    settings.rasterizeWholeImage = False
+    settings.forceVectorOutput = False
+    settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText
+    settings.exportMetadata = True
+    settings.simplifyGeometries = True
+    return settings
+
+
 def export_layout_pdf(layout: QgsPrintLayout, pdf_path: Path, dpi: int = 200) -> Path:
     """Export a layout to PDF, raising with QGIS's reason when it fails."""
     pdf_path = Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    settings = QgsLayoutExporter.PdfExportSettings()
-    settings.dpi = dpi
-    settings.rasterizeWholeImage = False
-    result = QgsLayoutExporter(layout).exportToPdf(str(pdf_path), settings)
+    result = QgsLayoutExporter(layout).exportToPdf(str(pdf_path), pdf_settings(dpi))
     if result != QgsLayoutExporter.ExportResult.Success:
         raise OSError(f"QGIS could not export the layout to {pdf_path} (exporter result {result})")
     return pdf_path
