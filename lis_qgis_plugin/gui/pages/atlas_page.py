@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsFieldProxyModel, QgsMapLayerProxyModel, QgsVectorLayer
+from qgis.core import Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
@@ -37,7 +37,7 @@ class AtlasPage(LisPage):
         )
         form = form_layout()
         self.layer_combo = QgsMapLayerComboBox(self.content)
-        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.layer_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         add_row(
             form,
             tr("&Areas"),
