@@ -74,7 +74,9 @@ def later(step, ms=600):
 
 def grab(name):
     QApplication.processEvents()
-    iface.mainWindow().grab().save(str(OUT / f"panel_{name}.png"))
+    # The whole screen, as a person sees it: a window grab is in logical pixels, which QGIS 3.40's
+    # high-DPI scaling makes a pixel or so narrower than the 1366 px screen.
+    QApplication.primaryScreen().grabWindow(0).save(str(OUT / f"panel_{name}.png"))
     log(f"saved panel_{name}.png")
 
 
@@ -261,7 +263,7 @@ def start_display() -> tuple[subprocess.Popen | None, str]:
     for number in range(99, 120):
         if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
             process = subprocess.Popen(
-                ["Xvfb", f":{number}", "-screen", "0", SCREEN, "-nolisten", "tcp"],
+                ["Xvfb", f":{number}", "-screen", "0", SCREEN, "-dpi", "96", "-nolisten", "tcp"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
