@@ -6,7 +6,7 @@ PYTHON := $(LIS_VENV)/bin/python
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test lint format build package install bench clean
+.PHONY: setup demo test test-qgis344 lint format build package install bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -16,6 +16,11 @@ demo: setup
 
 test: setup
 	$(PYTHON) -m pytest
+
+# The second CI lane: the same suite on QGIS 3.44 LTR in a Debian sid root (built once, cached in
+# LIS_CACHE_DIR, default /var/cache/lis-ci); needs root. Extra pytest args: make test-qgis344 PYTEST_ARGS='-k atlas'
+test-qgis344:
+	bash scripts/qgis344_lane.sh
 
 lint: setup
 	$(PYTHON) -m ruff check lis_qgis_plugin tests scripts
