@@ -78,6 +78,11 @@ class Violation:
         return f"{self.path}:{self.line}: {self.name} — {self.reason}"
 
 
+#: Ends a line that names an enum the 3.40 way only when this QGIS lacks its newer name, e.g.
+#: ``getattr(Qgis, "LegendComponent", None) or QgsLegendStyle.Style  # QGIS 3.40 fallback``.
+FALLBACK_MARK = "# QGIS 3.40 fallback"
+
+
 def _chain(node: ast.Attribute) -> list[str] | None:
     """``a.b.c`` as ["a", "b", "c"]; None when the chain starts at a call, subscript or literal."""
     names = []
@@ -114,9 +119,12 @@ def scan_source(source: str, path: str) -> tuple[list[Use], list[Violation]]:
                     imported[alias.asname or alias.name] = (module, (alias.name,))
                     uses.append(Use(path, node.lineno, module, (alias.name,)))
     inner = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    lines = source.splitlines()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Attribute):
             continue
+        if FALLBACK_MARK in lines[node.lineno - 1]:
+            continue  # the 3.40 name, used only where QGIS lacks the new one (QGIS 4 never evaluates it)
         if node.attr == "exec_":
             violations.append(Violation(path, node.lineno, "exec_", "PyQt6 has only exec()"))
         chain = _chain(node) if id(node) not in inner else None
@@ -237,6 +245,7 @@ align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 policy = QSizePolicy.Policy.Expanding
 is_null = isinstance(None, QVariant)
 QDialog().exec()
+Moved = getattr(Qgis, "NoSuchNewName", None) or QgsSpatialIndex.FlagStoreFeatureGeometries  # QGIS 3.40 fallback
 """
 
 

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from qgis.analysis import QgsGraphAnalyzer, QgsGraphBuilder, QgsNetworkDistanceStrategy, QgsVectorLayerDirector
 from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject, QgsVectorLayer
+from qgis.gui import QgisInterface
 
 from lis_qgis_plugin.core.content_checksum import dataset_checksums
 from lis_qgis_plugin.core.deprivation import NATIONAL_AREAS, national_quantile
@@ -213,11 +214,19 @@ def _typed(rows: list[list[str]]) -> list[list]:
     return typed
 
 
-def test_toolbox_run_adds_the_styled_layers_to_the_project(lis_plugin: LisPlugin, tmp_path: Path) -> None:
+def test_toolbox_run_adds_the_styled_layers_to_the_project(
+    lis_plugin: LisPlugin, qgis_iface: QgisInterface, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """As after OK in the toolbox dialog: the layers land in the project with their stored styles."""
     import processing
+    from qgis.core import QgsLayerTreeModel
+    from qgis.gui import QgsLayerTreeView
 
     project = QgsProject.instance()
+    # QGIS 3.44 hands results to the layer tree view; pytest-qgis's stand-in iface has none, so give it a real one.
+    view = QgsLayerTreeView()
+    view.setModel(QgsLayerTreeModel(project.layerTreeRoot(), view))
+    monkeypatch.setattr(qgis_iface, "layerTreeView", lambda: view)
     before = set(project.mapLayers())
     processing.runAndLoadResults("lis:createsample", {"SMALL_AREAS": 40, "OUTPUT_FOLDER": str(tmp_path)})
     added = [project.mapLayer(layer_id) for layer_id in set(project.mapLayers()) - before]

@@ -27,6 +27,9 @@ from qgis.PyQt.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from .widgets import form_layout
 
+#: Processing widget modes: Qgis.ProcessingMode in newer QGIS (3.44), QgsProcessingGui.WidgetType on 3.40 (gone in QGIS 4).
+ProcessingMode = getattr(Qgis, "ProcessingMode", None) or QgsProcessingGui.WidgetType  # QGIS 3.40 fallback
+
 
 def tr(text: str) -> str:
     """Translate through Qt."""
@@ -71,7 +74,7 @@ class AlgorithmForm(QWidget):
             form = advanced_form if advanced else main_form
             owner = self.advanced_group if advanced else self
             tooltip = parameter.help() or parameter.description()
-            wrapper = registry.createParameterWidgetWrapper(parameter, QgsProcessingGui.WidgetType.Standard)
+            wrapper = registry.createParameterWidgetWrapper(parameter, ProcessingMode.Standard)
             if wrapper is None:  # a type with no C++ widget: plain text, as Processing reads strings for any type
                 widget = QLineEdit(owner)
                 default = parameter.defaultValue()

@@ -78,6 +78,9 @@ from ..core.plugin_files import resource_path
 from ..core.wording import plural_word
 from .map_layout import pdf_settings
 
+#: The legend's text styles: Qgis.LegendComponent in newer QGIS (3.44), QgsLegendStyle.Style on 3.40 (gone in QGIS 4).
+LegendComponent = getattr(Qgis, "LegendComponent", None) or QgsLegendStyle.Style  # QGIS 3.40 fallback
+
 TEMPLATES = {"portrait": "lis_atlas_a4_portrait.qpt", "landscape": "lis_atlas_a4_landscape.qpt"}
 #: PAGE_SIZE choices, in the order of the Processing enum.
 PAGE_SIZES = ("A4 portrait", "A4 landscape", "A3 portrait", "A3 landscape")
@@ -221,8 +224,8 @@ def scale_layout(layout: QgsPrintLayout, paper: str, orientation: str) -> None:
         if isinstance(item, QgsLayoutItemLabel):
             item.setTextFormat(_scaled(item.textFormat(), factor))
         elif isinstance(item, QgsLayoutItemLegend):
-            for style in (QgsLegendStyle.Style.Title, QgsLegendStyle.Style.Group, QgsLegendStyle.Style.Subgroup,
-                          QgsLegendStyle.Style.SymbolLabel):  # fmt: skip
+            for style in (LegendComponent.Title, LegendComponent.Group, LegendComponent.Subgroup,
+                          LegendComponent.SymbolLabel):  # fmt: skip
                 item.rstyle(style).setTextFormat(_scaled(item.rstyle(style).textFormat(), factor))
             item.setSymbolWidth(item.symbolWidth() * factor)
             item.setSymbolHeight(item.symbolHeight() * factor)
@@ -867,11 +870,11 @@ def build_template_layout(project: QgsProject, orientation: str) -> QgsPrintLayo
     legend.setBackgroundEnabled(False)
     legend.setSymbolWidth(5.5)
     legend.setSymbolHeight(3.5)
-    for style, size, bold in ((QgsLegendStyle.Style.Title, 8.5, True), (QgsLegendStyle.Style.Subgroup, 7.5, True),
-                              (QgsLegendStyle.Style.SymbolLabel, 7.0, False),
-                              (QgsLegendStyle.Style.Group, 7.5, True)):  # fmt: skip
+    for style, size, bold in ((LegendComponent.Title, 8.5, True), (LegendComponent.Subgroup, 7.5, True),
+                              (LegendComponent.SymbolLabel, 7.0, False),
+                              (LegendComponent.Group, 7.5, True)):  # fmt: skip
         legend.rstyle(style).setTextFormat(_text_format(size, bold))
-    legend.rstyle(QgsLegendStyle.Style.Title).setMargin(QgsLegendStyle.Side.Bottom, 2.0)
+    legend.rstyle(LegendComponent.Title).setMargin(QgsLegendStyle.Side.Bottom, 2.0)
     _place(layout, legend, legend_box)
     north = QgsLayoutItemPicture(layout)
     north.setId("north_arrow")
