@@ -6,13 +6,14 @@ PYTHON := $(LIS_VENV)/bin/python
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-qgis344 lint format build package install bench clean
+.PHONY: setup demo demo-qgis344 test test-qgis344 lint format build package install bench clean
 
 setup:
 	@bash scripts/setup.sh
 
+DEMO_OUT ?= out/demo
 demo: setup
-	$(PYTHON) scripts/demo.py --out out/demo
+	$(PYTHON) scripts/demo.py --out $(DEMO_OUT)
 
 test: setup
 	$(PYTHON) -m pytest
@@ -21,6 +22,10 @@ test: setup
 # LIS_CACHE_DIR, default /var/cache/lis-ci); needs root. Extra pytest args: make test-qgis344 PYTEST_ARGS='-k atlas'
 test-qgis344:
 	bash scripts/qgis344_lane.sh
+
+# The demo on QGIS 3.44 in the same root, written to out/demo-qgis344.
+demo-qgis344:
+	LANE_TARGET=demo bash scripts/qgis344_lane.sh
 
 lint: setup
 	$(PYTHON) -m ruff check lis_qgis_plugin tests scripts

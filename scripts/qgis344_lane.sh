@@ -294,12 +294,16 @@ in_root "$ROOT" /usr/bin/python3 -c "from qgis.core import Qgis; import sys; sys
 addopts="${PYTEST_ADDOPTS:-} ${PYTEST_ARGS:-} $*"
 read -r PYTEST_ADDOPTS <<<"$addopts" || true # trims the blanks
 export PYTEST_ADDOPTS
-log "make test in $CHECKOUT (LIS_VENV=$LANE_VENV${PYTEST_ADDOPTS:+, PYTEST_ADDOPTS=$PYTEST_ADDOPTS})"
+# What to make inside the root: the suite (default) or, with LANE_TARGET=demo, the demo into out/demo-qgis344.
+target=${LANE_TARGET:-test}
+[[ "$target" == test || "$target" == demo ]] || die "LANE_TARGET must be test or demo, not '$target'"
+log "make $target in $CHECKOUT (LIS_VENV=$LANE_VENV${PYTEST_ADDOPTS:+, PYTEST_ADDOPTS=$PYTEST_ADDOPTS})"
 suite_start=$SECONDS
 rc=0
 # In the background and waited for, so that an INT or TERM to this script runs its traps at once: cleanup
 # then stops every process inside the root (pytest, qgis_process, Xvfb, tinyproxy) before unmounting.
-in_root "$ROOT" /bin/bash -c 'cd "$1" && LIS_VENV="$2" make test' lane "$CHECKOUT" "$LANE_VENV" &
+in_root "$ROOT" /bin/bash -c 'cd "$1" && LIS_VENV="$2" make "$3" DEMO_OUT=out/demo-qgis344' lane "$CHECKOUT" \
+  "$LANE_VENV" "$target" &
 wait $! || rc=$?
-log "suite finished in $((SECONDS - suite_start)) s with exit code $rc"
+log "make $target finished in $((SECONDS - suite_start)) s with exit code $rc"
 exit "$rc"
