@@ -27,7 +27,7 @@ from qgis.PyQt.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from .widgets import form_layout
 
-#: Processing widget modes: Qgis.ProcessingMode in newer QGIS (3.44), QgsProcessingGui.WidgetType on 3.40 (gone in QGIS 4).
+#: Processing widget modes: Qgis.ProcessingMode in newer QGIS (3.44), QgsProcessingGui.WidgetType on 3.40.
 ProcessingMode = getattr(Qgis, "ProcessingMode", None) or QgsProcessingGui.WidgetType  # QGIS 3.40 fallback
 
 
