@@ -31,6 +31,7 @@ from qgis.core import (
 )
 
 from lis_qgis_plugin.core import fingertips, nomis, url_source
+from lis_qgis_plugin.core.errors import CancelledError
 from lis_qgis_plugin.core.http_client import (
     HttpClient,
     HttpError,
@@ -43,7 +44,6 @@ from lis_qgis_plugin.core.http_client import (
 from lis_qgis_plugin.core.online_cache import read_source_records
 from lis_qgis_plugin.core.ons_geography import BOUNDARY_SETS, ArcGisError, boundary_set, load_boundaries
 from lis_qgis_plugin.core.plugin_files import plugin_version
-from lis_qgis_plugin.core.spatial_assignment import CancelledError
 
 from .conftest import LogFeedback, open_layer, run_qgis_process
 from .online_servers import (

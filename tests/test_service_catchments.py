@@ -22,10 +22,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QImage
 
+from lis_qgis_plugin.core.errors import CancelledError
 from lis_qgis_plugin.core.network_search import costs_from
 from lis_qgis_plugin.core.road_network import TravelMode
 from lis_qgis_plugin.core.service_catchments import CatchmentOutcome, ServiceCatchmentError, service_catchments
-from lis_qgis_plugin.core.spatial_assignment import CancelledError
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
 from .conftest import LogFeedback, open_layer, saved

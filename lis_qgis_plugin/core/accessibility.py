@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import LisError
 
-class AccessibilityError(ValueError):
+
+class AccessibilityError(LisError, ValueError):
     """Inputs that cannot give a score; the message says what to fix."""
 
 

@@ -37,8 +37,9 @@ from qgis.core import (
 )
 
 from .accessibility import AccessibilityError, AccessibilityResult, Band, two_step_fca
-from .aggregate_indicators import LogLine, numeric_field_kind
+from .aggregate_indicators import numeric_field_kind
 from .aggregation import list_labels
+from .errors import LogLine
 from .graph_cache import load_or_build
 from .layer_codes import attribute_text, layer_label
 from .layer_output import NewField, check_output_is_new, gpkg_destination, write_layer_with_fields

@@ -38,6 +38,7 @@ from .aggregation import (
     summary_lines,
 )
 from .code_lookup import read_code_lookup
+from .errors import LisError, LogLine
 from .indicator_table import IndicatorMetadata
 from .layer_codes import find_layer_code_field, layer_label
 from .layer_output import (
@@ -72,16 +73,8 @@ METHOD_PARAMETERS: tuple[tuple[str, str], ...] = (
 )
 
 
-class AggregationError(ValueError):
+class AggregationError(LisError, ValueError):
     """The chosen inputs cannot work together; the message says what to choose instead."""
-
-
-@dataclass(frozen=True)
-class LogLine:
-    """One line of the log, in plain words; warnings ask the user to look."""
-
-    text: str
-    warning: bool = False
 
 
 @dataclass

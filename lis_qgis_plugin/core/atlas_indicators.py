@@ -23,6 +23,7 @@ from pathlib import Path
 
 from qgis.core import QgsProviderRegistry, QgsVectorLayer
 
+from .errors import LisError
 from .indicator_table import IndicatorMetadata
 from .layer_codes import layer_label
 from .layer_output import inherited_aliases, layer_file
@@ -38,7 +39,7 @@ PERCENT_UNITS = {"%", "percent", "percentage", "per cent"}
 _AGGREGATE_SUFFIXES = ("_wmean", "_mean", "_min", "_max", "_sum")
 
 
-class AtlasInputError(ValueError):
+class AtlasInputError(LisError, ValueError):
     """Bad atlas input the user can fix; the message names the parameter, the layer or field, and what to do."""
 
 

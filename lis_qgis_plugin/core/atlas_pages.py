@@ -34,7 +34,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QMetaType
 
-from .aggregate_indicators import LogLine
 from .atlas_chart import picture_source, spine_chart_svg
 from .atlas_indicators import (
     AtlasIndicator,
@@ -48,6 +47,7 @@ from .atlas_indicators import (
     read_england_values,
 )
 from .atlas_table import ROW_COLUMNS, ProfileRow, profile_rows
+from .errors import CancelledError, LogLine
 from .indicator_table import IndicatorMetadata
 from .layer_codes import attribute_text, field_values, find_layer_code_field, layer_label
 from .layer_output import (
@@ -61,7 +61,7 @@ from .layer_output import (
 )
 from .metadata_store import write_indicator_metadata
 from .ons_codes import is_normalised_code, profile_codes
-from .spatial_assignment import CancelledError, attribute_number, numeric_kind, read_numbers
+from .spatial_assignment import attribute_number, numeric_kind, read_numbers
 from .table_files import TableError
 from .wording import plural, plural_word
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .deprivation import check_national_ranks, national_quantile
+from .errors import LisError
 
 #: Method key -> name shown to people, in the order of the algorithm's METHOD list.
 METHODS: dict[str, str] = {
@@ -40,7 +41,7 @@ POLARITIES: dict[str, str] = {
 JENKS_SAMPLE_SIZE = 3000
 
 
-class ClassificationError(ValueError):
+class ClassificationError(LisError, ValueError):
     """The values cannot be classified as asked; the message says what to change."""
 
 

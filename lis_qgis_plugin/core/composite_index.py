@@ -38,9 +38,9 @@ from pathlib import Path
 
 from qgis.core import QgsFeature, QgsFeedback, QgsProviderRegistry, QgsVectorLayer
 
-from .aggregate_indicators import LogLine
 from .aggregation import list_labels
 from .deprivation import exponential_transform, national_quantile
+from .errors import LisError, LogLine
 from .indicator_table import IndicatorMetadata, normalise_polarity
 from .layer_codes import attribute_text, find_layer_code_field, layer_label
 from .layer_output import (
@@ -75,7 +75,7 @@ MISSING_LABELS = {
 }
 
 
-class CompositeError(ValueError):
+class CompositeError(LisError, ValueError):
     """The parameters cannot make a composite index; the message says what to change."""
 
 

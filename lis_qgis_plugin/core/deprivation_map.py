@@ -24,7 +24,6 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from .aggregate_indicators import LogLine
 from .classification import (
     METHODS,
     POLARITIES,
@@ -43,6 +42,7 @@ from .classification import (
 )
 from .deprivation import NATIONAL_AREAS
 from .deprivation_style import RAMPS, apply_and_save_style, categorized_renderer, graduated_renderer
+from .errors import LogLine
 from .layer_codes import layer_label
 from .layer_output import (
     NewField,

@@ -41,9 +41,10 @@ from pathlib import Path
 
 from qgis.core import QgsCoordinateTransformContext, QgsFeature, QgsFeedback, QgsVectorLayer
 
-from .aggregate_indicators import LogLine, numeric_field_kind, place_small_areas
+from .aggregate_indicators import numeric_field_kind, place_small_areas
 from .aggregation import format_number, is_null, list_labels
 from .deprivation import check_national_ranks, national_quantile
+from .errors import LisError, LogLine
 from .layer_codes import field_values
 from .layer_output import NewField, check_output_is_new, gpkg_destination, safe_field_names, write_layer_with_fields
 from .spatial_assignment import read_numbers
@@ -57,7 +58,7 @@ EXTENT_LAST_PERCENTILE = 30
 LOCAL_CONCENTRATION_SHARE = 0.10
 
 
-class DeprivationInputError(ValueError):
+class DeprivationInputError(LisError, ValueError):
     """Ranks, populations or N that cannot give the measures; the message says what to fix."""
 
 

@@ -24,9 +24,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from qgis.core import Qgis, QgsApplication, QgsFeedback, QgsSettings
 
-from .aggregate_indicators import LogLine
+from .errors import CancelledError, LisError, LogLine
 from .plugin_files import plugin_metadata, plugin_version
-from .spatial_assignment import CancelledError
 
 #: Query parameters whose values are secrets: shown as *** in every message and log line.
 SECRET_PARAMETERS = {"uid", "key", "apikey", "api_key", "token", "password", "access_token"}
@@ -36,7 +35,7 @@ _POLL_SECONDS = 0.05
 _RETRY_STATUSES = {408, 429}
 
 
-class OnlineSourceError(OSError):
+class OnlineSourceError(LisError, OSError):
     """An online source failed or answered with the wrong thing; the message says what to do."""
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .aggregation import list_labels
 from .code_lookup import CodeLookup
+from .errors import LisError
 from .indicator_table import IndicatorTable
 from .ons_codes import code_vintage, profile_codes, vintage_from_name
 from .wording import plural
@@ -28,7 +29,7 @@ DUPLICATE_LABELS = {
 _LISTED = 10  # codes named in a one-line message
 
 
-class JoinError(ValueError):
+class JoinError(LisError, ValueError):
     """The join cannot give a trustworthy result; the message says why and what to do."""
 
 

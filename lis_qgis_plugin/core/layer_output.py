@@ -27,6 +27,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QMetaType
 
+from .errors import LisError
 from .gpkg_writer import save_default_style
 from .layer_codes import layer_label
 
@@ -36,7 +37,7 @@ MAX_FIELD_NAME = 40
 _BATCH = 2000
 
 
-class OutputError(OSError):
+class OutputError(LisError, OSError):
     """The output cannot be written; the message names the file and what to do."""
 
 

@@ -34,8 +34,8 @@ import numpy as np
 from qgis.core import Qgis, QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorLayer
 from scipy.spatial import distance_matrix
 
-from .aggregate_indicators import LogLine
 from .aggregation import list_labels
+from .errors import LisError, LogLine
 from .gpkg_writer import FeatureTable
 from .graph_cache import load_or_build
 from .layer_output import check_output_is_new, gpkg_destination
@@ -71,7 +71,7 @@ OBJECTIVE_LABELS = {
 _LIMIT_SLACK = 1e-9
 
 
-class LocateServicesError(ValueError):
+class LocateServicesError(LisError, ValueError):
     """The inputs cannot give new sites; the message names the layer, field or features and what to do."""
 
 

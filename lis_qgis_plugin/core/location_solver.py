@@ -20,7 +20,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 from .aggregation import list_labels
-from .spatial_assignment import CancelledError
+from .errors import CancelledError, LisError
 
 OBJECTIVES = ("pmedian", "mclp", "lscp")
 #: HiGHS options for one integer programme: a 60 s limit, past which p-median falls back to the
@@ -37,7 +37,7 @@ TIMED_OUT = "HiGHS integer programme, stopped at its limit (best answer found, w
 HEURISTIC = "greedy + Teitz-Bart vertex substitution"
 
 
-class LocationError(ValueError):
+class LocationError(LisError, ValueError):
     """Bad input the user can fix; the message says what to do."""
 
 

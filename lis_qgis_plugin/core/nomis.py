@@ -21,9 +21,9 @@ from pathlib import Path
 
 from qgis.core import QgsFeedback
 
+from .errors import CancelledError
 from .http_client import HttpClient, OnlineSourceError, full_url, redact, setting
 from .online_cache import cached_download
-from .spatial_assignment import CancelledError
 from .url_source import TableOutcome, deliver_table, source_record
 
 NOMIS_BASE_URL = "https://www.nomisweb.co.uk/api/v01"

@@ -34,13 +34,12 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from .aggregate_indicators import LogLine
+from .errors import CancelledError, LogLine
 from .http_client import HttpClient, OnlineSourceError, full_url, parse_json, redact, setting
 from .layer_output import check_output_is_new, gpkg_destination, write_layer_with_fields
 from .online_cache import atomic_file, cache_folder, cache_key, is_fresh, read_source_records, write_source_record
 from .ons_codes import is_normalised_code, normalise_code
 from .plugin_files import plugin_version
-from .spatial_assignment import CancelledError
 from .wording import plural
 
 #: The ONS Open Geography Portal's ArcGIS Online organisation (setting lis/online/onsBaseUrl overrides it).

@@ -52,6 +52,7 @@ from qgis.core import (
 from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
+from .errors import LisError
 from .lis_settings import speeds_kph
 
 #: Bump when the graph rules or the array layout change: cached graphs are then rebuilt.
@@ -133,7 +134,7 @@ BOTH, FORWARD, BACKWARD = 0, 1, -1
 Source = Union[QgsVectorLayer, str, Path]
 
 
-class NetworkError(ValueError):
+class NetworkError(LisError, ValueError):
     """Bad network input that the user can fix; the message says what and what to do."""
 
 

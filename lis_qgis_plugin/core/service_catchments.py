@@ -47,18 +47,17 @@ from qgis.core import (
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from .aggregate_indicators import LogLine
 from .aggregation import list_labels
 from .catchment_geometry import CELLS_PER_BUFFER, catchment_polygons, nearest_catchments, road_points
 from .catchment_style import style_catchments
 from .coverage import ALL_FACILITIES, band_of, coverage_table
+from .errors import CancelledError, LisError, LogLine
 from .gpkg_writer import FeatureTable, write_tables
 from .graph_cache import load_or_build
 from .layer_output import check_output_is_new, gpkg_destination
 from .network_search import Reach, iter_reach, nearest_sources
 from .road_network import DEFAULT_PROJECTED_CRS, DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
 from .service_points import read_service_points
-from .spatial_assignment import CancelledError
 from .wording import plural
 
 METHODS = ("network", "buffer", "voronoi")
@@ -68,7 +67,7 @@ DRAWING_THREADS = max(1, min(4, os.cpu_count() or 1))
 FacilitiesInput = Union[QgsVectorLayer, str, Path]
 
 
-class ServiceCatchmentError(ValueError):
+class ServiceCatchmentError(LisError, ValueError):
     """The inputs cannot give catchments; the message says what to fix."""
 
 

@@ -29,15 +29,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QMetaType, QVariant
 
+from .errors import CancelledError
 from .layer_codes import find_layer_code_field, layer_codes
 from .ons_codes import normalise_code
 
 _INTEGER_TYPES = {QMetaType.Type.Int, QMetaType.Type.UInt, QMetaType.Type.LongLong, QMetaType.Type.ULongLong}
 _REAL_TYPES = {QMetaType.Type.Double}
-
-
-class CancelledError(RuntimeError):
-    """The user cancelled; nothing was written."""
 
 
 def numeric_kind(qgis_field: QgsField) -> str | None:

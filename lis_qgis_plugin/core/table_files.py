@@ -15,10 +15,11 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import LisError
 from .ons_codes import is_normalised_code, normalise_code
 
 
-class TableError(ValueError):
+class TableError(LisError, ValueError):
     """Bad input that the user can fix; the message says where and what to do."""
 
 
@@ -89,7 +90,7 @@ def read_grid_file(path: Path, sheet: str | None = None) -> tuple[list[list[str]
                 "Leave the sheet empty, or choose the workbook."
             )
         text, encoding = _decode(path.read_bytes(), path)
-        return _parse_delimited(text, suffix), None, encoding, []
+        return _parse_delimited(text, path), None, encoding, []
     except PermissionError as error:
         raise TableError(
             f"{path}: the file cannot be opened ({error.strerror}). It may be open and locked in Excel, or you may "
@@ -113,9 +114,13 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("latin-1"), "Latin-1"
 
 
-def _parse_delimited(text: str, suffix: str) -> list[list[str]]:
-    """Rows of a delimited text; tab for .tsv, otherwise the separator the first lines use most."""
-    if suffix in {".tsv", ".tab"}:
+def _parse_delimited(text: str, path: Path) -> list[list[str]]:
+    """Rows of a delimited text; tab for .tsv, otherwise the separator the first lines use most.
+
+    A cell past the csv module's size limit almost always means a quote that is never closed, so the
+    rest of the file reads as one cell: the message says which line, rather than a bare csv error.
+    """
+    if path.suffix.lower() in {".tsv", ".tab"}:
         delimiter = "\t"
     else:
         sample = "\n".join(text.splitlines()[:50])
@@ -123,7 +128,15 @@ def _parse_delimited(text: str, suffix: str) -> list[list[str]]:
             delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
         except csv.Error:
             delimiter = ","
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as error:
+        raise TableError(
+            f"{path.name}, line {reader.line_num}: the text cannot be read as a table ({error}). Usually a quote "
+            '(") opens a cell and is never closed, so the rest of the file reads as one cell: check the quotes '
+            "from that line on, or save the table again from Excel or LibreOffice as CSV."
+        ) from error
 
 
 def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[str]], str, list[str]]:

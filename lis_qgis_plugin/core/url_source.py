@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .aggregate_indicators import LogLine
+from .errors import LogLine
 from .http_client import HttpClient, OnlineSourceError, Reply, redact
 from .online_cache import atomic_file, cached_download
 from .plugin_files import plugin_version

@@ -73,6 +73,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..core.atlas_indicators import WORSE
 from ..core.atlas_pages import AtlasPages
 from ..core.atlas_table import VERDICT_COLOURS, table_headers
+from ..core.errors import LisError
 from ..core.layer_output import layer_file, safe_field_name, write_layer_with_fields
 from ..core.plugin_files import resource_path
 from ..core.wording import plural_word
@@ -117,11 +118,11 @@ TABLE_FONT_PT = (9.0, 5.5)
 NUMBER_SHARE, DIFFERENCE_SHARE = 0.14, 0.22
 
 
-class AtlasTemplateError(ValueError):
+class AtlasTemplateError(LisError, ValueError):
     """The template cannot be used; the message names the file and the missing item ids."""
 
 
-class AtlasExportError(OSError):
+class AtlasExportError(LisError, OSError):
     """A page could not be exported; the message names the page and the file."""
 
 

@@ -158,9 +158,8 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.accessibility import AccessibilityError
         from ..core.accessibility_2sfca import accessibility_2sfca, parse_bands
-        from ..core.road_network import NetworkError, TravelMode
+        from ..core.road_network import TravelMode
 
         network = self.road_network(parameters, context, required=True)
         cost = COSTS[self.parameterAsEnum(parameters, self.COST, context)]
@@ -186,7 +185,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
                 feedback=feedback,
             )
 
-        outcome = self.run_core(run, (AccessibilityError, NetworkError))
+        outcome = self.run_core(run)
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
         return {

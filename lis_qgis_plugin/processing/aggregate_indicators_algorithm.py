@@ -20,7 +20,7 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
-from ..core.aggregate_indicators import METHOD_PARAMETERS, AggregationError, aggregate_indicators
+from ..core.aggregate_indicators import METHOD_PARAMETERS, aggregate_indicators
 from ..core.aggregation import Measure
 from .lis_algorithm import LisAlgorithm
 from .target_parameters import add_target_parameters
@@ -161,7 +161,6 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
                 feedback=feedback,
                 transform_context=context.transformContext(),
             ),
-            (AggregationError,),
         )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))

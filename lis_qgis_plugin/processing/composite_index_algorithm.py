@@ -21,7 +21,6 @@ from ..core.composite_index import (
     MISSING_RULES,
     STANDARDISATION_LABELS,
     STANDARDISATIONS,
-    CompositeError,
     composite_index,
 )
 from .lis_algorithm import LisAlgorithm
@@ -142,7 +141,6 @@ class CompositeIndexAlgorithm(LisAlgorithm):
                 missing=MISSING_RULES[self.parameterAsEnum(parameters, self.MISSING, context)],
                 feedback=feedback,
             ),
-            (CompositeError,),
         )
         self.push_log(feedback, outcome.log)
         load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)

@@ -143,7 +143,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.classification import METHODS, POLARITIES, ClassificationError
+        from ..core.classification import METHODS, POLARITIES
         from ..core.deprivation_map import deprivation_map
         from ..core.deprivation_style import RAMPS
 
@@ -167,7 +167,6 @@ class DeprivationMapAlgorithm(LisAlgorithm):
                 qml=Path(qml) if qml else None,
                 feedback=feedback,
             ),
-            (ClassificationError,),
         )
         self.push_log(feedback, outcome.log)
         load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)

@@ -21,7 +21,7 @@ from qgis.core import (
 )
 
 from ..core.deprivation import NATIONAL_AREAS
-from ..core.deprivation_summary import DeprivationInputError, deprivation_summary
+from ..core.deprivation_summary import deprivation_summary
 from .lis_algorithm import LisAlgorithm
 from .target_parameters import add_target_parameters
 
@@ -155,7 +155,6 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
                 feedback=feedback,
                 transform_context=context.transformContext(),
             ),
-            (DeprivationInputError,),
         )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))

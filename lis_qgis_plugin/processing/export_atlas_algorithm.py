@@ -40,8 +40,6 @@ from ..layouts.atlas_layout import (
     FORMATS,
     PAGE_SIZES,
     AtlasExport,
-    AtlasExportError,
-    AtlasTemplateError,
     TableFit,
     add_atlas_layers,
     configure_atlas_layout,
@@ -292,7 +290,6 @@ class ExportAtlasAlgorithm(LisAlgorithm):
                 context,
                 feedback,
             ),  # fmt: skip
-            (AtlasInputError, AtlasTemplateError, AtlasExportError),
         )
         pages, exported, layout_name, data_path, fit = outcome
         self.push_log(feedback, pages.log)

@@ -180,7 +180,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.indicator_join import DUPLICATE_POLICIES, JoinError
+        from ..core.indicator_join import DUPLICATE_POLICIES
         from ..core.join_indicators import join_indicators
 
         boundaries = self.input_layer(parameters, self.BOUNDARIES, context)
@@ -206,7 +206,6 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
                 metadata_file=Path(metadata) if metadata else None,
                 feedback=feedback,
             ),
-            (JoinError,),
         )
         for line in outcome.report.log_lines():
             feedback.pushInfo(line)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from qgis.core import (
+    Qgis,
+    QgsMessageLog,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -17,9 +20,22 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..core.errors import CancelledError, LisError
 from ..core.plugin_files import resource_path
 
 Outcome = TypeVar("Outcome")
+#: The QGIS log tab (View > Panels > Log Messages) where LIS writes what the user does not need to read.
+LOG_TAG = "LIS"
+
+
+def internal_error_message(tool: str, error: BaseException) -> str:
+    """One plain line for a bug: which tool, what kind of failure, and where the details are."""
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    detail = f"{type(error).__name__}: {first_line[:200]}" if first_line else type(error).__name__
+    return (
+        f"LIS hit an internal error in '{tool}' ({detail}). The details are in the QGIS log "
+        f"(View > Panels > Log Messages, tab '{LOG_TAG}'); please report them to the LIS developers."
+    )
 
 
 class LisAlgorithm(QgsProcessingAlgorithm):
@@ -93,18 +109,25 @@ class LisAlgorithm(QgsProcessingAlgorithm):
             destination = QgsProcessingUtils.generateTempFilename(f"{self.name()}.gpkg")
         return destination
 
-    def run_core(self, call: Callable[[], Outcome], user_errors: tuple[type[Exception], ...] = ()) -> Outcome:
-        """Run the core function; its user-facing errors become Processing messages, never tracebacks."""
-        from ..core.layer_output import OutputError
-        from ..core.spatial_assignment import CancelledError
-        from ..core.table_files import TableError
+    def run_core(self, call: Callable[[], Outcome]) -> Outcome:
+        """Run the core function: a LisError becomes its own message, anything else one plain line.
 
+        An unexpected exception is a bug, not the user's doing: the dialog says so in one line and where
+        to look, and the full traceback goes to the QGIS log (tab "LIS"), never to the user as is.
+        """
         try:
             return call()
         except CancelledError:
             message = self.tr("Cancelled: no output was written.")
-        except (TableError, OutputError, *user_errors) as error:
+        except LisError as error:
             message = str(error)
+        except Exception as error:
+            QgsMessageLog.logMessage(
+                f"{self.displayName()} ({self.id()}) failed:\n{traceback.format_exc()}",
+                LOG_TAG,
+                Qgis.MessageLevel.Critical,
+            )
+            message = internal_error_message(self.displayName(), error)
         # Raised outside the handler, so the exception does not keep the core's frames (and the layers
         # they hold) alive: a layer freed after QGIS has exited crashes the interpreter.
         raise QgsProcessingException(message)

@@ -107,7 +107,7 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.http_client import HttpClient, OnlineSourceError
+        from ..core.http_client import HttpClient
         from ..core.ons_geography import BOUNDARY_SETS, load_boundaries
 
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
@@ -131,7 +131,6 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
                 client=client,
                 feedback=feedback,
             ),
-            (OnlineSourceError,),
         )
         self.push_log(feedback, outcome.log)
         load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)

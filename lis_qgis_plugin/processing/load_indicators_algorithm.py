@@ -195,6 +195,6 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
 
             return load_url(ids, output, refresh, client=client)
 
-        outcome = self.run_core(run, (OnlineSourceError,))
+        outcome = self.run_core(run)
         self.push_log(feedback, outcome.log)
         return {self.OUTPUT: str(outcome.path), self.ROWS: outcome.rows, self.SOURCE_URL: outcome.source_url}

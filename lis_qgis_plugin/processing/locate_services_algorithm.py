@@ -245,9 +245,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.locate_services import LocateServicesError, locate_services
-        from ..core.road_network import NetworkError
-        from ..core.service_catchments import ServiceCatchmentError
+        from ..core.locate_services import locate_services
 
         network = self.road_network(parameters, context)
 
@@ -287,7 +285,6 @@ class LocateServicesAlgorithm(LisAlgorithm):
                 exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context) or None,
                 feedback=feedback,
             ),
-            (LocateServicesError, ServiceCatchmentError, NetworkError),
         )
         self.push_log(feedback, outcome.log)
         results: dict[str, Any] = {self.OUTPUT: outcome.output_uri}

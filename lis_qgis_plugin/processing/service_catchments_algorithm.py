@@ -196,8 +196,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.road_network import NetworkError
-        from ..core.service_catchments import ServiceCatchmentError, service_catchments
+        from ..core.service_catchments import service_catchments
 
         facilities: Any = self.input_layer(parameters, self.FACILITIES, context, optional=True)
         table = self.parameterAsFile(parameters, self.FACILITIES_TABLE, context).strip()
@@ -235,7 +234,6 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
                 clip_to_areas=self.parameterAsBoolean(parameters, self.CLIP, context),
                 feedback=feedback,
             ),
-            (ServiceCatchmentError, NetworkError),
         )
         self.push_log(feedback, outcome.log)
         results: dict[str, Any] = {self.CATCHMENTS: outcome.catchments_uri}

@@ -1,0 +1,126 @@
+"""Every LIS algorithm answers a problem in plain words: user errors as themselves, bugs as one line plus the log."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from qgis.core import Qgis, QgsApplication, QgsProcessingContext, QgsProcessingException, QgsProject
+
+import lis_qgis_plugin.core.join_indicators as join_module  # the algorithm imports it when it runs
+from lis_qgis_plugin.core.errors import LisError
+
+from .conftest import REPO, LogFeedback
+
+
+def run_join(**parameters: object) -> dict:
+    """lis:joinindicators through Processing, as the toolbox and qgis_process run it."""
+    import processing
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    return processing.run("lis:joinindicators", parameters, context=context, feedback=LogFeedback())
+
+
+@pytest.fixture
+def rutland_lsoa(shared_data: Path) -> Path:
+    return shared_data / "rutland" / "boundaries" / "rutland_lsoa21.geojson"
+
+
+@pytest.fixture
+def lis_log() -> list[tuple[str, str, Qgis.MessageLevel]]:
+    """What LIS writes to the QGIS log (View > Panels > Log Messages) while a test runs."""
+    received: list[tuple[str, str, Qgis.MessageLevel]] = []
+
+    def keep(message: str, tag: str, level: Qgis.MessageLevel) -> None:
+        received.append((message, tag, level))
+
+    log = QgsApplication.messageLog()
+    log.messageReceived.connect(keep)
+    yield received
+    log.messageReceived.disconnect(keep)
+
+
+def test_a_bug_is_one_plain_line_and_its_traceback_goes_to_the_log(
+    lis_plugin: object,
+    rutland_lsoa: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lis_log: list[tuple[str, str, Qgis.MessageLevel]],
+) -> None:
+    """An exception no LIS code expects (here injected into the join's core) never reaches the user raw."""
+
+    def broken_join(*args: object, **kwargs: object) -> None:
+        raise KeyError("injected failure")
+
+    monkeypatch.setattr(join_module, "join_indicators", broken_join)
+    table = tmp_path / "table.csv"
+    table.write_text("LSOA21CD,value\nE01013793,1\n", encoding="utf-8")
+    output = tmp_path / "joined.gpkg"
+    with pytest.raises(QgsProcessingException) as raised:
+        run_join(BOUNDARIES=str(rutland_lsoa), TABLE=str(table), OUTPUT=str(output))
+    message = str(raised.value)
+    assert message == (
+        "LIS hit an internal error in 'Join indicators to boundaries' (KeyError: 'injected failure'). The details "
+        "are in the QGIS log (View > Panels > Log Messages, tab 'LIS'); please report them to the LIS developers."
+    )
+    assert "Traceback" not in message
+    logged = [(text, level) for text, tag, level in lis_log if tag == "LIS"]
+    assert len(logged) == 1
+    text, level = logged[0]
+    assert level == Qgis.MessageLevel.Critical
+    assert text.startswith("Join indicators to boundaries (lis:joinindicators) failed:\nTraceback")
+    assert "in broken_join" in text and "KeyError: 'injected failure'" in text
+    assert not output.exists()
+
+
+def test_a_lis_error_is_shown_as_it_is_written(
+    lis_plugin: object, rutland_lsoa: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any LisError subclass, even one no algorithm lists, reaches the user as its own words, not as a bug."""
+
+    class NewKindOfProblemError(LisError):
+        pass
+
+    def refusing_join(*args: object, **kwargs: object) -> None:
+        raise NewKindOfProblemError("table.csv, row 3: the code 'X' is not an ONS code. Correct the row.")
+
+    monkeypatch.setattr(join_module, "join_indicators", refusing_join)
+    table = tmp_path / "table.csv"
+    table.write_text("LSOA21CD,value\nE01013793,1\n", encoding="utf-8")
+    with pytest.raises(QgsProcessingException) as raised:
+        run_join(BOUNDARIES=str(rutland_lsoa), TABLE=str(table), OUTPUT=str(tmp_path / "joined.gpkg"))
+    assert str(raised.value) == "table.csv, row 3: the code 'X' is not an ONS code. Correct the row."
+
+
+def test_a_never_closed_quote_names_the_file_and_line(lis_plugin: object, rutland_lsoa: Path, tmp_path: Path) -> None:
+    """The 300 KB cell that once surfaced as '_csv.Error: field larger than field limit'."""
+    table = tmp_path / "notes.csv"
+    rows = ["LSOA21CD,value,note", "E01013793,1,fine", 'E01013794,2,"this quote is never closed']
+    rows += [f"E0101{n:04d},{n},more text {'x' * 3000}" for n in range(100)]  # about 300 KB after the quote
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    before = table.read_bytes()
+    output = tmp_path / "joined.gpkg"
+    with pytest.raises(QgsProcessingException) as raised:
+        run_join(BOUNDARIES=str(rutland_lsoa), TABLE=str(table), OUTPUT=str(output))
+    message = str(raised.value)
+    assert message.startswith("notes.csv, line ")
+    assert "field larger than field limit" in message and 'a quote (") opens a cell and is never closed' in message
+    assert "internal error" not in message
+    assert not output.exists() and table.read_bytes() == before
+
+
+def test_every_user_error_class_is_a_lis_error() -> None:
+    """Each *Error class the plugin defines derives from LisError, so run_core's one handler catches it."""
+    outside = {"LisError", "CancelledError", "_RetryableError"}  # the base, cancel, and an internal retry signal
+    found: dict[str, list[str]] = {}
+    for path in sorted((REPO / "lis_qgis_plugin").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Error") and node.name not in outside:
+                found[node.name] = [ast.unparse(base) for base in node.bases]
+    assert len(found) >= 18
+    lis_errors = {"LisError"}
+    for _ in found:  # a class may derive from another LIS error defined later in the walk
+        lis_errors |= {name for name, bases in found.items() if set(bases) & lis_errors}
+    assert sorted(set(found) - lis_errors) == []
