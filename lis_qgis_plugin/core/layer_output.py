@@ -28,7 +28,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QMetaType
 
 from .errors import LisError
-from .gpkg_writer import save_default_style
+from .gpkg_writer import FeatureTable, save_default_style, write_tables
 from .layer_codes import layer_label
 
 _QGIS_TYPES = {"integer": QMetaType.Type.LongLong, "real": QMetaType.Type.Double, "text": QMetaType.Type.QString}
@@ -239,3 +239,21 @@ def store_field_aliases(uri: str, aliases: dict[str, str]) -> None:
         save_default_style(layer, uri.split("|layername=")[-1], "LIS: original column names as aliases")
     except OSError as error:
         raise OutputError(f"{uri}: cannot store the field aliases ({error}).") from error
+
+
+def write_outputs(outputs: list[tuple[str, FeatureTable]], crs_authid: str) -> list[str]:
+    """Write each table to its destination (tables sharing a file go in it together); their URIs in order."""
+    by_file: dict[Path, list[FeatureTable]] = {}
+    uris = []
+    for destination, table in outputs:
+        path, layer_name = gpkg_destination(destination)
+        if "|layername=" in destination or "table=" in destination:
+            table.name = layer_name
+        by_file.setdefault(path, []).append(table)
+        uris.append(f"{path}|layername={table.name}")
+    for path, tables in by_file.items():
+        names = [t.name for t in tables]
+        if len(set(names)) != len(names):
+            raise OutputError(f"{path}: two outputs would be the same layer; choose different files.")
+        write_tables(path, tables, crs_authid)
+    return uris

@@ -38,24 +38,24 @@ from .aggregation import list_labels
 from .errors import LisError, LogLine
 from .gpkg_writer import FeatureTable
 from .graph_cache import load_or_build
-from .layer_output import check_output_is_new, gpkg_destination
+from .layer_output import check_output_is_new, gpkg_destination, write_outputs
 from .locate_summary import ScenarioSummary, amount, headline, scenario_summary, scenario_text, unit_words
 from .location_solver import EXACT_LIMIT, OBJECTIVES, LocationError, Solution, solve
 from .network_search import iter_costs, nearest_sources
-from .road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
-from .service_catchments import (
-    ServiceCatchmentError,
-    _check_cancel,
-    _field_index,
-    _progress,
-    _read_facilities,
-    _transform,
-    _value,
-    _work_crs,
-    _write,
+from .point_inputs import (
+    DemandPoints,
+    InputLayerError,
+    Sites,
     demand_point,
+    field_index,
+    layer_transform,
+    plain_value,
+    read_facilities,
     values_of_containing_areas,
+    work_crs,
 )
+from .progress import check_cancel, report_progress
+from .road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
 from .spatial_assignment import attribute_number
 from .wording import plural
 
@@ -73,36 +73,6 @@ _LIMIT_SLACK = 1e-9
 
 class LocateServicesError(LisError, ValueError):
     """The inputs cannot give new sites; the message names the layer, field or features and what to do."""
-
-
-@dataclass
-class DemandPoints:
-    """The demand as the solver sees it: one point per feature, its population and need-weighted weight."""
-
-    fids: list[int]
-    codes: list[str]
-    xy: np.ndarray
-    wkb: list[bytes]
-    geometry_type: str
-    population: np.ndarray
-    need: list[float] | None
-    multiplier: np.ndarray
-    weight: np.ndarray
-    decile: list[int | None] | None
-
-
-@dataclass
-class Sites:
-    """Sites (existing or candidate): id, name and location in the working CRS."""
-
-    ids: list[str]
-    names: list[str]
-    xy: np.ndarray
-
-    def label(self, index: int) -> str:
-        """'Name (id)', or the id when the name is empty or the same."""
-        name, ident = self.names[index], self.ids[index]
-        return ident if not name or name == ident else f"{name} ({ident})"
 
 
 @dataclass
@@ -227,7 +197,7 @@ def read_demand(
         raise LocateServicesError(f"DEMAND: the layer {name!r} has no features.")
     if not weight_field:
         raise LocateServicesError("WEIGHT_FIELD: choose the population field of the demand layer.")
-    weight_index = _field_index(layer, weight_field, "population (weight)")
+    weight_index = field_index(layer, weight_field, "population (weight)")
     if not layer.fields().at(weight_index).isNumeric():
         raise LocateServicesError(f"WEIGHT_FIELD: the field {weight_field!r} of {name!r} is not numeric.")
     need_index = None
@@ -246,13 +216,13 @@ def read_demand(
         elif not layer.fields().at(need_index).isNumeric():
             raise LocateServicesError(f"NEED_FIELD: the field {need_field!r} of {name!r} is not numeric.")
     code_index = _code_index(layer)
-    transform = _transform(layer, crs_authid)
+    transform = layer_transform(layer, crs_authid)
     is_point = layer.geometryType() == Qgis.GeometryType.Point
     fids, codes, xy, wkb, population, need = [], [], [], [], [], []
     no_geometry: list[str] = []
     for feature in layer.getFeatures():
         attrs = feature.attributes()
-        code = str(_value(attrs[code_index]) or "") if code_index is not None else ""
+        code = str(plain_value(attrs[code_index]) or "") if code_index is not None else ""
         code = code or f"feature {feature.id()}"
         geometry = QgsGeometry(feature.geometry())
         if geometry.isNull() or geometry.isEmpty():
@@ -353,10 +323,10 @@ def read_sites(
     Read by lis:servicecatchments' facility reader; its messages are prefixed with ``parameter``.
     """
     try:
-        _field_index(layer, name_field, "name")
+        field_index(layer, name_field, "name")
         # the reader carries one extra field per site ("capacity"): here it brings the names
-        found = _read_facilities(layer, crs_authid, id_field, name_field or None, where)
-    except ServiceCatchmentError as error:
+        found = read_facilities(layer, crs_authid, id_field, name_field or None, where)
+    except InputLayerError as error:
         text = str(error).replace("Facility ids", "Site ids").replace("facilities layer", "layer")
         raise LocateServicesError(f"{parameter}: {text}") from None
     names = [str(value).strip() if value is not None else "" for value in found.capacity]
@@ -394,7 +364,7 @@ def site_costs(
     search_limit = None if limit is None else limit * per_unit * (1 + _LIMIT_SLACK) + _LIMIT_SLACK
     low, high = progress
     for position, row in iter_costs(snapped.graph, site_nodes, search_limit, reverse=True):
-        _progress(feedback, low + (high - low) * position / max(count, 1))
+        report_progress(feedback, low + (high - low) * position / max(count, 1))
         matrix[:, position] = row[demand_nodes] / per_unit
     return SiteCosts(
         matrix,
@@ -481,7 +451,7 @@ def locate_services(
         if destination:
             check_output_is_new(gpkg_destination(destination)[0], inputs)
     log: list[LogLine] = []
-    _progress(feedback, 1)
+    report_progress(feedback, 1)
 
     graph: RoadGraph | None = None
     from_cache = False
@@ -491,9 +461,9 @@ def locate_services(
         crs_authid = graph.crs_authid
         network_line = graph.summary() + (" (read from the cache)" if from_cache else " (built and cached)")
     else:
-        crs_authid = _work_crs([demand, candidates, existing])
+        crs_authid = work_crs([demand, candidates, existing])
         network_line = f"No road network: straight-line distances in {crs_authid}."
-    _progress(feedback, 25)
+    report_progress(feedback, 25)
 
     people = read_demand(demand, crs_authid, weight_field, need_field, need_rule, areas)
     new = read_sites(candidates, crs_authid, "CANDIDATES", candidate_id_field, candidate_name_field, candidate_filter)
@@ -508,7 +478,7 @@ def locate_services(
             f"P is {int(p)} but the candidates layer {label!r} has only {plural('site', len(new.ids))}: choose P of "
             f"at most {len(new.ids)}, or add candidate sites."
         )
-    _progress(feedback, 30)
+    report_progress(feedback, 30)
 
     existing_cols = list(range(len(old.ids)))
     candidate_cols = list(range(len(old.ids), len(old.ids) + len(new.ids)))
@@ -520,7 +490,7 @@ def locate_services(
     _check_reach(costs, new, candidate_cols, label, objective, max_cost, mode if graph is not None else None)
     if objective != "pmedian" and max_cost is not None:
         _check_gain_possible(costs, people, existing_cols, candidate_cols, max_cost)
-    _progress(feedback, 76)
+    report_progress(feedback, 76)
 
     try:
         solution = solve(
@@ -536,7 +506,7 @@ def locate_services(
         )
     except LocationError as error:
         raise LocateServicesError(str(error)) from None
-    _progress(feedback, 85)
+    report_progress(feedback, 85)
 
     chosen_cols = [candidate_cols[index] for index in solution.chosen]
     open_after = existing_cols + chosen_cols
@@ -591,7 +561,7 @@ def locate_services(
         log=log,
     )
     _explain(outcome, new, old, label, need_field, need_rule, network_line, snap_warning_m)
-    _check_cancel(feedback)
+    check_cancel(feedback)
 
     rows, wkb = [], []
     gain_unit = {
@@ -636,8 +606,8 @@ def locate_services(
         outputs.append((assignment_output, _assignment_table(outcome)))
     if summary_output:
         outputs.append((summary_output, _summary_table(outcome)))
-    _check_cancel(feedback)
-    uris = _write(outputs, crs_authid)
+    check_cancel(feedback)
+    uris = write_outputs(outputs, crs_authid)
     outcome.output_uri = uris[0]
     position = 1
     if assignment_output:
@@ -645,7 +615,7 @@ def locate_services(
         position += 1
     if summary_output:
         outcome.summary_uri = uris[position]
-    _progress(feedback, 100)
+    report_progress(feedback, 100)
     return outcome
 
 

@@ -10,15 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .coverage import GAP_DECILES
+from .point_inputs import DemandPoints
 from .wording import plural
-
-if TYPE_CHECKING:
-    from .locate_services import DemandPoints
 
 #: The share of people the "90th percentile" journey covers.
 PERCENTILE = 0.9

@@ -20,7 +20,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 from .aggregation import list_labels
-from .errors import CancelledError, LisError
+from .errors import LisError
+from .progress import check_cancel
 
 OBJECTIVES = ("pmedian", "mclp", "lscp")
 #: HiGHS options for one integer programme: a 60 s limit, past which p-median falls back to the
@@ -53,11 +54,6 @@ class Solution:
     bound: float | None = None
     gap: float | None = None
     uncovered: list[int] = field(default_factory=list)
-
-
-def _check_cancel(feedback: QgsFeedback | None) -> None:
-    if feedback is not None and feedback.isCanceled():
-        raise CancelledError("cancelled")
 
 
 def _check_inputs(
@@ -165,7 +161,7 @@ def solve(
     _check_inputs(cost, weight, candidates, objective, p, max_cost)
     options = cost[:, candidates]
     base = cost[:, list(existing)].min(axis=1) if len(existing) else np.full(len(weight), np.inf)
-    _check_cancel(feedback)
+    check_cancel(feedback)
     if objective == "pmedian":
         return _pmedian(options, weight, base, int(p), exact_limit, feedback)
     covered_now = base <= max_cost
@@ -214,10 +210,10 @@ def _pmedian(
             best = np.minimum(base, options[:, picked].min(axis=1))
             value = _pmedian_value(weight, best)
             return _finish("pmedian", options, weight, base, picked, value, EXACT, value, None)
-    _check_cancel(feedback)
+    check_cancel(feedback)
     picked, total = _greedy_teitz_bart(options, weight, base, p, feedback)
     best = np.minimum(base, options[:, picked].min(axis=1))
-    _check_cancel(feedback)
+    check_cancel(feedback)
     bound, relaxed = _lagrangian_bound(options, weight, base, p, _pmedian_value(weight, best))
     if sorted(relaxed) != sorted(picked):  # the relaxation's sites are often better: improve them too
         other, other_total = _greedy_teitz_bart(options, weight, base, p, feedback, start=relaxed)
@@ -341,7 +337,7 @@ def _greedy_teitz_bart(
     current = np.minimum(base, options[:, chosen].min(axis=1)) if chosen else base.copy()
     value = float(totals_with(current)[chosen[0]]) if chosen else float("inf")
     while len(chosen) < p:
-        _check_cancel(feedback)
+        check_cancel(feedback)
         scores = totals_with(current)
         scores[chosen] = np.inf
         pick = int(np.argmin(scores))
@@ -352,7 +348,7 @@ def _greedy_teitz_bart(
     while improved:
         improved = False
         for position in range(len(chosen)):
-            _check_cancel(feedback)
+            check_cancel(feedback)
             others = [c for k, c in enumerate(chosen) if k != position]
             without = np.minimum(base, options[:, others].min(axis=1)) if others else base.copy()
             scores = totals_with(without)
@@ -391,7 +387,7 @@ def _mclp(
     count = coo_matrix(
         (np.ones(site_count), (np.zeros(site_count), np.arange(site_count))), shape=(1, site_count + n_z)
     )
-    _check_cancel(feedback)
+    check_cancel(feedback)
     result = milp(
         objective,
         constraints=[LinearConstraint(cover, -np.inf, 0), LinearConstraint(count, p, p)],
@@ -420,7 +416,7 @@ def _lscp(
     if len(open_rows) == 0:
         return _finish("lscp", options, weight, base, [], 0.0, EXACT, 0.0, max_cost)
     cover = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(open_rows), site_count))
-    _check_cancel(feedback)
+    check_cancel(feedback)
     result = milp(
         np.ones(site_count),
         constraints=[LinearConstraint(cover, 1, np.inf)],

@@ -32,15 +32,10 @@ from typing import Any, Union
 import numpy as np
 from qgis.core import (
     Qgis,
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsExpression,
     QgsFeature,
-    QgsFeatureRequest,
     QgsFeedback,
     QgsGeometry,
     QgsPointXY,
-    QgsProject,
     QgsRectangle,
     QgsVectorLayer,
 )
@@ -51,12 +46,22 @@ from .aggregation import list_labels
 from .catchment_geometry import CELLS_PER_BUFFER, catchment_polygons, nearest_catchments, road_points
 from .catchment_style import style_catchments
 from .coverage import ALL_FACILITIES, band_of, coverage_table
-from .errors import CancelledError, LisError, LogLine
-from .gpkg_writer import FeatureTable, write_tables
+from .errors import LisError, LogLine
+from .gpkg_writer import FeatureTable
 from .graph_cache import load_or_build
-from .layer_output import check_output_is_new, gpkg_destination
+from .layer_output import check_output_is_new, gpkg_destination, write_outputs
 from .network_search import Reach, iter_reach, nearest_sources
-from .road_network import DEFAULT_PROJECTED_CRS, DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
+from .point_inputs import (
+    demand_point,
+    field_index,
+    layer_transform,
+    plain_value,
+    read_facilities,
+    values_of_containing_areas,
+    work_crs,
+)
+from .progress import check_cancel, report_progress
+from .road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
 from .service_points import read_service_points
 from .wording import plural
 
@@ -96,14 +101,6 @@ class CatchmentOutcome:
 
 
 @dataclass
-class _Facilities:
-    ids: list[str]
-    xy: np.ndarray
-    capacity: list[Any]
-    capacity_type: type
-
-
-@dataclass
 class _Demand:
     ids: list[int]
     codes: list[str]
@@ -112,17 +109,6 @@ class _Demand:
     geometry_type: str
     population: list[float]
     decile: list[int | None] | None
-
-
-def _check_cancel(feedback: QgsFeedback | None) -> None:
-    if feedback is not None and feedback.isCanceled():
-        raise CancelledError("cancelled")
-
-
-def _progress(feedback: QgsFeedback | None, value: float) -> None:
-    _check_cancel(feedback)
-    if feedback is not None:
-        feedback.setProgress(value)
 
 
 def parse_bands(text: str | Sequence[float]) -> list[float]:
@@ -146,15 +132,6 @@ def parse_bands(text: str | Sequence[float]) -> list[float]:
     return sorted(set(bands))
 
 
-def _transform(layer: QgsVectorLayer, crs_authid: str) -> QgsCoordinateTransform | None:
-    target = QgsCoordinateReferenceSystem(crs_authid)
-    if layer.crs() == target:
-        return None
-    if not layer.crs().isValid():
-        raise ServiceCatchmentError(f"The layer {layer.name()!r} has no coordinate reference system: set it first.")
-    return QgsCoordinateTransform(layer.crs(), target, QgsProject.instance().transformContext())
-
-
 def table_layer(path: Path, crs_authid: str, sheet: str | None = None) -> QgsVectorLayer:
     """A memory point layer of a CSV/XLSX facility table (every column as text), in ``crs_authid``."""
     points = read_service_points(Path(path), crs_authid, sheet)
@@ -171,77 +148,6 @@ def table_layer(path: Path, crs_authid: str, sheet: str | None = None) -> QgsVec
     return layer
 
 
-def _field_index(layer: QgsVectorLayer, name: str | None, what: str) -> int | None:
-    if not name:
-        return None
-    index = layer.fields().lookupField(name)
-    if index < 0:
-        raise ServiceCatchmentError(
-            f"The layer {layer.name()!r} has no {what} field {name!r}; its fields are: "
-            f"{', '.join(layer.fields().names())}."
-        )
-    return index
-
-
-def _value(value: Any) -> Any:
-    """A plain Python value; None for NULL."""
-    if value is None or (hasattr(value, "isNull") and value.isNull()):
-        return None
-    return value
-
-
-def _read_facilities(
-    layer: QgsVectorLayer, crs_authid: str, id_field: str | None, capacity_field: str | None, where: str | None
-) -> _Facilities:
-    id_index = _field_index(layer, id_field, "facility id")
-    capacity_index = _field_index(layer, capacity_field, "capacity")
-    request = QgsFeatureRequest()
-    if where:
-        expression = QgsExpression(where)
-        if expression.hasParserError():
-            raise ServiceCatchmentError(
-                f"The facility filter {where!r} is not a valid expression: {expression.parserErrorString()}"
-            )
-        request.setFilterExpression(where)
-    transform = _transform(layer, crs_authid)
-    ids, xy, capacity = [], [], []
-    for feature in layer.getFeatures(request):
-        geometry = QgsGeometry(feature.geometry())
-        if geometry.isNull() or geometry.isEmpty():
-            continue
-        if transform is not None:
-            geometry.transform(transform)
-        point = geometry.vertexAt(0) if geometry.type() == Qgis.GeometryType.Point else None
-        if point is None:
-            centre = geometry.pointOnSurface().asPoint()
-            x, y = centre.x(), centre.y()
-        else:
-            x, y = point.x(), point.y()
-        value = _value(feature.attributes()[id_index]) if id_index is not None else feature.id()
-        ids.append("" if value is None else str(value).strip())
-        xy.append((x, y))
-        capacity.append(_value(feature.attributes()[capacity_index]) if capacity_index is not None else None)
-    label = layer.name() + (f" (filter {where})" if where else "")
-    if not ids:
-        raise ServiceCatchmentError(f"The facilities layer {label!r} has no features with a location.")
-    blank = sum(1 for item in ids if not item)
-    if blank:
-        raise ServiceCatchmentError(
-            f"{plural('facility', blank)} in {label!r} have no value in the id field {id_field!r}."
-        )
-    seen: dict[str, int] = {}
-    for item in ids:
-        seen[item] = seen.get(item, 0) + 1
-    duplicates = sorted(item for item, count in seen.items() if count > 1)
-    if duplicates:
-        raise ServiceCatchmentError(
-            f"Facility ids must be unique, but {list_labels(duplicates)} occur more than once in the field "
-            f"{id_field!r} of {label!r}: choose another id field, or leave it empty to number the features."
-        )
-    numeric = capacity_index is not None and layer.fields().at(capacity_index).isNumeric()
-    return _Facilities(ids, np.asarray(xy, dtype=float).reshape(-1, 2), capacity, float if numeric else str)
-
-
 def _demand_from(
     demand: QgsVectorLayer,
     crs_authid: str,
@@ -250,7 +156,7 @@ def _demand_from(
     areas: QgsVectorLayer | None,
     log: list[LogLine],
 ) -> _Demand:
-    population_index = _field_index(demand, population_field, "population")
+    population_index = field_index(demand, population_field, "population")
     if population_index is not None and not demand.fields().at(population_index).isNumeric():
         raise ServiceCatchmentError(f"The population field {population_field!r} of {demand.name()!r} is not numeric.")
     decile_index = None
@@ -268,7 +174,7 @@ def _demand_from(
         (i for i, f in enumerate(demand.fields()) if f.name().lower().endswith(("cd", "code")) and not f.isNumeric()),
         None,
     )
-    transform = _transform(demand, crs_authid)
+    transform = layer_transform(demand, crs_authid)
     ids, codes, xy, wkb, population, decile = [], [], [], [], [], []
     is_point = demand.geometryType() == Qgis.GeometryType.Point
     missing_population = 0
@@ -281,15 +187,15 @@ def _demand_from(
         x, y, geometry = demand_point(geometry, is_point)
         attrs = feature.attributes()
         ids.append(feature.id())
-        codes.append(str(_value(attrs[code_index]) or "") if code_index is not None else str(feature.id()))
+        codes.append(str(plain_value(attrs[code_index]) or "") if code_index is not None else str(feature.id()))
         xy.append((x, y))
         wkb.append(bytes(geometry.asWkb()))
-        people = _value(attrs[population_index]) if population_index is not None else 1
+        people = plain_value(attrs[population_index]) if population_index is not None else 1
         if people is None:
             missing_population += 1
         population.append(float(people or 0))
         if decile_index is not None:
-            value = _value(attrs[decile_index])
+            value = plain_value(attrs[decile_index])
             decile.append(int(value) if value is not None else None)
     if not ids:
         raise ServiceCatchmentError(f"The demand layer {demand.name()!r} has no features with a location.")
@@ -311,39 +217,10 @@ def _demand_from(
     return _Demand(ids, codes, points, wkb, "Point" if is_point else "MultiPolygon", population, deciles)
 
 
-def values_of_containing_areas(areas: QgsVectorLayer, crs_authid: str, name: str, points: np.ndarray) -> list[Any]:
-    """The value of field ``name`` of the small area containing each point (None outside every area or NULL)."""
-    index = areas.fields().lookupField(name)
-    transform = _transform(areas, crs_authid)
-    polygons = []
-    for feature in areas.getFeatures():
-        geometry = QgsGeometry(feature.geometry())
-        if geometry.isNull() or geometry.isEmpty():
-            continue
-        if transform is not None:
-            geometry.transform(transform)
-        polygons.append((geometry, _value(feature.attributes()[index])))
-    out: list[Any] = []
-    for x, y in points:
-        point = QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y)))
-        out.append(next((value for geometry, value in polygons if geometry.contains(point)), None))
-    return out
-
-
-def demand_point(geometry: QgsGeometry, is_point: bool) -> tuple[float, float, QgsGeometry]:
-    """Where a demand feature lives: the point itself, or a polygon's point on surface (with the polygon kept)."""
-    if is_point:
-        vertex = geometry.vertexAt(0)
-        return vertex.x(), vertex.y(), QgsGeometry.fromPointXY(QgsPointXY(vertex.x(), vertex.y()))
-    centre = geometry.pointOnSurface().asPoint()
-    geometry.convertToMultiType()
-    return centre.x(), centre.y(), geometry
-
-
 def _study_area(areas: QgsVectorLayer | None, crs_authid: str) -> QgsGeometry | None:
     if areas is None:
         return None
-    transform = _transform(areas, crs_authid)
+    transform = layer_transform(areas, crs_authid)
     parts = []
     for feature in areas.getFeatures():
         geometry = QgsGeometry(feature.geometry())
@@ -355,14 +232,6 @@ def _study_area(areas: QgsVectorLayer | None, crs_authid: str) -> QgsGeometry | 
     if not parts:
         raise ServiceCatchmentError(f"The small-areas layer {areas.name()!r} has no polygons.")
     return QgsGeometry.unaryUnion(parts)
-
-
-def _work_crs(layers: Sequence[QgsVectorLayer | None]) -> str:
-    """The first projected CRS among the layers, else British National Grid."""
-    for layer in layers:
-        if layer is not None and layer.crs().isValid() and not layer.crs().isGeographic():
-            return layer.crs().authid()
-    return DEFAULT_PROJECTED_CRS
 
 
 def _multi_wkb(geometry: QgsGeometry) -> bytes:
@@ -391,24 +260,6 @@ def voronoi_cells(xy: np.ndarray, study_area: QgsGeometry) -> list[QgsGeometry]:
                 out[index] = cell.intersection(study_area)
                 break
     return out
-
-
-def _write(outputs: list[tuple[str, FeatureTable]], crs_authid: str) -> list[str]:
-    """Write each table to its destination (tables sharing a file go in it together); their URIs in order."""
-    by_file: dict[Path, list[FeatureTable]] = {}
-    uris = []
-    for destination, table in outputs:
-        path, layer_name = gpkg_destination(destination)
-        if "|layername=" in destination or "table=" in destination:
-            table.name = layer_name
-        by_file.setdefault(path, []).append(table)
-        uris.append(f"{path}|layername={table.name}")
-    for path, tables in by_file.items():
-        names = [t.name for t in tables]
-        if len(set(names)) != len(names):
-            raise ServiceCatchmentError(f"{path}: two outputs would be the same layer; choose different files.")
-        write_tables(path, tables, crs_authid)
-    return uris
 
 
 def service_catchments(
@@ -485,7 +336,7 @@ def service_catchments(
         raise ServiceCatchmentError(f"The demand layer {demand.name()!r} has no features.")
     if areas is not None and areas.featureCount() == 0:
         raise ServiceCatchmentError(f"The small-areas layer {areas.name()!r} has no features.")
-    _progress(feedback, 1)
+    report_progress(feedback, 1)
 
     graph: RoadGraph | None = None
     from_cache = False
@@ -495,8 +346,8 @@ def service_catchments(
         crs_authid = graph.crs_authid
     else:
         facility_layer = facilities if isinstance(facilities, QgsVectorLayer) else None
-        crs_authid = _work_crs([facility_layer, areas, demand])
-    _progress(feedback, 30)
+        crs_authid = work_crs([facility_layer, areas, demand])
+    report_progress(feedback, 30)
 
     if isinstance(facilities, QgsVectorLayer):
         facility_layer = facilities
@@ -507,7 +358,7 @@ def service_catchments(
         log.append(
             LogLine(f"Read {plural('facility', facility_layer.featureCount())} from {Path(str(facilities)).name}.")
         )
-    found = _read_facilities(facility_layer, crs_authid, facility_id_field, capacity_field, facility_filter)
+    found = read_facilities(facility_layer, crs_authid, facility_id_field, capacity_field, facility_filter)
     log.append(LogLine(f"{plural('facility', len(found.ids))}; bands {', '.join(f'{b:g}' for b in limits)} {unit}."))
 
     demand_layer = demand if demand is not None else areas
@@ -523,7 +374,7 @@ def service_catchments(
         )
     study = _study_area(areas, crs_authid)
     clip = study if clip_to_areas else None
-    _progress(feedback, 40)
+    report_progress(feedback, 40)
 
     outcome = CatchmentOutcome(catchments_output, None, None, found.ids, limits, unit, from_cache=from_cache, log=log)
     rows: list[dict[str, Any]] = []
@@ -584,7 +435,7 @@ def service_catchments(
                     True,
                 )
             )
-        _progress(feedback, 50)
+        report_progress(feedback, 50)
         # one multi-source search: the nearest facility (cost TO it) of every node
         node_cost, node_source = nearest_sources(graph, nodes, reverse=True)
         if people:
@@ -604,11 +455,11 @@ def service_catchments(
             with ThreadPoolExecutor(max_workers=DRAWING_THREADS) as pool:
                 drawn = []
                 for reach in iter_reach(graph, nodes, graph_limits[-1], reverse=True):
-                    _progress(feedback, 55 + 20 * len(drawn) / len(nodes))
+                    report_progress(feedback, 55 + 20 * len(drawn) / len(nodes))
                     outcome.reaches.append(reach)
                     drawn.append(pool.submit(catchment_polygons, points, reach.nodes, reach.costs, graph_limits))
                 for index, (reach, polygons) in enumerate(zip(outcome.reaches, drawn)):
-                    _progress(feedback, 75 + 15 * index / len(nodes))
+                    report_progress(feedback, 75 + 15 * index / len(nodes))
                     costs = np.full(graph.node_count, np.inf)
                     costs[reach.nodes] = reach.costs
                     for band, polygon in zip(limits, polygons.result()):
@@ -620,7 +471,7 @@ def service_catchments(
                         add(index, band, clipped(polygon), within)
         else:
             for step, band in enumerate(limits):
-                _progress(feedback, 55 + 35 * step / len(limits))
+                report_progress(feedback, 55 + 35 * step / len(limits))
                 polygons = nearest_catchments(points, node_cost, node_source, band * to_graph)
                 for index in range(len(nodes)):
                     within = None
@@ -639,7 +490,7 @@ def service_catchments(
                 add(index, None, cell, within)
         else:
             for index, (x, y) in enumerate(found.xy):
-                _progress(feedback, 50 + 40 * index / len(found.ids))
+                report_progress(feedback, 50 + 40 * index / len(found.ids))
                 for band in limits:
                     polygon = QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))).buffer(band, 16)
                     if cells is not None:
@@ -653,7 +504,7 @@ def service_catchments(
                             near &= demand_facility == index
                         within = float(np.asarray(people.population)[near].sum())
                     add(index, band, polygon, within)
-    _progress(feedback, 90)
+    report_progress(feedback, 90)
 
     catchment_fields: list[tuple[str, type]] = [
         ("facility_id", str),
@@ -725,8 +576,8 @@ def service_catchments(
                         log.append(LogLine(f"{beyond:,.0f} people in deciles 1-2 live beyond {band:g} {unit}.", True))
     elif assignment_output or coverage_output:
         log.append(LogLine("No demand points or small areas were given: no assignment or coverage table.", True))
-    _check_cancel(feedback)
-    uris = dict(zip((table.name for _, table in outputs), _write(outputs, crs_authid)))
+    check_cancel(feedback)
+    uris = dict(zip((table.name for _, table in outputs), write_outputs(outputs, crs_authid)))
     kinds = [table for _, table in outputs]
     outcome.catchments_uri = uris[kinds[0].name]
     if rows:
@@ -737,7 +588,7 @@ def service_catchments(
         else:
             outcome.assignment_uri = uris[table.name]
     log.append(LogLine(f"Wrote {len(rows):,} catchment polygons."))
-    _progress(feedback, 100)
+    report_progress(feedback, 100)
     return outcome
 
 
