@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsVectorLayer
-from qgis.gui import QgsDockWidget
+from qgis.gui import QgsDockWidget, QgsMapCanvas
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QAction, QKeySequence  # QtGui in Qt 6; qgis.PyQt aliases it there on Qt 5
 from qgis.PyQt.QtWidgets import (
@@ -50,7 +50,10 @@ def tr(text: str) -> str:
 
 
 class LisDockWidget(QgsDockWidget):
-    """Tabs that walk an analyst from boundaries to maps, catchments and profiles, over a shared run bar."""
+    """Tabs that walk an analyst from boundaries to maps, catchments and profiles, over a shared run bar.
+
+    It gives its pages the :class:`.PanelServices` they ask for, and wires one page's result into the next.
+    """
 
     def __init__(self, iface: Any, open_algorithm: Callable[[str], None], parent: QWidget | None = None) -> None:
         super().__init__(tr("Local Information System"), parent)
@@ -78,7 +81,7 @@ class LisDockWidget(QgsDockWidget):
         self._read_project_folder()
         self.pages: dict[str, LisPage] = {}
         for page_class in self._page_classes():
-            page = page_class(self)
+            page = page_class(self, self)  # the panel's services, and the page's parent widget
             compact_combos(page)
             self.pages[page.PAGE_ID] = page
             self.tabs.addTab(page, page.title())
@@ -166,13 +169,13 @@ class LisDockWidget(QgsDockWidget):
         layout.addLayout(row)
         return bar
 
-    # --- what the pages share ---------------------------------------------------------------------
+    # --- what the pages share (PanelServices) -----------------------------------------------------
 
     def page(self, page_id: str) -> Any:
         """The page ``page_id`` ('start', 'boundaries', 'indicators', 'map', 'services', 'atlas'), or None."""
         return self.pages.get(page_id)
 
-    def map_canvas(self) -> Any:
+    def map_canvas(self) -> QgsMapCanvas | None:
         """The QGIS map canvas (for Processing widgets that need it)."""
         return self.iface.mapCanvas() if self.iface is not None else None
 

@@ -9,12 +9,12 @@ from qgis.core import Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
-from qgis.PyQt.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton
+from qgis.PyQt.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QWidget
 
 from ..algorithm_runner import RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import LisPage, guess_field, layer_id, parameter_definition, set_field, set_layer_by_id, tr
+from .base import LisPage, PanelServices, guess_field, layer_id, parameter_definition, set_field, set_layer_by_id, tr
 
 EXPORT_ATLAS = "lis:exportatlas"
 
@@ -24,8 +24,8 @@ class AtlasPage(LisPage):
 
     PAGE_ID = "atlas"
 
-    def __init__(self, panel: Any) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
+        super().__init__(panel, parent)
         self.body.addWidget(
             intro_label(
                 tr(

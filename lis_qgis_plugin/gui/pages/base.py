@@ -1,18 +1,17 @@
-"""What every page of the panel shares: its id and title, its state for the project, busy state, layer helpers."""
+"""What every page of the panel shares: what it may ask of the panel, its id and title, its state, layer helpers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from qgis.core import QgsMapLayer, QgsProject, QgsVectorLayer
-from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
+from qgis.gui import QgsFieldComboBox, QgsMapCanvas, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QPushButton, QWidget
 
+from ..algorithm_runner import AlgorithmRunner, RunOutcome
 from ..widgets import ScrollPage
-
-if TYPE_CHECKING:
-    from ..lis_dock import LisDockWidget
 
 
 def tr(text: str) -> str:
@@ -20,13 +19,69 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("LisPanel", text)
 
 
+class PanelServices(Protocol):
+    """All that a page may ask of the panel around it (the dock implements it; pages never import the dock).
+
+    Pages know each other only through these calls, so the dock alone wires one step's result into the next.
+    """
+
+    @property
+    def runner(self) -> AlgorithmRunner:
+        """The one run bar's runner: a page starts its algorithm here."""
+        ...
+
+    def map_canvas(self) -> QgsMapCanvas | None:
+        """The QGIS map canvas (for Processing widgets that need it)."""
+        ...
+
+    def output_folder(self) -> Path:
+        """The folder outputs are written to."""
+        ...
+
+    def set_output_folder(self, folder: str, remember: bool = True) -> None:
+        """Use ``folder`` for this project and (``remember``) as the default for new ones."""
+        ...
+
+    def output_path(self, stem: str, suffix: str) -> Path:
+        """A new file (or folder) name in the output folder: never an existing one."""
+        ...
+
+    def boundaries_layer(self) -> QgsVectorLayer | None:
+        """The boundary layer chosen on the Boundaries page."""
+        ...
+
+    def boundary_code_field(self) -> str:
+        """The code field chosen on the Boundaries page ('' to find it)."""
+        ...
+
+    def boundaries_changed(self) -> None:
+        """The Boundaries page's choice changed: tell the pages that use it."""
+        ...
+
+    def indicators_joined(self, layer: QgsVectorLayer) -> None:
+        """Offer a joined indicator layer to the pages that map it."""
+        ...
+
+    def sample_created(self, outcome: RunOutcome) -> None:
+        """Fill the pages with the sample district's layers and files."""
+        ...
+
+    def report_error(self, text: str) -> None:
+        """Say what went wrong in the message bar (and the LIS log)."""
+        ...
+
+    def show_options(self) -> None:
+        """Open the LIS page of QGIS's Options dialog."""
+        ...
+
+
 class LisPage(ScrollPage):
     """One step of the panel. Subclasses set ``PAGE_ID`` (stable, for saved state) and build their controls."""
 
     PAGE_ID = ""
 
-    def __init__(self, panel: LisDockWidget) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.panel = panel
         self.setObjectName(f"{self.PAGE_ID}Page")
         self.run_buttons: list[QPushButton] = []

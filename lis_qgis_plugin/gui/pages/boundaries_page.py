@@ -6,12 +6,12 @@ from typing import Any
 
 from qgis.core import Qgis, QgsApplication, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
-from qgis.PyQt.QtWidgets import QVBoxLayout
+from qgis.PyQt.QtWidgets import QVBoxLayout, QWidget
 
 from ..algorithm_form import AlgorithmForm
 from ..algorithm_runner import RunOutcome
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import LisPage, layer_id, set_field, set_layer_by_id, tr
+from .base import LisPage, PanelServices, layer_id, set_field, set_layer_by_id, tr
 
 LOAD_BOUNDARIES = "lis:loadboundaries"
 
@@ -21,8 +21,8 @@ class BoundariesPage(LisPage):
 
     PAGE_ID = "boundaries"
 
-    def __init__(self, panel: Any) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
+        super().__init__(panel, parent)
         self.body.addWidget(
             intro_label(
                 tr(

@@ -19,13 +19,14 @@ from qgis.PyQt.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from ..algorithm_form import AlgorithmForm
 from ..algorithm_runner import RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import LisPage, fill_enum_combo, parameter_definition, tr
+from .base import LisPage, PanelServices, fill_enum_combo, parameter_definition, tr
 
 JOIN = "lis:joinindicators"
 LOAD_INDICATORS = "lis:loadindicators"
@@ -37,8 +38,8 @@ class IndicatorsPage(LisPage):
 
     PAGE_ID = "indicators"
 
-    def __init__(self, panel: Any) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
+        super().__init__(panel, parent)
         self.body.addWidget(
             intro_label(
                 tr(

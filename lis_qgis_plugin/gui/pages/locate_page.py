@@ -23,11 +23,12 @@ from qgis.PyQt.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QWidget,
 )
 
 from ..algorithm_runner import RunOutcome
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import LisPage, fill_enum_combo, guess_field, layer_id, set_field, set_layer_by_id, tr
+from .base import LisPage, PanelServices, fill_enum_combo, guess_field, layer_id, set_field, set_layer_by_id, tr
 
 LOCATE_SERVICES = "lis:locateservices"
 NETWORK_FILTER = "OpenStreetMap extracts (*.osm.pbf *.pbf);;GeoPackage (*.gpkg);;All files (*.*)"
@@ -68,8 +69,8 @@ class LocatePage(LisPage):
 
     PAGE_ID = "locate"
 
-    def __init__(self, panel: Any) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
+        super().__init__(panel, parent)
         self.body.addWidget(
             intro_label(
                 tr(

@@ -16,13 +16,14 @@ from qgis.core import (
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPixmap
-from qgis.PyQt.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSpinBox
+from qgis.PyQt.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QWidget
 
 from ..algorithm_runner import RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
 from .base import (
     LisPage,
+    PanelServices,
     fill_enum_combo,
     guess_field,
     layer_id,
@@ -55,8 +56,8 @@ class MapPage(LisPage):
 
     PAGE_ID = "map"
 
-    def __init__(self, panel: Any) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
+        super().__init__(panel, parent)
         from ...core.classification import METHODS
 
         self.method_keys = list(METHODS)

@@ -23,12 +23,13 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QTableWidget,
     QTableWidgetItem,
+    QWidget,
 )
 
 from ..algorithm_runner import RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import LisPage, fill_enum_combo, guess_field, layer_id, set_field, set_layer_by_id, tr
+from .base import LisPage, PanelServices, fill_enum_combo, guess_field, layer_id, set_field, set_layer_by_id, tr
 
 SERVICE_CATCHMENTS = "lis:servicecatchments"
 ALL_FACILITIES = "All facilities"
@@ -40,8 +41,8 @@ class ServicesPage(LisPage):
 
     PAGE_ID = "services"
 
-    def __init__(self, panel: Any) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
+        super().__init__(panel, parent)
         self.body.addWidget(
             intro_label(
                 tr(

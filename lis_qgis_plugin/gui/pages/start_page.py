@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtWidgets import QHBoxLayout, QPushButton
+from qgis.PyQt.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from ..algorithm_runner import RunOutcome
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import LisPage, tr
+from .base import LisPage, PanelServices, tr
 
 
 class StartPage(LisPage):
@@ -18,8 +18,8 @@ class StartPage(LisPage):
 
     PAGE_ID = "start"
 
-    def __init__(self, panel: Any) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
+        super().__init__(panel, parent)
         intro = intro_label(
             tr(
                 "<b>Local Information System</b><br>Join area statistics to boundaries, map deprivation, work out "
