@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from qgis.core import QgsMapLayer, QgsProject, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsMapCanvas, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtWidgets import QPushButton, QWidget
+from qgis.PyQt.QtWidgets import QComboBox, QPushButton, QWidget
 
 from ..algorithm_runner import AlgorithmRunner, RunOutcome
 from ..widgets import ScrollPage
@@ -132,6 +132,12 @@ def set_field(combo: QgsFieldComboBox, name: str | None) -> None:
     """Choose field ``name`` if the combo's layer has it."""
     if name and combo.layer() is not None and combo.layer().fields().indexFromName(name) >= 0:
         combo.setField(name)
+
+
+def set_index(combo: QComboBox, index: Any) -> None:
+    """Choose option ``index`` if it is a saved whole number the combo still offers."""
+    if isinstance(index, int) and 0 <= index < combo.count():
+        combo.setCurrentIndex(index)
 
 
 def vector_layer(layer: QgsMapLayer | None) -> QgsVectorLayer | None:

@@ -10,7 +10,6 @@ from qgis.gui import (
     QgsCollapsibleGroupBox,
     QgsFieldComboBox,
     QgsFieldExpressionWidget,
-    QgsFileWidget,
     QgsMapLayerComboBox,
 )
 from qgis.PyQt.QtCore import Qt
@@ -28,10 +27,10 @@ from qgis.PyQt.QtWidgets import (
 
 from ..algorithm_runner import RunOutcome
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import LisPage, PanelServices, fill_enum_combo, guess_field, layer_id, set_field, set_layer_by_id, tr
+from .base import PanelServices, fill_enum_combo, guess_field, layer_id, set_field, set_index, set_layer_by_id, tr
+from .network_page import NetworkPage, NetworkRows, RowText, network_file_tooltip, speed_tooltip
 
 LOCATE_SERVICES = "lis:locateservices"
-NETWORK_FILTER = "OpenStreetMap extracts (*.osm.pbf *.pbf);;GeoPackage (*.gpkg);;All files (*.*)"
 #: Summary columns shown, with their headers.
 SUMMARY_COLUMNS = (
     ("scenario", "Sites"),
@@ -64,7 +63,7 @@ def _table(parent: Any, name: str, tooltip: str) -> QTableWidget:
     return table
 
 
-class LocatePage(LisPage):
+class LocatePage(NetworkPage):
     """Demand, candidates, existing sites, network and the question in; the suggested sites and before/after out."""
 
     PAGE_ID = "locate"
@@ -211,47 +210,16 @@ class LocatePage(LisPage):
         travel.setToolTip(tr("How people travel to a site"))
         travel_form = form_layout()
         travel.setLayout(travel_form)
-        self.network_combo = QgsMapLayerComboBox(travel)
-        self.network_combo.setFilters(Qgis.LayerFilter.LineLayer)
-        self.network_combo.setAllowEmptyLayer(True)
-        add_row(
-            travel_form,
-            tr("Road &network"),
-            self.network_combo,
-            tr("Line layer of roads; leave empty and give a file, or neither for straight-line distance"),
-            "locateNetworkCombo",
+        road_tip = tr("Line layer of roads; leave empty and give a file, or neither for straight-line distance")
+        cost_tip = tr("Travel time (minutes) or distance (metres); without a network only distance")
+        rows = NetworkRows(
+            network=RowText(tr("Road &network"), road_tip, "locateNetworkCombo"),
+            file=RowText(tr("or network &file"), network_file_tooltip(), "locateNetworkFile"),
+            speed=RowText(tr("Speed field (km/&h)"), speed_tooltip(), "locateSpeedCombo"),
+            mode=RowText(tr("Tra&vel mode"), tr("Driving or walking"), "locateModeCombo"),
+            cost=RowText(tr("C&ost"), cost_tip, "locateCostCombo"),
         )
-        self.network_file = QgsFileWidget(travel)
-        self.network_file.setFilter(NETWORK_FILTER)
-        add_row(
-            travel_form,
-            tr("or network &file"),
-            self.network_file,
-            tr("An OpenStreetMap extract (.osm.pbf) or GeoPackage of roads; built once, then cached"),
-            "locateNetworkFile",
-        )
-        self.speed_combo = QgsFieldComboBox(travel)
-        self.speed_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
-        self.speed_combo.setAllowEmptyFieldName(True)
-        add_row(
-            travel_form,
-            tr("Speed field (km/&h)"),
-            self.speed_combo,
-            tr("Road speeds in km/h (empty: maxspeed, then the speeds by road class set in the LIS options)"),
-            "locateSpeedCombo",
-        )
-        self.mode_combo = QComboBox(travel)
-        fill_enum_combo(self.mode_combo, LOCATE_SERVICES, "MODE")
-        add_row(travel_form, tr("Tra&vel mode"), self.mode_combo, tr("Driving or walking"), "locateModeCombo")
-        self.cost_combo = QComboBox(travel)
-        fill_enum_combo(self.cost_combo, LOCATE_SERVICES, "COST")
-        add_row(
-            travel_form,
-            tr("C&ost"),
-            self.cost_combo,
-            tr("Travel time (minutes) or distance (metres); without a network only distance"),
-            "locateCostCombo",
-        )
+        self.add_network_rows(travel_form, travel, LOCATE_SERVICES, rows)
         self.body.addWidget(travel)
 
         form = form_layout()
@@ -345,11 +313,9 @@ class LocatePage(LisPage):
         self.areas_combo.layerChanged.connect(self._demand_changed)
         self.candidates_combo.layerChanged.connect(self._candidates_changed)
         self.existing_combo.layerChanged.connect(self._existing_changed)
-        self.network_combo.layerChanged.connect(self._network_changed)
         self._demand_changed()
         self._candidates_changed(self.candidates_combo.currentLayer())
         self._existing_changed(self.existing_combo.currentLayer())
-        self._network_changed(self.network_combo.currentLayer())
 
     def title(self) -> str:
         return tr("Locate")
@@ -386,12 +352,6 @@ class LocatePage(LisPage):
         if isinstance(layer, QgsVectorLayer):
             self.existing_id_combo.setField(guess_field(layer, "service_id", "site_id", "_id", "code", "name"))
 
-    @safe_slot()
-    def _network_changed(self, layer: Any) -> None:
-        self.speed_combo.setLayer(layer)
-        if isinstance(layer, QgsVectorLayer):
-            self.speed_combo.setField(guess_field(layer, "speed_kph", "speed", numeric=True))
-
     def use_layers(self, **layers: QgsVectorLayer | None) -> None:
         """Choose layers by role: demand, areas, candidates, existing, network (after the sample is made)."""
         combos = {
@@ -419,11 +379,7 @@ class LocatePage(LisPage):
             "existing": layer_id(self.existing_combo),
             "existing_filter": self.existing_filter.expression(),
             "existing_id": self.existing_id_combo.currentField(),
-            "network": layer_id(self.network_combo),
-            "network_file": self.network_file.filePath(),
-            "speed_field": self.speed_combo.currentField(),
-            "mode": self.mode_combo.currentIndex(),
-            "cost": self.cost_combo.currentIndex(),
+            **self.network_state(),
             "objective": self.objective_combo.currentIndex(),
             "p": self.p_spin.value(),
             "max_cost": self.max_cost_spin.value(),
@@ -443,17 +399,9 @@ class LocatePage(LisPage):
         if set_layer_by_id(self.existing_combo, state.get("existing")):
             self.existing_filter.setExpression(state.get("existing_filter", ""))
             set_field(self.existing_id_combo, state.get("existing_id"))
-        if set_layer_by_id(self.network_combo, state.get("network")):
-            set_field(self.speed_combo, state.get("speed_field"))
-        self.network_file.setFilePath(state.get("network_file", ""))
-        for combo, key in (
-            (self.need_rule_combo, "need_rule"),
-            (self.mode_combo, "mode"),
-            (self.cost_combo, "cost"),
-            (self.objective_combo, "objective"),
-        ):
-            if isinstance(state.get(key), int) and 0 <= state[key] < combo.count():
-                combo.setCurrentIndex(state[key])
+        self.restore_network(state)
+        set_index(self.need_rule_combo, state.get("need_rule"))
+        set_index(self.objective_combo, state.get("objective"))
         if isinstance(state.get("p"), int):
             self.p_spin.setValue(state["p"])
         if isinstance(state.get("max_cost"), (int, float)):
@@ -469,9 +417,6 @@ class LocatePage(LisPage):
         areas = self.areas_combo.currentLayer()
         candidates = self.candidates_combo.currentLayer()
         existing = self.existing_combo.currentLayer()
-        network = self.network_combo.currentLayer()
-        network_file = self.network_file.filePath().strip()
-        use_layer = network is not None and not network_file
         return {
             "DEMAND": demand.id() if demand is not None else None,
             "WEIGHT_FIELD": self.population_combo.currentField(),
@@ -485,11 +430,7 @@ class LocatePage(LisPage):
             "EXISTING": existing.id() if existing is not None else None,
             "EXISTING_FILTER": self.existing_filter.expression().strip() if existing is not None else "",
             "EXISTING_ID_FIELD": self.existing_id_combo.currentField() if existing is not None else "",
-            "NETWORK": network.id() if use_layer else None,
-            "NETWORK_FILE": network_file,
-            "SPEED_FIELD": self.speed_combo.currentField() if use_layer else "",
-            "MODE": self.mode_combo.currentIndex(),
-            "COST": self.cost_combo.currentIndex(),
+            **self.network_parameters(),
             "OBJECTIVE": self.objective_combo.currentIndex(),
             "P": self.p_spin.value(),
             "MAX_COST": self.max_cost_spin.value(),
@@ -506,28 +447,19 @@ class LocatePage(LisPage):
         if not parameters["CANDIDATES"]:
             self.report_error(tr("Choose the candidate sites (a point layer)."))
             return
-        output = self.panel.output_path("locate", ".gpkg")
         name = self.candidates_combo.currentLayer().name()
-        parameters.update(
-            {
-                "OUTPUT": f"{output}|layername=chosen_sites",
-                "ASSIGNMENT": f"{output}|layername=assignment",
-                "SUMMARY": f"{output}|layername=summary",
-            }
-        )
-        self.status.setText(tr("Choosing new sites among {0}…").format(name))
-        self.output_file = output
-        self.panel.runner.run(
+        self.run_into_geopackage(
             LOCATE_SERVICES,
             parameters,
             tr("Locate new services"),
-            self._done,
-            titles={
-                "OUTPUT": tr("{0}: suggested sites").format(name),
-                "ASSIGNMENT": tr("{0}: nearest site before and after").format(name),
-                "SUMMARY": tr("{0}: before and after").format(name),
+            "locate",
+            {
+                "OUTPUT": ("chosen_sites", tr("{0}: suggested sites").format(name)),
+                "ASSIGNMENT": ("assignment", tr("{0}: nearest site before and after").format(name)),
+                "SUMMARY": ("summary", tr("{0}: before and after").format(name)),
             },
-            new_files=[output],
+            tr("Choosing new sites among {0}…").format(name),
+            self._done,
         )
 
     def _done(self, outcome: RunOutcome) -> None:

@@ -29,6 +29,7 @@ from .base import (
     layer_id,
     parameter_definition,
     set_field,
+    set_index,
     set_layer_by_id,
     tr,
 )
@@ -210,8 +211,7 @@ class MapPage(LisPage):
         if set_layer_by_id(self.layer_combo, state.get("layer")):
             set_field(self.field_combo, state.get("field"))
         for combo, key in ((self.method_combo, "method"), (self.polarity_combo, "polarity"), (self.ramp_combo, "ramp")):
-            if isinstance(state.get(key), int) and 0 <= state[key] < combo.count():
-                combo.setCurrentIndex(state[key])
+            set_index(combo, state.get(key))
         if isinstance(state.get("classes"), int):
             self.classes_spin.setValue(state["classes"])
         self.breaks_edit.setText(state.get("breaks", ""))

@@ -6,17 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
-from qgis.gui import (
-    QgsCollapsibleGroupBox,
-    QgsFieldComboBox,
-    QgsFieldExpressionWidget,
-    QgsFileWidget,
-    QgsMapLayerComboBox,
-)
+from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDoubleSpinBox,
     QHeaderView,
     QLabel,
@@ -29,14 +22,14 @@ from qgis.PyQt.QtWidgets import (
 from ..algorithm_runner import RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import LisPage, PanelServices, fill_enum_combo, guess_field, layer_id, set_field, set_layer_by_id, tr
+from .base import PanelServices, guess_field, layer_id, set_field, set_layer_by_id, tr
+from .network_page import NetworkPage, NetworkRows, RowText, network_file_tooltip, speed_tooltip
 
 SERVICE_CATCHMENTS = "lis:servicecatchments"
 ALL_FACILITIES = "All facilities"
-NETWORK_FILTER = "OpenStreetMap extracts (*.osm.pbf *.pbf);;GeoPackage (*.gpkg);;All files (*.*)"
 
 
-class ServicesPage(LisPage):
+class ServicesPage(NetworkPage):
     """Facilities, network, mode and bands in; catchment layers and the coverage table out."""
 
     PAGE_ID = "services"
@@ -74,41 +67,18 @@ class ServicesPage(LisPage):
             tr("Field with a unique id or name per facility (empty: feature numbers)"),
             "facilityIdCombo",
         )
-        self.network_combo = QgsMapLayerComboBox(self.content)
-        self.network_combo.setFilters(Qgis.LayerFilter.LineLayer)
-        self.network_combo.setAllowEmptyLayer(True)
-        add_row(
-            form,
-            tr("Road &network"),
-            self.network_combo,
-            tr("Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file"),
-            "networkCombo",
+        road_tip = tr(
+            "Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file"
         )
-        self.network_file = QgsFileWidget(self.content)
-        self.network_file.setFilter(NETWORK_FILTER)
-        add_row(
-            form,
-            tr("or network fil&e"),
-            self.network_file,
-            tr("An OpenStreetMap extract (.osm.pbf) or GeoPackage of roads; built once, then cached"),
-            "networkFileWidget",
+        rows = NetworkRows(
+            network=RowText(tr("Road &network"), road_tip, "networkCombo"),
+            file=RowText(tr("or network fil&e"), network_file_tooltip(), "networkFileWidget"),
+            speed=RowText(tr("&Speed field"), speed_tooltip(), "speedFieldCombo"),
+            mode=RowText(tr("Travel &mode"), tr("Driving or walking"), "modeCombo"),
+            cost=RowText(tr("&Cost"), tr("Travel time (minutes) or distance (metres)"), "costCombo"),
         )
-        self.speed_combo = QgsFieldComboBox(self.content)
-        self.speed_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
-        self.speed_combo.setAllowEmptyFieldName(True)
-        add_row(
-            form,
-            tr("&Speed field"),
-            self.speed_combo,
-            tr("Road speeds in km/h (empty: maxspeed, then the speeds by road class set in the LIS options)"),
-            "speedFieldCombo",
-        )
-        self.mode_combo = QComboBox(self.content)
-        fill_enum_combo(self.mode_combo, SERVICE_CATCHMENTS, "MODE", PanelSettings.service_mode.value())
-        add_row(form, tr("Travel &mode"), self.mode_combo, tr("Driving or walking"), "modeCombo")
-        self.cost_combo = QComboBox(self.content)
-        fill_enum_combo(self.cost_combo, SERVICE_CATCHMENTS, "COST", PanelSettings.service_cost.value())
-        add_row(form, tr("&Cost"), self.cost_combo, tr("Travel time (minutes) or distance (metres)"), "costCombo")
+        mode, cost = PanelSettings.service_mode.value(), PanelSettings.service_cost.value()
+        self.add_network_rows(form, self.content, SERVICE_CATCHMENTS, rows, mode, cost)
         self.bands_edit = QLineEdit(PanelSettings.service_bands.value(), self.content)
         add_row(
             form,
@@ -221,11 +191,9 @@ class ServicesPage(LisPage):
         self.coverage_uri = ""
         self.output_file: Path | None = None
         self.facilities_combo.layerChanged.connect(self._facilities_changed)
-        self.network_combo.layerChanged.connect(self._network_changed)
         self.areas_combo.layerChanged.connect(self._demand_changed)
         self.demand_combo.layerChanged.connect(self._demand_changed)
         self._facilities_changed(self.facilities_combo.currentLayer())
-        self._network_changed(self.network_combo.currentLayer())
         self._demand_changed()
 
     def title(self) -> str:
@@ -237,12 +205,6 @@ class ServicesPage(LisPage):
         self.id_combo.setLayer(layer)
         if isinstance(layer, QgsVectorLayer):
             self.id_combo.setField(guess_field(layer, "service_id", "_id", "code", "name"))
-
-    @safe_slot()
-    def _network_changed(self, layer: Any) -> None:
-        self.speed_combo.setLayer(layer)
-        if isinstance(layer, QgsVectorLayer):
-            self.speed_combo.setField(guess_field(layer, "speed_kph", "speed", numeric=True))
 
     @safe_slot()
     def _demand_changed(self, *_: Any) -> None:
@@ -276,11 +238,7 @@ class ServicesPage(LisPage):
             "facilities": layer_id(self.facilities_combo),
             "filter": self.filter_widget.expression(),
             "id_field": self.id_combo.currentField(),
-            "network": layer_id(self.network_combo),
-            "network_file": self.network_file.filePath(),
-            "speed_field": self.speed_combo.currentField(),
-            "mode": self.mode_combo.currentIndex(),
-            "cost": self.cost_combo.currentIndex(),
+            **self.network_state(),
             "bands": self.bands_edit.text(),
             "buffer": self.buffer_spin.value(),
             "areas": layer_id(self.areas_combo),
@@ -294,12 +252,7 @@ class ServicesPage(LisPage):
         if set_layer_by_id(self.facilities_combo, state.get("facilities")):
             self.filter_widget.setExpression(state.get("filter", ""))
             set_field(self.id_combo, state.get("id_field"))
-        if set_layer_by_id(self.network_combo, state.get("network")):
-            set_field(self.speed_combo, state.get("speed_field"))
-        self.network_file.setFilePath(state.get("network_file", ""))
-        for combo, key in ((self.mode_combo, "mode"), (self.cost_combo, "cost")):
-            if isinstance(state.get(key), int) and 0 <= state[key] < combo.count():
-                combo.setCurrentIndex(state[key])
+        self.restore_network(state)
         self.bands_edit.setText(state.get("bands") or PanelSettings.service_bands.value())
         if isinstance(state.get("buffer"), (int, float)):
             self.buffer_spin.setValue(state["buffer"])
@@ -313,20 +266,14 @@ class ServicesPage(LisPage):
     def parameters(self) -> dict[str, Any]:
         """The lis:servicecatchments parameters of the current choices (outputs not included)."""
         facilities = self.facilities_combo.currentLayer()
-        network = self.network_combo.currentLayer()
         areas = self.areas_combo.currentLayer()
         demand = self.demand_combo.currentLayer()
-        network_file = self.network_file.filePath().strip()
         return {
             "FACILITIES": facilities.id() if facilities is not None else None,
             "FACILITY_FILTER": self.filter_widget.expression().strip(),
             "FACILITY_ID_FIELD": self.id_combo.currentField(),
-            "NETWORK": network.id() if network is not None and not network_file else None,
-            "NETWORK_FILE": network_file,
-            "SPEED_FIELD": self.speed_combo.currentField() if network is not None and not network_file else "",
+            **self.network_parameters(),
             "METHOD": 0,
-            "MODE": self.mode_combo.currentIndex(),
-            "COST": self.cost_combo.currentIndex(),
             "BANDS": self.bands_edit.text().strip(),
             "BUFFER": self.buffer_spin.value(),
             "AREAS": areas.id() if areas is not None else None,
@@ -348,28 +295,19 @@ class ServicesPage(LisPage):
         PanelSettings.service_cost.set(self.cost_combo.currentIndex())
         PanelSettings.service_bands.set(parameters["BANDS"])
         PanelSettings.service_buffer.set(self.buffer_spin.value())
-        output = self.panel.output_path("catchments", ".gpkg")
         name = self.facilities_combo.currentLayer().name()
-        parameters.update(
-            {
-                "CATCHMENTS": f"{output}|layername=catchments",
-                "ASSIGNMENT": f"{output}|layername=assignment",
-                "COVERAGE": f"{output}|layername=coverage",
-            }
-        )
-        self.status.setText(tr("Working out the catchments of {0}…").format(name))
-        self.output_file = output
-        self.panel.runner.run(
+        self.run_into_geopackage(
             SERVICE_CATCHMENTS,
             parameters,
             tr("Service catchments"),
-            self._done,
-            titles={
-                "CATCHMENTS": tr("{0}: catchments").format(name),
-                "ASSIGNMENT": tr("{0}: nearest facility").format(name),
-                "COVERAGE": tr("{0}: coverage").format(name),
+            "catchments",
+            {
+                "CATCHMENTS": ("catchments", tr("{0}: catchments").format(name)),
+                "ASSIGNMENT": ("assignment", tr("{0}: nearest facility").format(name)),
+                "COVERAGE": ("coverage", tr("{0}: coverage").format(name)),
             },
-            new_files=[output],
+            tr("Working out the catchments of {0}…").format(name),
+            self._done,
         )
 
     def _done(self, outcome: RunOutcome) -> None:
