@@ -31,7 +31,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
 )
 
-from lis_qgis_plugin.core import lis_settings
+from lis_qgis_plugin import settings as lis_settings
 from lis_qgis_plugin.gui.algorithm_form import AlgorithmForm
 from lis_qgis_plugin.gui.algorithm_runner import RunOutcome
 from lis_qgis_plugin.gui.lis_dock import DOCK_OBJECT_NAME, LisDockWidget
@@ -92,7 +92,6 @@ def keep_user_settings() -> Iterator[None]:
     for key, value in saved.items():
         settings.setValue(key, value)
     settings.endGroup()
-    lis_settings.reload()
 
 
 @pytest.fixture()
@@ -334,33 +333,44 @@ def test_every_control_has_a_tooltip_and_every_label_a_buddy(panel: LisDockWidge
         assert page.PAGE_ID == "start" or len(buddies) >= 2
 
 
-def test_settings_hooks_change_what_the_core_does(tmp_path: Path) -> None:
+def test_settings_reach_the_core_as_arguments(tmp_path: Path) -> None:
+    """The tools read the options and pass them down; the core itself answers the same whatever is set."""
     from lis_qgis_plugin.core.graph_cache import cache_key, default_cache_dir
     from lis_qgis_plugin.core.indicator_values import parse_number
     from lis_qgis_plugin.core.road_network import DEFAULT_SPEEDS_KPH, TravelMode, classify_way
 
+    def user_mode() -> TravelMode:
+        return TravelMode(speeds_kph=lis_settings.speeds_kph())  # as the algorithms build it
+
     residential = {"highway": "residential"}
     identity = {"path": "roads.gpkg", "mtime_ns": 1, "size": 2}
     key_before = cache_key(identity, TravelMode(), None, 0.01, None)
-    assert classify_way(residential, TravelMode()).speed_kph == pytest.approx(DEFAULT_SPEEDS_KPH["residential"])
-    assert parse_number("withheld") == (None, "unparseable")
+    assert cache_key(identity, user_mode(), None, 0.01, None) == key_before  # default speeds: the same graph
+    assert classify_way(residential, user_mode()).speed_kph == pytest.approx(DEFAULT_SPEEDS_KPH["residential"])
+    assert parse_number("withheld", lis_settings.suppressed_markers()) == (None, "unparseable")
+    assert lis_settings.cache_dir() is None
     try:
         lis_settings.set_speeds_kph({**DEFAULT_SPEEDS_KPH, "residential": 17.0})
         lis_settings.set_suppressed_markers([*lis_settings.default_suppressed_markers(), "Withheld"])
         lis_settings.set_cache_dir(tmp_path / "graphs")
-        assert classify_way(residential, TravelMode()).speed_kph == 17.0
-        assert cache_key(identity, TravelMode(), None, 0.01, None) != key_before  # other speeds: another graph
-        assert parse_number("withheld") == (None, "withheld")
-        assert parse_number("*") == (None, "*")
-        assert default_cache_dir() == tmp_path / "graphs"
+        assert classify_way(residential, user_mode()).speed_kph == 17.0
+        assert cache_key(identity, user_mode(), None, 0.01, None) != key_before  # other speeds: another graph
+        assert parse_number("withheld", lis_settings.suppressed_markers()) == (None, "withheld")
+        assert parse_number("*", lis_settings.suppressed_markers()) == (None, "*")
+        assert lis_settings.cache_dir() == tmp_path / "graphs"
+        # the core alone keeps its defaults: settings change nothing behind a caller's back
+        assert classify_way(residential, TravelMode()).speed_kph == pytest.approx(DEFAULT_SPEEDS_KPH["residential"])
+        assert cache_key(identity, TravelMode(), None, 0.01, None) == key_before
+        assert parse_number("withheld") == (None, "unparseable")
+        assert default_cache_dir().name == "lis_cache"
     finally:
         lis_settings.set_speeds_kph(None)
         lis_settings.set_suppressed_markers(None)
         lis_settings.set_cache_dir(None)
-    assert classify_way(residential, TravelMode()).speed_kph == pytest.approx(DEFAULT_SPEEDS_KPH["residential"])
-    assert cache_key(identity, TravelMode(), None, 0.01, None) == key_before
-    assert parse_number("withheld") == (None, "unparseable")
-    assert default_cache_dir().name == "lis_cache"
+    assert classify_way(residential, user_mode()).speed_kph == pytest.approx(DEFAULT_SPEEDS_KPH["residential"])
+    assert cache_key(identity, user_mode(), None, 0.01, None) == key_before
+    assert parse_number("withheld", lis_settings.suppressed_markers()) == (None, "unparseable")
+    assert lis_settings.cache_dir() is None
 
 
 def test_options_page_stores_the_defaults(lis_plugin: LisPlugin, tmp_path: Path) -> None:

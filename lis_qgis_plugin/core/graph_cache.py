@@ -3,7 +3,8 @@
 A graph is stored as one ``.npz`` file named by a hash of everything that shapes it: the
 source file (path and layer name), its modification time and size, the travel mode, the CRS,
 the node tolerance and :data:`~.road_network.GRAPH_VERSION`. Editing the file, changing a
-setting or upgrading the graph code therefore misses the cache and rebuilds. Layers that are
+setting (such as the car speeds, part of the mode) or upgrading the graph code therefore misses
+the cache and rebuilds. Layers that are
 not files (memory layers, databases) are always built, never cached.
 """
 
@@ -19,7 +20,6 @@ from pathlib import Path
 import numpy as np
 from qgis.core import QgsApplication, QgsFeedback, QgsProviderRegistry, QgsVectorLayer
 
-from . import lis_settings
 from .road_network import (
     DEFAULT_TOLERANCE_M,
     GRAPH_VERSION,
@@ -35,8 +35,8 @@ CACHE_FOLDER_NAME = "lis_cache"
 
 
 def default_cache_dir() -> Path:
-    """The folder chosen in *Settings > Options > LIS*, else ``<QGIS profile>/lis_cache``."""
-    return lis_settings.cache_dir() or Path(QgsApplication.qgisSettingsDirPath()) / CACHE_FOLDER_NAME
+    """``<QGIS profile>/lis_cache``: where graphs go when the caller names no folder (the user's is passed in)."""
+    return Path(QgsApplication.qgisSettingsDirPath()) / CACHE_FOLDER_NAME
 
 
 def source_identity(layer: QgsVectorLayer) -> dict[str, object] | None:
@@ -69,8 +69,6 @@ def cache_key(
             "crs": crs,
             "tolerance_m": tolerance_m,
             "version": GRAPH_VERSION,
-            # speeds changed in the options change drive times: a graph built with other speeds is not reused
-            **({"speeds_kph": speeds} if (speeds := lis_settings.custom_speeds_kph()) else {}),
         },
         sort_keys=True,
     )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .indicator_values import ParsedColumn, parse_column
+from .indicator_values import SUPPRESSED_MARKERS, ParsedColumn, parse_column
 from .ons_codes import find_code_column, normalise_code, vintage_from_name
 from .table_files import RawTable, TableError, raw_table_from_grid, read_grid_file
 from .wording import plural
@@ -149,8 +149,9 @@ def build_indicator_table(
     fields: Sequence[str] | None = None,
     period: str | None = None,
     metadata: dict[str, IndicatorMetadata] | None = None,
+    markers: frozenset[str] = SUPPRESSED_MARKERS,
 ) -> IndicatorTable:
-    """Find the code column, pivot a long table, type the columns and attach metadata."""
+    """Find the code column, pivot a long table, type the columns (``markers``: suppressed values), add metadata."""
     code_column = _resolve_code_column(raw, code_column)
     notes: list[str] = []
     layout = "wide"
@@ -177,7 +178,7 @@ def build_indicator_table(
     for name in wanted:
         at = raw.header.index(name)
         cells = [row[at] if at < len(row) else "" for row in kept]
-        columns.append(parse_column(name, cells))
+        columns.append(parse_column(name, cells, markers=markers))
     for column in columns:  # unparseable positions refer to kept rows: report file row numbers
         column.unparseable = [(row_numbers[index], text) for index, text in column.unparseable]
     known = {**workbook_metadata(raw), **(metadata or {})}

@@ -12,10 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .lis_settings import suppressed_markers
-
-#: Markers statistical publishers use for suppressed, unavailable or not applicable values (the default of
-#: :func:`.lis_settings.suppressed_markers`, which users can change in *Settings > Options > LIS*).
+#: Markers statistical publishers use for suppressed, unavailable or not applicable values (the default;
+#: users can change them in *Settings > Options > LIS*, and the tools pass theirs in as ``markers``).
 SUPPRESSED_MARKERS = frozenset({"*", "**", "..", "...", ":", "-", "–", "—", "c", "x", "z", "n/a", "na", "#n/a", "~"})
 EMPTY = "(empty)"
 
@@ -45,17 +43,17 @@ class ParsedColumn:
         return sum(self.nulls.values()) + len(self.unparseable)
 
 
-def parse_number(text: str, markers: frozenset[str] | None = None) -> tuple[float | None, str]:
+def parse_number(text: str, markers: frozenset[str] = SUPPRESSED_MARKERS) -> tuple[float | None, str]:
     """(value, status): status is 'number', 'percent', 'padded', a NULL marker, or 'unparseable'.
 
     'padded' marks a whole number written with leading zeros ("00123"): an identifier, not a
     quantity, since reading it as a number would lose the zeros. ``markers``: the suppressed-value
-    markers (default: :func:`.lis_settings.suppressed_markers`; callers parsing a column pass them once).
+    markers, lower case.
     """
     cell = text.strip()
     if not cell:
         return None, EMPTY
-    if cell.lower() in (suppressed_markers() if markers is None else markers):
+    if cell.lower() in markers:
         return None, cell.lower()
     if cell[0] in _PLAIN_START:  # fast path for the common plain number
         if cell[0] == "0" and len(cell) > 1 and cell.isdigit():
@@ -80,14 +78,15 @@ def parse_number(text: str, markers: frozenset[str] | None = None) -> tuple[floa
     return None, "unparseable"
 
 
-def parse_column(name: str, cells: list[str], force_text: bool = False) -> ParsedColumn:
+def parse_column(
+    name: str, cells: list[str], force_text: bool = False, markers: frozenset[str] = SUPPRESSED_MARKERS
+) -> ParsedColumn:
     """Decide the column's type and convert its cells.
 
-    Numeric when at least ``NUMERIC_SHARE`` of the cells that are not NULL markers read as
-    numbers; the rest are then NULL and listed as unparseable. Integer when every number is
-    whole and none carried a decimal point or percent sign (ranks, deciles, counts).
+    Numeric when at least ``NUMERIC_SHARE`` of the cells that are not NULL markers (``markers``)
+    read as numbers; the rest are then NULL and listed as unparseable. Integer when every number
+    is whole and none carried a decimal point or percent sign (ranks, deciles, counts).
     """
-    markers = suppressed_markers()
     if not force_text:  # names and labels: decided on the first cells, without parsing them all
         first = [parse_number(cell, markers)[1] for cell in cells[:_TYPE_SAMPLE]]
         first_readable = [status for status in first if status in ("number", "percent", "unparseable")]
@@ -98,7 +97,7 @@ def parse_column(name: str, cells: list[str], force_text: bool = False) -> Parse
         return ParsedColumn(name, "text", values, Counter(EMPTY for value in values if value is None))
     parsed = [parse_number(cell, markers) for cell in cells]
     if any(status == "padded" for _, status in parsed):
-        return parse_column(name, cells, force_text=True)
+        return parse_column(name, cells, force_text=True, markers=markers)
     readable = [status for _, status in parsed if status in ("number", "percent", "unparseable")]
     numeric_share = sum(1 for status in readable if status != "unparseable") / len(readable) if readable else 0.0
     if force_text or (readable and numeric_share < NUMERIC_SHARE):

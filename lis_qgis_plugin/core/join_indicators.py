@@ -18,6 +18,7 @@ from .background_copy import BackgroundCopy
 from .code_lookup import read_code_lookup
 from .indicator_join import plan_join
 from .indicator_table import IndicatorMetadata, build_indicator_table, read_metadata_file
+from .indicator_values import SUPPRESSED_MARKERS
 from .join_report import JoinReport
 from .layer_codes import attribute_text, field_values, find_layer_code_field, layer_label, raw_table_from_layer
 from .layer_output import (
@@ -79,10 +80,12 @@ def join_indicators(
     lookup: Path | None = None,
     report_html: Path | None = None,
     metadata_file: Path | None = None,
+    markers: frozenset[str] = SUPPRESSED_MARKERS,
     feedback: QgsFeedback | None = None,
 ) -> JoinOutcome:
     """Join ``table`` onto ``boundaries`` and write the result to the GeoPackage ``output``.
 
+    ``markers``: the cell texts read as suppressed values (NULL, counted by marker), lower case.
     Raises TableError, JoinError or OutputError with a message for the user.
     """
     out_path, layer_name = gpkg_destination(output)
@@ -97,7 +100,7 @@ def join_indicators(
     try:
         metadata: dict[str, IndicatorMetadata] = read_metadata_file(Path(metadata_file)) if metadata_file else {}
         raw = read_table_input(table, sheet, table_code_field)
-        indicator_table = build_indicator_table(raw, table_code_field, fields, period, metadata)
+        indicator_table = build_indicator_table(raw, table_code_field, fields, period, metadata, markers)
         raw_codes = field_values(boundaries, boundary_field)
         codes = [normalise_code(value) for value in raw_codes]
         code_lookup = None

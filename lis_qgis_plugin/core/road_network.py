@@ -17,8 +17,8 @@ Rules (see DOMAIN.md, "Roads (OpenStreetMap)"):
   destination|permissive`` lets a road in again); ``oneway=yes|1|true`` follows the
   digitised direction, ``-1|reverse`` goes against it, ``junction=roundabout`` is one-way.
   Speed: the ``speed_field`` of the mode when given (km/h, no NULLs allowed), else the parsed
-  ``maxspeed`` tag (:func:`parse_maxspeed`), else :data:`DEFAULT_SPEEDS_KPH` by class (as changed in
-  *Settings > Options > LIS*: :func:`.lis_settings.speeds_kph`).
+  ``maxspeed`` tag (:func:`parse_maxspeed`), else the mode's speeds by class (:attr:`TravelMode.speeds_kph`:
+  :data:`DEFAULT_SPEEDS_KPH` with the changes the caller passes, from *Settings > Options > LIS*).
 * **walk**: every class in :data:`WALK_CLASSES` (everything people can walk on, not
   motorways), in both directions, at ``walk_speed_kph``; ``foot=no`` and
   ``access=private|no`` (unless ``foot=yes|designated|permissive``) are excluded.
@@ -53,7 +53,6 @@ from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
 from .errors import LisError
-from .lis_settings import speeds_kph
 
 #: Bump when the graph rules or the array layout change: cached graphs are then rebuilt.
 GRAPH_VERSION = "1"
@@ -144,9 +143,10 @@ class TravelMode:
 
     ``kind``: ``"drive"`` or ``"walk"``. ``cost``: ``"time"`` (seconds) or ``"distance"`` (metres).
     ``speed_field``: a numeric km/h field for driving speeds (every drivable road needs a value);
-    ``None`` uses ``maxspeed`` then :data:`DEFAULT_SPEEDS_KPH` (then ``fallback_speed_kph`` for
-    lines without a ``highway`` class). Walking ignores speed fields: everyone walks at
-    ``walk_speed_kph`` on every path, in both directions.
+    ``None`` uses ``maxspeed`` then the speed of the road's class (then ``fallback_speed_kph`` for
+    lines without a ``highway`` class). ``speeds_kph``: speeds by class that replace those of
+    :data:`DEFAULT_SPEEDS_KPH` (the user's, passed in by the caller: the core reads no settings).
+    Walking ignores speed fields: everyone walks at ``walk_speed_kph`` on every path, in both directions.
     """
 
     kind: str = "drive"
@@ -154,6 +154,7 @@ class TravelMode:
     walk_speed_kph: float = 4.8
     speed_field: str | None = None
     fallback_speed_kph: float = 30 * MPH
+    speeds_kph: Mapping[str, float] | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         if self.kind not in ("drive", "walk"):
@@ -162,6 +163,21 @@ class TravelMode:
             raise NetworkError(f"Travel cost must be 'time' or 'distance', not {self.cost!r}.")
         if not self.walk_speed_kph > 0 or not self.fallback_speed_kph > 0:
             raise NetworkError("Speeds must be positive (km/h).")
+        if any(not kph > 0 for kph in (self.speeds_kph or {}).values()):
+            raise NetworkError("Speeds must be positive (km/h).")
+
+    @cached_property
+    def class_speeds_kph(self) -> Mapping[str, float]:
+        """Car speeds (km/h) by ``highway`` class: :data:`DEFAULT_SPEEDS_KPH` with :attr:`speeds_kph` over them."""
+        return {**DEFAULT_SPEEDS_KPH, **(self.speeds_kph or {})}
+
+    def changed_speeds_kph(self) -> dict[str, float]:
+        """Only the class speeds that differ from :data:`DEFAULT_SPEEDS_KPH` (empty for the built-in ones)."""
+        return {
+            name: float(kph)
+            for name, kph in sorted((self.speeds_kph or {}).items())
+            if abs(kph - DEFAULT_SPEEDS_KPH.get(name, math.inf)) > 1e-9
+        }
 
     @property
     def cost_unit(self) -> str:
@@ -169,7 +185,12 @@ class TravelMode:
         return "s" if self.cost == "time" else "m"
 
     def key(self) -> str:
-        """A stable text of every setting (for caches and logs)."""
+        """A stable text of every setting (for caches and logs).
+
+        Class speeds appear only when some differ from the built-in ones, so a graph built with the
+        default speeds keeps the key (and cache file) it had before speeds could be changed.
+        """
+        changed = self.changed_speeds_kph()
         return json.dumps(
             {
                 "kind": self.kind,
@@ -177,6 +198,7 @@ class TravelMode:
                 "walk_speed_kph": self.walk_speed_kph,
                 "speed_field": self.speed_field,
                 "fallback_speed_kph": self.fallback_speed_kph,
+                **({"speeds_kph": changed} if changed else {}),
             },
             sort_keys=True,
         )
@@ -280,7 +302,7 @@ def classify_way(tags: Mapping[str, Any], mode: TravelMode, speed: Any = None, h
         if not kph > 0:
             kph = math.nan
     else:
-        kph = parse_maxspeed(tags.get("maxspeed")) or speeds_kph().get(highway, mode.fallback_speed_kph)
+        kph = parse_maxspeed(tags.get("maxspeed")) or mode.class_speeds_kph.get(highway, mode.fallback_speed_kph)
     return WayRule(True, direction, kph)
 
 

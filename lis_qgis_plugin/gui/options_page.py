@@ -1,6 +1,6 @@
 """The LIS page of *Settings > Options*: car speeds by road class, suppressed-value markers, cache and output folders.
 
-The values are stored by :mod:`..core.lis_settings` (speeds, markers, cache) and
+The values are stored by :mod:`..settings` (speeds, markers, cache) and
 :mod:`.panel_settings` (output folder), so the tools read them wherever they run.
 """
 
@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from .. import settings as lis_settings
 from ..core.plugin_files import resource_path
 from .panel_settings import PanelSettings
 from .widgets import ScrollPage, add_row, form_layout
@@ -40,8 +41,6 @@ class LisOptionsPage(QgsOptionsPageWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ..core import lis_settings
-
         self.settings = lis_settings
         self.setObjectName(OPTIONS_PAGE_NAME)
         outer = QVBoxLayout(self)

@@ -160,15 +160,16 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
     ) -> dict[str, Any]:
         from ..core.accessibility_2sfca import accessibility_2sfca, parse_bands
         from ..core.road_network import TravelMode
+        from ..settings import cache_dir, speeds_kph
 
         network = self.road_network(parameters, context, required=True)
         cost = COSTS[self.parameterAsEnum(parameters, self.COST, context)]
         speed_field = next(iter(self.parameterAsStrings(parameters, self.SPEED_FIELD, context)), None)
+        speeds, graph_folder = speeds_kph(), cache_dir()  # the user's settings, read here: the core reads none
 
         def run() -> Any:
-            mode = TravelMode(kind=MODES[self.parameterAsEnum(parameters, self.MODE, context)], cost=cost)
-            if speed_field:
-                mode = TravelMode(kind=mode.kind, cost=cost, speed_field=speed_field)
+            kind = MODES[self.parameterAsEnum(parameters, self.MODE, context)]
+            mode = TravelMode(kind=kind, cost=cost, speed_field=speed_field or None, speeds_kph=speeds)
             return accessibility_2sfca(
                 self.input_layer(parameters, self.FACILITIES, context),
                 self.parameterAsString(parameters, self.CAPACITY_FIELD, context),
@@ -182,6 +183,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
                     "min" if cost == "time" else "m",
                 ),
                 mode,
+                cache_dir=graph_folder,
                 feedback=feedback,
             )
 

@@ -182,6 +182,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
     ) -> dict[str, Any]:
         from ..core.indicator_join import DUPLICATE_POLICIES
         from ..core.join_indicators import join_indicators
+        from ..settings import suppressed_markers
 
         boundaries = self.input_layer(parameters, self.BOUNDARIES, context)
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
@@ -190,6 +191,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
         lookup = self.parameterAsFile(parameters, self.LOOKUP, context)
         metadata = self.parameterAsFile(parameters, self.METADATA, context)
         table = self._table(parameters, context)
+        markers = suppressed_markers()  # read here: the core reads no settings
         outcome = self.run_core(
             lambda: join_indicators(
                 boundaries,
@@ -204,6 +206,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
                 lookup=Path(lookup) if lookup else None,
                 report_html=Path(report) if report else None,
                 metadata_file=Path(metadata) if metadata else None,
+                markers=markers,
                 feedback=feedback,
             ),
         )

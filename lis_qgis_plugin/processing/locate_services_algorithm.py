@@ -246,8 +246,10 @@ class LocateServicesAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.locate_services import locate_services
+        from ..settings import cache_dir
 
         network = self.road_network(parameters, context)
+        graph_folder = cache_dir()  # the user's road-graph cache, read here: the core reads no settings
 
         def text(name: str) -> str | None:
             return self.optional_text(parameters, name, context)
@@ -283,6 +285,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
                 assignment_output=destination(self.ASSIGNMENT),
                 summary_output=destination(self.SUMMARY),
                 exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context) or None,
+                cache_dir=graph_folder,
                 feedback=feedback,
             ),
         )
