@@ -319,7 +319,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    from lis_qgis_plugin.core.qgis_session import start_qgis_with_lis
+    from lis_qgis_plugin.headless import start_qgis_with_lis
 
     app = start_qgis_with_lis()
     try:

@@ -272,7 +272,7 @@ def child(which: str, grid: Path, table: Path, out: Path) -> int:
     """Start QGIS with Processing and the lis provider, time one join, print a JSON line."""
     from qgis.core import QgsApplication, QgsProcessingFeedback, QgsVectorLayer
 
-    from lis_qgis_plugin.core.qgis_session import start_qgis_with_lis
+    from lis_qgis_plugin.headless import start_qgis_with_lis
 
     app = start_qgis_with_lis()
     import processing

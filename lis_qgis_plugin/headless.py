@@ -1,4 +1,7 @@
-"""Start QGIS with Processing and the LIS provider outside the desktop (scripts, benchmarks)."""
+"""Start QGIS with Processing and the LIS provider outside the desktop (scripts, benchmarks).
+
+It loads the whole plugin (``classFactory``), so it sits at the top of the package, not in ``core/``.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def start_qgis_with_lis() -> QgsApplication:
     from processing.core.Processing import Processing
 
     Processing.initialize()
-    from .. import classFactory
+    from . import classFactory
 
     plugin = classFactory(None)
     plugin.initProcessing()
