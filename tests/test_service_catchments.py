@@ -237,6 +237,32 @@ def test_bad_inputs_have_clear_messages(
     assert before == {p: p.stat().st_mtime_ns for p in before}
 
 
+def test_the_users_road_speeds_reach_the_tool(
+    lis_plugin: object, gp_table: Path, highways: str, tmp_path: Path
+) -> None:
+    """Speeds set in Settings > Options > LIS are read by the algorithm and passed to the core: slower roads,
+    smaller 10-minute catchments (the same run at the default speeds is the yardstick)."""
+    from lis_qgis_plugin import settings
+
+    def catchment_area(name: str) -> float:
+        result = _run(
+            {"FACILITIES_TABLE": str(gp_table), "FACILITY_FILTER": GP_FILTER, "NETWORK_FILE": highways,
+             "BANDS": "10", "CATCHMENTS": str(tmp_path / f"{name}.gpkg")}
+        )  # fmt: skip
+        return sum(f.geometry().area() for f in QgsVectorLayer(result["CATCHMENTS"], name, "ogr").getFeatures())
+
+    settings.set_cache_dir(tmp_path / "graphs")
+    try:
+        default_area = catchment_area("default")
+        settings.set_speeds_kph({kind: speed / 3 for kind, speed in settings.default_speeds_kph().items()})
+        slow_area = catchment_area("slow")
+    finally:
+        settings.set_speeds_kph(None)
+        settings.set_cache_dir(None)
+    assert 0 < slow_area < 0.7 * default_area
+    assert len(list((tmp_path / "graphs").iterdir())) >= 2  # one cached graph per set of speeds
+
+
 def test_processing_run_on_the_sample_district(lis_plugin: object, sample_gpkg: Path, tmp_path: Path) -> None:
     """10-minute drive catchments of the sample district's 12 GP surgeries, as the demo runs them."""
     result = _run(

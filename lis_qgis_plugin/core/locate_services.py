@@ -25,7 +25,7 @@ weighted mean and 90th percentile cost, population and most deprived population 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -409,6 +409,7 @@ def locate_services(
     exact_limit: int | None = None,
     snap_warning_m: float = DEFAULT_SNAP_WARNING_M,
     cache_dir: Path | str | None = None,
+    speeds_kph: Mapping[str, float] | None = None,
     feedback: QgsFeedback | None = None,
 ) -> LocateOutcome:
     """Choose ``p`` new sites among ``candidates`` (LSCP: as few as cover everyone) and write what they change.
@@ -456,7 +457,7 @@ def locate_services(
     graph: RoadGraph | None = None
     from_cache = False
     if network is not None:
-        travel = TravelMode(kind=mode, cost=cost, speed_field=speed_field or None)
+        travel = TravelMode(kind=mode, cost=cost, speed_field=speed_field or None, speeds_kph=speeds_kph)
         graph, from_cache = load_or_build(network, travel, cache_dir=cache_dir)
         crs_authid = graph.crs_authid
         network_line = graph.summary() + (" (read from the cache)" if from_cache else " (built and cached)")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,6 +287,7 @@ def service_catchments(
     clip_to_areas: bool = False,
     snap_warning_m: float = DEFAULT_SNAP_WARNING_M,
     cache_dir: Path | str | None = None,
+    speeds_kph: Mapping[str, float] | None = None,
     feedback: QgsFeedback | None = None,
 ) -> CatchmentOutcome:
     """Catchments of ``facilities`` within each band, the nearest facility of each demand point and coverage.
@@ -320,7 +321,7 @@ def service_catchments(
             f"The buffer around reached roads must be at least 1 metre, not {buffer_m:g}: catchments are the "
             "reached roads widened by it (100 m is usual)."
         )
-    travel = TravelMode(kind=mode, cost=cost, speed_field=speed_field or None)
+    travel = TravelMode(kind=mode, cost=cost, speed_field=speed_field or None, speeds_kph=speeds_kph)
     unit = "min" if cost == "time" else "m"
     to_graph = 60.0 if cost == "time" else 1.0  # graph costs are seconds or metres
     log: list[LogLine] = []

@@ -246,10 +246,10 @@ class LocateServicesAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.locate_services import locate_services
-        from ..settings import cache_dir
+        from ..settings import cache_dir, speeds_kph
 
         network = self.road_network(parameters, context)
-        graph_folder = cache_dir()  # the user's road-graph cache, read here: the core reads no settings
+        graph_folder, speeds = cache_dir(), speeds_kph()  # the user's options, read here: the core reads none
 
         def text(name: str) -> str | None:
             return self.optional_text(parameters, name, context)
@@ -286,6 +286,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
                 summary_output=destination(self.SUMMARY),
                 exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context) or None,
                 cache_dir=graph_folder,
+                speeds_kph=speeds,
                 feedback=feedback,
             ),
         )

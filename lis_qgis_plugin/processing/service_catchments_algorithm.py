@@ -197,14 +197,14 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.service_catchments import service_catchments
-        from ..settings import cache_dir
+        from ..settings import cache_dir, speeds_kph
 
         facilities: Any = self.input_layer(parameters, self.FACILITIES, context, optional=True)
         table = self.parameterAsFile(parameters, self.FACILITIES_TABLE, context).strip()
         if (facilities is None) == (not table):
             raise QgsProcessingException(self.tr("Give the facilities as a point layer OR as a table file, not both."))
         network = self.road_network(parameters, context)
-        graph_folder = cache_dir()  # the user's road-graph cache, read here: the core reads no settings
+        graph_folder, speeds = cache_dir(), speeds_kph()  # the user's options, read here: the core reads none
 
         def text(name: str) -> str | None:
             return self.optional_text(parameters, name, context)
@@ -235,6 +235,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
                 deprivation_field=text(self.DEPRIVATION_FIELD),
                 clip_to_areas=self.parameterAsBoolean(parameters, self.CLIP, context),
                 cache_dir=graph_folder,
+                speeds_kph=speeds,
                 feedback=feedback,
             ),
         )
