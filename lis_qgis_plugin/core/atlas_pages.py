@@ -21,14 +21,9 @@ from pathlib import Path
 
 from qgis.core import (
     Qgis,
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransformContext,
     QgsFeature,
     QgsFeatureRequest,
     QgsFeedback,
-    QgsField,
-    QgsFields,
-    QgsVectorFileWriter,
     QgsVectorLayer,
     QgsWkbTypes,
 )
@@ -48,6 +43,7 @@ from .atlas_indicators import (
 )
 from .atlas_table import ROW_COLUMNS, ProfileRow, profile_rows
 from .errors import CancelledError, LogLine
+from .gpkg_writer import FeatureTable, replace_table
 from .indicator_table import IndicatorMetadata
 from .layer_codes import attribute_text, field_values, find_layer_code_field, layer_label
 from .layer_output import (
@@ -55,7 +51,6 @@ from .layer_output import (
     OutputError,
     check_output_is_new,
     gpkg_destination,
-    gpkg_options,
     safe_field_names,
     write_layer_with_fields,
 )
@@ -71,7 +66,6 @@ OSM = "\u00a9 OpenStreetMap contributors."
 PAGE_FIELDS = ("atlas_name", "atlas_code", "atlas_file", "atlas_page", "atlas_key", "atlas_chart")
 #: Suffix of the table rows layer's name: 'pages' -> 'pages_rows'.
 ROWS_SUFFIX = "_rows"
-_ROW_TYPES = {"integer": QMetaType.Type.LongLong, "text": QMetaType.Type.QString}
 _NAME_FIELD = re.compile(r"(^|[^a-z])(name|nm)$|^[a-z]+\d{2}nm$|name", re.IGNORECASE)
 _OSM_HINT = re.compile(r"osm|openstreetmap|geofabrik|overpass", re.IGNORECASE)
 
@@ -390,28 +384,12 @@ def prepare_atlas_pages(
 
 def write_profile_rows(path: Path, layer_name: str, table_rows: dict[int, list[ProfileRow]]) -> str:
     """Write the table rows of every area (ROW_COLUMNS, keyed by atlas_key) as a no-geometry layer of ``path``."""
-    fields = QgsFields()
-    for name, kind in ROW_COLUMNS:
-        fields.append(QgsField(name, _ROW_TYPES[kind]))
-    writer = QgsVectorFileWriter.create(
-        str(path), fields, Qgis.WkbType.NoGeometry, QgsCoordinateReferenceSystem(),
-        QgsCoordinateTransformContext(), gpkg_options(Path(path), layer_name),
-    )  # fmt: skip
-    if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
-        message = writer.errorMessage()
-        del writer
-        raise OutputError(f"{path}: cannot write layer '{layer_name}' ({message}). Choose another output file.")
-    features = []
-    for key, rows in table_rows.items():
-        for row in rows:
-            feature = QgsFeature(fields)
-            feature.setAttributes(row.values(key))
-            features.append(feature)
-    if features and not writer.addFeatures(features):
-        message = writer.errorMessage()
-        del writer
-        raise OutputError(f"{path}: cannot write the table rows ({message}).")
-    del writer  # flushes and closes the GeoPackage
+    names = [name for name, _ in ROW_COLUMNS]
+    rows = [dict(zip(names, row.values(key))) for key, area_rows in table_rows.items() for row in area_rows]
+    try:
+        replace_table(path, FeatureTable(layer_name, list(ROW_COLUMNS), rows))
+    except OSError as error:
+        raise OutputError(f"{path}: {error}. Choose another output file.") from None
     return f"{path}|layername={layer_name}"
 
 

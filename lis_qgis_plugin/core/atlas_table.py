@@ -14,16 +14,16 @@ from dataclasses import dataclass
 
 from .atlas_indicators import PERCENT_UNITS, IndicatorRow, format_value
 
-#: Columns of the rows table, in order: (name, kind) with kind 'integer' or 'text'.
-ROW_COLUMNS = (
-    ("atlas_key", "integer"),
-    ("row_order", "integer"),
-    ("indicator", "text"),
-    ("area_value", "text"),
-    ("district_value", "text"),
-    ("england_value", "text"),
-    ("difference", "text"),
-    ("status", "text"),
+#: Columns of the rows table, in order: (name, Python type), as gpkg_writer.FeatureTable takes them.
+ROW_COLUMNS: tuple[tuple[str, type], ...] = (
+    ("atlas_key", int),
+    ("row_order", int),
+    ("indicator", str),
+    ("area_value", str),
+    ("district_value", str),
+    ("england_value", str),
+    ("difference", str),
+    ("status", str),
 )
 #: (background, text) of the difference cell: blue for better, red for worse (ColorBrewer RdBu).
 VERDICT_COLOURS = {"better": ("#d1e5f0", "#174f7c"), "worse": ("#fbdcc9", "#8e1b1b")}

@@ -99,14 +99,18 @@ def read_text_table(path: Path, layer_name: str, columns: Sequence[str]) -> list
     return [{name: str(feature[name] or "") for name in columns} for feature in layer.getFeatures()]
 
 
+def replace_table(path: Path, table: FeatureTable) -> None:
+    """Write (or replace) one no-geometry table in ``path``, leaving its other layers alone."""
+    _write_table(Path(path), table, QgsCoordinateReferenceSystem())
+
+
 def replace_text_table(path: Path, layer_name: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
     """Write (or replace) one no-geometry table of text columns in ``path``, leaving its other layers alone.
 
     For the small bookkeeping tables LIS keeps beside its layers (indicator metadata, download sources).
     """
     rows = [{name: str(row.get(name, "") or "") for name in columns} for row in rows]
-    table = FeatureTable(layer_name, [(name, str) for name in columns], rows)
-    _write_table(Path(path), table, QgsCoordinateReferenceSystem())
+    replace_table(path, FeatureTable(layer_name, [(name, str) for name in columns], rows))
 
 
 def store_default_style(path: Path, layer_name: str, qml_path: Path) -> None:
