@@ -9,7 +9,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator
 from qgis.PyQt.QtGui import QAction, QIcon  # QtGui in Qt 6; qgis.PyQt aliases it there on Qt 5
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
 
-from .core.plugin_files import resource_path
+from .core.common.plugin_files import resource_path
 
 MENU_OBJECT_NAME = "LisMenu"
 TOOLBAR_OBJECT_NAME = "LisToolBar"

@@ -4,8 +4,8 @@ They live under ``lis/`` (set in *Settings > Options > LIS*), so the toolbox, th
 ``qgis_process`` all use the same values. Only the Processing algorithms and the GUI read them
 here and pass them to the core as arguments: the core reads no settings, so a computation gives
 the same answer whatever profile it runs in. Anything not set falls back to the core's
-constants (:data:`~.core.road_network.DEFAULT_SPEEDS_KPH`,
-:data:`~.core.indicator_values.SUPPRESSED_MARKERS`, ``<QGIS profile>/lis_cache``).
+constants (:data:`~.core.network.road_network.DEFAULT_SPEEDS_KPH`,
+:data:`~.core.indicators.indicator_values.SUPPRESSED_MARKERS`, ``<QGIS profile>/lis_cache``).
 
 This module sits just above ``core/`` (not in ``processing/``) because both the algorithms and
 the Options page use it. Values are read when asked, once per run: there is no memory to clear.
@@ -27,7 +27,7 @@ CACHE_DIR_KEY = PREFIX + "cache_dir"
 
 def default_speeds_kph() -> dict[str, float]:
     """The built-in car speeds (km/h) by OpenStreetMap ``highway`` class."""
-    from .core.road_network import DEFAULT_SPEEDS_KPH
+    from .core.network.road_network import DEFAULT_SPEEDS_KPH
 
     return dict(DEFAULT_SPEEDS_KPH)
 
@@ -61,7 +61,7 @@ def set_speeds_kph(speeds: Mapping[str, float] | None) -> None:
 
 def default_suppressed_markers() -> frozenset[str]:
     """The built-in markers of suppressed or unavailable values (``*``, ``..``, ``c``...)."""
-    from .core.indicator_values import SUPPRESSED_MARKERS
+    from .core.indicators.indicator_values import SUPPRESSED_MARKERS
 
     return SUPPRESSED_MARKERS
 

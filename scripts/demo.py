@@ -109,7 +109,7 @@ def map_and_summarise_deprivation(files: object, out_dir: Path) -> dict[str, Pat
     import processing
     from qgis.core import QgsVectorLayer
 
-    from lis_qgis_plugin.core.deprivation import NATIONAL_AREAS
+    from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS
     from lis_qgis_plugin.layouts.map_image import render_map_png
 
     small_areas = f"{files.geopackage}|layername=small_areas"
@@ -225,9 +225,9 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     import processing
     from qgis.core import QgsVectorLayer
 
-    from lis_qgis_plugin.core.deprivation import population_share_in_deciles
-    from lis_qgis_plugin.core.sample_files import SampleFiles
-    from lis_qgis_plugin.core.sample_project import SAMPLE_LAYERS, build_sample_project
+    from lis_qgis_plugin.core.deprivation.deprivation import population_share_in_deciles
+    from lis_qgis_plugin.core.sample.sample_files import SampleFiles
+    from lis_qgis_plugin.core.sample.sample_project import SAMPLE_LAYERS, build_sample_project
     from lis_qgis_plugin.layouts.map_image import render_map_png
     from lis_qgis_plugin.layouts.map_layout import MapPage, build_map_layout, export_layout_pdf
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from lis_qgis_plugin.core.accessibility import AccessibilityError, Band, band_weights, two_step_fca
+from lis_qgis_plugin.core.access.accessibility import AccessibilityError, Band, band_weights, two_step_fca
 
 INF = math.inf
 

@@ -25,8 +25,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QMetaType
 
-from lis_qgis_plugin.core.accessibility_2sfca import Accessibility2sfcaError, costs_to_facilities, parse_bands
-from lis_qgis_plugin.core.road_network import TravelMode, build_graph
+from lis_qgis_plugin.core.access.accessibility_2sfca import Accessibility2sfcaError, costs_to_facilities, parse_bands
+from lis_qgis_plugin.core.network.road_network import TravelMode, build_graph
 
 from .conftest import LogFeedback, open_layer
 

@@ -27,8 +27,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QMetaType
 
-from lis_qgis_plugin.core.aggregate_indicators import aggregate_indicators
-from lis_qgis_plugin.core.aggregation import (
+from lis_qgis_plugin.core.aggregation.aggregate_indicators import aggregate_indicators
+from lis_qgis_plugin.core.aggregation.aggregation import (
     AreaRecord,
     Measure,
     aggregate,
@@ -37,12 +37,13 @@ from lis_qgis_plugin.core.aggregation import (
     summary_lines,
     unassigned_areas,
 )
-from lis_qgis_plugin.core.content_checksum import dataset_checksums
-from lis_qgis_plugin.core.indicator_table import IndicatorMetadata
-from lis_qgis_plugin.core.metadata_store import read_indicator_metadata, write_indicator_metadata
-from lis_qgis_plugin.core.spatial_assignment import assign_by_location, centroid_points, codes_by_id
-from lis_qgis_plugin.core.table_files import TableError
-from lis_qgis_plugin.core.wording import plural
+from lis_qgis_plugin.core.aggregation.spatial_assignment import assign_by_location, centroid_points
+from lis_qgis_plugin.core.common.content_checksum import dataset_checksums
+from lis_qgis_plugin.core.common.wording import plural
+from lis_qgis_plugin.core.indicators.indicator_table import IndicatorMetadata
+from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata, write_indicator_metadata
+from lis_qgis_plugin.core.io.layer_values import codes_by_id
+from lis_qgis_plugin.core.io.table_files import TableError
 from lis_qgis_plugin.plugin import LisPlugin
 
 from .conftest import LogFeedback, open_layer, run_qgis_process

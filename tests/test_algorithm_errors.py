@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from qgis.core import Qgis, QgsApplication, QgsProcessingContext, QgsProcessingException, QgsProject
 
-import lis_qgis_plugin.core.join_indicators as join_module  # the algorithm imports it when it runs
-from lis_qgis_plugin.core.errors import LisError
+import lis_qgis_plugin.core.indicators.join_indicators as join_module  # the algorithm imports it when it runs
+from lis_qgis_plugin.core.common.errors import LisError
 
 from .conftest import REPO, LogFeedback
 

@@ -1,4 +1,5 @@
-"""The package's shape: no import circles between its modules, and a core that reads no settings.
+"""The package's shape: core's concept packages stacked in one order, no import circles, no borrowed
+private names, and a core that reads no settings.
 
 Imports are read with ``ast`` from the source, those inside functions included (a lazy import
 hides a circle from Python, not from the design), and relative imports are resolved.
@@ -19,7 +20,7 @@ KNOWN_CIRCLES: set[frozenset[str]] = set()  # e.g. frozenset({"core.a", "core.b"
 
 
 def module_name(path: Path) -> str:
-    """'core.road_network' for core/road_network.py, 'gui.pages' for gui/pages/__init__.py ('' for the package)."""
+    """'core.network.road_network' for core/network/road_network.py, 'gui.pages' for gui/pages/__init__.py."""
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
@@ -105,8 +106,12 @@ def import_circles() -> set[frozenset[str]]:
 def test_the_import_reader_sees_lazy_and_relative_imports() -> None:
     modules = package_modules()
     assert imported_modules("gui.options_page", modules["gui.options_page"], modules) >= {"settings"}
-    assert "core.road_network" in imported_modules("settings", modules["settings"], modules)  # inside a function
-    assert "core.graph_cache" in imported_modules("core.locate_services", modules["core.locate_services"], modules)
+    assert "core.network.road_network" in imported_modules(
+        "settings", modules["settings"], modules
+    )  # inside a function
+    assert "core.network.graph_cache" in imported_modules(
+        "core.location.locate_services", modules["core.location.locate_services"], modules
+    )
     assert "" in imported_modules("headless", modules["headless"], modules)  # from . import classFactory
 
 
@@ -116,7 +121,7 @@ def test_no_new_import_circles() -> None:
     assert not new, f"new import circles: {[sorted(circle) for circle in new]}"
     gone = KNOWN_CIRCLES - circles
     assert not gone, f"circles now broken, remove them from KNOWN_CIRCLES: {[sorted(circle) for circle in gone]}"
-    assert not any({"core.road_network", "core.indicator_values"} & circle for circle in circles)
+    assert not any({"core.network.road_network", "core.indicators.indicator_values"} & circle for circle in circles)
 
 
 def reads_settings(path: Path) -> bool:
@@ -133,11 +138,11 @@ def reads_settings(path: Path) -> bool:
 #: Core modules that still read the online-source settings (proxy, timeout, base URLs, download cache)
 #: themselves; they are to take them as arguments as the road and table settings do. Must only shrink.
 KNOWN_SETTINGS_READERS = {
-    "core.http_client",
-    "core.online_cache",
-    "core.ons_geography",
-    "core.fingertips",
-    "core.nomis",
+    "core.sources.http_client",
+    "core.sources.online_cache",
+    "core.sources.ons_geography",
+    "core.sources.fingertips",
+    "core.sources.nomis",
 }
 
 
@@ -149,8 +154,50 @@ def test_core_reads_no_settings_and_does_not_reach_up() -> None:
         f"core modules reading settings: {sorted(readers - KNOWN_SETTINGS_READERS)}"
     )
     assert readers >= KNOWN_SETTINGS_READERS, f"remove from the list: {sorted(KNOWN_SETTINGS_READERS - readers)}"
-    assert not {"core.road_network", "core.indicator_values", "core.graph_cache"} & readers
+    assert not {"core.network.road_network", "core.indicators.indicator_values", "core.network.graph_cache"} & readers
     assert "core.lis_settings" not in modules and "core.qgis_session" not in modules
     for name, path in core.items():
         above = {target for target in imported_modules(name, path, modules) if not target.startswith("core")}
         assert not above, f"{name} imports {sorted(above)} from above core/"
+
+
+#: core/'s concept packages, lowest first: a module imports only from its own package or one listed before it,
+#: so each concept can be read knowing only the ones below it (the README's "Architecture" draws this).
+CORE_LAYERS = [
+    "common",
+    "io",
+    "sources",
+    "indicators",
+    "aggregation",
+    "deprivation",
+    "network",
+    "access",
+    "location",
+    "atlas",
+    "sample",
+]
+
+
+def test_core_is_concept_packages_each_importing_only_below_itself() -> None:
+    modules = package_modules()
+    core = {name: path for name, path in modules.items() if name.startswith("core.")}
+    flat = [name for name in core if name.count(".") == 1 and name.split(".")[1] not in CORE_LAYERS]
+    assert not flat, f"modules directly in core/ (put them in a concept package): {flat}"
+    assert {name.split(".")[1] for name in core} == set(CORE_LAYERS)
+    upward = []
+    for name, path in core.items():
+        level = CORE_LAYERS.index(name.split(".")[1])
+        for target in imported_modules(name, path, modules):
+            if target.startswith("core.") and CORE_LAYERS.index(target.split(".")[1]) > level:
+                upward.append(f"{name} -> {target}")
+    assert not upward, f"core imports that go up the layers: {upward}"
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    modules = package_modules()
+    borrowed = []
+    for path in [*modules.values(), *sorted(ROOT.parent.joinpath("tests").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(PACKAGE)):
+                borrowed += [f"{path.name}: {alias.name}" for alias in node.names if alias.name.startswith("_")]
+    assert not borrowed, f"private names imported from another module: {borrowed}"

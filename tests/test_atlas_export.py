@@ -31,14 +31,14 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QImage
 
-from lis_qgis_plugin.core.atlas_chart import (
+from lis_qgis_plugin.core.atlas.atlas_chart import (
     MARKER_COLOURS,
     MIDDLE_COLOUR,
     RANGE_COLOUR,
     picture_source,
     spine_chart_svg,
 )
-from lis_qgis_plugin.core.atlas_indicators import (
+from lis_qgis_plugin.core.atlas.atlas_indicators import (
     WORSE,
     AtlasIndicator,
     IndicatorRow,
@@ -50,8 +50,8 @@ from lis_qgis_plugin.core.atlas_indicators import (
     spread_of,
     verdict,
 )
-from lis_qgis_plugin.core.atlas_pages import page_file_stem, slug
-from lis_qgis_plugin.core.atlas_table import VERDICT_COLOURS, profile_rows, table_headers
+from lis_qgis_plugin.core.atlas.atlas_pages import page_file_stem, slug
+from lis_qgis_plugin.core.atlas.atlas_table import VERDICT_COLOURS, profile_rows, table_headers
 from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
 

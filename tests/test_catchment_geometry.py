@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from qgis.core import QgsGeometry
 
-from lis_qgis_plugin.core.catchment_geometry import (
+from lis_qgis_plugin.core.access.catchment_geometry import (
     CELLS_PER_BUFFER,
     catchment_polygons,
     cell_size,

@@ -22,7 +22,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QMetaType, QVariant
 from scipy.stats import rankdata, spearmanr
 
-from lis_qgis_plugin.core.composite_index import (
+from lis_qgis_plugin.core.deprivation.composite_index import (
     average_ranks,
     combine,
     composite_ranks,
@@ -31,8 +31,8 @@ from lis_qgis_plugin.core.composite_index import (
     parse_weights,
     standardise,
 )
-from lis_qgis_plugin.core.indicator_table import IndicatorMetadata
-from lis_qgis_plugin.core.metadata_store import read_indicator_metadata, write_indicator_metadata
+from lis_qgis_plugin.core.indicators.indicator_table import IndicatorMetadata
+from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata, write_indicator_metadata
 from lis_qgis_plugin.plugin import LisPlugin
 
 from .conftest import LogFeedback, open_layer

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from lis_qgis_plugin.core.coverage import ALL_FACILITIES, band_of, coverage_table
+from lis_qgis_plugin.core.access.coverage import ALL_FACILITIES, band_of, coverage_table
 
 # Five small areas: nearest surgery, minutes to it, residents, national IMD decile.
 FACILITY = ["North", "North", "South", None, "South"]

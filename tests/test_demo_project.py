@@ -93,7 +93,7 @@ def test_demo_project_keeps_the_print_layout(demo_outputs: dict[str, Path]) -> N
 
 
 def test_a_template_without_a_map_is_refused_with_its_reason(tmp_path: Path) -> None:
-    from lis_qgis_plugin.core.plugin_files import resource_path
+    from lis_qgis_plugin.core.common.plugin_files import resource_path
     from lis_qgis_plugin.layouts.map_layout import MAP_TEMPLATE, MapPage, build_map_layout
 
     template = resource_path("templates", MAP_TEMPLATE).read_text(encoding="utf-8").replace('id="map"', 'id="other"')
@@ -133,7 +133,7 @@ def test_demo_maps_national_deciles_and_summarises_wards(demo_outputs: dict[str,
 
     from qgis.core import QgsVectorLayer
 
-    from lis_qgis_plugin.core.deprivation import NATIONAL_AREAS, national_quantile
+    from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS, national_quantile
 
     deciles = QgsVectorLayer(str(demo_outputs["decile_map"]), "deciles", "ogr")
     areas = list(deciles.getFeatures())

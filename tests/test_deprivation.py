@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lis_qgis_plugin.core.deprivation import (
+from lis_qgis_plugin.core.deprivation.deprivation import (
     NATIONAL_AREAS,
     exponential_transform,
     national_quantile,

@@ -25,8 +25,13 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QImage
 
-from lis_qgis_plugin.core.classification import JENKS_SAMPLE_SIZE, jenks_breaks, local_quantiles, parse_breaks
-from lis_qgis_plugin.core.gpkg_writer import FeatureTable, write_tables
+from lis_qgis_plugin.core.deprivation.classification import (
+    JENKS_SAMPLE_SIZE,
+    jenks_breaks,
+    local_quantiles,
+    parse_breaks,
+)
+from lis_qgis_plugin.core.io.gpkg_writer import FeatureTable, write_tables
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
 from .conftest import LogFeedback

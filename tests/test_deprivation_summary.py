@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsProcessingContext, QgsProcessingException, QgsVectorLayer
 
-from lis_qgis_plugin.core.deprivation import check_national_ranks
-from lis_qgis_plugin.core.deprivation_summary import (
+from lis_qgis_plugin.core.deprivation.deprivation import check_national_ranks
+from lis_qgis_plugin.core.deprivation.deprivation_summary import (
     DeprivationInputError,
     RankedArea,
     check_populations,
@@ -305,8 +305,8 @@ def test_bad_inputs_through_processing(lis_plugin: LisPlugin, shared_data: Path,
 
 
 def test_text_rank_field_is_refused(shared_data: Path, tmp_path: Path) -> None:
-    from lis_qgis_plugin.core.deprivation_summary import deprivation_summary
-    from lis_qgis_plugin.core.table_files import TableError
+    from lis_qgis_plugin.core.deprivation.deprivation_summary import deprivation_summary
+    from lis_qgis_plugin.core.io.table_files import TableError
 
     lsoas = QgsVectorLayer(str(shared_data / "rutland/deprivation/rutland_lsoa11_imd2019.geojson"), "lsoas", "ogr")
     district = QgsVectorLayer(

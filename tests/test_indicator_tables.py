@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from qgis.core import NULL, QgsProcessingException, QgsVectorLayer
 
-from lis_qgis_plugin.core.indicator_values import EMPTY, parse_number
-from lis_qgis_plugin.core.metadata_store import read_indicator_metadata
-from lis_qgis_plugin.core.table_files import TableError, read_raw_table
+from lis_qgis_plugin.core.indicators.indicator_values import EMPTY, parse_number
+from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata
+from lis_qgis_plugin.core.io.table_files import TableError, read_raw_table
 
 from .test_join_indicators import features_by_code, field_with_alias, file_state, run_join
 

@@ -16,8 +16,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from lis_qgis_plugin.core.deprivation import NATIONAL_AREAS, national_quantile
-from lis_qgis_plugin.core.metadata_store import read_indicator_metadata
+from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS, national_quantile
+from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata
 
 from .conftest import LogFeedback, open_layer
 
@@ -310,8 +310,8 @@ def test_cancelling_writes_nothing(lis_plugin: object, shared_data: Path, tmp_pa
     """A join cancelled while the boundaries are being copied leaves no output and no side file."""
     from qgis.core import QgsFeedback
 
-    from lis_qgis_plugin.core.join_indicators import join_indicators
-    from lis_qgis_plugin.core.layer_output import OutputError
+    from lis_qgis_plugin.core.indicators.join_indicators import join_indicators
+    from lis_qgis_plugin.core.io.layer_output import OutputError
 
     boundaries = QgsVectorLayer(
         str(shared_data / "nottingham" / "boundaries" / "nottingham_lsoa11.geojson"), "b", "ogr"

@@ -19,9 +19,9 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from lis_qgis_plugin.core.locate_services import LocateServicesError, locate_services, need_multiplier
-from lis_qgis_plugin.core.locate_summary import weighted_percentile
-from lis_qgis_plugin.core.service_catchments import service_catchments
+from lis_qgis_plugin.core.access.service_catchments import service_catchments
+from lis_qgis_plugin.core.location.locate_services import LocateServicesError, locate_services, need_multiplier
+from lis_qgis_plugin.core.location.locate_summary import weighted_percentile
 
 from .conftest import LogFeedback, saved
 

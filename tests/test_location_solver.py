@@ -7,7 +7,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
-from lis_qgis_plugin.core.location_solver import EXACT, HEURISTIC, LocationError, solve
+from lis_qgis_plugin.core.location.location_solver import EXACT, HEURISTIC, LocationError, solve
 
 
 def instance(seed: int = 7, demand: int = 60, candidates: int = 15, existing: int = 2) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +137,7 @@ def test_a_covering_programme_stopped_by_its_limit_keeps_its_best_answer_and_gap
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """HiGHS solves these small problems at once, so its answer is handed back as if its 60 s had run out."""
-    from lis_qgis_plugin.core import location_solver
+    from lis_qgis_plugin.core.location import location_solver
 
     real_milp = location_solver.milp
 

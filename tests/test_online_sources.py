@@ -30,9 +30,10 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from lis_qgis_plugin.core import fingertips, nomis, url_source
-from lis_qgis_plugin.core.errors import CancelledError
-from lis_qgis_plugin.core.http_client import (
+from lis_qgis_plugin.core.common.errors import CancelledError
+from lis_qgis_plugin.core.common.plugin_files import plugin_version
+from lis_qgis_plugin.core.sources import fingertips, nomis, url_source
+from lis_qgis_plugin.core.sources.http_client import (
     HttpClient,
     HttpError,
     OnlineSourceError,
@@ -41,9 +42,8 @@ from lis_qgis_plugin.core.http_client import (
     redact,
     user_agent,
 )
-from lis_qgis_plugin.core.online_cache import read_source_records
-from lis_qgis_plugin.core.ons_geography import BOUNDARY_SETS, ArcGisError, boundary_set, load_boundaries
-from lis_qgis_plugin.core.plugin_files import plugin_version
+from lis_qgis_plugin.core.sources.online_cache import read_source_records
+from lis_qgis_plugin.core.sources.ons_geography import BOUNDARY_SETS, ArcGisError, boundary_set, load_boundaries
 
 from .conftest import LogFeedback, open_layer, run_qgis_process
 from .online_servers import (

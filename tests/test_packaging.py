@@ -53,7 +53,7 @@ def test_zip_holds_one_plugin_folder_without_tests_or_caches(built_zip: Path) ->
         "lis_qgis_plugin/resources/icons/lis.svg",
         "lis_qgis_plugin/resources/styles/small_areas.qml",
         "lis_qgis_plugin/processing/provider.py",
-        "lis_qgis_plugin/core/sample_district.py",
+        "lis_qgis_plugin/core/sample/sample_district.py",
     ):
         assert required in names, f"{required} missing from {built_zip.name}"
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/tests/" in n or "conftest" in n]
@@ -175,7 +175,7 @@ def test_repository_rules_catch_a_bad_zip(built_zip: Path, tmp_path: Path) -> No
 
 _FIND_RESOURCES = """
 import json
-from lis_qgis_plugin.core.plugin_files import plugin_file, plugin_version, resource_path
+from lis_qgis_plugin.core.common.plugin_files import plugin_file, plugin_version, resource_path
 print(json.dumps({"icon": str(resource_path("icons", "lis.svg")), "metadata": str(plugin_file("metadata.txt")),
                   "version": plugin_version()}))
 """

@@ -335,9 +335,9 @@ def test_every_control_has_a_tooltip_and_every_label_a_buddy(panel: LisDockWidge
 
 def test_settings_reach_the_core_as_arguments(tmp_path: Path) -> None:
     """The tools read the options and pass them down; the core itself answers the same whatever is set."""
-    from lis_qgis_plugin.core.graph_cache import cache_key, default_cache_dir
-    from lis_qgis_plugin.core.indicator_values import parse_number
-    from lis_qgis_plugin.core.road_network import DEFAULT_SPEEDS_KPH, TravelMode, classify_way
+    from lis_qgis_plugin.core.indicators.indicator_values import parse_number
+    from lis_qgis_plugin.core.network.graph_cache import cache_key, default_cache_dir
+    from lis_qgis_plugin.core.network.road_network import DEFAULT_SPEEDS_KPH, TravelMode, classify_way
 
     def user_mode() -> TravelMode:
         return TravelMode(speeds_kph=lis_settings.speeds_kph())  # as the algorithms build it

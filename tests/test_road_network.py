@@ -22,9 +22,9 @@ from qgis.core import (
 )
 from scipy.sparse.csgraph import connected_components
 
-from lis_qgis_plugin.core.graph_cache import load_or_build
-from lis_qgis_plugin.core.network_search import costs_from, nearest_sources, reach_within
-from lis_qgis_plugin.core.road_network import (
+from lis_qgis_plugin.core.network.graph_cache import load_or_build
+from lis_qgis_plugin.core.network.network_search import costs_from, nearest_sources, reach_within
+from lis_qgis_plugin.core.network.road_network import (
     BACKWARD,
     FORWARD,
     MPH,

@@ -13,9 +13,9 @@ from qgis.analysis import QgsGraphAnalyzer, QgsGraphBuilder, QgsNetworkDistanceS
 from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject, QgsVectorLayer
 from qgis.gui import QgisInterface
 
-from lis_qgis_plugin.core.content_checksum import dataset_checksums
-from lis_qgis_plugin.core.deprivation import NATIONAL_AREAS, national_quantile
-from lis_qgis_plugin.core.sample_district import DOMAIN_CORRELATION, SERVICE_TYPES
+from lis_qgis_plugin.core.common.content_checksum import dataset_checksums
+from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS, national_quantile
+from lis_qgis_plugin.core.sample.sample_district import DOMAIN_CORRELATION, SERVICE_TYPES
 from lis_qgis_plugin.plugin import LisPlugin
 
 from .conftest import open_layer, run_create_sample

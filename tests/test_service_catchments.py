@@ -22,10 +22,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QImage
 
-from lis_qgis_plugin.core.errors import CancelledError
-from lis_qgis_plugin.core.network_search import costs_from
-from lis_qgis_plugin.core.road_network import TravelMode
-from lis_qgis_plugin.core.service_catchments import CatchmentOutcome, ServiceCatchmentError, service_catchments
+from lis_qgis_plugin.core.access.service_catchments import CatchmentOutcome, ServiceCatchmentError, service_catchments
+from lis_qgis_plugin.core.common.errors import CancelledError
+from lis_qgis_plugin.core.network.network_search import costs_from
+from lis_qgis_plugin.core.network.road_network import TravelMode
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
 from .conftest import LogFeedback, open_layer, saved
@@ -190,7 +190,7 @@ def test_buffer_and_voronoi_polygons(gp_table: Path, rutland: Path, demand_gpkg:
     cells = QgsVectorLayer(voronoi.catchments_uri, "v", "ogr")
     study = open_layer(tmp_path / "v.gpkg", "catchments")
     assert study.featureCount() == cells.featureCount() > 5
-    from lis_qgis_plugin.core.service_catchments import _study_area
+    from lis_qgis_plugin.core.access.service_catchments import _study_area
 
     area = _study_area(areas, "EPSG:27700").area()
     assert sum(f.geometry().area() for f in cells.getFeatures()) == pytest.approx(area, rel=0.005)

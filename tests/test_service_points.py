@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lis_qgis_plugin.core.service_points import normalise_postcode, read_service_points
-from lis_qgis_plugin.core.table_files import TableError
+from lis_qgis_plugin.core.access.service_points import normalise_postcode, read_service_points
+from lis_qgis_plugin.core.io.table_files import TableError
 
 
 @pytest.fixture(scope="module")

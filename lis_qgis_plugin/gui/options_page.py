@@ -24,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from .. import settings as lis_settings
-from ..core.plugin_files import resource_path
+from ..core.common.plugin_files import resource_path
 from .panel_settings import PanelSettings
 from .widgets import ScrollPage, add_row, form_layout
 

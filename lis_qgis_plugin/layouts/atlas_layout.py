@@ -2,7 +2,7 @@
 
 The layout comes from a .qpt template (ours in resources/templates, or the user's) whose
 items are found by id. This module points them at the atlas data written by
-core.atlas_pages, with QGIS's own items and no HTML (QGIS 3.32+ turns HTML labels into
+core.atlas.atlas_pages, with QGIS's own items and no HTML (QGIS 3.32+ turns HTML labels into
 HTML frames without ids, and QGIS 4 has no WebKit): the title is an expression on the
 areas layer, the indicator table an attribute table over the rows layer filtered to the
 atlas area (better/worse coloured by the layer's conditional styles), and the spine chart a
@@ -70,13 +70,13 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core.atlas_indicators import WORSE
-from ..core.atlas_pages import AtlasPages
-from ..core.atlas_table import VERDICT_COLOURS, table_headers
-from ..core.errors import LisError
-from ..core.layer_output import layer_file, safe_field_name, write_layer_with_fields
-from ..core.plugin_files import resource_path
-from ..core.wording import plural_word
+from ..core.atlas.atlas_indicators import WORSE
+from ..core.atlas.atlas_pages import AtlasPages
+from ..core.atlas.atlas_table import VERDICT_COLOURS, table_headers
+from ..core.common.errors import LisError
+from ..core.common.plugin_files import resource_path
+from ..core.common.wording import plural_word
+from ..core.io.layer_output import layer_file, safe_field_name, write_layer_with_fields
 from .map_layout import pdf_settings
 
 #: The legend's text styles: Qgis.LegendComponent in newer QGIS (3.44), QgsLegendStyle.Style on 3.40 (gone in QGIS 4).

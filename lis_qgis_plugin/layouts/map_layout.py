@@ -25,7 +25,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core.plugin_files import resource_path
+from ..core.common.plugin_files import resource_path
 
 MAP_TEMPLATE = "lis_map_a4_landscape.qpt"
 

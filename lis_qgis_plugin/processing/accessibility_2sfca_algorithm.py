@@ -1,6 +1,6 @@
 """lis:accessibility2sfca - capacity per person within reach on the road network (2SFCA / E2SFCA).
 
-A thin shell over core.accessibility_2sfca: this module reads the parameters, calls
+A thin shell over core.access.accessibility_2sfca: this module reads the parameters, calls
 accessibility_2sfca, pushes its log and turns every input problem into a
 QgsProcessingException that says what to fix.
 """
@@ -158,8 +158,8 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.accessibility_2sfca import accessibility_2sfca, parse_bands
-        from ..core.road_network import TravelMode
+        from ..core.access.accessibility_2sfca import accessibility_2sfca, parse_bands
+        from ..core.network.road_network import TravelMode
         from ..settings import cache_dir, speeds_kph
 
         network = self.road_network(parameters, context, required=True)

@@ -1,6 +1,6 @@
 """lis:aggregateindicators - small-area values to wards, MSOAs, districts or drawn polygons.
 
-A thin shell over core.aggregate_indicators: this module reads the parameters, calls
+A thin shell over core.aggregation.aggregate_indicators: this module reads the parameters, calls
 aggregate_indicators, pushes its log and turns every input problem into a
 QgsProcessingException that says what to fix.
 """
@@ -20,8 +20,8 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
-from ..core.aggregate_indicators import METHOD_PARAMETERS, aggregate_indicators
-from ..core.aggregation import Measure
+from ..core.aggregation.aggregate_indicators import METHOD_PARAMETERS, aggregate_indicators
+from ..core.aggregation.aggregation import Measure
 from .lis_algorithm import LisAlgorithm
 from .target_parameters import add_target_parameters
 

@@ -1,4 +1,4 @@
-"""lis:compositeindex - combine several indicators into one composite index (a thin shell over core.composite_index)."""
+"""lis:compositeindex - combine several indicators into one composite index (a thin shell over core.deprivation)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
-from ..core.composite_index import (
+from ..core.deprivation.composite_index import (
     MISSING_LABELS,
     MISSING_RULES,
     STANDARDISATION_LABELS,

@@ -1,4 +1,4 @@
-"""lis:createsample - write the synthetic sample district (a thin shell over core.sample_files)."""
+"""lis:createsample - write the synthetic sample district (a thin shell over core.sample.sample_files)."""
 
 from __future__ import annotations
 
@@ -91,9 +91,9 @@ class CreateSampleDistrictAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.sample_district import SampleSpec
-        from ..core.sample_files import write_sample_district
-        from ..core.sample_project import load_sample_layers
+        from ..core.sample.sample_district import SampleSpec
+        from ..core.sample.sample_files import write_sample_district
+        from ..core.sample.sample_project import load_sample_layers
 
         folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
         spec = SampleSpec(

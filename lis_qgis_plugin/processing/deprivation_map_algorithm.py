@@ -1,6 +1,6 @@
 """lis:deprivationmap - national or local deciles, or classes, styled darkest where most deprived.
 
-A thin shell over core.deprivation_map: reads the parameters, calls deprivation_map,
+A thin shell over core.deprivation.deprivation_map: reads the parameters, calls deprivation_map,
 pushes its log and turns every input problem into a QgsProcessingException.
 """
 
@@ -68,8 +68,8 @@ class DeprivationMapAlgorithm(LisAlgorithm):
         )
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
-        from ..core.classification import METHODS, POLARITIES
-        from ..core.deprivation_style import RAMPS
+        from ..core.deprivation.classification import METHODS, POLARITIES
+        from ..core.deprivation.deprivation_style import RAMPS
 
         self.addParameter(
             QgsProcessingParameterVectorLayer(
@@ -143,9 +143,9 @@ class DeprivationMapAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.classification import METHODS, POLARITIES
-        from ..core.deprivation_map import deprivation_map
-        from ..core.deprivation_style import RAMPS
+        from ..core.deprivation.classification import METHODS, POLARITIES
+        from ..core.deprivation.deprivation_map import deprivation_map
+        from ..core.deprivation.deprivation_style import RAMPS
 
         layer = self.input_layer(parameters, self.INPUT, context)
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)

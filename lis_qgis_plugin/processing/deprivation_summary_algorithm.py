@@ -1,6 +1,6 @@
 """lis:deprivationsummary - MHCLG's summary measures of deprivation for wards, districts or any polygons.
 
-A thin shell over core.deprivation_summary: this module reads the parameters, calls
+A thin shell over core.deprivation.deprivation_summary: this module reads the parameters, calls
 deprivation_summary, pushes its log and turns every input problem into a
 QgsProcessingException that says what to fix.
 """
@@ -20,8 +20,8 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
-from ..core.deprivation import NATIONAL_AREAS
-from ..core.deprivation_summary import deprivation_summary
+from ..core.deprivation.deprivation import NATIONAL_AREAS
+from ..core.deprivation.deprivation_summary import deprivation_summary
 from .lis_algorithm import LisAlgorithm
 from .target_parameters import add_target_parameters
 

@@ -1,6 +1,6 @@
 """lis:exportatlas - one print-ready profile page per area: map, key, indicator table, spine chart, sources.
 
-A thin shell over core.atlas_pages (the atlas data, with each page's table and chart made
+A thin shell over core.atlas.atlas_pages (the atlas data, with each page's table and chart made
 in advance) and layouts.atlas_layout (the print layout and the export): this module reads
 the parameters, calls them, pushes the log and turns every input problem into a
 QgsProcessingException that says what to fix.
@@ -32,10 +32,10 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..core.atlas_indicators import AtlasInputError
-from ..core.atlas_pages import AtlasPages, footnote_text, needs_osm_attribution, prepare_atlas_pages
-from ..core.layer_codes import layer_label
-from ..core.layer_output import OutputError
+from ..core.atlas.atlas_indicators import AtlasInputError
+from ..core.atlas.atlas_pages import AtlasPages, footnote_text, needs_osm_attribution, prepare_atlas_pages
+from ..core.io.layer_codes import layer_label
+from ..core.io.layer_output import OutputError
 from ..layouts.atlas_layout import (
     FORMATS,
     PAGE_SIZES,

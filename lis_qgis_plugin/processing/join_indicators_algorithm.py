@@ -1,4 +1,4 @@
-"""lis:joinindicators - join an indicator table onto boundaries (a thin shell over core.join_indicators)."""
+"""lis:joinindicators - join an indicator table onto boundaries (a thin shell over core.indicators.join_indicators)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
         )
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
-        from ..core.indicator_join import DUPLICATE_LABELS, DUPLICATE_POLICIES
+        from ..core.indicators.indicator_join import DUPLICATE_LABELS, DUPLICATE_POLICIES
 
         self.addParameter(
             QgsProcessingParameterVectorLayer(
@@ -180,8 +180,8 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.indicator_join import DUPLICATE_POLICIES
-        from ..core.join_indicators import join_indicators
+        from ..core.indicators.indicator_join import DUPLICATE_POLICIES
+        from ..core.indicators.join_indicators import join_indicators
         from ..settings import suppressed_markers
 
         boundaries = self.input_layer(parameters, self.BOUNDARIES, context)

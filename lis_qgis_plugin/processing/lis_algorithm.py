@@ -20,8 +20,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from ..core.errors import CancelledError, LisError
-from ..core.plugin_files import resource_path
+from ..core.common.errors import CancelledError, LisError
+from ..core.common.plugin_files import resource_path
 
 Outcome = TypeVar("Outcome")
 #: The QGIS log tab (View > Panels > Log Messages) where LIS writes what the user does not need to read.

@@ -1,4 +1,4 @@
-"""lis:loadboundaries - ONS boundaries for a district or an extent (a thin shell over core.ons_geography)."""
+"""lis:loadboundaries - ONS boundaries for a district or an extent (a thin shell over core.sources.ons_geography)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
         return self.tr("Load boundaries (ONS Open Geography Portal)")
 
     def shortHelpString(self) -> str:
-        from ..core.ons_geography import BOUNDARY_SETS, ONS_BASE_URL
+        from ..core.sources.ons_geography import BOUNDARY_SETS, ONS_BASE_URL
 
         sets = "; ".join(f"{number} = {item.label}" for number, item in enumerate(BOUNDARY_SETS))
         return self.tr(
@@ -63,7 +63,7 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
         ).format(sets, ONS_BASE_URL)
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
-        from ..core.ons_geography import BOUNDARY_SETS
+        from ..core.sources.ons_geography import BOUNDARY_SETS
 
         self.addParameter(
             QgsProcessingParameterEnum(
@@ -107,8 +107,8 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.http_client import HttpClient
-        from ..core.ons_geography import BOUNDARY_SETS, load_boundaries
+        from ..core.sources.http_client import HttpClient
+        from ..core.sources.ons_geography import BOUNDARY_SETS, load_boundaries
 
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         destination = self.gpkg_output(parameters, self.OUTPUT, context)

@@ -53,8 +53,8 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
         return self.tr("Load indicators (Fingertips, Nomis or a URL)")
 
     def shortHelpString(self) -> str:
-        from ..core.fingertips import AREA_TYPES, FINGERTIPS_BASE_URL
-        from ..core.nomis import NOMIS_BASE_URL
+        from ..core.sources.fingertips import AREA_TYPES, FINGERTIPS_BASE_URL
+        from ..core.sources.nomis import NOMIS_BASE_URL
 
         types = "; ".join(f"{number} {name}" for number, (name, _) in AREA_TYPES.items())
         return self.tr(
@@ -138,7 +138,7 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> bool:
         """Read the API key here, on the main thread: unlocking the auth database may ask for the master password."""
-        from ..core.http_client import OnlineSourceError, auth_config_secret
+        from ..core.sources.http_client import OnlineSourceError, auth_config_secret
 
         authcfg = self.parameterAsString(parameters, self.AUTH_CONFIG, context)
         self._api_key = ""
@@ -153,7 +153,7 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.http_client import HttpClient, OnlineSourceError
+        from ..core.sources.http_client import HttpClient, OnlineSourceError
 
         source = SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)]
         ids = self.parameterAsString(parameters, self.IDS, context).strip()
@@ -170,8 +170,8 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
 
         def run() -> Any:
             if source == "fingertips":
-                from ..core.fingertips import load_fingertips, parse_ids
-                from ..core.nomis import parse_query
+                from ..core.sources.fingertips import load_fingertips, parse_ids
+                from ..core.sources.nomis import parse_query
 
                 if not area_type.isdigit():
                     raise OnlineSourceError(
@@ -185,13 +185,13 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
                     int(profile) if profile and profile.isdigit() else None, base_url, refresh, client=client,
                 )  # fmt: skip
             if source == "nomis":
-                from ..core.nomis import load_nomis, parse_query
+                from ..core.sources.nomis import load_nomis, parse_query
 
                 return load_nomis(
                     ids, area_type, output, parent, parse_query(query), self._api_key or None, base_url, refresh,
                     client=client, feedback=feedback,
                 )  # fmt: skip
-            from ..core.url_source import load_url
+            from ..core.sources.url_source import load_url
 
             return load_url(ids, output, refresh, client=client)
 

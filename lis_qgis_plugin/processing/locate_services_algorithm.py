@@ -1,6 +1,6 @@
 """lis:locateservices - where should the next children's centre (GP surgery, library...) go?
 
-A thin shell over core.locate_services (imported when the tool runs, so loading the plugin stays
+A thin shell over core.location.locate_services (imported when the tool runs, so loading the plugin stays
 light): this module reads the parameters, calls locate_services, pushes its log (headline first)
 and turns every input problem into a QgsProcessingException that says what to fix.
 """
@@ -245,7 +245,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.locate_services import locate_services
+        from ..core.location.locate_services import locate_services
         from ..settings import cache_dir, speeds_kph
 
         network = self.road_network(parameters, context)

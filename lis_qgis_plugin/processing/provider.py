@@ -5,7 +5,7 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from ..core.plugin_files import plugin_version, resource_path
+from ..core.common.plugin_files import plugin_version, resource_path
 from .accessibility_2sfca_algorithm import Accessibility2sfcaAlgorithm
 from .aggregate_indicators_algorithm import AggregateIndicatorsAlgorithm
 from .composite_index_algorithm import CompositeIndexAlgorithm

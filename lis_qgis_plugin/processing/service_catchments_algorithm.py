@@ -1,6 +1,6 @@
 """lis:servicecatchments - who can reach a service within 5, 10, 15 minutes, and who cannot.
 
-A thin shell over core.service_catchments (imported when the tool runs, so loading the plugin
+A thin shell over core.access.service_catchments (imported when the tool runs, so loading the plugin
 stays light): this module reads the parameters, calls service_catchments, pushes its log and
 turns every input problem into a QgsProcessingException that says what to fix.
 """
@@ -196,7 +196,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.service_catchments import service_catchments
+        from ..core.access.service_catchments import service_catchments
         from ..settings import cache_dir, speeds_kph
 
         facilities: Any = self.input_layer(parameters, self.FACILITIES, context, optional=True)

@@ -41,7 +41,7 @@ def write_demand(path: Path, streets: int, count: int) -> Path:
     """Random demand points over the grid, with a population and a national decile."""
     import numpy as np
 
-    from lis_qgis_plugin.core.gpkg_writer import FeatureTable, write_tables
+    from lis_qgis_plugin.core.io.gpkg_writer import FeatureTable, write_tables
 
     rng = np.random.default_rng(catchments.SEED + 1)
     span = (streets - 1) * catchments.BLOCK_M

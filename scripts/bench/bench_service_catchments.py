@@ -270,9 +270,9 @@ def child(args: argparse.Namespace) -> int:
     else:
         from qgis.core import QgsVectorLayer
 
-        from lis_qgis_plugin.core.graph_cache import default_cache_dir, load_or_build
-        from lis_qgis_plugin.core.network_search import reach_within
-        from lis_qgis_plugin.core.road_network import TravelMode, points_from_layer
+        from lis_qgis_plugin.core.network.graph_cache import default_cache_dir, load_or_build
+        from lis_qgis_plugin.core.network.network_search import reach_within
+        from lis_qgis_plugin.core.network.road_network import TravelMode, points_from_layer
 
         mode = TravelMode(kind="drive", cost="time", speed_field="speed_kph")
         graph, from_cache = load_or_build(network, mode, cache_dir=default_cache_dir())

@@ -104,8 +104,8 @@ class BoundariesPage(LisPage):
         if not isinstance(layer, QgsVectorLayer):
             self.status.setText(tr("Choose a polygon layer, or add one to the project first."))
             return
-        from ...core.layer_codes import find_layer_code_field
-        from ...core.table_files import TableError
+        from ...core.io.layer_codes import find_layer_code_field
+        from ...core.io.table_files import TableError
 
         try:
             field = find_layer_code_field(layer)
@@ -120,8 +120,8 @@ class BoundariesPage(LisPage):
         layer = self.layer()
         if layer is None or not field:
             return
-        from ...core.layer_codes import layer_codes
-        from ...core.ons_codes import geography_of
+        from ...core.common.ons_codes import geography_of
+        from ...core.io.layer_codes import layer_codes
 
         codes = [code for code in layer_codes(layer, field) if code]
         kinds = sorted({geography_of(code) or tr("unrecognised") for code in codes})

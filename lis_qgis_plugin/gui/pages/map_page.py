@@ -59,7 +59,7 @@ class MapPage(LisPage):
 
     def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
         super().__init__(panel, parent)
-        from ...core.classification import METHODS
+        from ...core.deprivation.classification import METHODS
 
         self.method_keys = list(METHODS)
         self.body.addWidget(
@@ -168,7 +168,7 @@ class MapPage(LisPage):
         return tr("Map")
 
     def _add_ramp_icons(self) -> None:
-        from ...core.deprivation_style import RAMPS
+        from ...core.deprivation.deprivation_style import RAMPS
 
         for index in range(self.ramp_combo.count()):
             colours = RAMPS.get(self.ramp_combo.itemText(index))

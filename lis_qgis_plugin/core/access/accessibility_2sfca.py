@@ -1,0 +1,363 @@
+"""Accessibility scores (2SFCA / E2SFCA) on a road network: read, route, score, write, explain.
+
+The one function the ``lis:accessibility2sfca`` algorithm calls (Python code can call it too):
+
+1. read the facilities (points, with a capacity) and the demand areas (points, or polygons
+   through their point on surface, with a population); NULLs are refused with a message;
+2. build the road graph (or read it from the cache, :mod:`.graph_cache`), place every facility
+   and area on its nearest road (:meth:`.RoadGraph.snap`);
+3. search the network **backwards** from every facility (``reverse=True`` in
+   :mod:`.network_search`), up to the largest band: the cost of travelling *from each area
+   to the facility*, as people travel to a GP; on one-way streets it differs from the cost of
+   leaving the facility. The short leg from a point to its nearest road is not counted;
+4. score with :func:`.accessibility.two_step_fca` and write the demand features with
+   ``access_score`` (capacity per person), ``access_per_1000`` and ``facilities_reached``.
+
+Bands are minutes for ``cost="time"`` and metres for ``cost="distance"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeedback,
+    QgsProject,
+    QgsVectorLayer,
+)
+
+from ..common.errors import LogLine
+from ..common.wording import list_labels, plural
+from ..io.layer_codes import attribute_text, layer_label
+from ..io.layer_output import NewField, check_output_is_new, gpkg_destination, write_layer_with_fields
+from ..io.layer_values import attribute_number, numeric_field_kind
+from ..network.graph_cache import load_or_build
+from ..network.network_search import iter_costs
+from ..network.road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
+from .accessibility import AccessibilityError, AccessibilityResult, Band, two_step_fca
+
+#: The fields added to every demand feature.
+SCORE_FIELD = "access_score"
+PER_1000_FIELD = "access_per_1000"
+REACHED_FIELD = "facilities_reached"
+#: Areas or facilities named one by one in the log before "and N more".
+
+
+class Accessibility2sfcaError(AccessibilityError):
+    """Inputs that cannot give a score; the message names the layer or parameter and what to fix."""
+
+
+@dataclass
+class Places:
+    """Points of a layer in the graph's CRS, with one number per feature and a label for the log."""
+
+    ids: list[int]
+    xy: np.ndarray
+    values: np.ndarray
+    labels: list[str]
+
+
+@dataclass
+class Accessibility2sfcaOutcome:
+    """Where the scores were written, the numbers behind them and the log that explains them."""
+
+    uri: str
+    path: Path
+    layer_name: str
+    result: AccessibilityResult
+    costs: np.ndarray  # areas x facilities, graph units (s or m), inf beyond the largest band
+    reached: np.ndarray  # per area: facilities within the largest band
+    graph: RoadGraph
+    from_cache: bool
+    log: list[LogLine] = field(default_factory=list)
+
+    @property
+    def facilities_unreached(self) -> int:
+        """Facilities nobody reaches within the largest band."""
+        return int(np.isnan(self.result.ratios).sum())
+
+    @property
+    def areas_without_access(self) -> int:
+        """Areas that reach no facility."""
+        return int((self.reached == 0).sum())
+
+
+def parse_bands(bands: str, weights: str = "", unit: str = "min") -> list[Band]:
+    """``"5,10,15"`` and ``"1,0.6,0.2"`` -> three Bands; no weights: every band weighs 1 (plain 2SFCA)."""
+
+    def numbers(text: str, what: str) -> list[float]:
+        parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
+        try:
+            values = [float(part) for part in parts]
+        except ValueError as error:
+            raise Accessibility2sfcaError(
+                f"{what}: '{text}' is not a list of numbers; write them separated by commas, such as 5,10,15."
+            ) from error
+        if any(not math.isfinite(value) for value in values):
+            raise Accessibility2sfcaError(f"{what}: '{text}' holds a value that is not a finite number.")
+        return values
+
+    uppers = numbers(bands, "BANDS")
+    if not uppers:
+        raise Accessibility2sfcaError(f"BANDS: give at least one travel limit in {unit}, such as 10 (plain 2SFCA).")
+    if any(upper <= 0 for upper in uppers):
+        raise Accessibility2sfcaError(f"BANDS: travel limits must be positive ({unit}): '{bands}'.")
+    decay = numbers(weights, "WEIGHTS") if weights and weights.strip() else [1.0] * len(uppers)
+    if len(decay) != len(uppers):
+        raise Accessibility2sfcaError(
+            f"WEIGHTS: {len(decay)} weights for {len(uppers)} bands ({bands}); give one weight per band, "
+            "such as 1,0.6,0.2 for 5,10,15, or leave WEIGHTS empty for plain 2SFCA."
+        )
+    return [Band(upper, weight) for upper, weight in zip(uppers, decay)]
+
+
+def _label_field(layer: QgsVectorLayer) -> str | None:
+    """A field that names the features for the log: a name, else a code; None when there is neither."""
+    names = layer.fields().names()
+    for test in (
+        lambda n: n.lower() == "name" or n.lower().endswith(("nm", "_name")),
+        lambda n: n.lower() in ("code", "ods_code") or n.lower().endswith(("cd", "_code")),
+    ):
+        found = next((name for name in names if test(name)), None)
+        if found:
+            return found
+    return None
+
+
+def read_places(
+    layer: QgsVectorLayer, value_field: str, parameter: str, what: str, crs_authid: str, feedback: QgsFeedback | None
+) -> Places:
+    """Each feature's point (polygons: point on surface) in ``crs_authid`` and its number; NULLs are refused."""
+    numeric_field_kind(layer, value_field, parameter)
+    value_index = layer.fields().indexFromName(value_field)
+    label_field = _label_field(layer)
+    label_index = layer.fields().indexFromName(label_field) if label_field else -1
+    name = layer_label(layer)
+    transform = None
+    target = QgsCoordinateReferenceSystem(crs_authid)
+    if layer.crs() != target:
+        transform = QgsCoordinateTransform(layer.crs(), target, QgsProject.instance().transformContext())
+    polygons = layer.geometryType() == Qgis.GeometryType.Polygon
+    ids: list[int] = []
+    xy: list[tuple[float, float]] = []
+    values: list[float] = []
+    labels: list[str] = []
+    nulls: list[str] = []
+    no_geometry: list[str] = []
+    for feature in layer.getFeatures(QgsFeatureRequest()):
+        if feedback is not None and feedback.isCanceled():
+            raise Accessibility2sfcaError("Cancelled: no output was written.")
+        label = attribute_text(feature.attribute(label_index)) if label_index >= 0 else ""
+        label = label or f"feature {feature.id()}"
+        geometry = feature.geometry()
+        if geometry.isNull() or geometry.isEmpty():
+            no_geometry.append(label)
+            continue
+        if polygons:
+            geometry = geometry.pointOnSurface()
+        if transform is not None:
+            geometry.transform(transform)
+        point = geometry.vertexAt(0)
+        number = attribute_number(feature.attribute(value_index))
+        if number is None:
+            nulls.append(label)
+        ids.append(feature.id())
+        xy.append((point.x(), point.y()))
+        values.append(float(number) if number is not None else math.nan)
+        labels.append(label)
+    if no_geometry:
+        raise Accessibility2sfcaError(
+            f"{parameter}: {plural('feature', len(no_geometry))} of {what} '{name}' have no geometry "
+            f"({list_labels(no_geometry)}): give them a location or remove them."
+        )
+    if nulls:
+        raise Accessibility2sfcaError(
+            f"{parameter}: {len(nulls):,} of {len(ids):,} {what} in '{name}' have no {value_field} (NULL): "
+            f"{list_labels(nulls)}. Fill them in (0 if it is really none) or remove them."
+        )
+    negative = [label for label, value in zip(labels, values) if value < 0]
+    if negative:
+        raise Accessibility2sfcaError(
+            f"{parameter}: {value_field} is negative for {len(negative):,} {what} in '{name}': {list_labels(negative)}."
+        )
+    if not ids:
+        raise Accessibility2sfcaError(f"{parameter}: the layer '{name}' of {what} has no features.")
+    return Places(ids, np.asarray(xy, dtype=float).reshape(-1, 2), np.asarray(values, dtype=float), labels)
+
+
+def _number(value: float) -> str:
+    """12 -> '12', 10321400.0 -> '10,321,400', 2.5 -> '2.5'."""
+    return f"{value:,.0f}" if value >= 1000 or float(value).is_integer() else f"{value:,.3g}"
+
+
+def costs_to_facilities(
+    graph: RoadGraph, facility_xy: np.ndarray, area_xy: np.ndarray, limit: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(areas x facilities costs of travelling area -> facility, ``inf`` beyond ``limit``; snap distances).
+
+    Every point goes to its nearest place on a road; one bounded search per facility on the reversed
+    graph gives the cost from every node to it. The snap distances come back in the order facilities,
+    then areas.
+    """
+    snapped = graph.snap(np.vstack([facility_xy, area_xy]))
+    count = len(facility_xy)
+    facility_nodes, area_nodes = snapped.nodes[:count], snapped.nodes[count:]
+    costs = np.full((len(area_xy), count), np.inf)
+    # scipy stops *before* costs equal to the limit in some versions: search a hair further, then cut.
+    for position, row in iter_costs(snapped.graph, facility_nodes, limit * (1 + 1e-9) + 1e-9, reverse=True):
+        costs[:, position] = row[area_nodes]
+    costs[costs > limit] = np.inf
+    return costs, snapped.distance_m
+
+
+def accessibility_2sfca(
+    facilities: QgsVectorLayer,
+    capacity_field: str,
+    demand: QgsVectorLayer,
+    population_field: str,
+    network: Source,
+    output: str,
+    bands: Sequence[Band],
+    mode: TravelMode | None = None,
+    cache_dir: Path | str | None = None,
+    feedback: QgsFeedback | None = None,
+) -> Accessibility2sfcaOutcome:
+    """Score every demand area for access to the facilities' capacity and write them to ``output``.
+
+    ``bands``: upper limits in minutes (``mode.cost == "time"``) or metres (``"distance"``) with their
+    weights; one band of weight 1 is plain 2SFCA. Raises :class:`Accessibility2sfcaError` or
+    :class:`~.road_network.NetworkError` with a message for the user.
+    """
+    mode = mode or TravelMode()
+    path, layer_name = gpkg_destination(output)
+    network_path = None if isinstance(network, QgsVectorLayer) else Path(str(network).split("|")[0])
+    check_output_is_new(path, [facilities, demand, network if isinstance(network, QgsVectorLayer) else network_path])
+    if not bands:
+        raise Accessibility2sfcaError("BANDS: give at least one travel limit, such as 10 (plain 2SFCA).")
+    factor = 60.0 if mode.cost == "time" else 1.0
+    unit = "min" if mode.cost == "time" else "m"
+    graph_bands = [Band(band.upper * factor, band.weight) for band in bands]
+    limit = max(band.upper for band in graph_bands)
+
+    graph, from_cache = load_or_build(network, mode, cache_dir=cache_dir, feedback=feedback)
+    supply = read_places(facilities, capacity_field, "CAPACITY_FIELD", "facilities", graph.crs_authid, feedback)
+    people = read_places(demand, population_field, "POPULATION_FIELD", "areas", graph.crs_authid, feedback)
+    costs, snap_m = costs_to_facilities(graph, supply.xy, people.xy, limit)
+    result = two_step_fca(costs, people.values, supply.values, graph_bands)
+    reached = np.isfinite(costs).sum(axis=1)
+
+    by_id = {fid: i for i, fid in enumerate(people.ids)}
+
+    def values(feature: QgsFeature) -> list[object]:
+        i = by_id.get(feature.id())
+        if i is None:  # not read (cannot happen: features without geometry are refused)
+            return [None, None, None]
+        score = float(result.accessibility[i])
+        return [score, score * 1000.0, int(reached[i])]
+
+    new_fields = [
+        NewField(SCORE_FIELD, "real", "Accessibility score (capacity per person)"),
+        NewField(PER_1000_FIELD, "real", "Accessibility score (capacity per 1,000 people)"),
+        NewField(REACHED_FIELD, "integer", "Facilities within reach"),
+    ]
+    uri = write_layer_with_fields(demand, path, layer_name, new_fields, values, feedback)
+    outcome = Accessibility2sfcaOutcome(uri, path, layer_name, result, costs, reached, graph, from_cache)
+    outcome.log = _log(outcome, supply, people, bands, unit, snap_m)
+    return outcome
+
+
+def _log(
+    outcome: Accessibility2sfcaOutcome,
+    supply: Places,
+    people: Places,
+    bands: Sequence[Band],
+    unit: str,
+    snap_m: np.ndarray,
+) -> list[LogLine]:
+    graph = outcome.graph
+    result = outcome.result
+    log = [LogLine(graph.summary() + (" (read from the cache)" if outcome.from_cache else ""))]
+    if len(bands) == 1 and bands[0].weight == 1:
+        method = f"plain 2SFCA: every facility within {bands[0].upper:g} {unit} counts in full"
+    else:
+        parts = ", ".join(f"up to {band.upper:g} {unit} x {band.weight:g}" for band in bands)
+        method = f"enhanced 2SFCA (E2SFCA), weights by band: {parts}"
+    log.append(
+        LogLine(
+            f"Method: {method}. Travel is measured from each area to the facility (one-way streets followed "
+            f"in that direction), from the nearest road to each point."
+        )
+    )
+    total_capacity = float(supply.values.sum())
+    total_people = float(people.values.sum())
+    log.append(
+        LogLine(
+            f"{plural('facility', len(supply.ids))} with a total capacity of {_number(total_capacity)}; "
+            f"{plural('area', len(people.ids))} with {total_people:,.0f} people."
+        )
+    )
+    far_facilities = np.flatnonzero(snap_m[: len(supply.ids)] > DEFAULT_SNAP_WARNING_M)
+    far_areas = np.flatnonzero(snap_m[len(supply.ids) :] > DEFAULT_SNAP_WARNING_M)
+    for far, places, what in ((far_facilities, supply, "facility"), (far_areas, people, "area")):
+        if len(far):
+            log.append(
+                LogLine(
+                    f"{plural(what, len(far))} more than {DEFAULT_SNAP_WARNING_M:g} m from the nearest road "
+                    f"(check they are inside the network's area): {list_labels([places.labels[i] for i in far])}.",
+                    warning=True,
+                )
+            )
+    score = result.accessibility * 1000.0
+    low, high = int(np.argmin(score)), int(np.argmax(score))
+    log.append(
+        LogLine(
+            f"Lowest access: {people.labels[low]}, {score[low]:,.4g} capacity per 1,000 people "
+            f"({plural('facility', int(outcome.reached[low]))} within reach)."
+        )
+    )
+    log.append(
+        LogLine(
+            f"Highest access: {people.labels[high]}, {score[high]:,.4g} capacity per 1,000 people "
+            f"({plural('facility', int(outcome.reached[high]))} within reach)."
+        )
+    )
+    cut_off = np.flatnonzero(outcome.reached == 0)
+    if len(cut_off):
+        log.append(
+            LogLine(
+                f"{plural('area', len(cut_off))} ({people.values[cut_off].sum():,.0f} people) "
+                f"{'reaches' if len(cut_off) == 1 else 'reach'} no facility "
+                f"within {bands[-1].upper:g} {unit} and score 0: {list_labels([people.labels[i] for i in cut_off])}.",
+                warning=True,
+            )
+        )
+    unreached = np.flatnonzero(np.isnan(result.ratios))
+    if len(unreached):
+        log.append(
+            LogLine(
+                f"{plural('facility', len(unreached))} that no area reaches within {bands[-1].upper:g} {unit} "
+                f"(their capacity counts for nobody): {list_labels([supply.labels[j] for j in unreached])}.",
+                warning=True,
+            )
+        )
+    else:
+        log.append(LogLine("Every facility is reached from at least one area."))
+    shared = float(supply.values[np.isfinite(result.ratios)].sum())
+    if total_people > 0:
+        log.append(
+            LogLine(
+                f"On average {1000.0 * float(people.values @ result.accessibility) / total_people:,.4g} capacity per "
+                f"1,000 people; {_number(shared)} of the {_number(total_capacity)} capacity is within reach of someone."
+            )
+        )
+    return log

@@ -1,0 +1,65 @@
+"""The default look of catchment polygons: one translucent colour per band, the shortest band darkest.
+
+Catchments of neighbouring facilities overlap and bands nest inside each other, so the fills are
+see-through and the shortest band is drawn last: where several facilities reach, the map gets
+darker, which is the message ("well served here"). Stored as the layer's default style in its
+GeoPackage, so the toolbox, the panel and a project moved elsewhere all show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFeatureRequest,
+    QgsFillSymbol,
+    QgsRendererCategory,
+    QgsVectorLayer,
+)
+
+from ..deprivation.deprivation_style import ramp
+from ..io.gpkg_writer import save_default_style
+
+RAMP = "PuBu"
+FILL_OPACITY = 0.45
+OUTLINE_WIDTH_MM = 0.2
+
+
+def band_label(band: float | None, unit: str | None) -> str:
+    """'within 10 min', 'within 800 m', or 'nearest facility' for a catchment without a band."""
+    if band is None:
+        return "nearest facility"
+    return f"within {band:g} {unit or ''}".rstrip()
+
+
+def catchment_renderer(bands: Sequence[float | None], unit: str | None) -> QgsCategorizedSymbolRenderer:
+    """Categories on ``band``: darker and drawn on top for shorter bands; features ordered longest first."""
+    ordered = sorted(set(bands), key=lambda band: (band is None, band))
+    colours = ramp(RAMP)
+    categories = []
+    for position, band in enumerate(ordered):
+        share = 1.0 - position / max(len(ordered) - 1, 1) * 0.7 if len(ordered) > 1 else 0.8
+        fill = colours.color(share)
+        outline = colours.color(1.0)
+        symbol = QgsFillSymbol.createSimple(
+            {
+                "color": f"{fill.red()},{fill.green()},{fill.blue()},{round(255 * FILL_OPACITY)}",
+                "outline_color": f"{outline.red()},{outline.green()},{outline.blue()},255",
+                "outline_width": str(OUTLINE_WIDTH_MM),
+            }
+        )
+        categories.append(QgsRendererCategory(band, symbol, band_label(band, unit)))
+    renderer = QgsCategorizedSymbolRenderer("band", categories)
+    renderer.setOrderBy(QgsFeatureRequest.OrderBy([QgsFeatureRequest.OrderByClause('"band"', False)]))
+    renderer.setOrderByEnabled(True)
+    return renderer
+
+
+def style_catchments(uri: str, bands: Sequence[float | None], unit: str | None) -> None:
+    """Store the band style as the default style of the catchment layer at ``uri`` (a GeoPackage layer)."""
+    layer = QgsVectorLayer(uri, "catchments", "ogr")
+    if not layer.isValid():
+        raise OSError(f"Cannot open the catchments {uri} to store their style.")
+    layer.setRenderer(catchment_renderer(bands, unit))
+    save_default_style(layer, uri.split("|layername=")[-1], "LIS catchments: one colour per band")

@@ -1,0 +1,277 @@
+"""Aggregate small-area values to larger areas: wards, MSOAs, districts or polygons drawn by hand.
+
+Counts add up, rates do not: a population is summed, a rate or rank is averaged with the
+population as weight. NULL stays NULL (a ward whose small areas are all suppressed has no
+total, not a total of 0), and every small area left out is named, so the totals can be
+checked in and out. Plain Python, no QGIS: the QGIS side only reads layers and places areas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..common.values import is_null
+from ..common.wording import format_number, list_labels, plural, plural_word
+from ..io.table_files import TableError
+
+#: Method key -> the words a person reads in aliases and messages.
+METHODS: dict[str, str] = {
+    "sum": "sum",
+    "mean": "mean",
+    "wmean": "weighted mean",
+    "min": "minimum",
+    "max": "maximum",
+}
+
+
+@dataclass(frozen=True)
+class AreaRecord:
+    """One small area: its label for reports, the key of its target (None: none) and its values."""
+
+    code: str
+    target: str | None
+    values: Mapping[str, float | int | None]
+    weight: float | int | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One output value: a field of the small areas and how it is aggregated (a key of METHODS)."""
+
+    field: str
+    method: str
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"unknown aggregation method '{self.method}' (one of {', '.join(METHODS)})")
+
+
+@dataclass
+class TargetValues:
+    """What one target receives: how many small areas, each measure's value and its contributors."""
+
+    n_areas: int = 0
+    values: dict[Measure, float | int | None] = field(default_factory=dict)
+    contributors: dict[Measure, int] = field(default_factory=dict)
+    #: Field -> how many of the target's small areas have a value (not NULL) in it.
+    present: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class AggregationResult:
+    """Per-target values plus the account of what was left out."""
+
+    targets: dict[str, TargetValues]
+    #: Labels of small areas with no target at all.
+    unassigned: list[str]
+    #: Target keys the small areas point at that are not among the targets -> labels of those areas.
+    unknown_targets: dict[str, list[str]]
+    #: Field of a weighted mean -> labels of areas left out because their value or weight is NULL.
+    left_out_of_weighted: dict[str, list[str]]
+
+    @property
+    def assigned(self) -> int:
+        """Small areas that reached a target."""
+        return sum(values.n_areas for values in self.targets.values())
+
+    @property
+    def empty_targets(self) -> list[str]:
+        """Targets no small area fell in."""
+        return [key for key, values in self.targets.items() if values.n_areas == 0]
+
+    def total_out(self, measure: Measure) -> float | int | None:
+        """The sum of a measure over all targets (NULL when no target has a value)."""
+        return null_sum(values.values.get(measure) for values in self.targets.values())
+
+
+def null_sum(values: Iterable[float | int | None]) -> float | int | None:
+    """Sum of the non-NULL values; None when every value is NULL (or there are none)."""
+    present = [value for value in values if not is_null(value)]
+    return sum(present) if present else None
+
+
+def output_kind(method: str, source_kind: str) -> str:
+    """'integer' or 'real': sums, minima and maxima of whole numbers stay whole; means never do."""
+    if method in {"sum", "min", "max"} and source_kind == "integer":
+        return "integer"
+    return "real"
+
+
+def aggregate(
+    records: Sequence[AreaRecord], target_keys: Iterable[str], measures: Sequence[Measure]
+) -> AggregationResult:
+    """Aggregate every measure over the small areas of each target.
+
+    - sum: the sum of non-NULL values; NULL when all are NULL.
+    - mean, min, max: over the non-NULL values; NULL when there are none.
+    - wmean: sum(weight * value) / sum(weight) over the areas whose value and weight are both
+      non-NULL; the others are left out and named. NULL when the weights add up to 0.
+    Targets with no small area get n_areas 0 and NULL values. A negative weight is a TableError.
+    """
+    keys = list(dict.fromkeys(target_keys))
+    members: dict[str, list[AreaRecord]] = {key: [] for key in keys}
+    unassigned: list[str] = []
+    unknown: dict[str, list[str]] = {}
+    for record in records:
+        if record.target is None or record.target == "":
+            unassigned.append(record.code)
+        elif record.target in members:
+            members[record.target].append(record)
+        else:
+            unknown.setdefault(record.target, []).append(record.code)
+    if any(measure.method == "wmean" for measure in measures):
+        negative = [record.code for record in records if not is_null(record.weight) and record.weight < 0]
+        if negative:
+            raise TableError(
+                f"The weight is negative for {len(negative)} small area(s): {list_labels(negative)}. "
+                "A weight is a population or a count: choose a field with no negative values."
+            )
+    left_out: dict[str, list[str]] = {}
+    targets: dict[str, TargetValues] = {}
+    for key in keys:
+        areas = members[key]
+        result = TargetValues(n_areas=len(areas))
+        for name in dict.fromkeys(measure.field for measure in measures):
+            result.present[name] = sum(1 for area in areas if not is_null(area.values.get(name)))
+        for measure in measures:
+            value, contributors, excluded = _aggregate_one(areas, measure)
+            result.values[measure] = value
+            result.contributors[measure] = contributors
+            if excluded:
+                left_out.setdefault(measure.field, []).extend(excluded)
+        targets[key] = result
+    return AggregationResult(targets, unassigned, unknown, left_out)
+
+
+def _aggregate_one(areas: Sequence[AreaRecord], measure: Measure) -> tuple[float | int | None, int, list[str]]:
+    """(value, number of contributing areas, labels of areas left out of a weighted mean)."""
+    if measure.method == "wmean":
+        pairs = []
+        excluded = []
+        for area in areas:
+            value = area.values.get(measure.field)
+            if is_null(value) or is_null(area.weight):
+                excluded.append(area.code)
+            else:
+                pairs.append((value, area.weight))
+        weights = sum(weight for _, weight in pairs)
+        value = sum(value * weight for value, weight in pairs) / weights if weights > 0 else None
+        return value, len(pairs), excluded
+    present = [area.values.get(measure.field) for area in areas]
+    present = [value for value in present if not is_null(value)]
+    if not present:
+        return None, 0, []
+    if measure.method == "sum":
+        return sum(present), len(present), []
+    if measure.method == "mean":
+        return sum(present) / len(present), len(present), []
+    if measure.method == "min":
+        return min(present), len(present), []
+    return max(present), len(present), []
+
+
+def unassigned_areas(records: Iterable[AreaRecord], target_keys: Iterable[str]) -> list[str]:
+    """Labels of the small areas that reach no target: none given, or one that is not among the targets."""
+    keys = set(target_keys)
+    return [record.code for record in records if not record.target or record.target not in keys]
+
+
+def measure_alias(label: str, method: str, areas_word: str, weight_label: str = "") -> str:
+    """A readable alias: 'pop_total (sum over LSOAs)', 'imd_rank (mean over LSOAs weighted by pop_total)'."""
+    over = f"over {areas_word}"
+    if method == "wmean":
+        if weight_label:
+            return f"{label} (mean {over} weighted by {weight_label})"
+        return f"{label} (weighted mean {over})"
+    return f"{label} ({METHODS[method]} {over})"
+
+
+def assign_by_lookup(
+    area_codes: Mapping[object, str], mapping: Mapping[str, Sequence[str]], target_codes: Iterable[str], source: str
+) -> dict[object, str | None]:
+    """Area id -> target code through a lookup; None for codes the lookup does not know.
+
+    An area may reach a code that is not among the targets: it is kept, so aggregate() reports
+    it as a lookup code that is not a target code. When the lookup sends one area to several
+    targets (not a best-fit lookup), its values cannot be split: TableError naming the areas.
+    """
+    targets = set(target_codes)
+    assigned: dict[object, str | None] = {}
+    split: dict[str, tuple[str, ...]] = {}
+    for area, code in area_codes.items():
+        found = tuple(mapping.get(code, ())) if code else ()
+        among = tuple(target for target in found if target in targets)
+        if len(among) > 1:
+            split[code] = among
+        assigned[area] = (among or found or (None,))[0]
+    if split:
+        examples = [f"{code} -> {' and '.join(found)}" for code, found in split.items()]
+        raise TableError(
+            f"{source}: the lookup sends {len(split):,} small area(s) to more than one target area "
+            f"({list_labels(examples, 5)}), so their values cannot be given to one. Use a best-fit lookup "
+            "(one target per small area), or leave the lookup empty to aggregate by location."
+        )
+    return assigned
+
+
+def summary_lines(
+    result: AggregationResult,
+    records: Sequence[AreaRecord],
+    measures: Sequence[Measure],
+    areas_word: str,
+    targets_word: str,
+    how: str,
+    unassigned_reason: str,
+) -> list[str]:
+    """What happened, in plain words, for the log: counts, totals in and out, and every area left out.
+
+    ``areas_word``/``targets_word`` are singular ('LSOA', 'ward'); ``how`` ends the first sentence
+    ('through lookup.csv', 'by location'); ``unassigned_reason`` says why an area has no target
+    ('are not in the lookup', 'lie outside every ward').
+    """
+    assigned = result.assigned
+    counted = plural(areas_word, len(records))
+    if assigned != len(records):
+        counted = f"{assigned:,} of {counted}"
+    first = f"{counted} aggregated to {plural(targets_word, len(result.targets))} {how}"
+    totals = []
+    for measure in measures:
+        if measure.method == "sum":
+            total_in = null_sum(record.values.get(measure.field) for record in records)
+            totals.append(
+                f"total {measure.field} {format_number(total_in)} in and {format_number(result.total_out(measure))} out"
+            )
+    lines = [f"{first}; {'; '.join(totals)}." if totals else f"{first}."]
+    if result.unassigned:
+        lines.append(
+            f"{plural(areas_word, len(result.unassigned))} {unassigned_reason} and are left out: "
+            f"{list_labels(result.unassigned)}."
+        )
+    if result.unknown_targets:
+        reached = [f"{code} ({', '.join(labels)})" for code, labels in result.unknown_targets.items()]
+        left = sum(len(labels) for labels in result.unknown_targets.values())
+        lines.append(
+            f"{plural(areas_word, left)} map to {plural('code', len(reached))} that are not {targets_word} codes "
+            f"of the target layer, and are left out: {list_labels(reached, 10)}."
+        )
+    if result.empty_targets:
+        lines.append(
+            f"{plural(targets_word, len(result.empty_targets))} received no {areas_word}: "
+            f"{list_labels(result.empty_targets)} (n_areas 0, values NULL)."
+        )
+    placed = [record for record in records if record.target in result.targets]
+    for name in dict.fromkeys(measure.field for measure in measures):
+        missing = [record.code for record in placed if is_null(record.values.get(name))]
+        if missing:
+            lines.append(
+                f"{name} is NULL for {plural(areas_word, len(missing))} ({list_labels(missing)}): "
+                f"sums, means, minima and maxima use the other {plural_word(areas_word)}; "
+                f"a {targets_word} with no value at all gets NULL, not 0."
+            )
+    for name, labels in result.left_out_of_weighted.items():
+        lines.append(
+            f"The weighted mean of {name} leaves out {plural(areas_word, len(labels))} whose {name} or weight "
+            f"is NULL: {list_labels(labels)}."
+        )
+    return lines

@@ -1,0 +1,149 @@
+"""The QGIS side of aggregation: read small areas' numbers and place each area in a target polygon.
+
+A small area belongs to the target that contains one point of it: its point on surface
+(always inside the area, unlike a centroid of a crescent-shaped area), or, when given, its
+population-weighted centroid, which puts areas split by a boundary where their people live.
+One point per area means each area goes to exactly one target, so totals are preserved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCoordinateTransformContext,
+    QgsCsException,
+    QgsFeatureRequest,
+    QgsFeedback,
+    QgsGeometry,
+    QgsGeometryEngine,
+    QgsProject,
+    QgsSpatialIndex,
+    QgsVectorLayer,
+)
+
+from ..common.errors import CancelledError
+from ..common.ons_codes import normalise_code
+from ..io.layer_codes import find_layer_code_field
+from ..io.layer_values import attribute_is_null
+
+
+@dataclass
+class SpatialAssignment:
+    """Where each small area went, and the areas that need a word in the log."""
+
+    #: Small-area feature id -> target key, None when no target contains its point.
+    target_of: dict[int, str | None]
+    #: Small areas placed by their population-weighted centroid.
+    by_centroid: int = 0
+    #: Small areas without a centroid in the points layer (placed by their point on surface).
+    without_centroid: list[int] = field(default_factory=list)
+    #: Small areas with no geometry (not placed).
+    without_geometry: list[int] = field(default_factory=list)
+    #: Small areas whose point fell in more than one target (overlapping polygons): given to the first.
+    in_several_targets: list[int] = field(default_factory=list)
+
+
+def centroid_points(centroids: QgsVectorLayer, code_field: str | None = None) -> dict[str, QgsGeometry]:
+    """Code -> point of a layer of population-weighted centroids (its code field found when not given)."""
+    code_field = find_layer_code_field(centroids, code_field)
+    index = centroids.fields().indexFromName(code_field)
+    points: dict[str, QgsGeometry] = {}
+    for feature in centroids.getFeatures(QgsFeatureRequest().setSubsetOfAttributes([index])):
+        geometry = feature.geometry()
+        if geometry is not None and not geometry.isEmpty():
+            value = feature.attribute(index)
+            code = "" if attribute_is_null(value) else normalise_code(value)
+            if code:
+                points.setdefault(code, geometry.pointOnSurface())
+    return points
+
+
+def assign_by_location(
+    areas: QgsVectorLayer,
+    targets: QgsVectorLayer,
+    target_keys: Mapping[int, str],
+    feedback: QgsFeedback | None = None,
+    transform_context: QgsCoordinateTransformContext | None = None,
+    centroids: Mapping[str, QgsGeometry] | None = None,
+    centroids_crs: QgsCoordinateReferenceSystem | None = None,
+    area_codes: Mapping[int, str] | None = None,
+) -> SpatialAssignment:
+    """Give each small area to the target polygon containing its point (on the boundary counts as inside).
+
+    ``target_keys`` maps target feature ids to keys (codes, or ids for polygons without codes).
+    With ``centroids`` (code -> point, in ``centroids_crs``) and ``area_codes`` (area id -> code),
+    an area with a centroid is placed by it. Points are transformed to the targets' CRS.
+    Raises CancelledError when ``feedback`` is cancelled.
+    """
+    context = transform_context or QgsProject.instance().transformContext()
+    to_targets = _transform(areas.crs(), targets.crs(), context)
+    centroid_transform = _transform(centroids_crs or areas.crs(), targets.crs(), context)
+    index = QgsSpatialIndex(QgsSpatialIndex.Flag.FlagStoreFeatureGeometries)
+    request = QgsFeatureRequest().setNoAttributes()
+    for feature in targets.getFeatures(request):
+        if feedback is not None and feedback.isCanceled():
+            raise CancelledError()
+        if feature.hasGeometry() and feature.id() in target_keys:
+            index.addFeature(feature)
+    engines: dict[int, tuple[QgsGeometryEngine, QgsGeometry]] = {}
+
+    def contains(target_id: int, point: QgsGeometry) -> bool:
+        if target_id not in engines:
+            geometry = index.geometry(target_id)
+            engine = QgsGeometry.createGeometryEngine(geometry.constGet())
+            engine.prepareGeometry()
+            engines[target_id] = (engine, geometry)  # the engine points into the geometry: keep both
+        return engines[target_id][0].intersects(point.constGet())
+
+    result = SpatialAssignment({})
+    total = max(areas.featureCount(), 1)
+    for done, feature in enumerate(areas.getFeatures(QgsFeatureRequest().setNoAttributes())):
+        if feedback is not None:
+            if feedback.isCanceled():
+                raise CancelledError()
+            if done % 200 == 0:
+                feedback.setProgress(100.0 * done / total)
+        area_id = feature.id()
+        point, transform = None, to_targets
+        if centroids is not None:
+            code = (area_codes or {}).get(area_id, "")
+            if code in centroids:
+                point, transform = QgsGeometry(centroids[code]), centroid_transform
+                result.by_centroid += 1
+            else:
+                result.without_centroid.append(area_id)
+        if point is None:
+            geometry = feature.geometry()
+            if geometry is None or geometry.isEmpty():
+                result.without_geometry.append(area_id)
+                result.target_of[area_id] = None
+                continue
+            point = geometry.pointOnSurface()
+        if transform is not None:
+            try:
+                point.transform(transform)
+            except QgsCsException:
+                result.target_of[area_id] = None
+                continue
+        found = [fid for fid in sorted(index.intersects(point.boundingBox())) if contains(fid, point)]
+        if len(found) > 1:
+            result.in_several_targets.append(area_id)
+        result.target_of[area_id] = target_keys[found[0]] if found else None
+    if feedback is not None:
+        feedback.setProgress(100.0)
+    return result
+
+
+def _transform(
+    source: QgsCoordinateReferenceSystem,
+    destination: QgsCoordinateReferenceSystem,
+    context: QgsCoordinateTransformContext,
+) -> QgsCoordinateTransform | None:
+    """A transform between two different valid CRSs; None when there is nothing to transform."""
+    if not source.isValid() or not destination.isValid() or source == destination:
+        return None
+    return QgsCoordinateTransform(source, destination, context)

@@ -1,0 +1,1 @@
+"""Indices of Deprivation: national quantiles, classification, maps, summaries and composite indices."""

@@ -1,0 +1,280 @@
+"""Classify a deprivation measure into deciles, quintiles or classes and write a styled map layer.
+
+This is the one function the Processing algorithm calls. The input layer is only read:
+the result is a new GeoPackage layer (every feature, field and geometry, plus a class
+field, 1 = most deprived, and a label field) whose default style, stored in the
+GeoPackage and written to a .qml file, colours the most deprived class darkest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qgis.core import (
+    QgsClassificationEqualInterval,
+    QgsClassificationMethod,
+    QgsClassificationPrettyBreaks,
+    QgsClassificationQuantile,
+    QgsClassificationStandardDeviation,
+    QgsFeature,
+    QgsFeedback,
+    QgsProviderRegistry,
+    QgsVectorLayer,
+)
+
+from ..common.errors import LogLine
+from ..common.wording import plural
+from ..indicators.metadata_store import read_indicator_metadata
+from ..io.layer_codes import layer_label
+from ..io.layer_output import (
+    NewField,
+    check_output_is_new,
+    gpkg_destination,
+    layer_file,
+    safe_field_names,
+    write_layer_with_fields,
+)
+from ..io.layer_values import numeric_kind, read_numbers
+from .classification import (
+    METHODS,
+    POLARITIES,
+    ClassificationError,
+    ValueRange,
+    check_ranks,
+    deprivation_class,
+    jenks_breaks,
+    local_quantiles,
+    national_classes,
+    parse_breaks,
+    quantile_label,
+    range_index,
+    range_labels,
+    ranges_from_breaks,
+)
+from .deprivation import NATIONAL_AREAS
+from .deprivation_style import RAMPS, apply_and_save_style, categorized_renderer, graduated_renderer
+
+_QUANTILE_GROUPS = {"national_deciles": 10, "national_quintiles": 5, "local_deciles": 10, "local_quintiles": 5}
+_QGIS_METHODS: dict[str, type[QgsClassificationMethod]] = {
+    "quantile": QgsClassificationQuantile,
+    "equal_interval": QgsClassificationEqualInterval,
+    "stddev": QgsClassificationStandardDeviation,
+    "pretty": QgsClassificationPrettyBreaks,
+}
+
+
+@dataclass
+class DeprivationMapOutcome:
+    """Where the map layer and its style were written, the new fields and the log."""
+
+    uri: str
+    path: Path
+    layer_name: str
+    qml: Path
+    class_field: str
+    label_field: str
+    counts: dict[int, int]
+    log: list[LogLine] = field(default_factory=list)
+
+
+@dataclass
+class _Classes:
+    """Class and label per feature id, the legend, and the value ranges of generic methods."""
+
+    by_id: dict[int, int]
+    labels: dict[int, str]
+    ranges: list[ValueRange] = field(default_factory=list)
+    range_classes: list[int] = field(default_factory=list)
+
+
+def deprivation_map(
+    layer: QgsVectorLayer,
+    value_field: str,
+    method: str,
+    output: str,
+    classes: int = 5,
+    polarity: str = "auto",
+    national_n: int | None = None,
+    breaks: str = "",
+    ramp_name: str = "YlGnBu",
+    qml: Path | None = None,
+    feedback: QgsFeedback | None = None,
+) -> DeprivationMapOutcome:
+    """Classify ``value_field`` of ``layer`` by ``method`` (a key of METHODS) and write the styled map layer.
+
+    Raises ClassificationError or OutputError with a message for the user.
+    """
+    out_path, layer_name = gpkg_destination(output)
+    check_output_is_new(out_path, [layer, qml])
+    if not layer.isValid():
+        raise ClassificationError(f"The layer '{layer.name()}' does not open: check its file.")
+    if method not in METHODS or ramp_name not in RAMPS or polarity not in POLARITIES:
+        raise ClassificationError(f"Unknown method, ramp or polarity: {method}, {ramp_name}, {polarity}.")
+    qgis_field = layer.fields().field(value_field) if layer.fields().indexFromName(value_field) >= 0 else None
+    if qgis_field is None:
+        raise ClassificationError(f"The layer '{layer_label(layer)}' has no field '{value_field}'. Choose a field.")
+    if numeric_kind(qgis_field) is None:
+        raise ClassificationError(
+            f"Field '{value_field}' holds {qgis_field.typeName() or 'non-numeric'} values, not numbers. Choose a "
+            "numeric field (a rank or a score); join the indicator table first if it is only in a table."
+        )
+    numbers = {fid: row[value_field] for fid, row in read_numbers(layer, [value_field], feedback).items()}
+    values = {fid: float(value) for fid, value in numbers.items() if value is not None}
+    if not values:
+        raise ClassificationError(f"Field '{value_field}' is NULL for every feature: there is nothing to classify.")
+    log = [LogLine(f"{METHODS[method]} of '{value_field}' ({plural('feature', len(numbers))}).")]
+    if method in ("national_deciles", "national_quintiles"):
+        result = _national(layer, value_field, values, _QUANTILE_GROUPS[method], national_n, log)
+    else:
+        high_is_deprived = _high_is_deprived(layer, value_field, polarity, log)
+        if method in _QUANTILE_GROUPS:
+            result = _local(values, _QUANTILE_GROUPS[method], high_is_deprived, log)
+        else:
+            result = _generic(values, method, classes, breaks, high_is_deprived, log)
+
+    names = safe_field_names([f"{value_field}_class", f"{value_field}_class_label"], layer.fields().names())
+    new_fields = [
+        NewField(names[0], "integer", f"{value_field}: class (1 = most deprived)"),
+        NewField(names[1], "text", f"{value_field}: class label"),
+    ]
+    empty = [None, "no data"]
+    rows = {fid: [number, result.labels[number]] for fid, number in result.by_id.items()}
+
+    def row(feature: QgsFeature) -> list:
+        return rows.get(feature.id(), empty)
+
+    uri = write_layer_with_fields(layer, out_path, layer_name, new_fields, row, feedback)
+    output_layer = QgsVectorLayer(uri, layer_name, "ogr")  # opens with the aliases stored by the writer
+    missing = len(numbers) - len(values)
+    if result.ranges:
+        renderer = graduated_renderer(
+            output_layer, value_field, result.ranges, [result.labels[n] for n in result.range_classes],
+            result.range_classes, ramp_name,
+        )  # fmt: skip
+    else:
+        renderer = categorized_renderer(output_layer, names[0], result.labels, ramp_name, missing > 0)
+    qml_path = Path(qml) if qml else out_path.with_name(f"{layer_name}.qml")
+    try:
+        apply_and_save_style(output_layer, renderer, qml_path, f"LIS deprivation map: {METHODS[method]}")
+    except OSError as error:
+        raise ClassificationError(str(error)) from error
+    counts = Counter(result.by_id.values())
+    for number, label in sorted(result.labels.items()):
+        log.append(LogLine(f"Class {number} ({label}): {plural('area', counts.get(number, 0))}"))
+    if missing:
+        log.append(LogLine(f"No data ({value_field} is NULL): {plural('area', missing)}, shown grey.", True))
+    log.append(LogLine(f"Wrote {uri} and its style {qml_path}"))
+    return DeprivationMapOutcome(uri, out_path, layer_name, qml_path, names[0], names[1], dict(counts), log)
+
+
+def _national(
+    layer: QgsVectorLayer,
+    value_field: str,
+    values: dict[int, float],
+    groups: int,
+    national_n: int | None,
+    log: list[LogLine],
+) -> _Classes:
+    """National deciles or quintiles of the ranks (rank 1 = most deprived among ``national_n`` areas)."""
+    if not national_n:
+        national_n, edition = _edition(layer, value_field)
+        log.append(
+            LogLine(
+                f"NATIONAL_N not given: {national_n:,} areas ({edition}). Set NATIONAL_N if the ranks are from "
+                f"another edition ({', '.join(f'{n:,} in {name}' for name, n in NATIONAL_AREAS.items())}).",
+                edition.startswith("assumed"),
+            )
+        )
+    else:
+        log.append(LogLine(f"Ranks among {national_n:,} areas nationally; rank 1 = most deprived."))
+    ranks = check_ranks(list(values.values()), national_n, value_field)
+    numbers = national_classes(ranks, national_n, groups)
+    labels = {number: quantile_label(number, groups, local=False) for number in range(1, groups + 1)}
+    return _Classes(dict(zip(values, numbers)), labels)
+
+
+def _edition(layer: QgsVectorLayer, value_field: str) -> tuple[int, str]:
+    """The number of areas of the edition named by the layer or field ('imd2025_rank'), else IMD2019."""
+    index = layer.fields().indexFromName(value_field)
+    text = " ".join([layer.name(), layer.source(), value_field, layer.fields().field(index).alias()]).lower()
+    if "2025" in text:
+        return NATIONAL_AREAS["IoD2025"], "IoD2025, named in the layer or field"
+    if "2019" in text:
+        return NATIONAL_AREAS["IMD2019"], "IMD2019, named in the layer or field"
+    return NATIONAL_AREAS["IMD2019"], "assumed IMD2019: the layer and field do not name an edition"
+
+
+def _high_is_deprived(layer: QgsVectorLayer, value_field: str, polarity: str, log: list[LogLine]) -> bool:
+    """Whether high values are the more deprived, from POLARITY or the indicator metadata of a LIS layer."""
+    if polarity != "auto":
+        return polarity == "high_deprived"
+    path = layer_file(layer)
+    stored = ""
+    if path is not None and path.suffix.lower() == ".gpkg":
+        table = QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("layerName") or path.stem
+        item = read_indicator_metadata(path, table).get(value_field)
+        stored = item.polarity if item else ""
+    if stored in ("higher is better", "higher is worse"):
+        log.append(LogLine(f"Polarity from the indicator metadata: {stored}."))
+        return stored == "higher is worse"
+    log.append(
+        LogLine(
+            f"Polarity of '{value_field}' not known: high values taken as more deprived. For ranks (1 = most "
+            "deprived) set POLARITY to 'High values = better'.",
+            True,
+        )
+    )
+    return True
+
+
+def _local(values: dict[int, float], groups: int, high_is_deprived: bool, log: list[LogLine]) -> _Classes:
+    """Deciles or quintiles re-ranked among the features of this layer."""
+    log.append(
+        LogLine(
+            f"Local groups: the {len(values):,} areas re-ranked within this layer, most deprived first; equal "
+            "values in feature order."
+        )
+    )
+    numbers = local_quantiles(list(values.values()), groups, high_is_deprived)
+    labels = {number: quantile_label(number, groups, local=True) for number in range(1, groups + 1)}
+    return _Classes(dict(zip(values, numbers)), labels)
+
+
+def _generic(
+    values: dict[int, float],
+    method: str,
+    classes: int,
+    breaks: str,
+    high_is_deprived: bool,
+    log: list[LogLine],
+) -> _Classes:
+    """Value ranges by a generic method; class 1 is the range at the deprived end."""
+    data = list(values.values())
+    low, high = min(data), max(data)
+    if method == "manual":
+        ranges = ranges_from_breaks(low, high, parse_breaks(breaks))
+        if len(data) < len(ranges):
+            raise ClassificationError(
+                f"{plural('area', len(data))} with values cannot fill {len(ranges)} classes: give fewer breaks."
+            )
+    else:
+        if len(set(data)) < classes:
+            raise ClassificationError(
+                f"{plural('distinct value', len(set(data)))} cannot make {classes} classes: choose fewer classes."
+            )
+        if method == "jenks":
+            uppers = jenks_breaks(data, classes)
+            ranges = ranges_from_breaks(low, high, uppers[:-1])
+        else:
+            found = _QGIS_METHODS[method]().classes(data, classes)
+            ranges = [ValueRange(item.lowerBound(), item.upperBound()) for item in found]
+    count = len(ranges)
+    range_classes = [deprivation_class(position, count, high_is_deprived) for position in range(count)]
+    texts = range_labels(ranges, whole_numbers=all(value == int(value) for value in data))
+    labels = dict(zip(range_classes, texts))
+    by_id = {fid: range_classes[range_index(value, ranges)] for fid, value in values.items()}
+    end = "highest" if high_is_deprived else "lowest"
+    log.append(LogLine(f"{count} classes; class 1 = the {end} values (most deprived), darkest."))
+    return _Classes(by_id, labels, ranges, range_classes)

@@ -1,0 +1,1 @@
+"""Indicator tables: reading, suppressed values, code lookups, joining onto boundaries, metadata."""

@@ -1,0 +1,288 @@
+"""Match indicator rows to boundary codes and explain every row and boundary that did not match.
+
+Pure Python: the QGIS side reads the boundary codes and writes the output; this module
+decides which values each boundary gets, and why some get none, so the reasoning is
+tested without QGIS.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..common.errors import LisError
+from ..common.ons_codes import code_vintage, profile_codes, vintage_from_name
+from ..common.wording import list_labels, plural
+from .code_lookup import CodeLookup
+from .indicator_table import IndicatorTable
+
+DUPLICATE_POLICIES = ("error", "first", "last", "sum", "mean")
+DUPLICATE_LABELS = {
+    "error": "Stop and list them (safest)",
+    "first": "Keep the first row",
+    "last": "Keep the last row",
+    "sum": "Add the rows up (counts)",
+    "mean": "Average the rows",
+}
+_LISTED = 10  # codes named in a one-line message
+
+
+class JoinError(LisError, ValueError):
+    """The join cannot give a trustworthy result; the message says why and what to do."""
+
+
+@dataclass
+class JoinPlan:
+    """Values per boundary code, and the account of everything that did not match."""
+
+    columns: list[str]
+    kinds: list[str]
+    values: dict[str, list]
+    boundary_count: int
+    matched: list[str]
+    unmatched_boundaries: list[str]
+    unmatched_rows: list[tuple[int, str]]
+    other_geography_rows: list[tuple[int, str, str]]
+    duplicates: dict[str, list[int]]
+    duplicate_policy: str
+    boundary_geography: str | None
+    table_geography: str | None
+    diagnosis: list[str] = field(default_factory=list)
+    conversion: list[str] = field(default_factory=list)
+
+    @property
+    def matched_count(self) -> int:
+        """Boundary features' distinct codes that received a row."""
+        return len(self.matched)
+
+
+def _listed(codes: Sequence[str]) -> str:
+    return list_labels(list(codes), _LISTED)
+
+
+def _combine(values: list, kind: str, policy: str) -> object:
+    """One value from several rows of the same code, by the chosen policy."""
+    if policy == "first" or kind == "text" and policy in ("sum", "mean"):
+        return values[0]
+    if policy == "last":
+        return values[-1]
+    present = [value for value in values if value is not None]
+    if not present:
+        return None
+    total = sum(present)
+    if policy == "sum":
+        return total
+    return total / len(present)
+
+
+def plan_join(
+    boundary_codes: Sequence[str],
+    table: IndicatorTable,
+    duplicate_policy: str = "error",
+    lookup: CodeLookup | None = None,
+    boundary_field: str = "",
+) -> JoinPlan:
+    """Decide each boundary code's values; raise JoinError when the result would mislead."""
+    if duplicate_policy not in DUPLICATE_POLICIES:
+        raise JoinError(f"Unknown duplicate policy '{duplicate_policy}': use one of {', '.join(DUPLICATE_POLICIES)}.")
+    boundary_set = set(boundary_codes)
+    boundary_profile = profile_codes(boundary_set)
+    table_profile = profile_codes(set(table.codes))
+    boundary_geography = boundary_profile.main
+    rows_by_code: dict[str, list[int]] = defaultdict(list)
+    other_geography: list[tuple[int, str, str]] = []
+    geography_by_code = table_profile.geography
+    for index, code in enumerate(table.codes):
+        geography = geography_by_code.get(code)
+        if boundary_geography and geography and geography != boundary_geography and code not in boundary_set:
+            other_geography.append((table.row_numbers[index], code, geography))
+            continue
+        rows_by_code[code].append(index)
+    if (
+        boundary_geography
+        and table_profile.counts
+        and boundary_geography not in table_profile.counts
+        and lookup is None
+        and not any(geography_by_code.get(code) == boundary_geography for code in rows_by_code)
+    ):
+        raise JoinError(
+            f"{table.source}: the table holds {table_profile.describe()} codes but the boundaries are "
+            f"{boundary_geography} ({plural('code', len(boundary_set))} in field '{boundary_field}'). "
+            f"Join this table onto {table_profile.main} boundaries, or aggregate the boundaries' data instead."
+        )
+    duplicates = {
+        code: [table.row_numbers[index] for index in indexes]
+        for code, indexes in rows_by_code.items()
+        if len(indexes) > 1
+    }
+    if duplicates and duplicate_policy == "error":
+        listed = "; ".join(
+            f"{code} (rows {', '.join(map(str, rows[:5]))})" for code, rows in list(duplicates.items())[:5]
+        )
+        raise JoinError(
+            f"{table.source}: {plural('code', len(duplicates))} {'appears' if len(duplicates) == 1 else 'appear'} "
+            f"on more than one row: {listed}"
+            f"{' and more' if len(duplicates) > 5 else ''}. Remove the repeated rows, or choose what to do with "
+            "duplicates (first, last, sum for counts, mean)."
+        )
+    conversion: list[str] = []
+    groups: dict[str, list[int]] = rows_by_code
+    if lookup is not None:
+        groups, conversion = _convert_codes(rows_by_code, lookup, boundary_set, duplicate_policy, table.source)
+    kinds = [column.kind for column in table.columns]
+    values: dict[str, list] = {}
+    for code, indexes in groups.items():
+        if code not in boundary_set:
+            continue
+        if len(indexes) == 1:
+            values[code] = [column.values[indexes[0]] for column in table.columns]
+        else:
+            values[code] = [
+                _combine([column.values[index] for index in indexes], column.kind, duplicate_policy)
+                for column in table.columns
+            ]
+    ordered_boundaries = list(dict.fromkeys(boundary_codes))
+    matched = [code for code in ordered_boundaries if code in values]
+    unmatched_boundaries = [code for code in ordered_boundaries if code not in values and code]
+    used_rows = {index for code in values for index in groups[code]}
+    unmatched_rows = sorted(
+        (table.row_numbers[index], table.codes[index])
+        for indexes in rows_by_code.values()
+        for index in indexes
+        if index not in used_rows
+    )
+    for position, kind in enumerate(kinds):  # averaging whole numbers can give fractions
+        if kind == "integer" and any(isinstance(row[position], float) for row in values.values()):
+            kinds[position] = "real"
+    plan = JoinPlan(
+        columns=[column.name for column in table.columns],
+        kinds=kinds,
+        values=values,
+        boundary_count=len(boundary_codes),
+        matched=matched,
+        unmatched_boundaries=unmatched_boundaries,
+        unmatched_rows=unmatched_rows,
+        other_geography_rows=other_geography,
+        duplicates=duplicates,
+        duplicate_policy=duplicate_policy,
+        boundary_geography=boundary_geography,
+        table_geography=table_profile.main,
+        conversion=conversion,
+    )
+    plan.diagnosis = diagnose(
+        plan, table, boundary_set, boundary_field, lookup is not None,
+        (boundary_profile.newest_codes, table_profile.newest_codes),
+    )  # fmt: skip
+    if not matched:
+        raise JoinError(
+            f"{table.source}: none of the table's {plural('code', len(set(table.codes)))} matches the "
+            f"{plural('boundary code', len(boundary_set))} in field '{boundary_field}'. " + " ".join(plan.diagnosis)
+        )
+    return plan
+
+
+def _convert_codes(
+    rows_by_code: dict[str, list[int]], lookup: CodeLookup, boundary_set: set[str], policy: str, source: str
+) -> tuple[dict[str, list[int]], list[str]]:
+    """Re-key table rows from the table's codes to the boundaries' codes through the lookup."""
+    converted: dict[str, list[int]] = defaultdict(list)
+    origins: dict[str, list[str]] = defaultdict(list)
+    for code, indexes in rows_by_code.items():
+        targets = [target for target in lookup.targets(code) if target in boundary_set]
+        if not targets and code in boundary_set:
+            targets = [code]  # an area the lookup does not list but the boundaries share
+        for target in targets:
+            converted[target].extend(indexes)
+            origins[target].append(code)
+    merged = {target: codes for target, codes in origins.items() if len(codes) > 1}
+    split = {code: [t for t in lookup.targets(code) if t in boundary_set] for code in rows_by_code}
+    split = {code: targets for code, targets in split.items() if len(targets) > 1}
+    notes = [
+        f"Codes converted through {lookup.source} ('{lookup.from_column}' to '{lookup.to_column}'): "
+        f"{plural('boundary', len(converted))} received values."
+    ]
+    if split:
+        pieces = sum(len(targets) for targets in split.values())
+        notes.append(
+            f"{plural('area', len(split))} of the table split into {pieces:,} boundary areas "
+            f"({_listed([f'{code} to {len(t)}' for code, t in split.items()])}); "
+            "each piece carries its parent's value. "
+            "Rates, ranks and deciles stay meaningful; counts such as population are repeated in every piece, "
+            "so do not add them up across the pieces."
+        )
+    if merged:
+        if policy == "error":
+            raise JoinError(
+                f"{source}: through the lookup, {plural('boundary area', len(merged))} receive rows from several "
+                f"table areas ({_listed([f'{t} from {len(c)}' for t, c in merged.items()])}). Choose how to combine "
+                "them (sum for counts, mean for rates) in 'Duplicate codes'."
+            )
+        notes.append(
+            f"{plural('boundary area', len(merged))} merge several table areas; their values are the {policy} "
+            f"of the rows ({_listed(list(merged))})."
+        )
+    return dict(converted), notes
+
+
+def diagnose(
+    plan: JoinPlan,
+    table: IndicatorTable,
+    boundary_set: set[str],
+    boundary_field: str,
+    converted: bool,
+    newest_codes: tuple[Sequence[str], Sequence[str]],
+) -> list[str]:
+    """Plain sentences on geography and vintage, most useful first.
+
+    ``newest_codes`` holds the boundary and table codes that only exist from 2021.
+    """
+    lines = []
+    boundary_year = vintage_from_name(boundary_field) if boundary_field else None
+    table_year = table.code_vintage
+    boundary_2021, table_2021 = sorted(newest_codes[0]), sorted(newest_codes[1])
+    if boundary_2021:
+        boundary_year = boundary_year or 2021
+    if table_2021:
+        table_year = table_year or 2021
+    geography = plan.boundary_geography or "area"
+    if not converted and geography in ("LSOA", "MSOA"):
+        new_missing = [code for code in plan.unmatched_boundaries if code_vintage(code) == 2021]
+        if boundary_2021 and not table_2021 and plan.unmatched_boundaries:
+            lines.append(
+                f"Vintage mismatch: the boundaries are {geography} 2021 (they include codes created in 2021, such "
+                f"as {_listed(boundary_2021[:3])}) but the table's codes are {geography} 2011"
+                f"{f' (column {table.code_column!r})' if table_year else ''}. "
+                f"{plan.matched_count:,} of {len(boundary_set):,} areas match only because unchanged areas kept their "
+                f"codes; the {plural('area', len(plan.unmatched_boundaries))} that changed in 2021 "
+                f"({_listed(new_missing or plan.unmatched_boundaries)}) get no value. Convert the table with a "
+                f"{geography} 2011 to 2021 lookup (LOOKUP), or use a table published for 2021 areas."
+            )
+        elif table_2021 and not boundary_2021 and plan.unmatched_boundaries:
+            lines.append(
+                f"Vintage mismatch: the table holds {geography} 2021 codes (such as {_listed(table_2021[:3])}) but "
+                f"the boundaries are {geography} 2011: the "
+                f"{plural('area', len(plan.unmatched_boundaries))} that changed in 2021 "
+                f"({_listed(plan.unmatched_boundaries)}) get no value. Use {geography} 2021 boundaries, or convert "
+                "the table with a 2021 to 2011 lookup."
+            )
+    if boundary_year and table_year and boundary_year != table_year and not converted and not lines:
+        lines.append(
+            f"The boundary field '{boundary_field}' says {boundary_year} but the table column "
+            f"'{table.code_column}' says {table_year}: check that both use the same {geography} edition."
+        )
+    if plan.other_geography_rows:
+        kinds = Counter(kind for _, _, kind in plan.other_geography_rows)
+        described = ", ".join(plural(f"{kind} row", count) for kind, count in kinds.most_common())
+        lines.append(
+            f"The table mixes geographies: besides {geography} rows it has {described} "
+            f"({_listed([code for _, code, _ in plan.other_geography_rows])}). Those were not joined."
+        )
+    lines.append(
+        f"Boundaries: {plural(geography + ' code', len(boundary_set))}"
+        f"{f' ({boundary_year})' if boundary_year else ''} in field '{boundary_field}'. "
+        f"Table: {plural((plan.table_geography or 'area') + ' code', len(set(table.codes)))} in column "
+        f"'{table.code_column}'"
+        f"{f' ({table_year})' if table_year else ''}."
+    )
+    return lines

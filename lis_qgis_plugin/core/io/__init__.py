@@ -1,0 +1,1 @@
+"""Reading tables and layers, writing GeoPackages: the files every tool reads and writes."""

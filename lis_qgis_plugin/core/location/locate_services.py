@@ -1,0 +1,865 @@
+"""Where should the next children's centre go? New sites chosen on the road network (``lis:locateservices``).
+
+The one function the Processing algorithm calls (the demo and notebooks can call
+:func:`locate_services` directly). It reads
+
+* the demand: points, or polygons through their point on surface, with a population
+  (``weight_field``) and an optional need field turned into a weight multiplier by
+  :func:`need_multiplier` (rule ``"decile"``: national IMD deciles 1-2 count twice, 3-4 one and a
+  half times, 5-10 once; rule ``"score"``: each score divided by the mean score);
+* the sites already open (``existing``: they stay open whatever is chosen) and the candidate
+  sites (``candidates``), points with an id and a name;
+* the road network (a line layer, GeoPackage or ``.osm.pbf`` through the graph cache), or none
+  for straight-line distance.
+
+It then builds the demand x site cost matrix with one bounded **reverse** search per site (the
+cost from every road node TO the site, as people travel; searches run in chunks through
+:func:`~.network_search.iter_costs`; for MCLP and LSCP they stop at ``max_cost``), asks
+:func:`~.location_solver.solve` for the best new sites (p-median, MCLP or LSCP), and writes three
+GeoPackage layers: the chosen sites in choice order with their marginal gain, each demand point
+with its nearest open site and cost before and after, and a before/after summary (population
+weighted mean and 90th percentile cost, population and most deprived population within
+``max_cost``). The log leads with one plain sentence. Inputs are only read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from qgis.core import Qgis, QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorLayer
+from scipy.spatial import distance_matrix
+
+from ..access.point_inputs import (
+    DemandPoints,
+    InputLayerError,
+    Sites,
+    demand_point,
+    field_index,
+    layer_transform,
+    plain_value,
+    read_facilities,
+    values_of_containing_areas,
+    work_crs,
+)
+from ..common.errors import LisError, LogLine
+from ..common.progress import check_cancel, report_progress
+from ..common.wording import list_labels, plural
+from ..io.gpkg_writer import FeatureTable
+from ..io.layer_output import check_output_is_new, gpkg_destination, write_outputs
+from ..io.layer_values import attribute_number
+from ..network.graph_cache import load_or_build
+from ..network.network_search import iter_costs, nearest_sources
+from ..network.road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
+from .locate_summary import ScenarioSummary, amount, headline, scenario_summary, scenario_text, unit_words
+from .location_solver import EXACT_LIMIT, OBJECTIVES, LocationError, Solution, solve
+
+NEED_RULES = ("decile", "score")
+#: Rule "decile": weight multiplier by national IMD decile (1 = most deprived); deciles 5-10 count once.
+DECILE_MULTIPLIERS = {1: 2.0, 2: 2.0, 3: 1.5, 4: 1.5}
+OBJECTIVE_LABELS = {
+    "pmedian": "p-median (shortest average journey)",
+    "mclp": "maximal covering (MCLP: most people within the standard)",
+    "lscp": "set covering (LSCP: fewest sites covering everyone)",
+}
+#: Scipy's Dijkstra stops just before costs equal to the limit in some versions: search a hair further.
+_LIMIT_SLACK = 1e-9
+
+
+class LocateServicesError(LisError, ValueError):
+    """The inputs cannot give new sites; the message names the layer, field or features and what to do."""
+
+
+@dataclass
+class SiteCosts:
+    """The demand x site cost matrix (cost ``unit``; ``inf`` unreachable or beyond ``limit``) and how it was made."""
+
+    matrix: np.ndarray
+    unit: str  # "min", "m" or "m (straight line)"
+    limit: float | None = None
+    graph: RoadGraph | None = None
+    site_nodes: np.ndarray | None = None
+    demand_nodes: np.ndarray | None = None
+    per_unit: float = 1.0  # graph cost units per cost unit (60 s per minute)
+    snap_m: np.ndarray | None = None  # sites, then demand
+    far: np.ndarray | None = None
+
+    def nearest(self, columns: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per demand point: the cost to the nearest of the site ``columns`` (no limit) and its position in them.
+
+        On the network one multi-source search, as lis:servicecatchments assigns demand; the
+        position is -1 (cost ``inf``) when no site in ``columns`` can be reached.
+        """
+        demand_count = self.matrix.shape[0]
+        columns = [int(c) for c in columns]
+        if not columns:
+            return np.full(demand_count, np.inf), np.full(demand_count, -1, dtype=np.int64)
+        if self.graph is None or self.site_nodes is None or self.demand_nodes is None:
+            sub = self.matrix[:, columns]
+            position = np.argmin(sub, axis=1).astype(np.int64)
+            cost = sub[np.arange(demand_count), position]
+            position[~np.isfinite(cost)] = -1
+            return cost, position
+        node_cost, node_source = nearest_sources(self.graph, self.site_nodes[columns], reverse=True)
+        return node_cost[self.demand_nodes] / self.per_unit, node_source[self.demand_nodes]
+
+
+@dataclass
+class LocateOutcome:
+    """Where the outputs went, the sites chosen, the before/after numbers and the log that explains them."""
+
+    output_uri: str
+    assignment_uri: str | None
+    summary_uri: str | None
+    objective: str
+    unit: str
+    max_cost: float | None
+    solution: Solution
+    chosen_ids: list[str]
+    chosen_names: list[str]
+    headline: str
+    before: ScenarioSummary
+    after: ScenarioSummary
+    demand: DemandPoints
+    cost_before: np.ndarray
+    cost_after: np.ndarray
+    site_before: list[str | None]
+    site_after: list[str | None]
+    new_site_after: list[bool | None]  # whether each demand point's nearest open site after is a new one
+    newly_within: list[float | None]  # per chosen site: people it brings within max_cost, in choice order
+    uncovered: list[str]  # demand codes not within max_cost of any open site after (MCLP, LSCP)
+    costs: SiteCosts
+    existing_ids: list[str] = field(default_factory=list)
+    from_cache: bool = False
+    log: list[LogLine] = field(default_factory=list)
+
+
+# --- need ----------------------------------------------------------------------------------------
+
+
+def need_multiplier(values: Sequence[float], rule: str) -> np.ndarray:
+    """The weight multiplier of each need value.
+
+    ``"decile"``: national IMD deciles (1 = most deprived) 1-2 x2, 3-4 x1.5, 5-10 x1 (values must be
+    whole numbers 1 to 10). ``"score"``: score / mean score (so an average area counts once; scores
+    must be 0 or more, with a mean above 0). Raises LocateServicesError for values outside the rule.
+    """
+    array = np.asarray(values, dtype=float)
+    if rule == "decile":
+        bad = ~np.isfinite(array) | (array < 1) | (array > 10) | (array != np.round(array))
+        if bad.any():
+            raise LocateServicesError("Deciles must be whole numbers from 1 (most deprived) to 10.")
+        return np.array([DECILE_MULTIPLIERS.get(int(value), 1.0) for value in array])
+    if rule == "score":
+        if (~np.isfinite(array) | (array < 0)).any():
+            raise LocateServicesError("Need scores must be 0 or more.")
+        mean = float(array.mean()) if len(array) else 0.0
+        if not mean > 0:
+            raise LocateServicesError("Need scores are all 0: there is nothing to weight by.")
+        return array / mean
+    raise LocateServicesError(f"The need rule must be one of {', '.join(NEED_RULES)}, not {rule!r}.")
+
+
+def _code_index(layer: QgsVectorLayer) -> int | None:
+    """The first text field named like a code (LSOA11CD, lsoa_code): it labels demand points in messages."""
+    return next(
+        (i for i, f in enumerate(layer.fields()) if f.name().lower().endswith(("cd", "code")) and not f.isNumeric()),
+        None,
+    )
+
+
+def _number(value: Any) -> float | None:
+    number = attribute_number(value)
+    return None if number is None else float(number)
+
+
+def read_demand(
+    layer: QgsVectorLayer,
+    crs_authid: str,
+    weight_field: str,
+    need_field: str | None = None,
+    need_rule: str = "decile",
+    areas: QgsVectorLayer | None = None,
+) -> DemandPoints:
+    """Each demand feature's point (polygons: point on surface) in ``crs_authid``, population, need and weight.
+
+    ``need_field`` is read from the demand layer or, when it has no such field, from the small area
+    (``areas``) containing each point. NULL or negative populations, NULL needs and needs outside the
+    rule are refused with the features named.
+    """
+    name = layer.name()
+    if layer.featureCount() == 0:
+        raise LocateServicesError(f"DEMAND: the layer {name!r} has no features.")
+    if not weight_field:
+        raise LocateServicesError("WEIGHT_FIELD: choose the population field of the demand layer.")
+    weight_index = field_index(layer, weight_field, "population (weight)")
+    if not layer.fields().at(weight_index).isNumeric():
+        raise LocateServicesError(f"WEIGHT_FIELD: the field {weight_field!r} of {name!r} is not numeric.")
+    need_index = None
+    need_from_areas = False
+    if need_field:
+        if need_rule not in NEED_RULES:
+            raise LocateServicesError(f"NEED_RULE must be one of {', '.join(NEED_RULES)}, not {need_rule!r}.")
+        need_index = layer.fields().lookupField(need_field)
+        if need_index < 0:
+            if areas is None or areas.fields().lookupField(need_field) < 0:
+                raise LocateServicesError(
+                    f"NEED_FIELD: neither the demand layer {name!r} nor the small areas have a field {need_field!r}; "
+                    f"the demand layer's fields are: {', '.join(layer.fields().names())}."
+                )
+            need_from_areas, need_index = True, None
+        elif not layer.fields().at(need_index).isNumeric():
+            raise LocateServicesError(f"NEED_FIELD: the field {need_field!r} of {name!r} is not numeric.")
+    code_index = _code_index(layer)
+    transform = layer_transform(layer, crs_authid)
+    is_point = layer.geometryType() == Qgis.GeometryType.Point
+    fids, codes, xy, wkb, population, need = [], [], [], [], [], []
+    no_geometry: list[str] = []
+    for feature in layer.getFeatures():
+        attrs = feature.attributes()
+        code = str(plain_value(attrs[code_index]) or "") if code_index is not None else ""
+        code = code or f"feature {feature.id()}"
+        geometry = QgsGeometry(feature.geometry())
+        if geometry.isNull() or geometry.isEmpty():
+            no_geometry.append(code)
+            continue
+        if transform is not None:
+            geometry.transform(transform)
+        x, y, geometry = demand_point(geometry, is_point)
+        fids.append(feature.id())
+        codes.append(code)
+        xy.append((x, y))
+        wkb.append(bytes(geometry.asWkb()))
+        people = _number(attrs[weight_index])
+        population.append(math.nan if people is None else people)
+        if need_index is not None:
+            value = _number(attrs[need_index])
+            need.append(math.nan if value is None else value)
+    if no_geometry:
+        raise LocateServicesError(
+            f"DEMAND: {plural('feature', len(no_geometry))} of {name!r} have no geometry ({list_labels(no_geometry)}): "
+            "give them a location or remove them."
+        )
+    points = np.asarray(xy, dtype=float).reshape(-1, 2)
+    weights = np.asarray(population, dtype=float)
+    missing = [code for code, value in zip(codes, weights) if math.isnan(value)]
+    if missing:
+        raise LocateServicesError(
+            f"WEIGHT_FIELD: {len(missing):,} of {len(codes):,} demand points in {name!r} have no {weight_field} "
+            f"(NULL): {list_labels(missing)}. Fill them in (0 if nobody lives there) or remove them."
+        )
+    negative = [code for code, value in zip(codes, weights) if value < 0]
+    if negative:
+        raise LocateServicesError(
+            f"WEIGHT_FIELD: {weight_field} is negative for {plural('demand point', len(negative))} in {name!r}: "
+            f"{list_labels(negative)}. Populations must be 0 or more."
+        )
+    if need_from_areas and areas is not None and need_field:
+        need = _need_from_areas(areas, crs_authid, need_field, points)
+    needs: list[float] | None = need if need_field else None
+    multiplier = np.ones(len(codes))
+    deciles: list[int | None] | None = None
+    if needs is not None:
+        where = f"the small areas {areas.name()!r}" if need_from_areas and areas is not None else repr(name)
+        blank = [code for code, value in zip(codes, needs) if math.isnan(value)]
+        if blank:
+            raise LocateServicesError(
+                f"NEED_FIELD: {len(blank):,} demand points have no {need_field} in {where} (NULL, or outside every "
+                f"small area): {list_labels(blank)}. Fill them in or leave NEED_FIELD empty."
+            )
+        try:
+            multiplier = need_multiplier(needs, need_rule)
+        except LocateServicesError as error:
+            if need_rule == "decile":
+                odd = [f"{code} ({value:g})" for code, value in zip(codes, needs) if value not in range(1, 11)]
+                raise LocateServicesError(
+                    f"NEED_FIELD: {error} {need_field} of {where} has other values: {list_labels(odd)}. "
+                    "Choose the decile field, or the need rule 'score' for a score."
+                ) from None
+            raise LocateServicesError(f"NEED_FIELD: {error} (field {need_field} of {where}).") from None
+        if need_rule == "decile":
+            deciles = [int(value) for value in needs]
+    return DemandPoints(
+        fids,
+        codes,
+        points,
+        wkb,
+        "Point" if is_point else "MultiPolygon",
+        weights,
+        needs,
+        multiplier,
+        weights * multiplier,
+        deciles,
+    )
+
+
+def _need_from_areas(areas: QgsVectorLayer, crs_authid: str, name: str, points: np.ndarray) -> list[float]:
+    """The value of field ``name`` of the small area containing each point (nan outside every area)."""
+    index = areas.fields().lookupField(name)
+    if not areas.fields().at(index).isNumeric():
+        raise LocateServicesError(f"NEED_FIELD: the field {name!r} of {areas.name()!r} is not numeric.")
+    values = values_of_containing_areas(areas, crs_authid, name, points)
+    return [math.nan if (number := _number(value)) is None else number for value in values]
+
+
+# --- sites ---------------------------------------------------------------------------------------
+
+
+def read_sites(
+    layer: QgsVectorLayer,
+    crs_authid: str,
+    parameter: str,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    where: str | None = None,
+) -> Sites:
+    """The sites of a point layer (``where``: a QGIS expression choosing some); ids must be unique.
+
+    Read by lis:servicecatchments' facility reader; its messages are prefixed with ``parameter``.
+    """
+    try:
+        field_index(layer, name_field, "name")
+        # the reader carries one extra field per site ("capacity"): here it brings the names
+        found = read_facilities(layer, crs_authid, id_field, name_field or None, where)
+    except InputLayerError as error:
+        text = str(error).replace("Facility ids", "Site ids").replace("facilities layer", "layer")
+        raise LocateServicesError(f"{parameter}: {text}") from None
+    names = [str(value).strip() if value is not None else "" for value in found.capacity]
+    return Sites(found.ids, names, found.xy)
+
+
+# --- costs ---------------------------------------------------------------------------------------
+
+
+def site_costs(
+    graph: RoadGraph | None,
+    site_xy: np.ndarray,
+    demand_xy: np.ndarray,
+    limit: float | None = None,
+    snap_warning_m: float = DEFAULT_SNAP_WARNING_M,
+    feedback: QgsFeedback | None = None,
+    progress: tuple[float, float] = (0.0, 100.0),
+) -> SiteCosts:
+    """The demand x site cost matrix: minutes (time) or metres on the network, else straight-line metres.
+
+    On the network, sites and demand are snapped in one call, then one reverse search per site (in
+    chunks of :data:`~.network_search.CHUNK`) gives the cost from every node TO it; ``limit`` (in
+    minutes or metres) stops each search there, costs beyond it are ``inf``. Without a graph, the
+    straight-line distances between the points (a projected CRS in metres).
+    """
+    site_xy = np.asarray(site_xy, dtype=float).reshape(-1, 2)
+    demand_xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
+    if graph is None:
+        return SiteCosts(distance_matrix(demand_xy, site_xy), "m (straight line)", limit)
+    per_unit = 60.0 if graph.mode.cost == "time" else 1.0
+    snapped = graph.snap(np.vstack([site_xy, demand_xy]), snap_warning_m)
+    count = len(site_xy)
+    site_nodes, demand_nodes = snapped.nodes[:count], snapped.nodes[count:]
+    matrix = np.full((len(demand_xy), count), np.inf)
+    search_limit = None if limit is None else limit * per_unit * (1 + _LIMIT_SLACK) + _LIMIT_SLACK
+    low, high = progress
+    for position, row in iter_costs(snapped.graph, site_nodes, search_limit, reverse=True):
+        report_progress(feedback, low + (high - low) * position / max(count, 1))
+        matrix[:, position] = row[demand_nodes] / per_unit
+    return SiteCosts(
+        matrix,
+        "min" if graph.mode.cost == "time" else "m",
+        limit,
+        snapped.graph,
+        site_nodes,
+        demand_nodes,
+        per_unit,
+        snapped.distance_m,
+        snapped.far,
+    )
+
+
+# --- the tool ------------------------------------------------------------------------------------
+
+
+def locate_services(
+    demand: QgsVectorLayer,
+    candidates: QgsVectorLayer,
+    output: str,
+    *,
+    weight_field: str,
+    need_field: str | None = None,
+    need_rule: str = "decile",
+    areas: QgsVectorLayer | None = None,
+    existing: QgsVectorLayer | None = None,
+    candidate_id_field: str | None = None,
+    candidate_name_field: str | None = None,
+    candidate_filter: str | None = None,
+    existing_id_field: str | None = None,
+    existing_filter: str | None = None,
+    network: Source | None = None,
+    mode: str = "drive",
+    cost: str = "time",
+    speed_field: str | None = None,
+    objective: str = "mclp",
+    p: int = 1,
+    max_cost: float | None = 10.0,
+    assignment_output: str | None = None,
+    summary_output: str | None = None,
+    exact_limit: int | None = None,
+    snap_warning_m: float = DEFAULT_SNAP_WARNING_M,
+    cache_dir: Path | str | None = None,
+    speeds_kph: Mapping[str, float] | None = None,
+    feedback: QgsFeedback | None = None,
+) -> LocateOutcome:
+    """Choose ``p`` new sites among ``candidates`` (LSCP: as few as cover everyone) and write what they change.
+
+    ``demand``: points or polygons with a population ``weight_field``; ``need_field`` (on the demand
+    or on the ``areas`` containing it) multiplies the weight by :func:`need_multiplier`'s ``need_rule``.
+    ``existing``: sites that stay open. ``network``: a line layer, GeoPackage path or ``.osm.pbf``;
+    None measures straight-line distance (``cost="distance"`` only). ``objective``: ``"pmedian"``
+    (least total need-weighted travel), ``"mclp"`` (most need-weighted people within ``max_cost``) or
+    ``"lscp"`` (fewest new sites bringing everyone coverable within ``max_cost``; ``p`` ignored).
+    ``max_cost``: minutes for time, metres for distance (p-median: only for the coverage columns).
+    Writes the chosen sites to ``output`` (and the assignment and summary tables when given).
+    Raises LocateServicesError or NetworkError with a message for the user, OutputError for an
+    output that is an input, and CancelledError when cancelled; nothing is written then.
+    """
+    if objective not in OBJECTIVES:
+        raise LocateServicesError(f"OBJECTIVE must be one of {', '.join(OBJECTIVES)}, not {objective!r}.")
+    if cost not in ("time", "distance"):
+        raise LocateServicesError(f"COST must be 'time' or 'distance', not {cost!r}.")
+    if network is None and cost == "time":
+        raise LocateServicesError(
+            "Travel time needs a road network (NETWORK): give one, or choose cost 'distance' to measure straight-line "
+            "metres."
+        )
+    if max_cost is not None and not (max_cost > 0 and math.isfinite(max_cost)):
+        raise LocateServicesError(f"MAX_COST must be a positive number of minutes or metres, not {max_cost:g}.")
+    if objective != "pmedian" and max_cost is None:
+        raise LocateServicesError(
+            f"The {OBJECTIVE_LABELS[objective]} objective needs MAX_COST, the coverage standard "
+            "(such as 10 minutes or 1,600 metres)."
+        )
+    if objective != "lscp" and (p is None or int(p) < 1):
+        raise LocateServicesError("P: choose how many new sites to open (1 or more).")
+    inputs: list[Any] = [demand, candidates, existing, areas]
+    if isinstance(network, QgsVectorLayer):
+        inputs.append(network)
+    elif network is not None:
+        inputs.append(Path(str(network).split("|")[0]))
+    for destination in (output, assignment_output, summary_output):
+        if destination:
+            check_output_is_new(gpkg_destination(destination)[0], inputs)
+    log: list[LogLine] = []
+    report_progress(feedback, 1)
+
+    graph: RoadGraph | None = None
+    from_cache = False
+    if network is not None:
+        travel = TravelMode(kind=mode, cost=cost, speed_field=speed_field or None, speeds_kph=speeds_kph)
+        graph, from_cache = load_or_build(network, travel, cache_dir=cache_dir)
+        crs_authid = graph.crs_authid
+        network_line = graph.summary() + (" (read from the cache)" if from_cache else " (built and cached)")
+    else:
+        crs_authid = work_crs([demand, candidates, existing])
+        network_line = f"No road network: straight-line distances in {crs_authid}."
+    report_progress(feedback, 25)
+
+    people = read_demand(demand, crs_authid, weight_field, need_field, need_rule, areas)
+    new = read_sites(candidates, crs_authid, "CANDIDATES", candidate_id_field, candidate_name_field, candidate_filter)
+    old = (
+        read_sites(existing, crs_authid, "EXISTING", existing_id_field, None, existing_filter)
+        if existing is not None
+        else Sites([], [], np.empty((0, 2)))
+    )
+    label = candidates.name() + (f" (filter {candidate_filter})" if candidate_filter else "")
+    if objective != "lscp" and int(p) > len(new.ids):
+        raise LocateServicesError(
+            f"P is {int(p)} but the candidates layer {label!r} has only {plural('site', len(new.ids))}: choose P of "
+            f"at most {len(new.ids)}, or add candidate sites."
+        )
+    report_progress(feedback, 30)
+
+    existing_cols = list(range(len(old.ids)))
+    candidate_cols = list(range(len(old.ids), len(old.ids) + len(new.ids)))
+    limit = max_cost if objective in ("mclp", "lscp") else None
+    costs = site_costs(
+        graph, np.vstack([old.xy, new.xy]), people.xy, limit, snap_warning_m, feedback, progress=(30.0, 75.0)
+    )
+    unit = costs.unit
+    _check_reach(costs, new, candidate_cols, label, objective, max_cost, mode if graph is not None else None)
+    if objective != "pmedian" and max_cost is not None:
+        _check_gain_possible(costs, people, existing_cols, candidate_cols, max_cost)
+    report_progress(feedback, 76)
+
+    try:
+        solution = solve(
+            costs.matrix,
+            people.weight,
+            candidate_cols,
+            existing_cols,
+            objective,
+            None if objective == "lscp" else int(p),
+            max_cost if objective != "pmedian" else None,
+            exact_limit=EXACT_LIMIT if exact_limit is None else exact_limit,
+            feedback=feedback,
+        )
+    except LocationError as error:
+        raise LocateServicesError(str(error)) from None
+    report_progress(feedback, 85)
+
+    chosen_cols = [candidate_cols[index] for index in solution.chosen]
+    open_after = existing_cols + chosen_cols
+    cost_before, nearest_before = costs.nearest(existing_cols)
+    cost_after, nearest_after = costs.nearest(open_after)
+    before = scenario_summary("before", len(existing_cols), cost_before, people, max_cost)
+    after = scenario_summary("after", len(open_after), cost_after, people, max_cost)
+    chosen_ids = [new.ids[i] for i in solution.chosen]
+    chosen_names = [
+        new.names[i] or (new.ids[i] if candidate_id_field else f"candidate {new.ids[i]}") for i in solution.chosen
+    ]
+    all_ids = old.ids + [new.ids[i] for i in solution.chosen]
+    site_before = [old.ids[i] if i >= 0 else None for i in nearest_before]
+    site_after = [all_ids[i] if i >= 0 else None for i in nearest_after]
+    # per chosen site, in choice order: the people it brings within the standard that the sites before did not
+    newly_within: list[float | None] = []
+    current = cost_before.copy()
+    for column in chosen_cols:
+        column_cost = costs.matrix[:, column]
+        if max_cost is None:
+            newly_within.append(None)
+        else:
+            newly_within.append(float(people.population[~(current <= max_cost) & (column_cost <= max_cost)].sum()))
+        current = np.minimum(current, column_cost)
+    uncovered = []
+    if max_cost is not None and objective != "pmedian":
+        uncovered = [people.codes[i] for i in np.flatnonzero(~(cost_after <= max_cost))]
+    outcome = LocateOutcome(
+        output_uri=output,
+        assignment_uri=None,
+        summary_uri=None,
+        objective=objective,
+        unit=unit,
+        max_cost=max_cost,
+        solution=solution,
+        chosen_ids=chosen_ids,
+        chosen_names=chosen_names,
+        headline=headline(objective, chosen_names, before, after, max_cost, unit),
+        before=before,
+        after=after,
+        demand=people,
+        cost_before=cost_before,
+        cost_after=cost_after,
+        site_before=site_before,
+        site_after=site_after,
+        new_site_after=[None if i < 0 else bool(i >= len(existing_cols)) for i in nearest_after],
+        newly_within=newly_within,
+        uncovered=uncovered,
+        costs=costs,
+        existing_ids=list(old.ids),
+        from_cache=from_cache,
+        log=log,
+    )
+    _explain(outcome, new, old, label, need_field, need_rule, network_line, snap_warning_m)
+    check_cancel(feedback)
+
+    rows, wkb = [], []
+    gain_unit = {
+        "pmedian": f"need-weighted person-{unit_words(unit).split()[0]} saved",
+        "mclp": "need-weighted people newly covered",
+        "lscp": "need-weighted people newly covered",
+    }[objective]
+    for order, (index, newly, gain) in enumerate(zip(solution.chosen, newly_within, solution.gains), start=1):
+        mine = nearest_after == len(existing_cols) + order - 1
+        rows.append(
+            {
+                "choice": order,
+                "site_id": new.ids[index],
+                "site_name": new.names[index] or None,
+                "gain": float(gain),
+                "gain_unit": gain_unit,
+                "people_newly_within": newly,
+                "people_served": float(people.population[mine].sum()),
+                "max_cost": max_cost,
+                "cost_unit": unit,
+                "objective": objective,
+                "method": solution.method,
+            }
+        )
+        x, y = new.xy[index]
+        wkb.append(bytes(QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))).asWkb()))
+    site_fields: list[tuple[str, type]] = [
+        ("choice", int),
+        ("site_id", str),
+        ("site_name", str),
+        ("gain", float),
+        ("gain_unit", str),
+        ("people_newly_within", float),
+        ("people_served", float),
+        ("max_cost", float),
+        ("cost_unit", str),
+        ("objective", str),
+        ("method", str),
+    ]
+    outputs = [(output, FeatureTable("chosen_sites", site_fields, rows, "Point", wkb))]
+    if assignment_output:
+        outputs.append((assignment_output, _assignment_table(outcome)))
+    if summary_output:
+        outputs.append((summary_output, _summary_table(outcome)))
+    check_cancel(feedback)
+    uris = write_outputs(outputs, crs_authid)
+    outcome.output_uri = uris[0]
+    position = 1
+    if assignment_output:
+        outcome.assignment_uri = uris[position]
+        position += 1
+    if summary_output:
+        outcome.summary_uri = uris[position]
+    report_progress(feedback, 100)
+    return outcome
+
+
+def _check_reach(
+    costs: SiteCosts,
+    new: Sites,
+    candidate_cols: list[int],
+    label: str,
+    objective: str,
+    max_cost: float | None,
+    mode: str | None,
+) -> None:
+    """Refuse candidates no demand can reach, and a standard within which no candidate covers anyone."""
+    nearest, _ = costs.nearest(candidate_cols)
+    if not np.isfinite(nearest).any():
+        far = ""
+        if costs.far is not None and costs.snap_m is not None:
+            snaps = costs.snap_m[candidate_cols]
+            far = f" The candidates lie {snaps.min():,.0f} to {snaps.max():,.0f} m from the nearest road."
+        raise LocateServicesError(
+            f"None of the {plural('candidate site', len(new.ids))} in {label!r} can be reached from any demand point "
+            f"on the {mode} network: they are on roads cut off from the demand (one-way or unconnected roads, or "
+            f"outside the network's area).{far} Check the candidates' locations, the network and the travel mode."
+        )
+    if objective != "pmedian" and max_cost is not None and not (nearest <= max_cost).any():
+        raise LocateServicesError(
+            f"MAX_COST: no candidate site in {label!r} is within {amount(max_cost, costs.unit)} of any demand point "
+            f"(the closest pair is {amount(float(np.min(nearest)), costs.unit)} apart), so nobody could be covered. "
+            "Raise MAX_COST or add candidate sites nearer to the people."
+        )
+
+
+def _check_gain_possible(
+    costs: SiteCosts, people: DemandPoints, existing_cols: list[int], candidate_cols: list[int], max_cost: float
+) -> None:
+    """Refuse a coverage question no new site can improve: everyone a candidate could cover is covered already."""
+    matrix = costs.matrix
+    covered = (matrix[:, existing_cols] <= max_cost).any(axis=1) if existing_cols else np.zeros(len(matrix), bool)
+    coverable = (matrix[:, candidate_cols] <= max_cost).any(axis=1)
+    if covered.all() or (coverable & ~covered).any():
+        return
+    left = np.flatnonzero(~covered)
+    raise LocateServicesError(
+        f"MAX_COST: the existing sites already bring everyone a candidate could reach within "
+        f"{amount(max_cost, costs.unit)}; the {plural('demand point', len(left))} still beyond it "
+        f"({people.population[left].sum():,.0f} people: {list_labels([people.codes[i] for i in left])}) "
+        f"{'has' if len(left) == 1 else 'have'} no candidate within it either, so no new site would add anyone. "
+        "Raise MAX_COST, add candidates nearer to "
+        "them, or choose the p-median objective (shorter journeys)."
+    )
+
+
+def _explain(
+    outcome: LocateOutcome,
+    new: Sites,
+    old: Sites,
+    label: str,
+    need_field: str | None,
+    need_rule: str,
+    network_line: str,
+    snap_warning_m: float,
+) -> None:
+    """The log: the headline first, then how it was worked out, each site, before and after, and warnings."""
+    log, solution, unit, max_cost = outcome.log, outcome.solution, outcome.unit, outcome.max_cost
+    people = outcome.demand
+    log.insert(0, LogLine(outcome.headline))
+    if outcome.objective == "lscp":
+        log.append(
+            LogLine(
+                f"{plural('new site', len(solution.chosen))} {'is' if len(solution.chosen) == 1 else 'are'} the "
+                f"fewest that bring everyone who can be covered within {amount(max_cost or 0, unit)} (LSCP)."
+            )
+        )
+    quality = solution.method
+    if solution.gap is not None and solution.gap > 0:
+        quality += f"; within {100 * solution.gap:.2f}% of the bound {solution.bound:,.6g}"
+    log.append(LogLine(f"Objective: {OBJECTIVE_LABELS[outcome.objective]}; solved by {quality}."))
+    log.append(LogLine(network_line))
+    if need_field:
+        rule = (
+            "national deciles 1-2 count x2, 3-4 x1.5, 5-10 x1"
+            if need_rule == "decile"
+            else "each score divided by the mean score"
+        )
+        need = f"; need from {need_field} ({rule})"
+    else:
+        need = "; no need weighting"
+    log.append(
+        LogLine(
+            f"Demand: {plural('point', len(people.codes))}, population {people.population.sum():,.0f}{need}. "
+            f"Existing sites: {len(old.ids)}. Candidate sites: {len(new.ids)} in {label!r}."
+        )
+    )
+    if people.decile is not None and outcome.after.deprived == 0:
+        log.append(LogLine("No demand point is in national deciles 1-2 (England's most deprived fifth)."))
+    for order, (index, gain, newly) in enumerate(zip(solution.chosen, solution.gains, outcome.newly_within), start=1):
+        what = (
+            f"saves {gain:,.0f} need-weighted person-{unit_words(unit).split()[0]}"
+            if outcome.objective == "pmedian"
+            else f"need-weighted gain {gain:,.0f}"
+        )
+        within = f"{newly:,.0f} more residents within {amount(max_cost, unit)}; " if newly is not None else ""
+        log.append(LogLine(f"{order}. {new.label(index)}: {within}{what}."))
+    idle = [new.label(index) for index, newly in zip(solution.chosen, outcome.newly_within) if newly == 0]
+    if idle and outcome.objective == "mclp":
+        log.append(
+            LogLine(
+                f"{plural('new site', len(idle))} {'brings' if len(idle) == 1 else 'bring'} nobody more within "
+                f"{amount(max_cost or 0, unit)}: {list_labels(idle)}. Fewer sites already cover everyone a candidate "
+                "could: the LSCP objective finds how few.",
+                True,
+            )
+        )
+    log.append(LogLine(f"Before: {scenario_text(outcome.before, unit, max_cost)}."))
+    log.append(LogLine(f"After: {scenario_text(outcome.after, unit, max_cost)}."))
+    costs = outcome.costs
+    if costs.far is not None and costs.snap_m is not None:
+        sites = old.ids + new.ids
+        far = np.flatnonzero(costs.far[: len(sites)])
+        if len(far):
+            log.append(
+                LogLine(
+                    f"{plural('site', len(far))} lie more than {snap_warning_m:g} m from the network: "
+                    + list_labels([f"{sites[i]} ({costs.snap_m[i]:,.0f} m)" for i in far])
+                    + ". Check their locations or the network's extent.",
+                    True,
+                )
+            )
+        far_demand = int(costs.far[len(sites) :].sum())
+        if far_demand:
+            log.append(
+                LogLine(
+                    f"{plural('demand point', far_demand)} lie more than {snap_warning_m:g} m from the network.", True
+                )
+            )
+    unreached = [people.codes[i] for i in np.flatnonzero(~np.isfinite(outcome.cost_after))]
+    if unreached:
+        log.append(
+            LogLine(
+                f"{plural('demand point', len(unreached))} cannot reach any open site: {list_labels(unreached)}.", True
+            )
+        )
+    if outcome.uncovered:
+        people_left = float(people.population[~(outcome.cost_after <= (max_cost or 0))].sum())
+        log.append(
+            LogLine(
+                f"{plural('demand point', len(outcome.uncovered))} ({people_left:,.0f} people) are still beyond "
+                f"{amount(max_cost or 0, unit)} of every open site: {list_labels(outcome.uncovered)}.",
+                True,
+            )
+        )
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def _assignment_table(outcome: LocateOutcome) -> FeatureTable:
+    people, max_cost = outcome.demand, outcome.max_cost
+    rows = []
+    for i in range(len(people.codes)):
+        before, after = outcome.cost_before[i], outcome.cost_after[i]
+        site = outcome.site_after[i]
+        rows.append(
+            {
+                "demand_fid": people.fids[i],
+                "code": people.codes[i],
+                "population": float(people.population[i]),
+                "need": people.need[i] if people.need is not None else None,
+                "weight": float(people.weight[i]),
+                "site_before": outcome.site_before[i],
+                "cost_before": _finite(before),
+                "site_after": site,
+                "new_site": None if outcome.new_site_after[i] is None else int(bool(outcome.new_site_after[i])),
+                "cost_after": _finite(after),
+                "cost_unit": outcome.unit,
+                "covered_before": None if max_cost is None else int(before <= max_cost),
+                "covered_after": None if max_cost is None else int(after <= max_cost),
+            }
+        )
+    fields: list[tuple[str, type]] = [
+        ("demand_fid", int),
+        ("code", str),
+        ("population", float),
+        ("need", float),
+        ("weight", float),
+        ("site_before", str),
+        ("cost_before", float),
+        ("site_after", str),
+        ("new_site", int),
+        ("cost_after", float),
+        ("cost_unit", str),
+        ("covered_before", int),
+        ("covered_after", int),
+    ]
+    return FeatureTable("assignment", fields, rows, people.geometry_type, people.wkb)
+
+
+SUMMARY_FIELDS: list[tuple[str, type]] = [
+    ("scenario", str),
+    ("open_sites", int),
+    ("population", float),
+    ("mean_cost", float),
+    ("p90_cost", float),
+    ("cost_unit", str),
+    ("unreachable_population", float),
+    ("max_cost", float),
+    ("population_within", float),
+    ("pct_within", float),
+    ("deprived_population", float),
+    ("deprived_within", float),
+    ("weighted_within", float),
+]
+
+
+def _summary_row(summary: ScenarioSummary, unit: str, max_cost: float | None) -> dict[str, Any]:
+    pct = None
+    if summary.within is not None and summary.population > 0:
+        pct = 100 * summary.within / summary.population
+    return {
+        "scenario": summary.scenario,
+        "open_sites": summary.open_sites,
+        "population": summary.population,
+        "mean_cost": summary.mean_cost,
+        "p90_cost": summary.p90_cost,
+        "cost_unit": unit,
+        "unreachable_population": summary.unreachable,
+        "max_cost": max_cost,
+        "population_within": summary.within,
+        "pct_within": pct,
+        "deprived_population": summary.deprived,
+        "deprived_within": summary.deprived_within,
+        "weighted_within": summary.weight_within,
+    }
+
+
+def _summary_table(outcome: LocateOutcome) -> FeatureTable:
+    """Rows before, after and the change (after minus before; empty where either is)."""
+    before = _summary_row(outcome.before, outcome.unit, outcome.max_cost)
+    after = _summary_row(outcome.after, outcome.unit, outcome.max_cost)
+    change: dict[str, Any] = {"scenario": "change", "cost_unit": outcome.unit, "max_cost": outcome.max_cost}
+    for name, kind in SUMMARY_FIELDS:
+        if kind is str or name in change:
+            continue
+        a, b = after[name], before[name]
+        change[name] = None if a is None or b is None else a - b
+    return FeatureTable("summary", SUMMARY_FIELDS, [before, after, change])

@@ -1,0 +1,1 @@
+"""The road network: graph building, its cache, and travel-time search."""

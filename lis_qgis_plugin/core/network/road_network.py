@@ -1,0 +1,854 @@
+"""A routable road graph built from a line layer or an OpenStreetMap extract.
+
+The graph follows what QGIS's own network analysis (``QgsVectorLayerDirector`` with a
+topology tolerance) does: every vertex of every usable line is a node (coordinates rounded
+to ``tolerance_m``, so lines connect wherever they share a vertex, not only at their ends,
+which is how OpenStreetMap ways meet), and every consecutive pair of vertices is a
+*segment* carrying one or two directed *edges* (one for one-way roads).
+
+Everything is numpy arrays, and the cost matrix is a ``scipy.sparse.csr_matrix`` ready for
+``scipy.sparse.csgraph`` (see :mod:`network_search`). Costs are seconds (``cost="time"``)
+or metres (``cost="distance"``); lengths are metres in a projected CRS.
+
+Rules (see DOMAIN.md, "Roads (OpenStreetMap)"):
+
+* **drive**: the ``highway`` classes in :data:`DRIVE_CLASSES`; ``access=private|no`` and
+  ``motor_vehicle=no|private`` are excluded (an explicit ``motor_vehicle=yes|designated|
+  destination|permissive`` lets a road in again); ``oneway=yes|1|true`` follows the
+  digitised direction, ``-1|reverse`` goes against it, ``junction=roundabout`` is one-way.
+  Speed: the ``speed_field`` of the mode when given (km/h, no NULLs allowed), else the parsed
+  ``maxspeed`` tag (:func:`parse_maxspeed`), else the mode's speeds by class (:attr:`TravelMode.speeds_kph`:
+  :data:`DEFAULT_SPEEDS_KPH` with the changes the caller passes, from *Settings > Options > LIS*).
+* **walk**: every class in :data:`WALK_CLASSES` (everything people can walk on, not
+  motorways), in both directions, at ``walk_speed_kph``; ``foot=no`` and
+  ``access=private|no`` (unless ``foot=yes|designated|permissive``) are excluded.
+* A layer without a ``highway`` field is taken as "all lines are public roads" for both
+  modes (drive speed: ``speed_field``, ``maxspeed`` or ``fallback_speed_kph``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar, Union
+
+import numpy as np
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeatureRequest,
+    QgsFeedback,
+    QgsProject,
+    QgsUnitTypes,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from scipy.sparse import csr_matrix
+from scipy.spatial import cKDTree
+
+from ..common.errors import LisError
+
+#: Bump when the graph rules or the array layout change: cached graphs are then rebuilt.
+GRAPH_VERSION = "1"
+#: Projected CRS used when the roads come in longitude/latitude (British National Grid).
+DEFAULT_PROJECTED_CRS = "EPSG:27700"
+#: Coordinates closer than this (metres) are the same node.
+DEFAULT_TOLERANCE_M = 0.01
+#: Points snapped farther than this from the network are flagged (metres).
+DEFAULT_SNAP_WARNING_M = 500.0
+MPH = 1.609344
+
+DRIVE_CLASSES = frozenset(
+    {
+        "motorway",
+        "motorway_link",
+        "trunk",
+        "trunk_link",
+        "primary",
+        "primary_link",
+        "secondary",
+        "secondary_link",
+        "tertiary",
+        "tertiary_link",
+        "unclassified",
+        "residential",
+        "living_street",
+        "service",
+        "road",
+    }
+)
+#: Not for cars (DOMAIN.md); walkable.
+PATH_CLASSES = frozenset({"footway", "path", "steps", "bridleway", "cycleway", "pedestrian", "track"})
+WALK_CLASSES = (DRIVE_CLASSES - {"motorway", "motorway_link"}) | PATH_CLASSES | {"corridor"}
+
+#: Typical car speeds (km/h) by ``highway`` class when neither a speed field nor ``maxspeed``
+#: says otherwise. Rural England: limits are often 60 mph but minor roads are slower in practice.
+DEFAULT_SPEEDS_KPH: Mapping[str, float] = {
+    "motorway": 70 * MPH,
+    "motorway_link": 40 * MPH,
+    "trunk": 60 * MPH,
+    "trunk_link": 40 * MPH,
+    "primary": 50 * MPH,
+    "primary_link": 30 * MPH,
+    "secondary": 45 * MPH,
+    "secondary_link": 30 * MPH,
+    "tertiary": 40 * MPH,
+    "tertiary_link": 30 * MPH,
+    "unclassified": 30 * MPH,
+    "road": 25 * MPH,
+    "residential": 25 * MPH,
+    "living_street": 10 * MPH,
+    "service": 15 * MPH,
+}
+#: ``maxspeed`` words (UK and generic) and their limits in mph.
+MAXSPEED_WORDS_MPH: Mapping[str, float] = {
+    "national": 60,
+    "gb:nsl_single": 60,
+    "gb:nsl_dual": 70,
+    "gb:motorway": 70,
+    "uk:nsl_single": 60,
+    "uk:nsl_dual": 70,
+    "uk:motorway": 70,
+    "walk": 3,
+}
+
+_YES = frozenset({"yes", "1", "true"})
+_REVERSE = frozenset({"-1", "reverse"})
+_NO_ACCESS = frozenset({"private", "no"})
+_MOTOR_OK = frozenset({"yes", "designated", "destination", "permissive", "permit"})
+_FOOT_OK = frozenset({"yes", "designated", "permissive"})
+_TAGS = ("highway", "oneway", "maxspeed", "junction", "access", "motor_vehicle", "foot")
+_HSTORE = re.compile(r'"((?:[^"\\]|\\.)*)"\s*=>\s*"((?:[^"\\]|\\.)*)"')
+_SPEED = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?\s*$")
+
+#: Direction codes of a way: both ways, digitised direction only, against it only.
+BOTH, FORWARD, BACKWARD = 0, 1, -1
+
+Source = Union[QgsVectorLayer, str, Path]
+
+
+class NetworkError(LisError, ValueError):
+    """Bad network input that the user can fix; the message says what and what to do."""
+
+
+@dataclass(frozen=True)
+class TravelMode:
+    """How people travel on the network and what a route costs.
+
+    ``kind``: ``"drive"`` or ``"walk"``. ``cost``: ``"time"`` (seconds) or ``"distance"`` (metres).
+    ``speed_field``: a numeric km/h field for driving speeds (every drivable road needs a value);
+    ``None`` uses ``maxspeed`` then the speed of the road's class (then ``fallback_speed_kph`` for
+    lines without a ``highway`` class). ``speeds_kph``: speeds by class that replace those of
+    :data:`DEFAULT_SPEEDS_KPH` (the user's, passed in by the caller: the core reads no settings).
+    Walking ignores speed fields: everyone walks at ``walk_speed_kph`` on every path, in both directions.
+    """
+
+    kind: str = "drive"
+    cost: str = "time"
+    walk_speed_kph: float = 4.8
+    speed_field: str | None = None
+    fallback_speed_kph: float = 30 * MPH
+    speeds_kph: Mapping[str, float] | None = field(default=None, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("drive", "walk"):
+            raise NetworkError(f"Travel mode must be 'drive' or 'walk', not {self.kind!r}.")
+        if self.cost not in ("time", "distance"):
+            raise NetworkError(f"Travel cost must be 'time' or 'distance', not {self.cost!r}.")
+        if not self.walk_speed_kph > 0 or not self.fallback_speed_kph > 0:
+            raise NetworkError("Speeds must be positive (km/h).")
+        if any(not kph > 0 for kph in (self.speeds_kph or {}).values()):
+            raise NetworkError("Speeds must be positive (km/h).")
+
+    @cached_property
+    def class_speeds_kph(self) -> Mapping[str, float]:
+        """Car speeds (km/h) by ``highway`` class: :data:`DEFAULT_SPEEDS_KPH` with :attr:`speeds_kph` over them."""
+        return {**DEFAULT_SPEEDS_KPH, **(self.speeds_kph or {})}
+
+    def changed_speeds_kph(self) -> dict[str, float]:
+        """Only the class speeds that differ from :data:`DEFAULT_SPEEDS_KPH` (empty for the built-in ones)."""
+        return {
+            name: float(kph)
+            for name, kph in sorted((self.speeds_kph or {}).items())
+            if abs(kph - DEFAULT_SPEEDS_KPH.get(name, math.inf)) > 1e-9
+        }
+
+    @property
+    def cost_unit(self) -> str:
+        """'s' (seconds) or 'm' (metres)."""
+        return "s" if self.cost == "time" else "m"
+
+    def key(self) -> str:
+        """A stable text of every setting (for caches and logs).
+
+        Class speeds appear only when some differ from the built-in ones, so a graph built with the
+        default speeds keeps the key (and cache file) it had before speeds could be changed.
+        """
+        changed = self.changed_speeds_kph()
+        return json.dumps(
+            {
+                "kind": self.kind,
+                "cost": self.cost,
+                "walk_speed_kph": self.walk_speed_kph,
+                "speed_field": self.speed_field,
+                "fallback_speed_kph": self.fallback_speed_kph,
+                **({"speeds_kph": changed} if changed else {}),
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_key(cls, key: str) -> TravelMode:
+        """The mode :meth:`key` describes."""
+        return cls(**json.loads(key))
+
+
+@dataclass(frozen=True)
+class WayRule:
+    """What a mode may do on one way: ``allowed``, ``direction`` (BOTH/FORWARD/BACKWARD), ``speed_kph``."""
+
+    allowed: bool
+    direction: int = BOTH
+    speed_kph: float = math.nan
+    reason: str = ""
+
+
+def _text(value: Any) -> str:
+    """Lower-case stripped text of an attribute value; '' for NULL."""
+    if value is None:
+        return ""
+    try:
+        if value.isNull():  # QVariant NULL
+            return ""
+    except AttributeError:
+        pass
+    return str(value).strip().lower()
+
+
+def parse_maxspeed(value: Any) -> float | None:
+    """A ``maxspeed`` tag in km/h: ``'30 mph'`` -> 48.28, ``'50'`` -> 50, ``'national'`` -> 96.56; None if unreadable.
+
+    Several values (``'30 mph;40 mph'``) give the first readable one.
+    """
+    text = _text(value)
+    if not text:
+        return None
+    for part in re.split(r"[;|]", text):
+        part = part.strip()
+        if part in MAXSPEED_WORDS_MPH:
+            return MAXSPEED_WORDS_MPH[part] * MPH
+        match = _SPEED.match(part)
+        if match:
+            number = float(match.group(1))
+            if number <= 0:
+                continue
+            return number * MPH if match.group(2) == "mph" else number
+    return None
+
+
+def parse_other_tags(text: Any) -> dict[str, str]:
+    """The OGR OSM driver's ``other_tags`` hstore text as a dict."""
+    raw = "" if text is None else str(text)
+    if not raw or raw == "NULL":
+        return {}
+    return {k.replace('\\"', '"'): v.replace('\\"', '"') for k, v in _HSTORE.findall(raw)}
+
+
+def way_direction(tags: Mapping[str, Any]) -> int:
+    """BOTH, FORWARD or BACKWARD for cars from ``oneway`` and ``junction``."""
+    oneway = _text(tags.get("oneway"))
+    if oneway in _YES:
+        return FORWARD
+    if oneway in _REVERSE:
+        return BACKWARD
+    if oneway == "no":
+        return BOTH
+    if _text(tags.get("junction")) in ("roundabout", "circular"):
+        return FORWARD
+    return BOTH
+
+
+def classify_way(tags: Mapping[str, Any], mode: TravelMode, speed: Any = None, has_highway: bool = True) -> WayRule:
+    """The rule for one way: ``tags`` are OSM-like keys (missing = NULL); ``speed`` the speed field's value.
+
+    Raises nothing: a missing speed-field value gives ``speed_kph=nan`` (the builder reports them all).
+    """
+    highway = _text(tags.get("highway"))
+    access = _text(tags.get("access"))
+    if mode.kind == "walk":
+        if has_highway and highway not in WALK_CLASSES:
+            return WayRule(False, reason="not walkable")
+        foot = _text(tags.get("foot"))
+        if foot == "no" or (access in _NO_ACCESS and foot not in _FOOT_OK):
+            return WayRule(False, reason="no foot access")
+        return WayRule(True, BOTH, mode.walk_speed_kph)
+    if has_highway and highway not in DRIVE_CLASSES:
+        return WayRule(False, reason="not drivable")
+    motor = _text(tags.get("motor_vehicle"))
+    if motor in _NO_ACCESS or (access in _NO_ACCESS and motor not in _MOTOR_OK):
+        return WayRule(False, reason="no public motor access")
+    direction = way_direction(tags)
+    if mode.speed_field:
+        try:
+            kph = float(speed) if _text(speed) else math.nan
+        except (TypeError, ValueError):
+            kph = math.nan
+        if not kph > 0:
+            kph = math.nan
+    else:
+        kph = parse_maxspeed(tags.get("maxspeed")) or mode.class_speeds_kph.get(highway, mode.fallback_speed_kph)
+    return WayRule(True, direction, kph)
+
+
+@dataclass
+class Snapped:
+    """Points placed on a graph: ``graph`` has a node at each point's nearest place on the network.
+
+    ``nodes[i]`` is the node of point i in ``graph``; ``distance_m[i]`` how far the point is from
+    the network; ``xy`` where it landed; ``far[i]`` whether ``distance_m[i]`` exceeds the warning
+    threshold (the point is probably off the network's area or on an unconnected road).
+    """
+
+    graph: RoadGraph
+    nodes: np.ndarray
+    distance_m: np.ndarray
+    xy: np.ndarray
+    far: np.ndarray
+
+    @property
+    def far_count(self) -> int:
+        """How many points are beyond the warning distance."""
+        return int(self.far.sum())
+
+
+@dataclass
+class RoadGraph:
+    """A directed road graph.
+
+    * ``node_xy``: (N, 2) float64 node coordinates in ``crs_authid``.
+    * ``seg_nodes``: (S, 2) int32 node pairs of the geometric segments in digitised order;
+      ``seg_length``: (S,) metres; ``seg_way``: (S,) int64 feature id of the source line.
+    * ``edge_from``, ``edge_to`` (E,) int32, ``edge_length`` (E,) metres, ``edge_cost`` (E,) seconds
+      or metres, ``edge_segment`` (E,) int32: the directed edges (a two-way segment has two).
+    * ``matrix``: N×N ``csr_matrix`` of edge costs (the cheapest of parallel edges).
+    """
+
+    node_xy: np.ndarray
+    seg_nodes: np.ndarray
+    seg_length: np.ndarray
+    seg_way: np.ndarray
+    edge_from: np.ndarray
+    edge_to: np.ndarray
+    edge_length: np.ndarray
+    edge_cost: np.ndarray
+    edge_segment: np.ndarray
+    crs_authid: str
+    mode: TravelMode
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def node_count(self) -> int:
+        """Number of nodes."""
+        return int(self.node_xy.shape[0])
+
+    @property
+    def edge_count(self) -> int:
+        """Number of directed edges."""
+        return int(self.edge_from.shape[0])
+
+    @property
+    def segment_count(self) -> int:
+        """Number of geometric segments."""
+        return int(self.seg_nodes.shape[0])
+
+    @property
+    def total_length_m(self) -> float:
+        """Length of all usable road (each segment once, whatever its directions)."""
+        return float(self.seg_length.sum())
+
+    @cached_property
+    def matrix(self) -> csr_matrix:
+        """Costs from row node to column node (cheapest parallel edge kept)."""
+        return cost_matrix(self.node_count, self.edge_from, self.edge_to, self.edge_cost)
+
+    @cached_property
+    def matrix_reversed(self) -> csr_matrix:
+        """The transposed matrix: searches on it give costs *to* the start nodes."""
+        return self.matrix.transpose().tocsr()
+
+    def summary(self) -> str:
+        """One line for a log."""
+        unit = "s" if self.mode.cost == "time" else "m"
+        return (
+            f"{self.mode.kind} network: {self.node_count:,} nodes, {self.edge_count:,} directed edges, "
+            f"{self.total_length_m / 1000:,.1f} km of road, from {self.info.get('ways_used', '?')} of "
+            f"{self.info.get('ways_read', '?')} lines; cost in {unit}; CRS {self.crs_authid}"
+        )
+
+    # ----------------------------------------------------------------- snapping
+    @cached_property
+    def _segment_index(self) -> tuple[cKDTree, np.ndarray, float]:
+        """Sample points along every segment (spacing ``step``) and the segment of each sample."""
+        a = self.node_xy[self.seg_nodes[:, 0]]
+        b = self.node_xy[self.seg_nodes[:, 1]]
+        step = 25.0
+        pieces = np.maximum(1, np.ceil(self.seg_length / step).astype(np.int64))
+        seg = np.repeat(np.arange(self.segment_count), pieces + 1)
+        starts = np.repeat(np.cumsum(pieces + 1) - (pieces + 1), pieces + 1)
+        k = np.arange(seg.shape[0]) - starts
+        t = (k / np.repeat(pieces, pieces + 1))[:, None]
+        samples = a[seg] + (b[seg] - a[seg]) * t
+        spacing = float(np.max(self.seg_length / pieces)) if self.segment_count else 0.0
+        return cKDTree(samples), seg, spacing
+
+    def nearest_segments(self, points_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(segment, fraction along it from its first node, distance m) of the nearest point on the network."""
+        pts = np.asarray(points_xy, dtype=float).reshape(-1, 2)
+        if self.segment_count == 0:
+            raise NetworkError("The network has no roads to snap points to.")
+        tree, sample_seg, spacing = self._segment_index
+        a = self.node_xy[self.seg_nodes[:, 0]]
+        d = self.node_xy[self.seg_nodes[:, 1]] - a
+        dd = np.maximum((d * d).sum(axis=1), 1e-18)
+        seg_out = np.empty(len(pts), dtype=np.int64)
+        t_out = np.empty(len(pts))
+        dist_out = np.empty(len(pts))
+
+        def project(p: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            t = np.clip(((p - a[cand]) * d[cand]).sum(axis=1) / dd[cand], 0.0, 1.0)
+            q = a[cand] + d[cand] * t[:, None]
+            return t, np.hypot(*(q - p).T)
+
+        k = min(8, tree.n)
+        _, first = tree.query(pts, k=k)
+        first = np.asarray(first).reshape(len(pts), k)
+        for i, p in enumerate(pts):
+            cand = np.unique(sample_seg[first[i]])
+            _, dist = project(p, cand)
+            radius = float(dist.min()) + spacing / 2 + 1e-6
+            cand = np.unique(sample_seg[tree.query_ball_point(p, radius)])
+            t, dist = project(p, cand)
+            best = int(np.argmin(dist))
+            seg_out[i], t_out[i], dist_out[i] = cand[best], t[best], dist[best]
+        return seg_out, t_out, dist_out
+
+    def snap(self, points_xy: np.ndarray, warn_distance_m: float = DEFAULT_SNAP_WARNING_M) -> Snapped:
+        """Place points on the nearest point of the nearest road, splitting that road there.
+
+        Returns a new graph (this one is not changed) with one extra node per distinct snap place
+        (an existing node is reused when the place is within the tolerance of it); the split
+        edges keep their directions and share length and cost in proportion.
+        """
+        pts = np.asarray(points_xy, dtype=float).reshape(-1, 2)
+        if len(pts) == 0:
+            return Snapped(self, np.empty(0, np.int64), np.empty(0), np.empty((0, 2)), np.empty(0, bool))
+        seg, t, dist = self.nearest_segments(pts)
+        tol = float(self.info.get("tolerance_m", DEFAULT_TOLERANCE_M))
+        a_node = self.seg_nodes[seg, 0]
+        b_node = self.seg_nodes[seg, 1]
+        length = self.seg_length[seg]
+        along = t * length
+        nodes = np.full(len(pts), -1, dtype=np.int64)
+        nodes[along <= tol] = a_node[along <= tol]
+        at_b = (nodes < 0) & (length - along <= tol)
+        nodes[at_b] = b_node[at_b]
+        a_xy = self.node_xy[a_node]
+        landed = a_xy + (self.node_xy[b_node] - a_xy) * t[:, None]
+        inner = np.flatnonzero(nodes < 0)
+        if len(inner) == 0:
+            landed[nodes >= 0] = self.node_xy[nodes[nodes >= 0]]
+            return Snapped(self, nodes, dist, landed, dist > warn_distance_m)
+
+        # one new node per distinct (segment, position) among the inner points
+        pos = np.round(along[inner] / tol).astype(np.int64)
+        keys = np.stack([seg[inner], pos], axis=1)
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        new_ids = self.node_count + np.arange(len(uniq))
+        nodes[inner] = new_ids[inverse]
+        first_of = np.zeros(len(uniq), dtype=np.int64)
+        first_of[inverse] = inner
+        new_xy = landed[first_of]
+        new_t = t[first_of]
+        node_xy = np.vstack([self.node_xy, new_xy])
+
+        # split each affected segment into a chain a -> w1 -> ... -> b (uniq is sorted by segment, position)
+        split_segs, starts = np.unique(uniq[:, 0], return_index=True)
+        ends = np.append(starts[1:], len(uniq))
+        keep_seg = np.ones(self.segment_count, dtype=bool)
+        keep_seg[split_segs] = False
+        new_seg_nodes, new_seg_len, new_seg_way, new_seg_parent, new_seg_t0, new_seg_t1 = [], [], [], [], [], []
+        for s, lo, hi in zip(split_segs, starts, ends):
+            chain = np.concatenate([[self.seg_nodes[s, 0]], new_ids[lo:hi], [self.seg_nodes[s, 1]]])
+            ts = np.concatenate([[0.0], new_t[lo:hi], [1.0]])
+            new_seg_nodes.append(np.stack([chain[:-1], chain[1:]], axis=1))
+            new_seg_len.append(np.diff(ts) * self.seg_length[s])
+            new_seg_way.append(np.full(len(chain) - 1, self.seg_way[s]))
+            new_seg_parent.append(np.full(len(chain) - 1, s))
+            new_seg_t0.append(ts[:-1])
+            new_seg_t1.append(ts[1:])
+        add_nodes = np.concatenate(new_seg_nodes)
+        parent = np.concatenate(new_seg_parent)
+        frac = np.concatenate(new_seg_t1) - np.concatenate(new_seg_t0)
+        kept_ids = np.flatnonzero(keep_seg)
+        seg_map = np.full(self.segment_count, -1, dtype=np.int64)
+        seg_map[kept_ids] = np.arange(len(kept_ids))
+        seg_nodes = np.vstack([self.seg_nodes[keep_seg], add_nodes]).astype(np.int32)
+        seg_length = np.concatenate([self.seg_length[keep_seg], np.concatenate(new_seg_len)])
+        seg_way = np.concatenate([self.seg_way[keep_seg], np.concatenate(new_seg_way)])
+        new_seg_ids = len(kept_ids) + np.arange(len(add_nodes))
+
+        # directed edges: keep those on unsplit segments, replace the others piece by piece
+        edge_keep = keep_seg[self.edge_segment]
+        parts_from, parts_to, parts_len, parts_cost, parts_seg = [], [], [], [], []
+        for forward in (True, False):
+            seg_dir = self.seg_nodes[self.edge_segment, 0] == self.edge_from
+            chosen = np.flatnonzero(~edge_keep & (seg_dir == forward))
+            if len(chosen) == 0:
+                continue
+            # pieces of every parent segment, for every edge on it
+            order = np.argsort(parent, kind="stable")
+            piece_parent = parent[order]
+            lo = np.searchsorted(piece_parent, self.edge_segment[chosen], side="left")
+            hi = np.searchsorted(piece_parent, self.edge_segment[chosen], side="right")
+            counts = hi - lo
+            edge_rep = np.repeat(chosen, counts)
+            offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            piece = order[np.repeat(lo, counts) + offsets]
+            src, dst = add_nodes[piece, 0], add_nodes[piece, 1]
+            if not forward:
+                src, dst = dst, src
+            parts_from.append(src)
+            parts_to.append(dst)
+            parts_len.append(self.edge_length[edge_rep] * frac[piece])
+            parts_cost.append(self.edge_cost[edge_rep] * frac[piece])
+            parts_seg.append(new_seg_ids[piece])
+        graph = RoadGraph(
+            node_xy=node_xy,
+            seg_nodes=seg_nodes,
+            seg_length=seg_length,
+            seg_way=seg_way,
+            edge_from=np.concatenate([self.edge_from[edge_keep], *parts_from]).astype(np.int32),
+            edge_to=np.concatenate([self.edge_to[edge_keep], *parts_to]).astype(np.int32),
+            edge_length=np.concatenate([self.edge_length[edge_keep], *parts_len]),
+            edge_cost=np.concatenate([self.edge_cost[edge_keep], *parts_cost]),
+            edge_segment=np.concatenate([seg_map[self.edge_segment[edge_keep]], *parts_seg]).astype(np.int32),
+            crs_authid=self.crs_authid,
+            mode=self.mode,
+            info={**self.info, "snapped_nodes": int(self.info.get("snapped_nodes", 0)) + len(uniq)},
+        )
+        landed[nodes >= 0] = node_xy[nodes[nodes >= 0]]
+        return Snapped(graph, nodes, dist, landed, dist > warn_distance_m)
+
+    # ----------------------------------------------------------------- storage
+    #: The arrays that define a graph (everything else derives from them).
+    ARRAY_NAMES: ClassVar[tuple[str, ...]] = (
+        "node_xy",
+        "seg_nodes",
+        "seg_length",
+        "seg_way",
+        "edge_from",
+        "edge_to",
+        "edge_length",
+        "edge_cost",
+        "edge_segment",
+    )
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Everything as named numpy arrays (metadata as a JSON string array), for ``np.savez``."""
+        meta = {"crs_authid": self.crs_authid, "mode": self.mode.key(), "info": self.info, "version": GRAPH_VERSION}
+        arrays = {name: getattr(self, name) for name in self.ARRAY_NAMES}
+        arrays["meta"] = np.array(json.dumps(meta))
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> RoadGraph:
+        """The graph :meth:`to_arrays` described."""
+        meta = json.loads(str(arrays["meta"]))
+        if meta.get("version") != GRAPH_VERSION:
+            raise NetworkError("The stored graph was built by another version of the plugin.")
+        values = {name: np.asarray(arrays[name]) for name in cls.ARRAY_NAMES}
+        return cls(**values, crs_authid=meta["crs_authid"], mode=TravelMode.from_key(meta["mode"]), info=meta["info"])
+
+
+def cost_matrix(node_count: int, edge_from: np.ndarray, edge_to: np.ndarray, edge_cost: np.ndarray) -> csr_matrix:
+    """N×N CSR matrix of the cheapest edge from each node to each node (parallel edges: minimum kept)."""
+    if len(edge_from) == 0:
+        return csr_matrix((node_count, node_count))
+    order = np.lexsort((edge_cost, edge_to, edge_from))
+    src, dst, cost = edge_from[order], edge_to[order], edge_cost[order]
+    first = np.ones(len(src), dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    src, dst, cost = src[first], dst[first], cost[first]
+    # csgraph ignores explicit zeros: a zero-cost edge (impossible unless two vertices coincide) gets a tiny cost
+    cost = np.maximum(cost, 1e-9)
+    indptr = np.zeros(node_count + 1, dtype=np.int64)
+    np.add.at(indptr, src.astype(np.int64) + 1, 1)
+    return csr_matrix((cost, dst.astype(np.int32), np.cumsum(indptr)), shape=(node_count, node_count))
+
+
+# --------------------------------------------------------------------- reading
+
+
+def open_road_layer(source: Source, layer_name: str | None = None) -> QgsVectorLayer:
+    """A QGIS line layer from a layer, a GeoPackage/Shapefile path (``layer_name`` or ``path|layername=x``)
+    or an ``.osm.pbf``/``.osm`` extract (its ``lines`` layer)."""
+    if isinstance(source, QgsVectorLayer):
+        layer = source
+    else:
+        text = str(source)
+        path = Path(text.split("|")[0])
+        if not path.exists():
+            raise NetworkError(f"The road network file {path} does not exist.")
+        if text.lower().endswith((".pbf", ".osm")) and layer_name is None:
+            layer_name = "lines"
+        uri = f"{text}|layername={layer_name}" if layer_name and "|" not in text else text
+        layer = QgsVectorLayer(uri, path.stem, "ogr")
+        if not layer.isValid():
+            raise NetworkError(f"Cannot open the road network {uri}: is it a GeoPackage, Shapefile or .osm.pbf?")
+    if not layer.isValid():
+        raise NetworkError(f"The road layer {layer.name()!r} is not valid (its file may be missing).")
+    if layer.geometryType() != Qgis.GeometryType.Line:
+        raise NetworkError(
+            f"The road layer {layer.name()!r} holds {QgsWkbTypes.geometryDisplayString(layer.geometryType())} "
+            "features, not lines: choose a layer of road centre lines."
+        )
+    return layer
+
+
+def target_crs(layer: QgsVectorLayer, crs: str | None = None) -> QgsCoordinateReferenceSystem:
+    """The projected CRS in metres to build in: ``crs`` if given, the layer's if projected, else EPSG:27700."""
+    source_crs = layer.crs()
+    if not source_crs.isValid():
+        raise NetworkError(f"The road layer {layer.name()!r} has no coordinate reference system: set it first.")
+    if crs:
+        target = QgsCoordinateReferenceSystem(crs)
+        if not target.isValid():
+            raise NetworkError(f"Unknown coordinate reference system {crs!r}.")
+    elif source_crs.isGeographic():
+        target = QgsCoordinateReferenceSystem(DEFAULT_PROJECTED_CRS)
+    else:
+        target = source_crs
+    if target.isGeographic():
+        raise NetworkError(
+            f"{target.authid() or target.description()} is geographic (degrees): distances and travel times "
+            f"need a projected CRS in metres, such as {DEFAULT_PROJECTED_CRS} (British National Grid)."
+        )
+    if target.mapUnits() != Qgis.DistanceUnit.Meters:
+        raise NetworkError(
+            f"{target.authid()} measures in {QgsUnitTypes.toString(target.mapUnits())}, not metres: "
+            f"reproject the roads to a metre-based CRS such as {DEFAULT_PROJECTED_CRS}."
+        )
+    return target
+
+
+def _wkb_lines(wkb: bytes) -> list[np.ndarray]:
+    """The vertex arrays (n, 2) of a (Multi)LineString in ISO WKB, with any Z/M dropped."""
+    out: list[np.ndarray] = []
+
+    def read(offset: int) -> int:
+        endian = "<" if wkb[offset] == 1 else ">"
+        kind = int(np.frombuffer(wkb, dtype=f"{endian}u4", count=1, offset=offset + 1)[0])
+        base, dims = kind % 1000, 2 + (kind // 1000 in (1, 2)) + 2 * (kind // 1000 == 3)
+        offset += 5
+        count = int(np.frombuffer(wkb, dtype=f"{endian}u4", count=1, offset=offset)[0])
+        offset += 4
+        if base == 2:
+            coords = np.frombuffer(wkb, dtype=f"{endian}f8", count=count * dims, offset=offset)
+            out.append(coords.reshape(count, dims)[:, :2].astype(float))
+            return offset + 8 * count * dims
+        if base in (5, 7):
+            for _ in range(count):
+                offset = read(offset)
+            return offset
+        raise NetworkError(f"Unexpected geometry type {kind} in a line layer.")
+
+    read(0)
+    return out
+
+
+@dataclass
+class _Ways:
+    coords: list[np.ndarray] = field(default_factory=list)
+    fids: list[int] = field(default_factory=list)
+    direction: list[int] = field(default_factory=list)
+    speed: list[float] = field(default_factory=list)
+    read: int = 0
+    used: int = 0
+    missing_speed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+def _field_lookup(layer: QgsVectorLayer) -> dict[str, int]:
+    return {f.name().lower(): i for i, f in enumerate(layer.fields())}
+
+
+def _read_ways(
+    layer: QgsVectorLayer, mode: TravelMode, target: QgsCoordinateReferenceSystem, feedback: QgsFeedback | None
+) -> _Ways:
+    names = _field_lookup(layer)
+    has_highway = "highway" in names
+    other = names.get("other_tags")
+    speed_index = None
+    if mode.kind == "drive" and mode.speed_field:
+        speed_index = names.get(mode.speed_field.lower())
+        if speed_index is None:
+            raise NetworkError(
+                f"The road layer {layer.name()!r} has no field {mode.speed_field!r} for speeds; "
+                f"its fields are: {', '.join(layer.fields().names())}."
+            )
+    transform = None
+    if layer.crs() != target:
+        transform = QgsCoordinateTransform(layer.crs(), target, QgsProject.instance().transformContext())
+    ways = _Ways()
+    total = max(layer.featureCount(), 1)
+    for number, feature in enumerate(layer.getFeatures(QgsFeatureRequest())):
+        if feedback is not None:
+            if feedback.isCanceled():
+                raise NetworkError("Building the road network was cancelled.")
+            if number % 2000 == 0:
+                feedback.setProgress(min(99.0, 100.0 * number / total))
+        ways.read += 1
+        geometry = feature.geometry()
+        if geometry.isNull() or geometry.isEmpty():
+            continue
+        attrs = feature.attributes()
+        tags: dict[str, Any] = {key: attrs[names[key]] for key in _TAGS if key in names}
+        if other is not None:
+            for key, value in parse_other_tags(attrs[other]).items():
+                if key in _TAGS and not _text(tags.get(key)):
+                    tags[key] = value
+        speed = attrs[speed_index] if speed_index is not None else None
+        rule = classify_way(tags, mode, speed, has_highway or "highway" in tags)
+        if not rule.allowed:
+            ways.reasons[rule.reason] = ways.reasons.get(rule.reason, 0) + 1
+            continue
+        if math.isnan(rule.speed_kph):
+            ways.missing_speed += 1
+            continue
+        if QgsWkbTypes.isCurvedType(geometry.wkbType()):
+            geometry.convertToStraightSegment()
+        if transform is not None:
+            geometry.transform(transform)
+        for part in _wkb_lines(bytes(geometry.asWkb())):
+            if len(part) >= 2:
+                ways.coords.append(part)
+                ways.fids.append(feature.id())
+                ways.direction.append(rule.direction)
+                ways.speed.append(rule.speed_kph)
+        ways.used += 1
+    return ways
+
+
+def build_graph(
+    source: Source,
+    mode: TravelMode | None = None,
+    *,
+    layer_name: str | None = None,
+    crs: str | None = None,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
+    feedback: QgsFeedback | None = None,
+) -> RoadGraph:
+    """Build the graph of ``source`` (a line layer, a GeoPackage/Shapefile path or an ``.osm.pbf``) for ``mode``.
+
+    ``crs``: the projected CRS (metres) to build in; default the layer's own, or EPSG:27700 when the
+    layer is in longitude/latitude. Raises :class:`NetworkError` with a message for the user when the
+    layer is empty, not lines, geographic for ``crs``, has NULL speeds, or has no road usable by the mode.
+    """
+    mode = mode or TravelMode()
+    if not tolerance_m > 0:
+        raise NetworkError("The node tolerance must be a positive distance in metres.")
+    layer = open_road_layer(source, layer_name)
+    target = target_crs(layer, crs)
+    ways = _read_ways(layer, mode, target, feedback)
+    label = layer.name()
+    if ways.read == 0:
+        raise NetworkError(f"The road layer {label!r} has no features.")
+    if ways.missing_speed:
+        raise NetworkError(
+            f"{ways.missing_speed:,} of {ways.missing_speed + ways.used:,} drivable roads in {label!r} have no "
+            f"positive speed in the field {mode.speed_field!r}: fill them in (km/h), or leave the speed field "
+            "empty to use maxspeed and the road-class defaults."
+        )
+    if not ways.coords:
+        why = ", ".join(f"{count:,} {reason}" for reason, count in sorted(ways.reasons.items())) or "no geometry"
+        raise NetworkError(
+            f"None of the {ways.read:,} lines in {label!r} can be used for {mode.kind} ({why}). "
+            "Check the layer is a road network with OpenStreetMap 'highway' values, or choose another mode."
+        )
+    return _assemble(ways, mode, target.authid(), tolerance_m, label)
+
+
+def _assemble(ways: _Ways, mode: TravelMode, authid: str, tolerance_m: float, label: str) -> RoadGraph:
+    sizes = np.array([len(c) for c in ways.coords])
+    xy = np.concatenate(ways.coords)
+    keys = np.round(xy / tolerance_m).astype(np.int64)
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    node_xy = xy[first]
+    # segments: consecutive vertices within each part
+    ends = np.cumsum(sizes)
+    is_last = np.zeros(len(xy), dtype=bool)
+    is_last[ends - 1] = True
+    start = np.flatnonzero(~is_last)
+    a, b = inverse[start], inverse[start + 1]
+    part = np.repeat(np.arange(len(sizes)), sizes)[start]
+    length = np.hypot(*(xy[start + 1] - xy[start]).T)
+    keep = a != b
+    a, b, part, length = a[keep], b[keep], part[keep], length[keep]
+    # drop nodes no segment uses (vertices merged away) and renumber
+    used = np.zeros(len(node_xy), dtype=bool)
+    used[a] = used[b] = True
+    renumber = np.cumsum(used) - 1
+    node_xy = node_xy[used]
+    a, b = renumber[a].astype(np.int32), renumber[b].astype(np.int32)
+    direction = np.asarray(ways.direction, dtype=np.int8)[part]
+    speed = np.asarray(ways.speed, dtype=float)[part]
+    cost = length / (speed / 3.6) if mode.cost == "time" else length.copy()
+    seg_ids = np.arange(len(a), dtype=np.int32)
+    fwd = direction != BACKWARD
+    bwd = direction != FORWARD
+    graph = RoadGraph(
+        node_xy=node_xy,
+        seg_nodes=np.stack([a, b], axis=1),
+        seg_length=length,
+        seg_way=np.asarray(ways.fids, dtype=np.int64)[part],
+        edge_from=np.concatenate([a[fwd], b[bwd]]),
+        edge_to=np.concatenate([b[fwd], a[bwd]]),
+        edge_length=np.concatenate([length[fwd], length[bwd]]),
+        edge_cost=np.concatenate([cost[fwd], cost[bwd]]),
+        edge_segment=np.concatenate([seg_ids[fwd], seg_ids[bwd]]),
+        crs_authid=authid,
+        mode=mode,
+        info={
+            "source": label,
+            "ways_read": ways.read,
+            "ways_used": ways.used,
+            "excluded": dict(ways.reasons),
+            "oneway_segments": int((direction != BOTH).sum()),
+            "tolerance_m": tolerance_m,
+        },
+    )
+    return graph
+
+
+def points_from_layer(layer: QgsVectorLayer, crs_authid: str) -> np.ndarray:
+    """(n, 2) coordinates of a point layer's features in ``crs_authid`` (multipoints: their first point)."""
+    target = QgsCoordinateReferenceSystem(crs_authid)
+    transform = None
+    if layer.crs() != target:
+        transform = QgsCoordinateTransform(layer.crs(), target, QgsProject.instance().transformContext())
+    out = []
+    for feature in layer.getFeatures():
+        geometry = feature.geometry()
+        if transform is not None:
+            geometry.transform(transform)
+        point = geometry.vertexAt(0)
+        out.append((point.x(), point.y()))
+    return np.asarray(out, dtype=float).reshape(-1, 2)

@@ -1,0 +1,1 @@
+"""Online sources (ONS Open Geography, Fingertips, Nomis, any URL) behind one HTTP client and one download cache."""
