@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from qgis.core import (
-    QgsCoordinateTransformContext,
     QgsFeature,
-    QgsProcessingFeedback,
-    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from qgis.gui import QgisInterface
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "scripts"))
-import build_plugin  # noqa: E402 - from scripts/, put on sys.path just above
+from lis_qgis_plugin.plugin import LisPlugin
 
-SHARED_DATA = REPO.parent / "shared" / "data" / "real"
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from lis_qgis_plugin.plugin import LisPlugin  # noqa: E402 - importable once the repo is on sys.path
+from .support import SHARED_DATA, build_plugin, run_create_sample, run_qgis_process, saved
 
 
 @pytest.fixture(scope="session")
@@ -49,15 +37,6 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def run_create_sample(folder: Path, seed: int = 1, small_areas: int = 150) -> dict:
-    """Run lis:createsample through Processing, as the toolbox and qgis_process do."""
-    import processing
-    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
-
-    params = {"SEED": seed, "SMALL_AREAS": small_areas, "OUTPUT_FOLDER": str(folder)}
-    return processing.run("lis:createsample", params, context=QgsProcessingContext(), feedback=QgsProcessingFeedback())
-
-
 @pytest.fixture(scope="session")
 def sample_result(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The default sample district, written once per test session."""
@@ -68,16 +47,6 @@ def sample_result(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactor
 def sample_gpkg(sample_result: dict) -> Path:
     """Path of the default sample's GeoPackage."""
     return Path(sample_result["GEOPACKAGE"])
-
-
-def open_layer(gpkg: Path, name: str) -> QgsVectorLayer:
-    """A valid layer of a GeoPackage (fails the test otherwise)."""
-    layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
-    assert layer.isValid(), f"{gpkg}|{name} does not open"
-    return layer
-
-
-QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
 
 
 @pytest.fixture(scope="session")
@@ -95,41 +64,6 @@ def qgis_process_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
     enable = run_qgis_process(env, "plugins", "enable", "lis_qgis_plugin")
     assert enable.returncode == 0, enable.stdout + enable.stderr
     return env
-
-
-def run_qgis_process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    """Run qgis_process.bin (the Debian wrapper passes an option 3.22 rejects)."""
-    return subprocess.run([QGIS_PROCESS, *args], capture_output=True, text=True, env=env, timeout=300)
-
-
-class LogFeedback(QgsProcessingFeedback):
-    """Keeps the log lines an analyst would read in the Processing dialog."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def pushInfo(self, info: str) -> None:
-        self.lines.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning: str) -> None:
-        self.lines.append(warning)
-        super().pushWarning(warning)
-
-    @property
-    def text(self) -> str:
-        """The whole log as one string."""
-        return "\n".join(self.lines)
-
-
-def saved(layer: QgsVectorLayer, path: Path) -> str:
-    """Write a memory layer to a GeoPackage and give its path (Processing then owns no Python layer)."""
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), QgsCoordinateTransformContext(), options)
-    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
-    return str(path)
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from qgis.PyQt.QtCore import QMetaType
 from lis_qgis_plugin.core.access.accessibility_2sfca import Accessibility2sfcaError, costs_to_facilities, parse_bands
 from lis_qgis_plugin.core.network.road_network import TravelMode, build_graph
 
-from .conftest import LogFeedback, open_layer
+from .support import LogFeedback, open_layer
 
 ALGORITHM = "lis:accessibility2sfca"
 # Tiny network (EPSG:27700, metres): a street along y=0 from x=0 to x=500, a side street up from x=200.

@@ -46,7 +46,7 @@ from lis_qgis_plugin.core.io.layer_values import codes_by_id
 from lis_qgis_plugin.core.io.table_files import TableError
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .conftest import LogFeedback, open_layer, run_qgis_process
+from .support import LogFeedback, open_layer, run_qgis_process
 
 ALGORITHM = "lis:aggregateindicators"
 POP = "pop_total_mid2015"

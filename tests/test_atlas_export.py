@@ -55,7 +55,7 @@ from lis_qgis_plugin.core.atlas.atlas_table import VERDICT_COLOURS, profile_rows
 from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .conftest import REPO, SHARED_DATA, LogFeedback, open_layer, run_qgis_process
+from .support import REPO, SHARED_DATA, LogFeedback, open_layer, run_qgis_process
 
 ALGORITHM = "lis:exportatlas"
 PLACES = {"rutland": 15, "nottingham": 20}

@@ -35,7 +35,7 @@ from lis_qgis_plugin.core.indicators.indicator_table import IndicatorMetadata
 from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata, write_indicator_metadata
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .conftest import LogFeedback, open_layer
+from .support import LogFeedback, open_layer
 
 ALGORITHM = "lis:compositeindex"
 IMD_WEIGHTS = {

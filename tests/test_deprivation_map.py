@@ -34,7 +34,7 @@ from lis_qgis_plugin.core.deprivation.classification import (
 from lis_qgis_plugin.core.io.gpkg_writer import FeatureTable, write_tables
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
-from .conftest import LogFeedback
+from .support import LogFeedback
 
 DECILE_1 = "#081d58"  # darkest YlGnBu, as the project's small-area style
 

@@ -34,7 +34,7 @@ from lis_qgis_plugin.core.deprivation.deprivation_summary import (
 )
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .conftest import SHARED_DATA, LogFeedback
+from .support import SHARED_DATA, LogFeedback
 
 ALGORITHM = "lis:deprivationsummary"
 N2019 = 32_844

@@ -22,7 +22,7 @@ from lis_qgis_plugin.core.indicators.indicator_values import EMPTY, parse_number
 from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata
 from lis_qgis_plugin.core.io.table_files import TableError, read_raw_table
 
-from .test_join_indicators import features_by_code, field_with_alias, file_state, run_join
+from .support import features_by_code, field_with_alias, file_state, run_join
 
 CODE, NAME = "LSOA code (2011)", "LSOA name (2011)"
 RANK = "Index of Multiple Deprivation (IMD) Rank"

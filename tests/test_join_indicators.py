@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from qgis.core import (
     NULL,
-    QgsProcessingContext,
     QgsProcessingException,
     QgsProject,
     QgsVectorLayer,
@@ -19,17 +18,7 @@ from qgis.core import (
 from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS, national_quantile
 from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata
 
-from .conftest import LogFeedback, open_layer
-
-
-def run_join(**parameters: object) -> tuple[dict, LogFeedback]:
-    """Run lis:joinindicators through Processing, as the toolbox and qgis_process do."""
-    import processing
-
-    feedback = LogFeedback()
-    context = QgsProcessingContext()
-    context.setProject(QgsProject.instance())
-    return processing.run("lis:joinindicators", parameters, context=context, feedback=feedback), feedback
+from .support import features_by_code, field_with_alias, file_state, open_layer, run_join
 
 
 def published_rows(path: Path) -> dict[str, dict[str, str]]:
@@ -39,25 +28,6 @@ def published_rows(path: Path) -> dict[str, dict[str, str]]:
         reader = csv.DictReader(handle)
         code_column = reader.fieldnames[0]
         return {row[code_column]: {k: v.replace(",", "") for k, v in row.items()} for row in reader}
-
-
-def features_by_code(uri: str, field: str) -> dict[str, dict]:
-    layer = QgsVectorLayer(uri, "joined", "ogr")
-    assert layer.isValid(), uri
-    return {feature[field]: feature.attributeMap() for feature in layer.getFeatures()}
-
-
-def field_with_alias(uri: str, alias: str) -> str:
-    """The output field that carries the original column ``alias``."""
-    layer = QgsVectorLayer(uri, "joined", "ogr")
-    names = [field.name() for field in layer.fields() if field.alias() == alias]
-    assert len(names) == 1, f"no single field with alias {alias!r} in {uri}"
-    return names[0]
-
-
-def file_state(*paths: Path) -> list[tuple[str, bytes]]:
-    """Contents of the inputs, to prove the join never writes to them."""
-    return [(str(path), path.read_bytes()) for path in paths]
 
 
 @pytest.fixture(scope="module")

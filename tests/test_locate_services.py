@@ -23,7 +23,7 @@ from lis_qgis_plugin.core.access.service_catchments import service_catchments
 from lis_qgis_plugin.core.location.locate_services import LocateServicesError, locate_services, need_multiplier
 from lis_qgis_plugin.core.location.locate_summary import weighted_percentile
 
-from .conftest import LogFeedback, saved
+from .support import LogFeedback, saved
 
 GP_FILTER = '"category" = \'gp_surgery\' AND "in_la"'
 HALLS = '"category" = \'community_centre\' AND "in_la"'

@@ -45,7 +45,6 @@ from lis_qgis_plugin.core.sources.http_client import (
 from lis_qgis_plugin.core.sources.online_cache import read_source_records
 from lis_qgis_plugin.core.sources.ons_geography import BOUNDARY_SETS, ArcGisError, boundary_set, load_boundaries
 
-from .conftest import LogFeedback, open_layer, run_qgis_process
 from .online_servers import (
     DISTRICT_AREA_TYPE,
     IMD_SCORE_INDICATOR,
@@ -55,6 +54,7 @@ from .online_servers import (
     OnlineServers,
     start_online_servers,
 )
+from .support import LogFeedback, open_layer, run_qgis_process
 
 LSOA21 = "Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC_V5"
 LSOA11 = "LSOA_Dec_2011_Boundaries_Generalised_Clipped_BGC_EW_V3_2022"

@@ -18,7 +18,7 @@ from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS, nationa
 from lis_qgis_plugin.core.sample.sample_district import DOMAIN_CORRELATION, SERVICE_TYPES
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .conftest import open_layer, run_create_sample
+from .support import open_layer, run_create_sample
 
 LAYERS = ["district", "wards", "small_areas", "popweighted_centroids", "services", "candidate_sites", "roads"]
 

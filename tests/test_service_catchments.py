@@ -28,8 +28,7 @@ from lis_qgis_plugin.core.network.network_search import costs_from
 from lis_qgis_plugin.core.network.road_network import TravelMode
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
-from .conftest import LogFeedback, open_layer, saved
-from .test_road_network import point_layer, qgis_copy
+from .support import LogFeedback, open_layer, point_layer, qgis_copy, saved
 
 GP_FILTER = "\"category\" = 'gp_surgery' AND \"in_la\" = 'True'"
 FILL = QColor(228, 26, 28)

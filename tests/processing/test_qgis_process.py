@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import open_layer, run_qgis_process
+from ..support import open_layer, run_qgis_process
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from qgis.PyQt.QtGui import QColor, QImage
 
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .conftest import REPO
+from ..support import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
 import demo

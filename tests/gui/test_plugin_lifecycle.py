@@ -14,7 +14,7 @@ from qgis.PyQt.QtWidgets import QDockWidget, QMenu, QToolBar
 from lis_qgis_plugin.gui.lis_dock import DOCK_OBJECT_NAME
 from lis_qgis_plugin.plugin import MENU_OBJECT_NAME, TOOLBAR_OBJECT_NAME, LisPlugin
 
-from .conftest import REPO
+from ..support import REPO
 
 
 def _lis_providers() -> list:

@@ -11,7 +11,7 @@ from qgis.core import Qgis, QgsApplication, QgsProcessingContext, QgsProcessingE
 import lis_qgis_plugin.core.indicators.join_indicators as join_module  # the algorithm imports it when it runs
 from lis_qgis_plugin.core.common.errors import LisError
 
-from .conftest import REPO, LogFeedback
+from ..support import REPO, LogFeedback
 
 
 def run_join(**parameters: object) -> dict:

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import REPO
+from ..support import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
 import build_plugin

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from qgis.core import (
     Qgis,
     QgsApplication,
-    QgsLayerTreeLayer,
     QgsProcessingAlgorithm,
     QgsProject,
     QgsSettings,
@@ -33,92 +31,11 @@ from qgis.PyQt.QtWidgets import (
 
 from lis_qgis_plugin import settings as lis_settings
 from lis_qgis_plugin.gui.algorithm_form import AlgorithmForm
-from lis_qgis_plugin.gui.algorithm_runner import RunOutcome
 from lis_qgis_plugin.gui.lis_dock import DOCK_OBJECT_NAME, LisDockWidget
-from lis_qgis_plugin.gui.result_layers import GROUP_NAME
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .conftest import open_layer
-
-SAMPLE_TITLES = {
-    "small_areas": "Small areas: IMD decile",
-    "services": "Services",
-    "roads": "Roads",
-    "popweighted_centroids": "Population-weighted centroids",
-    "wards": "Wards",
-}
-
-
-def wait_for_run(panel: LisDockWidget, timeout_s: float = 60) -> RunOutcome:
-    """Process events until the panel's run has finished; its outcome."""
-    outcomes: list[RunOutcome] = []
-    panel.runner.finished.connect(outcomes.append)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while not outcomes:
-            assert time.monotonic() < deadline, "the panel's run did not finish in time"
-            QCoreApplication.processEvents()
-            time.sleep(0.01)
-    finally:
-        panel.runner.finished.disconnect(outcomes.append)
-    return outcomes[0]
-
-
-def lis_group_layers() -> list[QgsVectorLayer]:
-    """The layers of the project's "LIS" group, top first."""
-    group = QgsProject.instance().layerTreeRoot().findGroup(GROUP_NAME)
-    if group is None:
-        return []
-    return [node.layer() for node in group.children() if isinstance(node, QgsLayerTreeLayer)]
-
-
-def gpkg_file(layer: QgsVectorLayer) -> Path:
-    """The file a layer reads."""
-    return Path(layer.source().split("|")[0])
-
-
-@pytest.fixture(autouse=True)
-def keep_user_settings() -> Iterator[None]:
-    """The panel remembers choices in QgsSettings (lis/...): put the test profile's values back afterwards."""
-    settings = QgsSettings()
-    settings.beginGroup("lis")
-    saved = {key: settings.value(key) for key in settings.allKeys()}
-    settings.endGroup()
-    yield
-    settings.beginGroup("lis")
-    for key in settings.allKeys():
-        if key not in saved:
-            settings.remove(key)
-    for key, value in saved.items():
-        settings.setValue(key, value)
-    settings.endGroup()
-
-
-@pytest.fixture()
-def project(qgis_new_project: QgsProject, sample_gpkg: Path) -> QgsProject:
-    """A new project holding the sample layers (owned by the project, so freed before QGIS exits)."""
-    for name, title in SAMPLE_TITLES.items():
-        layer = QgsVectorLayer(f"{sample_gpkg}|layername={name}", title, "ogr")
-        assert layer.isValid()
-        qgis_new_project.addMapLayer(layer)
-    return qgis_new_project
-
-
-def project_layer(title: str) -> QgsVectorLayer:
-    """The project's layer called ``title``."""
-    (layer,) = QgsProject.instance().mapLayersByName(title)
-    return layer
-
-
-@pytest.fixture()
-def panel(lis_plugin: LisPlugin, project: QgsProject, tmp_path: Path, qgis_iface: QgisInterface) -> LisDockWidget:
-    """The panel, opened from the plugin's action, writing into a fresh output folder."""
-    if lis_plugin.dock is None:
-        lis_plugin.actions[0].trigger()
-    dock = lis_plugin.dock
-    dock.set_output_folder(str(tmp_path / "outputs"), remember=False)
-    qgis_iface.messageBar().clear_messages()
-    return dock
+from ..support import open_layer
+from .panel_support import gpkg_file, lis_group_layers, project_layer, wait_for_run
 
 
 def test_panel_has_a_page_for_each_registered_tool(panel: LisDockWidget, qgis_iface: QgisInterface) -> None:
@@ -473,7 +390,7 @@ def test_atlas_page_exports_a_page_per_area(panel: LisDockWidget, monkeypatch: p
 def test_boundaries_and_indicators_from_online_sources(panel: LisDockWidget, shared_data: Path, tmp_path: Path) -> None:
     """The guarded parts of the Boundaries and Indicators pages, against the local servers of the online tests."""
     assert panel.page("boundaries").load_form is not None and panel.page("indicators").source_form is not None
-    from .online_servers import IMD_SCORE_INDICATOR, LSOA_AREA_TYPE, start_online_servers
+    from ..online_servers import IMD_SCORE_INDICATOR, LSOA_AREA_TYPE, start_online_servers
 
     servers = start_online_servers(shared_data)
     QgsSettings().setValue("lis/online/cacheFolder", str(tmp_path / "online_cache"))
@@ -511,7 +428,7 @@ def test_english_translation_file_lists_the_panel_strings(tmp_path: Path) -> Non
     import subprocess
     import xml.etree.ElementTree as ElementTree
 
-    from .conftest import REPO, build_plugin
+    from ..support import REPO, build_plugin
 
     ts_file = REPO / "resources" / "i18n" / "lis_en.ts"
     root = ElementTree.parse(ts_file).getroot()
@@ -535,7 +452,7 @@ def test_screenshot_script_runs_the_flow_in_qgis_desktop_installed_from_the_zip(
 
     from qgis.PyQt.QtGui import QImage
 
-    from .conftest import REPO
+    from ..support import REPO
 
     assert shutil.which("Xvfb") and shutil.which("qgis.bin"), "make setup installs xvfb and qgis"
     completed = subprocess.run(

@@ -12,9 +12,7 @@ import numpy as np
 import pytest
 from qgis.core import (
     QgsFeature,
-    QgsFeatureRequest,
     QgsGeometry,
-    QgsPointXY,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProject,
@@ -38,9 +36,7 @@ from lis_qgis_plugin.core.network.road_network import (
     points_from_layer,
 )
 
-from .conftest import open_layer, saved
-
-TAGS = ("highway", "oneway", "maxspeed", "junction", "access", "motor_vehicle", "foot")
+from ..support import open_layer, point_layer, qgis_copy, saved
 
 
 @pytest.fixture(scope="module")
@@ -142,36 +138,6 @@ def test_rutland_drive_graph_is_plausible(highways: str, drive: RoadGraph) -> No
 
 
 # ------------------------------------------------------------------------- (b) QGIS's own router
-
-
-def qgis_copy(highways: str, mode: TravelMode) -> QgsVectorLayer:
-    """The ways our rules keep, with our speed (km/h) and direction (F/B/T) as fields for QGIS."""
-    source = QgsVectorLayer(highways, "highways", "ogr")
-    copy = QgsVectorLayer("LineString?crs=EPSG:27700&field=speed:double&field=dir:string", "roads", "memory")
-    names = source.fields().names()
-    features = []
-    for feature in source.getFeatures(QgsFeatureRequest()):
-        tags = {key: value for key, value in zip(names, feature.attributes()) if key in TAGS}
-        rule = classify_way(tags, mode)
-        if rule.allowed:
-            out = QgsFeature(copy.fields())
-            out.setGeometry(feature.geometry())
-            out.setAttributes([rule.speed_kph, {FORWARD: "F", BACKWARD: "B"}.get(rule.direction, "T")])
-            features.append(out)
-    copy.dataProvider().addFeatures(features)
-    return copy
-
-
-def point_layer(xy: np.ndarray) -> QgsVectorLayer:
-    layer = QgsVectorLayer("Point?crs=EPSG:27700&field=pid:integer", "points", "memory")
-    features = []
-    for index, (x, y) in enumerate(xy):
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))))
-        feature.setAttributes([index])
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
 
 
 def sample_points(graph: RoadGraph, count: int, seed: int = 7) -> np.ndarray:

@@ -8,13 +8,7 @@ from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
 
 from lis_qgis_plugin.gui.lis_dock import LisDockWidget
 
-from . import test_panel
-from .test_panel import gpkg_file, lis_group_layers, project_layer, wait_for_run
-
-# the panel, the sample project and the user's settings kept, as the other panel tests have them
-panel = test_panel.panel
-project = test_panel.project
-keep_user_settings = test_panel.keep_user_settings
+from .panel_support import gpkg_file, lis_group_layers, project_layer, wait_for_run
 
 
 def test_locate_page_is_there_when_the_tool_is(panel: LisDockWidget) -> None:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SOURCES = sorted(path for folder in ("lis_qgis_plugin", "scripts", "tests") for path in (REPO / folder).rglob("*.py"))
 QGIS_MODULES = ("qgis.core", "qgis.gui", "qgis.analysis")
 HINTS = {"QVariant": "field types are QMetaType.Type.<Type> (QgsField takes them since QGIS 3.38)"}

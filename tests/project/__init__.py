@@ -1,0 +1,1 @@
+"""The project as a whole: architecture, packaging, QGIS 4 readiness, the demo."""
