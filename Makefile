@@ -30,6 +30,7 @@ demo-qgis344:
 lint: setup
 	$(PYTHON) -m ruff check lis_qgis_plugin tests scripts
 	$(PYTHON) -m ruff format --check lis_qgis_plugin tests scripts
+	$(PYTHON) -m mypy
 
 format: setup
 	$(PYTHON) -m ruff check --fix lis_qgis_plugin tests scripts
