@@ -15,6 +15,7 @@ from qgis.gui import QgisInterface
 
 from lis_qgis_plugin.plugin import LisPlugin
 
+from .online_servers import OnlineServers, start_online_servers
 from .support import SHARED_DATA, build_plugin, run_create_sample, run_qgis_process, saved
 
 
@@ -99,3 +100,19 @@ def demand_gpkg(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     layer.dataProvider().addFeatures(features)
     assert len(features) == 23
     return saved(layer, tmp_path_factory.mktemp("demand") / "demand.gpkg")
+
+
+@pytest.fixture(scope="session")
+def running_online_servers(shared_data: Path) -> Iterator[OnlineServers]:
+    """The loopback ONS, Fingertips and Nomis servers of the online-source tests, started once."""
+    started = start_online_servers(shared_data)
+    yield started
+    started.server.close()
+
+
+@pytest.fixture
+def servers(running_online_servers: OnlineServers) -> OnlineServers:
+    """The loopback servers with no faults set, no requests logged and honest feature counts."""
+    running_online_servers.server.clear()
+    running_online_servers.arcgis.count_offset = 0
+    return running_online_servers
