@@ -8,7 +8,6 @@ Every lookup goes through :func:`plugin_file`, which tries the installed place f
 from __future__ import annotations
 
 import configparser
-from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
@@ -39,7 +38,6 @@ def style_path(layer_name: str) -> Path | None:
         return None
 
 
-@lru_cache(maxsize=1)
 def plugin_metadata() -> dict[str, str]:
     """The ``[general]`` section of ``metadata.txt`` (name, version, ...)."""
     parser = configparser.ConfigParser(interpolation=None)
