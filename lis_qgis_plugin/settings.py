@@ -1,11 +1,15 @@
-"""The user's LIS defaults in QgsSettings: car speeds by road class, suppressed-value markers, road-graph cache.
+"""The user's LIS defaults in QgsSettings: car speeds by road class, suppressed-value markers, road-graph cache,
+and what the online sources need (QGIS's network timeout and proxy, mirrors, the download cache).
 
-They live under ``lis/`` (set in *Settings > Options > LIS*), so the toolbox, the panel and
+They live under ``lis/`` (set in *Settings > Options > LIS*; the online ones under ``lis/online/``)
+and, for the network, in QGIS's own *Settings > Options > Network*, so the toolbox, the panel and
 ``qgis_process`` all use the same values. Only the Processing algorithms and the GUI read them
 here and pass them to the core as arguments: the core reads no settings, so a computation gives
 the same answer whatever profile it runs in. Anything not set falls back to the core's
 constants (:data:`~.core.network.road_network.DEFAULT_SPEEDS_KPH`,
-:data:`~.core.indicators.indicator_values.SUPPRESSED_MARKERS`, ``<QGIS profile>/lis_cache``).
+:data:`~.core.indicators.indicator_values.SUPPRESSED_MARKERS`, ``<QGIS profile>/lis_cache``,
+:data:`~.core.sources.http_client.DEFAULT_TIMEOUT_SECONDS`, the services' own addresses,
+``<QGIS profile>/cache/lis_online`` kept :data:`~.core.sources.online_cache.DEFAULT_MAX_AGE_DAYS` days).
 
 This module sits just above ``core/`` (not in ``processing/``) because both the algorithms and
 the Options page use it. Values are read when asked, once per run: there is no memory to clear.
@@ -15,14 +19,25 @@ The core modules are imported inside the functions so that plugin start-up loads
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from qgis.core import QgsSettings
+from qgis.core import QgsApplication, QgsSettings
+
+if TYPE_CHECKING:
+    from .core.sources.http_client import HttpOptions, ProxySettings
 
 PREFIX = "lis/"
 SPEEDS_GROUP = PREFIX + "speeds_kph"
 MARKERS_KEY = PREFIX + "suppressed_markers"
 CACHE_DIR_KEY = PREFIX + "cache_dir"
+ONLINE_GROUP = PREFIX + "online"
+ONLINE_CACHE_FOLDER_KEY = ONLINE_GROUP + "/cacheFolder"
+ONLINE_CACHE_DAYS_KEY = ONLINE_GROUP + "/cacheDays"
+#: QGIS's own network settings (Settings > Options > Network), which every LIS download follows.
+NETWORK_TIMEOUT_KEY = "/qgis/networkAndProxy/networkTimeout"
+PROXY_GROUP = "proxy"
 
 
 def default_speeds_kph() -> dict[str, float]:
@@ -99,3 +114,116 @@ def set_cache_dir(folder: str | Path | None) -> None:
         settings.setValue(CACHE_DIR_KEY, text)
     else:
         settings.remove(CACHE_DIR_KEY)
+
+
+def online_cache_dir() -> Path | None:
+    """The folder the user chose for cached downloads (lis/online/cacheFolder); None for the core's default."""
+    value = str(QgsSettings().value(ONLINE_CACHE_FOLDER_KEY, "") or "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def online_cache_days() -> float:
+    """Days a cached download is reused (lis/online/cacheDays; 0 = always download); the core's default if unset."""
+    from .core.sources.online_cache import DEFAULT_MAX_AGE_DAYS
+
+    try:
+        return float(QgsSettings().value(ONLINE_CACHE_DAYS_KEY, DEFAULT_MAX_AGE_DAYS))
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_AGE_DAYS
+
+
+def online_base_url(source: str) -> str | None:
+    """The mirror the user set for ``source`` ('ons', 'fingertips' or 'nomis': lis/online/<source>BaseUrl), if any."""
+    value = str(QgsSettings().value(f"{ONLINE_GROUP}/{source}BaseUrl", "") or "").strip()
+    return value or None
+
+
+def network_timeout() -> float:
+    """QGIS's network timeout (Settings > Options > Network), in seconds, at least 1; 60 s when unset."""
+    from .core.sources.http_client import DEFAULT_TIMEOUT_SECONDS
+
+    default_ms = int(DEFAULT_TIMEOUT_SECONDS * 1000)
+    try:
+        milliseconds = int(QgsSettings().value(NETWORK_TIMEOUT_KEY, default_ms))
+    except (TypeError, ValueError):
+        milliseconds = default_ms
+    return max(milliseconds, 1000) / 1000.0
+
+
+def _as_bool(value: Any) -> bool:
+    return str(value).strip().lower() in ("true", "1", "yes")
+
+
+def _as_prefixes(value: Any) -> tuple[str, ...]:
+    """A QGIS URL list setting ('a|b' or a list) as stripped, non-empty prefixes."""
+    if value in (None, ""):
+        return ()
+    parts = value.split("|") if isinstance(value, str) else [str(part) for part in value]
+    return tuple(part.strip() for part in parts if part.strip())
+
+
+def proxy_settings() -> ProxySettings:
+    """QGIS's proxy (Settings > Options > Network), with the user and password of its authentication configuration."""
+    from .core.sources.http_client import ProxySettings
+
+    settings = QgsSettings()
+
+    def text(name: str) -> str:
+        return str(settings.value(f"{PROXY_GROUP}/{name}", "") or "")
+
+    enabled = _as_bool(settings.value(f"{PROXY_GROUP}/proxyEnabled", False))
+    user, password = text("proxyUser"), text("proxyPassword")
+    if enabled and text("authcfg"):
+        user, password = _proxy_credentials(text("authcfg"), user, password)
+    return ProxySettings(
+        enabled=enabled,
+        kind=text("proxyType"),
+        host=text("proxyHost").strip(),
+        port=text("proxyPort").strip(),
+        user=user,
+        password=password,
+        no_proxy_urls=_as_prefixes(settings.value(f"{PROXY_GROUP}/noProxyUrls", [])),
+        excluded_urls=_as_prefixes(settings.value(f"{PROXY_GROUP}/proxyExcludedUrls", [])),
+    )
+
+
+def _proxy_credentials(authcfg: str, user: str, password: str) -> tuple[str, str]:
+    """User and password of the proxy's authentication configuration (as QGIS applies it)."""
+    from qgis.PyQt.QtNetwork import QNetworkProxy
+
+    proxy = QNetworkProxy(QNetworkProxy.ProxyType.HttpProxy, "proxy", 0, user, password)
+    manager = QgsApplication.authManager()
+    if manager is not None and manager.updateNetworkProxy(proxy, authcfg):
+        return proxy.user(), proxy.password()
+    return user, password
+
+
+def http_options() -> HttpOptions:
+    """QGIS's network timeout and proxy, as the online sources' HTTP client takes them."""
+    from .core.sources.http_client import HttpOptions
+
+    return HttpOptions(timeout=network_timeout(), proxy=proxy_settings())
+
+
+@dataclass(frozen=True)
+class OnlineSettings:
+    """Everything the online sources take from the settings, read once per run and passed to the core."""
+
+    http: HttpOptions
+    cache_dir: Path | None
+    max_age_days: float
+    ons_base_url: str | None
+    fingertips_base_url: str | None
+    nomis_base_url: str | None
+
+
+def online_settings() -> OnlineSettings:
+    """The network options, the download cache and the mirrors the user set, read now."""
+    return OnlineSettings(
+        http=http_options(),
+        cache_dir=online_cache_dir(),
+        max_age_days=online_cache_days(),
+        ons_base_url=online_base_url("ons"),
+        fingertips_base_url=online_base_url("fingertips"),
+        nomis_base_url=online_base_url("nomis"),
+    )

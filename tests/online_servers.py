@@ -14,7 +14,9 @@ shared/data/real:
 - /files/<name> — plain file downloads (CSV, XLSX, GeoJSON, and an HTML login page).
 
 Faults are injected per path fragment (``server.fail("/query", "500")``). A forwarding proxy
-(Debian's tinyproxy, or a small Python one when tinyproxy is missing) logs what passes.
+(Debian's tinyproxy, or a small Python one when tinyproxy is missing) logs what passes. The
+last section holds the plain helpers both halves of the online tests use (tests/core and
+tests/processing); the fixtures that start the servers are in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -29,11 +31,16 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
+
+from qgis.core import QgsSettings
+
+from .support import open_layer
 
 ARCGIS_ROOT = "/arcgis/rest/services"
 FINGERTIPS_ROOT = "/fingertips/api"
@@ -149,6 +156,7 @@ class LoopbackServer:
         return Answer(404, "text/html", b"<html><body><h1>404 Not Found</h1></body></html>")
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        """Answer one request: log it, then answer as the routes say, unless a fault applies to it."""
         parts = urlsplit(handler.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         with self._lock:
@@ -159,45 +167,56 @@ class LoopbackServer:
             handler.close_connection = True
             handler.connection.shutdown(socket.SHUT_RDWR)
             return
-        if kind in ("slow", "timeout"):
+        if fault is not None and kind in ("slow", "timeout"):
             time.sleep(fault.seconds)
-        if kind in ("500", "502", "503", "404", "403"):
-            answer = Answer(int(kind), "text/plain", f"Error {kind}".encode())
-        elif kind == "html":
-            answer = Answer(200, "text/html; charset=utf-8", LOGIN_PAGE)
-        elif kind == "invalid_json":
-            answer = Answer(200, "application/json", b'{"type": "FeatureCollection", "features": [{"type": "Fea')
-        elif kind == "arcgis_error":
-            answer = Answer.json({"error": {"code": 500, "message": "Error performing query operation", "details": []}})
-        else:
+        answer = _fault_answer(kind)
+        if answer is None:
             try:
                 answer = self._answer(parts.path, query | ({"_fault": kind} if kind else {}))
             except Exception as error:  # a bug in a route: visible in the test's failure
                 answer = Answer(500, "text/plain", f"route failed: {error!r}".encode())
-        body = answer.body
-        handler.send_response(answer.status)
-        handler.send_header("Content-Type", answer.content_type)
-        handler.send_header("Content-Length", str(len(body)))
-        for name, value in answer.headers.items():
-            handler.send_header(name, value)
+        _send(handler, answer, fault)
+
+
+def _fault_answer(kind: str) -> Answer | None:
+    """The answer a fault puts in place of the route's (an error status, a web page, broken JSON), or None."""
+    if kind in ("500", "502", "503", "404", "403"):
+        return Answer(int(kind), "text/plain", f"Error {kind}".encode())
+    if kind == "html":
+        return Answer(200, "text/html; charset=utf-8", LOGIN_PAGE)
+    if kind == "invalid_json":
+        return Answer(200, "application/json", b'{"type": "FeatureCollection", "features": [{"type": "Fea')
+    if kind == "arcgis_error":
+        return Answer.json({"error": {"code": 500, "message": "Error performing query operation", "details": []}})
+    return None
+
+
+def _send(handler: BaseHTTPRequestHandler, answer: Answer, fault: Fault | None) -> None:
+    """Write the answer; a "truncate" fault sends half the body, a "drip" one sends it 16 bytes at a time."""
+    kind = fault.kind if fault else ""
+    body = answer.body
+    handler.send_response(answer.status)
+    handler.send_header("Content-Type", answer.content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    for name, value in answer.headers.items():
+        handler.send_header(name, value)
+    if kind == "truncate":
+        handler.send_header("Connection", "close")
+    handler.end_headers()
+    try:
         if kind == "truncate":
-            handler.send_header("Connection", "close")
-        handler.end_headers()
-        try:
-            if kind == "truncate":
-                handler.wfile.write(body[: len(body) // 2])
+            handler.wfile.write(body[: len(body) // 2])
+            handler.wfile.flush()
+            handler.close_connection = True
+        elif fault is not None and kind == "drip":  # slow body: a few bytes at a time
+            for start in range(0, len(body), 16):
+                handler.wfile.write(body[start : start + 16])
                 handler.wfile.flush()
-                handler.close_connection = True
-                return
-            if kind == "drip":  # slow body: a few bytes at a time
-                for start in range(0, len(body), 16):
-                    handler.wfile.write(body[start : start + 16])
-                    handler.wfile.flush()
-                    time.sleep(fault.seconds)
-                return
+                time.sleep(fault.seconds)
+        else:
             handler.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+    except (BrokenPipeError, ConnectionResetError):
+        pass
 
 
 LOGIN_PAGE = (
@@ -762,3 +781,29 @@ class ForwardingProxy:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.httpd.daemon_threads = True
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+# --------------------------------------------------------------------------- Shared by the online tests
+
+
+@contextmanager
+def qgis_settings(values: dict[str, object]) -> Iterator[None]:
+    """Set QGIS settings for the block, then remove them (the test profile is shared)."""
+    settings = QgsSettings()
+    for key, value in values.items():
+        settings.setValue(key, value)
+    try:
+        yield
+    finally:
+        for key in values:
+            settings.remove(key)
+
+
+def geojson_codes(path: Path, column: str) -> set[str]:
+    """The values of ``column`` in a GeoJSON file (the published boundaries the servers answer from)."""
+    return {feature["properties"][column] for feature in json.loads(path.read_text())["features"]}
+
+
+def layer_codes(path: Path, layer: str, column: str) -> set[str]:
+    """The values of ``column`` in a layer of a downloaded GeoPackage."""
+    return {feature[column] for feature in open_layer(path, layer).getFeatures()}

@@ -109,6 +109,9 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
     ) -> dict[str, Any]:
         from ..core.sources.http_client import HttpClient
         from ..core.sources.ons_geography import BOUNDARY_SETS, load_boundaries
+        from ..settings import online_settings
+
+        online = online_settings()  # the network, cache and mirror settings, read here: the core reads none
 
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         destination = self.gpkg_output(parameters, self.OUTPUT, context)
@@ -118,7 +121,7 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
                 parameters, self.EXTENT, context, QgsCoordinateReferenceSystem("EPSG:27700")
             )
         set_key = BOUNDARY_SETS[self.parameterAsEnum(parameters, self.BOUNDARY_SET, context)].key
-        client = HttpClient(feedback=feedback)
+        client = HttpClient(feedback=feedback, options=online.http)
         outcome = self.run_core(
             lambda: load_boundaries(
                 destination,
@@ -126,10 +129,12 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
                 district_code=self.parameterAsString(parameters, self.DISTRICT_CODE, context).strip() or None,
                 extent=extent,
                 service_url=self.parameterAsString(parameters, self.SERVICE_URL, context).strip() or None,
-                base_url=self.parameterAsString(parameters, self.BASE_URL, context).strip() or None,
+                base_url=self.parameterAsString(parameters, self.BASE_URL, context).strip() or online.ons_base_url,
                 refresh=self.parameterAsBoolean(parameters, self.REFRESH, context),
+                cache_dir=online.cache_dir,
                 client=client,
                 feedback=feedback,
+                max_age_days=online.max_age_days,
             ),
         )
         self.push_log(feedback, outcome.log)

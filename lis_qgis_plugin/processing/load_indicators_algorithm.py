@@ -154,19 +154,23 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.sources.http_client import HttpClient, OnlineSourceError
+        from ..settings import online_settings
 
+        online = online_settings()  # the network, cache and mirror settings, read here: the core reads none
+        mirrors = {"fingertips": online.fingertips_base_url, "nomis": online.nomis_base_url, "url": None}
         source = SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)]
         ids = self.parameterAsString(parameters, self.IDS, context).strip()
         area_type = self.parameterAsString(parameters, self.AREA_TYPE, context).strip()
         parent = self.parameterAsString(parameters, self.PARENT_CODE, context).strip() or None
         parent_type = self.parameterAsString(parameters, self.PARENT_AREA_TYPE, context).strip()
         query = self.parameterAsString(parameters, self.QUERY, context)
-        base_url = self.parameterAsString(parameters, self.BASE_URL, context).strip() or None
+        base_url = self.parameterAsString(parameters, self.BASE_URL, context).strip() or mirrors[source]
         refresh = self.parameterAsBoolean(parameters, self.REFRESH, context)
         output = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
         if source == "url" and Path(output).parent == Path(QgsProcessingUtils.tempFolder()):
             output = output.with_suffix("")  # a temporary output takes the suffix of what is downloaded
-        client = HttpClient(feedback=feedback)
+        client = HttpClient(feedback=feedback, options=online.http)
+        cache_dir, max_age_days = online.cache_dir, online.max_age_days
 
         def run() -> Any:
             if source == "fingertips":
@@ -182,18 +186,19 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
                 profile = parse_query(query).get("profile_id")
                 return load_fingertips(
                     parse_ids(ids), int(area_type), output, parent, int(parent_type) if parent_type else None,
-                    int(profile) if profile and profile.isdigit() else None, base_url, refresh, client=client,
+                    int(profile) if profile and profile.isdigit() else None, base_url, refresh,
+                    cache_dir=cache_dir, client=client, max_age_days=max_age_days,
                 )  # fmt: skip
             if source == "nomis":
                 from ..core.sources.nomis import load_nomis, parse_query
 
                 return load_nomis(
                     ids, area_type, output, parent, parse_query(query), self._api_key or None, base_url, refresh,
-                    client=client, feedback=feedback,
+                    cache_dir=cache_dir, client=client, feedback=feedback, max_age_days=max_age_days,
                 )  # fmt: skip
             from ..core.sources.url_source import load_url
 
-            return load_url(ids, output, refresh, client=client)
+            return load_url(ids, output, refresh, cache_dir=cache_dir, client=client, max_age_days=max_age_days)
 
         outcome = self.run_core(run)
         self.push_log(feedback, outcome.log)

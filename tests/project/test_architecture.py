@@ -135,15 +135,9 @@ def reads_settings(path: Path) -> bool:
     )
 
 
-#: Core modules that still read the online-source settings (proxy, timeout, base URLs, download cache)
-#: themselves; they are to take them as arguments as the road and table settings do. Must only shrink.
-KNOWN_SETTINGS_READERS = {
-    "core.sources.http_client",
-    "core.sources.online_cache",
-    "core.sources.ons_geography",
-    "core.sources.fingertips",
-    "core.sources.nomis",
-}
+#: Core modules that still read settings themselves. Empty since the online sources take their proxy, timeout,
+#: base URLs and download cache as arguments (read by lis_qgis_plugin/settings.py). Must stay empty.
+KNOWN_SETTINGS_READERS: set[str] = set()
 
 
 def test_core_reads_no_settings_and_does_not_reach_up() -> None:
@@ -201,3 +195,122 @@ def test_no_module_imports_another_modules_private_names() -> None:
             if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(PACKAGE)):
                 borrowed += [f"{path.name}: {alias.name}" for alias in node.names if alias.name.startswith("_")]
     assert not borrowed, f"private names imported from another module: {borrowed}"
+
+
+#: Calls that build a container whose contents can change later (dict, list and set literals and comprehensions too).
+MUTABLE_CONSTRUCTORS = {"dict", "list", "set", "bytearray", "defaultdict", "OrderedDict", "Counter", "deque"}
+#: Methods that change a container in place.
+MUTATING_METHODS = {
+    "append", "extend", "insert", "pop", "popitem", "remove", "clear", "update", "setdefault", "add", "discard",
+    "difference_update", "intersection_update", "symmetric_difference_update", "sort", "reverse", "appendleft",
+    "extendleft", "popleft",
+}  # fmt: skip
+#: Decorators that keep what a function returned between calls: a memory held by the module.
+CACHING_DECORATORS = {"lru_cache", "cache"}
+
+
+def is_mutable_container(node: ast.AST | None) -> bool:
+    """Whether an expression builds a dict, list, set or another container that can change in place."""
+    if isinstance(node, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)):
+        return True
+    if not isinstance(node, ast.Call):
+        return False
+    called = node.func
+    name = called.attr if isinstance(called, ast.Attribute) else called.id if isinstance(called, ast.Name) else ""
+    return name in MUTABLE_CONSTRUCTORS
+
+
+def containers_bound_in(body: list[ast.stmt]) -> set[str]:
+    """The names a module or class body binds to a changeable container (``X = {}``, ``X: list[str] = []``)."""
+    names: set[str] = set()
+    for node in body:
+        if isinstance(node, ast.Assign) and is_mutable_container(node.value):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and is_mutable_container(node.value):
+            names.add(node.target.id)
+    return names
+
+
+def changed_in_place(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
+    """Names a function changes in place but does not bind itself: ``X.append(..)``, ``X[k] = v``, ``del X[k]``,
+    and ``module.X.add(..)`` (as ``X``)."""
+    arguments = function.args
+    local = {arg.arg for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
+    local |= {arg.arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None}
+    local |= {node.id for node in ast.walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    changed: set[str] = set()
+    for node in ast.walk(function):
+        target: ast.expr | None = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATING_METHODS:
+            target = node.func.value
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            target = node.value
+        if isinstance(target, ast.Name) and target.id not in local:
+            changed.add(target.id)
+        elif isinstance(target, ast.Attribute) and getattr(target.value, "id", "self") not in ("self", "cls"):
+            changed.add(target.attr)
+    return changed
+
+
+def module_state(sources: dict[str, str]) -> set[tuple[str, str]]:
+    """What the modules (name -> source) keep between calls: ('global', 'm.X') for a ``global`` statement,
+    ('cache', 'm.f') for an lru_cache'd function, ('class', 'm.C.X') for a container shared by a class's
+    instances, ('changed', 'm.X') for a module-level container some function changes (matched by name, so a
+    same-named container elsewhere counts too: stricter, never laxer)."""
+    trees = {name: ast.parse(source) for name, source in sources.items()}
+    containers = {(name, bound) for name, tree in trees.items() for bound in containers_bound_in(tree.body)}
+    found: set[tuple[str, str]] = set()
+    changed: set[str] = set()
+    for name, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Global):
+                found |= {("global", f"{name}.{bound}") for bound in node.names}
+            elif isinstance(node, ast.ClassDef):
+                found |= {("class", f"{name}.{node.name}.{bound}") for bound in containers_bound_in(node.body)}
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                called = [item.func if isinstance(item, ast.Call) else item for item in node.decorator_list]
+                names = {getattr(item, "attr", getattr(item, "id", "")) for item in called}
+                found |= {("cache", f"{name}.{node.name}") for _ in names & CACHING_DECORATORS}
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                changed |= changed_in_place(node)
+    found |= {("changed", f"{name}.{bound}") for name, bound in containers if bound in changed}
+    return found
+
+
+def test_core_holds_no_module_level_mutable_state() -> None:
+    """Core keeps nothing between calls: no globals rebound, no caches, no registries or class-shared containers
+    that a function changes. What a run needs is passed in, so two runs (or two threads) cannot see each other."""
+    sample = """
+import functools
+REGISTRY = {}
+_seen: list[str] = []
+COUNT = 0
+FIXED = {"a": 1}
+LIMITS = dict(a=1)
+TABLE = []
+def register(key, value):
+    REGISTRY[key] = value
+def remember(item):
+    _seen.append(item)
+def bump():
+    global COUNT
+    COUNT += 1
+@functools.lru_cache(maxsize=None)
+def cached():
+    return FIXED["a"]
+class Registry:
+    items: list[str] = []
+def local_only(TABLE):
+    TABLE.append(1)
+"""
+    other = "from . import m\ndef widen():\n    m.LIMITS.update(b=2)\n"
+    assert module_state({"m": sample, "n": other}) == {
+        ("changed", "m.REGISTRY"), ("changed", "m._seen"), ("changed", "m.LIMITS"), ("global", "m.COUNT"),
+        ("cache", "m.cached"), ("class", "m.Registry.items"),
+    }  # fmt: skip
+    core = {
+        name: path.read_text(encoding="utf-8") for name, path in package_modules().items() if name.startswith("core")
+    }
+    assert len(core) > 40 and any(containers_bound_in(ast.parse(source).body) for source in core.values())
+    state = module_state(core)
+    assert not state, f"module-level mutable state in core: {sorted(state)}"

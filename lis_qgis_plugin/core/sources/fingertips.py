@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .http_client import HttpClient, OnlineSourceError, full_url, redact, setting
-from .online_cache import cached_download
+from .http_client import HttpClient, OnlineSourceError, full_url, redact
+from .online_cache import DEFAULT_MAX_AGE_DAYS, cached_download
 from .url_source import TableOutcome, deliver_table, source_record
 
 FINGERTIPS_BASE_URL = "https://fingertips.phe.org.uk/api"
@@ -46,8 +46,8 @@ _REQUIRED_COLUMNS = ("Indicator ID", "Area Code", "Value", "Time period")
 
 
 def fingertips_base_url(base_url: str | None = None) -> str:
-    """``base_url``, the setting lis/online/fingertipsBaseUrl, or the Fingertips API."""
-    return (base_url or setting("fingertipsBaseUrl", "") or FINGERTIPS_BASE_URL).rstrip("/")
+    """``base_url`` (a mirror: the tool's BASE_URL, or the setting lis/online/fingertipsBaseUrl), else the API."""
+    return (base_url or FINGERTIPS_BASE_URL).rstrip("/")
 
 
 def boundary_set_for_area_type(area_type: int) -> str | None:
@@ -206,8 +206,12 @@ def load_fingertips(
     refresh: bool = False,
     cache_dir: Path | str | None = None,
     client: HttpClient | None = None,
+    max_age_days: float = DEFAULT_MAX_AGE_DAYS,
 ) -> TableOutcome:
-    """Fetch Fingertips data (through the cache) and save the CSV at ``output``, limits and periods included."""
+    """Fetch Fingertips data (through the cache) and save the CSV at ``output``, limits and periods included.
+
+    ``base_url`` None is the Fingertips API; ``cache_dir`` None the default cache folder.
+    """
     client = client or HttpClient()
     key = (fingertips_base_url(base_url), list(ids), area_type, parent_code, parent_area_type, profile_id)
 
@@ -215,5 +219,5 @@ def load_fingertips(
         data, url = fetch_indicator_csv(client, ids, area_type, parent_code, parent_area_type, profile_id, base_url)
         return data, source_record(url, kind="csv", source="Fingertips")
 
-    data, record, from_cache = cached_download("fingertips", key, fetch, refresh, cache_dir)
+    data, record, from_cache = cached_download("fingertips", key, fetch, refresh, cache_dir, max_age_days)
     return deliver_table(data, "csv", Path(output), record, from_cache, client.log)

@@ -9,10 +9,15 @@ bodies and 5xx answers with a growing pause; stops at once when the user cancels
 every failure into one sentence naming the address, what happened and what to do.
 API keys are read from the QGIS authentication manager, never from plain settings,
 and never appear in messages.
+
+The proxy and the timeout arrive as :class:`HttpOptions` (``lis_qgis_plugin.settings``
+reads them from QGIS's settings): this module reads no settings, so a download behaves
+the same whatever profile it runs in, and a test states its network in one value.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import threading
@@ -22,17 +27,20 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from qgis.core import Qgis, QgsApplication, QgsFeedback, QgsSettings
+from qgis.core import Qgis, QgsApplication, QgsFeedback
 
 from ..common.errors import CancelledError, LisError, LogLine
 from ..common.plugin_files import plugin_metadata, plugin_version
 
 #: Query parameters whose values are secrets: shown as *** in every message and log line.
-SECRET_PARAMETERS = {"uid", "key", "apikey", "api_key", "token", "password", "access_token"}
-SETTINGS_GROUP = "lis/online"
+SECRET_PARAMETERS = frozenset({"uid", "key", "apikey", "api_key", "token", "password", "access_token"})
+#: QGIS's own network timeout when none is set (Settings > Options > Network: 60,000 ms).
+DEFAULT_TIMEOUT_SECONDS = 60.0
+#: QGIS proxy types (its ``proxy/proxyType`` setting) that carry HTTP requests.
+HTTP_PROXY_KINDS = frozenset({"HttpProxy", "HttpCachingProxy", "Socks5Proxy"})
 _CHUNK = 64 * 1024
 _POLL_SECONDS = 0.05
-_RETRY_STATUSES = {408, 429}
+_RETRY_STATUSES = frozenset({408, 429})
 
 
 class OnlineSourceError(LisError, OSError):
@@ -45,11 +53,6 @@ class HttpError(OnlineSourceError):
 
 class _RetryableError(Exception):
     """A failure worth another try: network errors, timeouts, short bodies, 5xx."""
-
-
-def setting(name: str, default: Any = None) -> Any:
-    """A LIS online-source setting (``lis/online/<name>`` in the QGIS settings)."""
-    return QgsSettings().value(f"{SETTINGS_GROUP}/{name}", default)
 
 
 def redact(url: str) -> str:
@@ -75,83 +78,66 @@ def user_agent() -> str:
     return f"LIS-QGIS-plugin/{plugin_version()} (QGIS {Qgis.QGIS_VERSION.split('-')[0]}; +{homepage})"
 
 
-def qgis_network_timeout() -> float:
-    """QGIS's network timeout (Settings > Options > Network), in seconds; 60 s when unset."""
-    try:
-        milliseconds = int(QgsSettings().value("/qgis/networkAndProxy/networkTimeout", 60000))
-    except (TypeError, ValueError):
-        milliseconds = 60000
-    return max(milliseconds, 1000) / 1000.0
+@dataclass(frozen=True)
+class ProxySettings:
+    """QGIS's proxy as Settings > Options > Network holds it (``proxy/...``), credentials already resolved.
+
+    ``kind`` is QGIS's proxy type name ("DefaultProxy", "HttpProxy", "HttpCachingProxy",
+    "Socks5Proxy", "FtpCachingProxy"); ``no_proxy_urls`` are address prefixes that go direct,
+    ``excluded_urls`` prefixes that use the system proxy. The default is "no proxy set".
+    """
+
+    enabled: bool = False
+    kind: str = ""
+    host: str = ""
+    port: str = ""
+    user: str = ""
+    password: str = field(default="", repr=False)
+    no_proxy_urls: tuple[str, ...] = ()
+    excluded_urls: tuple[str, ...] = ()
 
 
-def _as_bool(value: Any) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes")
+@dataclass(frozen=True)
+class HttpOptions:
+    """How requests reach the network: QGIS's timeout (seconds) and proxy; built by lis_qgis_plugin.settings."""
+
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+    proxy: ProxySettings = ProxySettings()
 
 
-def _as_list(value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        return [part for part in value.split("|") if part.strip()]
-    return [str(part) for part in value if str(part).strip()]
-
-
-def proxies_for(url: str) -> dict[str, str | None] | None:
+def proxies_for(url: str, proxy: ProxySettings) -> dict[str, str | None] | None:
     """The proxies requests should use for ``url``, following QGIS's network settings.
 
     None means "as the environment says" (http_proxy, https_proxy, no_proxy), which is also
     what QGIS's "Default proxy" (system proxy) means on Linux. Mirrors QGIS 3.22's logic:
-    ``proxy/noProxyUrls`` prefixes go direct, ``proxy/proxyExcludedUrls`` prefixes use the
-    system proxy, anything else the configured proxy.
+    ``no_proxy_urls`` prefixes go direct, ``excluded_urls`` prefixes use the system proxy,
+    anything else the configured proxy.
     """
-    settings = QgsSettings()
-    if not _as_bool(settings.value("proxy/proxyEnabled", False)):
+    if not proxy.enabled:
         return None
-    if any(url.startswith(prefix.strip()) for prefix in _as_list(settings.value("proxy/noProxyUrls", []))):
+    if any(url.startswith(prefix) for prefix in proxy.no_proxy_urls):
         return {"http": None, "https": None}
-    if any(url.startswith(prefix.strip()) for prefix in _as_list(settings.value("proxy/proxyExcludedUrls", []))):
+    if any(url.startswith(prefix) for prefix in proxy.excluded_urls) or proxy.kind in ("", "DefaultProxy"):
         return None
-    kind = str(settings.value("proxy/proxyType", "") or "")
-    if kind in ("", "DefaultProxy"):
-        return None
-    if kind not in ("HttpProxy", "HttpCachingProxy", "Socks5Proxy"):
+    if proxy.kind not in HTTP_PROXY_KINDS:
         return {"http": None, "https": None}  # an FTP caching proxy does not carry HTTP
-    host = str(settings.value("proxy/proxyHost", "") or "").strip()
-    port = str(settings.value("proxy/proxyPort", "") or "").strip()
-    if not host:
+    if not proxy.host:
         raise HttpError(
             "QGIS's proxy is switched on but has no host. Set the proxy host in Settings > Options > Network, "
             "or switch the proxy off."
         )
-    user = str(settings.value("proxy/proxyUser", "") or "")
-    password = str(settings.value("proxy/proxyPassword", "") or "")
-    authcfg = str(settings.value("proxy/authcfg", "") or "")
-    if authcfg:
-        user, password = _proxy_credentials(authcfg, user, password)
     scheme = "http"
-    if kind == "Socks5Proxy":
-        try:
-            import socks  # noqa: F401 - PySocks, which requests needs for SOCKS proxies
-        except ImportError as error:
+    if proxy.kind == "Socks5Proxy":
+        if importlib.util.find_spec("socks") is None:  # PySocks, which requests needs for SOCKS proxies
             raise HttpError(
                 "QGIS is set to use a SOCKS5 proxy, which needs the Python package PySocks (Debian: python3-socks). "
                 "Install it, or use an HTTP proxy."
-            ) from error
+            )
         scheme = "socks5h"
-    credentials = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
-    address = f"{scheme}://{credentials}{host}{f':{port}' if port and port != '0' else ''}"
+    credentials = f"{quote(proxy.user, safe='')}:{quote(proxy.password, safe='')}@" if proxy.user else ""
+    port = f":{proxy.port}" if proxy.port and proxy.port != "0" else ""
+    address = f"{scheme}://{credentials}{proxy.host}{port}"
     return {"http": address, "https": address}
-
-
-def _proxy_credentials(authcfg: str, user: str, password: str) -> tuple[str, str]:
-    """User and password of the proxy's authentication configuration (as QGIS applies it)."""
-    from qgis.PyQt.QtNetwork import QNetworkProxy
-
-    proxy = QNetworkProxy(QNetworkProxy.ProxyType.HttpProxy, "proxy", 0, user, password)
-    manager = QgsApplication.authManager()
-    if manager is not None and manager.updateNetworkProxy(proxy, authcfg):
-        return proxy.user(), proxy.password()
-    return user, password
 
 
 def auth_config_secret(authcfg: str, purpose: str) -> str:
@@ -233,21 +219,23 @@ class _Transfer:
 class HttpClient:
     """GET with timeouts, retries, proxy, cancel and clear errors. One per run; not shared between threads.
 
-    ``timeout`` is the longest wait for the server to start answering or to send more bytes
-    (default: QGIS's network timeout). ``retries`` more tries follow a failed one, after
-    ``backoff``, 2 x ``backoff``, 4 x ``backoff`` seconds...
+    ``options`` carry the proxy and the timeout, the longest wait for the server to start
+    answering or to send more bytes (the caller passes QGIS's; the default is QGIS's default,
+    60 s, and no proxy). ``retries`` more tries follow a failed one, after ``backoff``,
+    2 x ``backoff``, 4 x ``backoff`` seconds...
     """
 
     feedback: QgsFeedback | None = None
-    timeout: float | None = None
+    options: HttpOptions = HttpOptions()
     retries: int = 3
     backoff: float = 1.0
     connect_timeout: float = 15.0
     log: list[LogLine] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        if self.timeout is None:
-            self.timeout = qgis_network_timeout()
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait for an answer, or for more of it."""
+        return self.options.timeout
 
     def get(self, url: str, params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None) -> Reply:
         """The answer to GET ``url``: 2xx only; retried on temporary failures; HttpError otherwise."""
@@ -297,7 +285,7 @@ class HttpClient:
     def _attempt(self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None) -> Reply:
         """One try, run in a worker thread so that a cancel is noticed at once, even mid-wait."""
         transfer = _Transfer()
-        proxies = proxies_for(url)  # read here: QgsSettings belongs to the calling thread
+        proxies = proxies_for(url, self.options.proxy)  # here, so that a proxy without a host fails at once
         worker = threading.Thread(
             target=self._transfer, args=(url, params, headers, proxies, transfer), daemon=True, name="lis-http"
         )
@@ -320,61 +308,83 @@ class HttpClient:
         proxies: dict[str, str | None] | None,
         transfer: _Transfer,
     ) -> None:
-        import requests
+        """The worker thread's part: the whole reply, or the error the watching thread raises, into ``transfer``."""
+        try:
+            transfer.reply = self._download(url, params, headers, proxies, transfer)
+        except BaseException as error:  # handed to the watching thread, which raises it
+            transfer.error = _transfer_error(error, url, params, self.timeout)
+
+    def _download(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        proxies: dict[str, str | None] | None,
+        transfer: _Transfer,
+    ) -> Reply | None:
+        """GET ``url`` in chunks; None once the watching thread gave up; a short body is worth another try."""
+        requests = _requests()
 
         sent = {"User-Agent": user_agent(), "Accept": "*/*", **(headers or {})}
-        try:
-            with requests.Session() as session:
-                response = session.get(
-                    url,
-                    params=dict(params or {}),
-                    headers=sent,
-                    proxies=proxies,
-                    timeout=(min(self.connect_timeout, self.timeout), self.timeout),
-                    stream=True,
-                )
-                with response:
-                    encoded = response.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
-                    length = response.headers.get("Content-Length")
-                    transfer.expected = int(length) if length and length.isdigit() and not encoded else None
-                    chunks = []
-                    for chunk in response.iter_content(_CHUNK):
-                        if transfer.abandoned:
-                            return
-                        chunks.append(chunk)
-                    body = b"".join(chunks)
-                    if transfer.expected is not None and len(body) < transfer.expected:
-                        raise _RetryableError(
-                            f"the download was cut short ({len(body):,} of {transfer.expected:,} bytes arrived)"
-                        )
-                    transfer.reply = Reply(
-                        response.url, response.status_code, response.reason or "", response.headers, body
+        with requests.Session() as session:
+            response = session.get(
+                url,
+                params=dict(params or {}),
+                headers=sent,
+                proxies=proxies,
+                timeout=(min(self.connect_timeout, self.timeout), self.timeout),
+                stream=True,
+            )
+            with response:
+                encoded = response.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
+                length = response.headers.get("Content-Length")
+                transfer.expected = int(length) if length and length.isdigit() and not encoded else None
+                chunks = []
+                for chunk in response.iter_content(_CHUNK):
+                    if transfer.abandoned:
+                        return None
+                    chunks.append(chunk)
+                body = b"".join(chunks)
+                if transfer.expected is not None and len(body) < transfer.expected:
+                    raise _RetryableError(
+                        f"the download was cut short ({len(body):,} of {transfer.expected:,} bytes arrived)"
                     )
-        except _RetryableError as problem:
-            transfer.error = problem
-        except requests.exceptions.ProxyError as error:
-            transfer.error = _RetryableError(f"the proxy failed or refused the connection ({_root_cause(error)})")
-        except requests.exceptions.SSLError as error:
-            transfer.error = HttpError(
-                f"{redact(full_url(url, params))}: the secure connection failed ({_root_cause(error)}). If your "
-                "network inspects HTTPS, add its certificate authority in Settings > Options > Authentication."
-            )
-        except requests.exceptions.Timeout:
-            transfer.error = _RetryableError(f"no answer within {self.timeout:g} s (timed out)")
-        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as error:
-            transfer.error = _RetryableError(f"the download was cut short ({_root_cause(error)})")
-        except requests.exceptions.ConnectionError as error:
-            cause = _root_cause(error)
-            if "timed out" in cause.lower():
-                transfer.error = _RetryableError(f"no answer within {self.timeout:g} s (timed out)")
-            else:
-                transfer.error = _RetryableError(f"the connection failed ({cause})")
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema):
-            transfer.error = HttpError(
-                f"{redact(url)}: this is not a web address LIS can download from. Give a full http:// or https:// URL."
-            )
-        except BaseException as error:  # handed to the watching thread, which raises it
-            transfer.error = error
+                return Reply(response.url, response.status_code, response.reason or "", response.headers, body)
+
+
+def _requests() -> Any:
+    """The requests package, imported when the first download starts rather than when QGIS loads the plugin."""
+    import requests  # type: ignore[import-untyped]  # Debian's python3-requests ships no type information
+
+    return requests
+
+
+def _transfer_error(error: BaseException, url: str, params: Mapping[str, Any] | None, timeout: float) -> BaseException:
+    """What a failed transfer becomes: a _RetryableError for what may pass, an HttpError for what will not."""
+    failed = _requests().exceptions
+    if isinstance(error, _RetryableError):
+        return error
+    if isinstance(error, failed.ProxyError):
+        return _RetryableError(f"the proxy failed or refused the connection ({_root_cause(error)})")
+    if isinstance(error, failed.SSLError):
+        return HttpError(
+            f"{redact(full_url(url, params))}: the secure connection failed ({_root_cause(error)}). If your "
+            "network inspects HTTPS, add its certificate authority in Settings > Options > Authentication."
+        )
+    if isinstance(error, failed.Timeout):
+        return _RetryableError(f"no answer within {timeout:g} s (timed out)")
+    if isinstance(error, (failed.ChunkedEncodingError, failed.ContentDecodingError)):
+        return _RetryableError(f"the download was cut short ({_root_cause(error)})")
+    if isinstance(error, failed.ConnectionError):
+        cause = _root_cause(error)
+        if "timed out" in cause.lower():
+            return _RetryableError(f"no answer within {timeout:g} s (timed out)")
+        return _RetryableError(f"the connection failed ({cause})")
+    if isinstance(error, (failed.InvalidURL, failed.MissingSchema, failed.InvalidSchema)):
+        return HttpError(
+            f"{redact(url)}: this is not a web address LIS can download from. Give a full http:// or https:// URL."
+        )
+    return error
 
 
 def _root_cause(error: BaseException) -> str:
@@ -459,7 +469,7 @@ def parse_json(reply: Reply, shown_url: str) -> Any:
         raise OnlineSourceError(f"{shown_url}: the server sent an empty answer where JSON data was expected.")
     try:
         return json.loads(text)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         raise OnlineSourceError(
             f"{shown_url}: the answer is not valid JSON ({error.msg} at character {error.pos:,} of {len(text):,}); "
             "the download may have been cut short, or the service is failing. Try again later."

@@ -22,8 +22,8 @@ from pathlib import Path
 from qgis.core import QgsFeedback
 
 from ..common.errors import CancelledError
-from .http_client import HttpClient, OnlineSourceError, full_url, redact, setting
-from .online_cache import cached_download
+from .http_client import HttpClient, OnlineSourceError, full_url, redact
+from .online_cache import DEFAULT_MAX_AGE_DAYS, cached_download
 from .url_source import TableOutcome, deliver_table, source_record
 
 NOMIS_BASE_URL = "https://www.nomisweb.co.uk/api/v01"
@@ -31,12 +31,12 @@ GUEST_ROW_LIMIT = 25_000
 _MAX_PAGES = 400
 _DATASET = re.compile(r"^NM_\d+_\d+$", re.IGNORECASE)
 #: *_NAME columns that describe where, when or how sure, not what: left out of the Indicator label.
-_NOT_INDICATOR = {"DATE_NAME", "GEOGRAPHY_NAME", "OBS_STATUS_NAME", "OBS_CONF_NAME", "GEOGRAPHY_TYPE"}
+_NOT_INDICATOR = frozenset({"DATE_NAME", "GEOGRAPHY_NAME", "OBS_STATUS_NAME", "OBS_CONF_NAME", "GEOGRAPHY_TYPE"})
 
 
 def nomis_base_url(base_url: str | None = None) -> str:
-    """``base_url``, the setting lis/online/nomisBaseUrl, or the Nomis API."""
-    return (base_url or setting("nomisBaseUrl", "") or NOMIS_BASE_URL).rstrip("/")
+    """``base_url`` (a mirror: the tool's BASE_URL, or the setting lis/online/nomisBaseUrl), else the Nomis API."""
+    return (base_url or NOMIS_BASE_URL).rstrip("/")
 
 
 def check_dataset_id(text: str) -> str:
@@ -67,6 +67,48 @@ def _read_csv(text: str) -> tuple[list[str], list[list[str]]]:
     return header, [row for row in reader if any(cell.strip() for cell in row)]
 
 
+def _read_page(
+    client: HttpClient, url: str, query: Mapping[str, str], shown: str, header: list[str], page: int
+) -> tuple[list[str], list[list[str]]]:
+    """One page of a Nomis query: its header (the first page's must name OBS_VALUE, the others repeat it) and rows."""
+    reply = client.get(url, query)
+    if reply.looks_like_html():
+        raise OnlineSourceError(f"{shown}: Nomis sent a web page, not CSV. Check the base URL of the API.")
+    page_header, page_rows = _read_csv(reply.text())
+    if not page_header:
+        raise OnlineSourceError(f"{shown}: Nomis sent an empty answer. Check the dataset id and geography.")
+    if not header and "OBS_VALUE" not in page_header:
+        raise OnlineSourceError(
+            f"{shown}: the answer is not Nomis data (no OBS_VALUE column). Check the dataset id and options."
+        )
+    if header and page_header != header:
+        raise OnlineSourceError(f"{shown}: page {page + 1} has other columns than the first; try again later.")
+    return page_header, page_rows
+
+
+def _record_count(header: list[str], page_rows: list[list[str]]) -> int | None:
+    """The RECORD_COUNT a page's first row carries: how many rows the whole query has (None if not said)."""
+    if not page_rows or "RECORD_COUNT" not in header:
+        return None
+    count_text = page_rows[0][header.index("RECORD_COUNT")]
+    return int(count_text) if count_text.strip().isdigit() else None
+
+
+def _is_last_page(received: int, page_rows: int, total: int | None, shown: str) -> bool:
+    """Whether paging is done after a page of ``page_rows`` rows, ``received`` in all; an error if Nomis stopped."""
+    if total is None:
+        return page_rows < GUEST_ROW_LIMIT  # no record count: a short page is the last
+    if received >= total:
+        return True
+    if not page_rows:
+        raise OnlineSourceError(
+            f"{shown}: Nomis stopped after {received:,} of {total:,} rows (paging with RecordOffset came back "
+            f"empty). Guests get at most {GUEST_ROW_LIMIT:,} rows per call: register with Nomis and give your "
+            "uid through an authentication configuration, or ask for fewer areas or dates."
+        )
+    return False
+
+
 def fetch_dataset(
     client: HttpClient,
     dataset: str,
@@ -89,41 +131,15 @@ def fetch_dataset(
     for page in range(_MAX_PAGES):
         if feedback is not None and feedback.isCanceled():
             raise CancelledError("Cancelled: no output was written.")
-        page_query = dict(query)
-        if rows:
-            page_query["RecordOffset"] = str(len(rows))
-        reply = client.get(url, page_query)
-        if reply.looks_like_html():
-            raise OnlineSourceError(f"{shown}: Nomis sent a web page, not CSV. Check the base URL of the API.")
-        page_header, page_rows = _read_csv(reply.text())
-        if not page_header:
-            raise OnlineSourceError(f"{shown}: Nomis sent an empty answer. Check the dataset id and geography.")
-        if not header:
-            header = page_header
-            if "OBS_VALUE" not in header:
-                raise OnlineSourceError(
-                    f"{shown}: the answer is not Nomis data (no OBS_VALUE column). Check the dataset id and options."
-                )
-        elif page_header != header:
-            raise OnlineSourceError(f"{shown}: page {page + 1} has other columns than the first; try again later.")
-        if total is None and page_rows and "RECORD_COUNT" in header:
-            count_text = page_rows[0][header.index("RECORD_COUNT")]
-            total = int(count_text) if count_text.strip().isdigit() else None
+        page_query = {**query, "RecordOffset": str(len(rows))} if rows else dict(query)
+        header, page_rows = _read_page(client, url, page_query, shown, header, page)
+        if total is None:
+            total = _record_count(header, page_rows)
         rows.extend(page_rows)
         if feedback is not None and total:
             feedback.setProgress(min(99.0, 100.0 * len(rows) / total))
-        if total is None:
-            if len(page_rows) < GUEST_ROW_LIMIT:  # no record count: a short page is the last
-                break
-            continue
-        if len(rows) >= total:
+        if _is_last_page(len(rows), len(page_rows), total, shown):
             break
-        if not page_rows:
-            raise OnlineSourceError(
-                f"{shown}: Nomis stopped after {len(rows):,} of {total:,} rows (paging with RecordOffset came back "
-                f"empty). Guests get at most {GUEST_ROW_LIMIT:,} rows per call: register with Nomis and give your "
-                "uid through an authentication configuration, or ask for fewer areas or dates."
-            )
     else:
         raise OnlineSourceError(f"{shown}: more than {_MAX_PAGES} pages; ask for fewer areas or dates.")
     if not rows:
@@ -177,6 +193,7 @@ def load_nomis(
     cache_dir: Path | str | None = None,
     client: HttpClient | None = None,
     feedback: QgsFeedback | None = None,
+    max_age_days: float = DEFAULT_MAX_AGE_DAYS,
 ) -> TableOutcome:
     """Fetch a Nomis table (through the cache; the uid is not part of its key) and save it as CSV at ``output``.
 
@@ -196,5 +213,5 @@ def load_nomis(
         header, rows, url = fetch_dataset(client, dataset, geography, params, uid, base_url, feedback)
         return with_indicator_column(header, rows, dataset), source_record(url, kind="csv", source="Nomis")
 
-    data, record, from_cache = cached_download("nomis", key, fetch, refresh, cache_dir)
+    data, record, from_cache = cached_download("nomis", key, fetch, refresh, cache_dir, max_age_days)
     return deliver_table(data, "csv", Path(output), record, from_cache, client.log)

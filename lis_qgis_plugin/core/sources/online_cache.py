@@ -2,7 +2,9 @@
 
 A cache entry is only ever created by renaming a finished temporary file, so a failed or
 cancelled download leaves nothing a later run could mistake for data. Entries are named
-by a hash of the address and query, and reused while younger than the maximum age.
+by a hash of the address and query, and reused while younger than the maximum age. The
+folder and the age are arguments (the Processing algorithms read the user's choices,
+``lis/online/cacheFolder`` and ``lis/online/cacheDays``, through lis_qgis_plugin.settings).
 """
 
 from __future__ import annotations
@@ -20,16 +22,19 @@ from typing import Any
 from qgis.core import QgsApplication
 
 from ..io.layer_output import OutputError
-from .http_client import setting
 
-#: Days a cached download is reused before it is fetched again (setting lis/online/cacheDays).
+#: Days a cached download is reused before it is fetched again (unless the setting lis/online/cacheDays says).
 DEFAULT_MAX_AGE_DAYS = 30.0
 
 
+def default_cache_folder() -> Path:
+    """Where downloads are cached unless the user chose a folder: cache/lis_online in the QGIS profile."""
+    return Path(QgsApplication.qgisSettingsDirPath()) / "cache" / "lis_online"
+
+
 def cache_folder(folder: Path | str | None = None) -> Path:
-    """The cache folder: ``folder``, the setting lis/online/cacheFolder, or cache/lis_online in the QGIS profile."""
-    chosen = folder or setting("cacheFolder", "") or Path(QgsApplication.qgisSettingsDirPath()) / "cache" / "lis_online"
-    path = Path(chosen)
+    """The cache folder, created: ``folder``, or :func:`default_cache_folder` when None."""
+    path = Path(folder or default_cache_folder())
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -40,23 +45,14 @@ def cache_folder(folder: Path | str | None = None) -> Path:
     return path
 
 
-def max_age_days() -> float:
-    """How long cached downloads are reused (setting lis/online/cacheDays; 0 = always download)."""
-    try:
-        return float(setting("cacheDays", DEFAULT_MAX_AGE_DAYS))
-    except (TypeError, ValueError):
-        return DEFAULT_MAX_AGE_DAYS
-
-
 def cache_key(*parts: Any) -> str:
     """A short stable name for a query (address and parameters)."""
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def is_fresh(path: Path, days: float | None = None) -> bool:
-    """True when ``path`` exists and is younger than ``days`` (the setting when None)."""
-    days = max_age_days() if days is None else days
+def is_fresh(path: Path, days: float) -> bool:
+    """True when ``path`` exists and is younger than ``days`` (0 or less: never, so always download)."""
     return path.is_file() and days > 0 and (time.time() - path.stat().st_mtime) < days * 86400
 
 
@@ -118,16 +114,18 @@ def cached_download(
     fetch: Any,
     refresh: bool = False,
     cache_dir: Path | str | None = None,
+    max_age_days: float = DEFAULT_MAX_AGE_DAYS,
 ) -> tuple[bytes, dict[str, Any], bool]:
     """The bytes of a download, from the cache when fresh, else from ``fetch()`` -> (bytes, record).
 
     Returns (bytes, record, from_cache). The record (address, query, retrieval date...) is
-    kept beside the bytes; an entry counts only when both were written.
+    kept beside the bytes; an entry counts only when both were written. ``cache_dir`` None is
+    the default folder; entries older than ``max_age_days`` are downloaded again.
     """
     folder = cache_folder(cache_dir) / "tables"
     data_file = folder / f"{kind}_{cache_key(kind, *key_parts)}.download"
     record_file = data_file.with_suffix(".json")
-    if not refresh and is_fresh(data_file) and record_file.is_file():
+    if not refresh and is_fresh(data_file, max_age_days) and record_file.is_file():
         try:
             return data_file.read_bytes(), json.loads(record_file.read_text(encoding="utf-8")), True
         except (OSError, ValueError):

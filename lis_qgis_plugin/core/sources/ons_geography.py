@@ -3,7 +3,9 @@
 ONS publishes each boundary set as a FeatureServer layer whose service name carries the
 release and version (``..._December_2021_Boundaries_EW_BGC_V5``) and changes with new
 releases: the catalogue below names the current ones, and any entry can be replaced by a
-full layer URL, or the whole catalogue pointed at a mirror through its base URL.
+full layer URL, or the whole catalogue pointed at a mirror through its base URL (the
+caller passes the tool's BASE_URL or the setting lis/online/onsBaseUrl; this module reads
+no settings).
 
 A query pages through ``resultOffset``/``resultRecordCount`` in steps of the layer's own
 ``maxRecordCount``, until the server stops saying ``exceededTransferLimit``, and then checks
@@ -39,10 +41,18 @@ from ..common.ons_codes import is_normalised_code, normalise_code
 from ..common.plugin_files import plugin_version
 from ..common.wording import plural
 from ..io.layer_output import check_output_is_new, gpkg_destination, write_layer_with_fields
-from .http_client import HttpClient, OnlineSourceError, full_url, parse_json, redact, setting
-from .online_cache import atomic_file, cache_folder, cache_key, is_fresh, read_source_records, write_source_record
+from .http_client import HttpClient, OnlineSourceError, full_url, parse_json, redact
+from .online_cache import (
+    DEFAULT_MAX_AGE_DAYS,
+    atomic_file,
+    cache_folder,
+    cache_key,
+    is_fresh,
+    read_source_records,
+    write_source_record,
+)
 
-#: The ONS Open Geography Portal's ArcGIS Online organisation (setting lis/online/onsBaseUrl overrides it).
+#: The ONS Open Geography Portal's ArcGIS Online organisation (a base URL given, e.g. lis/online/onsBaseUrl, wins).
 ONS_BASE_URL = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
 BRITISH_NATIONAL_GRID = 27700
 #: Requests for one layer stop after this many pages: a national layer at 2,000 a page needs 18.
@@ -146,8 +156,8 @@ def boundary_set(key: str) -> BoundarySet:
 
 
 def ons_base_url(base_url: str | None = None) -> str:
-    """The services folder to use: ``base_url``, the setting lis/online/onsBaseUrl, or ONS's own."""
-    return (base_url or setting("onsBaseUrl", "") or ONS_BASE_URL).rstrip("/")
+    """The services folder to use: ``base_url`` (a mirror), else ONS's own."""
+    return (base_url or ONS_BASE_URL).rstrip("/")
 
 
 def layer_url(item: BoundarySet, base_url: str | None = None) -> str:
@@ -372,7 +382,9 @@ def _features_of(data: dict, shown: str) -> list[dict]:
 
 def _exceeded(data: dict) -> bool:
     """ArcGIS's exceededTransferLimit, at the top (f=json) or under properties (f=geojson)."""
-    properties = data.get("properties") if isinstance(data.get("properties"), dict) else {}
+    properties = data.get("properties")
+    if not isinstance(properties, dict):
+        properties = {}
     return bool(data.get("exceededTransferLimit") or properties.get("exceededTransferLimit"))
 
 
@@ -510,17 +522,25 @@ def load_boundaries(
     cache_dir: Path | str | None = None,
     client: HttpClient | None = None,
     feedback: QgsFeedback | None = None,
+    max_age_days: float = DEFAULT_MAX_AGE_DAYS,
 ) -> BoundaryOutcome:
     """Download one district's (or one extent's) boundaries into the GeoPackage ``output``, through the cache.
 
     ``service_url`` (a layer URL ending in /FeatureServer/0) replaces the catalogue entry
-    ``set_key``. ``extent`` is in EPSG:27700. Raises OnlineSourceError, OutputError or
-    CancelledError; a failed or cancelled download leaves no cache entry and no output.
+    ``set_key``; ``base_url`` None is ONS's own services folder. ``extent`` is in EPSG:27700.
+    The cache is ``cache_dir`` (None: the default folder), reused for ``max_age_days``.
+    Raises OnlineSourceError, OutputError or CancelledError; a failed or cancelled download
+    leaves no cache entry and no output.
     """
     client = client or HttpClient(feedback=feedback)
     out_path, out_layer = gpkg_destination(output)
     item = boundary_set(set_key) if set_key else None
-    url = check_layer_url(service_url) if service_url else layer_url(item, base_url)
+    if service_url:
+        url = check_layer_url(service_url)
+    elif item is not None:
+        url = layer_url(item, base_url)
+    else:
+        raise OnlineSourceError("Choose a boundary set, or give the service URL of an ArcGIS layer.")
     if service_url and item is not None and item.service not in url:
         item = None  # another service: its fields decide how a district is selected
     log: list[LogLine] = []
@@ -533,7 +553,7 @@ def load_boundaries(
     code = normalise_code(district_code) if district_code else ""
     cache_file = folder / f"boundaries_{cache_key(url, code, box)}.gpkg"
     check_output_is_new(out_path, [cache_file])
-    records = read_source_records(cache_file) if not refresh and is_fresh(cache_file) else []
+    records = read_source_records(cache_file) if not refresh and is_fresh(cache_file, max_age_days) else []
     from_cache = bool(records)
     if from_cache:
         record = records[0]

@@ -19,12 +19,13 @@ from ..common.errors import LogLine
 from ..common.plugin_files import plugin_version
 from ..io.table_files import TableError, read_raw_table
 from .http_client import HttpClient, OnlineSourceError, Reply, redact
-from .online_cache import atomic_file, cached_download
+from .online_cache import DEFAULT_MAX_AGE_DAYS, atomic_file, cached_download
 
 KIND_SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "geojson": ".geojson"}
-_CSV_TYPES = {"text/csv", "application/csv", "text/plain", "text/comma-separated-values", "application/vnd.ms-excel"}
-_XLSX_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-_JSON_TYPES = {"application/geo+json", "application/json", "application/vnd.geo+json", "text/json"}
+_CSV_TYPES = frozenset(
+    {"text/csv", "application/csv", "text/plain", "text/comma-separated-values", "application/vnd.ms-excel"}
+)
+_XLSX_TYPES = frozenset({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
 
 
 @dataclass
@@ -134,8 +135,14 @@ def load_url(
     refresh: bool = False,
     cache_dir: Path | str | None = None,
     client: HttpClient | None = None,
+    max_age_days: float = DEFAULT_MAX_AGE_DAYS,
 ) -> TableOutcome:
-    """Download a CSV, XLSX or GeoJSON file from ``url`` and save it at ``output`` (suffix set by its type)."""
+    """Download a CSV, XLSX or GeoJSON file from ``url`` and save it at ``output`` (suffix set by its type).
+
+    ``client`` carries the network options (default: no proxy, QGIS's default timeout);
+    ``cache_dir`` (None: the default folder) and ``max_age_days`` say where and how long the
+    download is kept.
+    """
     client = client or HttpClient()
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")):
@@ -146,5 +153,5 @@ def load_url(
         kind = detect_kind(reply, redact(url))
         return reply.body, source_record(url, kind=kind, content_type=reply.content_type)
 
-    data, record, from_cache = cached_download("url", (url,), fetch, refresh, cache_dir)
+    data, record, from_cache = cached_download("url", (url,), fetch, refresh, cache_dir, max_age_days)
     return deliver_table(data, str(record.get("kind", "csv")), output, record, from_cache, client.log)

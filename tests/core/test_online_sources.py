@@ -1,8 +1,9 @@
-"""Online sources against real HTTP servers on 127.0.0.1 that answer like ONS, Fingertips and Nomis.
+"""Online sources called directly, against real HTTP servers on 127.0.0.1 that answer like ONS, Fingertips and Nomis.
 
 No internet: tests/online_servers.py serves the real Rutland and Nottingham data in each
 service's own format. Every fault test checks the message a user would read and that no
-partial cache entry or output was left behind.
+partial cache entry or output was left behind. The core reads no settings: each test gives
+the network options, the mirror and the cache folder as arguments.
 """
 
 from __future__ import annotations
@@ -13,48 +14,45 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from qgis.core import (
-    QgsApplication,
-    QgsAuthMethodConfig,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeedback,
-    QgsProcessingContext,
-    QgsProcessingFeedback,
     QgsProject,
-    QgsSettings,
     QgsVectorLayer,
 )
 
+from lis_qgis_plugin import settings as lis_settings
 from lis_qgis_plugin.core.common.errors import CancelledError
 from lis_qgis_plugin.core.common.plugin_files import plugin_version
 from lis_qgis_plugin.core.sources import fingertips, nomis, url_source
 from lis_qgis_plugin.core.sources.http_client import (
     HttpClient,
     HttpError,
+    HttpOptions,
     OnlineSourceError,
-    auth_config_secret,
+    ProxySettings,
     proxies_for,
     redact,
     user_agent,
 )
 from lis_qgis_plugin.core.sources.online_cache import read_source_records
-from lis_qgis_plugin.core.sources.ons_geography import BOUNDARY_SETS, ArcGisError, boundary_set, load_boundaries
+from lis_qgis_plugin.core.sources.ons_geography import ArcGisError, boundary_set, load_boundaries
 
-from .online_servers import (
+from ..online_servers import (
     DISTRICT_AREA_TYPE,
     IMD_SCORE_INDICATOR,
-    LSOA_AREA_TYPE,
     MOST_DEPRIVED_INDICATOR,
     ForwardingProxy,
     OnlineServers,
-    start_online_servers,
+    geojson_codes,
+    layer_codes,
+    qgis_settings,
 )
-from .support import LogFeedback, open_layer, run_qgis_process
+from ..support import open_layer
 
 LSOA21 = "Lower_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC_V5"
 LSOA11 = "LSOA_Dec_2011_Boundaries_Generalised_Clipped_BGC_EW_V3_2022"
@@ -62,35 +60,17 @@ RUTLAND = "E06000017"
 NOTTINGHAM = "E06000018"
 
 
-@pytest.fixture(scope="module")
-def servers(shared_data: Path) -> Iterator[OnlineServers]:
-    started = start_online_servers(shared_data)
-    yield started
-    started.server.close()
-
-
-@pytest.fixture(autouse=True)
-def fresh_server(servers: OnlineServers) -> None:
-    servers.server.clear()
-    servers.arcgis.count_offset = 0
-
-
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"
 
 
-def fast_client(feedback: QgsFeedback | None = None, timeout: float = 5.0, retries: int = 2) -> HttpClient:
-    """A client with short pauses between tries, so fault tests stay fast."""
-    return HttpClient(feedback=feedback, timeout=timeout, retries=retries, backoff=0.01)
-
-
-def geojson_codes(path: Path, field: str) -> set[str]:
-    return {feature["properties"][field] for feature in json.loads(path.read_text())["features"]}
-
-
-def layer_codes(path: Path, layer: str, field: str) -> set[str]:
-    return {feature[field] for feature in open_layer(path, layer).getFeatures()}
+def fast_client(
+    feedback: QgsFeedback | None = None, timeout: float = 5.0, retries: int = 2, proxy: ProxySettings | None = None
+) -> HttpClient:
+    """A client with short pauses between tries, so fault tests stay fast (no proxy unless given)."""
+    options = HttpOptions(timeout=timeout, proxy=proxy or ProxySettings())
+    return HttpClient(feedback=feedback, options=options, retries=retries, backoff=0.01)
 
 
 def assert_nothing_left(cache: Path, *outputs: Path) -> None:
@@ -99,27 +79,6 @@ def assert_nothing_left(cache: Path, *outputs: Path) -> None:
     assert left == [], left
     for output in outputs:
         assert not output.exists(), output
-
-
-@contextmanager
-def qgis_settings(values: dict[str, object]) -> Iterator[None]:
-    """Set QGIS settings for the block, then remove them (the test profile is shared)."""
-    settings = QgsSettings()
-    for key, value in values.items():
-        settings.setValue(key, value)
-    try:
-        yield
-    finally:
-        for key in values:
-            settings.remove(key)
-
-
-@pytest.fixture
-def algorithm_cache(tmp_path: Path) -> Iterator[Path]:
-    """Processing runs cache into a temporary folder, not the test profile."""
-    folder = tmp_path / "algorithm_cache"
-    with qgis_settings({"lis/online/cacheFolder": str(folder)}):
-        yield folder
 
 
 # --------------------------------------------------------------------------------- ONS boundaries
@@ -317,8 +276,9 @@ def test_requests_go_through_the_proxy_set_in_qgis(
     }  # fmt: skip
     url = servers.file_url("via-proxy.csv")
     with qgis_settings(settings):
-        assert proxies_for(url) == {"http": proxy.url, "https": proxy.url}
-        outcome = url_source.load_url(url, tmp_path / "p.csv", cache_dir=cache, client=fast_client())
+        qgis_proxy = lis_settings.proxy_settings()  # read as the algorithms read it, then passed to the core
+    assert proxies_for(url, qgis_proxy) == {"http": proxy.url, "https": proxy.url}
+    outcome = url_source.load_url(url, tmp_path / "p.csv", cache_dir=cache, client=fast_client(proxy=qgis_proxy))
     assert outcome.rows == 1
     assert f"GET {url}" in proxy.seen()  # the proxy logged the request...
     assert "via" in {
@@ -327,7 +287,9 @@ def test_requests_go_through_the_proxy_set_in_qgis(
     # URLs in QGIS's no-proxy list go direct.
     servers.files.add("direct.csv", "text/csv", b"code,value\nE06000017,2\n")
     with qgis_settings({**settings, "proxy/noProxyUrls": [servers.server.base_url]}):
-        url_source.load_url(servers.file_url("direct.csv"), tmp_path / "d.csv", cache_dir=cache, client=fast_client())
+        qgis_proxy = lis_settings.proxy_settings()
+    url_source.load_url(servers.file_url("direct.csv"), tmp_path / "d.csv", cache_dir=cache,
+                        client=fast_client(proxy=qgis_proxy))  # fmt: skip
     assert "direct.csv" not in proxy.seen()
 
 
@@ -339,7 +301,7 @@ def test_proxy_environment_variables_apply_when_qgis_has_no_proxy(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     monkeypatch.setenv("http_proxy", proxy.url)
-    assert proxies_for(servers.file_url("env-proxy.csv")) is None
+    assert proxies_for(servers.file_url("env-proxy.csv"), lis_settings.proxy_settings()) is None
     url_source.load_url(servers.file_url("env-proxy.csv"), tmp_path / "e.csv", cache_dir=cache, client=fast_client())
     assert "env-proxy.csv" in proxy.seen()
 
@@ -417,38 +379,6 @@ def test_nomis_short_page_names_the_guest_cap(servers: OnlineServers, tmp_path: 
     assert_nothing_left(cache / "tables", tmp_path / "oa.csv")
 
 
-@pytest.fixture
-def nomis_auth_config() -> Iterator[str]:
-    """A QGIS authentication configuration holding a Nomis uid (as a Basic config's password)."""
-    manager = QgsApplication.authManager()
-    assert manager.setMasterPassword("lis-test-master-password", True)
-    config = QgsAuthMethodConfig("Basic")
-    config.setName("LIS test Nomis uid")
-    config.setConfig("username", "nomis")
-    config.setConfig("password", "0xLISTESTUID")
-    assert manager.storeAuthenticationConfig(config)
-    yield config.id()
-    manager.removeAuthenticationConfig(config.id())
-
-
-def test_nomis_uid_comes_from_the_auth_manager_and_stays_secret(
-    lis_plugin: object, servers: OnlineServers, nomis_auth_config: str, tmp_path: Path, algorithm_cache: Path
-) -> None:
-    import processing
-
-    assert auth_config_secret(nomis_auth_config, "Nomis") == "0xLISTESTUID"
-    feedback = LogFeedback()
-    result = processing.run("lis:loadindicators", {
-        "SOURCE": 1, "IDS": "NM_144_1", "AREA_TYPE": "TYPE299", "BASE_URL": servers.nomis_base,
-        "AUTH_CONFIG": nomis_auth_config, "OUTPUT": str(tmp_path / "oa.csv"),
-    }, context=QgsProcessingContext(), feedback=feedback)  # fmt: skip
-    seen = servers.server.requests_to(".data.csv")
-    assert len(seen) == 1 and seen[0].query["uid"] == "0xLISTESTUID"  # a key's larger cap: one page
-    assert result["ROWS"] == 1112 and "uid=***" in result["SOURCE_URL"]
-    stored = "".join(path.read_text(errors="replace") for path in algorithm_cache.rglob("*") if path.is_file())
-    assert "0xLISTESTUID" not in stored + feedback.text + result["SOURCE_URL"]
-
-
 # -------------------------------------------------------------------------------------------- URLs
 
 
@@ -489,123 +419,3 @@ def test_any_url_serving_csv_xlsx_or_geojson(
     with pytest.raises(OnlineSourceError, match=r"binary file \(image/png\)"):
         url_source.load_url(servers.file_url("image.png"), tmp_path / "y.csv", cache_dir=cache, client=fast_client())
     assert not (tmp_path / "login.csv").exists() and not (tmp_path / "x.csv").exists()
-
-
-# ------------------------------------------------------------------------------------- Algorithms
-
-
-def test_algorithms_are_registered_in_the_online_group(lis_plugin: object) -> None:
-    registry = QgsApplication.processingRegistry()
-    for name in ("lis:loadboundaries", "lis:loadindicators"):
-        algorithm = registry.algorithmById(name)
-        assert algorithm is not None and algorithm.group() == "Online sources" and algorithm.groupId() == "online"
-    assert len(BOUNDARY_SETS) == len(registry.algorithmById("lis:loadboundaries").parameterDefinition(
-        "BOUNDARY_SET").options())  # fmt: skip
-
-
-def test_loadboundaries_algorithm(
-    lis_plugin: object, servers: OnlineServers, tmp_path: Path, algorithm_cache: Path
-) -> None:
-    import processing
-
-    feedback = LogFeedback()
-    out = tmp_path / "lsoa.gpkg"
-    result = processing.run("lis:loadboundaries", {
-        "BOUNDARY_SET": 0, "DISTRICT_CODE": RUTLAND, "BASE_URL": servers.ons_base, "OUTPUT": str(out),
-    }, context=QgsProcessingContext(), feedback=feedback)  # fmt: skip
-    assert result["FEATURE_COUNT"] == 26 and result["SOURCE_URL"] == servers.layer_url(LSOA21)
-    assert open_layer(out, "lsoa").featureCount() == 26
-    assert "26 features match LSOA21NM starting with 'Rutland '" in feedback.text
-    assert list(algorithm_cache.glob("boundaries_*.gpkg"))
-    from qgis.core import QgsProcessingException
-
-    with pytest.raises(QgsProcessingException, match="Choose a district code or an extent"):
-        processing.run("lis:loadboundaries", {"BOUNDARY_SET": 0, "BASE_URL": servers.ons_base,
-                                              "OUTPUT": str(tmp_path / "none.gpkg")},
-                       context=QgsProcessingContext(), feedback=QgsProcessingFeedback())  # fmt: skip
-
-
-def _imd_scores(shared_data: Path) -> dict[str, float]:
-    path = shared_data / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv"
-    return {row["lsoa21_code"]: float(row["IMD_score"]) for row in csv.DictReader(path.open())}
-
-
-def test_loadindicators_output_feeds_joinindicators(
-    lis_plugin: object, servers: OnlineServers, shared_data: Path, tmp_path: Path, algorithm_cache: Path
-) -> None:
-    import processing
-
-    loaded = processing.run("lis:loadindicators", {
-        "SOURCE": 0, "IDS": str(IMD_SCORE_INDICATOR), "AREA_TYPE": str(LSOA_AREA_TYPE), "PARENT_CODE": RUTLAND,
-        "BASE_URL": servers.fingertips_base, "OUTPUT": str(tmp_path / "imd.csv"),
-    }, context=QgsProcessingContext(), feedback=QgsProcessingFeedback())  # fmt: skip
-    assert loaded["ROWS"] == 26
-    joined = processing.run("lis:joinindicators", {
-        "BOUNDARIES": str(shared_data / "rutland" / "boundaries" / "rutland_lsoa21.geojson"),
-        "TABLE": loaded["OUTPUT"], "OUTPUT": str(tmp_path / "joined.gpkg"),
-    }, context=QgsProcessingContext(), feedback=QgsProcessingFeedback())  # fmt: skip
-    assert joined["MATCHED"] == 26 and joined["UNMATCHED_BOUNDARIES"] == 0
-    layer = open_layer(tmp_path / "joined.gpkg", "joined")
-    got = {feature["LSOA21CD"]: feature["deprivation_score_imd_2025"] for feature in layer.getFeatures()}
-    assert got == pytest.approx(_imd_scores(shared_data))
-    assert got["E01013787"] == pytest.approx(14.351)  # Rutland 005A, as published
-
-
-def test_loadindicators_then_joinindicators_in_a_model(
-    lis_plugin: object, servers: OnlineServers, shared_data: Path, tmp_path: Path, algorithm_cache: Path
-) -> None:
-    """The chain as the model designer builds it: the join's TABLE takes the load's OUTPUT."""
-    import processing
-    from qgis.core import (
-        QgsProcessingModelAlgorithm,
-        QgsProcessingModelChildAlgorithm,
-        QgsProcessingModelChildParameterSource,
-        QgsProcessingModelOutput,
-        QgsProcessingOutputFile,
-    )
-
-    static = QgsProcessingModelChildParameterSource.fromStaticValue
-    model = QgsProcessingModelAlgorithm("load_and_join", "LIS tests")
-    load = QgsProcessingModelChildAlgorithm("lis:loadindicators")
-    load.setChildId("load")
-    for name, value in {"SOURCE": 0, "IDS": str(IMD_SCORE_INDICATOR), "AREA_TYPE": str(LSOA_AREA_TYPE),
-                        "PARENT_CODE": RUTLAND, "BASE_URL": servers.fingertips_base}.items():  # fmt: skip
-        load.addParameterSources(name, [static(value)])
-    model.addChildAlgorithm(load)
-    join = QgsProcessingModelChildAlgorithm("lis:joinindicators")
-    join.setChildId("join")
-    join.addParameterSources("BOUNDARIES", [static(str(shared_data / "rutland/boundaries/rutland_lsoa21.geojson"))])
-    join.addParameterSources("TABLE", [QgsProcessingModelChildParameterSource.fromChildOutput("load", "OUTPUT")])
-    output = QgsProcessingModelOutput("joined", "Joined")
-    output.setChildId("join")
-    output.setChildOutputName("OUTPUT")
-    join.setModelOutputs({"joined": output})
-    model.addChildAlgorithm(join)
-    sources = model.availableSourcesForChild("join", [], [QgsProcessingOutputFile.typeName()])
-    assert [(source.outputChildId(), source.outputName()) for source in sources] == [("load", "OUTPUT")]
-    model.updateDestinationParameters()
-    # The model's own name for the join's output: "join:joined" before QGIS 3.32 or so, "joined" on 3.40.
-    (destination,) = [parameter.name() for parameter in model.destinationParameterDefinitions()]
-    assert destination in ("joined", "join:joined")
-    result = processing.run(model, {destination: str(tmp_path / "model.gpkg")}, context=QgsProcessingContext(),
-                            feedback=QgsProcessingFeedback())  # fmt: skip
-    layer = QgsVectorLayer(result[destination], "joined", "ogr")
-    got = {feature["LSOA21CD"]: feature["deprivation_score_imd_2025"] for feature in layer.getFeatures()}
-    assert got == pytest.approx(_imd_scores(shared_data))
-
-
-@pytest.mark.slow
-def test_qgis_process_runs_loadboundaries(
-    qgis_process_env: dict[str, str], servers: OnlineServers, shared_data: Path, tmp_path: Path
-) -> None:
-    out = tmp_path / "wards.gpkg"
-    wards = [item.key for item in BOUNDARY_SETS].index("wards25_bgc")
-    run = run_qgis_process(
-        {**qgis_process_env, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}, "run", "lis:loadboundaries", "--",
-        f"BOUNDARY_SET={wards}", f"DISTRICT_CODE={RUTLAND}", f"BASE_URL={servers.ons_base}", f"OUTPUT={out}",
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "FEATURE_COUNT:\t15" in run.stdout
-    source = shared_data / "rutland" / "boundaries" / "rutland_wards_2025.geojson"
-    assert layer_codes(out, "wards", "WD25CD") == geojson_codes(source, "WD25CD")
-    assert any(seen.query.get("f") == "geojson" for seen in servers.server.requests_to("Wards_May_2025"))
