@@ -6,8 +6,13 @@ QGIS start-up stays cheap.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 
-def classFactory(iface):  # noqa: ANN001, ANN201 - name and signature fixed by QGIS
+if TYPE_CHECKING:
+    from .plugin import LisPlugin
+
+
+def classFactory(iface: Any) -> LisPlugin:  # the name and signature QGIS calls
     """Return the plugin instance; QGIS and qgis_process call this (iface may be None)."""
     from .plugin import LisPlugin
 

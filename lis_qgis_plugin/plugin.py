@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator
@@ -10,6 +11,11 @@ from qgis.PyQt.QtGui import QAction, QIcon  # QtGui in Qt 6; qgis.PyQt aliases i
 from qgis.PyQt.QtWidgets import QMenu, QToolBar
 
 from .core.common.plugin_files import resource_path
+
+if TYPE_CHECKING:  # imported when first used, so that QGIS and qgis_process start fast
+    from .gui.lis_dock import LisDockWidget
+    from .gui.options_page import LisOptionsFactory
+    from .processing.provider import LisProvider
 
 MENU_OBJECT_NAME = "LisMenu"
 TOOLBAR_OBJECT_NAME = "LisToolBar"
@@ -23,13 +29,13 @@ def tr(text: str) -> str:
 class LisPlugin:
     """Created by ``classFactory``; ``iface`` is None under qgis_process."""
 
-    def __init__(self, iface) -> None:  # noqa: ANN001 - QgisInterface or None
-        self.iface = iface
-        self.provider = None
+    def __init__(self, iface: Any) -> None:
+        self.iface = iface  # QgisInterface, or None under qgis_process
+        self.provider: LisProvider | None = None
         self.menu: QMenu | None = None
         self.toolbar: QToolBar | None = None
-        self.dock = None
-        self.options_factory = None
+        self.dock: LisDockWidget | None = None
+        self.options_factory: LisOptionsFactory | None = None
         self.translator: QTranslator | None = None
         self.actions: list[QAction] = []
 
@@ -52,20 +58,25 @@ class LisPlugin:
         self._install_translator()
         self.initProcessing()
         main_window = self.iface.mainWindow()
-        self.menu = QMenu(tr("&LIS"), main_window)
-        self.menu.setObjectName(MENU_OBJECT_NAME)
+        menu = QMenu(tr("&LIS"), main_window)
+        menu.setObjectName(MENU_OBJECT_NAME)
         menu_bar = main_window.menuBar()
         help_menu = next((a for a in menu_bar.actions() if a.menu() and a.menu().objectName() == "mHelpMenu"), None)
         if help_menu is not None:
-            menu_bar.insertMenu(help_menu, self.menu)
+            menu_bar.insertMenu(help_menu, menu)
         else:
-            menu_bar.addMenu(self.menu)
-        self.toolbar = self.iface.addToolBar(tr("LIS"))
-        self.toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
+            menu_bar.addMenu(menu)
+        toolbar = self.iface.addToolBar(tr("LIS"))
+        toolbar.setObjectName(TOOLBAR_OBJECT_NAME)
+        self.menu, self.toolbar = menu, toolbar
 
-        panel_action = self._add_action("lis.svg", tr("Local Information System panel"), self.toggle_dock)
+        panel_action = self._add_action(
+            menu, toolbar, "lis.svg", tr("Local Information System panel"), self.toggle_dock
+        )
         panel_action.setCheckable(True)
-        self._add_action("sample.svg", tr("Create sample district…"), lambda: self.open_algorithm("lis:createsample"))
+        self._add_action(
+            menu, toolbar, "sample.svg", tr("Create sample district…"), lambda: self.open_algorithm("lis:createsample")
+        )
 
         from .gui.options_page import LisOptionsFactory
 
@@ -84,12 +95,13 @@ class LisPlugin:
             QCoreApplication.installTranslator(translator)
             self.translator = translator
 
-    def _add_action(self, icon: str, text: str, slot: Callable[[], None]) -> QAction:
+    def _add_action(self, menu: QMenu, toolbar: QToolBar, icon: str, text: str, slot: Callable[[], None]) -> QAction:
+        """An action with an icon, in the LIS menu and on the LIS toolbar."""
         action = QAction(QIcon(str(resource_path("icons", icon))), text, self.iface.mainWindow())
         action.setToolTip(text)
         action.triggered.connect(slot)
-        self.menu.addAction(action)
-        self.toolbar.addAction(action)
+        menu.addAction(action)
+        toolbar.addAction(action)
         self.actions.append(action)
         return action
 
@@ -98,10 +110,10 @@ class LisPlugin:
         if self.dock is None:
             from .gui.lis_dock import LisDockWidget
 
-            self.dock = LisDockWidget(self.iface, self.open_algorithm, self.iface.mainWindow())
-            self.dock.visibilityChanged.connect(self.actions[0].setChecked)
-            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-            self.dock.show()
+            self.dock = dock = LisDockWidget(self.iface, self.open_algorithm, self.iface.mainWindow())
+            dock.visibilityChanged.connect(self.actions[0].setChecked)
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            dock.show()
             return
         self.dock.setUserVisible(not self.dock.isUserVisible())
 
