@@ -16,6 +16,22 @@ from lis_qgis_plugin.plugin import MENU_OBJECT_NAME, TOOLBAR_OBJECT_NAME, LisPlu
 
 from ..support import REPO
 
+#: Every algorithm lis_qgis_plugin/processing/provider.py registers, always: the toolbox and the panel count on it.
+ALGORITHM_IDS = [  # sorted
+    "lis:accessibility2sfca",
+    "lis:aggregateindicators",
+    "lis:compositeindex",
+    "lis:createsample",
+    "lis:deprivationmap",
+    "lis:deprivationsummary",
+    "lis:exportatlas",
+    "lis:joinindicators",
+    "lis:loadboundaries",
+    "lis:loadindicators",
+    "lis:locateservices",
+    "lis:servicecatchments",
+]
+
 
 def _lis_providers() -> list:
     return [p for p in QgsApplication.processingRegistry().providers() if p.id() == "lis"]
@@ -38,9 +54,19 @@ def test_provider_is_registered_once_and_lists_its_algorithms(lis_plugin: LisPlu
     providers = _lis_providers()
     assert len(providers) == 1
     assert providers[0].name() == "Local Information System"
-    algorithm_ids = [a.id() for a in providers[0].algorithms()]
-    assert "lis:createsample" in algorithm_ids
-    assert QgsApplication.processingRegistry().algorithmById("lis:createsample") is not None
+    assert sorted(a.id() for a in providers[0].algorithms()) == ALGORITHM_IDS
+
+
+def test_every_algorithm_is_in_the_toolbox_with_a_name_and_help(lis_plugin: LisPlugin) -> None:
+    registry = QgsApplication.processingRegistry()
+    for algorithm_id in ALGORITHM_IDS:
+        algorithm = registry.algorithmById(algorithm_id)
+        assert algorithm is not None, algorithm_id
+        assert algorithm.provider().id() == "lis", algorithm_id
+        assert algorithm.displayName().strip(), algorithm_id
+        assert algorithm.shortHelpString().strip(), algorithm_id
+    names = [registry.algorithmById(algorithm_id).displayName() for algorithm_id in ALGORITHM_IDS]
+    assert len(set(names)) == len(names)  # twelve tools a user can tell apart
 
 
 def test_gui_adds_menu_toolbar_and_panel(lis_plugin: LisPlugin, qgis_iface: QgisInterface) -> None:
@@ -107,11 +133,6 @@ def test_headless_load_with_iface_none_is_light() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout.strip().splitlines()[-1])
-    assert sorted(report["ids"]) == [
-        "lis:accessibility2sfca",
-        "lis:aggregateindicators", "lis:compositeindex", "lis:createsample", "lis:deprivationmap",
-        "lis:deprivationsummary", "lis:exportatlas", "lis:joinindicators", "lis:loadboundaries",
-        "lis:loadindicators", "lis:locateservices", "lis:servicecatchments",
-    ]  # fmt: skip
+    assert sorted(report["ids"]) == ALGORITHM_IDS
     assert report["heavy"] == []
     assert report["left_after_unload"] == []
