@@ -31,6 +31,7 @@ STEPS = ("start", "boundaries", "indicators", "map", "services", "locate", "atla
 
 # Runs inside QGIS (qgis.bin --code): a chain of QTimer steps, each waiting for the panel's run to end.
 INSIDE_QGIS = r'''
+import json
 import os
 import sys
 import traceback
@@ -38,7 +39,8 @@ from pathlib import Path
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox
-from qgis.PyQt.QtCore import QTimer, Qt
+from qgis.PyQt.QtCore import QPoint, QTimer, Qt
+from qgis.PyQt.QtGui import QPalette
 from qgis.PyQt.QtWidgets import QApplication, QDialog
 from qgis.utils import iface, plugins
 
@@ -72,12 +74,38 @@ def later(step, ms=600):
     QTimer.singleShot(ms, guarded(step))
 
 
+def screen_rect(widget):
+    """Where ``widget`` is on the screen: [x, y, width, height]."""
+    corner = widget.mapToGlobal(QPoint(0, 0))
+    return [corner.x(), corner.y(), widget.width(), widget.height()]
+
+
+def panel_state():
+    """What the panel shows, for the screenshot test: its tabs, the open one, where it is, its run buttons."""
+    dock = plugin.dock
+    page = dock.tabs.currentWidget()
+    buttons = []
+    for button in page.run_buttons:
+        in_view = not button.visibleRegion().isEmpty()  # not scrolled out of the page
+        shown = button.isVisible()
+        buttons.append({"name": button.objectName(), "shown": shown, "in_view": in_view, "at": screen_rect(button)})
+    return {
+        "tabs": [dock.tabs.tabText(index) for index in range(dock.tabs.count())],
+        "current": dock.tabs.tabText(dock.tabs.currentIndex()),
+        "dock": screen_rect(dock) if dock.isVisible() else None,
+        "tab_bar": screen_rect(dock.tabs.tabBar()),
+        "background": dock.palette().color(QPalette.ColorRole.Window).name(),
+        "run_buttons": buttons,
+    }
+
+
 def grab(name):
     QApplication.processEvents()
     # The whole screen, as a person sees it: a window grab is in logical pixels, which QGIS 3.40's
     # high-DPI scaling makes a pixel or so narrower than the 1366 px screen.
     QApplication.primaryScreen().grabWindow(0).save(str(OUT / f"panel_{name}.png"))
     log(f"saved panel_{name}.png")
+    log(f"panel_{name} shows " + json.dumps(panel_state()))
 
 
 def when_idle(step, wait_ms=300):
@@ -138,9 +166,7 @@ def after_sample():
 
 def boundaries_step():
     page = plugin.dock.page("boundaries")
-    group = page.findChild(QgsCollapsibleGroupBox, "loadBoundariesGroup")
-    if group is not None:
-        group.setCollapsed(False)  # show the online boundary sets too
+    page.findChild(QgsCollapsibleGroupBox, "loadBoundariesGroup").setCollapsed(False)  # the online sets too
     QApplication.processEvents()
     grab("boundaries")
     show("indicators")
@@ -182,10 +208,6 @@ def services_step():
     scroll_to("services", services.coverage_table)
     grab("services")
     page = plugin.dock.page("locate")
-    if page is None:
-        log("no locate page: lis:locateservices is not registered")
-        locate_step()
-        return
     show("locate")
     project = QgsProject.instance()
     services_layer = project.mapLayersByName("Services")[0]
@@ -200,7 +222,7 @@ def services_step():
         network=project.mapLayersByName("Roads")[0],
     )
     page.existing_filter.setExpression("\"service_type\" = 'childrens_centre'")
-    page.mode_combo.setCurrentIndex(1)  # walk
+    page.network.mode_combo.setCurrentIndex(1)  # walk
     page.objective_combo.setCurrentIndex(1)  # maximal covering
     page.p_spin.setValue(2)
     page.max_cost_spin.setValue(15)
@@ -211,14 +233,9 @@ def services_step():
 def locate_step():
     check(plugin.dock.run_status.text())
     locate = plugin.dock.page("locate")
-    if locate is not None:
-        scroll_to("locate", locate.summary_table)
-        grab("locate")
+    scroll_to("locate", locate.summary_table)
+    grab("locate")
     page = plugin.dock.page("atlas")
-    if page is None:
-        log("no atlas page: lis:exportatlas is not registered")
-        options_step()
-        return
     show("atlas")
     wards = QgsProject.instance().mapLayersByName("Wards")[0]
     page.use_layer(wards)

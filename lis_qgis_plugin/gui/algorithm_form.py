@@ -7,8 +7,9 @@ Processing dialog would show, and outputs are written into the panel's output fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from qgis.core import (
     Qgis,
@@ -25,6 +26,7 @@ from qgis.gui import QgsCollapsibleGroupBox, QgsGui, QgsProcessingGui, QgsProces
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from .algorithm_runner import Output
 from .widgets import form_layout
 
 #: Processing widget modes: Qgis.ProcessingMode in newer QGIS (3.44), QgsProcessingGui.WidgetType on 3.40.
@@ -123,26 +125,30 @@ class AlgorithmForm(QWidget):
             if name in values:
                 widget.setText("" if values[name] is None else str(values[name]))
 
-    def destinations(self, output_path: Callable[[str, str], Path]) -> tuple[dict[str, str], list[Path]]:
-        """A file in the output folder for each output (GeoPackage for layers), and the files that will be new."""
-        values: dict[str, str] = {}
-        files: list[Path] = []
+    def destinations(self, output_path: Callable[[str, str], Path]) -> dict[str, Output]:
+        """A new file in the output folder for each output the algorithm writes (a GeoPackage for layers)."""
+        outputs: dict[str, Output] = {}
         if self.algorithm is None:
-            return values, files
+            return outputs
         for parameter in self.algorithm.destinationParameterDefinitions():
             if parameter.flags() & Qgis.ProcessingParameterFlag.Optional and not parameter.createByDefault():
                 continue
-            stem = f"{self.algorithm.name()}_{parameter.name().lower()}"
-            if isinstance(parameter, (QgsProcessingParameterVectorDestination, QgsProcessingParameterFeatureSink)):
-                path = output_path(stem, ".gpkg")
-            elif isinstance(parameter, QgsProcessingParameterRasterDestination):
-                path = output_path(stem, ".tif")
-            elif isinstance(parameter, QgsProcessingParameterFolderDestination):
-                path = output_path(stem, "")
-            elif isinstance(parameter, QgsProcessingParameterFileDestination):
-                path = output_path(stem, "." + (parameter.defaultFileExtension() or "dat"))
-            else:
-                continue
-            values[parameter.name()] = str(path)
-            files.append(path)
-        return values, files
+            suffix = destination_suffix(parameter)
+            if suffix is not None:
+                outputs[parameter.name()] = Output(
+                    output_path(f"{self.algorithm.name()}_{parameter.name().lower()}", suffix)
+                )
+        return outputs
+
+
+def destination_suffix(parameter: Any) -> str | None:
+    """The file suffix the panel gives an output parameter ('' for a folder); None for kinds it does not write."""
+    if isinstance(parameter, (QgsProcessingParameterVectorDestination, QgsProcessingParameterFeatureSink)):
+        return ".gpkg"
+    if isinstance(parameter, QgsProcessingParameterRasterDestination):
+        return ".tif"
+    if isinstance(parameter, QgsProcessingParameterFolderDestination):
+        return ""
+    if isinstance(parameter, QgsProcessingParameterFileDestination):
+        return "." + (parameter.defaultFileExtension() or "dat")
+    return None

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from qgis.core import (
     Qgis,
@@ -64,6 +64,28 @@ class RunFeedback(QgsProcessingFeedback):
         self.errors.append(error)
         self.lines.append(tr("Error: {0}").format(error))
         super().reportError(error, fatalError)
+
+
+class Output(NamedTuple):
+    """Where a run writes one output parameter: a file (or folder) of the output folder, or a table of a GeoPackage.
+
+    ``title`` names the output's layer in the project ('' keeps the algorithm's name). A run that fails or
+    is cancelled removes the files it made: ``path`` and the ``side_files`` written beside it (a .qml style,
+    a .json report); folders are left.
+    """
+
+    path: Path
+    title: str = ""
+    table: str = ""
+    side_files: tuple[Path, ...] = ()
+
+    def value(self) -> str:
+        """The parameter's value: the file, or ``file|layername=table``."""
+        return f"{self.path}|layername={self.table}" if self.table else str(self.path)
+
+    def files(self) -> tuple[Path, ...]:
+        """The files this output writes."""
+        return (self.path, *self.side_files)
 
 
 @dataclass
@@ -115,17 +137,15 @@ class AlgorithmRunner(QObject):
     def run(
         self,
         algorithm_id: str,
-        parameters: dict[str, Any],
+        inputs: dict[str, Any],
         description: str,
         on_done: Callable[[RunOutcome], None] | None = None,
-        titles: dict[str, str] | None = None,
-        new_files: Iterable[Path] = (),
+        outputs: Mapping[str, Output] | None = None,
     ) -> bool:
-        """Start ``algorithm_id`` with ``parameters``; ``on_done`` gets the RunOutcome on the main thread.
+        """Start ``algorithm_id`` with ``inputs`` and ``outputs``; ``on_done`` gets the RunOutcome on the main thread.
 
-        ``titles`` maps output names (``OUTPUT``, ``COVERAGE``...) to the layer names to show.
-        ``new_files`` are the output files this run creates: removed if it fails or is cancelled.
-        Returns False (and says why in the message bar) when the run cannot start.
+        Empty inputs take the algorithm's default. Returns False (and says why in the message bar) when the
+        run cannot start.
         """
         if self._job is not None:
             self._notify(tr("Another LIS tool is still running: wait for it or cancel it."), Qgis.MessageLevel.Warning)
@@ -137,48 +157,59 @@ class AlgorithmRunner(QObject):
                 Qgis.MessageLevel.Critical,
             )
             return False
-        parameters = {name: value for name, value in parameters.items() if value not in (None, "")}  # empty: default
+        outputs = dict(outputs or {})
+        titles = {name: output.title for name, output in outputs.items() if output.title}
+        parameters = {name: value for name, value in inputs.items() if value not in (None, "")}  # empty: default
+        parameters.update({name: output.value() for name, output in outputs.items()})
         context = QgsProcessingContext()
         context.setProject(QgsProject.instance())
         feedback = RunFeedback()
         context.setFeedback(feedback)
-        titles = dict(titles or {})
-        for definition in algorithm.destinationParameterDefinitions():
-            value = parameters.get(definition.name())
-            if isinstance(value, str) and definition.type() in LAYER_DESTINATIONS:
-                # as the Processing dialog does: the output is to be loaded into this project
-                output = QgsProcessingOutputLayerDefinition(value, QgsProject.instance())
-                output.destinationName = titles.get(definition.name(), "")
-                parameters[definition.name()] = output
+        self._load_into_project(algorithm, parameters, titles)
         ok, message = algorithm.checkParameterValues(parameters, context)
         if not ok:
             self._log(description, [message], Qgis.MessageLevel.Critical)
             self._notify(message or tr("Check the choices on this page."), Qgis.MessageLevel.Critical, description)
             return False
+        new_files = dict.fromkeys(path for output in outputs.values() for path in output.files() if not path.exists())
         job = _Job(
-            algorithm_id,
-            description,
-            algorithm,
-            dict(parameters),
-            context,
-            feedback,
-            {},
-            [Path(p) for p in new_files if not Path(p).exists()],
-            on_done,
-            bool(algorithm.flags() & Qgis.ProcessingAlgorithmFlag.NoThreading),
+            algorithm_id=algorithm_id,
+            description=description,
+            algorithm=algorithm,
+            parameters=parameters,
+            context=context,
+            feedback=feedback,
+            titles=titles,
+            new_files=list(new_files),
+            on_done=on_done,
+            main_thread=bool(algorithm.flags() & Qgis.ProcessingAlgorithmFlag.NoThreading),
         )
-        job.titles = titles
+        self._start(job)
+        return True
+
+    @staticmethod
+    def _load_into_project(
+        algorithm: QgsProcessingAlgorithm, parameters: dict[str, Any], titles: dict[str, str]
+    ) -> None:
+        """As the Processing dialog does: each layer output is to be loaded into this project, under its title."""
+        for definition in algorithm.destinationParameterDefinitions():
+            value = parameters.get(definition.name())
+            if isinstance(value, str) and definition.type() in LAYER_DESTINATIONS:
+                output = QgsProcessingOutputLayerDefinition(value, QgsProject.instance())
+                output.destinationName = titles.get(definition.name(), "")
+                parameters[definition.name()] = output
+
+    def _start(self, job: _Job) -> None:
         self._job = job
-        feedback.progressChanged.connect(self._on_progress)
-        self.started.emit(description)
+        job.feedback.progressChanged.connect(self._on_progress)
+        self.started.emit(job.description)
         if job.main_thread:
             QTimer.singleShot(0, partial(self._run_on_main_thread, job))
         else:
-            task = QgsProcessingAlgRunnerTask(algorithm, job.parameters, context, feedback)
+            task = QgsProcessingAlgRunnerTask(job.algorithm, job.parameters, job.context, job.feedback)
             task.executed.connect(partial(self._on_executed, job))
             job.task = task
             QgsApplication.taskManager().addTask(task)
-        return True
 
     def cancel(self) -> None:
         """Ask the running algorithm to stop at its next check; its partial outputs are then removed."""

@@ -1,8 +1,8 @@
 """The "Local Information System" panel: a page per step, from boundaries to an atlas, with one run bar.
 
-Pages only collect choices and run Processing algorithms (through :class:`.AlgorithmRunner`).
-A page is added only when its algorithm is registered, so the panel grows with the provider.
-The choices are saved in the project (and the last ones remembered in the user's settings).
+Pages only collect choices and run Processing algorithms (through :class:`.AlgorithmRunner`); every
+page is always there, as the provider registers every LIS algorithm. The choices are saved in the
+project (and the last ones remembered in the user's settings).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import contextlib
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsMessageLog, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDockWidget, QgsMapCanvas
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QAction, QKeySequence  # QtGui in Qt 6; qgis.PyQt aliases it there on Qt 5
@@ -30,7 +30,14 @@ from qgis.PyQt.QtWidgets import (
 
 from .algorithm_runner import AlgorithmRunner, RunOutcome
 from .options_page import OPTIONS_PAGE_NAME
+from .pages.atlas_page import AtlasPage
 from .pages.base import LisPage
+from .pages.boundaries_page import BoundariesPage
+from .pages.indicators_page import IndicatorsPage
+from .pages.locate_page import LocatePage
+from .pages.map_page import MapPage
+from .pages.services_page import ServicesPage
+from .pages.start_page import StartPage
 from .panel_settings import (
     PanelSettings,
     default_output_folder,
@@ -42,6 +49,17 @@ from .result_layers import LOG_TAG
 from .widgets import compact_combos
 
 DOCK_OBJECT_NAME = "LisDockWidget"
+PageT = TypeVar("PageT", bound=LisPage)
+#: The panel's tabs, in workflow order.
+PAGE_CLASSES: tuple[type[LisPage], ...] = (
+    StartPage,
+    BoundariesPage,
+    IndicatorsPage,
+    MapPage,
+    ServicesPage,
+    LocatePage,
+    AtlasPage,
+)
 
 
 def tr(text: str) -> str:
@@ -80,7 +98,7 @@ class LisDockWidget(QgsDockWidget):
 
         self._read_project_folder()
         self.pages: dict[str, LisPage] = {}
-        for page_class in self._page_classes():
+        for page_class in PAGE_CLASSES:
             page = page_class(self, self)  # the panel's services, and the page's parent widget
             compact_combos(page)
             self.pages[page.PAGE_ID] = page
@@ -103,37 +121,6 @@ class LisDockWidget(QgsDockWidget):
         self.tabs.currentChanged.connect(self._page_changed)
 
     # --- building ---------------------------------------------------------------------------------
-
-    @staticmethod
-    def _page_classes() -> list[type[LisPage]]:
-        """The pages whose algorithms are registered now, in workflow order."""
-        from .pages.atlas_page import AtlasPage
-        from .pages.boundaries_page import LOAD_BOUNDARIES, BoundariesPage
-        from .pages.indicators_page import JOIN, IndicatorsPage
-        from .pages.locate_page import LOCATE_SERVICES, LocatePage
-        from .pages.map_page import DEPRIVATION_MAP, MapPage
-        from .pages.services_page import SERVICE_CATCHMENTS, ServicesPage
-        from .pages.start_page import StartPage
-
-        registry = QgsApplication.processingRegistry()
-
-        def exists(algorithm_id: str) -> bool:
-            return registry.algorithmById(algorithm_id) is not None
-
-        pages: list[type[LisPage]] = [StartPage]
-        if exists(JOIN) or exists(LOAD_BOUNDARIES):
-            pages.append(BoundariesPage)
-        if exists(JOIN):
-            pages.append(IndicatorsPage)
-        if exists(DEPRIVATION_MAP):
-            pages.append(MapPage)
-        if exists(SERVICE_CATCHMENTS):
-            pages.append(ServicesPage)
-        if exists(LOCATE_SERVICES):
-            pages.append(LocatePage)
-        if exists("lis:exportatlas"):
-            pages.append(AtlasPage)
-        return pages
 
     def _run_bar(self, parent: QWidget) -> QFrame:
         bar = QFrame(parent)
@@ -172,8 +159,13 @@ class LisDockWidget(QgsDockWidget):
     # --- what the pages share (PanelServices) -----------------------------------------------------
 
     def page(self, page_id: str) -> Any:
-        """The page ``page_id`` ('start', 'boundaries', 'indicators', 'map', 'services', 'atlas'), or None."""
+        """The page ``page_id`` ('start', 'boundaries', 'indicators', 'map', 'services', 'locate', 'atlas')."""
         return self.pages.get(page_id)
+
+    def _page_of(self, kind: type[PageT]) -> PageT:
+        """The page of class ``kind``, typed (every page is built before anything but the pages' own
+        building asks for another)."""
+        return cast(PageT, self.pages[kind.PAGE_ID])
 
     def map_canvas(self) -> QgsMapCanvas | None:
         """The QGIS map canvas (for Processing widgets that need it)."""
@@ -188,9 +180,7 @@ class LisDockWidget(QgsDockWidget):
         self._output_folder = folder.strip()
         if self._output_folder and remember:
             PanelSettings.output_folder.set(self._output_folder)
-        start = self.page("start") if hasattr(self, "pages") else None
-        if start is not None:
-            start.show_folder(self.output_folder())
+        self._page_of(StartPage).show_folder(self.output_folder())
 
     def output_path(self, stem: str, suffix: str) -> Path:
         """A new file (or folder) name in the output folder, made safe: never an existing one."""
@@ -201,50 +191,40 @@ class LisDockWidget(QgsDockWidget):
 
     def boundaries_layer(self) -> QgsVectorLayer | None:
         """The boundary layer chosen on the Boundaries page."""
-        page = self.page("boundaries")
-        return page.layer() if page is not None else None
+        return self._page_of(BoundariesPage).layer()
 
     def boundary_code_field(self) -> str:
         """The code field chosen on the Boundaries page ('' to find it)."""
-        page = self.page("boundaries")
-        return page.code_field() if page is not None else ""
+        return self._page_of(BoundariesPage).code_field()
 
     def boundaries_changed(self) -> None:
         """Tell the pages that use the boundaries."""
-        page = self.page("indicators")
-        if page is not None:
-            page.refresh_boundaries()
+        indicators = self.pages.get(IndicatorsPage.PAGE_ID)
+        if isinstance(indicators, IndicatorsPage):  # not yet while the Boundaries page, built first, finds a layer
+            indicators.refresh_boundaries()
 
     def indicators_joined(self, layer: QgsVectorLayer) -> None:
         """Offer the joined layer to the Map and Atlas pages."""
-        for page_id in ("map", "atlas"):
-            page = self.page(page_id)
-            if page is not None:
-                page.use_layer(layer)
+        self._page_of(MapPage).use_layer(layer)
+        self._page_of(AtlasPage).use_layer(layer)
 
     def sample_created(self, outcome: RunOutcome) -> None:
         """Fill the pages with the sample's layers and files, ready to try each step."""
         by_name = {layer.name(): layer for layer in outcome.layers if isinstance(layer, QgsVectorLayer)}
         small_areas = by_name.get("Small areas: IMD decile")
         if small_areas is not None:
-            for page_id in ("boundaries", "map"):
-                page = self.page(page_id)
-                if page is not None:
-                    page.use_layer(small_areas)
-        indicators = self.page("indicators")
-        if indicators is not None and outcome.results.get("HEALTH_XLSX"):
-            indicators.set_table(str(outcome.results["HEALTH_XLSX"]))
-        services = self.page("services")
-        if services is not None:
-            services.use_layers(
-                facilities=by_name.get("Services"),
-                network=by_name.get("Roads"),
-                areas=small_areas,
-                demand=by_name.get("Population-weighted centroids"),
-            )
-        atlas = self.page("atlas")
-        if atlas is not None and by_name.get("Wards") is not None:
-            atlas.use_layer(by_name["Wards"])
+            self._page_of(BoundariesPage).use_layer(small_areas)
+            self._page_of(MapPage).use_layer(small_areas)
+        if outcome.results.get("HEALTH_XLSX"):
+            self._page_of(IndicatorsPage).set_table(str(outcome.results["HEALTH_XLSX"]))
+        self._page_of(ServicesPage).use_layers(
+            facilities=by_name.get("Services"),
+            network=by_name.get("Roads"),
+            areas=small_areas,
+            demand=by_name.get("Population-weighted centroids"),
+        )
+        if by_name.get("Wards") is not None:
+            self._page_of(AtlasPage).use_layer(by_name["Wards"])
 
     def report_error(self, text: str) -> None:
         """Say what went wrong in the message bar (and the LIS log)."""
@@ -328,15 +308,11 @@ class LisDockWidget(QgsDockWidget):
     def _read_project(self, *_: Any) -> None:
         self._read_project_folder()
         self.restore_state(read_project_state())
-        start = self.page("start")
-        if start is not None:
-            start.show_folder(self.output_folder())
+        self._page_of(StartPage).show_folder(self.output_folder())
 
     def _project_cleared(self) -> None:
         self._output_folder = ""
-        start = self.page("start")
-        if start is not None:
-            start.show_folder(self.output_folder())
+        self._page_of(StartPage).show_folder(self.output_folder())
 
     def _current_page_id(self) -> str:
         widget = self.tabs.currentWidget()

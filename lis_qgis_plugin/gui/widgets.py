@@ -11,13 +11,17 @@ from typing import Any, TypeVar
 from qgis.core import Qgis, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QFrame,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -106,6 +110,40 @@ def status_label(parent: QWidget, name: str) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def result_table(parent: QWidget, name: str, tooltip: str, min_height: int) -> QTableWidget:
+    """A read-only table of a result: whole rows selected, columns as wide as their contents, no row numbers."""
+    table = QTableWidget(parent)
+    table.setObjectName(name)
+    table.setToolTip(tooltip)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.setMinimumHeight(min_height)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+def fill_table(
+    table: QTableWidget,
+    headers: list[str],
+    names: list[str],
+    rows: list[list[Any]],
+    cell_text: Callable[[str, Any], str],
+) -> None:
+    """Show ``rows`` (values in the order of the fields ``names``) under ``headers``, numbers right-aligned."""
+    table.clear()
+    table.setColumnCount(len(headers))
+    table.setRowCount(len(rows))
+    table.setHorizontalHeaderLabels(headers)
+    for row, values in enumerate(rows):
+        for column, value in enumerate(values):
+            item = QTableWidgetItem(cell_text(names[column], value))
+            if isinstance(value, (int, float)):
+                item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+            table.setItem(row, column, item)
 
 
 def safe_slot(notify: Callable[[str], None] | None = None) -> Callable[[Slot], Slot]:

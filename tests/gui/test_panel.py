@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import csv
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from qgis.core import (
     Qgis,
-    QgsApplication,
     QgsProcessingAlgorithm,
     QgsProject,
     QgsSettings,
     QgsVectorLayer,
 )
 from qgis.gui import QgisInterface
-from qgis.PyQt.QtCore import QCoreApplication, QEvent
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QRect
+from qgis.PyQt.QtGui import QColor, QImage
 from qgis.PyQt.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -82,7 +83,7 @@ def test_join_from_the_panel_adds_the_layer_and_lists_every_unmatched_code(
     assert joined.providerType() == "ogr" and gpkg_file(joined).suffix == ".gpkg"
     assert gpkg_file(joined).parent == tmp_path / "outputs"
     assert joined.featureCount() == len(codes)
-    assert f"Matched: {len(codes) - 5:,} areas" in page.headline.text()
+    assert f"Matched: {len(codes) - 5:,} areas" in page.status.text()
     assert set(page.unmatched_codes()) == set(codes[-5:]) | {"E01999991", "E01999992"}
     page.copy_button.click()
     assert set(QApplication.clipboard().text().splitlines()) == set(page.unmatched_codes())
@@ -135,7 +136,7 @@ def test_services_page_runs_catchments_and_shows_the_coverage_table(panel: LisDo
     )
     page.filter_widget.setExpression("\"service_type\" = 'gp_surgery'")
     page.bands_edit.setText("3, 10")
-    assert page.speed_combo.currentField() == "speed_kph"
+    assert page.network.speed_combo.currentField() == "speed_kph"
     assert page.population_combo.currentField() == "pop_total"
     assert page.decile_combo.currentField() == "imd_decile"
     page.run_button.click()
@@ -179,8 +180,8 @@ def test_cancel_during_catchments_leaves_no_layer_and_no_file(
     assert progress and max(progress) < 100
     assert outcome.canceled and not outcome.ok
     assert set(QgsProject.instance().mapLayers()) == layers_before
-    output = page.output_file
-    assert not output.exists() or QgsVectorLayer(str(output), "left", "ogr").dataProvider().subLayerCount() == 0
+    written = [QgsVectorLayer(str(path), "left", "ogr") for path in (tmp_path / "outputs").glob("*.gpkg")]
+    assert [layer.source() for layer in written if layer.dataProvider().subLayerCount()] == []  # no table is left
     assert "cancelled" in panel.run_status.text()
     assert not qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
 
@@ -205,7 +206,7 @@ def test_choices_are_saved_in_the_project_and_restored(panel: LisDockWidget, tmp
     services = panel.page("services")
     services.use_layers(facilities=project_layer("Services"), network=project_layer("Roads"))
     services.bands_edit.setText("4, 8, 12")
-    services.mode_combo.setCurrentIndex(1)
+    services.network.mode_combo.setCurrentIndex(1)
     map_page = panel.page("map")
     map_page.use_layer(small_areas)
     map_page.field_combo.setField("imd_score")
@@ -216,13 +217,13 @@ def test_choices_are_saved_in_the_project_and_restored(panel: LisDockWidget, tmp
     assert QgsProject.instance().write(str(path))
 
     services.bands_edit.setText("1")
-    services.mode_combo.setCurrentIndex(0)
+    services.network.mode_combo.setCurrentIndex(0)
     map_page.method_combo.setCurrentIndex(0)
     map_page.classes_spin.setValue(3)
     panel.set_output_folder(str(tmp_path / "elsewhere"), remember=False)
     assert QgsProject.instance().read(str(path))
 
-    assert services.bands_edit.text() == "4, 8, 12" and services.mode_combo.currentIndex() == 1
+    assert services.bands_edit.text() == "4, 8, 12" and services.network.mode_combo.currentIndex() == 1
     assert services.facilities_combo.currentLayer().name() == "Services"
     assert map_page.method_combo.currentIndex() == 6 and map_page.classes_spin.value() == 7
     assert map_page.layer_combo.currentLayer().name() == "Small areas: IMD decile"  # the project's own layer again
@@ -325,20 +326,20 @@ def test_unload_removes_the_panel_and_the_options_page(lis_plugin: LisPlugin, qg
     qgis_iface.registerOptionsWidgetFactory.assert_called_with(lis_plugin.options_factory)
 
 
-def test_panel_works_without_the_optional_tools(lis_plugin: LisPlugin, project: QgsProject) -> None:
-    """Pages of tools being built elsewhere appear only when their algorithm is registered."""
-    registry = QgsApplication.processingRegistry()
-    panel = LisDockWidget(None, lambda _id: None)
-    try:
-        has_load = registry.algorithmById("lis:loadboundaries") is not None
-        assert (panel.page("boundaries").load_form is not None) == has_load
-        assert (panel.page("indicators").source_form is not None) == (
-            registry.algorithmById("lis:loadindicators") is not None
-        )
-        assert (panel.page("atlas") is not None) == (registry.algorithmById("lis:exportatlas") is not None)
-    finally:
-        panel.shutdown()
-        panel.deleteLater()
+def test_every_page_and_its_online_group_are_always_built(panel: LisDockWidget) -> None:
+    """The provider registers every LIS tool, so the panel has no page or group that depends on one."""
+    assert list(panel.pages) == ["start", "boundaries", "indicators", "map", "services", "locate", "atlas"]
+    for page_id, group_name, algorithm_id, button in (
+        ("boundaries", "loadBoundariesGroup", "lis:loadboundaries", "loadBoundariesButton"),
+        ("indicators", "loadIndicatorsGroup", "lis:loadindicators", "loadIndicatorsButton"),
+    ):
+        page = panel.page(page_id)
+        group = page.findChild(QGroupBox, group_name)
+        assert group is not None, group_name
+        (form,) = group.findChildren(AlgorithmForm)
+        assert form.algorithm.id() == algorithm_id and form.inputs
+        run = group.findChild(QAbstractButton, button)
+        assert run is not None and run in page.run_buttons
 
 
 def test_algorithm_form_builds_processing_widgets_for_any_algorithm(panel: LisDockWidget) -> None:
@@ -347,8 +348,10 @@ def test_algorithm_form_builds_processing_widgets_for_any_algorithm(panel: LisDo
     assert names[:3] == ["param_INPUT", "param_FIELD", "param_METHOD"]
     assert all(widget.toolTip() for widget in form.inputs)
     assert form.values()["METHOD"] == 0 and form.values()["CLASSES"] == 5
-    outputs, files = form.destinations(panel.output_path)
-    assert outputs["OUTPUT"].endswith("deprivationmap_output.gpkg") and Path(outputs["OUTPUT"]) in files
+    outputs = form.destinations(panel.output_path)
+    output = outputs["OUTPUT"]
+    assert output.path == panel.output_folder() / "deprivationmap_output.gpkg"
+    assert output.value() == str(output.path) and output.files() == (output.path,)  # removed if the run fails
     assert "QML_OUTPUT" not in outputs  # optional and not created by default
     assert isinstance(form.algorithm, QgsProcessingAlgorithm)
     form.deleteLater()
@@ -363,7 +366,7 @@ def test_sample_button_fills_the_pages(panel: LisDockWidget) -> None:
     assert all(layer in lis_group_layers() for layer in outcome.layers)
     assert panel.boundaries_layer() is small_areas and panel.boundary_code_field() == "lsoa_code"
     assert panel.page("indicators").table_file.filePath().endswith(".xlsx")
-    assert panel.page("services").network_combo.currentLayer().name() == "Roads"
+    assert panel.page("services").network.layer_combo.currentLayer().name() == "Roads"
     assert open_layer(gpkg_file(small_areas), "small_areas").featureCount() == small_areas.featureCount()
 
 
@@ -388,8 +391,7 @@ def test_atlas_page_exports_a_page_per_area(panel: LisDockWidget, monkeypatch: p
 
 
 def test_boundaries_and_indicators_from_online_sources(panel: LisDockWidget, shared_data: Path, tmp_path: Path) -> None:
-    """The guarded parts of the Boundaries and Indicators pages, against the local servers of the online tests."""
-    assert panel.page("boundaries").load_form is not None and panel.page("indicators").source_form is not None
+    """The online parts of the Boundaries and Indicators pages, against the local servers of the online tests."""
     from ..online_servers import IMD_SCORE_INDICATOR, LSOA_AREA_TYPE, start_online_servers
 
     servers = start_online_servers(shared_data)
@@ -410,7 +412,7 @@ def test_boundaries_and_indicators_from_online_sources(panel: LisDockWidget, sha
             "SOURCE": 0, "IDS": str(IMD_SCORE_INDICATOR), "AREA_TYPE": str(LSOA_AREA_TYPE),
             "PARENT_CODE": "E06000017", "BASE_URL": servers.fingertips_base,
         })  # fmt: skip
-        indicators.findChild(QAbstractButton, "loadIndicatorsButton").click()
+        indicators.fetch_button.click()
         fetched = wait_for_run(panel)
         assert fetched.ok, fetched.error
         assert indicators.table_file.filePath() == fetched.results["OUTPUT"]
@@ -443,14 +445,44 @@ def test_english_translation_file_lists_the_panel_strings(tmp_path: Path) -> Non
         assert compiled.returncode == 0 and (tmp_path / "lis_en.qm").is_file()
 
 
+#: The steps of the screenshot flow: the tab shown, and the button that runs its tool.
+SCREENSHOT_STEPS = {
+    "start": ("Start", "createSampleButton"),
+    "boundaries": ("Boundaries", "loadBoundariesButton"),
+    "indicators": ("Indicators", "joinButton"),
+    "map": ("Map", "makeMapButton"),
+    "services": ("Services", "runCatchmentsButton"),
+    "locate": ("Locate", "runLocateButton"),
+    "atlas": ("Atlas", "exportAtlasButton"),
+}
+
+
+def colours_in(image: QImage, rect: list[int], step: int = 3) -> Counter[str]:
+    """How often each colour occurs among the pixels of ``rect`` ([x, y, width, height]), every ``step`` pixels."""
+    assert image.rect().contains(QRect(*rect)), rect  # on the screen
+    x0, y0, width, height = rect
+    return Counter(
+        image.pixelColor(x, y).name() for x in range(x0, x0 + width, step) for y in range(y0, y0 + height, step)
+    )
+
+
+def dark_pixels(colours: Counter[str]) -> int:
+    """How many of the pixels counted are dark enough to be text."""
+    return sum(count for name, count in colours.items() if QColor(name).lightness() < 110)
+
+
 @pytest.mark.slow
 def test_screenshot_script_runs_the_flow_in_qgis_desktop_installed_from_the_zip(tmp_path: Path) -> None:
-    """scripts/panel_screenshots.py: the real desktop, the plugin from the built zip, every step of the demo flow."""
+    """scripts/panel_screenshots.py: the real desktop, the plugin from the built zip, every step of the demo flow.
+
+    Each picture shows the panel: the script says what the panel held when it was taken (tabs, the open one,
+    where it was, its run buttons), and the picture has the panel's own pixels there: its background, text in
+    its tab bar and on its run button, and far more colours than a blank frame.
+    """
+    import json
     import shutil
     import subprocess
     import sys
-
-    from qgis.PyQt.QtGui import QImage
 
     from ..support import REPO
 
@@ -462,7 +494,27 @@ def test_screenshot_script_runs_the_flow_in_qgis_desktop_installed_from_the_zip(
         timeout=150,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    for step in ("start", "boundaries", "indicators", "map", "services", "atlas"):
+    shown = {
+        line.split()[0]: json.loads(line.split(" shows ", 1)[1])
+        for line in completed.stdout.splitlines()
+        if line.startswith("panel_") and " shows " in line
+    }
+    assert sorted(shown) == sorted(f"panel_{step}" for step in SCREENSHOT_STEPS)
+    for step, (title, button_name) in SCREENSHOT_STEPS.items():
         image = QImage(str(tmp_path / f"panel_{step}.png"))
         assert (image.width(), image.height()) == (1366, 768), step
+        panel = shown[f"panel_{step}"]
+        assert panel["tabs"] == ["Start", "Boundaries", "Indicators", "Map", "Services", "Locate", "Atlas"]
+        assert panel["current"] == title, step
+        assert panel["dock"] is not None and panel["dock"][2] >= 300, step  # open, and as wide as it may shrink
+        (button,) = [b for b in panel["run_buttons"] if b["name"] == button_name]
+        assert button["shown"], step
+        in_dock = colours_in(image, panel["dock"])
+        assert len(in_dock) > 100, step  # widgets and text, not a blank frame
+        assert in_dock[panel["background"]] > 0.25 * sum(in_dock.values()), step  # the panel, not the map
+        assert dark_pixels(colours_in(image, panel["tab_bar"], step=1)) > 200, step  # seven tab titles
+        if button["in_view"]:  # a page scrolled to its results may hide its button
+            assert dark_pixels(colours_in(image, button["at"], step=1)) > 20, step  # the button's label
+    options = QImage(str(tmp_path / "panel_options.png"))
+    assert options.width() >= 1000 and len(colours_in(options, [0, 0, options.width(), options.height()])) > 50
     assert "Service catchments: done" in completed.stdout and "exit 0" in completed.stdout

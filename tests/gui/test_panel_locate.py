@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+from qgis.core import QgsProject, QgsVectorLayer
 
 from lis_qgis_plugin.gui.lis_dock import LisDockWidget
+from lis_qgis_plugin.gui.pages.locate_page import LocatePage
 
 from .panel_support import gpkg_file, lis_group_layers, project_layer, wait_for_run
 
 
-def test_locate_page_is_there_when_the_tool_is(panel: LisDockWidget) -> None:
-    registered = QgsApplication.processingRegistry().algorithmById("lis:locateservices") is not None
+def test_locate_page_follows_the_services_page(panel: LisDockWidget) -> None:
     titles = [panel.tabs.tabText(index) for index in range(panel.tabs.count())]
-    assert ("Locate" in titles) == registered == (panel.page("locate") is not None)
+    page = panel.page("locate")
+    assert isinstance(page, LocatePage) and panel.tabs.widget(titles.index("Locate")) is page
     assert titles.index("Locate") == titles.index("Services") + 1
+    assert page.run_buttons == [page.run_button]
 
 
 def test_locate_page_suggests_a_childrens_centre_and_shows_before_and_after(
@@ -38,7 +40,7 @@ def test_locate_page_suggests_a_childrens_centre_and_shows_before_and_after(
     assert page.candidate_id_combo.currentField() == "site_id"
     assert page.candidate_name_combo.currentField() == "name"
     assert page.existing_id_combo.currentField() == "service_id"
-    assert page.speed_combo.currentField() == "speed_kph"
+    assert page.network.speed_combo.currentField() == "speed_kph"
     page.objective_combo.setCurrentIndex(1)  # MCLP
     page.p_spin.setValue(2)
     page.max_cost_spin.setValue(5)

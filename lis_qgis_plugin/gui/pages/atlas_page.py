@@ -11,7 +11,7 @@ from qgis.PyQt.QtCore import Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QWidget
 
-from ..algorithm_runner import RunOutcome
+from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
 from .base import LisPage, PanelServices, guess_field, layer_id, parameter_definition, set_field, set_layer_by_id, tr
@@ -69,7 +69,7 @@ class AtlasPage(LisPage):
         )
         template = parameter_definition(EXPORT_ATLAS, "TEMPLATE")
         self.template_file = QgsFileWidget(self.content)
-        self.template_file.setFilter(template.fileFilter() if template is not None else "*.qpt")
+        self.template_file.setFilter(template.fileFilter())
         self.template_file.setFilePath(PanelSettings.atlas_template.value())
         add_row(
             form2,
@@ -188,21 +188,22 @@ class AtlasPage(LisPage):
         PanelSettings.atlas_open_pdf.set(self.open_check.isChecked())
         pdf = self.panel.output_path(f"{layer.name()}_profiles", ".pdf")
         data = pdf.with_name(pdf.stem + "_data.gpkg")
-        parameters = {
+        inputs = {
             "COVERAGE": layer.id(),
             "INDICATORS": indicators,
             "POPULATION_FIELD": self.population_combo.currentField(),
             "TEMPLATE": self.template_file.filePath().strip(),
-            "OUTPUT_PDF": str(pdf),
-            "ATLAS_DATA": str(data),
         }
-        self.status.setText(tr("Exporting a page per area of {0}…").format(layer.name()))
-        self.panel.runner.run(EXPORT_ATLAS, parameters, tr("Export atlas"), self._done, new_files=[pdf, data])
+        self.run_algorithm(
+            EXPORT_ATLAS,
+            inputs,
+            tr("Export atlas"),
+            {"OUTPUT_PDF": Output(pdf), "ATLAS_DATA": Output(data)},
+            self._done,
+            working=tr("Exporting a page per area of {0}…").format(layer.name()),
+        )
 
     def _done(self, outcome: RunOutcome) -> None:
-        if not outcome.ok:
-            self.status.setText(outcome.error)
-            return
         self.pdf = str(outcome.results.get("OUTPUT_PDF") or "")
         self.open_button.setEnabled(bool(self.pdf))
         self.status.setText(

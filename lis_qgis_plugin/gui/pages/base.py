@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from qgis.core import QgsMapLayer, QgsProject, QgsVectorLayer
+from qgis.core import QgsApplication, QgsMapLayer, QgsProject, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsMapCanvas, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtWidgets import QComboBox, QPushButton, QWidget
+from qgis.PyQt.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 
-from ..algorithm_runner import AlgorithmRunner, RunOutcome
+from ..algorithm_runner import AlgorithmRunner, Output, RunOutcome
 from ..widgets import ScrollPage
 
 
@@ -76,9 +78,11 @@ class PanelServices(Protocol):
 
 
 class LisPage(ScrollPage):
-    """One step of the panel. Subclasses set ``PAGE_ID`` (stable, for saved state) and build their controls."""
+    """One step of the panel. Subclasses set ``PAGE_ID`` (stable, for saved state), build their controls and
+    a ``status`` line, and run their algorithm with :meth:`run_algorithm`."""
 
     PAGE_ID = ""
+    status: QLabel
 
     def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +109,31 @@ class LisPage(ScrollPage):
     def report_error(self, text: str) -> None:
         """Say what went wrong in the message bar."""
         self.panel.report_error(text)
+
+    def run_algorithm(
+        self,
+        algorithm_id: str,
+        inputs: dict[str, Any],
+        description: str,
+        outputs: Mapping[str, Output],
+        on_success: Callable[[RunOutcome], None],
+        working: str = "",
+    ) -> None:
+        """Run ``algorithm_id`` in the background, writing ``outputs`` into the output folder; the layers it
+        writes join the project's LIS group.
+
+        The status line says ``working`` meanwhile, then the error if the run fails or is cancelled (its
+        files are removed); ``on_success`` shows the results of a run that succeeded.
+        """
+        if working:
+            self.status.setText(working)
+        self.panel.runner.run(algorithm_id, inputs, description, partial(self._run_ended, on_success), outputs)
+
+    def _run_ended(self, on_success: Callable[[RunOutcome], None], outcome: RunOutcome) -> None:
+        if outcome.ok:
+            on_success(outcome)
+        else:
+            self.status.setText(outcome.error)
 
     @staticmethod
     def chain_tab_order(widgets: list[QWidget]) -> None:
@@ -158,17 +187,13 @@ def guess_field(layer: QgsVectorLayer | None, *fragments: str, numeric: bool = F
 
 
 def parameter_definition(algorithm_id: str, name: str) -> Any:
-    """The definition of parameter ``name`` of a registered algorithm (None when either is missing)."""
-    from qgis.core import QgsApplication
-
-    algorithm = QgsApplication.processingRegistry().algorithmById(algorithm_id)
-    return algorithm.parameterDefinition(name) if algorithm is not None else None
+    """The definition of parameter ``name`` of a LIS algorithm (the provider registers every one, always)."""
+    return QgsApplication.processingRegistry().algorithmById(algorithm_id).parameterDefinition(name)
 
 
-def fill_enum_combo(combo: Any, algorithm_id: str, name: str, default: int = 0) -> None:
+def fill_enum_combo(combo: QComboBox, algorithm_id: str, name: str, default: int = 0) -> None:
     """Put the options an algorithm offers for its enum parameter ``name`` into ``combo``, as Processing lists them."""
-    definition = parameter_definition(algorithm_id, name)
-    options = list(definition.options()) if definition is not None else []
+    options = list(parameter_definition(algorithm_id, name).options())
     combo.clear()
     combo.addItems(options)
     if 0 <= default < len(options):

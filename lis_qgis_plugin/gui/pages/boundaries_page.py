@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import Qgis, QgsApplication, QgsFieldProxyModel, QgsVectorLayer
+from qgis.core import Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import QVBoxLayout, QWidget
 
@@ -56,35 +56,33 @@ class BoundariesPage(LisPage):
         self.body.addLayout(form)
         self.status = status_label(self.content, "boundaryStatus")
         self.body.addWidget(self.status)
-        tab_order = [self.layer_combo, self.code_combo]
-
-        self.load_form: AlgorithmForm | None = None
-        self.load_button = None
-        if QgsApplication.processingRegistry().algorithmById(LOAD_BOUNDARIES) is not None:
-            group = QgsCollapsibleGroupBox(tr("Load a boundary set"), self.content)
-            group.setObjectName("loadBoundariesGroup")
-            group.setToolTip(tr("Download or read a published boundary set and add it to the LIS group"))
-            group.setCollapsed(True)
-            group_layout = QVBoxLayout(group)
-            self.load_form = AlgorithmForm(LOAD_BOUNDARIES, panel.map_canvas(), group)
-            group_layout.addWidget(self.load_form)
-            self.load_button = run_button(
-                tr("Loa&d boundaries"),
-                tr("Run 'Load boundaries' with these choices; the layer becomes the boundary layer"),
-                "loadBoundariesButton",
-                group,
-            )
-            self.load_button.clicked.connect(self._load_boundaries)
-            self.run_buttons.append(self.load_button)
-            group_layout.addWidget(self.load_button)
-            self.body.addWidget(group)
-            tab_order += [*self.load_form.inputs, self.load_button]
+        self.body.addWidget(self._load_group())
         self.body.addStretch(1)
-        self.chain_tab_order(tab_order)
+        self.chain_tab_order([self.layer_combo, self.code_combo, *self.load_form.inputs, self.load_button])
 
         self.layer_combo.layerChanged.connect(self._layer_changed)
         self.code_combo.fieldChanged.connect(self._field_changed)
         self._layer_changed(self.layer_combo.currentLayer())
+
+    def _load_group(self) -> QgsCollapsibleGroupBox:
+        """The inputs of lis:loadboundaries, folded away: a published boundary set becomes the boundary layer."""
+        group = QgsCollapsibleGroupBox(tr("Load a boundary set"), self.content)
+        group.setObjectName("loadBoundariesGroup")
+        group.setToolTip(tr("Download or read a published boundary set and add it to the LIS group"))
+        group.setCollapsed(True)
+        group_layout = QVBoxLayout(group)
+        self.load_form = AlgorithmForm(LOAD_BOUNDARIES, self.panel.map_canvas(), group)
+        group_layout.addWidget(self.load_form)
+        self.load_button = run_button(
+            tr("Loa&d boundaries"),
+            tr("Run 'Load boundaries' with these choices; the layer becomes the boundary layer"),
+            "loadBoundariesButton",
+            group,
+        )
+        self.load_button.clicked.connect(self._load_boundaries)
+        self.run_buttons.append(self.load_button)
+        group_layout.addWidget(self.load_button)
+        return group
 
     def title(self) -> str:
         return tr("Boundaries")
@@ -143,20 +141,15 @@ class BoundariesPage(LisPage):
 
     @safe_slot()
     def _load_boundaries(self) -> None:
-        assert self.load_form is not None
-        outputs, files = self.load_form.destinations(self.panel.output_path)
-        self.panel.runner.run(
+        self.run_algorithm(
             LOAD_BOUNDARIES,
-            {**self.load_form.values(), **outputs},
+            self.load_form.values(),
             tr("Load boundaries"),
+            self.load_form.destinations(self.panel.output_path),
             self._boundaries_loaded,
-            new_files=files,
         )
 
     def _boundaries_loaded(self, outcome: RunOutcome) -> None:
-        if not outcome.ok:
-            self.status.setText(outcome.error)
-            return
         polygons = [
             layer
             for layer in outcome.layers

@@ -6,13 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsApplication, QgsVectorLayer
+from qgis.core import QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtGui import QDesktopServices, QFontDatabase
 from qgis.PyQt.QtWidgets import (
     QApplication,
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..algorithm_form import AlgorithmForm
-from ..algorithm_runner import RunOutcome
+from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
 from .base import LisPage, PanelServices, fill_enum_combo, parameter_definition, tr
@@ -51,10 +52,48 @@ class IndicatorsPage(LisPage):
         )
         self.boundaries_label = status_label(self.content, "indicatorBoundaries")
         self.body.addWidget(self.boundaries_label)
+        self.body.addLayout(self._table_form())
+        self._table_layer_id = ""  # a fetched table that is a layer of the project, not a file
+        self.body.addWidget(self._source_group())
+        self.join_button = run_button(
+            tr("&Join indicators"),
+            tr("Run 'Join indicators to boundaries': writes a new GeoPackage layer and a join report"),
+            "joinButton",
+            self.content,
+        )
+        self.join_button.clicked.connect(self._join)
+        self.run_buttons.append(self.join_button)
+        self.body.addWidget(self.join_button)
+        self.status = status_label(self.content, "joinHeadline")  # the join's headline, or what went wrong
+        self.body.addWidget(self.status)
+        self._add_report_widgets()
+        self.body.addStretch(1)
+        self.chain_tab_order(
+            [
+                self.table_file,
+                self.sheet_edit,
+                self.duplicates_combo,
+                self.lookup_file,
+                *self.source_form.inputs,
+                self.fetch_button,
+                self.join_button,
+                self.unmatched,
+                self.copy_button,
+                self.report_button,
+            ]
+        )
+        self.report: dict[str, Any] = {}
+        self.report_html = ""
+        self._unmatched: list[str] = []
+        self.refresh_boundaries()
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _table_form(self) -> QFormLayout:
         form = form_layout()
         table_parameter = parameter_definition(JOIN, "TABLE")
         self.table_file = QgsFileWidget(self.content)
-        self.table_file.setFilter(table_parameter.fileFilter() if table_parameter is not None else "")
+        self.table_file.setFilter(table_parameter.fileFilter())
         self.table_file.setDialogTitle(tr("Indicator table"))
         add_row(
             form,
@@ -76,7 +115,7 @@ class IndicatorsPage(LisPage):
             "indicatorDuplicatesCombo",
         )
         self.lookup_file = QgsFileWidget(self.content)
-        self.lookup_file.setFilter(table_parameter.fileFilter() if table_parameter is not None else "")
+        self.lookup_file.setFilter(table_parameter.fileFilter())
         add_row(
             form,
             tr("Code loo&kup"),
@@ -84,43 +123,10 @@ class IndicatorsPage(LisPage):
             tr("Optional: a lookup table that converts the table's codes, e.g. LSOA 2011 to LSOA 2021"),
             "indicatorLookupWidget",
         )
-        self.body.addLayout(form)
-        tab_order = [self.table_file, self.sheet_edit, self.duplicates_combo, self.lookup_file]
+        return form
 
-        self.source_form: AlgorithmForm | None = None
-        self._table_layer_id = ""
-        if QgsApplication.processingRegistry().algorithmById(LOAD_INDICATORS) is not None:
-            group = QgsCollapsibleGroupBox(tr("Or fetch from an online source"), self.content)
-            group.setObjectName("loadIndicatorsGroup")
-            group.setToolTip(tr("Fetch indicators from a published source; the table it gives is then joined"))
-            group.setCollapsed(True)
-            group_layout = QVBoxLayout(group)
-            self.source_form = AlgorithmForm(LOAD_INDICATORS, panel.map_canvas(), group)
-            group_layout.addWidget(self.source_form)
-            fetch = run_button(
-                tr("&Fetch indicators"),
-                tr("Run 'Load indicators' with these choices; its table becomes the indicator table"),
-                "loadIndicatorsButton",
-                group,
-            )
-            fetch.clicked.connect(self._fetch)
-            self.run_buttons.append(fetch)
-            group_layout.addWidget(fetch)
-            self.body.addWidget(group)
-            tab_order += [*self.source_form.inputs, fetch]
-
-        self.join_button = run_button(
-            tr("&Join indicators"),
-            tr("Run 'Join indicators to boundaries': writes a new GeoPackage layer and a join report"),
-            "joinButton",
-            self.content,
-        )
-        self.join_button.clicked.connect(self._join)
-        self.run_buttons.append(self.join_button)
-        self.body.addWidget(self.join_button)
-
-        self.headline = status_label(self.content, "joinHeadline")
-        self.body.addWidget(self.headline)
+    def _add_report_widgets(self) -> None:
+        """The unmatched codes (to copy), the button that opens the full report, and the report's notes."""
         self.unmatched_label = QLabel(tr("U&nmatched codes"), self.content)
         self.unmatched = QPlainTextEdit(self.content)
         self.unmatched.setObjectName("unmatchedCodes")
@@ -154,12 +160,26 @@ class IndicatorsPage(LisPage):
         self.notes_label.setBuddy(self.notes)
         self.body.addWidget(self.notes_label)
         self.body.addWidget(self.notes)
-        self.body.addStretch(1)
-        self.chain_tab_order([*tab_order, self.join_button, self.unmatched, self.copy_button, self.report_button])
-        self.report: dict[str, Any] = {}
-        self.report_html = ""
-        self._unmatched: list[str] = []
-        self.refresh_boundaries()
+
+    def _source_group(self) -> QgsCollapsibleGroupBox:
+        """The inputs of lis:loadindicators, folded away: the table it fetches becomes the indicator table."""
+        group = QgsCollapsibleGroupBox(tr("Or fetch from an online source"), self.content)
+        group.setObjectName("loadIndicatorsGroup")
+        group.setToolTip(tr("Fetch indicators from a published source; the table it gives is then joined"))
+        group.setCollapsed(True)
+        group_layout = QVBoxLayout(group)
+        self.source_form = AlgorithmForm(LOAD_INDICATORS, self.panel.map_canvas(), group)
+        group_layout.addWidget(self.source_form)
+        self.fetch_button = run_button(
+            tr("&Fetch indicators"),
+            tr("Run 'Load indicators' with these choices; its table becomes the indicator table"),
+            "loadIndicatorsButton",
+            group,
+        )
+        self.fetch_button.clicked.connect(self._fetch)
+        self.run_buttons.append(self.fetch_button)
+        group_layout.addWidget(self.fetch_button)
+        return group
 
     def title(self) -> str:
         return tr("Indicators")
@@ -209,36 +229,33 @@ class IndicatorsPage(LisPage):
         PanelSettings.duplicates.set(self.duplicates_combo.currentIndex())
         stem = Path(table).stem if Path(table).suffix else "indicators"
         output = self.panel.output_path(f"{stem}_joined", ".gpkg")
-        report = output.with_name(output.stem + "_report.html")
-        parameters = {
+        report = output.with_name(output.stem + "_report.html")  # the HTML report, and its data as .json
+        inputs = {
             "BOUNDARIES": boundaries.id(),
             "BOUNDARY_CODE_FIELD": self.panel.boundary_code_field(),
             "TABLE": table,
             "SHEET": self.sheet_edit.text().strip(),
             "DUPLICATES": self.duplicates_combo.currentIndex(),
             "LOOKUP": self.lookup_file.filePath().strip(),
-            "OUTPUT": str(output),
-            "REPORT": str(report),
         }
-        self.headline.setText(tr("Joining {0} onto {1}…").format(Path(table).name, boundaries.name()))
-        self.panel.runner.run(
+        self.run_algorithm(
             JOIN,
-            parameters,
+            inputs,
             tr("Join indicators"),
+            {
+                "OUTPUT": Output(output, tr("Indicators: {0}").format(stem)),
+                "REPORT": Output(report, side_files=(report.with_suffix(".json"),)),
+            },
             self._joined,
-            titles={"OUTPUT": tr("Indicators: {0}").format(stem)},
-            new_files=[output, report, report.with_suffix(".json")],
+            working=tr("Joining {0} onto {1}…").format(Path(table).name, boundaries.name()),
         )
 
     def _joined(self, outcome: RunOutcome) -> None:
-        if not outcome.ok:
-            self.headline.setText(outcome.error)
-            return
         json_path = outcome.results.get("REPORT_JSON")
         if json_path and Path(str(json_path)).is_file():
             self._show_report(Path(str(json_path)))
         else:
-            self.headline.setText("\n".join(outcome.log[:3]))
+            self.status.setText("\n".join(outcome.log[:3]))
         joined = next((layer for layer in outcome.layers if isinstance(layer, QgsVectorLayer)), None)
         if joined is not None:
             self.panel.indicators_joined(joined)
@@ -251,7 +268,7 @@ class IndicatorsPage(LisPage):
         unmatched_boundaries = list(report.get("unmatched_boundaries", []))
         unmatched_rows = [item.get("code", "") for item in report.get("unmatched_rows", [])]
         self._unmatched = [*unmatched_boundaries, *unmatched_rows]
-        self.headline.setText(
+        self.status.setText(
             tr("{0}\nMatched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.").format(
                 report.get("headline", ""),
                 f"{report.get('matched', 0):,}",
@@ -300,17 +317,15 @@ class IndicatorsPage(LisPage):
 
     @safe_slot()
     def _fetch(self) -> None:
-        assert self.source_form is not None
-        parameters = self.source_form.values()
-        outputs, files = self.source_form.destinations(self.panel.output_path)
-        self.panel.runner.run(
-            LOAD_INDICATORS, {**parameters, **outputs}, tr("Load indicators"), self._fetched, new_files=files
+        self.run_algorithm(
+            LOAD_INDICATORS,
+            self.source_form.values(),
+            tr("Load indicators"),
+            self.source_form.destinations(self.panel.output_path),
+            self._fetched,
         )
 
     def _fetched(self, outcome: RunOutcome) -> None:
-        if not outcome.ok:
-            self.headline.setText(outcome.error)
-            return
         tables = [
             str(value)
             for value in outcome.results.values()
@@ -318,12 +333,12 @@ class IndicatorsPage(LisPage):
         ]
         if tables:
             self.set_table(tables[0])
-            self.headline.setText(tr("Fetched {0}: press Join indicators.").format(Path(tables[0]).name))
+            self.status.setText(tr("Fetched {0}: press Join indicators.").format(Path(tables[0]).name))
             return
         layers = [layer for layer in outcome.layers if isinstance(layer, QgsVectorLayer)]
         if layers:
             self._table_layer_id = layers[0].id()
             self.table_file.setFilePath("")
-            self.headline.setText(tr("Fetched the layer {0}: press Join indicators.").format(layers[0].name()))
+            self.status.setText(tr("Fetched the layer {0}: press Join indicators.").format(layers[0].name()))
         else:
-            self.headline.setText(tr("The tool finished but gave no table: see the LIS log."))
+            self.status.setText(tr("The tool finished but gave no table: see the LIS log."))

@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
-from qgis.gui import (
-    QgsCollapsibleGroupBox,
-    QgsFieldComboBox,
-    QgsFieldExpressionWidget,
-    QgsMapLayerComboBox,
-)
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDoubleSpinBox,
-    QHeaderView,
-    QLabel,
-    QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QWidget,
-)
+from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QTableWidget, QWidget
 
-from ..algorithm_runner import RunOutcome
-from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import PanelServices, fill_enum_combo, guess_field, layer_id, set_field, set_index, set_layer_by_id, tr
-from .network_page import NetworkPage, NetworkRows, RowText, network_file_tooltip, speed_tooltip
+from ..algorithm_runner import Output, RunOutcome
+from ..widgets import (
+    add_row,
+    fill_table,
+    form_layout,
+    intro_label,
+    result_table,
+    run_button,
+    safe_slot,
+    status_label,
+)
+from .base import (
+    LisPage,
+    PanelServices,
+    fill_enum_combo,
+    guess_field,
+    layer_id,
+    set_field,
+    set_index,
+    set_layer_by_id,
+    tr,
+)
+from .network_inputs import NetworkInputs, NetworkRows, RowText, network_file_tooltip, speed_tooltip
 
 LOCATE_SERVICES = "lis:locateservices"
 #: Summary columns shown, with their headers.
@@ -41,6 +43,8 @@ SUMMARY_COLUMNS = (
     ("pct_within", "% within"),
     ("deprived_within", "Deciles 1-2 within"),
 )
+#: Summary columns of journey lengths, in the cost's unit.
+COST_COLUMNS = ("mean_cost", "p90_cost")
 SITE_COLUMNS = (
     ("choice", "#"),
     ("site_name", "Site"),
@@ -50,20 +54,7 @@ SITE_COLUMNS = (
 )
 
 
-def _table(parent: Any, name: str, tooltip: str) -> QTableWidget:
-    table = QTableWidget(parent)
-    table.setObjectName(name)
-    table.setToolTip(tooltip)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.setMinimumHeight(120)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.verticalHeader().setVisible(False)
-    return table
-
-
-class LocatePage(NetworkPage):
+class LocatePage(LisPage):
     """Demand, candidates, existing sites, network and the question in; the suggested sites and before/after out."""
 
     PAGE_ID = "locate"
@@ -80,15 +71,64 @@ class LocatePage(NetworkPage):
                 self.content,
             )
         )
-        demand = QgsCollapsibleGroupBox(tr("Who needs the service"), self.content)
-        demand.setObjectName("locateDemandGroup")
-        demand.setToolTip(tr("The people to serve, and how much their need counts"))
-        demand_form = form_layout()
-        demand.setLayout(demand_form)
+        self.body.addWidget(self._demand_group())
+        self.body.addWidget(self._sites_group())
+        self.body.addWidget(self._travel_group())
+        self.body.addLayout(self._question_form())
+        self._add_run_and_results()
+        self.body.addStretch(1)
+        self.chain_tab_order(
+            [
+                self.demand_combo,
+                self.population_combo,
+                self.areas_combo,
+                self.need_combo,
+                self.need_rule_combo,
+                self.candidates_combo,
+                self.candidate_filter,
+                self.candidate_id_combo,
+                self.candidate_name_combo,
+                self.existing_combo,
+                self.existing_filter,
+                self.existing_id_combo,
+                *self.network.widgets(),
+                self.objective_combo,
+                self.p_spin,
+                self.max_cost_spin,
+                self.run_button,
+                self.sites_table,
+                self.summary_table,
+            ]
+        )
+        self.sites_uri = ""
+        self.summary_uri = ""
+        self.demand_combo.layerChanged.connect(self._demand_changed)
+        self.areas_combo.layerChanged.connect(self._demand_changed)
+        self.candidates_combo.layerChanged.connect(self._candidates_changed)
+        self.existing_combo.layerChanged.connect(self._existing_changed)
+        self._demand_changed()
+        self._candidates_changed(self.candidates_combo.currentLayer())
+        self._existing_changed(self.existing_combo.currentLayer())
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _group(self, title: str, name: str, tooltip: str) -> tuple[QgsCollapsibleGroupBox, QFormLayout]:
+        """A collapsible group of the page holding a form."""
+        group = QgsCollapsibleGroupBox(title, self.content)
+        group.setObjectName(name)
+        group.setToolTip(tooltip)
+        form = form_layout()
+        group.setLayout(form)
+        return group, form
+
+    def _demand_group(self) -> QgsCollapsibleGroupBox:
+        demand, form = self._group(
+            tr("Who needs the service"), "locateDemandGroup", tr("The people to serve, and how much their need counts")
+        )
         self.demand_combo = QgsMapLayerComboBox(demand)
         self.demand_combo.setFilters(Qgis.LayerFilters(Qgis.LayerFilter.PointLayer | Qgis.LayerFilter.PolygonLayer))
         add_row(
-            demand_form,
+            form,
             tr("&Demand"),
             self.demand_combo,
             tr("Population-weighted centroids, or small areas (their point inside is used)"),
@@ -97,7 +137,7 @@ class LocatePage(NetworkPage):
         self.population_combo = QgsFieldComboBox(demand)
         self.population_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
         add_row(
-            demand_form,
+            form,
             tr("&Population"),
             self.population_combo,
             tr("Population of each demand point (the weight)"),
@@ -107,7 +147,7 @@ class LocatePage(NetworkPage):
         self.areas_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         self.areas_combo.setAllowEmptyLayer(True)
         add_row(
-            demand_form,
+            form,
             tr("Small &areas"),
             self.areas_combo,
             tr("Optional: small areas holding the need field when the demand points do not"),
@@ -117,7 +157,7 @@ class LocatePage(NetworkPage):
         self.need_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
         self.need_combo.setAllowEmptyFieldName(True)
         add_row(
-            demand_form,
+            form,
             tr("N&eed"),
             self.need_combo,
             tr("Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need"),
@@ -126,23 +166,22 @@ class LocatePage(NetworkPage):
         self.need_rule_combo = QComboBox(demand)
         fill_enum_combo(self.need_rule_combo, LOCATE_SERVICES, "NEED_RULE")
         add_row(
-            demand_form,
+            form,
             tr("Need r&ule"),
             self.need_rule_combo,
             tr("Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score"),
             "locateNeedRuleCombo",
         )
-        self.body.addWidget(demand)
+        return demand
 
-        sites = QgsCollapsibleGroupBox(tr("Sites"), self.content)
-        sites.setObjectName("locateSitesGroup")
-        sites.setToolTip(tr("The places a new site could go, and the sites that stay open"))
-        sites_form = form_layout()
-        sites.setLayout(sites_form)
+    def _sites_group(self) -> QgsCollapsibleGroupBox:
+        sites, form = self._group(
+            tr("Sites"), "locateSitesGroup", tr("The places a new site could go, and the sites that stay open")
+        )
         self.candidates_combo = QgsMapLayerComboBox(sites)
         self.candidates_combo.setFilters(Qgis.LayerFilter.PointLayer)
         add_row(
-            sites_form,
+            form,
             tr("&Candidates"),
             self.candidates_combo,
             tr("Point layer of the places a new site could go"),
@@ -151,7 +190,7 @@ class LocatePage(NetworkPage):
         self.candidate_filter = QgsFieldExpressionWidget(sites)
         self.candidate_filter.setExpressionDialogTitle(tr("Which candidates"))
         add_row(
-            sites_form,
+            form,
             tr("Candidate fi&lter"),
             self.candidate_filter,
             tr("Optional expression choosing some candidates"),
@@ -160,7 +199,7 @@ class LocatePage(NetworkPage):
         self.candidate_id_combo = QgsFieldComboBox(sites)
         self.candidate_id_combo.setAllowEmptyFieldName(True)
         add_row(
-            sites_form,
+            form,
             tr("Candidate &id"),
             self.candidate_id_combo,
             tr("Field with a unique id per candidate (empty: feature numbers)"),
@@ -169,17 +208,21 @@ class LocatePage(NetworkPage):
         self.candidate_name_combo = QgsFieldComboBox(sites)
         self.candidate_name_combo.setAllowEmptyFieldName(True)
         add_row(
-            sites_form,
+            form,
             tr("Candidate na&me"),
             self.candidate_name_combo,
             tr("Field naming each candidate, for the results"),
             "candidateNameCombo",
         )
+        self._add_existing_rows(form, sites)
+        return sites
+
+    def _add_existing_rows(self, form: QFormLayout, sites: QWidget) -> None:
         self.existing_combo = QgsMapLayerComboBox(sites)
         self.existing_combo.setFilters(Qgis.LayerFilter.PointLayer)
         self.existing_combo.setAllowEmptyLayer(True)
         add_row(
-            sites_form,
+            form,
             tr("E&xisting sites"),
             self.existing_combo,
             tr("Optional point layer of the sites that stay open"),
@@ -188,7 +231,7 @@ class LocatePage(NetworkPage):
         self.existing_filter = QgsFieldExpressionWidget(sites)
         self.existing_filter.setExpressionDialogTitle(tr("Which existing sites"))
         add_row(
-            sites_form,
+            form,
             tr("Existing filte&r"),
             self.existing_filter,
             tr("Optional expression choosing some existing sites, e.g. \"service_type\" = 'childrens_centre'"),
@@ -197,19 +240,15 @@ class LocatePage(NetworkPage):
         self.existing_id_combo = QgsFieldComboBox(sites)
         self.existing_id_combo.setAllowEmptyFieldName(True)
         add_row(
-            sites_form,
+            form,
             tr("Existing &site id"),
             self.existing_id_combo,
             tr("Field with a unique id per existing site (empty: feature numbers)"),
             "existingIdCombo",
         )
-        self.body.addWidget(sites)
 
-        travel = QgsCollapsibleGroupBox(tr("Travel"), self.content)
-        travel.setObjectName("locateTravelGroup")
-        travel.setToolTip(tr("How people travel to a site"))
-        travel_form = form_layout()
-        travel.setLayout(travel_form)
+    def _travel_group(self) -> QgsCollapsibleGroupBox:
+        travel, form = self._group(tr("Travel"), "locateTravelGroup", tr("How people travel to a site"))
         road_tip = tr("Line layer of roads; leave empty and give a file, or neither for straight-line distance")
         cost_tip = tr("Travel time (minutes) or distance (metres); without a network only distance")
         rows = NetworkRows(
@@ -219,9 +258,10 @@ class LocatePage(NetworkPage):
             mode=RowText(tr("Tra&vel mode"), tr("Driving or walking"), "locateModeCombo"),
             cost=RowText(tr("C&ost"), cost_tip, "locateCostCombo"),
         )
-        self.add_network_rows(travel_form, travel, LOCATE_SERVICES, rows)
-        self.body.addWidget(travel)
+        self.network = NetworkInputs(form, travel, LOCATE_SERVICES, rows, self.report_error)
+        return travel
 
+    def _question_form(self) -> QFormLayout:
         form = form_layout()
         self.objective_combo = QComboBox(self.content)
         fill_enum_combo(self.objective_combo, LOCATE_SERVICES, "OBJECTIVE", 1)
@@ -253,8 +293,9 @@ class LocatePage(NetworkPage):
             tr("Within how far a site counts as reachable: minutes for time, metres for distance"),
             "maxCostSpin",
         )
-        self.body.addLayout(form)
+        return form
 
+    def _add_run_and_results(self) -> None:
         self.run_button = run_button(
             tr("Find ne&w sites"),
             tr("Run 'Locate new services': the suggested sites, each area's nearest site and a before/after summary"),
@@ -267,55 +308,22 @@ class LocatePage(NetworkPage):
         self.status = status_label(self.content, "locateStatus")
         self.body.addWidget(self.status)
         self.sites_label = QLabel(tr("Su&ggested sites"), self.content)
-        self.sites_table = _table(self.content, "suggestedSitesTable", tr("The new sites in the order to open them"))
+        self.sites_table = result_table(
+            self.content, "suggestedSitesTable", tr("The new sites in the order to open them"), min_height=120
+        )
         self.sites_label.setBuddy(self.sites_table)
         self.body.addWidget(self.sites_label)
         self.body.addWidget(self.sites_table)
         self.summary_label = QLabel(tr("Before and af&ter"), self.content)
-        self.summary_table = _table(
-            self.content, "locateSummaryTable", tr("Journeys and people within the standard, before and after")
+        self.summary_table = result_table(
+            self.content,
+            "locateSummaryTable",
+            tr("Journeys and people within the standard, before and after"),
+            min_height=120,
         )
         self.summary_label.setBuddy(self.summary_table)
         self.body.addWidget(self.summary_label)
         self.body.addWidget(self.summary_table)
-        self.body.addStretch(1)
-        self.chain_tab_order(
-            [
-                self.demand_combo,
-                self.population_combo,
-                self.areas_combo,
-                self.need_combo,
-                self.need_rule_combo,
-                self.candidates_combo,
-                self.candidate_filter,
-                self.candidate_id_combo,
-                self.candidate_name_combo,
-                self.existing_combo,
-                self.existing_filter,
-                self.existing_id_combo,
-                self.network_combo,
-                self.network_file,
-                self.speed_combo,
-                self.mode_combo,
-                self.cost_combo,
-                self.objective_combo,
-                self.p_spin,
-                self.max_cost_spin,
-                self.run_button,
-                self.sites_table,
-                self.summary_table,
-            ]
-        )
-        self.sites_uri = ""
-        self.summary_uri = ""
-        self.output_file: Path | None = None
-        self.demand_combo.layerChanged.connect(self._demand_changed)
-        self.areas_combo.layerChanged.connect(self._demand_changed)
-        self.candidates_combo.layerChanged.connect(self._candidates_changed)
-        self.existing_combo.layerChanged.connect(self._existing_changed)
-        self._demand_changed()
-        self._candidates_changed(self.candidates_combo.currentLayer())
-        self._existing_changed(self.existing_combo.currentLayer())
 
     def title(self) -> str:
         return tr("Locate")
@@ -359,7 +367,7 @@ class LocatePage(NetworkPage):
             "areas": self.areas_combo,
             "candidates": self.candidates_combo,
             "existing": self.existing_combo,
-            "network": self.network_combo,
+            "network": self.network.layer_combo,
         }
         for role, layer in layers.items():
             if layer is not None:
@@ -379,7 +387,7 @@ class LocatePage(NetworkPage):
             "existing": layer_id(self.existing_combo),
             "existing_filter": self.existing_filter.expression(),
             "existing_id": self.existing_id_combo.currentField(),
-            **self.network_state(),
+            **self.network.state(),
             "objective": self.objective_combo.currentIndex(),
             "p": self.p_spin.value(),
             "max_cost": self.max_cost_spin.value(),
@@ -399,7 +407,7 @@ class LocatePage(NetworkPage):
         if set_layer_by_id(self.existing_combo, state.get("existing")):
             self.existing_filter.setExpression(state.get("existing_filter", ""))
             set_field(self.existing_id_combo, state.get("existing_id"))
-        self.restore_network(state)
+        self.network.restore(state)
         set_index(self.need_rule_combo, state.get("need_rule"))
         set_index(self.objective_combo, state.get("objective"))
         if isinstance(state.get("p"), int):
@@ -430,7 +438,7 @@ class LocatePage(NetworkPage):
             "EXISTING": existing.id() if existing is not None else None,
             "EXISTING_FILTER": self.existing_filter.expression().strip() if existing is not None else "",
             "EXISTING_ID_FIELD": self.existing_id_combo.currentField() if existing is not None else "",
-            **self.network_parameters(),
+            **self.network.parameters(),
             "OBJECTIVE": self.objective_combo.currentIndex(),
             "P": self.p_spin.value(),
             "MAX_COST": self.max_cost_spin.value(),
@@ -448,24 +456,21 @@ class LocatePage(NetworkPage):
             self.report_error(tr("Choose the candidate sites (a point layer)."))
             return
         name = self.candidates_combo.currentLayer().name()
-        self.run_into_geopackage(
+        geopackage = self.panel.output_path("locate", ".gpkg")  # one file, a table per output
+        self.run_algorithm(
             LOCATE_SERVICES,
             parameters,
             tr("Locate new services"),
-            "locate",
             {
-                "OUTPUT": ("chosen_sites", tr("{0}: suggested sites").format(name)),
-                "ASSIGNMENT": ("assignment", tr("{0}: nearest site before and after").format(name)),
-                "SUMMARY": ("summary", tr("{0}: before and after").format(name)),
+                "OUTPUT": Output(geopackage, tr("{0}: suggested sites").format(name), "chosen_sites"),
+                "ASSIGNMENT": Output(geopackage, tr("{0}: nearest site before and after").format(name), "assignment"),
+                "SUMMARY": Output(geopackage, tr("{0}: before and after").format(name), "summary"),
             },
-            tr("Choosing new sites among {0}…").format(name),
             self._done,
+            working=tr("Choosing new sites among {0}…").format(name),
         )
 
     def _done(self, outcome: RunOutcome) -> None:
-        if not outcome.ok:
-            self.status.setText(outcome.error)
-            return
         self.status.setText(str(outcome.results.get("HEADLINE") or "\n".join(outcome.log[:2])))
         if outcome.results.get("OUTPUT"):
             self.show_sites(str(outcome.results["OUTPUT"]))
@@ -498,19 +503,9 @@ class LocatePage(NetworkPage):
                 unit = str(feature["cost_unit"]).split()[0]
         if "choice" in names:
             rows.sort(key=lambda row: row[names.index("choice")])
-        table.clear()
-        table.setColumnCount(len(names))
-        table.setRowCount(len(rows))
-        table.setHorizontalHeaderLabels(
-            [f"{header} ({unit})" if name in ("mean_cost", "p90_cost") and unit else header for name, header in
-             zip(names, headers)]
-        )  # fmt: skip
-        for row, values in enumerate(rows):
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(self._cell_text(names[column], value))
-                if isinstance(value, (int, float)):
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
-                table.setItem(row, column, item)
+        if unit:  # journey columns say their unit: "Mean (min)"
+            headers = [f"{header} ({unit})" if name in COST_COLUMNS else header for name, header in zip(names, headers)]
+        fill_table(table, headers, names, rows, self._cell_text)
         return len(rows)
 
     @staticmethod
@@ -520,7 +515,7 @@ class LocatePage(NetworkPage):
         if isinstance(value, float):
             if name.startswith("pct_"):
                 return f"{value:.1f}%"
-            if name in ("mean_cost", "p90_cost"):
+            if name in COST_COLUMNS:
                 return f"{value:,.1f}"
             return f"{value:,.0f}"
         return str(value)

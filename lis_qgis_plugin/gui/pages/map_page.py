@@ -18,7 +18,7 @@ from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPixmap
 from qgis.PyQt.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QWidget
 
-from ..algorithm_runner import RunOutcome
+from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
 from .base import (
@@ -229,7 +229,7 @@ class MapPage(LisPage):
         PanelSettings.map_ramp.set(self.ramp_combo.currentIndex())
         method = self.method_keys[self.method_combo.currentIndex()]
         output = self.panel.output_path(f"{field}_{method}", ".gpkg")
-        parameters = {
+        inputs = {
             "INPUT": layer.id(),
             "FIELD": field,
             "METHOD": self.method_combo.currentIndex(),
@@ -237,22 +237,21 @@ class MapPage(LisPage):
             "POLARITY": self.polarity_combo.currentIndex(),
             "BREAKS": self.breaks_edit.text().strip() if method == "manual" else "",
             "RAMP": self.ramp_combo.currentIndex(),
-            "OUTPUT": str(output),
         }
-        self.status.setText(tr("Classifying {0}…").format(field))
-        self.panel.runner.run(
+        self.run_algorithm(
             DEPRIVATION_MAP,
-            parameters,
+            inputs,
             tr("Deprivation map"),
+            {
+                "OUTPUT": Output(
+                    output, f"{field}: {self.method_combo.currentText()}", side_files=(output.with_suffix(".qml"),)
+                )
+            },
             self._done,
-            titles={"OUTPUT": f"{field}: {self.method_combo.currentText()}"},
-            new_files=[output, output.with_suffix(".qml")],
+            working=tr("Classifying {0}…").format(field),
         )
 
     def _done(self, outcome: RunOutcome) -> None:
-        if not outcome.ok:
-            self.status.setText(outcome.error)
-            return
         layer = next((item for item in outcome.layers if isinstance(item, QgsVectorLayer)), None)
         self.status.setText("\n".join(outcome.log[:2]))
         if layer is not None:

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import (
-    QAbstractItemView,
-    QDoubleSpinBox,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
-    QWidget,
-)
+from qgis.PyQt.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from ..algorithm_runner import RunOutcome
+from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
-from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
-from .base import PanelServices, guess_field, layer_id, set_field, set_layer_by_id, tr
-from .network_page import NetworkPage, NetworkRows, RowText, network_file_tooltip, speed_tooltip
+from ..widgets import (
+    add_row,
+    fill_table,
+    form_layout,
+    intro_label,
+    result_table,
+    run_button,
+    safe_slot,
+    status_label,
+)
+from .base import LisPage, PanelServices, guess_field, layer_id, set_field, set_layer_by_id, tr
+from .network_inputs import NetworkInputs, NetworkRows, RowText, network_file_tooltip, speed_tooltip
 
 SERVICE_CATCHMENTS = "lis:servicecatchments"
 ALL_FACILITIES = "All facilities"
 
 
-class ServicesPage(NetworkPage):
+class ServicesPage(LisPage):
     """Facilities, network, mode and bands in; catchment layers and the coverage table out."""
 
     PAGE_ID = "services"
@@ -46,6 +44,42 @@ class ServicesPage(NetworkPage):
             )
         )
         form = form_layout()
+        self._add_facility_rows(form)
+        mode, cost = PanelSettings.service_mode.value(), PanelSettings.service_cost.value()
+        self.network = NetworkInputs(
+            form, self.content, SERVICE_CATCHMENTS, self._network_rows(), self.report_error, mode, cost
+        )
+        self._add_band_rows(form)
+        self.body.addLayout(form)
+        self.body.addWidget(self._demand_group())
+        self._add_run_and_coverage()
+        self.body.addStretch(1)
+        self.chain_tab_order(
+            [
+                self.facilities_combo,
+                self.filter_widget,
+                self.id_combo,
+                *self.network.widgets(),
+                self.bands_edit,
+                self.buffer_spin,
+                self.areas_combo,
+                self.demand_combo,
+                self.population_combo,
+                self.decile_combo,
+                self.run_button,
+                self.coverage_table,
+            ]
+        )
+        self.coverage_uri = ""
+        self.facilities_combo.layerChanged.connect(self._facilities_changed)
+        self.areas_combo.layerChanged.connect(self._demand_changed)
+        self.demand_combo.layerChanged.connect(self._demand_changed)
+        self._facilities_changed(self.facilities_combo.currentLayer())
+        self._demand_changed()
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _add_facility_rows(self, form: QFormLayout) -> None:
         self.facilities_combo = QgsMapLayerComboBox(self.content)
         self.facilities_combo.setFilters(Qgis.LayerFilter.PointLayer)
         add_row(form, tr("&Facilities"), self.facilities_combo, tr("Point layer of the services"), "facilitiesCombo")
@@ -67,18 +101,21 @@ class ServicesPage(NetworkPage):
             tr("Field with a unique id or name per facility (empty: feature numbers)"),
             "facilityIdCombo",
         )
+
+    @staticmethod
+    def _network_rows() -> NetworkRows:
         road_tip = tr(
             "Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file"
         )
-        rows = NetworkRows(
+        return NetworkRows(
             network=RowText(tr("Road &network"), road_tip, "networkCombo"),
             file=RowText(tr("or network fil&e"), network_file_tooltip(), "networkFileWidget"),
             speed=RowText(tr("&Speed field"), speed_tooltip(), "speedFieldCombo"),
             mode=RowText(tr("Travel &mode"), tr("Driving or walking"), "modeCombo"),
             cost=RowText(tr("&Cost"), tr("Travel time (minutes) or distance (metres)"), "costCombo"),
         )
-        mode, cost = PanelSettings.service_mode.value(), PanelSettings.service_cost.value()
-        self.add_network_rows(form, self.content, SERVICE_CATCHMENTS, rows, mode, cost)
+
+    def _add_band_rows(self, form: QFormLayout) -> None:
         self.bands_edit = QLineEdit(PanelSettings.service_bands.value(), self.content)
         add_row(
             form,
@@ -99,8 +136,8 @@ class ServicesPage(NetworkPage):
             tr("Catchments are the reached roads widened by this distance"),
             "bufferSpin",
         )
-        self.body.addLayout(form)
 
+    def _demand_group(self) -> QgsCollapsibleGroupBox:
         demand = QgsCollapsibleGroupBox(tr("Who is covered"), self.content)
         demand.setObjectName("demandGroup")
         demand.setToolTip(tr("Population counted within each band, and the most deprived beyond it"))
@@ -140,8 +177,9 @@ class ServicesPage(NetworkPage):
             tr("National IMD decile of the small areas (1 = most deprived), to count deprived people not covered"),
             "decileCombo",
         )
-        self.body.addWidget(demand)
+        return demand
 
+    def _add_run_and_coverage(self) -> None:
         self.run_button = run_button(
             tr("&Run catchments"),
             tr("Run 'Service catchments': catchments, nearest facility of each area and coverage, into the LIS group"),
@@ -154,47 +192,18 @@ class ServicesPage(NetworkPage):
         self.status = status_label(self.content, "servicesStatus")
         self.body.addWidget(self.status)
         self.coverage_label = QLabel(tr("C&overage"), self.content)
-        self.coverage_table = QTableWidget(self.content)
-        self.coverage_table.setObjectName("coverageTable")
-        self.coverage_table.setToolTip(tr("Population within each band, per facility and for all facilities"))
-        self.coverage_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.coverage_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.coverage_table.setAlternatingRowColors(True)
-        self.coverage_table.setMinimumHeight(220)
-        self.coverage_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.coverage_table.verticalHeader().setVisible(False)
+        self.coverage_table = result_table(
+            self.content,
+            "coverageTable",
+            tr("Population within each band, per facility and for all facilities"),
+            min_height=220,
+        )
         self.coverage_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.coverage_label.setBuddy(self.coverage_table)
         self.body.addWidget(self.coverage_label)
         self.body.addWidget(self.coverage_table)
-        self.body.addStretch(1)
-        self.chain_tab_order(
-            [
-                self.facilities_combo,
-                self.filter_widget,
-                self.id_combo,
-                self.network_combo,
-                self.network_file,
-                self.speed_combo,
-                self.mode_combo,
-                self.cost_combo,
-                self.bands_edit,
-                self.buffer_spin,
-                self.areas_combo,
-                self.demand_combo,
-                self.population_combo,
-                self.decile_combo,
-                self.run_button,
-                self.coverage_table,
-            ]
-        )
-        self.coverage_uri = ""
-        self.output_file: Path | None = None
-        self.facilities_combo.layerChanged.connect(self._facilities_changed)
-        self.areas_combo.layerChanged.connect(self._demand_changed)
-        self.demand_combo.layerChanged.connect(self._demand_changed)
-        self._facilities_changed(self.facilities_combo.currentLayer())
-        self._demand_changed()
+
+    # --- choices ----------------------------------------------------------------------------------
 
     def title(self) -> str:
         return tr("Services")
@@ -225,7 +234,7 @@ class ServicesPage(NetworkPage):
         """Choose layers by role: facilities, network, areas, demand (after the sample is made)."""
         combos = {
             "facilities": self.facilities_combo,
-            "network": self.network_combo,
+            "network": self.network.layer_combo,
             "areas": self.areas_combo,
             "demand": self.demand_combo,
         }
@@ -238,7 +247,7 @@ class ServicesPage(NetworkPage):
             "facilities": layer_id(self.facilities_combo),
             "filter": self.filter_widget.expression(),
             "id_field": self.id_combo.currentField(),
-            **self.network_state(),
+            **self.network.state(),
             "bands": self.bands_edit.text(),
             "buffer": self.buffer_spin.value(),
             "areas": layer_id(self.areas_combo),
@@ -252,7 +261,7 @@ class ServicesPage(NetworkPage):
         if set_layer_by_id(self.facilities_combo, state.get("facilities")):
             self.filter_widget.setExpression(state.get("filter", ""))
             set_field(self.id_combo, state.get("id_field"))
-        self.restore_network(state)
+        self.network.restore(state)
         self.bands_edit.setText(state.get("bands") or PanelSettings.service_bands.value())
         if isinstance(state.get("buffer"), (int, float)):
             self.buffer_spin.setValue(state["buffer"])
@@ -272,7 +281,7 @@ class ServicesPage(NetworkPage):
             "FACILITIES": facilities.id() if facilities is not None else None,
             "FACILITY_FILTER": self.filter_widget.expression().strip(),
             "FACILITY_ID_FIELD": self.id_combo.currentField(),
-            **self.network_parameters(),
+            **self.network.parameters(),
             "METHOD": 0,
             "BANDS": self.bands_edit.text().strip(),
             "BUFFER": self.buffer_spin.value(),
@@ -291,29 +300,26 @@ class ServicesPage(NetworkPage):
         if not parameters["NETWORK"] and not parameters["NETWORK_FILE"]:
             self.report_error(tr("Choose the road network: a line layer or an .osm.pbf file."))
             return
-        PanelSettings.service_mode.set(self.mode_combo.currentIndex())
-        PanelSettings.service_cost.set(self.cost_combo.currentIndex())
+        PanelSettings.service_mode.set(self.network.mode_combo.currentIndex())
+        PanelSettings.service_cost.set(self.network.cost_combo.currentIndex())
         PanelSettings.service_bands.set(parameters["BANDS"])
         PanelSettings.service_buffer.set(self.buffer_spin.value())
         name = self.facilities_combo.currentLayer().name()
-        self.run_into_geopackage(
+        geopackage = self.panel.output_path("catchments", ".gpkg")  # one file, a table per output
+        self.run_algorithm(
             SERVICE_CATCHMENTS,
             parameters,
             tr("Service catchments"),
-            "catchments",
             {
-                "CATCHMENTS": ("catchments", tr("{0}: catchments").format(name)),
-                "ASSIGNMENT": ("assignment", tr("{0}: nearest facility").format(name)),
-                "COVERAGE": ("coverage", tr("{0}: coverage").format(name)),
+                "CATCHMENTS": Output(geopackage, tr("{0}: catchments").format(name), "catchments"),
+                "ASSIGNMENT": Output(geopackage, tr("{0}: nearest facility").format(name), "assignment"),
+                "COVERAGE": Output(geopackage, tr("{0}: coverage").format(name), "coverage"),
             },
-            tr("Working out the catchments of {0}…").format(name),
             self._done,
+            working=tr("Working out the catchments of {0}…").format(name),
         )
 
     def _done(self, outcome: RunOutcome) -> None:
-        if not outcome.ok:
-            self.status.setText(outcome.error)
-            return
         self.status.setText("\n".join(outcome.log[:4]))
         coverage = outcome.results.get("COVERAGE")
         if coverage:
@@ -329,17 +335,8 @@ class ServicesPage(NetworkPage):
         rows = [[feature[name] for name in names] for feature in layer.getFeatures()]
         if "facility_id" in names:  # the answer for all facilities first, then each facility
             rows.sort(key=lambda row: row[names.index("facility_id")] != ALL_FACILITIES)
-        table = self.coverage_table
-        table.clear()
-        table.setColumnCount(len(names))
-        table.setRowCount(len(rows))
-        table.setHorizontalHeaderLabels([layer.fields().field(name).displayName() for name in names])
-        for row, values in enumerate(rows):
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(self._cell_text(names[column], value))
-                if isinstance(value, (int, float)):
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
-                table.setItem(row, column, item)
+        headers = [layer.fields().field(name).displayName() for name in names]
+        fill_table(self.coverage_table, headers, names, rows, self._cell_text)
 
     @staticmethod
     def _cell_text(name: str, value: Any) -> str:

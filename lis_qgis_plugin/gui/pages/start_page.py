@@ -8,9 +8,11 @@ from typing import Any
 from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from ..algorithm_runner import RunOutcome
+from ..algorithm_runner import Output, RunOutcome
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
 from .base import LisPage, PanelServices, tr
+
+CREATE_SAMPLE = "lis:createsample"
 
 
 class StartPage(LisPage):
@@ -95,18 +97,16 @@ class StartPage(LisPage):
     @safe_slot()
     def _create_sample(self) -> None:
         folder = self.panel.output_path("lisford_sample", "")
-        self.status.setText(tr("Writing the sample district into {0}…").format(folder))
-        self.panel.runner.run(
-            "lis:createsample",
-            {"SEED": 1, "SMALL_AREAS": 150, "OUTPUT_FOLDER": str(folder)},
+        self.run_algorithm(
+            CREATE_SAMPLE,
+            {"SEED": 1, "SMALL_AREAS": 150},
             tr("Create sample district"),
+            {"OUTPUT_FOLDER": Output(folder)},
             self._sample_done,
+            working=tr("Writing the sample district into {0}…").format(folder),
         )
 
     def _sample_done(self, outcome: RunOutcome) -> None:
-        if not outcome.ok:
-            self.status.setText(outcome.error)
-            return
         self.status.setText(
             tr("Lisford is in the LIS group: {0} layers from {1}.").format(
                 len(outcome.layers), Path(str(outcome.results.get("GEOPACKAGE", ""))).name
