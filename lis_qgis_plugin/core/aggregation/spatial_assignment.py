@@ -16,6 +16,7 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
     QgsCsException,
+    QgsFeature,
     QgsFeatureRequest,
     QgsFeedback,
     QgsGeometry,
@@ -82,31 +83,11 @@ def assign_by_location(
     context = transform_context or QgsProject.instance().transformContext()
     to_targets = _transform(areas.crs(), targets.crs(), context)
     centroid_transform = _transform(centroids_crs or areas.crs(), targets.crs(), context)
-    index = QgsSpatialIndex(QgsSpatialIndex.Flag.FlagStoreFeatureGeometries)
-    request = QgsFeatureRequest().setNoAttributes()
-    for feature in targets.getFeatures(request):
-        if feedback is not None and feedback.isCanceled():
-            raise CancelledError()
-        if feature.hasGeometry() and feature.id() in target_keys:
-            index.addFeature(feature)
-    engines: dict[int, tuple[QgsGeometryEngine, QgsGeometry]] = {}
-
-    def contains(target_id: int, point: QgsGeometry) -> bool:
-        if target_id not in engines:
-            geometry = index.geometry(target_id)
-            engine = QgsGeometry.createGeometryEngine(geometry.constGet())
-            engine.prepareGeometry()
-            engines[target_id] = (engine, geometry)  # the engine points into the geometry: keep both
-        return engines[target_id][0].intersects(point.constGet())
-
+    polygons = _TargetPolygons(targets, target_keys, feedback)
     result = SpatialAssignment({})
     total = max(areas.featureCount(), 1)
     for done, feature in enumerate(areas.getFeatures(QgsFeatureRequest().setNoAttributes())):
-        if feedback is not None:
-            if feedback.isCanceled():
-                raise CancelledError()
-            if done % 200 == 0:
-                feedback.setProgress(100.0 * done / total)
+        _report_progress(feedback, done, total)
         area_id = feature.id()
         point, transform = None, to_targets
         if centroids is not None:
@@ -117,25 +98,74 @@ def assign_by_location(
             else:
                 result.without_centroid.append(area_id)
         if point is None:
-            geometry = feature.geometry()
-            if geometry is None or geometry.isEmpty():
+            point = _point_on_surface(feature)
+            if point is None:
                 result.without_geometry.append(area_id)
                 result.target_of[area_id] = None
                 continue
-            point = geometry.pointOnSurface()
-        if transform is not None:
-            try:
-                point.transform(transform)
-            except QgsCsException:
-                result.target_of[area_id] = None
-                continue
-        found = [fid for fid in sorted(index.intersects(point.boundingBox())) if contains(fid, point)]
+        if not _transformed(point, transform):
+            result.target_of[area_id] = None
+            continue
+        found = polygons.containing(point)
         if len(found) > 1:
             result.in_several_targets.append(area_id)
         result.target_of[area_id] = target_keys[found[0]] if found else None
     if feedback is not None:
         feedback.setProgress(100.0)
     return result
+
+
+class _TargetPolygons:
+    """The target polygons in a spatial index, each prepared for point tests the first time a point needs it."""
+
+    def __init__(self, targets: QgsVectorLayer, target_keys: Mapping[int, str], feedback: QgsFeedback | None) -> None:
+        self.index = QgsSpatialIndex(QgsSpatialIndex.Flag.FlagStoreFeatureGeometries)
+        for feature in targets.getFeatures(QgsFeatureRequest().setNoAttributes()):
+            if feedback is not None and feedback.isCanceled():
+                raise CancelledError()
+            if feature.hasGeometry() and feature.id() in target_keys:
+                self.index.addFeature(feature)
+        self._engines: dict[int, tuple[QgsGeometryEngine, QgsGeometry]] = {}
+
+    def containing(self, point: QgsGeometry) -> list[int]:
+        """Ids of the targets containing the point (on the boundary counts as inside), lowest first."""
+        return [fid for fid in sorted(self.index.intersects(point.boundingBox())) if self._contains(fid, point)]
+
+    def _contains(self, target_id: int, point: QgsGeometry) -> bool:
+        if target_id not in self._engines:
+            geometry = self.index.geometry(target_id)
+            engine = QgsGeometry.createGeometryEngine(geometry.constGet())
+            engine.prepareGeometry()
+            self._engines[target_id] = (engine, geometry)  # the engine points into the geometry: keep both
+        return self._engines[target_id][0].intersects(point.constGet())
+
+
+def _report_progress(feedback: QgsFeedback | None, done: int, total: int) -> None:
+    """CancelledError when cancelled; the progress every 200 areas."""
+    if feedback is None:
+        return
+    if feedback.isCanceled():
+        raise CancelledError()
+    if done % 200 == 0:
+        feedback.setProgress(100.0 * done / total)
+
+
+def _point_on_surface(feature: QgsFeature) -> QgsGeometry | None:
+    """A point always inside the area (unlike a centroid); None for an area without geometry."""
+    geometry = feature.geometry()
+    if geometry is None or geometry.isEmpty():
+        return None
+    return geometry.pointOnSurface()
+
+
+def _transformed(point: QgsGeometry, transform: QgsCoordinateTransform | None) -> bool:
+    """Transform the point in place to the targets' CRS; False when it cannot be transformed."""
+    if transform is not None:
+        try:
+            point.transform(transform)
+        except QgsCsException:
+            return False
+    return True
 
 
 def _transform(

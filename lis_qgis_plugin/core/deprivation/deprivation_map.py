@@ -108,31 +108,13 @@ def deprivation_map(
     """
     out_path, layer_name = gpkg_destination(output)
     check_output_is_new(out_path, [layer, qml])
-    if not layer.isValid():
-        raise ClassificationError(f"The layer '{layer.name()}' does not open: check its file.")
-    if method not in METHODS or ramp_name not in RAMPS or polarity not in POLARITIES:
-        raise ClassificationError(f"Unknown method, ramp or polarity: {method}, {ramp_name}, {polarity}.")
-    qgis_field = layer.fields().field(value_field) if layer.fields().indexFromName(value_field) >= 0 else None
-    if qgis_field is None:
-        raise ClassificationError(f"The layer '{layer_label(layer)}' has no field '{value_field}'. Choose a field.")
-    if numeric_kind(qgis_field) is None:
-        raise ClassificationError(
-            f"Field '{value_field}' holds {qgis_field.typeName() or 'non-numeric'} values, not numbers. Choose a "
-            "numeric field (a rank or a score); join the indicator table first if it is only in a table."
-        )
+    _check_inputs(layer, value_field, method, ramp_name, polarity)
     numbers = {fid: row[value_field] for fid, row in read_numbers(layer, [value_field], feedback).items()}
     values = {fid: float(value) for fid, value in numbers.items() if value is not None}
     if not values:
         raise ClassificationError(f"Field '{value_field}' is NULL for every feature: there is nothing to classify.")
     log = [LogLine(f"{METHODS[method]} of '{value_field}' ({plural('feature', len(numbers))}).")]
-    if method in ("national_deciles", "national_quintiles"):
-        result = _national(layer, value_field, values, _QUANTILE_GROUPS[method], national_n, log)
-    else:
-        high_is_deprived = _high_is_deprived(layer, value_field, polarity, log)
-        if method in _QUANTILE_GROUPS:
-            result = _local(values, _QUANTILE_GROUPS[method], high_is_deprived, log)
-        else:
-            result = _generic(values, method, classes, breaks, high_is_deprived, log)
+    result = _classify(layer, value_field, values, method, classes, polarity, national_n, breaks, log)
 
     names = safe_field_names([f"{value_field}_class", f"{value_field}_class_label"], layer.fields().names())
     new_fields = [
@@ -167,6 +149,42 @@ def deprivation_map(
         log.append(LogLine(f"No data ({value_field} is NULL): {plural('area', missing)}, shown grey.", True))
     log.append(LogLine(f"Wrote {uri} and its style {qml_path}"))
     return DeprivationMapOutcome(uri, out_path, layer_name, qml_path, names[0], names[1], dict(counts), log)
+
+
+def _check_inputs(layer: QgsVectorLayer, value_field: str, method: str, ramp_name: str, polarity: str) -> None:
+    """ClassificationError when the layer does not open, a choice is unknown or the field is missing or not numeric."""
+    if not layer.isValid():
+        raise ClassificationError(f"The layer '{layer.name()}' does not open: check its file.")
+    if method not in METHODS or ramp_name not in RAMPS or polarity not in POLARITIES:
+        raise ClassificationError(f"Unknown method, ramp or polarity: {method}, {ramp_name}, {polarity}.")
+    qgis_field = layer.fields().field(value_field) if layer.fields().indexFromName(value_field) >= 0 else None
+    if qgis_field is None:
+        raise ClassificationError(f"The layer '{layer_label(layer)}' has no field '{value_field}'. Choose a field.")
+    if numeric_kind(qgis_field) is None:
+        raise ClassificationError(
+            f"Field '{value_field}' holds {qgis_field.typeName() or 'non-numeric'} values, not numbers. Choose a "
+            "numeric field (a rank or a score); join the indicator table first if it is only in a table."
+        )
+
+
+def _classify(
+    layer: QgsVectorLayer,
+    value_field: str,
+    values: dict[int, float],
+    method: str,
+    classes: int,
+    polarity: str,
+    national_n: int | None,
+    breaks: str,
+    log: list[LogLine],
+) -> _Classes:
+    """The classes by ``method``: national quantiles of ranks, local quantiles, or a generic method."""
+    if method in ("national_deciles", "national_quintiles"):
+        return _national(layer, value_field, values, _QUANTILE_GROUPS[method], national_n, log)
+    high_is_deprived = _high_is_deprived(layer, value_field, polarity, log)
+    if method in _QUANTILE_GROUPS:
+        return _local(values, _QUANTILE_GROUPS[method], high_is_deprived, log)
+    return _generic(values, method, classes, breaks, high_is_deprived, log)
 
 
 def _national(

@@ -8,11 +8,11 @@ tested without QGIS.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..common.errors import LisError
-from ..common.ons_codes import code_vintage, profile_codes, vintage_from_name
+from ..common.ons_codes import GeographyProfile, code_vintage, profile_codes, vintage_from_name
 from ..common.wording import list_labels, plural
 from .code_lookup import CodeLookup
 from .indicator_table import IndicatorTable
@@ -90,79 +90,30 @@ def plan_join(
     boundary_profile = profile_codes(boundary_set)
     table_profile = profile_codes(set(table.codes))
     boundary_geography = boundary_profile.main
-    rows_by_code: dict[str, list[int]] = defaultdict(list)
-    other_geography: list[tuple[int, str, str]] = []
-    geography_by_code = table_profile.geography
-    for index, code in enumerate(table.codes):
-        geography = geography_by_code.get(code)
-        if boundary_geography and geography and geography != boundary_geography and code not in boundary_set:
-            other_geography.append((table.row_numbers[index], code, geography))
-            continue
-        rows_by_code[code].append(index)
-    if (
-        boundary_geography
-        and table_profile.counts
-        and boundary_geography not in table_profile.counts
-        and lookup is None
-        and not any(geography_by_code.get(code) == boundary_geography for code in rows_by_code)
-    ):
-        raise JoinError(
-            f"{table.source}: the table holds {table_profile.describe()} codes but the boundaries are "
-            f"{boundary_geography} ({plural('code', len(boundary_set))} in field '{boundary_field}'). "
-            f"Join this table onto {table_profile.main} boundaries, or aggregate the boundaries' data instead."
-        )
-    duplicates = {
-        code: [table.row_numbers[index] for index in indexes]
-        for code, indexes in rows_by_code.items()
-        if len(indexes) > 1
-    }
-    if duplicates and duplicate_policy == "error":
-        listed = "; ".join(
-            f"{code} (rows {', '.join(map(str, rows[:5]))})" for code, rows in list(duplicates.items())[:5]
-        )
-        raise JoinError(
-            f"{table.source}: {plural('code', len(duplicates))} {'appears' if len(duplicates) == 1 else 'appear'} "
-            f"on more than one row: {listed}"
-            f"{' and more' if len(duplicates) > 5 else ''}. Remove the repeated rows, or choose what to do with "
-            "duplicates (first, last, sum for counts, mean)."
-        )
+    rows_by_code, other_geography = _rows_by_code(table, table_profile.geography, boundary_geography, boundary_set)
+    if lookup is None:
+        _check_same_geography(table, table_profile, boundary_geography, rows_by_code, boundary_set, boundary_field)
+    duplicates = _duplicate_rows(table, rows_by_code, duplicate_policy)
     conversion: list[str] = []
     groups: dict[str, list[int]] = rows_by_code
     if lookup is not None:
         groups, conversion = _convert_codes(rows_by_code, lookup, boundary_set, duplicate_policy, table.source)
-    kinds = [column.kind for column in table.columns]
-    values: dict[str, list] = {}
-    for code, indexes in groups.items():
-        if code not in boundary_set:
-            continue
-        if len(indexes) == 1:
-            values[code] = [column.values[indexes[0]] for column in table.columns]
-        else:
-            values[code] = [
-                _combine([column.values[index] for index in indexes], column.kind, duplicate_policy)
-                for column in table.columns
-            ]
+    values = _joined_values(table, groups, boundary_set, duplicate_policy)
     ordered_boundaries = list(dict.fromkeys(boundary_codes))
-    matched = [code for code in ordered_boundaries if code in values]
-    unmatched_boundaries = [code for code in ordered_boundaries if code not in values and code]
     used_rows = {index for code in values for index in groups[code]}
-    unmatched_rows = sorted(
-        (table.row_numbers[index], table.codes[index])
-        for indexes in rows_by_code.values()
-        for index in indexes
-        if index not in used_rows
-    )
-    for position, kind in enumerate(kinds):  # averaging whole numbers can give fractions
-        if kind == "integer" and any(isinstance(row[position], float) for row in values.values()):
-            kinds[position] = "real"
     plan = JoinPlan(
         columns=[column.name for column in table.columns],
-        kinds=kinds,
+        kinds=_output_kinds(table, values),
         values=values,
         boundary_count=len(boundary_codes),
-        matched=matched,
-        unmatched_boundaries=unmatched_boundaries,
-        unmatched_rows=unmatched_rows,
+        matched=[code for code in ordered_boundaries if code in values],
+        unmatched_boundaries=[code for code in ordered_boundaries if code not in values and code],
+        unmatched_rows=sorted(
+            (table.row_numbers[index], table.codes[index])
+            for indexes in rows_by_code.values()
+            for index in indexes
+            if index not in used_rows
+        ),
         other_geography_rows=other_geography,
         duplicates=duplicates,
         duplicate_policy=duplicate_policy,
@@ -174,12 +125,98 @@ def plan_join(
         plan, table, boundary_set, boundary_field, lookup is not None,
         (boundary_profile.newest_codes, table_profile.newest_codes),
     )  # fmt: skip
-    if not matched:
+    if not plan.matched:
         raise JoinError(
             f"{table.source}: none of the table's {plural('code', len(set(table.codes)))} matches the "
             f"{plural('boundary code', len(boundary_set))} in field '{boundary_field}'. " + " ".join(plan.diagnosis)
         )
     return plan
+
+
+def _rows_by_code(
+    table: IndicatorTable, geography_by_code: Mapping[str, str], boundary_geography: str | None, boundary_set: set[str]
+) -> tuple[dict[str, list[int]], list[tuple[int, str, str]]]:
+    """Code -> its row indexes, and the rows (row number, code, geography) set aside for another geography.
+
+    A row is set aside when its code is of another geography than the boundaries' and is not a boundary code.
+    """
+    rows_by_code: dict[str, list[int]] = defaultdict(list)
+    other_geography: list[tuple[int, str, str]] = []
+    for index, code in enumerate(table.codes):
+        geography = geography_by_code.get(code)
+        if boundary_geography and geography and geography != boundary_geography and code not in boundary_set:
+            other_geography.append((table.row_numbers[index], code, geography))
+            continue
+        rows_by_code[code].append(index)
+    return rows_by_code, other_geography
+
+
+def _check_same_geography(
+    table: IndicatorTable,
+    table_profile: GeographyProfile,
+    boundary_geography: str | None,
+    rows_by_code: Mapping[str, list[int]],
+    boundary_set: set[str],
+    boundary_field: str,
+) -> None:
+    """JoinError when no table code is of the boundaries' geography (and no lookup converts them)."""
+    if (
+        boundary_geography
+        and table_profile.counts
+        and boundary_geography not in table_profile.counts
+        and not any(table_profile.geography.get(code) == boundary_geography for code in rows_by_code)
+    ):
+        raise JoinError(
+            f"{table.source}: the table holds {table_profile.describe()} codes but the boundaries are "
+            f"{boundary_geography} ({plural('code', len(boundary_set))} in field '{boundary_field}'). "
+            f"Join this table onto {table_profile.main} boundaries, or aggregate the boundaries' data instead."
+        )
+
+
+def _duplicate_rows(table: IndicatorTable, rows_by_code: Mapping[str, list[int]], policy: str) -> dict[str, list[int]]:
+    """Code -> the row numbers of a code on more than one row; JoinError naming them when the policy is 'error'."""
+    duplicates = {
+        code: [table.row_numbers[index] for index in indexes]
+        for code, indexes in rows_by_code.items()
+        if len(indexes) > 1
+    }
+    if duplicates and policy == "error":
+        listed = "; ".join(
+            f"{code} (rows {', '.join(map(str, rows[:5]))})" for code, rows in list(duplicates.items())[:5]
+        )
+        raise JoinError(
+            f"{table.source}: {plural('code', len(duplicates))} {'appears' if len(duplicates) == 1 else 'appear'} "
+            f"on more than one row: {listed}"
+            f"{' and more' if len(duplicates) > 5 else ''}. Remove the repeated rows, or choose what to do with "
+            "duplicates (first, last, sum for counts, mean)."
+        )
+    return duplicates
+
+
+def _joined_values(
+    table: IndicatorTable, groups: Mapping[str, list[int]], boundary_set: set[str], policy: str
+) -> dict[str, list]:
+    """Boundary code -> one value per column: its row's, or its rows' combined by the duplicate policy."""
+    values: dict[str, list] = {}
+    for code, indexes in groups.items():
+        if code not in boundary_set:
+            continue
+        if len(indexes) == 1:
+            values[code] = [column.values[indexes[0]] for column in table.columns]
+        else:
+            values[code] = [
+                _combine([column.values[index] for index in indexes], column.kind, policy) for column in table.columns
+            ]
+    return values
+
+
+def _output_kinds(table: IndicatorTable, values: Mapping[str, list]) -> list[str]:
+    """Each column's kind; an integer column becomes real when combining rows gave a fraction (a mean)."""
+    kinds = [column.kind for column in table.columns]
+    for position, kind in enumerate(kinds):
+        if kind == "integer" and any(isinstance(row[position], float) for row in values.values()):
+            kinds[position] = "real"
+    return kinds
 
 
 def _convert_codes(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..common.ons_codes import find_code_column, normalise_code, vintage_from_name
@@ -236,86 +236,142 @@ def _period_key(period: str, sortable: str) -> tuple:
     return (1, tuple(int(part) for part in re.findall(r"\d+", period)), period)
 
 
+@dataclass(frozen=True)
+class _LongColumns:
+    """Where a long table keeps each part of a row, and the breakdowns that split an indicator into columns."""
+
+    indicator: str
+    value: str
+    period: str | None
+    sortable: str | None
+    category_type: str | None
+    breakdowns: list[str]
+    #: Column name -> its position in a row.
+    at: dict[str, int]
+    #: The breakdowns (sex, age, category) with more than one value for some indicator.
+    varying: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, header: list[str]) -> _LongColumns:
+        names = {name.strip().lower(): name for name in header}
+        return cls(
+            indicator=next(names[key] for key in names if key in _INDICATOR_NAMES),
+            value=next(names[key] for key in names if key in _VALUE_NAMES),
+            period=next((names[key] for key in names if key in _PERIOD_NAMES), None),
+            sortable=next((names[key] for key in names if key in _PERIOD_SORT_NAMES), None),
+            category_type=next((names[key] for key in names if key in _CATEGORY_TYPE_NAMES), None),
+            breakdowns=[names[key] for key in _BREAKDOWN_NAMES if key in names],
+            at={name: position for position, name in enumerate(header)},
+        )
+
+    def cell(self, row: list[str], name: str | None) -> str:
+        """The trimmed text of a column ('' for no column, or a short row)."""
+        return row[self.at[name]].strip() if name and self.at[name] < len(row) else ""
+
+    def label(self, row: list[str]) -> str:
+        """The wide column a row's value goes to: its indicator, with the breakdowns that vary."""
+        parts = [self.cell(row, name) for name in self.varying if self.cell(row, name)]
+        return f"{self.cell(row, self.indicator)} ({', '.join(parts)})" if parts else self.cell(row, self.indicator)
+
+
 def pivot_long_table(raw: RawTable, code_column: str, period: str | None) -> tuple[RawTable, dict[str, str], list[str]]:
     """One column per indicator (and per sex/age/category where those vary), one period each.
 
     Returns the wide table, the period used per column and notes for the report.
     """
-    names = {name.strip().lower(): name for name in raw.header}
-    indicator = next(names[key] for key in names if key in _INDICATOR_NAMES)
-    value = next(names[key] for key in names if key in _VALUE_NAMES)
-    period_column = next((names[key] for key in names if key in _PERIOD_NAMES), None)
-    sortable = next((names[key] for key in names if key in _PERIOD_SORT_NAMES), None)
-    category_type = next((names[key] for key in names if key in _CATEGORY_TYPE_NAMES), None)
-    breakdowns = [names[key] for key in _BREAKDOWN_NAMES if key in names]
-    at = {name: position for position, name in enumerate(raw.header)}
-
-    def cell(row: list[str], name: str | None) -> str:
-        return row[at[name]].strip() if name and at[name] < len(row) else ""
-
-    notes = []
-    rows = list(enumerate(raw.rows))
-    if category_type:  # Fingertips repeats England's value per deprivation decile etc.: keep area rows
-        before = len(rows)
-        rows = [(index, row) for index, row in rows if not cell(row, category_type)]
-        if len(rows) < before:
-            left_out = before - len(rows)
-            notes.append(f"{plural('row', left_out)} broken down by a category (e.g. deprivation decile) left out.")
-    varying = []
-    values_by_indicator: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    for _, row in rows:
-        for name in breakdowns:
-            values_by_indicator[cell(row, indicator)][name].add(cell(row, name))
-    for name in breakdowns:
-        if any(len(seen[name]) > 1 for seen in values_by_indicator.values()):
-            varying.append(name)
-
-    def label(row: list[str]) -> str:
-        parts = [cell(row, name) for name in varying if cell(row, name)]
-        return f"{cell(row, indicator)} ({', '.join(parts)})" if parts else cell(row, indicator)
-
-    periods_by_label: dict[str, dict[str, tuple]] = defaultdict(dict)
-    for _, row in rows:
-        found_period = cell(row, period_column)
-        periods_by_label[label(row)][found_period] = _period_key(found_period, cell(row, sortable))
-    chosen: dict[str, str] = {}
-    for name, seen in periods_by_label.items():
-        if period:
-            if period in seen:
-                chosen[name] = period
-        else:
-            chosen[name] = max(seen, key=lambda text, keys=seen: keys[text])
-    if period and not chosen:
-        available = sorted({p for seen in periods_by_label.values() for p in seen})
-        raise TableError(
-            f"{raw.source}: no indicator has the period '{period}'. The periods in the table are: "
-            f"{', '.join(available)}. Choose one of them, or leave the period empty for the latest."
-        )
-    skipped = sorted(set(periods_by_label) - set(chosen))
-    if skipped:
-        notes.append(f"No values for {period} of: {', '.join(skipped)}; these indicators were left out.")
-    labels = [name for name in periods_by_label if name in chosen]
-    cells: dict[str, dict[str, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
-    order: list[str] = []
-    for index, row in rows:
-        name = label(row)
-        if chosen.get(name) != cell(row, period_column):
-            continue
-        code = cell(row, code_column)
-        if code not in cells:
-            order.append(code)
-        cells[code][name].append((index, cell(row, value)))
-    wide_rows, first_rows = [], []
-    for code in order:
-        by_label = cells[code]
-        for occurrence in range(max(len(found) for found in by_label.values())):
-            entries = [by_label[name][occurrence] if occurrence < len(by_label[name]) else None for name in labels]
-            first_rows.append(min(entry[0] for entry in entries if entry))
-            wide_rows.append([code] + [entry[1] if entry else "" for entry in entries])
+    columns = _LongColumns.of(raw.header)
+    notes: list[str] = []
+    rows = _area_rows(columns, list(enumerate(raw.rows)), notes)
+    columns = replace(columns, varying=_varying_breakdowns(columns, rows))
+    chosen = _chosen_periods(columns, rows, period, raw.source, notes)
+    labels = list(chosen)
+    wide_rows, first_rows = _wide_rows(columns, rows, code_column, chosen)
     what = f"period {period}" if period else "the latest period of each indicator"
     notes.insert(0, f"Long table: {len(labels)} indicators pivoted to columns, using {what}.")
     wide = RawTable(
         raw.source, [code_column, *labels], wide_rows, raw.first_data_row, raw.path, raw.sheet,
         sheets=raw.sheets, source_rows=first_rows,
     )  # fmt: skip
-    return wide, {name: chosen[name] for name in labels}, notes
+    return wide, chosen, notes
+
+
+def _area_rows(
+    columns: _LongColumns, rows: list[tuple[int, list[str]]], notes: list[str]
+) -> list[tuple[int, list[str]]]:
+    """The rows of areas: Fingertips repeats England's value per deprivation decile etc., and those rows go."""
+    if not columns.category_type:
+        return rows
+    kept = [(index, row) for index, row in rows if not columns.cell(row, columns.category_type)]
+    if len(kept) < len(rows):
+        left_out = len(rows) - len(kept)
+        notes.append(f"{plural('row', left_out)} broken down by a category (e.g. deprivation decile) left out.")
+    return kept
+
+
+def _varying_breakdowns(columns: _LongColumns, rows: list[tuple[int, list[str]]]) -> list[str]:
+    """The breakdown columns with more than one value for some indicator: they split it into several columns."""
+    values_by_indicator: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for _, row in rows:
+        for name in columns.breakdowns:
+            values_by_indicator[columns.cell(row, columns.indicator)][name].add(columns.cell(row, name))
+    return [name for name in columns.breakdowns if any(len(seen[name]) > 1 for seen in values_by_indicator.values())]
+
+
+def _chosen_periods(
+    columns: _LongColumns, rows: list[tuple[int, list[str]]], period: str | None, source: str, notes: list[str]
+) -> dict[str, str]:
+    """Wide column -> the period it takes: ``period`` where the indicator has it, else its latest.
+
+    TableError when no indicator has ``period``; the indicators without it are named in ``notes``.
+    """
+    periods_by_label: dict[str, dict[str, tuple]] = defaultdict(dict)
+    for _, row in rows:
+        found_period = columns.cell(row, columns.period)
+        periods_by_label[columns.label(row)][found_period] = _period_key(
+            found_period, columns.cell(row, columns.sortable)
+        )
+    chosen: dict[str, str] = {}
+    for name, seen in periods_by_label.items():
+        if period:
+            if period in seen:
+                chosen[name] = period
+        else:
+            chosen[name] = max(seen, key=seen.__getitem__)
+    if period and not chosen:
+        available = sorted({p for seen in periods_by_label.values() for p in seen})
+        raise TableError(
+            f"{source}: no indicator has the period '{period}'. The periods in the table are: "
+            f"{', '.join(available)}. Choose one of them, or leave the period empty for the latest."
+        )
+    skipped = sorted(set(periods_by_label) - set(chosen))
+    if skipped:
+        notes.append(f"No values for {period} of: {', '.join(skipped)}; these indicators were left out.")
+    return chosen
+
+
+def _wide_rows(
+    columns: _LongColumns, rows: list[tuple[int, list[str]]], code_column: str, chosen: dict[str, str]
+) -> tuple[list[list[str]], list[int]]:
+    """The wide rows (code, then one cell per chosen column) and the first long row each comes from.
+
+    An area whose indicator appears twice for the same period gets a second wide row, so no value is lost.
+    """
+    cells: dict[str, dict[str, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
+    order: list[str] = []
+    for index, row in rows:
+        name = columns.label(row)
+        if chosen.get(name) != columns.cell(row, columns.period):
+            continue
+        code = columns.cell(row, code_column)
+        if code not in cells:
+            order.append(code)
+        cells[code][name].append((index, columns.cell(row, columns.value)))
+    wide_rows: list[list[str]] = []
+    first_rows: list[int] = []
+    for code in order:
+        by_label = cells[code]
+        for occurrence in range(max(len(found) for found in by_label.values())):
+            entries = [by_label[name][occurrence] if occurrence < len(by_label[name]) else None for name in chosen]
+            first_rows.append(min(entry[0] for entry in entries if entry))
+            wide_rows.append([code] + [entry[1] if entry else "" for entry in entries])
+    return wide_rows, first_rows
