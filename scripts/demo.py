@@ -10,9 +10,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+if TYPE_CHECKING:  # imported where used: QGIS must be running first
+    from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 
 PROJECT_NAME = "lis_demo.qgz"
 MAP_NAME = "lisford_imd_deciles.png"
@@ -28,7 +32,23 @@ PROFILES_NAME = "profiles/ward_profiles.pdf"
 CENTRES_NAME = "lisford_new_childrens_centres.gpkg"
 
 
-def gp_catchments(files: object, out_dir: Path) -> dict[str, str]:
+class DeprivationOutputs(TypedDict):
+    """What map_and_summarise_deprivation wrote."""
+
+    decile_map: str
+    decile_png: Path
+    ward_summary: str
+
+
+class HealthOutputs(TypedDict):
+    """What join_and_aggregate_health wrote."""
+
+    joined: str
+    report: Path
+    wards: str
+
+
+def gp_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
     """3- and 10-minute drive catchments of the sample's GP surgeries, who they serve and who is left out."""
     import processing
     from qgis.core import QgsVectorLayer
@@ -65,7 +85,7 @@ def gp_catchments(files: object, out_dir: Path) -> dict[str, str]:
     return {"catchments": result["CATCHMENTS"], "assignment": result["ASSIGNMENT"], "coverage": result["COVERAGE"]}
 
 
-def new_childrens_centres(files: object, out_dir: Path) -> dict[str, str]:
+def new_childrens_centres(files: SampleFiles, out_dir: Path) -> dict[str, str]:
     """Two new children's centres among the candidate sites: most deprivation-weighted people within a 15-min walk."""
     import processing
     from qgis.core import QgsVectorLayer
@@ -104,7 +124,7 @@ def new_childrens_centres(files: object, out_dir: Path) -> dict[str, str]:
     return {"sites": result["OUTPUT"], "assignment": result["ASSIGNMENT"], "summary": result["SUMMARY"]}
 
 
-def map_and_summarise_deprivation(files: object, out_dir: Path) -> dict[str, Path | str]:
+def map_and_summarise_deprivation(files: SampleFiles, out_dir: Path) -> DeprivationOutputs:
     """National IMD deciles styled by lis:deprivationmap, and the MHCLG summary measures per ward."""
     import processing
     from qgis.core import QgsVectorLayer
@@ -146,7 +166,7 @@ def map_and_summarise_deprivation(files: object, out_dir: Path) -> dict[str, Pat
     return {"decile_map": deciles["OUTPUT"], "decile_png": png, "ward_summary": summary["OUTPUT"]}
 
 
-def join_and_aggregate_health(files: object, out_dir: Path) -> dict[str, Path | str]:
+def join_and_aggregate_health(files: SampleFiles, out_dir: Path) -> HealthOutputs:
     """Join the messy health workbook onto the small areas, then add it up by ward.
 
     Shows the join report's headline and what it found, then a plain-words answer from the

@@ -41,8 +41,12 @@ def _literal(node: ast.AST) -> str | None:
 def _translate_context(function: ast.FunctionDef) -> str | None:
     """The literal context of ``QCoreApplication.translate("Context", ...)`` in a helper's body, if it has one."""
     for node in ast.walk(function):
-        call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-        if call and node.func.attr == "translate" and node.args:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "translate"
+            and node.args
+        ):
             return _literal(node.args[0])
     return None
 

@@ -82,6 +82,8 @@ from .map_layout import pdf_settings
 #: The legend's text styles: Qgis.LegendComponent in newer QGIS (3.44), QgsLegendStyle.Style on 3.40 (gone in QGIS 4).
 LegendComponent = getattr(Qgis, "LegendComponent", None) or QgsLegendStyle.Style  # QGIS 3.40 fallback
 
+#: An item's place on the page: x, y, width and height in millimetres.
+Box = tuple[float, float, float, float]
 TEMPLATES = {"portrait": "lis_atlas_a4_portrait.qpt", "landscape": "lis_atlas_a4_landscape.qpt"}
 #: PAGE_SIZE choices, in the order of the Processing enum.
 PAGE_SIZES = ("A4 portrait", "A4 landscape", "A3 portrait", "A3 landscape")
@@ -717,7 +719,8 @@ def export_atlas_files(
         raise AtlasExportError("The atlas has no pages to export: every area was skipped or filtered out.")
     exporter = QgsLayoutExporter(layout)
     suffix = image_format.lower()
-    files, failures = [], []
+    files: list[Path] = []
+    failures: list[str] = []
     total = atlas.count()
     try:
         for page in range(total):
@@ -752,9 +755,7 @@ def export_atlas_files(
 # --- the shipped templates ---------------------------------------------------------------------------------------
 
 
-def _label(
-    layout: QgsPrintLayout, item_id: str, box: tuple[float, float, float, float], size: float, **style: object
-) -> QgsLayoutItemLabel:
+def _label(layout: QgsPrintLayout, item_id: str, box: Box, size: float, **style: object) -> QgsLayoutItemLabel:
     label = QgsLayoutItemLabel(layout)
     label.setId(item_id)
     label.setText(str(style.get("text", item_id)))
@@ -779,7 +780,7 @@ def _text_format(size: float, bold: bool = False, colour: QColor | None = None) 
     return text_format
 
 
-def _place(layout: QgsPrintLayout, item: QgsLayoutItem, box: tuple[float, float, float, float]) -> None:
+def _place(layout: QgsPrintLayout, item: QgsLayoutItem, box: Box) -> None:
     if item.scene() is None:  # a table's frame is already in the layout
         layout.addLayoutItem(item)
     x, y, width, height = box
@@ -787,7 +788,7 @@ def _place(layout: QgsPrintLayout, item: QgsLayoutItem, box: tuple[float, float,
     item.attemptResize(QgsLayoutSize(width, height, Qgis.LayoutUnit.Millimeters))
 
 
-def _map(layout: QgsPrintLayout, item_id: str, box: tuple[float, float, float, float]) -> QgsLayoutItemMap:
+def _map(layout: QgsPrintLayout, item_id: str, box: Box) -> QgsLayoutItemMap:
     item = QgsLayoutItemMap(layout)
     item.setId(item_id)
     item.setFrameEnabled(True)
@@ -798,7 +799,7 @@ def _map(layout: QgsPrintLayout, item_id: str, box: tuple[float, float, float, f
     return item
 
 
-def _rule(layout: QgsPrintLayout, item_id: str, box: tuple[float, float, float, float], colour: QColor) -> None:
+def _rule(layout: QgsPrintLayout, item_id: str, box: Box, colour: QColor) -> None:
     shape = QgsLayoutItemShape(layout)
     shape.setId(item_id)
     shape.setShapeType(QgsLayoutItemShape.Shape.Rectangle)
@@ -806,7 +807,7 @@ def _rule(layout: QgsPrintLayout, item_id: str, box: tuple[float, float, float, 
     _place(layout, shape, box)
 
 
-def _table_frame(layout: QgsPrintLayout, item_id: str, box: tuple[float, float, float, float]) -> QgsLayoutFrame:
+def _table_frame(layout: QgsPrintLayout, item_id: str, box: Box) -> QgsLayoutFrame:
     """An attribute table in one frame of ``box``, with no layer yet (the atlas sets it)."""
     table = QgsLayoutItemAttributeTable(layout)
     table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
@@ -821,7 +822,7 @@ def _table_frame(layout: QgsPrintLayout, item_id: str, box: tuple[float, float, 
     return frame
 
 
-def _picture(layout: QgsPrintLayout, item_id: str, box: tuple[float, float, float, float]) -> QgsLayoutItemPicture:
+def _picture(layout: QgsPrintLayout, item_id: str, box: Box) -> QgsLayoutItemPicture:
     picture = QgsLayoutItemPicture(layout)
     picture.setId(item_id)
     picture.setMode(Qgis.PictureFormat.SVG)
@@ -844,6 +845,10 @@ def build_template_layout(project: QgsProject, orientation: str) -> QgsPrintLayo
     _label(layout, "subtitle", (15, 20.6, right - 15 - 52, 6), 9.5, colour=MUTED.name(), text="Area profile")
     _label(layout, "page_info", (right - 50, 10.5, 50, 12), 7.5, colour=MUTED.name(), right=True, text="Page")
     _rule(layout, "header_rule", (10, 29, right - 10, 0.35), QColor("#c9d3d7"))
+    main_box: Box
+    overview_box: Box
+    legend_box: Box
+    overview_caption: tuple[float, float]
     if landscape:
         main_box, side_x = (10, 32, 140, 112), 156.0
         overview_box, legend_box = (10, 153, 52, 45), (68, 148, 82, 50)

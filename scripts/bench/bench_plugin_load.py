@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 REPO = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(REPO))
@@ -50,7 +51,15 @@ Processing.initialize()
 """
 
 
-def time_in_fresh_process(load_code: str) -> dict[str, object]:
+class LoadRun(TypedDict):
+    """One start-up timed in a fresh process."""
+
+    ms: float
+    #: The heavy modules the start-up imported.
+    heavy: list[str]
+
+
+def time_in_fresh_process(load_code: str) -> LoadRun:
     """Run ``load_code`` once in a new headless QGIS; return its duration (ms) and the heavy modules loaded."""
     code = _START_QGIS.format(repo=str(REPO)) + load_code + _REPORT.format(heavy=HEAVY_MODULES)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

@@ -8,12 +8,16 @@ checked in and out. Plain Python, no QGIS: the QGIS side only reads layers and p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from ..common.values import is_null
+from ..common.values import is_null, non_null, null_as_none
 from ..common.wording import format_number, list_labels, plural, plural_word
 from ..io.table_files import TableError
+
+#: Whatever identifies a small area in a lookup assignment (a feature id, a code).
+AreaId = TypeVar("AreaId", bound=Hashable)
 
 #: Method key -> the words a person reads in aliases and messages.
 METHODS: dict[str, str] = {
@@ -87,7 +91,7 @@ class AggregationResult:
 
 def null_sum(values: Iterable[float | int | None]) -> float | int | None:
     """Sum of the non-NULL values; None when every value is NULL (or there are none)."""
-    present = [value for value in values if not is_null(value)]
+    present = non_null(values)
     return sum(present) if present else None
 
 
@@ -121,7 +125,7 @@ def aggregate(
         else:
             unknown.setdefault(record.target, []).append(record.code)
     if any(measure.method == "wmean" for measure in measures):
-        negative = [record.code for record in records if not is_null(record.weight) and record.weight < 0]
+        negative = [record.code for record in records if _is_negative(record.weight)]
         if negative:
             raise TableError(
                 f"The weight is negative for {len(negative)} small area(s): {list_labels(negative)}. "
@@ -144,22 +148,28 @@ def aggregate(
     return AggregationResult(targets, unassigned, unknown, left_out)
 
 
+def _is_negative(weight: float | int | None) -> bool:
+    """A weight below 0 (a NULL weight is not negative, only left out)."""
+    number = null_as_none(weight)
+    return number is not None and number < 0
+
+
 def _aggregate_one(areas: Sequence[AreaRecord], measure: Measure) -> tuple[float | int | None, int, list[str]]:
     """(value, number of contributing areas, labels of areas left out of a weighted mean)."""
     if measure.method == "wmean":
-        pairs = []
+        pairs: list[tuple[float | int, float | int]] = []
         excluded = []
         for area in areas:
-            value = area.values.get(measure.field)
-            if is_null(value) or is_null(area.weight):
+            value = null_as_none(area.values.get(measure.field))
+            weight = null_as_none(area.weight)
+            if value is None or weight is None:
                 excluded.append(area.code)
             else:
-                pairs.append((value, area.weight))
+                pairs.append((value, weight))
         weights = sum(weight for _, weight in pairs)
-        value = sum(value * weight for value, weight in pairs) / weights if weights > 0 else None
-        return value, len(pairs), excluded
-    present = [area.values.get(measure.field) for area in areas]
-    present = [value for value in present if not is_null(value)]
+        mean = sum(value * weight for value, weight in pairs) / weights if weights > 0 else None
+        return mean, len(pairs), excluded
+    present = non_null(area.values.get(measure.field) for area in areas)
     if not present:
         return None, 0, []
     if measure.method == "sum":
@@ -188,8 +198,8 @@ def measure_alias(label: str, method: str, areas_word: str, weight_label: str = 
 
 
 def assign_by_lookup(
-    area_codes: Mapping[object, str], mapping: Mapping[str, Sequence[str]], target_codes: Iterable[str], source: str
-) -> dict[object, str | None]:
+    area_codes: Mapping[AreaId, str], mapping: Mapping[str, Sequence[str]], target_codes: Iterable[str], source: str
+) -> dict[AreaId, str | None]:
     """Area id -> target code through a lookup; None for codes the lookup does not know.
 
     An area may reach a code that is not among the targets: it is kept, so aggregate() reports
@@ -197,7 +207,7 @@ def assign_by_lookup(
     targets (not a best-fit lookup), its values cannot be split: TableError naming the areas.
     """
     targets = set(target_codes)
-    assigned: dict[object, str | None] = {}
+    assigned: dict[AreaId, str | None] = {}
     split: dict[str, tuple[str, ...]] = {}
     for area, code in area_codes.items():
         found = tuple(mapping.get(code, ())) if code else ()

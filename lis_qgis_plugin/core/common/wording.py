@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .values import is_null
+from .values import null_as_none
 
 
 def plural_word(word: str) -> str:
@@ -28,8 +28,9 @@ def list_labels(labels: Sequence[str], limit: int = 20) -> str:
 
 def format_number(value: float | int | None) -> str:
     """'37,746', '12.35' or 'NULL' for messages."""
-    if is_null(value):
+    number = null_as_none(value)
+    if number is None:
         return "NULL"
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
+    if isinstance(number, int) or float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.2f}"

@@ -162,15 +162,15 @@ def _jenks_on_sorted(sample: Sequence[float], classes: int) -> list[float]:
     """
     import numpy as np  # here, not at import: loading the plugin stays light
 
-    sample = np.array(sample, dtype=float)
-    n = len(sample)
+    values = np.array(sample, dtype=float)
+    n = len(values)
     huge = sys.float_info.max
     first_of_last = np.zeros((n + 1, classes + 1), dtype=np.int64)
     best_cost = np.zeros((n + 1, classes + 1), dtype=float)
     first_of_last[0:2, 1:] = 1
     best_cost[2:, 1:] = huge
     for last in range(2, n + 1):
-        backwards = sample[last - 1 :: -1]  # QGIS adds values from the end of the class backwards
+        backwards = values[last - 1 :: -1]  # QGIS adds values from the end of the class backwards
         sums = np.cumsum(backwards)
         squares = np.cumsum(backwards * backwards)
         sizes = np.arange(1, last + 1, dtype=float)
@@ -187,11 +187,11 @@ def _jenks_on_sorted(sample: Sequence[float], classes: int) -> list[float]:
         first_of_last[last, 1] = 1
         best_cost[last, 1] = variance[-1]
     breaks = [0.0] * classes
-    breaks[-1] = float(sample[-1])
+    breaks[-1] = float(values[-1])
     position = n
     for column in range(classes, 1, -1):
         start = int(first_of_last[position, column]) - 1
-        breaks[column - 2] = float(sample[start])
+        breaks[column - 2] = float(values[start])
         position = start
     return breaks
 

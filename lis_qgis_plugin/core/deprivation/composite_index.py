@@ -348,7 +348,7 @@ def composite_index(
     ids = list(numbers)
     standardised = {}
     for name, (direction, _source) in zip(fields, direction_list):
-        present = {key: float(row[name]) for key, row in numbers.items() if row[name] is not None}
+        present = {key: float(value) for key, row in numbers.items() if (value := row[name]) is not None}
         standardised[name] = standardise(present, direction, standardisation, exponential, name)
     scores = combine(standardised, dict(zip(fields, weight_list)), ids, missing)
     ranks = composite_ranks({key: area.score for key, area in scores.items()})

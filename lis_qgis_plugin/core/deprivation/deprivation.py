@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from ..common.values import is_null
+from ..common.values import non_null_items
 from ..common.wording import list_labels, plural
 
 #: Number of LSOAs ranked in each edition of the English Indices of Deprivation.
@@ -39,7 +39,7 @@ def national_quantile(rank: int, national_n: int, groups: int = 10) -> int:
     return -(-rank * groups // national_n)
 
 
-def exponential_transform(rank: int, national_n: int) -> float:
+def exponential_transform(rank: float, national_n: int) -> float:
     """Transform a domain rank (1 = most deprived) to the IMD's exponential scale 0..100.
 
     X = -23 ln(1 - R (1 - exp(-100/23))), with R the rank scaled to (0, 1] so that
@@ -71,7 +71,7 @@ def check_national_ranks(
     """
     if national_n < 1:
         raise error(f"NATIONAL_N is {national_n:,}: it is the number of areas ranked, at least 1.")
-    present = {code: value for code, value in ranks.items() if not is_null(value)}
+    present = non_null_items(ranks)
     if not present:
         raise error(
             f"{parameter}: every rank is NULL, so no measure can be computed. Choose the field holding the "

@@ -43,7 +43,7 @@ from qgis.core import QgsCoordinateTransformContext, QgsFeature, QgsFeedback, Qg
 
 from ..aggregation.aggregate_indicators import place_small_areas
 from ..common.errors import LisError, LogLine
-from ..common.values import is_null
+from ..common.values import non_null_items, null_as_none
 from ..common.wording import format_number, list_labels, plural, plural_word
 from ..io.layer_codes import field_values
 from ..io.layer_output import NewField, check_output_is_new, gpkg_destination, safe_field_names, write_layer_with_fields
@@ -132,7 +132,8 @@ def local_concentration(areas: Sequence[RankedArea], share: float = LOCAL_CONCEN
     needed = share * sum(area.population for area in areas)
     if needed <= 0:
         return None
-    ranks, weights = [], []
+    ranks: list[float] = []
+    weights: list[float] = []
     for area in sorted(areas, key=lambda each: each.rank):
         taken = min(area.population, needed - sum(weights))
         if taken <= 0:
@@ -147,12 +148,12 @@ def summarise(areas: Sequence[RankedArea], national_n: int) -> DeprivationSummar
     deciles = [national_quantile(area.rank, national_n) for area in areas]
     populations = [area.population for area in areas]
     population = sum(populations)
-    scored = [area for area in areas if area.score is not None]
+    scored = [(area.score, area.population) for area in areas if area.score is not None]
     in_first = [pop for decile, pop in zip(deciles, populations) if decile == 1]
     return DeprivationSummary(
         n_areas=len(areas),
         population=population,
-        average_score=weighted_mean([a.score for a in scored], [a.population for a in scored]) if scored else None,
+        average_score=weighted_mean([score for score, _ in scored], [pop for _, pop in scored]) if scored else None,
         average_rank=weighted_mean([area.rank for area in areas], populations),
         proportion_most_deprived_10=len(in_first) / len(areas) if areas else None,
         population_most_deprived_10=sum(in_first) / population if population > 0 else None,
@@ -164,7 +165,7 @@ def summarise(areas: Sequence[RankedArea], national_n: int) -> DeprivationSummar
 
 def check_populations(populations: Mapping[str, float | int | None], parameter: str = "POPULATION_FIELD") -> None:
     """DeprivationInputError when every population is NULL or one is negative."""
-    present = {code: value for code, value in populations.items() if not is_null(value)}
+    present = non_null_items(populations)
     if not present:
         raise DeprivationInputError(
             f"{parameter}: every population is NULL, so nothing can be weighted. Choose the field of residents "
@@ -263,14 +264,12 @@ def deprivation_summary(
             unplaced.append(labels[fid])
         elif target not in members:
             unknown.append(f"{labels[fid]} -> {target}")
-        elif is_null(row[rank_field]) or is_null(row[population_field]):
-            incomplete.append(labels[fid])
         else:
-            score = row.get(score_field) if score_field else None
-            area = RankedArea(
-                labels[fid], int(row[rank_field]), row[population_field], None if is_null(score) else score
-            )
-            members[target].append(area)
+            area = _ranked_area(labels[fid], row, rank_field, population_field, score_field)
+            if area is None:
+                incomplete.append(labels[fid])
+            else:
+                members[target].append(area)
     summaries = {key: summarise(found, national_n) for key, found in members.items()}
 
     new_fields, cells = _output_fields(targets, score_field, placed.areas_word, national_n)
@@ -294,6 +293,22 @@ def deprivation_summary(
             )
         )
     return SummaryOutcome(uri, path, layer_name, summaries, log)
+
+
+def _ranked_area(
+    label: str,
+    row: Mapping[str, float | int | None],
+    rank_field: str,
+    population_field: str,
+    score_field: str | None,
+) -> RankedArea | None:
+    """The LSOA's rank, population and score (when asked for); None when its rank or population is NULL."""
+    rank = null_as_none(row[rank_field])
+    population = null_as_none(row[population_field])
+    if rank is None or population is None:
+        return None
+    score = null_as_none(row.get(score_field)) if score_field else None
+    return RankedArea(label, int(rank), population, score)
 
 
 def _left_out_lines(

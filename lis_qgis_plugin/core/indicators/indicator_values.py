@@ -93,34 +93,42 @@ def parse_column(
         if first_readable and first_readable.count("unparseable") > len(first_readable) / 2:
             force_text = True
     if force_text:
-        values = [cell.strip() or None for cell in cells]
-        return ParsedColumn(name, "text", values, Counter(EMPTY for value in values if value is None))
+        return _text_column(name, cells)
     parsed = [parse_number(cell, markers) for cell in cells]
     if any(status == "padded" for _, status in parsed):
-        return parse_column(name, cells, force_text=True, markers=markers)
+        return _text_column(name, cells)
     readable = [status for _, status in parsed if status in ("number", "percent", "unparseable")]
     numeric_share = sum(1 for status in readable if status != "unparseable") / len(readable) if readable else 0.0
-    if force_text or (readable and numeric_share < NUMERIC_SHARE):
-        values = [cell.strip() or None for cell in cells]
-        nulls = Counter(EMPTY for value in values if value is None)
-        return ParsedColumn(name, "text", values, nulls)
+    if readable and numeric_share < NUMERIC_SHARE:
+        return _text_column(name, cells)
+    return _numeric_column(name, cells, parsed)
+
+
+def _text_column(name: str, cells: list[str]) -> ParsedColumn:
+    """The cells as trimmed text: empty cells are the only NULLs."""
+    values = [cell.strip() or None for cell in cells]
+    return ParsedColumn(name, "text", values, Counter(EMPTY for value in values if value is None))
+
+
+def _numeric_column(name: str, cells: list[str], parsed: list[tuple[float | None, str]]) -> ParsedColumn:
+    """The parsed numbers, whole numbers as integers; every NULL counted by its marker or listed as unparseable."""
     nulls: Counter = Counter()
     unparseable = []
-    values: list = []
+    numbers: list[float | None] = []
     whole = True
     percent = False
     for index, ((value, status), cell) in enumerate(zip(parsed, cells)):
-        if status in ("number", "percent"):
+        if value is not None and status in ("number", "percent"):
             percent = percent or status == "percent"
             whole = whole and value.is_integer() and "." not in cell and "e" not in cell.lower()
-            values.append(value)
+            numbers.append(value)
         elif status == "unparseable":
             unparseable.append((index, cell.strip()))
-            values.append(None)
+            numbers.append(None)
         else:
             nulls[status] += 1
-            values.append(None)
-    kind = "integer" if whole and not percent else "real"
-    if kind == "integer":
-        values = [None if value is None else int(value) for value in values]
-    return ParsedColumn(name, kind, values, nulls, unparseable, percent)
+            numbers.append(None)
+    if whole and not percent:
+        integers = [None if value is None else int(value) for value in numbers]
+        return ParsedColumn(name, "integer", integers, nulls, unparseable, percent)
+    return ParsedColumn(name, "real", numbers, nulls, unparseable, percent)

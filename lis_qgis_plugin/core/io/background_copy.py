@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -84,7 +84,7 @@ class BackgroundCopy:
             Path(f"{self.partial}{suffix}").unlink(missing_ok=True)
 
     def finish(
-        self, key_field: str, new_fields: Sequence[NewField], values_by_text: dict[str, Sequence[object]]
+        self, key_field: str, new_fields: Sequence[NewField], values_by_text: Mapping[str, Sequence[object]]
     ) -> str:
         """Add ``new_fields``, fill them by the text of ``key_field``, and move the copy into place.
 

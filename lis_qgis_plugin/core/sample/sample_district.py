@@ -329,7 +329,7 @@ def _small_area_attributes(
     population = np.clip(np.round(1_600 * rng.lognormal(0, 0.18, n)), 1_000, 3_000).astype(int)
     child_share = np.clip(0.058 + 0.012 * latent + rng.normal(0, 0.006, n), 0.03, 0.1)
     older_share = np.clip(0.19 - 0.04 * latent + rng.normal(0, 0.02, n), 0.06, 0.35)
-    letters = {}
+    letters: dict[int, int] = {}
     areas = []
     for i in range(n):
         ward = int(ward_of[i])
@@ -370,6 +370,8 @@ def _letters(index: int) -> str:
 
 # --- roads -----------------------------------------------------------------------------------
 
+#: A road of the grid: its two node numbers and its OpenStreetMap highway class.
+Edge = tuple[int, int, str]
 _SPEED_MPH = {"20 mph": 20, "30 mph": 30, "40 mph": 40, "50 mph": 50, "national": 60}
 _SERVICE_SPEED_KPH = 15.0
 
@@ -393,7 +395,7 @@ def _road_network(rng: np.random.Generator, outline: Polygon, towns: np.ndarray,
     d_town = np.min([np.hypot(xy[:, 0] - tx, xy[:, 1] - ty) for tx, ty in towns], axis=0)
     urban = (d_centre < 0.5 * spec.radius_m) | (d_town < 900)
 
-    edges = []
+    edges: list[Edge] = []
     for i in range(size):
         for j in range(size):
             a = i * size + j
@@ -407,7 +409,7 @@ def _road_network(rng: np.random.Generator, outline: Polygon, towns: np.ndarray,
                 drop = {"residential": 0.12, "unclassified": 0.5}.get(highway, 0.0)
                 if rng.random() < drop:
                     continue
-                edges.append([a, b, highway])
+                edges.append((a, b, highway))
     edges = _largest_component(edges)
     flags = _street_flags(rng, edges, d_centre)
     roads = []
@@ -463,7 +465,7 @@ def _speed_kph(highway: str, maxspeed: str | None) -> float | None:
     return round(mph * 1.609344, 1)
 
 
-def _largest_component(edges: list[list]) -> list[list]:
+def _largest_component(edges: list[Edge]) -> list[Edge]:
     """Keep only the edges of the largest connected piece of the grid."""
     nodes = np.array([[a, b] for a, b, _ in edges])
     size = int(nodes.max()) + 1
@@ -473,7 +475,7 @@ def _largest_component(edges: list[list]) -> list[list]:
     return [edge for edge in edges if labels[edge[0]] == largest]
 
 
-def _street_flags(rng: np.random.Generator, edges: list[list], d_centre: np.ndarray) -> list[tuple[str, str]]:
+def _street_flags(rng: np.random.Generator, edges: list[Edge], d_centre: np.ndarray) -> list[tuple[str, str]]:
     """Mark some streets one-way, some as footpaths or private service roads, keeping car access to every node."""
     flags = []
     for a, b, highway in edges:
@@ -499,16 +501,19 @@ def _street_flags(rng: np.random.Generator, edges: list[list], d_centre: np.ndar
                 flags[index] = ("", "no")
 
 
-def _nodes_outside_main_drivable_component(edges: list[list], flags: list[tuple[str, str]]) -> set[int]:
+def _nodes_outside_main_drivable_component(edges: list[Edge], flags: list[tuple[str, str]]) -> set[int]:
     """Nodes that cannot reach and be reached from the main strongly connected car network."""
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for (a, b, _), (flag, oneway) in zip(edges, flags):
         if flag in ("footway", "private"):
             continue
         if oneway in ("no", "yes"):
-            rows.append(a), cols.append(b)
+            rows.append(a)
+            cols.append(b)
         if oneway in ("no", "-1"):
-            rows.append(b), cols.append(a)
+            rows.append(b)
+            cols.append(a)
     all_nodes = {n for a, b, _ in edges for n in (a, b)}
     size = max(all_nodes) + 1
     graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(size, size))
@@ -674,7 +679,8 @@ def _assemble_layers(
     service_fields = [("service_id", str), ("name", str), ("service_type", str), ("capacity", int),
                       ("capacity_unit", str), ("lsoa_code", str), ("ward_code", str)]  # fmt: skip
     centroid_fields = [("lsoa_code", str), ("lsoa_name", str), ("pop_total", int)]
-    candidate_fields = [("site_id", str), ("name", str), ("site_kind", str), ("lsoa_code", str), ("ward_code", str)]
+    candidate_fields: list[tuple[str, type]] = [("site_id", str), ("name", str), ("site_kind", str),
+                                                ("lsoa_code", str), ("ward_code", str)]  # fmt: skip
     return [
         FeatureTable("district", [(k, type(v)) for k, v in district[0].items()], district, "MultiPolygon",
                      [_multipolygon_wkb(outline)]),

@@ -159,8 +159,8 @@ def _write_health_xlsx(path: Path, district: SampleDistrict) -> Path:
     for row in district.indicator_rows:
         sheet.append(_health_cells(row))
     metadata = workbook.create_sheet("Metadata")
-    for row in HEALTH_METADATA:
-        metadata.append(list(row))
+    for entry in HEALTH_METADATA:
+        metadata.append(list(entry))
     workbook.properties.creator = "LIS plugin sample generator"
     workbook.properties.created = _XLSX_DATE
     workbook.properties.modified = _XLSX_DATE
