@@ -100,21 +100,9 @@ def repository_rule_breaches(archive_path: Path) -> list[str]:
     path tricks, no compiled Python or cache folders, one top folder with a valid name holding __init__.py,
     metadata.txt with the required keys, well-formed URLs, an author without slashes, and a LICENSE file.
     """
-    breaches: list[str] = []
-    if archive_path.stat().st_size > 25_000_000:
-        breaches.append("larger than 25 MB")
     archive = zipfile.ZipFile(archive_path)
     names = archive.namelist()
-    for name in names:
-        if ".." in name or name.startswith("/"):
-            breaches.append(f"path information in {name}")
-        if ".pyc" in name:
-            breaches.append(f"compiled Python {name}")
-        for forbidden in ("__MACOSX", ".git", "__pycache__"):
-            if forbidden in name.split("/"):
-                breaches.append(f"{forbidden} folder in {name}")
-    if archive.testzip() is not None:
-        breaches.append("a corrupt member")
+    breaches = _member_breaches(archive_path, archive)
     top = {name.split("/")[0] for name in names}
     if len(top) != 1:
         return [*breaches, f"{len(top)} top-level folders: {sorted(top)}"]
@@ -126,9 +114,37 @@ def repository_rule_breaches(archive_path: Path) -> list[str]:
             breaches.append(f"no {required} in {package}/")
     if f"{package}/metadata.txt" not in names:
         return breaches
+    breaches.extend(_metadata_breaches(archive.read(f"{package}/metadata.txt").decode("utf-8")))
+    init = f"{package}/__init__.py"
+    if init in names and "def classFactory" not in archive.read(init).decode("utf-8"):
+        breaches.append("__init__.py has no classFactory")
+    return breaches
+
+
+def _member_breaches(archive_path: Path, archive: zipfile.ZipFile) -> list[str]:
+    """The zip's size, its members' paths (no path tricks, compiled Python or cache folders) and its integrity."""
+    breaches: list[str] = []
+    if archive_path.stat().st_size > 25_000_000:
+        breaches.append("larger than 25 MB")
+    for name in archive.namelist():
+        if ".." in name or name.startswith("/"):
+            breaches.append(f"path information in {name}")
+        if ".pyc" in name:
+            breaches.append(f"compiled Python {name}")
+        for forbidden in ("__MACOSX", ".git", "__pycache__"):
+            if forbidden in name.split("/"):
+                breaches.append(f"{forbidden} folder in {name}")
+    if archive.testzip() is not None:
+        breaches.append("a corrupt member")
+    return breaches
+
+
+def _metadata_breaches(text: str) -> list[str]:
+    """metadata.txt's required keys, web addresses and author."""
+    breaches: list[str] = []
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive there
-    parser.read_string(archive.read(f"{package}/metadata.txt").decode("utf-8"))
+    parser.read_string(text)
     general = dict(parser["general"]) if parser.has_section("general") else {}
     for key in ("name", "description", "version", "qgisMinimumVersion", "author", "email", "about", "tracker",
                 "repository"):  # fmt: skip
@@ -140,9 +156,6 @@ def repository_rule_breaches(archive_path: Path) -> list[str]:
             breaches.append(f"metadata.txt {key} is not a web address")
     if "/" in general.get("author", ""):
         breaches.append("author has a slash")
-    init = f"{package}/__init__.py"
-    if init in names and "def classFactory" not in archive.read(init).decode("utf-8"):
-        breaches.append("__init__.py has no classFactory")
     return breaches
 
 

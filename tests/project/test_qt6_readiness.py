@@ -98,7 +98,18 @@ def _chain(node: ast.Attribute) -> list[str] | None:
 def scan_source(source: str, path: str) -> tuple[list[Use], list[Violation]]:
     """The Qt and QGIS names one module uses, and what is wrong whatever the Qt version (exec_, direct PyQt imports)."""
     tree = ast.parse(source, filename=path)
-    imported: dict[str, tuple[str, tuple[str, ...]]] = {}
+    imported, uses, violations = _scan_imports(tree, path)
+    attribute_uses, attribute_violations = _scan_attributes(tree, source.splitlines(), path, imported)
+    return uses + attribute_uses, violations + attribute_violations
+
+
+#: A name a module imported -> (the module it came from, the names it stands for inside that module).
+Imported = dict[str, tuple[str, tuple[str, ...]]]
+
+
+def _scan_imports(tree: ast.AST, path: str) -> tuple[Imported, list[Use], list[Violation]]:
+    """The Qt and QGIS names imported, each import as a use, and the imports of PyQt5/PyQt6 themselves."""
+    imported: Imported = {}
     uses: list[Use] = []
     violations: list[Violation] = []
     for node in ast.walk(tree):
@@ -109,17 +120,30 @@ def scan_source(source: str, path: str) -> tuple[list[Use], list[Violation]]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.module.split(".")[0] in ("PyQt5", "PyQt6"):
                 violations.append(Violation(path, node.lineno, node.module, "import Qt through qgis.PyQt"))
-            elif node.module == "qgis.PyQt":
-                for alias in node.names:
-                    imported[alias.asname or alias.name] = (alias.name, ())
-                    uses.append(Use(path, node.lineno, alias.name, ()))
-            elif node.module.startswith("qgis.PyQt.") or node.module in QGIS_MODULES:
-                module = node.module.removeprefix("qgis.PyQt.")
-                for alias in node.names:
-                    imported[alias.asname or alias.name] = (module, (alias.name,))
-                    uses.append(Use(path, node.lineno, module, (alias.name,)))
+            else:
+                for name, (module, prefix) in _qt_names_from(node.module, node.names):
+                    imported[name] = (module, prefix)
+                    uses.append(Use(path, node.lineno, module, prefix))
+    return imported, uses, violations
+
+
+def _qt_names_from(module: str, aliases: list[ast.alias]) -> list[tuple[str, tuple[str, tuple[str, ...]]]]:
+    """(local name, (module, names inside it)) for each name of ``from module import ...`` that is Qt or QGIS."""
+    if module == "qgis.PyQt":
+        return [(alias.asname or alias.name, (alias.name, ())) for alias in aliases]
+    if module.startswith("qgis.PyQt.") or module in QGIS_MODULES:
+        module = module.removeprefix("qgis.PyQt.")
+        return [(alias.asname or alias.name, (module, (alias.name,))) for alias in aliases]
+    return []
+
+
+def _scan_attributes(
+    tree: ast.AST, lines: list[str], path: str, imported: Imported
+) -> tuple[list[Use], list[Violation]]:
+    """Each attribute chain that starts at an imported Qt or QGIS name, and each call of exec_."""
+    uses: list[Use] = []
+    violations: list[Violation] = []
     inner = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-    lines = source.splitlines()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Attribute):
             continue
