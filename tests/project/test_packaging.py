@@ -6,6 +6,7 @@ import configparser
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -215,18 +216,32 @@ def test_resources_are_found_the_same_way_in_repo_and_installed(layout: str, bui
 
 
 def test_make_install_puts_the_built_plugin_into_the_qgis_profile(tmp_path: Path) -> None:
+    checkout = _checkout_copy(tmp_path / "checkout")  # make builds into build/ beside the Makefile: not the repo's
     home = tmp_path / "home"
     completed = subprocess.run(
         ["make", "--no-print-directory", "install", f"HOME={home}"],
         capture_output=True,
         text=True,
-        cwd=REPO,
+        cwd=checkout,
         timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
+    assert (checkout / "build" / "lis_qgis_plugin" / "metadata.txt").is_file()
     installed = home / ".local/share/QGIS/QGIS3/profiles/default/python/plugins/lis_qgis_plugin"
     assert (installed / "metadata.txt").read_text(encoding="utf-8") == (REPO / "metadata.txt").read_text(
         encoding="utf-8"
     )
     assert (installed / "resources/icons/lis.svg").is_file()
     assert (installed / "__init__.py").is_file() and not (installed / "tests").exists()
+
+
+def _checkout_copy(target: Path) -> Path:
+    """What `make install` reads from the checkout (Makefile, build script, package, metadata, resources), copied."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "lis_qgis_plugin", target / "lis_qgis_plugin", ignore=ignore)
+    shutil.copytree(REPO / "resources", target / "resources", ignore=ignore)
+    (target / "scripts").mkdir()
+    shutil.copy2(REPO / "scripts" / "build_plugin.py", target / "scripts" / "build_plugin.py")
+    for name in ("Makefile", "metadata.txt", "LICENSE", "README.md"):
+        shutil.copy2(REPO / name, target / name)
+    return target
