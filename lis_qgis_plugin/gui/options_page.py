@@ -47,8 +47,14 @@ class LisOptionsPage(QgsOptionsPageWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         page = ScrollPage(self)
         outer.addWidget(page)
+        page.body.addWidget(self._speeds_box(page.content))
+        page.body.addWidget(self._tables_box(page.content))
+        page.body.addWidget(self._folders_box(page.content))
+        page.body.addStretch(1)
 
-        speeds_box = QGroupBox(tr("Car speeds by road class (km/h)"), page.content)
+    def _speeds_box(self, parent: QWidget) -> QGroupBox:
+        """A speed per OpenStreetMap road class, for roads with no speed of their own."""
+        speeds_box = QGroupBox(tr("Car speeds by road class (km/h)"), parent)
         speeds_layout = QVBoxLayout(speeds_box)
         speeds_note = QLabel(
             tr(
@@ -88,9 +94,11 @@ class LisOptionsPage(QgsOptionsPageWidget):
         reset_speeds.setToolTip(tr("Put back the built-in speeds"))
         reset_speeds.clicked.connect(self._reset_speeds)
         speeds_layout.addWidget(reset_speeds, 0, Qt.AlignmentFlag.AlignLeft)
-        page.body.addWidget(speeds_box)
+        return speeds_box
 
-        tables_box = QGroupBox(tr("Indicator tables"), page.content)
+    def _tables_box(self, parent: QWidget) -> QGroupBox:
+        """The cell texts that mean a value is suppressed."""
+        tables_box = QGroupBox(tr("Indicator tables"), parent)
         tables_form = form_layout()
         tables_box.setLayout(tables_form)
         markers_row = QWidget(tables_box)
@@ -111,9 +119,11 @@ class LisOptionsPage(QgsOptionsPageWidget):
         for widget in (markers_label, self.markers_edit):
             widget.setToolTip(markers_tip)
         tables_form.addRow(markers_label, markers_row)
-        page.body.addWidget(tables_box)
+        return tables_box
 
-        folders_box = QGroupBox(tr("Folders"), page.content)
+    def _folders_box(self, parent: QWidget) -> QGroupBox:
+        """Where road networks are cached, and where the panel writes when a project has no folder."""
+        folders_box = QGroupBox(tr("Folders"), parent)
         folders_form = form_layout()
         folders_box.setLayout(folders_form)
         self.cache_widget = QgsFileWidget(folders_box)
@@ -139,8 +149,7 @@ class LisOptionsPage(QgsOptionsPageWidget):
             self.output_widget,
             tr("Where the panel writes its outputs in projects that have no folder of their own"),
         )
-        page.body.addWidget(folders_box)
-        page.body.addStretch(1)
+        return folders_box
 
     def _reset_speeds(self) -> None:
         for road_class, spin in self.speed_spins.items():

@@ -9,7 +9,16 @@ from qgis.core import Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
-from qgis.PyQt.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QWidget
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QWidget,
+)
 
 from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
@@ -46,6 +55,31 @@ class AtlasPage(LisPage):
             "atlasLayerCombo",
         )
         self.body.addLayout(form)
+        self._add_indicator_list()
+        self.body.addLayout(self._profile_form())
+        self._add_export_buttons()
+        self.status = status_label(self.content, "atlasStatus")
+        self.body.addWidget(self.status)
+        self.body.addStretch(1)
+        self.chain_tab_order(
+            [
+                self.layer_combo,
+                self.indicators,
+                self.population_combo,
+                self.template_file,
+                self.open_check,
+                self.export_button,
+                self.open_button,
+            ]
+        )
+        self.pdf = ""
+        self.layer_combo.layerChanged.connect(self._layer_changed)
+        self._layer_changed(self.layer_combo.currentLayer())
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _add_indicator_list(self) -> None:
+        """The numeric fields of the areas, to tick the ones each page tabulates and charts."""
         self.indicators_label = QLabel(tr("&Indicators"), self.content)
         self.indicators = QListWidget(self.content)
         self.indicators.setObjectName("atlasIndicators")
@@ -56,12 +90,15 @@ class AtlasPage(LisPage):
         self.indicators_label.setToolTip(self.indicators.toolTip())
         self.body.addWidget(self.indicators_label)
         self.body.addWidget(self.indicators)
-        form2 = form_layout()
+
+    def _profile_form(self) -> QFormLayout:
+        """The population that weights the district value, and the print layout template."""
+        form = form_layout()
         self.population_combo = QgsFieldComboBox(self.content)
         self.population_combo.setFilters(QgsFieldProxyModel.Filter.Numeric)
         self.population_combo.setAllowEmptyFieldName(True)
         add_row(
-            form2,
+            form,
             tr("&Population"),
             self.population_combo,
             tr("Weights the district value (empty: the plain mean of the areas)"),
@@ -72,7 +109,7 @@ class AtlasPage(LisPage):
         self.template_file.setFilter(template.fileFilter())
         self.template_file.setFilePath(PanelSettings.atlas_template.value())
         add_row(
-            form2,
+            form,
             tr("&Template"),
             self.template_file,
             tr(
@@ -81,7 +118,10 @@ class AtlasPage(LisPage):
             ),
             "atlasTemplateWidget",
         )
-        self.body.addLayout(form2)
+        return form
+
+    def _add_export_buttons(self) -> None:
+        """Open the PDF when ready, export, and open the PDF exported last."""
         self.open_check = QCheckBox(tr("Open the PDF when it is &ready"), self.content)
         self.open_check.setObjectName("atlasOpenCheck")
         self.open_check.setToolTip(tr("Open the exported PDF in your PDF viewer"))
@@ -105,23 +145,6 @@ class AtlasPage(LisPage):
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         self.body.addLayout(buttons)
-        self.status = status_label(self.content, "atlasStatus")
-        self.body.addWidget(self.status)
-        self.body.addStretch(1)
-        self.chain_tab_order(
-            [
-                self.layer_combo,
-                self.indicators,
-                self.population_combo,
-                self.template_file,
-                self.open_check,
-                self.export_button,
-                self.open_button,
-            ]
-        )
-        self.pdf = ""
-        self.layer_combo.layerChanged.connect(self._layer_changed)
-        self._layer_changed(self.layer_combo.currentLayer())
 
     def title(self) -> str:
         return tr("Atlas")

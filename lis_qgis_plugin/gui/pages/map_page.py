@@ -16,7 +16,16 @@ from qgis.core import (
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor, QIcon, QLinearGradient, QPainter, QPixmap
-from qgis.PyQt.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QWidget
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QWidget,
+)
 
 from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
@@ -71,6 +80,44 @@ class MapPage(LisPage):
                 self.content,
             )
         )
+        self.body.addLayout(self._question_form())
+        self.run_button = run_button(
+            tr("Ma&ke map"),
+            tr("Run 'Deprivation map': writes a new styled GeoPackage layer into the LIS group"),
+            "makeMapButton",
+            self.content,
+        )
+        self.run_button.clicked.connect(self._run)
+        self.run_buttons.append(self.run_button)
+        self.body.addWidget(self.run_button)
+        self.status = status_label(self.content, "mapStatus")
+        self.body.addWidget(self.status)
+        self._add_legend_and_preview()
+        self.body.addStretch(1)
+        self.chain_tab_order(
+            [
+                self.layer_combo,
+                self.field_combo,
+                self.method_combo,
+                self.classes_spin,
+                self.breaks_edit,
+                self.polarity_combo,
+                self.ramp_combo,
+                self.run_button,
+                self.legend,
+            ]
+        )
+        self.result_layer: QgsVectorLayer | None = None
+        self._render_job: QgsMapRendererParallelJob | None = None
+        self.layer_combo.layerChanged.connect(self._layer_changed)
+        self.method_combo.currentIndexChanged.connect(self._method_changed)
+        self._layer_changed(self.layer_combo.currentLayer())
+        self._method_changed(self.method_combo.currentIndex())
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def _question_form(self) -> QFormLayout:
+        """The layer and field to map, and how: method, classes or breaks, polarity and colour ramp."""
         form = form_layout()
         self.layer_combo = QgsMapLayerComboBox(self.content)
         self.layer_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
@@ -116,18 +163,10 @@ class MapPage(LisPage):
         add_row(
             form, tr("Colour &ramp"), self.ramp_combo, tr("Colour-blind-safe colour ramps, light to dark"), "mapRamp"
         )
-        self.body.addLayout(form)
-        self.run_button = run_button(
-            tr("Ma&ke map"),
-            tr("Run 'Deprivation map': writes a new styled GeoPackage layer into the LIS group"),
-            "makeMapButton",
-            self.content,
-        )
-        self.run_button.clicked.connect(self._run)
-        self.run_buttons.append(self.run_button)
-        self.body.addWidget(self.run_button)
-        self.status = status_label(self.content, "mapStatus")
-        self.body.addWidget(self.status)
+        return form
+
+    def _add_legend_and_preview(self) -> None:
+        """The legend of the map made last, and a small picture of it."""
         self.legend_label = QLabel(tr("&Legend"), self.content)
         self.legend = QListWidget(self.content)
         self.legend.setObjectName("mapLegend")
@@ -143,26 +182,6 @@ class MapPage(LisPage):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumHeight(0)
         self.body.addWidget(self.preview)
-        self.body.addStretch(1)
-        self.chain_tab_order(
-            [
-                self.layer_combo,
-                self.field_combo,
-                self.method_combo,
-                self.classes_spin,
-                self.breaks_edit,
-                self.polarity_combo,
-                self.ramp_combo,
-                self.run_button,
-                self.legend,
-            ]
-        )
-        self.result_layer: QgsVectorLayer | None = None
-        self._render_job: QgsMapRendererParallelJob | None = None
-        self.layer_combo.layerChanged.connect(self._layer_changed)
-        self.method_combo.currentIndexChanged.connect(self._method_changed)
-        self._layer_changed(self.layer_combo.currentLayer())
-        self._method_changed(self.method_combo.currentIndex())
 
     def title(self) -> str:
         return tr("Map")
