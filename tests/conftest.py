@@ -16,7 +16,7 @@ from qgis.gui import QgisInterface
 from lis_qgis_plugin.plugin import LisPlugin
 
 from .online_servers import OnlineServers, start_online_servers
-from .support import SHARED_DATA, build_plugin, run_create_sample, run_qgis_process, saved
+from .support import SHARED_DATA, build_plugin, csv_rows, run_create_sample, run_qgis_process, saved
 
 
 @pytest.fixture(scope="session")
@@ -116,3 +116,9 @@ def servers(running_online_servers: OnlineServers) -> OnlineServers:
     running_online_servers.server.clear()
     running_online_servers.arcgis.count_offset = 0
     return running_online_servers
+
+
+@pytest.fixture(scope="session")
+def imd(shared_data: Path) -> list[dict[str, str]]:
+    """Rutland's 23 rows of IoD2019 File 1 (the IMD), as published."""
+    return csv_rows(shared_data / "rutland" / "deprivation" / "rutland_imd2019_file1.csv")

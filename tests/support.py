@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -144,3 +146,42 @@ def point_layer(xy: np.ndarray) -> QgsVectorLayer:
         features.append(feature)
     layer.dataProvider().addFeatures(features)
     return layer
+
+
+# --- tables as analysts receive them (the indicator, join, aggregation and deprivation tests) ----------------
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    """A published CSV as dicts, read with the csv module only (never the plugin)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_csv(
+    path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], encoding: str = "utf-8", delimiter: str = ","
+) -> Path:
+    """A delimited text table as a spreadsheet program saves it (CRLF line ends)."""
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def file_lines(path: Path, encoding: str = "utf-8") -> list[str]:
+    """The lines of a text file as a text editor numbers them (line 1 first)."""
+    return path.read_text(encoding=encoding).splitlines()
+
+
+def line_number(path: Path, text: str) -> int:
+    """1-based line number of the first line holding ``text``."""
+    return next(number for number, line in enumerate(file_lines(path), 1) if text in line)
+
+
+#: The code, name and rank headings of IoD2019 File 1 (the IMD), as published.
+FILE1_COLUMNS = ("LSOA code (2011)", "LSOA name (2011)", "Index of Multiple Deprivation (IMD) Rank")
+
+
+def imd_table(tmp_path: Path, imd: list[dict[str, str]], name: str = "imd.csv") -> Path:
+    """Code, name and rank of File 1 rows (the ``imd`` fixture: Rutland's 23 LSOAs) as a plain CSV."""
+    return write_csv(tmp_path / name, FILE1_COLUMNS, [[row[column] for column in FILE1_COLUMNS] for row in imd])

@@ -18,14 +18,23 @@ from pathlib import Path
 import pytest
 from qgis.core import NULL, QgsProcessingException, QgsVectorLayer
 
-from lis_qgis_plugin.core.indicators.indicator_values import EMPTY, parse_number
 from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata
-from lis_qgis_plugin.core.io.table_files import TableError, read_raw_table
+from lis_qgis_plugin.core.io.table_files import read_raw_table
 
-from .support import features_by_code, field_with_alias, file_state, run_join
+from ..support import (
+    FILE1_COLUMNS,
+    csv_rows,
+    features_by_code,
+    field_with_alias,
+    file_lines,
+    file_state,
+    imd_table,
+    line_number,
+    run_join,
+    write_csv,
+)
 
-CODE, NAME = "LSOA code (2011)", "LSOA name (2011)"
-RANK = "Index of Multiple Deprivation (IMD) Rank"
+CODE, NAME, RANK = FILE1_COLUMNS
 DECILE = "Index of Multiple Deprivation (IMD) Decile"
 TOTAL = "Total population: mid 2015 (excluding prisoners)"
 CHILDREN = "Dependent Children aged 0-15: mid 2015 (excluding prisoners)"
@@ -36,12 +45,6 @@ RUTLAND_LA = "E06000017"
 
 
 # --- the real data, read independently of the plugin ---------------------------------------------
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """A published CSV as dicts (csv module only)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def geojson_codes(path: Path, field: str) -> list[str]:
@@ -67,42 +70,16 @@ def wards(rutland: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def imd(rutland: Path) -> list[dict[str, str]]:
-    return read_rows(rutland / "deprivation" / "rutland_imd2019_file1.csv")
-
-
-@pytest.fixture(scope="module")
 def domains(rutland: Path) -> list[dict[str, str]]:
-    return read_rows(rutland / "deprivation" / "rutland_iod2019_file2_domains.csv")
+    return csv_rows(rutland / "deprivation" / "rutland_iod2019_file2_domains.csv")
 
 
 @pytest.fixture(scope="module")
 def population(rutland: Path) -> list[dict[str, str]]:
-    return read_rows(rutland / "population" / "rutland_iod2019_file6_population_denominators.csv")
+    return csv_rows(rutland / "population" / "rutland_iod2019_file6_population_denominators.csv")
 
 
 # --- writing tables and reading results --------------------------------------------------------
-
-
-def write_csv(
-    path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], encoding: str = "utf-8", delimiter: str = ","
-) -> Path:
-    """A delimited text table as a spreadsheet program saves it (CRLF line ends)."""
-    with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def file_lines(path: Path, encoding: str = "utf-8") -> list[str]:
-    """The lines of a text file as a text editor numbers them (line 1 first)."""
-    return path.read_text(encoding=encoding).splitlines()
-
-
-def line_number(path: Path, text: str) -> int:
-    """1-based line number of the first line holding ``text``."""
-    return next(number for number, line in enumerate(file_lines(path), 1) if text in line)
 
 
 def lines_starting(path: Path, code: str) -> list[int]:
@@ -148,11 +125,6 @@ def expect_failure(tmp_path: Path, inputs: Sequence[Path], *fragments: str, **pa
     assert not output.exists() and not report.exists() and not report.with_suffix(".json").exists()
     assert file_state(*inputs) == before
     return message
-
-
-def imd_table(tmp_path: Path, imd: list[dict[str, str]], name: str = "imd.csv") -> Path:
-    """Code, name and rank of the 23 Rutland LSOAs as a plain CSV."""
-    return write_csv(tmp_path / name, [CODE, NAME, RANK], [[row[CODE], row[NAME], row[RANK]] for row in imd])
 
 
 def ranks(imd: list[dict[str, str]]) -> dict[str, int]:
@@ -578,7 +550,7 @@ def test_no_code_matching_is_an_error(lis_plugin: object, shared_data: Path, lso
     """Nottingham's LSOAs onto Rutland's boundaries: none match, and the message says so with both counts."""
     table = tmp_path / "nottingham_imd2019_file1.csv"
     shutil.copyfile(shared_data / "nottingham" / "deprivation" / table.name, table)
-    table_codes = {row[CODE] for row in read_rows(table)}
+    table_codes = {row[CODE] for row in csv_rows(table)}
     boundary_codes = set(geojson_codes(lsoa11, "LSOA11CD"))
     assert len(table_codes) == 182 and not table_codes & boundary_codes
     expect_failure(
@@ -651,36 +623,6 @@ def test_unusable_table_files(
     assert table.exists() == (make is not _missing)
 
 
-def test_paths_without_a_table_extension(tmp_path: Path) -> None:
-    """A folder or missing file whose name has no extension is described as such, not as a wrong extension."""
-    folder = tmp_path / "tables"
-    folder.mkdir()
-    with pytest.raises(TableError, match="this is a folder, not a table"):
-        read_raw_table(folder)
-    with pytest.raises(TableError, match="the file does not exist"):
-        read_raw_table(tmp_path / "indicators")
-
-
-def test_locked_file_says_it_may_be_open_in_excel(
-    imd: list[dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A file that cannot be read (locked by Excel on Windows) gets a message saying so, naming the file."""
-    table = imd_table(tmp_path, imd)
-    read_bytes = Path.read_bytes
-
-    def locked(self: Path) -> bytes:
-        if self == table:
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
-
-    monkeypatch.setattr(Path, "read_bytes", locked)
-    with pytest.raises(TableError) as raised:
-        read_raw_table(table)
-    message = str(raised.value)
-    assert str(table) in message and "Permission denied" in message
-    assert "open and locked in Excel" in message
-
-
 def test_code_column_and_fields_that_do_not_exist(
     lis_plugin: object, lsoa11: Path, imd: list[dict[str, str]], tmp_path: Path
 ) -> None:
@@ -747,41 +689,7 @@ def test_metadata_table_is_stored_with_normalised_polarity(
         assert (item.source, item.period, item.unit, item.polarity) == (source_text, period, unit, polarity), alias
 
 
-# --- pure functions ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text, value, status",
-    [
-        ("29,199", 29_199.0, "number"),
-        (" 1,234,567.5 ", 1_234_567.5, "number"),
-        ("12.5%", 12.5, "percent"),
-        ("*", None, "*"),
-        ("..", None, ".."),
-        ("-", None, "-"),
-        ("c", None, "c"),
-        ("X", None, "x"),
-        ("N/A", None, "n/a"),
-        ("  ", None, EMPTY),
-        ("12a", None, "unparseable"),
-        ("1,23", None, "unparseable"),  # not a thousands separator: never guessed
-    ],
-)
-def test_parse_number(text: str, value: float | None, status: str) -> None:
-    """Each published spelling reads as the number or the NULL marker it means."""
-    assert parse_number(text) == (value, status)
-
-
-def test_csv_title_block_above_the_header(imd: list[dict[str, str]], tmp_path: Path) -> None:
-    """Title lines above a CSV header (one holding a comma) do not become the header; rows keep file line numbers."""
-    table = tmp_path / "titled.csv"
-    lines = ["English indices of deprivation 2019, Rutland", "", f'"{CODE}","{NAME}","{RANK}"']
-    lines += [f"{row[CODE]},{row[NAME]},{row[RANK]}" for row in imd]
-    table.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    raw = read_raw_table(table)
-    assert raw.header == [CODE, NAME, RANK]
-    assert raw.rows[0] == [imd[0][CODE], imd[0][NAME], imd[0][RANK]]
-    assert raw.row_number(0) == line_number(table, imd[0][CODE]) == 4
+# --- 11: paths without a table extension --------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", ["folder", "missing"])

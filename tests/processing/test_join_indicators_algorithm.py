@@ -18,7 +18,7 @@ from qgis.core import (
 from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS, national_quantile
 from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata
 
-from .support import features_by_code, field_with_alias, file_state, open_layer, run_join
+from ..support import features_by_code, field_with_alias, file_state, open_layer, run_join
 
 
 def published_rows(path: Path) -> dict[str, dict[str, str]]:
@@ -274,21 +274,3 @@ def test_new_file_and_existing_file_give_the_same_layer(
     assert rows == [(f.attributes(), f.geometry().asWkt(3)) for f in second.getFeatures()]
     assert len(rows) == 182
     assert not list(tmp_path.glob("*.partial*"))
-
-
-def test_cancelling_writes_nothing(lis_plugin: object, shared_data: Path, tmp_path: Path) -> None:
-    """A join cancelled while the boundaries are being copied leaves no output and no side file."""
-    from qgis.core import QgsFeedback
-
-    from lis_qgis_plugin.core.indicators.join_indicators import join_indicators
-    from lis_qgis_plugin.core.io.layer_output import OutputError
-
-    boundaries = QgsVectorLayer(
-        str(shared_data / "nottingham" / "boundaries" / "nottingham_lsoa11.geojson"), "b", "ogr"
-    )
-    table = shared_data / "nottingham" / "deprivation" / "nottingham_imd2019_file1.csv"
-    feedback = QgsFeedback()
-    feedback.cancel()
-    with pytest.raises(OutputError, match="cancelled"):
-        join_indicators(boundaries, table, str(tmp_path / "cancelled.gpkg"), feedback=feedback)
-    assert list(tmp_path.iterdir()) == []
