@@ -122,3 +122,9 @@ def servers(running_online_servers: OnlineServers) -> OnlineServers:
 def imd(shared_data: Path) -> list[dict[str, str]]:
     """Rutland's 23 rows of IoD2019 File 1 (the IMD), as published."""
     return csv_rows(shared_data / "rutland" / "deprivation" / "rutland_imd2019_file1.csv")
+
+
+@pytest.fixture(scope="session")
+def nottingham_imd2019(shared_data: Path) -> Path:
+    """Nottingham's 182 LSOAs (2011) with their IoD2019 ranks, scores and domain ranks (a GeoJSON file)."""
+    return shared_data / "nottingham" / "deprivation" / "nottingham_lsoa11_imd2019.geojson"

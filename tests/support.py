@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import json
+import math
 import shutil
 import subprocess
 import sys
@@ -185,3 +187,38 @@ FILE1_COLUMNS = ("LSOA code (2011)", "LSOA name (2011)", "Index of Multiple Depr
 def imd_table(tmp_path: Path, imd: list[dict[str, str]], name: str = "imd.csv") -> Path:
     """Code, name and rank of File 1 rows (the ``imd`` fixture: Rutland's 23 LSOAs) as a plain CSV."""
     return write_csv(tmp_path / name, FILE1_COLUMNS, [[row[column] for column in FILE1_COLUMNS] for row in imd])
+
+
+#: The IMD's domain weights (IoD2019 technical report), by the domain rank fields of the LSOA 2011 GeoJSON files.
+IMD_WEIGHTS = {
+    "income_rank": 0.225,
+    "employment_rank": 0.225,
+    "education_rank": 0.135,
+    "health_rank": 0.135,
+    "crime_rank": 0.093,
+    "barriers_rank": 0.093,
+    "living_env_rank": 0.093,
+}
+
+
+def imd_exponential(rank_from_least: float, count: int) -> float:
+    """The IoD2019 technical report's transformation of R = (rank - 0.5) / n, written out here."""
+    scaled = (rank_from_least - 0.5) / count
+    return -23 * math.log(1 - scaled * (1 - math.exp(-100 / 23)))
+
+
+def geojson_values(path: Path, field: str) -> list[float]:
+    """One property of every feature of a GeoJSON file, as numbers (json module only)."""
+    return [float(item["properties"][field]) for item in json.loads(path.read_text())["features"]]
+
+
+#: The layers of the sample district's GeoPackage, as its README documents them.
+SAMPLE_LAYER_NAMES = (
+    "district",
+    "wards",
+    "small_areas",
+    "popweighted_centroids",
+    "services",
+    "candidate_sites",
+    "roads",
+)

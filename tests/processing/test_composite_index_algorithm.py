@@ -22,31 +22,13 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QMetaType, QVariant
 from scipy.stats import rankdata, spearmanr
 
-from lis_qgis_plugin.core.deprivation.composite_index import (
-    average_ranks,
-    combine,
-    composite_ranks,
-    local_deciles,
-    parse_directions,
-    parse_weights,
-    standardise,
-)
 from lis_qgis_plugin.core.indicators.indicator_table import IndicatorMetadata
 from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metadata, write_indicator_metadata
 from lis_qgis_plugin.plugin import LisPlugin
 
-from .support import LogFeedback, open_layer
+from ..support import IMD_WEIGHTS, LogFeedback, imd_exponential, open_layer
 
 ALGORITHM = "lis:compositeindex"
-IMD_WEIGHTS = {
-    "income_rank": 0.225,
-    "employment_rank": 0.225,
-    "education_rank": 0.135,
-    "health_rank": 0.135,
-    "crime_rank": 0.093,
-    "barriers_rank": 0.093,
-    "living_env_rank": 0.093,
-}
 DOMAINS = list(IMD_WEIGHTS)
 IMD_PARAMS = {
     "FIELDS": DOMAINS,
@@ -56,11 +38,6 @@ IMD_PARAMS = {
     "WEIGHTS": ";".join(str(weight) for weight in IMD_WEIGHTS.values()),
     "MISSING": 0,
 }
-
-
-@pytest.fixture(scope="module")
-def imd_geojson(shared_data: Path) -> Path:
-    return shared_data / "nottingham" / "deprivation" / "nottingham_lsoa11_imd2019.geojson"
 
 
 def properties(path: Path) -> dict[str, dict]:
@@ -89,12 +66,6 @@ def output_rows(uri: str) -> dict[str, dict]:
 
 def is_null(value: object) -> bool:
     return value is None or (isinstance(value, QVariant) and value.isNull())
-
-
-def imd_exponential(rank_from_least: float, count: int) -> float:
-    """The IoD2019 technical report's transformation of R = (rank - 0.5) / n, written out here."""
-    scaled = (rank_from_least - 0.5) / count
-    return -23 * math.log(1 - scaled * (1 - math.exp(-100 / 23)))
 
 
 def gpkg_copy(source: Path, folder: Path, nulls: dict[str, list[str]] | None = None, name: str = "lsoas") -> Path:
@@ -130,71 +101,18 @@ def gpkg_properties(uri: str) -> dict[str, dict]:
     }
 
 
-# --- pure functions ------------------------------------------------------------------------
-
-
-def test_weights_are_normalised_and_checked() -> None:
-    assert parse_weights("", ["a", "b", "c", "d"]) == ([0.25] * 4, 4)
-    assert parse_weights("1; 3", ["a", "b"]) == ([0.25, 0.75], 4)
-    weights, given = parse_weights(";".join(map(str, IMD_WEIGHTS.values())), DOMAINS)
-    assert sum(weights) == pytest.approx(1) and given == pytest.approx(0.999)
-    with pytest.raises(ValueError, match="WEIGHTS has 2 weights but FIELDS has 3 fields"):
-        parse_weights("1;2", ["a", "b", "c"])
-    with pytest.raises(ValueError, match="zero or positive"):
-        parse_weights("1;-2", ["a", "b"])
-    with pytest.raises(ValueError, match="not a number"):
-        parse_weights("1;lots", ["a", "b"])
-    with pytest.raises(ValueError, match="all zero"):
-        parse_weights("0;0", ["a", "b"])
-
-
-def test_directions_come_from_text_then_metadata_then_default() -> None:
-    metadata = {"b": IndicatorMetadata("B", polarity="higher is better")}
-    assert [d for d, _ in parse_directions("", ["a", "b"], metadata)] == ["higher is worse", "higher is better"]
-    assert [d for d, _ in parse_directions("better;", ["a", "b"], metadata)] == ["higher is better"] * 2
-    assert [d for d, _ in parse_directions("Low is good; high is good", ["a", "b"])] == [
-        "higher is worse",
-        "higher is better",
-    ]
-    with pytest.raises(ValueError, match="DIRECTIONS has 1 entry but FIELDS has 2 fields"):
-        parse_directions("worse", ["a", "b"])
-    with pytest.raises(ValueError, match="'sideways' .* is not a direction"):
-        parse_directions("sideways;worse", ["a", "b"])
-
-
-def test_ranks_standardise_and_combine() -> None:
-    assert average_ranks([10, 30, 20, 20]) == [1, 4, 2.5, 2.5]
-    values = {1: 5.0, 2: 1.0, 3: 3.0, 4: 3.0}
-    # higher is worse: area 1 is the most deprived, areas 3 and 4 share ranks 2 and 3.
-    assert standardise(values, "higher is worse", "rank") == {1: 3.5 / 4, 2: 0.5 / 4, 3: 2 / 4, 4: 2 / 4}
-    assert standardise(values, "higher is better", "rank") == {1: 0.5 / 4, 2: 3.5 / 4, 3: 2 / 4, 4: 2 / 4}
-    exp = standardise(values, "higher is worse", "rank", exponential=True)
-    assert exp[1] == pytest.approx(imd_exponential(4, 4)) and exp[2] == pytest.approx(imd_exponential(1, 4))
-    z = standardise(values, "higher is worse", "zscore")
-    assert sum(z.values()) == pytest.approx(0) and sum(v * v for v in z.values()) == pytest.approx(4)
-    with pytest.raises(ValueError, match="same value"):
-        standardise({1: 2.0, 2: 2.0}, "higher is worse", "zscore", name="flat")
-    with pytest.raises(ValueError, match="NULL in every area"):
-        standardise({}, "higher is worse", "rank", name="empty")
-    scores = combine({"a": {1: 1.0, 2: 3.0}, "b": {1: 2.0}}, {"a": 0.75, "b": 0.25}, [1, 2], "reweight")
-    assert scores[1].score == pytest.approx(1.25) and scores[2].score == pytest.approx(3.0)
-    assert scores[2].contributions == {"a": pytest.approx(3.0), "b": None}
-    assert combine({"a": {1: 1.0, 2: 3.0}, "b": {1: 2.0}}, {"a": 0.5, "b": 0.5}, [1, 2], "leave_out")[2].score is None
-    ranks = composite_ranks({1: 0.5, 2: 2.0, 3: 2.0, 4: None, 5: -1.0})
-    assert ranks == {2: 1, 3: 1, 1: 3, 5: 4}
-    assert local_deciles({key: key for key in range(1, 21)}) == {key: (key + 1) // 2 for key in range(1, 21)}
-
-
 # --- the algorithm on real data ------------------------------------------------------------
 
 
-def test_imd_weights_reproduce_the_published_imd(lis_plugin: LisPlugin, imd_geojson: Path, tmp_path: Path) -> None:
-    before = digest(imd_geojson)
+def test_imd_weights_reproduce_the_published_imd(
+    lis_plugin: LisPlugin, nottingham_imd2019: Path, tmp_path: Path
+) -> None:
+    before = digest(nottingham_imd2019)
     output = tmp_path / "composite.gpkg"
-    result, feedback = run({"INPUT": str(imd_geojson), **IMD_PARAMS, "OUTPUT": str(output)})
-    assert digest(imd_geojson) == before
+    result, feedback = run({"INPUT": str(nottingham_imd2019), **IMD_PARAMS, "OUTPUT": str(output)})
+    assert digest(nottingham_imd2019) == before
     rows = output_rows(result["OUTPUT"])
-    source = properties(imd_geojson)
+    source = properties(nottingham_imd2019)
     assert len(rows) == len(source) == 182
 
     codes = sorted(source)
@@ -222,11 +140,11 @@ def test_imd_weights_reproduce_the_published_imd(lis_plugin: LisPlugin, imd_geoj
     assert min(deciles) == 1 and max(deciles) == 10
 
 
-def test_zscore_contributions_sum_to_the_score(lis_plugin: LisPlugin, imd_geojson: Path, tmp_path: Path) -> None:
+def test_zscore_contributions_sum_to_the_score(lis_plugin: LisPlugin, nottingham_imd2019: Path, tmp_path: Path) -> None:
     params = {**IMD_PARAMS, "STANDARDISE": 0, "EXPONENTIAL": False, "WEIGHTS": ""}
-    result, feedback = run({"INPUT": str(imd_geojson), **params, "OUTPUT": str(tmp_path / "z.gpkg")})
+    result, feedback = run({"INPUT": str(nottingham_imd2019), **params, "OUTPUT": str(tmp_path / "z.gpkg")})
     rows = output_rows(result["OUTPUT"])
-    source = properties(imd_geojson)
+    source = properties(nottingham_imd2019)
     scores = [row["composite_score"] for row in rows.values()]
     assert sum(scores) / len(scores) == pytest.approx(0, abs=1e-9)
     for row in rows.values():
@@ -243,9 +161,9 @@ def test_zscore_contributions_sum_to_the_score(lis_plugin: LisPlugin, imd_geojso
     assert "weight 0.143" in feedback.text
 
 
-def test_missing_values_follow_the_chosen_rule(lis_plugin: LisPlugin, imd_geojson: Path, tmp_path: Path) -> None:
+def test_missing_values_follow_the_chosen_rule(lis_plugin: LisPlugin, nottingham_imd2019: Path, tmp_path: Path) -> None:
     nulls = {"E01013810": ["health_rank"], "E01013811": ["crime_rank", "barriers_rank"]}
-    copy = with_nulls(imd_geojson, tmp_path, nulls)
+    copy = with_nulls(nottingham_imd2019, tmp_path, nulls)
     before = digest(tmp_path / "with_nulls.gpkg")
     params = {**IMD_PARAMS, "INPUT": str(copy), "EXPONENTIAL": False, "WEIGHTS": "1;1;1;1;1;1;1"}
 
@@ -278,12 +196,14 @@ def test_missing_values_follow_the_chosen_rule(lis_plugin: LisPlugin, imd_geojso
     assert digest(tmp_path / "with_nulls.gpkg") == before
 
 
-def test_default_directions_come_from_lis_metadata(lis_plugin: LisPlugin, imd_geojson: Path, tmp_path: Path) -> None:
-    gpkg = gpkg_copy(imd_geojson, tmp_path)
+def test_default_directions_come_from_lis_metadata(
+    lis_plugin: LisPlugin, nottingham_imd2019: Path, tmp_path: Path
+) -> None:
+    gpkg = gpkg_copy(nottingham_imd2019, tmp_path)
     write_indicator_metadata(
         gpkg, "lsoas", {name: IndicatorMetadata(name, polarity="higher is better") for name in DOMAINS}
     )
-    explicit, _ = run({"INPUT": str(imd_geojson), **IMD_PARAMS, "OUTPUT": str(tmp_path / "a.gpkg")})
+    explicit, _ = run({"INPUT": str(nottingham_imd2019), **IMD_PARAMS, "OUTPUT": str(tmp_path / "a.gpkg")})
     from_metadata, feedback = run(
         {**IMD_PARAMS, "INPUT": f"{gpkg}|layername=lsoas", "DIRECTIONS": "", "OUTPUT": str(tmp_path / "b.gpkg")}
     )
@@ -308,9 +228,9 @@ def test_default_directions_come_from_lis_metadata(lis_plugin: LisPlugin, imd_ge
     ],
 )
 def test_bad_inputs_give_clear_messages(
-    lis_plugin: LisPlugin, imd_geojson: Path, tmp_path: Path, change: dict, message: str
+    lis_plugin: LisPlugin, nottingham_imd2019: Path, tmp_path: Path, change: dict, message: str
 ) -> None:
-    copy = with_nulls(imd_geojson, tmp_path, {code: ["health_rank"] for code in properties(imd_geojson)})
+    copy = with_nulls(nottingham_imd2019, tmp_path, {code: ["health_rank"] for code in properties(nottingham_imd2019)})
     before = digest(tmp_path / "with_nulls.gpkg")
     output = tmp_path / "bad.gpkg"
     with pytest.raises(QgsProcessingException, match=message):
@@ -319,8 +239,8 @@ def test_bad_inputs_give_clear_messages(
     assert not output.exists()
 
 
-def test_output_reopens_with_typed_fields(lis_plugin: LisPlugin, imd_geojson: Path, tmp_path: Path) -> None:
-    result, _ = run({"INPUT": str(imd_geojson), **IMD_PARAMS, "OUTPUT": str(tmp_path / "typed.gpkg")})
+def test_output_reopens_with_typed_fields(lis_plugin: LisPlugin, nottingham_imd2019: Path, tmp_path: Path) -> None:
+    result, _ = run({"INPUT": str(nottingham_imd2019), **IMD_PARAMS, "OUTPUT": str(tmp_path / "typed.gpkg")})
     layer = open_layer(tmp_path / "typed.gpkg", "typed")
     assert result["OUTPUT"] == f"{tmp_path / 'typed.gpkg'}|layername=typed"
     fields = layer.fields()
@@ -329,7 +249,7 @@ def test_output_reopens_with_typed_fields(lis_plugin: LisPlugin, imd_geojson: Pa
     assert fields.field("composite_decile").type() in (QMetaType.Type.Int, QMetaType.Type.LongLong)
     for name in DOMAINS:
         assert fields.field(f"contrib_{name}").type() == QMetaType.Type.Double
-    source = QgsVectorLayer(str(imd_geojson), "source", "ogr")
+    source = QgsVectorLayer(str(nottingham_imd2019), "source", "ogr")
     assert set(source.fields().names()) <= set(fields.names())
     assert layer.featureCount() == 182 and all(feature.hasGeometry() for feature in layer.getFeatures())
     assert fields.field("composite_rank").alias() == "Composite rank (1 = most deprived)"

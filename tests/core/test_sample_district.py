@@ -1,4 +1,8 @@
-"""The synthetic sample district: deterministic, coherent, and as messy as real tables."""
+"""The synthetic sample district as the core generator writes it: coherent, and as messy as real tables.
+
+That lis:createsample writes the same files for the same seed is checked in
+tests/processing/test_sample_district_algorithm.py.
+"""
 
 from __future__ import annotations
 
@@ -11,54 +15,33 @@ import pytest
 from openpyxl import load_workbook
 from qgis.analysis import QgsGraphAnalyzer, QgsGraphBuilder, QgsNetworkDistanceStrategy, QgsVectorLayerDirector
 from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject, QgsVectorLayer
-from qgis.gui import QgisInterface
 
-from lis_qgis_plugin.core.common.content_checksum import dataset_checksums
 from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS, national_quantile
 from lis_qgis_plugin.core.sample.sample_district import DOMAIN_CORRELATION, SERVICE_TYPES
-from lis_qgis_plugin.plugin import LisPlugin
+from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 
-from .support import open_layer, run_create_sample
-
-LAYERS = ["district", "wards", "small_areas", "popweighted_centroids", "services", "candidate_sites", "roads"]
+from ..support import SAMPLE_LAYER_NAMES, open_layer
 
 
 def _features(gpkg: Path, name: str) -> list:
     return list(open_layer(gpkg, name).getFeatures())
 
 
-def _all_checksums(result: dict) -> dict[str, str]:
-    checksums: dict[str, str] = {}
-    for key in ("GEOPACKAGE", "IMD_CSV", "HEALTH_CSV", "HEALTH_XLSX"):
-        checksums.update(dataset_checksums(Path(result[key])))
-    return checksums
-
-
-def test_same_seed_gives_the_same_data_and_another_seed_does_not(sample_result: dict, tmp_path: Path) -> None:
-    first = _all_checksums(sample_result)
-    again = _all_checksums(run_create_sample(tmp_path / "again", seed=1))
-    assert set(first) >= {f"lisford_sample.gpkg|{name}" for name in LAYERS}
-    assert again == first
-    other = _all_checksums(run_create_sample(tmp_path / "other", seed=2))
-    assert other["lisford_sample.gpkg|small_areas"] != first["lisford_sample.gpkg|small_areas"]
-    assert other["lisford_sample.gpkg|roads"] != first["lisford_sample.gpkg|roads"]
-
-
-def test_layers_have_the_documented_sizes_in_british_national_grid(sample_gpkg: Path) -> None:
-    counts = {name: open_layer(sample_gpkg, name).featureCount() for name in LAYERS}
+def test_layers_have_the_documented_sizes_in_british_national_grid(sample_files: SampleFiles) -> None:
+    counts = {name: open_layer(sample_files.geopackage, name).featureCount() for name in SAMPLE_LAYER_NAMES}
     assert counts["district"] == 1
     assert counts["wards"] == 12
     assert counts["small_areas"] == counts["popweighted_centroids"] == 150
     assert counts["services"] == sum(spec[0] for spec in SERVICE_TYPES.values()) == 25
     assert counts["candidate_sites"] == 10
     assert counts["roads"] >= 5_000
-    for name in LAYERS:
-        assert open_layer(sample_gpkg, name).crs() == QgsCoordinateReferenceSystem("EPSG:27700")
+    for name in SAMPLE_LAYER_NAMES:
+        assert open_layer(sample_files.geopackage, name).crs() == QgsCoordinateReferenceSystem("EPSG:27700")
 
 
-def test_codes_use_ranges_no_real_area_uses(sample_gpkg: Path, shared_data: Path) -> None:
-    lsoa_codes = [f["lsoa_code"] for f in _features(sample_gpkg, "small_areas")]
-    ward_codes = [f["ward_code"] for f in _features(sample_gpkg, "wards")]
+def test_codes_use_ranges_no_real_area_uses(sample_files: SampleFiles, shared_data: Path) -> None:
+    lsoa_codes = [f["lsoa_code"] for f in _features(sample_files.geopackage, "small_areas")]
+    ward_codes = [f["ward_code"] for f in _features(sample_files.geopackage, "wards")]
     assert all(re.fullmatch(r"E01990\d{3}", code) for code in lsoa_codes)
     assert all(re.fullmatch(r"E05990\d{3}", code) for code in ward_codes)
     assert len(set(lsoa_codes)) == 150
@@ -70,10 +53,10 @@ def test_codes_use_ranges_no_real_area_uses(sample_gpkg: Path, shared_data: Path
     assert real_codes.isdisjoint(lsoa_codes)
 
 
-def test_small_areas_nest_in_wards_and_fill_the_district(sample_gpkg: Path) -> None:
-    district = _features(sample_gpkg, "district")[0]
-    wards = {f["ward_code"]: f for f in _features(sample_gpkg, "wards")}
-    areas = _features(sample_gpkg, "small_areas")
+def test_small_areas_nest_in_wards_and_fill_the_district(sample_files: SampleFiles) -> None:
+    district = _features(sample_files.geopackage, "district")[0]
+    wards = {f["ward_code"]: f for f in _features(sample_files.geopackage, "wards")}
+    areas = _features(sample_files.geopackage, "small_areas")
     for area in areas:
         inside = area.geometry().pointOnSurface()
         containing = [code for code, ward in wards.items() if ward.geometry().contains(inside)]
@@ -92,17 +75,17 @@ def test_small_areas_nest_in_wards_and_fill_the_district(sample_gpkg: Path) -> N
     assert all(1_000 <= a["pop_total"] <= 3_000 and 0 < a["pop_0_4"] < a["pop_total"] for a in areas)
 
 
-def test_population_weighted_centroids_lie_in_their_areas(sample_gpkg: Path) -> None:
-    areas = {f["lsoa_code"]: f for f in _features(sample_gpkg, "small_areas")}
-    for point in _features(sample_gpkg, "popweighted_centroids"):
+def test_population_weighted_centroids_lie_in_their_areas(sample_files: SampleFiles) -> None:
+    areas = {f["lsoa_code"]: f for f in _features(sample_files.geopackage, "small_areas")}
+    for point in _features(sample_files.geopackage, "popweighted_centroids"):
         area = areas[point["lsoa_code"]]
         assert area.geometry().contains(point.geometry()), point["lsoa_code"]
         assert point["pop_total"] == area["pop_total"]
 
 
-def test_deprivation_ranks_are_national_and_consistent(sample_gpkg: Path) -> None:
+def test_deprivation_ranks_are_national_and_consistent(sample_files: SampleFiles) -> None:
     national_n = NATIONAL_AREAS["IMD2019"]
-    areas = _features(sample_gpkg, "small_areas")
+    areas = _features(sample_files.geopackage, "small_areas")
     for prefix in ["imd", *DOMAIN_CORRELATION]:
         ranks = [a[f"{prefix}_rank"] for a in areas]
         assert len(set(ranks)) == len(ranks), prefix
@@ -116,15 +99,15 @@ def test_deprivation_ranks_are_national_and_consistent(sample_gpkg: Path) -> Non
     assert {1, 10} <= deciles
 
 
-def test_services_and_candidates_carry_types_capacities_and_locations(sample_gpkg: Path) -> None:
-    services = _features(sample_gpkg, "services")
+def test_services_and_candidates_carry_types_capacities_and_locations(sample_files: SampleFiles) -> None:
+    services = _features(sample_files.geopackage, "services")
     for service_type, (count, (low, high), unit, _suffix, _prefix) in SERVICE_TYPES.items():
         of_type = [s for s in services if s["service_type"] == service_type]
         assert len(of_type) == count
         assert all(low <= s["capacity"] <= high and s["capacity_unit"] == unit for s in of_type)
     assert len({s["service_id"] for s in services}) == len({s["name"] for s in services}) == 25
-    areas = {f["lsoa_code"]: f for f in _features(sample_gpkg, "small_areas")}
-    for point in services + _features(sample_gpkg, "candidate_sites"):
+    areas = {f["lsoa_code"]: f for f in _features(sample_files.geopackage, "small_areas")}
+    for point in services + _features(sample_files.geopackage, "candidate_sites"):
         assert areas[point["lsoa_code"]].geometry().contains(point.geometry())
 
 
@@ -145,8 +128,8 @@ def _reachable_from_first_vertex(roads: QgsVectorLayer, forward: str, backward: 
     return reached, graph.vertexCount()
 
 
-def test_road_network_is_connected_for_cars_in_both_directions(sample_gpkg: Path) -> None:
-    roads = open_layer(sample_gpkg, "roads")
+def test_road_network_is_connected_for_cars_in_both_directions(sample_files: SampleFiles) -> None:
+    roads = open_layer(sample_files.geopackage, "roads")
     values = {f["highway"] for f in roads.getFeatures()}
     assert {"primary", "secondary", "tertiary", "residential", "unclassified", "footway", "service"} <= values
     oneways = [f["oneway"] for f in roads.getFeatures()]
@@ -164,23 +147,21 @@ def test_road_network_is_connected_for_cars_in_both_directions(sample_gpkg: Path
         QgsProject.instance().removeMapLayer(roads.id())
 
 
-def test_imd_csv_has_the_shape_of_the_published_file_1(
-    sample_result: dict, sample_gpkg: Path, shared_data: Path
-) -> None:
-    raw = Path(sample_result["IMD_CSV"]).read_bytes()
+def test_imd_csv_has_the_shape_of_the_published_file_1(sample_files: SampleFiles, shared_data: Path) -> None:
+    raw = sample_files.imd_csv.read_bytes()
     with gzip.open(shared_data / "england" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz") as handle:
         real = handle.readline()
     assert raw.startswith(b"\xef\xbb\xbf") and real.startswith(b"\xef\xbb\xbf")
     assert raw.splitlines()[0] == real.splitlines()[0]  # same headings as the real File 1
     assert b"\r\n" in raw
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))[1:]
-    ranks = {f["lsoa_code"]: f["imd_rank"] for f in _features(sample_gpkg, "small_areas")}
+    ranks = {f["lsoa_code"]: f["imd_rank"] for f in _features(sample_files.geopackage, "small_areas")}
     assert {row[0]: int(row[4].replace(",", "")) for row in rows} == ranks
     assert any("," in row[4] for row in rows)
 
 
-def test_health_tables_have_suppressed_values_and_thousands_separators(sample_result: dict) -> None:
-    text = Path(sample_result["HEALTH_CSV"]).read_bytes()
+def test_health_tables_have_suppressed_values_and_thousands_separators(sample_files: SampleFiles) -> None:
+    text = sample_files.health_csv.read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(text.decode("utf-8-sig").splitlines()))
     header, body = rows[0], rows[1:]
@@ -189,7 +170,7 @@ def test_health_tables_have_suppressed_values_and_thousands_separators(sample_re
     assert any(row[obesity] == "*" for row in body)
     assert all(re.fullmatch(r"\d,\d{3}", row[header.index("Population (mid-2023)")]) for row in body)
 
-    workbook = load_workbook(sample_result["HEALTH_XLSX"], read_only=True)
+    workbook = load_workbook(sample_files.health_xlsx, read_only=True)
     sheet_rows = list(workbook["Indicators"].iter_rows(values_only=True))
     assert sheet_rows[3][: len(header)] == tuple(header)  # the header sits below a title block
     assert [row[1:] for row in sheet_rows[4:]] == [tuple(r[1:]) for r in _typed(body)]
@@ -212,53 +193,3 @@ def _typed(rows: list[list[str]]) -> list[list]:
                 cells.append(cell)
         typed.append(cells)
     return typed
-
-
-def test_toolbox_run_adds_the_styled_layers_to_the_project(
-    lis_plugin: LisPlugin, qgis_iface: QgisInterface, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """As after OK in the toolbox dialog: the layers land in the project with their stored styles."""
-    import processing
-    from qgis.core import QgsLayerTreeModel
-    from qgis.gui import QgsLayerTreeView
-
-    project = QgsProject.instance()
-    # QGIS 3.44 hands results to the layer tree view; pytest-qgis's stand-in iface has none, so give it a real one.
-    view = QgsLayerTreeView()
-    view.setModel(QgsLayerTreeModel(project.layerTreeRoot(), view))
-    monkeypatch.setattr(qgis_iface, "layerTreeView", lambda: view)
-    before = set(project.mapLayers())
-    processing.runAndLoadResults("lis:createsample", {"SMALL_AREAS": 40, "OUTPUT_FOLDER": str(tmp_path)})
-    added = [project.mapLayer(layer_id) for layer_id in set(project.mapLayers()) - before]
-    try:
-        by_name = {layer.name(): layer for layer in added}
-        assert len(added) == 7 and "Small areas: IMD decile" in by_name
-        assert all(layer.source().startswith(str(tmp_path / "lisford_sample.gpkg")) for layer in added)
-        assert by_name["Small areas: IMD decile"].renderer().classAttribute() == "imd_decile"
-        assert by_name["Roads"].renderer().classAttribute() == "highway"
-    finally:
-        project.removeMapLayers([layer.id() for layer in added])
-
-
-def test_an_unwritable_output_folder_gets_a_clear_message(lis_plugin: LisPlugin, tmp_path: Path) -> None:
-    import processing
-    from qgis.core import QgsProcessingException
-
-    blocker = tmp_path / "not_a_folder.txt"
-    blocker.write_text("a file where the folder should be", encoding="utf-8")
-    with pytest.raises(
-        QgsProcessingException, match=r"Cannot write the sample into .*not_a_folder.txt.*Choose a folder"
-    ):
-        processing.run("lis:createsample", {"OUTPUT_FOLDER": str(blocker / "lisford")})
-    assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
-
-
-def test_cancelling_writes_nothing(lis_plugin: LisPlugin, tmp_path: Path) -> None:
-    import processing
-    from qgis.core import QgsProcessingException, QgsProcessingFeedback
-
-    feedback = QgsProcessingFeedback()
-    feedback.cancel()
-    with pytest.raises(QgsProcessingException, match="Cancelled: no sample was written"):
-        processing.run("lis:createsample", {"OUTPUT_FOLDER": str(tmp_path / "out")}, feedback=feedback)
-    assert not list(tmp_path.rglob("*.gpkg"))

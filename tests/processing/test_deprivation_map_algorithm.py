@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from qgis.core import (
     Qgis,
-    QgsClassificationJenks,
     QgsFeatureRequest,
     QgsGeometry,
     QgsMapSettings,
@@ -26,15 +24,13 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QImage
 
 from lis_qgis_plugin.core.deprivation.classification import (
-    JENKS_SAMPLE_SIZE,
     jenks_breaks,
-    local_quantiles,
     parse_breaks,
 )
 from lis_qgis_plugin.core.io.gpkg_writer import FeatureTable, write_tables
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
-from .support import LogFeedback
+from ..support import LogFeedback, geojson_values
 
 DECILE_1 = "#081d58"  # darkest YlGnBu, as the project's small-area style
 
@@ -126,14 +122,9 @@ def test_national_quintiles_of_imd2019(lis_plugin: object, shared_data: Path, tm
         assert quintile == (decile + 1) // 2
 
 
-@pytest.fixture
-def nottingham(shared_data: Path) -> Path:
-    return shared_data / "nottingham" / "deprivation" / "nottingham_lsoa11_imd2019.geojson"
-
-
-def test_local_deciles_of_nottingham(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
+def test_local_deciles_of_nottingham(lis_plugin: object, nottingham_imd2019: Path, tmp_path: Path) -> None:
     result, feedback = run_map(
-        INPUT=str(nottingham), FIELD="imd_rank", METHOD=2, POLARITY=2, OUTPUT=str(tmp_path / "local.gpkg")
+        INPUT=str(nottingham_imd2019), FIELD="imd_rank", METHOD=2, POLARITY=2, OUTPUT=str(tmp_path / "local.gpkg")
     )
     rows = sorted(attribute_rows(result["OUTPUT"], "imd_rank", "imd_rank_class", "imd_rank_class_label"))
     assert len(rows) == 182
@@ -146,39 +137,10 @@ def test_local_deciles_of_nottingham(lis_plugin: object, nottingham: Path, tmp_p
     assert f"Class 1 (local decile 1 – most deprived 10% of this layer): {sizes[1]} areas" in feedback.text
 
 
-def test_local_quantiles_split_ties_by_feature_order() -> None:
-    classes = local_quantiles([5.0] * 12, 5, high_is_deprived=True)
-    assert classes == [1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 5]  # ceil(position * 5 / 12)
-    assert local_quantiles([1.0, 3.0, 2.0, 4.0, 5.0], 5, high_is_deprived=False) == [1, 3, 2, 4, 5]
-
-
-def nottingham_values(path: Path, field: str) -> list[float]:
-    return [float(item["properties"][field]) for item in json.loads(path.read_text())["features"]]
-
-
-def test_jenks_equals_qgis_where_qgis_does_not_sample(shared_data: Path, nottingham: Path) -> None:
-    lsoa21 = shared_data / "nottingham" / "deprivation" / "nottingham_lsoa21_imd2025.geojson"
-    for values in (nottingham_values(nottingham, "imd_rank"), nottingham_values(lsoa21, "IMD_score")):
-        assert len(values) < JENKS_SAMPLE_SIZE
-        for classes in range(3, 11):
-            qgis = [item.upperBound() for item in QgsClassificationJenks().classes(values, classes)]
-            assert jenks_breaks(values, classes) == qgis
-            assert jenks_breaks(list(reversed(values)), classes) == qgis
-
-
-def test_jenks_is_deterministic_on_all_england(shared_data: Path) -> None:
-    with gzip.open(shared_data / "england" / "IoD2025_imd2025_england_lsoa21.csv.gz", "rt") as handle:
-        scores = [float(row["IMD_score"]) for row in csv.DictReader(handle)]
-    assert len(scores) > JENKS_SAMPLE_SIZE  # QGIS 3.22 samples these at random
-    first = jenks_breaks(scores, 7)
-    assert jenks_breaks(list(reversed(scores)), 7) == first
-    assert first == sorted(first) and first[-1] == max(scores) and len(set(first)) == 7
-
-
-def test_jenks_map_is_the_same_on_every_run(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
+def test_jenks_map_is_the_same_on_every_run(lis_plugin: object, nottingham_imd2019: Path, tmp_path: Path) -> None:
     runs = [
         run_map(
-            INPUT=str(nottingham),
+            INPUT=str(nottingham_imd2019),
             FIELD="imd_rank",
             METHOD=6,
             CLASSES=6,
@@ -196,13 +158,15 @@ def test_jenks_map_is_the_same_on_every_run(lis_plugin: object, nottingham: Path
     assert len(ranges) == 6
     # ranks: the lowest range (rank 1 end) is the most deprived, so the darkest colour
     assert ranges[0].symbol().color().name() == DECILE_1
-    assert ranges[0].upperValue() == jenks_breaks(nottingham_values(nottingham, "imd_rank"), 6)[0]
+    assert ranges[0].upperValue() == jenks_breaks(geojson_values(nottingham_imd2019, "imd_rank"), 6)[0]
 
 
 def test_most_deprived_lsoa_is_drawn_in_the_decile_1_colour(
-    lis_plugin: object, nottingham: Path, tmp_path: Path
+    lis_plugin: object, nottingham_imd2019: Path, tmp_path: Path
 ) -> None:
-    result, _ = run_map(INPUT=str(nottingham), FIELD="imd_rank", METHOD=0, OUTPUT=str(tmp_path / "deciles.gpkg"))
+    result, _ = run_map(
+        INPUT=str(nottingham_imd2019), FIELD="imd_rank", METHOD=0, OUTPUT=str(tmp_path / "deciles.gpkg")
+    )
     layer = QgsVectorLayer(result["OUTPUT"], "deciles", "ogr")  # opened fresh: the stored default style
     features = sorted(layer.getFeatures(), key=lambda feature: feature["imd_rank"])
     most, least = features[0], features[-1]
@@ -224,8 +188,8 @@ def test_most_deprived_lsoa_is_drawn_in_the_decile_1_colour(
     assert colour_at(least) not in (DECILE_1, "#ffffff")
 
 
-def test_default_style_reloads_and_qml_is_written(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
-    result, _ = run_map(INPUT=str(nottingham), FIELD="imd_rank", METHOD=0, OUTPUT=str(tmp_path / "styled.gpkg"))
+def test_default_style_reloads_and_qml_is_written(lis_plugin: object, nottingham_imd2019: Path, tmp_path: Path) -> None:
+    result, _ = run_map(INPUT=str(nottingham_imd2019), FIELD="imd_rank", METHOD=0, OUTPUT=str(tmp_path / "styled.gpkg"))
     layer = QgsVectorLayer(result["OUTPUT"], "fresh", "ogr")
     assert layer.renderer().type() == "categorizedSymbol"
     first = layer.renderer().categories()[0]
@@ -237,17 +201,21 @@ def test_default_style_reloads_and_qml_is_written(lis_plugin: object, nottingham
     assert "categorizedSymbol" in qml.read_text()
     other = tmp_path / "styles" / "mine.qml"
     second, _ = run_map(
-        INPUT=str(nottingham), FIELD="imd_rank", METHOD=0, OUTPUT=str(tmp_path / "b.gpkg"), QML_OUTPUT=str(other)
+        INPUT=str(nottingham_imd2019),
+        FIELD="imd_rank",
+        METHOD=0,
+        OUTPUT=str(tmp_path / "b.gpkg"),
+        QML_OUTPUT=str(other),
     )
     assert Path(second["QML_OUTPUT"]) == other and other.exists()
 
 
 def test_polarity_puts_the_darkest_colour_on_the_deprived_end(
-    lis_plugin: object, nottingham: Path, tmp_path: Path
+    lis_plugin: object, nottingham_imd2019: Path, tmp_path: Path
 ) -> None:
     # Scores: high = more deprived, so the highest range is class 1 and darkest.
     result, _ = run_map(
-        INPUT=str(nottingham),
+        INPUT=str(nottingham_imd2019),
         FIELD="imd_rank",
         METHOD=5,
         CLASSES=4,
@@ -262,9 +230,9 @@ def test_polarity_puts_the_darkest_colour_on_the_deprived_end(
     assert top[1] == 1
 
 
-def test_manual_breaks(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
+def test_manual_breaks(lis_plugin: object, nottingham_imd2019: Path, tmp_path: Path) -> None:
     result, _ = run_map(
-        INPUT=str(nottingham), FIELD="imd_rank", METHOD=9, BREAKS="3284; 6569, 9853", POLARITY=2,
+        INPUT=str(nottingham_imd2019), FIELD="imd_rank", METHOD=9, BREAKS="3284; 6569, 9853", POLARITY=2,
         OUTPUT=str(tmp_path / "m.gpkg"),
     )  # fmt: skip
     for rank, decile, number, label in attribute_rows(
@@ -278,8 +246,8 @@ def checksum(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_bad_inputs_are_explained(lis_plugin: object, nottingham: Path, tmp_path: Path) -> None:
-    before = checksum(nottingham)
+def test_bad_inputs_are_explained(lis_plugin: object, nottingham_imd2019: Path, tmp_path: Path) -> None:
+    before = checksum(nottingham_imd2019)
     nulls = squares_gpkg(
         tmp_path / "nulls.gpkg",
         [{"code": "a", "score": None}, {"code": "b", "score": None}],
@@ -289,21 +257,22 @@ def test_bad_inputs_are_explained(lis_plugin: object, nottingham: Path, tmp_path
     n_too_small = r"NATIONAL_N is 1,000 but the largest rank in field 'imd_rank' is"
     rank_below_one = r"field 'score': ranks run from 1 \(most deprived\) to 32,844, but 1 area has a rank below 1"
     cases = [
-        ({"INPUT": str(nottingham), "FIELD": "LSOA11NM", "METHOD": 4}, "'LSOA11NM' holds .* not numbers"),
+        ({"INPUT": str(nottingham_imd2019), "FIELD": "LSOA11NM", "METHOD": 4}, "'LSOA11NM' holds .* not numbers"),
         ({"INPUT": str(nulls), "FIELD": "score", "METHOD": 4}, "'score' is NULL for every feature"),
-        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "NATIONAL_N": 1000}, n_too_small),
+        ({"INPUT": str(nottingham_imd2019), "FIELD": "imd_rank", "NATIONAL_N": 1000}, n_too_small),
         ({"INPUT": str(three), "FIELD": "score", "NATIONAL_N": 32_844}, rank_below_one),
         ({"INPUT": str(three), "FIELD": "score", "METHOD": 2}, "3 values cannot make 10 local groups"),
         ({"INPUT": str(three), "FIELD": "score", "METHOD": 4, "CLASSES": 5}, "cannot make 5 classes"),
-        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "METHOD": 9, "BREAKS": "10, ten"}, "'ten' is not a number"),
-        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "METHOD": 9, "BREAKS": "30 20"}, "must increase: 20"),
-        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "METHOD": 9}, "give the class limits in BREAKS"),
-        ({"INPUT": str(nottingham), "FIELD": "imd_rank", "OUTPUT": str(tmp_path / "x.shp")}, "ending in .gpkg"),
+        ({"INPUT": str(nottingham_imd2019), "FIELD": "imd_rank", "METHOD": 9, "BREAKS": "10, ten"},
+         "'ten' is not a number"),
+        ({"INPUT": str(nottingham_imd2019), "FIELD": "imd_rank", "METHOD": 9, "BREAKS": "30 20"}, "must increase: 20"),
+        ({"INPUT": str(nottingham_imd2019), "FIELD": "imd_rank", "METHOD": 9}, "give the class limits in BREAKS"),
+        ({"INPUT": str(nottingham_imd2019), "FIELD": "imd_rank", "OUTPUT": str(tmp_path / "x.shp")}, "ending in .gpkg"),
     ]  # fmt: skip
     for parameters, message in cases:
         with pytest.raises(QgsProcessingException, match=message):
             run_map(**{"METHOD": 0, "OUTPUT": str(tmp_path / "bad.gpkg"), **parameters})
-    assert checksum(nottingham) == before
+    assert checksum(nottingham_imd2019) == before
     with pytest.raises(ValueError, match="must increase"):
         parse_breaks("1, 1")
 
