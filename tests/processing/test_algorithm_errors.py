@@ -6,21 +6,12 @@ import ast
 from pathlib import Path
 
 import pytest
-from qgis.core import Qgis, QgsApplication, QgsProcessingContext, QgsProcessingException, QgsProject
+from qgis.core import Qgis, QgsApplication, QgsProcessingException
 
 import lis_qgis_plugin.core.indicators.join_indicators as join_module  # the algorithm imports it when it runs
 from lis_qgis_plugin.core.common.errors import LisError
 
-from ..support import REPO, LogFeedback
-
-
-def run_join(**parameters: object) -> dict:
-    """lis:joinindicators through Processing, as the toolbox and qgis_process run it."""
-    import processing
-
-    context = QgsProcessingContext()
-    context.setProject(QgsProject.instance())
-    return processing.run("lis:joinindicators", parameters, context=context, feedback=LogFeedback())
+from ..support import REPO, run_join
 
 
 @pytest.fixture
