@@ -189,9 +189,9 @@ def test_buffer_and_voronoi_polygons(gp_table: Path, rutland: Path, demand_gpkg:
     cells = QgsVectorLayer(voronoi.catchments_uri, "v", "ogr")
     study = open_layer(tmp_path / "v.gpkg", "catchments")
     assert study.featureCount() == cells.featureCount() > 5
-    from lis_qgis_plugin.core.access.service_catchments import _study_area
+    from lis_qgis_plugin.core.access.service_catchments import study_area
 
-    area = _study_area(areas, "EPSG:27700").area()
+    area = study_area(areas, "EPSG:27700").area()
     assert sum(f.geometry().area() for f in cells.getFeatures()) == pytest.approx(area, rel=0.005)
     assert sum(f["population"] for f in cells.getFeatures()) == pytest.approx(sum(voronoi.population))
     buffers = service_catchments(gp_table, None, str(tmp_path / "b.gpkg"), method="buffer", bands="1000,2000", **common)

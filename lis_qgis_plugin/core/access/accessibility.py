@@ -57,7 +57,10 @@ def band_weights(costs: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
 
 
 def two_step_fca(
-    costs: np.ndarray, population: Sequence[float], capacity: Sequence[float], bands: Sequence[Band]
+    costs: np.ndarray,
+    population: Sequence[float] | np.ndarray,
+    capacity: Sequence[float] | np.ndarray,
+    bands: Sequence[Band],
 ) -> AccessibilityResult:
     """2SFCA (one band of weight 1) or E2SFCA (several bands) from an areas x facilities cost matrix.
 

@@ -3,7 +3,8 @@
 The one function the ``lis:accessibility2sfca`` algorithm calls (Python code can call it too):
 
 1. read the facilities (points, with a capacity) and the demand areas (points, or polygons
-   through their point on surface, with a population); NULLs are refused with a message;
+   through their point on surface, with a population) with the tools' one reader
+   (:mod:`.point_inputs`); NULLs, negative numbers and features without geometry are refused;
 2. build the road graph (or read it from the cache, :mod:`.graph_cache`), place every facility
    and area on its nearest road (:meth:`.RoadGraph.snap`);
 3. search the network **backwards** from every facility (``reverse=True`` in
@@ -25,46 +26,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from qgis.core import (
-    Qgis,
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsFeature,
-    QgsFeatureRequest,
-    QgsFeedback,
-    QgsProject,
-    QgsVectorLayer,
-)
+from qgis.core import QgsFeature, QgsFeedback, QgsVectorLayer
 
 from ..common.errors import LogLine
 from ..common.wording import list_labels, plural
-from ..io.layer_codes import attribute_text, layer_label
 from ..io.layer_output import NewField, check_output_is_new, gpkg_destination, write_layer_with_fields
-from ..io.layer_values import attribute_number, numeric_field_kind
-from ..network.graph_cache import load_or_build
+from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import iter_costs
 from ..network.road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
 from .accessibility import AccessibilityError, AccessibilityResult, Band, two_step_fca
+from .point_inputs import (
+    LayerPoints,
+    far_from_network,
+    numeric_field,
+    read_points,
+    refuse_empty,
+    refuse_negative_values,
+    refuse_null_values,
+    refuse_unplaced,
+)
 
 #: The fields added to every demand feature.
 SCORE_FIELD = "access_score"
 PER_1000_FIELD = "access_per_1000"
 REACHED_FIELD = "facilities_reached"
-#: Areas or facilities named one by one in the log before "and N more".
 
 
 class Accessibility2sfcaError(AccessibilityError):
     """Inputs that cannot give a score; the message names the layer or parameter and what to fix."""
-
-
-@dataclass
-class Places:
-    """Points of a layer in the graph's CRS, with one number per feature and a label for the log."""
-
-    ids: list[int]
-    xy: np.ndarray
-    values: np.ndarray
-    labels: list[str]
 
 
 @dataclass
@@ -135,64 +124,27 @@ def _label_field(layer: QgsVectorLayer) -> str | None:
 
 
 def read_places(
-    layer: QgsVectorLayer, value_field: str, parameter: str, what: str, crs_authid: str, feedback: QgsFeedback | None
-) -> Places:
-    """Each feature's point (polygons: point on surface) in ``crs_authid`` and its number; NULLs are refused."""
-    numeric_field_kind(layer, value_field, parameter)
-    value_index = layer.fields().indexFromName(value_field)
-    label_field = _label_field(layer)
-    label_index = layer.fields().indexFromName(label_field) if label_field else -1
-    name = layer_label(layer)
-    transform = None
-    target = QgsCoordinateReferenceSystem(crs_authid)
-    if layer.crs() != target:
-        transform = QgsCoordinateTransform(layer.crs(), target, QgsProject.instance().transformContext())
-    polygons = layer.geometryType() == Qgis.GeometryType.Polygon
-    ids: list[int] = []
-    xy: list[tuple[float, float]] = []
-    values: list[float] = []
-    labels: list[str] = []
-    nulls: list[str] = []
-    no_geometry: list[str] = []
-    for feature in layer.getFeatures(QgsFeatureRequest()):
-        if feedback is not None and feedback.isCanceled():
-            raise Accessibility2sfcaError("Cancelled: no output was written.")
-        label = attribute_text(feature.attribute(label_index)) if label_index >= 0 else ""
-        label = label or f"feature {feature.id()}"
-        geometry = feature.geometry()
-        if geometry.isNull() or geometry.isEmpty():
-            no_geometry.append(label)
-            continue
-        if polygons:
-            geometry = geometry.pointOnSurface()
-        if transform is not None:
-            geometry.transform(transform)
-        point = geometry.vertexAt(0)
-        number = attribute_number(feature.attribute(value_index))
-        if number is None:
-            nulls.append(label)
-        ids.append(feature.id())
-        xy.append((point.x(), point.y()))
-        values.append(float(number) if number is not None else math.nan)
-        labels.append(label)
-    if no_geometry:
-        raise Accessibility2sfcaError(
-            f"{parameter}: {plural('feature', len(no_geometry))} of {what} '{name}' have no geometry "
-            f"({list_labels(no_geometry)}): give them a location or remove them."
-        )
-    if nulls:
-        raise Accessibility2sfcaError(
-            f"{parameter}: {len(nulls):,} of {len(ids):,} {what} in '{name}' have no {value_field} (NULL): "
-            f"{list_labels(nulls)}. Fill them in (0 if it is really none) or remove them."
-        )
-    negative = [label for label, value in zip(labels, values) if value < 0]
-    if negative:
-        raise Accessibility2sfcaError(
-            f"{parameter}: {value_field} is negative for {len(negative):,} {what} in '{name}': {list_labels(negative)}."
-        )
-    if not ids:
-        raise Accessibility2sfcaError(f"{parameter}: the layer '{name}' of {what} has no features.")
-    return Places(ids, np.asarray(xy, dtype=float).reshape(-1, 2), np.asarray(values, dtype=float), labels)
+    layer: QgsVectorLayer,
+    layer_parameter: str,
+    value_field: str,
+    value_parameter: str,
+    noun: str,
+    zero_means: str,
+    crs_authid: str,
+    feedback: QgsFeedback | None = None,
+) -> LayerPoints:
+    """Each feature's point (polygons: point on surface) in ``crs_authid`` and its number (``values``).
+
+    Labelled by a name or code field for the log. Features without geometry and NULL or negative
+    numbers are refused, naming the features (``noun``: what one feature is, ``zero_means``: when 0 is right).
+    """
+    field = numeric_field(layer, value_field, value_parameter)
+    refuse_empty(layer, layer_parameter)
+    places = read_points(layer, crs_authid, label_field=_label_field(layer), number_field=field, feedback=feedback)
+    refuse_unplaced(places, layer_parameter)
+    refuse_null_values(places, value_parameter, value_field, noun, zero_means)
+    refuse_negative_values(places, value_parameter, value_field, noun)
+    return places
 
 
 def _number(value: float) -> str:
@@ -250,13 +202,25 @@ def accessibility_2sfca(
     limit = max(band.upper for band in graph_bands)
 
     graph, from_cache = load_or_build(network, mode, cache_dir=cache_dir, feedback=feedback)
-    supply = read_places(facilities, capacity_field, "CAPACITY_FIELD", "facilities", graph.crs_authid, feedback)
-    people = read_places(demand, population_field, "POPULATION_FIELD", "areas", graph.crs_authid, feedback)
+    crs_authid = graph.crs_authid
+    supply = read_places(
+        facilities,
+        "FACILITIES",
+        capacity_field,
+        "CAPACITY_FIELD",
+        "facility",
+        "it is really none",
+        crs_authid,
+        feedback,
+    )
+    people = read_places(
+        demand, "DEMAND", population_field, "POPULATION_FIELD", "area", "nobody lives there", crs_authid, feedback
+    )
     costs, snap_m = costs_to_facilities(graph, supply.xy, people.xy, limit)
     result = two_step_fca(costs, people.values, supply.values, graph_bands)
     reached = np.isfinite(costs).sum(axis=1)
 
-    by_id = {fid: i for i, fid in enumerate(people.ids)}
+    by_id = {fid: i for i, fid in enumerate(people.fids)}
 
     def values(feature: QgsFeature) -> list[object]:
         i = by_id.get(feature.id())
@@ -278,15 +242,15 @@ def accessibility_2sfca(
 
 def _log(
     outcome: Accessibility2sfcaOutcome,
-    supply: Places,
-    people: Places,
+    supply: LayerPoints,
+    people: LayerPoints,
     bands: Sequence[Band],
     unit: str,
     snap_m: np.ndarray,
 ) -> list[LogLine]:
     graph = outcome.graph
     result = outcome.result
-    log = [LogLine(graph.summary() + (" (read from the cache)" if outcome.from_cache else ""))]
+    log = [LogLine(graph_line(graph, outcome.from_cache))]
     if len(bands) == 1 and bands[0].weight == 1:
         method = f"plain 2SFCA: every facility within {bands[0].upper:g} {unit} counts in full"
     else:
@@ -302,32 +266,26 @@ def _log(
     total_people = float(people.values.sum())
     log.append(
         LogLine(
-            f"{plural('facility', len(supply.ids))} with a total capacity of {_number(total_capacity)}; "
-            f"{plural('area', len(people.ids))} with {total_people:,.0f} people."
+            f"{plural('facility', len(supply.fids))} with a total capacity of {_number(total_capacity)}; "
+            f"{plural('area', len(people.fids))} with {total_people:,.0f} people."
         )
     )
-    far_facilities = np.flatnonzero(snap_m[: len(supply.ids)] > DEFAULT_SNAP_WARNING_M)
-    far_areas = np.flatnonzero(snap_m[len(supply.ids) :] > DEFAULT_SNAP_WARNING_M)
-    for far, places, what in ((far_facilities, supply, "facility"), (far_areas, people, "area")):
-        if len(far):
-            log.append(
-                LogLine(
-                    f"{plural(what, len(far))} more than {DEFAULT_SNAP_WARNING_M:g} m from the nearest road "
-                    f"(check they are inside the network's area): {list_labels([places.labels[i] for i in far])}.",
-                    warning=True,
-                )
-            )
+    network = f"{graph.mode.kind} network"
+    count = len(supply.fids)
+    for noun, places, distance in (("facility", supply, snap_m[:count]), ("area", people, snap_m[count:])):
+        far = distance > DEFAULT_SNAP_WARNING_M
+        log.extend(far_from_network(noun, places.labels, distance, far, DEFAULT_SNAP_WARNING_M, network))
     score = result.accessibility * 1000.0
     low, high = int(np.argmin(score)), int(np.argmax(score))
     log.append(
         LogLine(
-            f"Lowest access: {people.labels[low]}, {score[low]:,.4g} capacity per 1,000 people "
+            f"Lowest access: {people.label(low)}, {score[low]:,.4g} capacity per 1,000 people "
             f"({plural('facility', int(outcome.reached[low]))} within reach)."
         )
     )
     log.append(
         LogLine(
-            f"Highest access: {people.labels[high]}, {score[high]:,.4g} capacity per 1,000 people "
+            f"Highest access: {people.label(high)}, {score[high]:,.4g} capacity per 1,000 people "
             f"({plural('facility', int(outcome.reached[high]))} within reach)."
         )
     )
@@ -337,7 +295,7 @@ def _log(
             LogLine(
                 f"{plural('area', len(cut_off))} ({people.values[cut_off].sum():,.0f} people) "
                 f"{'reaches' if len(cut_off) == 1 else 'reach'} no facility "
-                f"within {bands[-1].upper:g} {unit} and score 0: {list_labels([people.labels[i] for i in cut_off])}.",
+                f"within {bands[-1].upper:g} {unit} and score 0: {list_labels([people.label(i) for i in cut_off])}.",
                 warning=True,
             )
         )
@@ -346,7 +304,7 @@ def _log(
         log.append(
             LogLine(
                 f"{plural('facility', len(unreached))} that no area reaches within {bands[-1].upper:g} {unit} "
-                f"(their capacity counts for nobody): {list_labels([supply.labels[j] for j in unreached])}.",
+                f"(their capacity counts for nobody): {list_labels([supply.label(j) for j in unreached])}.",
                 warning=True,
             )
         )

@@ -1,8 +1,11 @@
-"""Facilities and demand read from layers: the checks and conversions every access and location tool shares.
+"""Facilities and demand read from layers: the one reader of every access and location tool.
 
-lis:servicecatchments and lis:locateservices read their points here, so a layer
-without a CRS, a missing field or duplicate ids gets the same message whichever tool meets it. The
-location solver's demand and sites are defined here too, below both the solver's driver and its summaries.
+lis:servicecatchments, lis:locateservices and lis:accessibility2sfca place their points here
+(:func:`read_points`: one point per feature, polygons at their point on surface) and check them
+with the same functions, so a layer without a CRS, a missing or text field, NULL or negative
+populations, features without geometry or duplicate ids get the same message whichever tool
+meets them, and points far from the road network the same warning. The location solver's demand
+and sites are defined here too, below both the solver's driver and its summaries.
 """
 
 from __future__ import annotations
@@ -18,19 +21,53 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsExpression,
     QgsFeatureRequest,
+    QgsFeedback,
     QgsGeometry,
     QgsPointXY,
     QgsProject,
     QgsVectorLayer,
 )
 
-from ..common.errors import LisError
+from ..common.errors import LisError, LogLine
+from ..common.progress import check_cancel
 from ..common.wording import list_labels, plural
+from ..io.layer_codes import attribute_text, layer_label
+from ..io.layer_values import attribute_number, numeric_field_kind
 from ..network.road_network import DEFAULT_PROJECTED_CRS
 
 
 class InputLayerError(LisError, ValueError):
     """A facility, site or demand layer that cannot be read as asked (no CRS, a missing field, duplicate ids)."""
+
+
+@dataclass
+class LayerPoints:
+    """A layer's features as one point each in the working CRS, with the values the tools read from them.
+
+    Polygons stand at their point on surface. Features without geometry are not placed: their
+    labels are in ``unplaced``, for the tool to refuse (:func:`refuse_unplaced`) or to leave out.
+    """
+
+    layer_name: str  # as messages name the layer
+    fids: list[int]
+    names: list[Any]  # the label field's value of each feature (None: NULL, or no label field)
+    xy: np.ndarray
+    values: np.ndarray  # the number field (nan where NULL); 1 for every feature without a number field
+    extra: list[Any]  # one more field's plain value (None: NULL, or no such field)
+    shapes: list[bytes]  # the point, or the polygon as a multipolygon (WKB), when asked to keep them
+    geometry_type: str  # "Point" or "MultiPolygon"
+    unplaced: list[str]
+
+    def __len__(self) -> int:
+        return len(self.fids)
+
+    def label(self, index: int) -> str:
+        """The feature's label for messages: its label field, else 'feature <fid>'."""
+        return attribute_text(self.names[index]) or f"feature {self.fids[index]}"
+
+    @property
+    def labels(self) -> list[str]:
+        return [self.label(index) for index in range(len(self.fids))]
 
 
 @dataclass
@@ -96,11 +133,135 @@ def field_index(layer: QgsVectorLayer, name: str | None, what: str) -> int | Non
     return index
 
 
+def numeric_field(layer: QgsVectorLayer, name: str, parameter: str) -> str:
+    """The field's exact name (matched as QGIS matches names, ignoring case) once it is known to hold numbers.
+
+    A missing or text field is refused by :func:`~.layer_values.numeric_field_kind`, naming ``parameter``.
+    """
+    index = layer.fields().lookupField(name)
+    exact = layer.fields().at(index).name() if index >= 0 else name
+    numeric_field_kind(layer, exact, parameter)
+    return exact
+
+
+def code_field(layer: QgsVectorLayer) -> str | None:
+    """The first text field named like a code (LSOA11CD, lsoa_code): it labels demand points in outputs and messages."""
+    return next(
+        (f.name() for f in layer.fields() if f.name().lower().endswith(("cd", "code")) and not f.isNumeric()),
+        None,
+    )
+
+
 def plain_value(value: Any) -> Any:
     """A plain Python value; None for NULL."""
     if value is None or (hasattr(value, "isNull") and value.isNull()):
         return None
     return value
+
+
+def demand_point(geometry: QgsGeometry, is_point: bool) -> tuple[float, float, QgsGeometry]:
+    """Where a demand feature lives: the point itself, or a polygon's point on surface (with the polygon kept)."""
+    if is_point:
+        vertex = geometry.vertexAt(0)
+        return vertex.x(), vertex.y(), QgsGeometry.fromPointXY(QgsPointXY(vertex.x(), vertex.y()))
+    centre = geometry.pointOnSurface().asPoint()
+    geometry.convertToMultiType()
+    return centre.x(), centre.y(), geometry
+
+
+def _request(where: str | None) -> QgsFeatureRequest:
+    request = QgsFeatureRequest()
+    if where:
+        request.setFilterExpression(where)
+    return request
+
+
+def read_points(
+    layer: QgsVectorLayer,
+    crs_authid: str,
+    *,
+    label_field: str | None = None,
+    number_field: str | None = None,
+    extra_field: str | None = None,
+    where: str | None = None,
+    keep_shapes: bool = False,
+    feedback: QgsFeedback | None = None,
+) -> LayerPoints:
+    """Every feature of ``layer`` (``where``: an expression choosing some) as a point in ``crs_authid``.
+
+    Points are the first vertex; polygons are placed at their point on surface, computed in
+    ``crs_authid``. ``number_field`` is read as a number (nan for NULL), ``label_field`` and
+    ``extra_field`` as plain values. The fields must exist (the tools check them first, with
+    their own wording). Stops with CancelledError when ``feedback`` is cancelled.
+    """
+    fields = layer.fields()
+    label_index, number_index, extra_index = (
+        fields.lookupField(name) if name else None for name in (label_field, number_field, extra_field)
+    )
+    transform = layer_transform(layer, crs_authid)
+    is_point = layer.geometryType() == Qgis.GeometryType.Point
+    points = LayerPoints(layer_label(layer), [], [], np.empty((0, 2)), np.empty(0), [], [], "", [])
+    xy: list[tuple[float, float]] = []
+    values: list[float] = []
+    for feature in layer.getFeatures(_request(where)):
+        check_cancel(feedback)
+        attrs = feature.attributes()
+        name = plain_value(attrs[label_index]) if label_index is not None else None
+        geometry = QgsGeometry(feature.geometry())
+        if geometry.isNull() or geometry.isEmpty():
+            points.unplaced.append(attribute_text(name) or f"feature {feature.id()}")
+            continue
+        if transform is not None:
+            geometry.transform(transform)
+        x, y, shape = demand_point(geometry, is_point)
+        points.fids.append(feature.id())
+        points.names.append(name)
+        xy.append((x, y))
+        number = attribute_number(attrs[number_index]) if number_index is not None else 1.0
+        values.append(np.nan if number is None else float(number))
+        points.extra.append(plain_value(attrs[extra_index]) if extra_index is not None else None)
+        if keep_shapes:
+            points.shapes.append(bytes(shape.asWkb()))
+    points.xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    points.values = np.asarray(values, dtype=float)
+    points.geometry_type = "Point" if is_point else "MultiPolygon"
+    return points
+
+
+def refuse_empty(layer: QgsVectorLayer, parameter: str) -> None:
+    """A layer without features cannot be read as facilities or demand."""
+    if layer.featureCount() == 0:
+        raise InputLayerError(f"{parameter}: the layer {layer_label(layer)!r} has no features.")
+
+
+def refuse_unplaced(points: LayerPoints, parameter: str) -> None:
+    """Refuse features without geometry, named: a tool that counts everyone cannot leave them out."""
+    count = len(points.unplaced)
+    if count:
+        raise InputLayerError(
+            f"{parameter}: {plural('feature', count)} of {points.layer_name!r} {'has' if count == 1 else 'have'} "
+            f"no geometry ({list_labels(points.unplaced)}): give them a location or remove them."
+        )
+
+
+def refuse_null_values(points: LayerPoints, parameter: str, field: str, noun: str, zero_means: str) -> None:
+    """Refuse NULLs in the number field, naming the features (``zero_means``: when 0 is the right value)."""
+    missing = [points.label(i) for i in np.flatnonzero(np.isnan(points.values))]
+    if missing:
+        raise InputLayerError(
+            f"{parameter}: {len(missing):,} of {plural(noun, len(points))} in {points.layer_name!r} have no {field} "
+            f"(NULL): {list_labels(missing)}. Fill them in (0 if {zero_means}) or remove them."
+        )
+
+
+def refuse_negative_values(points: LayerPoints, parameter: str, field: str, noun: str) -> None:
+    """Refuse negative numbers (populations, capacities), naming the features."""
+    negative = [points.label(i) for i in np.flatnonzero(points.values < 0)]
+    if negative:
+        raise InputLayerError(
+            f"{parameter}: {field} is negative for {plural(noun, len(negative))} in {points.layer_name!r}: "
+            f"{list_labels(negative)}. {field} must be 0 or more."
+        )
 
 
 def read_facilities(
@@ -109,35 +270,26 @@ def read_facilities(
     """The located features of a facility layer (``where``: an expression choosing some); ids must be unique."""
     id_index = field_index(layer, id_field, "facility id")
     capacity_index = field_index(layer, capacity_field, "capacity")
-    request = QgsFeatureRequest()
     if where:
         expression = QgsExpression(where)
         if expression.hasParserError():
             raise InputLayerError(
                 f"The facility filter {where!r} is not a valid expression: {expression.parserErrorString()}"
             )
-        request.setFilterExpression(where)
-    transform = layer_transform(layer, crs_authid)
-    ids, xy, capacity = [], [], []
-    for feature in layer.getFeatures(request):
-        geometry = QgsGeometry(feature.geometry())
-        if geometry.isNull() or geometry.isEmpty():
-            continue
-        if transform is not None:
-            geometry.transform(transform)
-        point = geometry.vertexAt(0) if geometry.type() == Qgis.GeometryType.Point else None
-        if point is None:
-            centre = geometry.pointOnSurface().asPoint()
-            x, y = centre.x(), centre.y()
-        else:
-            x, y = point.x(), point.y()
-        value = plain_value(feature.attributes()[id_index]) if id_index is not None else feature.id()
-        ids.append("" if value is None else str(value).strip())
-        xy.append((x, y))
-        capacity.append(plain_value(feature.attributes()[capacity_index]) if capacity_index is not None else None)
+    found = read_points(layer, crs_authid, label_field=id_field, extra_field=capacity_field, where=where)
+    if id_index is None:
+        ids = [str(fid) for fid in found.fids]
+    else:
+        ids = ["" if value is None else str(value).strip() for value in found.names]
     label = layer.name() + (f" (filter {where})" if where else "")
     if not ids:
         raise InputLayerError(f"The facilities layer {label!r} has no features with a location.")
+    _refuse_blank_or_repeated(ids, label, id_field)
+    numeric = capacity_index is not None and layer.fields().at(capacity_index).isNumeric()
+    return FacilityPoints(ids, found.xy, found.extra, float if numeric else str)
+
+
+def _refuse_blank_or_repeated(ids: list[str], label: str, id_field: str | None) -> None:
     blank = sum(1 for item in ids if not item)
     if blank:
         raise InputLayerError(f"{plural('facility', blank)} in {label!r} have no value in the id field {id_field!r}.")
@@ -150,8 +302,6 @@ def read_facilities(
             f"Facility ids must be unique, but {list_labels(duplicates)} occur more than once in the field "
             f"{id_field!r} of {label!r}: choose another id field, or leave it empty to number the features."
         )
-    numeric = capacity_index is not None and layer.fields().at(capacity_index).isNumeric()
-    return FacilityPoints(ids, np.asarray(xy, dtype=float).reshape(-1, 2), capacity, float if numeric else str)
 
 
 def values_of_containing_areas(areas: QgsVectorLayer, crs_authid: str, name: str, points: np.ndarray) -> list[Any]:
@@ -173,14 +323,61 @@ def values_of_containing_areas(areas: QgsVectorLayer, crs_authid: str, name: str
     return out
 
 
-def demand_point(geometry: QgsGeometry, is_point: bool) -> tuple[float, float, QgsGeometry]:
-    """Where a demand feature lives: the point itself, or a polygon's point on surface (with the polygon kept)."""
-    if is_point:
-        vertex = geometry.vertexAt(0)
-        return vertex.x(), vertex.y(), QgsGeometry.fromPointXY(QgsPointXY(vertex.x(), vertex.y()))
-    centre = geometry.pointOnSurface().asPoint()
-    geometry.convertToMultiType()
-    return centre.x(), centre.y(), geometry
+def field_from_areas(layer: QgsVectorLayer, areas: QgsVectorLayer | None, name: str, parameter: str) -> bool:
+    """Whether field ``name`` is read from the small areas (the demand layer has none); refused when neither has it."""
+    if layer.fields().lookupField(name) >= 0:
+        return False
+    if areas is None or areas.fields().lookupField(name) < 0:
+        raise InputLayerError(
+            f"{parameter}: neither the demand layer {layer.name()!r} nor the small areas have a field {name!r}; "
+            f"the demand layer's fields are: {', '.join(layer.fields().names())}."
+        )
+    return True
+
+
+def read_demand_points(
+    layer: QgsVectorLayer,
+    crs_authid: str,
+    population_field: str | None,
+    area_field: str | None = None,
+    areas: QgsVectorLayer | None = None,
+    area_field_parameter: str = "",
+) -> LayerPoints:
+    """Demand points labelled by their code, with their population and ``area_field`` (as ``extra``).
+
+    Polygons keep their outline (``shapes``) for the outputs. ``area_field`` is read from the
+    demand layer or, when it has no such field, from the small area (``areas``) containing each
+    point (None outside every area).
+    """
+    from_areas = bool(area_field) and field_from_areas(layer, areas, area_field or "", area_field_parameter)
+    points = read_points(
+        layer,
+        crs_authid,
+        label_field=code_field(layer),
+        number_field=population_field,
+        extra_field=None if from_areas else area_field,
+        keep_shapes=True,
+    )
+    if from_areas and areas is not None and area_field:
+        points.extra = values_of_containing_areas(areas, crs_authid, area_field, points.xy)
+    return points
+
+
+def far_from_network(
+    noun: str, labels: Sequence[str], distance_m: np.ndarray, far: np.ndarray, limit_m: float, network: str
+) -> list[LogLine]:
+    """The warning naming the points farther than ``limit_m`` from the ``network`` (none when all are near)."""
+    spots = np.flatnonzero(far)
+    if not len(spots):
+        return []
+    return [
+        LogLine(
+            f"{plural(noun, len(spots))} {'lies' if len(spots) == 1 else 'lie'} more than {limit_m:g} m from the "
+            f"{network}: {list_labels([f'{labels[i]} ({distance_m[i]:,.0f} m)' for i in spots])}. "
+            "Check their locations or the network's extent.",
+            True,
+        )
+    ]
 
 
 def work_crs(layers: Sequence[QgsVectorLayer | None]) -> str:

@@ -17,6 +17,11 @@ network (a line layer or ``.osm.pbf``, through the graph cache), then:
 It writes the catchment polygons, the assignment of each demand point and the coverage table
 (population within each band, and people in national deprivation deciles 1-2 beyond it) to
 GeoPackages. Inputs are only read.
+
+The run is five stages, each a public function tested on its own: :func:`check_options` and
+:func:`prepare_inputs` (the graph, facilities, demand and study area, read once), :func:`route`
+(each demand point's nearest facility), :func:`draw` (the polygons), :func:`tabulate` (the
+assignment and coverage tables and the log) and :func:`write_catchments`.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -47,19 +52,21 @@ from ..common.progress import check_cancel, report_progress
 from ..common.wording import list_labels, plural
 from ..io.gpkg_writer import FeatureTable
 from ..io.layer_output import check_output_is_new, gpkg_destination, write_outputs
-from ..network.graph_cache import load_or_build
+from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import Reach, iter_reach, nearest_sources
 from ..network.road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
-from .catchment_geometry import CELLS_PER_BUFFER, catchment_polygons, nearest_catchments, road_points
+from .catchment_geometry import CELLS_PER_BUFFER, RoadPoints, catchment_polygons, nearest_catchments, road_points
 from .catchment_style import style_catchments
 from .coverage import ALL_FACILITIES, band_of, coverage_table
 from .point_inputs import (
-    demand_point,
-    field_index,
+    DemandPoints,
+    FacilityPoints,
+    code_field,
+    far_from_network,
     layer_transform,
-    plain_value,
+    numeric_field,
+    read_demand_points,
     read_facilities,
-    values_of_containing_areas,
     work_crs,
 )
 from .service_points import read_service_points
@@ -73,6 +80,60 @@ FacilitiesInput = Union[QgsVectorLayer, str, Path]
 
 class ServiceCatchmentError(LisError, ValueError):
     """The inputs cannot give catchments; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class CatchmentOptions:
+    """The choices of one run: method, travel, bands, which fields to read, where to cache the graph.
+
+    One frozen object instead of seventeen arguments at every stage: the stages read what they need
+    by name, and :func:`check_options` checks the combination once, before anything is read.
+    ``bands``: as :func:`parse_bands` takes them (minutes for time, metres for distance).
+    """
+
+    method: str = "network"
+    cost: str = "time"
+    mode: str = "drive"
+    speed_field: str | None = None
+    bands: str | Sequence[float] = "5,10,15"
+    buffer_m: float = 100.0
+    overlap: str = "overlapping"
+    facility_id_field: str | None = None
+    capacity_field: str | None = None
+    facility_filter: str | None = None
+    facilities_sheet: str | None = None
+    population_field: str | None = None
+    deprivation_field: str | None = None
+    clip_to_areas: bool = False
+    snap_warning_m: float = DEFAULT_SNAP_WARNING_M
+    cache_dir: Path | str | None = None
+    speeds_kph: Mapping[str, float] | None = None
+
+    @property
+    def limits(self) -> list[float]:
+        """The bands, sorted."""
+        return parse_bands(self.bands)
+
+    @property
+    def unit(self) -> str:
+        """'min' or 'm': the unit of the bands and of every cost reported."""
+        return "min" if self.cost == "time" else "m"
+
+    @property
+    def per_unit(self) -> float:
+        """Graph cost units (seconds or metres) per band unit."""
+        return 60.0 if self.cost == "time" else 1.0
+
+    @property
+    def travel(self) -> TravelMode:
+        return TravelMode(
+            kind=self.mode, cost=self.cost, speed_field=self.speed_field or None, speeds_kph=self.speeds_kph
+        )
+
+    @property
+    def method_label(self) -> str:
+        """The method as the catchments table names it: 'buffer', 'voronoi' or 'network drive time'."""
+        return self.method if self.method != "network" else f"network {self.mode} {self.cost}"
 
 
 @dataclass
@@ -100,14 +161,68 @@ class CatchmentOutcome:
 
 
 @dataclass
-class _Demand:
-    ids: list[int]
-    codes: list[str]
-    xy: np.ndarray
-    wkb: list[bytes]
-    geometry_type: str
-    population: list[float]
-    decile: list[int | None] | None
+class CatchmentInputs:
+    """What the run reads once: facilities and demand in the working CRS, the study area and the road graph."""
+
+    facilities: FacilityPoints
+    demand: DemandPoints | None
+    study_area: QgsGeometry | None
+    crs_authid: str
+    graph: RoadGraph | None = None
+    from_cache: bool = False
+
+
+@dataclass
+class Routing:
+    """Each demand point's nearest facility and its cost; on the network, the snapped graph and search behind them."""
+
+    cost: np.ndarray  # per demand point, in the bands' unit (inf: no facility reachable)
+    facility: np.ndarray  # per demand point, the nearest facility's position (-1: none)
+    snap_m: np.ndarray  # per demand point, its distance to the network (nan: straight line)
+    graph: RoadGraph | None = None  # with a node at every facility and demand point
+    facility_nodes: np.ndarray | None = None
+    demand_nodes: np.ndarray | None = None
+    node_cost: np.ndarray | None = None  # per node: the cost to its nearest facility (graph units)
+    node_source: np.ndarray | None = None  # per node: that facility's position
+
+
+@dataclass
+class CatchmentPolygons:
+    """The catchments drawn: one row and one (multi)polygon per facility and band, with the people within."""
+
+    facilities: FacilityPoints
+    unit: str
+    method: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    wkb: list[bytes] = field(default_factory=list)
+    reaches: list[Reach] = field(default_factory=list)  # overlapping network catchments: each facility's search
+
+    def add(self, index: int, band: float | None, geometry: QgsGeometry, population: float | None) -> None:
+        """Add facility ``index``'s catchment within ``band`` (None: a Voronoi cell); empty geometries are left out."""
+        if geometry.isNull() or geometry.isEmpty():
+            return
+        self.rows.append(
+            {
+                "facility_id": self.facilities.ids[index],
+                "capacity": self.facilities.capacity[index],
+                "band": band,
+                "band_unit": self.unit if band is not None else None,
+                "method": self.method,
+                "population": population,
+            }
+        )
+        self.wkb.append(_multi_wkb(geometry))
+
+    def table(self) -> FeatureTable:
+        fields: list[tuple[str, type]] = [
+            ("facility_id", str),
+            ("capacity", self.facilities.capacity_type),
+            ("band", float),
+            ("band_unit", str),
+            ("method", str),
+            ("population", float),
+        ]
+        return FeatureTable("catchments", fields, self.rows, "MultiPolygon", self.wkb)
 
 
 def parse_bands(text: str | Sequence[float]) -> list[float]:
@@ -147,76 +262,123 @@ def table_layer(path: Path, crs_authid: str, sheet: str | None = None) -> QgsVec
     return layer
 
 
-def _demand_from(
-    demand: QgsVectorLayer,
+# --- stage 1: check and prepare ------------------------------------------------------------------
+
+
+def check_options(options: CatchmentOptions, network: Source | None, areas: QgsVectorLayer | None) -> None:
+    """Refuse choices that cannot work together, before anything is read."""
+    method = options.method
+    if method not in METHODS:
+        raise ServiceCatchmentError(f"Method must be one of {', '.join(METHODS)}, not {method!r}.")
+    if options.overlap not in OVERLAPS:
+        raise ServiceCatchmentError(f"Overlap must be one of {', '.join(OVERLAPS)}, not {options.overlap!r}.")
+    parse_bands(options.bands)  # its messages say what is wrong with the bands
+    if method != "network" and options.cost != "distance":
+        raise ServiceCatchmentError(
+            f"The {method} method measures straight-line distance: choose cost 'distance' and give the bands in metres."
+        )
+    if method == "network" and network is None:
+        raise ServiceCatchmentError("The network method needs a road network (a line layer or an .osm.pbf file).")
+    if method == "voronoi" and areas is None:
+        raise ServiceCatchmentError("Voronoi catchments need the small areas: they are clipped to the study area.")
+    if not options.buffer_m >= 1:
+        raise ServiceCatchmentError(
+            f"The buffer around reached roads must be at least 1 metre, not {options.buffer_m:g}: catchments are the "
+            "reached roads widened by it (100 m is usual)."
+        )
+    TravelMode(kind=options.mode, cost=options.cost, speeds_kph=options.speeds_kph)  # refuses an unknown mode or cost
+
+
+def check_inputs(
+    facilities: FacilitiesInput,
+    network: Source | None,
+    areas: QgsVectorLayer | None,
+    demand: QgsVectorLayer | None,
+    destinations: Sequence[str | None],
+) -> None:
+    """Refuse an output that would overwrite an input, and empty demand or small areas."""
+    inputs: list[Any] = [facilities if isinstance(facilities, QgsVectorLayer) else Path(str(facilities)), areas, demand]
+    if isinstance(network, QgsVectorLayer):
+        inputs.append(network)
+    elif network is not None:
+        inputs.append(Path(str(network).split("|")[0]))
+    for destination in destinations:
+        if destination:
+            check_output_is_new(gpkg_destination(destination)[0], inputs)
+    if demand is not None and demand.featureCount() == 0:
+        raise ServiceCatchmentError(f"The demand layer {demand.name()!r} has no features.")
+    if areas is not None and areas.featureCount() == 0:
+        raise ServiceCatchmentError(f"The small-areas layer {areas.name()!r} has no features.")
+
+
+def read_catchment_facilities(
+    facilities: FacilitiesInput, crs_authid: str, options: CatchmentOptions, log: list[LogLine]
+) -> FacilityPoints:
+    """The facilities of a point layer or of a CSV/XLSX table, chosen by the filter, in ``crs_authid``."""
+    if isinstance(facilities, QgsVectorLayer):
+        layer = facilities
+        if layer.featureCount() == 0:
+            raise ServiceCatchmentError(f"The facilities layer {layer.name()!r} has no features.")
+    else:
+        layer = table_layer(Path(str(facilities)), crs_authid, options.facilities_sheet)
+        log.append(LogLine(f"Read {plural('facility', layer.featureCount())} from {Path(str(facilities)).name}."))
+    found = read_facilities(
+        layer, crs_authid, options.facility_id_field, options.capacity_field, options.facility_filter
+    )
+    bands = ", ".join(f"{b:g}" for b in options.limits)
+    log.append(LogLine(f"{plural('facility', len(found.ids))}; bands {bands} {options.unit}."))
+    return found
+
+
+def read_catchment_demand(
+    layer: QgsVectorLayer,
     crs_authid: str,
-    population_field: str | None,
-    deprivation_field: str | None,
+    options: CatchmentOptions,
     areas: QgsVectorLayer | None,
     log: list[LogLine],
-) -> _Demand:
-    population_index = field_index(demand, population_field, "population")
-    if population_index is not None and not demand.fields().at(population_index).isNumeric():
-        raise ServiceCatchmentError(f"The population field {population_field!r} of {demand.name()!r} is not numeric.")
-    decile_index = None
-    decile_from_areas = False
-    if deprivation_field:
-        decile_index = demand.fields().lookupField(deprivation_field)
-        if decile_index < 0:
-            if areas is None or areas.fields().lookupField(deprivation_field) < 0:
-                raise ServiceCatchmentError(
-                    f"Neither the demand layer {demand.name()!r} nor the small areas have a deprivation decile "
-                    f"field {deprivation_field!r}."
-                )
-            decile_from_areas, decile_index = True, None
-    code_index = next(
-        (i for i, f in enumerate(demand.fields()) if f.name().lower().endswith(("cd", "code")) and not f.isNumeric()),
-        None,
-    )
-    transform = layer_transform(demand, crs_authid)
-    ids, codes, xy, wkb, population, decile = [], [], [], [], [], []
-    is_point = demand.geometryType() == Qgis.GeometryType.Point
-    missing_population = 0
-    for feature in demand.getFeatures():
-        geometry = QgsGeometry(feature.geometry())
-        if geometry.isNull() or geometry.isEmpty():
-            continue
-        if transform is not None:
-            geometry.transform(transform)
-        x, y, geometry = demand_point(geometry, is_point)
-        attrs = feature.attributes()
-        ids.append(feature.id())
-        codes.append(str(plain_value(attrs[code_index]) or "") if code_index is not None else str(feature.id()))
-        xy.append((x, y))
-        wkb.append(bytes(geometry.asWkb()))
-        people = plain_value(attrs[population_index]) if population_index is not None else 1
-        if people is None:
-            missing_population += 1
-        population.append(float(people or 0))
-        if decile_index is not None:
-            value = plain_value(attrs[decile_index])
-            decile.append(int(value) if value is not None else None)
-    if not ids:
-        raise ServiceCatchmentError(f"The demand layer {demand.name()!r} has no features with a location.")
-    if missing_population:
+) -> DemandPoints:
+    """The demand points (polygons: point on surface) with their population (NULL counts 0) and deprivation decile.
+
+    Without a population field everyone counts 1. The decile is read from the demand layer or, when it
+    has no such field, from the small area containing each point. Features without a location are left out.
+    """
+    population_field = options.population_field
+    if population_field:
+        population_field = numeric_field(layer, population_field, "POPULATION_FIELD")
+    deprivation_field = options.deprivation_field
+    points = read_demand_points(layer, crs_authid, population_field, deprivation_field, areas, "DEPRIVATION_FIELD")
+    if not len(points):
+        raise ServiceCatchmentError(f"The demand layer {layer.name()!r} has no features with a location.")
+    missing = int(np.isnan(points.values).sum())
+    if missing:
         log.append(
             LogLine(
-                f"{plural('demand point', missing_population)} have no population in {population_field!r}: "
-                "counted as 0.",
+                f"{plural('demand point', missing)} have no population in {options.population_field!r}: counted as 0.",
                 True,
             )
         )
-    points = np.asarray(xy, dtype=float).reshape(-1, 2)
-    deciles: list[int | None] | None = decile if decile_index is not None else None
-    if decile_from_areas and areas is not None:
-        deciles = [
-            int(value) if value is not None else None
-            for value in values_of_containing_areas(areas, crs_authid, deprivation_field or "", points)
-        ]
-    return _Demand(ids, codes, points, wkb, "Point" if is_point else "MultiPolygon", population, deciles)
+    if code_field(layer) is not None:
+        codes = [str(name or "") for name in points.names]
+    else:
+        codes = [str(fid) for fid in points.fids]
+    population = np.nan_to_num(points.values, nan=0.0)
+    deciles = [None if value is None else int(value) for value in points.extra] if deprivation_field else None
+    return DemandPoints(
+        points.fids,
+        codes,
+        points.xy,
+        points.shapes,
+        points.geometry_type,
+        population,
+        None,
+        np.ones(len(points)),
+        population,
+        deciles,
+    )
 
 
-def _study_area(areas: QgsVectorLayer | None, crs_authid: str) -> QgsGeometry | None:
+def study_area(areas: QgsVectorLayer | None, crs_authid: str) -> QgsGeometry | None:
+    """The small areas as one polygon in ``crs_authid`` (None without them): Voronoi cells and clipping end there."""
     if areas is None:
         return None
     transform = layer_transform(areas, crs_authid)
@@ -233,12 +395,249 @@ def _study_area(areas: QgsVectorLayer | None, crs_authid: str) -> QgsGeometry | 
     return QgsGeometry.unaryUnion(parts)
 
 
-def _multi_wkb(geometry: QgsGeometry) -> bytes:
-    geometry = QgsGeometry(geometry)
-    if geometry.type() != Qgis.GeometryType.Polygon:
-        geometry = geometry.buffer(0, 1) if not geometry.isEmpty() else geometry
-    geometry.convertToMultiType()
-    return bytes(geometry.asWkb())
+def prepare_inputs(
+    facilities: FacilitiesInput,
+    network: Source | None,
+    areas: QgsVectorLayer | None,
+    demand: QgsVectorLayer | None,
+    options: CatchmentOptions,
+    log: list[LogLine],
+    feedback: QgsFeedback | None = None,
+) -> CatchmentInputs:
+    """Read everything once: the road graph (network method; cached), the facilities, the demand and the study area.
+
+    The working CRS is the graph's, else the first projected CRS of the layers. Demand: ``demand``
+    points, else the points on surface of ``areas``.
+    """
+    graph: RoadGraph | None = None
+    from_cache = False
+    if options.method == "network":
+        graph, from_cache = load_or_build(network, options.travel, cache_dir=options.cache_dir)
+        log.append(LogLine(graph_line(graph, from_cache)))
+        crs_authid = graph.crs_authid
+    else:
+        crs_authid = work_crs([facilities if isinstance(facilities, QgsVectorLayer) else None, areas, demand])
+    report_progress(feedback, 30)
+    found = read_catchment_facilities(facilities, crs_authid, options, log)
+    demand_layer = demand if demand is not None else areas
+    people: DemandPoints | None = None
+    if demand_layer is not None:
+        people = read_catchment_demand(demand_layer, crs_authid, options, areas, log)
+        how = "points" if demand is not None else "points on surface of the small areas"
+        log.append(
+            LogLine(
+                f"Demand: {len(people.fids):,} {how} of {demand_layer.name()!r}, "
+                f"population {sum(people.population.tolist()):,.0f}."
+            )
+        )
+    inputs = CatchmentInputs(found, people, study_area(areas, crs_authid), crs_authid, graph, from_cache)
+    report_progress(feedback, 40)
+    return inputs
+
+
+# --- stage 2: route ------------------------------------------------------------------------------
+
+
+def route(
+    inputs: CatchmentInputs, options: CatchmentOptions, log: list[LogLine], feedback: QgsFeedback | None = None
+) -> Routing:
+    """The nearest facility of every demand point: along the roads (network), else in a straight line."""
+    if options.method == "network":
+        return route_on_network(inputs, options, log, feedback)
+    return route_straight_line(inputs)
+
+
+def route_on_network(
+    inputs: CatchmentInputs, options: CatchmentOptions, log: list[LogLine], feedback: QgsFeedback | None = None
+) -> Routing:
+    """Snap facilities and demand to the roads, then one multi-source search for every node's nearest facility.
+
+    The search runs on the reversed graph: costs are from each place TO the facility, as people
+    travel. Facilities and demand far from the roads, and facilities cut off from the main network,
+    are warned about.
+    """
+    assert inputs.graph is not None
+    found, people = inputs.facilities, inputs.demand
+    count = len(found.ids)
+    snapped = inputs.graph.snap(np.vstack([found.xy, people.xy]) if people else found.xy, options.snap_warning_m)
+    graph, nodes, demand_nodes = snapped.graph, snapped.nodes[:count], snapped.nodes[count:]
+    network = f"{options.mode} network"
+    distance, far = snapped.distance_m, snapped.far
+    log.extend(far_from_network("facility", found.ids, distance[:count], far[:count], options.snap_warning_m, network))
+    if people is not None:
+        log.extend(
+            far_from_network(
+                "demand point", people.codes, distance[count:], far[count:], options.snap_warning_m, network
+            )
+        )
+    log.extend(cut_off_facilities(graph, nodes, found.ids))
+    report_progress(feedback, 50)
+    node_cost, node_source = nearest_sources(graph, nodes, reverse=True)
+    routing = Routing(
+        np.full(len(demand_nodes), np.inf),
+        np.full(len(demand_nodes), -1, dtype=np.int64),
+        snapped.distance_m[count:],
+        graph,
+        nodes,
+        demand_nodes,
+        node_cost,
+        node_source,
+    )
+    if people is not None:
+        routing.cost = node_cost[demand_nodes] / options.per_unit
+        routing.facility = node_source[demand_nodes]
+    return routing
+
+
+def cut_off_facilities(graph: RoadGraph, nodes: np.ndarray, ids: Sequence[str]) -> list[LogLine]:
+    """The warning naming facilities on road pieces cut off from the main (largest strongly connected) network."""
+    _, labels = connected_components(graph.matrix, directed=True, connection="strong")
+    main = np.bincount(labels).argmax()
+    isolated = [ids[i] for i, node in enumerate(nodes) if labels[node] != main]
+    if not isolated:
+        return []
+    return [
+        LogLine(
+            f"{plural('facility', len(isolated))} are on road pieces cut off from the main network "
+            f"(one-way or unconnected roads): {list_labels(isolated)}.",
+            True,
+        )
+    ]
+
+
+def route_straight_line(inputs: CatchmentInputs) -> Routing:
+    """The nearest facility of every demand point in a straight line (metres)."""
+    people = inputs.demand
+    count = len(people.fids) if people is not None else 0
+    routing = Routing(np.full(count, np.inf), np.full(count, -1, dtype=np.int64), np.full(count, np.nan))
+    if people is not None:
+        distance, nearest = cKDTree(inputs.facilities.xy).query(people.xy)
+        routing.cost, routing.facility = np.asarray(distance, float), np.asarray(nearest, np.int64)
+    return routing
+
+
+# --- stage 3: draw -------------------------------------------------------------------------------
+
+
+def draw(
+    inputs: CatchmentInputs,
+    routing: Routing,
+    options: CatchmentOptions,
+    log: list[LogLine],
+    feedback: QgsFeedback | None = None,
+) -> CatchmentPolygons:
+    """The catchment polygons of every facility and band, each with the population within it."""
+    drawn = CatchmentPolygons(inputs.facilities, options.unit, options.method_label)
+    if options.method != "network":
+        draw_straight_line(inputs, routing, options, drawn, feedback)
+        return drawn
+    assert routing.graph is not None
+    graph = routing.graph
+    # points along the roads, as travelled towards the facility (costs are costs TO it)
+    points = road_points(graph.node_xy, graph.edge_to, graph.edge_from, graph.edge_cost, options.buffer_m)
+    if points.cell > max(options.buffer_m, 1.0) / CELLS_PER_BUFFER + 1e-9:
+        log.append(LogLine(f"The network is large: catchments are drawn on a {points.cell:,.0f} m grid."))
+    clip = inputs.study_area if options.clip_to_areas else None
+    if options.overlap == "overlapping":
+        draw_overlapping(inputs, routing, options, points, clip, drawn, feedback)
+    else:
+        draw_nearest(inputs, routing, options, points, clip, drawn, feedback)
+    return drawn
+
+
+def _clipped(polygon: QgsGeometry, clip: QgsGeometry | None) -> QgsGeometry:
+    return polygon.intersection(clip) if clip is not None and not polygon.isEmpty() else polygon
+
+
+def _population(demand: DemandPoints | None, chosen: np.ndarray) -> float | None:
+    """The people of the chosen demand points (None without demand)."""
+    return None if demand is None else float(demand.population[chosen].sum())
+
+
+def draw_overlapping(
+    inputs: CatchmentInputs,
+    routing: Routing,
+    options: CatchmentOptions,
+    points: RoadPoints,
+    clip: QgsGeometry | None,
+    drawn: CatchmentPolygons,
+    feedback: QgsFeedback | None = None,
+) -> None:
+    """Each facility's own catchment: one bounded reverse search per facility, drawn in worker threads.
+
+    The searches run here while the polygons are drawn in threads (numpy, scipy.ndimage and GDAL
+    release the GIL); each search is kept in ``drawn.reaches``.
+    """
+    assert routing.graph is not None and routing.facility_nodes is not None and routing.demand_nodes is not None
+    graph, nodes, demand_nodes = routing.graph, routing.facility_nodes, routing.demand_nodes
+    limits = options.limits
+    graph_limits = [band * options.per_unit for band in limits]
+    with ThreadPoolExecutor(max_workers=DRAWING_THREADS) as pool:
+        pending: list[Future[list[QgsGeometry]]] = []
+        for reach in iter_reach(graph, nodes, graph_limits[-1], reverse=True):
+            report_progress(feedback, 55 + 20 * len(pending) / len(nodes))
+            drawn.reaches.append(reach)
+            pending.append(pool.submit(catchment_polygons, points, reach.nodes, reach.costs, graph_limits))
+        for index, (reach, polygons) in enumerate(zip(drawn.reaches, pending)):
+            report_progress(feedback, 75 + 15 * index / len(nodes))
+            costs = np.full(graph.node_count, np.inf)
+            costs[reach.nodes] = reach.costs
+            for band, graph_limit, polygon in zip(limits, graph_limits, polygons.result()):
+                within = _population(inputs.demand, costs[demand_nodes] <= graph_limit)
+                drawn.add(index, band, _clipped(polygon, clip), within)
+
+
+def draw_nearest(
+    inputs: CatchmentInputs,
+    routing: Routing,
+    options: CatchmentOptions,
+    points: RoadPoints,
+    clip: QgsGeometry | None,
+    drawn: CatchmentPolygons,
+    feedback: QgsFeedback | None = None,
+) -> None:
+    """Nearest-facility catchments: every road goes to its nearest facility, from the one multi-source search."""
+    assert routing.node_cost is not None and routing.node_source is not None
+    limits = options.limits
+    for step, band in enumerate(limits):
+        report_progress(feedback, 55 + 35 * step / len(limits))
+        polygons = nearest_catchments(points, routing.node_cost, routing.node_source, band * options.per_unit)
+        for index in range(len(inputs.facilities.ids)):
+            within = _population(inputs.demand, (routing.facility == index) & (routing.cost <= band))
+            drawn.add(index, band, _clipped(polygons.get(index, QgsGeometry()), clip), within)
+
+
+def draw_straight_line(
+    inputs: CatchmentInputs,
+    routing: Routing,
+    options: CatchmentOptions,
+    drawn: CatchmentPolygons,
+    feedback: QgsFeedback | None = None,
+) -> None:
+    """Voronoi cells, or circles of each band (cut to each facility's cell for nearest-facility catchments)."""
+    found, people, study = inputs.facilities, inputs.demand, inputs.study_area
+    nearest_only = options.method == "voronoi" or options.overlap == "nearest"
+    cells = voronoi_cells(found.xy, study) if nearest_only and study else None
+    if options.method == "voronoi" and cells is not None:
+        for index, cell in enumerate(cells):
+            drawn.add(index, None, cell, _population(people, routing.facility == index))
+        return
+    clip = study if options.clip_to_areas else None
+    for index, (x, y) in enumerate(found.xy):
+        report_progress(feedback, 50 + 40 * index / len(found.ids))
+        for band in options.limits:
+            polygon = QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))).buffer(band, 16)
+            if cells is not None:
+                polygon = polygon.intersection(cells[index])
+            elif clip is not None:
+                polygon = polygon.intersection(clip)
+            within = None
+            if people is not None:
+                near = np.hypot(*(people.xy - found.xy[index]).T) <= band
+                if options.overlap == "nearest":
+                    near &= routing.facility == index
+                within = _population(people, near)
+            drawn.add(index, band, polygon, within)
 
 
 def voronoi_cells(xy: np.ndarray, study_area: QgsGeometry) -> list[QgsGeometry]:
@@ -259,6 +658,156 @@ def voronoi_cells(xy: np.ndarray, study_area: QgsGeometry) -> list[QgsGeometry]:
                 out[index] = cell.intersection(study_area)
                 break
     return out
+
+
+def _multi_wkb(geometry: QgsGeometry) -> bytes:
+    geometry = QgsGeometry(geometry)
+    if geometry.type() != Qgis.GeometryType.Polygon:
+        geometry = geometry.buffer(0, 1) if not geometry.isEmpty() else geometry
+    geometry.convertToMultiType()
+    return bytes(geometry.asWkb())
+
+
+# --- stage 4: tabulate ---------------------------------------------------------------------------
+
+
+def assign(inputs: CatchmentInputs, routing: Routing, options: CatchmentOptions, outcome: CatchmentOutcome) -> None:
+    """Fill in each demand point's facility, cost and population and the coverage, and log who is left out."""
+    people, found, log = inputs.demand, inputs.facilities, outcome.log
+    if people is None:
+        return
+    outcome.assigned = [
+        found.ids[i] if i >= 0 and math.isfinite(c) else None for i, c in zip(routing.facility, routing.cost)
+    ]
+    outcome.cost = [float(c) for c in routing.cost]
+    outcome.population = people.population.tolist()
+    unreached = [people.codes[i] for i, c in enumerate(routing.cost) if not math.isfinite(c)]
+    if unreached:
+        log.append(
+            LogLine(
+                f"{plural('demand point', len(unreached))} cannot reach any facility on the network: "
+                f"{list_labels(unreached)}.",
+                True,
+            )
+        )
+    serving = set(outcome.assigned)
+    idle = [name for name in found.ids if name not in serving]
+    if idle:
+        log.append(
+            LogLine(f"{plural('facility', len(idle))} are the nearest for no demand point: {list_labels(idle)}.")
+        )
+    outcome.coverage = coverage_table(outcome.assigned, outcome.cost, outcome.population, outcome.bands, people.decile)
+
+
+def assignment_table(demand: DemandPoints, outcome: CatchmentOutcome, snap_m: np.ndarray, method: str) -> FeatureTable:
+    """Each demand point with its nearest facility, cost, band, distance to the network, population and decile."""
+    limits, unit = outcome.bands, outcome.unit
+    rows = [
+        {
+            "demand_fid": demand.fids[i],
+            "code": demand.codes[i],
+            "facility_id": outcome.assigned[i],
+            "cost": outcome.cost[i] if math.isfinite(outcome.cost[i]) else None,
+            "cost_unit": unit if method == "network" else "m (straight line)",
+            "band": band_of(outcome.cost[i], limits),
+            "snap_distance_m": None if math.isnan(snap_m[i]) else float(snap_m[i]),
+            "population": outcome.population[i],
+            "decile": demand.decile[i] if demand.decile is not None else None,
+        }
+        for i in range(len(demand.fids))
+    ]
+    fields: list[tuple[str, type]] = [
+        ("demand_fid", int),
+        ("code", str),
+        ("facility_id", str),
+        ("cost", float),
+        ("cost_unit", str),
+        ("band", float),
+        ("snap_distance_m", float),
+        ("population", float),
+        ("decile", int),
+    ]
+    return FeatureTable("assignment", fields, rows, demand.geometry_type, demand.wkb)
+
+
+def coverage_features(rows: Sequence[Any], bands: Sequence[float], unit: str) -> FeatureTable:
+    """The coverage table: population within each band, its share and the most deprived beyond it, per facility."""
+    fields: list[tuple[str, type]] = [("facility_id", str), ("population", float)]
+    for band in bands:
+        label = f"{band:g}{unit}".replace(".", "_")
+        fields += [(f"within_{label}", float), (f"pct_{label}", float), (f"deprived_beyond_{label}", float)]
+    out = []
+    for row in rows:
+        values: dict[str, Any] = {"facility_id": row.facility, "population": row.population}
+        for index, band in enumerate(bands):
+            label = f"{band:g}{unit}".replace(".", "_")
+            values[f"within_{label}"] = row.within[index]
+            values[f"pct_{label}"] = None if math.isnan(row.share[index]) else 100 * row.share[index]
+            values[f"deprived_beyond_{label}"] = row.deprived_beyond[index] if row.deprived_beyond else None
+        out.append(values)
+    return FeatureTable("coverage", fields, out)
+
+
+def coverage_lines(outcome: CatchmentOutcome) -> list[LogLine]:
+    """The people within each band, and the most deprived beyond it, for all facilities together."""
+    lines = []
+    for row in outcome.coverage:
+        if row.facility != ALL_FACILITIES:
+            continue
+        for band, within, share in zip(outcome.bands, row.within, row.share):
+            lines.append(LogLine(f"Within {band:g} {outcome.unit}: {within:,.0f} people ({100 * share:.1f}%)."))
+        for band, beyond in zip(outcome.bands, row.deprived_beyond):
+            if beyond:
+                lines.append(LogLine(f"{beyond:,.0f} people in deciles 1-2 live beyond {band:g} {outcome.unit}.", True))
+    return lines
+
+
+def tabulate(
+    inputs: CatchmentInputs,
+    routing: Routing,
+    options: CatchmentOptions,
+    drawn: CatchmentPolygons,
+    outcome: CatchmentOutcome,
+    destinations: tuple[str, str | None, str | None],
+) -> list[tuple[str, FeatureTable]]:
+    """The tables to write, each with its destination: catchments, then the assignment and coverage when asked."""
+    catchments_output, assignment_output, coverage_output = destinations
+    outputs = [(catchments_output, drawn.table())]
+    assign(inputs, routing, options, outcome)
+    if inputs.demand is None:
+        if assignment_output or coverage_output:
+            outcome.log.append(
+                LogLine("No demand points or small areas were given: no assignment or coverage table.", True)
+            )
+        return outputs
+    if assignment_output:
+        outputs.append((assignment_output, assignment_table(inputs.demand, outcome, routing.snap_m, options.method)))
+    if coverage_output:
+        outputs.append((coverage_output, coverage_features(outcome.coverage, outcome.bands, outcome.unit)))
+    outcome.log.extend(coverage_lines(outcome))
+    return outputs
+
+
+# --- stage 5: write ------------------------------------------------------------------------------
+
+
+def write_catchments(
+    outputs: list[tuple[str, FeatureTable]], crs_authid: str, drawn: CatchmentPolygons, outcome: CatchmentOutcome
+) -> None:
+    """Write the tables (those sharing a file go in it together), style the catchments and note the URIs."""
+    uris = write_outputs(outputs, crs_authid)
+    outcome.catchments_uri = uris[0]
+    if drawn.rows:
+        style_catchments(outcome.catchments_uri, [row["band"] for row in drawn.rows], outcome.unit)
+    for (_, table), uri in zip(outputs[1:], uris[1:]):
+        if table.geometry_type is None:
+            outcome.coverage_uri = uri
+        else:
+            outcome.assignment_uri = uri
+    outcome.log.append(LogLine(f"Wrote {len(drawn.rows):,} catchment polygons."))
+
+
+# --- the tool ------------------------------------------------------------------------------------
 
 
 def service_catchments(
@@ -299,311 +848,52 @@ def service_catchments(
     ``"overlapping"`` (each facility's own catchment) or ``"nearest"`` (each place in the catchment
     of its nearest facility only). Demand: ``demand`` points, else the points on surface of
     ``areas``; ``deprivation_field`` is read from the demand layer or, failing that, from the small
-    area containing each demand point. Raises ServiceCatchmentError, NetworkError, TableError or
-    OutputError with a message for the user and CancelledError when cancelled.
+    area containing each demand point. Raises ServiceCatchmentError, InputLayerError, NetworkError,
+    TableError or OutputError with a message for the user and CancelledError when cancelled.
+
+    The keyword arguments are the documented Python call; the stages below take them as one
+    :class:`CatchmentOptions`: check, prepare, route, draw, tabulate, write.
     """
-    if method not in METHODS:
-        raise ServiceCatchmentError(f"Method must be one of {', '.join(METHODS)}, not {method!r}.")
-    if overlap not in OVERLAPS:
-        raise ServiceCatchmentError(f"Overlap must be one of {', '.join(OVERLAPS)}, not {overlap!r}.")
-    limits = parse_bands(bands)
-    if method != "network" and cost != "distance":
-        raise ServiceCatchmentError(
-            f"The {method} method measures straight-line distance: choose cost 'distance' and give the bands in metres."
-        )
-    if method == "network" and network is None:
-        raise ServiceCatchmentError("The network method needs a road network (a line layer or an .osm.pbf file).")
-    if method == "voronoi" and areas is None:
-        raise ServiceCatchmentError("Voronoi catchments need the small areas: they are clipped to the study area.")
-    if not buffer_m >= 1:
-        raise ServiceCatchmentError(
-            f"The buffer around reached roads must be at least 1 metre, not {buffer_m:g}: catchments are the "
-            "reached roads widened by it (100 m is usual)."
-        )
-    travel = TravelMode(kind=mode, cost=cost, speed_field=speed_field or None, speeds_kph=speeds_kph)
-    unit = "min" if cost == "time" else "m"
-    to_graph = 60.0 if cost == "time" else 1.0  # graph costs are seconds or metres
-    log: list[LogLine] = []
-    inputs: list[Any] = [facilities if isinstance(facilities, QgsVectorLayer) else Path(str(facilities)), areas, demand]
-    if isinstance(network, QgsVectorLayer):
-        inputs.append(network)
-    elif network is not None:
-        inputs.append(Path(str(network).split("|")[0]))
-    for destination in (catchments_output, assignment_output, coverage_output):
-        if destination:
-            check_output_is_new(gpkg_destination(destination)[0], inputs)
-    if demand is not None and demand.featureCount() == 0:
-        raise ServiceCatchmentError(f"The demand layer {demand.name()!r} has no features.")
-    if areas is not None and areas.featureCount() == 0:
-        raise ServiceCatchmentError(f"The small-areas layer {areas.name()!r} has no features.")
+    options = CatchmentOptions(
+        method=method,
+        cost=cost,
+        mode=mode,
+        speed_field=speed_field,
+        bands=bands,
+        buffer_m=buffer_m,
+        overlap=overlap,
+        facility_id_field=facility_id_field,
+        capacity_field=capacity_field,
+        facility_filter=facility_filter,
+        facilities_sheet=facilities_sheet,
+        population_field=population_field,
+        deprivation_field=deprivation_field,
+        clip_to_areas=clip_to_areas,
+        snap_warning_m=snap_warning_m,
+        cache_dir=cache_dir,
+        speeds_kph=speeds_kph,
+    )
+    destinations = (catchments_output, assignment_output, coverage_output)
+    check_options(options, network, areas)
+    check_inputs(facilities, network, areas, demand, destinations)
     report_progress(feedback, 1)
-
-    graph: RoadGraph | None = None
-    from_cache = False
-    if method == "network":
-        graph, from_cache = load_or_build(network, travel, cache_dir=cache_dir)
-        log.append(LogLine(graph.summary() + (" (read from the cache)" if from_cache else " (built and cached)")))
-        crs_authid = graph.crs_authid
-    else:
-        facility_layer = facilities if isinstance(facilities, QgsVectorLayer) else None
-        crs_authid = work_crs([facility_layer, areas, demand])
-    report_progress(feedback, 30)
-
-    if isinstance(facilities, QgsVectorLayer):
-        facility_layer = facilities
-        if facility_layer.featureCount() == 0:
-            raise ServiceCatchmentError(f"The facilities layer {facility_layer.name()!r} has no features.")
-    else:
-        facility_layer = table_layer(Path(str(facilities)), crs_authid, facilities_sheet)
-        log.append(
-            LogLine(f"Read {plural('facility', facility_layer.featureCount())} from {Path(str(facilities)).name}.")
-        )
-    found = read_facilities(facility_layer, crs_authid, facility_id_field, capacity_field, facility_filter)
-    log.append(LogLine(f"{plural('facility', len(found.ids))}; bands {', '.join(f'{b:g}' for b in limits)} {unit}."))
-
-    demand_layer = demand if demand is not None else areas
-    people: _Demand | None = None
-    if demand_layer is not None:
-        people = _demand_from(demand_layer, crs_authid, population_field, deprivation_field, areas, log)
-        how = "points" if demand is not None else "points on surface of the small areas"
-        log.append(
-            LogLine(
-                f"Demand: {len(people.ids):,} {how} of {demand_layer.name()!r}, "
-                f"population {sum(people.population):,.0f}."
-            )
-        )
-    study = _study_area(areas, crs_authid)
-    clip = study if clip_to_areas else None
-    report_progress(feedback, 40)
-
-    outcome = CatchmentOutcome(catchments_output, None, None, found.ids, limits, unit, from_cache=from_cache, log=log)
-    rows: list[dict[str, Any]] = []
-    wkb: list[bytes] = []
-
-    def add(index: int, band: float | None, geometry: QgsGeometry, population: float | None) -> None:
-        if geometry.isNull() or geometry.isEmpty():
-            return
-        rows.append(
-            {
-                "facility_id": found.ids[index],
-                "capacity": found.capacity[index],
-                "band": band,
-                "band_unit": unit if band is not None else None,
-                "method": method if method != "network" else f"network {mode} {cost}",
-                "population": population,
-            }
-        )
-        wkb.append(_multi_wkb(geometry))
-
-    demand_cost = np.full(len(people.ids) if people else 0, np.inf)
-    demand_facility = np.full(len(demand_cost), -1, dtype=np.int64)
-    snap_m = np.full(len(demand_cost), np.nan)
-    if method == "network":
-        assert graph is not None
-        all_xy = np.vstack([found.xy, people.xy]) if people else found.xy
-        snapped = graph.snap(all_xy, snap_warning_m)
-        graph = snapped.graph
-        nodes = snapped.nodes[: len(found.ids)]
-        demand_nodes = snapped.nodes[len(found.ids) :]
-        snap_m = snapped.distance_m[len(found.ids) :]
-        outcome.graph, outcome.facility_nodes, outcome.demand_nodes = graph, nodes, demand_nodes
-        far = np.flatnonzero(snapped.far[: len(found.ids)])
-        if len(far):
-            log.append(
-                LogLine(
-                    f"{plural('facility', len(far))} lie more than {snap_warning_m:g} m from the {mode} network: "
-                    + list_labels([f"{found.ids[i]} ({snapped.distance_m[i]:,.0f} m)" for i in far])
-                    + ". Check their locations or the network's extent.",
-                    True,
-                )
-            )
-        far_demand = int(snapped.far[len(found.ids) :].sum())
-        if far_demand:
-            log.append(
-                LogLine(
-                    f"{plural('demand point', far_demand)} lie more than {snap_warning_m:g} m from the network.", True
-                )
-            )
-        _, labels = connected_components(graph.matrix, directed=True, connection="strong")
-        main = np.bincount(labels).argmax()
-        isolated = [found.ids[i] for i, node in enumerate(nodes) if labels[node] != main]
-        if isolated:
-            log.append(
-                LogLine(
-                    f"{plural('facility', len(isolated))} are on road pieces cut off from the main network "
-                    f"(one-way or unconnected roads): {list_labels(isolated)}.",
-                    True,
-                )
-            )
-        report_progress(feedback, 50)
-        # one multi-source search: the nearest facility (cost TO it) of every node
-        node_cost, node_source = nearest_sources(graph, nodes, reverse=True)
-        if people:
-            demand_cost = node_cost[demand_nodes] / to_graph
-            demand_facility = node_source[demand_nodes]
-        # points along the roads, as travelled towards the facility (costs are costs TO it)
-        points = road_points(graph.node_xy, graph.edge_to, graph.edge_from, graph.edge_cost, buffer_m)
-        if points.cell > max(buffer_m, 1.0) / CELLS_PER_BUFFER + 1e-9:
-            log.append(LogLine(f"The network is large: catchments are drawn on a {points.cell:,.0f} m grid."))
-
-        def clipped(polygon: QgsGeometry) -> QgsGeometry:
-            return polygon.intersection(clip) if clip is not None and not polygon.isEmpty() else polygon
-
-        if overlap == "overlapping":
-            # searches here, drawing in worker threads (numpy, scipy.ndimage and GDAL release the GIL)
-            graph_limits = [b * to_graph for b in limits]
-            with ThreadPoolExecutor(max_workers=DRAWING_THREADS) as pool:
-                drawn = []
-                for reach in iter_reach(graph, nodes, graph_limits[-1], reverse=True):
-                    report_progress(feedback, 55 + 20 * len(drawn) / len(nodes))
-                    outcome.reaches.append(reach)
-                    drawn.append(pool.submit(catchment_polygons, points, reach.nodes, reach.costs, graph_limits))
-                for index, (reach, polygons) in enumerate(zip(outcome.reaches, drawn)):
-                    report_progress(feedback, 75 + 15 * index / len(nodes))
-                    costs = np.full(graph.node_count, np.inf)
-                    costs[reach.nodes] = reach.costs
-                    for band, polygon in zip(limits, polygons.result()):
-                        within = (
-                            float(np.asarray(people.population)[costs[demand_nodes] <= band * to_graph].sum())
-                            if people
-                            else None
-                        )
-                        add(index, band, clipped(polygon), within)
-        else:
-            for step, band in enumerate(limits):
-                report_progress(feedback, 55 + 35 * step / len(limits))
-                polygons = nearest_catchments(points, node_cost, node_source, band * to_graph)
-                for index in range(len(nodes)):
-                    within = None
-                    if people:
-                        hit = (demand_facility == index) & (demand_cost <= band)
-                        within = float(np.asarray(people.population)[hit].sum())
-                    add(index, band, clipped(polygons.get(index, QgsGeometry())), within)
-    else:
-        if people:
-            distance, nearest = cKDTree(found.xy).query(people.xy)
-            demand_cost, demand_facility = np.asarray(distance, float), np.asarray(nearest, np.int64)
-        cells = voronoi_cells(found.xy, study) if (method == "voronoi" or overlap == "nearest") and study else None
-        if method == "voronoi" and cells is not None:
-            for index, cell in enumerate(cells):
-                within = float(np.asarray(people.population)[demand_facility == index].sum()) if people else None
-                add(index, None, cell, within)
-        else:
-            for index, (x, y) in enumerate(found.xy):
-                report_progress(feedback, 50 + 40 * index / len(found.ids))
-                for band in limits:
-                    polygon = QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))).buffer(band, 16)
-                    if cells is not None:
-                        polygon = polygon.intersection(cells[index])
-                    elif clip is not None:
-                        polygon = polygon.intersection(clip)
-                    within = None
-                    if people:
-                        near = np.hypot(*(people.xy - found.xy[index]).T) <= band
-                        if overlap == "nearest":
-                            near &= demand_facility == index
-                        within = float(np.asarray(people.population)[near].sum())
-                    add(index, band, polygon, within)
+    log: list[LogLine] = []
+    inputs = prepare_inputs(facilities, network, areas, demand, options, log, feedback)
+    outcome = CatchmentOutcome(
+        catchments_output, None, None, inputs.facilities.ids, options.limits, options.unit, log=log
+    )
+    outcome.from_cache = inputs.from_cache
+    routing = route(inputs, options, log, feedback)
+    outcome.graph, outcome.facility_nodes, outcome.demand_nodes = (
+        routing.graph,
+        routing.facility_nodes,
+        routing.demand_nodes,
+    )
+    drawn = draw(inputs, routing, options, log, feedback)
+    outcome.reaches = drawn.reaches
     report_progress(feedback, 90)
-
-    catchment_fields: list[tuple[str, type]] = [
-        ("facility_id", str),
-        ("capacity", found.capacity_type),
-        ("band", float),
-        ("band_unit", str),
-        ("method", str),
-        ("population", float),
-    ]
-    outputs = [(catchments_output, FeatureTable("catchments", catchment_fields, rows, "MultiPolygon", wkb))]
-    if people:
-        outcome.assigned = [
-            found.ids[i] if i >= 0 and math.isfinite(c) else None for i, c in zip(demand_facility, demand_cost)
-        ]
-        outcome.cost = [float(c) for c in demand_cost]
-        outcome.population = list(people.population)
-        unreached = [people.codes[i] for i, c in enumerate(demand_cost) if not math.isfinite(c)]
-        if unreached:
-            log.append(
-                LogLine(
-                    f"{plural('demand point', len(unreached))} cannot reach any facility on the network: "
-                    f"{list_labels(unreached)}.",
-                    True,
-                )
-            )
-        serving = set(outcome.assigned)
-        idle = [name for name in found.ids if name not in serving]
-        if idle:
-            log.append(
-                LogLine(f"{plural('facility', len(idle))} are the nearest for no demand point: {list_labels(idle)}.")
-            )
-        outcome.coverage = coverage_table(outcome.assigned, outcome.cost, outcome.population, limits, people.decile)
-        if assignment_output:
-            assignment_rows = [
-                {
-                    "demand_fid": people.ids[i],
-                    "code": people.codes[i],
-                    "facility_id": outcome.assigned[i],
-                    "cost": outcome.cost[i] if math.isfinite(outcome.cost[i]) else None,
-                    "cost_unit": unit if method == "network" else "m (straight line)",
-                    "band": band_of(outcome.cost[i], limits),
-                    "snap_distance_m": None if math.isnan(snap_m[i]) else float(snap_m[i]),
-                    "population": people.population[i],
-                    "decile": people.decile[i] if people.decile is not None else None,
-                }
-                for i in range(len(people.ids))
-            ]
-            assignment_fields: list[tuple[str, type]] = [
-                ("demand_fid", int),
-                ("code", str),
-                ("facility_id", str),
-                ("cost", float),
-                ("cost_unit", str),
-                ("band", float),
-                ("snap_distance_m", float),
-                ("population", float),
-                ("decile", int),
-            ]
-            table = FeatureTable("assignment", assignment_fields, assignment_rows, people.geometry_type, people.wkb)
-            outputs.append((assignment_output, table))
-        if coverage_output:
-            outputs.append((coverage_output, _coverage_table(outcome.coverage, limits, unit)))
-        for row in outcome.coverage:
-            if row.facility == ALL_FACILITIES:
-                for band, within, share in zip(limits, row.within, row.share):
-                    log.append(LogLine(f"Within {band:g} {unit}: {within:,.0f} people ({100 * share:.1f}%)."))
-                for band, beyond in zip(limits, row.deprived_beyond):
-                    if beyond:
-                        log.append(LogLine(f"{beyond:,.0f} people in deciles 1-2 live beyond {band:g} {unit}.", True))
-    elif assignment_output or coverage_output:
-        log.append(LogLine("No demand points or small areas were given: no assignment or coverage table.", True))
+    outputs = tabulate(inputs, routing, options, drawn, outcome, destinations)
     check_cancel(feedback)
-    uris = dict(zip((table.name for _, table in outputs), write_outputs(outputs, crs_authid)))
-    kinds = [table for _, table in outputs]
-    outcome.catchments_uri = uris[kinds[0].name]
-    if rows:
-        style_catchments(outcome.catchments_uri, [row["band"] for row in rows], unit)
-    for table in kinds[1:]:
-        if table.geometry_type is None:
-            outcome.coverage_uri = uris[table.name]
-        else:
-            outcome.assignment_uri = uris[table.name]
-    log.append(LogLine(f"Wrote {len(rows):,} catchment polygons."))
+    write_catchments(outputs, inputs.crs_authid, drawn, outcome)
     report_progress(feedback, 100)
     return outcome
-
-
-def _coverage_table(rows: Sequence[Any], bands: Sequence[float], unit: str) -> FeatureTable:
-    fields: list[tuple[str, type]] = [("facility_id", str), ("population", float)]
-    for band in bands:
-        label = f"{band:g}{unit}".replace(".", "_")
-        fields += [(f"within_{label}", float), (f"pct_{label}", float), (f"deprived_beyond_{label}", float)]
-    out = []
-    for row in rows:
-        values: dict[str, Any] = {"facility_id": row.facility, "population": row.population}
-        for index, band in enumerate(bands):
-            label = f"{band:g}{unit}".replace(".", "_")
-            values[f"within_{label}"] = row.within[index]
-            values[f"pct_{label}"] = None if math.isnan(row.share[index]) else 100 * row.share[index]
-            values[f"deprived_beyond_{label}"] = row.deprived_beyond[index] if row.deprived_beyond else None
-        out.append(values)
-    return FeatureTable("coverage", fields, out)

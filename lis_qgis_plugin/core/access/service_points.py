@@ -51,12 +51,13 @@ def _column(raw: RawTable, names: Sequence[str]) -> str | None:
 
 def _coordinate_columns(raw: RawTable, x: str | None, y: str | None, crs: str | None) -> tuple[str, str, str]:
     if x or y:
-        missing = [name for name in (x, y) if not name or _column(raw, [name.lower()]) is None]
-        if missing or not crs:
+        named_x = _column(raw, [x.lower()]) if x else None
+        named_y = _column(raw, [y.lower()]) if y else None
+        if named_x is None or named_y is None or not crs:
             raise TableError(
                 f"{raw.source}: name both coordinate columns and their CRS (columns are: {', '.join(raw.header)})."
             )
-        return _column(raw, [x.lower()]), _column(raw, [y.lower()]), crs
+        return named_x, named_y, crs
     for x_names, y_names, implied in COORDINATE_COLUMNS:
         found_x, found_y = _column(raw, x_names), _column(raw, y_names)
         if found_x and found_y:

@@ -20,6 +20,12 @@ GeoPackage layers: the chosen sites in choice order with their marginal gain, ea
 with its nearest open site and cost before and after, and a before/after summary (population
 weighted mean and 90th percentile cost, population and most deprived population within
 ``max_cost``). The log leads with one plain sentence. Inputs are only read.
+
+The run is a row of public stages, each tested on its own: :func:`check_options`,
+:func:`prepare_inputs` (the graph, the demand and the sites, read once), :func:`site_costs` with
+:func:`check_reach` and :func:`check_gain_possible`, :func:`choose_sites`,
+:func:`compare_scenarios` and :func:`explain`, then :func:`locate_tables` and
+:func:`write_locate_outputs`.
 """
 
 from __future__ import annotations
@@ -31,19 +37,24 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from qgis.core import Qgis, QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorLayer
+from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorLayer
 from scipy.spatial import distance_matrix
 
 from ..access.point_inputs import (
     DemandPoints,
     InputLayerError,
+    LayerPoints,
     Sites,
-    demand_point,
+    far_from_network,
+    field_from_areas,
     field_index,
-    layer_transform,
-    plain_value,
+    numeric_field,
+    read_demand_points,
     read_facilities,
-    values_of_containing_areas,
+    refuse_empty,
+    refuse_negative_values,
+    refuse_null_values,
+    refuse_unplaced,
     work_crs,
 )
 from ..common.errors import LisError, LogLine
@@ -52,7 +63,7 @@ from ..common.wording import list_labels, plural
 from ..io.gpkg_writer import FeatureTable
 from ..io.layer_output import check_output_is_new, gpkg_destination, write_outputs
 from ..io.layer_values import attribute_number
-from ..network.graph_cache import load_or_build
+from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import iter_costs, nearest_sources
 from ..network.road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
 from .locate_summary import ScenarioSummary, amount, headline, scenario_summary, scenario_text, unit_words
@@ -72,6 +83,70 @@ _LIMIT_SLACK = 1e-9
 
 class LocateServicesError(LisError, ValueError):
     """The inputs cannot give new sites; the message names the layer, field or features and what to do."""
+
+
+@dataclass(frozen=True)
+class LocateOptions:
+    """The choices of one run: the question (objective, P, standard), the fields to read, how people travel.
+
+    One frozen object instead of twenty arguments at every stage: the stages read what they need
+    by name, and :func:`check_options` checks the combination once, before anything is read.
+    """
+
+    weight_field: str
+    need_field: str | None = None
+    need_rule: str = "decile"
+    candidate_id_field: str | None = None
+    candidate_name_field: str | None = None
+    candidate_filter: str | None = None
+    existing_id_field: str | None = None
+    existing_filter: str | None = None
+    mode: str = "drive"
+    cost: str = "time"
+    speed_field: str | None = None
+    objective: str = "mclp"
+    p: int = 1
+    max_cost: float | None = 10.0
+    exact_limit: int | None = None
+    snap_warning_m: float = DEFAULT_SNAP_WARNING_M
+    cache_dir: Path | str | None = None
+    speeds_kph: Mapping[str, float] | None = None
+
+    @property
+    def travel(self) -> TravelMode:
+        return TravelMode(
+            kind=self.mode, cost=self.cost, speed_field=self.speed_field or None, speeds_kph=self.speeds_kph
+        )
+
+    @property
+    def search_limit(self) -> float | None:
+        """Coverage objectives need costs up to the standard only; p-median needs every cost."""
+        return self.max_cost if self.objective in ("mclp", "lscp") else None
+
+
+@dataclass
+class LocateInputs:
+    """What the run reads once: the demand and the sites in the working CRS, the road graph (None: straight line)."""
+
+    demand: DemandPoints
+    candidates: Sites
+    existing: Sites
+    candidates_label: str  # the candidates layer as messages name it, with its filter
+    crs_authid: str
+    network_line: str  # the log line that says which network (or none) gave the costs
+    graph: RoadGraph | None = None
+    from_cache: bool = False
+
+    @property
+    def existing_cols(self) -> list[int]:
+        """The existing sites' columns of the cost matrix (they come first)."""
+        return list(range(len(self.existing.ids)))
+
+    @property
+    def candidate_cols(self) -> list[int]:
+        """The candidates' columns of the cost matrix (after the existing sites)."""
+        start = len(self.existing.ids)
+        return list(range(start, start + len(self.candidates.ids)))
 
 
 @dataclass
@@ -134,6 +209,7 @@ class LocateOutcome:
     uncovered: list[str]  # demand codes not within max_cost of any open site after (MCLP, LSCP)
     costs: SiteCosts
     existing_ids: list[str] = field(default_factory=list)
+    people_served: list[float] = field(default_factory=list)  # per chosen site: people it is nearest for, after
     from_cache: bool = False
     log: list[LogLine] = field(default_factory=list)
 
@@ -164,19 +240,6 @@ def need_multiplier(values: Sequence[float], rule: str) -> np.ndarray:
     raise LocateServicesError(f"The need rule must be one of {', '.join(NEED_RULES)}, not {rule!r}.")
 
 
-def _code_index(layer: QgsVectorLayer) -> int | None:
-    """The first text field named like a code (LSOA11CD, lsoa_code): it labels demand points in messages."""
-    return next(
-        (i for i, f in enumerate(layer.fields()) if f.name().lower().endswith(("cd", "code")) and not f.isNumeric()),
-        None,
-    )
-
-
-def _number(value: Any) -> float | None:
-    number = attribute_number(value)
-    return None if number is None else float(number)
-
-
 def read_demand(
     layer: QgsVectorLayer,
     crs_authid: str,
@@ -188,122 +251,70 @@ def read_demand(
     """Each demand feature's point (polygons: point on surface) in ``crs_authid``, population, need and weight.
 
     ``need_field`` is read from the demand layer or, when it has no such field, from the small area
-    (``areas``) containing each point. NULL or negative populations, NULL needs and needs outside the
-    rule are refused with the features named.
+    (``areas``) containing each point. Features without geometry, NULL or negative populations, NULL
+    needs and needs outside the rule are refused with the features named.
     """
-    name = layer.name()
-    if layer.featureCount() == 0:
-        raise LocateServicesError(f"DEMAND: the layer {name!r} has no features.")
+    refuse_empty(layer, "DEMAND")
     if not weight_field:
         raise LocateServicesError("WEIGHT_FIELD: choose the population field of the demand layer.")
-    weight_index = field_index(layer, weight_field, "population (weight)")
-    if not layer.fields().at(weight_index).isNumeric():
-        raise LocateServicesError(f"WEIGHT_FIELD: the field {weight_field!r} of {name!r} is not numeric.")
-    need_index = None
-    need_from_areas = False
+    population_field = numeric_field(layer, weight_field, "WEIGHT_FIELD")
+    where = repr(layer.name())  # the layer the need is read from, as messages name it
     if need_field:
         if need_rule not in NEED_RULES:
             raise LocateServicesError(f"NEED_RULE must be one of {', '.join(NEED_RULES)}, not {need_rule!r}.")
-        need_index = layer.fields().lookupField(need_field)
-        if need_index < 0:
-            if areas is None or areas.fields().lookupField(need_field) < 0:
-                raise LocateServicesError(
-                    f"NEED_FIELD: neither the demand layer {name!r} nor the small areas have a field {need_field!r}; "
-                    f"the demand layer's fields are: {', '.join(layer.fields().names())}."
-                )
-            need_from_areas, need_index = True, None
-        elif not layer.fields().at(need_index).isNumeric():
-            raise LocateServicesError(f"NEED_FIELD: the field {need_field!r} of {name!r} is not numeric.")
-    code_index = _code_index(layer)
-    transform = layer_transform(layer, crs_authid)
-    is_point = layer.geometryType() == Qgis.GeometryType.Point
-    fids, codes, xy, wkb, population, need = [], [], [], [], [], []
-    no_geometry: list[str] = []
-    for feature in layer.getFeatures():
-        attrs = feature.attributes()
-        code = str(plain_value(attrs[code_index]) or "") if code_index is not None else ""
-        code = code or f"feature {feature.id()}"
-        geometry = QgsGeometry(feature.geometry())
-        if geometry.isNull() or geometry.isEmpty():
-            no_geometry.append(code)
-            continue
-        if transform is not None:
-            geometry.transform(transform)
-        x, y, geometry = demand_point(geometry, is_point)
-        fids.append(feature.id())
-        codes.append(code)
-        xy.append((x, y))
-        wkb.append(bytes(geometry.asWkb()))
-        people = _number(attrs[weight_index])
-        population.append(math.nan if people is None else people)
-        if need_index is not None:
-            value = _number(attrs[need_index])
-            need.append(math.nan if value is None else value)
-    if no_geometry:
-        raise LocateServicesError(
-            f"DEMAND: {plural('feature', len(no_geometry))} of {name!r} have no geometry ({list_labels(no_geometry)}): "
-            "give them a location or remove them."
-        )
-    points = np.asarray(xy, dtype=float).reshape(-1, 2)
-    weights = np.asarray(population, dtype=float)
-    missing = [code for code, value in zip(codes, weights) if math.isnan(value)]
-    if missing:
-        raise LocateServicesError(
-            f"WEIGHT_FIELD: {len(missing):,} of {len(codes):,} demand points in {name!r} have no {weight_field} "
-            f"(NULL): {list_labels(missing)}. Fill them in (0 if nobody lives there) or remove them."
-        )
-    negative = [code for code, value in zip(codes, weights) if value < 0]
-    if negative:
-        raise LocateServicesError(
-            f"WEIGHT_FIELD: {weight_field} is negative for {plural('demand point', len(negative))} in {name!r}: "
-            f"{list_labels(negative)}. Populations must be 0 or more."
-        )
-    if need_from_areas and areas is not None and need_field:
-        need = _need_from_areas(areas, crs_authid, need_field, points)
-    needs: list[float] | None = need if need_field else None
-    multiplier = np.ones(len(codes))
+        from_areas = field_from_areas(layer, areas, need_field, "NEED_FIELD")
+        need_layer = areas if from_areas and areas is not None else layer
+        numeric_field(need_layer, need_field, "NEED_FIELD")
+        if need_layer is not layer:
+            where = f"the small areas {need_layer.name()!r}"
+    points = read_demand_points(layer, crs_authid, population_field, need_field, areas, "NEED_FIELD")
+    refuse_unplaced(points, "DEMAND")
+    refuse_null_values(points, "WEIGHT_FIELD", weight_field, "demand point", "nobody lives there")
+    refuse_negative_values(points, "WEIGHT_FIELD", weight_field, "demand point")
+    needs: list[float] | None = None
+    multiplier = np.ones(len(points))
     deciles: list[int | None] | None = None
-    if needs is not None:
-        where = f"the small areas {areas.name()!r}" if need_from_areas and areas is not None else repr(name)
-        blank = [code for code, value in zip(codes, needs) if math.isnan(value)]
-        if blank:
-            raise LocateServicesError(
-                f"NEED_FIELD: {len(blank):,} demand points have no {need_field} in {where} (NULL, or outside every "
-                f"small area): {list_labels(blank)}. Fill them in or leave NEED_FIELD empty."
-            )
-        try:
-            multiplier = need_multiplier(needs, need_rule)
-        except LocateServicesError as error:
-            if need_rule == "decile":
-                odd = [f"{code} ({value:g})" for code, value in zip(codes, needs) if value not in range(1, 11)]
-                raise LocateServicesError(
-                    f"NEED_FIELD: {error} {need_field} of {where} has other values: {list_labels(odd)}. "
-                    "Choose the decile field, or the need rule 'score' for a score."
-                ) from None
-            raise LocateServicesError(f"NEED_FIELD: {error} (field {need_field} of {where}).") from None
-        if need_rule == "decile":
-            deciles = [int(value) for value in needs]
+    if need_field:
+        needs = [math.nan if (number := attribute_number(value)) is None else float(number) for value in points.extra]
+        multiplier, deciles = need_weights(points, needs, need_field, need_rule, where)
     return DemandPoints(
-        fids,
-        codes,
-        points,
-        wkb,
-        "Point" if is_point else "MultiPolygon",
-        weights,
+        points.fids,
+        points.labels,
+        points.xy,
+        points.shapes,
+        points.geometry_type,
+        points.values,
         needs,
         multiplier,
-        weights * multiplier,
+        points.values * multiplier,
         deciles,
     )
 
 
-def _need_from_areas(areas: QgsVectorLayer, crs_authid: str, name: str, points: np.ndarray) -> list[float]:
-    """The value of field ``name`` of the small area containing each point (nan outside every area)."""
-    index = areas.fields().lookupField(name)
-    if not areas.fields().at(index).isNumeric():
-        raise LocateServicesError(f"NEED_FIELD: the field {name!r} of {areas.name()!r} is not numeric.")
-    values = values_of_containing_areas(areas, crs_authid, name, points)
-    return [math.nan if (number := _number(value)) is None else number for value in values]
+def need_weights(
+    points: LayerPoints, needs: list[float], need_field: str, need_rule: str, where: str
+) -> tuple[np.ndarray, list[int | None] | None]:
+    """The weight multiplier of each demand point and, for the decile rule, its decile; NULL or odd needs refused.
+
+    ``where``: the layer the need was read from, as the messages name it.
+    """
+    blank = [points.label(i) for i, value in enumerate(needs) if math.isnan(value)]
+    if blank:
+        raise LocateServicesError(
+            f"NEED_FIELD: {len(blank):,} demand points have no {need_field} in {where} (NULL, or outside every "
+            f"small area): {list_labels(blank)}. Fill them in or leave NEED_FIELD empty."
+        )
+    try:
+        multiplier = need_multiplier(needs, need_rule)
+    except LocateServicesError as error:
+        if need_rule == "decile":
+            odd = [f"{points.label(i)} ({value:g})" for i, value in enumerate(needs) if value not in range(1, 11)]
+            raise LocateServicesError(
+                f"NEED_FIELD: {error} {need_field} of {where} has other values: {list_labels(odd)}. "
+                "Choose the decile field, or the need rule 'score' for a score."
+            ) from None
+        raise LocateServicesError(f"NEED_FIELD: {error} (field {need_field} of {where}).") from None
+    return multiplier, [int(value) for value in needs] if need_rule == "decile" else None
 
 
 # --- sites ---------------------------------------------------------------------------------------
@@ -381,6 +392,271 @@ def site_costs(
 # --- the tool ------------------------------------------------------------------------------------
 
 
+def check_options(options: LocateOptions, network: Source | None) -> None:
+    """Refuse a question that cannot be asked (an unknown objective, a coverage objective without a standard...)."""
+    objective, max_cost = options.objective, options.max_cost
+    if objective not in OBJECTIVES:
+        raise LocateServicesError(f"OBJECTIVE must be one of {', '.join(OBJECTIVES)}, not {objective!r}.")
+    if options.cost not in ("time", "distance"):
+        raise LocateServicesError(f"COST must be 'time' or 'distance', not {options.cost!r}.")
+    if network is None and options.cost == "time":
+        raise LocateServicesError(
+            "Travel time needs a road network (NETWORK): give one, or choose cost 'distance' to measure straight-line "
+            "metres."
+        )
+    if max_cost is not None and not (max_cost > 0 and math.isfinite(max_cost)):
+        raise LocateServicesError(f"MAX_COST must be a positive number of minutes or metres, not {max_cost:g}.")
+    if objective != "pmedian" and max_cost is None:
+        raise LocateServicesError(
+            f"The {OBJECTIVE_LABELS[objective]} objective needs MAX_COST, the coverage standard "
+            "(such as 10 minutes or 1,600 metres)."
+        )
+    if objective != "lscp" and (options.p is None or int(options.p) < 1):
+        raise LocateServicesError("P: choose how many new sites to open (1 or more).")
+
+
+def check_outputs(
+    inputs: Sequence[QgsVectorLayer | None], network: Source | None, destinations: Sequence[str | None]
+) -> None:
+    """Refuse an output that would overwrite one of the inputs or the network."""
+    checked: list[Any] = list(inputs)
+    if isinstance(network, QgsVectorLayer):
+        checked.append(network)
+    elif network is not None:
+        checked.append(Path(str(network).split("|")[0]))
+    for destination in destinations:
+        if destination:
+            check_output_is_new(gpkg_destination(destination)[0], checked)
+
+
+def prepare_inputs(
+    demand: QgsVectorLayer,
+    candidates: QgsVectorLayer,
+    existing: QgsVectorLayer | None,
+    areas: QgsVectorLayer | None,
+    network: Source | None,
+    options: LocateOptions,
+    feedback: QgsFeedback | None = None,
+) -> LocateInputs:
+    """Read everything once: the road graph (from the cache when it can), the demand, the candidates, the sites open.
+
+    Without a network, costs are straight-line metres in the first projected CRS of the layers.
+    Refuses a P larger than the candidates.
+    """
+    graph: RoadGraph | None = None
+    from_cache = False
+    if network is not None:
+        graph, from_cache = load_or_build(network, options.travel, cache_dir=options.cache_dir)
+        crs_authid = graph.crs_authid
+        network_line = graph_line(graph, from_cache)
+    else:
+        crs_authid = work_crs([demand, candidates, existing])
+        network_line = f"No road network: straight-line distances in {crs_authid}."
+    report_progress(feedback, 25)
+    people = read_demand(demand, crs_authid, options.weight_field, options.need_field, options.need_rule, areas)
+    new = read_sites(
+        candidates,
+        crs_authid,
+        "CANDIDATES",
+        options.candidate_id_field,
+        options.candidate_name_field,
+        options.candidate_filter,
+    )
+    old = (
+        read_sites(existing, crs_authid, "EXISTING", options.existing_id_field, None, options.existing_filter)
+        if existing is not None
+        else Sites([], [], np.empty((0, 2)))
+    )
+    label = candidates.name() + (f" (filter {options.candidate_filter})" if options.candidate_filter else "")
+    if options.objective != "lscp" and int(options.p) > len(new.ids):
+        raise LocateServicesError(
+            f"P is {int(options.p)} but the candidates layer {label!r} has only {plural('site', len(new.ids))}: "
+            f"choose P of at most {len(new.ids)}, or add candidate sites."
+        )
+    report_progress(feedback, 30)
+    return LocateInputs(people, new, old, label, crs_authid, network_line, graph, from_cache)
+
+
+def route(inputs: LocateInputs, options: LocateOptions, feedback: QgsFeedback | None = None) -> SiteCosts:
+    """The demand x site costs (existing sites first), refused when no candidate can help anyone."""
+    costs = site_costs(
+        inputs.graph,
+        np.vstack([inputs.existing.xy, inputs.candidates.xy]),
+        inputs.demand.xy,
+        options.search_limit,
+        options.snap_warning_m,
+        feedback,
+        progress=(30.0, 75.0),
+    )
+    mode = options.mode if inputs.graph is not None else None
+    check_reach(costs, inputs.candidates, inputs.candidate_cols, inputs.candidates_label, options, mode)
+    if options.objective != "pmedian" and options.max_cost is not None:
+        check_gain_possible(costs, inputs.demand, inputs.existing_cols, inputs.candidate_cols, options.max_cost)
+    report_progress(feedback, 76)
+    return costs
+
+
+def choose_sites(
+    inputs: LocateInputs, costs: SiteCosts, options: LocateOptions, feedback: QgsFeedback | None = None
+) -> Solution:
+    """The solver's answer: the new sites in choice order, with their gains."""
+    objective = options.objective
+    try:
+        solution = solve(
+            costs.matrix,
+            inputs.demand.weight,
+            inputs.candidate_cols,
+            inputs.existing_cols,
+            objective,
+            None if objective == "lscp" else int(options.p),
+            options.max_cost if objective != "pmedian" else None,
+            exact_limit=EXACT_LIMIT if options.exact_limit is None else options.exact_limit,
+            feedback=feedback,
+        )
+    except LocationError as error:
+        raise LocateServicesError(str(error)) from None
+    report_progress(feedback, 85)
+    return solution
+
+
+def compare_scenarios(
+    inputs: LocateInputs, costs: SiteCosts, solution: Solution, options: LocateOptions, output: str
+) -> LocateOutcome:
+    """Before (the sites already open) and after (with the new ones): who reaches which site, how far, who is covered.
+
+    On the network each scenario's nearest sites come from one multi-source search, as lis:servicecatchments assigns.
+    """
+    people, new, old, max_cost = inputs.demand, inputs.candidates, inputs.existing, options.max_cost
+    existing_cols = inputs.existing_cols
+    chosen_cols = [inputs.candidate_cols[index] for index in solution.chosen]
+    cost_before, nearest_before = costs.nearest(existing_cols)
+    cost_after, nearest_after = costs.nearest(existing_cols + chosen_cols)
+    before = scenario_summary("before", len(existing_cols), cost_before, people, max_cost)
+    after = scenario_summary("after", len(existing_cols) + len(chosen_cols), cost_after, people, max_cost)
+    chosen_names = [
+        new.names[i] or (new.ids[i] if options.candidate_id_field else f"candidate {new.ids[i]}")
+        for i in solution.chosen
+    ]
+    all_ids = old.ids + [new.ids[i] for i in solution.chosen]
+    uncovered = []
+    if max_cost is not None and options.objective != "pmedian":
+        uncovered = [people.codes[i] for i in np.flatnonzero(~(cost_after <= max_cost))]
+    return LocateOutcome(
+        output_uri=output,
+        assignment_uri=None,
+        summary_uri=None,
+        objective=options.objective,
+        unit=costs.unit,
+        max_cost=max_cost,
+        solution=solution,
+        chosen_ids=[new.ids[i] for i in solution.chosen],
+        chosen_names=chosen_names,
+        headline=headline(options.objective, chosen_names, before, after, max_cost, costs.unit),
+        before=before,
+        after=after,
+        demand=people,
+        cost_before=cost_before,
+        cost_after=cost_after,
+        site_before=[old.ids[i] if i >= 0 else None for i in nearest_before],
+        site_after=[all_ids[i] if i >= 0 else None for i in nearest_after],
+        new_site_after=[None if i < 0 else bool(i >= len(existing_cols)) for i in nearest_after],
+        newly_within=newly_within(costs, chosen_cols, cost_before, people, max_cost),
+        uncovered=uncovered,
+        costs=costs,
+        existing_ids=list(old.ids),
+        people_served=[
+            float(people.population[nearest_after == len(existing_cols) + order].sum())
+            for order in range(len(chosen_cols))
+        ],
+        from_cache=inputs.from_cache,
+    )
+
+
+def newly_within(
+    costs: SiteCosts, chosen_cols: Sequence[int], cost_before: np.ndarray, people: DemandPoints, max_cost: float | None
+) -> list[float | None]:
+    """Per chosen site, in choice order: the people it brings within ``max_cost`` that the sites before it did not."""
+    out: list[float | None] = []
+    current = cost_before.copy()
+    for column in chosen_cols:
+        column_cost = costs.matrix[:, column]
+        if max_cost is None:
+            out.append(None)
+        else:
+            out.append(float(people.population[~(current <= max_cost) & (column_cost <= max_cost)].sum()))
+        current = np.minimum(current, column_cost)
+    return out
+
+
+def locate_tables(
+    outcome: LocateOutcome, candidates: Sites, destinations: tuple[str, str | None, str | None]
+) -> list[tuple[str, FeatureTable]]:
+    """The tables to write, each with its destination: the chosen sites, then the assignment and summary when asked."""
+    output, assignment_output, summary_output = destinations
+    outputs = [(output, chosen_sites_table(outcome, candidates))]
+    if assignment_output:
+        outputs.append((assignment_output, _assignment_table(outcome)))
+    if summary_output:
+        outputs.append((summary_output, _summary_table(outcome)))
+    return outputs
+
+
+def chosen_sites_table(outcome: LocateOutcome, candidates: Sites) -> FeatureTable:
+    """The chosen sites in choice order, with their gain, the people they bring within the standard and serve."""
+    solution, unit = outcome.solution, outcome.unit
+    gain_unit = {
+        "pmedian": f"need-weighted person-{unit_words(unit).split()[0]} saved",
+        "mclp": "need-weighted people newly covered",
+        "lscp": "need-weighted people newly covered",
+    }[outcome.objective]
+    rows, wkb = [], []
+    for order, (index, newly, gain, served) in enumerate(
+        zip(solution.chosen, outcome.newly_within, solution.gains, outcome.people_served), start=1
+    ):
+        rows.append(
+            {
+                "choice": order,
+                "site_id": candidates.ids[index],
+                "site_name": candidates.names[index] or None,
+                "gain": float(gain),
+                "gain_unit": gain_unit,
+                "people_newly_within": newly,
+                "people_served": served,
+                "max_cost": outcome.max_cost,
+                "cost_unit": unit,
+                "objective": outcome.objective,
+                "method": solution.method,
+            }
+        )
+        x, y = candidates.xy[index]
+        wkb.append(bytes(QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))).asWkb()))
+    fields: list[tuple[str, type]] = [
+        ("choice", int),
+        ("site_id", str),
+        ("site_name", str),
+        ("gain", float),
+        ("gain_unit", str),
+        ("people_newly_within", float),
+        ("people_served", float),
+        ("max_cost", float),
+        ("cost_unit", str),
+        ("objective", str),
+        ("method", str),
+    ]
+    return FeatureTable("chosen_sites", fields, rows, "Point", wkb)
+
+
+def write_locate_outputs(outputs: list[tuple[str, FeatureTable]], crs_authid: str, outcome: LocateOutcome) -> None:
+    """Write the tables (those sharing a file go in it together) and note their URIs in the outcome."""
+    uris = write_outputs(outputs, crs_authid)
+    outcome.output_uri = uris[0]
+    for (_, table), uri in zip(outputs[1:], uris[1:]):
+        if table.geometry_type is None:
+            outcome.summary_uri = uri
+        else:
+            outcome.assignment_uri = uri
+
+
 def locate_services(
     demand: QgsVectorLayer,
     candidates: QgsVectorLayer,
@@ -421,211 +697,56 @@ def locate_services(
     ``"lscp"`` (fewest new sites bringing everyone coverable within ``max_cost``; ``p`` ignored).
     ``max_cost``: minutes for time, metres for distance (p-median: only for the coverage columns).
     Writes the chosen sites to ``output`` (and the assignment and summary tables when given).
-    Raises LocateServicesError or NetworkError with a message for the user, OutputError for an
-    output that is an input, and CancelledError when cancelled; nothing is written then.
+    Raises LocateServicesError, InputLayerError, TableError or NetworkError with a message for the
+    user, OutputError for an output that is an input, and CancelledError when cancelled; nothing is
+    written then.
+
+    The keyword arguments are the documented Python call; the stages below take the choices as
+    one :class:`LocateOptions`: check, prepare, route, choose, compare, explain, write.
     """
-    if objective not in OBJECTIVES:
-        raise LocateServicesError(f"OBJECTIVE must be one of {', '.join(OBJECTIVES)}, not {objective!r}.")
-    if cost not in ("time", "distance"):
-        raise LocateServicesError(f"COST must be 'time' or 'distance', not {cost!r}.")
-    if network is None and cost == "time":
-        raise LocateServicesError(
-            "Travel time needs a road network (NETWORK): give one, or choose cost 'distance' to measure straight-line "
-            "metres."
-        )
-    if max_cost is not None and not (max_cost > 0 and math.isfinite(max_cost)):
-        raise LocateServicesError(f"MAX_COST must be a positive number of minutes or metres, not {max_cost:g}.")
-    if objective != "pmedian" and max_cost is None:
-        raise LocateServicesError(
-            f"The {OBJECTIVE_LABELS[objective]} objective needs MAX_COST, the coverage standard "
-            "(such as 10 minutes or 1,600 metres)."
-        )
-    if objective != "lscp" and (p is None or int(p) < 1):
-        raise LocateServicesError("P: choose how many new sites to open (1 or more).")
-    inputs: list[Any] = [demand, candidates, existing, areas]
-    if isinstance(network, QgsVectorLayer):
-        inputs.append(network)
-    elif network is not None:
-        inputs.append(Path(str(network).split("|")[0]))
-    for destination in (output, assignment_output, summary_output):
-        if destination:
-            check_output_is_new(gpkg_destination(destination)[0], inputs)
-    log: list[LogLine] = []
-    report_progress(feedback, 1)
-
-    graph: RoadGraph | None = None
-    from_cache = False
-    if network is not None:
-        travel = TravelMode(kind=mode, cost=cost, speed_field=speed_field or None, speeds_kph=speeds_kph)
-        graph, from_cache = load_or_build(network, travel, cache_dir=cache_dir)
-        crs_authid = graph.crs_authid
-        network_line = graph.summary() + (" (read from the cache)" if from_cache else " (built and cached)")
-    else:
-        crs_authid = work_crs([demand, candidates, existing])
-        network_line = f"No road network: straight-line distances in {crs_authid}."
-    report_progress(feedback, 25)
-
-    people = read_demand(demand, crs_authid, weight_field, need_field, need_rule, areas)
-    new = read_sites(candidates, crs_authid, "CANDIDATES", candidate_id_field, candidate_name_field, candidate_filter)
-    old = (
-        read_sites(existing, crs_authid, "EXISTING", existing_id_field, None, existing_filter)
-        if existing is not None
-        else Sites([], [], np.empty((0, 2)))
-    )
-    label = candidates.name() + (f" (filter {candidate_filter})" if candidate_filter else "")
-    if objective != "lscp" and int(p) > len(new.ids):
-        raise LocateServicesError(
-            f"P is {int(p)} but the candidates layer {label!r} has only {plural('site', len(new.ids))}: choose P of "
-            f"at most {len(new.ids)}, or add candidate sites."
-        )
-    report_progress(feedback, 30)
-
-    existing_cols = list(range(len(old.ids)))
-    candidate_cols = list(range(len(old.ids), len(old.ids) + len(new.ids)))
-    limit = max_cost if objective in ("mclp", "lscp") else None
-    costs = site_costs(
-        graph, np.vstack([old.xy, new.xy]), people.xy, limit, snap_warning_m, feedback, progress=(30.0, 75.0)
-    )
-    unit = costs.unit
-    _check_reach(costs, new, candidate_cols, label, objective, max_cost, mode if graph is not None else None)
-    if objective != "pmedian" and max_cost is not None:
-        _check_gain_possible(costs, people, existing_cols, candidate_cols, max_cost)
-    report_progress(feedback, 76)
-
-    try:
-        solution = solve(
-            costs.matrix,
-            people.weight,
-            candidate_cols,
-            existing_cols,
-            objective,
-            None if objective == "lscp" else int(p),
-            max_cost if objective != "pmedian" else None,
-            exact_limit=EXACT_LIMIT if exact_limit is None else exact_limit,
-            feedback=feedback,
-        )
-    except LocationError as error:
-        raise LocateServicesError(str(error)) from None
-    report_progress(feedback, 85)
-
-    chosen_cols = [candidate_cols[index] for index in solution.chosen]
-    open_after = existing_cols + chosen_cols
-    cost_before, nearest_before = costs.nearest(existing_cols)
-    cost_after, nearest_after = costs.nearest(open_after)
-    before = scenario_summary("before", len(existing_cols), cost_before, people, max_cost)
-    after = scenario_summary("after", len(open_after), cost_after, people, max_cost)
-    chosen_ids = [new.ids[i] for i in solution.chosen]
-    chosen_names = [
-        new.names[i] or (new.ids[i] if candidate_id_field else f"candidate {new.ids[i]}") for i in solution.chosen
-    ]
-    all_ids = old.ids + [new.ids[i] for i in solution.chosen]
-    site_before = [old.ids[i] if i >= 0 else None for i in nearest_before]
-    site_after = [all_ids[i] if i >= 0 else None for i in nearest_after]
-    # per chosen site, in choice order: the people it brings within the standard that the sites before did not
-    newly_within: list[float | None] = []
-    current = cost_before.copy()
-    for column in chosen_cols:
-        column_cost = costs.matrix[:, column]
-        if max_cost is None:
-            newly_within.append(None)
-        else:
-            newly_within.append(float(people.population[~(current <= max_cost) & (column_cost <= max_cost)].sum()))
-        current = np.minimum(current, column_cost)
-    uncovered = []
-    if max_cost is not None and objective != "pmedian":
-        uncovered = [people.codes[i] for i in np.flatnonzero(~(cost_after <= max_cost))]
-    outcome = LocateOutcome(
-        output_uri=output,
-        assignment_uri=None,
-        summary_uri=None,
+    options = LocateOptions(
+        weight_field=weight_field,
+        need_field=need_field,
+        need_rule=need_rule,
+        candidate_id_field=candidate_id_field,
+        candidate_name_field=candidate_name_field,
+        candidate_filter=candidate_filter,
+        existing_id_field=existing_id_field,
+        existing_filter=existing_filter,
+        mode=mode,
+        cost=cost,
+        speed_field=speed_field,
         objective=objective,
-        unit=unit,
+        p=p,
         max_cost=max_cost,
-        solution=solution,
-        chosen_ids=chosen_ids,
-        chosen_names=chosen_names,
-        headline=headline(objective, chosen_names, before, after, max_cost, unit),
-        before=before,
-        after=after,
-        demand=people,
-        cost_before=cost_before,
-        cost_after=cost_after,
-        site_before=site_before,
-        site_after=site_after,
-        new_site_after=[None if i < 0 else bool(i >= len(existing_cols)) for i in nearest_after],
-        newly_within=newly_within,
-        uncovered=uncovered,
-        costs=costs,
-        existing_ids=list(old.ids),
-        from_cache=from_cache,
-        log=log,
+        exact_limit=exact_limit,
+        snap_warning_m=snap_warning_m,
+        cache_dir=cache_dir,
+        speeds_kph=speeds_kph,
     )
-    _explain(outcome, new, old, label, need_field, need_rule, network_line, snap_warning_m)
+    destinations = (output, assignment_output, summary_output)
+    check_options(options, network)
+    check_outputs([demand, candidates, existing, areas], network, destinations)
+    report_progress(feedback, 1)
+    inputs = prepare_inputs(demand, candidates, existing, areas, network, options, feedback)
+    costs = route(inputs, options, feedback)
+    solution = choose_sites(inputs, costs, options, feedback)
+    outcome = compare_scenarios(inputs, costs, solution, options, output)
+    explain(outcome, inputs, options)
     check_cancel(feedback)
-
-    rows, wkb = [], []
-    gain_unit = {
-        "pmedian": f"need-weighted person-{unit_words(unit).split()[0]} saved",
-        "mclp": "need-weighted people newly covered",
-        "lscp": "need-weighted people newly covered",
-    }[objective]
-    for order, (index, newly, gain) in enumerate(zip(solution.chosen, newly_within, solution.gains), start=1):
-        mine = nearest_after == len(existing_cols) + order - 1
-        rows.append(
-            {
-                "choice": order,
-                "site_id": new.ids[index],
-                "site_name": new.names[index] or None,
-                "gain": float(gain),
-                "gain_unit": gain_unit,
-                "people_newly_within": newly,
-                "people_served": float(people.population[mine].sum()),
-                "max_cost": max_cost,
-                "cost_unit": unit,
-                "objective": objective,
-                "method": solution.method,
-            }
-        )
-        x, y = new.xy[index]
-        wkb.append(bytes(QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))).asWkb()))
-    site_fields: list[tuple[str, type]] = [
-        ("choice", int),
-        ("site_id", str),
-        ("site_name", str),
-        ("gain", float),
-        ("gain_unit", str),
-        ("people_newly_within", float),
-        ("people_served", float),
-        ("max_cost", float),
-        ("cost_unit", str),
-        ("objective", str),
-        ("method", str),
-    ]
-    outputs = [(output, FeatureTable("chosen_sites", site_fields, rows, "Point", wkb))]
-    if assignment_output:
-        outputs.append((assignment_output, _assignment_table(outcome)))
-    if summary_output:
-        outputs.append((summary_output, _summary_table(outcome)))
+    outputs = locate_tables(outcome, inputs.candidates, destinations)
     check_cancel(feedback)
-    uris = write_outputs(outputs, crs_authid)
-    outcome.output_uri = uris[0]
-    position = 1
-    if assignment_output:
-        outcome.assignment_uri = uris[position]
-        position += 1
-    if summary_output:
-        outcome.summary_uri = uris[position]
+    write_locate_outputs(outputs, inputs.crs_authid, outcome)
     report_progress(feedback, 100)
     return outcome
 
 
-def _check_reach(
+def check_reach(
     costs: SiteCosts,
     new: Sites,
     candidate_cols: list[int],
     label: str,
-    objective: str,
-    max_cost: float | None,
+    options: LocateOptions,
     mode: str | None,
 ) -> None:
     """Refuse candidates no demand can reach, and a standard within which no candidate covers anyone."""
@@ -640,7 +761,8 @@ def _check_reach(
             f"on the {mode} network: they are on roads cut off from the demand (one-way or unconnected roads, or "
             f"outside the network's area).{far} Check the candidates' locations, the network and the travel mode."
         )
-    if objective != "pmedian" and max_cost is not None and not (nearest <= max_cost).any():
+    max_cost = options.max_cost
+    if options.objective != "pmedian" and max_cost is not None and not (nearest <= max_cost).any():
         raise LocateServicesError(
             f"MAX_COST: no candidate site in {label!r} is within {amount(max_cost, costs.unit)} of any demand point "
             f"(the closest pair is {amount(float(np.min(nearest)), costs.unit)} apart), so nobody could be covered. "
@@ -648,7 +770,7 @@ def _check_reach(
         )
 
 
-def _check_gain_possible(
+def check_gain_possible(
     costs: SiteCosts, people: DemandPoints, existing_cols: list[int], candidate_cols: list[int], max_cost: float
 ) -> None:
     """Refuse a coverage question no new site can improve: everyone a candidate could cover is covered already."""
@@ -668,19 +790,10 @@ def _check_gain_possible(
     )
 
 
-def _explain(
-    outcome: LocateOutcome,
-    new: Sites,
-    old: Sites,
-    label: str,
-    need_field: str | None,
-    need_rule: str,
-    network_line: str,
-    snap_warning_m: float,
-) -> None:
+def explain(outcome: LocateOutcome, inputs: LocateInputs, options: LocateOptions) -> None:
     """The log: the headline first, then how it was worked out, each site, before and after, and warnings."""
     log, solution, unit, max_cost = outcome.log, outcome.solution, outcome.unit, outcome.max_cost
-    people = outcome.demand
+    new, people = inputs.candidates, outcome.demand
     log.insert(0, LogLine(outcome.headline))
     if outcome.objective == "lscp":
         log.append(
@@ -693,22 +806,8 @@ def _explain(
     if solution.gap is not None and solution.gap > 0:
         quality += f"; within {100 * solution.gap:.2f}% of the bound {solution.bound:,.6g}"
     log.append(LogLine(f"Objective: {OBJECTIVE_LABELS[outcome.objective]}; solved by {quality}."))
-    log.append(LogLine(network_line))
-    if need_field:
-        rule = (
-            "national deciles 1-2 count x2, 3-4 x1.5, 5-10 x1"
-            if need_rule == "decile"
-            else "each score divided by the mean score"
-        )
-        need = f"; need from {need_field} ({rule})"
-    else:
-        need = "; no need weighting"
-    log.append(
-        LogLine(
-            f"Demand: {plural('point', len(people.codes))}, population {people.population.sum():,.0f}{need}. "
-            f"Existing sites: {len(old.ids)}. Candidate sites: {len(new.ids)} in {label!r}."
-        )
-    )
+    log.append(LogLine(inputs.network_line))
+    log.append(LogLine(demand_line(inputs, options)))
     if people.decile is not None and outcome.after.deprived == 0:
         log.append(LogLine("No demand point is in national deciles 1-2 (England's most deprived fifth)."))
     for order, (index, gain, newly) in enumerate(zip(solution.chosen, solution.gains, outcome.newly_within), start=1):
@@ -717,56 +816,74 @@ def _explain(
             if outcome.objective == "pmedian"
             else f"need-weighted gain {gain:,.0f}"
         )
-        within = f"{newly:,.0f} more residents within {amount(max_cost, unit)}; " if newly is not None else ""
+        within = f"{newly:,.0f} more residents within {amount(max_cost or 0, unit)}; " if newly is not None else ""
         log.append(LogLine(f"{order}. {new.label(index)}: {within}{what}."))
-    idle = [new.label(index) for index, newly in zip(solution.chosen, outcome.newly_within) if newly == 0]
-    if idle and outcome.objective == "mclp":
-        log.append(
-            LogLine(
-                f"{plural('new site', len(idle))} {'brings' if len(idle) == 1 else 'bring'} nobody more within "
-                f"{amount(max_cost or 0, unit)}: {list_labels(idle)}. Fewer sites already cover everyone a candidate "
-                "could: the LSCP objective finds how few.",
-                True,
-            )
-        )
+    log.extend(idle_sites_lines(outcome, new))
     log.append(LogLine(f"Before: {scenario_text(outcome.before, unit, max_cost)}."))
     log.append(LogLine(f"After: {scenario_text(outcome.after, unit, max_cost)}."))
-    costs = outcome.costs
+    log.extend(warning_lines(outcome, inputs, options))
+
+
+def demand_line(inputs: LocateInputs, options: LocateOptions) -> str:
+    """How many demand points and people, how their need weighs, how many sites there are."""
+    people = inputs.demand
+    if options.need_field:
+        rule = (
+            "national deciles 1-2 count x2, 3-4 x1.5, 5-10 x1"
+            if options.need_rule == "decile"
+            else "each score divided by the mean score"
+        )
+        need = f"; need from {options.need_field} ({rule})"
+    else:
+        need = "; no need weighting"
+    return (
+        f"Demand: {plural('point', len(people.codes))}, population {people.population.sum():,.0f}{need}. "
+        f"Existing sites: {len(inputs.existing.ids)}. Candidate sites: {len(inputs.candidates.ids)} in "
+        f"{inputs.candidates_label!r}."
+    )
+
+
+def idle_sites_lines(outcome: LocateOutcome, new: Sites) -> list[LogLine]:
+    """MCLP: the warning naming new sites that bring nobody more within the standard."""
+    idle = [new.label(index) for index, newly in zip(outcome.solution.chosen, outcome.newly_within) if newly == 0]
+    if not idle or outcome.objective != "mclp":
+        return []
+    return [
+        LogLine(
+            f"{plural('new site', len(idle))} {'brings' if len(idle) == 1 else 'bring'} nobody more within "
+            f"{amount(outcome.max_cost or 0, outcome.unit)}: {list_labels(idle)}. Fewer sites already cover everyone "
+            "a candidate could: the LSCP objective finds how few.",
+            True,
+        )
+    ]
+
+
+def warning_lines(outcome: LocateOutcome, inputs: LocateInputs, options: LocateOptions) -> list[LogLine]:
+    """Sites and demand far from the network, demand that reaches no site, demand still beyond the standard."""
+    lines: list[LogLine] = []
+    people, costs, unit, max_cost = outcome.demand, outcome.costs, outcome.unit, outcome.max_cost
     if costs.far is not None and costs.snap_m is not None:
-        sites = old.ids + new.ids
-        far = np.flatnonzero(costs.far[: len(sites)])
-        if len(far):
-            log.append(
-                LogLine(
-                    f"{plural('site', len(far))} lie more than {snap_warning_m:g} m from the network: "
-                    + list_labels([f"{sites[i]} ({costs.snap_m[i]:,.0f} m)" for i in far])
-                    + ". Check their locations or the network's extent.",
-                    True,
-                )
-            )
-        far_demand = int(costs.far[len(sites) :].sum())
-        if far_demand:
-            log.append(
-                LogLine(
-                    f"{plural('demand point', far_demand)} lie more than {snap_warning_m:g} m from the network.", True
-                )
-            )
+        sites = inputs.existing.ids + inputs.candidates.ids
+        count, limit, network = len(sites), options.snap_warning_m, f"{options.mode} network"
+        lines += far_from_network("site", sites, costs.snap_m[:count], costs.far[:count], limit, network)
+        lines += far_from_network("demand point", people.codes, costs.snap_m[count:], costs.far[count:], limit, network)
     unreached = [people.codes[i] for i in np.flatnonzero(~np.isfinite(outcome.cost_after))]
     if unreached:
-        log.append(
+        lines.append(
             LogLine(
                 f"{plural('demand point', len(unreached))} cannot reach any open site: {list_labels(unreached)}.", True
             )
         )
     if outcome.uncovered:
         people_left = float(people.population[~(outcome.cost_after <= (max_cost or 0))].sum())
-        log.append(
+        lines.append(
             LogLine(
                 f"{plural('demand point', len(outcome.uncovered))} ({people_left:,.0f} people) are still beyond "
                 f"{amount(max_cost or 0, unit)} of every open site: {list_labels(outcome.uncovered)}.",
                 True,
             )
         )
+    return lines
 
 
 def _finite(value: float) -> float | None:

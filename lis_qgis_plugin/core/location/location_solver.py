@@ -163,7 +163,9 @@ def solve(
     base = cost[:, list(existing)].min(axis=1) if len(existing) else np.full(len(weight), np.inf)
     check_cancel(feedback)
     if objective == "pmedian":
+        assert p is not None  # _check_inputs asks every objective but LSCP for P
         return _pmedian(options, weight, base, int(p), exact_limit, feedback)
+    assert max_cost is not None  # _check_inputs asks MCLP and LSCP for MAX_COST
     covered_now = base <= max_cost
     coverable = (options <= max_cost).any(axis=1)
     if not (coverable & ~covered_now).any() and not covered_now.all():
@@ -172,6 +174,7 @@ def solve(
             "site: raise MAX_COST or add candidates nearer to the demand."
         )
     if objective == "mclp":
+        assert p is not None
         return _mclp(options, weight, base, int(p), float(max_cost), feedback)
     return _lscp(options, weight, base, float(max_cost), feedback)
 

@@ -142,3 +142,8 @@ def load_or_build(
         if feedback is not None:
             feedback.pushWarning(f"Could not cache the road network in {folder}: {error}")
     return graph, False
+
+
+def graph_line(graph: RoadGraph, from_cache: bool) -> str:
+    """The log line that describes a graph and where it came from."""
+    return graph.summary() + (" (read from the cache)" if from_cache else " (built and cached)")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +44,7 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeatureRequest,
     QgsFeedback,
+    QgsGeometry,
     QgsProject,
     QgsUnitTypes,
     QgsVectorLayer,
@@ -684,46 +685,74 @@ class _Ways:
     missing_speed: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
 
+    def add(self, fid: int, geometry: QgsGeometry, rule: WayRule) -> None:
+        """Keep each part of a usable way (in the graph's CRS) with its direction and speed."""
+        for part in _wkb_lines(bytes(geometry.asWkb())):
+            if len(part) >= 2:
+                self.coords.append(part)
+                self.fids.append(fid)
+                self.direction.append(rule.direction)
+                self.speed.append(rule.speed_kph)
+        self.used += 1
+
 
 def _field_lookup(layer: QgsVectorLayer) -> dict[str, int]:
     return {f.name().lower(): i for i, f in enumerate(layer.fields())}
 
 
+def _speed_index(layer: QgsVectorLayer, mode: TravelMode, names: Mapping[str, int]) -> int | None:
+    """The column of the driving speed field (None: speeds come from maxspeed and the road class)."""
+    if mode.kind != "drive" or not mode.speed_field:
+        return None
+    index = names.get(mode.speed_field.lower())
+    if index is None:
+        raise NetworkError(
+            f"The road layer {layer.name()!r} has no field {mode.speed_field!r} for speeds; "
+            f"its fields are: {', '.join(layer.fields().names())}."
+        )
+    return index
+
+
+def _way_tags(attrs: Sequence[Any], names: Mapping[str, int], other: int | None) -> dict[str, Any]:
+    """The OpenStreetMap tags the rules read: own columns first, then those packed in ``other_tags``."""
+    tags: dict[str, Any] = {key: attrs[names[key]] for key in _TAGS if key in names}
+    if other is not None:
+        for key, value in parse_other_tags(attrs[other]).items():
+            if key in _TAGS and not _text(tags.get(key)):
+                tags[key] = value
+    return tags
+
+
+def _reading_progress(feedback: QgsFeedback | None, number: int, total: int) -> None:
+    if feedback is None:
+        return
+    if feedback.isCanceled():
+        raise NetworkError("Building the road network was cancelled.")
+    if number % 2000 == 0:
+        feedback.setProgress(min(99.0, 100.0 * number / total))
+
+
 def _read_ways(
     layer: QgsVectorLayer, mode: TravelMode, target: QgsCoordinateReferenceSystem, feedback: QgsFeedback | None
 ) -> _Ways:
+    """The usable ways of a line layer for ``mode``, in ``target``; why the others were left out is counted."""
     names = _field_lookup(layer)
     has_highway = "highway" in names
     other = names.get("other_tags")
-    speed_index = None
-    if mode.kind == "drive" and mode.speed_field:
-        speed_index = names.get(mode.speed_field.lower())
-        if speed_index is None:
-            raise NetworkError(
-                f"The road layer {layer.name()!r} has no field {mode.speed_field!r} for speeds; "
-                f"its fields are: {', '.join(layer.fields().names())}."
-            )
+    speed_index = _speed_index(layer, mode, names)
     transform = None
     if layer.crs() != target:
         transform = QgsCoordinateTransform(layer.crs(), target, QgsProject.instance().transformContext())
     ways = _Ways()
     total = max(layer.featureCount(), 1)
     for number, feature in enumerate(layer.getFeatures(QgsFeatureRequest())):
-        if feedback is not None:
-            if feedback.isCanceled():
-                raise NetworkError("Building the road network was cancelled.")
-            if number % 2000 == 0:
-                feedback.setProgress(min(99.0, 100.0 * number / total))
+        _reading_progress(feedback, number, total)
         ways.read += 1
         geometry = feature.geometry()
         if geometry.isNull() or geometry.isEmpty():
             continue
         attrs = feature.attributes()
-        tags: dict[str, Any] = {key: attrs[names[key]] for key in _TAGS if key in names}
-        if other is not None:
-            for key, value in parse_other_tags(attrs[other]).items():
-                if key in _TAGS and not _text(tags.get(key)):
-                    tags[key] = value
+        tags = _way_tags(attrs, names, other)
         speed = attrs[speed_index] if speed_index is not None else None
         rule = classify_way(tags, mode, speed, has_highway or "highway" in tags)
         if not rule.allowed:
@@ -736,13 +765,7 @@ def _read_ways(
             geometry.convertToStraightSegment()
         if transform is not None:
             geometry.transform(transform)
-        for part in _wkb_lines(bytes(geometry.asWkb())):
-            if len(part) >= 2:
-                ways.coords.append(part)
-                ways.fids.append(feature.id())
-                ways.direction.append(rule.direction)
-                ways.speed.append(rule.speed_kph)
-        ways.used += 1
+        ways.add(feature.id(), geometry, rule)
     return ways
 
 
