@@ -16,16 +16,13 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
 )
 
 from .lis_algorithm import LisAlgorithm
-
-MODES = ("drive", "walk")
-COSTS = ("time", "distance")
+from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, read_network
 
 
 class Accessibility2sfcaAlgorithm(LisAlgorithm):
@@ -37,11 +34,6 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
     CAPACITY_FIELD = "CAPACITY_FIELD"
     DEMAND = "DEMAND"
     POPULATION_FIELD = "POPULATION_FIELD"
-    NETWORK = "NETWORK"
-    NETWORK_FILE = "NETWORK_FILE"
-    MODE = "MODE"
-    COST = "COST"
-    SPEED_FIELD = "SPEED_FIELD"
     BANDS = "BANDS"
     WEIGHTS = "WEIGHTS"
     OUTPUT = "OUTPUT"
@@ -106,35 +98,11 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
                 type=Qgis.ProcessingFieldParameterDataType.Numeric,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.NETWORK,
-                self.tr("Road network (line layer; or give an .osm.pbf file below)"),
-                [Qgis.ProcessingSourceType.VectorLine],
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.NETWORK_FILE,
-                self.tr("Road network file (.osm.pbf, instead of the layer)"),
-                fileFilter="OpenStreetMap (*.osm.pbf *.pbf *.osm);;All files (*.*)",
-                optional=True,
-            )
-        )
-        self.addParameter(QgsProcessingParameterEnum(self.MODE, self.tr("Travel mode"), list(MODES), defaultValue=0))
+        add_network_parameters(self, self.tr("Road network (line layer; or give an .osm.pbf file below)"))
+        self.addParameter(QgsProcessingParameterEnum(MODE, self.tr("Travel mode"), list(MODES), defaultValue=0))
         self.addParameter(
             QgsProcessingParameterEnum(
-                self.COST, self.tr("Travel cost (time: bands in minutes; distance: in metres)"), list(COSTS), 0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.SPEED_FIELD,
-                self.tr("Speed field, km/h (driving; empty: maxspeed, then road-class defaults)"),
-                parentLayerParameterName=self.NETWORK,
-                type=Qgis.ProcessingFieldParameterDataType.Numeric,
-                optional=True,
+                COST, self.tr("Travel cost (time: bands in minutes; distance: in metres)"), list(COSTS), 0
             )
         )
         self.addParameter(
@@ -162,25 +130,24 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
         from ..core.network.road_network import TravelMode
         from ..settings import cache_dir, speeds_kph
 
-        network = self.road_network(parameters, context, required=True)
-        cost = COSTS[self.parameterAsEnum(parameters, self.COST, context)]
-        speed_field = next(iter(self.parameterAsStrings(parameters, self.SPEED_FIELD, context)), None)
+        network = read_network(self, parameters, context, required=True)
         speeds, graph_folder = speeds_kph(), cache_dir()  # the user's settings, read here: the core reads none
+        unit = "min" if network.cost == "time" else "m"
 
         def run() -> Any:
-            kind = MODES[self.parameterAsEnum(parameters, self.MODE, context)]
-            mode = TravelMode(kind=kind, cost=cost, speed_field=speed_field or None, speeds_kph=speeds)
+            mode = TravelMode(kind=network.mode, cost=network.cost, speed_field=network.speed_field, speeds_kph=speeds)
+            assert network.source is not None  # read_network asked for one
             return accessibility_2sfca(
                 self.input_layer(parameters, self.FACILITIES, context),
                 self.parameterAsString(parameters, self.CAPACITY_FIELD, context),
                 self.input_layer(parameters, self.DEMAND, context),
                 self.parameterAsString(parameters, self.POPULATION_FIELD, context),
-                network,
+                network.source,
                 self.gpkg_output(parameters, self.OUTPUT, context),
                 parse_bands(
                     self.parameterAsString(parameters, self.BANDS, context),
                     self.parameterAsString(parameters, self.WEIGHTS, context),
-                    "min" if cost == "time" else "m",
+                    unit,
                 ),
                 mode,
                 cache_dir=graph_folder,

@@ -17,7 +17,6 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
@@ -25,6 +24,7 @@ from qgis.core import (
 )
 
 from .lis_algorithm import LisAlgorithm
+from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, read_network
 from .output_loading import load_on_completion
 
 
@@ -45,11 +45,6 @@ class LocateServicesAlgorithm(LisAlgorithm):
     CANDIDATE_FILTER = "CANDIDATE_FILTER"
     CANDIDATE_ID_FIELD = "CANDIDATE_ID_FIELD"
     CANDIDATE_NAME_FIELD = "CANDIDATE_NAME_FIELD"
-    NETWORK = "NETWORK"
-    NETWORK_FILE = "NETWORK_FILE"
-    MODE = "MODE"
-    COST = "COST"
-    SPEED_FIELD = "SPEED_FIELD"
     OBJECTIVE = "OBJECTIVE"
     P = "P"
     MAX_COST = "MAX_COST"
@@ -60,8 +55,6 @@ class LocateServicesAlgorithm(LisAlgorithm):
     HEADLINE = "HEADLINE"
     CHOSEN = "CHOSEN"
 
-    COSTS = ("time", "distance")
-    MODES = ("drive", "walk")
     NEED_RULES = ("decile", "score")
     OBJECTIVES = ("pmedian", "mclp", "lscp")
 
@@ -166,29 +159,12 @@ class LocateServicesAlgorithm(LisAlgorithm):
             self.addParameter(
                 QgsProcessingParameterField(name, label, parentLayerParameterName=self.CANDIDATES, optional=True)
             )
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.NETWORK, self.tr("Road network (lines; empty: straight line)"),
-                [Qgis.ProcessingSourceType.VectorLine], optional=True,
-            )
-        )  # fmt: skip
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.NETWORK_FILE, self.tr("or road network file (.osm.pbf, GeoPackage)"), optional=True
-            )
-        )
+        add_network_parameters(self, self.tr("Road network (lines; empty: straight line)"))
         for name, label, options, default in (
-            (self.MODE, self.tr("Travel mode"), self.MODES, 0),
-            (self.COST, self.tr("Cost"), self.COSTS, 0),
+            (MODE, self.tr("Travel mode"), MODES, 0),
+            (COST, self.tr("Cost"), COSTS, 0),
         ):
             self.addParameter(QgsProcessingParameterEnum(name, label, list(options), defaultValue=default))
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.SPEED_FIELD, self.tr("Speed field of the roads (km/h; empty: maxspeed and road class)"),
-                parentLayerParameterName=self.NETWORK, optional=True,
-                type=Qgis.ProcessingFieldParameterDataType.Numeric,
-            )
-        )  # fmt: skip
         self.addParameter(
             QgsProcessingParameterEnum(
                 self.OBJECTIVE,
@@ -248,7 +224,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
         from ..core.location.locate_services import locate_services
         from ..settings import cache_dir, speeds_kph
 
-        network = self.road_network(parameters, context)
+        network = read_network(self, parameters, context)
         graph_folder, speeds = cache_dir(), speeds_kph()  # the user's options, read here: the core reads none
 
         def text(name: str) -> str | None:
@@ -274,10 +250,10 @@ class LocateServicesAlgorithm(LisAlgorithm):
                 candidate_filter=text(self.CANDIDATE_FILTER),
                 existing_id_field=text(self.EXISTING_ID_FIELD),
                 existing_filter=text(self.EXISTING_FILTER),
-                network=network,
-                mode=self.MODES[self.parameterAsEnum(parameters, self.MODE, context)],
-                cost=self.COSTS[self.parameterAsEnum(parameters, self.COST, context)],
-                speed_field=text(self.SPEED_FIELD),
+                network=network.source,
+                mode=network.mode,
+                cost=network.cost,
+                speed_field=network.speed_field,
                 objective=objective,
                 p=self.parameterAsInt(parameters, self.P, context),
                 # p-median does not need the standard; a 0 there means "no coverage columns"

@@ -18,7 +18,6 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExpression,
-    QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -27,6 +26,7 @@ from qgis.core import (
 )
 
 from .lis_algorithm import LisAlgorithm
+from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, read_network
 from .output_loading import load_on_completion
 from .target_parameters import TABLE_FILTER
 
@@ -41,12 +41,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
     FACILITY_FILTER = "FACILITY_FILTER"
     FACILITY_ID_FIELD = "FACILITY_ID_FIELD"
     CAPACITY_FIELD = "CAPACITY_FIELD"
-    NETWORK = "NETWORK"
-    NETWORK_FILE = "NETWORK_FILE"
     METHOD = "METHOD"
-    COST = "COST"
-    MODE = "MODE"
-    SPEED_FIELD = "SPEED_FIELD"
     BANDS = "BANDS"
     BUFFER = "BUFFER"
     AREAS = "AREAS"
@@ -60,8 +55,6 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
     COVERAGE = "COVERAGE"
 
     METHODS = ("network", "buffer", "voronoi")
-    COSTS = ("time", "distance")
-    MODES = ("drive", "walk")
     OVERLAPS = ("overlapping", "nearest")
 
     def name(self) -> str:
@@ -114,29 +107,14 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
             (self.CAPACITY_FIELD, self.tr("Capacity field (carried to the outputs)")),
         ):
             self.addParameter(QgsProcessingParameterString(name, label, optional=True))
-        self.addParameter(
-            QgsProcessingParameterVectorLayer(
-                self.NETWORK, self.tr("Road network (lines)"), [Qgis.ProcessingSourceType.VectorLine], optional=True
-            )
-        )
-        network_file = QgsProcessingParameterFile(
-            self.NETWORK_FILE, self.tr("or road network file (.osm.pbf, GeoPackage)"), optional=True
-        )
-        self.addParameter(network_file)
+        add_network_parameters(self, self.tr("Road network (lines)"))
         for name, label, options, default in (
             (self.METHOD, self.tr("Method"), self.METHODS, 0),
-            (self.COST, self.tr("Cost"), self.COSTS, 0),
-            (self.MODE, self.tr("Travel mode"), self.MODES, 0),
+            (COST, self.tr("Cost"), COSTS, 0),
+            (MODE, self.tr("Travel mode"), MODES, 0),
             (self.OVERLAP, self.tr("Catchments"), ("overlapping (each facility)", "nearest facility only"), 0),
         ):
             self.addParameter(QgsProcessingParameterEnum(name, label, list(options), defaultValue=default))
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.SPEED_FIELD, self.tr("Speed field of the roads (km/h; empty: maxspeed and road class)"),
-                parentLayerParameterName=self.NETWORK, optional=True,
-                type=Qgis.ProcessingFieldParameterDataType.Numeric,
-            )
-        )  # fmt: skip
         self.addParameter(
             QgsProcessingParameterString(
                 self.BANDS, self.tr("Bands (minutes for time, metres for distance)"), defaultValue="5,10,15"
@@ -203,7 +181,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         table = self.parameterAsFile(parameters, self.FACILITIES_TABLE, context).strip()
         if (facilities is None) == (not table):
             raise QgsProcessingException(self.tr("Give the facilities as a point layer OR as a table file, not both."))
-        network = self.road_network(parameters, context)
+        network = read_network(self, parameters, context)
         graph_folder, speeds = cache_dir(), speeds_kph()  # the user's options, read here: the core reads none
 
         def text(name: str) -> str | None:
@@ -215,14 +193,14 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         outcome = self.run_core(
             lambda: service_catchments(
                 facilities if facilities is not None else Path(table),
-                network,
+                network.source,
                 self.gpkg_output(parameters, self.CATCHMENTS, context),
                 assignment_output=destination(self.ASSIGNMENT),
                 coverage_output=destination(self.COVERAGE),
                 method=self.METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
-                cost=self.COSTS[self.parameterAsEnum(parameters, self.COST, context)],
-                mode=self.MODES[self.parameterAsEnum(parameters, self.MODE, context)],
-                speed_field=text(self.SPEED_FIELD),
+                cost=network.cost,
+                mode=network.mode,
+                speed_field=network.speed_field,
                 bands=self.parameterAsString(parameters, self.BANDS, context),
                 buffer_m=self.parameterAsDouble(parameters, self.BUFFER, context),
                 overlap=self.OVERLAPS[self.parameterAsEnum(parameters, self.OVERLAP, context)],

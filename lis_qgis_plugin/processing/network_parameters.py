@@ -1,0 +1,87 @@
+"""The road network parameters of the tools that travel on roads: declared once, read once.
+
+lis:servicecatchments, lis:locateservices and lis:accessibility2sfca take the roads the same way:
+NETWORK (a line layer) or NETWORK_FILE (an .osm.pbf or GeoPackage), never both, SPEED_FIELD (a
+numeric field of that layer) and the MODE and COST choices. The panel's NetworkPage fills the
+same names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from qgis.core import (
+    Qgis,
+    QgsProcessingContext,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterVectorLayer,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+
+from .lis_algorithm import LisAlgorithm
+
+NETWORK = "NETWORK"
+NETWORK_FILE = "NETWORK_FILE"
+SPEED_FIELD = "SPEED_FIELD"
+MODE = "MODE"
+COST = "COST"
+#: The MODE and COST options, in the order of their enum parameters.
+MODES = ("drive", "walk")
+COSTS = ("time", "distance")
+NETWORK_FILE_FILTER = "Road networks (*.osm.pbf *.pbf *.osm *.gpkg);;All files (*.*)"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("NetworkParameters", text)
+
+
+@dataclass(frozen=True)
+class NetworkChoice:
+    """The roads and how people travel on them, as the user chose: the layer or file, speed field, mode, cost."""
+
+    source: QgsVectorLayer | str | None  # None: no network given
+    speed_field: str | None
+    mode: str
+    cost: str
+
+
+def add_network_parameters(algorithm: LisAlgorithm, network_label: str) -> None:
+    """Add NETWORK (optional line layer, labelled ``network_label``), NETWORK_FILE and SPEED_FIELD.
+
+    ``network_label`` says what the tool does without roads (straight lines, or nothing at all).
+    """
+    algorithm.addParameter(
+        QgsProcessingParameterVectorLayer(NETWORK, network_label, [Qgis.ProcessingSourceType.VectorLine], optional=True)
+    )
+    algorithm.addParameter(
+        QgsProcessingParameterFile(
+            NETWORK_FILE,
+            _tr("or road network file (.osm.pbf, GeoPackage)"),
+            fileFilter=NETWORK_FILE_FILTER,
+            optional=True,
+        )
+    )
+    algorithm.addParameter(
+        QgsProcessingParameterField(
+            SPEED_FIELD,
+            _tr("Speed field of the roads, km/h (driving; empty: maxspeed, then road class)"),
+            parentLayerParameterName=NETWORK,
+            type=Qgis.ProcessingFieldParameterDataType.Numeric,
+            optional=True,
+        )
+    )
+
+
+def read_network(
+    algorithm: LisAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext, required: bool = False
+) -> NetworkChoice:
+    """The network layer or file (never both; ``required``: one of them), speed field, mode and cost."""
+    return NetworkChoice(
+        algorithm.road_network(parameters, context, required=required),
+        algorithm.optional_text(parameters, SPEED_FIELD, context),
+        MODES[algorithm.parameterAsEnum(parameters, MODE, context)],
+        COSTS[algorithm.parameterAsEnum(parameters, COST, context)],
+    )
