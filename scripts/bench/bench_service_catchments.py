@@ -148,8 +148,8 @@ def build_inputs(folder: Path, streets: int, facilities: int) -> tuple[Path, Pat
 
     pfields = QgsFields()
     pfields.append(QgsField("name", QMetaType.Type.QString))
-    points = folder / "facilities.gpkg"
-    writer = writer_for(points, "facilities", Qgis.WkbType.Point, pfields)
+    facility_path = folder / "facilities.gpkg"
+    writer = writer_for(facility_path, "facilities", Qgis.WkbType.Point, pfields)
     span = (n - 1) * BLOCK_M
     xy = np.column_stack([rng.uniform(0, span, facilities) + ORIGIN[0], rng.uniform(0, span, facilities) + ORIGIN[1]])
     out = []
@@ -159,9 +159,9 @@ def build_inputs(folder: Path, streets: int, facilities: int) -> tuple[Path, Pat
         feature.setGeometry(QgsGeometry(QgsPoint(float(x), float(y))))
         out.append(feature)
     if not writer.addFeatures(out):
-        raise RuntimeError(f"Cannot write {points}: {writer.errorMessage()}")
+        raise RuntimeError(f"Cannot write {facility_path}: {writer.errorMessage()}")
     del writer
-    return network, points, edges
+    return network, facility_path, edges
 
 
 # --- children: one timed run each ---------------------------------------------------------
