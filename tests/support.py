@@ -222,3 +222,54 @@ SAMPLE_LAYER_NAMES = (
     "candidate_sites",
     "roads",
 )
+
+
+# --- access to services: Rutland's GP surgeries and small layers written in place (catchments, locate, 2SFCA) ---
+
+#: Rutland's own GP surgeries in the NHS Choices services table (2014), as lis:servicecatchments filters them.
+RUTLAND_GP_FILTER = "\"category\" = 'gp_surgery' AND \"in_la\" = 'True'"
+
+
+def write_gpkg_layer(
+    path: Path, name: str, kind: int, fields: Sequence[tuple[str, object]], rows: Sequence[tuple[QgsGeometry, list]]
+) -> str:
+    """One layer of a GeoPackage in EPSG:27700 (a new file, or a layer added to it); returns its URI."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsField, QgsFields
+
+    qfields = QgsFields()
+    for field_name, field_type in fields:
+        qfields.append(QgsField(field_name, field_type))
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = name
+    options.actionOnExistingFile = (
+        QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+        if path.exists()
+        else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
+    )
+    writer = QgsVectorFileWriter.create(
+        str(path), qfields, kind, QgsCoordinateReferenceSystem("EPSG:27700"), QgsCoordinateTransformContext(), options
+    )
+    assert writer.hasError() == QgsVectorFileWriter.WriterError.NoError, writer.errorMessage()
+    for geometry, attributes in rows:
+        feature = QgsFeature(qfields)
+        feature.setGeometry(geometry)
+        feature.setAttributes(attributes)
+        assert writer.addFeature(feature)
+    del writer
+    return f"{path}|layername={name}"
+
+
+def memory_points(
+    fields: str, rows: Sequence[tuple[float, float, list[object]]], name: str = "points"
+) -> QgsVectorLayer:
+    """A memory point layer in British National Grid (``fields``: 'field=code:string&field=pop:double')."""
+    layer = QgsVectorLayer(f"Point?crs=EPSG:27700&{fields}", name, "memory")
+    features = []
+    for x, y, attributes in rows:
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        feature.setAttributes(attributes)
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer

@@ -1,0 +1,113 @@
+"""lis:servicecatchments through Processing: messages for bad inputs, the user's road speeds, the sample district."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from qgis.core import (
+    QgsFeature,
+    QgsGeometry,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProject,
+    QgsVectorLayer,
+)
+
+from lis_qgis_plugin.core.access.service_catchments import ServiceCatchmentError, service_catchments
+
+from ..support import RUTLAND_GP_FILTER, LogFeedback, saved
+
+
+@pytest.fixture(scope="module")
+def rutland(shared_data: Path) -> Path:
+    return shared_data / "rutland"
+
+
+@pytest.fixture(scope="module")
+def gp_table(rutland: Path) -> Path:
+    return rutland / "services" / "rutland_nhs_services_nhschoices_2014.csv"
+
+
+def _run(params: dict[str, object]) -> dict:
+    import processing
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    return processing.run("lis:servicecatchments", params, context=context, feedback=LogFeedback())
+
+
+def test_bad_inputs_have_clear_messages(
+    lis_plugin: object, gp_table: Path, highways: str, rutland: Path, tmp_path: Path
+) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (gp_table, rutland / "network" / "rutland_osm_highways.gpkg")}
+    base = {"FACILITIES_TABLE": str(gp_table), "NETWORK_FILE": highways, "CATCHMENTS": str(tmp_path / "c.gpkg")}
+    with pytest.raises(QgsProcessingException, match="unique"):
+        _run({**base, "FACILITY_FILTER": RUTLAND_GP_FILTER, "FACILITY_ID_FIELD": "ods_code"})
+    with pytest.raises(QgsProcessingException, match="no features"):
+        _run({**base, "FACILITY_FILTER": "\"category\" = 'nothing'"})
+    footway = QgsVectorLayer("LineString?crs=EPSG:27700&field=highway:string", "paths", "memory")
+    feature = QgsFeature(footway.fields())
+    feature.setGeometry(QgsGeometry.fromWkt("LineString(485000 308000, 486000 308500)"))
+    feature.setAttributes(["footway"])
+    footway.dataProvider().addFeatures([feature])
+    paths = saved(footway, tmp_path / "paths.gpkg")
+    with pytest.raises(QgsProcessingException, match="can be used for drive"):
+        _run({**base, "FACILITY_FILTER": RUTLAND_GP_FILTER, "NETWORK_FILE": paths})
+    with pytest.raises(QgsProcessingException, match="distance"):
+        _run({**base, "FACILITY_FILTER": RUTLAND_GP_FILTER, "METHOD": 1})
+    with pytest.raises(ServiceCatchmentError, match="at least 1 metre"):
+        service_catchments(gp_table, highways, str(tmp_path / "c.gpkg"), facility_filter=RUTLAND_GP_FILTER, buffer_m=0)
+    assert not (tmp_path / "c.gpkg").exists()
+    assert before == {p: p.stat().st_mtime_ns for p in before}
+
+
+def test_the_users_road_speeds_reach_the_tool(
+    lis_plugin: object, gp_table: Path, highways: str, tmp_path: Path
+) -> None:
+    """Speeds set in Settings > Options > LIS are read by the algorithm and passed to the core: slower roads,
+    smaller 10-minute catchments (the same run at the default speeds is the yardstick)."""
+    from lis_qgis_plugin import settings
+
+    def catchment_area(name: str) -> float:
+        result = _run(
+            {"FACILITIES_TABLE": str(gp_table), "FACILITY_FILTER": RUTLAND_GP_FILTER, "NETWORK_FILE": highways,
+             "BANDS": "10", "CATCHMENTS": str(tmp_path / f"{name}.gpkg")}
+        )  # fmt: skip
+        return sum(f.geometry().area() for f in QgsVectorLayer(result["CATCHMENTS"], name, "ogr").getFeatures())
+
+    settings.set_cache_dir(tmp_path / "graphs")
+    try:
+        default_area = catchment_area("default")
+        settings.set_speeds_kph({kind: speed / 3 for kind, speed in settings.default_speeds_kph().items()})
+        slow_area = catchment_area("slow")
+    finally:
+        settings.set_speeds_kph(None)
+        settings.set_cache_dir(None)
+    assert 0 < slow_area < 0.7 * default_area
+    assert len(list((tmp_path / "graphs").iterdir())) >= 2  # one cached graph per set of speeds
+
+
+def test_processing_run_on_the_sample_district(lis_plugin: object, sample_gpkg: Path, tmp_path: Path) -> None:
+    """10-minute drive catchments of the sample district's 12 GP surgeries, as the demo runs them."""
+    result = _run(
+        {
+            "FACILITIES": f"{sample_gpkg}|layername=services",
+            "FACILITY_FILTER": "\"service_type\" = 'gp_surgery'",
+            "NETWORK": f"{sample_gpkg}|layername=roads",
+            "SPEED_FIELD": "speed_kph",
+            "BANDS": "10",
+            "AREAS": f"{sample_gpkg}|layername=small_areas",
+            "DEMAND_POINTS": f"{sample_gpkg}|layername=popweighted_centroids",
+            "POPULATION_FIELD": "pop_total",
+            "DEPRIVATION_FIELD": "imd_decile",
+            "CATCHMENTS": str(tmp_path / "catchments.gpkg"),
+            "ASSIGNMENT": str(tmp_path / "assignment.gpkg"),
+            "COVERAGE": str(tmp_path / "coverage.gpkg"),
+        }
+    )
+    catchments = QgsVectorLayer(result["CATCHMENTS"], "c", "ogr")
+    assert catchments.featureCount() == 12
+    coverage = {f["facility_id"]: f for f in QgsVectorLayer(result["COVERAGE"], "v", "ogr").getFeatures()}
+    overall = coverage["All facilities"]
+    assert 0 < overall["within_10min"] <= overall["population"]
