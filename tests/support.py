@@ -273,3 +273,47 @@ def memory_points(
         features.append(feature)
     layer.dataProvider().addFeatures(features)
     return layer
+
+
+#: A point in British National Grid, somewhere in the East Midlands: the origin of the small made-up towns.
+TOWN_ORIGIN = (480000.0, 300000.0)
+#: The fields of a made-up town's demand points and sites.
+TOWN_DEMAND_FIELDS = "field=code:string&field=pop:double&field=decile:integer"
+TOWN_SITE_FIELDS = "field=site_id:string&field=name:string"
+
+
+def points_gpkg(path: Path, fields: str, rows: Sequence[tuple[float, float, list[object]]]) -> str:
+    """A GeoPackage of points in British National Grid (x, y in metres from TOWN_ORIGIN) with the given attributes."""
+    x0, y0 = TOWN_ORIGIN
+    return saved(memory_points(fields, [(x0 + x, y0 + y, values) for x, y, values in rows], path.stem), path)
+
+
+def town_layers(folder: Path) -> dict[str, str]:
+    """Three villages on a line (1,000, 600 and 100 people, 10 km apart), a candidate at each and one between,
+    and an old centre 5 m from village A: the GeoPackage paths of the demand, the candidates and the existing site."""
+    return {
+        "demand": points_gpkg(
+            folder / "villages.gpkg",
+            TOWN_DEMAND_FIELDS,
+            [(0, 0, ["A", 1000, 1]), (10_000, 0, ["B", 600, 5]), (20_000, 0, ["C", 100, 9])],
+        ),
+        "candidates": points_gpkg(
+            folder / "candidates.gpkg",
+            TOWN_SITE_FIELDS,
+            [(10, 0, ["cA", "Hall A"]), (10_010, 0, ["cB", "Hall B"]), (5_000, 0, ["cM", "Middle"])],
+        ),
+        "existing": points_gpkg(folder / "existing.gpkg", TOWN_SITE_FIELDS, [(5, 0, ["E", "Old centre"])]),
+    }
+
+
+def layer_rows(uri: str) -> list[dict[str, object]]:
+    """Every feature's attributes of a layer (a path or GeoPackage layer URI) as dicts, in feature order."""
+    layer = QgsVectorLayer(uri, Path(uri.split("|")[0]).stem, "ogr")
+    assert layer.isValid(), uri
+    names = layer.fields().names()
+    return [dict(zip(names, feature.attributes())) for feature in layer.getFeatures()]
+
+
+#: Rutland's own GP surgeries and village halls in the GeoJSON services files (``in_la`` is a boolean there).
+RUTLAND_GEOJSON_GPS = '"category" = \'gp_surgery\' AND "in_la"'
+RUTLAND_HALLS = '"category" = \'community_centre\' AND "in_la"'
