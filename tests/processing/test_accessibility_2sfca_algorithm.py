@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from qgis.core import (
     Qgis,
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransformContext,
-    QgsFeature,
-    QgsField,
-    QgsFields,
     QgsGeometry,
     QgsPointXY,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProject,
-    QgsVectorFileWriter,
 )
 from qgis.PyQt.QtCore import QMetaType
 
-from lis_qgis_plugin.core.access.accessibility_2sfca import Accessibility2sfcaError, costs_to_facilities, parse_bands
-from lis_qgis_plugin.core.network.road_network import TravelMode, build_graph
-
-from .support import LogFeedback, open_layer
+from ..support import LogFeedback, open_layer, write_gpkg_layer
 
 ALGORITHM = "lis:accessibility2sfca"
 # Tiny network (EPSG:27700, metres): a street along y=0 from x=0 to x=500, a side street up from x=200.
@@ -43,34 +32,6 @@ AREAS = [("D1", (100, 0), 100), ("D2", (200, 200), 200), ("D3", (400, 0), 300)]
 DISTANCES = {"D1": (100, 400), "D2": (400, 500), "D3": (400, 100)}
 
 
-def write_gpkg(
-    path: Path, name: str, kind: int, fields: Sequence[tuple[str, Any]], rows: Sequence[tuple[QgsGeometry, list]]
-) -> str:
-    """One layer of a GeoPackage in EPSG:27700; returns its URI."""
-    qfields = QgsFields()
-    for field_name, field_type in fields:
-        qfields.append(QgsField(field_name, field_type))
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = name
-    options.actionOnExistingFile = (
-        QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        if path.exists()
-        else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
-    )
-    writer = QgsVectorFileWriter.create(
-        str(path), qfields, kind, QgsCoordinateReferenceSystem("EPSG:27700"), QgsCoordinateTransformContext(), options
-    )
-    assert writer.hasError() == QgsVectorFileWriter.WriterError.NoError, writer.errorMessage()
-    for geometry, attributes in rows:
-        feature = QgsFeature(qfields)
-        feature.setGeometry(geometry)
-        feature.setAttributes(attributes)
-        assert writer.addFeature(feature)
-    del writer
-    return f"{path}|layername={name}"
-
-
 def point(xy: tuple[float, float]) -> QgsGeometry:
     return QgsGeometry.fromPointXY(QgsPointXY(*xy))
 
@@ -79,21 +40,21 @@ def point(xy: tuple[float, float]) -> QgsGeometry:
 def tiny(tmp_path: Path) -> dict[str, str]:
     """URIs of the tiny network, its two facilities and three demand points."""
     gpkg = tmp_path / "tiny.gpkg"
-    network = write_gpkg(
+    network = write_gpkg_layer(
         gpkg,
         "roads",
         Qgis.WkbType.LineString,
         [("ref", QMetaType.Type.QString)],
         [(QgsGeometry.fromPolylineXY([QgsPointXY(*xy) for xy in line]), [f"r{i}"]) for i, line in enumerate(LINES)],
     )
-    facilities = write_gpkg(
+    facilities = write_gpkg_layer(
         gpkg,
         "facilities",
         Qgis.WkbType.Point,
         [("name", QMetaType.Type.QString), ("capacity", QMetaType.Type.Double)],
         [(point(xy), [name, capacity]) for name, xy, capacity in FACILITIES],
     )
-    areas = write_gpkg(
+    areas = write_gpkg_layer(
         gpkg,
         "areas",
         Qgis.WkbType.Point,
@@ -164,7 +125,7 @@ def test_plain_2sfca_equals_the_hand_computation(lis_plugin: object, tiny: dict[
 
 
 def test_polygon_areas_are_placed_at_their_point_on_surface(lis_plugin: object, tiny: dict[str, str]) -> None:
-    squares = write_gpkg(
+    squares = write_gpkg_layer(
         Path(tiny["folder"]) / "polygons.gpkg",
         "squares",
         Qgis.WkbType.Polygon,
@@ -198,22 +159,6 @@ def test_a_facility_beyond_every_band_is_named(lis_plugin: object, tiny: dict[st
     assert "1 area (200 people) reaches no facility within 150 m and score 0: D2." in feedback.text
 
 
-def test_costs_are_measured_towards_the_facility_on_one_way_roads(tmp_path: Path) -> None:
-    """A one-way street from x=0 to x=1000: only areas upstream of the facility reach it."""
-    uri = write_gpkg(
-        tmp_path / "oneway.gpkg",
-        "roads",
-        Qgis.WkbType.LineString,
-        [("oneway", QMetaType.Type.QString), ("speed", QMetaType.Type.Double)],
-        [(QgsGeometry.fromPolylineXY([QgsPointXY(0, 0), QgsPointXY(1000, 0)]), ["yes", 36.0])],
-    )
-    graph = build_graph(uri, TravelMode(kind="drive", cost="time", speed_field="speed"))
-    costs, snapped = costs_to_facilities(graph, np.array([[500.0, 0.0]]), np.array([[100.0, 0.0], [900.0, 0.0]]), 600)
-    assert costs[0, 0] == pytest.approx(40.0)  # 400 m at 10 m/s, driving with the traffic
-    assert np.isinf(costs[1, 0])  # downstream: the facility cannot be reached against the one-way
-    assert np.allclose(snapped, 0)
-
-
 # ------------------------------------------------------------------------ (b) Rutland, real data
 @pytest.fixture(scope="module")
 def rutland_gps(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -222,7 +167,7 @@ def rutland_gps(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     with source.open(newline="", encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["category"] == "gp_surgery"]
     assert len(rows) >= 5
-    return write_gpkg(
+    return write_gpkg_layer(
         tmp_path_factory.mktemp("gps") / "gps.gpkg",
         "gps",
         Qgis.WkbType.Point,
@@ -268,7 +213,7 @@ def test_rutland_population_weighted_scores_add_up_to_the_capacity_reached(
 # ------------------------------------------------------------------------ (c) bad inputs
 def test_null_capacity_is_refused_naming_the_facilities(lis_plugin: object, tiny: dict[str, str]) -> None:
     folder = Path(tiny["folder"])
-    facilities = write_gpkg(
+    facilities = write_gpkg_layer(
         folder / "nulls.gpkg",
         "facilities",
         Qgis.WkbType.Point,
@@ -308,9 +253,3 @@ def test_text_population_field_and_writing_into_an_input_are_refused(lis_plugin:
         run({**tiny_parameters(tiny, "450"), "POPULATION_FIELD": "name"})
     with pytest.raises(QgsProcessingException, match=r"never writes into its inputs"):
         run({**tiny_parameters(tiny, "450"), "OUTPUT": tiny["network"].split("|")[0]})
-
-
-def test_parse_bands_defaults_to_weight_one() -> None:
-    assert [(b.upper, b.weight) for b in parse_bands("5, 10;15")] == [(5, 1), (10, 1), (15, 1)]
-    with pytest.raises(Accessibility2sfcaError, match="at least one"):
-        parse_bands(" ")
