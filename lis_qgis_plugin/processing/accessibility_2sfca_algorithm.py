@@ -102,7 +102,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(MODE, self.tr("Travel mode"), list(MODES), defaultValue=0))
         self.addParameter(
             QgsProcessingParameterEnum(
-                COST, self.tr("Travel cost (time: bands in minutes; distance: in metres)"), list(COSTS), 0
+                COST, self.tr("Travel cost (time: bands in minutes; distance: in metres)"), list(COSTS), defaultValue=0
             )
         )
         self.addParameter(

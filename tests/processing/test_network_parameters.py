@@ -1,0 +1,64 @@
+"""NETWORK, NETWORK_FILE and SPEED_FIELD: declared once for the three road tools, and read once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProject,
+    QgsVectorLayer,
+)
+
+from lis_qgis_plugin.processing.network_parameters import COSTS, MODES, NetworkChoice, read_network
+
+ROAD_TOOLS = ("lis:servicecatchments", "lis:locateservices", "lis:accessibility2sfca")
+
+
+def _definition(tool: str, name: str) -> object:
+    definition = QgsApplication.processingRegistry().algorithmById(tool).parameterDefinition(name)
+    assert definition is not None, f"{tool} has no {name}"
+    return definition
+
+
+def test_the_road_tools_declare_the_network_the_same_way(lis_plugin: object) -> None:
+    for name in ("NETWORK_FILE", "SPEED_FIELD"):
+        described = {(_definition(tool, name).description(), _definition(tool, name).type()) for tool in ROAD_TOOLS}
+        assert len(described) == 1, described
+    for tool in ROAD_TOOLS:
+        network, speed = _definition(tool, "NETWORK"), _definition(tool, "SPEED_FIELD")
+        assert network.dataTypes() == [Qgis.ProcessingSourceType.VectorLine]
+        assert all(
+            _definition(tool, name).flags() & Qgis.ProcessingParameterFlag.Optional
+            for name in ("NETWORK", "NETWORK_FILE", "SPEED_FIELD")
+        )
+        assert speed.parentLayerParameterName() == "NETWORK"
+        assert speed.dataType() == Qgis.ProcessingFieldParameterDataType.Numeric
+        assert ".osm.pbf" in _definition(tool, "NETWORK_FILE").fileFilter()
+        assert _definition(tool, "MODE").options() == list(MODES) and _definition(tool, "MODE").defaultValue() == 0
+        assert _definition(tool, "COST").options() == list(COSTS) and _definition(tool, "COST").defaultValue() == 0
+    # what no network means differs: nothing for catchments by road, straight lines for locate
+    assert "straight line" in _definition("lis:locateservices", "NETWORK").description()
+
+
+def test_read_network_gives_the_layer_or_the_file_with_speed_mode_and_cost(
+    lis_plugin: object, sample_gpkg: Path
+) -> None:
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("lis:locateservices")
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    from_file = read_network(algorithm, {"NETWORK_FILE": f" {sample_gpkg} ", "MODE": 1, "COST": 1}, context)
+    assert from_file == NetworkChoice(str(sample_gpkg), None, "walk", "distance")
+    roads = f"{sample_gpkg}|layername=roads"
+    from_layer = read_network(algorithm, {"NETWORK": roads, "SPEED_FIELD": "speed_kph"}, context)
+    assert isinstance(from_layer.source, QgsVectorLayer) and from_layer.source.featureCount() > 0
+    assert (from_layer.speed_field, from_layer.mode, from_layer.cost) == ("speed_kph", "drive", "time")
+    assert read_network(algorithm, {}, context).source is None  # straight lines for locate
+    with pytest.raises(QgsProcessingException, match="either the NETWORK layer or the NETWORK_FILE, not both"):
+        read_network(algorithm, {"NETWORK": roads, "NETWORK_FILE": str(sample_gpkg)}, context)
+    with pytest.raises(QgsProcessingException, match="NETWORK: choose a road line layer"):
+        read_network(algorithm, {}, context, required=True)
