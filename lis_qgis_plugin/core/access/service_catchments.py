@@ -879,16 +879,11 @@ def service_catchments(
     report_progress(feedback, 1)
     log: list[LogLine] = []
     inputs = prepare_inputs(facilities, network, areas, demand, options, log, feedback)
-    outcome = CatchmentOutcome(
-        catchments_output, None, None, inputs.facilities.ids, options.limits, options.unit, log=log
-    )
-    outcome.from_cache = inputs.from_cache
+    ids, limits, unit = inputs.facilities.ids, options.limits, options.unit
+    outcome = CatchmentOutcome(catchments_output, None, None, ids, limits, unit, from_cache=inputs.from_cache, log=log)
     routing = route(inputs, options, log, feedback)
-    outcome.graph, outcome.facility_nodes, outcome.demand_nodes = (
-        routing.graph,
-        routing.facility_nodes,
-        routing.demand_nodes,
-    )
+    outcome.graph = routing.graph
+    outcome.facility_nodes, outcome.demand_nodes = routing.facility_nodes, routing.demand_nodes
     drawn = draw(inputs, routing, options, log, feedback)
     outcome.reaches = drawn.reaches
     report_progress(feedback, 90)

@@ -22,10 +22,10 @@ weighted mean and 90th percentile cost, population and most deprived population 
 ``max_cost``). The log leads with one plain sentence. Inputs are only read.
 
 The run is a row of public stages, each tested on its own: :func:`check_options`,
-:func:`prepare_inputs` (the graph, the demand and the sites, read once), :func:`site_costs` with
-:func:`check_reach` and :func:`check_gain_possible`, :func:`choose_sites`,
-:func:`compare_scenarios` and :func:`explain`, then :func:`locate_tables` and
-:func:`write_locate_outputs`.
+:func:`prepare_inputs` (the graph, the demand and the sites, read once), :func:`route` (the cost
+matrix of :func:`site_costs`, checked by :func:`check_reach` and :func:`check_gain_possible`),
+:func:`choose_sites`, :func:`compare_scenarios` and :func:`explain`, then :func:`locate_tables`
+and :func:`write_locate_outputs`.
 """
 
 from __future__ import annotations
