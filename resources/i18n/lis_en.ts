@@ -4,12 +4,12 @@
 <context>
     <name>Accessibility2sfcaAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="56"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="47"/>
         <source>Accessibility score (2SFCA / E2SFCA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="59"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="50"/>
         <source>Scores every small area for how much service capacity (GPs, beds, places) its people can reach on the road network, sharing each facility's capacity among everyone who can reach it: the two-step floating catchment area method (2SFCA).
 
 Step 1: each facility's capacity is divided by the population of the areas within reach of it. Step 2: each area adds up the shares of the facilities it reaches. The score is capacity per person (also given per 1,000 people); the population-weighted total of the scores equals the capacity of the facilities anyone reaches.
@@ -24,87 +24,67 @@ The output GeoPackage has every demand feature with access_score, access_per_100
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="75"/>
         <source>Facilities (points)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="81"/>
         <source>Capacity of each facility (GPs, beds, places...)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="98"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="89"/>
         <source>Small areas with population (points, or polygons: point on surface)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="96"/>
         <source>Population field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="101"/>
         <source>Road network (line layer; or give an .osm.pbf file below)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="121"/>
-        <source>Road network file (.osm.pbf, instead of the layer)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="102"/>
         <source>Travel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="105"/>
         <source>Travel cost (time: bands in minutes; distance: in metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="135"/>
-        <source>Speed field, km/h (driving; empty: maxspeed, then road-class defaults)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="143"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="110"/>
         <source>Travel bands: one limit (2SFCA) or several, such as 5,10,15</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="116"/>
         <source>Weight of each band, such as 1,0.6,0.2 (E2SFCA; empty: all 1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="154"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="121"/>
         <source>Accessibility scores (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="123"/>
         <source>Areas that reach no facility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="124"/>
         <source>Facilities nobody reaches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="170"/>
-        <source>NETWORK: choose a road line layer, or give an .osm.pbf file in NETWORK_FILE.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="174"/>
-        <source>Give the road network once: either the NETWORK layer or the NETWORK_FILE, not both.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="201"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="159"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -200,7 +180,7 @@ The output GeoPackage has every target area with its fields, n_areas (how many s
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="166"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -218,37 +198,37 @@ The output GeoPackage has every target area with its fields, n_areas (how many s
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="131"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="151"/>
         <source>Another LIS tool is still running: wait for it or cancel it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="156"/>
         <source>The tool {0} is not available: enable the LIS plugin's Processing provider.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="172"/>
         <source>Check the choices on this page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="234"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="265"/>
         <source>Cancelled: nothing was added to the project.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="236"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="267"/>
         <source>The tool stopped without saying why: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="241"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="272"/>
         <source>The results could not be added to the project: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="270"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="301"/>
         <source>Could not remove {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -256,12 +236,12 @@ The output GeoPackage has every target area with its fields, n_areas (how many s
 <context>
     <name>CompositeIndexAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="49"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="48"/>
         <source>Composite index from several indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="52"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="51"/>
         <source>Combines several numeric indicators of the same areas into one composite index, as the Index of Multiple Deprivation combines its domains, and writes a NEW GeoPackage layer: every input feature plus composite_score (higher = more deprived), composite_rank (1 = most deprived), composite_decile (deciles of this layer, 1 = most deprived tenth; not England's deciles) and contrib_FIELD, each indicator's weighted standardised contribution. The contributions add up to the score. Inputs are never modified.
 
 DIRECTIONS: one per field, in the order of FIELDS, separated by ';': 'higher is worse' or 'higher is better' (IMD ranks, where 1 = most deprived, are 'higher is better'). An empty entry takes the polarity stored by 'Join indicators' for that field, else 'higher is worse'.
@@ -274,42 +254,42 @@ MISSING: leave the area out (NULL score, rank and decile when any indicator is N
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="75"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="74"/>
         <source>Areas with indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="81"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="80"/>
         <source>Indicators to combine (numeric fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="89"/>
         <source>Directions, one per field separated by ; (higher is worse / higher is better; empty: metadata)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="99"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="98"/>
         <source>Standardisation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="105"/>
         <source>Apply the IMD exponential transformation to the ranks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="111"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="110"/>
         <source>Weights, one per field separated by ; (empty: equal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="117"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="116"/>
         <source>Areas with NULL values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="122"/>
         <source>Composite index (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -317,12 +297,12 @@ MISSING: leave the area out (NULL score, rank and decile when any indicator is N
 <context>
     <name>CreateSampleDistrictAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="42"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="43"/>
         <source>Create sample district</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="45"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="46"/>
         <source>Writes 'Lisford', an invented district for learning and testing the LIS tools, into a folder:
 - lisford_sample.gpkg (EPSG:27700, British National Grid): the district outline, about 12 wards, about 150 small areas with LSOA-like codes (E01990001 onwards: no real area uses them), population (total, 0-4, 65+), IMD-like scores, national ranks and deciles for the index and its seven domains, population-weighted centroids, 25 services of three types with capacities, 10 candidate sites and a connected road network of several thousand segments (highway class, maxspeed, speed in km/h, oneway, access).
 - lisford_imd2019_file1.csv: ranks and deciles shaped like the IoD2019 File 1 (UTF-8 BOM, "29,199").
@@ -332,57 +312,57 @@ Ranks are national: the district is drawn inside a simulated England of 32,844 a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="65"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="66"/>
         <source>Random seed (same seed, same district)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="75"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="76"/>
         <source>Number of small areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="83"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="84"/>
         <source>Output folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="85"/>
         <source>Sample GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="85"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="86"/>
         <source>IMD table (CSV, File 1 shape)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="87"/>
         <source>Health indicators (CSV)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="88"/>
         <source>Health indicators (XLSX)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="89"/>
         <source>Sample layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="106"/>
         <source>Cancelled: no sample was written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="114"/>
         <source>Cannot write the sample into {0}: {1}. Choose a folder you can write to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="121"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="122"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -530,7 +510,7 @@ The output GeoPackage has every target with its fields plus n_lsoas, population 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="161"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="160"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -538,12 +518,12 @@ The output GeoPackage has every target with its fields plus n_lsoas, population 
 <context>
     <name>ExportAtlasAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="92"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="90"/>
         <source>Export area profiles (atlas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="99"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="97"/>
         <source>Makes one print-ready profile page per area of the COVERAGE layer (wards, LSOAs, catchments) and exports them to one PDF (OUTPUT_PDF) or one file per area (OUTPUT_FOLDER, named CODE_name.pdf or .png, e.g. E05012633_braunston-martinsthorpe.png).
 
 Each page has the area's name, a map centred on it with the other areas greyed, a map locating it in the district, a key, scale bar and north arrow, a table of the INDICATORS and a spine chart, then the sources, attributions, date and page number.
@@ -553,119 +533,124 @@ District value = population-weighted mean of the areas, sum(p x v) / sum(p), whe
 England value: from ENGLAND_VALUES, a CSV or XLSX with columns field and value (the field name, or the small-area field before aggregation: imd_score for imd_score_mean). None otherwise.
 Spine chart: per indicator, the range of the areas (light band), their middle half (dark band), the district (spine), England (diamond) and the area (dot); worse to the left.
 
-Everything a page shows is stored in a GeoPackage (ATLAS_DATA; by default beside the output): a copy of the areas with their values and each page's table (HTML) and chart (SVG) as fields. The layout is added to the current project (edit it in the layout designer) and, with OUTPUT_PROJECT, saved in a project that renders the same in a QGIS without the LIS plugin.
+Everything a page shows is stored in a GeoPackage (ATLAS_DATA; by default beside the output): a copy of the areas with their values and each page's chart (an SVG, as a base64 picture source), and a table of the printed rows (one per area and indicator, numbers as text). The layout uses QGIS's own items, no HTML: an attribute table filtered to the page's area, a picture for the chart. It is added to the current project (edit it in the layout designer) and, with OUTPUT_PROJECT, saved in a project that renders the same in a QGIS without the LIS plugin.
 
-TEMPLATE: a .qpt of your own, with items whose ids are title, main_map, indicator_table (label), chart (label) and footnote; subtitle, page_info, overview_map, legend, scalebar, north_arrow and chart_caption are filled when present. Empty: the LIS template in PAGE_SIZE.
+TEMPLATE: a .qpt of your own, with items whose ids are title (label), main_map (map), indicator_table (the frame of an attribute table), chart (picture) and footnote (label); subtitle, page_info, overview_map, legend, scalebar, north_arrow and chart_caption are filled when present. Empty: the LIS template in PAGE_SIZE.
 ON_ERROR: a page that fails (an area without geometry, a file that cannot be written) is named in the log and skipped ('continue') or ends the run ('stop').</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="132"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="133"/>
         <source>Areas, one page each (wards, LSOAs, catchments) with the indicator values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="140"/>
         <source>Area name field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="149"/>
         <source>Area code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="157"/>
         <source>Indicators to tabulate and chart (numeric fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="165"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="166"/>
         <source>Map layers, top first: service points, context, thematic layer (empty: the first indicator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="174"/>
         <source>Population field (weights the district value; empty: plain mean of the areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="182"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="183"/>
         <source>England values: CSV/XLSX with columns field, value (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="190"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="191"/>
         <source>District name for the comparator column (empty: from the layer, else 'District')</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="197"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="198"/>
         <source>Layout template (.qpt; empty: the LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="203"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="204"/>
         <source>Page size (LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="205"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="206"/>
         <source>Format</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="208"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="209"/>
         <source>Resolution (dpi)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="212"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="213"/>
         <source>When a page fails</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="217"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="218"/>
         <source>One PDF with every page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="226"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="227"/>
         <source>Or a folder: one file per area (&lt;code&gt;_&lt;name&gt;.pdf or .png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="234"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="235"/>
         <source>Atlas data GeoPackage (empty: beside the output)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="243"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="244"/>
         <source>Also save a project with the layout (opens without the plugin)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="249"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="250"/>
         <source>Pages exported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="250"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="251"/>
         <source>Pages that failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="251"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="252"/>
         <source>Layout name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="300"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="298"/>
+        <source>{0} indicators do not fit the table of the page even at {1} pt: the table needs {2:.0f} mm, its frame is {3:.0f} mm tall, so the last rows are cut. Choose fewer INDICATORS, a larger PAGE_SIZE, or a template with a taller indicator_table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="308"/>
         <source>Exported {0} pages to {1}; the layout '{2}' reads {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="340"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="350"/>
         <source>TEMPLATE {0} sets the page size: PAGE_SIZE is not used.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -777,7 +762,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="214"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="216"/>
         <source>Report: {0} (and {1})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -785,12 +770,22 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="58"/>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="74"/>
         <source>{0}: the layer '{1}' cannot be opened. Choose a vector layer or file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="79"/>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="86"/>
+        <source>Give the road network once: either the NETWORK layer or the NETWORK_FILE, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="90"/>
+        <source>NETWORK: choose a road line layer, or give an .osm.pbf file in NETWORK_FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="121"/>
         <source>Cancelled: no output was written.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -798,12 +793,12 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisAlgorithmForm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_form.py" line="66"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_form.py" line="71"/>
         <source>Advanced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_form.py" line="68"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_form.py" line="73"/>
         <source>Options most people leave as they are</source>
         <translation type="unfinished"></translation>
     </message>
@@ -811,72 +806,72 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisDockWidget</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="57"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="77"/>
         <source>Local Information System</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="132"/>
         <source>Ready.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="144"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="135"/>
         <source>What the LIS tools are doing; the full log is in the LIS tab of the log panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="142"/>
         <source>Progress of the tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="152"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="143"/>
         <source>Progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="154"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="145"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="147"/>
         <source>Stop the tool running: nothing it started is kept (Esc in the panel)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="159"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="150"/>
         <source>Cancel the LIS tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="263"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="247"/>
         <source>Running: {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="278"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="262"/>
         <source>{0}: done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="280"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="264"/>
         <source>Layers added to the LIS group: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="286"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="270"/>
         <source>{0}: cancelled, nothing kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="289"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="273"/>
         <source>{0} failed: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="314"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="298"/>
         <source>The saved {0} page could not be restored: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -884,112 +879,112 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisOptionsPage</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="52"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="57"/>
         <source>Car speeds by road class (km/h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="55"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="60"/>
         <source>Used for driving times when a road has no speed field value and no maxspeed tag (OpenStreetMap highway classes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="66"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="71"/>
         <source>Road class</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="66"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="71"/>
         <source>Speed (km/h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="69"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="74"/>
         <source>Typical driving speed on each class of road</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="81"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="86"/>
         <source>Speed on '{0}' roads, km/h (default {1:.1f})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="83"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="88"/>
         <source>Speed on {0} roads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="93"/>
         <source>&amp;Reset speeds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="89"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="94"/>
         <source>Put back the built-in speeds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="101"/>
         <source>Indicator tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="109"/>
         <source>Reset &amp;markers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="103"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="110"/>
         <source>Put back the built-in markers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="109"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="116"/>
         <source>Cell texts that mean 'suppressed or not available', separated by spaces: they become NULL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="110"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="117"/>
         <source>&amp;Suppressed markers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="117"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="126"/>
         <source>Folders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="134"/>
         <source>&lt;QGIS profile&gt;/lis_cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="137"/>
         <source>Road network &amp;cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="139"/>
         <source>Where built road networks are kept so they are read once (empty: lis_cache in the QGIS profile)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="145"/>
         <source>beside the project, in lis_outputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="148"/>
         <source>Default &amp;output folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="150"/>
         <source>Where the panel writes its outputs in projects that have no folder of their own</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="174"/>
         <source>LIS</source>
         <translation type="unfinished"></translation>
     </message>
@@ -997,105 +992,105 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisPanel</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="31"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="40"/>
         <source>Export one profile page per area (ward, LSOA, catchment): a map, a table of the indicators against the district and England, and a spine chart, all in one PDF.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="43"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="75"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="52"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="124"/>
         <source>&amp;Areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="45"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="54"/>
         <source>The areas to profile, one page each, with the indicator values as fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="49"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="83"/>
         <source>&amp;Indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="52"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="86"/>
         <source>Tick the numeric fields to tabulate and chart (Space ticks the current one)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="65"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="103"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="165"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="67"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
         <source>Weights the district value (empty: the plain mean of the areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="76"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="113"/>
         <source>&amp;Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="78"/>
-        <source>Your own print layout template (.qpt); empty: the LIS template</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="115"/>
+        <source>Your own print layout template (.qpt) with items title, main_map, indicator_table (attribute table), chart (picture) and footnote; empty: the LIS template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="82"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="125"/>
         <source>Open the PDF when it is &amp;ready</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="127"/>
         <source>Open the exported PDF in your PDF viewer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="89"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="132"/>
         <source>E&amp;xport atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="133"/>
         <source>Run 'Export area profiles': one PDF with a page per area; the layout joins the project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="97"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="140"/>
         <source>Open P&amp;DF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="99"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="142"/>
         <source>Open the PDF exported last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="124"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="150"/>
         <source>Atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="182"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="208"/>
         <source>Choose the areas and tick at least one indicator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="196"/>
-        <source>Exporting a page per area of {0}…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="197"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="223"/>
         <source>Export atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="206"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="226"/>
+        <source>Exporting a page per area of {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="233"/>
         <source>{0} pages in {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1125,485 +1120,441 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="64"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="69"/>
         <source>Load a boundary set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="66"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="71"/>
         <source>Download or read a published boundary set and add it to the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="72"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="77"/>
         <source>Loa&amp;d boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="73"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="78"/>
         <source>Run 'Load boundaries' with these choices; the layer becomes the boundary layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="88"/>
         <source>Boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="103"/>
         <source>Choose a polygon layer, or add one to the project first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="125"/>
         <source>unrecognised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="127"/>
         <source>{0} areas, codes in '{1}' ({2}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="147"/>
         <source>Load boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="168"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="161"/>
         <source>The tool finished but added no polygon layer: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="44"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="46"/>
         <source>Join a table of statistics (CSV, Excel, ODS, as published) onto the boundaries by area code. The result is a new GeoPackage layer; the report lists every code that did not match.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="57"/>
-        <source>Indicator table</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="60"/>
-        <source>Indicator &amp;table</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="62"/>
-        <source>CSV, TSV, XLSX or ODS file with one row per area and a column of ONS area codes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="66"/>
-        <source>first sheet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="67"/>
-        <source>S&amp;heet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="67"/>
-        <source>Workbooks only: the sheet to read</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="72"/>
-        <source>D&amp;uplicate codes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="74"/>
-        <source>What to do when a code is on more than one row of the table</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="81"/>
-        <source>Code loo&amp;kup</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="83"/>
-        <source>Optional: a lookup table that converts the table's codes, e.g. LSOA 2011 to LSOA 2021</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="92"/>
-        <source>Or fetch from an online source</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="94"/>
-        <source>Fetch indicators from a published source; the table it gives is then joined</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="100"/>
-        <source>&amp;Fetch indicators</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="101"/>
-        <source>Run 'Load indicators' with these choices; its table becomes the indicator table</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="59"/>
         <source>&amp;Join indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="60"/>
         <source>Run 'Join indicators to boundaries': writes a new GeoPackage layer and a join report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="97"/>
+        <source>Indicator table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="100"/>
+        <source>Indicator &amp;table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="102"/>
+        <source>CSV, TSV, XLSX or ODS file with one row per area and a column of ONS area codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="106"/>
+        <source>first sheet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="107"/>
+        <source>S&amp;heet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="107"/>
+        <source>Workbooks only: the sheet to read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="112"/>
+        <source>D&amp;uplicate codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="114"/>
+        <source>What to do when a code is on more than one row of the table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="121"/>
+        <source>Code loo&amp;kup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="123"/>
+        <source>Optional: a lookup table that converts the table's codes, e.g. LSOA 2011 to LSOA 2021</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="130"/>
         <source>U&amp;nmatched codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
         <source>Every code that did not match, one per line: select and copy them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="141"/>
         <source>&amp;Copy codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="143"/>
         <source>Copy the unmatched codes to the clipboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="138"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="145"/>
         <source>Open full &amp;report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="140"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="147"/>
         <source>Open the HTML join report in the web browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="154"/>
         <source>Report n&amp;otes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="152"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="159"/>
         <source>What the join found: vintage, suppressed and unreadable values, duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="164"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="166"/>
+        <source>Or fetch from an online source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="168"/>
+        <source>Fetch indicators from a published source; the table it gives is then joined</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="174"/>
+        <source>&amp;Fetch indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="175"/>
+        <source>Run 'Load indicators' with these choices; its table becomes the indicator table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="185"/>
         <source>Indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="170"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="201"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="191"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="222"/>
         <source>Choose the boundary layer on the Boundaries page first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="172"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="193"/>
         <source>found automatically</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="194"/>
         <source>Boundaries: {0} (code field: {1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="205"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="226"/>
         <source>Choose the indicator table (a CSV, XLSX or ODS file).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="222"/>
-        <source>Joining {0} onto {1}…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="226"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="244"/>
         <source>Join indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="228"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="246"/>
         <source>Indicators: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="254"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="250"/>
+        <source>Joining {0} onto {1}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="272"/>
         <source>{0}
 Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="263"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="281"/>
         <source># Boundary codes with no row in the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="266"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="284"/>
         <source># Table codes with no boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="268"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="286"/>
         <source>Every code matched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="278"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="296"/>
         <source>'{0}': {1} suppressed, {2} empty, {3} unreadable (NULL in the layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="284"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="302"/>
         <source>{0} codes on more than one row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="285"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="303"/>
         <source>Nothing to report: every value was read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="306"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="323"/>
         <source>Load indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="320"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="336"/>
         <source>Fetched {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="326"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="342"/>
         <source>Fetched the layer {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="328"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="344"/>
         <source>The tool finished but gave no table: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="75"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="66"/>
         <source>Where should the next children's centre go? Choose new sites among candidate places, keeping the existing sites open: the shortest average journey (p-median), the most people within a standard such as 10 minutes (MCLP), or the fewest sites that reach everyone (LSCP).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="83"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="126"/>
         <source>Who needs the service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="85"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="126"/>
         <source>The people to serve, and how much their need counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="132"/>
         <source>&amp;Demand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="96"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="134"/>
         <source>Population-weighted centroids, or small areas (their point inside is used)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="143"/>
         <source>Population of each demand point (the weight)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="113"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="149"/>
         <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="153"/>
         <source>Optional: small areas holding the need field when the demand points do not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="161"/>
         <source>N&amp;eed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="163"/>
         <source>Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="132"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="170"/>
         <source>Need r&amp;ule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="172"/>
         <source>Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="179"/>
         <source>Sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="179"/>
         <source>The places a new site could go, and the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="185"/>
         <source>&amp;Candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="187"/>
         <source>Point layer of the places a new site could go</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="154"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="191"/>
         <source>Which candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="194"/>
         <source>Candidate fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="159"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="196"/>
         <source>Optional expression choosing some candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="203"/>
         <source>Candidate &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="168"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="205"/>
         <source>Field with a unique id per candidate (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="175"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="212"/>
         <source>Candidate na&amp;me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="177"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="214"/>
         <source>Field naming each candidate, for the results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="226"/>
         <source>E&amp;xisting sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="187"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="228"/>
         <source>Optional point layer of the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="191"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="232"/>
         <source>Which existing sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="194"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="235"/>
         <source>Existing filte&amp;r</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="196"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="237"/>
         <source>Optional expression choosing some existing sites, e.g. "service_type" = 'childrens_centre'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="203"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="244"/>
         <source>Existing &amp;site id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="205"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="246"/>
         <source>Field with a unique id per existing site (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="210"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="251"/>
         <source>Travel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="212"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="251"/>
         <source>How people travel to a site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="220"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="81"/>
-        <source>Road &amp;network</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="222"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="252"/>
         <source>Line layer of roads; leave empty and give a file, or neither for straight-line distance</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="229"/>
-        <source>or network &amp;file</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="231"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="92"/>
-        <source>An OpenStreetMap extract (.osm.pbf) or GeoPackage of roads; built once, then cached</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="239"/>
-        <source>Speed field (km/&amp;h)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="241"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
-        <source>Road speeds in km/h (empty: maxspeed, then the speeds by road class set in the LIS options)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="246"/>
-        <source>Tra&amp;vel mode</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="246"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="107"/>
-        <source>Driving or walking</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="251"/>
-        <source>C&amp;ost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1612,468 +1563,510 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="263"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="255"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="111"/>
+        <source>Road &amp;network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="256"/>
+        <source>or network &amp;file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="257"/>
+        <source>Speed field (km/&amp;h)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="258"/>
+        <source>Tra&amp;vel mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="258"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
+        <source>Driving or walking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
+        <source>C&amp;ost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="270"/>
         <source>O&amp;bjective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="265"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="272"/>
         <source>Shortest average journey, most people within the standard, or fewest sites covering everyone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="273"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
         <source>New si&amp;tes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="275"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="282"/>
         <source>How many new sites to open (not used by the fewest-sites objective)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="291"/>
         <source>Covera&amp;ge standard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="286"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="293"/>
         <source>Within how far a site counts as reachable: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="292"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="300"/>
         <source>Find ne&amp;w sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="293"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="301"/>
         <source>Run 'Locate new services': the suggested sites, each area's nearest site and a before/after summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="302"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="310"/>
         <source>Su&amp;ggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="303"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="312"/>
         <source>The new sites in the order to open them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="307"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="317"/>
         <source>Before and af&amp;ter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="309"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="321"/>
         <source>Journeys and people within the standard, before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="356"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="329"/>
         <source>Locate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="505"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="453"/>
         <source>Choose the demand layer and its population field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="508"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="456"/>
         <source>Choose the candidate sites (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="519"/>
-        <source>Choosing new sites among {0}…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="524"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="463"/>
         <source>Locate new services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="527"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="465"/>
         <source>{0}: suggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="528"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="466"/>
         <source>{0}: nearest site before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="529"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="467"/>
         <source>{0}: before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="65"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="470"/>
+        <source>Choosing new sites among {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="76"/>
         <source>Map a deprivation rank or score (or any indicator) in classes, darkest where most deprived. National deciles use the published national ranks; local deciles re-rank your areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="75"/>
-        <source>The polygon layer to map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="80"/>
-        <source>&amp;Field</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="82"/>
-        <source>The rank, score or indicator to classify (national methods need national ranks, 1 = most deprived)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="87"/>
-        <source>&amp;Method</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="87"/>
-        <source>How the values are put into classes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="94"/>
-        <source>&amp;Classes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="96"/>
-        <source>Number of classes for quantile, equal interval, Jenks, standard deviation and pretty breaks</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="100"/>
-        <source>e.g. 10, 20, 30</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="101"/>
-        <source>&amp;Breaks</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="101"/>
-        <source>Manual method: the class breaks</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="106"/>
-        <source>&amp;Polarity</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="108"/>
-        <source>Which end is most deprived (local and generic methods); the most deprived class is darkest</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="115"/>
-        <source>Colour &amp;ramp</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="115"/>
-        <source>Colour-blind-safe colour ramps, light to dark</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="119"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="85"/>
         <source>Ma&amp;ke map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="120"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="86"/>
         <source>Run 'Deprivation map': writes a new styled GeoPackage layer into the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="124"/>
+        <source>The polygon layer to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="129"/>
+        <source>&amp;Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="131"/>
+        <source>The rank, score or indicator to classify (national methods need national ranks, 1 = most deprived)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="136"/>
+        <source>&amp;Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="136"/>
+        <source>How the values are put into classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="143"/>
+        <source>&amp;Classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="145"/>
+        <source>Number of classes for quantile, equal interval, Jenks, standard deviation and pretty breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="149"/>
+        <source>e.g. 10, 20, 30</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="150"/>
+        <source>&amp;Breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="150"/>
+        <source>Manual method: the class breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="155"/>
+        <source>&amp;Polarity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="157"/>
+        <source>Which end is most deprived (local and generic methods); the most deprived class is darkest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="164"/>
+        <source>Colour &amp;ramp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="164"/>
+        <source>Colour-blind-safe colour ramps, light to dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="170"/>
         <source>&amp;Legend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="132"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="173"/>
         <source>The classes of the map made last, most deprived first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="140"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="181"/>
         <source>A small picture of the map made last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="187"/>
         <source>Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="223"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="243"/>
         <source>Choose the areas and the field to map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="241"/>
-        <source>Classifying {0}…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="245"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="263"/>
         <source>Deprivation map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="47"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="270"/>
+        <source>Classifying {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/network_inputs.py" line="38"/>
+        <source>An OpenStreetMap extract (.osm.pbf) or GeoPackage of roads; built once, then cached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/network_inputs.py" line="43"/>
+        <source>Road speeds in km/h (empty: maxspeed, then the speeds by road class set in the LIS options)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="39"/>
         <source>Who can reach a service within 5, 10 or 15 minutes, and who cannot: catchments of each facility on the road network, and the population covered within each band.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="57"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="85"/>
         <source>&amp;Facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="57"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="85"/>
         <source>Point layer of the services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="59"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
         <source>Which facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="62"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="90"/>
         <source>Fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="64"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="92"/>
         <source>Optional expression choosing some facilities, e.g. "service_type" = 'gp_surgery'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="71"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="99"/>
         <source>Facility &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="73"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="101"/>
         <source>Field with a unique id or name per facility (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="83"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="107"/>
         <source>Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="112"/>
         <source>or network fil&amp;e</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="113"/>
         <source>&amp;Speed field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
         <source>Travel &amp;mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="110"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>&amp;Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="110"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Travel time (minutes) or distance (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="122"/>
         <source>&amp;Bands</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="124"/>
         <source>Catchment bands separated by commas: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="134"/>
         <source>B&amp;uffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="136"/>
         <source>Catchments are the reached roads widened by this distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="133"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="141"/>
         <source>Who is covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="143"/>
         <source>Population counted within each band, and the most deprived beyond it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="149"/>
         <source>The study area (LSOAs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="155"/>
         <source>&amp;Demand points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="157"/>
         <source>Population-weighted centroids (empty: points inside the small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="159"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="167"/>
         <source>Population field of the demand points (or small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="175"/>
         <source>Depri&amp;vation decile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="169"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="177"/>
         <source>National IMD decile of the small areas (1 = most deprived), to count deprived people not covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="175"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="184"/>
         <source>&amp;Run catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="176"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="185"/>
         <source>Run 'Service catchments': catchments, nearest facility of each area and coverage, into the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="194"/>
         <source>C&amp;overage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="188"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="198"/>
         <source>Population within each band, per facility and for all facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="231"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="209"/>
         <source>Services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="341"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="298"/>
         <source>Choose the facilities (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="344"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="301"/>
         <source>Choose the road network: a line layer or an .osm.pbf file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="359"/>
-        <source>Working out the catchments of {0}…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="364"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="312"/>
         <source>Service catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="367"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="314"/>
         <source>{0}: catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="368"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="315"/>
         <source>{0}: nearest facility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="369"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="316"/>
         <source>{0}: coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="24"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="319"/>
+        <source>Working out the catchments of {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="26"/>
         <source>&lt;b&gt;Local Information System&lt;/b&gt;&lt;br&gt;Join area statistics to boundaries, map deprivation, work out service catchments and export area profiles. Work through the tabs from left to right; every tool is also in the Processing toolbox under &lt;i&gt;Local Information System&lt;/i&gt;.&lt;br&gt;&lt;br&gt;New here? Create the sample district &lt;i&gt;Lisford&lt;/i&gt; to try the tools on invented data.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="37"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="39"/>
         <source>Folder for the LIS outputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="40"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="42"/>
         <source>&amp;Output folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="42"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="44"/>
         <source>Every GeoPackage, report and PDF the panel makes is written here (new names, never overwriting). Remembered for this project and as the default for new ones.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="54"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="56"/>
         <source>Create &amp;sample district</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="55"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="57"/>
         <source>Write the synthetic Lisford district into the output folder and add its layers to the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="62"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="64"/>
         <source>O&amp;ptions…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="65"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="67"/>
         <source>Road speeds, suppressed-value markers and the road-network cache folder (Settings &gt; Options &gt; LIS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="77"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="79"/>
         <source>Start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="98"/>
-        <source>Writing the sample district into {0}…</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="103"/>
+        <source>Create sample district</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="102"/>
-        <source>Create sample district</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="106"/>
+        <source>Writing the sample district into {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2085,22 +2078,22 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
 <context>
     <name>LisPlugin</name>
     <message>
-        <location filename="../../lis_qgis_plugin/plugin.py" line="55"/>
+        <location filename="../../lis_qgis_plugin/plugin.py" line="61"/>
         <source>&amp;LIS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/plugin.py" line="63"/>
+        <location filename="../../lis_qgis_plugin/plugin.py" line="69"/>
         <source>LIS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/plugin.py" line="66"/>
+        <location filename="../../lis_qgis_plugin/plugin.py" line="74"/>
         <source>Local Information System panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/plugin.py" line="68"/>
+        <location filename="../../lis_qgis_plugin/plugin.py" line="78"/>
         <source>Create sample district…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2121,12 +2114,12 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
 <context>
     <name>LoadBoundariesAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="45"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="44"/>
         <source>Load boundaries (ONS Open Geography Portal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="51"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="50"/>
         <source>Downloads boundaries from the ONS Open Geography Portal (ArcGIS FeatureServer layers) for one district (its ONS code, e.g. E06000017) or an extent, in British National Grid (EPSG:27700), and writes them to a GeoPackage with a table 'lis_online_sources' recording the address, the query and the retrieval date.
 
 Boundary sets (BOUNDARY_SET): {0}.
@@ -2137,47 +2130,47 @@ The service names change with each ONS release: SERVICE_URL (a layer URL ending 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="72"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="71"/>
         <source>Boundary set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="79"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="78"/>
         <source>District code (e.g. E06000017; empty: use the extent)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="82"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="81"/>
         <source>Extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="85"/>
         <source>Service URL replacing the catalogue entry (ends in /FeatureServer/0)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="91"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="90"/>
         <source>Base URL of the ArcGIS services (a mirror; empty: ONS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="97"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="96"/>
         <source>Download again, ignoring the cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="101"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="100"/>
         <source>Boundaries (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="104"/>
         <source>Features written</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="105"/>
         <source>Layer URL the boundaries came from</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2283,12 +2276,12 @@ Downloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="178"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="182"/>
         <source>Fingertips needs the area type id as a number (AREA_TYPE), e.g. 501 or 8.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="181"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="185"/>
         <source>PARENT_AREA_TYPE must be a Fingertips area type id (a number).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2296,12 +2289,12 @@ Downloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL 
 <context>
     <name>LocateServicesAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="74"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="65"/>
         <source>Locate new services (p-median, coverage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="77"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="68"/>
         <source>Where should the next children's centre, GP surgery or library go? Chooses new sites among candidate points, keeping the existing sites open, and shows what they change.
 
 Demand: points (population-weighted centroids) or polygons (their point on surface) with a population field (WEIGHT_FIELD). An optional NEED_FIELD, read from the demand or from the small area (AREAS) containing each point, multiplies the weight: rule 'decile' (national IMD decile, 1 = most deprived): deciles 1-2 count x2, 3-4 x1.5, 5-10 x1; rule 'score': score / mean score.
@@ -2314,175 +2307,173 @@ Outputs (GeoPackage): the chosen sites in choice order with their marginal gain;
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="104"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="95"/>
         <source>Demand (population-weighted centroids or small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="110"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="101"/>
         <source>Population field (weight)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="107"/>
         <source>Need field (IMD decile or a need score; empty: none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="122"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="113"/>
         <source>Need rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="124"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="115"/>
         <source>decile: deciles 1-2 x2, 3-4 x1.5, 5-10 x1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="116"/>
         <source>score: score / mean score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="133"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="124"/>
         <source>Small areas holding the need field (when the demand points do not)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="140"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="131"/>
         <source>Existing sites (stay open)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="145"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="136"/>
         <source>Existing sites filter (expression)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="142"/>
         <source>Existing site id field (empty: feature number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="147"/>
         <source>Candidate sites (points)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="151"/>
         <source>Candidate sites filter (expression)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="165"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="156"/>
         <source>Candidate id field (unique; empty: feature number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="157"/>
         <source>Candidate name field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="162"/>
         <source>Road network (lines; empty: straight line)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="179"/>
-        <source>or road network file (.osm.pbf, GeoPackage)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="183"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="164"/>
         <source>Travel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="184"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="165"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="189"/>
-        <source>Speed field of the roads (km/h; empty: maxspeed and road class)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="196"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="171"/>
         <source>Objective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="198"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="173"/>
         <source>p-median: shortest average journey</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="199"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="174"/>
         <source>MCLP: most people within the maximum cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="200"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="175"/>
         <source>LSCP: fewest sites covering everyone within the maximum cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="207"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="182"/>
         <source>Number of new sites (P; not used by LSCP)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="213"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="188"/>
         <source>Maximum cost: coverage standard (minutes for time, metres for distance)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="219"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="194"/>
         <source>Solve exactly up to this many demand-site pairs (larger p-median: heuristic; 0: automatic)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="227"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="203"/>
         <source>Chosen sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="231"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="208"/>
         <source>Nearest open site of each demand point, before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="237"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="214"/>
         <source>Before / after summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="241"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="218"/>
         <source>Headline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="242"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="219"/>
         <source>Chosen site ids (in choice order)</source>
         <translation type="unfinished"></translation>
     </message>
+</context>
+<context>
+    <name>NetworkParameters</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="254"/>
-        <source>Give the road network as a layer OR as a file, not both.</source>
+        <location filename="../../lis_qgis_plugin/processing/network_parameters.py" line="62"/>
+        <source>or road network file (.osm.pbf, GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/network_parameters.py" line="70"/>
+        <source>Speed field of the roads, km/h (driving; empty: maxspeed, then road class)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ServiceCatchmentsAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="71"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="64"/>
         <source>Service catchments (travel time or distance)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="74"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="67"/>
         <source>Draws the catchment of each facility (GP surgery, school, library...) within travel bands such as 5, 10 and 15 minutes, finds the nearest facility of every demand point and counts who is covered.
 
 Facilities: a point layer, or a CSV/XLSX table with easting/northing or lon/lat columns (FACILITIES_TABLE). FACILITY_FILTER chooses some of them (for example "category" = 'gp_surgery'). Ids must be unique (empty: feature numbers).
@@ -2495,126 +2486,111 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="99"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="92"/>
         <source>Facilities (points)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="95"/>
         <source>or facilities table (CSV/XLSX with coordinates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="108"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="101"/>
         <source>Facility filter (expression)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="106"/>
         <source>Facility id field (empty: feature number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="107"/>
         <source>Capacity field (carried to the outputs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="119"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="110"/>
         <source>Road network (lines)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="123"/>
-        <source>or road network file (.osm.pbf, GeoPackage)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="112"/>
         <source>Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="113"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="114"/>
         <source>Travel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="130"/>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="155"/>
         <source>Catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="135"/>
-        <source>Speed field of the roads (km/h; empty: maxspeed and road class)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="120"/>
         <source>Bands (minutes for time, metres for distance)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="126"/>
         <source>Buffer around reached roads (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="155"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="135"/>
         <source>Small areas (study area)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="142"/>
         <source>Demand points (e.g. population-weighted centroids)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="164"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="146"/>
         <source>Population field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="165"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="147"/>
         <source>Deprivation decile field (national, 1 = most deprived)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="169"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="151"/>
         <source>Clip catchments to the small areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="178"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="160"/>
         <source>Nearest facility of each demand point</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="184"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="167"/>
         <source>Coverage table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="197"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="183"/>
         <source>Give the facilities as a point layer OR as a table file, not both.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="201"/>
-        <source>Give the road network as a layer OR as a file, not both.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>TargetParameters</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/target_parameters.py" line="34"/>
+        <location filename="../../lis_qgis_plugin/processing/target_parameters.py" line="36"/>
         <source>Target code field (empty: found automatically, or feature id when there is none)</source>
         <translation type="unfinished"></translation>
     </message>

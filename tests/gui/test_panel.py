@@ -428,6 +428,7 @@ def test_boundaries_and_indicators_from_online_sources(panel: LisDockWidget, sha
 def test_english_translation_file_lists_the_panel_strings(tmp_path: Path) -> None:
     import shutil
     import subprocess
+    import sys
     import xml.etree.ElementTree as ElementTree
 
     from ..support import REPO, build_plugin
@@ -438,6 +439,10 @@ def test_english_translation_file_lists_the_panel_strings(tmp_path: Path) -> Non
     assert "Local Information System" in contexts["LisDockWidget"]
     assert "Boundaries" in contexts["LisPanel"] and "Car speeds by road class (km/h)" in contexts["LisOptionsPage"]
     assert (build_plugin.build_folder(tmp_path) / "resources" / "i18n" / "lis_en.ts").is_file()  # shipped
+    up_to_date = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "update_translations.py"), "--check"], capture_output=True, text=True
+    )
+    assert up_to_date.returncode == 0, up_to_date.stderr  # every tr() string of the code is in the file
     if shutil.which("lrelease"):
         compiled = subprocess.run(
             ["lrelease", "-silent", str(ts_file), "-qm", str(tmp_path / "lis_en.qm")], capture_output=True, timeout=60
