@@ -57,7 +57,7 @@ def write_demand(path: Path, streets: int, count: int) -> Path:
 
 def child(args: argparse.Namespace) -> int:
     """One timed run in this fresh process; prints one JSON line."""
-    app = catchments.start_qgis(Path(args.profile))
+    app = catchments.start_qgis()
     from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject
 
     plugins_dir = str(Path(app.pkgDataPath()) / "python" / "plugins")
@@ -98,7 +98,7 @@ def child(args: argparse.Namespace) -> int:
     names = {definition.name() for definition in algorithm.parameterDefinitions()}
     cache = next((name for name in names if "CACHE" in name.upper()), None)
     if cache:
-        params[cache] = str(Path(args.profile) / "lis_cache")
+        params[cache] = str(Path(args.profile) / "profiles" / "default" / "lis_cache")
     feedback = QgsProcessingFeedback()
     started = time.perf_counter()
     chosen = {key: value for key, value in params.items() if key in names}
@@ -113,7 +113,7 @@ def child(args: argparse.Namespace) -> int:
 def run(objective: str, network: Path, candidates: Path, demand: Path, out: Path, profile: Path) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", objective, "--network", str(network)]
     command += ["--candidates", str(candidates), "--demand", str(demand), "--out", str(out), "--profile", str(profile)]
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_CUSTOM_CONFIG_PATH": str(profile)}  # its own profile
     done = subprocess.run(command, env=env, cwd=catchments.REPO, capture_output=True, text=True, timeout=600)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:

@@ -13,7 +13,7 @@ or 64 km/h) and a ``oneway`` field (``yes`` on about one street in eight, else `
 are random points.
 
 Every timed run is a fresh QGIS process, so its peak resident memory (``ru_maxrss``) is its own.
-The lis runs get an empty QGIS profile folder: the graph cache (``core/graph_cache.py``:
+The lis runs get an empty QGIS profile folder: the graph cache (``core/network/graph_cache.py``:
 ``<QGIS settings dir>/lis_cache``) is then empty for the cold run and filled for the cached run.
 The lis side is also measured with only the core functions the algorithm is built on (graph
 from the cache or built, snap, one bounded reverse search per facility: ``road_network`` /
@@ -73,12 +73,15 @@ QUICK = (60, 30)
 # --- parent: inputs -----------------------------------------------------------------------
 
 
-def start_qgis(profile: Path | None = None) -> Any:
-    """A headless QgsApplication (with its own profile folder when given)."""
+def start_qgis() -> Any:
+    """A headless QgsApplication; its profile is QGIS_CUSTOM_CONFIG_PATH's when set (see run_child).
+
+    QGIS 3.40 does not take a profile folder given to the QgsApplication constructor from Python
+    (its settings path then points elsewhere), but it does take the environment variable."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from qgis.core import QgsApplication
 
-    app = QgsApplication([], False, str(profile)) if profile else QgsApplication([], False)
+    app = QgsApplication([], False)
     app.initQgis()
     return app
 
@@ -197,7 +200,7 @@ def lis_parameters(
             options = [str(option).lower() for option in definition.options()]
             params[name] = next((i for i, text in enumerate(options) if wanted[name] in text), 0)
         elif "CACHE" in name.upper() and profile:
-            params[name] = str(Path(profile) / "lis_cache")
+            params[name] = str(Path(profile) / "profiles" / "default" / "lis_cache")
         elif definition.isDestination() and (name == "CATCHMENTS" or not definition.flags() & optional):
             params[name] = str(out / f"{name.lower()}.gpkg")
     names = {definition.name() for definition in algorithm.parameterDefinitions()}
@@ -206,7 +209,7 @@ def lis_parameters(
 
 def child(args: argparse.Namespace) -> int:
     """One run in this fresh process; prints one JSON line."""
-    app = start_qgis(Path(args.profile) if args.profile else None)
+    app = start_qgis()
     from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject
 
     plugins_dir = str(Path(app.pkgDataPath()) / "python" / "plugins")  # where Processing lives
@@ -219,7 +222,8 @@ def child(args: argparse.Namespace) -> int:
 
     plugin = classFactory(None)
     plugin.initProcessing()  # as qgis_process loads it
-    if args.profile and Path(QgsApplication.qgisSettingsDirPath()).resolve() != Path(args.profile).resolve():
+    profile_dir = Path(args.profile) / "profiles" / "default" if args.profile else None
+    if profile_dir and Path(QgsApplication.qgisSettingsDirPath()).resolve() != profile_dir.resolve():
         raise RuntimeError(f"QGIS did not take the profile folder {args.profile}")
     startup = peak_mb()
     network = f"{args.network}|layername=roads"
@@ -310,6 +314,8 @@ def run_child(
     if profile is not None:
         command += ["--profile", str(profile)]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if profile is not None:
+        env["QGIS_CUSTOM_CONFIG_PATH"] = str(profile)  # a profile of its own: <profile>/profiles/default
     try:
         done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -367,8 +373,9 @@ def lis_runs(
         if cold[-1].get("timeout"):
             return cold[-1], {"skipped": True, "seconds": cold[-1]["seconds"], "what": f"{kind}_cached"}
         cached.append(run_child(f"{kind}_cached", network, facilities, out, profile, timeout))
-        if not list((profile / "lis_cache").glob("*.npz")):
-            print(f"  note: no graph was cached in {profile / 'lis_cache'}: the cached run may have rebuilt it")
+        graph_cache = profile / "profiles" / "default" / "lis_cache"  # the default cache in the run's own profile
+        if not list(graph_cache.glob("*.npz")):
+            print(f"  note: no graph was cached in {graph_cache}: the cached run may have rebuilt it")
     return min(cold, key=lambda r: r["seconds"]), min(cached, key=lambda r: r["seconds"])
 
 
