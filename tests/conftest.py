@@ -16,7 +16,41 @@ from qgis.gui import QgisInterface
 from lis_qgis_plugin.plugin import LisPlugin
 
 from .online_servers import OnlineServers, start_online_servers
-from .support import SHARED_DATA, build_plugin, csv_rows, run_create_sample, run_qgis_process, saved
+from .support import REPO, SHARED_DATA, build_plugin, csv_rows, run_create_sample, run_qgis_process, saved
+
+#: Folders of the checkout the test run may write: caches of Python and the tools, the venv, and pytest-qgis's
+#: QGIS profile (it puts the profile at <rootdir>/.qgis-settings; that is where QGIS settings and LIS's default
+#: graph cache go during tests). Everything else a test writes must go under tmp_path.
+RUN_FOLDERS = {".git", ".venv", ".qgis-settings", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
+
+
+def checkout_files() -> set[str]:
+    """Every file of the checkout outside RUN_FOLDERS, relative to it."""
+    found: set[str] = set()
+    for folder, subfolders, files in os.walk(REPO):
+        subfolders[:] = [name for name in subfolders if name not in RUN_FOLDERS]
+        found.update(os.path.relpath(os.path.join(folder, name), REPO) for name in files)
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[checkout_files_key] = checkout_files()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when tests left files in the checkout (outputs belong under tmp_path)."""
+    before = session.config.stash.get(checkout_files_key, None)
+    if before is None:
+        return
+    left = sorted(checkout_files() - before)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"Tests wrote into the checkout (write under tmp_path instead): {left[:20]}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+checkout_files_key = pytest.StashKey[set[str]]()
 
 
 @pytest.fixture(scope="session")
