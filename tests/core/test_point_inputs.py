@@ -11,6 +11,7 @@ from qgis.PyQt.QtCore import QMetaType
 
 from lis_qgis_plugin.core.access.point_inputs import (
     InputLayerError,
+    check_outputs_are_new,
     code_field,
     far_from_network,
     field_from_areas,
@@ -23,6 +24,7 @@ from lis_qgis_plugin.core.access.point_inputs import (
     refuse_null_values,
     refuse_unplaced,
 )
+from lis_qgis_plugin.core.io.layer_output import OutputError
 from lis_qgis_plugin.core.io.table_files import TableError
 
 from ..support import memory_points, write_gpkg_layer
@@ -153,3 +155,20 @@ def test_read_facilities_numbers_features_or_takes_unique_ids() -> None:
         read_facilities(twins, "EPSG:27700", None, None, "((")
     with pytest.raises(InputLayerError, match="The layer 'twins' has no capacity field 'beds'"):
         read_facilities(twins, "EPSG:27700", None, "beds", None)
+
+
+def test_an_output_into_an_input_or_the_network_file_is_refused(tmp_path: Path) -> None:
+    """Catchments and location-allocation never write into an input, the network's GeoPackage included."""
+    point = [(QgsGeometry.fromPointXY(QgsPointXY(480000, 300000)), [1])]
+    sites_uri = write_gpkg_layer(
+        tmp_path / "sites.gpkg", "sites", Qgis.WkbType.Point, [("id", QMetaType.Type.Int)], point
+    )
+    sites = QgsVectorLayer(sites_uri, "Sites", "ogr")
+    roads = tmp_path / "roads.gpkg"
+    roads.write_bytes(b"")  # only its name is compared
+    with pytest.raises(OutputError, match="sites.gpkg: this is the file of input layer 'Sites'"):
+        check_outputs_are_new([None, str(tmp_path / "sites.gpkg")], [sites, None], None)
+    with pytest.raises(OutputError, match="this file is one of the inputs"):
+        check_outputs_are_new([f"{roads}|layername=catchments"], [sites], f"{roads}|layername=roads")
+    check_outputs_are_new([str(tmp_path / "new.gpkg"), None], [sites, None], f"{roads}|layername=roads")
+    assert not (tmp_path / "new.gpkg").exists()  # a check, not a write

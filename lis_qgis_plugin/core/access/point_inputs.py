@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,8 +33,9 @@ from ..common.errors import LisError, LogLine
 from ..common.progress import check_cancel
 from ..common.wording import list_labels, plural
 from ..io.layer_codes import attribute_text, layer_label
+from ..io.layer_output import check_output_is_new, gpkg_destination
 from ..io.layer_values import attribute_number, numeric_field_kind
-from ..network.road_network import DEFAULT_PROJECTED_CRS
+from ..network.road_network import DEFAULT_PROJECTED_CRS, Source
 
 
 class InputLayerError(LisError, ValueError):
@@ -386,3 +388,15 @@ def work_crs(layers: Sequence[QgsVectorLayer | None]) -> str:
         if layer is not None and layer.crs().isValid() and not layer.crs().isGeographic():
             return layer.crs().authid()
     return DEFAULT_PROJECTED_CRS
+
+
+def check_outputs_are_new(destinations: Sequence[str | None], inputs: Sequence[Any], network: Source | None) -> None:
+    """Refuse an output GeoPackage that is one of the inputs or the network's file: inputs are never modified."""
+    checked: list[Any] = list(inputs)
+    if isinstance(network, QgsVectorLayer):
+        checked.append(network)
+    elif network is not None:
+        checked.append(Path(str(network).split("|")[0]))
+    for destination in destinations:
+        if destination:
+            check_output_is_new(gpkg_destination(destination)[0], checked)

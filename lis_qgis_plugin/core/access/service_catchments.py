@@ -51,7 +51,7 @@ from ..common.errors import LisError, LogLine
 from ..common.progress import check_cancel, report_progress
 from ..common.wording import list_labels, plural
 from ..io.gpkg_writer import FeatureTable
-from ..io.layer_output import check_output_is_new, gpkg_destination, write_outputs
+from ..io.layer_output import write_outputs
 from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import Reach, iter_reach, nearest_sources
 from ..network.road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
@@ -61,6 +61,7 @@ from .coverage import ALL_FACILITIES, band_of, coverage_table
 from .point_inputs import (
     DemandPoints,
     FacilityPoints,
+    check_outputs_are_new,
     code_field,
     far_from_network,
     layer_transform,
@@ -297,14 +298,8 @@ def check_inputs(
     destinations: Sequence[str | None],
 ) -> None:
     """Refuse an output that would overwrite an input, and empty demand or small areas."""
-    inputs: list[Any] = [facilities if isinstance(facilities, QgsVectorLayer) else Path(str(facilities)), areas, demand]
-    if isinstance(network, QgsVectorLayer):
-        inputs.append(network)
-    elif network is not None:
-        inputs.append(Path(str(network).split("|")[0]))
-    for destination in destinations:
-        if destination:
-            check_output_is_new(gpkg_destination(destination)[0], inputs)
+    table = facilities if isinstance(facilities, QgsVectorLayer) else Path(str(facilities))
+    check_outputs_are_new(destinations, [table, areas, demand], network)
     if demand is not None and demand.featureCount() == 0:
         raise ServiceCatchmentError(f"The demand layer {demand.name()!r} has no features.")
     if areas is not None and areas.featureCount() == 0:

@@ -45,6 +45,7 @@ from ..access.point_inputs import (
     InputLayerError,
     LayerPoints,
     Sites,
+    check_outputs_are_new,
     far_from_network,
     field_from_areas,
     field_index,
@@ -61,7 +62,7 @@ from ..common.errors import LisError, LogLine
 from ..common.progress import check_cancel, report_progress
 from ..common.wording import list_labels, plural
 from ..io.gpkg_writer import FeatureTable
-from ..io.layer_output import check_output_is_new, gpkg_destination, write_outputs
+from ..io.layer_output import write_outputs
 from ..io.layer_values import attribute_number
 from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import iter_costs, nearest_sources
@@ -415,20 +416,6 @@ def check_options(options: LocateOptions, network: Source | None) -> None:
         raise LocateServicesError("P: choose how many new sites to open (1 or more).")
 
 
-def check_outputs(
-    inputs: Sequence[QgsVectorLayer | None], network: Source | None, destinations: Sequence[str | None]
-) -> None:
-    """Refuse an output that would overwrite one of the inputs or the network."""
-    checked: list[Any] = list(inputs)
-    if isinstance(network, QgsVectorLayer):
-        checked.append(network)
-    elif network is not None:
-        checked.append(Path(str(network).split("|")[0]))
-    for destination in destinations:
-        if destination:
-            check_output_is_new(gpkg_destination(destination)[0], checked)
-
-
 def prepare_inputs(
     demand: QgsVectorLayer,
     candidates: QgsVectorLayer,
@@ -726,7 +713,7 @@ def locate_services(
     )
     destinations = (output, assignment_output, summary_output)
     check_options(options, network)
-    check_outputs([demand, candidates, existing, areas], network, destinations)
+    check_outputs_are_new(destinations, [demand, candidates, existing, areas], network)
     report_progress(feedback, 1)
     inputs = prepare_inputs(demand, candidates, existing, areas, network, options, feedback)
     costs = route(inputs, options, feedback)
