@@ -16,7 +16,7 @@ from qgis.gui import QgisInterface
 from lis_qgis_plugin.plugin import LisPlugin
 
 from .online_servers import OnlineServers, start_online_servers
-from .support import REPO, SHARED_DATA, build_plugin, csv_rows, run_create_sample, run_qgis_process, saved
+from .support import REPO, SHARED_DATA, build_plugin, csv_rows, run_create_sample, run_qgis_process, saved, town_layers
 
 #: Folders of the checkout the test run may write: caches of Python and the tools, the venv, and pytest-qgis's
 #: QGIS profile (it puts the profile at <rootdir>/.qgis-settings; that is where QGIS settings and LIS's default
@@ -162,3 +162,15 @@ def imd(shared_data: Path) -> list[dict[str, str]]:
 def nottingham_imd2019(shared_data: Path) -> Path:
     """Nottingham's 182 LSOAs (2011) with their IoD2019 ranks, scores and domain ranks (a GeoJSON file)."""
     return shared_data / "nottingham" / "deprivation" / "nottingham_lsoa11_imd2019.geojson"
+
+
+@pytest.fixture(scope="session")
+def rutland(shared_data: Path) -> Path:
+    """Rutland's real data: boundaries, deprivation, population, roads and services."""
+    return shared_data / "rutland"
+
+
+@pytest.fixture()
+def town(tmp_path: Path) -> dict[str, str]:
+    """Three villages on a line (1,000, 600 and 100 people, 10 km apart), a candidate at each and one between."""
+    return town_layers(tmp_path)

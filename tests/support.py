@@ -317,3 +317,10 @@ def layer_rows(uri: str) -> list[dict[str, object]]:
 #: Rutland's own GP surgeries and village halls in the GeoJSON services files (``in_la`` is a boolean there).
 RUTLAND_GEOJSON_GPS = '"category" = \'gp_surgery\' AND "in_la"'
 RUTLAND_HALLS = '"category" = \'community_centre\' AND "in_la"'
+
+
+def ogr_layer(uri: str) -> QgsVectorLayer:
+    """A valid layer of a file (``path`` or ``path|layername=x``), named after the file (fails the test otherwise)."""
+    layer = QgsVectorLayer(uri, Path(uri.split("|")[0]).stem, "ogr")
+    assert layer.isValid(), uri
+    return layer

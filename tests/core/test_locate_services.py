@@ -35,27 +35,10 @@ from ..support import (
     TOWN_ORIGIN,
     TOWN_SITE_FIELDS,
     layer_rows,
+    ogr_layer,
     points_gpkg,
-    town_layers,
     write_gpkg_layer,
 )
-
-
-@pytest.fixture(scope="module")
-def rutland(shared_data: Path) -> Path:
-    return shared_data / "rutland"
-
-
-@pytest.fixture()
-def town(tmp_path: Path) -> dict[str, str]:
-    """Three villages on a line (1,000, 600 and 100 people, 10 km apart), a candidate at each and one between."""
-    return town_layers(tmp_path)
-
-
-def _layer(path: str) -> QgsVectorLayer:
-    layer = QgsVectorLayer(path, Path(path.split("|")[0]).stem, "ogr")
-    assert layer.isValid(), path
-    return layer
 
 
 def _locate(town: dict[str, str], tmp_path: Path, name: str, **options: object) -> object:
@@ -70,7 +53,7 @@ def _locate(town: dict[str, str], tmp_path: Path, name: str, **options: object) 
         **options,
     }
     return locate_services(
-        _layer(town["demand"]), _layer(town["candidates"]), str(tmp_path / f"{name}.gpkg"), **settings
+        ogr_layer(town["demand"]), ogr_layer(town["candidates"]), str(tmp_path / f"{name}.gpkg"), **settings
     )
 
 
@@ -89,7 +72,7 @@ def test_existing_sites_stay_open_and_change_the_choice(town: dict[str, str], tm
     alone = _locate(town, tmp_path, "alone", objective="pmedian", p=1, **need)
     assert alone.chosen_ids == ["cA"]  # next to the largest (and most deprived) village
     assert alone.before.open_sites == 0 and alone.before.within == 0 and alone.before.mean_cost is None
-    existing = _layer(town["existing"])
+    existing = ogr_layer(town["existing"])
     with_old = _locate(town, tmp_path, "with_old", objective="pmedian", p=1, existing=existing, **need)
     assert with_old.chosen_ids == ["cB"]  # village A already has the old centre 5 m away
     assignment = {row["code"]: row for row in layer_rows(with_old.assignment_uri)}
@@ -205,8 +188,10 @@ def _inputs(town: dict[str, str], **choices: object) -> tuple[LocateInputs, Loca
         **choices,
     }
     options = LocateOptions(**settings)  # type: ignore[arg-type]
-    existing = _layer(town["existing"])
-    return prepare_inputs(_layer(town["demand"]), _layer(town["candidates"]), existing, None, None, options), options
+    existing = ogr_layer(town["existing"])
+    return prepare_inputs(
+        ogr_layer(town["demand"]), ogr_layer(town["candidates"]), existing, None, None, options
+    ), options
 
 
 @pytest.mark.parametrize(
@@ -229,15 +214,15 @@ def test_check_options_refuses_a_question_that_cannot_be_asked(choices: dict[str
 
 def test_read_demand_refuses_nulls_negatives_and_places_it_cannot_find(tmp_path: Path) -> None:
     rows = [(0, 0, ["A", 1000, 1]), (10_000, 0, ["B", None, 5]), (20_000, 0, ["C", 100, 9])]
-    nulls = _layer(points_gpkg(tmp_path / "nulls.gpkg", TOWN_DEMAND_FIELDS, rows))
+    nulls = ogr_layer(points_gpkg(tmp_path / "nulls.gpkg", TOWN_DEMAND_FIELDS, rows))
     with pytest.raises(InputLayerError, match=r"WEIGHT_FIELD: 1 of 3 demand points in 'nulls' have no pop \(NULL\): B"):
         read_demand(nulls, "EPSG:27700", "pop")
     rows[1] = (10_000, 0, ["B", -5, 5])
-    negative = _layer(points_gpkg(tmp_path / "negative.gpkg", TOWN_DEMAND_FIELDS, rows))
+    negative = ogr_layer(points_gpkg(tmp_path / "negative.gpkg", TOWN_DEMAND_FIELDS, rows))
     with pytest.raises(InputLayerError, match="WEIGHT_FIELD: pop is negative for 1 demand point in 'negative': B"):
         read_demand(negative, "EPSG:27700", "pop")
     rows[1] = (10_000, 0, ["B", 600, 5])
-    nowhere = _layer(points_gpkg(tmp_path / "nowhere.gpkg", TOWN_DEMAND_FIELDS, rows))
+    nowhere = ogr_layer(points_gpkg(tmp_path / "nowhere.gpkg", TOWN_DEMAND_FIELDS, rows))
     nowhere.dataProvider().changeGeometryValues({2: QgsGeometry()})
     with pytest.raises(InputLayerError, match=r"DEMAND: 1 feature of 'nowhere' has no geometry \(B\)"):
         read_demand(nowhere, "EPSG:27700", "pop")
@@ -264,8 +249,8 @@ def test_read_demand_weighs_need_from_the_small_area_around_each_point(town: dic
     with pytest.raises(
         LocateServicesError, match=r"NEED_FIELD: 1 demand points have no dec in the small areas 'areas' \(NULL"
     ):
-        read_demand(_layer(town["demand"]), "EPSG:27700", "pop", "dec", "decile", _layer(areas))
-    demand = read_demand(_layer(town["demand"]), "EPSG:27700", "pop", "decile", "decile", _layer(areas))
+        read_demand(ogr_layer(town["demand"]), "EPSG:27700", "pop", "dec", "decile", ogr_layer(areas))
+    demand = read_demand(ogr_layer(town["demand"]), "EPSG:27700", "pop", "decile", "decile", ogr_layer(areas))
     assert demand.codes == ["A", "B", "C"] and demand.decile == [1, 5, 9]  # the demand's own field comes first
     assert demand.multiplier.tolist() == [2.0, 1.0, 1.0] and demand.weight.tolist() == [2000.0, 600.0, 100.0]
     assert demand.population.tolist() == [1000.0, 600.0, 100.0] and demand.geometry_type == "Point"

@@ -53,11 +53,6 @@ def geojson_codes(path: Path, field: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def rutland(shared_data: Path) -> Path:
-    return shared_data / "rutland"
-
-
-@pytest.fixture(scope="module")
 def lsoa11(rutland: Path) -> Path:
     """Rutland LSOA 2011 boundaries: 23 features, code field LSOA11CD."""
     return rutland / "boundaries" / "rutland_lsoa11.geojson"

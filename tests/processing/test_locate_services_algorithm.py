@@ -28,29 +28,12 @@ from ..support import (
     TOWN_SITE_FIELDS,
     LogFeedback,
     layer_rows,
+    ogr_layer,
     points_gpkg,
     saved,
-    town_layers,
 )
 
 X0, Y0 = TOWN_ORIGIN  # British National Grid, somewhere in the East Midlands
-
-
-@pytest.fixture(scope="module")
-def rutland(shared_data: Path) -> Path:
-    return shared_data / "rutland"
-
-
-@pytest.fixture()
-def town(tmp_path: Path) -> dict[str, str]:
-    """Three villages on a line (1,000, 600 and 100 people, 10 km apart), a candidate at each and one between."""
-    return town_layers(tmp_path)
-
-
-def _layer(path: str) -> QgsVectorLayer:
-    layer = QgsVectorLayer(path, Path(path.split("|")[0]).stem, "ogr")
-    assert layer.isValid(), path
-    return layer
 
 
 def _run(params: dict[str, object], feedback: LogFeedback | None = None) -> dict:
@@ -77,7 +60,7 @@ def _after_sites(rutland: Path, chosen_uri: str, folder: Path) -> str:
         out.setAttributes([f"gp{feature['organisation_id']}"])
         features.append(out)
     assert len(features) == 6
-    for feature in _layer(chosen_uri).getFeatures():
+    for feature in ogr_layer(chosen_uri).getFeatures():
         out = QgsFeature(layer.fields())
         out.setGeometry(feature.geometry())
         out.setAttributes([f"new{feature['site_id']}"])

@@ -20,11 +20,6 @@ from ..support import RUTLAND_GP_FILTER, LogFeedback, saved
 
 
 @pytest.fixture(scope="module")
-def rutland(shared_data: Path) -> Path:
-    return shared_data / "rutland"
-
-
-@pytest.fixture(scope="module")
 def gp_table(rutland: Path) -> Path:
     return rutland / "services" / "rutland_nhs_services_nhschoices_2014.csv"
 
