@@ -170,6 +170,12 @@ def rutland(shared_data: Path) -> Path:
     return shared_data / "rutland"
 
 
+@pytest.fixture(scope="session")
+def gp_table(rutland: Path) -> Path:
+    """Rutland's NHS services as published (NHS Choices 2014): a CSV table with coordinates, GP surgeries among them."""
+    return rutland / "services" / "rutland_nhs_services_nhschoices_2014.csv"
+
+
 @pytest.fixture()
 def town(tmp_path: Path) -> dict[str, str]:
     """Three villages on a line (1,000, 600 and 100 people, 10 km apart), a candidate at each and one between."""

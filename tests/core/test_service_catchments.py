@@ -49,16 +49,6 @@ FILL = QColor(228, 26, 28)
 
 
 @pytest.fixture(scope="module")
-def rutland(shared_data: Path) -> Path:
-    return shared_data / "rutland"
-
-
-@pytest.fixture(scope="module")
-def gp_table(rutland: Path) -> Path:
-    return rutland / "services" / "rutland_nhs_services_nhschoices_2014.csv"
-
-
-@pytest.fixture(scope="module")
 def network_run(
     highways: str, gp_table: Path, demand_gpkg: str, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[CatchmentOutcome, float]:

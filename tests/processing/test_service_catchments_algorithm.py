@@ -19,11 +19,6 @@ from lis_qgis_plugin.core.access.service_catchments import ServiceCatchmentError
 from ..support import RUTLAND_GP_FILTER, LogFeedback, saved
 
 
-@pytest.fixture(scope="module")
-def gp_table(rutland: Path) -> Path:
-    return rutland / "services" / "rutland_nhs_services_nhschoices_2014.csv"
-
-
 def _run(params: dict[str, object]) -> dict:
     import processing
 
