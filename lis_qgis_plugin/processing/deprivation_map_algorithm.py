@@ -56,8 +56,11 @@ class DeprivationMapAlgorithm(LisAlgorithm):
             "in the GeoPackage as the default and written to a .qml file, colours the most deprived class darkest "
             "whatever the polarity, with a colour-blind-safe ramp.\n\n"
             "National deciles/quintiles from rank: rank 1 = most deprived; the decile is ceil(rank x 10 / N) as "
-            "published, with N the number of LSOAs of the edition (32,844 in IMD2019, 33,755 in IoD2025; read from "
-            "'2019'/'2025' in the layer or field name, else 32,844: set NATIONAL_N to be sure).\n"
+            "published, with N the number of LSOAs of the edition (32,844 in IoD2019, 33,755 in IoD2025). Empty "
+            "NATIONAL_N: the edition comes from the LSOA codes: a 2011 code retired in 2021 means IoD2019, a code "
+            "created in 2021 (E01033769 and above) or a rank above 32,844 means IoD2025. When the codes cannot "
+            "tell (no LSOA codes, only codes common to both, or both kinds) the map is refused: set NATIONAL_N. "
+            "A NATIONAL_N given always wins; ranks above it are refused. The log says the edition, N and why.\n"
             "Local deciles/quintiles: the areas re-ranked within this layer, most deprived first, equal values in "
             "feature order; group sizes differ by at most one.\n"
             "Generic methods (quantile, equal interval, Jenks, standard deviation, pretty, manual) use CLASSES "
@@ -112,7 +115,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.NATIONAL_N,
-                self.tr("Areas ranked nationally (empty: from the edition, 32,844 IMD2019 / 33,755 IoD2025)"),
+                self.tr("Areas ranked nationally, N (empty: from the LSOA codes; 32,844 IoD2019 / 33,755 IoD2025)"),
                 Qgis.ProcessingNumberParameterType.Integer,
                 optional=True,
                 minValue=1,

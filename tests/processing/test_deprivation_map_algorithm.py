@@ -101,7 +101,7 @@ def test_national_deciles_equal_every_published_decile(
     source = squares_gpkg(tmp_path / f"{layer_name}.gpkg", rows, [("code", str), ("rank", int), ("decile", int)])
     result, feedback = run_map(
         INPUT=str(source), FIELD="rank", METHOD=0, OUTPUT=str(tmp_path / "map.gpkg")
-    )  # NATIONAL_N from the edition named in the file name
+    )  # no NATIONAL_N: the edition comes from the LSOA codes
     assert f"{expected_n:,} areas" in feedback.text
     out = attribute_rows(result["OUTPUT"], "decile", "rank_class", "rank_class_label")
     assert len(out) == expected_n
@@ -280,14 +280,145 @@ def test_bad_inputs_are_explained(lis_plugin: object, nottingham_imd2019: Path, 
 def test_null_values_are_no_data(lis_plugin: object, tmp_path: Path) -> None:
     rows = [{"rank": 1}, {"rank": None}, {"rank": 32_844}]
     source = squares_gpkg(tmp_path / "gaps.gpkg", rows, [("rank", int)])
-    result, feedback = run_map(INPUT=str(source), FIELD="rank", METHOD=0, OUTPUT=str(tmp_path / "gaps_map.gpkg"))
+    # No codes: the edition cannot be told, so N is given (this test relied on the silent IMD2019 fallback)
+    with pytest.raises(QgsProcessingException, match="cannot be told.*Set NATIONAL_N"):
+        run_map(INPUT=str(source), FIELD="rank", METHOD=0, OUTPUT=str(tmp_path / "refused.gpkg"))
+    assert not (tmp_path / "refused.gpkg").exists()
+    result, feedback = run_map(
+        INPUT=str(source), FIELD="rank", METHOD=0, NATIONAL_N=32_844, OUTPUT=str(tmp_path / "gaps_map.gpkg")
+    )
     assert attribute_rows(result["OUTPUT"], "rank_class", "rank_class_label") == [
         (1, "1 – most deprived 10% nationally"),
         (None, "no data"),
         (10, "10 – least deprived 10% nationally"),
     ]
     assert "No data (rank is NULL): 1 area, shown grey." in feedback.text
-    assert "assumed IMD2019" in feedback.text
+    assert "ranks among 32,844 areas nationally (NATIONAL_N given)" in feedback.text
     layer = QgsVectorLayer(result["OUTPUT"], "gaps", "ogr")
     categories = layer.renderer().categories()
     assert len(categories) == 11 and categories[-1].label() == "no data"
+
+
+# --- the edition comes from the codes (issue 16) ---------------------------------------------------
+
+
+def neutral_nottingham_iod2025(shared_data: Path, path: Path, keep: object = None) -> dict[str, dict]:
+    """Nottingham's LSOA 2021 polygons with their IoD2025 rank under neutral names (layer 'areas', fields
+    'code' and 'rank'), as a new officer would save the IoD2025 file; ``keep(code, rank)`` filters rows.
+
+    Returns code -> the published row (rank, decile), read independently of the plugin.
+    """
+    table = {
+        row["lsoa21_code"]: row
+        for row in csv_rows_of(shared_data / "nottingham/deprivation/nottingham_imd2025_lsoa21.csv")
+    }
+    boundaries = QgsVectorLayer(str(shared_data / "nottingham/boundaries/nottingham_lsoa21.geojson"), "b", "ogr")
+    rows, wkb = [], []
+    for feature in boundaries.getFeatures():
+        code = feature["LSOA21CD"]
+        rank = int(table[code]["IMD_rank"])
+        if keep is None or keep(code, rank):
+            rows.append({"code": code, "rank": rank})
+            wkb.append(feature.geometry().asWkb())
+    write_tables(path, [FeatureTable("areas", [("code", str), ("rank", int)], rows, "MultiPolygon", wkb)], "EPSG:4326")
+    return {row["code"]: table[row["code"]] for row in rows}
+
+
+def csv_rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_iod2025_under_a_neutral_name_gets_every_published_decile(
+    lis_plugin: object, shared_data: Path, tmp_path: Path
+) -> None:
+    # The issue's case: the one Nottingham LSOA ranked above 32,844 (E01013984, rank 33,372) left out,
+    # so no rank gives the edition away; the codes created in 2021 (E01035500...) do.
+    source = tmp_path / "areas.gpkg"
+    published_rows = neutral_nottingham_iod2025(shared_data, source, lambda code, rank: rank <= 32_844)
+    assert len(published_rows) == 178 and "E01013984" not in published_rows
+    before = checksum(source)
+    result, feedback = run_map(INPUT=str(source), FIELD="rank", METHOD=0, OUTPUT=str(tmp_path / "map.gpkg"))
+    assert "Edition IoD2025: ranks among 33,755 areas nationally (9 LSOA codes created in 2021, such as E01035500)" in (
+        feedback.text
+    )
+    deciles = dict(attribute_rows(result["OUTPUT"], "code", "rank_class"))
+    assert deciles == {code: int(row["IMD_decile"]) for code, row in published_rows.items()}
+    assert int(published_rows["E01013896"]["IMD_rank"]) == 3_366
+    assert deciles["E01013896"] == 1  # N = 32,844 put rank 3,366 in decile 2
+    assert checksum(source) == before
+
+
+def test_iod2019_is_told_by_the_codes_retired_in_2021(
+    lis_plugin: object, nottingham_imd2019: Path, tmp_path: Path
+) -> None:
+    result, feedback = run_map(
+        INPUT=str(nottingham_imd2019), FIELD="imd_rank", METHOD=0, OUTPUT=str(tmp_path / "m.gpkg")
+    )
+    assert "Edition IoD2019: ranks among 32,844 areas nationally (12 LSOA codes of 2011 that 2021 retired" in (
+        feedback.text
+    )
+    rows = attribute_rows(result["OUTPUT"], "imd_decile", "imd_rank_class")
+    assert len(rows) == 182 and all(published == mapped for published, mapped in rows)
+
+
+def test_codes_that_cannot_tell_the_edition_need_n(lis_plugin: object, shared_data: Path, tmp_path: Path) -> None:
+    common = tmp_path / "common.gpkg"  # only codes that exist in 2011 and 2021, ranks all below 32,844
+    rows = neutral_nottingham_iod2025(shared_data, common, lambda code, rank: code < "E01033769" and rank <= 32_844)
+    with pytest.raises(QgsProcessingException, match=r"every LSOA code \(169 codes\) exists in both .*Set NATIONAL_N"):
+        run_map(INPUT=str(common), FIELD="rank", METHOD=0, OUTPUT=str(tmp_path / "refused.gpkg"))
+    assert not (tmp_path / "refused.gpkg").exists()
+    result, feedback = run_map(
+        INPUT=str(common), FIELD="rank", METHOD=0, NATIONAL_N=33_755, OUTPUT=str(tmp_path / "given.gpkg")
+    )
+    assert "ranks among 33,755 areas nationally (NATIONAL_N given)" in feedback.text
+    assert dict(attribute_rows(result["OUTPUT"], "code", "rank_class")) == {
+        code: int(row["IMD_decile"]) for code, row in rows.items()
+    }
+
+
+def test_mixed_2011_and_2021_codes_are_refused_unless_n_is_given(
+    lis_plugin: object, shared_data: Path, nottingham_imd2019: Path, tmp_path: Path
+) -> None:
+    lsoa11 = QgsVectorLayer(str(nottingham_imd2019), "lsoa11", "ogr")
+    lsoa21 = QgsVectorLayer(str(shared_data / "nottingham/deprivation/nottingham_lsoa21_imd2025.geojson"), "l", "ogr")
+    rows, wkb = [], []
+    for layer, code_field, rank_field in ((lsoa11, "LSOA11CD", "imd_rank"), (lsoa21, "LSOA21CD", "IMD_rank")):
+        for feature in layer.getFeatures():
+            if feature[code_field] in ("E01013924", "E01035500"):  # retired in 2021 / created in 2021
+                rows.append({"code": feature[code_field], "rank": feature[rank_field]})
+                wkb.append(feature.geometry().asWkb())
+    assert len(rows) == 2
+    mixed = tmp_path / "mixed.gpkg"
+    write_tables(mixed, [FeatureTable("mixed", [("code", str), ("rank", int)], rows, "MultiPolygon", wkb)], "EPSG:4326")
+    with pytest.raises(QgsProcessingException, match=r"mix two geographies: E01013924 ended .* E01035500 began"):
+        run_map(INPUT=str(mixed), FIELD="rank", METHOD=0, OUTPUT=str(tmp_path / "refused.gpkg"))
+    result, _ = run_map(INPUT=str(mixed), FIELD="rank", METHOD=0, NATIONAL_N=33_755, OUTPUT=str(tmp_path / "ok.gpkg"))
+    assert len(attribute_rows(result["OUTPUT"], "rank_class")) == 2
+
+
+def test_a_rank_above_n_is_refused(lis_plugin: object, shared_data: Path, tmp_path: Path) -> None:
+    source = tmp_path / "all.gpkg"
+    neutral_nottingham_iod2025(shared_data, source)  # all 179, with E01013984 ranked 33,372
+    with pytest.raises(
+        QgsProcessingException, match="NATIONAL_N is 32,844 but the largest rank in field 'rank' is 33,372"
+    ):
+        run_map(INPUT=str(source), FIELD="rank", METHOD=0, NATIONAL_N=32_844, OUTPUT=str(tmp_path / "x.gpkg"))
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_local_deciles_refuse_an_area_listed_twice(
+    lis_plugin: object, nottingham_imd2019: Path, tmp_path: Path
+) -> None:
+    layer = QgsVectorLayer(str(nottingham_imd2019), "lsoa11", "ogr")
+    features = list(layer.getFeatures())
+    rows = [{"code": f["LSOA11CD"], "rank": f["imd_rank"]} for f in features + features[:1]]
+    wkb = [f.geometry().asWkb() for f in features + features[:1]]
+    twice = tmp_path / "twice.gpkg"
+    write_tables(twice, [FeatureTable("twice", [("code", str), ("rank", int)], rows, "MultiPolygon", wkb)], "EPSG:4326")
+    with pytest.raises(
+        QgsProcessingException, match=f"lists 1 area code more than once \\({features[0]['LSOA11CD']}\\)"
+    ):
+        run_map(INPUT=str(twice), FIELD="rank", METHOD=2, POLARITY=2, OUTPUT=str(tmp_path / "x.gpkg"))
+    result, _ = run_map(INPUT=str(twice), FIELD="rank", METHOD=0, OUTPUT=str(tmp_path / "national.gpkg"))
+    assert len(attribute_rows(result["OUTPUT"], "rank_class")) == 183  # national deciles count nothing twice

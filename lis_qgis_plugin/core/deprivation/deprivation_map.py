@@ -25,9 +25,9 @@ from qgis.core import (
 )
 
 from ..common.errors import LogLine
-from ..common.wording import plural
+from ..common.wording import list_labels, plural
 from ..indicators.metadata_store import read_indicator_metadata
-from ..io.layer_codes import layer_label
+from ..io.layer_codes import find_layer_code_field, layer_label
 from ..io.layer_output import (
     NewField,
     check_output_is_new,
@@ -36,7 +36,8 @@ from ..io.layer_output import (
     safe_field_names,
     write_layer_with_fields,
 )
-from ..io.layer_values import numeric_kind, read_numbers
+from ..io.layer_values import codes_by_id, numeric_kind, read_numbers
+from ..io.table_files import TableError
 from .classification import (
     METHODS,
     POLARITIES,
@@ -53,7 +54,7 @@ from .classification import (
     range_labels,
     ranges_from_breaks,
 )
-from .deprivation import NATIONAL_AREAS
+from .deprivation import Edition, duplicated_codes, national_edition, stored_national_n
 from .deprivation_style import RAMPS, apply_and_save_style, categorized_renderer, graduated_renderer
 
 _QUANTILE_GROUPS = {"national_deciles": 10, "national_quintiles": 5, "local_deciles": 10, "local_quintiles": 5}
@@ -109,6 +110,7 @@ def deprivation_map(
     out_path, layer_name = gpkg_destination(output)
     check_output_is_new(out_path, [layer, qml])
     _check_inputs(layer, value_field, method, ramp_name, polarity)
+    _check_unique_codes(layer, method)
     numbers = {fid: row[value_field] for fid, row in read_numbers(layer, [value_field], feedback).items()}
     values = {fid: float(value) for fid, value in numbers.items() if value is not None}
     if not values:
@@ -195,33 +197,64 @@ def _national(
     national_n: int | None,
     log: list[LogLine],
 ) -> _Classes:
-    """National deciles or quintiles of the ranks (rank 1 = most deprived among ``national_n`` areas)."""
-    if not national_n:
-        national_n, edition = _edition(layer, value_field)
-        log.append(
-            LogLine(
-                f"NATIONAL_N not given: {national_n:,} areas ({edition}). Set NATIONAL_N if the ranks are from "
-                f"another edition ({', '.join(f'{n:,} in {name}' for name, n in NATIONAL_AREAS.items())}).",
-                edition.startswith("assumed"),
-            )
-        )
-    else:
-        log.append(LogLine(f"Ranks among {national_n:,} areas nationally; rank 1 = most deprived."))
-    ranks = check_ranks(list(values.values()), national_n, value_field)
-    numbers = national_classes(ranks, national_n, groups)
+    """National deciles or quintiles of the ranks (rank 1 = most deprived among the edition's N areas)."""
+    edition = _edition(layer, value_field, values, national_n)
+    log.extend(edition.log_lines())
+    ranks = check_ranks(list(values.values()), edition.national_n, value_field)
+    numbers = national_classes(ranks, edition.national_n, groups)
     labels = {number: quantile_label(number, groups, local=False) for number in range(1, groups + 1)}
     return _Classes(dict(zip(values, numbers)), labels)
 
 
-def _edition(layer: QgsVectorLayer, value_field: str) -> tuple[int, str]:
-    """The number of areas of the edition named by the layer or field ('imd2025_rank'), else IMD2019."""
-    index = layer.fields().indexFromName(value_field)
-    text = " ".join([layer.name(), layer.source(), value_field, layer.fields().field(index).alias()]).lower()
-    if "2025" in text:
-        return NATIONAL_AREAS["IoD2025"], "IoD2025, named in the layer or field"
-    if "2019" in text:
-        return NATIONAL_AREAS["IMD2019"], "IMD2019, named in the layer or field"
-    return NATIONAL_AREAS["IMD2019"], "assumed IMD2019: the layer and field do not name an edition"
+def map_edition(layer: QgsVectorLayer, value_field: str, national_n: int | None = None) -> Edition:
+    """The edition and N national deciles of ``value_field`` would use (for the panel to show before a run).
+
+    Raises ClassificationError when the field is not a numeric field of the layer, or with the
+    message of national_edition when the codes cannot tell the edition or a rank is above N.
+    """
+    _check_inputs(layer, value_field, "national_deciles", next(iter(RAMPS)), "auto")
+    numbers = {fid: row[value_field] for fid, row in read_numbers(layer, [value_field]).items()}
+    return _edition(layer, value_field, {fid: float(v) for fid, v in numbers.items() if v is not None}, national_n)
+
+
+def _edition(layer: QgsVectorLayer, value_field: str, values: dict[int, float], national_n: int | None) -> Edition:
+    """The edition of the ranks, from NATIONAL_N, else the layer's LSOA codes and ranks (core.deprivation)."""
+    codes = _codes(layer)
+    ranks = {codes.get(fid) or f"feature {fid}": value for fid, value in values.items()}
+    return national_edition(
+        codes.values(),
+        ranks,
+        national_n,
+        f"field '{value_field}'",
+        areas_word="area",
+        error=ClassificationError,
+        stored=stored_national_n(layer_file(layer)),
+    )
+
+
+def _codes(layer: QgsVectorLayer) -> dict[int, str]:
+    """Feature id -> ONS code of the layer's code field; empty when it has none."""
+    try:
+        return codes_by_id(layer, find_layer_code_field(layer))
+    except TableError:
+        return {}
+
+
+def _check_unique_codes(layer: QgsVectorLayer, method: str) -> None:
+    """ClassificationError naming the codes on more than one feature, for methods that rank the layer's values.
+
+    National deciles give each feature its own decile, but local groups and generic classes count
+    every value: an area listed twice would weigh twice.
+    """
+    if method in ("national_deciles", "national_quintiles"):
+        return
+    repeated = duplicated_codes(_codes(layer).values())
+    if repeated:
+        raise ClassificationError(
+            f"The layer '{layer_label(layer)}' lists {plural('area code', len(repeated))} more than once "
+            f"({list_labels(repeated, 10)}), so {METHODS[method].lower()} would count those areas twice. "
+            "Keep one feature per area (dissolve or remove the duplicates), then map again."
+        )
 
 
 def _high_is_deprived(layer: QgsVectorLayer, value_field: str, polarity: str, log: list[LogLine]) -> bool:
