@@ -13,7 +13,11 @@ shared/data/real:
   built from the Census 2011 usual residents of every Rutland and Nottingham output area.
 - /files/<name> — plain file downloads (CSV, XLSX, GeoJSON, and an HTML login page).
 
-Faults are injected per path fragment (``server.fail("/query", "500")``). A forwarding proxy
+Faults are injected per path fragment (``server.fail("/query", "500")``): error statuses, web
+pages, broken JSON, dropped connections, slow or dripping answers, and the ways real servers
+and proxies cut a transfer short (half a body under the full Content-Length, a gzip stream or
+a CSV cut mid-way under a Content-Length that matches the cut, no Content-Length at all), a
+body trickling one byte at a time, and a redirect loop (see _send). A forwarding proxy
 (Debian's tinyproxy, or a small Python one when tinyproxy is missing) logs what passes. The
 last section holds the plain helpers both halves of the online tests use (tests/core and
 tests/processing); the fixtures that start the servers are in tests/conftest.py.
@@ -22,6 +26,7 @@ tests/processing); the fixtures that start the servers are in tests/conftest.py.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import math
@@ -55,6 +60,8 @@ DISTRICT_AREA_TYPE = 501  # Fingertips: Districts & UAs (from Apr 2023)
 ENGLAND_AREA_TYPE = 15
 NOMIS_DATASET = "NM_144_1"  # Nomis: KS101EW usual resident population, Census 2011
 DISTRICTS = {"E06000017": "Rutland", "E06000018": "Nottingham"}
+#: The value note of the IMD score rows: a text with a comma, quoted in the CSV as Fingertips quotes such fields.
+SCORE_NOTE = "Source: MHCLG, English Indices of Deprivation 2025"
 
 
 # ---------------------------------------------------------------------------------------------- HTTP
@@ -167,6 +174,9 @@ class LoopbackServer:
             handler.close_connection = True
             handler.connection.shutdown(socket.SHUT_RDWR)
             return
+        if kind == "redirect_loop":  # sends the client back to the address it asked for, as a broken rewrite does
+            _send(handler, Answer(302, "text/html", b"", {"Location": handler.path}), None)
+            return
         if fault is not None and kind in ("slow", "timeout"):
             time.sleep(fault.seconds)
         answer = _fault_answer(kind)
@@ -191,32 +201,68 @@ def _fault_answer(kind: str) -> Answer | None:
     return None
 
 
+def _cut_in_quote(body: bytes) -> bytes:
+    """The body cut three characters into the first quoted field that starts after its middle."""
+    start = body.find(b',"', len(body) // 2)
+    assert start > 0, "the answer has no quoted field to cut in"
+    return body[: start + 5]
+
+
+def _cut_mid_row(body: bytes) -> bytes:
+    """The body cut just after the first separator of the first row that starts after its middle."""
+    return body[: body.find(b",", body.find(b"\n", len(body) // 2)) + 1]
+
+
+def _framed(kind: str, body: bytes) -> tuple[bytes, int | None, dict[str, str]]:
+    """What a fault sends for ``body``: the bytes, the Content-Length it announces (None: none) and extra headers.
+
+    "truncate": half the body under the full length; "gzip": the body packed (a good answer);
+    "gzip_cut": half the packed body under a length that matches it (a proxy that re-framed a
+    broken transfer); "gzip_truncate": half the packed body under the packed length;
+    "cut_in_quote" / "cut_row": a CSV cut inside a quoted field / mid-row, its length matching
+    the cut; "no_length": the whole body with no Content-Length, ended by closing the connection.
+    """
+    if kind == "truncate":
+        return body[: len(body) // 2], len(body), {"Connection": "close"}
+    if kind in ("gzip", "gzip_cut", "gzip_truncate"):
+        packed = gzip.compress(body)
+        sent = packed if kind == "gzip" else packed[: len(packed) // 2]
+        if kind == "gzip_truncate":
+            return sent, len(packed), {"Content-Encoding": "gzip", "Connection": "close"}
+        return sent, len(sent), {"Content-Encoding": "gzip"}
+    if kind in ("cut_in_quote", "cut_row"):
+        sent = _cut_in_quote(body) if kind == "cut_in_quote" else _cut_mid_row(body)
+        return sent, len(sent), {}
+    if kind == "no_length":
+        return body, None, {"Connection": "close"}
+    return body, len(body), {}
+
+
 def _send(handler: BaseHTTPRequestHandler, answer: Answer, fault: Fault | None) -> None:
-    """Write the answer; a "truncate" fault sends half the body, a "drip" one sends it 16 bytes at a time."""
+    """Write the answer as the fault says (see _framed); "drip" sends 16 bytes, "trickle" one byte, per pause."""
     kind = fault.kind if fault else ""
-    body = answer.body
+    body, length, extra = _framed(kind, answer.body)
     handler.send_response(answer.status)
     handler.send_header("Content-Type", answer.content_type)
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in answer.headers.items():
+    if length is not None:
+        handler.send_header("Content-Length", str(length))
+    for name, value in {**answer.headers, **extra}.items():
         handler.send_header(name, value)
-    if kind == "truncate":
-        handler.send_header("Connection", "close")
     handler.end_headers()
+    step = {"drip": 16, "trickle": 1}.get(kind, 0)
     try:
-        if kind == "truncate":
-            handler.wfile.write(body[: len(body) // 2])
-            handler.wfile.flush()
-            handler.close_connection = True
-        elif fault is not None and kind == "drip":  # slow body: a few bytes at a time
-            for start in range(0, len(body), 16):
-                handler.wfile.write(body[start : start + 16])
+        if fault is not None and step:  # slow body: a few bytes at a time
+            for start in range(0, len(body), step):
+                handler.wfile.write(body[start : start + step])
                 handler.wfile.flush()
                 time.sleep(fault.seconds)
         else:
             handler.wfile.write(body)
+            handler.wfile.flush()
     except (BrokenPipeError, ConnectionResetError):
         pass
+    if "Connection" in extra:
+        handler.close_connection = True
 
 
 LOGIN_PAGE = (
@@ -471,10 +517,12 @@ class FingertipsService:
         for code, district in DISTRICTS.items():
             place = district.lower()
             for row in _csv_rows(data / place / "deprivation" / f"{place}_imd2025_lsoa21.csv"):
-                self.rows.append(self._row(
+                score = self._row(
                     IMD_SCORE_INDICATOR, "Deprivation score (IMD 2025)", code, district, row["lsoa21_code"],
                     names[row["lsoa21_code"]], "LSOA 2021", "2025", 2025, row["IMD_score"],
-                ))  # fmt: skip
+                )  # fmt: skip
+                score["Value note"] = SCORE_NOTE  # has a comma, so quoted in the CSV, as Fingertips quotes
+                self.rows.append(score)
                 deciles.setdefault((code, "2025"), []).append(int(row["IMD_decile"]))
             for row in _csv_rows(data / place / "deprivation" / f"{place}_imd2019_file1.csv"):
                 deciles.setdefault((code, "2019"), []).append(int(row["Index of Multiple Deprivation (IMD) Decile"]))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .http_client import HttpClient, OnlineSourceError, full_url, redact
 from .online_cache import DEFAULT_MAX_AGE_DAYS, cached_download
-from .url_source import TableOutcome, deliver_table, source_record
+from .url_source import TableOutcome, check_csv_complete, deliver_table, source_record
 
 FINGERTIPS_BASE_URL = "https://fingertips.phe.org.uk/api"
 #: Fingertips area type id -> (its name, the LIS boundary set whose codes it uses, or None).
@@ -174,6 +174,7 @@ def fetch_indicator_csv(
     reply = client.get(url, params)
     if reply.looks_like_html():
         raise OnlineSourceError(f"{shown}: Fingertips sent a web page, not CSV. Check the base URL of the API.")
+    check_csv_complete(reply.body, shown, whole_rows=True)
     text = reply.text()
     reader = csv.reader(io.StringIO(text))
     header = next(reader, [])
@@ -219,5 +220,7 @@ def load_fingertips(
         data, url = fetch_indicator_csv(client, ids, area_type, parent_code, parent_area_type, profile_id, base_url)
         return data, source_record(url, kind="csv", source="Fingertips")
 
-    data, record, from_cache = cached_download("fingertips", key, fetch, refresh, cache_dir, max_age_days)
-    return deliver_table(data, "csv", Path(output), record, from_cache, client.log)
+    def deliver(data: bytes, record: dict[str, object], from_cache: bool) -> TableOutcome:
+        return deliver_table(data, "csv", Path(output), record, from_cache, client.log)
+
+    return cached_download("fingertips", key, fetch, deliver, refresh, cache_dir, max_age_days)

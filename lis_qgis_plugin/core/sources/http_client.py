@@ -7,6 +7,10 @@ times out after QGIS's network timeout; retries connection errors, timeouts, sho
 bodies and 5xx answers with a growing pause; stops at once when the user cancels
 (the transfer runs in a worker thread that the caller's thread watches); and turns
 every failure into one sentence naming the address, what happened and what to do.
+A reply is only handed on whole: its bytes must match the Content-Length and a gzip
+or deflate stream must reach its end (a proxy that cuts a compressed transfer short
+leaves a valid-looking start). Each download also has an overall deadline (a server
+that drips bytes never trips the timeout), a largest size, and a redirect limit.
 API keys are read from the QGIS authentication manager, never from plain settings,
 and never appear in messages.
 
@@ -22,6 +26,7 @@ import json
 import re
 import threading
 import time
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +43,12 @@ SECRET_PARAMETERS = frozenset({"uid", "key", "apikey", "api_key", "token", "pass
 DEFAULT_TIMEOUT_SECONDS = 60.0
 #: QGIS proxy types (its ``proxy/proxyType`` setting) that carry HTTP requests.
 HTTP_PROXY_KINDS = frozenset({"HttpProxy", "HttpCachingProxy", "Socks5Proxy"})
+#: The longest one download may take, retries included, unless the setting lis/online/downloadDeadline says.
+DEFAULT_DEADLINE_SECONDS = 600.0
+#: The largest download LIS accepts (bytes, before and after decompression), unless lis/online/maxDownloadMB says.
+DEFAULT_MAX_BYTES = 500 * 1024 * 1024
+#: Redirects followed before a download is refused as a redirect loop.
+DEFAULT_MAX_REDIRECTS = 10
 _CHUNK = 64 * 1024
 _POLL_SECONDS = 0.05
 _RETRY_STATUSES = frozenset({408, 429})
@@ -49,6 +60,10 @@ class OnlineSourceError(LisError, OSError):
 
 class HttpError(OnlineSourceError):
     """The request itself failed (status, network, timeout, proxy)."""
+
+
+class DeadlineError(HttpError):
+    """A download did not finish within its overall deadline."""
 
 
 class _RetryableError(Exception):
@@ -99,10 +114,18 @@ class ProxySettings:
 
 @dataclass(frozen=True)
 class HttpOptions:
-    """How requests reach the network: QGIS's timeout (seconds) and proxy; built by lis_qgis_plugin.settings."""
+    """How requests reach the network; built by lis_qgis_plugin.settings.
+
+    ``timeout`` is QGIS's (seconds without a byte); ``deadline`` the longest one download
+    may take in all, retries included; ``max_bytes`` the largest body accepted (before and
+    after decompression); ``max_redirects`` how many redirects are followed.
+    """
 
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     proxy: ProxySettings = ProxySettings()
+    deadline: float = DEFAULT_DEADLINE_SECONDS
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_redirects: int = DEFAULT_MAX_REDIRECTS
 
 
 def proxies_for(url: str, proxy: ProxySettings) -> dict[str, str | None] | None:
@@ -210,6 +233,7 @@ class _Transfer:
     """What the worker thread shares with the watching thread."""
 
     expected: int | None = None
+    received: int = 0
     reply: Reply | None = None
     error: BaseException | None = None
     abandoned: bool = False
@@ -241,11 +265,12 @@ class HttpClient:
         """The answer to GET ``url``: 2xx only; retried on temporary failures; HttpError otherwise."""
         shown = redact(full_url(url, params))
         last = ""
+        ends = time.monotonic() + self.options.deadline
         for attempt in range(self.retries + 1):
             self._check_cancel()
             wait = 0.0
             try:
-                reply = self._attempt(url, params, headers)
+                reply = self._attempt(url, params, headers, ends)
             except _RetryableError as problem:
                 last = str(problem)
             else:
@@ -264,6 +289,8 @@ class HttpClient:
                 self.log.append(
                     LogLine(f"{shown}: {last}; trying again in {delay:g} s (retry {attempt + 1} of {self.retries}).")
                 )
+                if time.monotonic() + delay > ends:
+                    raise DeadlineError(self._deadline_message(shown, f"the last try failed: {last}"))
                 self._sleep(delay)
         raise HttpError(f"{shown}: {last}, after {self.retries + 1} tries. {_advice(last)}")
 
@@ -282,8 +309,18 @@ class HttpClient:
             self._check_cancel()
             time.sleep(min(_POLL_SECONDS, max(end - time.monotonic(), 0)))
 
-    def _attempt(self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None) -> Reply:
-        """One try, run in a worker thread so that a cancel is noticed at once, even mid-wait."""
+    def _deadline_message(self, shown: str, progress: str) -> str:
+        """'URL: the download did not finish within 600 s (...). What to do.'"""
+        return (
+            f"{shown}: the download did not finish within {self.options.deadline:g} s, the longest LIS waits for one "
+            f"download ({progress}). The server is answering very slowly: try again later, or raise the download "
+            "deadline (setting lis/online/downloadDeadline, in seconds)."
+        )
+
+    def _attempt(
+        self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None, ends: float
+    ) -> Reply:
+        """One try, run in a worker thread so that a cancel or the deadline is noticed at once, even mid-wait."""
         transfer = _Transfer()
         proxies = proxies_for(url, self.options.proxy)  # here, so that a proxy without a host fails at once
         worker = threading.Thread(
@@ -295,6 +332,11 @@ class HttpClient:
             if self.feedback is not None and self.feedback.isCanceled():
                 transfer.abandoned = True  # the worker stops at its next chunk; its result is dropped
                 raise CancelledError("Cancelled: no output was written.")
+            if time.monotonic() > ends:
+                transfer.abandoned = True
+                expected = f" of {transfer.expected:,}" if transfer.expected is not None else ""
+                arrived = f"{transfer.received:,}{expected} bytes had arrived"
+                raise DeadlineError(self._deadline_message(redact(full_url(url, params)), arrived))
         if transfer.error is not None:
             raise transfer.error
         assert transfer.reply is not None
@@ -312,7 +354,7 @@ class HttpClient:
         try:
             transfer.reply = self._download(url, params, headers, proxies, transfer)
         except BaseException as error:  # handed to the watching thread, which raises it
-            transfer.error = _transfer_error(error, url, params, self.timeout)
+            transfer.error = _transfer_error(error, url, params, self.options)
 
     def _download(
         self,
@@ -325,8 +367,9 @@ class HttpClient:
         """GET ``url`` in chunks; None once the watching thread gave up; a short body is worth another try."""
         requests = _requests()
 
-        sent = {"User-Agent": user_agent(), "Accept": "*/*", **(headers or {})}
+        sent = {"User-Agent": user_agent(), "Accept": "*/*", "Accept-Encoding": "gzip, deflate", **(headers or {})}
         with requests.Session() as session:
+            session.max_redirects = self.options.max_redirects
             response = session.get(
                 url,
                 params=dict(params or {}),
@@ -336,20 +379,91 @@ class HttpClient:
                 stream=True,
             )
             with response:
-                encoded = response.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
-                length = response.headers.get("Content-Length")
-                transfer.expected = int(length) if length and length.isdigit() and not encoded else None
+                shown = redact(response.url or full_url(url, params))
+                length = response.headers.get("Content-Length", "").strip()
+                transfer.expected = int(length) if length.isdigit() else None  # bytes as sent, compressed or not
+                if transfer.expected is not None and transfer.expected > self.options.max_bytes:
+                    raise HttpError(self._too_large_message(shown, f"the server announces {_size(transfer.expected)}"))
                 chunks = []
-                for chunk in response.iter_content(_CHUNK):
+                for chunk in _raw_chunks(response):
                     if transfer.abandoned:
                         return None
                     chunks.append(chunk)
+                    transfer.received += len(chunk)
+                    if transfer.received > self.options.max_bytes:
+                        raise HttpError(self._too_large_message(shown, "more than that arrived"))
                 body = b"".join(chunks)
                 if transfer.expected is not None and len(body) < transfer.expected:
                     raise _RetryableError(
                         f"the download was cut short ({len(body):,} of {transfer.expected:,} bytes arrived)"
                     )
+                encoding = response.headers.get("Content-Encoding", "")
+                body = _decoded(
+                    body, encoding, self.options.max_bytes, shown, self._too_large_message(shown, "unpacked")
+                )
                 return Reply(response.url, response.status_code, response.reason or "", response.headers, body)
+
+    def _too_large_message(self, shown: str, said: str) -> str:
+        """'URL: the download is larger than the 500 MB allowed (...). What to do.'"""
+        return (
+            f"{shown}: the download is larger than the {_size(self.options.max_bytes)} LIS accepts ({said}). Ask for "
+            "less (one district, fewer indicators or areas), or raise the largest download (setting "
+            "lis/online/maxDownloadMB)."
+        )
+
+
+def _size(count: int) -> str:
+    """Bytes as a person reads them: '512 bytes', '1.5 MB'."""
+    if count < 1024 * 1024:
+        return f"{count:,} bytes"
+    return f"{count / (1024 * 1024):,.4g} MB"
+
+
+def _raw_chunks(response: Any) -> Any:
+    """The body as sent (still compressed), chunk by chunk; urllib3's errors become requests' ones, as in requests."""
+    requests = _requests()
+    failed = requests.packages.urllib3.exceptions
+    try:
+        yield from response.raw.stream(_CHUNK, decode_content=False)
+    except failed.ProtocolError as error:
+        raise requests.exceptions.ChunkedEncodingError(error) from error
+    except failed.ReadTimeoutError as error:
+        raise requests.exceptions.ConnectionError(error) from error
+    except failed.SSLError as error:
+        raise requests.exceptions.SSLError(error) from error
+
+
+def _decoded(body: bytes, encoding: str, max_bytes: int, shown: str, too_large: str) -> bytes:
+    """The body unpacked from gzip or deflate; a stream that stops before its end was cut short (retried)."""
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise HttpError(
+            f"{shown}: the server sent the data packed as '{encoding}', which LIS cannot unpack (it asked for gzip "
+            "or deflate). The server or a proxy on the way is misconfigured: try another network, or a mirror."
+        )
+    wbits = zlib.MAX_WBITS | 16 if encoding != "deflate" else zlib.MAX_WBITS
+    if encoding == "deflate" and body[:1] and (body[0] & 0x0F) != 8:
+        wbits = -zlib.MAX_WBITS  # a raw deflate stream without the zlib header, as some servers send
+    parts: list[bytes] = []
+    rest = body
+    unpacked = 0
+    while rest:
+        unpacker = zlib.decompressobj(wbits)
+        try:
+            parts.append(unpacker.decompress(rest, max_bytes + 1 - unpacked))
+        except zlib.error as error:
+            raise _RetryableError(f"the {encoding} data is damaged ({error})") from error
+        unpacked += len(parts[-1])
+        if unpacked > max_bytes or unpacker.unconsumed_tail:
+            raise HttpError(too_large)
+        if not unpacker.eof:
+            raise _RetryableError(
+                f"the download was cut short (the {encoding} data stops before its end, after {unpacked:,} bytes)"
+            )
+        rest = unpacker.unused_data.lstrip(b"\0")  # gzip allows several members one after another
+    return b"".join(parts)
 
 
 def _requests() -> Any:
@@ -359,9 +473,12 @@ def _requests() -> Any:
     return requests
 
 
-def _transfer_error(error: BaseException, url: str, params: Mapping[str, Any] | None, timeout: float) -> BaseException:
+def _transfer_error(
+    error: BaseException, url: str, params: Mapping[str, Any] | None, options: HttpOptions
+) -> BaseException:
     """What a failed transfer becomes: a _RetryableError for what may pass, an HttpError for what will not."""
     failed = _requests().exceptions
+    timeout = options.timeout
     if isinstance(error, _RetryableError):
         return error
     if isinstance(error, failed.ProxyError):
@@ -384,6 +501,17 @@ def _transfer_error(error: BaseException, url: str, params: Mapping[str, Any] | 
         return HttpError(
             f"{redact(url)}: this is not a web address LIS can download from. Give a full http:// or https:// URL."
         )
+    if isinstance(error, failed.TooManyRedirects):
+        response = getattr(error, "response", None)
+        where = response.headers.get("Location", "") if response is not None else ""
+        last = f", the last time to {redact(where)}" if where else ""
+        return HttpError(
+            f"{redact(full_url(url, params))}: the server sent LIS on to another address more than "
+            f"{options.max_redirects} times{last}: a redirect loop. Open the address in a browser to find where the "
+            "data really are, and give that address."
+        )
+    if isinstance(error, failed.RequestException):
+        return HttpError(f"{redact(full_url(url, params))}: the download failed ({_root_cause(error)}). {_advice('')}")
     return error
 
 

@@ -24,7 +24,7 @@ from qgis.core import QgsFeedback
 from ..common.errors import CancelledError
 from .http_client import HttpClient, OnlineSourceError, full_url, redact
 from .online_cache import DEFAULT_MAX_AGE_DAYS, cached_download
-from .url_source import TableOutcome, deliver_table, source_record
+from .url_source import TableOutcome, check_csv_complete, deliver_table, source_record
 
 NOMIS_BASE_URL = "https://www.nomisweb.co.uk/api/v01"
 GUEST_ROW_LIMIT = 25_000
@@ -74,6 +74,7 @@ def _read_page(
     reply = client.get(url, query)
     if reply.looks_like_html():
         raise OnlineSourceError(f"{shown}: Nomis sent a web page, not CSV. Check the base URL of the API.")
+    check_csv_complete(reply.body, shown, whole_rows=True)
     page_header, page_rows = _read_csv(reply.text())
     if not page_header:
         raise OnlineSourceError(f"{shown}: Nomis sent an empty answer. Check the dataset id and geography.")
@@ -213,5 +214,7 @@ def load_nomis(
         header, rows, url = fetch_dataset(client, dataset, geography, params, uid, base_url, feedback)
         return with_indicator_column(header, rows, dataset), source_record(url, kind="csv", source="Nomis")
 
-    data, record, from_cache = cached_download("nomis", key, fetch, refresh, cache_dir, max_age_days)
-    return deliver_table(data, "csv", Path(output), record, from_cache, client.log)
+    def deliver(data: bytes, record: dict[str, object], from_cache: bool) -> TableOutcome:
+        return deliver_table(data, "csv", Path(output), record, from_cache, client.log)
+
+    return cached_download("nomis", key, fetch, deliver, refresh, cache_dir, max_age_days)

@@ -1,7 +1,9 @@
 """The download cache of the online sources: one file per query, written whole or not at all.
 
-A cache entry is only ever created by renaming a finished temporary file, so a failed or
-cancelled download leaves nothing a later run could mistake for data. Entries are named
+A cache entry is only ever created by renaming a finished temporary file, and only after
+the download was used whole (parsed to its end and saved where the user asked), so a
+failed, refused or cancelled download leaves nothing a later run could mistake for data;
+an older entry that no longer reads is dropped and downloaded again. Entries are named
 by a hash of the address and query, and reused while younger than the maximum age. The
 folder and the age are arguments (the Processing algorithms read the user's choices,
 ``lis/online/cacheFolder`` and ``lis/online/cacheDays``, through lis_qgis_plugin.settings).
@@ -15,13 +17,16 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from qgis.core import QgsApplication
 
 from ..io.layer_output import OutputError
+from .http_client import OnlineSourceError
+
+_Used = TypeVar("_Used")
 
 #: Days a cached download is reused before it is fetched again (unless the setting lis/online/cacheDays says).
 DEFAULT_MAX_AGE_DAYS = 30.0
@@ -111,26 +116,37 @@ def write_source_record(path: Path, record: dict[str, Any]) -> None:
 def cached_download(
     kind: str,
     key_parts: tuple[Any, ...],
-    fetch: Any,
+    fetch: Callable[[], tuple[bytes, dict[str, Any]]],
+    use: Callable[[bytes, dict[str, Any], bool], _Used],
     refresh: bool = False,
     cache_dir: Path | str | None = None,
     max_age_days: float = DEFAULT_MAX_AGE_DAYS,
-) -> tuple[bytes, dict[str, Any], bool]:
-    """The bytes of a download, from the cache when fresh, else from ``fetch()`` -> (bytes, record).
+) -> _Used:
+    """``use(bytes, record, from_cache)`` of a download: the cached one when fresh, else ``fetch()``'s.
 
-    Returns (bytes, record, from_cache). The record (address, query, retrieval date...) is
-    kept beside the bytes; an entry counts only when both were written. ``cache_dir`` None is
-    the default folder; entries older than ``max_age_days`` are downloaded again.
+    ``fetch()`` returns (bytes, record): the record (address, query, retrieval date...) is
+    kept beside the bytes. A download is cached only after ``use`` accepted it (it raises an
+    OnlineSourceError for an incomplete or unreadable body), so a refused download is never
+    reused; a cached entry ``use`` refuses is dropped and downloaded again. ``cache_dir`` None
+    is the default folder; entries older than ``max_age_days`` are downloaded again.
     """
     folder = cache_folder(cache_dir) / "tables"
     data_file = folder / f"{kind}_{cache_key(kind, *key_parts)}.download"
     record_file = data_file.with_suffix(".json")
     if not refresh and is_fresh(data_file, max_age_days) and record_file.is_file():
         try:
-            return data_file.read_bytes(), json.loads(record_file.read_text(encoding="utf-8")), True
+            cached = data_file.read_bytes(), json.loads(record_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            pass  # a damaged entry: download again
+            cached = None  # a damaged entry: download again
+        if cached is not None:
+            try:
+                return use(*cached, True)
+            except OnlineSourceError:
+                pass  # an entry that no longer reads (an older version kept a broken download): download again
+    _remove(data_file)
+    _remove(record_file)
     data, record = fetch()
+    used = use(data, record, False)
     write_bytes_atomically(data_file, data)
     write_bytes_atomically(record_file, json.dumps(record, sort_keys=True).encode("utf-8"))
-    return data, record, False
+    return used

@@ -4,13 +4,17 @@ Many councils and NHS bodies publish indicator tables at plain URLs; some of tho
 answer with a login or landing page instead of the file. The type is decided from the
 Content-Type and the bytes themselves (a workbook is a zip, GeoJSON parses as a feature
 collection, a CSV reads as a table with a header), so a web page is a clear error rather
-than a "table" of HTML. The same delivery (atomic write, then a check that the saved file
-reads) serves the Fingertips and Nomis tables.
+than a "table" of HTML. The same delivery (a check that the bytes are whole, an atomic
+write, then a check that the saved file reads) serves the Fingertips and Nomis tables, and
+only a delivered download is cached: a CSV that stops inside a quoted field or a JSON
+file cut short is refused, and leaves nothing behind.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +87,41 @@ def detect_kind(reply: Reply, shown_url: str) -> str:
     return "csv"
 
 
+def _csv_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def check_csv_complete(data: bytes, shown_url: str, whole_rows: bool = False) -> None:
+    """Refuse a CSV that was cut short: one that ends inside a quoted field, or whose last row, with no
+    line end, has fewer columns than the header. ``whole_rows`` says every row has the header's columns
+    (Fingertips, Nomis); otherwise only a row of two cells or more after full rows counts (a one-cell
+    last line may be a footnote)."""
+    text = _csv_text(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t|", key=first_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    rows = []
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise OnlineSourceError(
+                f"{shown_url}: the download was cut short: the CSV stops inside a quoted field on line "
+                f"{reader.line_num:,}. Nothing was saved or cached: try again later."
+            ) from error
+        return  # loosely quoted (a stray quote mid-field): the table reader decides whether it reads
+    if len(rows) < 2 or text.endswith(("\n", "\r")) or not 0 < len(rows[-1]) < len(rows[0]):
+        return
+    if whole_rows or (len(rows[-1]) > 1 and all(len(row) == len(rows[0]) for row in rows[1:-1])):
+        raise OnlineSourceError(
+            f"{shown_url}: the download was cut short: the CSV's last line ({len(rows):,}) has {len(rows[-1])} of its "
+            f"{len(rows[0])} columns and no line end. Nothing was saved or cached: try again later."
+        )
+
+
 def _check_geojson(data: bytes, shown_url: str) -> int:
     try:
         parsed = json.loads(data.decode("utf-8-sig"))
@@ -112,6 +151,8 @@ def deliver_table(
         corrected = output.with_suffix(wanted)
         log.append(LogLine(f"The download is {kind.upper()}: saved as {corrected.name}, not {output.name}.", True))
         output = corrected
+    if kind == "csv":
+        check_csv_complete(data, shown)
     with atomic_file(output) as temporary:
         temporary.write_bytes(data)
         if kind == "geojson":
@@ -153,5 +194,7 @@ def load_url(
         kind = detect_kind(reply, redact(url))
         return reply.body, source_record(url, kind=kind, content_type=reply.content_type)
 
-    data, record, from_cache = cached_download("url", (url,), fetch, refresh, cache_dir, max_age_days)
-    return deliver_table(data, str(record.get("kind", "csv")), output, record, from_cache, client.log)
+    def deliver(data: bytes, record: dict[str, object], from_cache: bool) -> TableOutcome:
+        return deliver_table(data, str(record.get("kind", "csv")), output, record, from_cache, client.log)
+
+    return cached_download("url", (url,), fetch, deliver, refresh, cache_dir, max_age_days)
