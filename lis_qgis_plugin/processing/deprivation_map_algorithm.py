@@ -6,6 +6,7 @@ pushes its log and turns every input problem into a QgsProcessingException.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,26 @@ from qgis.core import (
 
 from .lis_algorithm import LisAlgorithm
 from .output_loading import load_on_completion
+
+
+def national_n_parameter(name: str, tr: Callable[[str], str]) -> QgsProcessingParameterNumber:
+    """NATIONAL_N of the deprivation tools: optional, empty = the edition comes from the LSOA codes."""
+    return QgsProcessingParameterNumber(
+        name,
+        tr("Areas ranked nationally, N (empty: from the LSOA codes; 32,844 IoD2019 / 33,755 IoD2025)"),
+        Qgis.ProcessingNumberParameterType.Integer,
+        optional=True,
+        minValue=1,
+    )
+
+
+def national_n_value(
+    algorithm: LisAlgorithm, parameters: dict[str, Any], name: str, context: QgsProcessingContext
+) -> int | None:
+    """The NATIONAL_N given, or None when it is empty (then the codes decide)."""
+    if parameters.get(name) in (None, ""):
+        return None
+    return algorithm.parameterAsInt(parameters, name, context)
 
 
 class DeprivationMapAlgorithm(LisAlgorithm):
@@ -112,15 +133,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
                 defaultValue=0,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.NATIONAL_N,
-                self.tr("Areas ranked nationally, N (empty: from the LSOA codes; 32,844 IoD2019 / 33,755 IoD2025)"),
-                Qgis.ProcessingNumberParameterType.Integer,
-                optional=True,
-                minValue=1,
-            )
-        )
+        self.addParameter(national_n_parameter(self.NATIONAL_N, self.tr))
         self.addParameter(
             QgsProcessingParameterString(
                 self.BREAKS, self.tr("Manual breaks, e.g. 10, 20, 30 (manual method)"), optional=True
@@ -153,7 +166,6 @@ class DeprivationMapAlgorithm(LisAlgorithm):
         layer = self.input_layer(parameters, self.INPUT, context)
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         qml = self.parameterAsFileOutput(parameters, self.QML_OUTPUT, context)
-        national_n = parameters.get(self.NATIONAL_N)
         outcome = self.run_core(
             lambda: deprivation_map(
                 layer,
@@ -162,9 +174,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
                 self.gpkg_output(parameters, self.OUTPUT, context),
                 classes=self.parameterAsInt(parameters, self.CLASSES, context),
                 polarity=list(POLARITIES)[self.parameterAsEnum(parameters, self.POLARITY, context)],
-                national_n=None
-                if national_n in (None, "")
-                else self.parameterAsInt(parameters, self.NATIONAL_N, context),
+                national_n=national_n_value(self, parameters, self.NATIONAL_N, context),
                 breaks=self.parameterAsString(parameters, self.BREAKS, context),
                 ramp_name=list(RAMPS)[self.parameterAsEnum(parameters, self.RAMP, context)],
                 qml=Path(qml) if qml else None,

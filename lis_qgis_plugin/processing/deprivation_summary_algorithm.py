@@ -15,13 +15,12 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
 )
 
-from ..core.deprivation.deprivation import NATIONAL_AREAS
 from ..core.deprivation.deprivation_summary import deprivation_summary
+from .deprivation_map_algorithm import national_n_parameter, national_n_value
 from .lis_algorithm import LisAlgorithm
 from .target_parameters import add_target_parameters
 
@@ -67,6 +66,10 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
             "exactly 10% of its population; the LSOA crossing the 10% line counts only with the residents needed "
             "to reach 10%;\n"
             "- decile_1 .. decile_10 = LSOAs in each national decile.\n"
+            "N: empty NATIONAL_N takes the edition from the LSOA codes (a 2011 code retired in 2021: IoD2019; a code "
+            "created in 2021, E01033769 and above, or a rank above 32,844: IoD2025); when the codes cannot tell, set "
+            "NATIONAL_N. Ranks above N are refused, and so is an LSOA code on more than one row (it would count "
+            "twice).\n"
             "Percentile = ceil(100 r / N) and decile = ceil(10 r / N) are national, never recomputed within the "
             "target. Sources: The English Indices of Deprivation 2019, Technical report (Appendix N) and Research "
             "report (MHCLG, 2019); the R package IMD (calculate_extent) for the extent weights.\n\n"
@@ -116,15 +119,7 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                self.NATIONAL_N,
-                self.tr("LSOAs ranked nationally, N (IoD2019: 32,844; IoD2025: 33,755)"),
-                Qgis.ProcessingNumberParameterType.Integer,
-                defaultValue=NATIONAL_AREAS["IMD2019"],
-                minValue=1,
-            )
-        )
+        self.addParameter(national_n_parameter(self.NATIONAL_N, self.tr))
         add_target_parameters(
             self,
             self.tr("Target areas (wards, districts, catchments or any polygons)"),
@@ -147,7 +142,7 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
                 self.gpkg_output(parameters, self.OUTPUT, context),
                 rank_field=self.parameterAsString(parameters, self.RANK_FIELD, context),
                 population_field=self.parameterAsString(parameters, self.POPULATION_FIELD, context),
-                national_n=self.parameterAsInt(parameters, self.NATIONAL_N, context),
+                national_n=national_n_value(self, parameters, self.NATIONAL_N, context),
                 score_field=self.parameterAsString(parameters, self.SCORE_FIELD, context) or None,
                 area_field=self.parameterAsString(parameters, self.CODE_FIELD, context),
                 target_field=self.parameterAsString(parameters, self.TARGET_CODE_FIELD, context),

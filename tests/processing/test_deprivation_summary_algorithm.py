@@ -300,3 +300,90 @@ def test_nottingham_wards_iod2025_scores_by_location(lis_plugin: LisPlugin, shar
         partial += [code] if 0 < expected["extent"] < 1 else []
     assert partial, "at least one ward lies partly in England's most deprived 30%"
     assert sum(population.values()) == pytest.approx(sum(pop for _, pop in old), rel=0.01)
+
+
+# --- the edition from the codes, and an LSOA listed twice (issue 16) ---------------------------------
+
+
+def test_n_is_detected_from_the_codes_by_default(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path) -> None:
+    """NATIONAL_N left empty: IoD2019 from Nottingham's retired 2011 codes, the same figures as with N given."""
+    district = shared_data / "nottingham" / "boundaries" / "nottingham_la_boundary_from_lsoa11.geojson"
+    params = iod2019_params("nottingham", district, "LAD_CODE", tmp_path / "detected.gpkg")
+    del params["NATIONAL_N"]
+    detected, feedback = run(params)
+    assert "Edition IoD2019: ranks among 32,844 areas nationally (12 LSOA codes of 2011 that 2021 retired" in (
+        feedback.text
+    )
+    given, _ = run({**params, "NATIONAL_N": N2019, "OUTPUT": str(tmp_path / "given.gpkg")})
+    assert output_rows(detected["OUTPUT"], "LAD_CODE") == output_rows(given["OUTPUT"], "LAD_CODE")
+    rows = properties(iod2019_lsoas("nottingham"))
+    (row,) = output_rows(detected["OUTPUT"], "LAD_CODE").values()
+    assert_measures(row, hand_measures([(r["imd_rank"], r["pop_total_mid2015"], None) for r in rows], N2019))
+
+
+def test_iod2025_ranks_under_neutral_names_use_33755(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path) -> None:
+    """The IoD2025 ranks of Nottingham's LSOAs 2021, as a table with neutral names, placed through a lookup."""
+    ranks = {
+        r["lsoa21_code"]: int(r["IMD_rank"])
+        for r in csv_rows(shared_data / "nottingham/deprivation/nottingham_imd2025_lsoa21.csv")
+    }
+    kept = {code: rank for code, rank in ranks.items() if rank <= N2019}  # no rank gives the edition away
+    table = tmp_path / "areas.csv"
+    lookup = tmp_path / "lookup.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle, lookup.open("w", encoding="utf-8", newline="") as out:
+        writer, to_district = csv.writer(handle), csv.writer(out)
+        writer.writerow(["code", "rank", "people"])
+        to_district.writerow(["code", "district"])
+        for code, rank in kept.items():
+            writer.writerow([code, rank, 1000])
+            to_district.writerow([code, "E06000018"])
+    district = shared_data / "nottingham" / "boundaries" / "nottingham_la_boundary_from_lsoa11.geojson"
+    layer = QgsVectorLayer(f"file://{table}?type=csv&geomType=none&detectTypes=yes", "areas", "delimitedtext")
+    params = {"INPUT": layer, "CODE_FIELD": "code", "RANK_FIELD": "rank", "POPULATION_FIELD": "people",
+              "TARGET": str(district), "TARGET_CODE_FIELD": "LAD_CODE", "LOOKUP": str(lookup),
+              "OUTPUT": str(tmp_path / "n2025.gpkg")}  # fmt: skip
+    result, feedback = run(params)
+    assert "Edition IoD2025: ranks among 33,755 areas nationally (9 LSOA codes created in 2021" in feedback.text
+    (row,) = output_rows(result["OUTPUT"], "LAD_CODE").values()
+    assert_measures(row, hand_measures([(rank, 1000.0, None) for rank in kept.values()], N2025))
+    assert row["decile_1"] == sum(1 for rank in kept.values() if rank <= 3_375)  # 3,366 is in decile 1
+    assert row["decile_1"] != sum(1 for rank in kept.values() if rank <= 3_284)  # what N = 32,844 gave
+
+
+def test_a_duplicated_lsoa_is_refused_by_name(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path) -> None:
+    wards = shared_data / "nottingham" / "boundaries" / "nottingham_wards_2025.geojson"
+    lookup = shared_data / "nottingham" / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv"
+    table = tmp_path / "twice.csv"
+    rows = properties(iod2019_lsoas("nottingham"))
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["LSOA11CD", "imd_rank", "pop_total_mid2015"])
+        for row in [*rows, rows[5]]:  # one LSOA pasted twice
+            writer.writerow([row["LSOA11CD"], row["imd_rank"], row["pop_total_mid2015"]])
+    before = table.read_bytes()
+    layer = QgsVectorLayer(f"file://{table}?type=csv&geomType=none&detectTypes=yes", "ranks", "delimitedtext")
+    params = {**iod2019_params("nottingham", wards, "WD25CD", tmp_path / "twice.gpkg"), "INPUT": layer}
+    with pytest.raises(
+        QgsProcessingException, match=f"1 LSOA code is on more than one row of 'ranks' \\({rows[5]['LSOA11CD']}\\)"
+    ):
+        run({**params, "LOOKUP": str(lookup)})
+    assert not (tmp_path / "twice.gpkg").exists()
+    assert table.read_bytes() == before
+
+
+def test_codes_that_cannot_tell_need_n(lis_plugin: LisPlugin, shared_data: Path, tmp_path: Path) -> None:
+    """Only codes common to 2011 and 2021 (Rutland's, minus its retired two) and no rank above 32,844."""
+    lsoas = [r for r in properties(iod2019_lsoas("rutland")) if r["LSOA11CD"] not in ("E01013801", "E01013802")]
+    data = json.loads(iod2019_lsoas("rutland").read_text(encoding="utf-8"))
+    data["features"] = [f for f in data["features"] if f["properties"]["LSOA11CD"] in {r["LSOA11CD"] for r in lsoas}]
+    common = tmp_path / "common.geojson"
+    common.write_text(json.dumps(data), encoding="utf-8")
+    district = shared_data / "rutland" / "boundaries" / "rutland_la_boundary_from_lsoa11.geojson"
+    params = {**iod2019_params("rutland", district, "LAD_CODE", tmp_path / "c.gpkg"), "INPUT": str(common)}
+    del params["NATIONAL_N"]
+    with pytest.raises(QgsProcessingException, match="cannot be told: every LSOA code .* Set NATIONAL_N"):
+        run(params)
+    assert not (tmp_path / "c.gpkg").exists()
+    result, _ = run({**params, "NATIONAL_N": N2019})
+    (row,) = output_rows(result["OUTPUT"], "LAD_CODE").values()
+    assert row["n_lsoas"] == len(lsoas)

@@ -191,6 +191,8 @@ def national_edition(
     itself declares) is used, else ``error`` says how to choose N. Never a guess from names.
     """
     present = non_null_items(ranks)
+    if not present:
+        check_national_ranks(ranks, 1, parameter, areas_word, error)  # says that every rank is NULL
     largest = max((float(value) for value in present.values()), default=None)
     if national_n:
         try:

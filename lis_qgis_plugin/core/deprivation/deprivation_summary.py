@@ -45,10 +45,17 @@ from ..aggregation.aggregate_indicators import place_small_areas
 from ..common.errors import LisError, LogLine
 from ..common.values import non_null_items, null_as_none
 from ..common.wording import format_number, list_labels, plural, plural_word
-from ..io.layer_codes import field_values
-from ..io.layer_output import NewField, check_output_is_new, gpkg_destination, safe_field_names, write_layer_with_fields
+from ..io.layer_codes import field_values, layer_label
+from ..io.layer_output import (
+    NewField,
+    check_output_is_new,
+    gpkg_destination,
+    layer_file,
+    safe_field_names,
+    write_layer_with_fields,
+)
 from ..io.layer_values import numeric_field_kind, read_numbers
-from .deprivation import check_national_ranks, national_quantile
+from .deprivation import duplicated_codes, national_edition, national_quantile, stored_national_n
 
 #: Residents of LSOAs in national percentiles 1..10 count in full in the extent.
 EXTENT_FULL_PERCENTILE = 10
@@ -224,7 +231,7 @@ def deprivation_summary(
     output: str,
     rank_field: str,
     population_field: str,
-    national_n: int,
+    national_n: int | None = None,
     score_field: str | None = None,
     area_field: str | None = None,
     target_field: str | None = None,
@@ -235,7 +242,9 @@ def deprivation_summary(
     """Write every target of ``targets`` with the summary measures of the LSOAs it receives.
 
     Each LSOA goes to one target through ``lookup`` (LSOA code -> target code) or, without one, to
-    the target containing its point on surface. Raises TableError, OutputError or
+    the target containing its point on surface. ``national_n`` None: the edition and N come from the
+    LSOA codes and ranks (core.deprivation.deprivation.national_edition). An LSOA code on more than
+    one row is refused, as it would be counted twice. Raises TableError, OutputError or
     DeprivationInputError with a message for the user, CancelledError when cancelled.
     """
     path, layer_name = gpkg_destination(output)
@@ -248,12 +257,18 @@ def deprivation_summary(
     placed = place_small_areas(
         areas, targets, area_field, target_field, lookup, feedback=feedback, transform_context=transform_context
     )
-    log = list(placed.log)
+    _check_unique_codes(areas, placed.area_codes.values())
     values = read_numbers(areas, list(fields.values()), feedback)
     labels = {fid: placed.label(fid) for fid in placed.area_ids}
-    check_national_ranks(
-        {labels[fid]: values[fid][rank_field] for fid in placed.area_ids}, national_n, error=DeprivationInputError
+    edition = national_edition(
+        placed.area_codes.values(),
+        {labels[fid]: values[fid][rank_field] for fid in placed.area_ids},
+        national_n,
+        error=DeprivationInputError,
+        stored=stored_national_n(layer_file(areas)),
     )
+    national_n = edition.national_n
+    log = [*edition.log_lines(), *placed.log]
     check_populations({labels[fid]: values[fid][population_field] for fid in placed.area_ids})
 
     members: dict[str, list[RankedArea]] = {key: [] for key in placed.key_of.values()}
@@ -293,6 +308,18 @@ def deprivation_summary(
             )
         )
     return SummaryOutcome(uri, path, layer_name, summaries, log)
+
+
+def _check_unique_codes(areas: QgsVectorLayer, codes: Iterable[str]) -> None:
+    """DeprivationInputError naming the LSOA codes on more than one row: each would be counted twice."""
+    repeated = duplicated_codes(codes)
+    if repeated:
+        one = len(repeated) == 1
+        raise DeprivationInputError(
+            f"CODE_FIELD: {plural('LSOA code', len(repeated))} {'is' if one else 'are'} on more than one row of "
+            f"'{layer_label(areas)}' ({list_labels(repeated, 10)}), so {'it' if one else 'they'} would be counted "
+            "twice in every measure. Keep one row per LSOA, then run again."
+        )
 
 
 def _ranked_area(
