@@ -9,8 +9,10 @@ the network options, the mirror and the cache folder as arguments.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -30,6 +32,7 @@ from lis_qgis_plugin.core.common.errors import CancelledError
 from lis_qgis_plugin.core.common.plugin_files import plugin_version
 from lis_qgis_plugin.core.sources import fingertips, nomis, url_source
 from lis_qgis_plugin.core.sources.http_client import (
+    DeadlineError,
     HttpClient,
     HttpError,
     HttpOptions,
@@ -45,7 +48,9 @@ from lis_qgis_plugin.core.sources.ons_geography import ArcGisError, boundary_set
 from ..online_servers import (
     DISTRICT_AREA_TYPE,
     IMD_SCORE_INDICATOR,
+    LSOA_AREA_TYPE,
     MOST_DEPRIVED_INDICATOR,
+    SCORE_NOTE,
     ForwardingProxy,
     OnlineServers,
     geojson_codes,
@@ -173,6 +178,22 @@ def test_a_retried_500_succeeds_and_is_logged(servers: OnlineServers, tmp_path: 
         ("resultOffset", "empty_pages", 9, OnlineSourceError, r"kept saying more features follow"),
         ("/query", "drop", 5, HttpError, r"connection failed .*after 3 tries"),
         ("FeatureServer/0?", "404", 1, HttpError, r"answered 404 Not Found \(Error 404\)\. Nothing is published"),
+        (
+            "resultOffset=10",
+            "gzip_cut",
+            5,
+            HttpError,
+            r"resultOffset=10.*: the download was cut short \(the gzip data "
+            r"stops before its end, after [\d,]+ bytes\), after 3 tries",
+        ),
+        (
+            "FeatureServer/0?",
+            "redirect_loop",
+            50,
+            HttpError,
+            r"FeatureServer/0\?f=json: the server sent LIS on to "
+            r"another address more than 10 times.*a redirect loop",
+        ),
     ],
 )
 def test_download_faults_give_clear_errors_and_leave_nothing(
@@ -186,6 +207,19 @@ def test_download_faults_give_clear_errors_and_leave_nothing(
                         client=fast_client())  # fmt: skip
     assert_nothing_left(cache / "tables", out)
     assert not list(cache.glob("*.gpkg")) and not list(cache.glob(".*"))
+
+
+def test_boundaries_dripping_past_the_deadline_leave_nothing_then_download(
+    servers: OnlineServers, tmp_path: Path, cache: Path
+) -> None:
+    servers.server.fail("resultOffset=10", "trickle", seconds=1.0)
+    client = HttpClient(options=HttpOptions(timeout=3.0, deadline=1.5), retries=2, backoff=0.01)
+    out = tmp_path / "b.gpkg"
+    with pytest.raises(DeadlineError, match=r"resultOffset=10.*: the download did not finish within 1\.5 s"):
+        load_boundaries(str(out), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base, cache_dir=cache, client=client)
+    assert cache_files(cache) == [] and not out.exists()
+    good = load_boundaries(str(out), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base, cache_dir=cache, client=client)
+    assert good.feature_count == 26 and good.cache_file.exists() and cache_files(cache) == [good.cache_file.name]
 
 
 def test_a_server_that_loses_features_is_an_error(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
@@ -470,3 +504,143 @@ def test_a_cut_short_download_is_refused_and_not_cached(
     assert {row["OA11CD"]: row["usual_residents_2011"] for row in csv_rows(out)} == expected
     assert [name.rsplit(".", 1)[1] for name in cache_files(cache)] == ["download", "json"]
     assert url_source.load_url(url, tmp_path / "again.csv", cache_dir=cache, client=fast_client()).from_cache
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("cut_in_quote", r"cut short: the CSV stops inside a quoted field on line \d+\. Nothing was saved or cached"),
+        ("cut_row", r"cut short: the CSV's last line \(\d+\) has 2 of its 27 columns and no line end"),
+    ],
+)
+def test_a_fingertips_csv_cut_short_is_refused_and_not_cached(
+    servers: OnlineServers, shared_data: Path, tmp_path: Path, cache: Path, kind: str, message: str
+) -> None:
+    """The issue's case: a Fingertips CSV cut off in the middle of a quoted field was saved and cached."""
+    servers.server.fail("by_indicator_id", kind)
+    out = tmp_path / "imd.csv"
+    with pytest.raises(OnlineSourceError, match=message) as refused:
+        fingertips.load_fingertips([IMD_SCORE_INDICATOR], LSOA_AREA_TYPE, out, NOTTINGHAM,
+                                   base_url=servers.fingertips_base, cache_dir=cache, client=fast_client())  # fmt: skip
+    assert str(refused.value).startswith(f"{servers.fingertips_base}/all_data/csv/by_indicator_id?indicator_ids=990001")
+    assert cache_files(cache) == [] and not out.exists() and list(tmp_path.iterdir()) == [cache] * cache.exists()
+    good = fingertips.load_fingertips(
+        [IMD_SCORE_INDICATOR],
+        LSOA_AREA_TYPE,
+        out,
+        NOTTINGHAM,
+        base_url=servers.fingertips_base,
+        cache_dir=cache,
+        client=fast_client(),
+    )
+    published = {
+        row["lsoa21_code"]: row["IMD_score"]
+        for row in csv_rows(shared_data / "nottingham" / "deprivation" / "nottingham_imd2025_lsoa21.csv")
+    }
+    rows = csv_rows(out)
+    assert good.rows == len(published) == 179 and not good.from_cache
+    assert {row["Area Code"]: row["Value"] for row in rows} == published
+    assert {row["Value note"] for row in rows} == {SCORE_NOTE}
+    assert [name.rsplit(".", 1)[1] for name in cache_files(cache)] == ["download", "json"]
+
+
+def test_a_nomis_page_cut_inside_a_quote_is_refused(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
+    """A later page cut short used to add a half row whose count then matched RECORD_COUNT."""
+    servers.server.fail("RecordOffset=500", "cut_in_quote")
+    out = tmp_path / "oa.csv"
+    with pytest.raises(OnlineSourceError, match=r"NM_144_1\.data\.csv\?geography=TYPE299: the download was cut short: "
+                                                r"the CSV stops inside a quoted field"):  # fmt: skip
+        nomis.load_nomis("NM_144_1", "TYPE299", out, base_url=servers.nomis_base, cache_dir=cache,
+                         client=fast_client())  # fmt: skip
+    assert cache_files(cache) == [] and not out.exists()
+    good = nomis.load_nomis("NM_144_1", "TYPE299", out, base_url=servers.nomis_base, cache_dir=cache,
+                            client=fast_client())  # fmt: skip
+    assert good.rows == 1112 and len(cache_files(cache)) == 2
+
+
+def test_a_geojson_refused_as_invalid_json_is_not_cached(
+    servers: OnlineServers, shared_data: Path, tmp_path: Path, cache: Path
+) -> None:
+    """The issue's case: a download refused as invalid JSON stayed in the cache and was reused for 30 days."""
+    boundaries = shared_data / "rutland" / "boundaries" / "rutland_lsoa21.geojson"
+    servers.files.add("lsoa.geojson", "application/geo+json", boundaries.read_bytes())
+    url = servers.file_url("lsoa.geojson")
+    servers.server.fail("lsoa.geojson", "invalid_json")
+    with pytest.raises(OnlineSourceError, match=r"lsoa\.geojson: the file is not valid JSON .*cut short"):
+        url_source.load_url(url, tmp_path / "lsoa.geojson", cache_dir=cache, client=fast_client())
+    assert cache_files(cache) == [] and not (tmp_path / "lsoa.geojson").exists()
+    good = url_source.load_url(url, tmp_path / "lsoa.geojson", cache_dir=cache, client=fast_client())
+    assert (good.kind, good.rows, good.from_cache) == ("geojson", 26, False)
+    assert geojson_codes(good.path, "LSOA21CD") == geojson_codes(boundaries, "LSOA21CD")
+    # An entry an older version cached although it was broken is dropped and downloaded again.
+    entry = next(path for path in (cache / "tables").iterdir() if path.suffix == ".download")
+    entry.write_bytes(boundaries.read_bytes()[:1000])
+    servers.server.clear()
+    healed = url_source.load_url(url, tmp_path / "again.geojson", cache_dir=cache, client=fast_client())
+    assert (healed.rows, healed.from_cache) == (26, False) and len(servers.server.requests_to("lsoa.geojson")) == 1
+    assert entry.read_bytes() == boundaries.read_bytes()
+
+
+def test_a_server_dripping_one_byte_a_second_is_stopped_at_the_deadline(
+    servers: OnlineServers, oa_population: tuple[str, dict[str, str]], tmp_path: Path, cache: Path
+) -> None:
+    """Each byte comes within the 3 s timeout, so only the overall deadline stops it (no "no answer within 3 s")."""
+    url, _ = oa_population
+    servers.server.fail("oa.csv", "trickle", seconds=1.0)
+    client = HttpClient(options=HttpOptions(timeout=3.0, deadline=2.5), retries=2, backoff=0.01)
+    start = time.monotonic()
+    with pytest.raises(DeadlineError) as stopped:
+        url_source.load_url(url, tmp_path / "oa.csv", cache_dir=cache, client=client)
+    assert time.monotonic() - start < 3.5
+    message = str(stopped.value)
+    assert re.fullmatch(
+        rf"{re.escape(url)}: the download did not finish within 2\.5 s, the longest LIS waits for one download "
+        r"\([\d,]+ of 40,886 bytes had arrived\)\. The server is answering very slowly: try again later, or raise "
+        r"the download deadline \(setting lis/online/downloadDeadline, in seconds\)\.",
+        message,
+    ), message
+    assert "no answer within" not in message and len(servers.server.requests_to("oa.csv")) == 1  # not retried
+    assert cache_files(cache) == [] and not (tmp_path / "oa.csv").exists()
+    assert url_source.load_url(url, tmp_path / "oa.csv", cache_dir=cache, client=client).rows == 996
+    assert len(cache_files(cache)) == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [("", r"the server announces [\d,]+ bytes"), ("no_length", "more than that arrived"), ("gzip", "unpacked")],
+)
+def test_a_download_larger_than_allowed_is_refused(
+    servers: OnlineServers, oa_population: tuple[str, dict[str, str]], tmp_path: Path, cache: Path, kind: str,
+    said: str,
+) -> None:  # fmt: skip
+    url, _ = oa_population
+    size = len(servers.files.files["oa.csv"][1])
+    packed = len(gzip.compress(servers.files.files["oa.csv"][1]))
+    limit = (packed + size) // 2  # the packed answer fits, the unpacked table does not
+    if kind:
+        servers.server.fail("oa.csv", kind)
+    client = HttpClient(options=HttpOptions(max_bytes=limit), retries=2, backoff=0.01)
+    expected = rf"^{re.escape(url)}: the download is larger than the {limit:,} bytes LIS accepts \({said}\)\. Ask for "
+    with pytest.raises(HttpError, match=expected + r"less .*lis/online/maxDownloadMB\)\.$"):
+        url_source.load_url(url, tmp_path / "oa.csv", cache_dir=cache, client=client)
+    assert len(servers.server.requests_to("oa.csv")) == 1  # not retried
+    assert cache_files(cache) == [] and not (tmp_path / "oa.csv").exists()
+    assert url_source.load_url(url, tmp_path / "oa.csv", cache_dir=cache, client=fast_client()).rows == 996
+    assert len(cache_files(cache)) == 2
+
+
+def test_a_redirect_loop_is_a_message(
+    servers: OnlineServers, oa_population: tuple[str, dict[str, str]], tmp_path: Path, cache: Path
+) -> None:
+    url, _ = oa_population
+    servers.server.fail("oa.csv", "redirect_loop", times=100)
+    with pytest.raises(HttpError, match=rf"^{re.escape(url)}: the server sent LIS on to another address more than 4 "
+                                        r"times, the last time to /files/oa\.csv: a redirect loop\. Open the address "
+                                        r"in a browser"):  # fmt: skip
+        client = HttpClient(options=HttpOptions(max_redirects=4), retries=2, backoff=0.01)
+        url_source.load_url(url, tmp_path / "oa.csv", cache_dir=cache, client=client)
+    assert len(servers.server.requests_to("oa.csv")) == 5  # the first request and 4 redirects, not retried
+    assert cache_files(cache) == [] and not (tmp_path / "oa.csv").exists()
+    servers.server.clear()
+    assert url_source.load_url(url, tmp_path / "oa.csv", cache_dir=cache, client=fast_client()).rows == 996
+    assert len(cache_files(cache)) == 2
