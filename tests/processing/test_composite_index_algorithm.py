@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from qgis.core import (
     QgsCoordinateTransformContext,
+    QgsFeature,
     QgsProcessingContext,
     QgsProcessingException,
     QgsVectorFileWriter,
@@ -253,3 +254,22 @@ def test_output_reopens_with_typed_fields(lis_plugin: LisPlugin, nottingham_imd2
     assert set(source.fields().names()) <= set(fields.names())
     assert layer.featureCount() == 182 and all(feature.hasGeometry() for feature in layer.getFeatures())
     assert fields.field("composite_rank").alias() == "Composite rank (1 = most deprived)"
+
+
+def test_an_lsoa_listed_twice_is_refused_by_name(
+    lis_plugin: LisPlugin, nottingham_imd2019: Path, tmp_path: Path
+) -> None:
+    """A duplicated LSOA would weigh twice in every mean, standard deviation and rank (issue 16)."""
+    gpkg = gpkg_copy(nottingham_imd2019, tmp_path, name="twice")
+    layer = open_layer(gpkg, "twice")
+    first = next(layer.getFeatures())
+    copy = QgsFeature(first)
+    copy.setAttribute("fid", None)  # a new row with the same LSOA
+    assert layer.dataProvider().addFeatures([copy])[0]
+    code = first["LSOA11CD"]
+    del layer
+    before = digest(gpkg)
+    with pytest.raises(QgsProcessingException, match=f"lists 1 area code more than once \\({code}\\)"):
+        run({"INPUT": f"{gpkg}|layername=twice", **IMD_PARAMS, "OUTPUT": str(tmp_path / "out.gpkg")})
+    assert digest(gpkg) == before
+    assert not (tmp_path / "out.gpkg").exists()

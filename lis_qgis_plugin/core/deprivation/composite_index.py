@@ -54,7 +54,8 @@ from ..io.layer_output import (
 )
 from ..io.layer_values import numeric_kind, read_numbers
 from ..io.table_files import TableError
-from .deprivation import exponential_transform, national_quantile
+from .deprivation import duplicated_codes, exponential_transform, national_quantile
+from .deprivation_map import layer_area_codes
 
 WORSE = "higher is worse"
 BETTER = "higher is better"
@@ -302,6 +303,17 @@ def check_fields(layer: QgsVectorLayer, fields: Sequence[str]) -> None:
             )
 
 
+def check_unique_codes(layer: QgsVectorLayer) -> None:
+    """CompositeError naming the area codes on more than one feature: standardising would count them twice."""
+    repeated = duplicated_codes(layer_area_codes(layer).values())
+    if repeated:
+        raise CompositeError(
+            f"Layer '{layer_label(layer)}' lists {plural('area code', len(repeated))} more than once "
+            f"({list_labels(repeated, 10)}): the means, standard deviations and ranks would count those areas twice. "
+            "Keep one feature per area, then run again."
+        )
+
+
 def area_labels(layer: QgsVectorLayer) -> Callable[[int], str]:
     """Feature id -> 'E01013810 (Nottingham 018A)', or 'feature 12' when the layer has no code field."""
     try:
@@ -341,6 +353,7 @@ def composite_index(
         )
     path, layer_name = gpkg_destination(destination)
     check_output_is_new(path, [layer])
+    check_unique_codes(layer)
     weight_list, given_total = parse_weights(weights, fields)
     direction_list = parse_directions(directions, fields, layer_metadata(layer))
 

@@ -219,7 +219,7 @@ def map_edition(layer: QgsVectorLayer, value_field: str, national_n: int | None 
 
 def _edition(layer: QgsVectorLayer, value_field: str, values: dict[int, float], national_n: int | None) -> Edition:
     """The edition of the ranks, from NATIONAL_N, else the layer's LSOA codes and ranks (core.deprivation)."""
-    codes = _codes(layer)
+    codes = layer_area_codes(layer)
     ranks = {codes.get(fid) or f"feature {fid}": value for fid, value in values.items()}
     return national_edition(
         codes.values(),
@@ -232,8 +232,8 @@ def _edition(layer: QgsVectorLayer, value_field: str, values: dict[int, float], 
     )
 
 
-def _codes(layer: QgsVectorLayer) -> dict[int, str]:
-    """Feature id -> ONS code of the layer's code field; empty when it has none."""
+def layer_area_codes(layer: QgsVectorLayer) -> dict[int, str]:
+    """Feature id -> ONS code of the layer's code field (found as the join finds it); empty when it has none."""
     try:
         return codes_by_id(layer, find_layer_code_field(layer))
     except TableError:
@@ -248,7 +248,7 @@ def _check_unique_codes(layer: QgsVectorLayer, method: str) -> None:
     """
     if method in ("national_deciles", "national_quintiles"):
         return
-    repeated = duplicated_codes(_codes(layer).values())
+    repeated = duplicated_codes(layer_area_codes(layer).values())
     if repeated:
         raise ClassificationError(
             f"The layer '{layer_label(layer)}' lists {plural('area code', len(repeated))} more than once "
