@@ -199,10 +199,15 @@ def _proxy_credentials(authcfg: str, user: str, password: str) -> tuple[str, str
 
 
 def http_options() -> HttpOptions:
-    """QGIS's network timeout and proxy, as the online sources' HTTP client takes them."""
+    """QGIS's network timeout and proxy, with LIS's download deadline and largest download, for the HTTP client."""
     from .core.sources.http_client import HttpOptions
 
-    return HttpOptions(timeout=network_timeout(), proxy=proxy_settings())
+    return HttpOptions(
+        timeout=network_timeout(),
+        proxy=proxy_settings(),
+        deadline=online_download_deadline(),
+        max_bytes=online_max_download_bytes(),
+    )
 
 
 @dataclass(frozen=True)
@@ -227,3 +232,33 @@ def online_settings() -> OnlineSettings:
         fingertips_base_url=online_base_url("fingertips"),
         nomis_base_url=online_base_url("nomis"),
     )
+
+
+#: The longest one download may take, in seconds (retries included); the core's default when unset.
+ONLINE_DEADLINE_KEY = ONLINE_GROUP + "/downloadDeadline"
+#: The largest download accepted, in MB (before and after unpacking); the core's default when unset.
+ONLINE_MAX_DOWNLOAD_MB_KEY = ONLINE_GROUP + "/maxDownloadMB"
+
+
+def _positive_number(key: str, default: float) -> float:
+    """A setting read as a number above 0; ``default`` when unset, unreadable, zero or negative."""
+    try:
+        value = float(QgsSettings().value(key, default))
+    except (TypeError, ValueError):
+        return default
+    return value if value > 0 else default
+
+
+def online_download_deadline() -> float:
+    """Seconds one download may take in all (lis/online/downloadDeadline); the core's default (600 s) if unset."""
+    from .core.sources.http_client import DEFAULT_DEADLINE_SECONDS
+
+    return _positive_number(ONLINE_DEADLINE_KEY, DEFAULT_DEADLINE_SECONDS)
+
+
+def online_max_download_bytes() -> int:
+    """The largest download accepted, in bytes (lis/online/maxDownloadMB, in MB); the core's default if unset."""
+    from .core.sources.http_client import DEFAULT_MAX_BYTES
+
+    megabytes = _positive_number(ONLINE_MAX_DOWNLOAD_MB_KEY, DEFAULT_MAX_BYTES / (1024 * 1024))
+    return int(megabytes * 1024 * 1024)

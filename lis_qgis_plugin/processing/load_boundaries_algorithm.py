@@ -44,6 +44,7 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
         return self.tr("Load boundaries (ONS Open Geography Portal)")
 
     def shortHelpString(self) -> str:
+        from ..core.sources.http_client import DEFAULT_DEADLINE_SECONDS, DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS
         from ..core.sources.ons_geography import BOUNDARY_SETS, ONS_BASE_URL
 
         sets = "; ".join(f"{number} = {item.label}" for number, item in enumerate(BOUNDARY_SETS))
@@ -58,9 +59,14 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
             "URL ending in /FeatureServer/0) replaces the catalogue entry, and BASE_URL (default {1}, or the setting "
             "lis/online/onsBaseUrl) points the whole catalogue at a mirror. Downloads page through the layer's "
             "maxRecordCount and must return every counted feature; they are cached in the QGIS profile (setting "
-            "lis/online/cacheFolder, reused for lis/online/cacheDays days, 30 by default) unless REFRESH is set. "
-            "The proxy and timeout are those of Settings > Options > Network."
-        ).format(sets, ONS_BASE_URL)
+            "lis/online/cacheFolder, reused for lis/online/cacheDays days, 30 by default) unless REFRESH is set; "
+            "only a complete download is cached. The proxy and timeout are those of Settings > Options > Network. "
+            "Each download must finish within lis/online/downloadDeadline seconds ({2:g} by default, retries "
+            "included) and stay under lis/online/maxDownloadMB ({3} MB by default); more than {4} redirects are "
+            "refused as a redirect loop."
+        ).format(
+            sets, ONS_BASE_URL, DEFAULT_DEADLINE_SECONDS, DEFAULT_MAX_BYTES // (1024 * 1024), DEFAULT_MAX_REDIRECTS
+        )
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         from ..core.sources.ons_geography import BOUNDARY_SETS

@@ -71,7 +71,9 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
             "holding it as its password), never from plain settings.\n\n"
             "SOURCE 2, URL: IDS is the address of a CSV, XLSX or GeoJSON file; a web page (e.g. a sign-in page) is "
             "an error.\n\nDownloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL points a "
-            "source at a mirror."
+            "source at a mirror. A download cut short (a CSV ending inside a quoted field or mid-row, a gzip answer "
+            "without its end, broken JSON) is refused and leaves nothing in the cache or at OUTPUT; downloads have "
+            "the deadline, largest size and redirect limit described in 'Load boundaries'."
         ).format(FINGERTIPS_BASE_URL, types, NOMIS_BASE_URL)
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:

@@ -237,3 +237,93 @@ def test_qgis_process_runs_loadboundaries(
     source = shared_data / "rutland" / "boundaries" / "rutland_wards_2025.geojson"
     assert layer_codes(out, "wards", "WD25CD") == geojson_codes(source, "WD25CD")
     assert any(seen.query.get("f") == "geojson" for seen in servers.server.requests_to("Wards_May_2025"))
+
+
+# ------------------------------------------------------------------- Downloads are complete or absent
+
+
+def test_download_limits_default_to_the_core_and_follow_the_settings() -> None:
+    from lis_qgis_plugin.core.sources.http_client import (
+        DEFAULT_DEADLINE_SECONDS,
+        DEFAULT_MAX_BYTES,
+        DEFAULT_MAX_REDIRECTS,
+    )
+
+    http = lis_settings.online_settings().http
+    assert (http.deadline, http.max_bytes, http.max_redirects) == (600.0, 500 * 1024 * 1024, 10)
+    assert (DEFAULT_DEADLINE_SECONDS, DEFAULT_MAX_BYTES, DEFAULT_MAX_REDIRECTS) == (600.0, 524_288_000, 10)
+    with qgis_settings({"lis/online/downloadDeadline": "90", "lis/online/maxDownloadMB": 2.5}):
+        http = lis_settings.online_settings().http
+    assert (http.deadline, http.max_bytes) == (90.0, 2_621_440)
+    for unusable in ("0", "-5", "soon"):  # the defaults, never a deadline of 0 s or a limit of 0 bytes
+        with qgis_settings({"lis/online/downloadDeadline": unusable, "lis/online/maxDownloadMB": unusable}):
+            http = lis_settings.online_settings().http
+        assert (http.deadline, http.max_bytes) == (600.0, 524_288_000)
+
+
+def _indicator_run(servers: OnlineServers, out: Path) -> dict:
+    import processing
+
+    return processing.run("lis:loadindicators", {
+        "SOURCE": 0, "IDS": str(IMD_SCORE_INDICATOR), "AREA_TYPE": str(LSOA_AREA_TYPE), "PARENT_CODE": RUTLAND,
+        "BASE_URL": servers.fingertips_base, "OUTPUT": str(out),
+    }, context=QgsProcessingContext(), feedback=QgsProcessingFeedback())  # fmt: skip
+
+
+def _cache_files(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
+
+
+def test_a_dripping_server_stops_at_the_deadline_set_in_the_settings(
+    lis_plugin: object, servers: OnlineServers, shared_data: Path, tmp_path: Path, algorithm_cache: Path
+) -> None:
+    from qgis.core import QgsProcessingException
+
+    servers.server.fail("by_indicator_id", "trickle", seconds=1.0)
+    out = tmp_path / "imd.csv"
+    settings = {"lis/online/downloadDeadline": 1.5, "/qgis/networkAndProxy/networkTimeout": 3000}
+    with qgis_settings(settings), pytest.raises(QgsProcessingException) as stopped:
+        _indicator_run(servers, out)
+    message = str(stopped.value)
+    assert "by_indicator_id?indicator_ids=990001" in message and "did not finish within 1.5 s" in message
+    assert "lis/online/downloadDeadline" in message and "no answer within" not in message
+    assert _cache_files(algorithm_cache) == [] and not out.exists()
+    with qgis_settings(settings):
+        result = _indicator_run(servers, out)
+    assert result["ROWS"] == 26
+    assert {row["Area Code"]: float(row["Value"]) for row in csv.DictReader(out.open())} == _imd_scores(shared_data)
+    assert [name.rsplit(".", 1)[1] for name in _cache_files(algorithm_cache)] == ["download", "json"]
+
+
+def test_a_cut_short_or_oversized_download_is_a_message_and_leaves_nothing(
+    lis_plugin: object, servers: OnlineServers, tmp_path: Path, algorithm_cache: Path
+) -> None:
+    from qgis.core import QgsProcessingException
+
+    out = tmp_path / "imd.csv"
+    servers.server.fail("by_indicator_id", "cut_in_quote")
+    with pytest.raises(QgsProcessingException, match=r"the download was cut short: the CSV stops inside a quoted"):
+        _indicator_run(servers, out)
+    with qgis_settings({"lis/online/maxDownloadMB": 0.001}), pytest.raises(
+        QgsProcessingException, match=r"larger than the 1,048 bytes LIS accepts .*lis/online/maxDownloadMB"
+    ):  # fmt: skip
+        _indicator_run(servers, out)
+    assert _cache_files(algorithm_cache) == [] and not out.exists() and list(tmp_path.glob("*.csv")) == []
+    assert _indicator_run(servers, out)["ROWS"] == 26 and len(_cache_files(algorithm_cache)) == 2
+
+
+def test_a_redirect_loop_is_a_message_not_a_traceback(
+    lis_plugin: object, servers: OnlineServers, tmp_path: Path, algorithm_cache: Path
+) -> None:
+    import processing
+    from qgis.core import QgsProcessingException
+
+    servers.server.fail("FeatureServer/0?", "redirect_loop", times=50)
+    out = tmp_path / "lsoa.gpkg"
+    with pytest.raises(QgsProcessingException, match=r"FeatureServer/0\?f=json: the server sent LIS on to another "
+                                                     r"address more than 10 times.*a redirect loop\. Open the "
+                                                     r"address in a browser"):  # fmt: skip
+        processing.run("lis:loadboundaries", {
+            "BOUNDARY_SET": 0, "DISTRICT_CODE": RUTLAND, "BASE_URL": servers.ons_base, "OUTPUT": str(out),
+        }, context=QgsProcessingContext(), feedback=QgsProcessingFeedback())  # fmt: skip
+    assert _cache_files(algorithm_cache) == [] and not out.exists()
