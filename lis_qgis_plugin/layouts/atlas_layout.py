@@ -77,6 +77,7 @@ from ..core.common.errors import LisError
 from ..core.common.plugin_files import resource_path
 from ..core.common.wording import plural_word
 from ..core.io.layer_output import layer_file, safe_field_name, write_layer_with_fields
+from .layout_text import literal_legend_name, literal_text, plain_label
 from .map_layout import pdf_settings
 
 #: The legend's text styles: Qgis.LegendComponent in newer QGIS (3.44), QgsLegendStyle.Style on 3.40 (gone in QGIS 4).
@@ -493,9 +494,8 @@ def configure_atlas_layout(
         legend.setWrapString("\n")
         characters = max(20, int(legend.rect().width() / 1.9))  # about what fits at the template's 7.5 pt
         for layer in layers.legend_layers:
-            node = root.addLayer(layer)
-            node.setUseLayerName(False)
-            node.setName("\n".join(textwrap.wrap(layer.name(), characters)) or layer.name())
+            wrapped = "\n".join(textwrap.wrap(layer.name(), characters)) or layer.name()
+            literal_legend_name(legend, root.addLayer(layer), wrapped)
         legend.setLinkedMap(main_map)
         legend.refresh()
 
@@ -510,19 +510,22 @@ def configure_atlas_layout(
         north_arrow.setLinkedMap(main_map)
         north_arrow.setNorthMode(QgsLayoutItemPicture.NorthMode.GridNorth)
 
-    layout.itemById("title").setText(f'[% "{fields.name}" %]')
+    # Names from the data arrive as field values or through literal_text: printed as written, never evaluated.
+    district = literal_text(pages.district_name)
+    plain_label(layout.itemById("title"), f'[% "{fields.name}" %]')
     subtitle = layout.itemById("subtitle")
     if isinstance(subtitle, QgsLayoutItemLabel):
         kind = f"{pages.area_word[:1].upper()}{pages.area_word[1:]} profile"
-        subtitle.setText(f'{kind} \u00b7 {pages.district_name} \u00b7 [% "{fields.code}" %]')
+        plain_label(subtitle, f'{kind} \u00b7 {district} \u00b7 [% "{fields.code}" %]')
     page_info = layout.itemById("page_info")
     if isinstance(page_info, QgsLayoutItemLabel):
-        page_info.setText(
-            "Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]\n[% format_date(now(), 'd MMMM yyyy') %]"
+        plain_label(
+            page_info,
+            "Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]\n[% format_date(now(), 'd MMMM yyyy') %]",
         )
     caption = layout.itemById("chart_caption")
     if isinstance(caption, QgsLayoutItemLabel):
-        caption.setText(f'How [% "{fields.name}" %] compares with {pages.district_name}')
+        plain_label(caption, f'How [% "{fields.name}" %] compares with {district}')
     chart = layout.itemById("chart")
     chart.setMode(Qgis.PictureFormat.SVG)
     chart.setResizeMode(QgsLayoutItemPicture.ResizeMode.Zoom)
@@ -530,7 +533,7 @@ def configure_atlas_layout(
     chart.dataDefinedProperties().setProperty(
         QgsLayoutObject.DataDefinedProperty.PictureSource, QgsProperty.fromField(fields.chart)
     )
-    layout.itemById("footnote").setText(footnote)
+    plain_label(layout.itemById("footnote"), literal_text(footnote))
     fit = configure_indicator_table(layout, pages, layers.rows, scale)
     layout.refresh()
     return fit

@@ -26,6 +26,7 @@ from qgis.core import (
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..core.common.plugin_files import resource_path
+from .layout_text import literal_legend_name, literal_text, plain_label
 
 MAP_TEMPLATE = "lis_map_a4_landscape.qpt"
 
@@ -66,9 +67,8 @@ def build_map_layout(project: QgsProject, page: MapPage, template: Path | None =
     """Fill the template's items for one map page."""
     layout = load_template_layout(project, template)
     layout.setName(page.title)
-    _item(layout, "title", QgsLayoutItemLabel).setText(page.title)
-    _item(layout, "subtitle", QgsLayoutItemLabel).setText(page.subtitle)
-    _item(layout, "source", QgsLayoutItemLabel).setText(page.source)
+    for item_id, text in (("title", page.title), ("subtitle", page.subtitle), ("source", page.source)):
+        plain_label(_item(layout, item_id, QgsLayoutItemLabel), literal_text(text))  # printed as written
     map_item = _item(layout, "map", QgsLayoutItemMap)
     map_item.setCrs(page.layers[0].crs())
     map_item.setLayers(page.layers)
@@ -81,7 +81,7 @@ def build_map_layout(project: QgsProject, page: MapPage, template: Path | None =
     root = legend.model().rootGroup()
     root.removeAllChildren()
     for layer in page.legend_layers:
-        root.addLayer(layer)
+        literal_legend_name(legend, root.addLayer(layer), layer.name())
     legend.setLinkedMap(map_item)
     legend.adjustBoxSize()
     _item(layout, "scalebar", QgsLayoutItemScaleBar).setLinkedMap(map_item)

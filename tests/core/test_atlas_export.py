@@ -6,7 +6,11 @@ tests/processing/test_atlas_export_algorithm.py.
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +29,8 @@ from lis_qgis_plugin.core.atlas.atlas_indicators import (
 )
 from lis_qgis_plugin.core.atlas.atlas_pages import page_file_stem, slug
 from lis_qgis_plugin.core.atlas.atlas_table import profile_rows, table_headers
+
+from ..support import SHARED_DATA
 
 
 def test_comparators_and_verdicts_by_hand() -> None:
@@ -84,3 +90,26 @@ def test_table_rows_are_printed_text_and_the_chart_a_self_contained_svg() -> Non
     # one dot per row, and three in the legend (better, worse, not judged)
     assert len(circles) == 2 + 3
     assert circles[0].get("fill") == "#d6604d"  # worse: red
+
+
+def test_map_page_prints_titles_and_layer_names_as_written(tmp_path: Path) -> None:
+    """The one-page map (layouts.map_layout): title, subtitle, source and legend names are never evaluated."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from lis_qgis_plugin.layouts.map_layout import MapPage, build_map_layout, export_layout_pdf
+
+    hostile = "[% env('HOME') %] <b>bold</b> & \"quoted\" 'single'"
+    wards = QgsVectorLayer(str(SHARED_DATA / "rutland" / "boundaries" / "rutland_wards_2025.geojson"), "w", "ogr")
+    assert wards.isValid()
+    wards.setName(f"Wards {hostile}")
+    project = QgsProject()
+    project.addMapLayer(wards)
+    page = MapPage(f"Title {hostile}", f"Subtitle [% 6*7 %] {hostile}", f"Source {hostile}", [wards], [wards],
+                   wards.extent())  # fmt: skip
+    pdf = export_layout_pdf(build_map_layout(project, page), tmp_path / "map.pdf", dpi=72)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    for expected in (f"Title {hostile}", f"Subtitle [% 6*7 %] {hostile}", f"Source {hostile}"):
+        assert expected in flat
+    assert "Wards [% env('HOME') %] <b>bold</b> &" in flat  # the legend (its box may cut the end of a long name)
+    assert os.path.expanduser("~") not in text and "42" not in flat

@@ -9,6 +9,7 @@ LSOAs' scores), and compared with the numbers pdftotext reads off each page.
 
 from __future__ import annotations
 
+import base64
 import csv
 import gzip
 import json
@@ -17,6 +18,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from pathlib import Path
 
@@ -582,3 +584,89 @@ def test_qgis_process_exports_the_nottingham_profiles(
     assert pdf_page_count(pdf) == 20
     hyson = next(page for page in pdf_pages(pdf) if page_title(page) == "Hyson Green & Arboretum")
     assert "Ward profile \u00b7 Nottingham \u00b7 E05012281" in hyson
+
+
+# --- data is never code: names, labels and sources print as written ------------------------------------------------
+
+#: Text that QGIS would evaluate ([% %]), markup, an ampersand, quotes and an emoji, in one name.
+HOSTILE = "[% env('HOME') %] <b>bold</b> <script>x</script> & \"quoted\" 'single' \U0001f3e0"
+
+
+def hostile_wards(ward_data: dict[str, str], folder: Path) -> str:
+    """A copy of Rutland's wards whose first name, district name and indicator metadata are all HOSTILE text."""
+    from lis_qgis_plugin.core.indicators.indicator_table import IndicatorMetadata
+    from lis_qgis_plugin.core.indicators.metadata_store import write_indicator_metadata
+
+    source = Path(ward_data["rutland"].split("|")[0])
+    copy = folder / "hostile_wards.gpkg"
+    shutil.copy2(source, copy)
+    layer = QgsVectorLayer(f"{copy}|layername=wards", "wards", "ogr")
+    first = min(feature.id() for feature in layer.getFeatures())
+    name_index, lad_index = layer.fields().indexFromName("WD25NM"), layer.fields().indexFromName("LAD25NM")
+    assert layer.startEditing()
+    for feature in layer.getFeatures():
+        if feature.id() == first:
+            layer.changeAttributeValue(feature.id(), name_index, f"Ward {HOSTILE}")
+        layer.changeAttributeValue(feature.id(), lad_index, f"District {HOSTILE}")
+    assert layer.commitChanges()
+    del layer
+    write_indicator_metadata(
+        copy,
+        "wards",
+        {
+            "imd_score_mean": IndicatorMetadata(
+                f"Label {HOSTILE}", f"Source {HOSTILE}", "[% 6*7 %]", "pts [% 3+3 %]", "High is bad"
+            )
+        },
+    )
+    return f"{copy}|layername=wards"
+
+
+def test_names_labels_and_sources_print_as_written_never_evaluated(ward_data: dict[str, str], tmp_path: Path) -> None:
+    """Every text from the data (area, district, indicator label, unit, period, source) and DISTRICT_NAME.
+
+    The PDF's fonts have no emoji, so the emoji is checked in the atlas data the pages print from.
+    """
+    coverage = hostile_wards(ward_data, tmp_path)
+    home = os.path.expanduser("~")
+    printable = HOSTILE.removesuffix(" \U0001f3e0")
+    # A map layer drawn with one symbol, whose name (from its file) holds an expression too.
+    map_layer = tmp_path / "Boundary [% env('HOME') %] <script> & 'single'.geojson"
+    shutil.copy2(SHARED_DATA / "rutland" / "boundaries" / "rutland_la_boundary_from_lsoa11.geojson", map_layer)
+    for district_parameter in ("", f"Param {HOSTILE}"):
+        pdf = tmp_path / f"hostile{len(district_parameter)}.pdf"
+        result, _ = run(
+            {
+                "COVERAGE": coverage,
+                "INDICATORS": ["imd_score_mean"],
+                "DISTRICT_NAME": district_parameter,
+                "MAP_LAYERS": [str(map_layer)] if district_parameter else [],
+                "OUTPUT_PDF": str(pdf),
+            }
+        )
+        assert result["PAGES"] == PLACES["rutland"]
+        pages = pdf_pages(pdf)
+        flat = [re.sub(r"\s+", " ", page) for page in pages]
+        district = f"{'Param' if district_parameter else 'District'} {printable}"
+        hostile_page = next(page for page in flat if f"How Ward {printable}" in page)  # the chart caption
+        assert hostile_page.strip().startswith("Ward [% env('HOME') %]")  # the title (wrapped beside the page number)
+        for page in flat:
+            assert f"profile \u00b7 {district}" in page  # the subtitle
+            # the table's label cell, wrapped beside the numbers of its row, then its unit, period and polarity
+            assert "Label [% env('HOME') %] <b>bold</b>" in page
+            assert "<script>x</script> & \"quoted\" 'single' pts [% 3+3 %] \u00b7 [% 6*7 %] \u00b7 High is bad" in page
+            assert f"Sources: Source {printable}" in page and f"with {district}" in page
+            assert home not in page and "(42)" not in page and "pts 6" not in page
+            if district_parameter:
+                assert "Boundary [% env('HOME') %] <script> & 'single'" in page  # in the key
+        atlas = QgsVectorLayer(f"{result['ATLAS_DATA']}|layername=pages", "pages", "ogr")
+        assert f"Ward {HOSTILE}" in [feature["atlas_name"] for feature in atlas.getFeatures()]
+        charts = [
+            feature["atlas_chart"] for feature in atlas.getFeatures() if feature["atlas_name"] == f"Ward {HOSTILE}"
+        ]
+        svg = base64.b64decode(charts[0].removeprefix("base64:")).decode("utf-8")
+        texts = [
+            "".join(node.itertext()) for node in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")
+        ]
+        assert f"Label {HOSTILE}" in texts or any(text.startswith("Label [% env(") for text in texts)
+        assert any(HOSTILE in text for text in texts), texts

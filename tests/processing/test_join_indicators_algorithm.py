@@ -274,3 +274,35 @@ def test_new_file_and_existing_file_give_the_same_layer(
     assert rows == [(f.attributes(), f.geometry().asWkt(3)) for f in second.getFeatures()]
     assert len(rows) == 182
     assert not list(tmp_path.glob("*.partial*"))
+
+
+def test_report_html_shows_names_from_the_table_as_text(lis_plugin: object, shared_data: Path, tmp_path: Path) -> None:
+    """Column names, metadata and codes from the table are escaped in the HTML report: shown, never markup."""
+    import html
+
+    hostile = "[% env('HOME') %] <b>bold</b> <script>x</script> & \"quoted\" 'single' \U0001f3e0"
+    source = shared_data / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv"
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    table = tmp_path / "hostile.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["lsoa21_code", f"Score {hostile}"])
+        writer.writerows([row["lsoa21_code"], row["IMD_score"]] for row in rows)
+        writer.writerow([f"E01<script>{hostile}", "1.0"])
+    metadata = tmp_path / "metadata.csv"
+    metadata.write_text(
+        f'Indicator,Source,Period,Unit,Polarity\n"Score {hostile.replace(chr(34), chr(34) * 2)}",src,'
+        f'"<i>2025</i>","<u>pts</u> &amp;",High is bad\n',
+        encoding="utf-8",
+    )
+    result, _ = run_join(
+        BOUNDARIES=str(shared_data / "rutland" / "boundaries" / "rutland_lsoa21.geojson"), TABLE=str(table),
+        METADATA=str(metadata), OUTPUT=str(tmp_path / "joined.gpkg"), REPORT=str(tmp_path / "report.html"),
+    )  # fmt: skip
+    assert result["MATCHED"] == 26
+    page = Path(result["REPORT"]).read_text(encoding="utf-8")
+    assert html.escape(f"Score {hostile}") in page
+    assert "<b>" not in page.lower() and "<script" not in page.lower() and "<i>" not in page and "<u>" not in page
+    assert "&lt;i&gt;2025&lt;/i&gt;" in page and "&lt;u&gt;pts&lt;/u&gt; &amp;amp;" in page  # period and unit
+    assert f"{html.escape(f'E01<script>{hostile}'.upper())} (row 28)" in page  # the unmatched row's code

@@ -161,11 +161,11 @@ class JoinReport:
                      "<th>Polarity</th></tr>")  # fmt: skip
         for column in self.column_nulls():
             meta = self.table.metadata.get(column["column"])
-            suppressed = ", ".join(f"{m} &times;{n}" for m, n in column["suppressed"].items()) or "0"
+            suppressed = ", ".join(f"{esc(m)} &times;{n}" for m, n in column["suppressed"].items()) or "0"
             unreadable = ", ".join(f"row {i['row']}: {esc(i['value'])}" for i in column["unparseable"]) or "0"
             parts.append(
                 f"<tr><td><code>{esc(column['field'])}</code></td><td>{esc(column['column'])}</td>"
-                f"<td>{column['type']}</td><td>{suppressed}</td><td>{column['empty']}</td><td>{unreadable}</td>"
+                f"<td>{esc(column['type'])}</td><td>{suppressed}</td><td>{column['empty']}</td><td>{unreadable}</td>"
                 f"<td>{esc(meta.period if meta else '')}</td><td>{esc(meta.unit if meta else '')}</td>"
                 f"<td>{esc(meta.polarity if meta else '')}</td></tr>"
             )
