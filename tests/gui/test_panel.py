@@ -523,3 +523,46 @@ def test_screenshot_script_runs_the_flow_in_qgis_desktop_installed_from_the_zip(
     options = QImage(str(tmp_path / "panel_options.png"))
     assert options.width() >= 1000 and len(colours_in(options, [0, 0, options.width(), options.height()])) > 50
     assert "Service catchments: done" in completed.stdout and "exit 0" in completed.stdout
+
+
+def test_map_page_shows_the_edition_from_the_codes_and_lets_n_be_set(panel: LisDockWidget, shared_data: Path) -> None:
+    page = panel.page("map")
+    page.method_combo.setCurrentIndex(0)  # national deciles from rank
+    lsoa21 = QgsVectorLayer(
+        str(shared_data / "nottingham/deprivation/nottingham_lsoa21_imd2025.geojson"), "areas", "ogr"
+    )
+    lsoa11 = QgsVectorLayer(str(shared_data / "nottingham/deprivation/nottingham_lsoa11_imd2019.geojson"), "old", "ogr")
+    QgsProject.instance().addMapLayers([lsoa21, lsoa11])
+    page.use_layer(lsoa21)
+    page.field_combo.setField("IMD_rank")
+    assert page.n_spin.value() == 0 and page.n_spin.text() == "From the LSOA codes"
+    assert page.edition_label.text().startswith("National deciles: IoD2025, N = 33,755 (9 LSOA codes created in 2021")
+    page.use_layer(lsoa11)
+    page.field_combo.setField("imd_rank")
+    assert page.edition_label.text().startswith("National deciles: IoD2019, N = 32,844 (12 LSOA codes of 2011")
+    page.n_spin.setValue(33_755)  # the user's N wins, with a warning
+    assert "N = 33,755 (NATIONAL_N given). NATIONAL_N is 33,755, but the data look like IoD2019" in (
+        page.edition_label.text()
+    )
+    page.n_spin.setValue(1_000)  # ranks above N are refused
+    assert "NATIONAL_N is 1,000 but the largest rank in field 'imd_rank' is" in page.edition_label.text()
+    page.n_spin.setValue(0)
+
+
+def test_map_page_runs_the_deprivation_summary(panel: LisDockWidget) -> None:
+    page = panel.page("map")
+    page.n_spin.setValue(0)
+    page.summary.use_layer(project_layer("Small areas: IMD decile"))
+    page.summary.target_combo.setLayer(project_layer("Wards"))
+    assert page.summary.rank_combo.currentField() == "imd_rank"
+    assert page.summary.population_combo.currentField() == "pop_total"
+    page.summary.run_button.click()
+    outcome = wait_for_run(panel)
+    assert outcome.ok, outcome.error
+    (layer,) = outcome.layers
+    assert layer in lis_group_layers() and gpkg_file(layer).suffix == ".gpkg"
+    wards = project_layer("Wards")
+    assert layer.featureCount() == wards.featureCount()
+    assert sum(f["n_lsoas"] for f in layer.getFeatures()) == project_layer("Small areas: IMD decile").featureCount()
+    assert "ranks among 32,844 areas nationally" in page.status.text()
+    assert "Most deprived by extent" in page.status.text()

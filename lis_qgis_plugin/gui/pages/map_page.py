@@ -41,7 +41,9 @@ from .base import (
     set_index,
     set_layer_by_id,
     tr,
+    vector_layer,
 )
+from .summary_group import DEPRIVATION_SUMMARY, DeprivationSummaryGroup
 
 DEPRIVATION_MAP = "lis:deprivationmap"
 PREVIEW_SIZE = QSize(300, 220)
@@ -93,23 +95,31 @@ class MapPage(LisPage):
         self.status = status_label(self.content, "mapStatus")
         self.body.addWidget(self.status)
         self._add_legend_and_preview()
+        self.summary = DeprivationSummaryGroup(self.content)
+        self.summary.run_button.clicked.connect(self._run_summary)
+        self.run_buttons.append(self.summary.run_button)
+        self.body.addWidget(self.summary)
         self.body.addStretch(1)
         self.chain_tab_order(
             [
                 self.layer_combo,
                 self.field_combo,
                 self.method_combo,
+                self.n_spin,
                 self.classes_spin,
                 self.breaks_edit,
                 self.polarity_combo,
                 self.ramp_combo,
                 self.run_button,
                 self.legend,
+                *self.summary.controls(),
             ]
         )
         self.result_layer: QgsVectorLayer | None = None
         self._render_job: QgsMapRendererParallelJob | None = None
         self.layer_combo.layerChanged.connect(self._layer_changed)
+        self.field_combo.fieldChanged.connect(self._show_edition)
+        self.n_spin.valueChanged.connect(self._show_edition)
         self.method_combo.currentIndexChanged.connect(self._method_changed)
         self._layer_changed(self.layer_combo.currentLayer())
         self._method_changed(self.method_combo.currentIndex())
@@ -134,6 +144,24 @@ class MapPage(LisPage):
         self.method_combo = QComboBox(self.content)
         fill_enum_combo(self.method_combo, DEPRIVATION_MAP, "METHOD", PanelSettings.map_method.value())
         add_row(form, tr("&Method"), self.method_combo, tr("How the values are put into classes"), "mapMethodCombo")
+        self.n_spin = QSpinBox(self.content)
+        self.n_spin.setRange(0, 99_999)
+        self.n_spin.setGroupSeparatorShown(True)
+        self.n_spin.setSpecialValueText(tr("From the LSOA codes"))
+        add_row(
+            form,
+            tr("Areas ranked &nationally (N)"),
+            self.n_spin,
+            tr(
+                "National deciles and the summary: the number of LSOAs ranked in the edition of the ranks (32,844 "
+                "IoD2019, 33,755 IoD2025). 'From the LSOA codes' lets the tool tell the edition"
+            ),
+            "mapNationalNSpin",
+        )
+        self.edition_label = QLabel(self.content)
+        self.edition_label.setObjectName("mapEditionLabel")
+        self.edition_label.setWordWrap(True)
+        form.addRow(self.edition_label)
         self.classes_spin = QSpinBox(self.content)
         classes = parameter_definition(DEPRIVATION_MAP, "CLASSES")
         self.classes_spin.setRange(int(classes.minimum()), int(classes.maximum()))
@@ -202,6 +230,27 @@ class MapPage(LisPage):
         )
         if field:
             self.field_combo.setField(field)
+        self._show_edition()
+
+    @safe_slot()
+    def _show_edition(self) -> None:
+        """Say which edition and N national deciles of the chosen field use, or why the codes cannot tell."""
+        from ...core.common.errors import LisError
+        from ...core.deprivation.deprivation_map import map_edition
+
+        layer, field = vector_layer(self.layer_combo.currentLayer()), self.field_combo.currentField()
+        if layer is None or not field:
+            self.edition_label.setText("")
+            return
+        try:
+            edition = map_edition(layer, field, self.n_spin.value() or None)
+        except LisError as error:
+            self.edition_label.setText(tr("National deciles: {0}").format(error))
+            return
+        text = tr("National deciles: {0}, N = {1} ({2}).").format(
+            edition.name, f"{edition.national_n:,}", edition.reason
+        )
+        self.edition_label.setText(f"{text} {edition.warning}".strip())
 
     @safe_slot()
     def _method_changed(self, index: int) -> None:
@@ -210,10 +259,12 @@ class MapPage(LisPage):
         self.classes_spin.setEnabled(generic and key != "manual")
         self.breaks_edit.setEnabled(key == "manual")
         self.polarity_combo.setEnabled(not key.startswith("national"))
+        self.edition_label.setVisible(key.startswith("national"))
 
     def use_layer(self, layer: QgsVectorLayer) -> None:
-        """Map ``layer`` next (after a join or the sample)."""
+        """Map and summarise ``layer`` next (after a join or the sample)."""
         self.layer_combo.setLayer(layer)
+        self.summary.use_layer(layer)
 
     def state(self) -> dict[str, Any]:
         return {
@@ -224,6 +275,8 @@ class MapPage(LisPage):
             "breaks": self.breaks_edit.text(),
             "polarity": self.polarity_combo.currentIndex(),
             "ramp": self.ramp_combo.currentIndex(),
+            "national_n": self.n_spin.value(),
+            "summary": self.summary.state(),
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -234,6 +287,10 @@ class MapPage(LisPage):
         if isinstance(state.get("classes"), int):
             self.classes_spin.setValue(state["classes"])
         self.breaks_edit.setText(state.get("breaks", ""))
+        if isinstance(state.get("national_n"), int):
+            self.n_spin.setValue(state["national_n"])
+        if isinstance(state.get("summary"), dict):
+            self.summary.restore(state["summary"])
 
     @safe_slot()
     def _run(self) -> None:
@@ -257,6 +314,8 @@ class MapPage(LisPage):
             "BREAKS": self.breaks_edit.text().strip() if method == "manual" else "",
             "RAMP": self.ramp_combo.currentIndex(),
         }
+        if self.n_spin.value():
+            inputs["NATIONAL_N"] = self.n_spin.value()
         self.run_algorithm(
             DEPRIVATION_MAP,
             inputs,
@@ -269,6 +328,26 @@ class MapPage(LisPage):
             self._done,
             working=tr("Classifying {0}…").format(field),
         )
+
+    @safe_slot()
+    def _run_summary(self) -> None:
+        inputs, target = self.summary.inputs(self.n_spin.value())
+        if not inputs:
+            self.report_error(target)
+            return
+        output = self.panel.output_path(f"{target}_deprivation_summary", ".gpkg")
+        self.run_algorithm(
+            DEPRIVATION_SUMMARY,
+            inputs,
+            tr("Deprivation summary"),
+            {"OUTPUT": Output(output, tr("Deprivation summary: {0}").format(target))},
+            self._summary_done,
+            working=tr("Summarising deprivation in {0}…").format(target),
+        )
+
+    def _summary_done(self, outcome: RunOutcome) -> None:
+        most = [line for line in outcome.log if line.startswith("Most deprived by extent")]
+        self.status.setText("\n".join([*outcome.log[:1], *most]))
 
     def _done(self, outcome: RunOutcome) -> None:
         layer = next((item for item in outcome.layers if isinstance(item, QgsVectorLayer)), None)
