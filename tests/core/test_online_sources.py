@@ -222,6 +222,24 @@ def test_boundaries_dripping_past_the_deadline_leave_nothing_then_download(
     assert good.feature_count == 26 and good.cache_file.exists() and cache_files(cache) == [good.cache_file.name]
 
 
+def test_a_cached_boundary_entry_that_lost_features_is_downloaded_again(
+    servers: OnlineServers, tmp_path: Path, cache: Path
+) -> None:
+    first = load_boundaries(str(tmp_path / "a.gpkg"), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base,
+                            cache_dir=cache, client=fast_client())  # fmt: skip
+    name = read_source_records(first.cache_file)[0]["layer"]
+    layer = QgsVectorLayer(f"{first.cache_file}|layername={name}", name, "ogr")
+    assert layer.dataProvider().deleteFeatures(list(layer.allFeatureIds())[:10])  # an entry cut short (a crash)
+    del layer
+    servers.server.clear()
+    again = load_boundaries(str(tmp_path / "b.gpkg"), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base,
+                            cache_dir=cache, client=fast_client())  # fmt: skip
+    assert (again.from_cache, again.feature_count) == (False, 26) and servers.server.requests_to("/query")
+    assert read_source_records(again.cache_file)[0]["features"] == "26"
+    assert load_boundaries(str(tmp_path / "c.gpkg"), "lsoa21_bgc", RUTLAND, base_url=servers.ons_base,
+                           cache_dir=cache, client=fast_client()).from_cache  # fmt: skip
+
+
 def test_a_server_that_loses_features_is_an_error(servers: OnlineServers, tmp_path: Path, cache: Path) -> None:
     servers.arcgis.count_offset = 5  # counts 31, sends 26
     with pytest.raises(OnlineSourceError, match=r"sent 26 of the 31 features"):

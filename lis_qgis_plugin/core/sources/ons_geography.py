@@ -511,6 +511,22 @@ def _inside(layer: QgsVectorLayer, outline: QgsGeometry) -> set[int]:
     return keep
 
 
+def _usable_cache_record(cache_file: Path, max_age_days: float) -> dict[str, str] | None:
+    """The source record of a fresh cache entry whose layer opens with the features it recorded, else None.
+
+    An entry that fails this (damaged, or cut short by a crash) is downloaded again and replaced.
+    """
+    if not is_fresh(cache_file, max_age_days):
+        return None
+    records = read_source_records(cache_file)
+    if not records:
+        return None
+    layer = QgsVectorLayer(f"{cache_file}|layername={records[0]['layer']}", "cached", "ogr")
+    count = layer.featureCount() if layer.isValid() else -1
+    del layer
+    return records[0] if str(count) == records[0].get("features") else None
+
+
 def load_boundaries(
     output: str,
     set_key: str | None = "lsoa21_bgc",
@@ -553,10 +569,10 @@ def load_boundaries(
     code = normalise_code(district_code) if district_code else ""
     cache_file = folder / f"boundaries_{cache_key(url, code, box)}.gpkg"
     check_output_is_new(out_path, [cache_file])
-    records = read_source_records(cache_file) if not refresh and is_fresh(cache_file, max_age_days) else []
-    from_cache = bool(records)
-    if from_cache:
-        record = records[0]
+    cached_record = None if refresh else _usable_cache_record(cache_file, max_age_days)
+    from_cache = cached_record is not None
+    if cached_record is not None:
+        record = cached_record
         cache_layer = record["layer"]
         log.append(
             LogLine(
@@ -565,6 +581,7 @@ def load_boundaries(
             )
         )
     else:
+        cache_file.unlink(missing_ok=True)  # an old or unusable entry: nothing of it must outlive a failed download
         info = read_layer_info(client, url)
         query = plan_query(client, info, item, district_code, extent, base_url)
         cache_layer = re.sub(r"[^0-9A-Za-z_]+", "_", info.name).strip("_").lower() or "boundaries"
