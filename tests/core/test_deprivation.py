@@ -158,3 +158,13 @@ def test_duplicated_codes_and_the_sample_n(tmp_path: Path) -> None:
         "E01013812",
     ]
     assert stored_national_n(tmp_path / "none.gpkg") is None
+
+
+def test_the_sample_declares_its_n(sample_gpkg: Path) -> None:
+    """The sample's codes (E01990xxx) belong to no edition; its GeoPackage declares the 32,844 areas it simulates."""
+    stored = stored_national_n(sample_gpkg)
+    assert stored is not None and stored.national_n == 32_844
+    ranks = {"E01990001": 120, "E01990002": 32_000}
+    with pytest.raises(ValueError, match="cannot be told"):
+        national_edition(ranks, ranks)
+    assert national_edition(ranks, ranks, stored=stored).national_n == 32_844
