@@ -536,10 +536,12 @@ def test_map_page_shows_the_edition_from_the_codes_and_lets_n_be_set(panel: LisD
     page.use_layer(lsoa21)
     page.field_combo.setField("IMD_rank")
     assert page.n_spin.value() == 0 and page.n_spin.text() == "From the LSOA codes"
-    assert page.edition_label.text().startswith("National deciles: IoD2025, N = 33,755 (9 LSOA codes created in 2021")
+    assert page.edition_label.text().startswith(
+        "National deciles: Edition IoD2025, N = 33,755 (9 LSOA codes created in 2021"
+    )
     page.use_layer(lsoa11)
     page.field_combo.setField("imd_rank")
-    assert page.edition_label.text().startswith("National deciles: IoD2019, N = 32,844 (12 LSOA codes of 2011")
+    assert page.edition_label.text().startswith("National deciles: Edition IoD2019, N = 32,844 (12 LSOA codes of 2011")
     page.n_spin.setValue(33_755)  # the user's N wins, with a warning
     assert "N = 33,755 (NATIONAL_N given). NATIONAL_N is 33,755, but the data look like IoD2019" in (
         page.edition_label.text()

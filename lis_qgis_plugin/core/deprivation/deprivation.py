@@ -125,9 +125,14 @@ class Edition:
     #: Set when the codes or ranks point to another edition than an N given by hand.
     warning: str = ""
 
+    @property
+    def title(self) -> str:
+        """'Edition IoD2025', or 'N as given' when no edition was told."""
+        return f"Edition {self.name}" if self.name.startswith("IoD") else f"N {self.name}"
+
     def log_lines(self) -> list[LogLine]:
         """What the log says about N: the edition, N and why, plus any doubt about an N given by hand."""
-        lines = [LogLine(f"Edition {self.name}: ranks among {self.national_n:,} areas nationally ({self.reason}).")]
+        lines = [LogLine(f"{self.title}: ranks among {self.national_n:,} areas nationally ({self.reason}).")]
         if self.warning:
             lines.append(LogLine(self.warning, warning=True))
         return lines
@@ -247,4 +252,4 @@ def stored_national_n(path: Path | None) -> Edition | None:
         return None
     if not row or not str(row[0]).isdigit():
         return None
-    return Edition("declared", int(row[0]), "the national_areas the GeoPackage's sample_info table declares")
+    return Edition("as declared", int(row[0]), "the national_areas the GeoPackage's sample_info table declares")

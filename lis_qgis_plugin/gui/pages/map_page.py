@@ -248,7 +248,7 @@ class MapPage(LisPage):
             self.edition_label.setText(tr("National deciles: {0}").format(error))
             return
         text = tr("National deciles: {0}, N = {1} ({2}).").format(
-            edition.name, f"{edition.national_n:,}", edition.reason
+            edition.title, f"{edition.national_n:,}", edition.reason
         )
         self.edition_label.setText(f"{text} {edition.warning}".strip())
 
