@@ -121,6 +121,13 @@ TABLE_FONT_PT = (9.0, 5.5)
 NUMBER_SHARE, DIFFERENCE_SHARE = 0.14, 0.22
 
 
+#: What TEMPLATE needs, said after every problem with the file given.
+_TEMPLATE_HINT = (
+    "Choose a print layout template (.qpt) saved from the layout designer (Layout > Save as Template), or leave "
+    "TEMPLATE empty to use the LIS template."
+)
+
+
 class AtlasTemplateError(LisError, ValueError):
     """The template cannot be used; the message names the file and the missing item ids."""
 
@@ -144,23 +151,51 @@ def load_atlas_template(
     """A layout from the user's template, or ours in ``page_size``; AtlasTemplateError naming missing items."""
     paper, orientation = page_format(page_size)
     path = Path(template) if template else resource_path("templates", TEMPLATES[orientation])
-    document = QDomDocument()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise AtlasTemplateError(
-            f"TEMPLATE: cannot read {path} ({error}). Choose a QGIS layout template (.qpt)."
-        ) from None
-    if not document.setContent(text):
-        raise AtlasTemplateError(f"TEMPLATE: {path.name} is not a QGIS layout template (.qpt): it is not valid XML.")
     layout = QgsPrintLayout(project)
-    _, loaded = layout.loadFromTemplate(document, QgsReadWriteContext())
+    _, loaded = layout.loadFromTemplate(template_document(path), QgsReadWriteContext())
     if not loaded:
-        raise AtlasTemplateError(f"TEMPLATE: QGIS could not load the layout template {path.name}.")
+        raise AtlasTemplateError(f"TEMPLATE: QGIS could not load the layout template {path}. {_TEMPLATE_HINT}")
     check_template_items(layout, path.name)
     if not template and paper != "A4":
         scale_layout(layout, paper, orientation)
     return layout
+
+
+def template_document(path: Path) -> QDomDocument:
+    """The XML of a print layout template; AtlasTemplateError naming the file when it is anything else.
+
+    A table, a workbook, a folder or XML of another kind (a project, an SVG) is refused by
+    name before anything is computed, with what TEMPLATE needs.
+    """
+    if not path.is_file():
+        state = "is a folder" if path.is_dir() else "does not exist"
+        raise AtlasTemplateError(f"TEMPLATE: {path} {state}. {_TEMPLATE_HINT}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise AtlasTemplateError(
+            f"TEMPLATE: {path} is not a print layout template (.qpt): it is not text (a workbook, an image or other "
+            f"binary file). {_TEMPLATE_HINT}"
+        ) from None
+    except OSError as error:
+        raise AtlasTemplateError(
+            f"TEMPLATE: cannot read {path} ({error.strerror or error}). {_TEMPLATE_HINT}"
+        ) from None
+    document = QDomDocument()
+    parsed, problem, line, column = document.setContent(text)  # PyQt returns the parser's error with the flag
+    if not parsed:
+        kind = f"a {path.suffix[1:].upper()} file, " if path.suffix and path.suffix.lower() != ".qpt" else ""
+        raise AtlasTemplateError(
+            f"TEMPLATE: {path} is not a print layout template (.qpt): {kind}not valid XML ({problem} at line {line}, "
+            f"column {column}). {_TEMPLATE_HINT}"
+        )
+    root = document.documentElement().tagName()
+    if root != "Layout":
+        raise AtlasTemplateError(
+            f"TEMPLATE: {path} is XML of another kind (its root is <{root}>, a template's is <Layout>), not a print "
+            f"layout template (.qpt). {_TEMPLATE_HINT}"
+        )
+    return document
 
 
 def check_template_items(layout: QgsPrintLayout, source: str) -> None:

@@ -47,7 +47,7 @@ def load_template_layout(project: QgsProject, template: Path | None = None) -> Q
     """A print layout made from a .qpt template (ours by default)."""
     template = template or resource_path("templates", MAP_TEMPLATE)
     document = QDomDocument()
-    if not document.setContent(Path(template).read_text(encoding="utf-8")):
+    if not document.setContent(Path(template).read_text(encoding="utf-8"))[0]:  # PyQt: (parsed, error, line, column)
         raise ValueError(f"{template} is not a readable QGIS layout template (.qpt)")
     layout = QgsPrintLayout(project)
     _, loaded = layout.loadFromTemplate(document, QgsReadWriteContext())

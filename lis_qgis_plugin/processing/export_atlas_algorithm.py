@@ -197,7 +197,8 @@ class ExportAtlasAlgorithm(LisAlgorithm):
                 self.TEMPLATE,
                 self.tr("Layout template (.qpt; empty: the LIS template)"),
                 optional=True,
-                fileFilter="QGIS layout templates (*.qpt)",
+                # Any file: one that is not a template gets LIS's message naming it, not Processing's bare refusal.
+                fileFilter="QGIS layout templates (*.qpt);;All files (*)",
             )
         )
         self.addParameter(

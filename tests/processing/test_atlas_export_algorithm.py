@@ -37,7 +37,7 @@ from lis_qgis_plugin.core.atlas.atlas_table import VERDICT_COLOURS
 from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
 
-from ..support import REPO, SHARED_DATA, LogFeedback, open_layer, run_qgis_process
+from ..support import REPO, SHARED_DATA, LogFeedback, file_state, open_layer, run_qgis_process
 
 ALGORITHM = "lis:exportatlas"
 PLACES = {"rutland": 15, "nottingham": 20}
@@ -670,3 +670,53 @@ def test_names_labels_and_sources_print_as_written_never_evaluated(ward_data: di
         ]
         assert f"Label {HOSTILE}" in texts or any(text.startswith("Label [% env(") for text in texts)
         assert any(HOSTILE in text for text in texts), texts
+
+
+@pytest.mark.parametrize("kind", ["csv", "gpkg", "geojson", "qml", "truncated qpt", "folder", "missing"])
+def test_a_file_that_is_not_a_layout_template(ward_data: dict[str, str], tmp_path: Path, kind: str) -> None:
+    """A table, a workbook, other XML/JSON data or a cut-off .qpt as TEMPLATE: named, with what is needed."""
+    sources = {
+        "csv": SHARED_DATA / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv",
+        "gpkg": SHARED_DATA / "rutland" / "network" / "rutland_osm_highways.gpkg",
+        "qml": REPO / "resources" / "styles" / "district.qml",  # XML, but a layer style
+        "geojson": SHARED_DATA / "rutland" / "boundaries" / "rutland_wards_2025.geojson",
+    }
+    if kind == "truncated qpt":
+        whole = (REPO / "resources" / "templates" / "lis_atlas_a4_portrait.qpt").read_text(encoding="utf-8")
+        template = tmp_path / "cut.qpt"
+        template.write_text(whole[: len(whole) // 2], encoding="utf-8")
+    elif kind == "folder":
+        template = tmp_path / "templates"
+        template.mkdir()
+    elif kind == "missing":
+        template = tmp_path / "gone.qpt"
+    else:
+        template = tmp_path / sources[kind].name
+        shutil.copy2(sources[kind], template)
+    before = file_state(template) if template.is_file() else []
+    message = bad_run(
+        {
+            "COVERAGE": ward_data["rutland"],
+            "INDICATORS": ["imd_score_mean"],
+            "TEMPLATE": str(template),
+            "OUTPUT_PDF": str(tmp_path / "out" / "x.pdf"),
+        }
+    )
+    assert message.startswith(f"TEMPLATE: {template}")
+    assert message.endswith(
+        "Choose a print layout template (.qpt) saved from the layout designer (Layout > Save as Template), or leave "
+        "TEMPLATE empty to use the LIS template."
+    )
+    what = {
+        "csv": "is not a print layout template (.qpt): a CSV file, not valid XML",
+        "gpkg": "is not a print layout template (.qpt): it is not text",
+        "geojson": "is not a print layout template (.qpt): a GEOJSON file, not valid XML",
+        "qml": "is XML of another kind (its root is <qgis>, a template's is <Layout>)",
+        "truncated qpt": "is not a print layout template (.qpt): not valid XML (unexpected end of file",
+        "folder": "is a folder.",
+        "missing": "does not exist.",
+    }
+    assert what[kind] in message
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    if before:
+        assert file_state(template) == before
