@@ -606,10 +606,15 @@ def test_a_server_dripping_one_byte_a_second_is_stopped_at_the_deadline(
     url, _ = oa_population
     servers.server.fail("oa.csv", "trickle", seconds=1.0)
     client = HttpClient(options=HttpOptions(timeout=3.0, deadline=2.5), retries=2, backoff=0.01)
+    before = set(threading.enumerate())
     start = time.monotonic()
     with pytest.raises(DeadlineError) as stopped:
         url_source.load_url(url, tmp_path / "oa.csv", cache_dir=cache, client=client)
     assert time.monotonic() - start < 3.5
+    workers = [thread for thread in set(threading.enumerate()) - before if thread.name == "lis-http"]
+    for worker in workers:  # the transfer blocked on the dripping server is ended, not left reading
+        worker.join(1.0)
+    assert workers and not any(worker.is_alive() for worker in workers)
     message = str(stopped.value)
     assert re.fullmatch(
         rf"{re.escape(url)}: the download did not finish within 2\.5 s, the longest LIS waits for one download "

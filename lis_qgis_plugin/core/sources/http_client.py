@@ -21,9 +21,11 @@ the same whatever profile it runs in, and a test states its network in one value
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import re
+import socket
 import threading
 import time
 import zlib
@@ -237,6 +239,14 @@ class _Transfer:
     reply: Reply | None = None
     error: BaseException | None = None
     abandoned: bool = False
+    response: Any = None
+
+    def abandon(self) -> None:
+        """Drop the transfer: the worker stops at its next chunk, and a read blocked on a dripping server ends now."""
+        self.abandoned = True
+        connection: Any = getattr(getattr(self.response, "raw", None), "connection", None)
+        with contextlib.suppress(AttributeError, OSError):  # no connection (yet, or any more): nothing to end
+            connection.sock.shutdown(socket.SHUT_RDWR)
 
 
 @dataclass
@@ -286,11 +296,11 @@ class HttpClient:
                     last += f" ({detail})"
             if attempt < self.retries:
                 delay = max(self.backoff * (2**attempt), wait)  # a busy server's Retry-After is honoured
+                if time.monotonic() + delay > ends:  # no time left for another try
+                    raise DeadlineError(self._deadline_message(shown, f"the last try failed: {last}"))
                 self.log.append(
                     LogLine(f"{shown}: {last}; trying again in {delay:g} s (retry {attempt + 1} of {self.retries}).")
                 )
-                if time.monotonic() + delay > ends:
-                    raise DeadlineError(self._deadline_message(shown, f"the last try failed: {last}"))
                 self._sleep(delay)
         raise HttpError(f"{shown}: {last}, after {self.retries + 1} tries. {_advice(last)}")
 
@@ -330,10 +340,10 @@ class HttpClient:
         while worker.is_alive():
             worker.join(_POLL_SECONDS)
             if self.feedback is not None and self.feedback.isCanceled():
-                transfer.abandoned = True  # the worker stops at its next chunk; its result is dropped
+                transfer.abandon()  # the worker stops; its result is dropped
                 raise CancelledError("Cancelled: no output was written.")
             if time.monotonic() > ends:
-                transfer.abandoned = True
+                transfer.abandon()
                 expected = f" of {transfer.expected:,}" if transfer.expected is not None else ""
                 arrived = f"{transfer.received:,}{expected} bytes had arrived"
                 raise DeadlineError(self._deadline_message(redact(full_url(url, params)), arrived))
@@ -378,6 +388,7 @@ class HttpClient:
                 timeout=(min(self.connect_timeout, self.timeout), self.timeout),
                 stream=True,
             )
+            transfer.response = response
             with response:
                 shown = redact(response.url or full_url(url, params))
                 length = response.headers.get("Content-Length", "").strip()
