@@ -30,6 +30,7 @@ from lis_qgis_plugin.core.network.road_network import (
     RoadGraph,
     TravelMode,
     build_graph,
+    check_pbf_complete,
     classify_way,
     parse_maxspeed,
     parse_other_tags,
@@ -349,3 +350,49 @@ def test_snapping_splits_edges_and_flags_far_points(drive: RoadGraph) -> None:
     assert graph.edge_cost.sum() == pytest.approx(drive.edge_cost.sum())
     before, after = costs_from(drive, int(a)), costs_from(graph, int(a))[: drive.node_count]
     np.testing.assert_allclose(before, after)
+
+
+# ---------------------------------------------------------------------------- issue 16: main network, damaged files
+
+
+def test_points_snap_to_the_main_network_and_name_the_fragment_they_skip(drive: RoadGraph, shared_data: Path) -> None:
+    """Cottesmore's and E01013790's centroids lie nearest to road pieces cut off from Rutland's network."""
+    main = drive.main_nodes
+    assert main.sum() == 27_204 and drive.node_count == 27_853  # one main part; the largest fragment has 69 nodes
+    centroids = shared_data / "rutland" / "population" / "rutland_lsoa11_popweighted_centroids_DERIVED.geojson"
+    layer = QgsVectorLayer(str(centroids), "pwc", "ogr")
+    codes = [str(f["LSOA11CD"]) for f in layer.getFeatures()]
+    xy = points_from_layer(layer, drive.crs_authid)
+    anywhere = drive.snap(xy)
+    snapped = drive.snap(xy, main_only=True, max_distance_m=1000.0)
+    assert [codes[i] for i in np.flatnonzero(snapped.fragment)] == ["E01013790", "E01013805"]
+    here = codes.index("E01013805")
+    assert snapped.fragment_m[here] == pytest.approx(anywhere.distance_m[here])
+    assert snapped.fragment_m[here] == pytest.approx(163.2, abs=0.1)
+    assert anywhere.distance_m[here] < snapped.distance_m[here] < 1000 and snapped.placed.all()
+    assert not anywhere.fragment.any() and anywhere.placed.all()  # nearest-any-road: the old behaviour
+    unmoved = np.flatnonzero(~snapped.fragment)
+    np.testing.assert_allclose(snapped.distance_m[unmoved], anywhere.distance_m[unmoved])
+    # a place 30 km east of the extract is not placed
+    far = drive.snap(np.array([[538_533.0, 303_107.0]]), main_only=True, max_distance_m=1000.0)
+    assert not far.placed[0] and 30_000 < far.distance_m[0] < 32_000
+
+
+def test_a_damaged_geopackage_and_a_cut_short_pbf_are_named_with_what_to_do(network_dir: Path, tmp_path: Path) -> None:
+    whole = (network_dir / "rutland_osm_highways.gpkg").read_bytes()
+    cut = tmp_path / "roads.gpkg"
+    cut.write_bytes(whole[: len(whole) // 3])
+    with pytest.raises(NetworkError, match=rf"{cut} is damaged: it is cut short \(\d[\d,]* of [\d,]+ bytes\).*again"):
+        build_graph(cut)
+    text = tmp_path / "notes.gpkg"
+    text.write_text("not a database\n")
+    with pytest.raises(NetworkError, match=rf"{text} is damaged: it is not a GeoPackage \(SQLite\) database"):
+        build_graph(text)
+    pbf = (network_dir / "rutland-latest.osm.pbf").read_bytes()
+    check_pbf_complete(network_dir / "rutland-latest.osm.pbf")  # the whole file passes
+    for share in (0.5, 0.95):
+        short = tmp_path / f"cut_{share}.osm.pbf"
+        short.write_bytes(pbf[: int(len(pbf) * share)])
+        with pytest.raises(NetworkError, match=rf"{short} is cut short: it ends in the middle of block .*Download it"):
+            build_graph(short)
+    assert (network_dir / "rutland-latest.osm.pbf").read_bytes() == pbf  # inputs unchanged

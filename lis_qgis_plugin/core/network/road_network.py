@@ -51,6 +51,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from ..common.errors import LisError
@@ -63,6 +64,11 @@ DEFAULT_PROJECTED_CRS = "EPSG:27700"
 DEFAULT_TOLERANCE_M = 0.01
 #: Points snapped farther than this from the network are flagged (metres).
 DEFAULT_SNAP_WARNING_M = 500.0
+#: Points farther than this from the network are not placed on it at all (metres): left out of the results.
+DEFAULT_MAX_SNAP_M = 1000.0
+#: A strongly connected part of the network with at least this share of the largest part's nodes is "main":
+#: points snap to it. Smaller parts are fragments (Rutland's largest fragment has 69 nodes, its main part 27,204).
+MAIN_PART_SHARE = 0.1
 MPH = 1.609344
 
 DRIVE_CLASSES = frozenset(
@@ -314,6 +320,9 @@ class Snapped:
     ``nodes[i]`` is the node of point i in ``graph``; ``distance_m[i]`` how far the point is from
     the network; ``xy`` where it landed; ``far[i]`` whether ``distance_m[i]`` exceeds the warning
     threshold (the point is probably off the network's area or on an unconnected road).
+    ``fragment[i]``: snapped to the main network although its nearest road is on a piece cut off
+    from it (``fragment_m[i]``: how far that road is). ``placed[i]``: within the maximum snap
+    distance; a point that is not is still given a node, but the tools leave it out of the results.
     """
 
     graph: RoadGraph
@@ -321,6 +330,17 @@ class Snapped:
     distance_m: np.ndarray
     xy: np.ndarray
     far: np.ndarray
+    fragment: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    fragment_m: np.ndarray = field(default_factory=lambda: np.empty(0))
+    placed: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+
+    def __post_init__(self) -> None:
+        count = len(self.nodes)
+        if len(self.fragment) != count:
+            self.fragment = np.zeros(count, dtype=bool)
+            self.fragment_m = np.full(count, np.nan)
+        if len(self.placed) != count:
+            self.placed = np.ones(count, dtype=bool)
 
     @property
     def far_count(self) -> int:
@@ -394,26 +414,60 @@ class RoadGraph:
 
     # ----------------------------------------------------------------- snapping
     @cached_property
-    def _segment_index(self) -> tuple[cKDTree, np.ndarray, float]:
-        """Sample points along every segment (spacing ``step``) and the segment of each sample."""
-        a = self.node_xy[self.seg_nodes[:, 0]]
-        b = self.node_xy[self.seg_nodes[:, 1]]
-        step = 25.0
-        pieces = np.maximum(1, np.ceil(self.seg_length / step).astype(np.int64))
-        seg = np.repeat(np.arange(self.segment_count), pieces + 1)
-        starts = np.repeat(np.cumsum(pieces + 1) - (pieces + 1), pieces + 1)
-        k = np.arange(seg.shape[0]) - starts
-        t = (k / np.repeat(pieces, pieces + 1))[:, None]
-        samples = a[seg] + (b[seg] - a[seg]) * t
-        spacing = float(np.max(self.seg_length / pieces)) if self.segment_count else 0.0
-        return cKDTree(samples), seg, spacing
+    def main_nodes(self) -> np.ndarray:
+        """Per node, whether it is on the main network: the largest strongly connected part.
 
-    def nearest_segments(self, points_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(segment, fraction along it from its first node, distance m) of the nearest point on the network."""
+        From every node of it every other can be reached (one-way streets included), which is where
+        routing engines place points; the rest are fragments, such as a private estate road digitised
+        without its junction or a one-way stub. A part at least :data:`MAIN_PART_SHARE` of the
+        largest's size is main too: two towns whose roads do not meet in the data are both served.
+        """
+        if self.node_count == 0:
+            return np.zeros(0, dtype=bool)
+        _, labels = connected_components(self.matrix, directed=True, connection="strong")
+        sizes = np.bincount(labels)
+        return np.asarray(sizes[labels] >= MAIN_PART_SHARE * sizes.max())
+
+    @cached_property
+    def main_segments(self) -> np.ndarray:
+        """The ids of the segments whose two ends are on the main network."""
+        main = self.main_nodes
+        return np.flatnonzero(main[self.seg_nodes[:, 0]] & main[self.seg_nodes[:, 1]])
+
+    def _sample_index(self, segments: np.ndarray) -> tuple[cKDTree, np.ndarray, float]:
+        """Sample points along the given segments (spacing ``step``) and the segment of each sample."""
+        a = self.node_xy[self.seg_nodes[segments, 0]]
+        b = self.node_xy[self.seg_nodes[segments, 1]]
+        lengths = self.seg_length[segments]
+        step = 25.0
+        pieces = np.maximum(1, np.ceil(lengths / step).astype(np.int64))
+        local = np.repeat(np.arange(len(segments)), pieces + 1)
+        starts = np.repeat(np.cumsum(pieces + 1) - (pieces + 1), pieces + 1)
+        k = np.arange(local.shape[0]) - starts
+        t = (k / np.repeat(pieces, pieces + 1))[:, None]
+        samples = a[local] + (b[local] - a[local]) * t
+        spacing = float(np.max(lengths / pieces)) if len(segments) else 0.0
+        return cKDTree(samples), np.asarray(segments, dtype=np.int64)[local], spacing
+
+    @cached_property
+    def _segment_index(self) -> tuple[cKDTree, np.ndarray, float]:
+        return self._sample_index(np.arange(self.segment_count))
+
+    @cached_property
+    def _main_segment_index(self) -> tuple[cKDTree, np.ndarray, float]:
+        return self._sample_index(self.main_segments)
+
+    def nearest_segments(
+        self, points_xy: np.ndarray, main_only: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(segment, fraction along it from its first node, distance m) of the nearest point on the network.
+
+        ``main_only``: the nearest point on the main network (:attr:`main_segments`) instead.
+        """
         pts = np.asarray(points_xy, dtype=float).reshape(-1, 2)
-        if self.segment_count == 0:
+        if self.segment_count == 0 or (main_only and len(self.main_segments) == 0):
             raise NetworkError("The network has no roads to snap points to.")
-        tree, sample_seg, spacing = self._segment_index
+        tree, sample_seg, spacing = self._main_segment_index if main_only else self._segment_index
         a = self.node_xy[self.seg_nodes[:, 0]]
         d = self.node_xy[self.seg_nodes[:, 1]] - a
         dd = np.maximum((d * d).sum(axis=1), 1e-18)
@@ -439,17 +493,41 @@ class RoadGraph:
             seg_out[i], t_out[i], dist_out[i] = cand[best], t[best], dist[best]
         return seg_out, t_out, dist_out
 
-    def snap(self, points_xy: np.ndarray, warn_distance_m: float = DEFAULT_SNAP_WARNING_M) -> Snapped:
+    def snap(
+        self,
+        points_xy: np.ndarray,
+        warn_distance_m: float = DEFAULT_SNAP_WARNING_M,
+        *,
+        main_only: bool = False,
+        max_distance_m: float = math.inf,
+    ) -> Snapped:
         """Place points on the nearest point of the nearest road, splitting that road there.
 
         Returns a new graph (this one is not changed) with one extra node per distinct snap place
         (an existing node is reused when the place is within the tolerance of it); the split
-        edges keep their directions and share length and cost in proportion.
+        edges keep their directions and share length and cost in proportion. ``main_only``: the
+        nearest road of the main network (:attr:`main_nodes`), as routing engines snap, with the
+        points whose nearest road is a fragment marked. Points farther than ``max_distance_m`` are
+        marked not placed.
         """
         pts = np.asarray(points_xy, dtype=float).reshape(-1, 2)
         if len(pts) == 0:
             return Snapped(self, np.empty(0, np.int64), np.empty(0), np.empty((0, 2)), np.empty(0, bool))
-        seg, t, dist = self.nearest_segments(pts)
+        seg, t, dist = self.nearest_segments(pts, main_only)
+        fragment, fragment_m = np.zeros(len(pts), dtype=bool), np.full(len(pts), np.nan)
+        if main_only:
+            any_seg, _, any_dist = self.nearest_segments(pts)
+            main = self.main_nodes
+            fragment = ~(main[self.seg_nodes[any_seg, 0]] & main[self.seg_nodes[any_seg, 1]]) & (any_dist < dist)
+            fragment_m[fragment] = any_dist[fragment]
+        snapped = self._split_at(pts, seg, t, dist, warn_distance_m)
+        snapped.fragment, snapped.fragment_m, snapped.placed = fragment, fragment_m, dist <= max_distance_m
+        return snapped
+
+    def _split_at(
+        self, pts: np.ndarray, seg: np.ndarray, t: np.ndarray, dist: np.ndarray, warn_distance_m: float
+    ) -> Snapped:
+        """The graph with a node at fraction ``t`` of each segment ``seg`` (see :meth:`snap`)."""
         tol = float(self.info.get("tolerance_m", DEFAULT_TOLERANCE_M))
         a_node = self.seg_nodes[seg, 0]
         b_node = self.seg_nodes[seg, 1]
@@ -609,10 +687,15 @@ def open_road_layer(source: Source, layer_name: str | None = None) -> QgsVectorL
             raise NetworkError(f"The road network file {path} does not exist.")
         if text.lower().endswith((".pbf", ".osm")) and layer_name is None:
             layer_name = "lines"
+        if path.suffix.lower() == ".pbf":
+            check_pbf_complete(path)
         uri = f"{text}|layername={layer_name}" if layer_name and "|" not in text else text
         layer = QgsVectorLayer(uri, path.stem, "ogr")
         if not layer.isValid():
-            raise NetworkError(f"Cannot open the road network {uri}: is it a GeoPackage, Shapefile or .osm.pbf?")
+            raise NetworkError(
+                damaged_file_message(path)
+                or f"Cannot open the road network {uri}: is it a GeoPackage, Shapefile or .osm.pbf?"
+            )
     if not layer.isValid():
         raise NetworkError(f"The road layer {layer.name()!r} is not valid (its file may be missing).")
     if layer.geometryType() != Qgis.GeometryType.Line:
@@ -621,6 +704,103 @@ def open_road_layer(source: Source, layer_name: str | None = None) -> QgsVectorL
             "features, not lines: choose a layer of road centre lines."
         )
     return layer
+
+
+#: The first bytes of every SQLite database, so of every GeoPackage.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def damaged_file_message(path: Path) -> str | None:
+    """Why a road network file that exists cannot be opened, when its bytes tell: a damaged or cut-short file.
+
+    A GeoPackage is an SQLite database: its header gives the page size and page count, so a file
+    shorter than that was cut short (an interrupted download or copy), and one without the header
+    is not a GeoPackage at all. None when the file looks whole (the caller's message stands).
+    """
+    if path.suffix.lower() != ".gpkg" or not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    size = path.stat().st_size
+    if not header.startswith(SQLITE_HEADER):
+        return (
+            f"The road network file {path} is damaged: it is not a GeoPackage (SQLite) database, although its "
+            "name ends in .gpkg. Export or download it again, or choose the right file."
+        )
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if len(header) < 100 or (pages and size < page_size * pages):
+        return (
+            f"The road network file {path} is damaged: it is cut short ({size:,} of {page_size * pages:,} bytes), "
+            "as after an interrupted download or copy. Download or export it again."
+        )
+    return (
+        f"The road network file {path} is damaged: QGIS cannot read it as a GeoPackage. Open it in QGIS to check, "
+        "or export or download it again."
+    )
+
+
+def _varint(data: bytes, offset: int) -> tuple[int, int]:
+    """A protocol-buffer varint at ``offset``: (value, offset after it)."""
+    value = shift = 0
+    while offset < len(data):
+        byte = data[offset]
+        value |= (byte & 0x7F) << shift
+        offset += 1
+        if not byte & 0x80:
+            return value, offset
+        shift += 7
+    raise ValueError("varint runs past the end")
+
+
+def _blob_size(header: bytes) -> int:
+    """The ``datasize`` (field 3) of an OSM PBF BlobHeader message."""
+    offset = 0
+    while offset < len(header):
+        key, offset = _varint(header, offset)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, offset = _varint(header, offset)
+            if number == 3:
+                return value
+        elif wire == 2:
+            length, offset = _varint(header, offset)
+            offset += length
+        else:
+            raise ValueError(f"unexpected wire type {wire}")
+    raise ValueError("no datasize")
+
+
+def check_pbf_complete(path: Path) -> None:
+    """Refuse an ``.osm.pbf`` that is cut short or damaged, naming it; GDAL would read it as fewer (or no) roads.
+
+    An OSM PBF file is a chain of blocks, each a 4-byte length, a header giving the size of its data,
+    then the data: the chain must end exactly at the end of the file. Only the headers are read.
+    """
+    size = path.stat().st_size
+    offset = blocks = 0
+    with path.open("rb") as handle:
+        while offset < size:
+            try:
+                length = int.from_bytes(handle.read(4), "big")
+                if length <= 0 or length > 64 * 1024 or offset + 4 + length > size:
+                    raise ValueError("block header past the end")
+                data = _blob_size(handle.read(length))
+            except ValueError:
+                data = -1
+            end = offset + 4 + length + data
+            if data < 0 or end > size:
+                what = "cut short" if blocks and data >= 0 else "damaged or cut short"
+                raise NetworkError(
+                    f"The road network file {path} is {what}: it ends in the middle of block {blocks + 1:,} "
+                    f"after {offset:,} of its {size:,} bytes, as after an interrupted download. Download it again "
+                    "(Geofabrik publishes an .md5 file to check it)."
+                )
+            handle.seek(end)
+            offset, blocks = end, blocks + 1
+    if blocks == 0:
+        raise NetworkError(f"The road network file {path} is empty: download it again.")
 
 
 def target_crs(layer: QgsVectorLayer, crs: str | None = None) -> QgsCoordinateReferenceSystem:
