@@ -262,3 +262,32 @@ def online_max_download_bytes() -> int:
 
     megabytes = _positive_number(ONLINE_MAX_DOWNLOAD_MB_KEY, DEFAULT_MAX_BYTES / (1024 * 1024))
     return int(megabytes * 1024 * 1024)
+
+
+#: How far (metres) a facility, site or demand point may lie from the road network and still be placed on it.
+MAX_SNAP_KEY = PREFIX + "max_snap_m"
+
+
+def max_snap_m() -> float:
+    """The road tools' maximum snap distance in metres (lis/max_snap_m); the core's default (1,000 m) if unset.
+
+    Places farther than this from the roads are left out of the results and listed, not placed on a far road.
+    """
+    from .core.network.road_network import DEFAULT_MAX_SNAP_M
+
+    try:
+        value = float(QgsSettings().value(MAX_SNAP_KEY, DEFAULT_MAX_SNAP_M))
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_SNAP_M
+    return value if value > 0 and value != float("inf") else DEFAULT_MAX_SNAP_M
+
+
+def set_max_snap_m(metres: float | None) -> None:
+    """Store the maximum snap distance (None, or the default: forget it)."""
+    from .core.network.road_network import DEFAULT_MAX_SNAP_M
+
+    settings = QgsSettings()
+    if metres is None or abs(float(metres) - DEFAULT_MAX_SNAP_M) < 1e-9:
+        settings.remove(MAX_SNAP_KEY)
+    else:
+        settings.setValue(MAX_SNAP_KEY, float(metres))

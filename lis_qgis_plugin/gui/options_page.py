@@ -48,6 +48,7 @@ class LisOptionsPage(QgsOptionsPageWidget):
         page = ScrollPage(self)
         outer.addWidget(page)
         page.body.addWidget(self._speeds_box(page.content))
+        page.body.addWidget(self._snap_box(page.content))
         page.body.addWidget(self._tables_box(page.content))
         page.body.addWidget(self._folders_box(page.content))
         page.body.addStretch(1)
@@ -95,6 +96,29 @@ class LisOptionsPage(QgsOptionsPageWidget):
         reset_speeds.clicked.connect(self._reset_speeds)
         speeds_layout.addWidget(reset_speeds, 0, Qt.AlignmentFlag.AlignLeft)
         return speeds_box
+
+    def _snap_box(self, parent: QWidget) -> QGroupBox:
+        """How far from the roads a facility, site or demand point may lie and still be placed on them."""
+        snap_box = QGroupBox(tr("Placing points on the roads"), parent)
+        snap_form = form_layout()
+        snap_box.setLayout(snap_form)
+        self.max_snap_spin = QDoubleSpinBox(snap_box)
+        self.max_snap_spin.setObjectName("maxSnapSpin")
+        self.max_snap_spin.setRange(1.0, 100_000.0)
+        self.max_snap_spin.setDecimals(0)
+        self.max_snap_spin.setSingleStep(100.0)
+        self.max_snap_spin.setSuffix(" m")
+        self.max_snap_spin.setValue(lis_settings.max_snap_m())
+        add_row(
+            snap_form,
+            tr("Maximum &snap distance"),
+            self.max_snap_spin,
+            tr(
+                "Facilities, sites and demand points farther than this from the road network are left out of the "
+                "results and listed in a not_placed table, instead of being placed on a far road (default 1,000 m)"
+            ),
+        )
+        return snap_box
 
     def _tables_box(self, parent: QWidget) -> QGroupBox:
         """The cell texts that mean a value is suppressed."""
@@ -160,6 +184,7 @@ class LisOptionsPage(QgsOptionsPageWidget):
         self.settings.set_speeds_kph({road_class: spin.value() for road_class, spin in self.speed_spins.items()})
         self.settings.set_suppressed_markers(self.markers_edit.text().split())
         self.settings.set_cache_dir(self.cache_widget.filePath().strip() or None)
+        self.settings.set_max_snap_m(self.max_snap_spin.value())
         folder = self.output_widget.filePath().strip()
         if folder:
             PanelSettings.output_folder.set(folder)

@@ -22,7 +22,7 @@ from qgis.core import (
 )
 
 from .lis_algorithm import LisAlgorithm
-from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, read_network
+from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, check_network_file, read_network
 
 
 class Accessibility2sfcaAlgorithm(LisAlgorithm):
@@ -123,12 +123,17 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.AREAS_WITHOUT_ACCESS, self.tr("Areas that reach no facility")))
         self.addOutput(QgsProcessingOutputNumber(self.FACILITIES_UNREACHED, self.tr("Facilities nobody reaches")))
 
+    def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
+        """A damaged NETWORK file is named, with what to do, before Processing's generic check."""
+        ok, message = check_network_file(parameters)
+        return super().checkParameterValues(parameters, context) if ok else (False, message)
+
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.access.accessibility_2sfca import accessibility_2sfca, parse_bands
         from ..core.network.road_network import TravelMode
-        from ..settings import cache_dir, speeds_kph
+        from ..settings import cache_dir, max_snap_m, speeds_kph
 
         network = read_network(self, parameters, context, required=True)
         speeds, graph_folder = speeds_kph(), cache_dir()  # the user's settings, read here: the core reads none
@@ -151,6 +156,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
                 ),
                 mode,
                 cache_dir=graph_folder,
+                max_snap_m=max_snap_m(),
                 feedback=feedback,
             )
 

@@ -24,7 +24,7 @@ from qgis.core import (
 )
 
 from .lis_algorithm import LisAlgorithm
-from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, read_network
+from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, check_network_file, read_network
 from .output_loading import load_on_completion
 
 
@@ -218,11 +218,16 @@ class LocateServicesAlgorithm(LisAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.HEADLINE, self.tr("Headline")))
         self.addOutput(QgsProcessingOutputString(self.CHOSEN, self.tr("Chosen site ids (in choice order)")))
 
+    def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
+        """A damaged NETWORK file is named, with what to do, before Processing's generic check."""
+        ok, message = check_network_file(parameters)
+        return super().checkParameterValues(parameters, context) if ok else (False, message)
+
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.location.locate_services import locate_services
-        from ..settings import cache_dir, speeds_kph
+        from ..settings import cache_dir, max_snap_m, speeds_kph
 
         network = read_network(self, parameters, context)
         graph_folder, speeds = cache_dir(), speeds_kph()  # the user's options, read here: the core reads none
@@ -262,6 +267,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
                 summary_output=destination(self.SUMMARY),
                 exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context) or None,
                 cache_dir=graph_folder,
+                max_snap_m=max_snap_m(),
                 speeds_kph=speeds,
                 feedback=feedback,
             ),

@@ -9,6 +9,7 @@ same names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from qgis.core import (
@@ -21,6 +22,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core.network.road_network import NetworkError, check_pbf_complete, damaged_file_message
 from .lis_algorithm import LisAlgorithm
 
 NETWORK = "NETWORK"
@@ -85,3 +87,28 @@ def read_network(
         MODES[algorithm.parameterAsEnum(parameters, MODE, context)],
         COSTS[algorithm.parameterAsEnum(parameters, COST, context)],
     )
+
+
+def check_network_file(parameters: dict[str, Any]) -> tuple[bool, str]:
+    """(False, why) when NETWORK names a file QGIS cannot open, so the user reads what is wrong with it.
+
+    Processing's own check would only say "Incorrect parameter value for NETWORK"; a road tool calls
+    this first in its ``checkParameterValues``. Layers of the project, and files that open, pass.
+    """
+    value = parameters.get(NETWORK)
+    if not isinstance(value, str) or not value.strip():
+        return True, ""
+    path = Path(value.split("|")[0].strip())
+    if not path.is_file():
+        return True, ""
+    try:
+        if path.suffix.lower() == ".pbf":
+            check_pbf_complete(path)
+    except NetworkError as error:
+        return False, f"NETWORK: {error}"
+    if QgsVectorLayer(value.strip(), path.stem, "ogr").isValid():
+        return True, ""
+    why = damaged_file_message(path) or (
+        f"QGIS cannot open {path} as a layer: choose a GeoPackage, Shapefile or .osm.pbf of road lines."
+    )
+    return False, f"NETWORK: {why}"

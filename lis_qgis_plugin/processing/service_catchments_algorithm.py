@@ -26,7 +26,7 @@ from qgis.core import (
 )
 
 from .lis_algorithm import LisAlgorithm
-from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, read_network
+from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, check_network_file, read_network
 from .output_loading import load_on_completion
 from .target_parameters import TABLE_FILTER
 
@@ -171,11 +171,16 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
             )
         )
 
+    def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
+        """A damaged NETWORK file is named, with what to do, before Processing's generic check."""
+        ok, message = check_network_file(parameters)
+        return super().checkParameterValues(parameters, context) if ok else (False, message)
+
     def processAlgorithm(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.access.service_catchments import service_catchments
-        from ..settings import cache_dir, speeds_kph
+        from ..settings import cache_dir, max_snap_m, speeds_kph
 
         facilities: Any = self.input_layer(parameters, self.FACILITIES, context, optional=True)
         table = self.parameterAsFile(parameters, self.FACILITIES_TABLE, context).strip()
@@ -213,6 +218,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
                 deprivation_field=text(self.DEPRIVATION_FIELD),
                 clip_to_areas=self.parameterAsBoolean(parameters, self.CLIP, context),
                 cache_dir=graph_folder,
+                max_snap_m=max_snap_m(),
                 speeds_kph=speeds,
                 feedback=feedback,
             ),

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from qgis.core import Qgis, QgsGeometry, QgsVectorLayer
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsProject,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QMetaType
 
 from lis_qgis_plugin.core.access.point_inputs import InputLayerError
@@ -35,8 +42,10 @@ from ..support import (
     TOWN_ORIGIN,
     TOWN_SITE_FIELDS,
     layer_rows,
+    memory_points,
     ogr_layer,
     points_gpkg,
+    saved,
     write_gpkg_layer,
 )
 
@@ -310,3 +319,79 @@ def test_explain_leads_with_the_headline_and_write_puts_the_tables_in_one_file(
     sites = layer_rows(outcome.output_uri)
     assert [row["site_id"] for row in sites] == outcome.chosen_ids and sites[0]["people_served"] == 700  # B and C
     assert [row["scenario"] for row in layer_rows(outcome.summary_uri)] == ["before", "after", "change"]
+
+
+# --- issue 16: places too far from the roads, weights that are all zero (Rutland, real data) -----------------
+
+
+def _rutland_candidates(rutland: Path, tmp_path: Path) -> str:
+    """Rutland's GP surgeries (2014) as candidates, and one more 30 km east of the road extract."""
+    import csv
+
+    with (rutland / "services" / "rutland_nhs_services_nhschoices_2014.csv").open(newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["category"] == "gp_surgery" and r["in_la"] == "True"]
+    layer = memory_points(
+        TOWN_SITE_FIELDS,
+        [(float(r["easting"]), float(r["northing"]), [r["organisation_id"], r["name"]]) for r in rows]
+        + [(538_533.0, 303_107.0, ["FAR", "Far away hall"])],
+        "candidates",
+    )
+    return saved(layer, tmp_path / "candidates.gpkg")
+
+
+def test_rutland_candidates_far_from_the_roads_are_left_out_and_listed(
+    rutland: Path, highways: str, demand_gpkg: str, tmp_path: Path
+) -> None:
+    candidates = _rutland_candidates(rutland, tmp_path)
+    count = ogr_layer(candidates).featureCount()
+    outcome = locate_services(
+        QgsVectorLayer(demand_gpkg, "demand", "ogr"),
+        ogr_layer(candidates),
+        str(tmp_path / "chosen.gpkg"),
+        weight_field="usual_residents_2011",
+        candidate_id_field="site_id",
+        candidate_name_field="name",
+        network=highways,
+        objective="mclp",
+        p=1,
+        max_cost=5,
+        cache_dir=tmp_path / "cache",
+    )
+    assert [(row["kind"], row["label"]) for row in outcome.not_placed] == [("candidate site", "Far away hall (FAR)")]
+    assert 30_000 < outcome.not_placed[0]["snap_distance_m"] < 32_000
+    assert "FAR" not in outcome.chosen_ids and len(outcome.chosen_ids) == 1
+    assert outcome.headline.endswith(
+        "1 place left out: more than 1,000 m from the drive network (listed in the not_placed table)."
+    )
+    assert any("Far away hall (FAR) (3" in line.text and "left out of the results" in line.text for line in outcome.log)
+    table = layer_rows(f"{tmp_path / 'chosen.gpkg'}|layername=not_placed")
+    assert [(row["kind"], row["label"]) for row in table] == [("candidate site", "Far away hall (FAR)")]
+    assert ogr_layer(candidates).featureCount() == count  # the input is unchanged
+    # Cottesmore, next to a road fragment, is placed on the main network and reaches a site
+    codes = list(outcome.demand.codes)
+    assert np.isfinite(outcome.cost_after[codes.index("E01013805")])
+    assert any("E01013805" in line.text and "cut off from the main drive network" in line.text for line in outcome.log)
+
+
+def test_weights_that_are_all_zero_are_refused_by_name(rutland: Path, demand_gpkg: str, tmp_path: Path) -> None:
+    source = QgsVectorLayer(demand_gpkg, "demand", "ogr")
+    to_grid = QgsCoordinateTransform(source.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
+    rows = [(to_grid.transform(f.geometry().asPoint()), [f["LSOA11CD"], 0.0, 5]) for f in source.getFeatures()]
+    nobody = memory_points(
+        "field=code:string&field=pop:double&field=imd_decile:integer",
+        [(p.x(), p.y(), values) for p, values in rows],
+        "nobody",
+    )
+    with pytest.raises(LocateServicesError, match=r"WEIGHT_FIELD: every demand point weighs 0 \(pop sums to 0 over 23"):
+        locate_services(
+            nobody,
+            ogr_layer(_rutland_candidates(rutland, tmp_path)),
+            str(tmp_path / "chosen.gpkg"),
+            weight_field="pop",
+            need_field="imd_decile",
+            cost="distance",
+            objective="mclp",
+            p=1,
+            max_cost=5000,
+        )
+    assert not (tmp_path / "chosen.gpkg").exists()

@@ -10,8 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
     QgsFillSymbol,
     QgsGeometry,
+    QgsPointXY,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProject,
@@ -469,3 +473,135 @@ def test_tabulate_and_write_give_the_assignment_coverage_and_styled_catchments(
     assert [row["population"] for row in circles.rows] == [None] * 12
     only = tabulate(nobody, route(nobody, buffer, []), buffer, circles, alone, ("c.gpkg", "a.gpkg", None))
     assert len(only) == 1 and alone.log[-1].warning and "no assignment or coverage table" in alone.log[-1].text
+
+
+# --- issue 16: the connected network, places too far from it, population found --------------------------------
+
+COTTESMORE = "E01013805"  # its population-weighted centroid is nearest to a road piece cut off from the network
+
+
+def _gp_run(highways: str, gp_table: Path, demand_gpkg: str, folder: Path, **changes: object) -> CatchmentOutcome:
+    """10- and 20-minute drive catchments of Rutland's GP surgeries with the LSOA centroids as demand."""
+    arguments: dict[str, object] = {
+        "assignment_output": str(folder / "assignment.gpkg"),
+        "coverage_output": str(folder / "coverage.gpkg"),
+        "facility_filter": RUTLAND_GP_FILTER,
+        "facility_id_field": "organisation_id",
+        "bands": "10,20",
+        "demand": QgsVectorLayer(demand_gpkg, "demand", "ogr"),
+        "population_field": "usual_residents_2011",
+        "cache_dir": folder.parent / "graph_cache",
+        **changes,
+    }
+    return service_catchments(gp_table, highways, str(folder / "catchments.gpkg"), **arguments)  # type: ignore[arg-type]
+
+
+def _overall(outcome: CatchmentOutcome) -> object:
+    return next(row for row in outcome.coverage if row.facility == "All facilities")
+
+
+def test_cottesmore_reaches_its_surgery_on_the_main_network_as_qgis_routes_it(
+    lis_plugin: object, highways: str, gp_table: Path, demand_gpkg: str, tmp_path: Path
+) -> None:
+    import processing
+
+    old = _gp_run(highways, gp_table, demand_gpkg, tmp_path / "old", snap_to_main=False)
+    new = _gp_run(highways, gp_table, demand_gpkg, tmp_path / "new")
+    codes = [str(f["LSOA11CD"]) for f in QgsVectorLayer(demand_gpkg, "d", "ogr").getFeatures()]
+    here = codes.index(COTTESMORE)
+    # the fault: snapped to the fragment, its 1,336 residents reach nothing and 10 and 20 minutes cover alike
+    assert old.assigned[here] is None and old.population[here] == 1336
+    assert _overall(old).share[0] == pytest.approx(_overall(old).share[1])  # type: ignore[attr-defined]
+    assert 100 * _overall(old).share[0] == pytest.approx(96.4, abs=0.05)  # type: ignore[attr-defined]
+    # on the main network it reaches a surgery in under 10 minutes: everyone is within 10 (so within 20) minutes
+    assert new.assigned[here] is not None and 5 < new.cost[here] < 10
+    assert list(_overall(new).within) == [37_369, 37_369]  # type: ignore[attr-defined]
+    assert old.assigned[:here] + old.assigned[here + 1 :] == new.assigned[:here] + new.assigned[here + 1 :]
+    fragment = next(line for line in new.log if "cut off from the main drive network" in line.text)
+    assert COTTESMORE in fragment.text and fragment.warning
+    # QGIS's own shortest path between the two places on the main network gives the same time
+    assert new.graph is not None and new.demand_nodes is not None and new.facility_nodes is not None
+    start = new.graph.node_xy[new.demand_nodes[here]]
+    end = new.graph.node_xy[new.facility_nodes[new.facility_ids.index(str(new.assigned[here]))]]
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    result = processing.run(
+        "native:shortestpathpointtopoint",
+        {
+            "INPUT": saved(qgis_copy(highways, TravelMode()), tmp_path / "roads.gpkg"),
+            "STRATEGY": 1,
+            "DIRECTION_FIELD": "dir",
+            "VALUE_FORWARD": "F",
+            "VALUE_BACKWARD": "B",
+            "VALUE_BOTH": "T",
+            "DEFAULT_DIRECTION": 2,
+            "SPEED_FIELD": "speed",
+            "DEFAULT_SPEED": 50,
+            "TOLERANCE": 0,
+            "START_POINT": f"{start[0]},{start[1]} [EPSG:27700]",
+            "END_POINT": f"{end[0]},{end[1]} [EPSG:27700]",
+            "OUTPUT": str(tmp_path / "route.gpkg"),
+        },
+        context=context,
+        feedback=QgsProcessingFeedback(),
+    )
+    assert new.cost[here] == pytest.approx(result["TRAVEL_COST"] * 60, rel=0.01)  # hours -> minutes
+
+
+def test_places_beyond_the_maximum_snap_distance_are_left_out_and_listed(
+    highways: str, gp_table: Path, demand_gpkg: str, tmp_path: Path
+) -> None:
+    demand = QgsVectorLayer(demand_gpkg, "demand", "ogr")
+    to_grid = QgsCoordinateTransform(demand.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
+    layer = QgsVectorLayer("Point?crs=EPSG:27700&field=code:string&field=pop:double", "demand", "memory")
+    features = []
+    for source in demand.getFeatures():
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromPointXY(to_grid.transform(source.geometry().asPoint())))
+        feature.setAttributes([source["LSOA11CD"], source["usual_residents_2011"]])
+        features.append(feature)
+    far = QgsFeature(layer.fields())  # 30 km east of the easternmost road in the extract
+    far.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(538_533.0, 303_107.0)))
+    far.setAttributes(["FAR_AWAY", 5000.0])
+    layer.dataProvider().addFeatures([*features, far])
+    outcome = _gp_run(highways, gp_table, demand_gpkg, tmp_path / "run", demand=layer, population_field="pop")
+    assert outcome.placed == [True] * 23 + [False]
+    assert outcome.assigned[-1] is None
+    assert _overall(outcome).population == pytest.approx(sum(outcome.population[:-1]))  # type: ignore[attr-defined]
+    assert [(row["kind"], row["label"]) for row in outcome.not_placed] == [("demand point", "FAR_AWAY")]
+    assert 20_000 < outcome.not_placed[0]["snap_distance_m"] < 45_000
+    texts = [line.text for line in outcome.log]
+    assert "1 place left out: more than 1,000 m from the drive network (listed in the not_placed table)." in texts
+    assert any("FAR_AWAY" in text and "left out of the results" in text for text in texts)
+    assert outcome.not_placed_uri == f"{tmp_path / 'run' / 'catchments.gpkg'}|layername=not_placed"
+    table = open_layer(tmp_path / "run" / "catchments.gpkg", "not_placed")
+    assert [(f["kind"], f["label"]) for f in table.getFeatures()] == [("demand point", "FAR_AWAY")]
+    statuses = [f["status"] for f in open_layer(tmp_path / "run" / "assignment.gpkg", "assignment").getFeatures()]
+    assert statuses.count("placed") == 23 and statuses[-1].startswith("not placed")
+    # a facility that far gets no catchment; when every facility is that far, the run is refused by name
+    with pytest.raises(ServiceCatchmentError, match="Every facility lies more than 0.001 m from the drive network"):
+        _gp_run(highways, gp_table, demand_gpkg, tmp_path / "tiny", max_snap_m=0.001)
+
+
+def test_the_population_field_is_found_and_points_are_never_counted_as_people_silently(
+    highways: str, gp_table: Path, demand_gpkg: str, tmp_path: Path
+) -> None:
+    found = _gp_run(highways, gp_table, demand_gpkg, tmp_path / "found", population_field=None)
+    assert "Population: the field 'usual_residents_2011' of 'demand' (choose another in POPULATION_FIELD)." in [
+        line.text for line in found.log
+    ]
+    assert _overall(found).population == pytest.approx(37_369)  # type: ignore[attr-defined]  # Rutland 2011
+    codes_only = QgsVectorLayer(f"{demand_gpkg}|subset=", "demand", "ogr")
+    bare = QgsVectorLayer("Point?crs=EPSG:4326&field=LSOA11CD:string", "bare", "memory")
+    features = []
+    for feature in codes_only.getFeatures():
+        out = QgsFeature(bare.fields())
+        out.setGeometry(feature.geometry())
+        out.setAttributes([feature["LSOA11CD"]])
+        features.append(out)
+    bare.dataProvider().addFeatures(features)
+    points = _gp_run(highways, gp_table, demand_gpkg, tmp_path / "points", demand=bare, population_field=None)
+    within = [line.text for line in points.log if line.text.startswith("Within")]
+    assert within and all("points (not people: no population field)" in text for text in within)
+    assert any("no population field" in line.text and line.warning for line in points.log)
+    assert _overall(points).population == 23  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingException,
     QgsProject,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QMetaType
 
@@ -253,3 +254,49 @@ def test_text_population_field_and_writing_into_an_input_are_refused(lis_plugin:
         run({**tiny_parameters(tiny, "450"), "POPULATION_FIELD": "name"})
     with pytest.raises(QgsProcessingException, match=r"never writes into its inputs"):
         run({**tiny_parameters(tiny, "450"), "OUTPUT": tiny["network"].split("|")[0]})
+
+
+# ------------------------------------------------------------------------ (d) issue 16: degenerate input, fragments
+def _rutland_parameters(shared_data: Path, rutland_gps: str, demand: str, output: Path) -> dict[str, Any]:
+    return {
+        "FACILITIES": rutland_gps,
+        "CAPACITY_FIELD": "capacity",
+        "DEMAND": demand,
+        "POPULATION_FIELD": "usual_residents_2011",
+        "NETWORK": f"{shared_data / 'rutland' / 'network' / 'rutland_osm_highways.gpkg'}|layername=highways",
+        "MODE": 0,
+        "COST": 0,
+        "BANDS": "10",
+        "WEIGHTS": "",
+        "OUTPUT": str(output),
+    }
+
+
+def test_zero_total_population_is_refused_by_name(
+    lis_plugin: object, shared_data: Path, rutland_gps: str, tmp_path: Path
+) -> None:
+    centroids = shared_data / "rutland" / "population" / "rutland_lsoa11_popweighted_centroids_DERIVED.geojson"
+    source = QgsVectorLayer(str(centroids), "pwc", "ogr")
+    nobody = write_gpkg_layer(
+        tmp_path / "nobody.gpkg",
+        "nobody",
+        Qgis.WkbType.Point,
+        [("LSOA11CD", QMetaType.Type.QString), ("usual_residents_2011", QMetaType.Type.Double)],
+        [(f.geometry(), [f["LSOA11CD"], 0.0]) for f in source.getFeatures()],
+    )
+    message = r"POPULATION_FIELD: the 23 areas of .*nobody.* have a total usual_residents_2011 of 0, so there is nobody"
+    with pytest.raises(QgsProcessingException, match=message):
+        run(_rutland_parameters(shared_data, rutland_gps, nobody, tmp_path / "scores.gpkg"))
+    assert not (tmp_path / "scores.gpkg").exists()
+
+
+def test_cottesmore_reaches_a_surgery_once_placed_on_the_main_network(
+    lis_plugin: object, shared_data: Path, rutland_gps: str, tmp_path: Path
+) -> None:
+    centroids = shared_data / "rutland" / "population" / "rutland_lsoa11_popweighted_centroids_DERIVED.geojson"
+    result, feedback = run(_rutland_parameters(shared_data, rutland_gps, str(centroids), tmp_path / "scores.gpkg"))
+    path, name = result["OUTPUT"].split("|layername=")
+    by_code = {f["LSOA11CD"]: f for f in open_layer(Path(path), name).getFeatures()}
+    cottesmore = by_code["E01013805"]
+    assert cottesmore["facilities_reached"] >= 1 and cottesmore["access_score"] > 0
+    assert "2 areas would have snapped to road pieces cut off from the main drive network" in feedback.text

@@ -62,3 +62,34 @@ def test_read_network_gives_the_layer_or_the_file_with_speed_mode_and_cost(
         read_network(algorithm, {"NETWORK": roads, "NETWORK_FILE": str(sample_gpkg)}, context)
     with pytest.raises(QgsProcessingException, match="NETWORK: choose a road line layer"):
         read_network(algorithm, {}, context, required=True)
+
+
+def test_a_damaged_network_file_is_named_with_what_to_do(
+    lis_plugin: object, rutland: Path, gp_table: Path, tmp_path: Path
+) -> None:
+    """Processing's own check said only "Incorrect parameter value for NETWORK"; the file and the fix are named."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    whole = (rutland / "network" / "rutland_osm_highways.gpkg").read_bytes()
+    damaged = tmp_path / "roads.gpkg"
+    damaged.write_bytes(whole[: len(whole) // 3])
+    pbf = (rutland / "network" / "rutland-latest.osm.pbf").read_bytes()
+    short = tmp_path / "rutland.osm.pbf"
+    short.write_bytes(pbf[: len(pbf) // 2])
+    output = tmp_path / "catchments.gpkg"
+    cases = [
+        ("NETWORK", damaged, rf"NETWORK: The road network file {damaged} is damaged: it is cut short"),
+        ("NETWORK_FILE", damaged, rf"The road network file {damaged} is damaged: it is cut short"),
+        ("NETWORK_FILE", short, rf"The road network file {short} is cut short: .* Download it again"),
+        ("NETWORK", short, rf"NETWORK: The road network file {short} is cut short"),
+    ]
+    for name, path, message in cases:
+        parameters = {"FACILITIES_TABLE": str(gp_table), name: str(path), "CATCHMENTS": str(output)}
+        with pytest.raises(QgsProcessingException, match=message):
+            processing.run("lis:servicecatchments", parameters, feedback=QgsProcessingFeedback())
+        assert not output.exists()
+    for tool in ROAD_TOOLS:  # the three road tools check the NETWORK file the same way
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById(tool)
+        ok, text = algorithm.checkParameterValues({"NETWORK": str(damaged)}, QgsProcessingContext())
+        assert not ok and text.startswith(f"NETWORK: The road network file {damaged} is damaged"), tool

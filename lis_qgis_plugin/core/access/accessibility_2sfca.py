@@ -33,12 +33,14 @@ from ..common.wording import list_labels, plural
 from ..io.layer_output import NewField, check_output_is_new, gpkg_destination, write_layer_with_fields
 from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import iter_costs
-from ..network.road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
+from ..network.road_network import DEFAULT_MAX_SNAP_M, DEFAULT_SNAP_WARNING_M, RoadGraph, Snapped, Source, TravelMode
 from .accessibility import AccessibilityError, AccessibilityResult, Band, two_step_fca
 from .point_inputs import (
     LayerPoints,
     far_from_network,
+    not_placed_headline,
     numeric_field,
+    placement_lines,
     read_points,
     refuse_empty,
     refuse_negative_values,
@@ -69,6 +71,8 @@ class Accessibility2sfcaOutcome:
     graph: RoadGraph
     from_cache: bool
     log: list[LogLine] = field(default_factory=list)
+    #: facilities then areas: whether each was placed on the network (False: too far, left out; its score is NULL)
+    placed: np.ndarray | None = None
 
     @property
     def facilities_unreached(self) -> int:
@@ -161,7 +165,25 @@ def costs_to_facilities(
     graph gives the cost from every node to it. The snap distances come back in the order facilities,
     then areas.
     """
-    snapped = graph.snap(np.vstack([facility_xy, area_xy]))
+    costs, snapped = snapped_costs(graph, facility_xy, area_xy, limit)
+    return costs, snapped.distance_m
+
+
+def snapped_costs(
+    graph: RoadGraph,
+    facility_xy: np.ndarray,
+    area_xy: np.ndarray,
+    limit: float,
+    main_only: bool = False,
+    max_snap_m: float = math.inf,
+) -> tuple[np.ndarray, Snapped]:
+    """(areas x facilities costs of travelling area -> facility, ``inf`` beyond ``limit``; the snapping).
+
+    Every point goes to its nearest place on a road (``main_only``: of the main network); one bounded
+    search per facility on the reversed graph gives the cost from every node to it. The snapping
+    lists facilities, then areas; those beyond ``max_snap_m`` reach nothing and are reached by nobody.
+    """
+    snapped = graph.snap(np.vstack([facility_xy, area_xy]), main_only=main_only, max_distance_m=max_snap_m)
     count = len(facility_xy)
     facility_nodes, area_nodes = snapped.nodes[:count], snapped.nodes[count:]
     costs = np.full((len(area_xy), count), np.inf)
@@ -169,7 +191,9 @@ def costs_to_facilities(
     for position, row in iter_costs(snapped.graph, facility_nodes, limit * (1 + 1e-9) + 1e-9, reverse=True):
         costs[:, position] = row[area_nodes]
     costs[costs > limit] = np.inf
-    return costs, snapped.distance_m
+    costs[:, ~snapped.placed[:count]] = np.inf
+    costs[~snapped.placed[count:], :] = np.inf
+    return costs, snapped
 
 
 def accessibility_2sfca(
@@ -183,6 +207,8 @@ def accessibility_2sfca(
     mode: TravelMode | None = None,
     cache_dir: Path | str | None = None,
     feedback: QgsFeedback | None = None,
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+    snap_to_main: bool = True,
 ) -> Accessibility2sfcaOutcome:
     """Score every demand area for access to the facilities' capacity and write them to ``output``.
 
@@ -216,15 +242,17 @@ def accessibility_2sfca(
     people = read_places(
         demand, "DEMAND", population_field, "POPULATION_FIELD", "area", "nobody lives there", crs_authid, feedback
     )
-    costs, snap_m = costs_to_facilities(graph, supply.xy, people.xy, limit)
+    refuse_nobody(people, population_field)
+    costs, snapped = snapped_costs(graph, supply.xy, people.xy, limit, snap_to_main, max_snap_m)
     result = two_step_fca(costs, people.values, supply.values, graph_bands)
     reached = np.isfinite(costs).sum(axis=1)
+    area_placed = snapped.placed[len(supply.fids) :]
 
     by_id = {fid: i for i, fid in enumerate(people.fids)}
 
     def values(feature: QgsFeature) -> list[object]:
         i = by_id.get(feature.id())
-        if i is None:  # not read (cannot happen: features without geometry are refused)
+        if i is None or not area_placed[i]:  # not read, or too far from the network: left out
             return [None, None, None]
         score = float(result.accessibility[i])
         return [score, score * 1000.0, int(reached[i])]
@@ -236,8 +264,26 @@ def accessibility_2sfca(
     ]
     uri = write_layer_with_fields(demand, path, layer_name, new_fields, values, feedback)
     outcome = Accessibility2sfcaOutcome(uri, path, layer_name, result, costs, reached, graph, from_cache)
-    outcome.log = _log(outcome, supply, people, bands, unit, snap_m)
+    outcome.placed = snapped.placed
+    outcome.log = _log(outcome, supply, people, bands, unit, snapped.distance_m)
+    network_name = f"{graph.mode.kind} network"
+    count = len(supply.fids)
+    placing = placement_lines("facility", supply.labels, snapped, slice(0, count), max_snap_m, network_name)
+    placing += placement_lines("area", people.labels, snapped, slice(count, None), max_snap_m, network_name)
+    left_out = not_placed_headline(int((~snapped.placed).sum()), max_snap_m, network_name)
+    outcome.log[1:1] = ([left_out] if left_out else []) + placing
     return outcome
+
+
+def refuse_nobody(people: LayerPoints, population_field: str) -> None:
+    """Refuse areas whose populations are all 0: every score would be 0 (or undefined), a meaningless map."""
+    if float(people.values.sum()) > 0:
+        return
+    raise Accessibility2sfcaError(
+        f"POPULATION_FIELD: the {plural('area', len(people.fids))} of {people.layer_name} have a total "
+        f"{population_field} of 0, so there is nobody to share the capacity among and every score would be 0. "
+        "Choose the population field (such as usual residents), or areas where people live."
+    )
 
 
 def _log(

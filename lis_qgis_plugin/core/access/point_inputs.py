@@ -32,10 +32,17 @@ from qgis.core import (
 from ..common.errors import LisError, LogLine
 from ..common.progress import check_cancel
 from ..common.wording import list_labels, plural
+from ..io.gpkg_writer import FeatureTable
 from ..io.layer_codes import attribute_text, layer_label
 from ..io.layer_output import check_output_is_new, gpkg_destination
 from ..io.layer_values import attribute_number, numeric_field_kind
-from ..network.road_network import DEFAULT_PROJECTED_CRS, Source
+from ..network.road_network import DEFAULT_PROJECTED_CRS, Snapped, Source
+
+#: Parts of the names of population fields, most telling first: the Services and Locate pages and
+#: lis:servicecatchments find the population field with them (:func:`find_population_field`).
+POPULATION_FIELD_HINTS = ("pop_total", "population", "usual_residents", "pop", "residents")
+#: The name of the table listing the places left out for being too far from the network.
+NOT_PLACED = "not_placed"
 
 
 class InputLayerError(LisError, ValueError):
@@ -400,3 +407,105 @@ def check_outputs_are_new(destinations: Sequence[str | None], inputs: Sequence[A
     for destination in destinations:
         if destination:
             check_output_is_new(gpkg_destination(destination)[0], checked)
+
+
+def find_population_field(layer: QgsVectorLayer | None) -> str | None:
+    """The first numeric field whose lower-case name contains one of :data:`POPULATION_FIELD_HINTS` (tried in order)."""
+    if layer is None:
+        return None
+    fields = [item.name() for item in layer.fields() if item.isNumeric()]
+    for hint in POPULATION_FIELD_HINTS:
+        for name in fields:
+            if hint in name.lower():
+                return name
+    return None
+
+
+def placement_lines(
+    noun: str, labels: Sequence[str], snapped: Snapped, rows: slice, max_snap_m: float, network: str
+) -> list[LogLine]:
+    """What the log says of these points' snapping: those whose nearest road was a fragment, those not placed."""
+    fragment, placed = snapped.fragment[rows], snapped.placed[rows]
+    distance, fragment_m = snapped.distance_m[rows], snapped.fragment_m[rows]
+    lines = []
+    moved = np.flatnonzero(fragment & placed)
+    if len(moved):
+        lines.append(
+            LogLine(
+                f"{plural(noun, len(moved))} would have snapped to road pieces cut off from the main {network} "
+                f"(one-way or unconnected roads) and {'was' if len(moved) == 1 else 'were'} placed on its nearest "
+                "connected road instead: "
+                + list_labels(
+                    [
+                        f"{labels[i]} ({fragment_m[i]:,.0f} m from the piece, {distance[i]:,.0f} m from the "
+                        "main network)"
+                        for i in moved
+                    ]
+                )
+                + ".",
+                True,
+            )
+        )
+    left = np.flatnonzero(~placed)
+    if len(left):
+        lines.append(
+            LogLine(
+                f"{plural(noun, len(left))} {'lies' if len(left) == 1 else 'lie'} more than {max_snap_m:,g} m from "
+                f"the {network} and {'is' if len(left) == 1 else 'are'} left out of the results (see the "
+                f"{NOT_PLACED} table): {list_labels([f'{labels[i]} ({distance[i]:,.0f} m)' for i in left])}. "
+                "Check their locations or the network's extent, or raise the maximum snap distance in "
+                "Settings > Options > LIS.",
+                True,
+            )
+        )
+    return lines
+
+
+def not_placed_rows(
+    kind: str, labels: Sequence[str], distance_m: np.ndarray, placed: np.ndarray
+) -> list[dict[str, Any]]:
+    """One row per point left out for being too far from the network."""
+    return [
+        {"kind": kind, "label": labels[i], "snap_distance_m": float(distance_m[i])}
+        for i in np.flatnonzero(~np.asarray(placed, dtype=bool))
+    ]
+
+
+def not_placed_table(rows: list[dict[str, Any]]) -> FeatureTable:
+    """The places left out of the results for lying beyond the maximum snap distance (kind, label, distance)."""
+    fields: list[tuple[str, type]] = [("kind", str), ("label", str), ("snap_distance_m", float)]
+    return FeatureTable(NOT_PLACED, fields, rows)
+
+
+def not_placed_headline(count: int, max_snap_m: float, network: str) -> LogLine | None:
+    """The headline's note of how many places were left out (None when none)."""
+    if not count:
+        return None
+    return LogLine(
+        f"{plural('place', count)} left out: more than {max_snap_m:,g} m from the {network} "
+        f"(listed in the {NOT_PLACED} table).",
+        True,
+    )
+
+
+def demand_subset(demand: DemandPoints, keep: np.ndarray) -> DemandPoints:
+    """The demand points at positions ``keep``, every column cut alike."""
+    keep = np.asarray(keep, dtype=np.int64)
+    return DemandPoints(
+        [demand.fids[i] for i in keep],
+        [demand.codes[i] for i in keep],
+        demand.xy[keep],
+        [demand.wkb[i] for i in keep],
+        demand.geometry_type,
+        demand.population[keep],
+        [demand.need[i] for i in keep] if demand.need is not None else None,
+        demand.multiplier[keep],
+        demand.weight[keep],
+        [demand.decile[i] for i in keep] if demand.decile is not None else None,
+    )
+
+
+def sites_subset(sites: Sites, keep: np.ndarray) -> Sites:
+    """The sites at positions ``keep``."""
+    keep = np.asarray(keep, dtype=np.int64)
+    return Sites([sites.ids[i] for i in keep], [sites.names[i] for i in keep], sites.xy[keep])

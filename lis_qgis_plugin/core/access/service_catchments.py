@@ -30,7 +30,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
 
@@ -51,21 +51,27 @@ from ..common.errors import LisError, LogLine
 from ..common.progress import check_cancel, report_progress
 from ..common.wording import list_labels, plural
 from ..io.gpkg_writer import FeatureTable
-from ..io.layer_output import write_outputs
+from ..io.layer_output import gpkg_destination, write_outputs
 from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import Reach, iter_reach, nearest_sources
-from ..network.road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
+from ..network.road_network import DEFAULT_MAX_SNAP_M, DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
 from .catchment_geometry import CELLS_PER_BUFFER, RoadPoints, catchment_polygons, nearest_catchments, road_points
 from .catchment_style import style_catchments
 from .coverage import ALL_FACILITIES, band_of, coverage_table
 from .point_inputs import (
+    NOT_PLACED,
     DemandPoints,
     FacilityPoints,
     check_outputs_are_new,
     code_field,
     far_from_network,
+    find_population_field,
     layer_transform,
+    not_placed_headline,
+    not_placed_rows,
+    not_placed_table,
     numeric_field,
+    placement_lines,
     read_demand_points,
     read_facilities,
     work_crs,
@@ -109,6 +115,8 @@ class CatchmentOptions:
     snap_warning_m: float = DEFAULT_SNAP_WARNING_M
     cache_dir: Path | str | None = None
     speeds_kph: Mapping[str, float] | None = None
+    max_snap_m: float = DEFAULT_MAX_SNAP_M
+    snap_to_main: bool = True
 
     @property
     def limits(self) -> list[float]:
@@ -152,6 +160,13 @@ class CatchmentOutcome:
     cost: list[float] = field(default_factory=list)
     population: list[float] = field(default_factory=list)
     coverage: list[Any] = field(default_factory=list)
+    #: per demand point: whether it was placed on the network (False: too far, left out of the results)
+    placed: list[bool] = field(default_factory=list)
+    #: the places left out for being too far from the network (kind, label, snap_distance_m)
+    not_placed: list[dict[str, Any]] = field(default_factory=list)
+    not_placed_uri: str | None = None
+    #: True when the demand had no population field: every figure counts points, not people
+    counts_points: bool = False
     #: network method: the snapped graph, facility nodes and each facility's reach within the largest band
     graph: RoadGraph | None = None
     facility_nodes: np.ndarray | None = None
@@ -171,6 +186,7 @@ class CatchmentInputs:
     crs_authid: str
     graph: RoadGraph | None = None
     from_cache: bool = False
+    counts_points: bool = False  # no population field: each demand point counts one
 
 
 @dataclass
@@ -185,6 +201,13 @@ class Routing:
     demand_nodes: np.ndarray | None = None
     node_cost: np.ndarray | None = None  # per node: the cost to its nearest facility (graph units)
     node_source: np.ndarray | None = None  # per node: that facility's position
+    placed: np.ndarray | None = None  # per demand point: on the network (False: too far, left out)
+    not_placed: list[dict[str, Any]] = field(default_factory=list)  # facilities and demand left out
+
+    @property
+    def demand_placed(self) -> np.ndarray:
+        """Per demand point, whether it counts (straight-line methods place every point)."""
+        return self.placed if self.placed is not None else np.ones(len(self.cost), dtype=bool)
 
 
 @dataclass
@@ -372,6 +395,31 @@ def read_catchment_demand(
     )
 
 
+def with_population_field(
+    options: CatchmentOptions, layer: QgsVectorLayer, log: list[LogLine]
+) -> tuple[CatchmentOptions, bool]:
+    """The options with the demand's population field, found by name as the Locate page finds it when none is chosen.
+
+    Returns ``(options, counts_points)``: ``counts_points`` is True when the layer has no such field, so
+    every figure counts points, not people. Run on, not refused: counting places (schools, care homes)
+    is a fair question, as long as every headline says that is what it counts.
+    """
+    if options.population_field:
+        return options, False
+    found = find_population_field(layer)
+    if found is None:
+        log.append(
+            LogLine(
+                f"The demand layer {layer.name()!r} has no population field (such as population, pop or "
+                "usual_residents): every figure counts points, not people. Choose POPULATION_FIELD to count people.",
+                True,
+            )
+        )
+        return options, True
+    log.append(LogLine(f"Population: the field {found!r} of {layer.name()!r} (choose another in POPULATION_FIELD)."))
+    return replace(options, population_field=found), False
+
+
 def study_area(areas: QgsVectorLayer | None, crs_authid: str) -> QgsGeometry | None:
     """The small areas as one polygon in ``crs_authid`` (None without them): Voronoi cells and clipping end there."""
     if areas is None:
@@ -416,16 +464,16 @@ def prepare_inputs(
     found = read_catchment_facilities(facilities, crs_authid, options, log)
     demand_layer = demand if demand is not None else areas
     people: DemandPoints | None = None
+    counts_points = False
     if demand_layer is not None:
+        options, counts_points = with_population_field(options, demand_layer, log)
         people = read_catchment_demand(demand_layer, crs_authid, options, areas, log)
         how = "points" if demand is not None else "points on surface of the small areas"
-        log.append(
-            LogLine(
-                f"Demand: {len(people.fids):,} {how} of {demand_layer.name()!r}, "
-                f"population {sum(people.population.tolist()):,.0f}."
-            )
-        )
+        total = sum(people.population.tolist())
+        size = f"population {total:,.0f}" if not counts_points else "no population field: each point counts one"
+        log.append(LogLine(f"Demand: {len(people.fids):,} {how} of {demand_layer.name()!r}, {size}."))
     inputs = CatchmentInputs(found, people, study_area(areas, crs_authid), crs_authid, graph, from_cache)
+    inputs.counts_points = counts_points
     report_progress(feedback, 40)
     return inputs
 
@@ -454,18 +502,31 @@ def route_on_network(
     assert inputs.graph is not None
     found, people = inputs.facilities, inputs.demand
     count = len(found.ids)
-    snapped = inputs.graph.snap(np.vstack([found.xy, people.xy]) if people else found.xy, options.snap_warning_m)
+    snapped = inputs.graph.snap(
+        np.vstack([found.xy, people.xy]) if people else found.xy,
+        options.snap_warning_m,
+        main_only=options.snap_to_main,
+        max_distance_m=options.max_snap_m,
+    )
     graph, nodes, demand_nodes = snapped.graph, snapped.nodes[:count], snapped.nodes[count:]
     network = f"{options.mode} network"
-    distance, far = snapped.distance_m, snapped.far
+    distance, far = snapped.distance_m, snapped.far & snapped.placed
     log.extend(far_from_network("facility", found.ids, distance[:count], far[:count], options.snap_warning_m, network))
+    log.extend(placement_lines("facility", found.ids, snapped, slice(0, count), options.max_snap_m, network))
+    not_placed = not_placed_rows("facility", found.ids, distance[:count], snapped.placed[:count])
     if people is not None:
         log.extend(
             far_from_network(
                 "demand point", people.codes, distance[count:], far[count:], options.snap_warning_m, network
             )
         )
-    log.extend(cut_off_facilities(graph, nodes, found.ids))
+        log.extend(
+            placement_lines("demand point", people.codes, snapped, slice(count, None), options.max_snap_m, network)
+        )
+        not_placed += not_placed_rows("demand point", people.codes, distance[count:], snapped.placed[count:])
+    if not_placed:
+        inputs.facilities, nodes = placed_facilities(found, nodes, snapped.placed[:count], options.max_snap_m, network)
+    log.extend(cut_off_facilities(graph, nodes, inputs.facilities.ids))
     report_progress(feedback, 50)
     node_cost, node_source = nearest_sources(graph, nodes, reverse=True)
     routing = Routing(
@@ -478,10 +539,27 @@ def route_on_network(
         node_cost,
         node_source,
     )
+    routing.placed, routing.not_placed = snapped.placed[count:], not_placed
     if people is not None:
-        routing.cost = node_cost[demand_nodes] / options.per_unit
-        routing.facility = node_source[demand_nodes]
+        routing.cost = np.where(routing.placed, node_cost[demand_nodes] / options.per_unit, np.inf)
+        routing.facility = np.where(routing.placed, node_source[demand_nodes], -1)
     return routing
+
+
+def placed_facilities(
+    found: FacilityPoints, nodes: np.ndarray, placed: np.ndarray, max_snap_m: float, network: str
+) -> tuple[FacilityPoints, np.ndarray]:
+    """The facilities within the maximum snap distance, and their nodes: the others get no catchment."""
+    if not placed.any():
+        raise ServiceCatchmentError(
+            f"Every facility lies more than {max_snap_m:,g} m from the {network}: check that the facilities and "
+            "the road network cover the same area, or raise the maximum snap distance in Settings > Options > LIS."
+        )
+    keep = np.flatnonzero(placed)
+    kept = FacilityPoints(
+        [found.ids[i] for i in keep], found.xy[keep], [found.capacity[i] for i in keep], found.capacity_type
+    )
+    return kept, nodes[keep]
 
 
 def cut_off_facilities(graph: RoadGraph, nodes: np.ndarray, ids: Sequence[str]) -> list[LogLine]:
@@ -578,7 +656,7 @@ def draw_overlapping(
             costs = np.full(graph.node_count, np.inf)
             costs[reach.nodes] = reach.costs
             for band, graph_limit, polygon in zip(limits, graph_limits, polygons.result()):
-                within = _population(inputs.demand, costs[demand_nodes] <= graph_limit)
+                within = _population(inputs.demand, (costs[demand_nodes] <= graph_limit) & routing.demand_placed)
                 drawn.add(index, band, _clipped(polygon, clip), within)
 
 
@@ -676,7 +754,9 @@ def assign(inputs: CatchmentInputs, routing: Routing, options: CatchmentOptions,
     ]
     outcome.cost = [float(c) for c in routing.cost]
     outcome.population = people.population.tolist()
-    unreached = [people.codes[i] for i, c in enumerate(routing.cost) if not math.isfinite(c)]
+    placed = routing.demand_placed
+    outcome.placed = placed.tolist()
+    unreached = [people.codes[i] for i, c in enumerate(routing.cost) if not math.isfinite(c) and placed[i]]
     if unreached:
         log.append(
             LogLine(
@@ -691,7 +771,14 @@ def assign(inputs: CatchmentInputs, routing: Routing, options: CatchmentOptions,
         log.append(
             LogLine(f"{plural('facility', len(idle))} are the nearest for no demand point: {list_labels(idle)}.")
         )
-    outcome.coverage = coverage_table(outcome.assigned, outcome.cost, outcome.population, outcome.bands, people.decile)
+    chosen = np.flatnonzero(placed)  # points too far from the network are left out of the coverage
+    outcome.coverage = coverage_table(
+        [outcome.assigned[i] for i in chosen],
+        [outcome.cost[i] for i in chosen],
+        [outcome.population[i] for i in chosen],
+        outcome.bands,
+        [people.decile[i] for i in chosen] if people.decile is not None else None,
+    )
 
 
 def assignment_table(demand: DemandPoints, outcome: CatchmentOutcome, snap_m: np.ndarray, method: str) -> FeatureTable:
@@ -708,6 +795,7 @@ def assignment_table(demand: DemandPoints, outcome: CatchmentOutcome, snap_m: np
             "snap_distance_m": None if math.isnan(snap_m[i]) else float(snap_m[i]),
             "population": outcome.population[i],
             "decile": demand.decile[i] if demand.decile is not None else None,
+            "status": "placed" if not outcome.placed or outcome.placed[i] else "not placed: too far from the network",
         }
         for i in range(len(demand.fids))
     ]
@@ -721,6 +809,7 @@ def assignment_table(demand: DemandPoints, outcome: CatchmentOutcome, snap_m: np
         ("snap_distance_m", float),
         ("population", float),
         ("decile", int),
+        ("status", str),
     ]
     return FeatureTable("assignment", fields, rows, demand.geometry_type, demand.wkb)
 
@@ -743,17 +832,27 @@ def coverage_features(rows: Sequence[Any], bands: Sequence[float], unit: str) ->
     return FeatureTable("coverage", fields, out)
 
 
-def coverage_lines(outcome: CatchmentOutcome) -> list[LogLine]:
-    """The people within each band, and the most deprived beyond it, for all facilities together."""
+def coverage_lines(
+    outcome: CatchmentOutcome, max_snap_m: float = DEFAULT_MAX_SNAP_M, network: str = ""
+) -> list[LogLine]:
+    """The people within each band, and the most deprived beyond it, for all facilities together.
+
+    Without a population field each line says it counts points, not people; places left out for
+    lying too far from the network are counted first.
+    """
     lines = []
+    left_out = not_placed_headline(len(outcome.not_placed), max_snap_m, network or "network")
+    if left_out is not None:
+        lines.append(left_out)
+    who = "points (not people: no population field)" if outcome.counts_points else "people"
     for row in outcome.coverage:
         if row.facility != ALL_FACILITIES:
             continue
         for band, within, share in zip(outcome.bands, row.within, row.share):
-            lines.append(LogLine(f"Within {band:g} {outcome.unit}: {within:,.0f} people ({100 * share:.1f}%)."))
+            lines.append(LogLine(f"Within {band:g} {outcome.unit}: {within:,.0f} {who} ({100 * share:.1f}%)."))
         for band, beyond in zip(outcome.bands, row.deprived_beyond):
             if beyond:
-                lines.append(LogLine(f"{beyond:,.0f} people in deciles 1-2 live beyond {band:g} {outcome.unit}.", True))
+                lines.append(LogLine(f"{beyond:,.0f} {who} in deciles 1-2 live beyond {band:g} {outcome.unit}.", True))
     return lines
 
 
@@ -768,7 +867,10 @@ def tabulate(
     """The tables to write, each with its destination: catchments, then the assignment and coverage when asked."""
     catchments_output, assignment_output, coverage_output = destinations
     outputs = [(catchments_output, drawn.table())]
+    outcome.not_placed, outcome.counts_points = routing.not_placed, inputs.counts_points
     assign(inputs, routing, options, outcome)
+    if outcome.not_placed:
+        outputs.append((str(gpkg_destination(catchments_output)[0]), not_placed_table(outcome.not_placed)))
     if inputs.demand is None:
         if assignment_output or coverage_output:
             outcome.log.append(
@@ -779,7 +881,7 @@ def tabulate(
         outputs.append((assignment_output, assignment_table(inputs.demand, outcome, routing.snap_m, options.method)))
     if coverage_output:
         outputs.append((coverage_output, coverage_features(outcome.coverage, outcome.bands, outcome.unit)))
-    outcome.log.extend(coverage_lines(outcome))
+    outcome.log.extend(coverage_lines(outcome, options.max_snap_m, f"{options.mode} network"))
     return outputs
 
 
@@ -795,7 +897,9 @@ def write_catchments(
     if drawn.rows:
         style_catchments(outcome.catchments_uri, [row["band"] for row in drawn.rows], outcome.unit)
     for (_, table), uri in zip(outputs[1:], uris[1:]):
-        if table.geometry_type is None:
+        if table.name == NOT_PLACED:
+            outcome.not_placed_uri = uri
+        elif table.geometry_type is None:
             outcome.coverage_uri = uri
         else:
             outcome.assignment_uri = uri
@@ -831,6 +935,8 @@ def service_catchments(
     snap_warning_m: float = DEFAULT_SNAP_WARNING_M,
     cache_dir: Path | str | None = None,
     speeds_kph: Mapping[str, float] | None = None,
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+    snap_to_main: bool = True,
     feedback: QgsFeedback | None = None,
 ) -> CatchmentOutcome:
     """Catchments of ``facilities`` within each band, the nearest facility of each demand point and coverage.
@@ -867,6 +973,8 @@ def service_catchments(
         snap_warning_m=snap_warning_m,
         cache_dir=cache_dir,
         speeds_kph=speeds_kph,
+        max_snap_m=max_snap_m,
+        snap_to_main=snap_to_main,
     )
     destinations = (catchments_output, assignment_output, coverage_output)
     check_options(options, network, areas)
@@ -877,6 +985,7 @@ def service_catchments(
     ids, limits, unit = inputs.facilities.ids, options.limits, options.unit
     outcome = CatchmentOutcome(catchments_output, None, None, ids, limits, unit, from_cache=inputs.from_cache, log=log)
     routing = route(inputs, options, log, feedback)
+    outcome.facility_ids = inputs.facilities.ids  # without those too far from the network
     outcome.graph = routing.graph
     outcome.facility_nodes, outcome.demand_nodes = routing.facility_nodes, routing.demand_nodes
     drawn = draw(inputs, routing, options, log, feedback)

@@ -41,32 +41,39 @@ from qgis.core import QgsFeedback, QgsGeometry, QgsPointXY, QgsVectorLayer
 from scipy.spatial import distance_matrix
 
 from ..access.point_inputs import (
+    NOT_PLACED,
     DemandPoints,
     InputLayerError,
     LayerPoints,
     Sites,
     check_outputs_are_new,
+    demand_subset,
     far_from_network,
     field_from_areas,
     field_index,
+    not_placed_headline,
+    not_placed_rows,
+    not_placed_table,
     numeric_field,
+    placement_lines,
     read_demand_points,
     read_facilities,
     refuse_empty,
     refuse_negative_values,
     refuse_null_values,
     refuse_unplaced,
+    sites_subset,
     work_crs,
 )
 from ..common.errors import LisError, LogLine
 from ..common.progress import check_cancel, report_progress
 from ..common.wording import list_labels, plural
 from ..io.gpkg_writer import FeatureTable
-from ..io.layer_output import write_outputs
+from ..io.layer_output import gpkg_destination, write_outputs
 from ..io.layer_values import attribute_number
 from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import iter_costs, nearest_sources
-from ..network.road_network import DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
+from ..network.road_network import DEFAULT_MAX_SNAP_M, DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
 from .locate_summary import ScenarioSummary, amount, headline, scenario_summary, scenario_text, unit_words
 from .location_solver import EXACT_LIMIT, OBJECTIVES, LocationError, Solution, solve
 
@@ -112,6 +119,8 @@ class LocateOptions:
     snap_warning_m: float = DEFAULT_SNAP_WARNING_M
     cache_dir: Path | str | None = None
     speeds_kph: Mapping[str, float] | None = None
+    max_snap_m: float = DEFAULT_MAX_SNAP_M
+    snap_to_main: bool = True
 
     @property
     def travel(self) -> TravelMode:
@@ -137,6 +146,9 @@ class LocateInputs:
     network_line: str  # the log line that says which network (or none) gave the costs
     graph: RoadGraph | None = None
     from_cache: bool = False
+    #: sites and demand left out for lying beyond the maximum snap distance, and what the log says of snapping
+    not_placed: list[dict[str, Any]] = field(default_factory=list)
+    placement_log: list[LogLine] = field(default_factory=list)
 
     @property
     def existing_cols(self) -> list[int]:
@@ -163,6 +175,7 @@ class SiteCosts:
     per_unit: float = 1.0  # graph cost units per cost unit (60 s per minute)
     snap_m: np.ndarray | None = None  # sites, then demand
     far: np.ndarray | None = None
+    fragment: np.ndarray | None = None  # sites, then demand: snapped past a nearer road cut off from the network
 
     def nearest(self, columns: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """Per demand point: the cost to the nearest of the site ``columns`` (no limit) and its position in them.
@@ -210,6 +223,7 @@ class LocateOutcome:
     uncovered: list[str]  # demand codes not within max_cost of any open site after (MCLP, LSCP)
     costs: SiteCosts
     existing_ids: list[str] = field(default_factory=list)
+    not_placed: list[dict[str, Any]] = field(default_factory=list)
     people_served: list[float] = field(default_factory=list)  # per chosen site: people it is nearest for, after
     from_cache: bool = False
     log: list[LogLine] = field(default_factory=list)
@@ -355,6 +369,7 @@ def site_costs(
     snap_warning_m: float = DEFAULT_SNAP_WARNING_M,
     feedback: QgsFeedback | None = None,
     progress: tuple[float, float] = (0.0, 100.0),
+    main_only: bool = False,
 ) -> SiteCosts:
     """The demand x site cost matrix: minutes (time) or metres on the network, else straight-line metres.
 
@@ -368,7 +383,7 @@ def site_costs(
     if graph is None:
         return SiteCosts(distance_matrix(demand_xy, site_xy), "m (straight line)", limit)
     per_unit = 60.0 if graph.mode.cost == "time" else 1.0
-    snapped = graph.snap(np.vstack([site_xy, demand_xy]), snap_warning_m)
+    snapped = graph.snap(np.vstack([site_xy, demand_xy]), snap_warning_m, main_only=main_only)
     count = len(site_xy)
     site_nodes, demand_nodes = snapped.nodes[:count], snapped.nodes[count:]
     matrix = np.full((len(demand_xy), count), np.inf)
@@ -387,6 +402,7 @@ def site_costs(
         per_unit,
         snapped.distance_m,
         snapped.far,
+        snapped.fragment,
     )
 
 
@@ -455,13 +471,64 @@ def prepare_inputs(
         else Sites([], [], np.empty((0, 2)))
     )
     label = candidates.name() + (f" (filter {options.candidate_filter})" if options.candidate_filter else "")
+    inputs = LocateInputs(people, new, old, label, crs_authid, network_line, graph, from_cache)
+    if graph is not None:
+        place_inputs(inputs, graph, options)
+    refuse_zero_weights(inputs.demand, options)
+    new = inputs.candidates
     if options.objective != "lscp" and int(options.p) > len(new.ids):
         raise LocateServicesError(
             f"P is {int(options.p)} but the candidates layer {label!r} has only {plural('site', len(new.ids))}: "
             f"choose P of at most {len(new.ids)}, or add candidate sites."
         )
     report_progress(feedback, 30)
-    return LocateInputs(people, new, old, label, crs_authid, network_line, graph, from_cache)
+    return inputs
+
+
+def place_inputs(inputs: LocateInputs, graph: RoadGraph, options: LocateOptions) -> None:
+    """Leave out the sites and demand farther than the maximum snap distance from the network, and say so.
+
+    Snapped as the costs will be (to the main network unless ``snap_to_main`` is off). Candidates,
+    sites open and demand that all lie too far are refused: nothing could be located.
+    """
+    old, new, people = inputs.existing, inputs.candidates, inputs.demand
+    snapped = graph.snap(
+        np.vstack([old.xy, new.xy, people.xy]), main_only=options.snap_to_main, max_distance_m=options.max_snap_m
+    )
+    network = f"{options.mode} network"
+    first, last = len(old.ids), len(old.ids) + len(new.ids)
+    parts: list[tuple[str, list[str], slice]] = [
+        ("site open", [old.label(i) for i in range(first)], slice(0, first)),
+        ("candidate site", [new.label(i) for i in range(len(new.ids))], slice(first, last)),
+        ("demand point", people.codes, slice(last, None)),
+    ]
+    for noun, labels, rows in parts:
+        inputs.placement_log += placement_lines(noun, labels, snapped, rows, options.max_snap_m, network)
+        inputs.not_placed += not_placed_rows(noun, labels, snapped.distance_m[rows], snapped.placed[rows])
+    if not inputs.not_placed:
+        return
+    keep = [np.flatnonzero(snapped.placed[rows]) for _, _, rows in parts]
+    for (noun, _, _), kept in zip(parts[1:], keep[1:]):
+        if not len(kept):
+            raise LocateServicesError(
+                f"Every {noun} lies more than {options.max_snap_m:,g} m from the {network}: check that they and "
+                "the road network cover the same area, or raise the maximum snap distance in Settings > Options > LIS."
+            )
+    inputs.existing = sites_subset(old, keep[0])
+    inputs.candidates = sites_subset(new, keep[1])
+    inputs.demand = demand_subset(people, keep[2])
+
+
+def refuse_zero_weights(people: DemandPoints, options: LocateOptions) -> None:
+    """Refuse demand whose weights are all 0: every choice of sites would score the same, so any answer is arbitrary."""
+    if len(people.weight) and float(people.weight.sum()) > 0:
+        return
+    raise LocateServicesError(
+        f"WEIGHT_FIELD: every demand point weighs 0 ({options.weight_field} sums to "
+        f"{float(people.population.sum()):,.0f} over {plural('demand point', len(people.codes))}), so every choice of "
+        "sites would serve nobody and the answer would be arbitrary. Choose the population field, or demand with "
+        "people in it."
+    )
 
 
 def route(inputs: LocateInputs, options: LocateOptions, feedback: QgsFeedback | None = None) -> SiteCosts:
@@ -474,6 +541,7 @@ def route(inputs: LocateInputs, options: LocateOptions, feedback: QgsFeedback | 
         options.snap_warning_m,
         feedback,
         progress=(30.0, 75.0),
+        main_only=options.snap_to_main,
     )
     mode = options.mode if inputs.graph is not None else None
     check_reach(costs, inputs.candidates, inputs.candidate_cols, inputs.candidates_label, options, mode)
@@ -538,7 +606,8 @@ def compare_scenarios(
         solution=solution,
         chosen_ids=[new.ids[i] for i in solution.chosen],
         chosen_names=chosen_names,
-        headline=headline(options.objective, chosen_names, before, after, max_cost, costs.unit),
+        headline=headline(options.objective, chosen_names, before, after, max_cost, costs.unit)
+        + not_placed_note(inputs, options),
         before=before,
         after=after,
         demand=people,
@@ -551,12 +620,19 @@ def compare_scenarios(
         uncovered=uncovered,
         costs=costs,
         existing_ids=list(old.ids),
+        not_placed=list(inputs.not_placed),
         people_served=[
             float(people.population[nearest_after == len(existing_cols) + order].sum())
             for order in range(len(chosen_cols))
         ],
         from_cache=inputs.from_cache,
     )
+
+
+def not_placed_note(inputs: LocateInputs, options: LocateOptions) -> str:
+    """The headline's last words when places were left out for lying too far from the network ('' when none)."""
+    line = not_placed_headline(len(inputs.not_placed), options.max_snap_m, f"{options.mode} network")
+    return "" if line is None else f" {line.text}"
 
 
 def newly_within(
@@ -585,6 +661,8 @@ def locate_tables(
         outputs.append((assignment_output, _assignment_table(outcome)))
     if summary_output:
         outputs.append((summary_output, _summary_table(outcome)))
+    if outcome.not_placed:
+        outputs.append((str(gpkg_destination(output)[0]), not_placed_table(outcome.not_placed)))
     return outputs
 
 
@@ -638,6 +716,8 @@ def write_locate_outputs(outputs: list[tuple[str, FeatureTable]], crs_authid: st
     uris = write_outputs(outputs, crs_authid)
     outcome.output_uri = uris[0]
     for (_, table), uri in zip(outputs[1:], uris[1:]):
+        if table.name == NOT_PLACED:
+            continue
         if table.geometry_type is None:
             outcome.summary_uri = uri
         else:
@@ -672,6 +752,8 @@ def locate_services(
     snap_warning_m: float = DEFAULT_SNAP_WARNING_M,
     cache_dir: Path | str | None = None,
     speeds_kph: Mapping[str, float] | None = None,
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+    snap_to_main: bool = True,
     feedback: QgsFeedback | None = None,
 ) -> LocateOutcome:
     """Choose ``p`` new sites among ``candidates`` (LSCP: as few as cover everyone) and write what they change.
@@ -710,6 +792,8 @@ def locate_services(
         snap_warning_m=snap_warning_m,
         cache_dir=cache_dir,
         speeds_kph=speeds_kph,
+        max_snap_m=max_snap_m,
+        snap_to_main=snap_to_main,
     )
     destinations = (output, assignment_output, summary_output)
     check_options(options, network)
@@ -847,7 +931,7 @@ def idle_sites_lines(outcome: LocateOutcome, new: Sites) -> list[LogLine]:
 
 def warning_lines(outcome: LocateOutcome, inputs: LocateInputs, options: LocateOptions) -> list[LogLine]:
     """Sites and demand far from the network, demand that reaches no site, demand still beyond the standard."""
-    lines: list[LogLine] = []
+    lines: list[LogLine] = list(inputs.placement_log)
     people, costs, unit, max_cost = outcome.demand, outcome.costs, outcome.unit, outcome.max_cost
     if costs.far is not None and costs.snap_m is not None:
         sites = inputs.existing.ids + inputs.candidates.ids

@@ -8,6 +8,7 @@ from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QTableWidget, QWidget
 
+from ...core.access.point_inputs import find_population_field
 from ..algorithm_runner import Output, RunOutcome
 from ..widgets import (
     add_row,
@@ -336,9 +337,7 @@ class LocatePage(LisPage):
         areas = self.areas_combo.currentLayer()
         self.population_combo.setLayer(demand)
         if isinstance(demand, QgsVectorLayer):
-            self.population_combo.setField(
-                guess_field(demand, "pop_total", "population", "usual_residents", "pop", numeric=True)
-            )
+            self.population_combo.setField(find_population_field(demand) or "")
         need_layer = areas or demand
         self.need_combo.setLayer(need_layer)
         if isinstance(need_layer, QgsVectorLayer):

@@ -8,6 +8,7 @@ from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from ...core.access.point_inputs import find_population_field
 from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import (
@@ -224,9 +225,7 @@ class ServicesPage(LisPage):
         self.population_combo.setLayer(population_layer)
         self.decile_combo.setLayer(decile_layer)
         if isinstance(population_layer, QgsVectorLayer):
-            self.population_combo.setField(
-                guess_field(population_layer, "pop_total", "population", "pop", numeric=True)
-            )
+            self.population_combo.setField(find_population_field(population_layer) or "")
         if isinstance(decile_layer, QgsVectorLayer):
             self.decile_combo.setField(guess_field(decile_layer, "imd_decile", "decile", numeric=True))
 
