@@ -35,7 +35,7 @@ from qgis.core import (
 from ..core.atlas.atlas_indicators import AtlasInputError
 from ..core.atlas.atlas_pages import AtlasPages, footnote_text, needs_osm_attribution, prepare_atlas_pages
 from ..core.io.layer_codes import layer_label
-from ..core.io.layer_output import OutputError
+from ..core.io.layer_output import OutputError, check_output_is_new
 from ..layouts.atlas_layout import (
     FORMATS,
     PAGE_SIZES,
@@ -336,11 +336,12 @@ class ExportAtlasAlgorithm(LisAlgorithm):
         feedback: QgsProcessingFeedback,
     ) -> tuple[AtlasPages, AtlasExport, str, Path, TableFit]:
         """Check the outputs, write the atlas data, build the layout in the project, export, save the project."""
-        target = _check_outputs(pdf, folder, image_format)
+        inputs = [coverage, Path(england) if england else None, Path(template) if template else None]
+        target = _check_outputs(pdf, folder, image_format, inputs)
         data_path = Path(data) if data else _default_data_path(target, bool(pdf))
-        _check_writable(data_path.parent, self.ATLAS_DATA)
+        _check_output_file(data_path, self.ATLAS_DATA, inputs)
         if project_file:
-            _check_writable(Path(project_file).parent, self.OUTPUT_PROJECT)
+            _check_output_file(Path(project_file), self.OUTPUT_PROJECT, inputs)
         steps = QgsProcessingMultiStepFeedback(2, feedback)
         own_project = context.project() is None
         project = QgsProject() if own_project else context.project()
@@ -410,8 +411,9 @@ def _fill_layout(
     return fit
 
 
-def _check_outputs(pdf: str, folder: str, image_format: str) -> Path:
-    """The one output chosen: a PDF file or a folder; AtlasInputError when none, both, or PNG into one file."""
+def _check_outputs(pdf: str, folder: str, image_format: str, inputs: list[Any]) -> Path:
+    """The one output chosen: a PDF file or a folder; AtlasInputError when none, both, PNG into one file, or
+    an output that cannot be written (checked before any work)."""
     if pdf and folder:
         raise AtlasInputError(
             "OUTPUT_PDF and OUTPUT_FOLDER are both set: choose one PDF with every page, or a folder with one file "
@@ -427,9 +429,20 @@ def _check_outputs(pdf: str, folder: str, image_format: str) -> Path:
         )
     if pdf and not pdf.lower().endswith(".pdf"):
         raise AtlasInputError(f"OUTPUT_PDF: {pdf} does not end in .pdf. Choose a PDF file name.")
-    target = Path(pdf).parent if pdf else Path(folder)
-    _check_writable(target, "OUTPUT_PDF" if pdf else "OUTPUT_FOLDER")
+    if pdf:
+        _check_output_file(Path(pdf), "OUTPUT_PDF", inputs)
+    else:
+        _check_writable(Path(folder), "OUTPUT_FOLDER")
     return Path(pdf) if pdf else Path(folder)
+
+
+def _check_output_file(path: Path, parameter: str, inputs: list[Any]) -> None:
+    """The shared output check (not an input, not a folder, writable), then the file's folder made and probed."""
+    try:
+        check_output_is_new(path, inputs)
+    except OutputError as error:
+        raise AtlasInputError(f"{parameter}: {error}") from None
+    _check_writable(path.parent, parameter)
 
 
 def _check_writable(folder: Path, parameter: str) -> None:

@@ -11,7 +11,7 @@ from qgis.core import Qgis, QgsApplication, QgsProcessingException
 import lis_qgis_plugin.core.indicators.join_indicators as join_module  # the algorithm imports it when it runs
 from lis_qgis_plugin.core.common.errors import LisError
 
-from ..support import REPO, run_join
+from ..support import REPO, LogFeedback, file_state, run_join
 
 
 @pytest.fixture
@@ -115,3 +115,86 @@ def test_every_user_error_class_is_a_lis_error() -> None:
     for _ in found:  # a class may derive from another LIS error defined later in the walk
         lis_errors |= {name for name, bases in found.items() if set(bases) & lis_errors}
     assert sorted(set(found) - lis_errors) == []
+
+
+# --- outputs that cannot be written are refused before any work, by name -----------------------------------------
+
+
+def unwritable_folder(tmp_path: Path) -> Path:
+    """A folder no file can be created in: a chmod'ed one, or (as root, whom chmod does not stop) sysfs."""
+    folder = tmp_path / "read_only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        (folder / "probe").touch()
+    except OSError:
+        return folder
+    (folder / "probe").unlink()
+    return Path("/sys/kernel")  # root writes through chmod; sysfs refuses any new file, even root's
+
+
+@pytest.mark.parametrize("case", ["parent is a file", "read-only folder", "proc", "a folder", "the input"])
+def test_a_geopackage_output_that_cannot_be_written_is_refused_first(
+    lis_plugin: object, rutland_lsoa: Path, tmp_path: Path, case: str
+) -> None:
+    """lis:joinindicators and lis:aggregateindicators: the shared output check names the file before any work."""
+    import processing
+
+    boundaries = tmp_path / "lsoa.gpkg"
+    processing.run("native:savefeatures", {"INPUT": str(rutland_lsoa), "OUTPUT": str(boundaries)})
+    table = tmp_path / "imd.csv"
+    table.write_bytes((rutland_lsoa.parent.parent / "deprivation" / "rutland_imd2025_lsoa21.csv").read_bytes())
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder")
+    outputs = {
+        "parent is a file": (blocker / "out" / "joined.gpkg", f"'{blocker}' is a file, not a folder"),
+        "read-only folder": (unwritable_folder(tmp_path) / "joined.gpkg", "cannot be written ("),
+        "proc": (Path("/proc/lis_joined.gpkg"), "cannot be written ("),
+        "a folder": (tmp_path / "folder.gpkg", "this is a folder, not a file"),
+        "the input": (boundaries, "LIS never writes into its inputs"),
+    }
+    output, expected = outputs[case]
+    if case == "a folder":
+        output.mkdir()
+    before = file_state(boundaries, table, blocker)
+    runs = {
+        "lis:joinindicators": {"BOUNDARIES": str(boundaries), "TABLE": str(table), "OUTPUT": str(output)},
+        "lis:aggregateindicators": {"INPUT": str(boundaries), "TARGET": str(boundaries), "FIELDS_SUM": ["fid"],
+                                    "OUTPUT": str(output)},
+    }  # fmt: skip
+    for algorithm, parameters in runs.items():
+        feedback = LogFeedback()
+        with pytest.raises(QgsProcessingException) as raised:
+            processing.run(algorithm, parameters, feedback=feedback)
+        message = str(raised.value)
+        assert expected in message and output.name in message, (algorithm, message)
+        assert "Traceback" not in message and "internal error" not in message
+        if case != "the input":
+            assert message.startswith(f"{output}: "), message
+            assert feedback.progress() == 0  # nothing computed before the refusal
+    assert file_state(boundaries, table, blocker) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        ["lsoa.gpkg", "imd.csv", "notes.txt", *(["read_only"] if (tmp_path / "read_only").exists() else []),
+         *(["folder.gpkg"] if case == "a folder" else [])]
+    )  # fmt: skip
+
+
+def test_a_join_report_that_cannot_be_written_is_refused_before_the_join(
+    lis_plugin: object, rutland_lsoa: Path, tmp_path: Path
+) -> None:
+    """REPORT under a file, or the table itself: named before anything is joined or written."""
+    table = tmp_path / "imd.csv"
+    table.write_bytes((rutland_lsoa.parent.parent / "deprivation" / "rutland_imd2025_lsoa21.csv").read_bytes())
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder")
+    before = file_state(table, blocker)
+    for report, expected in (
+        (blocker / "report.html", f"{blocker / 'report.html'}: cannot be written, because '{blocker}' is a file"),
+        (table, f"{table}: this file is one of the inputs. LIS never writes into its inputs"),
+    ):
+        with pytest.raises(QgsProcessingException) as raised:
+            run_join(BOUNDARIES=str(rutland_lsoa), TABLE=str(table), OUTPUT=str(tmp_path / "joined.gpkg"),
+                     REPORT=str(report))  # fmt: skip
+        assert str(raised.value).startswith(expected), str(raised.value)
+    assert file_state(table, blocker) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["imd.csv", "notes.txt"]

@@ -720,3 +720,40 @@ def test_a_file_that_is_not_a_layout_template(ward_data: dict[str, str], tmp_pat
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     if before:
         assert file_state(template) == before
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["pdf under a file", "pdf in a read-only place", "pdf is a folder", "data is the coverage", "folder in sysfs"],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_any_page(
+    ward_data: dict[str, str], tmp_path: Path, case: str
+) -> None:
+    """Each output (PDF, folder, atlas data) is checked first: the message names the parameter and the path."""
+    coverage = tmp_path / "wards.gpkg"
+    shutil.copy2(ward_data["rutland"].split("|")[0], coverage)
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder")
+    # sysfs refuses any new file, also to root (whom a chmod'ed folder does not stop)
+    outputs = {
+        "pdf under a file": ({"OUTPUT_PDF": str(blocker / "x.pdf")}, f"OUTPUT_PDF: {blocker / 'x.pdf'}: cannot be "
+                             f"written, because '{blocker}' is a file, not a folder."),
+        "pdf in a read-only place": ({"OUTPUT_PDF": "/sys/kernel/x.pdf"}, "OUTPUT_PDF: /sys/kernel/x.pdf: cannot be "
+                                     "written ("),
+        "pdf is a folder": ({"OUTPUT_PDF": str(tmp_path)}, ""),
+        "data is the coverage": ({"OUTPUT_PDF": str(tmp_path / "x.pdf"), "ATLAS_DATA": str(coverage)},
+                                 "ATLAS_DATA: wards.gpkg: this is the file of input layer"),
+        "folder in sysfs": ({"OUTPUT_FOLDER": "/sys/kernel/profiles"}, "OUTPUT_FOLDER: cannot write into the folder "
+                            "'/sys/kernel/profiles'"),
+    }  # fmt: skip
+    if case == "pdf is a folder":
+        folder = tmp_path / "profiles.pdf"
+        folder.mkdir()
+        outputs[case] = ({"OUTPUT_PDF": str(folder)}, f"OUTPUT_PDF: {folder}: this is a folder, not a file.")
+    parameters, expected = outputs[case]
+    before = file_state(coverage, blocker)
+    message = bad_run({"COVERAGE": f"{coverage}|layername=wards", "INDICATORS": ["imd_score_mean"], **parameters})
+    assert message.startswith(expected), message
+    assert file_state(coverage, blocker) == before
+    left = sorted(path.name for path in tmp_path.iterdir())
+    assert left == sorted(["wards.gpkg", "notes.txt", *(["profiles.pdf"] if case == "pdf is a folder" else [])])

@@ -67,6 +67,14 @@ def _layer_sheet(layer: QgsVectorLayer) -> str | None:
     return None
 
 
+def check_outputs(output: Path, report_html: Path | None, inputs: list[Path | None]) -> None:
+    """The joined GeoPackage, the report and its JSON twin: writable and not inputs, checked before the join."""
+    check_output_is_new(output, inputs)
+    if report_html:
+        for report_path in (Path(report_html), Path(report_html).with_suffix(".json")):
+            check_output_is_new(report_path, [*inputs, output])
+
+
 def join_indicators(
     boundaries: QgsVectorLayer,
     table: Path | str | QgsVectorLayer,
@@ -90,7 +98,7 @@ def join_indicators(
     """
     out_path, layer_name = gpkg_destination(output)
     table_file = None if isinstance(table, QgsVectorLayer) else Path(table)
-    check_output_is_new(out_path, [layer_file(boundaries), table_file, lookup, metadata_file])
+    check_outputs(out_path, report_html, [layer_file(boundaries), table_file, lookup, metadata_file])
     if not boundaries.isValid():
         raise TableError(f"The boundary layer '{boundaries.name()}' does not open: check its file.")
     boundary_field = find_layer_code_field(boundaries, boundary_field)

@@ -9,6 +9,7 @@ a memory layer), and the new fields' original names survive as aliases.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,8 +101,42 @@ def layer_file(layer: QgsVectorLayer) -> Path | None:
     return Path(source).resolve() if source and Path(source).exists() else None
 
 
+def check_output_writable(output: Path) -> None:
+    """OutputError naming ``output`` when it cannot be written, found before any work rather than after it.
+
+    Refused: a folder where a file is wanted, a path through a file ('report.csv/out.gpkg'), an
+    existing file that cannot be opened for writing, and a place where no file can be created
+    (read-only folder or file system, /proc): a probe file is created and removed in the nearest
+    existing folder. Nothing is left behind: missing folders are not created here.
+    """
+    path = Path(output)
+    if path.is_dir():
+        raise OutputError(f"{path}: this is a folder, not a file. Choose a file name for the output.")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(
+            f"{path}: cannot be written, because '{folder}' is a file, not a folder. Choose an output in a folder."
+        )
+    try:
+        if path.exists():
+            with path.open("ab"):  # opened for writing, not written: the file is unchanged
+                pass
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".lis_write_test_"):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise OutputError(
+            f"{path}: cannot be written ({reason} in '{folder}'). Choose a folder you can write to."
+        ) from None
+
+
 def check_output_is_new(output: Path, inputs: Sequence[Path | QgsVectorLayer | None]) -> None:
-    """Refuse to write into a file given as input (a path, or the file of a layer): inputs are never modified."""
+    """Refuse an output that cannot be written, or that is a file given as input (a path, or a layer's file).
+
+    Inputs are never modified, and a run never computes for minutes to fail at the end on its output.
+    """
     target = Path(output).resolve()
     for item in inputs:
         if isinstance(item, QgsVectorLayer):
@@ -115,6 +150,7 @@ def check_output_is_new(output: Path, inputs: Sequence[Path | QgsVectorLayer | N
                 f"{output}: this file is one of the inputs. LIS never writes into its inputs: choose a new "
                 "GeoPackage for the output."
             )
+    check_output_writable(Path(output))
 
 
 def write_layer_with_fields(
