@@ -568,3 +568,37 @@ def test_map_page_runs_the_deprivation_summary(panel: LisDockWidget) -> None:
     assert sum(f["n_lsoas"] for f in layer.getFeatures()) == project_layer("Small areas: IMD decile").featureCount()
     assert "ranks among 32,844 areas nationally" in page.status.text()
     assert "Most deprived by extent" in page.status.text()
+
+
+# --- issue 16: the road tools' population field and maximum snap distance ------------------------------------
+
+
+def test_services_and_locate_pages_find_rutlands_population_field_alike(panel: LisDockWidget, demand_gpkg: str) -> None:
+    """Rutland's centroids hold usual_residents_2011: both pages choose it (one finder), so no run counts points."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    demand = QgsVectorLayer(demand_gpkg, "Rutland centroids", "ogr")
+    QgsProject.instance().addMapLayer(demand)
+    try:
+        services = panel.page("services")
+        services.use_layers(demand=demand)
+        assert services.population_combo.currentField() == "usual_residents_2011"
+        assert services.parameters()["POPULATION_FIELD"] == "usual_residents_2011"
+        locate = panel.page("locate")
+        locate.demand_combo.setLayer(demand)
+        assert locate.population_combo.currentField() == "usual_residents_2011"
+    finally:
+        QgsProject.instance().removeMapLayer(demand.id())
+
+
+def test_options_page_stores_the_maximum_snap_distance(lis_plugin: LisPlugin) -> None:
+    page = lis_plugin.options_factory.createWidget(None)
+    try:
+        assert page.max_snap_spin.value() == 1000 == lis_settings.max_snap_m()  # the default: 1 km
+        page.max_snap_spin.setValue(2500)
+        page.apply()
+        assert lis_settings.max_snap_m() == 2500
+    finally:
+        lis_settings.set_max_snap_m(None)
+        page.deleteLater()
+    assert lis_settings.max_snap_m() == 1000

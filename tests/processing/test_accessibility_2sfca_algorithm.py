@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 from qgis.core import (
+    NULL,
     Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
     QgsGeometry,
     QgsPointXY,
     QgsProcessingContext,
@@ -272,22 +275,59 @@ def _rutland_parameters(shared_data: Path, rutland_gps: str, demand: str, output
     }
 
 
+def _centroids(shared_data: Path, path: Path, population: float | None, far: bool = False) -> str:
+    """Rutland's LSOA centroids in British National Grid (``population``: every area's, None: the real ones),
+    and with ``far`` one more area 30 km east of the road extract."""
+    centroids = shared_data / "rutland" / "population" / "rutland_lsoa11_popweighted_centroids_DERIVED.geojson"
+    source = QgsVectorLayer(str(centroids), "pwc", "ogr")
+    to_grid = QgsCoordinateTransform(source.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
+    rows = []
+    for feature in source.getFeatures():
+        geometry = QgsGeometry(feature.geometry())
+        geometry.transform(to_grid)
+        people = feature["usual_residents_2011"] if population is None else population
+        rows.append((geometry, [feature["LSOA11CD"], people]))
+    if far:
+        rows.append((point((538_533.0, 303_107.0)), ["FAR_AWAY", 1500.0]))
+    return write_gpkg_layer(
+        path,
+        path.stem,
+        Qgis.WkbType.Point,
+        [("LSOA11CD", QMetaType.Type.QString), ("usual_residents_2011", QMetaType.Type.Double)],
+        rows,
+    )
+
+
 def test_zero_total_population_is_refused_by_name(
     lis_plugin: object, shared_data: Path, rutland_gps: str, tmp_path: Path
 ) -> None:
-    centroids = shared_data / "rutland" / "population" / "rutland_lsoa11_popweighted_centroids_DERIVED.geojson"
-    source = QgsVectorLayer(str(centroids), "pwc", "ogr")
-    nobody = write_gpkg_layer(
-        tmp_path / "nobody.gpkg",
-        "nobody",
-        Qgis.WkbType.Point,
-        [("LSOA11CD", QMetaType.Type.QString), ("usual_residents_2011", QMetaType.Type.Double)],
-        [(f.geometry(), [f["LSOA11CD"], 0.0]) for f in source.getFeatures()],
-    )
+    nobody = _centroids(shared_data, tmp_path / "nobody.gpkg", 0.0)
     message = r"POPULATION_FIELD: the 23 areas of .*nobody.* have a total usual_residents_2011 of 0, so there is nobody"
     with pytest.raises(QgsProcessingException, match=message):
         run(_rutland_parameters(shared_data, rutland_gps, nobody, tmp_path / "scores.gpkg"))
     assert not (tmp_path / "scores.gpkg").exists()
+
+
+def test_an_area_beyond_the_maximum_snap_distance_gets_no_score_and_is_listed(
+    lis_plugin: object, shared_data: Path, rutland_gps: str, tmp_path: Path
+) -> None:
+    areas = _centroids(shared_data, tmp_path / "areas.gpkg", None, far=True)
+    result, feedback = run(_rutland_parameters(shared_data, rutland_gps, areas, tmp_path / "scores.gpkg"))
+    path, name = result["OUTPUT"].split("|layername=")
+    by_code = {f["LSOA11CD"]: f for f in open_layer(Path(path), name).getFeatures()}
+    assert len(by_code) == 24
+    assert by_code["FAR_AWAY"]["access_score"] == NULL and by_code["FAR_AWAY"]["facilities_reached"] == NULL
+    assert all(f["access_score"] != NULL for code, f in by_code.items() if code != "FAR_AWAY")
+    # the 10 surgeries outside Rutland beyond its road extract (1.1 to 4.4 km from it) are left out too
+    assert "11 places left out: more than 1,000 m from the drive network" in feedback.text
+    assert "10 facilities lie more than 1,000 m from the drive network and are left out" in feedback.text
+    assert "3 facilities lie more than 500 m" in feedback.text and "2 areas lie more than 500 m" in feedback.text
+    assert "1 area lies more than 1,000 m from the drive network and is left out of the results" in feedback.text
+    # the capacity reached is shared among the placed areas only, as without the far one
+    weighted = sum(f["usual_residents_2011"] * f["access_score"] for c, f in by_code.items() if c != "FAR_AWAY")
+    assert weighted == pytest.approx(
+        open_layer(Path(rutland_gps.split("|")[0]), "gps").featureCount() - result["FACILITIES_UNREACHED"], rel=1e-9
+    )
 
 
 def test_cottesmore_reaches_a_surgery_once_placed_on_the_main_network(

@@ -247,6 +247,13 @@ def accessibility_2sfca(
     result = two_step_fca(costs, people.values, supply.values, graph_bands)
     reached = np.isfinite(costs).sum(axis=1)
     area_placed = snapped.placed[len(supply.fids) :]
+    for noun, placed in (("facility", snapped.placed[: len(supply.fids)]), ("area", area_placed)):
+        if not placed.any():
+            raise Accessibility2sfcaError(
+                f"Every {noun} lies more than {max_snap_m:,g} m from the {graph.mode.kind} network: check that the "
+                "layers and the road network cover the same area, or raise the maximum snap distance in "
+                "Settings > Options > LIS."
+            )
 
     by_id = {fid: i for i, fid in enumerate(people.fids)}
 
@@ -318,11 +325,17 @@ def _log(
     )
     network = f"{graph.mode.kind} network"
     count = len(supply.fids)
-    for noun, places, distance in (("facility", supply, snap_m[:count]), ("area", people, snap_m[count:])):
-        far = distance > DEFAULT_SNAP_WARNING_M
+    on_network = outcome.placed if outcome.placed is not None else np.ones(len(snap_m), dtype=bool)
+    for noun, places, distance, kept in (
+        ("facility", supply, snap_m[:count], on_network[:count]),
+        ("area", people, snap_m[count:], on_network[count:]),
+    ):
+        far = (distance > DEFAULT_SNAP_WARNING_M) & kept  # those left out are listed as such
         log.extend(far_from_network(noun, places.labels, distance, far, DEFAULT_SNAP_WARNING_M, network))
+    placed = on_network[count:]
     score = result.accessibility * 1000.0
-    low, high = int(np.argmin(score)), int(np.argmax(score))
+    ranked = np.flatnonzero(placed)  # areas too far from the network have no score: they are not the lowest
+    low, high = int(ranked[np.argmin(score[ranked])]), int(ranked[np.argmax(score[ranked])])
     log.append(
         LogLine(
             f"Lowest access: {people.label(low)}, {score[low]:,.4g} capacity per 1,000 people "
@@ -335,7 +348,7 @@ def _log(
             f"({plural('facility', int(outcome.reached[high]))} within reach)."
         )
     )
-    cut_off = np.flatnonzero(outcome.reached == 0)
+    cut_off = np.flatnonzero((outcome.reached == 0) & placed)
     if len(cut_off):
         log.append(
             LogLine(

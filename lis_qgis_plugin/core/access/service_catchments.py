@@ -881,7 +881,8 @@ def tabulate(
         outputs.append((assignment_output, assignment_table(inputs.demand, outcome, routing.snap_m, options.method)))
     if coverage_output:
         outputs.append((coverage_output, coverage_features(outcome.coverage, outcome.bands, outcome.unit)))
-    outcome.log.extend(coverage_lines(outcome, options.max_snap_m, f"{options.mode} network"))
+    # the answer leads the log (the panel shows its first lines): places left out, then coverage by band
+    outcome.log[0:0] = coverage_lines(outcome, options.max_snap_m, f"{options.mode} network")
     return outputs
 
 
