@@ -101,3 +101,49 @@ def test_processing_run_on_the_sample_district(lis_plugin: object, sample_gpkg: 
     coverage = {f["facility_id"]: f for f in QgsVectorLayer(result["COVERAGE"], "v", "ogr").getFeatures()}
     overall = coverage["All facilities"]
     assert 0 < overall["within_10min"] <= overall["population"]
+
+
+def test_the_users_maximum_snap_distance_reaches_the_tool(
+    lis_plugin: object, gp_table: Path, highways: str, demand_gpkg: str, tmp_path: Path
+) -> None:
+    """The maximum snap distance of Settings > Options > LIS is read by the algorithm: with 200 m the Rutland
+    centroids farther than that from a road are left out, listed in not_placed and counted first in the log."""
+    from lis_qgis_plugin import settings
+
+    base = {
+        "FACILITIES_TABLE": str(gp_table),
+        "FACILITY_FILTER": RUTLAND_GP_FILTER,
+        "FACILITY_ID_FIELD": "organisation_id",
+        "NETWORK": highways,
+        "DEMAND_POINTS": demand_gpkg,
+        "BANDS": "10",
+    }
+    whole = _run({**base, "CATCHMENTS": str(tmp_path / "whole.gpkg"), "COVERAGE": str(tmp_path / "whole_c.gpkg")})
+    assert not QgsVectorLayer(f"{tmp_path / 'whole.gpkg'}|layername=not_placed", "np", "ogr").isValid()
+    settings.set_max_snap_m(200)
+    try:
+        import processing
+
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        feedback = LogFeedback()
+        near = processing.run(
+            "lis:servicecatchments",
+            {**base, "CATCHMENTS": str(tmp_path / "near.gpkg"), "COVERAGE": str(tmp_path / "near_c.gpkg")},
+            context=context,
+            feedback=feedback,
+        )  # fmt: skip
+    finally:
+        settings.set_max_snap_m(None)
+    left = QgsVectorLayer(f"{tmp_path / 'near.gpkg'}|layername=not_placed", "np", "ogr")
+    rows = [(f["kind"], f["snap_distance_m"]) for f in left.getFeatures()]
+    assert rows and all(kind == "demand point" and distance > 200 for kind, distance in rows)
+    assert f"{len(rows)} place{'s' if len(rows) > 1 else ''} left out: more than 200 m from the drive network" in (
+        feedback.text
+    )
+    # the population field was found by name (usual_residents_2011), and the coverage counts the placed only
+    assert "Population: the field 'usual_residents_2011'" in feedback.text
+    coverage = {f["facility_id"]: f for f in QgsVectorLayer(near["COVERAGE"], "c", "ogr").getFeatures()}
+    everyone = {f["facility_id"]: f for f in QgsVectorLayer(whole["COVERAGE"], "c", "ogr").getFeatures()}
+    assert everyone["All facilities"]["population"] == 37_369
+    assert coverage["All facilities"]["population"] < 37_369
