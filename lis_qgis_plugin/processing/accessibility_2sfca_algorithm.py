@@ -157,6 +157,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
                 mode,
                 cache_dir=graph_folder,
                 max_snap_m=max_snap_m(),
+                snap_to_main=network.snap_to_main,
                 feedback=feedback,
             )
 

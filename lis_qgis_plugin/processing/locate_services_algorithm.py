@@ -268,6 +268,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
                 exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context) or None,
                 cache_dir=graph_folder,
                 max_snap_m=max_snap_m(),
+                snap_to_main=network.snap_to_main,
                 speeds_kph=speeds,
                 feedback=feedback,
             ),

@@ -15,6 +15,7 @@ from typing import Any
 from qgis.core import (
     Qgis,
     QgsProcessingContext,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterVectorLayer,
@@ -30,6 +31,7 @@ NETWORK_FILE = "NETWORK_FILE"
 SPEED_FIELD = "SPEED_FIELD"
 MODE = "MODE"
 COST = "COST"
+SNAP_TO_MAIN = "SNAP_TO_MAIN"
 #: The MODE and COST options, in the order of their enum parameters.
 MODES = ("drive", "walk")
 COSTS = ("time", "distance")
@@ -48,6 +50,7 @@ class NetworkChoice:
     speed_field: str | None
     mode: str
     cost: str
+    snap_to_main: bool = True  # places go on the main connected network (False: the nearest road, even a fragment)
 
 
 def add_network_parameters(algorithm: LisAlgorithm, network_label: str) -> None:
@@ -75,17 +78,28 @@ def add_network_parameters(algorithm: LisAlgorithm, network_label: str) -> None:
             optional=True,
         )
     )
+    snap = QgsProcessingParameterBoolean(
+        SNAP_TO_MAIN,
+        _tr(
+            "Place facilities and people on the main connected network, as routing engines do "
+            "(off: on the nearest road, even a piece cut off from the rest)"
+        ),
+        defaultValue=True,
+    )
+    snap.setFlags(snap.flags() | Qgis.ProcessingParameterFlag.Advanced)
+    algorithm.addParameter(snap)
 
 
 def read_network(
     algorithm: LisAlgorithm, parameters: dict[str, Any], context: QgsProcessingContext, required: bool = False
 ) -> NetworkChoice:
-    """The network layer or file (never both; ``required``: one of them), speed field, mode and cost."""
+    """The network layer or file (never both; ``required``: one of them), speed field, mode, cost and snapping."""
     return NetworkChoice(
         algorithm.road_network(parameters, context, required=required),
         algorithm.optional_text(parameters, SPEED_FIELD, context),
         MODES[algorithm.parameterAsEnum(parameters, MODE, context)],
         COSTS[algorithm.parameterAsEnum(parameters, COST, context)],
+        algorithm.parameterAsBoolean(parameters, SNAP_TO_MAIN, context) if SNAP_TO_MAIN in parameters else True,
     )
 
 

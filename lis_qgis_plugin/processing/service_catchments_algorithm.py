@@ -219,6 +219,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
                 clip_to_areas=self.parameterAsBoolean(parameters, self.CLIP, context),
                 cache_dir=graph_folder,
                 max_snap_m=max_snap_m(),
+                snap_to_main=network.snap_to_main,
                 speeds_kph=speeds,
                 feedback=feedback,
             ),

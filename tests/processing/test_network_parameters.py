@@ -93,3 +93,13 @@ def test_a_damaged_network_file_is_named_with_what_to_do(
         algorithm = QgsApplication.processingRegistry().createAlgorithmById(tool)
         ok, text = algorithm.checkParameterValues({"NETWORK": str(damaged)}, QgsProcessingContext())
         assert not ok and text.startswith(f"NETWORK: The road network file {damaged} is damaged"), tool
+
+
+def test_snapping_to_the_main_network_is_the_default_and_can_be_turned_off(lis_plugin: object) -> None:
+    for tool in ROAD_TOOLS:
+        snap = _definition(tool, "SNAP_TO_MAIN")
+        assert snap.defaultValue() is True and snap.flags() & Qgis.ProcessingParameterFlag.Advanced
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("lis:servicecatchments")
+    context = QgsProcessingContext()
+    assert read_network(algorithm, {}, context).snap_to_main is True
+    assert read_network(algorithm, {"SNAP_TO_MAIN": False}, context).snap_to_main is False
