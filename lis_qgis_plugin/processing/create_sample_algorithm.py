@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from ..core.io.layer_output import folder_problem
 from .lis_algorithm import LisAlgorithm
 from .output_loading import load_on_completion
 
@@ -96,6 +97,12 @@ class CreateSampleDistrictAlgorithm(LisAlgorithm):
         from ..core.sample.sample_project import load_sample_layers
 
         folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
+        problem = folder_problem(folder)
+        if problem:  # found before the district is generated, not after
+            raise QgsProcessingException(
+                self.tr("Cannot write the sample into {0} ({1}). Choose a folder you can write to.")
+                .format(folder, problem)
+            )  # fmt: skip
         spec = SampleSpec(
             seed=self.parameterAsInt(parameters, self.SEED, context),
             small_areas=self.parameterAsInt(parameters, self.SMALL_AREAS, context),

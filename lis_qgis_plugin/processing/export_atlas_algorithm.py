@@ -8,7 +8,6 @@ QgsProcessingException that says what to fix.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ from qgis.core import (
 from ..core.atlas.atlas_indicators import AtlasInputError
 from ..core.atlas.atlas_pages import AtlasPages, footnote_text, needs_osm_attribution, prepare_atlas_pages
 from ..core.io.layer_codes import layer_label
-from ..core.io.layer_output import OutputError, check_output_is_new
+from ..core.io.layer_output import OutputError, check_output_is_new, folder_problem
 from ..layouts.atlas_layout import (
     FORMATS,
     PAGE_SIZES,
@@ -446,16 +445,17 @@ def _check_output_file(path: Path, parameter: str, inputs: list[Any]) -> None:
 
 
 def _check_writable(folder: Path, parameter: str) -> None:
-    """Create ``folder`` if needed and write a probe file into it; AtlasInputError naming it otherwise."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".lis_write_test_"):
-            pass
-    except OSError as error:
-        reason = error.strerror or str(error)
+    """AtlasInputError naming ``folder`` when no file can be written in it; otherwise make it (the export needs it)."""
+    problem = folder_problem(folder)
+    if problem is None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            problem = error.strerror or str(error)
+    if problem:
         raise AtlasInputError(
-            f"{parameter}: cannot write into the folder '{folder}' ({reason}). Choose a folder you can write to."
-        ) from None
+            f"{parameter}: cannot write into the folder '{folder}' ({problem}). Choose a folder you can write to."
+        )
 
 
 def _default_data_path(target: Path, is_pdf: bool) -> Path:

@@ -30,10 +30,10 @@ def test_the_shared_output_check_names_what_cannot_be_written(tmp_path: Path) ->
     blocker.write_text("a file")
     (tmp_path / "folder.gpkg").mkdir()
     cases = {
-        blocker / "deeper" / "out.gpkg": f"'{blocker}' is a file, not a folder. Choose an output in a folder.",
+        blocker / "deeper" / "out.gpkg": f"cannot be written: '{blocker}' is a file, not a folder. Choose an output",
         tmp_path / "folder.gpkg": "this is a folder, not a file. Choose a file name for the output.",
-        Path("/sys/kernel/out.gpkg"): "cannot be written (Permission denied in '/sys/kernel').",  # even for root
-        Path("/proc/out.gpkg"): "cannot be written (",
+        Path("/sys/kernel/out.gpkg"): "cannot be written: Permission denied in '/sys/kernel'.",  # even for root
+        Path("/proc/out.gpkg"): "cannot be written: ",
         blocker: "this file is one of the inputs.",
     }
     for output, expected in cases.items():

@@ -147,9 +147,12 @@ def test_a_geopackage_output_that_cannot_be_written_is_refused_first(
     blocker = tmp_path / "notes.txt"
     blocker.write_text("a file, not a folder")
     outputs = {
-        "parent is a file": (blocker / "out" / "joined.gpkg", f"'{blocker}' is a file, not a folder"),
-        "read-only folder": (unwritable_folder(tmp_path) / "joined.gpkg", "cannot be written ("),
-        "proc": (Path("/proc/lis_joined.gpkg"), "cannot be written ("),
+        "parent is a file": (
+            blocker / "out" / "joined.gpkg",
+            f"cannot be written: '{blocker}' is a file, not a folder",
+        ),
+        "read-only folder": (unwritable_folder(tmp_path) / "joined.gpkg", "cannot be written: "),
+        "proc": (Path("/proc/lis_joined.gpkg"), "cannot be written: "),
         "a folder": (tmp_path / "folder.gpkg", "this is a folder, not a file"),
         "the input": (boundaries, "LIS never writes into its inputs"),
     }
@@ -189,7 +192,7 @@ def test_a_join_report_that_cannot_be_written_is_refused_before_the_join(
     blocker.write_text("a file, not a folder")
     before = file_state(table, blocker)
     for report, expected in (
-        (blocker / "report.html", f"{blocker / 'report.html'}: cannot be written, because '{blocker}' is a file"),
+        (blocker / "report.html", f"{blocker / 'report.html'}: cannot be written: '{blocker}' is a file, not a folder"),
         (table, f"{table}: this file is one of the inputs. LIS never writes into its inputs"),
     ):
         with pytest.raises(QgsProcessingException) as raised:
@@ -198,3 +201,18 @@ def test_a_join_report_that_cannot_be_written_is_refused_before_the_join(
         assert str(raised.value).startswith(expected), str(raised.value)
     assert file_state(table, blocker) == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["imd.csv", "notes.txt"]
+
+
+def test_a_sample_folder_in_a_read_only_place_is_refused_before_generating(lis_plugin: object, tmp_path: Path) -> None:
+    """lis:createsample: an unwritable OUTPUT_FOLDER is named before the district is generated (no progress)."""
+    import processing
+
+    folder = unwritable_folder(tmp_path) / "lisford"
+    feedback = LogFeedback()
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run("lis:createsample", {"OUTPUT_FOLDER": str(folder)}, feedback=feedback)
+    message = str(raised.value)
+    assert message.startswith(f"Cannot write the sample into {folder} (") and "Permission denied" in message
+    assert message.endswith("Choose a folder you can write to.")
+    assert feedback.lines == [] and feedback.progress() == 0
+    assert not folder.exists()

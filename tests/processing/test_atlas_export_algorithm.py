@@ -737,9 +737,9 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_page(
     # sysfs refuses any new file, also to root (whom a chmod'ed folder does not stop)
     outputs = {
         "pdf under a file": ({"OUTPUT_PDF": str(blocker / "x.pdf")}, f"OUTPUT_PDF: {blocker / 'x.pdf'}: cannot be "
-                             f"written, because '{blocker}' is a file, not a folder."),
+                             f"written: '{blocker}' is a file, not a folder."),
         "pdf in a read-only place": ({"OUTPUT_PDF": "/sys/kernel/x.pdf"}, "OUTPUT_PDF: /sys/kernel/x.pdf: cannot be "
-                                     "written ("),
+                                     "written: Permission denied in '/sys/kernel'."),
         "pdf is a folder": ({"OUTPUT_PDF": str(tmp_path)}, ""),
         "data is the coverage": ({"OUTPUT_PDF": str(tmp_path / "x.pdf"), "ATLAS_DATA": str(coverage)},
                                  "ATLAS_DATA: wards.gpkg: this is the file of input layer"),

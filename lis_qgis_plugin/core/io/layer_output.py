@@ -101,35 +101,44 @@ def layer_file(layer: QgsVectorLayer) -> Path | None:
     return Path(source).resolve() if source and Path(source).exists() else None
 
 
+def folder_problem(folder: Path) -> str | None:
+    """Why no file can be made in ``folder`` (or in the folders that would be made for it); None when one can.
+
+    Found without creating anything: a path through a file ('notes.txt/out'), or a place where the
+    nearest existing folder takes no new file (read-only folder or file system, /proc, /sys): a
+    probe file is created there and removed at once.
+    """
+    existing = Path(folder)
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"'{existing}' is a file, not a folder"
+    try:
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".lis_write_test_"):
+            pass
+    except OSError as error:
+        return f"{error.strerror or error} in '{existing}'"
+    return None
+
+
 def check_output_writable(output: Path) -> None:
     """OutputError naming ``output`` when it cannot be written, found before any work rather than after it.
 
-    Refused: a folder where a file is wanted, a path through a file ('report.csv/out.gpkg'), an
-    existing file that cannot be opened for writing, and a place where no file can be created
-    (read-only folder or file system, /proc): a probe file is created and removed in the nearest
-    existing folder. Nothing is left behind: missing folders are not created here.
+    Refused: a folder where a file is wanted, an existing file that cannot be opened for writing,
+    and a file whose folder takes no new file (see folder_problem). Missing folders are not made here.
     """
     path = Path(output)
     if path.is_dir():
         raise OutputError(f"{path}: this is a folder, not a file. Choose a file name for the output.")
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise OutputError(
-            f"{path}: cannot be written, because '{folder}' is a file, not a folder. Choose an output in a folder."
-        )
-    try:
-        if path.exists():
+    problem = folder_problem(path.parent)
+    if problem is None and path.exists():
+        try:
             with path.open("ab"):  # opened for writing, not written: the file is unchanged
                 pass
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".lis_write_test_"):
-            pass
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise OutputError(
-            f"{path}: cannot be written ({reason} in '{folder}'). Choose a folder you can write to."
-        ) from None
+        except OSError as error:
+            problem = f"{error.strerror or error}"
+    if problem:
+        raise OutputError(f"{path}: cannot be written: {problem}. Choose an output in a folder you can write to.")
 
 
 def check_output_is_new(output: Path, inputs: Sequence[Path | QgsVectorLayer | None]) -> None:
