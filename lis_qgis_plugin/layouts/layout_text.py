@@ -8,7 +8,13 @@ never run as code. And a label whose text format allows HTML would turn ``<b>`` 
 
 from __future__ import annotations
 
-from qgis.core import QgsLayerTreeLayer, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsMapLayerLegendUtils
+from qgis.core import (
+    QgsLayerTreeLayer,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsMapLayerLegendUtils,
+    QgsSymbolLegendNode,
+)
 
 #: An expression that evaluates to the two characters '[%' (and holds no '%]' that could end it early).
 _OPENING = "[\u2060%"
@@ -41,10 +47,16 @@ def literal_legend_name(legend: QgsLayoutItemLegend, node: QgsLayerTreeLayer, na
     """Name a layer's legend entry ``name``, printed as written.
 
     A layer drawn with one symbol shows on one line whose text is evaluated again, from the
-    layer's own name unless the entry has a label of its own: it gets one too.
+    layer's own name unless the entry has a label of its own: it gets one too, as does each class
+    whose label holds '[%'.
     """
     node.setUseLayerName(False)
     node.setName(literal_text(name))
-    if legend.model().legendNodeEmbeddedInParent(node) is not None:
+    model = legend.model()
+    if model.legendNodeEmbeddedInParent(node) is not None:
         QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, literal_text(name))
-        legend.model().refreshLayerLegend(node)
+    else:  # the classes' labels (a category's is often a value of the data) are evaluated as well
+        for index, legend_node in enumerate(model.layerLegendNodes(node, False)):
+            if isinstance(legend_node, QgsSymbolLegendNode) and "[%" in legend_node.symbolLabel():
+                QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, index, literal_text(legend_node.symbolLabel()))
+    model.refreshLayerLegend(node)

@@ -94,7 +94,13 @@ def test_table_rows_are_printed_text_and_the_chart_a_self_contained_svg() -> Non
 
 def test_map_page_prints_titles_and_layer_names_as_written(tmp_path: Path) -> None:
     """The one-page map (layouts.map_layout): title, subtitle, source and legend names are never evaluated."""
-    from qgis.core import QgsProject, QgsVectorLayer
+    from qgis.core import (
+        QgsCategorizedSymbolRenderer,
+        QgsFillSymbol,
+        QgsProject,
+        QgsRendererCategory,
+        QgsVectorLayer,
+    )
 
     from lis_qgis_plugin.layouts.map_layout import MapPage, build_map_layout, export_layout_pdf
 
@@ -102,9 +108,18 @@ def test_map_page_prints_titles_and_layer_names_as_written(tmp_path: Path) -> No
     wards = QgsVectorLayer(str(SHARED_DATA / "rutland" / "boundaries" / "rutland_wards_2025.geojson"), "w", "ogr")
     assert wards.isValid()
     wards.setName(f"Wards {hostile}")
+    # A second copy drawn by category, each ward's label its name, one of them an expression.
+    by_name = QgsVectorLayer(str(SHARED_DATA / "rutland" / "boundaries" / "rutland_wards_2025.geojson"), "by", "ogr")
+    names = sorted({feature["WD25NM"] for feature in by_name.getFeatures()})
+    categories = [
+        QgsRendererCategory(name, QgsFillSymbol.createSimple({}), f"Class {hostile}" if index == 0 else name)
+        for index, name in enumerate(names)
+    ]
+    by_name.setRenderer(QgsCategorizedSymbolRenderer("WD25NM", categories))
     project = QgsProject()
-    project.addMapLayer(wards)
-    page = MapPage(f"Title {hostile}", f"Subtitle [% 6*7 %] {hostile}", f"Source {hostile}", [wards], [wards],
+    project.addMapLayers([wards, by_name])
+    layers = [wards, by_name]
+    page = MapPage(f"Title {hostile}", f"Subtitle [% 6*7 %] {hostile}", f"Source {hostile}", layers, layers,
                    wards.extent())  # fmt: skip
     pdf = export_layout_pdf(build_map_layout(project, page), tmp_path / "map.pdf", dpi=72)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -112,4 +127,5 @@ def test_map_page_prints_titles_and_layer_names_as_written(tmp_path: Path) -> No
     for expected in (f"Title {hostile}", f"Subtitle [% 6*7 %] {hostile}", f"Source {hostile}"):
         assert expected in flat
     assert "Wards [% env('HOME') %] <b>bold</b> &" in flat  # the legend (its box may cut the end of a long name)
+    assert "Class [% env('HOME') %] <b>bold</b> &" in flat and names[1] in flat  # a class label from the data
     assert os.path.expanduser("~") not in text and "42" not in flat
