@@ -255,8 +255,9 @@ class HttpClient:
 
     ``options`` carry the proxy and the timeout, the longest wait for the server to start
     answering or to send more bytes (the caller passes QGIS's; the default is QGIS's default,
-    60 s, and no proxy). ``retries`` more tries follow a failed one, after ``backoff``,
-    2 x ``backoff``, 4 x ``backoff`` seconds...
+    60 s, and no proxy), and the overall deadline, largest size and redirect limit of each
+    :meth:`get`, retries included. ``retries`` more tries follow a failed one, after
+    ``backoff``, 2 x ``backoff``, 4 x ``backoff`` seconds...
     """
 
     feedback: QgsFeedback | None = None
