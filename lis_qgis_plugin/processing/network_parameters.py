@@ -23,7 +23,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.network.road_network import NetworkError, check_pbf_complete, damaged_file_message
 from .lis_algorithm import LisAlgorithm
 
 NETWORK = "NETWORK"
@@ -109,6 +108,8 @@ def check_network_file(parameters: dict[str, Any]) -> tuple[bool, str]:
     Processing's own check would only say "Incorrect parameter value for NETWORK"; a road tool calls
     this first in its ``checkParameterValues``. Layers of the project, and files that open, pass.
     """
+    from ..core.network.road_network import NetworkError, check_pbf_complete, damaged_file_message  # scipy: lazily
+
     value = parameters.get(NETWORK)
     if not isinstance(value, str) or not value.strip():
         return True, ""

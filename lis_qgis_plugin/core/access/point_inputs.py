@@ -38,9 +38,6 @@ from ..io.layer_output import check_output_is_new, gpkg_destination
 from ..io.layer_values import attribute_number, numeric_field_kind
 from ..network.road_network import DEFAULT_PROJECTED_CRS, Snapped, Source
 
-#: Parts of the names of population fields, most telling first: the Services and Locate pages and
-#: lis:servicecatchments find the population field with them (:func:`find_population_field`).
-POPULATION_FIELD_HINTS = ("pop_total", "population", "usual_residents", "pop", "residents")
 #: The name of the table listing the places left out for being too far from the network.
 NOT_PLACED = "not_placed"
 
@@ -407,18 +404,6 @@ def check_outputs_are_new(destinations: Sequence[str | None], inputs: Sequence[A
     for destination in destinations:
         if destination:
             check_output_is_new(gpkg_destination(destination)[0], checked)
-
-
-def find_population_field(layer: QgsVectorLayer | None) -> str | None:
-    """The first numeric field whose lower-case name contains one of :data:`POPULATION_FIELD_HINTS` (tried in order)."""
-    if layer is None:
-        return None
-    fields = [item.name() for item in layer.fields() if item.isNumeric()]
-    for hint in POPULATION_FIELD_HINTS:
-        for name in fields:
-            if hint in name.lower():
-                return name
-    return None
 
 
 def placement_lines(

@@ -65,7 +65,6 @@ from .point_inputs import (
     check_outputs_are_new,
     code_field,
     far_from_network,
-    find_population_field,
     layer_transform,
     not_placed_headline,
     not_placed_rows,
@@ -76,6 +75,7 @@ from .point_inputs import (
     read_facilities,
     work_crs,
 )
+from .population_field import find_population_field
 from .service_points import read_service_points
 
 METHODS = ("network", "buffer", "voronoi")

@@ -8,7 +8,7 @@ from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QTableWidget, QWidget
 
-from ...core.access.point_inputs import find_population_field
+from ...core.access.population_field import find_population_field
 from ..algorithm_runner import Output, RunOutcome
 from ..widgets import (
     add_row,

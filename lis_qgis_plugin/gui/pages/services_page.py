@@ -8,7 +8,7 @@ from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from ...core.access.point_inputs import find_population_field
+from ...core.access.population_field import find_population_field
 from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
 from ..widgets import (
