@@ -100,7 +100,7 @@ class CreateSampleDistrictAlgorithm(LisAlgorithm):
         problem = folder_problem(folder)
         if problem:  # found before the district is generated, not after
             raise QgsProcessingException(
-                self.tr("Cannot write the sample into {0} ({1}). Choose a folder you can write to.")
+                self.tr("Cannot write the sample into {0}: {1}. Choose a folder you can write to.")
                 .format(folder, problem)
             )  # fmt: skip
         spec = SampleSpec(

@@ -212,7 +212,7 @@ def test_a_sample_folder_in_a_read_only_place_is_refused_before_generating(lis_p
     with pytest.raises(QgsProcessingException) as raised:
         processing.run("lis:createsample", {"OUTPUT_FOLDER": str(folder)}, feedback=feedback)
     message = str(raised.value)
-    assert message.startswith(f"Cannot write the sample into {folder} (") and "Permission denied" in message
+    assert message.startswith(f"Cannot write the sample into {folder}: ") and "Permission denied" in message
     assert message.endswith("Choose a folder you can write to.")
     assert feedback.lines == [] and feedback.progress() == 0
     assert not folder.exists()
