@@ -84,7 +84,7 @@ The output GeoPackage has every demand feature with access_score, access_per_100
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="159"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="166"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -242,7 +242,7 @@ The output GeoPackage has every target area with its fields, n_areas (how many s
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="51"/>
-        <source>Combines several numeric indicators of the same areas into one composite index, as the Index of Multiple Deprivation combines its domains, and writes a NEW GeoPackage layer: every input feature plus composite_score (higher = more deprived), composite_rank (1 = most deprived), composite_decile (deciles of this layer, 1 = most deprived tenth; not England's deciles) and contrib_FIELD, each indicator's weighted standardised contribution. The contributions add up to the score. Inputs are never modified.
+        <source>Combines several numeric indicators of the same areas into one composite index, as the Index of Multiple Deprivation combines its domains, and writes a NEW GeoPackage layer: every input feature plus composite_score (higher = more deprived), composite_rank (1 = most deprived), composite_decile (deciles of this layer, 1 = most deprived tenth; not England's deciles) and contrib_FIELD, each indicator's weighted standardised contribution. The contributions add up to the score. An area code on more than one feature is refused, naming it (it would count twice). Inputs are never modified.
 
 DIRECTIONS: one per field, in the order of FIELDS, separated by ';': 'higher is worse' or 'higher is better' (IMD ranks, where 1 = most deprived, are 'higher is better'). An empty entry takes the polarity stored by 'Join indicators' for that field, else 'higher is worse'.
 
@@ -254,42 +254,42 @@ MISSING: leave the area out (NULL score, rank and decile when any indicator is N
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="74"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="75"/>
         <source>Areas with indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="80"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="81"/>
         <source>Indicators to combine (numeric fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="89"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="90"/>
         <source>Directions, one per field separated by ; (higher is worse / higher is better; empty: metadata)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="98"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="99"/>
         <source>Standardisation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="106"/>
         <source>Apply the IMD exponential transformation to the ranks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="110"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="111"/>
         <source>Weights, one per field separated by ; (empty: equal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="117"/>
         <source>Areas with NULL values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="122"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="123"/>
         <source>Composite index (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -297,12 +297,12 @@ MISSING: leave the area out (NULL score, rank and decile when any indicator is N
 <context>
     <name>CreateSampleDistrictAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="43"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="44"/>
         <source>Create sample district</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="46"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="47"/>
         <source>Writes 'Lisford', an invented district for learning and testing the LIS tools, into a folder:
 - lisford_sample.gpkg (EPSG:27700, British National Grid): the district outline, about 12 wards, about 150 small areas with LSOA-like codes (E01990001 onwards: no real area uses them), population (total, 0-4, 65+), IMD-like scores, national ranks and deciles for the index and its seven domains, population-weighted centroids, 25 services of three types with capacities, 10 candidate sites and a connected road network of several thousand segments (highway class, maxspeed, speed in km/h, oneway, access).
 - lisford_imd2019_file1.csv: ranks and deciles shaped like the IoD2019 File 1 (UTF-8 BOM, "29,199").
@@ -312,57 +312,58 @@ Ranks are national: the district is drawn inside a simulated England of 32,844 a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="66"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="67"/>
         <source>Random seed (same seed, same district)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="76"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="77"/>
         <source>Number of small areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="85"/>
         <source>Output folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="85"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="86"/>
         <source>Sample GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="87"/>
         <source>IMD table (CSV, File 1 shape)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="88"/>
         <source>Health indicators (CSV)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="89"/>
         <source>Health indicators (XLSX)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="89"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="90"/>
         <source>Sample layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="106"/>
-        <source>Cancelled: no sample was written.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="103"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="121"/>
         <source>Cannot write the sample into {0}: {1}. Choose a folder you can write to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="122"/>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="113"/>
+        <source>Cancelled: no sample was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/create_sample_algorithm.py" line="129"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -370,15 +371,15 @@ Ranks are national: the district is drawn inside a simulated England of 32,844 a
 <context>
     <name>DeprivationMapAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="50"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="71"/>
         <source>Deprivation map (national or local deciles, classes)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="53"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="74"/>
         <source>Classifies a deprivation rank or score and writes a NEW GeoPackage layer: every feature, field and geometry, plus a class field (FIELD_class, 1 = most deprived) and a label field. Its style, stored in the GeoPackage as the default and written to a .qml file, colours the most deprived class darkest whatever the polarity, with a colour-blind-safe ramp.
 
-National deciles/quintiles from rank: rank 1 = most deprived; the decile is ceil(rank x 10 / N) as published, with N the number of LSOAs of the edition (32,844 in IMD2019, 33,755 in IoD2025; read from '2019'/'2025' in the layer or field name, else 32,844: set NATIONAL_N to be sure).
+National deciles/quintiles from rank: rank 1 = most deprived; the decile is ceil(rank x 10 / N) as published, with N the number of LSOAs of the edition (32,844 in IoD2019, 33,755 in IoD2025). Empty NATIONAL_N: the edition comes from the LSOA codes: a 2011 code retired in 2021 means IoD2019, a code created in 2021 (E01033769 and above) or a rank above 32,844 means IoD2025. When the codes cannot tell (no LSOA codes, only codes common to both, or both kinds) the map is refused: set NATIONAL_N. A NATIONAL_N given always wins; ranks above it are refused. The log says the edition, N and why.
 Local deciles/quintiles: the areas re-ranked within this layer, most deprived first, equal values in feature order; group sizes differ by at most one.
 Generic methods (quantile, equal interval, Jenks, standard deviation, pretty, manual) use CLASSES (manual: BREAKS, e.g. '10, 20, 30'); class 1 is the most deprived end, set by POLARITY. Jenks is computed on every value (up to 3,000 values; above, on 3,000 evenly spread sorted values), so it gives the same breaks on every run, unlike QGIS's random sample.
 
@@ -386,57 +387,52 @@ The log lists the number of areas in each class. Inputs are never modified.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="77"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="101"/>
         <source>Areas (LSOAs, with a deprivation rank or score)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="108"/>
         <source>Rank or score field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="91"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="115"/>
         <source>Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="97"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="121"/>
         <source>Number of classes (generic methods)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="131"/>
         <source>Polarity (local and generic methods)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="115"/>
-        <source>Areas ranked nationally (empty: from the edition, 32,844 IMD2019 / 33,755 IoD2025)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="139"/>
         <source>Manual breaks, e.g. 10, 20, 30 (manual method)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="142"/>
         <source>Colour ramp</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="144"/>
         <source>Deprivation map (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="151"/>
         <source>Style file (empty: &lt;layer&gt;.qml beside the GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="157"/>
         <source>Style file written</source>
         <translation type="unfinished"></translation>
     </message>
@@ -444,12 +440,12 @@ The log lists the number of areas in each class. Inputs are never modified.</sou
 <context>
     <name>DeprivationSummaryAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="49"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="48"/>
         <source>Deprivation summary measures for any areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="52"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="51"/>
         <source>Computes MHCLG's summary measures of the English Indices of Deprivation, published for local authority districts, for any areas made of LSOAs: wards, districts, catchments or polygons you drew.
 
 Each LSOA goes to one target area through a lookup file (LSOA code -&gt; target code), or, without one, to the target polygon containing its point on surface. With r an LSOA's national rank (1 = most deprived), N the number of LSOAs ranked nationally (IoD2019: 32,844; IoD2025: 33,755) and p its population, per target:
@@ -459,58 +455,54 @@ Each LSOA goes to one target area through a lookup file (LSOA code -&gt; target 
 - extent = sum(p x w) / sum(p), w = 1 in national percentiles 1-10, 0.95 - (0.9 / 19) x (percentile - 11) in percentiles 11-30 (0.95 down to 0.05), 0 beyond: the share of residents in the most deprived 30%, fully counted in the most deprived 10%;
 - local_concentration = population-weighted mean rank of the target's most deprived LSOAs that hold exactly 10% of its population; the LSOA crossing the 10% line counts only with the residents needed to reach 10%;
 - decile_1 .. decile_10 = LSOAs in each national decile.
+N: empty NATIONAL_N takes the edition from the LSOA codes (a 2011 code retired in 2021: IoD2019; a code created in 2021, E01033769 and above, or a rank above 32,844: IoD2025); when the codes cannot tell, set NATIONAL_N. Ranks above N are refused, and so is an LSOA code on more than one row (it would count twice).
 Percentile = ceil(100 r / N) and decile = ceil(10 r / N) are national, never recomputed within the target. Sources: The English Indices of Deprivation 2019, Technical report (Appendix N) and Research report (MHCLG, 2019); the R package IMD (calculate_extent) for the extent weights.
 
 The output GeoPackage has every target with its fields plus n_lsoas, population and the measures (shares as 0..1). The log says, per target, the share of residents in England's most deprived 10%, and names every LSOA left out (no target, NULL rank or population). The inputs are never changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="82"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="85"/>
         <source>LSOAs with national ranks (a layer, or a table when LOOKUP is given)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="89"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="92"/>
         <source>LSOA code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="97"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="100"/>
         <source>National rank field (1 = most deprived)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="108"/>
         <source>Population field (residents per LSOA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="116"/>
         <source>Score field (optional: gives the average score)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="122"/>
-        <source>LSOAs ranked nationally, N (IoD2019: 32,844; IoD2025: 33,755)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="125"/>
         <source>Target areas (wards, districts, catchments or any polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="131"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="126"/>
         <source>Lookup LSOA code -&gt; target code (CSV/XLSX; empty: by location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="130"/>
         <source>Deprivation summary (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="155"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -518,12 +510,12 @@ The output GeoPackage has every target with its fields plus n_lsoas, population 
 <context>
     <name>ExportAtlasAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="89"/>
         <source>Export area profiles (atlas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="97"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="96"/>
         <source>Makes one print-ready profile page per area of the COVERAGE layer (wards, LSOAs, catchments) and exports them to one PDF (OUTPUT_PDF) or one file per area (OUTPUT_FOLDER, named CODE_name.pdf or .png, e.g. E05012633_braunston-martinsthorpe.png).
 
 Each page has the area's name, a map centred on it with the other areas greyed, a map locating it in the district, a key, scale bar and north arrow, a table of the INDICATORS and a spine chart, then the sources, attributions, date and page number.
@@ -540,47 +532,47 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="133"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="132"/>
         <source>Areas, one page each (wards, LSOAs, catchments) with the indicator values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="140"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="139"/>
         <source>Area name field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="148"/>
         <source>Area code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="156"/>
         <source>Indicators to tabulate and chart (numeric fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="165"/>
         <source>Map layers, top first: service points, context, thematic layer (empty: the first indicator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="174"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="173"/>
         <source>Population field (weights the district value; empty: plain mean of the areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="183"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="182"/>
         <source>England values: CSV/XLSX with columns field, value (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="191"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="190"/>
         <source>District name for the comparator column (empty: from the layer, else 'District')</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="198"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="197"/>
         <source>Layout template (.qpt; empty: the LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -650,7 +642,7 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="350"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="351"/>
         <source>TEMPLATE {0} sets the page size: PAGE_SIZE is not used.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -879,112 +871,127 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisOptionsPage</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="57"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="58"/>
         <source>Car speeds by road class (km/h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="60"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="61"/>
         <source>Used for driving times when a road has no speed field value and no maxspeed tag (OpenStreetMap highway classes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="71"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="72"/>
         <source>Road class</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="71"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="72"/>
         <source>Speed (km/h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="74"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="75"/>
         <source>Typical driving speed on each class of road</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="87"/>
         <source>Speed on '{0}' roads, km/h (default {1:.1f})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="89"/>
         <source>Speed on {0} roads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="93"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="94"/>
         <source>&amp;Reset speeds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="95"/>
         <source>Put back the built-in speeds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="101"/>
-        <source>Indicator tables</source>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="102"/>
+        <source>Placing points on the roads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="109"/>
-        <source>Reset &amp;markers</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="110"/>
-        <source>Put back the built-in markers</source>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="114"/>
+        <source>Maximum &amp;snap distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/options_page.py" line="116"/>
-        <source>Cell texts that mean 'suppressed or not available', separated by spaces: they become NULL</source>
+        <source>Facilities, sites and demand points farther than this from the road network are left out of the results and listed in a not_placed table, instead of being placed on a far road (default 1,000 m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="117"/>
-        <source>&amp;Suppressed markers</source>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="125"/>
+        <source>Indicator tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="126"/>
-        <source>Folders</source>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="133"/>
+        <source>Reset &amp;markers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/options_page.py" line="134"/>
-        <source>&lt;QGIS profile&gt;/lis_cache</source>
+        <source>Put back the built-in markers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="137"/>
-        <source>Road network &amp;cache</source>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="140"/>
+        <source>Cell texts that mean 'suppressed or not available', separated by spaces: they become NULL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="139"/>
-        <source>Where built road networks are kept so they are read once (empty: lis_cache in the QGIS profile)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="145"/>
-        <source>beside the project, in lis_outputs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="148"/>
-        <source>Default &amp;output folder</source>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="141"/>
+        <source>&amp;Suppressed markers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/options_page.py" line="150"/>
-        <source>Where the panel writes its outputs in projects that have no folder of their own</source>
+        <source>Folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="158"/>
+        <source>&lt;QGIS profile&gt;/lis_cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="161"/>
+        <source>Road network &amp;cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="163"/>
+        <source>Where built road networks are kept so they are read once (empty: lis_cache in the QGIS profile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="169"/>
+        <source>beside the project, in lis_outputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="172"/>
+        <source>Default &amp;output folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/options_page.py" line="174"/>
+        <source>Where the panel writes its outputs in projects that have no folder of their own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="199"/>
         <source>LIS</source>
         <translation type="unfinished"></translation>
     </message>
@@ -998,7 +1005,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="52"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="124"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="134"/>
         <source>&amp;Areas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1019,8 +1026,8 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="102"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="141"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="165"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="166"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1392,426 +1399,466 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="66"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="67"/>
         <source>Where should the next children's centre go? Choose new sites among candidate places, keeping the existing sites open: the shortest average journey (p-median), the most people within a standard such as 10 minutes (MCLP), or the fewest sites that reach everyone (LSCP).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="127"/>
         <source>Who needs the service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="127"/>
         <source>The people to serve, and how much their need counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="132"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="133"/>
         <source>&amp;Demand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="135"/>
         <source>Population-weighted centroids, or small areas (their point inside is used)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="143"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="144"/>
         <source>Population of each demand point (the weight)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="151"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="152"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
         <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="154"/>
         <source>Optional: small areas holding the need field when the demand points do not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="161"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="162"/>
         <source>N&amp;eed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="163"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="164"/>
         <source>Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="170"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="171"/>
         <source>Need r&amp;ule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="172"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="173"/>
         <source>Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="179"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="180"/>
         <source>Sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="179"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="180"/>
         <source>The places a new site could go, and the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="186"/>
         <source>&amp;Candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="187"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="188"/>
         <source>Point layer of the places a new site could go</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="191"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="192"/>
         <source>Which candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="194"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="195"/>
         <source>Candidate fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="196"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="197"/>
         <source>Optional expression choosing some candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="203"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="204"/>
         <source>Candidate &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="205"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="206"/>
         <source>Field with a unique id per candidate (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="212"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="213"/>
         <source>Candidate na&amp;me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="214"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="215"/>
         <source>Field naming each candidate, for the results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="226"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="227"/>
         <source>E&amp;xisting sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="228"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="229"/>
         <source>Optional point layer of the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="232"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="233"/>
         <source>Which existing sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="235"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="236"/>
         <source>Existing filte&amp;r</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="237"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="238"/>
         <source>Optional expression choosing some existing sites, e.g. "service_type" = 'childrens_centre'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="244"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="245"/>
         <source>Existing &amp;site id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="246"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="247"/>
         <source>Field with a unique id per existing site (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="251"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="252"/>
         <source>Travel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="251"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="252"/>
         <source>How people travel to a site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="252"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="253"/>
         <source>Line layer of roads; leave empty and give a file, or neither for straight-line distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="253"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="254"/>
         <source>Travel time (minutes) or distance (metres); without a network only distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="255"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="111"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="256"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="112"/>
         <source>Road &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="256"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="257"/>
         <source>or network &amp;file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="257"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="258"/>
         <source>Speed field (km/&amp;h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="258"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
         <source>Tra&amp;vel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="258"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Driving or walking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="260"/>
         <source>C&amp;ost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="270"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="271"/>
         <source>O&amp;bjective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="272"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="273"/>
         <source>Shortest average journey, most people within the standard, or fewest sites covering everyone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="281"/>
         <source>New si&amp;tes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="282"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
         <source>How many new sites to open (not used by the fewest-sites objective)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="291"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="292"/>
         <source>Covera&amp;ge standard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="293"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="294"/>
         <source>Within how far a site counts as reachable: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="300"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="301"/>
         <source>Find ne&amp;w sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="301"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="302"/>
         <source>Run 'Locate new services': the suggested sites, each area's nearest site and a before/after summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="310"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="311"/>
         <source>Su&amp;ggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="312"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="313"/>
         <source>The new sites in the order to open them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="317"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="318"/>
         <source>Before and af&amp;ter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="321"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="322"/>
         <source>Journeys and people within the standard, before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="329"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="330"/>
         <source>Locate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="453"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="452"/>
         <source>Choose the demand layer and its population field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="456"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="455"/>
         <source>Choose the candidate sites (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="463"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="462"/>
         <source>Locate new services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="465"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="464"/>
         <source>{0}: suggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="466"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="465"/>
         <source>{0}: nearest site before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="467"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="466"/>
         <source>{0}: before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="470"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="469"/>
         <source>Choosing new sites among {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="76"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="78"/>
         <source>Map a deprivation rank or score (or any indicator) in classes, darkest where most deprived. National deciles use the published national ranks; local deciles re-rank your areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="85"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="87"/>
         <source>Ma&amp;ke map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="88"/>
         <source>Run 'Deprivation map': writes a new styled GeoPackage layer into the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="124"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="134"/>
         <source>The polygon layer to map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="139"/>
         <source>&amp;Field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="131"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="141"/>
         <source>The rank, score or indicator to classify (national methods need national ranks, 1 = most deprived)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="146"/>
         <source>&amp;Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="146"/>
         <source>How the values are put into classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="143"/>
-        <source>&amp;Classes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="145"/>
-        <source>Number of classes for quantile, equal interval, Jenks, standard deviation and pretty breaks</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="149"/>
-        <source>e.g. 10, 20, 30</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="150"/>
-        <source>&amp;Breaks</source>
+        <source>From the LSOA codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="150"/>
-        <source>Manual method: the class breaks</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="153"/>
+        <source>Areas ranked &amp;nationally (N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="155"/>
-        <source>&amp;Polarity</source>
+        <source>National deciles and the summary: the number of LSOAs ranked in the edition of the ranks (32,844 IoD2019, 33,755 IoD2025). 'From the LSOA codes' lets the tool tell the edition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="157"/>
-        <source>Which end is most deprived (local and generic methods); the most deprived class is darkest</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="164"/>
-        <source>Colour &amp;ramp</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="164"/>
-        <source>Colour-blind-safe colour ramps, light to dark</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="170"/>
-        <source>&amp;Legend</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="171"/>
+        <source>&amp;Classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="173"/>
+        <source>Number of classes for quantile, equal interval, Jenks, standard deviation and pretty breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="177"/>
+        <source>e.g. 10, 20, 30</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="178"/>
+        <source>&amp;Breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="178"/>
+        <source>Manual method: the class breaks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="183"/>
+        <source>&amp;Polarity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="185"/>
+        <source>Which end is most deprived (local and generic methods); the most deprived class is darkest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="192"/>
+        <source>Colour &amp;ramp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="192"/>
+        <source>Colour-blind-safe colour ramps, light to dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="198"/>
+        <source>&amp;Legend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="201"/>
         <source>The classes of the map made last, most deprived first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="181"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="209"/>
         <source>A small picture of the map made last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="187"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="215"/>
         <source>Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="243"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="248"/>
+        <source>National deciles: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="250"/>
+        <source>National deciles: {0}, N = {1} ({2}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="300"/>
         <source>Choose the areas and the field to map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="263"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="322"/>
         <source>Deprivation map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="270"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="329"/>
         <source>Classifying {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="342"/>
+        <source>Deprivation summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="343"/>
+        <source>Deprivation summary: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="345"/>
+        <source>Summarising deprivation in {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1825,192 +1872,192 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="39"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="40"/>
         <source>Who can reach a service within 5, 10 or 15 minutes, and who cannot: catchments of each facility on the road network, and the population covered within each band.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="85"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="86"/>
         <source>&amp;Facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="85"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="86"/>
         <source>Point layer of the services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="88"/>
         <source>Which facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="91"/>
         <source>Fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="92"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="93"/>
         <source>Optional expression choosing some facilities, e.g. "service_type" = 'gp_surgery'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="99"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
         <source>Facility &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="101"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
         <source>Field with a unique id or name per facility (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="108"/>
         <source>Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="113"/>
         <source>or network fil&amp;e</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
         <source>&amp;Speed field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Travel &amp;mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
         <source>&amp;Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
         <source>Travel time (minutes) or distance (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="122"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="123"/>
         <source>&amp;Bands</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="124"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="125"/>
         <source>Catchment bands separated by commas: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="135"/>
         <source>B&amp;uffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="137"/>
         <source>Catchments are the reached roads widened by this distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="142"/>
         <source>Who is covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="143"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="144"/>
         <source>Population counted within each band, and the most deprived beyond it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
         <source>The study area (LSOAs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="155"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="156"/>
         <source>&amp;Demand points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="158"/>
         <source>Population-weighted centroids (empty: points inside the small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="168"/>
         <source>Population field of the demand points (or small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="175"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="176"/>
         <source>Depri&amp;vation decile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="177"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="178"/>
         <source>National IMD decile of the small areas (1 = most deprived), to count deprived people not covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="184"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="185"/>
         <source>&amp;Run catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="186"/>
         <source>Run 'Service catchments': catchments, nearest facility of each area and coverage, into the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="194"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="195"/>
         <source>C&amp;overage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="198"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="199"/>
         <source>Population within each band, per facility and for all facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="209"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="210"/>
         <source>Services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="298"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="297"/>
         <source>Choose the facilities (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="301"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="300"/>
         <source>Choose the road network: a line layer or an .osm.pbf file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="312"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="311"/>
         <source>Service catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="314"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="313"/>
         <source>{0}: catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="315"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="314"/>
         <source>{0}: nearest facility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="316"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="315"/>
         <source>{0}: coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="319"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="318"/>
         <source>Working out the catchments of {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2074,6 +2121,81 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <source>Lisford is in the LIS group: {0} layers from {1}.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="25"/>
+        <source>Deprivation summary for larger areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="28"/>
+        <source>MHCLG's summary measures (average rank and score, extent, local concentration, share in the most deprived 10%) of the LSOAs in each ward, district or polygon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="37"/>
+        <source>&amp;Small areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="37"/>
+        <source>LSOAs with national ranks and populations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="41"/>
+        <source>Rank fiel&amp;d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="41"/>
+        <source>National rank, 1 = most deprived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="44"/>
+        <source>Pop&amp;ulation field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="44"/>
+        <source>Residents per LSOA, to weight the measures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="49"/>
+        <source>Sc&amp;ore field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="49"/>
+        <source>Optional: the IMD score, for the average score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="53"/>
+        <source>&amp;Target areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="54"/>
+        <source>Wards, districts or any polygons: each LSOA counts in the one holding its point inside</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="57"/>
+        <source>Summar&amp;ise deprivation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="58"/>
+        <source>Run 'Deprivation summary measures': writes the target areas with the measures into the LIS group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="98"/>
+        <source>Choose the small areas, their rank and population fields, and the target areas.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>LisPlugin</name>
@@ -2119,58 +2241,58 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="50"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="51"/>
         <source>Downloads boundaries from the ONS Open Geography Portal (ArcGIS FeatureServer layers) for one district (its ONS code, e.g. E06000017) or an extent, in British National Grid (EPSG:27700), and writes them to a GeoPackage with a table 'lis_online_sources' recording the address, the query and the retrieval date.
 
 Boundary sets (BOUNDARY_SET): {0}.
 
 LSOA and MSOA layers carry no district field: a district's areas are those whose names start with the district's name ("Rutland 001A"); wards are those whose point on surface lies inside the district outline; district and county layers are filtered by their code field.
 
-The service names change with each ONS release: SERVICE_URL (a layer URL ending in /FeatureServer/0) replaces the catalogue entry, and BASE_URL (default {1}, or the setting lis/online/onsBaseUrl) points the whole catalogue at a mirror. Downloads page through the layer's maxRecordCount and must return every counted feature; they are cached in the QGIS profile (setting lis/online/cacheFolder, reused for lis/online/cacheDays days, 30 by default) unless REFRESH is set. The proxy and timeout are those of Settings &gt; Options &gt; Network.</source>
+The service names change with each ONS release: SERVICE_URL (a layer URL ending in /FeatureServer/0) replaces the catalogue entry, and BASE_URL (default {1}, or the setting lis/online/onsBaseUrl) points the whole catalogue at a mirror. Downloads page through the layer's maxRecordCount and must return every counted feature; they are cached in the QGIS profile (setting lis/online/cacheFolder, reused for lis/online/cacheDays days, 30 by default) unless REFRESH is set; only a complete download is cached. The proxy and timeout are those of Settings &gt; Options &gt; Network. Each download must finish within lis/online/downloadDeadline seconds ({2:g} by default, retries included) and stay under lis/online/maxDownloadMB ({3} MB by default); more than {4} redirects are refused as a redirect loop.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="71"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="77"/>
         <source>Boundary set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="78"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="84"/>
         <source>District code (e.g. E06000017; empty: use the extent)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="81"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="87"/>
         <source>Extent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="85"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="91"/>
         <source>Service URL replacing the catalogue entry (ends in /FeatureServer/0)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="96"/>
         <source>Base URL of the ArcGIS services (a mirror; empty: ONS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="96"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="102"/>
         <source>Download again, ignoring the cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="106"/>
         <source>Boundaries (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="104"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="110"/>
         <source>Features written</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="111"/>
         <source>Layer URL the boundaries came from</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2192,96 +2314,96 @@ SOURCE 1, Nomis ({2}): IDS is the dataset id (NM_144_1), AREA_TYPE the Nomis geo
 
 SOURCE 2, URL: IDS is the address of a CSV, XLSX or GeoJSON file; a web page (e.g. a sign-in page) is an error.
 
-Downloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL points a source at a mirror.</source>
+Downloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL points a source at a mirror. A download cut short (a CSV ending inside a quoted field or mid-row, a gzip answer without its end, broken JSON) is refused and leaves nothing in the cache or at OUTPUT; downloads have the deadline, largest size and redirect limit described in 'Load boundaries'.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="81"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="83"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="82"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="84"/>
         <source>Fingertips (OHID)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="82"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="84"/>
         <source>Nomis (ONS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="82"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="84"/>
         <source>A web address (CSV, XLSX, GeoJSON)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="90"/>
         <source>Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="96"/>
         <source>Area type: Fingertips area type id (e.g. 501) or Nomis geography (e.g. TYPE151)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="102"/>
         <source>Parent area (e.g. E06000017; Nomis: geography id)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="107"/>
         <source>Fingertips parent area type id (empty: from the parent code)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="109"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="111"/>
         <source>More query options (name=value&amp;name=value)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="111"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="113"/>
         <source>Base URL of the API (a mirror)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="118"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="120"/>
         <source>Authentication configuration holding the API key (Nomis uid)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="124"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="126"/>
         <source>Download again, ignoring the cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="132"/>
         <source>Indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="136"/>
         <source>Rows saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="137"/>
         <source>Address the table came from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="149"/>
         <source>API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="182"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="184"/>
         <source>Fingertips needs the area type id as a number (AREA_TYPE), e.g. 501 or 8.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="187"/>
         <source>PARENT_AREA_TYPE must be a Fingertips area type id (a number).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2455,13 +2577,18 @@ Outputs (GeoPackage): the chosen sites in choice order with their marginal gain;
 <context>
     <name>NetworkParameters</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/network_parameters.py" line="62"/>
+        <location filename="../../lis_qgis_plugin/processing/network_parameters.py" line="66"/>
         <source>or road network file (.osm.pbf, GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/network_parameters.py" line="70"/>
+        <location filename="../../lis_qgis_plugin/processing/network_parameters.py" line="74"/>
         <source>Speed field of the roads, km/h (driving; empty: maxspeed, then road class)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/network_parameters.py" line="82"/>
+        <source>Place facilities and people on the main connected network, as routing engines do (off: on the nearest road, even a piece cut off from the rest)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2582,7 +2709,7 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="183"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="188"/>
         <source>Give the facilities as a point layer OR as a table file, not both.</source>
         <translation type="unfinished"></translation>
     </message>

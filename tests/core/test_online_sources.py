@@ -30,6 +30,7 @@ from qgis.core import (
 from lis_qgis_plugin import settings as lis_settings
 from lis_qgis_plugin.core.common.errors import CancelledError
 from lis_qgis_plugin.core.common.plugin_files import plugin_version
+from lis_qgis_plugin.core.io.layer_output import OutputError
 from lis_qgis_plugin.core.sources import fingertips, nomis, url_source
 from lis_qgis_plugin.core.sources.http_client import (
     DeadlineError,
@@ -667,3 +668,16 @@ def test_a_redirect_loop_is_a_message(
     servers.server.clear()
     assert url_source.load_url(url, tmp_path / "oa.csv", cache_dir=cache, client=fast_client()).rows == 996
     assert len(cache_files(cache)) == 2
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_the_download(
+    servers: OnlineServers, tmp_path: Path
+) -> None:
+    servers.files.add("early.csv", "text/csv", b"code,value\nE06000017,1\n")
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    cache = tmp_path / "cache"
+    with pytest.raises(OutputError, match=r"notes\.txt' is a file, not a folder"):
+        url_source.load_url(servers.file_url("early.csv"), tmp_path / "notes.txt" / "early.csv", cache_dir=cache,
+                            client=fast_client())  # fmt: skip
+    assert servers.server.requests_to("early.csv") == []  # refused before anything was asked of the server
+    assert not cache.exists() or not any(cache.rglob("*.*"))

@@ -31,6 +31,7 @@ from ..io.layer_codes import find_layer_code_field, layer_label
 from ..io.layer_output import (
     NewField,
     check_output_is_new,
+    check_output_writable,
     gpkg_destination,
     layer_file,
     safe_field_names,
@@ -109,6 +110,8 @@ def deprivation_map(
     """
     out_path, layer_name = gpkg_destination(output)
     check_output_is_new(out_path, [layer, qml])
+    if qml:
+        check_output_writable(Path(qml))
     _check_inputs(layer, value_field, method, ramp_name, polarity)
     _check_unique_codes(layer, method)
     numbers = {fid: row[value_field] for fid, row in read_numbers(layer, [value_field], feedback).items()}

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..io.layer_output import check_output_writable
 from .http_client import HttpClient, OnlineSourceError, full_url, redact
 from .online_cache import DEFAULT_MAX_AGE_DAYS, cached_download
 from .url_source import TableOutcome, check_csv_complete, deliver_table, source_record
@@ -213,6 +214,7 @@ def load_fingertips(
 
     ``base_url`` None is the Fingertips API; ``cache_dir`` None the default cache folder.
     """
+    check_output_writable(Path(output))  # before the download, not after it
     client = client or HttpClient()
     key = (fingertips_base_url(base_url), list(ids), area_type, parent_code, parent_area_type, profile_id)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from qgis.core import QgsFeedback
 
 from ..common.errors import CancelledError
+from ..io.layer_output import check_output_writable
 from .http_client import HttpClient, OnlineSourceError, full_url, redact
 from .online_cache import DEFAULT_MAX_AGE_DAYS, cached_download
 from .url_source import TableOutcome, check_csv_complete, deliver_table, source_record
@@ -201,6 +202,7 @@ def load_nomis(
     ``geography`` is as Nomis takes it: TYPE151 (LSOA 2021), a list of codes, ...; with
     ``parent`` (a Nomis geography id) a TYPE becomes "<parent>TYPE151", the areas within it.
     """
+    check_output_writable(Path(output))  # before the download, not after it
     client = client or HttpClient(feedback=feedback)
     dataset = check_dataset_id(dataset)
     geography = (geography or "").strip()

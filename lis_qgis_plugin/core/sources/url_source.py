@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..common.errors import LogLine
 from ..common.plugin_files import plugin_version
+from ..io.layer_output import check_output_writable
 from ..io.table_files import TableError, read_raw_table
 from .http_client import HttpClient, OnlineSourceError, Reply, redact
 from .online_cache import DEFAULT_MAX_AGE_DAYS, atomic_file, cached_download
@@ -184,6 +185,7 @@ def load_url(
     ``cache_dir`` (None: the default folder) and ``max_age_days`` say where and how long the
     download is kept.
     """
+    check_output_writable(Path(output))  # before the download, not after it
     client = client or HttpClient()
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")):
