@@ -291,3 +291,18 @@ def set_max_snap_m(metres: float | None) -> None:
         settings.remove(MAX_SNAP_KEY)
     else:
         settings.setValue(MAX_SNAP_KEY, float(metres))
+
+
+def set_online_download_limits(deadline_s: float | None, max_megabytes: float | None) -> None:
+    """Store the download deadline (seconds) and largest download (MB); None or the default forgets a value."""
+    from .core.sources.http_client import DEFAULT_DEADLINE_SECONDS, DEFAULT_MAX_BYTES
+
+    settings = QgsSettings()
+    for key, value, default in (
+        (ONLINE_DEADLINE_KEY, deadline_s, DEFAULT_DEADLINE_SECONDS),
+        (ONLINE_MAX_DOWNLOAD_MB_KEY, max_megabytes, DEFAULT_MAX_BYTES / (1024 * 1024)),
+    ):
+        if value is None or abs(float(value) - default) < 1e-9:
+            settings.remove(key)
+        else:
+            settings.setValue(key, float(value))

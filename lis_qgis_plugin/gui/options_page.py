@@ -49,6 +49,7 @@ class LisOptionsPage(QgsOptionsPageWidget):
         outer.addWidget(page)
         page.body.addWidget(self._speeds_box(page.content))
         page.body.addWidget(self._snap_box(page.content))
+        page.body.addWidget(self._downloads_box(page.content))
         page.body.addWidget(self._tables_box(page.content))
         page.body.addWidget(self._folders_box(page.content))
         page.body.addStretch(1)
@@ -120,6 +121,37 @@ class LisOptionsPage(QgsOptionsPageWidget):
         )
         return snap_box
 
+    def _downloads_box(self, parent: QWidget) -> QGroupBox:
+        """The limits of one online download: how long it may take in all, and how large it may be."""
+        box = QGroupBox(tr("Online downloads"), parent)
+        form = form_layout()
+        box.setLayout(form)
+        self.deadline_spin = QDoubleSpinBox(box)
+        self.deadline_spin.setObjectName("downloadDeadlineSpin")
+        self.deadline_spin.setRange(1.0, 86_400.0)
+        self.deadline_spin.setDecimals(0)
+        self.deadline_spin.setSuffix(" s")
+        self.deadline_spin.setValue(lis_settings.online_download_deadline())
+        add_row(
+            form,
+            tr("Download &deadline"),
+            self.deadline_spin,
+            tr("The longest one download may take in all, retries included; a slower one is stopped (default 600 s)"),
+        )
+        self.max_download_spin = QDoubleSpinBox(box)
+        self.max_download_spin.setObjectName("maxDownloadSpin")
+        self.max_download_spin.setRange(1.0, 100_000.0)
+        self.max_download_spin.setDecimals(0)
+        self.max_download_spin.setSuffix(" MB")
+        self.max_download_spin.setValue(lis_settings.online_max_download_bytes() / (1024 * 1024))
+        add_row(
+            form,
+            tr("&Largest download"),
+            self.max_download_spin,
+            tr("Downloads larger than this, before or after unpacking, are refused (default 500 MB)"),
+        )
+        return box
+
     def _tables_box(self, parent: QWidget) -> QGroupBox:
         """The cell texts that mean a value is suppressed."""
         tables_box = QGroupBox(tr("Indicator tables"), parent)
@@ -185,6 +217,7 @@ class LisOptionsPage(QgsOptionsPageWidget):
         self.settings.set_suppressed_markers(self.markers_edit.text().split())
         self.settings.set_cache_dir(self.cache_widget.filePath().strip() or None)
         self.settings.set_max_snap_m(self.max_snap_spin.value())
+        self.settings.set_online_download_limits(self.deadline_spin.value(), self.max_download_spin.value())
         folder = self.output_widget.filePath().strip()
         if folder:
             PanelSettings.output_folder.set(folder)

@@ -871,127 +871,152 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisOptionsPage</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="58"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="59"/>
         <source>Car speeds by road class (km/h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="61"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="62"/>
         <source>Used for driving times when a road has no speed field value and no maxspeed tag (OpenStreetMap highway classes).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="72"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="73"/>
         <source>Road class</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="72"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="73"/>
         <source>Speed (km/h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="75"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="76"/>
         <source>Typical driving speed on each class of road</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="88"/>
         <source>Speed on '{0}' roads, km/h (default {1:.1f})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="89"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="90"/>
         <source>Speed on {0} roads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="95"/>
         <source>&amp;Reset speeds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="95"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="96"/>
         <source>Put back the built-in speeds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="103"/>
         <source>Placing points on the roads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="115"/>
         <source>Maximum &amp;snap distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="117"/>
         <source>Facilities, sites and demand points farther than this from the road network are left out of the results and listed in a not_placed table, instead of being placed on a far road (default 1,000 m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="126"/>
+        <source>Online downloads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="137"/>
+        <source>Download &amp;deadline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="139"/>
+        <source>The longest one download may take in all, retries included; a slower one is stopped (default 600 s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="149"/>
+        <source>&amp;Largest download</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="151"/>
+        <source>Downloads larger than this, before or after unpacking, are refused (default 500 MB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="157"/>
         <source>Indicator tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="133"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="165"/>
         <source>Reset &amp;markers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="166"/>
         <source>Put back the built-in markers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="140"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="172"/>
         <source>Cell texts that mean 'suppressed or not available', separated by spaces: they become NULL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="173"/>
         <source>&amp;Suppressed markers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="182"/>
         <source>Folders</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="158"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="190"/>
         <source>&lt;QGIS profile&gt;/lis_cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="161"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="193"/>
         <source>Road network &amp;cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="163"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="195"/>
         <source>Where built road networks are kept so they are read once (empty: lis_cache in the QGIS profile)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="169"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="201"/>
         <source>beside the project, in lis_outputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="172"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="204"/>
         <source>Default &amp;output folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="174"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="206"/>
         <source>Where the panel writes its outputs in projects that have no folder of their own</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="199"/>
+        <location filename="../../lis_qgis_plugin/gui/options_page.py" line="232"/>
         <source>LIS</source>
         <translation type="unfinished"></translation>
     </message>

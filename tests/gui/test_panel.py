@@ -602,3 +602,21 @@ def test_options_page_stores_the_maximum_snap_distance(lis_plugin: LisPlugin) ->
         lis_settings.set_max_snap_m(None)
         page.deleteLater()
     assert lis_settings.max_snap_m() == 1000
+
+
+def test_options_page_stores_the_download_limits_the_online_tools_use(lis_plugin: LisPlugin) -> None:
+    page = lis_plugin.options_factory.createWidget(None)
+    try:
+        assert page.deadline_spin.value() == 600 == lis_settings.online_download_deadline()  # the defaults
+        assert page.max_download_spin.value() == 500
+        page.deadline_spin.setValue(90)
+        page.max_download_spin.setValue(20)
+        page.apply()
+        options = lis_settings.http_options()  # what lis:loadboundaries and lis:loadindicators pass to the client
+        assert lis_settings.online_download_deadline() == 90
+        assert lis_settings.online_max_download_bytes() == 20 * 1024 * 1024
+        assert options.deadline == 90 and options.max_bytes == 20 * 1024 * 1024
+    finally:
+        lis_settings.set_online_download_limits(None, None)
+        page.deleteLater()
+    assert lis_settings.online_download_deadline() == 600
