@@ -503,6 +503,9 @@ def _transfer_error(
     if isinstance(error, failed.Timeout):
         return _RetryableError(f"no answer within {timeout:g} s (timed out)")
     if isinstance(error, (failed.ChunkedEncodingError, failed.ContentDecodingError)):
+        arrived = _incomplete_read(error)
+        if arrived is not None:  # urllib3 2 raises where urllib3 1 returned the short body: say it the same way
+            return _RetryableError(f"the download was cut short ({arrived[0]:,} of {arrived[1]:,} bytes arrived)")
         return _RetryableError(f"the download was cut short ({_root_cause(error)})")
     if isinstance(error, failed.ConnectionError):
         cause = _root_cause(error)
@@ -525,6 +528,22 @@ def _transfer_error(
     if isinstance(error, failed.RequestException):
         return HttpError(f"{redact(full_url(url, params))}: the download failed ({_root_cause(error)}). {_advice('')}")
     return error
+
+
+def _incomplete_read(error: BaseException) -> tuple[int, int] | None:
+    """(bytes arrived, bytes announced) from an IncompleteRead (urllib3's or http.client's) behind ``error``."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        partial, more = getattr(cause, "partial", None), getattr(cause, "expected", None)
+        if type(cause).__name__ == "IncompleteRead" and isinstance(more, int):
+            arrived = len(partial) if isinstance(partial, (bytes, bytearray)) else partial
+            if isinstance(arrived, int):
+                return arrived, arrived + more
+        nested = [arg for arg in getattr(cause, "args", ()) if isinstance(arg, BaseException)]
+        cause = cause.__cause__ or cause.__context__ or (nested[0] if nested else None)
+    return None
 
 
 def _root_cause(error: BaseException) -> str:
