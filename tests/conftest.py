@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,24 @@ def checkout_files() -> set[str]:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[checkout_files_key] = checkout_files()
+    session.config.stash[session_key] = session
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """End the process with the run's status before pytest-qgis tears QGIS down.
+
+    Known problem, not yet found: after a refused lis:deprivationmap run (e.g. test_local_deciles_refuse_an_area_
+    listed_twice) the process crashes in C++ while QGIS exits, after every test has passed and been reported
+    (no Python frame; QGIS 3.40 and 3.44). Every result is already written when this runs, so the exit code
+    is the run's own; the crash is listed as open in the project notes.
+    """
+    session = config.stash.get(session_key, None)
+    if session is None:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(session.exitstatus))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -51,6 +70,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 checkout_files_key = pytest.StashKey[set[str]]()
+session_key = pytest.StashKey[pytest.Session]()
 
 
 @pytest.fixture(scope="session")
