@@ -241,12 +241,21 @@ ONLINE_MAX_DOWNLOAD_MB_KEY = ONLINE_GROUP + "/maxDownloadMB"
 
 
 def _positive_number(key: str, default: float) -> float:
-    """A setting read as a number above 0; ``default`` when unset, unreadable, zero or negative."""
+    """A setting read as a finite number above 0; ``default`` when unset, unreadable, zero, negative or infinite."""
     try:
         value = float(QgsSettings().value(key, default))
     except (TypeError, ValueError):
         return default
-    return value if value > 0 else default
+    return value if 0 < value < float("inf") else default
+
+
+def _store_number(key: str, value: float | None, default: float) -> None:
+    """Store a number setting; None or the default forgets it, so a later change of the default applies."""
+    settings = QgsSettings()
+    if value is None or abs(float(value) - default) < 1e-9:
+        settings.remove(key)
+    else:
+        settings.setValue(key, float(value))
 
 
 def online_download_deadline() -> float:
@@ -275,34 +284,19 @@ def max_snap_m() -> float:
     """
     from .core.network.road_network import DEFAULT_MAX_SNAP_M
 
-    try:
-        value = float(QgsSettings().value(MAX_SNAP_KEY, DEFAULT_MAX_SNAP_M))
-    except (TypeError, ValueError):
-        return DEFAULT_MAX_SNAP_M
-    return value if value > 0 and value != float("inf") else DEFAULT_MAX_SNAP_M
+    return _positive_number(MAX_SNAP_KEY, DEFAULT_MAX_SNAP_M)
 
 
 def set_max_snap_m(metres: float | None) -> None:
     """Store the maximum snap distance (None, or the default: forget it)."""
     from .core.network.road_network import DEFAULT_MAX_SNAP_M
 
-    settings = QgsSettings()
-    if metres is None or abs(float(metres) - DEFAULT_MAX_SNAP_M) < 1e-9:
-        settings.remove(MAX_SNAP_KEY)
-    else:
-        settings.setValue(MAX_SNAP_KEY, float(metres))
+    _store_number(MAX_SNAP_KEY, metres, DEFAULT_MAX_SNAP_M)
 
 
 def set_online_download_limits(deadline_s: float | None, max_megabytes: float | None) -> None:
     """Store the download deadline (seconds) and largest download (MB); None or the default forgets a value."""
     from .core.sources.http_client import DEFAULT_DEADLINE_SECONDS, DEFAULT_MAX_BYTES
 
-    settings = QgsSettings()
-    for key, value, default in (
-        (ONLINE_DEADLINE_KEY, deadline_s, DEFAULT_DEADLINE_SECONDS),
-        (ONLINE_MAX_DOWNLOAD_MB_KEY, max_megabytes, DEFAULT_MAX_BYTES / (1024 * 1024)),
-    ):
-        if value is None or abs(float(value) - default) < 1e-9:
-            settings.remove(key)
-        else:
-            settings.setValue(key, float(value))
+    _store_number(ONLINE_DEADLINE_KEY, deadline_s, DEFAULT_DEADLINE_SECONDS)
+    _store_number(ONLINE_MAX_DOWNLOAD_MB_KEY, max_megabytes, DEFAULT_MAX_BYTES / (1024 * 1024))
