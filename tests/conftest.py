@@ -43,10 +43,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """End the process with the run's status before pytest-qgis tears QGIS down.
 
-    Known problem, not yet found: after a refused lis:deprivationmap run (e.g. test_local_deciles_refuse_an_area_
-    listed_twice) the process crashes in C++ while QGIS exits, after every test has passed and been reported
-    (no Python frame; QGIS 3.40 and 3.44). Every result is already written when this runs, so the exit code
-    is the run's own; the crash is listed as open in the project notes.
+    QGIS never releases a QgsProcessingException raised by a Python algorithm: its ``processing_exception_handler``
+    (python/core/core.sip.in) takes the exception with PyErr_Fetch and drops no reference. The traceback's frames
+    and, through ``f_back``, every calling frame live on: here the test and helper frames, with the contexts and
+    layers they hold. PyQt deletes the QObjects Python still owns when the interpreter ends, after exitQgis, and a
+    layer's OGR dataset then crashes in C++ (sip.setdestroyonexit(False) does not stop PyQt's clean-up). Any
+    Python algorithm leaks this way, not only LIS's; LIS itself raises from a frame without layers (see
+    test_a_refused_run_leaves_no_layer_in_the_exception_qgis_keeps). Every result is reported when this runs, so
+    the exit code is the run's own.
     """
     session = config.stash.get(session_key, None)
     if session is None:

@@ -128,7 +128,7 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
         ok, message = check_network_file(parameters)
         return super().checkParameterValues(parameters, context) if ok else (False, message)
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.access.accessibility_2sfca import accessibility_2sfca, parse_bands
@@ -139,29 +139,26 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
         speeds, graph_folder = speeds_kph(), cache_dir()  # the user's settings, read here: the core reads none
         unit = "min" if network.cost == "time" else "m"
 
-        def run() -> Any:
-            mode = TravelMode(kind=network.mode, cost=network.cost, speed_field=network.speed_field, speeds_kph=speeds)
-            assert network.source is not None  # read_network asked for one
-            return accessibility_2sfca(
-                self.input_layer(parameters, self.FACILITIES, context),
-                self.parameterAsString(parameters, self.CAPACITY_FIELD, context),
-                self.input_layer(parameters, self.DEMAND, context),
-                self.parameterAsString(parameters, self.POPULATION_FIELD, context),
-                network.source,
-                self.gpkg_output(parameters, self.OUTPUT, context),
-                parse_bands(
-                    self.parameterAsString(parameters, self.BANDS, context),
-                    self.parameterAsString(parameters, self.WEIGHTS, context),
-                    unit,
-                ),
-                mode,
-                cache_dir=graph_folder,
-                max_snap_m=max_snap_m(),
-                snap_to_main=network.snap_to_main,
-                feedback=feedback,
-            )
-
-        outcome = self.run_core(run)
+        mode = TravelMode(kind=network.mode, cost=network.cost, speed_field=network.speed_field, speeds_kph=speeds)
+        assert network.source is not None  # read_network asked for one
+        outcome = accessibility_2sfca(
+            self.input_layer(parameters, self.FACILITIES, context),
+            self.parameterAsString(parameters, self.CAPACITY_FIELD, context),
+            self.input_layer(parameters, self.DEMAND, context),
+            self.parameterAsString(parameters, self.POPULATION_FIELD, context),
+            network.source,
+            self.gpkg_output(parameters, self.OUTPUT, context),
+            parse_bands(
+                self.parameterAsString(parameters, self.BANDS, context),
+                self.parameterAsString(parameters, self.WEIGHTS, context),
+                unit,
+            ),
+            mode,
+            cache_dir=graph_folder,
+            max_snap_m=max_snap_m(),
+            snap_to_main=network.snap_to_main,
+            feedback=feedback,
+        )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
         return {

@@ -139,28 +139,26 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.AREAS_ASSIGNED, self.tr("Small areas assigned")))
         self.addOutput(QgsProcessingOutputNumber(self.AREAS_UNASSIGNED, self.tr("Small areas not assigned")))
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         lookup = self.parameterAsFile(parameters, self.LOOKUP, context).strip()
-        outcome = self.run_core(
-            lambda: aggregate_indicators(
-                self.input_layer(parameters, self.INPUT, context),
-                self.input_layer(parameters, self.TARGET, context),
-                self.gpkg_output(parameters, self.OUTPUT, context),
-                [
-                    Measure(name, method)
-                    for parameter, method in METHOD_PARAMETERS
-                    for name in self.parameterAsStrings(parameters, parameter, context)
-                ],
-                weight_field=next(iter(self.parameterAsStrings(parameters, self.WEIGHT_FIELD, context)), None),
-                area_field=self.parameterAsString(parameters, self.CODE_FIELD, context),
-                target_field=self.parameterAsString(parameters, self.TARGET_CODE_FIELD, context),
-                lookup=Path(lookup) if lookup else None,
-                centroids=self.input_layer(parameters, self.CENTROIDS, context, optional=True),
-                feedback=feedback,
-                transform_context=context.transformContext(),
-            ),
+        outcome = aggregate_indicators(
+            self.input_layer(parameters, self.INPUT, context),
+            self.input_layer(parameters, self.TARGET, context),
+            self.gpkg_output(parameters, self.OUTPUT, context),
+            [
+                Measure(name, method)
+                for parameter, method in METHOD_PARAMETERS
+                for name in self.parameterAsStrings(parameters, parameter, context)
+            ],
+            weight_field=next(iter(self.parameterAsStrings(parameters, self.WEIGHT_FIELD, context)), None),
+            area_field=self.parameterAsString(parameters, self.CODE_FIELD, context),
+            target_field=self.parameterAsString(parameters, self.TARGET_CODE_FIELD, context),
+            lookup=Path(lookup) if lookup else None,
+            centroids=self.input_layer(parameters, self.CENTROIDS, context, optional=True),
+            feedback=feedback,
+            transform_context=context.transformContext(),
         )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))

@@ -125,23 +125,21 @@ class CompositeIndexAlgorithm(LisAlgorithm):
         output.setSupportsNonFileBasedOutput(False)
         self.addParameter(output)
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         layer = self.input_layer(parameters, self.INPUT, context)
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        outcome = self.run_core(
-            lambda: composite_index(
-                layer,
-                self.gpkg_output(parameters, self.OUTPUT, context),
-                self.parameterAsStrings(parameters, self.FIELDS, context),
-                directions=self.parameterAsString(parameters, self.DIRECTIONS, context),
-                standardisation=STANDARDISATIONS[self.parameterAsEnum(parameters, self.STANDARDISE, context)],
-                exponential=self.parameterAsBoolean(parameters, self.EXPONENTIAL, context),
-                weights=self.parameterAsString(parameters, self.WEIGHTS, context),
-                missing=MISSING_RULES[self.parameterAsEnum(parameters, self.MISSING, context)],
-                feedback=feedback,
-            ),
+        outcome = composite_index(
+            layer,
+            self.gpkg_output(parameters, self.OUTPUT, context),
+            self.parameterAsStrings(parameters, self.FIELDS, context),
+            directions=self.parameterAsString(parameters, self.DIRECTIONS, context),
+            standardisation=STANDARDISATIONS[self.parameterAsEnum(parameters, self.STANDARDISE, context)],
+            exponential=self.parameterAsBoolean(parameters, self.EXPONENTIAL, context),
+            weights=self.parameterAsString(parameters, self.WEIGHTS, context),
+            missing=MISSING_RULES[self.parameterAsEnum(parameters, self.MISSING, context)],
+            feedback=feedback,
         )
         self.push_log(feedback, outcome.log)
         load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)

@@ -89,7 +89,7 @@ class CreateSampleDistrictAlgorithm(LisAlgorithm):
         self.addOutput(QgsProcessingOutputFile(self.HEALTH_XLSX, self.tr("Health indicators (XLSX)")))
         self.addOutput(QgsProcessingOutputMultipleLayers(self.LAYERS, self.tr("Sample layers")))
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.sample.sample_district import SampleSpec

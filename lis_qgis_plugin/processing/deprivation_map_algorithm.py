@@ -156,7 +156,7 @@ class DeprivationMapAlgorithm(LisAlgorithm):
         )
         self.addOutput(QgsProcessingOutputFile("QML", self.tr("Style file written")))
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.deprivation.classification import METHODS, POLARITIES
@@ -166,20 +166,18 @@ class DeprivationMapAlgorithm(LisAlgorithm):
         layer = self.input_layer(parameters, self.INPUT, context)
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         qml = self.parameterAsFileOutput(parameters, self.QML_OUTPUT, context)
-        outcome = self.run_core(
-            lambda: deprivation_map(
-                layer,
-                self.parameterAsString(parameters, self.FIELD, context),
-                list(METHODS)[self.parameterAsEnum(parameters, self.METHOD, context)],
-                self.gpkg_output(parameters, self.OUTPUT, context),
-                classes=self.parameterAsInt(parameters, self.CLASSES, context),
-                polarity=list(POLARITIES)[self.parameterAsEnum(parameters, self.POLARITY, context)],
-                national_n=national_n_value(self, parameters, self.NATIONAL_N, context),
-                breaks=self.parameterAsString(parameters, self.BREAKS, context),
-                ramp_name=list(RAMPS)[self.parameterAsEnum(parameters, self.RAMP, context)],
-                qml=Path(qml) if qml else None,
-                feedback=feedback,
-            ),
+        outcome = deprivation_map(
+            layer,
+            self.parameterAsString(parameters, self.FIELD, context),
+            list(METHODS)[self.parameterAsEnum(parameters, self.METHOD, context)],
+            self.gpkg_output(parameters, self.OUTPUT, context),
+            classes=self.parameterAsInt(parameters, self.CLASSES, context),
+            polarity=list(POLARITIES)[self.parameterAsEnum(parameters, self.POLARITY, context)],
+            national_n=national_n_value(self, parameters, self.NATIONAL_N, context),
+            breaks=self.parameterAsString(parameters, self.BREAKS, context),
+            ramp_name=list(RAMPS)[self.parameterAsEnum(parameters, self.RAMP, context)],
+            qml=Path(qml) if qml else None,
+            feedback=feedback,
         )
         self.push_log(feedback, outcome.log)
         load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)

@@ -131,25 +131,23 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
             )
         )
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         lookup = self.parameterAsFile(parameters, self.LOOKUP, context).strip()
-        outcome = self.run_core(
-            lambda: deprivation_summary(
-                self.input_layer(parameters, self.INPUT, context),
-                self.input_layer(parameters, self.TARGET, context),
-                self.gpkg_output(parameters, self.OUTPUT, context),
-                rank_field=self.parameterAsString(parameters, self.RANK_FIELD, context),
-                population_field=self.parameterAsString(parameters, self.POPULATION_FIELD, context),
-                national_n=national_n_value(self, parameters, self.NATIONAL_N, context),
-                score_field=self.parameterAsString(parameters, self.SCORE_FIELD, context) or None,
-                area_field=self.parameterAsString(parameters, self.CODE_FIELD, context),
-                target_field=self.parameterAsString(parameters, self.TARGET_CODE_FIELD, context),
-                lookup=Path(lookup) if lookup else None,
-                feedback=feedback,
-                transform_context=context.transformContext(),
-            ),
+        outcome = deprivation_summary(
+            self.input_layer(parameters, self.INPUT, context),
+            self.input_layer(parameters, self.TARGET, context),
+            self.gpkg_output(parameters, self.OUTPUT, context),
+            rank_field=self.parameterAsString(parameters, self.RANK_FIELD, context),
+            population_field=self.parameterAsString(parameters, self.POPULATION_FIELD, context),
+            national_n=national_n_value(self, parameters, self.NATIONAL_N, context),
+            score_field=self.parameterAsString(parameters, self.SCORE_FIELD, context) or None,
+            area_field=self.parameterAsString(parameters, self.CODE_FIELD, context),
+            target_field=self.parameterAsString(parameters, self.TARGET_CODE_FIELD, context),
+            lookup=Path(lookup) if lookup else None,
+            feedback=feedback,
+            transform_context=context.transformContext(),
         )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))

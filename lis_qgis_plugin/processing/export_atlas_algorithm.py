@@ -251,7 +251,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.FAILED_PAGES, self.tr("Pages that failed")))
         self.addOutput(QgsProcessingOutputString(self.LAYOUT, self.tr("Layout name")))
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         coverage = self.input_layer(parameters, self.COVERAGE, context)
@@ -275,23 +275,10 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             "dpi": self.parameterAsInt(parameters, self.DPI, context),
             "stop": ON_ERROR_CHOICES[self.parameterAsEnum(parameters, self.ON_ERROR, context)] == "stop",
         }
-        outcome = self.run_core(
-            lambda: self._export(
-                coverage,
-                map_layers,
-                image_format,
-                pdf,
-                folder,
-                data,
-                project_file,
-                england,
-                template,
-                options,
-                context,
-                feedback,
-            ),  # fmt: skip
-        )
-        pages, exported, layout_name, data_path, fit = outcome
+        pages, exported, layout_name, data_path, fit = self._export(
+            coverage, map_layers, image_format, pdf, folder, data, project_file, england, template, options, context,
+            feedback,
+        )  # fmt: skip
         self.push_log(feedback, pages.log)
         if not fit.fits:
             feedback.pushWarning(

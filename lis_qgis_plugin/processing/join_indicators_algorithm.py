@@ -151,7 +151,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.UNMATCHED_ROWS, self.tr("Table rows with no boundary")))
 
     def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
-        """Let any TABLE text through to processAlgorithm, which explains what is wrong with it.
+        """Let any TABLE text through to process(), which explains what is wrong with it.
 
         The file parameter rejects a name without a table extension with a bare "Incorrect
         parameter value": but TABLE may name a table layer of the project, and a folder or a
@@ -177,7 +177,7 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
             self.tr("{0}: no such file, and no table layer of that name is open. Check the path.").format(value)
         )
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.indicators.indicator_join import DUPLICATE_POLICIES
@@ -192,23 +192,21 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
         metadata = self.parameterAsFile(parameters, self.METADATA, context)
         table = self._table(parameters, context)
         markers = suppressed_markers()  # read here: the core reads no settings
-        outcome = self.run_core(
-            lambda: join_indicators(
-                boundaries,
-                table,
-                destination,
-                boundary_field=self.parameterAsString(parameters, self.BOUNDARY_CODE_FIELD, context) or None,
-                sheet=self.parameterAsString(parameters, self.SHEET, context) or None,
-                table_code_field=self.parameterAsString(parameters, self.TABLE_CODE_FIELD, context) or None,
-                fields=split_field_list(self.parameterAsString(parameters, self.FIELDS, context)),
-                period=self.parameterAsString(parameters, self.PERIOD, context) or None,
-                duplicates=DUPLICATE_POLICIES[self.parameterAsEnum(parameters, self.DUPLICATES, context)],
-                lookup=Path(lookup) if lookup else None,
-                report_html=Path(report) if report else None,
-                metadata_file=Path(metadata) if metadata else None,
-                markers=markers,
-                feedback=feedback,
-            ),
+        outcome = join_indicators(
+            boundaries,
+            table,
+            destination,
+            boundary_field=self.parameterAsString(parameters, self.BOUNDARY_CODE_FIELD, context) or None,
+            sheet=self.parameterAsString(parameters, self.SHEET, context) or None,
+            table_code_field=self.parameterAsString(parameters, self.TABLE_CODE_FIELD, context) or None,
+            fields=split_field_list(self.parameterAsString(parameters, self.FIELDS, context)),
+            period=self.parameterAsString(parameters, self.PERIOD, context) or None,
+            duplicates=DUPLICATE_POLICIES[self.parameterAsEnum(parameters, self.DUPLICATES, context)],
+            lookup=Path(lookup) if lookup else None,
+            report_html=Path(report) if report else None,
+            metadata_file=Path(metadata) if metadata else None,
+            markers=markers,
+            feedback=feedback,
         )
         for line in outcome.report.log_lines():
             feedback.pushInfo(line)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from qgis.core import (
     Qgis,
@@ -23,7 +23,6 @@ from qgis.PyQt.QtGui import QIcon
 from ..core.common.errors import CancelledError, LisError
 from ..core.common.plugin_files import resource_path
 
-Outcome = TypeVar("Outcome")
 #: The QGIS log tab (View > Panels > Log Messages) where LIS writes what the user does not need to read.
 LOG_TAG = "LIS"
 
@@ -109,17 +108,26 @@ class LisAlgorithm(QgsProcessingAlgorithm):
             destination = QgsProcessingUtils.generateTempFilename(f"{self.name()}.gpkg")
         return destination
 
-    def run_core(self, call: Callable[[], Outcome]) -> Outcome:
-        """Run the core function: a LisError becomes its own message, anything else one plain line.
+    def process(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        """The tool's work (what other algorithms put in ``processAlgorithm``); raise LisError for the user's errors."""
+        raise NotImplementedError(type(self).__name__)
 
-        An unexpected exception is a bug, not the user's doing: the dialog says so in one line and where
-        to look, and the full traceback goes to the QGIS log (tab "LIS"), never to the user as is.
+    def processAlgorithm(
+        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
+    ) -> dict[str, Any]:
+        """Run ``process``: a LisError becomes its own message, a bug one plain line with the traceback in the log.
+
+        The message is raised outside the handler, from a frame that holds no layer. QGIS never releases the
+        exception a Python algorithm raises, so every frame on its traceback lives until the interpreter ends,
+        after QGIS has exited, and a layer freed that late crashes the process.
         """
         try:
-            return call()
+            return self.process(parameters, context, feedback)
         except CancelledError:
             message = self.tr("Cancelled: no output was written.")
-        except LisError as error:
+        except (LisError, QgsProcessingException) as error:
             message = str(error)
         except Exception as error:
             QgsMessageLog.logMessage(
@@ -128,8 +136,7 @@ class LisAlgorithm(QgsProcessingAlgorithm):
                 Qgis.MessageLevel.Critical,
             )
             message = internal_error_message(self.displayName(), error)
-        # Raised outside the handler, so the exception does not keep the core's frames (and the layers
-        # they hold) alive: a layer freed after QGIS has exited crashes the interpreter.
+        del parameters  # may hold the caller's own layers
         raise QgsProcessingException(message)
 
     @staticmethod

@@ -110,7 +110,7 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.FEATURE_COUNT, self.tr("Features written")))
         self.addOutput(QgsProcessingOutputString(self.SOURCE_URL, self.tr("Layer URL the boundaries came from")))
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.sources.http_client import HttpClient
@@ -128,20 +128,18 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
             )
         set_key = BOUNDARY_SETS[self.parameterAsEnum(parameters, self.BOUNDARY_SET, context)].key
         client = HttpClient(feedback=feedback, options=online.http)
-        outcome = self.run_core(
-            lambda: load_boundaries(
-                destination,
-                set_key,
-                district_code=self.parameterAsString(parameters, self.DISTRICT_CODE, context).strip() or None,
-                extent=extent,
-                service_url=self.parameterAsString(parameters, self.SERVICE_URL, context).strip() or None,
-                base_url=self.parameterAsString(parameters, self.BASE_URL, context).strip() or online.ons_base_url,
-                refresh=self.parameterAsBoolean(parameters, self.REFRESH, context),
-                cache_dir=online.cache_dir,
-                client=client,
-                feedback=feedback,
-                max_age_days=online.max_age_days,
-            ),
+        outcome = load_boundaries(
+            destination,
+            set_key,
+            district_code=self.parameterAsString(parameters, self.DISTRICT_CODE, context).strip() or None,
+            extent=extent,
+            service_url=self.parameterAsString(parameters, self.SERVICE_URL, context).strip() or None,
+            base_url=self.parameterAsString(parameters, self.BASE_URL, context).strip() or online.ons_base_url,
+            refresh=self.parameterAsBoolean(parameters, self.REFRESH, context),
+            cache_dir=online.cache_dir,
+            client=client,
+            feedback=feedback,
+            max_age_days=online.max_age_days,
         )
         self.push_log(feedback, outcome.log)
         load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)

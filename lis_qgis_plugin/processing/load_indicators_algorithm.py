@@ -152,7 +152,7 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
                 return False
         return True
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.sources.http_client import HttpClient, OnlineSourceError
@@ -174,7 +174,7 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
         client = HttpClient(feedback=feedback, options=online.http)
         cache_dir, max_age_days = online.cache_dir, online.max_age_days
 
-        def run() -> Any:
+        def load() -> Any:  # from the chosen source
             if source == "fingertips":
                 from ..core.sources.fingertips import load_fingertips, parse_ids
                 from ..core.sources.nomis import parse_query
@@ -202,6 +202,6 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
 
             return load_url(ids, output, refresh, cache_dir=cache_dir, client=client, max_age_days=max_age_days)
 
-        outcome = self.run_core(run)
+        outcome = load()
         self.push_log(feedback, outcome.log)
         return {self.OUTPUT: str(outcome.path), self.ROWS: outcome.rows, self.SOURCE_URL: outcome.source_url}

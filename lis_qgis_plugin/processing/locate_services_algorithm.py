@@ -223,7 +223,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
         ok, message = check_network_file(parameters)
         return super().checkParameterValues(parameters, context) if ok else (False, message)
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.location.locate_services import locate_services
@@ -240,38 +240,36 @@ class LocateServicesAlgorithm(LisAlgorithm):
 
         objective = self.OBJECTIVES[self.parameterAsEnum(parameters, self.OBJECTIVE, context)]
         max_cost = self.parameterAsDouble(parameters, self.MAX_COST, context)
-        outcome = self.run_core(
-            lambda: locate_services(
-                self.input_layer(parameters, self.DEMAND, context),
-                self.input_layer(parameters, self.CANDIDATES, context),
-                self.gpkg_output(parameters, self.OUTPUT, context),
-                weight_field=text(self.WEIGHT_FIELD) or "",
-                need_field=text(self.NEED_FIELD),
-                need_rule=self.NEED_RULES[self.parameterAsEnum(parameters, self.NEED_RULE, context)],
-                areas=self.input_layer(parameters, self.AREAS, context, optional=True),
-                existing=self.input_layer(parameters, self.EXISTING, context, optional=True),
-                candidate_id_field=text(self.CANDIDATE_ID_FIELD),
-                candidate_name_field=text(self.CANDIDATE_NAME_FIELD),
-                candidate_filter=text(self.CANDIDATE_FILTER),
-                existing_id_field=text(self.EXISTING_ID_FIELD),
-                existing_filter=text(self.EXISTING_FILTER),
-                network=network.source,
-                mode=network.mode,
-                cost=network.cost,
-                speed_field=network.speed_field,
-                objective=objective,
-                p=self.parameterAsInt(parameters, self.P, context),
-                # p-median does not need the standard; a 0 there means "no coverage columns"
-                max_cost=max_cost if max_cost > 0 or objective != "pmedian" else None,
-                assignment_output=destination(self.ASSIGNMENT),
-                summary_output=destination(self.SUMMARY),
-                exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context) or None,
-                cache_dir=graph_folder,
-                max_snap_m=max_snap_m(),
-                snap_to_main=network.snap_to_main,
-                speeds_kph=speeds,
-                feedback=feedback,
-            ),
+        outcome = locate_services(
+            self.input_layer(parameters, self.DEMAND, context),
+            self.input_layer(parameters, self.CANDIDATES, context),
+            self.gpkg_output(parameters, self.OUTPUT, context),
+            weight_field=text(self.WEIGHT_FIELD) or "",
+            need_field=text(self.NEED_FIELD),
+            need_rule=self.NEED_RULES[self.parameterAsEnum(parameters, self.NEED_RULE, context)],
+            areas=self.input_layer(parameters, self.AREAS, context, optional=True),
+            existing=self.input_layer(parameters, self.EXISTING, context, optional=True),
+            candidate_id_field=text(self.CANDIDATE_ID_FIELD),
+            candidate_name_field=text(self.CANDIDATE_NAME_FIELD),
+            candidate_filter=text(self.CANDIDATE_FILTER),
+            existing_id_field=text(self.EXISTING_ID_FIELD),
+            existing_filter=text(self.EXISTING_FILTER),
+            network=network.source,
+            mode=network.mode,
+            cost=network.cost,
+            speed_field=network.speed_field,
+            objective=objective,
+            p=self.parameterAsInt(parameters, self.P, context),
+            # p-median does not need the standard; a 0 there means "no coverage columns"
+            max_cost=max_cost if max_cost > 0 or objective != "pmedian" else None,
+            assignment_output=destination(self.ASSIGNMENT),
+            summary_output=destination(self.SUMMARY),
+            exact_limit=self.parameterAsInt(parameters, self.EXACT_LIMIT, context) or None,
+            cache_dir=graph_folder,
+            max_snap_m=max_snap_m(),
+            snap_to_main=network.snap_to_main,
+            speeds_kph=speeds,
+            feedback=feedback,
         )
         self.push_log(feedback, outcome.log)
         results: dict[str, Any] = {self.OUTPUT: outcome.output_uri}

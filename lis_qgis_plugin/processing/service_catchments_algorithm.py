@@ -176,7 +176,7 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         ok, message = check_network_file(parameters)
         return super().checkParameterValues(parameters, context) if ok else (False, message)
 
-    def processAlgorithm(
+    def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         from ..core.access.service_catchments import service_catchments
@@ -195,34 +195,32 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         def destination(name: str) -> str | None:
             return self.optional_output(parameters, name, context)
 
-        outcome = self.run_core(
-            lambda: service_catchments(
-                facilities if facilities is not None else Path(table),
-                network.source,
-                self.gpkg_output(parameters, self.CATCHMENTS, context),
-                assignment_output=destination(self.ASSIGNMENT),
-                coverage_output=destination(self.COVERAGE),
-                method=self.METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
-                cost=network.cost,
-                mode=network.mode,
-                speed_field=network.speed_field,
-                bands=self.parameterAsString(parameters, self.BANDS, context),
-                buffer_m=self.parameterAsDouble(parameters, self.BUFFER, context),
-                overlap=self.OVERLAPS[self.parameterAsEnum(parameters, self.OVERLAP, context)],
-                facility_id_field=text(self.FACILITY_ID_FIELD),
-                capacity_field=text(self.CAPACITY_FIELD),
-                facility_filter=text(self.FACILITY_FILTER),
-                areas=self.input_layer(parameters, self.AREAS, context, optional=True),
-                demand=self.input_layer(parameters, self.DEMAND_POINTS, context, optional=True),
-                population_field=text(self.POPULATION_FIELD),
-                deprivation_field=text(self.DEPRIVATION_FIELD),
-                clip_to_areas=self.parameterAsBoolean(parameters, self.CLIP, context),
-                cache_dir=graph_folder,
-                max_snap_m=max_snap_m(),
-                snap_to_main=network.snap_to_main,
-                speeds_kph=speeds,
-                feedback=feedback,
-            ),
+        outcome = service_catchments(
+            facilities if facilities is not None else Path(table),
+            network.source,
+            self.gpkg_output(parameters, self.CATCHMENTS, context),
+            assignment_output=destination(self.ASSIGNMENT),
+            coverage_output=destination(self.COVERAGE),
+            method=self.METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
+            cost=network.cost,
+            mode=network.mode,
+            speed_field=network.speed_field,
+            bands=self.parameterAsString(parameters, self.BANDS, context),
+            buffer_m=self.parameterAsDouble(parameters, self.BUFFER, context),
+            overlap=self.OVERLAPS[self.parameterAsEnum(parameters, self.OVERLAP, context)],
+            facility_id_field=text(self.FACILITY_ID_FIELD),
+            capacity_field=text(self.CAPACITY_FIELD),
+            facility_filter=text(self.FACILITY_FILTER),
+            areas=self.input_layer(parameters, self.AREAS, context, optional=True),
+            demand=self.input_layer(parameters, self.DEMAND_POINTS, context, optional=True),
+            population_field=text(self.POPULATION_FIELD),
+            deprivation_field=text(self.DEPRIVATION_FIELD),
+            clip_to_areas=self.parameterAsBoolean(parameters, self.CLIP, context),
+            cache_dir=graph_folder,
+            max_snap_m=max_snap_m(),
+            snap_to_main=network.snap_to_main,
+            speeds_kph=speeds,
+            feedback=feedback,
         )
         self.push_log(feedback, outcome.log)
         results: dict[str, Any] = {self.CATCHMENTS: outcome.catchments_uri}

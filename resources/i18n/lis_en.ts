@@ -84,7 +84,7 @@ The output GeoPackage has every demand feature with access_score, access_per_100
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="163"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -180,7 +180,7 @@ The output GeoPackage has every target area with its fields, n_areas (how many s
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="164"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -502,7 +502,7 @@ The output GeoPackage has every target with its fields plus n_lsoas, population 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="155"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="153"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -632,17 +632,17 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="298"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="285"/>
         <source>{0} indicators do not fit the table of the page even at {1} pt: the table needs {2:.0f} mm, its frame is {3:.0f} mm tall, so the last rows are cut. Choose fewer INDICATORS, a larger PAGE_SIZE, or a template with a taller indicator_table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="308"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="295"/>
         <source>Exported {0} pages to {1}; the layout '{2}' reads {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="351"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="338"/>
         <source>TEMPLATE {0} sets the page size: PAGE_SIZE is not used.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -754,7 +754,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="216"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="214"/>
         <source>Report: {0} (and {1})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -762,22 +762,22 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="74"/>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="73"/>
         <source>{0}: the layer '{1}' cannot be opened. Choose a vector layer or file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="85"/>
         <source>Give the road network once: either the NETWORK layer or the NETWORK_FILE, not both.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="89"/>
         <source>NETWORK: choose a road line layer, or give an .osm.pbf file in NETWORK_FILE.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="121"/>
+        <location filename="../../lis_qgis_plugin/processing/lis_algorithm.py" line="129"/>
         <source>Cancelled: no output was written.</source>
         <translation type="unfinished"></translation>
     </message>

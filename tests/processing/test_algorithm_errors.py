@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import gc
+import types
 from pathlib import Path
 
 import pytest
-from qgis.core import Qgis, QgsApplication, QgsProcessingException
+from qgis.core import Qgis, QgsApplication, QgsMapLayer, QgsProcessingException
 
 import lis_qgis_plugin.core.indicators.join_indicators as join_module  # the algorithm imports it when it runs
 from lis_qgis_plugin.core.common.errors import LisError
@@ -102,8 +104,36 @@ def test_a_never_closed_quote_names_the_file_and_line(lis_plugin: object, rutlan
     assert not output.exists() and table.read_bytes() == before
 
 
+def test_a_refused_run_leaves_no_layer_in_the_exception_qgis_keeps(
+    lis_plugin: object, rutland_lsoa: Path, tmp_path: Path
+) -> None:
+    """QGIS never releases a QgsProcessingException raised by a Python algorithm, nor the frames on its traceback.
+
+    So LIS raises it from a frame that holds no layer, and no frame of a tool's own work outlives the run: a layer
+    kept that way would be freed after QGIS has exited and crash the process. Both kinds of refusal are tried,
+    one from the core (a LisError) and one from reading the inputs (a QgsProcessingException).
+    """
+    table = tmp_path / "table.csv"
+    table.write_text("name,value\nsomewhere,1\n", encoding="utf-8")  # no column of area codes
+    with pytest.raises(QgsProcessingException, match="table.csv"):
+        run_join(BOUNDARIES=str(rutland_lsoa), TABLE=str(table), OUTPUT=str(tmp_path / "joined.gpkg"))
+    with pytest.raises(QgsProcessingException, match="nowhere.csv: no such file"):
+        run_join(BOUNDARIES=str(rutland_lsoa), TABLE=str(tmp_path / "nowhere.csv"), OUTPUT=str(tmp_path / "j.gpkg"))
+    gc.collect()
+    kept = [
+        frame
+        for frame in gc.get_objects()
+        if isinstance(frame, types.FrameType) and "lis_qgis_plugin" in frame.f_code.co_filename
+    ]
+    assert kept, "QGIS no longer keeps the exception: drop the os._exit in tests/conftest.py (see its docstring)"
+    assert {(Path(frame.f_code.co_filename).name, frame.f_code.co_name) for frame in kept} == {
+        ("lis_algorithm.py", "processAlgorithm")
+    }
+    assert not [name for frame in kept for name, value in frame.f_locals.items() if isinstance(value, QgsMapLayer)]
+
+
 def test_every_user_error_class_is_a_lis_error() -> None:
-    """Each *Error class the plugin defines derives from LisError, so run_core's one handler catches it."""
+    """Each *Error class the plugin defines derives from LisError, so processAlgorithm's one handler catches it."""
     outside = {"LisError", "CancelledError", "_RetryableError"}  # the base, cancel, and an internal retry signal
     found: dict[str, list[str]] = {}
     for path in sorted((REPO / "lis_qgis_plugin").rglob("*.py")):

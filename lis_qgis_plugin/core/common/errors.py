@@ -1,7 +1,7 @@
 """What every LIS tool can tell its user: one base for the problems they can fix, cancel, and log lines.
 
 These sit at the bottom of core, below the readers, the network and the HTTP client, so any module can
-raise or log without importing a tool's module. ``LisAlgorithm.run_core`` catches ``LisError`` once for
+raise or log without importing a tool's module. ``LisAlgorithm.processAlgorithm`` catches ``LisError`` once for
 every algorithm; anything else is an internal error, reported in one plain line with the traceback in
 the QGIS log.
 """
