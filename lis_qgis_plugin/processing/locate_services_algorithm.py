@@ -1,4 +1,4 @@
-"""lis:locateservices - where should the next children's centre (GP surgery, library...) go?
+"""lis:locateservices - where should new sites (a children's centre, GP surgery, library...) go?
 
 A thin shell over core.location.locate_services (imported when the tool runs, so loading the plugin stays
 light): this module reads the parameters, calls locate_services, pushes its log (headline first)
@@ -54,6 +54,7 @@ class LocateServicesAlgorithm(LisAlgorithm):
     SUMMARY = "SUMMARY"
     HEADLINE = "HEADLINE"
     CHOSEN = "CHOSEN"
+    NOTHING_TO_GAIN = "NOTHING_TO_GAIN"
 
     NEED_RULES = ("decile", "score")
     OBJECTIVES = ("pmedian", "mclp", "lscp")
@@ -66,15 +67,18 @@ class LocateServicesAlgorithm(LisAlgorithm):
 
     def shortHelpString(self) -> str:
         return self.tr(
-            "Where should the next children's centre, GP surgery or library go? Chooses new sites among candidate "
-            "points, keeping the existing sites open, and shows what they change.\n\n"
+            "Where should new sites go (a children's centre, GP surgery, library...)? Chooses new sites among "
+            "candidate points, keeping the existing sites open, and shows what they change.\n\n"
             "Demand: points (population-weighted centroids) or polygons (their point on surface) with a population "
             "field (WEIGHT_FIELD). An optional NEED_FIELD, read from the demand or from the small area (AREAS) "
             "containing each point, multiplies the weight: rule 'decile' (national IMD decile, 1 = most deprived): "
             "deciles 1-2 count x2, 3-4 x1.5, 5-10 x1; rule 'score': score / mean score.\n\n"
-            "Objectives: p-median opens P sites that make the need-weighted average journey shortest; MCLP opens P "
-            "sites that bring the most need-weighted people within MAX_COST; LSCP opens as few sites as bring "
-            "everyone who can be covered within MAX_COST (P is ignored; demand no candidate can cover is listed). "
+            "Objectives: p-median opens P sites that make the average journey (minutes of travel per resident, "
+            "weighted by need) shortest; MCLP opens P sites that bring the most residents, weighted by need, within "
+            "MAX_COST; LSCP opens as few sites as bring everyone who can be covered within MAX_COST (P is ignored; "
+            "demand no candidate can cover is listed). When no new site could bring anyone within MAX_COST "
+            "(everyone already is, or no candidate is near the people left), that is the answer: no site is "
+            "chosen, the outputs are written with before = after and NOTHING_TO_GAIN says why. "
             "Problems up to EXACT_LIMIT useful demand-site pairs are solved exactly (HiGHS integer programme); larger "
             "p-median problems use greedy + Teitz-Bart swaps and report the gap to a bound.\n\n"
             "Costs: travel TO the site on the road network (a line layer or an .osm.pbf/GeoPackage file, cached) in "
@@ -217,6 +221,11 @@ class LocateServicesAlgorithm(LisAlgorithm):
         )  # fmt: skip
         self.addOutput(QgsProcessingOutputString(self.HEADLINE, self.tr("Headline")))
         self.addOutput(QgsProcessingOutputString(self.CHOSEN, self.tr("Chosen site ids (in choice order)")))
+        self.addOutput(
+            QgsProcessingOutputString(
+                self.NOTHING_TO_GAIN, self.tr("Why no new site was chosen (empty when sites were chosen)")
+            )
+        )
 
     def checkParameterValues(self, parameters: dict[str, Any], context: QgsProcessingContext) -> tuple[bool, str]:
         """A damaged NETWORK file is named, with what to do, before Processing's generic check."""
@@ -281,4 +290,5 @@ class LocateServicesAlgorithm(LisAlgorithm):
             load_on_completion(context, uri, name.lower(), replaces=planned if planned != uri else None)
         results[self.HEADLINE] = outcome.headline
         results[self.CHOSEN] = ",".join(outcome.chosen_ids)
+        results[self.NOTHING_TO_GAIN] = outcome.nothing_to_gain.reason if outcome.nothing_to_gain else ""
         return results

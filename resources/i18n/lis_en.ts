@@ -4,12 +4,12 @@
 <context>
     <name>Accessibility2sfcaAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="47"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="49"/>
         <source>Accessibility score (2SFCA / E2SFCA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="50"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="52"/>
         <source>Scores every small area for how much service capacity (GPs, beds, places) its people can reach on the road network, sharing each facility's capacity among everyone who can reach it: the two-step floating catchment area method (2SFCA).
 
 Step 1: each facility's capacity is divided by the population of the areas within reach of it. Step 2: each area adds up the shares of the facilities it reaches. The score is capacity per person (also given per 1,000 people); the population-weighted total of the scores equals the capacity of the facilities anyone reaches.
@@ -24,80 +24,85 @@ The output GeoPackage has every demand feature with access_score, access_per_100
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="75"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="77"/>
         <source>Facilities (points)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="81"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="83"/>
         <source>Capacity of each facility (GPs, beds, places...)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="89"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="91"/>
         <source>Small areas with population (points, or polygons: point on surface)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="96"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="98"/>
         <source>Population field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="101"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="103"/>
         <source>Road network (line layer; or give an .osm.pbf file below)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="104"/>
         <source>Travel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="107"/>
         <source>Travel cost (time: bands in minutes; distance: in metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="110"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="112"/>
         <source>Travel bands: one limit (2SFCA) or several, such as 5,10,15</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="118"/>
         <source>Weight of each band, such as 1,0.6,0.2 (E2SFCA; empty: all 1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="121"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="123"/>
         <source>Accessibility scores (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="125"/>
         <source>Areas that reach no facility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="124"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="126"/>
         <source>Facilities nobody reaches</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="163"/>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="164"/>
         <source>Wrote {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/accessibility_2sfca_algorithm.py" line="166"/>
+        <source>{0} – 2SFCA access, {1} {2} {3}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>AggregateIndicatorsAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="54"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="56"/>
         <source>Aggregate indicators to larger areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="57"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="59"/>
         <source>Aggregates values of small areas (for example LSOAs) to larger areas: wards, MSOAs, districts, or polygons you drew.
 
 Each small area goes to one target area:
@@ -110,78 +115,83 @@ The output GeoPackage has every target area with its fields, n_areas (how many s
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="80"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="82"/>
         <source>Small areas with values (for example LSOAs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="89"/>
         <source>Small-area code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="96"/>
         <source>Target areas (wards, MSOAs, districts or any polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="95"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="97"/>
         <source>Lookup small-area code -&gt; target code (CSV/XLSX; empty: aggregate by location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="102"/>
         <source>Centroids: one point per small area with its code, such as population-weighted centroids (without LOOKUP; empty: point on surface)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="109"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="111"/>
         <source>Fields to sum (counts: population, cases)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="110"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="112"/>
         <source>Fields to average (mean)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="111"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="113"/>
         <source>Fields to average weighted by population (rates, scores, ranks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="114"/>
         <source>Fields to take the minimum of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="115"/>
         <source>Fields to take the maximum of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="130"/>
         <source>Weight for weighted means (population field)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="138"/>
         <source>Aggregated areas (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="141"/>
         <source>Small areas assigned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="140"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="142"/>
         <source>Small areas not assigned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="164"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="169"/>
         <source>Wrote {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="170"/>
+        <source>{0} by {1}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -236,12 +246,12 @@ The output GeoPackage has every target area with its fields, n_areas (how many s
 <context>
     <name>CompositeIndexAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="48"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="49"/>
         <source>Composite index from several indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="51"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="52"/>
         <source>Combines several numeric indicators of the same areas into one composite index, as the Index of Multiple Deprivation combines its domains, and writes a NEW GeoPackage layer: every input feature plus composite_score (higher = more deprived), composite_rank (1 = most deprived), composite_decile (deciles of this layer, 1 = most deprived tenth; not England's deciles) and contrib_FIELD, each indicator's weighted standardised contribution. The contributions add up to the score. An area code on more than one feature is refused, naming it (it would count twice). Inputs are never modified.
 
 DIRECTIONS: one per field, in the order of FIELDS, separated by ';': 'higher is worse' or 'higher is better' (IMD ranks, where 1 = most deprived, are 'higher is better'). An empty entry takes the polarity stored by 'Join indicators' for that field, else 'higher is worse'.
@@ -254,43 +264,48 @@ MISSING: leave the area out (NULL score, rank and decile when any indicator is N
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="75"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="76"/>
         <source>Areas with indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="81"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="82"/>
         <source>Indicators to combine (numeric fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="91"/>
         <source>Directions, one per field separated by ; (higher is worse / higher is better; empty: metadata)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="99"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="100"/>
         <source>Standardisation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="107"/>
         <source>Apply the IMD exponential transformation to the ranks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="111"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="112"/>
         <source>Weights, one per field separated by ; (empty: equal)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="117"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="118"/>
         <source>Areas with NULL values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="124"/>
         <source>Composite index (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/composite_index_algorithm.py" line="146"/>
+        <source>{0} – composite index of {1} indicators</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -371,12 +386,12 @@ Ranks are national: the district is drawn inside a simulated England of 32,844 a
 <context>
     <name>DeprivationMapAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="71"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="72"/>
         <source>Deprivation map (national or local deciles, classes)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="74"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="75"/>
         <source>Classifies a deprivation rank or score and writes a NEW GeoPackage layer: every feature, field and geometry, plus a class field (FIELD_class, 1 = most deprived) and a label field. Its style, stored in the GeoPackage as the default and written to a .qml file, colours the most deprived class darkest whatever the polarity, with a colour-blind-safe ramp.
 
 National deciles/quintiles from rank: rank 1 = most deprived; the decile is ceil(rank x 10 / N) as published, with N the number of LSOAs of the edition (32,844 in IoD2019, 33,755 in IoD2025). Empty NATIONAL_N: the edition comes from the LSOA codes: a 2011 code retired in 2021 means IoD2019, a code created in 2021 (E01033769 and above) or a rank above 32,844 means IoD2025. When the codes cannot tell (no LSOA codes, only codes common to both, or both kinds) the map is refused: set NATIONAL_N. A NATIONAL_N given always wins; ranks above it are refused. The log says the edition, N and why.
@@ -387,65 +402,70 @@ The log lists the number of areas in each class. Inputs are never modified.</sou
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="101"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="102"/>
         <source>Areas (LSOAs, with a deprivation rank or score)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="108"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="109"/>
         <source>Rank or score field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="116"/>
         <source>Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="121"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="122"/>
         <source>Number of classes (generic methods)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="131"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="132"/>
         <source>Polarity (local and generic methods)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="140"/>
         <source>Manual breaks, e.g. 10, 20, 30 (manual method)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="143"/>
         <source>Colour ramp</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="144"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="145"/>
         <source>Deprivation map (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="152"/>
         <source>Style file (empty: &lt;layer&gt;.qml beside the GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="158"/>
         <source>Style file written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_map_algorithm.py" line="185"/>
+        <source>{0} – {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>DeprivationSummaryAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="48"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="50"/>
         <source>Deprivation summary measures for any areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="51"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="53"/>
         <source>Computes MHCLG's summary measures of the English Indices of Deprivation, published for local authority districts, for any areas made of LSOAs: wards, districts, catchments or polygons you drew.
 
 Each LSOA goes to one target area through a lookup file (LSOA code -&gt; target code), or, without one, to the target polygon containing its point on surface. With r an LSOA's national rank (1 = most deprived), N the number of LSOAs ranked nationally (IoD2019: 32,844; IoD2025: 33,755) and p its population, per target:
@@ -462,48 +482,53 @@ The output GeoPackage has every target with its fields plus n_lsoas, population 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="85"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="87"/>
         <source>LSOAs with national ranks (a layer, or a table when LOOKUP is given)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="92"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="94"/>
         <source>LSOA code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="102"/>
         <source>National rank field (1 = most deprived)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="108"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="110"/>
         <source>Population field (residents per LSOA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="118"/>
         <source>Score field (optional: gives the average score)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="127"/>
         <source>Target areas (wards, districts, catchments or any polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="128"/>
         <source>Lookup LSOA code -&gt; target code (CSV/XLSX; empty: by location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="132"/>
         <source>Deprivation summary (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="158"/>
         <source>Wrote {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="159"/>
+        <source>{0} – deprivation summary of {1}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -650,12 +675,12 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
 <context>
     <name>JoinIndicatorsAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="63"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="64"/>
         <source>Join indicators to boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="66"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="67"/>
         <source>Joins an indicator table (CSV, TSV, XLSX, ODS, or a table layer: give its layer name) onto boundaries by area code and writes a NEW GeoPackage layer: every boundary feature, field and geometry, plus typed indicator fields whose original column names are kept as aliases. Inputs are never modified.
 
 It reads tables as published: UTF-8 with or without BOM or Windows-1252, title rows above the header, thousands separators ("29,199"), percent signs and suppressed values (*, .., -, c, x, n/a: NULL, each counted). Long tables (code, indicator, period, value, as Fingertips exports) are pivoted, using the latest period unless you give one.
@@ -664,98 +689,103 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="88"/>
         <source>Boundaries (LSOA, MSOA, ward, district...)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="95"/>
         <source>Code field of the boundaries (empty: find it)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="101"/>
         <source>Indicator table (file, or the name of a table layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="103"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="104"/>
         <source>Sheet (workbooks; empty: first)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="108"/>
         <source>Code column in the table (empty: find it)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="113"/>
         <source>Columns to join, separated by ; (empty: all)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="117"/>
         <source>Period, for long tables (empty: latest)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="121"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="122"/>
         <source>Codes on more than one row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="128"/>
         <source>Code lookup to convert the table's codes (e.g. LSOA 2011 to 2021)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="133"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="134"/>
         <source>Indicator metadata table (Indicator, Source, Period, Unit, Polarity)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="140"/>
         <source>Joined layer (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="145"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="146"/>
         <source>Join report (HTML)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="149"/>
         <source>Join report (JSON)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="150"/>
         <source>Boundary codes matched</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="151"/>
         <source>Boundary codes with no row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="152"/>
         <source>Table rows with no boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="170"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="171"/>
         <source>Choose an indicator table (TABLE).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="177"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="178"/>
         <source>{0}: no such file, and no table layer of that name is open. Check the path.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="214"/>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="215"/>
         <source>Report: {0} (and {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="217"/>
+        <source>{0} + {1}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -798,72 +828,77 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisDockWidget</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="77"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="91"/>
         <source>Local Information System</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="132"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="129"/>
+        <source>Step {0}: {1} (Alt+{0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="163"/>
         <source>Ready.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="166"/>
         <source>What the LIS tools are doing; the full log is in the LIS tab of the log panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="172"/>
         <source>Progress of the tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="143"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="173"/>
         <source>Progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="145"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="179"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="181"/>
         <source>Stop the tool running: nothing it started is kept (Esc in the panel)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="184"/>
         <source>Cancel the LIS tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="247"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="309"/>
         <source>Running: {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="262"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="324"/>
         <source>{0}: done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="264"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="326"/>
         <source>Layers added to the LIS group: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="270"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="332"/>
         <source>{0}: cancelled, nothing kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="273"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="335"/>
         <source>{0} failed: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="298"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="360"/>
         <source>The saved {0} page could not be restored: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1024,105 +1059,105 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisPanel</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="40"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="42"/>
         <source>Export one profile page per area (ward, LSOA, catchment): a map, a table of the indicators against the district and England, and a spine chart, all in one PDF.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="52"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="54"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="137"/>
         <source>&amp;Areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="54"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="56"/>
         <source>The areas to profile, one page each, with the indicator values as fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="83"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="85"/>
         <source>&amp;Indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="88"/>
         <source>Tick the numeric fields to tabulate and chart (Space ticks the current one)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="142"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="169"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="106"/>
         <source>Weights the district value (empty: the plain mean of the areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="115"/>
         <source>&amp;Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="117"/>
         <source>Your own print layout template (.qpt) with items title, main_map, indicator_table (attribute table), chart (picture) and footnote; empty: the LIS template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="127"/>
         <source>Open the PDF when it is &amp;ready</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="129"/>
         <source>Open the exported PDF in your PDF viewer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="132"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="134"/>
         <source>E&amp;xport atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="133"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="135"/>
         <source>Run 'Export area profiles': one PDF with a page per area; the layout joins the project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="140"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="142"/>
         <source>Open P&amp;DF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="144"/>
         <source>Open the PDF exported last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="152"/>
         <source>Atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="208"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="209"/>
         <source>Choose the areas and tick at least one indicator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="223"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="226"/>
         <source>Export atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="226"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="229"/>
         <source>Exporting a page per area of {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="233"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="236"/>
         <source>{0} pages in {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1177,27 +1212,27 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="103"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="105"/>
         <source>Choose a polygon layer, or add one to the project first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="131"/>
         <source>unrecognised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="133"/>
         <source>{0} areas, codes in '{1}' ({2}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="153"/>
         <source>Load boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="161"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="167"/>
         <source>The tool finished but added no polygon layer: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1455,7 +1490,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="152"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="153"/>
         <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1596,7 +1631,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="256"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Road &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1617,7 +1652,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="118"/>
         <source>Driving or walking</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1727,162 +1762,162 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="78"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="81"/>
         <source>Map a deprivation rank or score (or any indicator) in classes, darkest where most deprived. National deciles use the published national ranks; local deciles re-rank your areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="90"/>
         <source>Ma&amp;ke map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="91"/>
         <source>Run 'Deprivation map': writes a new styled GeoPackage layer into the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="137"/>
         <source>The polygon layer to map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="142"/>
         <source>&amp;Field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="144"/>
         <source>The rank, score or indicator to classify (national methods need national ranks, 1 = most deprived)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="146"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="149"/>
         <source>&amp;Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="146"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="149"/>
         <source>How the values are put into classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="153"/>
         <source>From the LSOA codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="156"/>
         <source>Areas ranked &amp;nationally (N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="155"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="158"/>
         <source>National deciles and the summary: the number of LSOAs ranked in the edition of the ranks (32,844 IoD2019, 33,755 IoD2025). 'From the LSOA codes' lets the tool tell the edition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="171"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="176"/>
         <source>&amp;Classes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="178"/>
         <source>Number of classes for quantile, equal interval, Jenks, standard deviation and pretty breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="177"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="182"/>
         <source>e.g. 10, 20, 30</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="178"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="183"/>
         <source>&amp;Breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="178"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="183"/>
         <source>Manual method: the class breaks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="183"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="188"/>
         <source>&amp;Polarity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="190"/>
         <source>Which end is most deprived (local and generic methods); the most deprived class is darkest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="192"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="197"/>
         <source>Colour &amp;ramp</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="192"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="197"/>
         <source>Colour-blind-safe colour ramps, light to dark</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="198"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="203"/>
         <source>&amp;Legend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="201"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="206"/>
         <source>The classes of the map made last, most deprived first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="209"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="214"/>
         <source>A small picture of the map made last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="215"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="222"/>
         <source>Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="248"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="255"/>
         <source>National deciles: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="250"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="257"/>
         <source>National deciles: {0}, N = {1} ({2}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="300"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="331"/>
         <source>Choose the areas and the field to map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="322"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="353"/>
         <source>Deprivation map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="329"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="360"/>
         <source>Classifying {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="342"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="373"/>
         <source>Deprivation summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="343"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="374"/>
         <source>Deprivation summary: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="345"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="376"/>
         <source>Summarising deprivation in {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1897,192 +1932,192 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="40"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="41"/>
         <source>Who can reach a service within 5, 10 or 15 minutes, and who cannot: catchments of each facility on the road network, and the population covered within each band.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
         <source>&amp;Facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
         <source>Point layer of the services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="89"/>
         <source>Which facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="91"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="94"/>
         <source>Fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="93"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="96"/>
         <source>Optional expression choosing some facilities, e.g. "service_type" = 'gp_surgery'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="103"/>
         <source>Facility &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="105"/>
         <source>Field with a unique id or name per facility (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="108"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="111"/>
         <source>Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
         <source>or network fil&amp;e</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="117"/>
         <source>&amp;Speed field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="118"/>
         <source>Travel &amp;mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="119"/>
         <source>&amp;Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="119"/>
         <source>Travel time (minutes) or distance (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="126"/>
         <source>&amp;Bands</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="128"/>
         <source>Catchment bands separated by commas: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="138"/>
         <source>B&amp;uffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="137"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="140"/>
         <source>Catchments are the reached roads widened by this distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="145"/>
         <source>Who is covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="144"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="147"/>
         <source>Population counted within each band, and the most deprived beyond it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="153"/>
         <source>The study area (LSOAs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="159"/>
         <source>&amp;Demand points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="158"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="161"/>
         <source>Population-weighted centroids (empty: points inside the small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="168"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="171"/>
         <source>Population field of the demand points (or small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="176"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="179"/>
         <source>Depri&amp;vation decile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="178"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="181"/>
         <source>National IMD decile of the small areas (1 = most deprived), to count deprived people not covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="188"/>
         <source>&amp;Run catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="186"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="189"/>
         <source>Run 'Service catchments': catchments, nearest facility of each area and coverage, into the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="195"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="198"/>
         <source>C&amp;overage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="199"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="202"/>
         <source>Population within each band, per facility and for all facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="210"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="213"/>
         <source>Services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="297"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="300"/>
         <source>Choose the facilities (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="300"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="303"/>
         <source>Choose the road network: a line layer or an .osm.pbf file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="311"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="314"/>
         <source>Service catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="313"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="316"/>
         <source>{0}: catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="314"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="317"/>
         <source>{0}: nearest facility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="315"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="318"/>
         <source>{0}: coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="318"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="321"/>
         <source>Working out the catchments of {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2248,12 +2283,12 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
 <context>
     <name>LisResultLayers</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/result_layers.py" line="58"/>
+        <location filename="../../lis_qgis_plugin/gui/result_layers.py" line="65"/>
         <source>Not added to the project (not a GeoPackage file): {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/result_layers.py" line="63"/>
+        <location filename="../../lis_qgis_plugin/gui/result_layers.py" line="70"/>
         <source>The output {0} does not open: not added.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2319,6 +2354,16 @@ The service names change with each ONS release: SERVICE_URL (a layer URL ending 
     <message>
         <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="111"/>
         <source>Layer URL the boundaries came from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="147"/>
+        <source>{0} – {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/load_boundaries_algorithm.py" line="147"/>
+        <source>chosen extent</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2436,17 +2481,17 @@ Downloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL 
 <context>
     <name>LocateServicesAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="65"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="66"/>
         <source>Locate new services (p-median, coverage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="68"/>
-        <source>Where should the next children's centre, GP surgery or library go? Chooses new sites among candidate points, keeping the existing sites open, and shows what they change.
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="69"/>
+        <source>Where should new sites go (a children's centre, GP surgery, library...)? Chooses new sites among candidate points, keeping the existing sites open, and shows what they change.
 
 Demand: points (population-weighted centroids) or polygons (their point on surface) with a population field (WEIGHT_FIELD). An optional NEED_FIELD, read from the demand or from the small area (AREAS) containing each point, multiplies the weight: rule 'decile' (national IMD decile, 1 = most deprived): deciles 1-2 count x2, 3-4 x1.5, 5-10 x1; rule 'score': score / mean score.
 
-Objectives: p-median opens P sites that make the need-weighted average journey shortest; MCLP opens P sites that bring the most need-weighted people within MAX_COST; LSCP opens as few sites as bring everyone who can be covered within MAX_COST (P is ignored; demand no candidate can cover is listed). Problems up to EXACT_LIMIT useful demand-site pairs are solved exactly (HiGHS integer programme); larger p-median problems use greedy + Teitz-Bart swaps and report the gap to a bound.
+Objectives: p-median opens P sites that make the average journey (minutes of travel per resident, weighted by need) shortest; MCLP opens P sites that bring the most residents, weighted by need, within MAX_COST; LSCP opens as few sites as bring everyone who can be covered within MAX_COST (P is ignored; demand no candidate can cover is listed). When no new site could bring anyone within MAX_COST (everyone already is, or no candidate is near the people left), that is the answer: no site is chosen, the outputs are written with before = after and NOTHING_TO_GAIN says why. Problems up to EXACT_LIMIT useful demand-site pairs are solved exactly (HiGHS integer programme); larger p-median problems use greedy + Teitz-Bart swaps and report the gap to a bound.
 
 Costs: travel TO the site on the road network (a line layer or an .osm.pbf/GeoPackage file, cached) in minutes (time) or metres (distance); without a network, straight-line metres (cost 'distance' only). MAX_COST is minutes for time and metres for distance.
 
@@ -2454,148 +2499,153 @@ Outputs (GeoPackage): the chosen sites in choice order with their marginal gain;
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="95"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="99"/>
         <source>Demand (population-weighted centroids or small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="101"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="105"/>
         <source>Population field (weight)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="111"/>
         <source>Need field (IMD decile or a need score; empty: none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="117"/>
         <source>Need rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="119"/>
         <source>decile: deciles 1-2 x2, 3-4 x1.5, 5-10 x1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="120"/>
         <source>score: score / mean score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="124"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="128"/>
         <source>Small areas holding the need field (when the demand points do not)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="131"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="135"/>
         <source>Existing sites (stay open)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="140"/>
         <source>Existing sites filter (expression)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="146"/>
         <source>Existing site id field (empty: feature number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="151"/>
         <source>Candidate sites (points)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="155"/>
         <source>Candidate sites filter (expression)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="160"/>
         <source>Candidate id field (unique; empty: feature number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="161"/>
         <source>Candidate name field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="162"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="166"/>
         <source>Road network (lines; empty: straight line)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="164"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="168"/>
         <source>Travel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="165"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="169"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="171"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="175"/>
         <source>Objective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="177"/>
         <source>p-median: shortest average journey</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="174"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="178"/>
         <source>MCLP: most people within the maximum cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="175"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="179"/>
         <source>LSCP: fewest sites covering everyone within the maximum cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="182"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="186"/>
         <source>Number of new sites (P; not used by LSCP)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="188"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="192"/>
         <source>Maximum cost: coverage standard (minutes for time, metres for distance)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="194"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="198"/>
         <source>Solve exactly up to this many demand-site pairs (larger p-median: heuristic; 0: automatic)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="203"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="207"/>
         <source>Chosen sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="208"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="212"/>
         <source>Nearest open site of each demand point, before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="214"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="218"/>
         <source>Before / after summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="218"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="222"/>
         <source>Headline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="219"/>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="223"/>
         <source>Chosen site ids (in choice order)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/locate_services_algorithm.py" line="226"/>
+        <source>Why no new site was chosen (empty when sites were chosen)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2620,12 +2670,12 @@ Outputs (GeoPackage): the chosen sites in choice order with their marginal gain;
 <context>
     <name>ServiceCatchmentsAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="64"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="66"/>
         <source>Service catchments (travel time or distance)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="67"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="69"/>
         <source>Draws the catchment of each facility (GP surgery, school, library...) within travel bands such as 5, 10 and 15 minutes, finds the nearest facility of every demand point and counts who is covered.
 
 Facilities: a point layer, or a CSV/XLSX table with easting/northing or lon/lat columns (FACILITIES_TABLE). FACILITY_FILTER chooses some of them (for example "category" = 'gp_surgery'). Ids must be unique (empty: feature numbers).
@@ -2638,104 +2688,134 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="92"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="94"/>
         <source>Facilities (points)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="95"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="97"/>
         <source>or facilities table (CSV/XLSX with coordinates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="101"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="103"/>
         <source>Facility filter (expression)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="108"/>
         <source>Facility id field (empty: feature number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="109"/>
         <source>Capacity field (carried to the outputs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="110"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="112"/>
         <source>Road network (lines)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="114"/>
         <source>Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="115"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="116"/>
         <source>Travel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="115"/>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="155"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="117"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="157"/>
         <source>Catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="120"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="122"/>
         <source>Bands (minutes for time, metres for distance)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="128"/>
         <source>Buffer around reached roads (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="137"/>
         <source>Small areas (study area)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="144"/>
         <source>Demand points (e.g. population-weighted centroids)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="146"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="148"/>
         <source>Population field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="149"/>
         <source>Deprivation decile field (national, 1 = most deprived)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="153"/>
         <source>Clip catchments to the small areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="162"/>
         <source>Nearest facility of each demand point</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="169"/>
         <source>Coverage table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="188"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="190"/>
         <source>Give the facilities as a point layer OR as a table file, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="256"/>
+        <source>{0} (filtered)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="259"/>
+        <source>{0} buffer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="260"/>
+        <source>Voronoi</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="263"/>
+        <source>{0} – {1} catchments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="264"/>
+        <source>{0} – nearest facility ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="265"/>
+        <source>{0} – {1} coverage</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

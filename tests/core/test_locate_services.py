@@ -28,6 +28,8 @@ from lis_qgis_plugin.core.location.locate_services import (
     locate_services,
     locate_tables,
     need_multiplier,
+    no_gain_headline,
+    nothing_to_gain,
     prepare_inputs,
     read_demand,
     route,
@@ -178,6 +180,12 @@ def test_rutland_p_median_shortens_the_average_journey(
     assert any("greedy + Teitz-Bart" in line.text for line in heuristic.log)
     assert outcome.after.mean_cost < outcome.before.mean_cost
     assert outcome.headline.startswith("2 new sites would cut the average journey from ")
+    first = layer_rows(outcome.output_uri)[0]
+    assert first["gain_unit"] == "minutes of travel saved, all residents together, weighted by need"
+    assert f"saves {first['gain']:,.0f} minutes of travel, all residents together, weighted by need." in "\n".join(
+        line.text for line in outcome.log
+    )
+    assert not any("person-" in line.text or "need-weighted" in line.text for line in outcome.log)
     # the solver's value is the need-weighted total cost of the demand that reaches a site
     reach = np.isfinite(outcome.cost_after)
     total = float(outcome.demand.weight[reach] @ outcome.cost_after[reach])
@@ -283,14 +291,63 @@ def test_prepare_route_choose_and_compare(town: dict[str, str]) -> None:
     assert outcome.people_served == [700.0] and outcome.log == []
 
 
-def test_route_refuses_candidates_that_help_nobody(town: dict[str, str], tmp_path: Path) -> None:
+def test_nothing_to_gain_is_an_answer_with_its_reason(town: dict[str, str], tmp_path: Path) -> None:
+    """Coverage questions no new site can improve are answered, with why: the route is no longer refused."""
     inputs, options = _inputs(town, objective="mclp", p=1, max_cost=5)
-    with pytest.raises(LocateServicesError, match="MAX_COST: no candidate site in 'candidates' is within 5 metres"):
-        route(inputs, options)
+    costs = route(inputs, options)  # the old centre is 5 m from A; the nearest candidate, Hall A, 10 m
+    no_gain = nothing_to_gain(inputs, costs, options)
+    assert no_gain is not None and no_gain.anyone_new
+    assert no_gain_headline(no_gain, 5, costs.unit) == (
+        "No new site would bring anyone new within 5 metres in a straight line: no candidate site in 'candidates' "
+        "is within 5 metres in a straight line of any demand point (the closest pair is 10 metres in a straight "
+        "line apart)."
+    )
+    assert no_gain.advice.startswith("Raise MAX_COST")
     near_a = {**town, "candidates": points_gpkg(tmp_path / "near_a.gpkg", TOWN_SITE_FIELDS, [(10, 0, ["cA", "A"])])}
-    inputs, options = _inputs(near_a, objective="mclp", p=1, max_cost=2_000)
-    with pytest.raises(LocateServicesError, match=r"the 2 demand points still beyond it \(700 people: B, C\)"):
-        route(inputs, options)
+    inputs, options = _inputs(near_a, objective="lscp", max_cost=2_000)
+    no_gain = nothing_to_gain(inputs, route(inputs, options), options)
+    assert no_gain is not None and no_gain.reason == (
+        "the existing sites already bring everyone a candidate could reach within it; the 2 demand points still "
+        "beyond it (700 people: B, C) have no candidate within it either"
+    )
+    inputs, options = _inputs(town, objective="mclp", p=1, max_cost=25_000)
+    no_gain = nothing_to_gain(inputs, route(inputs, options), options)
+    assert no_gain is not None and no_gain.reason == "all 1,700 residents already are" and no_gain.advice == ""
+    for gainful in ({"objective": "mclp", "p": 1, "max_cost": 2_000}, {"objective": "pmedian", "p": 1}):
+        inputs, options = _inputs(town, **gainful)
+        assert nothing_to_gain(inputs, route(inputs, options), options) is None
+
+
+def test_nothing_to_gain_still_writes_before_and_after(town: dict[str, str], tmp_path: Path) -> None:
+    """Everyone is within 25 km of the old centre: no site is chosen, the headline says so, the tables are written."""
+    outcome = _locate(
+        town, tmp_path, "all", objective="mclp", p=2, max_cost=25_000, existing=ogr_layer(town["existing"])
+    )
+    assert outcome.headline == (
+        "No new site would bring anyone new within 25,000 metres in a straight line: all 1,700 residents already are."
+    )
+    assert outcome.chosen_ids == [] and outcome.nothing_to_gain is not None
+    assert outcome.log[0].text == outcome.headline and not any(line.warning for line in outcome.log)
+    assert outcome.log[1].text == (
+        "Objective: maximal covering (MCLP: most people within the standard); no new site chosen, none needed."
+    )
+    assert layer_rows(outcome.output_uri) == []
+    summary = {row["scenario"]: row for row in layer_rows(outcome.summary_uri)}
+    assert summary["before"]["population_within"] == summary["after"]["population_within"] == 1700
+    assert summary["before"]["open_sites"] == summary["after"]["open_sites"] == 1
+    assert summary["change"]["population_within"] == 0 and summary["change"]["mean_cost"] == 0
+    assignment = {row["code"]: row for row in layer_rows(outcome.assignment_uri)}
+    assert {row["site_after"] for row in assignment.values()} == {"E"}
+    assert assignment["C"]["cost_after"] == assignment["C"]["cost_before"] == pytest.approx(19_995)
+    # LSCP gives the same answer, and a standard nobody can meet too: now with advice, still no error
+    lscp = _locate(town, tmp_path, "lscp", objective="lscp", max_cost=25_000, existing=ogr_layer(town["existing"]))
+    assert lscp.headline == outcome.headline and lscp.chosen_ids == [] and lscp.solution.value == 0
+    none = _locate(town, tmp_path, "none", objective="mclp", p=1, max_cost=5)
+    assert none.headline.startswith(
+        "No new site would bring anyone within 5 metres in a straight line: no candidate site in 'candidates'"
+    )
+    assert none.log[1].text == "Raise MAX_COST, the coverage standard, or add candidate sites nearer to the people."
+    assert none.before.within == none.after.within == 0 and layer_rows(none.output_uri) == []
 
 
 def test_explain_leads_with_the_headline_and_write_puts_the_tables_in_one_file(
@@ -308,7 +365,8 @@ def test_explain_leads_with_the_headline_and_write_puts_the_tables_in_one_file(
         "Existing sites: 1. Candidate sites: 3 in 'candidates'."
     )
     assert (
-        texts[4] == "1. Hall B (cB): 600 more residents within 2,000 metres in a straight line; need-weighted gain 600."
+        texts[4]
+        == "1. Hall B (cB): 600 more residents within 2,000 metres in a straight line; 600 when weighted by need."
     )
     gpkg = tmp_path / "out.gpkg"
     destinations = (f"{gpkg}|layername=new_sites", f"{gpkg}|layername=assignment", f"{gpkg}|layername=summary")
@@ -318,6 +376,7 @@ def test_explain_leads_with_the_headline_and_write_puts_the_tables_in_one_file(
     assert (outcome.output_uri, outcome.assignment_uri, outcome.summary_uri) == destinations
     sites = layer_rows(outcome.output_uri)
     assert [row["site_id"] for row in sites] == outcome.chosen_ids and sites[0]["people_served"] == 700  # B and C
+    assert sites[0]["gain_unit"] == "residents newly within the standard, weighted by need"
     assert [row["scenario"] for row in layer_rows(outcome.summary_uri)] == ["before", "after", "change"]
 
 

@@ -222,14 +222,82 @@ def test_duplicate_candidate_ids_are_refused(base_params: dict[str, object], tmp
     _refused({**base_params, "CANDIDATES": twins}, "CANDIDATES: Site ids must be unique, but x1 occur", tmp_path)
 
 
-def test_a_standard_nobody_can_meet_is_refused(
+def test_a_standard_nobody_can_meet_is_an_answer_not_an_error(
     base_params: dict[str, object], town: dict[str, str], tmp_path: Path
 ) -> None:
-    _refused({**base_params, "MAX_COST": 5}, "no candidate site in 'candidates' is within 5 metres", tmp_path)
+    """No candidate within 5 m of anyone, or none near the people left: the reason comes back, outputs are written."""
+    feedback = LogFeedback()
+    result = _run({**base_params, "MAX_COST": 5}, feedback)
+    assert result["HEADLINE"].startswith(
+        "No new site would bring anyone within 5 metres in a straight line: no candidate site in 'candidates' is "
+        "within 5 metres in a straight line of any demand point"
+    )
+    assert result["NOTHING_TO_GAIN"] in result["HEADLINE"] and result["CHOSEN"] == ""
+    assert feedback.lines[:2] == [
+        result["HEADLINE"],
+        "Raise MAX_COST, the coverage standard, or add candidate sites nearer to the people.",
+    ]
+    assert layer_rows(result["OUTPUT"]) == []
+    assert [row["population_within"] for row in layer_rows(result["SUMMARY"])] == [0, 0, 0]
     # the only candidate within 2 km of anyone is next to village A, which the old centre already covers
     near_a = points_gpkg(tmp_path / "near_a.gpkg", TOWN_SITE_FIELDS, [(10, 0, ["cA", "Hall A"])])
-    params = {**base_params, "CANDIDATES": near_a, "EXISTING": town["existing"]}
-    _refused(params, r"the 2 demand points still beyond it \(700 people: B, C\) have no candidate", tmp_path)
+    params = {**base_params, "CANDIDATES": near_a, "EXISTING": town["existing"], "OUTPUT": str(tmp_path / "a.gpkg")}
+    result = _run({**params, "ASSIGNMENT": str(tmp_path / "a_as.gpkg"), "SUMMARY": str(tmp_path / "a_su.gpkg")})
+    assert result["NOTHING_TO_GAIN"].endswith(
+        "the 2 demand points still beyond it (700 people: B, C) have no candidate within it either"
+    )
+    summary = {row["scenario"]: row for row in layer_rows(result["SUMMARY"])}
+    assert summary["before"]["population_within"] == summary["after"]["population_within"] == 1000
+
+
+def test_rutland_nothing_to_gain_when_every_resident_is_within_reach(
+    lis_plugin: object, rutland: Path, demand_gpkg: str, highways: str, tmp_path: Path
+) -> None:
+    """Rutland's six GP surgeries: everyone lives within 15 km, and within 30 minutes' drive, of one. No village
+    hall could add anyone: the answer says so, counting the real residents, and the outputs are written."""
+    services = rutland / "services"
+    residents = sum(f["usual_residents_2011"] for f in QgsVectorLayer(demand_gpkg, "d", "ogr").getFeatures())
+    params: dict[str, object] = {
+        "DEMAND": demand_gpkg,
+        "WEIGHT_FIELD": "usual_residents_2011",
+        "EXISTING": str(services / "rutland_nhs_services_nhschoices_2014.geojson"),
+        "EXISTING_FILTER": RUTLAND_GEOJSON_GPS,
+        "EXISTING_ID_FIELD": "organisation_id",
+        "CANDIDATES": str(services / "rutland_services_osm_2022.geojson"),
+        "CANDIDATE_FILTER": RUTLAND_HALLS,
+        "CANDIDATE_ID_FIELD": "osm_id",
+        "CANDIDATE_NAME_FIELD": "name",
+        "COST": 1,
+        "OBJECTIVE": 1,
+        "P": 2,
+        "MAX_COST": 15_000,
+        "OUTPUT": str(tmp_path / "line.gpkg"),
+        "SUMMARY": str(tmp_path / "line_summary.gpkg"),
+    }
+    result = _run(params)
+    assert result["HEADLINE"] == (
+        f"No new site would bring anyone new within 15,000 metres in a straight line: all {residents:,.0f} "
+        "residents already are."
+    )
+    summary = {row["scenario"]: row for row in layer_rows(result["SUMMARY"])}
+    assert summary["after"]["population_within"] == residents and summary["after"]["open_sites"] == 6
+    on_roads = {
+        **params,
+        "NETWORK_FILE": highways,
+        "COST": 0,
+        "MAX_COST": 30,
+        "OUTPUT": str(tmp_path / "roads.gpkg"),
+        "SUMMARY": str(tmp_path / "roads_summary.gpkg"),
+    }
+    result = _run(on_roads)
+    assert residents == 37_369  # the example of issue 17, as the officer saw it
+    assert (
+        result["HEADLINE"] == "No new site would bring anyone new within 30 minutes: all 37,369 residents already are."
+    )
+    assert result["NOTHING_TO_GAIN"] == "all 37,369 residents already are" and result["CHOSEN"] == ""
+    summary = {row["scenario"]: row for row in layer_rows(result["SUMMARY"])}
+    assert summary["change"]["population_within"] == 0 and summary["change"]["mean_cost"] == 0
+    assert summary["before"]["population_within"] == residents and summary["before"]["mean_cost"] > 0
 
 
 def test_time_without_a_network_is_refused(base_params: dict[str, object], tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Where should the next children's centre go? New sites chosen on the road network (``lis:locateservices``).
+"""Where should new sites (a children's centre, a surgery...) go? Chosen on the road network (``lis:locateservices``).
 
 The one function the Processing algorithm calls (the demo and notebooks can call
 :func:`locate_services` directly). It reads
@@ -23,7 +23,8 @@ weighted mean and 90th percentile cost, population and most deprived population 
 
 The run is a row of public stages, each tested on its own: :func:`check_options`,
 :func:`prepare_inputs` (the graph, the demand and the sites, read once), :func:`route` (the cost
-matrix of :func:`site_costs`, checked by :func:`check_reach` and :func:`check_gain_possible`),
+matrix of :func:`site_costs`, checked by :func:`check_reach`), :func:`nothing_to_gain` (a coverage
+question no new site can improve is answered, with its reason, instead of solved),
 :func:`choose_sites`, :func:`compare_scenarios` and :func:`explain`, then :func:`locate_tables`
 and :func:`write_locate_outputs`.
 """
@@ -85,6 +86,8 @@ OBJECTIVE_LABELS = {
     "mclp": "maximal covering (MCLP: most people within the standard)",
     "lscp": "set covering (LSCP: fewest sites covering everyone)",
 }
+#: The method of a run that chose nothing, as no new site could bring anyone within the standard.
+NOT_SOLVED = "none needed: no new site would bring anyone within the standard"
 #: Scipy's Dijkstra stops just before costs equal to the limit in some versions: search a hair further.
 _LIMIT_SLACK = 1e-9
 
@@ -197,6 +200,19 @@ class SiteCosts:
         return node_cost[self.demand_nodes] / self.per_unit, node_source[self.demand_nodes]
 
 
+@dataclass(frozen=True)
+class NothingToGain:
+    """A coverage question no new site can improve: the answer (``reason``) and what would change it (``advice``).
+
+    Not an error: the existing sites already cover everyone, or no candidate is within the standard of
+    anyone left. The run still writes its tables (no site chosen, before = after) and says why.
+    """
+
+    reason: str  # the headline's words after the colon, such as "all 37,369 residents already are"
+    advice: str  # what would let a new site add someone ('' when everyone is already within reach)
+    anyone_new: bool = True  # "anyone new" (some are within reach) or "anyone" (nobody could be)
+
+
 @dataclass
 class LocateOutcome:
     """Where the outputs went, the sites chosen, the before/after numbers and the log that explains them."""
@@ -227,6 +243,8 @@ class LocateOutcome:
     people_served: list[float] = field(default_factory=list)  # per chosen site: people it is nearest for, after
     from_cache: bool = False
     log: list[LogLine] = field(default_factory=list)
+    #: why no new site was chosen when none could bring anyone within the standard (None: sites were chosen)
+    nothing_to_gain: NothingToGain | None = None
 
 
 # --- need ----------------------------------------------------------------------------------------
@@ -532,7 +550,7 @@ def refuse_zero_weights(people: DemandPoints, options: LocateOptions) -> None:
 
 
 def route(inputs: LocateInputs, options: LocateOptions, feedback: QgsFeedback | None = None) -> SiteCosts:
-    """The demand x site costs (existing sites first), refused when no candidate can help anyone."""
+    """The demand x site costs (existing sites first), refused when no demand point can reach any candidate."""
     costs = site_costs(
         inputs.graph,
         np.vstack([inputs.existing.xy, inputs.candidates.xy]),
@@ -544,9 +562,7 @@ def route(inputs: LocateInputs, options: LocateOptions, feedback: QgsFeedback | 
         main_only=options.snap_to_main,
     )
     mode = options.mode if inputs.graph is not None else None
-    check_reach(costs, inputs.candidates, inputs.candidate_cols, inputs.candidates_label, options, mode)
-    if options.objective != "pmedian" and options.max_cost is not None:
-        check_gain_possible(costs, inputs.demand, inputs.existing_cols, inputs.candidate_cols, options.max_cost)
+    check_reach(costs, inputs.candidates, inputs.candidate_cols, inputs.candidates_label, mode)
     report_progress(feedback, 76)
     return costs
 
@@ -574,8 +590,23 @@ def choose_sites(
     return solution
 
 
+def no_new_sites(inputs: LocateInputs, costs: SiteCosts, options: LocateOptions) -> Solution:
+    """The answer when there is nothing to gain: no new site; the value is what the sites open already achieve."""
+    if options.objective == "lscp":
+        return Solution("lscp", [], [], 0.0, NOT_SOLVED, 0.0, 0.0)
+    max_cost = options.max_cost or 0.0
+    covered = (costs.matrix[:, inputs.existing_cols] <= max_cost).any(axis=1)
+    value = float(inputs.demand.weight[covered].sum()) if inputs.existing_cols else 0.0
+    return Solution(options.objective, [], [], value, NOT_SOLVED, value, 0.0)
+
+
 def compare_scenarios(
-    inputs: LocateInputs, costs: SiteCosts, solution: Solution, options: LocateOptions, output: str
+    inputs: LocateInputs,
+    costs: SiteCosts,
+    solution: Solution,
+    options: LocateOptions,
+    output: str,
+    no_gain: NothingToGain | None = None,
 ) -> LocateOutcome:
     """Before (the sites already open) and after (with the new ones): who reaches which site, how far, who is covered.
 
@@ -606,7 +637,11 @@ def compare_scenarios(
         solution=solution,
         chosen_ids=[new.ids[i] for i in solution.chosen],
         chosen_names=chosen_names,
-        headline=headline(options.objective, chosen_names, before, after, max_cost, costs.unit)
+        headline=(
+            no_gain_headline(no_gain, max_cost or 0.0, costs.unit)
+            if no_gain is not None
+            else headline(options.objective, chosen_names, before, after, max_cost, costs.unit)
+        )
         + not_placed_note(inputs, options),
         before=before,
         after=after,
@@ -626,6 +661,7 @@ def compare_scenarios(
             for order in range(len(chosen_cols))
         ],
         from_cache=inputs.from_cache,
+        nothing_to_gain=no_gain,
     )
 
 
@@ -669,11 +705,7 @@ def locate_tables(
 def chosen_sites_table(outcome: LocateOutcome, candidates: Sites) -> FeatureTable:
     """The chosen sites in choice order, with their gain, the people they bring within the standard and serve."""
     solution, unit = outcome.solution, outcome.unit
-    gain_unit = {
-        "pmedian": f"need-weighted person-{unit_words(unit).split()[0]} saved",
-        "mclp": "need-weighted people newly covered",
-        "lscp": "need-weighted people newly covered",
-    }[outcome.objective]
+    gain_unit = gain_words(outcome.objective, unit)
     rows, wkb = [], []
     for order, (index, newly, gain, served) in enumerate(
         zip(solution.chosen, outcome.newly_within, solution.gains, outcome.people_served), start=1
@@ -762,10 +794,12 @@ def locate_services(
     or on the ``areas`` containing it) multiplies the weight by :func:`need_multiplier`'s ``need_rule``.
     ``existing``: sites that stay open. ``network``: a line layer, GeoPackage path or ``.osm.pbf``;
     None measures straight-line distance (``cost="distance"`` only). ``objective``: ``"pmedian"``
-    (least total need-weighted travel), ``"mclp"`` (most need-weighted people within ``max_cost``) or
-    ``"lscp"`` (fewest new sites bringing everyone coverable within ``max_cost``; ``p`` ignored).
+    (least travel per resident, weighted by need), ``"mclp"`` (most people within ``max_cost``, weighted
+    by need) or ``"lscp"`` (fewest new sites bringing everyone coverable within ``max_cost``; ``p`` ignored).
     ``max_cost``: minutes for time, metres for distance (p-median: only for the coverage columns).
-    Writes the chosen sites to ``output`` (and the assignment and summary tables when given).
+    Writes the chosen sites to ``output`` (and the assignment and summary tables when given). When no
+    new site could bring anyone within ``max_cost`` (MCLP, LSCP) that is the answer, not an error: no
+    site is chosen, the tables are written (before = after) and ``nothing_to_gain`` says why.
     Raises LocateServicesError, InputLayerError, TableError or NetworkError with a message for the
     user, OutputError for an output that is an input, and CancelledError when cancelled; nothing is
     written then.
@@ -801,8 +835,12 @@ def locate_services(
     report_progress(feedback, 1)
     inputs = prepare_inputs(demand, candidates, existing, areas, network, options, feedback)
     costs = route(inputs, options, feedback)
-    solution = choose_sites(inputs, costs, options, feedback)
-    outcome = compare_scenarios(inputs, costs, solution, options, output)
+    no_gain = nothing_to_gain(inputs, costs, options)
+    if no_gain is None:
+        solution = choose_sites(inputs, costs, options, feedback)
+    else:
+        solution = no_new_sites(inputs, costs, options)
+    outcome = compare_scenarios(inputs, costs, solution, options, output, no_gain)
     explain(outcome, inputs, options)
     check_cancel(feedback)
     outputs = locate_tables(outcome, inputs.candidates, destinations)
@@ -812,87 +850,114 @@ def locate_services(
     return outcome
 
 
-def check_reach(
-    costs: SiteCosts,
-    new: Sites,
-    candidate_cols: list[int],
-    label: str,
-    options: LocateOptions,
-    mode: str | None,
-) -> None:
-    """Refuse candidates no demand can reach, and a standard within which no candidate covers anyone."""
+def check_reach(costs: SiteCosts, new: Sites, candidate_cols: list[int], label: str, mode: str | None) -> None:
+    """Refuse candidates no demand can reach: their costs say nothing (a data problem, not an answer)."""
     nearest, _ = costs.nearest(candidate_cols)
-    if not np.isfinite(nearest).any():
-        far = ""
-        if costs.far is not None and costs.snap_m is not None:
-            snaps = costs.snap_m[candidate_cols]
-            far = f" The candidates lie {snaps.min():,.0f} to {snaps.max():,.0f} m from the nearest road."
-        raise LocateServicesError(
-            f"None of the {plural('candidate site', len(new.ids))} in {label!r} can be reached from any demand point "
-            f"on the {mode} network: they are on roads cut off from the demand (one-way or unconnected roads, or "
-            f"outside the network's area).{far} Check the candidates' locations, the network and the travel mode."
-        )
+    if np.isfinite(nearest).any():
+        return
+    far = ""
+    if costs.far is not None and costs.snap_m is not None:
+        snaps = costs.snap_m[candidate_cols]
+        far = f" The candidates lie {snaps.min():,.0f} to {snaps.max():,.0f} m from the nearest road."
+    raise LocateServicesError(
+        f"None of the {plural('candidate site', len(new.ids))} in {label!r} can be reached from any demand point "
+        f"on the {mode} network: they are on roads cut off from the demand (one-way or unconnected roads, or "
+        f"outside the network's area).{far} Check the candidates' locations, the network and the travel mode."
+    )
+
+
+def nothing_to_gain(inputs: LocateInputs, costs: SiteCosts, options: LocateOptions) -> NothingToGain | None:
+    """Why no new site could bring anyone within the standard (MCLP, LSCP), or None when one could.
+
+    Three answers: everyone is already within the standard of a site open; no candidate is within the
+    standard of any demand point; the people still beyond it have no candidate within it either.
+    """
     max_cost = options.max_cost
-    if options.objective != "pmedian" and max_cost is not None and not (nearest <= max_cost).any():
-        raise LocateServicesError(
-            f"MAX_COST: no candidate site in {label!r} is within {amount(max_cost, costs.unit)} of any demand point "
-            f"(the closest pair is {amount(float(np.min(nearest)), costs.unit)} apart), so nobody could be covered. "
-            "Raise MAX_COST or add candidate sites nearer to the people."
-        )
-
-
-def check_gain_possible(
-    costs: SiteCosts, people: DemandPoints, existing_cols: list[int], candidate_cols: list[int], max_cost: float
-) -> None:
-    """Refuse a coverage question no new site can improve: everyone a candidate could cover is covered already."""
-    matrix = costs.matrix
+    if options.objective == "pmedian" or max_cost is None:
+        return None
+    people, unit, matrix = inputs.demand, costs.unit, costs.matrix
+    existing_cols, candidate_cols = inputs.existing_cols, inputs.candidate_cols
     covered = (matrix[:, existing_cols] <= max_cost).any(axis=1) if existing_cols else np.zeros(len(matrix), bool)
     coverable = (matrix[:, candidate_cols] <= max_cost).any(axis=1)
-    if covered.all() or (coverable & ~covered).any():
-        return
+    if covered.all():
+        return NothingToGain(f"all {people.population.sum():,.0f} residents already are", "")
+    if not coverable.any():
+        nearest, _ = costs.nearest(candidate_cols)
+        return NothingToGain(
+            f"no candidate site in {inputs.candidates_label!r} is within {amount(max_cost, unit)} of any demand point "
+            f"(the closest pair is {amount(float(np.min(nearest)), unit)} apart)",
+            "Raise MAX_COST, the coverage standard, or add candidate sites nearer to the people.",
+            anyone_new=bool(covered.any()),
+        )
+    if (coverable & ~covered).any():
+        return None
     left = np.flatnonzero(~covered)
-    raise LocateServicesError(
-        f"MAX_COST: the existing sites already bring everyone a candidate could reach within "
-        f"{amount(max_cost, costs.unit)}; the {plural('demand point', len(left))} still beyond it "
-        f"({people.population[left].sum():,.0f} people: {list_labels([people.codes[i] for i in left])}) "
-        f"{'has' if len(left) == 1 else 'have'} no candidate within it either, so no new site would add anyone. "
-        "Raise MAX_COST, add candidates nearer to "
-        "them, or choose the p-median objective (shorter journeys)."
+    return NothingToGain(
+        f"the existing sites already bring everyone a candidate could reach within it; the "
+        f"{plural('demand point', len(left))} still beyond it ({people.population[left].sum():,.0f} people: "
+        f"{list_labels([people.codes[i] for i in left])}) {'has' if len(left) == 1 else 'have'} no candidate "
+        "within it either",
+        "To reach them, raise MAX_COST, add candidates nearer to them, or choose the p-median objective "
+        "(shorter journeys).",
     )
+
+
+def no_gain_headline(no_gain: NothingToGain, max_cost: float, unit: str) -> str:
+    """'No new site would bring anyone new within 10 minutes: all 37,369 residents already are.'"""
+    anyone = "anyone new" if no_gain.anyone_new else "anyone"
+    return f"No new site would bring {anyone} within {amount(max_cost, unit)}: {no_gain.reason}."
 
 
 def explain(outcome: LocateOutcome, inputs: LocateInputs, options: LocateOptions) -> None:
     """The log: the headline first, then how it was worked out, each site, before and after, and warnings."""
     log, solution, unit, max_cost = outcome.log, outcome.solution, outcome.unit, outcome.max_cost
-    new, people = inputs.candidates, outcome.demand
     log.insert(0, LogLine(outcome.headline))
-    if outcome.objective == "lscp":
-        log.append(
-            LogLine(
-                f"{plural('new site', len(solution.chosen))} {'is' if len(solution.chosen) == 1 else 'are'} the "
-                f"fewest that bring everyone who can be covered within {amount(max_cost or 0, unit)} (LSCP)."
+    if outcome.nothing_to_gain is not None:
+        if outcome.nothing_to_gain.advice:
+            log.append(LogLine(outcome.nothing_to_gain.advice))
+        log.append(LogLine(f"Objective: {OBJECTIVE_LABELS[outcome.objective]}; no new site chosen, none needed."))
+    else:
+        if outcome.objective == "lscp":
+            log.append(
+                LogLine(
+                    f"{plural('new site', len(solution.chosen))} {'is' if len(solution.chosen) == 1 else 'are'} the "
+                    f"fewest that bring everyone who can be covered within {amount(max_cost or 0, unit)} (LSCP)."
+                )
             )
-        )
-    quality = solution.method
-    if solution.gap is not None and solution.gap > 0:
-        quality += f"; within {100 * solution.gap:.2f}% of the bound {solution.bound:,.6g}"
-    log.append(LogLine(f"Objective: {OBJECTIVE_LABELS[outcome.objective]}; solved by {quality}."))
+        quality = solution.method
+        if solution.gap is not None and solution.gap > 0:
+            quality += f"; within {100 * solution.gap:.2f}% of the bound {solution.bound:,.6g}"
+        log.append(LogLine(f"Objective: {OBJECTIVE_LABELS[outcome.objective]}; solved by {quality}."))
     log.append(LogLine(inputs.network_line))
     log.append(LogLine(demand_line(inputs, options)))
-    if people.decile is not None and outcome.after.deprived == 0:
+    if outcome.demand.decile is not None and outcome.after.deprived == 0:
         log.append(LogLine("No demand point is in national deciles 1-2 (England's most deprived fifth)."))
-    for order, (index, gain, newly) in enumerate(zip(solution.chosen, solution.gains, outcome.newly_within), start=1):
-        what = (
-            f"saves {gain:,.0f} need-weighted person-{unit_words(unit).split()[0]}"
-            if outcome.objective == "pmedian"
-            else f"need-weighted gain {gain:,.0f}"
-        )
-        within = f"{newly:,.0f} more residents within {amount(max_cost or 0, unit)}; " if newly is not None else ""
-        log.append(LogLine(f"{order}. {new.label(index)}: {within}{what}."))
-    log.extend(idle_sites_lines(outcome, new))
+    log.extend(site_lines(outcome, inputs.candidates))
+    log.extend(idle_sites_lines(outcome, inputs.candidates))
     log.append(LogLine(f"Before: {scenario_text(outcome.before, unit, max_cost)}."))
     log.append(LogLine(f"After: {scenario_text(outcome.after, unit, max_cost)}."))
     log.extend(warning_lines(outcome, inputs, options))
+
+
+def gain_words(objective: str, unit: str) -> str:
+    """What a chosen site's gain counts, in plain words (the ``gain_unit`` of the chosen sites)."""
+    if objective == "pmedian":
+        return f"{unit_words(unit).split()[0]} of travel saved, all residents together, weighted by need"
+    return "residents newly within the standard, weighted by need"
+
+
+def site_lines(outcome: LocateOutcome, new: Sites) -> list[LogLine]:
+    """One line per chosen site, in choice order: who it brings within the standard and what it gains."""
+    unit, max_cost, lines = outcome.unit, outcome.max_cost, []
+    chosen = zip(outcome.solution.chosen, outcome.solution.gains, outcome.newly_within)
+    for order, (index, gain, newly) in enumerate(chosen, start=1):
+        if outcome.objective == "pmedian":
+            what = f"saves {gain:,.0f} {gain_words('pmedian', unit).replace(' saved', '')}"
+        else:
+            what = f"{gain:,.0f} when weighted by need"
+        within = f"{newly:,.0f} more residents within {amount(max_cost or 0, unit)}; " if newly is not None else ""
+        lines.append(LogLine(f"{order}. {new.label(index)}: {within}{what}."))
+    return lines
 
 
 def demand_line(inputs: LocateInputs, options: LocateOptions) -> str:
