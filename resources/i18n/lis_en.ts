@@ -833,72 +833,72 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="130"/>
         <source>Step {0}: {1} (Alt+{0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="163"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="164"/>
         <source>Ready.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="167"/>
         <source>What the LIS tools are doing; the full log is in the LIS tab of the log panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="172"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="173"/>
         <source>Progress of the tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="174"/>
         <source>Progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="179"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="180"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="181"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="182"/>
         <source>Stop the tool running: nothing it started is kept (Esc in the panel)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="184"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="185"/>
         <source>Cancel the LIS tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="309"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="310"/>
         <source>Running: {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="324"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="325"/>
         <source>{0}: done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="326"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="327"/>
         <source>Layers added to the LIS group: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="332"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="333"/>
         <source>{0}: cancelled, nothing kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="335"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="336"/>
         <source>{0} failed: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="360"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="361"/>
         <source>The saved {0} page could not be restored: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1086,7 +1086,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="160"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="169"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
@@ -1212,27 +1212,27 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="103"/>
         <source>Choose a polygon layer, or add one to the project first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="131"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="136"/>
         <source>unrecognised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="133"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="138"/>
         <source>{0} areas, codes in '{1}' ({2}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="157"/>
         <source>Load boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="171"/>
         <source>The tool finished but added no polygon layer: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1343,7 +1343,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="166"/>
-        <source>Or fetch from an online source</source>
+        <source>Or fetch online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1459,306 +1459,321 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="67"/>
-        <source>Where should the next children's centre go? Choose new sites among candidate places, keeping the existing sites open: the shortest average journey (p-median), the most people within a standard such as 10 minutes (MCLP), or the fewest sites that reach everyone (LSCP).</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="75"/>
+        <source>Where should new sites go? Choose them among candidate places, keeping the existing sites open: the shortest average journey (p-median), the most people within a standard such as 10 minutes (MCLP), or the fewest sites that reach everyone (LSCP).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="141"/>
         <source>Who needs the service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="141"/>
         <source>The people to serve, and how much their need counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="133"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="148"/>
         <source>&amp;Demand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="135"/>
-        <source>Population-weighted centroids, or small areas (their point inside is used)</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="150"/>
+        <source>Population-weighted centroids, or small areas (their point inside is used). Offered first: centroids in the candidates' area, else small areas there</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="144"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="162"/>
         <source>Population of each demand point (the weight)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="152"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="170"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="153"/>
         <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="154"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="172"/>
         <source>Optional: small areas holding the need field when the demand points do not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="162"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="180"/>
         <source>N&amp;eed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="164"/>
-        <source>Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="171"/>
-        <source>Need r&amp;ule</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="173"/>
-        <source>Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="180"/>
-        <source>Sites</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="180"/>
-        <source>The places a new site could go, and the sites that stay open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="186"/>
-        <source>&amp;Candidates</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="188"/>
-        <source>Point layer of the places a new site could go</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="182"/>
+        <source>Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need: a resident in greater need counts more when choosing sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="192"/>
-        <source>Which candidates</source>
+        <source>Need r&amp;ule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="195"/>
-        <source>Candidate fi&amp;lter</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="194"/>
+        <source>Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="197"/>
-        <source>Optional expression choosing some candidates</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="201"/>
+        <source>Sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="204"/>
-        <source>Candidate &amp;id</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="201"/>
+        <source>The places a new site could go, and the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="206"/>
-        <source>Field with a unique id per candidate (empty: feature numbers)</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="207"/>
+        <source>&amp;Candidates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="209"/>
+        <source>Point layer of the places a new site could go</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="213"/>
-        <source>Candidate na&amp;me</source>
+        <source>Which candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="215"/>
-        <source>Field naming each candidate, for the results</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="216"/>
+        <source>Candidate fi&amp;lter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="218"/>
+        <source>Optional expression choosing some candidates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="225"/>
+        <source>Candidate &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="227"/>
-        <source>E&amp;xisting sites</source>
+        <source>Field with a unique id per candidate (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="229"/>
-        <source>Optional point layer of the sites that stay open</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="233"/>
-        <source>Which existing sites</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="234"/>
+        <source>Candidate na&amp;me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="236"/>
-        <source>Existing filte&amp;r</source>
+        <source>Field naming each candidate, for the results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="238"/>
-        <source>Optional expression choosing some existing sites, e.g. "service_type" = 'childrens_centre'</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="248"/>
+        <source>E&amp;xisting sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="245"/>
-        <source>Existing &amp;site id</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="247"/>
-        <source>Field with a unique id per existing site (empty: feature numbers)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="252"/>
-        <source>Travel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="252"/>
-        <source>How people travel to a site</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="253"/>
-        <source>Line layer of roads; leave empty and give a file, or neither for straight-line distance</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="250"/>
+        <source>Optional point layer of the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="254"/>
+        <source>Which existing sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="257"/>
+        <source>Existing filte&amp;r</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
+        <source>Optional expression choosing some existing sites, e.g. "service_type" = 'childrens_centre'</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="266"/>
+        <source>Existing &amp;site id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="268"/>
+        <source>Field with a unique id per existing site (empty: feature numbers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="273"/>
+        <source>Travel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="273"/>
+        <source>How people travel to a site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="274"/>
+        <source>Line layer of roads; leave empty and give a file, or neither for straight-line distance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="275"/>
         <source>Travel time (minutes) or distance (metres); without a network only distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="256"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="277"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Road &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="257"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="278"/>
         <source>or network &amp;file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="258"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="279"/>
         <source>Speed field (km/&amp;h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
         <source>Tra&amp;vel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="118"/>
         <source>Driving or walking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="260"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="281"/>
         <source>C&amp;ost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="271"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="292"/>
         <source>O&amp;bjective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="273"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="294"/>
         <source>Shortest average journey, most people within the standard, or fewest sites covering everyone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="281"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="302"/>
         <source>New si&amp;tes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="304"/>
         <source>How many new sites to open (not used by the fewest-sites objective)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="292"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="313"/>
         <source>Covera&amp;ge standard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="294"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="315"/>
         <source>Within how far a site counts as reachable: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="301"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="322"/>
         <source>Find ne&amp;w sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="302"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="323"/>
         <source>Run 'Locate new services': the suggested sites, each area's nearest site and a before/after summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="311"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="332"/>
         <source>Su&amp;ggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="313"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="334"/>
         <source>The new sites in the order to open them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="318"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="339"/>
         <source>Before and af&amp;ter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="322"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="343"/>
         <source>Journeys and people within the standard, before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="330"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="351"/>
         <source>Locate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="452"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="524"/>
         <source>Choose the demand layer and its population field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="455"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="527"/>
         <source>Choose the candidate sites (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="462"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="534"/>
         <source>Locate new services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="464"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="536"/>
         <source>{0}: suggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="465"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="537"/>
         <source>{0}: nearest site before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="466"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="538"/>
         <source>{0}: before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="469"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="541"/>
         <source>Choosing new sites among {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="547"/>
+        <source>No new site was chosen: the before and after table shows the sites open now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="591"/>
+        <source>Travel saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="591"/>
+        <source>Weighted by need</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2183,7 +2198,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/summary_group.py" line="25"/>
-        <source>Deprivation summary for larger areas</source>
+        <source>Summary for larger areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2810,7 +2825,7 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="264"/>
-        <source>{0} – nearest facility ({1})</source>
+        <source>{0} – nearest facility, {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

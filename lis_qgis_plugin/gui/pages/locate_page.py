@@ -1,14 +1,19 @@
-"""Locate: where the next children's centre (or surgery, library...) should go, with lis:locateservices."""
+"""Locate: where new sites (a children's centre, surgery, library...) should go, with lis:locateservices.
+
+The page starts sensibly: the demand offered first is a population-weighted centroid layer in the
+candidates' area, else small areas there (never another district's), until the user picks one.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
+from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsProject, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QTableWidget, QWidget
 
 from ...core.access.population_field import find_population_field
+from ...core.location.demand_choice import suggest_demand, suggest_need_areas
 from ..algorithm_runner import Output, RunOutcome
 from ..widgets import (
     add_row,
@@ -53,6 +58,10 @@ SITE_COLUMNS = (
     ("people_newly_within", "People newly within"),
     ("gain", "Gain"),
 )
+#: How the status line looks when the answer is that no new site would help: information, not an error.
+ANSWER_STYLE = (
+    "QLabel { background: palette(alternate-base); border-left: 3px solid palette(highlight); padding: 4px; }"
+)
 
 
 class LocatePage(LisPage):
@@ -62,16 +71,16 @@ class LocatePage(LisPage):
 
     def __init__(self, panel: PanelServices, parent: QWidget | None = None) -> None:
         super().__init__(panel, parent)
-        self.body.addWidget(
-            intro_label(
-                tr(
-                    "Where should the next children's centre go? Choose new sites among candidate places, keeping "
-                    "the existing sites open: the shortest average journey (p-median), the most people within a "
-                    "standard such as 10 minutes (MCLP), or the fewest sites that reach everyone (LSCP)."
-                ),
-                self.content,
-            )
+        self.intro = intro_label(
+            tr(
+                "Where should new sites go? Choose them among candidate places, keeping the existing sites "
+                "open: the shortest average journey (p-median), the most people within a standard such as "
+                "10 minutes (MCLP), or the fewest sites that reach everyone (LSCP)."
+            ),
+            self.content,
         )
+        self.intro.setObjectName("locateIntro")
+        self.body.addWidget(self.intro)
         self.body.addWidget(self._demand_group())
         self.body.addWidget(self._sites_group())
         self.body.addWidget(self._travel_group())
@@ -103,7 +112,12 @@ class LocatePage(LisPage):
         )
         self.sites_uri = ""
         self.summary_uri = ""
+        self._chosen_demand = ""  # the ids of the demand and small areas the user picked: no suggestion replaces them
+        self._chosen_areas = ""
         self.demand_combo.layerChanged.connect(self._demand_changed)
+        self.demand_combo.activated.connect(self._demand_picked)
+        self.areas_combo.activated.connect(self._areas_picked)
+        self.demand_combo.model().rowsInserted.connect(self._suggest_demand)  # a layer was added to the project
         self.areas_combo.layerChanged.connect(self._demand_changed)
         self.candidates_combo.layerChanged.connect(self._candidates_changed)
         self.existing_combo.layerChanged.connect(self._existing_changed)
@@ -128,11 +142,15 @@ class LocatePage(LisPage):
         )
         self.demand_combo = QgsMapLayerComboBox(demand)
         self.demand_combo.setFilters(Qgis.LayerFilters(Qgis.LayerFilter.PointLayer | Qgis.LayerFilter.PolygonLayer))
+        self.demand_combo.setAllowEmptyLayer(True)  # empty rather than another district's areas
         add_row(
             form,
             tr("&Demand"),
             self.demand_combo,
-            tr("Population-weighted centroids, or small areas (their point inside is used)"),
+            tr(
+                "Population-weighted centroids, or small areas (their point inside is used). Offered first: "
+                "centroids in the candidates' area, else small areas there"
+            ),
             "locateDemandCombo",
         )
         self.population_combo = QgsFieldComboBox(demand)
@@ -161,7 +179,10 @@ class LocatePage(LisPage):
             form,
             tr("N&eed"),
             self.need_combo,
-            tr("Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need"),
+            tr(
+                "Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need: "
+                "a resident in greater need counts more when choosing sites"
+            ),
             "locateNeedCombo",
         )
         self.need_rule_combo = QComboBox(demand)
@@ -344,7 +365,51 @@ class LocatePage(LisPage):
             self.need_combo.setField(guess_field(need_layer, "imd_decile", "decile", numeric=True))
 
     @safe_slot()
+    def _demand_picked(self, *_: Any) -> None:
+        """The user chose the demand: keep it whatever layers or candidates come next."""
+        self._chosen_demand = layer_id(self.demand_combo)
+        self._suggest_areas()
+
+    @safe_slot()
+    def _areas_picked(self, *_: Any) -> None:
+        self._chosen_areas = layer_id(self.areas_combo)
+
+    @staticmethod
+    def _project_layers() -> list[Any]:
+        """The project's layers as the Layers panel lists them, then any not in it yet (being added)."""
+        project = QgsProject.instance()
+        listed = [node.layer() for node in project.layerTreeRoot().findLayers() if node.layer() is not None]
+        seen = {layer.id() for layer in listed}
+        return listed + [layer for layer in project.mapLayers().values() if layer.id() not in seen]
+
+    @safe_slot()
+    def _suggest_demand(self, *_: Any) -> None:
+        """Offer the demand that fits the candidates (population-weighted centroids in their area first),
+        unless the user picked one that is still there; then the small areas holding its need."""
+        if not self._chosen_demand or self._chosen_demand != layer_id(self.demand_combo):
+            suggestion = suggest_demand(
+                self._project_layers(),
+                self.candidates_combo.currentLayer(),
+                QgsProject.instance().transformContext(),
+                skip=[self.existing_combo.currentLayer()],
+            )
+            if suggestion is not self.demand_combo.currentLayer():
+                self.demand_combo.setLayer(suggestion)
+        self._suggest_areas()
+
+    def _suggest_areas(self) -> None:
+        """Offer the small areas with a decile in the demand's area when the demand has none (unless picked)."""
+        if self._chosen_areas and self._chosen_areas == layer_id(self.areas_combo):
+            return
+        suggestion = suggest_need_areas(
+            self._project_layers(), self.demand_combo.currentLayer(), QgsProject.instance().transformContext()
+        )
+        if suggestion is not self.areas_combo.currentLayer():
+            self.areas_combo.setLayer(suggestion)
+
+    @safe_slot()
     def _candidates_changed(self, layer: Any) -> None:
+        self._suggest_demand()
         self.candidate_filter.setLayer(layer)
         self.candidate_id_combo.setLayer(layer)
         self.candidate_name_combo.setLayer(layer)
@@ -368,8 +433,13 @@ class LocatePage(LisPage):
             "existing": self.existing_combo,
             "network": self.network.layer_combo,
         }
+        for role in ("demand", "areas"):  # first, so that the candidates' suggestions keep them
+            if layers.get(role) is not None:
+                combos[role].setLayer(layers[role])
+        self._chosen_demand = layer_id(self.demand_combo) if layers.get("demand") is not None else self._chosen_demand
+        self._chosen_areas = layer_id(self.areas_combo) if layers.get("areas") is not None else self._chosen_areas
         for role, layer in layers.items():
-            if layer is not None:
+            if layer is not None and role not in ("demand", "areas"):
                 combos[role].setLayer(layer)
 
     def state(self) -> dict[str, Any]:
@@ -396,8 +466,10 @@ class LocatePage(LisPage):
 
     def restore(self, state: dict[str, Any]) -> None:
         if set_layer_by_id(self.demand_combo, state.get("demand")):
+            self._chosen_demand = layer_id(self.demand_combo)
             set_field(self.population_combo, state.get("population"))
-        set_layer_by_id(self.areas_combo, state.get("areas"))
+        if set_layer_by_id(self.areas_combo, state.get("areas")):
+            self._chosen_areas = layer_id(self.areas_combo)
         set_field(self.need_combo, state.get("need"))
         if set_layer_by_id(self.candidates_combo, state.get("candidates")):
             self.candidate_filter.setExpression(state.get("candidate_filter", ""))
@@ -470,11 +542,20 @@ class LocatePage(LisPage):
         )
 
     def _done(self, outcome: RunOutcome) -> None:
-        self.status.setText(str(outcome.results.get("HEADLINE") or "\n".join(outcome.log[:2])))
+        headline = str(outcome.results.get("HEADLINE") or "\n".join(outcome.log[:2]))
+        if outcome.results.get("NOTHING_TO_GAIN"):  # an answer with its reason, not an error
+            headline += "\n" + tr("No new site was chosen: the before and after table shows the sites open now.")
+        self.show_answer(headline, nothing_to_gain=bool(outcome.results.get("NOTHING_TO_GAIN")))
         if outcome.results.get("OUTPUT"):
             self.show_sites(str(outcome.results["OUTPUT"]))
         if outcome.results.get("SUMMARY"):
             self.show_summary(str(outcome.results["SUMMARY"]))
+
+    def show_answer(self, text: str, nothing_to_gain: bool = False) -> None:
+        """Put the run's answer in the status line; 'nothing to gain' is set apart as information."""
+        self.status.setText(text)
+        self.status.setProperty("answer", "nothing_to_gain" if nothing_to_gain else "")
+        self.status.setStyleSheet(ANSWER_STYLE if nothing_to_gain else "")
 
     def show_sites(self, uri: str) -> None:
         """Fill the suggested-sites table from the chosen sites layer, in choice order."""
@@ -504,8 +585,24 @@ class LocatePage(LisPage):
             rows.sort(key=lambda row: row[names.index("choice")])
         if unit:  # journey columns say their unit: "Mean (min)"
             headers = [f"{header} ({unit})" if name in COST_COLUMNS else header for name, header in zip(names, headers)]
+        gain_unit = self._first_text(layer, "gain_unit")
+        if "gain" in names and gain_unit:  # what the gain counts, in plain words
+            pmedian = self._first_text(layer, "objective") == "pmedian"
+            headers[names.index("gain")] = tr("Travel saved") if pmedian else tr("Weighted by need")
         fill_table(table, headers, names, rows, self._cell_text)
+        if "gain" in names and gain_unit:
+            table.horizontalHeaderItem(names.index("gain")).setToolTip(gain_unit[:1].upper() + gain_unit[1:])
         return len(rows)
+
+    @staticmethod
+    def _first_text(layer: QgsVectorLayer, name: str) -> str:
+        """The text of field ``name`` in the layer's first feature ('' when there is none)."""
+        if layer.fields().indexFromName(name) < 0:
+            return ""
+        for feature in layer.getFeatures():
+            value = feature[name]
+            return "" if value is None or value == NULL else str(value)
+        return ""
 
     @staticmethod
     def _cell_text(name: str, value: Any) -> str:
