@@ -15,14 +15,23 @@ from typing import Any, TypeVar, cast
 
 from qgis.core import Qgis, QgsMessageLog, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDockWidget, QgsMapCanvas
-from qgis.PyQt.QtCore import QCoreApplication, Qt
-from qgis.PyQt.QtGui import QAction, QKeySequence  # QtGui in Qt 6; qgis.PyQt aliases it there on Qt 5
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
+from qgis.PyQt.QtGui import (  # QtGui in Qt 6; qgis.PyQt aliases QAction there on Qt 5
+    QAction,
+    QHideEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from qgis.PyQt.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,16 +48,20 @@ from .pages.map_page import MapPage
 from .pages.services_page import ServicesPage
 from .pages.start_page import StartPage
 from .panel_settings import (
+    MINIMUM_DOCK_WIDTH,
     PanelSettings,
     default_output_folder,
+    dock_width,
     read_project_state,
     unique_path,
     write_project_state,
 )
 from .result_layers import LOG_TAG
-from .widgets import compact_combos
+from .widgets import ResultArea, StepBar, compact_combos, wrap_check_boxes
 
 DOCK_OBJECT_NAME = "LisDockWidget"
+#: the lines of a page's result the run bar shows before it scrolls
+RESULT_LINES = 5
 PageT = TypeVar("PageT", bound=LisPage)
 #: The panel's tabs, in workflow order.
 PAGE_CLASSES: tuple[type[LisPage], ...] = (
@@ -68,7 +81,8 @@ def tr(text: str) -> str:
 
 
 class LisDockWidget(QgsDockWidget):
-    """Tabs that walk an analyst from boundaries to maps, catchments and profiles, over a shared run bar.
+    """Numbered steps that walk an analyst from boundaries to maps, catchments and profiles, each page over
+    a pinned run bar (the page's result line and run button, progress, Cancel) that never scrolls away.
 
     It gives its pages the :class:`.PanelServices` they ask for, and wires one page's result into the next.
     """
@@ -83,27 +97,40 @@ class LisDockWidget(QgsDockWidget):
 
         frame = QWidget(self)
         layout = QVBoxLayout(frame)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(2, 4, 2, 4)
         layout.setSpacing(4)
+        self.steps = StepBar(frame)
+        self.steps.stepChosen.connect(self._step_chosen)
+        layout.addWidget(self.steps)
+        # The pages, one at a time: the step buttons above choose them, so the tab bar (which needed scroll
+        # arrows in a narrow dock) is hidden.
         self.tabs = QTabWidget(frame)
         self.tabs.setObjectName("lisTabs")
-        self.tabs.setUsesScrollButtons(True)  # a narrow dock still reaches every step
         self.tabs.setDocumentMode(True)
-        # compact tabs: the seven steps fit a dock of about 470 px, its width beside a 1366 px map
-        self.tabs.tabBar().setStyleSheet("QTabBar::tab { padding: 4px 8px; }")
+        self.tabs.tabBar().hide()
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self._run_bar(frame))
         self.setWidget(frame)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(MINIMUM_DOCK_WIDTH)
+        self._width_restored = False
+        self._width_timer = QTimer(self)
+        self._width_timer.setSingleShot(True)
+        self._width_timer.setInterval(400)  # once the user has stopped dragging
+        self._width_timer.timeout.connect(self._remember_width)
 
         self._read_project_folder()
         self.pages: dict[str, LisPage] = {}
         for page_class in PAGE_CLASSES:
             page = page_class(self, self)  # the panel's services, and the page's parent widget
             compact_combos(page)
+            wrap_check_boxes(page)
             self.pages[page.PAGE_ID] = page
             self.tabs.addTab(page, page.title())
             self.tabs.setTabToolTip(self.tabs.count() - 1, page.title())
+            self.steps.add_step(page.title(), tr("Step {0}: {1} (Alt+{0})").format(self.tabs.count(), page.title()))
+            self._pin_run_bar_of(page)
+        self.tabs.currentChanged.connect(self._show_page_bar)
+        self._show_page_bar(self.tabs.currentIndex())
 
         self.runner.started.connect(self._run_started)
         self.runner.progressChanged.connect(self._run_progress)
@@ -123,25 +150,33 @@ class LisDockWidget(QgsDockWidget):
     # --- building ---------------------------------------------------------------------------------
 
     def _run_bar(self, parent: QWidget) -> QFrame:
+        """Pinned under the pages, always in view: the open page's result line and run button, the tool's
+        progress and what it is doing, and Cancel."""
         bar = QFrame(parent)
         bar.setObjectName("runBar")
         bar.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(bar)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(2)
+        self.result_stack = QStackedWidget(bar)  # a page's status line (its result, or what went wrong)
+        self.result_stack.setObjectName("pageResults")
+        layout.addWidget(self.result_stack)
         self.run_status = QLabel(tr("Ready."), bar)
         self.run_status.setObjectName("runStatus")
         self.run_status.setWordWrap(True)
         self.run_status.setToolTip(tr("What the LIS tools are doing; the full log is in the LIS tab of the log panel"))
         layout.addWidget(self.run_status)
-        row = QHBoxLayout()
         self.progress = QProgressBar(bar)
         self.progress.setObjectName("runProgress")
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.progress.setToolTip(tr("Progress of the tool running"))
         self.progress.setAccessibleName(tr("Progress"))
-        row.addWidget(self.progress, 1)
+        layout.addWidget(self.progress)
+        row = QHBoxLayout()
+        self.button_stack = QStackedWidget(bar)  # the open page's run button
+        self.button_stack.setObjectName("pageRunButtons")
+        row.addWidget(self.button_stack, 1)
         self.cancel_button = QPushButton(tr("Cancel"), bar)
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setToolTip(tr("Stop the tool running: nothing it started is kept (Esc in the panel)"))
@@ -155,6 +190,34 @@ class LisDockWidget(QgsDockWidget):
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
         return bar
+
+    def _pin_run_bar_of(self, page: LisPage) -> None:
+        """Move ``page``'s status line and main run button into the run bar (their own stack entries)."""
+        results = ResultArea(page.status, RESULT_LINES, self.result_stack)
+        results.setObjectName(f"{page.PAGE_ID}Results")
+        self.result_stack.addWidget(results)
+        holder = QWidget(self.button_stack)
+        holder_layout = QHBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        button = page.pinned_button()
+        if button is not None:
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            holder_layout.addWidget(button)  # takes it out of the page's own layout
+        self.button_stack.addWidget(holder)
+
+    def _show_page_bar(self, index: int) -> None:
+        """Show the open page's result line and button; the others take no room (a stack is as tall as its
+        tallest entry unless the hidden ones are ignored)."""
+        for stack in (self.result_stack, self.button_stack):
+            stack.setCurrentIndex(index)
+            for position in range(stack.count()):
+                policy = QSizePolicy.Policy.Preferred if position == index else QSizePolicy.Policy.Ignored
+                stack.widget(position).setSizePolicy(policy, policy)
+            stack.updateGeometry()
+        self.steps.set_current(index)
+
+    def _step_chosen(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
 
     # --- what the pages share (PanelServices) -----------------------------------------------------
 
@@ -326,10 +389,39 @@ class LisDockWidget(QgsDockWidget):
     def _page_changed(self, _index: int) -> None:
         PanelSettings.current_page.set(self._current_page_id())
 
+    # --- the dock's width, remembered -------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.restore_width)  # once the main window has placed the dock
+
+    def restore_width(self) -> None:
+        """Give the docked panel the width it last had (the default the first time)."""
+        window = self.parentWidget()
+        if isinstance(window, QMainWindow) and not self.isFloating() and self.isVisible():
+            window.resizeDocks([self], [dock_width()], Qt.Orientation.Horizontal)
+        self._width_restored = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._width_restored and self.isVisible() and not self.isFloating():
+            self._width_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._width_timer.isActive():
+            self._width_timer.stop()
+            self._remember_width()
+        super().hideEvent(event)
+
+    def _remember_width(self) -> None:
+        if not self.isFloating() and self.width() >= MINIMUM_DOCK_WIDTH:  # the timer runs only while it is shown
+            PanelSettings.dock_width.set(self.width())
+
     # --- unload -----------------------------------------------------------------------------------
 
     def shutdown(self) -> None:
         """Stop a run and disconnect from the project, before the plugin unloads."""
+        self._width_timer.stop()
         self.runner.detach()
         for signal, slot in self._connections:
             with contextlib.suppress(TypeError):

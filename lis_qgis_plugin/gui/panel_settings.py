@@ -19,6 +19,10 @@ PREFIX = "lis/panel/"
 PROJECT_SCOPE = "lis"
 PROJECT_STATE_KEY = "panel_state"
 OUTPUT_FOLDER_NAME = "lis_outputs"
+#: the width the panel opens at until the user makes it wider or narrower (it then remembers theirs)
+DEFAULT_DOCK_WIDTH = 420
+#: never narrower than this, however the dock is restored
+MINIMUM_DOCK_WIDTH = 300
 
 Value = TypeVar("Value", str, int, float, bool)
 
@@ -62,6 +66,7 @@ class PanelSettings:
 
     output_folder = Setting("output_folder", "")
     current_page = Setting("current_page", "")
+    dock_width = Setting("dock_width", 0)  # 0: not yet resized, the panel opens at DEFAULT_DOCK_WIDTH
     indicator_file = Setting("indicator_file", "")
     duplicates = Setting("duplicates", 0)
     map_method = Setting("map_method", 0)
@@ -74,6 +79,12 @@ class PanelSettings:
     service_buffer = Setting("service_buffer", 100.0)
     atlas_template = Setting("atlas_template", "")
     atlas_open_pdf = Setting("atlas_open_pdf", True)
+
+
+def dock_width() -> int:
+    """The width the panel last had (never less than MINIMUM_DOCK_WIDTH), else DEFAULT_DOCK_WIDTH."""
+    width = PanelSettings.dock_width.value()
+    return max(width, MINIMUM_DOCK_WIDTH) if width > 0 else DEFAULT_DOCK_WIDTH
 
 
 def default_output_folder(project: QgsProject | None = None) -> Path:

@@ -1,4 +1,5 @@
-"""Small helpers the panel's pages share: scrolling pages, labelled rows with buddies and tooltips, safe slots."""
+"""Small helpers the panel's pages share: scrolling pages, the step buttons, labelled rows with buddies and
+tooltips, safe slots."""
 
 from __future__ import annotations
 
@@ -9,19 +10,25 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from qgis.core import Qgis, QgsMessageLog
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QSize, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QResizeEvent
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,22 +44,167 @@ def tr(text: str) -> str:
 
 
 class ScrollPage(QScrollArea):
-    """A page of the panel: its controls in a vertical layout that scrolls when the dock is short."""
+    """A page of the panel: its controls in a vertical layout that scrolls when the dock is short.
+
+    It never scrolls sideways: its controls shrink to the dock's width (300 px and up), so every input is
+    reached by scrolling down only.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)  # only if the dock is very narrow
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.content = QWidget(self)
         self.content.setObjectName("pageContent")
         self.body = QVBoxLayout(self.content)
-        self.body.setContentsMargins(6, 6, 6, 6)
+        self.body.setContentsMargins(4, 6, 4, 6)  # every pixel of a 300 px dock for the controls
         self.body.setSpacing(8)
         self.setWidget(self.content)
 
 
-def compact_combos(root: QWidget, characters: int = 14) -> None:
+class ResultArea(QScrollArea):
+    """A wrapped result line in the run bar: as tall as its text at the bar's width, up to ``lines`` lines,
+    then it scrolls (a long log never pushes the run button out of view)."""
+
+    def __init__(self, label: QLabel, lines: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMaximumHeight(lines * self.fontMetrics().lineSpacing() + 4)
+        policy = label.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)  # wraps to the bar, keeps height-for-width
+        label.setSizePolicy(policy)
+        self.setWidget(label)
+
+    def sizeHint(self) -> QSize:
+        label = self.widget()
+        width = max(self.viewport().width(), 100)
+        height = label.heightForWidth(width) if label is not None and label.text() else 0
+        return QSize(width, min(max(height, 0), self.maximumHeight()))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.sizeHint().height())
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # the label's text changed: take its new height
+            self.updateGeometry()
+        return super().viewportEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # narrower or wider: more or fewer lines
+
+
+class StepBar(QWidget):
+    """The panel's steps as numbered buttons, in as many rows as the dock's width needs: no scroll arrows.
+
+    Buttons fill a row in order while their titles fit whole (two rows in a dock of about 420 px); each has
+    a mnemonic (Alt+1 for the first step...) and a tooltip; ``stepChosen`` gives the index of the step pressed.
+    """
+
+    stepChosen = pyqtSignal(int)  # noqa: N815 - Qt's naming of signals
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lisSteps")
+        self.rows = QVBoxLayout(self)
+        self.rows.setContentsMargins(0, 0, 0, 0)
+        self.rows.setSpacing(2)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.group.idClicked.connect(self.stepChosen)
+        self.buttons: list[QToolButton] = []
+        self._arrangement: list[list[int]] = []
+
+    def add_step(self, title: str, tooltip: str) -> QToolButton:
+        """A button for the next step, numbered, with ``tooltip``."""
+        number = len(self.buttons) + 1
+        button = QToolButton(self)
+        button.setText(f"&{number} {title}" if number < 10 else title)
+        button.setObjectName(f"step{number}Button")
+        button.setToolTip(tooltip)
+        button.setCheckable(True)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.group.addButton(button, len(self.buttons))
+        self.buttons.append(button)
+        self._arrange(self.width(), force=True)
+        return button
+
+    def set_current(self, index: int) -> None:
+        """Show step ``index`` as the one open."""
+        if 0 <= index < len(self.buttons):
+            self.buttons[index].setChecked(True)
+
+    def rows_for(self, width: int) -> list[list[int]]:
+        """The buttons (by index) of each row, in order, so that each row's titles fit whole in ``width``."""
+        rows: list[list[int]] = []
+        used = 0
+        spacing = self.rows.spacing()
+        for index, button in enumerate(self.buttons):
+            needed = button.sizeHint().width()
+            if rows and used + spacing + needed <= width:
+                rows[-1].append(index)
+                used += spacing + needed
+            else:
+                rows.append([index])
+                used = needed
+        return rows
+
+    def minimumSizeHint(self) -> QSize:
+        widest = max((button.sizeHint().width() for button in self.buttons), default=0)
+        return QSize(widest, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def _arrange(self, width: int, force: bool = False) -> None:
+        arrangement = self.rows_for(max(width, 1))
+        if arrangement == self._arrangement and not force:
+            return
+        self._arrangement = arrangement
+        while self.rows.count():
+            row = self.rows.takeAt(0).layout()
+            while row is not None and row.count():
+                row.takeAt(0)
+            if row is not None:
+                row.setParent(None)
+        for indexes in arrangement:
+            row = QHBoxLayout()
+            row.setSpacing(self.rows.spacing())
+            for index in indexes:  # wider titles get more of the row
+                row.addWidget(self.buttons[index], self.buttons[index].sizeHint().width())
+            self.rows.addLayout(row)
+
+
+def show_start_of(widget: QWidget) -> None:
+    """Show the beginning of the text in ``widget``'s line edit (an expression, a path), not its end."""
+    for line in widget.findChildren(QLineEdit):
+        if not line.hasFocus():
+            line.setCursorPosition(0)
+
+
+def wrap_check_boxes(root: QWidget, characters: int = 22) -> None:
+    """Break the long texts of the check boxes under ``root`` (Processing's own among them) into lines of
+    about ``characters``, at spaces: a check box never wraps by itself and would widen a narrow dock."""
+    for box in root.findChildren(QCheckBox):
+        words, lines = box.text().split(), [""]
+        if len(box.text()) <= characters or "\n" in box.text():
+            continue
+        for word in words:
+            if lines[-1] and len(lines[-1]) + 1 + len(word) > characters:
+                lines.append(word)
+            else:
+                lines[-1] = f"{lines[-1]} {word}".strip()
+        box.setText("\n".join(lines))
+
+
+def compact_combos(root: QWidget, characters: int = 12) -> None:
     """Let every combo box under ``root`` shrink to the dock's width (long option texts show in the drop-down)."""
     for combo in root.findChildren(QComboBox):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

@@ -89,10 +89,18 @@ class LisPage(ScrollPage):
         self.panel = panel
         self.setObjectName(f"{self.PAGE_ID}Page")
         self.run_buttons: list[QPushButton] = []
+        self._pinned: QPushButton | None | bool = False
 
     def title(self) -> str:
         """The tab's text."""
         raise NotImplementedError
+
+    def pinned_button(self) -> QPushButton | None:
+        """The page's main run button, which the panel pins under the page so it is always in view: the first
+        run button placed on the page itself (buttons inside a group, as the online loads, stay there)."""
+        if self._pinned is False:  # found once: pinning moves it off the page
+            self._pinned = next((button for button in self.run_buttons if button.parentWidget() is self.content), None)
+        return self._pinned
 
     def state(self) -> dict[str, Any]:
         """The page's choices, JSON-ready, for the project."""

@@ -163,7 +163,7 @@ class IndicatorsPage(LisPage):
 
     def _source_group(self) -> QgsCollapsibleGroupBox:
         """The inputs of lis:loadindicators, folded away: the table it fetches becomes the indicator table."""
-        group = QgsCollapsibleGroupBox(tr("Or fetch from an online source"), self.content)
+        group = QgsCollapsibleGroupBox(tr("Or fetch online"), self.content)  # short: a title never wraps
         group.setObjectName("loadIndicatorsGroup")
         group.setToolTip(tr("Fetch indicators from a published source; the table it gives is then joined"))
         group.setCollapsed(True)

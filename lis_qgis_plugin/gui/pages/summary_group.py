@@ -22,7 +22,7 @@ class DeprivationSummaryGroup(QgsCollapsibleGroupBox):
     """
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(tr("Deprivation summary for larger areas"), parent)
+        super().__init__(tr("Summary for larger areas"), parent)  # short: the title does not wrap
         self.setObjectName("summaryGroup")
         self.setToolTip(
             tr(
