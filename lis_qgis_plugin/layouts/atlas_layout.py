@@ -28,6 +28,7 @@ from qgis.core import (
     QgsConditionalStyle,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsFeatureRequest,
     QgsFeedback,
     QgsFillSymbol,
     QgsGraduatedSymbolRenderer,
@@ -70,11 +71,12 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core.atlas.atlas_indicators import WORSE
+from ..core.atlas.atlas_indicators import WORSE, format_value
 from ..core.atlas.atlas_pages import AtlasPages
 from ..core.atlas.atlas_table import VERDICT_COLOURS, table_headers
 from ..core.common.errors import LisError
 from ..core.common.plugin_files import resource_path
+from ..core.common.values import null_as_none
 from ..core.common.wording import plural_word
 from ..core.io.layer_output import layer_file, safe_field_name, write_layer_with_fields
 from .layout_text import literal_legend_name, literal_text, plain_label
@@ -437,7 +439,35 @@ def thematic_renderer(layer: QgsVectorLayer, pages: AtlasPages) -> QgsGraduatedS
     renderer.setClassificationMethod(method)
     renderer.updateClasses(layer, 5)
     renderer.updateColorRamp(ramp)
+    keep_occurring_classes(renderer, layer, indicator.field)
+    decimals = pages.compared.decimals[indicator.field]
+    for index, value_range in enumerate(renderer.ranges()):
+        low = format_value(value_range.lowerValue(), decimals, indicator.unit)
+        high = format_value(value_range.upperValue(), decimals, indicator.unit)
+        renderer.updateRangeLabel(index, low if low == high else f"{low} \u2013 {high}")
     return renderer
+
+
+def keep_occurring_classes(renderer: QgsGraduatedSymbolRenderer, layer: QgsVectorLayer, field_name: str) -> None:
+    """Delete the classes no area falls in (quantiles of many equal values give empty '0 - 0' classes).
+
+    An area belongs to the first class whose range holds its value, as QGIS draws it.
+    """
+    index = layer.fields().indexFromName(field_name)
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry).setSubsetOfAttributes([index])
+    ranges = renderer.ranges()
+    used: set[int] = set()
+    for feature in layer.getFeatures(request):
+        value = null_as_none(feature.attribute(index))
+        if value is None:
+            continue
+        found = next((number for number, item in enumerate(ranges) if item.lowerValue() <= value <= item.upperValue()),
+                     None)  # fmt: skip
+        if found is not None:
+            used.add(found)
+    for number in reversed(range(len(ranges))):
+        if number not in used:
+            renderer.deleteClass(number)
 
 
 # --- filling the layout ----------------------------------------------------------------------------------------

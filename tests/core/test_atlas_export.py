@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from lis_qgis_plugin.core.aggregation.aggregation import ratio_of_sums
 from lis_qgis_plugin.core.atlas.atlas_chart import picture_source, spine_chart_svg
 from lis_qgis_plugin.core.atlas.atlas_indicators import (
     WORSE,
@@ -21,13 +22,17 @@ from lis_qgis_plugin.core.atlas.atlas_indicators import (
     IndicatorRow,
     Spread,
     comparators,
+    decimals_for,
     district_value,
     format_value,
     match_england_values,
+    rate_suffix,
     spread_of,
+    unit_kind,
     verdict,
 )
-from lis_qgis_plugin.core.atlas.atlas_pages import page_file_stem, slug
+from lis_qgis_plugin.core.atlas.atlas_measures import RATIO, SUM, is_indicator_field, technical_kind
+from lis_qgis_plugin.core.atlas.atlas_pages import page_file_stem, slug, title_file_stem
 from lis_qgis_plugin.core.atlas.atlas_table import profile_rows, table_headers
 
 from ..support import SHARED_DATA
@@ -129,3 +134,51 @@ def test_map_page_prints_titles_and_layer_names_as_written(tmp_path: Path) -> No
     assert "Wards [% env('HOME') %] <b>bold</b> &" in flat  # the legend (its box may cut the end of a long name)
     assert "Class [% env('HOME') %] <b>bold</b> &" in flat and names[1] in flat  # a class label from the data
     assert os.path.expanduser("~") not in text and "42" not in flat
+
+
+def test_units_print_as_published() -> None:
+    """Shares as percentages, rates per so many, counts with thousands separators; decimals by unit."""
+    share = AtlasIndicator("prop", "Share", "proportion")
+    assert format_value(0.7, decimals_for(share, [0.7, 0.25, 0.1]), "proportion") == "70%"
+    assert decimals_for(share, [0.7, 0.3077]) == 1 and format_value(0.3077, 1, "proportion") == "30.8%"
+    assert format_value(0.592, 1, "proportion", signed=True) == "+59.2 pp"
+    rate = AtlasIndicator("rate", "Admissions", "per 1000")
+    assert decimals_for(rate, [12.34, 8.0]) == 1 and format_value(12.34, 1, "per 1000") == "12.3 per 1,000"
+    assert format_value(512.0, 1, "Rate per 100,000 population") == "512.0 per 100,000"
+    assert unit_kind("per 100,000 population") == "rate" and rate_suffix("per 100000") == "per 100,000"
+    count = AtlasIndicator("pop", "Population", "count", kind="real")
+    assert decimals_for(count, [318582.0, 18404.0]) == 0 and format_value(318582.0, 0, "count") == "318,582"
+    # compared as printed: 70.2% against 70.4% at no decimals is the same
+    same = IndicatorRow(AtlasIndicator("p", "P", "proportion", WORSE), 0.702, 0.704, None, None, 0)
+    assert same.verdict == "same"
+
+
+def test_a_ratio_of_sums_is_not_a_mean_of_ratios() -> None:
+    """2 of 4 and 1 of 1 LSOAs in decile 1 are 3 of 5 (60%), not the mean of 50% and 100% (75%)."""
+    assert ratio_of_sums([0.5, 1.0, None], [4, 1, 3]) == pytest.approx(0.6)
+    assert ratio_of_sums([None], [1]) is None and ratio_of_sums([0.5], [0]) is None
+    share = AtlasIndicator("prop", "In decile 1", "proportion", WORSE, method=RATIO, denominator="n")
+    total = AtlasIndicator("n", "LSOAs", "count", method=SUM)
+    compared = comparators([share, total], [{"prop": 0.5, "n": 4}, {"prop": 1.0, "n": 1}], None, {}, "wards")
+    assert compared.district == {"prop": pytest.approx(0.6), "n": 5}
+    assert compared.district_method == (
+        "sum of the numerators over the sum of the denominators of the 2 wards, not a mean of their ratios for "
+        "In decile 1; sum over the 2 wards (a total, not compared) for LSOAs"
+    )
+    row = IndicatorRow(total, 4, 5, None, None, 0)
+    assert row.difference is None and row.verdict == ""
+    only_ratio = AtlasIndicator("rate", "Rate", "%")
+    assert comparators([only_ratio], [{"rate": 10.0}], None, {}, "wards").district_method == (
+        "mean of the 1 wards, not weighted by population (only the areas' ratios are known)"
+    )
+
+
+def test_fields_that_are_not_indicators_and_file_names_from_titles() -> None:
+    for name in ("BNG_E", "BNG_N", "LAT", "LONG", "FID", "OBJECTID", "Shape__Area", "Shape__Length", "LAD25CD"):
+        assert not is_indicator_field(name), name
+    for name in ("imd_score_mean", "pop_total", "prop_lsoas_most_deprived_10", "avg_rank", "latest_rate"):
+        assert is_indicator_field(name), name
+    assert technical_kind("Shape__Area") == "a geometry measure" and technical_kind("OBJECTID") == "an id"
+    assert title_file_stem("Nottingham ward profiles 2026-12") == "Nottingham ward profiles 2026-12"
+    assert title_file_stem('A/B: "wards" <2026>?') == "A-B- -wards- -2026"
+    assert title_file_stem("...") == "area profiles"

@@ -50,6 +50,8 @@ METADATA = (
     'IMD_score,"MHCLG, English Indices of Deprivation 2025",2025,score,High is bad\n'
     'Income_score,"MHCLG, English Indices of Deprivation 2025",2025,proportion,High is bad\n'
 )
+#: Fields printed in another scale than stored: the metadata gives the income score the unit 'proportion'.
+PRINTED_SCALE = {"income_score_mean": 100}
 NUMBER = re.compile(r"[\u2212+-]?\d[\d,]*(?:\.\d+)?")
 
 
@@ -229,10 +231,14 @@ def test_one_page_per_ward_showing_the_data(
         for field, label in LABELS.items():
             numbers, rest = table_numbers(page, label)
             shown = NUMBER.findall(rest)
-            assert_printed(numbers[0], expected[name][field], shown[0])
-            assert_printed(numbers[1], district[field], shown[1])
+            scale = PRINTED_SCALE.get(field, 1)  # the income score is a proportion: 0.153 prints as 15.3%
+            assert_printed(numbers[0], expected[name][field] * scale, shown[0])
+            assert_printed(numbers[1], district[field] * scale, shown[1])
             if field in england:
-                assert_printed(numbers[2], england[field], shown[2])
+                assert_printed(numbers[2], england[field] * scale, shown[2])
+            if scale == 100:
+                assert rest.split()[:3] == [f"{text}%" for text in shown[:3]], rest
+                assert " pp " in rest or rest.split()[-1] == "same", rest  # a difference of percentages, in points
             difference = expected[name][field] - district[field]
             if field == "health_score_mean":  # no polarity in the metadata: shown, not judged
                 assert "better" not in rest and "worse" not in rest
@@ -760,3 +766,133 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_page(
     assert file_state(coverage, blocker) == before
     left = sorted(path.name for path in tmp_path.iterdir())
     assert left == sorted(["wards.gpkg", "notes.txt", *(["profiles.pdf"] if case == "pdf is a folder" else [])])
+
+
+# --- profiles ready to publish: units, England, sums of counts, the key, sources -----------------------------------
+
+#: The lis:deprivationsummary measures profiled for Nottingham's 20 wards (IoD2019 ranks, mid-2015 residents).
+SUMMARY_FIELDS = ["prop_lsoas_most_deprived_10", "pop_share_most_deprived_10", "avg_rank", "n_lsoas", "population"]
+
+
+@pytest.fixture(scope="module")
+def nottingham_summary(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Nottingham's 2025 wards with MHCLG's summary measures of their IoD2019 LSOAs, through lis:deprivationsummary."""
+    import processing
+
+    root = SHARED_DATA / "nottingham"
+    folder = tmp_path_factory.mktemp("atlas_summary")
+    result = processing.run(
+        "lis:deprivationsummary",
+        {
+            "INPUT": str(root / "deprivation" / "nottingham_lsoa11_imd2019.geojson"),
+            "RANK_FIELD": "imd_rank",
+            "POPULATION_FIELD": "pop_total_mid2015",
+            "TARGET": str(root / "boundaries" / "nottingham_wards_2025.geojson"),
+            "OUTPUT": f"{folder / 'Deprivation summary.gpkg'}|layername=summary",
+        },
+        context=QgsProcessingContext(),
+        feedback=LogFeedback(),
+    )
+    return result["OUTPUT"]
+
+
+def nottingham_lsoas() -> list[dict[str, str]]:
+    """Nottingham's 182 LSOAs of 2011 with their IMD2019 decile, straight from MHCLG's File 1."""
+    path = SHARED_DATA / "nottingham" / "deprivation" / "nottingham_imd2019_file1.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def row_cells(page: str, label: str) -> list[str]:
+    """The printed cells after the label of the table row starting with ``label`` (columns: two spaces or more)."""
+    rows = [re.split(r"\s{2,}", line.strip())[1:] for line in page.splitlines() if line.strip().startswith(label)]
+    return next(cells for cells in rows if len(cells) >= 3)  # the key's title may start with the same words
+
+
+def number(text: str) -> float:
+    """The number of a printed cell: '30.8%' -> 30.8, '\u22121,234' -> -1234."""
+    return float(NUMBER.search(text).group().replace("\u2212", "-").replace(",", ""))
+
+
+def population_2015(place: str) -> dict[str, int]:
+    """LSOA 2011 code -> residents mid-2015 (IoD2019 File 6), thousands separators stripped."""
+    path = SHARED_DATA / place / "population" / f"{place}_iod2019_file6_population_denominators.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {row["LSOA code (2011)"]: int(row[FILE6_TOTAL].replace(",", "")) for row in csv.DictReader(handle)}
+
+
+FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
+FILE1_DECILE = "Index of Multiple Deprivation (IMD) Decile"
+
+
+def test_profiles_print_units_england_sums_of_counts_and_their_sources(nottingham_summary: str, tmp_path: Path) -> None:
+    """Nottingham's wards from lis:deprivationsummary: shares as %, England's IoD2019 share, ratios of sums."""
+    lsoas = nottingham_lsoas()
+    people = population_2015("nottingham")
+    first = [row["LSOA code (2011)"] for row in lsoas if row[FILE1_DECILE] == "1"]
+    assert len(lsoas) == 182 and set(people) == {row["LSOA code (2011)"] for row in lsoas}
+    share_of_lsoas = len(first) / len(lsoas)
+    share_of_people = sum(people[code] for code in first) / sum(people.values())
+    path = SHARED_DATA / "england" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        deciles = [row[FILE1_DECILE] for row in csv.DictReader(handle)]
+    england = deciles.count("1") / len(deciles)
+    assert (deciles.count("1"), len(deciles)) == (3_284, 32_844)
+    summary = QgsVectorLayer(nottingham_summary, "summary", "ogr")
+    ward_shares = [feature["prop_lsoas_most_deprived_10"] for feature in summary.getFeatures()]
+    mean_of_ratios = statistics.fmean(ward_shares)
+    assert abs(mean_of_ratios - share_of_lsoas) > 0.005, "the data tells a mean of ratios from the district's ratio"
+
+    project = QgsProject()
+    result, feedback = run(
+        {"COVERAGE": nottingham_summary, "INDICATORS": SUMMARY_FIELDS, "OUTPUT_PDF": str(tmp_path / "p.pdf")}, project
+    )
+    assert result["PAGES"] == 20, feedback.text
+    pages = pdf_pages(Path(result["OUTPUT_PDF"]))
+    for page in pages:
+        area, district, national, difference = row_cells(page, "Proportion of LSOAs")
+        assert all(cell.endswith("%") for cell in (area, district, national)), (area, district, national)
+        assert difference.split()[1] == "pp" or difference == "same"  # 30.8%, not 0.308; differences in points
+        assert_printed(number(district), 100 * share_of_lsoas, district[:-1])  # 56 of 182 LSOAs, not the wards' mean
+        assert_printed(number(national), 100 * england, national[:-1])  # England, from the IoD's national deciles
+        assert district != f"{100 * mean_of_ratios:.1f}%"
+        area, district, national, _ = row_cells(page, "Share of residents")
+        assert_printed(number(district), 100 * share_of_people, district[:-1])
+        assert district.endswith("%") and national == "\u2013"  # no England value known for this one: a dash
+        cells = row_cells(page, "Population of those LSOAs")
+        assert cells[1] == f"{sum(people.values()):,}" and cells[2] == "\u2013"  # a total, thousands separated
+        assert len(cells) == 4 and cells[3] == "\u2013"  # a ward's count is not compared with the total
+        assert row_cells(page, "Number of LSOAs")[1] == "182"
+    flat = re.sub(r"\s+", " ", pages[0])
+    assert "Sources: MHCLG, English Indices of Deprivation 2019, summarised by LIS" in flat
+    assert "Open Government Licence v3.0" in flat and "the fields of the coverage layer" not in flat
+    assert "England: IoD2019's national deciles put 3,284 of England's 32,844 LSOAs in the most deprived 10%" in flat
+    assert "not a mean of their ratios" in flat and "no national values were given" not in flat
+    assert "0.000" not in flat
+    # The key: only classes some ward falls in, labelled as the table prints (in %).
+    (thematic,) = [layer for layer in project.mapLayers().values() if layer.name().startswith("Proportion of LSOAs")]
+    ranges = thematic.renderer().ranges()
+    shares = [value for value in ward_shares if value is not None]
+    classes = [next(i for i, item in enumerate(ranges) if item.lowerValue() <= v <= item.upperValue()) for v in shares]
+    assert set(classes) == set(range(len(ranges))) and len(ranges) >= 2
+    labels = [item.label() for item in ranges]
+    assert len(set(labels)) == len(labels) and all(label.endswith("%") for label in labels), labels
+    project.clear()
+    # Look at it: the first page as an image (opened by hand when the layout changes).
+    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-png", result["OUTPUT_PDF"], str(tmp_path / "pg")],
+                   check=True)  # fmt: skip
+    image = QImage(str(next(tmp_path.glob("pg*.png"))))
+    table = item_box("indicator_table", "A4 portrait", 60)
+    assert (
+        colour_pixels(image, table, VERDICT_COLOURS["worse"][0], 4)
+        + colour_pixels(image, table, VERDICT_COLOURS["better"][0], 4)
+        > 100
+    )
+
+
+def test_technical_fields_are_no_indicators(nottingham_summary: str, tmp_path: Path) -> None:
+    for name, kind in (("BNG_E", "a coordinate"), ("LAT", "a coordinate"), ("fid", "an id")):
+        message = bad_run({"COVERAGE": nottingham_summary, "INDICATORS": ["avg_rank", name],
+                           "OUTPUT_PDF": str(tmp_path / f"{name}.pdf")})  # fmt: skip
+        assert message.startswith(f"INDICATORS: field '{name}' of layer 'summary' is {kind}, not an indicator"), message
+        assert not (tmp_path / f"{name}.pdf").exists()

@@ -1,13 +1,16 @@
 """Aggregate small-area values to larger areas: wards, MSOAs, districts or polygons drawn by hand.
 
 Counts add up, rates do not: a population is summed, a rate or rank is averaged with the
-population as weight. NULL stays NULL (a ward whose small areas are all suppressed has no
-total, not a total of 0), and every small area left out is named, so the totals can be
-checked in and out. Plain Python, no QGIS: the QGIS side only reads layers and places areas.
+population as weight; a rate whose denominators are known is the sum of the numerators over
+the sum of the denominators (ratio_of_sums), never a mean of the areas' rates.
+NULL stays NULL (a ward whose small areas are all suppressed has no total, not a total of 0),
+and every small area left out is named, so the totals can be checked in and out. Plain Python,
+no QGIS: the QGIS side only reads layers and places areas.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -93,6 +96,20 @@ def null_sum(values: Iterable[float | int | None]) -> float | int | None:
     """Sum of the non-NULL values; None when every value is NULL (or there are none)."""
     present = non_null(values)
     return sum(present) if present else None
+
+
+def ratio_of_sums(ratios: Sequence[float | int | None], denominators: Sequence[float | int | None]) -> float | None:
+    """sum(ratio x denominator) / sum(denominator) over the areas with both: the larger area's own ratio.
+
+    Each area's numerator is its ratio times its denominator (0.5 of 4 LSOAs is 2 LSOAs), so
+    2 of 4 and 1 of 1 give 3 / 5 = 0.6, where the mean of the ratios would say 0.75. None when
+    no area has both, or the denominators add up to 0.
+    """
+    pairs = [(ratio, weight) for ratio, weight in zip(ratios, denominators) if ratio is not None and weight is not None]
+    total = math.fsum(weight for _, weight in pairs)
+    if not pairs or total <= 0:
+        return None
+    return math.fsum(ratio * weight for ratio, weight in pairs) / total
 
 
 def output_kind(method: str, source_kind: str) -> str:

@@ -2,12 +2,16 @@
 
 The arithmetic works on plain Python numbers so it can be checked by hand:
 
-- district value: the population-weighted mean of the areas, sum(p x v) / sum(p) over the
-  areas with both a value and a population, when a population field is given; otherwise
-  the plain mean of the areas' values (which treats a small ward like a large one, and
-  the page footnote says so);
-- England value: read from a small table (field, value) the user gives; there is no
-  national value otherwise, since a mean of local areas is not England's;
+- district value: a count (unit 'count') is the sum of the areas' counts; a share or rate whose
+  denominator is known (the measures of lis:deprivationsummary, see atlas_measures) is the sum of
+  the numerators over the sum of the denominators, sum(v x d) / sum(d), never a mean of the
+  areas' ratios; any other value, when only the ratio is known, is the population-weighted mean
+  of the areas, sum(p x v) / sum(p) over the areas with both a value and a population, when a
+  population field is given, otherwise the plain mean of the areas' values (which treats a small
+  ward like a large one); the page footnote says which;
+- England value: what the data fixes (the IoD's national deciles, atlas_measures), else a small
+  table (field, value) the user gives; there is no national value otherwise, since a mean of
+  local areas is not England's;
 - difference = area value - district value; "better" or "worse" follows the indicator's
   polarity ("higher is better" / "higher is worse"). Without a polarity the difference is
   shown but not judged. No statistical significance is tested (no confidence intervals).
@@ -16,6 +20,7 @@ The arithmetic works on plain Python numbers so it can be checked by hand:
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +28,7 @@ from pathlib import Path
 
 from qgis.core import QgsProviderRegistry, QgsVectorLayer
 
+from ..aggregation.aggregation import ratio_of_sums
 from ..common.errors import LisError
 from ..indicators.indicator_table import IndicatorMetadata
 from ..indicators.metadata_store import read_indicator_metadata
@@ -30,11 +36,27 @@ from ..io.layer_codes import layer_label
 from ..io.layer_output import inherited_aliases, layer_file
 from ..io.layer_values import numeric_kind
 from ..io.table_files import TableError, read_grid_file
+from .atlas_measures import (
+    BETTER,
+    IOD_SUMMARY,
+    MEAN,
+    NONE,
+    RATIO,
+    SUM,
+    WORSE,
+    KnownMeasure,
+    iod_summary,
+    technical_kind,
+)
 
-BETTER = "higher is better"
-WORSE = "higher is worse"
-#: Units printed after the number ("12.3%") rather than in the indicator's label.
-PERCENT_UNITS = {"%", "percent", "percentage", "per cent"}
+#: Units of values already in percent, printed after the number ("12.3%") rather than in the label.
+PERCENT_UNITS = {"%", "percent", "percentage", "per cent", "percent (%)"}
+#: Units of shares between 0 and 1, printed as percentages (0.7 -> "70%").
+SHARE_UNITS = {"proportion", "share", "fraction", "ratio"}
+#: Units of counts: a district's count is the sum of its areas' counts.
+COUNT_UNITS = {"count", "number", "persons", "people", "residents", "households", "population"}
+#: A rate per some number of people: "per 1000", "per 100,000 population", "rate per 1,000".
+_RATE_UNIT = re.compile(r"^(?:(?:crude|standardised|directly standardised)?\s*rate\s+)?per\s+([\d,]+)\b", re.I)
 #: Suffixes lis:aggregateindicators adds; an England value named after the small-area field still matches.
 _AGGREGATE_SUFFIXES = ("_wmean", "_mean", "_min", "_max", "_sum")
 
@@ -54,11 +76,20 @@ class AtlasIndicator:
     source: str = ""
     period: str = ""
     kind: str = "real"  # "integer" or "real"
+    #: How the district value is made: MEAN (of the areas, weighted when a population is given), SUM, RATIO, NONE.
+    method: str = MEAN
+    #: For RATIO: the field of the denominator (district = sum(value x denominator) / sum(denominator)).
+    denominator: str = ""
 
     @property
     def direction(self) -> int:
         """+1 when higher is better, -1 when higher is worse, 0 when not known (not judged)."""
         return {BETTER: 1, WORSE: -1}.get(self.polarity, 0)
+
+    @property
+    def scale(self) -> float:
+        """What a value is multiplied by when printed: 100 for a share (0.7 prints as 70%), else 1."""
+        return 100.0 if unit_kind(self.unit) == "share" else 1.0
 
 
 @dataclass(frozen=True)
@@ -95,15 +126,20 @@ class IndicatorRow:
 
     @property
     def difference(self) -> float | None:
-        """Area value minus district value."""
-        if self.value is None or self.district is None:
+        """Area value minus district value; None for a count, whose district value is the total of every area."""
+        if self.value is None or self.district is None or self.indicator.method == SUM:
             return None
         return self.value - self.district
 
     @property
     def verdict(self) -> str:
         """'better', 'worse', 'same' or '' (no value, or no polarity to judge by)."""
-        return verdict(self.value, self.district, self.indicator.polarity, self.decimals)
+        if self.indicator.method == SUM:
+            return ""
+        scale = self.indicator.scale  # compared as printed: 70% against 70%, not 0.7 against 0.7 at 0 decimals
+        value = None if self.value is None else self.value * scale
+        district = None if self.district is None else self.district * scale
+        return verdict(value, district, self.indicator.polarity, self.decimals)
 
 
 def layer_metadata(layer: QgsVectorLayer) -> dict[str, IndicatorMetadata]:
@@ -118,25 +154,26 @@ def layer_metadata(layer: QgsVectorLayer) -> dict[str, IndicatorMetadata]:
 def describe_indicators(
     layer: QgsVectorLayer, fields: Sequence[str], metadata: Mapping[str, IndicatorMetadata]
 ) -> list[AtlasIndicator]:
-    """The chosen fields as indicators; AtlasInputError naming a missing or non-numeric field.
+    """The chosen fields as indicators; AtlasInputError naming a missing, non-numeric or technical field.
 
-    The label, unit and polarity come from the join's metadata when it has the field, else
-    the label is the field's alias (kept in the layer's default style by LIS) or its name, and
-    the polarity is unknown.
+    The label, unit and polarity come from the join's metadata when it has the field, then from
+    what the atlas knows of lis:deprivationsummary's measures; else the label is the field's
+    alias (kept in the layer's default style by LIS) or its name, and the polarity is unknown.
     """
     if not fields:
         raise AtlasInputError(
             f"INDICATORS: no field chosen. Choose the numeric fields of layer '{layer_label(layer)}' to tabulate "
             "and chart (for example the outputs of lis:aggregateindicators)."
         )
-    indicators = []
     aliases = inherited_aliases(layer)  # also those in the GeoPackage's default style, which Processing skips
+    names = layer.fields().names()
+    summary = iod_summary(names, aliases)
+    indicators = []
     for name in dict.fromkeys(fields):
         index = layer.fields().indexFromName(name)
         if index < 0:
             raise AtlasInputError(
-                f"INDICATORS: layer '{layer_label(layer)}' has no field '{name}'. Its fields are: "
-                f"{', '.join(layer.fields().names())}."
+                f"INDICATORS: layer '{layer_label(layer)}' has no field '{name}'. Its fields are: {', '.join(names)}."
             )
         qgis_field = layer.fields().at(index)
         kind = numeric_kind(qgis_field)
@@ -146,13 +183,56 @@ def describe_indicators(
                 "not numbers, so it cannot be compared or charted. Choose numeric fields only, or convert this one "
                 "first (lis:joinindicators types numbers on the way in; or the field calculator's to_real())."
             )
-        item = metadata.get(name)
-        label = (item.name if item and item.name else "") or aliases.get(name) or name
-        if item is None:
-            indicators.append(AtlasIndicator(name, label, kind=kind))
-        else:
-            indicators.append(AtlasIndicator(name, label, item.unit, item.polarity, item.source, item.period, kind))
+        technical = technical_kind(name)
+        if technical:
+            raise AtlasInputError(
+                f"INDICATORS: field '{name}' of layer '{layer_label(layer)}' is {technical}, not an indicator, so "
+                "comparing it with the district means nothing. Choose fields of values per area (scores, rates, "
+                "shares, counts)."
+            )
+        known = IOD_SUMMARY.get(name) if summary else None
+        item = metadata.get(name) or IndicatorMetadata("")
+        label = item.name or aliases.get(name) or (known.label if known else "") or name
+        unit = item.unit or (known.unit if known else "")
+        polarity = item.polarity or (known.polarity if known else "")
+        source = item.source or (summary.source if known and summary else "")
+        period = item.period  # a known measure's source names its edition
+        method, denominator = _district_method(known, unit, aliases.get(name, ""), names)
+        indicators.append(AtlasIndicator(name, label, unit, polarity, source, period, kind, method, denominator))
     return indicators
+
+
+def _district_method(known: KnownMeasure | None, unit: str, alias: str, names: Sequence[str]) -> tuple[str, str]:
+    """(method, denominator field): known measures as known; counts and sums of areas summed; others a mean."""
+    if known is not None:
+        if known.method == RATIO and known.denominator not in names:
+            return MEAN, ""
+        return known.method, known.denominator if known.method == RATIO else ""
+    if unit_kind(unit) == "count" or " (sum over " in alias:  # lis:aggregateindicators' alias of a sum
+        return SUM, ""
+    return MEAN, ""
+
+
+def unit_kind(unit: str) -> str:
+    """'share' (0..1, printed as %), 'percent', 'rate' (per 1,000...), 'count', 'rank' or '' for other units."""
+    words = unit.strip().lower()
+    if words in SHARE_UNITS:
+        return "share"
+    if words in PERCENT_UNITS:
+        return "percent"
+    if _RATE_UNIT.match(words):
+        return "rate"
+    if words in COUNT_UNITS:
+        return "count"
+    if words == "rank":
+        return "rank"
+    return ""
+
+
+def rate_suffix(unit: str) -> str:
+    """'per 1,000' from 'per 1000', 'Rate per 100,000 population' (the printed suffix of a rate)."""
+    found = _RATE_UNIT.match(unit.strip())
+    return f"per {int(found.group(1).replace(',', '')):,}" if found else ""
 
 
 def district_value(values: Sequence[float | None], weights: Sequence[float | None] | None = None) -> float | None:
@@ -160,11 +240,7 @@ def district_value(values: Sequence[float | None], weights: Sequence[float | Non
     if weights is None:
         present = [value for value in values if value is not None]
         return math.fsum(present) / len(present) if present else None
-    pairs = [(value, weight) for value, weight in zip(values, weights) if value is not None and weight is not None]
-    total = math.fsum(weight for _, weight in pairs)
-    if not pairs or total <= 0:
-        return None
-    return math.fsum(value * weight for value, weight in pairs) / total
+    return ratio_of_sums(values, weights)
 
 
 def spread_of(values: Sequence[float | None]) -> Spread | None:
@@ -179,13 +255,22 @@ def spread_of(values: Sequence[float | None]) -> Spread | None:
 
 
 def decimals_for(indicator: AtlasIndicator, values: Sequence[float | None]) -> int:
-    """Decimal places that show differences between areas without false precision."""
-    present = [abs(value) for value in values if value is not None]
+    """Decimal places that show differences between areas without false precision.
+
+    Percentages (and shares, printed as percentages) get one decimal, none when every value is
+    whole at one decimal (70%, not 70.0%); rates one or two; counts and ranks none.
+    """
+    present = [abs(value) * indicator.scale for value in values if value is not None]
+    kind = unit_kind(indicator.unit)
     if not present or (indicator.kind == "integer" and all(float(value).is_integer() for value in present)):
         return 0
-    if indicator.unit.strip().lower() == "rank":
+    if kind in ("share", "percent"):
+        return 0 if all(round(value, 1).is_integer() for value in present) else 1
+    if kind == "rank" or (kind == "count" and all(round(value, 6).is_integer() for value in present)):
         return 0
     largest = max(present)
+    if kind == "rate":
+        return 1 if largest >= 10 else 2
     if largest >= 1000:
         return 0
     if largest >= 100:
@@ -196,17 +281,25 @@ def decimals_for(indicator: AtlasIndicator, values: Sequence[float | None]) -> i
 
 
 def format_value(value: float | None, decimals: int, unit: str = "", signed: bool = False) -> str:
-    """'12.35', '1,234', '12.3%' or an en dash for no value; a signed difference of percentages is in points."""
+    """'12.35', '1,234', '70%' (a share of 0.7 or 70 percent), '12.3 per 1,000' or an en dash for no value.
+
+    A signed difference of percentages is in points ('+2.5 pp'); of rates, the bare number.
+    """
     if value is None:
         return "\u2013"
+    kind = unit_kind(unit)
+    if kind == "share":
+        value *= 100
     sign = "+" if signed else ""
     text = f"{value:{sign},.{decimals}f}"
     if signed and float(text.replace(",", "").lstrip("+-") or 0) == 0:
         text = f"{0:.{decimals}f}"  # never '+0.00' or '-0.00'
     if text.startswith("-"):
         text = "\u2212" + text[1:]  # a real minus sign, as in print
-    if unit.strip().lower() in PERCENT_UNITS:
+    if kind in ("share", "percent"):
         return f"{text} pp" if signed else f"{text}%"
+    if kind == "rate" and not signed:
+        return f"{text} {rate_suffix(unit)}"
     return text
 
 
@@ -231,21 +324,54 @@ def comparators(
     areas_word: str,
     population_label: str = "",
 ) -> Comparators:
-    """District (weighted or plain mean), England and spread of each indicator over the areas."""
-    district, spread, decimals = {}, {}, {}
+    """District, England and spread of each indicator over the areas; the district value by the indicator's method.
+
+    ``area_values`` also hold the values of the RATIO indicators' denominator fields.
+    """
+    district: dict[str, float | None] = {}
+    spread, decimals = {}, {}
     for indicator in indicators:
         column = [values.get(indicator.field) for values in area_values]
-        district[indicator.field] = district_value(column, populations)
+        if indicator.method == SUM:
+            present = [value for value in column if value is not None]
+            district[indicator.field] = math.fsum(present) if present else None
+        elif indicator.method == RATIO:
+            denominators = [values.get(indicator.denominator) for values in area_values]
+            district[indicator.field] = ratio_of_sums(column, denominators)
+        elif indicator.method == NONE:
+            district[indicator.field] = None
+        else:
+            district[indicator.field] = district_value(column, populations)
         spread[indicator.field] = spread_of(column)
         decimals[indicator.field] = decimals_for(
             indicator, [*column, district[indicator.field], england.get(indicator.field)]
         )
-    count = f"{len(area_values):,} {areas_word}"
-    if populations is not None:
-        method = f"population-weighted mean of the {count} (weight: {population_label or 'population'})"
-    else:
-        method = f"mean of the {count}, not weighted by population"
+    method = district_method(indicators, len(area_values), areas_word, populations is not None, population_label)
     return Comparators(district, {ind.field: england.get(ind.field) for ind in indicators}, spread, decimals, method)
+
+
+def district_method(
+    indicators: Sequence[AtlasIndicator], count: int, areas_word: str, weighted: bool, population_label: str = ""
+) -> str:
+    """How the district values were made, in words; by indicator when the methods differ."""
+    areas = f"{count:,} {areas_word}"
+    by_method: dict[str, list[str]] = {}
+    for indicator in indicators:
+        by_method.setdefault(indicator.method, []).append(indicator.label)
+    if weighted:
+        mean = f"population-weighted mean of the {areas} (weight: {population_label or 'population'})"
+    else:
+        mean = f"mean of the {areas}, not weighted by population"
+    texts = {
+        MEAN: mean,
+        SUM: f"sum over the {areas} (a total, not compared)",
+        RATIO: f"sum of the numerators over the sum of the denominators of the {areas}, not a mean of their ratios",
+        NONE: f"none, as it cannot be made from the {areas}' values",
+    }
+    if set(by_method) == {MEAN}:
+        only_ratios = [ind.label for ind in indicators if unit_kind(ind.unit) in ("share", "percent", "rate")]
+        return mean + (" (only the areas' ratios are known)" if only_ratios else "")
+    return "; ".join(f"{texts[method]} for {', '.join(labels)}" for method, labels in by_method.items())
 
 
 def page_rows(

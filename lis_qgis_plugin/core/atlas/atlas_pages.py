@@ -41,6 +41,7 @@ from ..io.layer_output import (
     OutputError,
     check_output_is_new,
     gpkg_destination,
+    inherited_aliases,
     safe_field_names,
     write_layer_with_fields,
 )
@@ -58,6 +59,7 @@ from .atlas_indicators import (
     page_rows,
     read_england_values,
 )
+from .atlas_measures import SUM, iod_summary
 from .atlas_table import ROW_COLUMNS, ProfileRow, profile_rows
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -115,6 +117,10 @@ class AtlasPages:
     #: The layer of table rows, in the same GeoPackage.
     rows_layer_name: str = ""
     england_source: str = ""
+    #: Where each England value came from, in words for the footnote ('national values from england.csv').
+    england_notes: list[str] = field(default_factory=list)
+    #: The coverage layer's name, for a footnote that has no source to cite.
+    layer_name_shown: str = ""
     #: True when the areas carry ONS codes: ONS boundaries contain OS data, which must be attributed.
     ons_codes: bool = False
     failures: list[PageFailure] = field(default_factory=list)
@@ -266,12 +272,14 @@ def prepare_atlas_pages(
     population_field = _population_field(coverage, population_field)
     indicators = describe_indicators(coverage, indicator_fields, layer_metadata(coverage))
     log: list[LogLine] = []
-    england: dict[str, float] = {}
+    england, england_notes = national_values(coverage, indicators)
     if england_file:
         table = read_england_values(Path(england_file))
-        england, unmatched = match_england_values(indicators, table)
+        given, unmatched = match_england_values(indicators, table)
+        england.update(given)
+        england_notes.append(f"national values from {Path(england_file).name}")
         log.append(
-            LogLine(f"England values for {len(england)} of {plural('indicator', len(indicators))} from {england_file}.")
+            LogLine(f"England values for {len(given)} of {plural('indicator', len(indicators))} from {england_file}.")
         )
         if unmatched:
             log.append(
@@ -294,7 +302,8 @@ def prepare_atlas_pages(
         has_geometry[fid] = feature.hasGeometry() and not geometry.isEmpty()
     area_word = (profile_codes(codes.values()).main if code_field else None) or "area"
     areas_word = plural_word(area_word)
-    values = read_numbers(coverage, [indicator.field for indicator in indicators], feedback)
+    denominators = [ind.denominator for ind in indicators if ind.denominator]
+    values = read_numbers(coverage, list(dict.fromkeys([ind.field for ind in indicators] + denominators)), feedback)
     populations = None
     if population_field:
         people = read_numbers(coverage, [population_field])
@@ -328,7 +337,8 @@ def prepare_atlas_pages(
             stem = f"{stem}_{stems[stem]}"
         table_rows[keys[fid]] = profile_rows(rows)
         chart_width, chart_height = (size / text_scale for size in chart_size_mm)  # the SVG scales to the item
-        chart = spine_chart_svg(rows, names[fid], district, areas_word, chart_width, chart_height)
+        compared_rows = [row for row in rows if row.indicator.method != SUM] or rows  # a count is no comparison
+        chart = spine_chart_svg(compared_rows, names[fid], district, areas_word, chart_width, chart_height)
         printed = 0 if (names[fid], codes[fid]) in failed else 1
         return [names[fid], codes[fid], stem, printed, keys[fid], picture_source(chart)]
 
@@ -355,7 +365,7 @@ def prepare_atlas_pages(
             f"{plural('indicator', len(indicators))}. {district} = {compared.district_method}."
         ),
     )
-    unjudged = [ind.label for ind in indicators if not ind.direction]
+    unjudged = [ind.label for ind in indicators if not ind.direction and ind.method != SUM]
     if unjudged:
         log.append(
             LogLine(
@@ -376,6 +386,8 @@ def prepare_atlas_pages(
         page_names,
         rows_layer_name=rows_layer_name,
         england_source=Path(england_file).name if england_file else "",
+        england_notes=england_notes,
+        layer_name_shown=layer_label(coverage),
         ons_codes=any(is_normalised_code(code.upper()) for code in codes.values()),
         failures=failures,
         log=log,
@@ -403,21 +415,46 @@ def needs_osm_attribution(layer_descriptions: Sequence[str]) -> bool:
     return any(_OSM_HINT.search(text or "") for text in layer_descriptions)
 
 
+def national_values(
+    coverage: QgsVectorLayer, indicators: Sequence[AtlasIndicator]
+) -> tuple[dict[str, float], list[str]]:
+    """England's values the data itself fixes (the IoD's national deciles), and how, for the footnote."""
+    summary = iod_summary(coverage.fields().names(), inherited_aliases(coverage))
+    if summary is None:
+        return {}, []
+    england = {ind.field: value for ind in indicators if (value := summary.england(ind.field)) is not None}
+    return england, [summary.england_note()] if england else []
+
+
+def sources_text(pages: AtlasPages) -> str:
+    """'Sources: <source> (<periods>); ...' from the indicator metadata; the indicators without one are named."""
+    periods: dict[str, list[str]] = {}
+    unsourced = []
+    for indicator in pages.indicators:
+        if not indicator.source:
+            unsourced.append(indicator.label)
+            continue
+        found = periods.setdefault(indicator.source, [])
+        if indicator.period and indicator.period not in found:
+            found.append(indicator.period)
+    sources = [f"{source} ({', '.join(found)})" if found else source for source, found in periods.items()]
+    if unsourced:
+        layer = f" of '{pages.layer_name_shown}'" if pages.layer_name_shown else ""
+        sources.append(
+            f"no source recorded with the data{layer} for {', '.join(unsourced)} (lis:joinindicators records it "
+            "from a metadata table)"
+        )
+    return f"Sources: {'; '.join(sources)}."
+
+
 def footnote_text(pages: AtlasPages, osm: bool = False, today: date | None = None) -> str:
     """The page footnote: sources, how the comparators were made, what better/worse means, and attributions."""
     today = today or date.today()
-    periods: dict[str, list[str]] = {}
-    for indicator in pages.indicators:
-        if indicator.source:
-            found = periods.setdefault(indicator.source, [])
-            if indicator.period and indicator.period not in found:
-                found.append(indicator.period)
-    sources = [f"{source} ({', '.join(found)})" if found else source for source, found in periods.items()]
-    lines = [f"Sources: {'; '.join(sources)}." if sources else "Sources: the fields of the coverage layer."]
+    lines = [sources_text(pages)]
     district = pages.district_name
     comparison = f"{district}: {pages.compared.district_method}."
-    if pages.england_source:
-        comparison += f" England: national values from {pages.england_source}."
+    if pages.show_england and pages.england_notes:
+        comparison += f" England: {'; '.join(pages.england_notes)}."
     else:
         comparison += " England: no national values were given."
     lines.append(comparison)
@@ -432,3 +469,19 @@ def footnote_text(pages: AtlasPages, osm: bool = False, today: date | None = Non
         attribution += f" {OSM}"
     lines.append(attribution)
     return "\n".join(lines)
+
+
+def profile_title(layer: QgsVectorLayer, today: date | None = None) -> str:
+    """'Nottingham ward profiles 2026-12': the district, what one area is, and the month (for file names)."""
+    today = today or date.today()
+    code_field = _code_field(layer, None)
+    codes = field_values(layer, code_field) if code_field else []
+    area_word = (profile_codes(code.strip().upper() for code in codes if code).main if codes else None) or "area"
+    district = district_name_of(layer, [code_field or ""]) or layer_label(layer)
+    return f"{district} {area_word} profiles {today:%Y-%m}"
+
+
+def title_file_stem(title: str) -> str:
+    """The title as a file name that every system accepts: characters such as / : * ? " < > | become '-'."""
+    stem = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", title).strip(" .-")
+    return stem[:120].rstrip(" .-") or "area profiles"

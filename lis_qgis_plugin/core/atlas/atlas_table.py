@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .atlas_indicators import PERCENT_UNITS, IndicatorRow, format_value
+from .atlas_indicators import IndicatorRow, format_value, unit_kind
 
 #: Columns of the rows table, in order: (name, Python type), as gpkg_writer.FeatureTable takes them.
 ROW_COLUMNS: tuple[tuple[str, type], ...] = (
@@ -48,9 +48,10 @@ class ProfileRow:
 
 
 def note(row: IndicatorRow) -> str:
-    """Unit, period and polarity under the label; percentages show their sign on the number instead."""
+    """Unit, period and polarity under the label; percentages and rates show their unit on the number instead."""
     indicator = row.indicator
-    unit = "" if indicator.unit.strip().lower() in PERCENT_UNITS else indicator.unit.strip()
+    on_number = unit_kind(indicator.unit) in ("share", "percent", "rate", "count")
+    unit = "" if on_number else indicator.unit.strip()
     return " \u00b7 ".join(part for part in (unit, indicator.period, indicator.polarity) if part)
 
 

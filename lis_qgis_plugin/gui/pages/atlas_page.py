@@ -20,8 +20,10 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ...core.atlas.atlas_measures import is_indicator_field
+from ...core.atlas.atlas_pages import profile_title, title_file_stem
 from ..algorithm_runner import Output, RunOutcome
-from ..panel_settings import PanelSettings
+from ..panel_settings import PanelSettings, unique_path
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
 from .base import LisPage, PanelServices, guess_field, layer_id, parameter_definition, set_field, set_layer_by_id, tr
 
@@ -155,9 +157,8 @@ class AtlasPage(LisPage):
         self.indicators.clear()
         if not isinstance(layer, QgsVectorLayer):
             return
-        skip = {"fid"}
         for field in layer.fields():
-            if field.isNumeric() and field.name() not in skip:
+            if field.isNumeric() and is_indicator_field(field.name()):
                 item = QListWidgetItem(field.displayName())
                 item.setData(Qt.ItemDataRole.UserRole, field.name())
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -209,8 +210,10 @@ class AtlasPage(LisPage):
             return
         PanelSettings.atlas_template.set(self.template_file.filePath())
         PanelSettings.atlas_open_pdf.set(self.open_check.isChecked())
-        pdf = self.panel.output_path(f"{layer.name()}_profiles", ".pdf")
-        data = pdf.with_name(pdf.stem + "_data.gpkg")
+        folder = self.panel.output_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        pdf = unique_path(folder, title_file_stem(profile_title(layer)), ".pdf")  # never an existing file
+        data = unique_path(folder, f"{pdf.stem} data", ".gpkg")
         inputs = {
             "COVERAGE": layer.id(),
             "INDICATORS": indicators,

@@ -1,0 +1,85 @@
+"""The Atlas page on real Nottingham wards: only indicator fields offered, and a PDF named after the profiles' title."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsProcessingContext, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import Qt
+
+from lis_qgis_plugin.gui.lis_dock import LisDockWidget
+
+from ..support import SHARED_DATA, LogFeedback
+from .panel_support import wait_for_run
+
+#: Fields of the ONS ward boundaries and of the GeoPackage that are numbers but not indicators.
+TECHNICAL = {"fid", "BNG_E", "BNG_N", "LONG", "LAT"}
+#: What lis:deprivationsummary adds to the wards (with IoD2019 ranks and no score): the indicators to offer.
+MEASURES = ["n_lsoas", "population", "avg_rank", "prop_lsoas_most_deprived_10", "pop_share_most_deprived_10",
+            "extent", "local_concentration", *[f"decile_{d}" for d in range(1, 11)]]  # fmt: skip
+
+
+@pytest.fixture()
+def summary_layer(panel: LisDockWidget, project: QgsProject, tmp_path: Path) -> QgsVectorLayer:
+    """Nottingham's 2025 wards with the IoD2019 summary measures of their LSOAs, added to the project."""
+    import processing
+
+    root = SHARED_DATA / "nottingham"
+    result = processing.run(
+        "lis:deprivationsummary",
+        {
+            "INPUT": str(root / "deprivation" / "nottingham_lsoa11_imd2019.geojson"),
+            "RANK_FIELD": "imd_rank",
+            "POPULATION_FIELD": "pop_total_mid2015",
+            "TARGET": str(root / "boundaries" / "nottingham_wards_2025.geojson"),
+            "OUTPUT": f"{tmp_path / 'summary.gpkg'}|layername=summary",
+        },
+        context=QgsProcessingContext(),
+        feedback=LogFeedback(),
+    )
+    layer = QgsVectorLayer(result["OUTPUT"], "Deprivation summary GeoPackage", "ogr")
+    assert layer.isValid() and set(layer.fields().names()) >= TECHNICAL
+    project.addMapLayer(layer)
+    return layer
+
+
+def offered(panel: LisDockWidget) -> list[str]:
+    page = panel.page("atlas")
+    return [page.indicators.item(row).data(Qt.ItemDataRole.UserRole) for row in range(page.indicators.count())]
+
+
+def test_only_indicator_fields_are_offered(panel: LisDockWidget, summary_layer: QgsVectorLayer) -> None:
+    panel.page("atlas").use_layer(summary_layer)
+    assert offered(panel) == MEASURES  # no fid, BNG_E, BNG_N, LONG, LAT; the codes and names are text
+
+
+def test_the_pdf_is_named_after_the_profiles_and_never_overwritten(
+    panel: LisDockWidget, summary_layer: QgsVectorLayer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lis_qgis_plugin.gui.pages import atlas_page
+
+    monkeypatch.setattr(atlas_page.QDesktopServices, "openUrl", lambda url: None)
+    page = panel.page("atlas")
+    page.use_layer(summary_layer)
+    page.set_indicators(["prop_lsoas_most_deprived_10", "population"])
+    page.open_check.setChecked(False)
+    title = f"Nottingham ward profiles {date.today():%Y-%m}"
+    pdfs = []
+    for _ in range(2):
+        page.export_button.click()
+        outcome = wait_for_run(panel, timeout_s=180)
+        assert outcome.ok, outcome.error
+        pdfs.append(Path(outcome.results["OUTPUT_PDF"]))
+    assert pdfs == [panel.output_folder() / f"{title}.pdf", panel.output_folder() / f"{title}_2.pdf"]
+    assert all(pdf.read_bytes()[:5] == b"%PDF-" for pdf in pdfs)
+    assert page.status.text() == f"20 pages in {title}_2.pdf."
+    text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True, text=True, check=True)
+    first = text.stdout.split("\f")[0]
+    rows = [line for line in first.splitlines() if line.strip().startswith("Population of those")]
+    row = next(line for line in rows if re.search(r"\d", line))  # the table's row, not the key's title
+    assert re.search(r"\s\d{1,3}(,\d{3})+\s", row), row  # counts with thousands separators
+    assert "England" in first and "10.0%" in first  # England's share of LSOAs in its most deprived 10%
