@@ -4,7 +4,8 @@ Every run goes through Processing exactly as the toolbox runs it: a QgsProcessin
 the current project, a QgsProcessingFeedback, and a QgsProcessingAlgRunnerTask in QGIS's task
 manager (algorithms flagged FlagNoThreading, such as layout exports, run on the main thread as
 QGIS's own dialog runs them, with the events processed so Cancel still works). When the task
-ends, on the main thread, the GeoPackage outputs join the project's "LIS" group. Errors go to
+ends, on the main thread, the GeoPackage outputs join the project's "LIS" group, named as a toolbox run names
+them (processing.output_loading). Errors go to
 the message bar in the algorithm's words and the whole log to the "LIS" tab of the log panel;
 a failed or cancelled run removes the files it had started, so no half-written layer is left.
 """
@@ -69,7 +70,9 @@ class RunFeedback(QgsProcessingFeedback):
 class Output(NamedTuple):
     """Where a run writes one output parameter: a file (or folder) of the output folder, or a table of a GeoPackage.
 
-    ``title`` names the output's layer in the project ('' keeps the algorithm's name). A run that fails or
+    ``title`` names the output's layer in the project where the algorithm does not say what its result is
+    (LIS algorithms do: 'rutland_nhs_services – 5/10/15 min drive catchments'); the time of the run, and a
+    number when the name is taken, are added either way ('... (14:32 #2)'). A run that fails or
     is cancelled removes the files it made: ``path`` and the ``side_files`` written beside it (a .qml style,
     a .json report); folders are left.
     """

@@ -1,7 +1,11 @@
-"""Add the GeoPackage layers an algorithm asked to load to the project, in the "LIS" group, with their stored style."""
+"""Add the GeoPackage layers an algorithm asked to load to the project, in the "LIS" group, with their stored style.
+
+The panel's side of processing.output_loading: the same plan, group, order and names as a toolbox run.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from qgis.core import (
@@ -16,7 +20,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-GROUP_NAME = "LIS"
+from ..processing.output_loading import GROUP_NAME, name_result_layer
+
 LOG_TAG = "LIS"
 
 
@@ -48,12 +53,14 @@ def add_result_layers(
 ) -> list[QgsMapLayer]:
     """Load every layer ``context`` planned to load (GeoPackage files only) into the "LIS" group, newest on top.
 
-    ``titles`` maps a layer URI to the name to show, overriding the algorithm's. The plan is
-    emptied at the end, so nothing is loaded twice.
+    The layers keep the algorithm's order and get their names as in a toolbox run (what the result is and when,
+    numbered when taken). ``titles`` maps a layer URI to the name to use where the algorithm planned none of
+    its own. The plan is emptied at the end, so nothing is loaded twice.
     """
     planned = context.layersToLoadOnCompletion()
     added: list[QgsMapLayer] = []
-    for uri, details in planned.items():
+    # Processing's order: the highest layerSortKey goes on top (load_on_completion gives the first output 0).
+    for uri, details in sorted(planned.items(), key=lambda item: -item[1].layerSortKey):
         if geopackage_of(uri) is None:
             QgsMessageLog.logMessage(tr("Not added to the project (not a GeoPackage file): {0}").format(uri), LOG_TAG)
             continue
@@ -66,8 +73,9 @@ def add_result_layers(
         lis_group(project).insertLayer(len(added), layer)  # this run's layers on top, in the algorithm's order
         post_processor = details.postProcessor()
         if post_processor is not None:
-            post_processor.postProcessLayer(layer, context, feedback)
+            post_processor.postProcessLayer(layer, context, feedback)  # LIS's names the layer and styles it
         else:
+            name_result_layer(layer, name, datetime.now(), project)
             layer.loadDefaultStyle()
         added.append(layer)
     context.setLayersToLoadOnCompletion({})  # after the loop: this deletes the post-processors used above

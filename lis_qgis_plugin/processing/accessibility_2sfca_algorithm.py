@@ -21,8 +21,10 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
+from ..core.io.layer_codes import layer_label
 from .lis_algorithm import LisAlgorithm
 from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, check_network_file, read_network
+from .output_loading import load_on_completion, short_label
 
 
 class Accessibility2sfcaAlgorithm(LisAlgorithm):
@@ -141,18 +143,17 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
 
         mode = TravelMode(kind=network.mode, cost=network.cost, speed_field=network.speed_field, speeds_kph=speeds)
         assert network.source is not None  # read_network asked for one
+        facilities = self.input_layer(parameters, self.FACILITIES, context)
+        assert facilities is not None  # required: input_layer raises for a missing one
+        bands = self.parameterAsString(parameters, self.BANDS, context)
         outcome = accessibility_2sfca(
-            self.input_layer(parameters, self.FACILITIES, context),
+            facilities,
             self.parameterAsString(parameters, self.CAPACITY_FIELD, context),
             self.input_layer(parameters, self.DEMAND, context),
             self.parameterAsString(parameters, self.POPULATION_FIELD, context),
             network.source,
             self.gpkg_output(parameters, self.OUTPUT, context),
-            parse_bands(
-                self.parameterAsString(parameters, self.BANDS, context),
-                self.parameterAsString(parameters, self.WEIGHTS, context),
-                unit,
-            ),
+            parse_bands(bands, self.parameterAsString(parameters, self.WEIGHTS, context), unit),
             mode,
             cache_dir=graph_folder,
             max_snap_m=max_snap_m(),
@@ -161,6 +162,12 @@ class Accessibility2sfcaAlgorithm(LisAlgorithm):
         )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
+        reach = "/".join(band.strip() for band in bands.split(",") if band.strip())
+        what = self.tr("{0} – 2SFCA access, {1} {2} {3}").format(
+            short_label(layer_label(facilities)), reach, unit, network.mode
+        )
+        planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned, what=what)
         return {
             self.OUTPUT: outcome.uri,
             self.AREAS_WITHOUT_ACCESS: outcome.areas_without_access,

@@ -22,7 +22,9 @@ from qgis.core import (
 
 from ..core.aggregation.aggregate_indicators import METHOD_PARAMETERS, aggregate_indicators
 from ..core.aggregation.aggregation import Measure
+from ..core.io.layer_codes import layer_label
 from .lis_algorithm import LisAlgorithm
+from .output_loading import load_on_completion, short_label
 from .target_parameters import add_target_parameters
 
 
@@ -143,9 +145,12 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         lookup = self.parameterAsFile(parameters, self.LOOKUP, context).strip()
+        areas = self.input_layer(parameters, self.INPUT, context)
+        targets = self.input_layer(parameters, self.TARGET, context)
+        assert areas is not None and targets is not None  # required: input_layer raises for a missing one
         outcome = aggregate_indicators(
-            self.input_layer(parameters, self.INPUT, context),
-            self.input_layer(parameters, self.TARGET, context),
+            areas,
+            targets,
             self.gpkg_output(parameters, self.OUTPUT, context),
             [
                 Measure(name, method)
@@ -162,6 +167,9 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
         )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
+        what = self.tr("{0} by {1}").format(short_label(layer_label(areas)), short_label(layer_label(targets)))
+        planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned, what=what)
         return {
             self.OUTPUT: outcome.uri,
             self.AREAS_ASSIGNED: outcome.assigned,

@@ -23,8 +23,9 @@ from ..core.deprivation.composite_index import (
     STANDARDISATIONS,
     composite_index,
 )
+from ..core.io.layer_codes import layer_label
 from .lis_algorithm import LisAlgorithm
-from .output_loading import load_on_completion
+from .output_loading import load_on_completion, short_label
 
 
 class CompositeIndexAlgorithm(LisAlgorithm):
@@ -142,5 +143,8 @@ class CompositeIndexAlgorithm(LisAlgorithm):
             feedback=feedback,
         )
         self.push_log(feedback, outcome.log)
-        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)
+        what = self.tr("{0} – composite index of {1} indicators").format(
+            short_label(layer_label(layer)), len(self.parameterAsStrings(parameters, self.FIELDS, context))
+        )
+        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned, what=what)
         return {self.OUTPUT: outcome.uri}

@@ -125,7 +125,7 @@ class CreateSampleDistrictAlgorithm(LisAlgorithm):
         uris = []
         for layer in load_sample_layers(files.geopackage):
             uris.append(layer.source())
-            load_on_completion(context, layer.source(), layer.name())
+            load_on_completion(context, layer.source(), layer.name(), stamped=False)  # data, named as such
         feedback.pushInfo(self.tr("Wrote {0}").format(", ".join(str(p) for p in files.all_files())))
         return {
             self.OUTPUT_FOLDER: str(files.folder),

@@ -24,8 +24,9 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
+from ..core.io.layer_codes import layer_label
 from .lis_algorithm import LisAlgorithm
-from .output_loading import load_on_completion
+from .output_loading import load_on_completion, short_label
 
 
 def national_n_parameter(name: str, tr: Callable[[str], str]) -> QgsProcessingParameterNumber:
@@ -180,5 +181,11 @@ class DeprivationMapAlgorithm(LisAlgorithm):
             feedback=feedback,
         )
         self.push_log(feedback, outcome.log)
-        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)
+        method = list(METHODS)[self.parameterAsEnum(parameters, self.METHOD, context)]
+        what = self.tr("{0} – {1}: {2}").format(
+            short_label(layer_label(layer)),
+            self.parameterAsString(parameters, self.FIELD, context),
+            method.replace("_", " "),
+        )
+        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned, what=what)
         return {self.OUTPUT: outcome.uri, self.QML_OUTPUT: str(outcome.qml), "QML": str(outcome.qml)}

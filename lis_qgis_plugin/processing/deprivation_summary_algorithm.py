@@ -20,8 +20,10 @@ from qgis.core import (
 )
 
 from ..core.deprivation.deprivation_summary import deprivation_summary
+from ..core.io.layer_codes import layer_label
 from .deprivation_map_algorithm import national_n_parameter, national_n_value
 from .lis_algorithm import LisAlgorithm
+from .output_loading import load_on_completion, short_label
 from .target_parameters import add_target_parameters
 
 
@@ -135,9 +137,12 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
         lookup = self.parameterAsFile(parameters, self.LOOKUP, context).strip()
+        areas = self.input_layer(parameters, self.INPUT, context)
+        targets = self.input_layer(parameters, self.TARGET, context)
+        assert areas is not None and targets is not None  # required: input_layer raises for a missing one
         outcome = deprivation_summary(
-            self.input_layer(parameters, self.INPUT, context),
-            self.input_layer(parameters, self.TARGET, context),
+            areas,
+            targets,
             self.gpkg_output(parameters, self.OUTPUT, context),
             rank_field=self.parameterAsString(parameters, self.RANK_FIELD, context),
             population_field=self.parameterAsString(parameters, self.POPULATION_FIELD, context),
@@ -151,4 +156,9 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
         )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
+        what = self.tr("{0} – deprivation summary of {1}").format(
+            short_label(layer_label(targets)), short_label(layer_label(areas))
+        )
+        planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned, what=what)
         return {self.OUTPUT: outcome.uri}

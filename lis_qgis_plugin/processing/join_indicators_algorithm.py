@@ -24,8 +24,9 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from ..core.io.layer_codes import layer_label
 from .lis_algorithm import LisAlgorithm
-from .output_loading import load_on_completion
+from .output_loading import load_on_completion, short_label
 from .target_parameters import TABLE_FILTER
 
 
@@ -212,7 +213,9 @@ class JoinIndicatorsAlgorithm(LisAlgorithm):
             feedback.pushInfo(line)
         if outcome.report_html:
             feedback.pushInfo(self.tr("Report: {0} (and {1})").format(outcome.report_html, outcome.report_json))
-        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)
+        source = short_label(layer_label(table) if isinstance(table, QgsVectorLayer) else Path(table).stem)
+        what = self.tr("{0} + {1}").format(short_label(layer_label(boundaries)), source)
+        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned, what=what)
         plan = outcome.report.plan
         return {
             self.OUTPUT: outcome.uri,

@@ -142,7 +142,10 @@ class LoadBoundariesAlgorithm(LisAlgorithm):
             max_age_days=online.max_age_days,
         )
         self.push_log(feedback, outcome.log)
-        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned)
+        label = next(item.label for item in BOUNDARY_SETS if item.key == set_key)
+        district = self.parameterAsString(parameters, self.DISTRICT_CODE, context).strip()
+        what = self.tr("{0} – {1}").format(label, district or self.tr("chosen extent"))
+        load_on_completion(context, outcome.uri, outcome.layer_name, replaces=planned, what=what)
         return {
             self.OUTPUT: outcome.uri,
             self.FEATURE_COUNT: outcome.feature_count,

@@ -7,6 +7,7 @@ turns every input problem into a QgsProcessingException that says what to fix.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,10 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
+from ..core.io.layer_codes import layer_label
 from .lis_algorithm import LisAlgorithm
 from .network_parameters import COST, COSTS, MODE, MODES, add_network_parameters, check_network_file, read_network
-from .output_loading import load_on_completion
+from .output_loading import load_on_completion, short_label
 from .target_parameters import TABLE_FILTER
 
 
@@ -223,11 +225,42 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
             feedback=feedback,
         )
         self.push_log(feedback, outcome.log)
+        facilities_label = short_label(layer_label(facilities) if facilities is not None else Path(table).stem)
+        what = self.result_names(
+            facilities_label, text(self.FACILITY_FILTER), outcome.bands, outcome.unit,
+            self.METHODS[self.parameterAsEnum(parameters, self.METHOD, context)], network.mode,
+        )  # fmt: skip
         results: dict[str, Any] = {self.CATCHMENTS: outcome.catchments_uri}
         for name, uri in ((self.ASSIGNMENT, outcome.assignment_uri), (self.COVERAGE, outcome.coverage_uri)):
             if uri:
                 results[name] = uri
         for name, uri in results.items():
             planned = self.parameterAsOutputLayer(parameters, name, context)
-            load_on_completion(context, uri, name.lower(), replaces=planned if planned != uri else None)
+            load_on_completion(context, uri, name.lower(), replaces=planned, what=what[name])
         return results
+
+    def result_names(
+        self, facilities: str, facility_filter: str | None, bands: list[float], unit: str, method: str, mode: str
+    ) -> dict[str, str]:
+        """What each output is, for its layer name: 'rutland_nhs_services – 5/10/15 min drive catchments'.
+
+        A filter adds the first value it compares a field with ("category" = 'gp_surgery' ...: 'gp_surgery'), so runs
+        on parts of one layer differ.
+        """
+        chosen = re.search(r"=\s*'([^']+)'", facility_filter or "")
+        subject = facilities
+        if facility_filter:
+            subject = (
+                f"{facilities} {short_label(chosen.group(1), 20)}"
+                if chosen
+                else self.tr("{0} (filtered)").format(facilities)
+            )
+        reach = "/".join(f"{band:g}" for band in bands) + f" {unit}"
+        travel = {"network": f"{reach} {mode}", "buffer": self.tr("{0} buffer").format(reach)}.get(
+            method, self.tr("Voronoi")
+        )
+        return {
+            self.CATCHMENTS: self.tr("{0} – {1} catchments").format(subject, travel),
+            self.ASSIGNMENT: self.tr("{0} – nearest facility, {1}").format(subject, travel),
+            self.COVERAGE: self.tr("{0} – {1} coverage").format(subject, travel),
+        }

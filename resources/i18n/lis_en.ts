@@ -198,47 +198,47 @@ The output GeoPackage has every target area with its fields, n_areas (how many s
 <context>
     <name>AlgorithmRunner</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="60"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="61"/>
         <source>Warning: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="65"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="66"/>
         <source>Error: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="154"/>
         <source>Another LIS tool is still running: wait for it or cancel it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="159"/>
         <source>The tool {0} is not available: enable the LIS plugin's Processing provider.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="172"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="175"/>
         <source>Check the choices on this page.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="265"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="268"/>
         <source>Cancelled: nothing was added to the project.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="267"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="270"/>
         <source>The tool stopped without saying why: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="272"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="275"/>
         <source>The results could not be added to the project: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="301"/>
+        <location filename="../../lis_qgis_plugin/gui/algorithm_runner.py" line="304"/>
         <source>Could not remove {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1086,7 +1086,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="164"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="169"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
@@ -1464,315 +1464,315 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="145"/>
         <source>Who needs the service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="145"/>
         <source>The people to serve, and how much their need counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="152"/>
         <source>&amp;Demand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="154"/>
         <source>Population-weighted centroids, or small areas (their point inside is used). Offered first: centroids in the candidates' area, else small areas there</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="162"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="166"/>
         <source>Population of each demand point (the weight)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="170"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="174"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="153"/>
         <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="172"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="176"/>
         <source>Optional: small areas holding the need field when the demand points do not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="180"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="184"/>
         <source>N&amp;eed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="182"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="186"/>
         <source>Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need: a resident in greater need counts more when choosing sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="192"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="196"/>
         <source>Need r&amp;ule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="194"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="198"/>
         <source>Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="201"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="205"/>
         <source>Sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="201"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="205"/>
         <source>The places a new site could go, and the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="207"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="211"/>
         <source>&amp;Candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="209"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="213"/>
         <source>Point layer of the places a new site could go</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="213"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="217"/>
         <source>Which candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="216"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="220"/>
         <source>Candidate fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="218"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="222"/>
         <source>Optional expression choosing some candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="225"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="229"/>
         <source>Candidate &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="227"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="231"/>
         <source>Field with a unique id per candidate (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="234"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="238"/>
         <source>Candidate na&amp;me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="236"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="240"/>
         <source>Field naming each candidate, for the results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="248"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="252"/>
         <source>E&amp;xisting sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="250"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="254"/>
         <source>Optional point layer of the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="254"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="258"/>
         <source>Which existing sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="257"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="261"/>
         <source>Existing filte&amp;r</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="263"/>
         <source>Optional expression choosing some existing sites, e.g. "service_type" = 'childrens_centre'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="266"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="270"/>
         <source>Existing &amp;site id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="268"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="272"/>
         <source>Field with a unique id per existing site (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="273"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="277"/>
         <source>Travel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="273"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="277"/>
         <source>How people travel to a site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="274"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="278"/>
         <source>Line layer of roads; leave empty and give a file, or neither for straight-line distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="275"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="279"/>
         <source>Travel time (minutes) or distance (metres); without a network only distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="277"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="281"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Road &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="278"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="282"/>
         <source>or network &amp;file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="279"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
         <source>Speed field (km/&amp;h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
         <source>Tra&amp;vel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="118"/>
         <source>Driving or walking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="281"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="285"/>
         <source>C&amp;ost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="292"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="296"/>
         <source>O&amp;bjective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="294"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="298"/>
         <source>Shortest average journey, most people within the standard, or fewest sites covering everyone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="302"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="306"/>
         <source>New si&amp;tes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="304"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="308"/>
         <source>How many new sites to open (not used by the fewest-sites objective)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="313"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="317"/>
         <source>Covera&amp;ge standard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="315"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="319"/>
         <source>Within how far a site counts as reachable: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="322"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="326"/>
         <source>Find ne&amp;w sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="323"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="327"/>
         <source>Run 'Locate new services': the suggested sites, each area's nearest site and a before/after summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="332"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="336"/>
         <source>Su&amp;ggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="334"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="338"/>
         <source>The new sites in the order to open them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="339"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="343"/>
         <source>Before and af&amp;ter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="343"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="347"/>
         <source>Journeys and people within the standard, before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="351"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="355"/>
         <source>Locate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="524"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="547"/>
         <source>Choose the demand layer and its population field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="527"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="550"/>
         <source>Choose the candidate sites (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="534"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="557"/>
         <source>Locate new services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="536"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="559"/>
         <source>{0}: suggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="537"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="560"/>
         <source>{0}: nearest site before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="538"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="561"/>
         <source>{0}: before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="541"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="564"/>
         <source>Choosing new sites among {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="547"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="570"/>
         <source>No new site was chosen: the before and after table shows the sites open now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="591"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="614"/>
         <source>Travel saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="591"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="614"/>
         <source>Weighted by need</source>
         <translation type="unfinished"></translation>
     </message>
