@@ -38,6 +38,7 @@ from ..io.layer_output import (
     gpkg_destination,
     layer_file,
     safe_field_names,
+    shortened_field_notes,
     write_layer_with_fields,
 )
 from ..io.layer_values import codes_by_id, feature_ids, numeric_field_kind, read_numbers
@@ -148,7 +149,7 @@ def aggregate_indicators(
     result = aggregate(records, list(key_of.values()), measures)
 
     _next_step(steps, 2)
-    fields, cells = _output_fields(areas, targets, measures, kinds, weight_field, areas_word)
+    fields, cells, shortened = _output_fields(areas, targets, measures, kinds, weight_field, areas_word)
 
     def row(feature: QgsFeature) -> list[object]:
         return cells(result.targets[key_of[feature.id()]])
@@ -156,7 +157,7 @@ def aggregate_indicators(
     uri = write_layer_with_fields(targets, path, layer_name, fields, row, steps)
     _carry_metadata(areas, path, layer_name, measures, fields, weight_field, areas_word)
     lines = summary_lines(result, records, measures, areas_word, placed.targets_word, placed.how, placed.reason)
-    log.extend(LogLine(line) for line in lines)
+    log.extend(LogLine(line) for line in [*lines, *shortened])
     return AggregateOutcome(uri, path, layer_name, result, records, placed.spatial, log)
 
 
@@ -421,8 +422,9 @@ def _output_fields(
     kinds: dict[str, str],
     weight_field: str,
     areas_word: str,
-) -> tuple[list[NewField], Callable[[TargetValues], list[object]]]:
-    """The new fields (n_areas, one per measure, then counts) and a function giving a target's cells."""
+) -> tuple[list[NewField], Callable[[TargetValues], list[object]], list[str]]:
+    """The new fields (n_areas, one per measure, then counts), a function giving a target's cells, and a line for
+    each name cut to the GeoPackage length (its alias says it in full)."""
     words = plural_word(areas_word)
     counted = list(dict.fromkeys(measure.field for measure in measures))
     weighted = [measure for measure in measures if measure.method == "wmean"]
@@ -441,6 +443,7 @@ def _output_fields(
     ]
     names = safe_field_names([name for name, _, _ in wanted], targets.fields().names())
     fields = [NewField(name, kind, alias) for name, (_, kind, alias) in zip(names, wanted)]
+    shortened = shortened_field_notes([name for name, _, _ in wanted], names)
 
     def cells(target: TargetValues) -> list[object]:
         return [
@@ -450,7 +453,7 @@ def _output_fields(
             *[target.contributors[m] for m in weighted],
         ]
 
-    return fields, cells
+    return fields, cells, shortened
 
 
 def _label(layer: QgsVectorLayer, name: str) -> str:

@@ -23,6 +23,7 @@ from ..io.layer_output import (
     gpkg_destination,
     layer_file,
     safe_field_names,
+    shortened_field_notes,
     store_output_aliases,
     write_layer_with_fields,
 )
@@ -122,6 +123,7 @@ def join_indicators(
     taken = [item.name() for item in boundaries.fields()]
     names = safe_field_names(plan.columns, taken)
     new_fields = [NewField(name, kind, original) for name, kind, original in zip(names, plan.kinds, plan.columns)]
+    indicator_table.notes.extend(shortened_field_notes(plan.columns, names))  # in the log and the report
     empty = [None] * len(new_fields)
     index = boundaries.fields().indexFromName(boundary_field)
     by_text = {text: plan.values[code] for text, code in zip(raw_codes, codes) if code in plan.values}

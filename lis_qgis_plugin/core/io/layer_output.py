@@ -51,14 +51,17 @@ class NewField:
     alias: str = ""
 
 
-def safe_field_name(original: str) -> str:
-    """'Index of Multiple Deprivation (IMD) Rank' -> 'index_of_multiple_deprivation_imd_rank'."""
+def _full_field_name(original: str) -> str:
+    """The safe name before it is cut to MAX_FIELD_NAME characters."""
     name = re.sub(r"[^0-9a-zA-Z]+", "_", original.strip().lower()).strip("_")
     if not name:
         name = "field"
-    if name[0].isdigit():
-        name = f"f_{name}"
-    return name[:MAX_FIELD_NAME].rstrip("_")
+    return f"f_{name}" if name[0].isdigit() else name
+
+
+def safe_field_name(original: str) -> str:
+    """'Index of Multiple Deprivation (IMD) Rank' -> 'index_of_multiple_deprivation_imd_rank'."""
+    return _full_field_name(original)[:MAX_FIELD_NAME].rstrip("_")
 
 
 def safe_field_names(originals: Sequence[str], taken: Iterable[str] = ()) -> list[str]:
@@ -75,6 +78,20 @@ def safe_field_names(originals: Sequence[str], taken: Iterable[str] = ()) -> lis
         used.add(name.lower())
         names.append(name)
     return names
+
+
+def shortened_field_notes(originals: Sequence[str], names: Sequence[str]) -> list[str]:
+    """A line for each field whose name was cut to MAX_FIELD_NAME characters: what it was, what it is stored as.
+
+    ``names`` are the safe names of ``originals`` (as safe_field_names gives them); a writer that cuts names
+    stores each original as its field's alias, and says so with these lines.
+    """
+    return [
+        f"Field '{original}' is stored as '{name}' (GeoPackage field names are kept to {MAX_FIELD_NAME} "
+        "characters); its full name is the alias."
+        for original, name in zip(originals, names)
+        if not name.startswith(_full_field_name(original))  # cut, not merely numbered ('_2') or normalised
+    ]
 
 
 def gpkg_destination(destination: str) -> tuple[Path, str]:
