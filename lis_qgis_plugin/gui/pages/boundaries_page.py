@@ -101,7 +101,13 @@ class BoundariesPage(LisPage):
         self.code_combo.setLayer(layer)
         if not isinstance(layer, QgsVectorLayer):
             self.status.setText(tr("Choose a polygon layer, or add one to the project first."))
-            return
+        elif self._find_code_field(layer):
+            # described here too: a new layer whose code field has the old one's name changes no field
+            self._describe_codes(layer, self.code_field())
+        self.panel.boundaries_changed()  # other pages name the layer
+
+    def _find_code_field(self, layer: QgsVectorLayer) -> bool:
+        """Choose the layer's field of area codes; False (and the reason shown) when it has none."""
         from ...core.io.layer_codes import find_layer_code_field
         from ...core.io.table_files import TableError
 
@@ -110,14 +116,19 @@ class BoundariesPage(LisPage):
         except TableError as error:
             self.code_combo.setField("")
             self.status.setText(str(error))
-            return
+            return False
         self.code_combo.setField(field)
+        return True
 
     @safe_slot()
     def _field_changed(self, field: str) -> None:
         layer = self.layer()
-        if layer is None or not field:
-            return
+        if layer is not None and field:
+            self._describe_codes(layer, field)
+        self.panel.boundaries_changed()
+
+    def _describe_codes(self, layer: QgsVectorLayer, field: str) -> None:
+        """Say how many areas the layer has and what kind of codes ``field`` holds."""
         from ...core.common.ons_codes import geography_of
         from ...core.io.layer_codes import layer_codes
 
@@ -126,7 +137,6 @@ class BoundariesPage(LisPage):
         self.status.setText(
             tr("{0} areas, codes in '{1}' ({2}).").format(f"{layer.featureCount():,}", field, ", ".join(kinds))
         )
-        self.panel.boundaries_changed()
 
     def state(self) -> dict[str, Any]:
         return {"layer": layer_id(self.layer_combo), "code_field": self.code_field()}

@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -47,6 +48,8 @@ from .summary_group import DEPRIVATION_SUMMARY, DeprivationSummaryGroup
 
 DEPRIVATION_MAP = "lis:deprivationmap"
 PREVIEW_SIZE = QSize(300, 220)
+#: the classes that deciles and quintiles always make: the greyed Classes box shows these, not the user's number
+FIXED_CLASSES = {"national_deciles": 10, "local_deciles": 10, "national_quintiles": 5, "local_quintiles": 5}
 
 
 def ramp_icon(colours: tuple[str, ...], size: QSize | None = None) -> QIcon:
@@ -164,8 +167,10 @@ class MapPage(LisPage):
         form.addRow(self.edition_label)
         self.classes_spin = QSpinBox(self.content)
         classes = parameter_definition(DEPRIVATION_MAP, "CLASSES")
-        self.classes_spin.setRange(int(classes.minimum()), int(classes.maximum()))
+        self._fewest_classes = int(classes.minimum())
+        self.classes_spin.setRange(self._fewest_classes, int(classes.maximum()))
         self.classes_spin.setValue(PanelSettings.map_classes.value())
+        self._classes_choice = self.classes_spin.value()  # the user's number, kept while a method fixes its own
         add_row(
             form,
             tr("&Classes"),
@@ -209,6 +214,8 @@ class MapPage(LisPage):
         self.preview.setToolTip(tr("A small picture of the map made last"))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumHeight(0)
+        # drawn at the page's width when it is narrower than PREVIEW_SIZE: the picture never widens the page
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.body.addWidget(self.preview)
 
     def title(self) -> str:
@@ -255,11 +262,35 @@ class MapPage(LisPage):
     @safe_slot()
     def _method_changed(self, index: int) -> None:
         key = self.method_keys[index] if 0 <= index < len(self.method_keys) else ""
-        generic = key not in ("national_deciles", "national_quintiles", "local_deciles", "local_quintiles")
-        self.classes_spin.setEnabled(generic and key != "manual")
+        self._show_classes(key)
         self.breaks_edit.setEnabled(key == "manual")
         self.polarity_combo.setEnabled(not key.startswith("national"))
         self.edition_label.setVisible(key.startswith("national"))
+
+    def _show_classes(self, key: str) -> None:
+        """The Classes box shows the number of classes the method makes: 10 or 5 (greyed) for deciles and
+        quintiles, nothing (greyed) for manual breaks, else the user's own number, kept meanwhile."""
+        spin = self.classes_spin
+        if spin.isEnabled():
+            self._classes_choice = spin.value()
+        fixed = FIXED_CLASSES.get(key)
+        manual = key == "manual"
+        spin.blockSignals(True)
+        spin.setMinimum(self._fewest_classes - 1 if manual else self._fewest_classes)
+        spin.setSpecialValueText(" " if manual else "")  # shown at the minimum, which only manual reaches
+        spin.setValue(spin.minimum() if manual else fixed or self._classes_choice)
+        spin.setEnabled(fixed is None and not manual)
+        spin.blockSignals(False)
+
+    def classes(self) -> int:
+        """The user's number of classes (for the generic methods), whatever the box shows for this method."""
+        return self.classes_spin.value() if self.classes_spin.isEnabled() else self._classes_choice
+
+    def set_classes(self, value: int) -> None:
+        """Choose ``value`` classes for the generic methods (shown now if the method uses it)."""
+        self._classes_choice = max(self._fewest_classes, min(value, self.classes_spin.maximum()))
+        if self.classes_spin.isEnabled():
+            self.classes_spin.setValue(self._classes_choice)
 
     def use_layer(self, layer: QgsVectorLayer) -> None:
         """Map and summarise ``layer`` next (after a join or the sample)."""
@@ -271,7 +302,7 @@ class MapPage(LisPage):
             "layer": layer_id(self.layer_combo),
             "field": self.field_combo.currentField(),
             "method": self.method_combo.currentIndex(),
-            "classes": self.classes_spin.value(),
+            "classes": self.classes(),
             "breaks": self.breaks_edit.text(),
             "polarity": self.polarity_combo.currentIndex(),
             "ramp": self.ramp_combo.currentIndex(),
@@ -285,7 +316,7 @@ class MapPage(LisPage):
         for combo, key in ((self.method_combo, "method"), (self.polarity_combo, "polarity"), (self.ramp_combo, "ramp")):
             set_index(combo, state.get(key))
         if isinstance(state.get("classes"), int):
-            self.classes_spin.setValue(state["classes"])
+            self.set_classes(state["classes"])
         self.breaks_edit.setText(state.get("breaks", ""))
         if isinstance(state.get("national_n"), int):
             self.n_spin.setValue(state["national_n"])
@@ -300,7 +331,7 @@ class MapPage(LisPage):
             self.report_error(tr("Choose the areas and the field to map."))
             return
         PanelSettings.map_method.set(self.method_combo.currentIndex())
-        PanelSettings.map_classes.set(self.classes_spin.value())
+        PanelSettings.map_classes.set(self.classes())
         PanelSettings.map_polarity.set(self.polarity_combo.currentIndex())
         PanelSettings.map_ramp.set(self.ramp_combo.currentIndex())
         method = self.method_keys[self.method_combo.currentIndex()]
@@ -309,7 +340,7 @@ class MapPage(LisPage):
             "INPUT": layer.id(),
             "FIELD": field,
             "METHOD": self.method_combo.currentIndex(),
-            "CLASSES": self.classes_spin.value(),
+            "CLASSES": self.classes(),
             "POLARITY": self.polarity_combo.currentIndex(),
             "BREAKS": self.breaks_edit.text().strip() if method == "manual" else "",
             "RAMP": self.ramp_combo.currentIndex(),
@@ -375,7 +406,9 @@ class MapPage(LisPage):
         extent = QgsRectangle(layer.extent())
         extent.scale(1.05)
         settings.setExtent(extent)
-        settings.setOutputSize(PREVIEW_SIZE)
+        room = self.viewport().width() - 2 * self.body.contentsMargins().left()
+        width = max(120, min(PREVIEW_SIZE.width(), room))
+        settings.setOutputSize(QSize(width, PREVIEW_SIZE.height() * width // PREVIEW_SIZE.width()))
         job = QgsMapRendererParallelJob(settings)
         job.finished.connect(self._preview_rendered)
         self._render_job = job

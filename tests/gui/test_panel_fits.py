@@ -1,0 +1,220 @@
+"""The panel fits a narrow dock: steps without scroll arrows, pages that never scroll sideways, a run bar that
+stays in view, a remembered width, and labels and greyed boxes that say what is chosen now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsProject, QgsVectorLayer
+from qgis.gui import QgisInterface
+from qgis.PyQt.QtCore import QCoreApplication, QPoint, QRect, Qt
+from qgis.PyQt.QtWidgets import QMainWindow, QWidget
+
+from lis_qgis_plugin.gui.lis_dock import LisDockWidget
+from lis_qgis_plugin.gui.panel_settings import DEFAULT_DOCK_WIDTH, PanelSettings
+
+from .panel_support import project_layer, wait_for_run
+
+TITLES = ["Start", "Boundaries", "Indicators", "Map", "Services", "Locate", "Atlas"]
+
+
+def settle(rounds: int = 5) -> None:
+    """Let Qt lay out and deliver the resize and timer events queued."""
+    for _ in range(rounds):
+        QCoreApplication.processEvents()
+
+
+def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
+    """``widget``'s rectangle in ``ancestor``'s coordinates."""
+    return QRect(widget.mapTo(ancestor, QPoint(0, 0)), widget.size())
+
+
+@pytest.fixture()
+def floating_panel(panel: LisDockWidget) -> LisDockWidget:
+    """The panel on its own at a given size (a floating dock), so its width is what the test sets."""
+    panel.setFloating(True)
+    panel.show()
+    settle()
+    return panel
+
+
+def test_steps_are_buttons_in_rows_that_open_their_page(floating_panel: LisDockWidget) -> None:
+    panel = floating_panel
+    assert panel.tabs.tabBar().isHidden()  # no tab bar, so no scroll arrows
+    assert [panel.tabs.tabText(index) for index in range(panel.tabs.count())] == TITLES
+    buttons = panel.steps.buttons
+    assert [button.text() for button in buttons] == [f"&{n} {title}" for n, title in enumerate(TITLES, 1)]
+    assert all(button.toolTip() == f"Step {n}: {title} (Alt+{n})" for n, (button, title) in
+               enumerate(zip(buttons, TITLES), 1))  # fmt: skip
+    buttons[4].click()
+    assert panel.tabs.currentWidget() is panel.page("services") and buttons[4].isChecked()
+    panel.tabs.setCurrentIndex(2)  # opened some other way: the buttons follow
+    assert buttons[2].isChecked() and not buttons[4].isChecked()
+    for width, rows in ((300, 3), (420, 2), (470, 2)):
+        panel.resize(width, 700)
+        settle()
+        tops = sorted({button.geometry().top() for button in buttons})
+        assert len(tops) <= rows, (width, tops)
+        for button in buttons:  # every title whole, and inside the dock
+            assert button.width() >= button.sizeHint().width(), (width, button.text())
+            assert panel.rect().contains(rect_in(button, panel)), (width, button.text())
+
+
+@pytest.mark.parametrize("width", [300, 420, 470])
+def test_every_page_fits_the_dock_width_and_its_run_button_stays_in_view(
+    floating_panel: LisDockWidget, width: int
+) -> None:
+    panel = floating_panel
+    panel.resize(width, 560)  # a short dock: the pages scroll, the run bar does not
+    for index, page_id in enumerate(panel.pages):
+        panel.steps.buttons[index].click()
+        settle()
+        page = panel.page(page_id)
+        assert page.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        needed = page.content.minimumSizeHint().width()
+        assert needed <= page.viewport().width(), f"{page_id} needs {needed} px of {page.viewport().width()}"
+        assert page.content.width() <= page.viewport().width(), page_id
+        pinned = page.pinned_button()
+        if page_id == "boundaries":  # its only tool loads a boundary set, inside its group
+            assert pinned is None
+            continue
+        assert pinned is page.run_buttons[-1 if page_id == "indicators" else 0], page_id
+        assert pinned.isVisible() and panel.rect().contains(rect_in(pinned, panel)), page_id
+        assert rect_in(pinned, panel).top() > rect_in(page, panel).bottom(), page_id  # under the page, pinned
+        assert page.status.isVisible() and rect_in(page.status, panel).top() > rect_in(page, panel).bottom()
+        page.verticalScrollBar().setValue(page.verticalScrollBar().maximum())  # scrolled to the end
+        settle()
+        assert pinned.isVisible() and not pinned.visibleRegion().isEmpty(), page_id
+
+
+def test_buttons_inside_groups_are_reached_by_scrolling_down(floating_panel: LisDockWidget) -> None:
+    panel = floating_panel
+    panel.resize(300, 560)
+    map_page = panel.page("map")
+    map_page.summary.setCollapsed(False)
+    for page, button in (
+        (panel.page("boundaries"), panel.page("boundaries").load_button),
+        (panel.page("indicators"), panel.page("indicators").fetch_button),
+        (map_page, map_page.summary.run_button),
+    ):
+        panel.tabs.setCurrentWidget(page)
+        page.findChild(type(button.parentWidget()), button.parentWidget().objectName()).setCollapsed(False)
+        settle()
+        page.ensureWidgetVisible(button, 0, 0)
+        settle()
+        assert page.viewport().rect().contains(rect_in(button, page.viewport())), button.objectName()
+
+
+def test_a_long_result_scrolls_inside_the_run_bar(floating_panel: LisDockWidget) -> None:
+    panel = floating_panel
+    panel.resize(320, 560)
+    page = panel.page("services")
+    panel.tabs.setCurrentWidget(page)
+    page.status.setText("\n".join(f"Within {minutes} minutes: {minutes * 1000:,} residents" for minutes in range(40)))
+    settle()
+    area = panel.result_stack.currentWidget()
+    assert area.widget() is page.status and area.height() <= area.maximumHeight() < 200
+    assert panel.rect().contains(rect_in(page.run_button, panel))
+    page.status.setText("Ready to run.")
+    settle()
+    assert 0 < area.height() < 3 * page.status.fontMetrics().lineSpacing()  # one line takes one line's room
+
+
+def test_the_dock_opens_at_its_remembered_width_and_keeps_a_new_one(
+    lis_plugin: object, project: QgsProject, qgis_iface: QgisInterface
+) -> None:
+    """In a main window of 1366x768 beside a map (pytest-qgis's own window places no docks, so one of ours)."""
+    window = QMainWindow()
+    window.setCentralWidget(QWidget(window))
+    window.resize(1366, 768)
+    window.show()
+    PanelSettings.dock_width.reset()
+    dock = LisDockWidget(qgis_iface, lambda _algorithm: None, window)
+    try:
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.show()
+        settle(20)
+        assert abs(dock.width() - DEFAULT_DOCK_WIDTH) <= 8, dock.width()  # the default, wider than the old 300 px
+        window.resizeDocks([dock], [560], Qt.Orientation.Horizontal)  # the user drags it wider
+        settle()
+        dock._width_timer.timeout.emit()  # as when the user stops dragging
+        assert abs(PanelSettings.dock_width.value() - 560) <= 8
+        window.resizeDocks([dock], [330], Qt.Orientation.Horizontal)
+        settle()
+        dock.hide()  # hiding keeps the width it had
+        assert abs(PanelSettings.dock_width.value() - 330) <= 8
+        PanelSettings.dock_width.set(600)
+        dock.show()
+        settle(20)
+        assert abs(dock.width() - 600) <= 8, dock.width()  # shown again at the width remembered
+        PanelSettings.dock_width.set(120)  # never narrower than the pages allow
+        dock.restore_width()
+        settle()
+        assert dock.width() >= 300
+    finally:
+        dock.shutdown()
+        window.removeDockWidget(dock)
+        dock.setParent(None)
+        dock.deleteLater()
+        window.close()
+        window.deleteLater()
+        settle()
+
+
+def test_indicators_page_names_the_boundary_layer_chosen_now(panel: LisDockWidget, shared_data: Path) -> None:
+    """Nottingham's and Rutland's LSOAs share the code field LSOA21CD: the label must follow the layer anyway."""
+    nottingham = QgsVectorLayer(
+        str(shared_data / "nottingham/boundaries/nottingham_lsoa21.geojson"), "nottingham_lsoa21", "ogr"
+    )
+    rutland = QgsVectorLayer(str(shared_data / "rutland/boundaries/rutland_lsoa21.geojson"), "rutland_lsoa21", "ogr")
+    QgsProject.instance().addMapLayers([nottingham, rutland])
+    boundaries, indicators = panel.page("boundaries"), panel.page("indicators")
+    boundaries.use_layer(nottingham)
+    assert boundaries.code_field() == "LSOA21CD"
+    assert indicators.boundaries_label.text() == "Boundaries: nottingham_lsoa21 (code field: LSOA21CD)."
+    boundaries.use_layer(rutland)
+    assert boundaries.code_field() == "LSOA21CD"
+    assert indicators.boundaries_label.text() == "Boundaries: rutland_lsoa21 (code field: LSOA21CD)."
+    assert "26 areas" in boundaries.status.text()
+    boundaries.layer_combo.setLayer(None)
+    assert indicators.boundaries_label.text() == "Choose the boundary layer on the Boundaries page first."
+
+
+def test_greyed_classes_box_shows_the_classes_the_method_makes(panel: LisDockWidget) -> None:
+    page = panel.page("map")
+    methods = {key: index for index, key in enumerate(page.method_keys)}
+    page.method_combo.setCurrentIndex(methods["jenks"])
+    page.classes_spin.setValue(7)
+    shown = {}
+    for key in ("national_deciles", "local_quintiles", "manual", "quantile"):
+        page.method_combo.setCurrentIndex(methods[key])
+        shown[key] = (page.classes_spin.isEnabled(), page.classes_spin.text().strip())
+    assert shown == {
+        "national_deciles": (False, "10"),
+        "local_quintiles": (False, "5"),
+        "manual": (False, ""),
+        "quantile": (True, "7"),  # the user's number comes back
+    }
+    page.method_combo.setCurrentIndex(methods["national_deciles"])
+    assert page.classes() == 7 and page.state()["classes"] == 7  # kept for the generic methods, not saved as 10
+    page.use_layer(project_layer("Small areas: IMD decile"))
+    page.field_combo.setField("imd_rank")
+    page.run_button.click()
+    outcome = wait_for_run(panel)
+    assert outcome.ok, outcome.error
+    labels = page.legend_labels()
+    assert len(labels) == 10 and labels[0] == "1 – most deprived 10% nationally"  # ten classes, as the box said
+    assert PanelSettings.map_classes.value() == 7
+
+
+def test_filter_box_shows_the_start_of_the_expression(floating_panel: LisDockWidget) -> None:
+    panel = floating_panel
+    panel.resize(300, 600)
+    page = panel.page("services")
+    panel.tabs.setCurrentWidget(page)
+    page.use_layers(facilities=project_layer("Services"))
+    page.filter_widget.setExpression("\"service_type\" = 'gp_surgery'")
+    settle()
+    (line,) = [edit for edit in page.filter_widget.findChildren(type(page.bands_edit)) if edit.isVisible()]
+    assert line.text() == "\"service_type\" = 'gp_surgery'" and line.cursorPosition() == 0
