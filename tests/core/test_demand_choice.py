@@ -12,7 +12,9 @@ from lis_qgis_plugin.core.location.demand_choice import (
     POPULATION_AREAS,
     demand_kind,
     overlap_share,
+    suggest_candidates,
     suggest_demand,
+    suggest_need_areas,
 )
 
 from ..support import memory_points
@@ -81,3 +83,18 @@ def test_one_candidate_or_points_with_a_population_but_no_name_hint() -> None:
     context = QgsCoordinateTransformContext()
     assert overlap_share(people, one_site, context) == 1 and overlap_share(elsewhere, one_site, context) == 0
     assert suggest_demand([elsewhere, people], one_site, context) is people
+
+
+def test_candidates_are_sites_and_the_need_comes_from_the_demands_own_small_areas(shared_data: Path) -> None:
+    layers = _places(shared_data)
+    context = QgsCoordinateTransformContext()
+    ordered = list(layers.values())
+    assert suggest_candidates(ordered) is layers["nottingham_nhs"]  # the first points without people, not centroids
+    assert suggest_candidates([layers["rutland_pwc"], layers["rutland_lsoa"]]) is None
+    # the centroids have no decile: read it from the small areas around them, Rutland's for Rutland
+    assert suggest_need_areas(ordered, layers["rutland_pwc"], context) is layers["rutland_lsoa"]
+    assert suggest_need_areas(ordered, layers["nottingham_pwc"], context) is layers["nottingham_lsoa"]
+    assert suggest_need_areas(ordered, layers["rutland_lsoa"], context) is None  # it has imd_decile itself
+    assert (
+        suggest_need_areas([layers["nottingham_lsoa"], layers["rutland_wards"]], layers["rutland_pwc"], context) is None
+    )

@@ -97,6 +97,7 @@ def test_locate_page_offers_the_candidates_own_people_as_demand(panel: LisDockWi
     notts_nhs = _open(nottingham / "services" / "nottingham_nhs_services_nhschoices_2014.geojson", "nottingham_nhs")
     rutland_areas = _open(rutland / "deprivation" / "rutland_lsoa11_imd2019.geojson", "rutland_lsoa11_imd2019")
     halls = _open(rutland / "services" / "rutland_services_osm_2022.geojson", "rutland_services_osm_2022")
+    assert page.candidates_combo.currentLayer() in (notts_nhs, halls)  # sites, never the centroids
     page.candidates_combo.setLayer(halls)
     # no Rutland centroids yet: Rutland's small areas, not Nottingham's, and their own decile
     assert page.demand_combo.currentLayer() is rutland_areas

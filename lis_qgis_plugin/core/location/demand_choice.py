@@ -3,7 +3,8 @@
 Population-weighted centroids put each small area's people where they live, so they come first;
 then small areas (polygons) with a population field. Only layers in the candidates' area count:
 Nottingham polygons are no demand for Rutland's candidate sites. Reads layer names, sources,
-fields and extents only (no features, no numpy), so the panel can ask as it opens.
+fields and extents only (no features, no numpy), so the panel can ask as it opens. Candidates
+likewise are points without people (:func:`suggest_candidates`).
 """
 
 from __future__ import annotations
@@ -84,6 +85,18 @@ def has_decile_field(layer: QgsMapLayer | None) -> bool:
     if not isinstance(layer, QgsVectorLayer):
         return False
     return any(item.isNumeric() and "decile" in item.name().lower() for item in layer.fields())
+
+
+def suggest_candidates(layers: Iterable[QgsMapLayer]) -> QgsVectorLayer | None:
+    """The first point layer of sites (no population field): candidates are places, not people."""
+    for layer in layers:
+        points = (
+            isinstance(layer, QgsVectorLayer) and QgsWkbTypes.geometryType(layer.wkbType()) == Qgis.GeometryType.Point
+        )
+        if points and layer.isValid() and demand_kind(layer) is None:
+            assert isinstance(layer, QgsVectorLayer)
+            return layer
+    return None
 
 
 def suggest_need_areas(

@@ -1,6 +1,6 @@
 """Location-allocation on a demand x site cost matrix: p-median, maximal covering (MCLP) and set covering (LSCP).
 
-"Where should the next children's centre go?" Sites already open (``existing``) stay open; the
+"Where should new sites go?" Sites already open (``existing``) stay open; the
 solver picks new ones from ``candidates``. Small and medium problems are solved exactly as integer
 programmes with HiGHS (``scipy.optimize.milp``, already part of scipy, so nothing to install);
 large p-median problems use greedy addition followed by Teitz-Bart vertex substitution, with a

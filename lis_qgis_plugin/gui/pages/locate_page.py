@@ -13,7 +13,7 @@ from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressio
 from qgis.PyQt.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QTableWidget, QWidget
 
 from ...core.access.population_field import find_population_field
-from ...core.location.demand_choice import suggest_demand, suggest_need_areas
+from ...core.location.demand_choice import demand_kind, suggest_candidates, suggest_demand, suggest_need_areas
 from ..algorithm_runner import Output, RunOutcome
 from ..widgets import (
     add_row,
@@ -114,9 +114,12 @@ class LocatePage(LisPage):
         self.summary_uri = ""
         self._chosen_demand = ""  # the ids of the demand and small areas the user picked: no suggestion replaces them
         self._chosen_areas = ""
+        self._chosen_candidates = ""
         self.demand_combo.layerChanged.connect(self._demand_changed)
         self.demand_combo.activated.connect(self._demand_picked)
         self.areas_combo.activated.connect(self._areas_picked)
+        self.candidates_combo.activated.connect(self._candidates_picked)
+        self.candidates_combo.model().rowsInserted.connect(self._suggest_candidates)
         self.demand_combo.model().rowsInserted.connect(self._suggest_demand)  # a layer was added to the project
         self.areas_combo.layerChanged.connect(self._demand_changed)
         self.candidates_combo.layerChanged.connect(self._candidates_changed)
@@ -124,6 +127,7 @@ class LocatePage(LisPage):
         self._demand_changed()
         self._candidates_changed(self.candidates_combo.currentLayer())
         self._existing_changed(self.existing_combo.currentLayer())
+        self._suggest_candidates()
 
     # --- building ---------------------------------------------------------------------------------
 
@@ -374,6 +378,22 @@ class LocatePage(LisPage):
     def _areas_picked(self, *_: Any) -> None:
         self._chosen_areas = layer_id(self.areas_combo)
 
+    @safe_slot()
+    def _candidates_picked(self, *_: Any) -> None:
+        self._chosen_candidates = layer_id(self.candidates_combo)
+
+    @safe_slot()
+    def _suggest_candidates(self, *_: Any) -> None:
+        """Offer sites, not people, as candidates: replace a point layer of population the combo fell on."""
+        current = self.candidates_combo.currentLayer()
+        if self._chosen_candidates and self._chosen_candidates == layer_id(self.candidates_combo):
+            return
+        if current is not None and demand_kind(current) is None:
+            return
+        suggestion = suggest_candidates(self._project_layers())
+        if suggestion is not None and suggestion is not current:
+            self.candidates_combo.setLayer(suggestion)
+
     @staticmethod
     def _project_layers() -> list[Any]:
         """The project's layers as the Layers panel lists them, then any not in it yet (being added)."""
@@ -441,6 +461,8 @@ class LocatePage(LisPage):
         for role, layer in layers.items():
             if layer is not None and role not in ("demand", "areas"):
                 combos[role].setLayer(layer)
+        if layers.get("candidates") is not None:
+            self._chosen_candidates = layer_id(self.candidates_combo)
 
     def state(self) -> dict[str, Any]:
         return {
@@ -472,6 +494,7 @@ class LocatePage(LisPage):
             self._chosen_areas = layer_id(self.areas_combo)
         set_field(self.need_combo, state.get("need"))
         if set_layer_by_id(self.candidates_combo, state.get("candidates")):
+            self._chosen_candidates = layer_id(self.candidates_combo)
             self.candidate_filter.setExpression(state.get("candidate_filter", ""))
             set_field(self.candidate_id_combo, state.get("candidate_id"))
             set_field(self.candidate_name_combo, state.get("candidate_name"))
