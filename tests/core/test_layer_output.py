@@ -90,3 +90,31 @@ def test_an_aggregate_of_a_cut_field_says_so_and_its_alias_names_it_in_full(shar
     assert f"Field '{TOTAL_FIELD}_max' is stored as '{TOTAL_FIELD[:38]}_2'" in " ".join(lines)
     total = sum(feature[TOTAL_FIELD] for feature in areas.getFeatures())
     assert sum(feature[TOTAL_FIELD] for feature in layer.getFeatures()) == total  # every LSOA in one ward
+
+
+def test_the_decile_map_and_the_composite_index_say_which_of_their_names_were_cut(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """Their new fields are named after the field they read ('<field>_class', 'contrib_<field>'): cut when it is
+    long, with an alias naming it, and said in the log."""
+    from lis_qgis_plugin.core.deprivation.composite_index import composite_index
+    from lis_qgis_plugin.core.deprivation.deprivation_map import deprivation_map
+
+    rutland = shared_data / "rutland"
+    table = rutland / "population" / "rutland_iod2019_file6_population_denominators.csv"
+    boundaries = QgsVectorLayer(str(rutland / "boundaries" / "rutland_lsoa11.geojson"), "rutland_lsoa11", "ogr")
+    joined = QgsVectorLayer(join_indicators(boundaries, table, str(tmp_path / "population.gpkg")).uri, "p", "ogr")
+    mapped = deprivation_map(joined, TOTAL_FIELD, "quantile", str(tmp_path / "map.gpkg"), classes=4)
+    aliases = {field.name(): field.alias() for field in QgsVectorLayer(mapped.uri, "m", "ogr").fields()}
+    lines = " ".join(line.text for line in mapped.log)
+    cut = [name for name in aliases if name.startswith(TOTAL_FIELD[:30]) and name != TOTAL_FIELD]
+    assert len(cut) == 2 and all(len(name) <= 40 for name in cut)  # '_class' and '_class_label', cut and numbered
+    assert all(TOTAL_FIELD in aliases[name] for name in cut)
+    assert all(f"is stored as '{name}' (GeoPackage field names are kept to 40 characters)" in lines for name in cut)
+    older = "older_population_aged_60_and_over_mid_20"
+    composite = composite_index(joined, str(tmp_path / "composite.gpkg"), [TOTAL_FIELD, older])
+    text = " ".join(line.text for line in composite.log)
+    assert f"Field 'contrib_{TOTAL_FIELD}' is stored as 'contrib_{TOTAL_FIELD[:32]}'" in text
+    assert f"Field 'contrib_{older}' is stored as 'contrib_{older[:32]}'" in text
+    contributions = {f.name(): f.alias() for f in QgsVectorLayer(composite.uri, "c", "ogr").fields()}
+    assert contributions[f"contrib_{older[:32]}"] == f"Contribution of {older} to the composite score"

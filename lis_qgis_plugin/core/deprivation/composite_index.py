@@ -50,6 +50,7 @@ from ..io.layer_output import (
     layer_file,
     safe_field_name,
     safe_field_names,
+    shortened_field_notes,
     write_layer_with_fields,
 )
 from ..io.layer_values import numeric_kind, read_numbers
@@ -398,6 +399,7 @@ def composite_index(
     )
     if weights.strip():
         log.insert(1, LogLine(f"The weights given add up to {given_total:g}: each is divided by {given_total:g}."))
+    log.extend(LogLine(line) for line in shortened_field_notes(originals, names))
     return CompositeOutcome(uri, path, layer_name, scores, ranks, log)
 
 

@@ -35,6 +35,7 @@ from ..io.layer_output import (
     gpkg_destination,
     layer_file,
     safe_field_names,
+    shortened_field_notes,
     write_layer_with_fields,
 )
 from ..io.layer_values import codes_by_id, numeric_kind, read_numbers
@@ -121,7 +122,9 @@ def deprivation_map(
     log = [LogLine(f"{METHODS[method]} of '{value_field}' ({plural('feature', len(numbers))}).")]
     result = _classify(layer, value_field, values, method, classes, polarity, national_n, breaks, log)
 
-    names = safe_field_names([f"{value_field}_class", f"{value_field}_class_label"], layer.fields().names())
+    originals = [f"{value_field}_class", f"{value_field}_class_label"]
+    names = safe_field_names(originals, layer.fields().names())
+    log.extend(LogLine(line) for line in shortened_field_notes(originals, names))
     new_fields = [
         NewField(names[0], "integer", f"{value_field}: class (1 = most deprived)"),
         NewField(names[1], "text", f"{value_field}: class label"),
