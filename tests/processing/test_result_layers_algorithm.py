@@ -178,3 +178,35 @@ def test_the_deprivation_summary_from_the_toolbox_joins_the_lis_group(
         layer.name()
     )
     assert layer.source().startswith(str(tmp_path)) and layer.featureCount() > 0
+
+
+def test_a_toolbox_join_of_long_headers_names_its_layer_and_says_which_fields_were_cut(
+    lis_plugin: object, project: QgsProject, shared_data: Path, tmp_path: Path
+) -> None:
+    """IoD2019 File 6 onto Rutland's LSOAs from the toolbox: the log names each header cut to 40 characters, the
+    layer in the LIS group shows the full header as the field's alias."""
+    import processing
+    from processing.gui.Postprocessing import handleAlgorithmResults
+
+    rutland = shared_data / "rutland"
+    table = rutland / "population" / "rutland_iod2019_file6_population_denominators.csv"
+    context = QgsProcessingContext()
+    context.setProject(project)
+    feedback = LogFeedback()
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("lis:joinindicators")
+    parameters = {
+        "BOUNDARIES": str(rutland / "boundaries" / "rutland_lsoa11.geojson"), "TABLE": str(table),
+        "OUTPUT": QgsProcessingOutputLayerDefinition(str(tmp_path / "population.gpkg"), project),
+    }  # fmt: skip
+    processing.run(algorithm, parameters, context=context, feedback=feedback)
+    assert handleAlgorithmResults(algorithm, context, feedback, parameters)
+    assert (
+        "Field 'Total population: mid 2015 (excluding prisoners)' is stored as "
+        "'total_population_mid_2015_excluding_pris' (GeoPackage field names are kept to 40 characters); its full "
+        "name is the alias." in feedback.text
+    )
+    assert feedback.text.count("GeoPackage field names are kept to 40 characters") == 5
+    (layer,) = group_layers(project)
+    assert re.fullmatch(rf"rutland_lsoa11 \+ rutland_iod2019_file6_popul… {STAMP}", layer.name()), layer.name()
+    field = layer.fields().field("total_population_mid_2015_excluding_pris")
+    assert field.alias() == "Total population: mid 2015 (excluding prisoners)"
