@@ -105,10 +105,20 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             "indicator metadata LIS stores with joined data (lis:joinindicators, lis:aggregateindicators); without "
             "it, the field's alias or name is the label and the difference is not judged. No significance is "
             "tested.\n"
-            "District value = population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is "
-            "given; otherwise the plain mean of the areas (the footnote says which).\n"
-            "England value: from ENGLAND_VALUES, a CSV or XLSX with columns field and value (the field name, or "
-            "the small-area field before aggregation: imd_score for imd_score_mean). None otherwise.\n"
+            "Numbers print with the unit of the metadata: a 'proportion' or 'share' of 0.7 as 70%, '%' as 70%, "
+            "'per 1,000' as 12.3 per 1,000; counts with thousands separators.\n"
+            "District value: a count (unit 'count', or a sum made by lis:aggregateindicators) is the sum of the "
+            "areas, shown but not compared; a share or average whose denominators are known (the measures of "
+            "lis:deprivationsummary) is the sum of the numerators over the sum of the denominators, never a mean of "
+            "the areas' ratios; any other value is the population-weighted mean of the areas, sum(p x v) / sum(p), "
+            "when POPULATION_FIELD is given, otherwise their plain mean (the footnote says which).\n"
+            "England value: what comes with the data (the IoD's share of LSOAs in England's most deprived 10%, "
+            "floor(N / 10) of N; England's row, E92000001, of the Fingertips CSV the indicators were joined from, "
+            "when it lies beside the COVERAGE file), and ENGLAND_VALUES, which wins: a CSV or XLSX with columns "
+            "field and value (the field name, or the small-area field before aggregation: imd_score for "
+            "imd_score_mean), or a Fingertips CSV with England's row. None otherwise.\n"
+            "INDICATORS: codes, ids, coordinates (BNG_E, LAT...) and geometry measures (Shape__Area) are refused: "
+            "they are not indicators.\n"
             "Spine chart: per indicator, the range of the areas (light band), their middle half (dark band), the "
             "district (spine), England (diamond) and the area (dot); worse to the left.\n\n"
             "Everything a page shows is stored in a GeoPackage (ATLAS_DATA; by default beside the output): a copy "
@@ -179,7 +189,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
         self.addParameter(
             QgsProcessingParameterFile(
                 self.ENGLAND_VALUES,
-                self.tr("England values: CSV/XLSX with columns field, value (optional)"),
+                self.tr("England values: CSV/XLSX with columns field, value, or a Fingertips CSV (optional)"),
                 optional=True,
                 fileFilter="Tables (*.csv *.tsv *.txt *.xlsx *.ods)",
             )

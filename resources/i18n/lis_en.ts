@@ -528,7 +528,7 @@ The output GeoPackage has every target with its fields plus n_lsoas, population 
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/processing/deprivation_summary_algorithm.py" line="159"/>
-        <source>{0} – deprivation summary of {1}</source>
+        <source>{0} – deprivation of {1}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -546,8 +546,10 @@ The output GeoPackage has every target with its fields plus n_lsoas, population 
 Each page has the area's name, a map centred on it with the other areas greyed, a map locating it in the district, a key, scale bar and north arrow, a table of the INDICATORS and a spine chart, then the sources, attributions, date and page number.
 
 Table: the area's value, the district's, England's and the difference area - district, coloured and worded 'better' or 'worse' by the indicator's polarity. Labels, units and polarity come from the indicator metadata LIS stores with joined data (lis:joinindicators, lis:aggregateindicators); without it, the field's alias or name is the label and the difference is not judged. No significance is tested.
-District value = population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is given; otherwise the plain mean of the areas (the footnote says which).
-England value: from ENGLAND_VALUES, a CSV or XLSX with columns field and value (the field name, or the small-area field before aggregation: imd_score for imd_score_mean). None otherwise.
+Numbers print with the unit of the metadata: a 'proportion' or 'share' of 0.7 as 70%, '%' as 70%, 'per 1,000' as 12.3 per 1,000; counts with thousands separators.
+District value: a count (unit 'count', or a sum made by lis:aggregateindicators) is the sum of the areas, shown but not compared; a share or average whose denominators are known (the measures of lis:deprivationsummary) is the sum of the numerators over the sum of the denominators, never a mean of the areas' ratios; any other value is the population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is given, otherwise their plain mean (the footnote says which).
+England value: what comes with the data (the IoD's share of LSOAs in England's most deprived 10%, floor(N / 10) of N; England's row, E92000001, of the Fingertips CSV the indicators were joined from, when it lies beside the COVERAGE file), and ENGLAND_VALUES, which wins: a CSV or XLSX with columns field and value (the field name, or the small-area field before aggregation: imd_score for imd_score_mean), or a Fingertips CSV with England's row. None otherwise.
+INDICATORS: codes, ids, coordinates (BNG_E, LAT...) and geometry measures (Shape__Area) are refused: they are not indicators.
 Spine chart: per indicator, the range of the areas (light band), their middle half (dark band), the district (spine), England (diamond) and the area (dot); worse to the left.
 
 Everything a page shows is stored in a GeoPackage (ATLAS_DATA; by default beside the output): a copy of the areas with their values and each page's chart (an SVG, as a base64 picture source), and a table of the printed rows (one per area and indicator, numbers as text). The layout uses QGIS's own items, no HTML: an attribute table filtered to the page's area, a picture for the chart. It is added to the current project (edit it in the layout designer) and, with OUTPUT_PROJECT, saved in a project that renders the same in a QGIS without the LIS plugin.
@@ -557,117 +559,117 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="132"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="142"/>
         <source>Areas, one page each (wards, LSOAs, catchments) with the indicator values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="149"/>
         <source>Area name field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="158"/>
         <source>Area code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="156"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="166"/>
         <source>Indicators to tabulate and chart (numeric fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="165"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="175"/>
         <source>Map layers, top first: service points, context, thematic layer (empty: the first indicator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="183"/>
         <source>Population field (weights the district value; empty: plain mean of the areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="182"/>
-        <source>England values: CSV/XLSX with columns field, value (optional)</source>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="192"/>
+        <source>England values: CSV/XLSX with columns field, value, or a Fingertips CSV (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="190"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="200"/>
         <source>District name for the comparator column (empty: from the layer, else 'District')</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="197"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="207"/>
         <source>Layout template (.qpt; empty: the LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="204"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="214"/>
         <source>Page size (LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="206"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="216"/>
         <source>Format</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="209"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="219"/>
         <source>Resolution (dpi)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="213"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="223"/>
         <source>When a page fails</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="218"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="228"/>
         <source>One PDF with every page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="227"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="237"/>
         <source>Or a folder: one file per area (&lt;code&gt;_&lt;name&gt;.pdf or .png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="235"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="245"/>
         <source>Atlas data GeoPackage (empty: beside the output)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="244"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="254"/>
         <source>Also save a project with the layout (opens without the plugin)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="250"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="260"/>
         <source>Pages exported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="251"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="261"/>
         <source>Pages that failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="252"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="262"/>
         <source>Layout name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="285"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="295"/>
         <source>{0} indicators do not fit the table of the page even at {1} pt: the table needs {2:.0f} mm, its frame is {3:.0f} mm tall, so the last rows are cut. Choose fewer INDICATORS, a larger PAGE_SIZE, or a template with a taller indicator_table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="295"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="305"/>
         <source>Exported {0} pages to {1}; the layout '{2}' reads {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="338"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="348"/>
         <source>TEMPLATE {0} sets the page size: PAGE_SIZE is not used.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2804,32 +2806,32 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="256"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="255"/>
         <source>{0} (filtered)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="259"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="257"/>
         <source>{0} buffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="260"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="258"/>
         <source>Voronoi</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="263"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="261"/>
         <source>{0} – {1} catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="264"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="262"/>
         <source>{0} – nearest facility, {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="265"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="263"/>
         <source>{0} – {1} coverage</source>
         <translation type="unfinished"></translation>
     </message>

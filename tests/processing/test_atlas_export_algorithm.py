@@ -896,3 +896,78 @@ def test_technical_fields_are_no_indicators(nottingham_summary: str, tmp_path: P
                            "OUTPUT_PDF": str(tmp_path / f"{name}.pdf")})  # fmt: skip
         assert message.startswith(f"INDICATORS: field '{name}' of layer 'summary' is {kind}, not an indicator"), message
         assert not (tmp_path / f"{name}.pdf").exists()
+
+
+#: The columns of Fingertips' all_data CSV, in its order (the ones lis:joinindicators reads and the rest).
+FINGERTIPS_COLUMNS = (
+    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type", "Sex",
+    "Age", "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit",
+    "Count", "Denominator", "Value note", "Time period Sortable",
+)  # fmt: skip
+SCORE_NAME = "Deprivation score (IMD 2025)"
+
+
+def test_england_comes_from_the_fingertips_row_beside_the_data(lis_plugin: LisPlugin, tmp_path: Path) -> None:
+    """A Fingertips-shaped CSV of Nottingham's IoD2025 LSOA scores with England's row: the atlas prints England's."""
+    import processing
+
+    root = SHARED_DATA / "nottingham"
+    with gzip.open(SHARED_DATA / "england" / "IoD2025_imd2025_england_lsoa21.csv.gz", "rt", encoding="utf-8-sig",
+                   newline="") as handle:  # fmt: skip
+        england = statistics.fmean(float(row["IMD_score"]) for row in csv.DictReader(handle))
+    with (root / "deprivation" / "nottingham_imd2025_lsoa21.csv").open(encoding="utf-8-sig", newline="") as handle:
+        scores = {row["lsoa21_code"]: row["IMD_score"] for row in csv.DictReader(handle)}
+
+    def row(code: str, name: str, area_type: str, value: str | float) -> dict[str, str]:
+        return dict.fromkeys(FINGERTIPS_COLUMNS, "") | {
+            "Indicator ID": "93553", "Indicator Name": SCORE_NAME, "Parent Code": "E92000001", "Parent Name": "England",
+            "Area Code": code, "Area Name": name, "Area Type": area_type, "Sex": "Persons", "Age": "All ages",
+            "Time period": "2025", "Value": str(value), "Time period Sortable": "20250000",
+        }  # fmt: skip
+
+    download = tmp_path / "fingertips_93553.csv"
+    with download.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, FINGERTIPS_COLUMNS)
+        writer.writeheader()
+        writer.writerow(row("E92000001", "England", "England", f"{england:.6f}"))
+        writer.writerows(row(code, code, "LSOA 2021", value) for code, value in scores.items())
+    joined = processing.run(
+        "lis:joinindicators",
+        {"BOUNDARIES": str(root / "boundaries" / "nottingham_lsoa21.geojson"), "TABLE": str(download),
+         "OUTPUT": str(tmp_path / "lsoa21_scores.gpkg")},
+        context=QgsProcessingContext(), feedback=LogFeedback(),
+    )  # fmt: skip
+    fields = QgsVectorLayer(joined["OUTPUT"], "joined", "ogr").fields().names()
+    (score,) = [name for name in fields if name.startswith("deprivation_score")]
+    wards = processing.run(
+        "lis:aggregateindicators",
+        {"INPUT": joined["OUTPUT"], "TARGET": str(root / "boundaries" / "nottingham_wards_2025.geojson"),
+         "FIELDS_MEAN": [score], "OUTPUT": f"{tmp_path / 'wards.gpkg'}|layername=wards"},
+        context=QgsProcessingContext(), feedback=LogFeedback(),
+    )  # fmt: skip
+    result, feedback = run(
+        {"COVERAGE": wards["OUTPUT"], "INDICATORS": [f"{score}_mean"], "OUTPUT_PDF": str(tmp_path / "scores.pdf")}
+    )
+    pages = pdf_pages(Path(result["OUTPUT_PDF"]))
+    assert len(pages) == 20, feedback.text
+    for page in pages:
+        area, district, national, _ = row_cells(page, SCORE_NAME)
+        assert_printed(number(national), england, national)  # 21.6-ish: England's own row, not a mean of wards
+    flat = re.sub(r"\s+", " ", pages[0])
+    assert "England: England's row (E92000001) of fingertips_93553.csv." in flat
+    assert (
+        "Sources: OHID, Fingertips public health profiles (fingertips.phe.org.uk), fingertips_93553.csv (2025)." in flat
+    )
+    # The same CSV given as ENGLAND_VALUES: its England row, for the period the areas have only.
+    from lis_qgis_plugin.core.atlas.atlas_england import long_table_england, match_long_england
+    from lis_qgis_plugin.core.atlas.atlas_indicators import AtlasIndicator
+
+    table = long_table_england(download)
+    assert table == {SCORE_NAME: (pytest.approx(england, abs=1e-6), "2025")}
+    later = AtlasIndicator("s", f"{SCORE_NAME} (mean over LSOAs)", period="2026")
+    found = match_long_england([later, AtlasIndicator("t", f"{SCORE_NAME} (mean over LSOAs)")], table, download.name)
+    assert found.values == {"t": pytest.approx(england, abs=1e-6)}
+    assert found.problems == [
+        f"{SCORE_NAME} (mean over LSOAs): England's value in fingertips_93553.csv is for 2025, the areas' for 2026; "
+        "no England value shown."
+    ]

@@ -42,12 +42,20 @@ from ..io.layer_output import (
     check_output_is_new,
     gpkg_destination,
     inherited_aliases,
+    layer_file,
     safe_field_names,
     write_layer_with_fields,
 )
 from ..io.layer_values import attribute_number, numeric_kind, read_numbers
 from ..io.table_files import TableError
 from .atlas_chart import picture_source, spine_chart_svg
+from .atlas_england import (
+    ENGLAND_CODE,
+    EnglandValues,
+    long_table_england,
+    match_long_england,
+    source_table_england,
+)
 from .atlas_indicators import (
     AtlasIndicator,
     AtlasInputError,
@@ -121,6 +129,8 @@ class AtlasPages:
     england_notes: list[str] = field(default_factory=list)
     #: The coverage layer's name, for a footnote that has no source to cite.
     layer_name_shown: str = ""
+    #: An indicator source (a file name) -> how the footnote cites it.
+    source_citations: dict[str, str] = field(default_factory=dict)
     #: True when the areas carry ONS codes: ONS boundaries contain OS data, which must be attributed.
     ons_codes: bool = False
     failures: list[PageFailure] = field(default_factory=list)
@@ -272,22 +282,13 @@ def prepare_atlas_pages(
     population_field = _population_field(coverage, population_field)
     indicators = describe_indicators(coverage, indicator_fields, layer_metadata(coverage))
     log: list[LogLine] = []
-    england, england_notes = national_values(coverage, indicators)
+    known = national_values(coverage, indicators)
+    england, england_notes = known.values, known.notes
+    log.extend(LogLine(problem, warning=True) for problem in known.problems)
     if england_file:
-        table = read_england_values(Path(england_file))
-        given, unmatched = match_england_values(indicators, table)
+        given, note = _given_england_values(Path(england_file), indicators, log)
         england.update(given)
-        england_notes.append(f"national values from {Path(england_file).name}")
-        log.append(
-            LogLine(f"England values for {len(given)} of {plural('indicator', len(indicators))} from {england_file}.")
-        )
-        if unmatched:
-            log.append(
-                LogLine(
-                    f"ENGLAND_VALUES names no chosen indicator in these rows, left out: {', '.join(unmatched)}.",
-                    warning=True,
-                )
-            )
+        england_notes.append(note)
 
     request = QgsFeatureRequest()
     names, codes, has_geometry, ids = {}, {}, {}, []
@@ -387,6 +388,7 @@ def prepare_atlas_pages(
         rows_layer_name=rows_layer_name,
         england_source=Path(england_file).name if england_file else "",
         england_notes=england_notes,
+        source_citations=known.citations,
         layer_name_shown=layer_label(coverage),
         ons_codes=any(is_normalised_code(code.upper()) for code in codes.values()),
         failures=failures,
@@ -415,15 +417,50 @@ def needs_osm_attribution(layer_descriptions: Sequence[str]) -> bool:
     return any(_OSM_HINT.search(text or "") for text in layer_descriptions)
 
 
-def national_values(
-    coverage: QgsVectorLayer, indicators: Sequence[AtlasIndicator]
-) -> tuple[dict[str, float], list[str]]:
-    """England's values the data itself fixes (the IoD's national deciles), and how, for the footnote."""
+def national_values(coverage: QgsVectorLayer, indicators: Sequence[AtlasIndicator]) -> EnglandValues:
+    """England's values that come with the data, how they were found, and how to cite the source files.
+
+    The IoD's national deciles fix England's share of LSOAs in the most deprived 10%; a long
+    table the indicators came from (Fingertips' CSV, beside the layer) has England's own row.
+    """
+    source = layer_file(coverage)
+    found = source_table_england(source.parent if source else None, indicators)
     summary = iod_summary(coverage.fields().names(), inherited_aliases(coverage))
-    if summary is None:
-        return {}, []
-    england = {ind.field: value for ind in indicators if (value := summary.england(ind.field)) is not None}
-    return england, [summary.england_note()] if england else []
+    if summary is not None:
+        fixed = {ind.field: value for ind in indicators if (value := summary.england(ind.field)) is not None}
+        found.values.update(fixed)
+        found.notes[:0] = [summary.england_note()] if fixed else []
+    return found
+
+
+def _given_england_values(
+    path: Path, indicators: Sequence[AtlasIndicator], log: list[LogLine]
+) -> tuple[dict[str, float], str]:
+    """ENGLAND_VALUES: a table of field and value, or a long table (Fingertips' CSV) with England's row."""
+    long_table = long_table_england(path)
+    if long_table is not None:
+        found = match_long_england(indicators, long_table, path.name)
+        given = found.values
+        log.extend(LogLine(f"ENGLAND_VALUES: {problem}", warning=True) for problem in found.problems)
+        if not long_table:
+            log.append(
+                LogLine(
+                    f"ENGLAND_VALUES: {path.name} is a long table without England's row ({ENGLAND_CODE}); download "
+                    "the indicators with England as the parent area, or give a table with columns field and value.",
+                    warning=True,
+                )
+            )
+    else:
+        given, unmatched = match_england_values(indicators, read_england_values(path))
+        if unmatched:
+            log.append(
+                LogLine(
+                    f"ENGLAND_VALUES names no chosen indicator in these rows, left out: {', '.join(unmatched)}.",
+                    warning=True,
+                )
+            )
+    log.append(LogLine(f"England values for {len(given)} of {plural('indicator', len(indicators))} from {path}."))
+    return given, f"national values from {path.name}"
 
 
 def sources_text(pages: AtlasPages) -> str:
@@ -437,7 +474,8 @@ def sources_text(pages: AtlasPages) -> str:
         found = periods.setdefault(indicator.source, [])
         if indicator.period and indicator.period not in found:
             found.append(indicator.period)
-    sources = [f"{source} ({', '.join(found)})" if found else source for source, found in periods.items()]
+    cited = {source: pages.source_citations.get(source, source) for source in periods}
+    sources = [f"{cited[source]} ({', '.join(found)})" if found else cited[source] for source, found in periods.items()]
     if unsourced:
         layer = f" of '{pages.layer_name_shown}'" if pages.layer_name_shown else ""
         sources.append(

@@ -44,6 +44,14 @@ AREA_TYPES: dict[int, tuple[str, str | None]] = {
     7: ("General practices", None),
 }
 _REQUIRED_COLUMNS = ("Indicator ID", "Area Code", "Value", "Time period")
+#: How a profile cites Fingertips; each indicator's original source and terms are in its Fingertips metadata.
+FINGERTIPS_CITATION = "OHID, Fingertips public health profiles (fingertips.phe.org.uk)"
+
+
+def is_fingertips_header(header: Sequence[str]) -> bool:
+    """True for the columns of Fingertips' all_data CSV, as lis:loadfingertips saves it."""
+    names = {name.strip() for name in header}
+    return all(name in names for name in _REQUIRED_COLUMNS)
 
 
 def fingertips_base_url(base_url: str | None = None) -> str:

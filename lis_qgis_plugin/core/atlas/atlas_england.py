@@ -1,0 +1,109 @@
+"""England's values from a long indicator table's own England row (E92000001): Fingertips' all_data CSV.
+
+Fingertips sends England's value beside every local area's, in the same CSV that
+lis:loadfingertips saves and lis:joinindicators pivots (one column per indicator, sex, age,
+the latest period). The join keeps only the areas of the boundaries, so the atlas reads the
+England row again from that CSV: given as ENGLAND_VALUES, or found by the file name the join
+recorded as the indicators' source, beside the coverage layer's file. The table is pivoted
+exactly as the join pivots it, so each England value lands on the same label and period; an
+indicator whose period differs from England's is left without one and named in the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..common.ons_codes import normalise_code
+from ..indicators.indicator_table import is_long_layout, pivot_long_table
+from ..indicators.indicator_values import parse_number
+from ..io.table_files import TableError, read_raw_table
+from ..sources.fingertips import FINGERTIPS_CITATION, is_fingertips_header
+from .atlas_indicators import AtlasIndicator
+
+ENGLAND_CODE = "E92000001"
+_CODE_HEADERS = ("area code", "area_code", "areacode", "geography code")
+
+
+@dataclass
+class EnglandValues:
+    """England's value per indicator field, where each came from (for the footnote) and what was left out."""
+
+    values: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    #: An indicator source (a file name) -> how the footnote cites it ('OHID, Fingertips ..., file.csv').
+    citations: dict[str, str] = field(default_factory=dict)
+
+
+def long_table_england(path: Path, citations: dict[str, str] | None = None) -> dict[str, tuple[float, str]] | None:
+    """England's row of a long table as pivot label -> (value, period); None when the table is not long.
+
+    TableError when the file cannot be read. An empty dict: long, but no England row (a download
+    for one region's areas only). A Fingertips CSV is entered in ``citations`` under its file name.
+    """
+    raw = read_raw_table(Path(path))
+    if citations is not None and is_fingertips_header(raw.header):
+        citations[Path(path).name] = f"{FINGERTIPS_CITATION}, {Path(path).name}"
+    if not is_long_layout(raw.header):
+        return None
+    code_column = next((name for name in raw.header if name.strip().lower() in _CODE_HEADERS), None)
+    if code_column is None:
+        return None
+    wide, periods, _ = pivot_long_table(raw, code_column, None)
+    position = wide.header.index(code_column)
+    row = next((row for row in wide.rows if normalise_code(row[position]) == ENGLAND_CODE), None)
+    if row is None:
+        return {}
+    england = {}
+    for label, cell in zip(wide.header, row):
+        number, _ = parse_number(cell)
+        if label != code_column and number is not None:
+            england[label] = (number, periods.get(label, ""))
+    return england
+
+
+def match_long_england(
+    indicators: Sequence[AtlasIndicator], table: dict[str, tuple[float, str]], source: str
+) -> EnglandValues:
+    """The England value of each indicator named as a column of the pivoted table (or its aggregate, 'X (mean ...')."""
+    found = EnglandValues()
+    for indicator in indicators:
+        label = indicator.label.strip().lower()
+        for name, (value, period) in table.items():
+            key = name.strip().lower()
+            if label != key and not label.startswith(f"{key} ("):
+                continue
+            if indicator.period and period and indicator.period != period:
+                found.problems.append(
+                    f"{indicator.label}: England's value in {source} is for {period}, the areas' for "
+                    f"{indicator.period}; no England value shown."
+                )
+            else:
+                found.values[indicator.field] = value
+            break
+    if found.values:
+        found.notes.append(f"England's row ({ENGLAND_CODE}) of {source}")
+    return found
+
+
+def source_table_england(folder: Path | None, indicators: Sequence[AtlasIndicator]) -> EnglandValues:
+    """England values from the long tables the indicators' metadata names as their source, found in ``folder``."""
+    found = EnglandValues()
+    if folder is None:
+        return found
+    for source in dict.fromkeys(indicator.source for indicator in indicators if indicator.source):
+        path = folder / source
+        if Path(source).name != source or path.suffix.lower() not in (".csv", ".tsv", ".txt") or not path.is_file():
+            continue  # a publisher's name, or a file that is not beside the layer
+        try:
+            table = long_table_england(path, found.citations)
+        except TableError:
+            continue
+        if table:
+            matched = match_long_england([ind for ind in indicators if ind.source == source], table, source)
+            found.values.update(matched.values)
+            found.notes.extend(matched.notes)
+            found.problems.extend(matched.problems)
+    return found
