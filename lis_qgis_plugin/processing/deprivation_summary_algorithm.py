@@ -156,7 +156,7 @@ class DeprivationSummaryAlgorithm(LisAlgorithm):
         )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
-        what = self.tr("{0} – deprivation summary of {1}").format(
+        what = self.tr("{0} – deprivation of {1}").format(
             short_label(layer_label(targets)), short_label(layer_label(areas))
         )
         planned = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)

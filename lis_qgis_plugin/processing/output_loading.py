@@ -25,10 +25,10 @@ from qgis.core import (
 
 #: The layer tree group every LIS result joins.
 GROUP_NAME = "LIS"
-#: The longest "what" part of a layer name, in characters: the layer tree shows about this much.
-MAX_WHAT = 80
+#: The longest "what" part of a layer name, in characters (the layer tree shows about 40 to 60).
+MAX_WHAT = 64
 #: The longest name of an input inside a "what" (a file called 'rutland_nhs_services_nhschoices_2014').
-MAX_INPUT_LABEL = 28
+MAX_INPUT_LABEL = 24
 
 # Processing keeps only a raw pointer to layer post-processors: hold them here. Each layer needs
 # its own instance (one instance shared by several layers crashes QGIS 3.22 when loading them).

@@ -244,17 +244,15 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
     ) -> dict[str, str]:
         """What each output is, for its layer name: 'rutland_nhs_services – 5/10/15 min drive catchments'.
 
-        A filter adds the first value it compares a field with ("category" = 'gp_surgery' ...: 'gp_surgery'), so runs
-        on parts of one layer differ.
+        A filter that picks a value ("category" = 'gp_surgery' ...) names the facilities by that value instead
+        ('gp_surgery – 10 min drive catchments'), which is what tells runs on parts of one layer apart.
         """
         chosen = re.search(r"=\s*'([^']+)'", facility_filter or "")
         subject = facilities
-        if facility_filter:
-            subject = (
-                f"{facilities} {short_label(chosen.group(1), 20)}"
-                if chosen
-                else self.tr("{0} (filtered)").format(facilities)
-            )
+        if chosen:
+            subject = short_label(chosen.group(1))
+        elif facility_filter:
+            subject = self.tr("{0} (filtered)").format(facilities)
         reach = "/".join(f"{band:g}" for band in bands) + f" {unit}"
         travel = {"network": f"{reach} {mode}", "buffer": self.tr("{0} buffer").format(reach)}.get(
             method, self.tr("Voronoi")

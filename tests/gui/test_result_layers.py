@@ -56,7 +56,7 @@ def test_three_catchment_runs_from_the_panel_give_three_names_in_the_lis_group(
         runs.append(outcome.layers)
     names = [layer.name() for layers in runs for layer in layers]
     assert len(names) == 9 and len(set(names)) == 9, names
-    subject = "rutland_nhs_services_nhscho… gp_surgery"
+    subject = "gp_surgery"
     for layers in runs:
         expected = [
             rf"{subject} – 800/1600 m buffer catchments {STAMP}",
