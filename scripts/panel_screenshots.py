@@ -1,19 +1,29 @@
 """Screenshots of the LIS panel in the real QGIS desktop, with the plugin installed from the built zip.
 
 Builds ``dist/lis_qgis_plugin-<version>.zip``, unzips it into a temporary plugin folder, starts
-QGIS (``qgis.bin``) on a virtual X display (Xvfb, 1366x768) with a fresh profile in which only
-the plugin is enabled, and runs the demo flow through the panel: create the sample district,
-choose the boundaries, join the health workbook, map national IMD deciles, work out GP
-catchments and export ward profiles. Each step is saved as ``docs/screenshots/panel_<step>.png``.
+QGIS (``qgis.bin``) on a virtual X display (Xvfb, 1366x768 unless ``--screen`` says otherwise)
+with a fresh profile in which only the plugin is enabled (QGIS's default Layers and Browser docks
+open), and runs the demo flow through the panel: create the sample district, choose the
+boundaries (and check that the Indicators page follows a new boundary layer), join the health
+workbook, map national IMD deciles and summarise them by ward, work out GP catchments, find new
+sites and export ward profiles. Each step is saved as ``docs/screenshots/panel_<step>.png``
+(``panel_<step>_<screen>.png`` for another screen size).
 
-Usage: ``.venv/bin/python scripts/panel_screenshots.py [--out docs/screenshots] [--timeout 240]``.
-Not part of ``make test`` (it starts a whole QGIS desktop); it exits non-zero if a step fails.
+After the sample and again at the end it opens every page through its step button and logs how
+it fits (``fits <page> {json}``): the page's width against what its controls need, whether it
+scrolls sideways, and where its pinned run button is on the screen; tests/gui/test_panel.py checks
+these numbers.
+
+Usage: ``.venv/bin/python scripts/panel_screenshots.py [--out docs/screenshots] [--screen 1920x1080]
+[--timeout 240]``. Not part of ``make test`` (it starts a whole QGIS desktop); it exits non-zero if a
+step fails.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 import build_plugin  # noqa: E402 - the sibling script, found through the line above
 
-SCREEN = "1366x768x24"
+SCREEN = "1366x768"  # the screenshots in the README without a size in their name
 STEPS = ("start", "boundaries", "indicators", "map", "services", "locate", "atlas", "options")
 
 # Runs inside QGIS (qgis.bin --code): a chain of QTimer steps, each waiting for the panel's run to end.
@@ -39,12 +49,13 @@ from pathlib import Path
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox
-from qgis.PyQt.QtCore import QPoint, QTimer, Qt
+from qgis.PyQt.QtCore import QPoint, QRect, QTimer
 from qgis.PyQt.QtGui import QPalette
 from qgis.PyQt.QtWidgets import QApplication, QDialog
 from qgis.utils import iface, plugins
 
 OUT = Path(os.environ["LIS_SCREENSHOT_DIR"])
+SUFFIX = os.environ.get("LIS_SCREENSHOT_SUFFIX", "")
 WORK = Path(os.environ["LIS_SCREENSHOT_WORK"])
 LOG = open(WORK / "steps.log", "w", encoding="utf-8")
 
@@ -80,8 +91,13 @@ def screen_rect(widget):
     return [corner.x(), corner.y(), widget.width(), widget.height()]
 
 
+def whole(widget):
+    """Whether all of ``widget`` can be seen (nothing scrolled away or covered by its parents' edges)."""
+    return widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect()
+
+
 def panel_state():
-    """What the panel shows, for the screenshot test: its tabs, the open one, where it is, its run buttons."""
+    """What the panel shows, for the screenshot test: its steps, the open one, where it is, its run buttons."""
     dock = plugin.dock
     page = dock.tabs.currentWidget()
     buttons = []
@@ -93,18 +109,46 @@ def panel_state():
         "tabs": [dock.tabs.tabText(index) for index in range(dock.tabs.count())],
         "current": dock.tabs.tabText(dock.tabs.currentIndex()),
         "dock": screen_rect(dock) if dock.isVisible() else None,
-        "tab_bar": screen_rect(dock.tabs.tabBar()),
+        "steps": screen_rect(dock.steps),
+        "tab_bar_shown": dock.tabs.tabBar().isVisible(),
         "background": dock.palette().color(QPalette.ColorRole.Window).name(),
         "run_buttons": buttons,
     }
+
+
+def page_fit(page):
+    """How ``page`` fits the dock: widths, sideways scrolling, and its pinned run button on the screen."""
+    pinned = page.pinned_button()
+    return {
+        "viewport": screen_rect(page.viewport()),
+        "viewport_width": page.viewport().width(),
+        "content_width": page.content.width(),
+        "content_needs": page.content.minimumSizeHint().width(),
+        "sideways_bar": page.horizontalScrollBar().isVisible(),
+        "run_button": None if pinned is None else {
+            "name": pinned.objectName(), "text": pinned.text(), "at": screen_rect(pinned), "whole": whole(pinned)
+        },
+        "result_area": screen_rect(page.status.parentWidget().parentWidget()),  # the page's area in the run bar
+    }
+
+
+def walk_pages(moment):
+    """Open every page by its step button and log how it fits."""
+    dock = plugin.dock
+    for index, button in enumerate(dock.steps.buttons):
+        button.click()
+        QApplication.processEvents()
+        page = dock.tabs.currentWidget()
+        assert page is dock.tabs.widget(index)
+        log(f"fits {moment} {page.PAGE_ID} " + json.dumps(page_fit(page)))
 
 
 def grab(name):
     QApplication.processEvents()
     # The whole screen, as a person sees it: a window grab is in logical pixels, which QGIS 3.40's
     # high-DPI scaling makes a pixel or so narrower than the 1366 px screen.
-    QApplication.primaryScreen().grabWindow(0).save(str(OUT / f"panel_{name}.png"))
-    log(f"saved panel_{name}.png")
+    QApplication.primaryScreen().grabWindow(0).save(str(OUT / f"panel_{name}{SUFFIX}.png"))
+    log(f"saved panel_{name}{SUFFIX}.png")
     log(f"panel_{name} shows " + json.dumps(panel_state()))
 
 
@@ -137,8 +181,7 @@ def open_panel():
     window = iface.mainWindow()
     window.setGeometry(QApplication.primaryScreen().geometry())  # no window manager under Xvfb to maximise it
     QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
-    plugin.actions[0].trigger()
-    window.resizeDocks([plugin.dock], [480], Qt.Orientation.Horizontal)
+    plugin.actions[0].trigger()  # the panel opens at its own width (420 px the first time)
     plugin.dock.set_output_folder(str(WORK / "outputs"), remember=False)
     show("start")
     later(start_step, 1500)
@@ -159,6 +202,10 @@ def scroll_to(page_id, widget):
 def after_sample():
     check(plugin.dock.run_status.text())
     iface.mapCanvas().zoomToFullExtent()
+    log("screen " + json.dumps(screen_rect(iface.mainWindow())))
+    walk_pages("filled")
+    show("start")
+    QApplication.processEvents()
     grab("start")
     show("boundaries")
     later(boundaries_step, 800)
@@ -169,6 +216,12 @@ def boundaries_step():
     page.findChild(QgsCollapsibleGroupBox, "loadBoundariesGroup").setCollapsed(False)  # the online sets too
     QApplication.processEvents()
     grab("boundaries")
+    # the Indicators page names the boundary layer chosen now, whatever its code field is called
+    indicators = plugin.dock.page("indicators")
+    page.use_layer(QgsProject.instance().mapLayersByName("Wards")[0])
+    log("boundary label after Wards: " + indicators.boundaries_label.text())
+    page.use_layer(QgsProject.instance().mapLayersByName("Small areas: IMD decile")[0])
+    log("boundary label after Small areas: " + indicators.boundaries_label.text())
     show("indicators")
     plugin.dock.page("indicators").join_button.click()
     when_idle(indicators_step, 1000)
@@ -194,6 +247,22 @@ def map_step():
     page = plugin.dock.page("map")
     scroll_to("map", page.preview)
     grab("map")
+    # the deprivation summary by ward, from its group on the Map page
+    project = QgsProject.instance()
+    page.summary.setCollapsed(False)
+    page.summary.use_layer(project.mapLayersByName("Small areas: IMD decile")[0])
+    page.summary.target_combo.setLayer(project.mapLayersByName("Wards")[0])
+    scroll_to("map", page.summary.run_button)
+    button = page.summary.run_button
+    inside = page.viewport().rect().contains(QRect(button.mapTo(page.viewport(), QPoint(0, 0)), button.size()))
+    log("summary button " + json.dumps({"at": screen_rect(button), "whole": whole(button), "in_viewport": inside}))
+    button.click()
+    when_idle(summary_step, 800)
+
+
+def summary_step():
+    check(plugin.dock.run_status.text())
+    log("summary status: " + plugin.dock.page("map").status.text().replace("\n", " | "))
     show("services")
     page = plugin.dock.page("services")
     page.filter_widget.setExpression("\"service_type\" = 'gp_surgery'")
@@ -233,7 +302,7 @@ def services_step():
 def locate_step():
     check(plugin.dock.run_status.text())
     locate = plugin.dock.page("locate")
-    scroll_to("locate", locate.summary_table)
+    scroll_to("locate", locate.sites_table)  # the question asked and the sites found; the headline is pinned below
     grab("locate")
     page = plugin.dock.page("atlas")
     show("atlas")
@@ -248,8 +317,8 @@ def locate_step():
 def atlas_step():
     check(plugin.dock.run_status.text())
     page = plugin.dock.page("atlas")
-    scroll_to("atlas", page.status)
     grab("atlas")
+    walk_pages("results")
     options_step()
 
 
@@ -262,8 +331,8 @@ def options_step():
         dialog = dialogs[0]
         dialog.resize(1100, 700)
         QApplication.processEvents()
-        dialog.grab().save(str(OUT / "panel_options.png"))
-        log("saved panel_options.png")
+        dialog.grab().save(str(OUT / f"panel_options{SUFFIX}.png"))
+        log(f"saved panel_options{SUFFIX}.png")
         dialog.reject()
         later(lambda: finish(0), 300)
 
@@ -275,12 +344,12 @@ later(open_panel, 2500)
 '''
 
 
-def start_display() -> tuple[subprocess.Popen | None, str]:
-    """An Xvfb display of 1366x768 (or the current one when XVFB is not wanted)."""
+def start_display(screen: str = SCREEN) -> tuple[subprocess.Popen | None, str]:
+    """An Xvfb display of ``screen`` pixels (``WIDTHxHEIGHT``)."""
     for number in range(99, 120):
         if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
             process = subprocess.Popen(
-                ["Xvfb", f":{number}", "-screen", "0", SCREEN, "-dpi", "96", "-nolisten", "tcp"],
+                ["Xvfb", f":{number}", "-screen", "0", f"{screen}x24", "-dpi", "96", "-nolisten", "tcp"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -321,12 +390,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--timeout", type=float, default=240)
+    parser.add_argument("--screen", default=SCREEN, help="WIDTHxHEIGHT of the virtual screen (default 1366x768)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (outputs, log)")
     args = parser.parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="lis_screens_"))
-    display, name = start_display()
+    if not re.fullmatch(r"\d{3,4}x\d{3,4}", args.screen):
+        parser.error(f"--screen {args.screen}: give WIDTHxHEIGHT, e.g. 1920x1080")
+    suffix = "" if args.screen == SCREEN else f"_{args.screen}"
+    display, name = start_display(args.screen)
     try:
         plugins = install_from_zip(work)
         script = work / "panel_flow.py"
@@ -339,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
             "QGIS_PLUGINPATH": str(plugins),
             "LIS_SCREENSHOT_DIR": str(out),
             "LIS_SCREENSHOT_WORK": str(work),
+            "LIS_SCREENSHOT_SUFFIX": suffix,
         }
         env.pop("PYTHONPATH", None)  # the plugin must come from the unzipped folder, not the checkout
         started = time.monotonic()
@@ -356,12 +430,12 @@ def main(argv: list[str] | None = None) -> int:
         steps = (work / "steps.log").read_text(encoding="utf-8") if (work / "steps.log").exists() else ""
         print(steps.rstrip())
         print(f"QGIS exited with {code} after {time.monotonic() - started:.0f} s")
-        missing = [step for step in STEPS if not (out / f"panel_{step}.png").exists()]
+        missing = [step for step in STEPS if not (out / f"panel_{step}{suffix}.png").exists()]
         if code != 0 or missing:
             print(f"Failed: exit code {code}, missing screenshots {missing}; work folder {work}", file=sys.stderr)
             args.keep = True
             return 1
-        print("Screenshots:", ", ".join(str(out / f"panel_{step}.png") for step in STEPS))
+        print("Screenshots:", ", ".join(str(out / f"panel_{step}{suffix}.png") for step in STEPS))
         return 0
     finally:
         if display is not None:

@@ -141,19 +141,28 @@ class StepBar(QWidget):
             self.buttons[index].setChecked(True)
 
     def rows_for(self, width: int) -> list[list[int]]:
-        """The buttons (by index) of each row, in order, so that each row's titles fit whole in ``width``."""
-        rows: list[list[int]] = []
+        """The buttons (by index) of each row, in order: as few rows as keep every title whole in ``width``,
+        as evenly filled as they fit (4 + 3 rather than 5 + 2)."""
+        greedy: list[list[int]] = []
         used = 0
-        spacing = self.rows.spacing()
-        for index, button in enumerate(self.buttons):
-            needed = button.sizeHint().width()
-            if rows and used + spacing + needed <= width:
-                rows[-1].append(index)
-                used += spacing + needed
+        for index in range(len(self.buttons)):
+            if greedy and used + self._needed([index]) <= width:
+                greedy[-1].append(index)
+                used += self._needed([index])
             else:
-                rows.append([index])
-                used = needed
-        return rows
+                greedy.append([index])
+                used = self._needed([index]) - self.rows.spacing()
+        per_row = -(-len(self.buttons) // max(len(greedy), 1))
+        even = [
+            list(range(start, min(start + per_row, len(self.buttons))))
+            for start in range(0, len(self.buttons), per_row)
+        ]
+        fits = len(even) == len(greedy) and all(self._needed(row) - self.rows.spacing() <= width for row in even)
+        return even if fits else greedy
+
+    def _needed(self, indexes: list[int]) -> int:
+        """The width the buttons ``indexes`` take side by side, with the spacing before each."""
+        return sum(self.buttons[index].sizeHint().width() + self.rows.spacing() for index in indexes)
 
     def minimumSizeHint(self) -> QSize:
         widest = max((button.sizeHint().width() for button in self.buttons), default=0)

@@ -478,11 +478,14 @@ def dark_pixels(colours: Counter[str]) -> int:
 
 @pytest.mark.slow
 def test_screenshot_script_runs_the_flow_in_qgis_desktop_installed_from_the_zip(tmp_path: Path) -> None:
-    """scripts/panel_screenshots.py: the real desktop, the plugin from the built zip, every step of the demo flow.
+    """scripts/panel_screenshots.py: the real desktop at 1366x768, the plugin from the built zip, QGIS's default
+    docks open, every step of the demo flow.
 
-    Each picture shows the panel: the script says what the panel held when it was taken (tabs, the open one,
+    Each picture shows the panel: the script says what the panel held when it was taken (steps, the open one,
     where it was, its run buttons), and the picture has the panel's own pixels there: its background, text in
-    its tab bar and on its run button, and far more colours than a blank frame.
+    its step buttons and on its run button, and far more colours than a blank frame. Every page, opened by its
+    step button, fits the dock: nothing to scroll sideways, its run button whole on the screen under the page.
+    Switching the boundary layer renames it on the Indicators page; the Map page runs the deprivation summary.
     """
     import json
     import shutil
@@ -493,33 +496,64 @@ def test_screenshot_script_runs_the_flow_in_qgis_desktop_installed_from_the_zip(
 
     assert shutil.which("Xvfb") and shutil.which("qgis.bin"), "make setup installs xvfb and qgis"
     completed = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "panel_screenshots.py"), "--out", str(tmp_path), "--timeout", "100"],
+        [sys.executable, str(REPO / "scripts" / "panel_screenshots.py"), "--out", str(tmp_path), "--timeout", "120"],
         capture_output=True,
         text=True,
-        timeout=150,
+        timeout=180,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+    lines = completed.stdout.splitlines()
     shown = {
         line.split()[0]: json.loads(line.split(" shows ", 1)[1])
-        for line in completed.stdout.splitlines()
+        for line in lines
         if line.startswith("panel_") and " shows " in line
     }
     assert sorted(shown) == sorted(f"panel_{step}" for step in SCREENSHOT_STEPS)
+    screen = QRect(0, 0, 1366, 768)
     for step, (title, button_name) in SCREENSHOT_STEPS.items():
         image = QImage(str(tmp_path / f"panel_{step}.png"))
         assert (image.width(), image.height()) == (1366, 768), step
         panel = shown[f"panel_{step}"]
         assert panel["tabs"] == ["Start", "Boundaries", "Indicators", "Map", "Services", "Locate", "Atlas"]
         assert panel["current"] == title, step
-        assert panel["dock"] is not None and panel["dock"][2] >= 300, step  # open, and as wide as it may shrink
+        assert panel["dock"] is not None and panel["dock"][2] >= 400, step  # opens at 420 px, not the old 300
+        assert not panel["tab_bar_shown"], step  # the step buttons instead: no scroll arrows
         (button,) = [b for b in panel["run_buttons"] if b["name"] == button_name]
         assert button["shown"], step
         in_dock = colours_in(image, panel["dock"])
         assert len(in_dock) > 100, step  # widgets and text, not a blank frame
         assert in_dock[panel["background"]] > 0.25 * sum(in_dock.values()), step  # the panel, not the map
-        assert dark_pixels(colours_in(image, panel["tab_bar"], step=1)) > 200, step  # seven tab titles
-        if button["in_view"]:  # a page scrolled to its results may hide its button
+        assert dark_pixels(colours_in(image, panel["steps"], step=1)) > 200, step  # seven step titles
+        if button["in_view"]:  # a page scrolled to its results may hide a button inside a group
             assert dark_pixels(colours_in(image, button["at"], step=1)) > 20, step  # the button's label
+    fits = {
+        (line.split()[1], line.split()[2]): json.loads(line.split(" ", 3)[3])
+        for line in lines
+        if line.startswith("fits ")
+    }
+    assert sorted(fits) == sorted((moment, page) for moment in ("filled", "results") for page in SCREENSHOT_STEPS)
+    for (moment, page), fit in fits.items():
+        where = f"{page} ({moment})"
+        dock = QRect(*shown[f"panel_{page}"]["dock"])
+        assert not fit["sideways_bar"], where
+        assert fit["content_needs"] <= fit["viewport_width"] and fit["content_width"] <= fit["viewport_width"], where
+        assert dock.contains(QRect(*fit["viewport"])) and dock.contains(QRect(*fit["result_area"])), where
+        run = fit["run_button"]
+        if page == "boundaries":  # its one tool, loading a boundary set, is inside its group
+            assert run is None, where
+            continue
+        assert run["name"] == SCREENSHOT_STEPS[page][1], where
+        at = QRect(*run["at"])
+        assert run["whole"] and dock.contains(at) and screen.contains(at), where  # seen whole, on the screen
+        assert at.top() > QRect(*fit["viewport"]).bottom(), where  # pinned under the page, never scrolled away
+    assert "boundary label after Wards: Boundaries: Wards (code field: ward_code)." in lines
+    assert "boundary label after Small areas: Boundaries: Small areas: IMD decile (code field: lsoa_code)." in lines
+    (summary_button,) = [json.loads(line.split(" ", 2)[2]) for line in lines if line.startswith("summary button ")]
+    assert summary_button["whole"] and summary_button["in_viewport"]  # reached by scrolling down, whole
+    assert screen.contains(QRect(*summary_button["at"]))
+    (summary,) = [line for line in lines if line.startswith("summary status: ")]
+    assert "ranks among 32,844 areas nationally" in summary and "Most deprived by extent: " in summary
+    assert "Deprivation summary: done. Layers added to the LIS group: 1." in lines
     options = QImage(str(tmp_path / "panel_options.png"))
     assert options.width() >= 1000 and len(colours_in(options, [0, 0, options.width(), options.height()])) > 50
     assert "Service catchments: done" in completed.stdout and "exit 0" in completed.stdout
