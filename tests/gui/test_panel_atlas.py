@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from qgis.core import QgsProcessingContext, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 
 from lis_qgis_plugin.gui.lis_dock import LisDockWidget
 
@@ -52,9 +52,25 @@ def offered(panel: LisDockWidget) -> list[str]:
     return [page.indicators.item(row).data(Qt.ItemDataRole.UserRole) for row in range(page.indicators.count())]
 
 
-def test_only_indicator_fields_are_offered(panel: LisDockWidget, summary_layer: QgsVectorLayer) -> None:
-    panel.page("atlas").use_layer(summary_layer)
+def test_only_indicator_fields_are_offered(panel: LisDockWidget, summary_layer: QgsVectorLayer, tmp_path: Path) -> None:
+    page = panel.page("atlas")
+    page.use_layer(summary_layer)
     assert offered(panel) == MEASURES  # no fid, BNG_E, BNG_N, LONG, LAT; the codes and names are text
+    labels = [page.indicators.item(row).text() for row in range(page.indicators.count())]
+    assert labels[3] == "Proportion of LSOAs in England's most deprived 10%"  # the alias, as the page prints it
+    assert page.indicators.item(3).toolTip() == f"{labels[3]} (prop_lsoas_most_deprived_10)"  # whole, when cut
+    # A second Atlas page on its own, as wide as the dock: looked at by hand when the page changes.
+    from lis_qgis_plugin.gui.pages.atlas_page import AtlasPage
+
+    alone = AtlasPage(panel)
+    alone.use_layer(summary_layer)
+    alone.resize(380, 760)
+    alone.show()
+    QCoreApplication.processEvents()
+    shot = tmp_path / "atlas_page.png"
+    assert alone.grab().save(str(shot)) and shot.stat().st_size > 5000
+    alone.close()
+    alone.deleteLater()
 
 
 def test_the_pdf_is_named_after_the_profiles_and_never_overwritten(

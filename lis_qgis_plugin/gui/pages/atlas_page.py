@@ -161,6 +161,7 @@ class AtlasPage(LisPage):
             if field.isNumeric() and is_indicator_field(field.name()):
                 item = QListWidgetItem(field.displayName())
                 item.setData(Qt.ItemDataRole.UserRole, field.name())
+                item.setToolTip(f"{field.displayName()} ({field.name()})")  # a long alias is cut in the list
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
                 self.indicators.addItem(item)
