@@ -99,3 +99,17 @@ def test_the_pdf_is_named_after_the_profiles_and_never_overwritten(
     row = next(line for line in rows if re.search(r"\d", line))  # the table's row, not the key's title
     assert re.search(r"\s\d{1,3}(,\d{3})+\s", row), row  # counts with thousands separators
     assert "England" in first and "10.0%" in first  # England's share of LSOAs in its most deprived 10%
+
+
+def test_profile_titles_of_real_and_sample_wards(panel: LisDockWidget, project: QgsProject) -> None:
+    from lis_qgis_plugin.core.atlas.atlas_pages import profile_title
+
+    month = date(2026, 12, 3)
+    rutland = QgsVectorLayer(str(SHARED_DATA / "rutland" / "boundaries" / "rutland_wards_2025.geojson"), "w", "ogr")
+    assert profile_title(rutland, month) == "Rutland ward profiles 2026-12"
+    lsoas = QgsVectorLayer(str(SHARED_DATA / "rutland" / "boundaries" / "rutland_lsoa21.geojson"), "l", "ogr")
+    assert profile_title(lsoas, month) == "Rutland LSOA profiles 2026-12"  # LAD_NAME names the district
+    old_wards = QgsVectorLayer(str(SHARED_DATA / "rutland" / "boundaries" / "rutland_wards_2013.geojson"), "o", "ogr")
+    assert profile_title(old_wards, month) == "Ward profiles 2026-12"  # no district field: not the layer's name
+    (wards,) = project.mapLayersByName("Wards")
+    assert profile_title(wards, month) == "Lisford ward profiles 2026-12"  # the sample district

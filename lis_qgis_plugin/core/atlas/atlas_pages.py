@@ -510,12 +510,17 @@ def footnote_text(pages: AtlasPages, osm: bool = False, today: date | None = Non
 
 
 def profile_title(layer: QgsVectorLayer, today: date | None = None) -> str:
-    """'Nottingham ward profiles 2026-12': the district, what one area is, and the month (for file names)."""
+    """'Nottingham ward profiles 2026-12': the district, what one area is, and the month (for file names).
+
+    Without a district field (a LAD..NM holding one name): 'Ward profiles 2026-12'.
+    """
     today = today or date.today()
     code_field = _code_field(layer, None)
     codes = field_values(layer, code_field) if code_field else []
     area_word = (profile_codes(code.strip().upper() for code in codes if code).main if codes else None) or "area"
-    district = district_name_of(layer, [code_field or ""]) or layer_label(layer)
+    district = district_name_of(layer, [code_field or ""])
+    if not district:  # 'Ward profiles 2026-12', not the layer's name in front of it
+        return f"{area_word[:1].upper()}{area_word[1:]} profiles {today:%Y-%m}"
     return f"{district} {area_word} profiles {today:%Y-%m}"
 
 
