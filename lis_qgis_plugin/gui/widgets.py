@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from qgis.core import Qgis, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QSize, Qt, pyqtSignal
-from qgis.PyQt.QtGui import QResizeEvent
+from qgis.PyQt.QtGui import QFontMetrics, QResizeEvent
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -41,6 +43,12 @@ Slot = TypeVar("Slot", bound=Callable[..., Any])
 def tr(text: str) -> str:
     """Translate through Qt."""
     return QCoreApplication.translate("LisPanel", text)
+
+
+#: where wrap_check_boxes keeps a check box's own text, and the lines it made of it
+FULL_TEXT, WRAPPED_TEXT = "lisFullText", "lisWrappedText"
+#: how far a group box moves its contents in from each side, about
+GROUP_INDENT = 12
 
 
 class ScrollPage(QScrollArea):
@@ -61,6 +69,14 @@ class ScrollPage(QScrollArea):
         self.body.setContentsMargins(4, 6, 4, 6)  # every pixel of a 300 px dock for the controls
         self.body.setSpacing(8)
         self.setWidget(self.content)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # room for the scroll bar, whether shown or not
+            room = event.size().width() - self.verticalScrollBar().sizeHint().width()
+            wrap_check_boxes(
+                self.content, room - self.body.contentsMargins().left() - self.body.contentsMargins().right()
+            )
 
 
 class ResultArea(QScrollArea):
@@ -198,19 +214,39 @@ def show_start_of(widget: QWidget) -> None:
             line.setCursorPosition(0)
 
 
-def wrap_check_boxes(root: QWidget, characters: int = 22) -> None:
-    """Break the long texts of the check boxes under ``root`` (Processing's own among them) into lines of
-    about ``characters``, at spaces: a check box never wraps by itself and would widen a narrow dock."""
+def wrap_check_boxes(root: QWidget, width: int) -> None:
+    """Break the long texts of the check boxes under ``root`` (Processing's own among them) at spaces into
+    lines that fit ``width`` pixels, less the indent of the groups they sit in: a check box never wraps by
+    itself and would widen a narrow dock. Called again with each new width, from the full text."""
     for box in root.findChildren(QCheckBox):
-        words, lines = box.text().split(), [""]
-        if len(box.text()) <= characters or "\n" in box.text():
-            continue
-        for word in words:
-            if lines[-1] and len(lines[-1]) + 1 + len(word) > characters:
-                lines.append(word)
-            else:
-                lines[-1] = f"{lines[-1]} {word}".strip()
-        box.setText("\n".join(lines))
+        if box.text() != box.property(WRAPPED_TEXT):  # first seen, or its page gave it a new text
+            box.setProperty(FULL_TEXT, box.text())
+        depth, parent = 0, box.parentWidget()
+        while parent is not None and parent is not root:
+            depth += isinstance(parent, QGroupBox)
+            parent = parent.parentWidget()
+        style = box.style()
+        room = (
+            width
+            - 2 * (8 + GROUP_INDENT * depth)
+            - style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+            - style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing)
+        )
+        text = wrapped(str(box.property(FULL_TEXT)), box.fontMetrics(), room)
+        box.setText(text)
+        box.setProperty(WRAPPED_TEXT, text)
+
+
+def wrapped(text: str, metrics: QFontMetrics, room: int) -> str:
+    """``text`` in lines no wider than ``room`` pixels, broken at spaces (a long word keeps its own line)."""
+    lines = [""]
+    for word in text.split():
+        trial = f"{lines[-1]} {word}".strip()
+        if lines[-1] and metrics.horizontalAdvance(trial.replace("&", "")) > room:
+            lines.append(word)
+        else:
+            lines[-1] = trial
+    return "\n".join(lines)
 
 
 def compact_combos(root: QWidget, characters: int = 12) -> None:

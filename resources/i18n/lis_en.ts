@@ -835,72 +835,72 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="129"/>
         <source>Step {0}: {1} (Alt+{0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="164"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="163"/>
         <source>Ready.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="166"/>
         <source>What the LIS tools are doing; the full log is in the LIS tab of the log panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="172"/>
         <source>Progress of the tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="174"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="173"/>
         <source>Progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="180"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="179"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="182"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="181"/>
         <source>Stop the tool running: nothing it started is kept (Esc in the panel)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="184"/>
         <source>Cancel the LIS tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="310"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="309"/>
         <source>Running: {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="325"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="324"/>
         <source>{0}: done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="327"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="326"/>
         <source>Layers added to the LIS group: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="333"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="332"/>
         <source>{0}: cancelled, nothing kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="336"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="335"/>
         <source>{0} failed: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="361"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="360"/>
         <source>The saved {0} page could not be restored: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1144,22 +1144,22 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="209"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="210"/>
         <source>Choose the areas and tick at least one indicator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="226"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="227"/>
         <source>Export atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="229"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="230"/>
         <source>Exporting a page per area of {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="236"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="237"/>
         <source>{0} pages in {1}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2140,7 +2140,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/start_page.py" line="26"/>
-        <source>&lt;b&gt;Local Information System&lt;/b&gt;&lt;br&gt;Join area statistics to boundaries, map deprivation, work out service catchments and export area profiles. Work through the tabs from left to right; every tool is also in the Processing toolbox under &lt;i&gt;Local Information System&lt;/i&gt;.&lt;br&gt;&lt;br&gt;New here? Create the sample district &lt;i&gt;Lisford&lt;/i&gt; to try the tools on invented data.</source>
+        <source>&lt;b&gt;Local Information System&lt;/b&gt;&lt;br&gt;Join area statistics to boundaries, map deprivation, work out service catchments and export area profiles. Work through the steps in order, 1 to 7; every tool is also in the Processing toolbox under &lt;i&gt;Local Information System&lt;/i&gt;.&lt;br&gt;&lt;br&gt;New here? Create the sample district &lt;i&gt;Lisford&lt;/i&gt; to try the tools on invented data.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

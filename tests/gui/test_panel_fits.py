@@ -218,3 +218,17 @@ def test_filter_box_shows_the_start_of_the_expression(floating_panel: LisDockWid
     settle()
     (line,) = [edit for edit in page.filter_widget.findChildren(type(page.bands_edit)) if edit.isVisible()]
     assert line.text() == "\"service_type\" = 'gp_surgery'" and line.cursorPosition() == 0
+
+
+def test_check_boxes_wrap_only_when_the_dock_is_narrow(floating_panel: LisDockWidget) -> None:
+    panel = floating_panel
+    page = panel.page("atlas")
+    panel.tabs.setCurrentWidget(page)
+    panel.resize(300, 600)
+    settle()
+    narrow = page.open_check.text()
+    assert "\n" in narrow and narrow.replace("\n", " ") == "Open the PDF when it is &ready"
+    assert rect_in(page.open_check, page.viewport()).right() < page.viewport().width()
+    panel.resize(700, 600)
+    settle()
+    assert page.open_check.text() == "Open the PDF when it is &ready"  # one line again, from the full text

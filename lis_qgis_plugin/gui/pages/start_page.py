@@ -25,7 +25,7 @@ class StartPage(LisPage):
         intro = intro_label(
             tr(
                 "<b>Local Information System</b><br>Join area statistics to boundaries, map deprivation, work out "
-                "service catchments and export area profiles. Work through the tabs from left to right; every "
+                "service catchments and export area profiles. Work through the steps in order, 1 to 7; every "
                 "tool is also in the Processing toolbox under <i>Local Information System</i>.<br><br>"
                 "New here? Create the sample district <i>Lisford</i> to try the tools on invented data."
             ),
