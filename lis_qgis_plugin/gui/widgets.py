@@ -334,7 +334,10 @@ def fill_table(
     table.clear()
     table.setColumnCount(len(headers))
     table.setRowCount(len(rows))
-    table.setHorizontalHeaderLabels(headers)
+    for column, header in enumerate(headers):  # field names break at '_' so narrow columns fit a narrow dock
+        item = QTableWidgetItem(header.replace("_", "\n") if len(header) > 8 else header)
+        item.setToolTip(header)
+        table.setHorizontalHeaderItem(column, item)
     for row, values in enumerate(rows):
         for column, value in enumerate(values):
             item = QTableWidgetItem(cell_text(names[column], value))
