@@ -28,7 +28,6 @@ from qgis.core import (
     QgsConditionalStyle,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsFeatureRequest,
     QgsFeedback,
     QgsFillSymbol,
     QgsGraduatedSymbolRenderer,
@@ -76,9 +75,9 @@ from ..core.atlas.atlas_pages import AtlasPages
 from ..core.atlas.atlas_table import VERDICT_COLOURS, table_headers
 from ..core.common.errors import LisError
 from ..core.common.plugin_files import resource_path
-from ..core.common.values import null_as_none
 from ..core.common.wording import plural_word
 from ..core.io.layer_output import layer_file, safe_field_name, write_layer_with_fields
+from ..core.io.layer_values import read_numbers
 from .layout_text import literal_legend_name, literal_text, plain_label
 from .map_layout import pdf_settings
 
@@ -453,12 +452,10 @@ def keep_occurring_classes(renderer: QgsGraduatedSymbolRenderer, layer: QgsVecto
 
     An area belongs to the first class whose range holds its value, as QGIS draws it.
     """
-    index = layer.fields().indexFromName(field_name)
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry).setSubsetOfAttributes([index])
     ranges = renderer.ranges()
     used: set[int] = set()
-    for feature in layer.getFeatures(request):
-        value = null_as_none(feature.attribute(index))
+    for row in read_numbers(layer, [field_name]).values():
+        value = row[field_name]
         if value is None:
             continue
         found = next((number for number, item in enumerate(ranges) if item.lowerValue() <= value <= item.upperValue()),

@@ -774,26 +774,30 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_page(
 SUMMARY_FIELDS = ["prop_lsoas_most_deprived_10", "pop_share_most_deprived_10", "avg_rank", "n_lsoas", "population"]
 
 
-@pytest.fixture(scope="module")
-def nottingham_summary(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Nottingham's 2025 wards with MHCLG's summary measures of their IoD2019 LSOAs, through lis:deprivationsummary."""
+def summarise_wards(place: str, folder: Path) -> str:
+    """The place's 2025 wards with MHCLG's summary measures of their IoD2019 LSOAs, through lis:deprivationsummary."""
     import processing
 
-    root = SHARED_DATA / "nottingham"
-    folder = tmp_path_factory.mktemp("atlas_summary")
+    root = SHARED_DATA / place
     result = processing.run(
         "lis:deprivationsummary",
         {
-            "INPUT": str(root / "deprivation" / "nottingham_lsoa11_imd2019.geojson"),
+            "INPUT": str(root / "deprivation" / f"{place}_lsoa11_imd2019.geojson"),
             "RANK_FIELD": "imd_rank",
             "POPULATION_FIELD": "pop_total_mid2015",
-            "TARGET": str(root / "boundaries" / "nottingham_wards_2025.geojson"),
+            "TARGET": str(root / "boundaries" / f"{place}_wards_2025.geojson"),
             "OUTPUT": f"{folder / 'Deprivation summary.gpkg'}|layername=summary",
         },
         context=QgsProcessingContext(),
         feedback=LogFeedback(),
     )
     return result["OUTPUT"]
+
+
+@pytest.fixture(scope="module")
+def nottingham_summary(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Nottingham's 20 wards with the summary measures of their 182 IoD2019 LSOAs."""
+    return summarise_wards("nottingham", tmp_path_factory.mktemp("atlas_summary"))
 
 
 def nottingham_lsoas() -> list[dict[str, str]]:
@@ -971,3 +975,22 @@ def test_england_comes_from_the_fingertips_row_beside_the_data(lis_plugin: LisPl
         f"{SCORE_NAME} (mean over LSOAs): England's value in fingertips_93553.csv is for 2025, the areas' for 2026; "
         "no England value shown."
     ]
+
+
+def test_the_key_has_no_empty_class(lis_plugin: LisPlugin, tmp_path: Path) -> None:
+    """Rutland has no LSOA in England's most deprived 10%: every ward's share is 0, so the key has one class, 0%."""
+    with (SHARED_DATA / "rutland" / "deprivation" / "rutland_imd2019_file1.csv").open(encoding="utf-8-sig") as handle:
+        assert {row[FILE1_DECILE] for row in csv.DictReader(handle)}.isdisjoint({"1"})
+    coverage = summarise_wards("rutland", tmp_path)
+    project = QgsProject()
+    result, feedback = run(
+        {"COVERAGE": coverage, "INDICATORS": ["prop_lsoas_most_deprived_10", "extent"],
+         "OUTPUT_PDF": str(tmp_path / "rutland.pdf")}, project,
+    )  # fmt: skip
+    (thematic,) = [layer for layer in project.mapLayers().values() if layer.name().startswith("Proportion of LSOAs")]
+    assert [item.label() for item in thematic.renderer().ranges()] == ["0%"]  # not five classes '0.000 - 0.000'
+    project.clear()
+    pages = pdf_pages(Path(result["OUTPUT_PDF"]))
+    assert len(pages) == 15, feedback.text
+    for page in pages:
+        assert row_cells(page, "Proportion of LSOAs")[:3] == ["0%", "0%", "10%"]  # England: 3,284 of 32,844
