@@ -57,7 +57,7 @@ from .panel_settings import (
     write_project_state,
 )
 from .result_layers import LOG_TAG
-from .widgets import ResultArea, StepBar, compact_combos
+from .widgets import ResultArea, StepBar, compact_combos, show_expression_starts
 
 DOCK_OBJECT_NAME = "LisDockWidget"
 #: the lines of a page's result the run bar shows before it scrolls
@@ -123,6 +123,7 @@ class LisDockWidget(QgsDockWidget):
         for page_class in PAGE_CLASSES:
             page = page_class(self, self)  # the panel's services, and the page's parent widget
             compact_combos(page)
+            show_expression_starts(page)
             self.pages[page.PAGE_ID] = page
             self.tabs.addTab(page, page.title())
             self.tabs.setTabToolTip(self.tabs.count() - 1, page.title())

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from qgis.core import Qgis, QgsMessageLog
+from qgis.gui import QgsFieldExpressionWidget
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QSize, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QFontMetrics, QResizeEvent
 from qgis.PyQt.QtWidgets import (
@@ -212,6 +213,13 @@ def show_start_of(widget: QWidget) -> None:
     for line in widget.findChildren(QLineEdit):
         if not line.hasFocus():
             line.setCursorPosition(0)
+
+
+def show_expression_starts(root: QWidget) -> None:
+    """Every expression box under ``root`` shows the start of a new expression ("service_type" = ...), not its
+    last characters, when it is narrower than the expression."""
+    for widget in root.findChildren(QgsFieldExpressionWidget):
+        widget.fieldChanged.connect(functools.partial(show_start_of, widget))
 
 
 def wrap_check_boxes(root: QWidget, width: int) -> None:

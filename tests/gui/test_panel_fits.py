@@ -208,7 +208,7 @@ def test_greyed_classes_box_shows_the_classes_the_method_makes(panel: LisDockWid
     assert PanelSettings.map_classes.value() == 7
 
 
-def test_filter_box_shows_the_start_of_the_expression(floating_panel: LisDockWidget) -> None:
+def test_filter_boxes_show_the_start_of_their_expression(floating_panel: LisDockWidget) -> None:
     panel = floating_panel
     panel.resize(300, 600)
     page = panel.page("services")
@@ -218,6 +218,13 @@ def test_filter_box_shows_the_start_of_the_expression(floating_panel: LisDockWid
     settle()
     (line,) = [edit for edit in page.filter_widget.findChildren(type(page.bands_edit)) if edit.isVisible()]
     assert line.text() == "\"service_type\" = 'gp_surgery'" and line.cursorPosition() == 0
+    locate = panel.page("locate")  # the same on a page that does nothing of its own for it
+    panel.tabs.setCurrentWidget(locate)
+    locate.use_layers(existing=project_layer("Services"))
+    locate.existing_filter.setExpression("\"service_type\" = 'childrens_centre'")
+    settle()
+    (line,) = [edit for edit in locate.existing_filter.findChildren(type(page.bands_edit)) if edit.isVisible()]
+    assert line.text() == "\"service_type\" = 'childrens_centre'" and line.cursorPosition() == 0
 
 
 def test_check_boxes_wrap_only_when_the_dock_is_narrow(floating_panel: LisDockWidget) -> None:

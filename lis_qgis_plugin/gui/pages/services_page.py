@@ -19,7 +19,6 @@ from ..widgets import (
     result_table,
     run_button,
     safe_slot,
-    show_start_of,
     status_label,
 )
 from .base import LisPage, PanelServices, guess_field, layer_id, set_field, set_layer_by_id, tr
@@ -87,8 +86,6 @@ class ServicesPage(LisPage):
         add_row(form, tr("&Facilities"), self.facilities_combo, tr("Point layer of the services"), "facilitiesCombo")
         self.filter_widget = QgsFieldExpressionWidget(self.content)
         self.filter_widget.setExpressionDialogTitle(tr("Which facilities"))
-        # a narrow dock shows the start of the expression ("service_type" = ...), not its last characters
-        self.filter_widget.fieldChanged.connect(lambda *_: show_start_of(self.filter_widget))
         add_row(
             form,
             tr("Fi&lter"),
