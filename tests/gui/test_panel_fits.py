@@ -135,6 +135,9 @@ def test_the_dock_opens_at_its_remembered_width_and_keeps_a_new_one(
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         dock.show()
         settle(20)
+        PanelSettings.dock_width.reset()  # again: other test runs on this machine share the settings file
+        dock.restore_width()
+        settle()
         assert abs(dock.width() - DEFAULT_DOCK_WIDTH) <= 8, dock.width()  # the default, wider than the old 300 px
         window.resizeDocks([dock], [560], Qt.Orientation.Horizontal)  # the user drags it wider
         settle()
@@ -147,6 +150,8 @@ def test_the_dock_opens_at_its_remembered_width_and_keeps_a_new_one(
         PanelSettings.dock_width.set(600)
         dock.show()
         settle(20)
+        dock.restore_width()  # as on showing (again: the settings file is shared with other test runs)
+        settle()
         assert abs(dock.width() - 600) <= 8, dock.width()  # shown again at the width remembered
         PanelSettings.dock_width.set(120)  # never narrower than the pages allow
         dock.restore_width()
@@ -186,18 +191,25 @@ def test_greyed_classes_box_shows_the_classes_the_method_makes(panel: LisDockWid
     methods = {key: index for index, key in enumerate(page.method_keys)}
     page.method_combo.setCurrentIndex(methods["jenks"])
     page.classes_spin.setValue(7)
+    page.polarity_combo.setCurrentIndex(1)  # high values = more deprived (scores)
     shown = {}
     for key in ("national_deciles", "local_quintiles", "manual", "quantile"):
         page.method_combo.setCurrentIndex(methods[key])
         shown[key] = (page.classes_spin.isEnabled(), page.classes_spin.text().strip())
+        shown[key] += (page.polarity_combo.isEnabled(), page.polarity_combo.currentText())
+    scores, ranks = (
+        "High values = more deprived (scores)",
+        ("High values = better, less deprived (ranks: rank 1 = most deprived)"),
+    )
     assert shown == {
-        "national_deciles": (False, "10"),
-        "local_quintiles": (False, "5"),
-        "manual": (False, ""),
-        "quantile": (True, "7"),  # the user's number comes back
+        "national_deciles": (False, "10", False, ranks),  # national ranks, whatever was chosen
+        "local_quintiles": (False, "5", True, scores),
+        "manual": (False, "", True, scores),
+        "quantile": (True, "7", True, scores),  # the user's number comes back
     }
     page.method_combo.setCurrentIndex(methods["national_deciles"])
     assert page.classes() == 7 and page.state()["classes"] == 7  # kept for the generic methods, not saved as 10
+    assert page.polarity() == 1 and page.state()["polarity"] == 1
     page.use_layer(project_layer("Small areas: IMD decile"))
     page.field_combo.setField("imd_rank")
     page.run_button.click()
@@ -206,6 +218,11 @@ def test_greyed_classes_box_shows_the_classes_the_method_makes(panel: LisDockWid
     labels = page.legend_labels()
     assert len(labels) == 10 and labels[0] == "1 – most deprived 10% nationally"  # ten classes, as the box said
     assert PanelSettings.map_classes.value() == 7
+    assert PanelSettings.map_polarity.value() == 1
+    page.restore({**page.state(), "polarity": 0, "classes": 4})  # restored under a national method: kept aside
+    assert page.polarity_combo.currentIndex() == 2 and page.classes_spin.value() == 10
+    page.method_combo.setCurrentIndex(methods["quantile"])
+    assert (page.polarity_combo.currentIndex(), page.classes_spin.value()) == (0, 4)
 
 
 def test_filter_boxes_show_the_start_of_their_expression(floating_panel: LisDockWidget) -> None:

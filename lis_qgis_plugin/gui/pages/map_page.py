@@ -183,6 +183,7 @@ class MapPage(LisPage):
         add_row(form, tr("&Breaks"), self.breaks_edit, tr("Manual method: the class breaks"), "mapBreaksEdit")
         self.polarity_combo = QComboBox(self.content)
         fill_enum_combo(self.polarity_combo, DEPRIVATION_MAP, "POLARITY", PanelSettings.map_polarity.value())
+        self._polarity_choice = self.polarity_combo.currentIndex()  # the user's, kept while national methods rule
         add_row(
             form,
             tr("&Polarity"),
@@ -264,7 +265,7 @@ class MapPage(LisPage):
         key = self.method_keys[index] if 0 <= index < len(self.method_keys) else ""
         self._show_classes(key)
         self.breaks_edit.setEnabled(key == "manual")
-        self.polarity_combo.setEnabled(not key.startswith("national"))
+        self._show_polarity(key)
         self.edition_label.setVisible(key.startswith("national"))
 
     def _show_classes(self, key: str) -> None:
@@ -281,6 +282,31 @@ class MapPage(LisPage):
         spin.setValue(spin.minimum() if manual else fixed or self._classes_choice)
         spin.setEnabled(fixed is None and not manual)
         spin.blockSignals(False)
+
+    def _show_polarity(self, key: str) -> None:
+        """National methods read national ranks, rank 1 the most deprived, whatever polarity is chosen: the
+        greyed box says so; the user's choice comes back for the other methods."""
+        from ...core.deprivation.classification import POLARITIES
+
+        combo = self.polarity_combo
+        if combo.isEnabled():
+            self._polarity_choice = combo.currentIndex()
+        national = key.startswith("national")
+        combo.blockSignals(True)
+        combo.setCurrentIndex(list(POLARITIES).index("high_better") if national else self._polarity_choice)
+        combo.setEnabled(not national)
+        combo.blockSignals(False)
+
+    def polarity(self) -> int:
+        """The user's polarity (for the local and generic methods), whatever the box shows for this method."""
+        return self.polarity_combo.currentIndex() if self.polarity_combo.isEnabled() else self._polarity_choice
+
+    def set_polarity(self, index: Any) -> None:
+        """Choose polarity ``index`` if the box offers it (shown now if the method uses it)."""
+        if isinstance(index, int) and 0 <= index < self.polarity_combo.count():
+            self._polarity_choice = index
+            if self.polarity_combo.isEnabled():
+                self.polarity_combo.setCurrentIndex(index)
 
     def classes(self) -> int:
         """The user's number of classes (for the generic methods), whatever the box shows for this method."""
@@ -304,7 +330,7 @@ class MapPage(LisPage):
             "method": self.method_combo.currentIndex(),
             "classes": self.classes(),
             "breaks": self.breaks_edit.text(),
-            "polarity": self.polarity_combo.currentIndex(),
+            "polarity": self.polarity(),
             "ramp": self.ramp_combo.currentIndex(),
             "national_n": self.n_spin.value(),
             "summary": self.summary.state(),
@@ -313,8 +339,9 @@ class MapPage(LisPage):
     def restore(self, state: dict[str, Any]) -> None:
         if set_layer_by_id(self.layer_combo, state.get("layer")):
             set_field(self.field_combo, state.get("field"))
-        for combo, key in ((self.method_combo, "method"), (self.polarity_combo, "polarity"), (self.ramp_combo, "ramp")):
+        for combo, key in ((self.method_combo, "method"), (self.ramp_combo, "ramp")):
             set_index(combo, state.get(key))
+        self.set_polarity(state.get("polarity"))
         if isinstance(state.get("classes"), int):
             self.set_classes(state["classes"])
         self.breaks_edit.setText(state.get("breaks", ""))
@@ -332,7 +359,7 @@ class MapPage(LisPage):
             return
         PanelSettings.map_method.set(self.method_combo.currentIndex())
         PanelSettings.map_classes.set(self.classes())
-        PanelSettings.map_polarity.set(self.polarity_combo.currentIndex())
+        PanelSettings.map_polarity.set(self.polarity())
         PanelSettings.map_ramp.set(self.ramp_combo.currentIndex())
         method = self.method_keys[self.method_combo.currentIndex()]
         output = self.panel.output_path(f"{field}_{method}", ".gpkg")
@@ -341,7 +368,7 @@ class MapPage(LisPage):
             "FIELD": field,
             "METHOD": self.method_combo.currentIndex(),
             "CLASSES": self.classes(),
-            "POLARITY": self.polarity_combo.currentIndex(),
+            "POLARITY": self.polarity(),
             "BREAKS": self.breaks_edit.text().strip() if method == "manual" else "",
             "RAMP": self.ramp_combo.currentIndex(),
         }
