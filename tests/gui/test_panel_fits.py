@@ -182,6 +182,11 @@ def test_indicators_page_names_the_boundary_layer_chosen_now(panel: LisDockWidge
     assert boundaries.code_field() == "LSOA21CD"
     assert indicators.boundaries_label.text() == "Boundaries: rutland_lsoa21 (code field: LSOA21CD)."
     assert "26 areas" in boundaries.status.text()
+    rutland.setName("Rutland LSOAs 2021")  # renamed in the Layers panel
+    assert indicators.boundaries_label.text() == "Boundaries: Rutland LSOAs 2021 (code field: LSOA21CD)."
+    boundaries.use_layer(nottingham)
+    rutland.setName("no longer the boundaries")
+    assert indicators.boundaries_label.text() == "Boundaries: nottingham_lsoa21 (code field: LSOA21CD)."
     boundaries.layer_combo.setLayer(None)
     assert indicators.boundaries_label.text() == "Choose the boundary layer on the Boundaries page first."
 

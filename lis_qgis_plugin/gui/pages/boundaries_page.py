@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from qgis.core import Qgis, QgsFieldProxyModel, QgsVectorLayer
@@ -60,6 +61,7 @@ class BoundariesPage(LisPage):
         self.body.addStretch(1)
         self.chain_tab_order([self.layer_combo, self.code_combo, *self.load_form.inputs, self.load_button])
 
+        self._named: QgsVectorLayer | None = None  # the layer whose renaming other pages hear of
         self.layer_combo.layerChanged.connect(self._layer_changed)
         self.code_combo.fieldChanged.connect(self._field_changed)
         self._layer_changed(self.layer_combo.currentLayer())
@@ -99,12 +101,22 @@ class BoundariesPage(LisPage):
     @safe_slot()
     def _layer_changed(self, layer: Any) -> None:
         self.code_combo.setLayer(layer)
+        self._follow_name(layer if isinstance(layer, QgsVectorLayer) else None)
         if not isinstance(layer, QgsVectorLayer):
             self.status.setText(tr("Choose a polygon layer, or add one to the project first."))
         elif self._find_code_field(layer):
             # described here too: a new layer whose code field has the old one's name changes no field
             self._describe_codes(layer, self.code_field())
         self.panel.boundaries_changed()  # other pages name the layer
+
+    def _follow_name(self, layer: QgsVectorLayer | None) -> None:
+        """Tell the other pages when the chosen layer is renamed (they show its name)."""
+        if self._named is not None:
+            with contextlib.suppress(TypeError, RuntimeError):  # not connected, or the layer is gone
+                self._named.nameChanged.disconnect(self.panel.boundaries_changed)
+        self._named = layer
+        if layer is not None:
+            layer.nameChanged.connect(self.panel.boundaries_changed)
 
     def _find_code_field(self, layer: QgsVectorLayer) -> bool:
         """Choose the layer's field of area codes; False (and the reason shown) when it has none."""
