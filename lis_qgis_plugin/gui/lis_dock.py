@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -131,6 +132,12 @@ class LisDockWidget(QgsDockWidget):
             self._pin_run_bar_of(page)
         self.tabs.currentChanged.connect(self._show_page_bar)
         self._show_page_bar(self.tabs.currentIndex())
+        for keys, step in ((QKeySequence.StandardKey.NextChild, 1), (QKeySequence.StandardKey.PreviousChild, -1)):
+            move = QAction(tr("Next step") if step > 0 else tr("Previous step"), self)
+            move.setShortcuts(keys)  # Ctrl+Tab and Ctrl+Shift+Tab (or the platform's), while the panel has focus
+            move.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            move.triggered.connect(partial(self._step_by, step))
+            self.addAction(move)
 
         self.runner.started.connect(self._run_started)
         self.runner.progressChanged.connect(self._run_progress)
@@ -218,6 +225,10 @@ class LisDockWidget(QgsDockWidget):
 
     def _step_chosen(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
+
+    def _step_by(self, step: int) -> None:
+        """Open the next (``step`` 1) or previous (-1) page, round to the other end."""
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
     # --- what the pages share (PanelServices) -----------------------------------------------------
 

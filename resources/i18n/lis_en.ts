@@ -830,77 +830,87 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisDockWidget</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="91"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="92"/>
         <source>Local Information System</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="131"/>
         <source>Step {0}: {1} (Alt+{0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="163"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="136"/>
+        <source>Next step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="136"/>
+        <source>Previous step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="171"/>
         <source>Ready.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="174"/>
         <source>What the LIS tools are doing; the full log is in the LIS tab of the log panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="172"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="180"/>
         <source>Progress of the tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="181"/>
         <source>Progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="179"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="187"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="181"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="189"/>
         <source>Stop the tool running: nothing it started is kept (Esc in the panel)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="184"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="192"/>
         <source>Cancel the LIS tool running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="309"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="321"/>
         <source>Running: {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="324"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="336"/>
         <source>{0}: done.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="326"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="338"/>
         <source>Layers added to the LIS group: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="332"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="344"/>
         <source>{0}: cancelled, nothing kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="335"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="347"/>
         <source>{0} failed: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="360"/>
+        <location filename="../../lis_qgis_plugin/gui/lis_dock.py" line="372"/>
         <source>The saved {0} page could not be restored: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1089,7 +1099,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="164"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="169"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="166"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1164,77 +1174,77 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="28"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="29"/>
         <source>Choose the areas your statistics describe: LSOAs, MSOAs, wards or districts. LIS finds the field of ONS area codes (such as E01000001) that tables are joined on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="41"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="42"/>
         <source>Boundary &amp;layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="43"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="44"/>
         <source>A polygon layer of the project with one feature per area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="51"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="52"/>
         <source>Area &amp;code field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="53"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="54"/>
         <source>The field with the ONS area codes; found automatically when the layer changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="69"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="71"/>
         <source>Load a boundary set</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="71"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="73"/>
         <source>Download or read a published boundary set and add it to the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="77"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="79"/>
         <source>Loa&amp;d boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="78"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="80"/>
         <source>Run 'Load boundaries' with these choices; the layer becomes the boundary layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="90"/>
         <source>Boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="103"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="106"/>
         <source>Choose a polygon layer, or add one to the project first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="148"/>
         <source>unrecognised</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="138"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="150"/>
         <source>{0} areas, codes in '{1}' ({2}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="169"/>
         <source>Load boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="171"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/boundaries_page.py" line="183"/>
         <source>The tool finished but added no polygon layer: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1492,7 +1502,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="174"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
         <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1633,7 +1643,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="281"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="112"/>
         <source>Road &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1654,7 +1664,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="118"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Driving or walking</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1859,82 +1869,82 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="188"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="189"/>
         <source>&amp;Polarity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="190"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="191"/>
         <source>Which end is most deprived (local and generic methods); the most deprived class is darkest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="197"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="198"/>
         <source>Colour &amp;ramp</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="197"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="198"/>
         <source>Colour-blind-safe colour ramps, light to dark</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="203"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="204"/>
         <source>&amp;Legend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="206"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="207"/>
         <source>The classes of the map made last, most deprived first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="214"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="215"/>
         <source>A small picture of the map made last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="222"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="223"/>
         <source>Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="255"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="256"/>
         <source>National deciles: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="257"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="258"/>
         <source>National deciles: {0}, N = {1} ({2}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="331"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="358"/>
         <source>Choose the areas and the field to map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="353"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="380"/>
         <source>Deprivation map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="360"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="387"/>
         <source>Classifying {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="373"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="400"/>
         <source>Deprivation summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="374"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="401"/>
         <source>Deprivation summary: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="376"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="403"/>
         <source>Summarising deprivation in {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1949,192 +1959,192 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="41"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="40"/>
         <source>Who can reach a service within 5, 10 or 15 minutes, and who cannot: catchments of each facility on the road network, and the population covered within each band.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="86"/>
         <source>&amp;Facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="86"/>
         <source>Point layer of the services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="89"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="88"/>
         <source>Which facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="91"/>
         <source>Fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="96"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="93"/>
         <source>Optional expression choosing some facilities, e.g. "service_type" = 'gp_surgery'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="103"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
         <source>Facility &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
         <source>Field with a unique id or name per facility (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="111"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="108"/>
         <source>Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="113"/>
         <source>or network fil&amp;e</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="117"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
         <source>&amp;Speed field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="118"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Travel &amp;mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="119"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
         <source>&amp;Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="119"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
         <source>Travel time (minutes) or distance (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="123"/>
         <source>&amp;Bands</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="125"/>
         <source>Catchment bands separated by commas: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="138"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="135"/>
         <source>B&amp;uffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="140"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="137"/>
         <source>Catchments are the reached roads widened by this distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="145"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="142"/>
         <source>Who is covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="144"/>
         <source>Population counted within each band, and the most deprived beyond it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
         <source>The study area (LSOAs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="159"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="156"/>
         <source>&amp;Demand points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="161"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="158"/>
         <source>Population-weighted centroids (empty: points inside the small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="171"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="168"/>
         <source>Population field of the demand points (or small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="179"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="176"/>
         <source>Depri&amp;vation decile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="181"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="178"/>
         <source>National IMD decile of the small areas (1 = most deprived), to count deprived people not covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="188"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="185"/>
         <source>&amp;Run catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="189"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="186"/>
         <source>Run 'Service catchments': catchments, nearest facility of each area and coverage, into the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="198"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="195"/>
         <source>C&amp;overage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="202"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="199"/>
         <source>Population within each band, per facility and for all facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="213"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="210"/>
         <source>Services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="300"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="297"/>
         <source>Choose the facilities (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="303"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="300"/>
         <source>Choose the road network: a line layer or an .osm.pbf file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="314"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="311"/>
         <source>Service catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="316"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="313"/>
         <source>{0}: catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="317"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="314"/>
         <source>{0}: nearest facility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="318"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="315"/>
         <source>{0}: coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="321"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="318"/>
         <source>Working out the catchments of {0}…</source>
         <translation type="unfinished"></translation>
     </message>

@@ -47,6 +47,13 @@ def test_steps_are_buttons_in_rows_that_open_their_page(floating_panel: LisDockW
     assert [button.text() for button in buttons] == [f"&{n} {title}" for n, title in enumerate(TITLES, 1)]
     assert all(button.toolTip() == f"Step {n}: {title} (Alt+{n})" for n, (button, title) in
                enumerate(zip(buttons, TITLES), 1))  # fmt: skip
+    assert [button.shortcut().toString() for button in buttons] == [f"Alt+{n}" for n in range(1, 8)]  # mnemonics
+    next_step, previous_step = [action for action in panel.actions() if action.text() in ("Next step", "Previous step")]
+    panel.tabs.setCurrentIndex(6)
+    next_step.trigger()  # Ctrl+Tab: round to the first step
+    assert panel.tabs.currentIndex() == 0 and buttons[0].isChecked()
+    previous_step.trigger()
+    assert panel.tabs.currentIndex() == 6 and buttons[6].isChecked()
     buttons[4].click()
     assert panel.tabs.currentWidget() is panel.page("services") and buttons[4].isChecked()
     panel.tabs.setCurrentIndex(2)  # opened some other way: the buttons follow
