@@ -171,6 +171,11 @@ def test_a_ratio_of_sums_is_not_a_mean_of_ratios() -> None:
     assert comparators([only_ratio], [{"rate": 10.0}], None, {}, "wards").district_method == (
         "mean of the 1 wards, not weighted by population (only the areas' ratios are known)"
     )
+    mixed = comparators([only_ratio, total], [{"rate": 10.0, "n": 4}], [100], {}, "wards", "residents")
+    assert mixed.district_method == (
+        "population-weighted mean of the 1 wards (weight: residents) (only the areas' ratios are known) for Rate; "
+        "sum over the 1 wards (a total, not compared) for LSOAs"
+    )
 
 
 def test_fields_that_are_not_indicators_and_file_names_from_titles() -> None:

@@ -362,15 +362,15 @@ def district_method(
         mean = f"population-weighted mean of the {areas} (weight: {population_label or 'population'})"
     else:
         mean = f"mean of the {areas}, not weighted by population"
+    ratios = any(ind.method == MEAN and unit_kind(ind.unit) in ("share", "percent", "rate") for ind in indicators)
     texts = {
-        MEAN: mean,
+        MEAN: mean + (" (only the areas' ratios are known)" if ratios else ""),
         SUM: f"sum over the {areas} (a total, not compared)",
         RATIO: f"sum of the numerators over the sum of the denominators of the {areas}, not a mean of their ratios",
         NONE: f"none, as it cannot be made from the {areas}' values",
     }
     if set(by_method) == {MEAN}:
-        only_ratios = [ind.label for ind in indicators if unit_kind(ind.unit) in ("share", "percent", "rate")]
-        return mean + (" (only the areas' ratios are known)" if only_ratios else "")
+        return texts[MEAN]
     return "; ".join(f"{texts[method]} for {', '.join(labels)}" for method, labels in by_method.items())
 
 
