@@ -407,15 +407,23 @@ class LisDockWidget(QgsDockWidget):
         QTimer.singleShot(0, self.restore_width)  # once the main window has placed the dock
 
     def restore_width(self) -> None:
-        """Give the docked panel the width it last had (the default the first time)."""
+        """Give the panel, docked at the side of the main window, the width it last had (the default the
+        first time)."""
         window = self.parentWidget()
-        if isinstance(window, QMainWindow) and not self.isFloating() and self.isVisible():
+        if isinstance(window, QMainWindow) and self._at_the_side() and self.isVisible():
             window.resizeDocks([self], [dock_width()], Qt.Orientation.Horizontal)
         self._width_restored = True
 
+    def _at_the_side(self) -> bool:
+        """Docked left or right, where its width is the user's choice (not floating, nor across the top or
+        bottom)."""
+        window = self.parentWidget()
+        sides = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        return isinstance(window, QMainWindow) and not self.isFloating() and window.dockWidgetArea(self) in sides
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._width_restored and self.isVisible() and not self.isFloating():
+        if self._width_restored and self.isVisible() and self._at_the_side():
             self._width_timer.start()
 
     def hideEvent(self, event: QHideEvent) -> None:
@@ -425,7 +433,7 @@ class LisDockWidget(QgsDockWidget):
         super().hideEvent(event)
 
     def _remember_width(self) -> None:
-        if not self.isFloating() and self.width() >= MINIMUM_DOCK_WIDTH:  # the timer runs only while it is shown
+        if self._at_the_side() and self.width() >= MINIMUM_DOCK_WIDTH:  # the timer runs only while it is shown
             PanelSettings.dock_width.set(self.width())
 
     # --- unload -----------------------------------------------------------------------------------

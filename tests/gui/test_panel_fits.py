@@ -164,6 +164,14 @@ def test_the_dock_opens_at_its_remembered_width_and_keeps_a_new_one(
         dock.restore_width()
         settle()
         assert dock.width() >= 300
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)  # across the bottom: not its width
+        dock.show()
+        settle()
+        PanelSettings.dock_width.set(450)
+        window.resizeDocks([dock], [900], Qt.Orientation.Horizontal)
+        settle()
+        dock._width_timer.timeout.emit()
+        assert PanelSettings.dock_width.value() == 450
     finally:
         dock.shutdown()
         window.removeDockWidget(dock)
