@@ -547,7 +547,7 @@ Each page has the area's name, a map centred on it with the other areas greyed, 
 
 Table: the area's value, the district's, England's and the difference area - district, coloured and worded 'better' or 'worse' by the indicator's polarity. Labels, units and polarity come from the indicator metadata LIS stores with joined data (lis:joinindicators, lis:aggregateindicators); without it, the field's alias or name is the label and the difference is not judged. No significance is tested.
 Numbers print with the unit of the metadata: a 'proportion' or 'share' of 0.7 as 70%, '%' as 70%, 'per 1,000' as 12.3 per 1,000; counts with thousands separators.
-District value: a count (unit 'count', or a sum made by lis:aggregateindicators) is the sum of the areas, shown but not compared; a share or average whose denominators are known (the measures of lis:deprivationsummary) is the sum of the numerators over the sum of the denominators, never a mean of the areas' ratios; any other value is the population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is given, otherwise their plain mean (the footnote says which).
+District value: the district's own row (its LAD code) of the Fingertips CSV the indicators were joined from, when it lies beside the COVERAGE file; else a count (unit 'count', or a sum made by lis:aggregateindicators) is the sum of the areas, shown but not compared; a share or average whose denominators are known (the measures of lis:deprivationsummary) is the sum of the numerators over the sum of the denominators, never a mean of the areas' ratios; any other value is the population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is given, otherwise their plain mean (the footnote says which).
 England value: what comes with the data (the IoD's share of LSOAs in England's most deprived 10%, floor(N / 10) of N; England's row, E92000001, of the Fingertips CSV the indicators were joined from, when it lies beside the COVERAGE file), and ENGLAND_VALUES, which wins: a CSV or XLSX with columns field and value (the field name, or the small-area field before aggregation: imd_score for imd_score_mean), or a Fingertips CSV with England's row. None otherwise.
 INDICATORS: codes, ids, coordinates (BNG_E, LAT...) and geometry measures (Shape__Area) are refused: they are not indicators.
 Spine chart: per indicator, the range of the areas (light band), their middle half (dark band), the district (spine), England (diamond) and the area (dot); worse to the left.
@@ -559,117 +559,117 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="144"/>
         <source>Areas, one page each (wards, LSOAs, catchments) with the indicator values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="151"/>
         <source>Area name field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="158"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="160"/>
         <source>Area code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="168"/>
         <source>Indicators to tabulate and chart (numeric fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="175"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="177"/>
         <source>Map layers, top first: service points, context, thematic layer (empty: the first indicator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="183"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="185"/>
         <source>Population field (weights the district value; empty: plain mean of the areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="192"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="194"/>
         <source>England values: CSV/XLSX with columns field, value, or a Fingertips CSV (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="200"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="202"/>
         <source>District name for the comparator column (empty: from the layer, else 'District')</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="207"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="209"/>
         <source>Layout template (.qpt; empty: the LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="214"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="216"/>
         <source>Page size (LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="216"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="218"/>
         <source>Format</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="219"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="221"/>
         <source>Resolution (dpi)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="223"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="225"/>
         <source>When a page fails</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="228"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="230"/>
         <source>One PDF with every page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="237"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="239"/>
         <source>Or a folder: one file per area (&lt;code&gt;_&lt;name&gt;.pdf or .png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="245"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="247"/>
         <source>Atlas data GeoPackage (empty: beside the output)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="254"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="256"/>
         <source>Also save a project with the layout (opens without the plugin)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="260"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="262"/>
         <source>Pages exported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="261"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="263"/>
         <source>Pages that failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="262"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="264"/>
         <source>Layout name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="295"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="297"/>
         <source>{0} indicators do not fit the table of the page even at {1} pt: the table needs {2:.0f} mm, its frame is {3:.0f} mm tall, so the last rows are cut. Choose fewer INDICATORS, a larger PAGE_SIZE, or a template with a taller indicator_table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="305"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="307"/>
         <source>Exported {0} pages to {1}; the layout '{2}' reads {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="348"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="350"/>
         <source>TEMPLATE {0} sets the page size: PAGE_SIZE is not used.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -994,3 +994,78 @@ def test_the_key_has_no_empty_class(lis_plugin: LisPlugin, tmp_path: Path) -> No
     assert len(pages) == 15, feedback.text
     for page in pages:
         assert row_cells(page, "Proportion of LSOAs")[:3] == ["0%", "0%", "10%"]  # England: 3,284 of 32,844
+
+
+FILE6_OLDER = "Older population aged 60 and over: mid 2015 (excluding prisoners)"
+OLDER_NAME = "Population aged 60 and over (%)"
+
+
+def file6_counts(path: Path) -> list[tuple[str, str, int, int]]:
+    """(LSOA code, district code, residents aged 60+, residents) of an IoD2019 File 6 (CSV or .csv.gz)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        return [
+            (row["LSOA code (2011)"], row["Local Authority District code (2019)"],
+             int(row[FILE6_OLDER].replace(",", "")), int(row[FILE6_TOTAL].replace(",", "")))
+            for row in csv.DictReader(handle)
+        ]  # fmt: skip
+
+
+def test_the_district_value_is_the_published_row_not_a_mean_of_ward_ratios(
+    lis_plugin: LisPlugin, tmp_path: Path
+) -> None:
+    """A Fingertips-shaped share (residents 60+ per 100, counts and denominators from IoD2019 File 6) for Nottingham's
+    LSOAs, with Nottingham's and England's rows as Fingertips sends them: the wards' mean of LSOA shares is printed
+    beside Nottingham's own share, sum(60+) / sum(residents), and England's."""
+    import processing
+
+    root = SHARED_DATA / "nottingham"
+    lsoas = file6_counts(root / "population" / "nottingham_iod2019_file6_population_denominators.csv")
+    england_rows = file6_counts(SHARED_DATA / "england" / "File_6_-_IoD2019_Population_Denominators.csv.gz")
+    assert len(lsoas) == 182 and len(england_rows) == 32_844
+    nottingham = 100 * sum(row[2] for row in lsoas) / sum(row[3] for row in lsoas)
+    england = 100 * sum(row[2] for row in england_rows) / sum(row[3] for row in england_rows)
+    assert [row[1] for row in lsoas] == ["E06000018"] * 182
+
+    def row(code: str, name: str, area_type: str, older: int, total: int) -> dict[str, str]:
+        return dict.fromkeys(FINGERTIPS_COLUMNS, "") | {
+            "Indicator ID": "1", "Indicator Name": OLDER_NAME, "Parent Code": "E06000018", "Parent Name": "Nottingham",
+            "Area Code": code, "Area Name": name, "Area Type": area_type, "Sex": "Persons", "Age": "60+ yrs",
+            "Time period": "2015", "Value": f"{100 * older / total:.6f}", "Count": str(older),
+            "Denominator": str(total), "Time period Sortable": "20150000",
+        }  # fmt: skip
+
+    download = tmp_path / "fingertips_older.csv"
+    with download.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, FINGERTIPS_COLUMNS)
+        writer.writeheader()
+        writer.writerow(row("E92000001", "England", "England", *(sum(r[i] for r in england_rows) for i in (2, 3))))
+        writer.writerow(row("E06000018", "Nottingham", "UA", *(sum(r[i] for r in lsoas) for i in (2, 3))))
+        writer.writerows(row(code, code, "LSOA", older, total) for code, _, older, total in lsoas)
+    joined = processing.run(
+        "lis:joinindicators",
+        {"BOUNDARIES": str(root / "boundaries" / "nottingham_lsoa11.geojson"), "TABLE": str(download),
+         "OUTPUT": str(tmp_path / "lsoa11_older.gpkg")},
+        context=QgsProcessingContext(), feedback=LogFeedback(),
+    )  # fmt: skip
+    (share,) = [name for name in QgsVectorLayer(joined["OUTPUT"], "j", "ogr").fields().names() if "60" in name]
+    wards = processing.run(
+        "lis:aggregateindicators",
+        {"INPUT": joined["OUTPUT"], "TARGET": str(root / "boundaries" / "nottingham_wards_2025.geojson"),
+         "FIELDS_MEAN": [share], "OUTPUT": f"{tmp_path / 'wards.gpkg'}|layername=wards"},
+        context=QgsProcessingContext(), feedback=LogFeedback(),
+    )  # fmt: skip
+    ward_means = [feature[f"{share}_mean"] for feature in QgsVectorLayer(wards["OUTPUT"], "w", "ogr").getFeatures()]
+    assert abs(statistics.fmean(ward_means) - nottingham) > 0.5  # the mean of ratios is visibly wrong here
+    result, feedback = run(
+        {"COVERAGE": wards["OUTPUT"], "INDICATORS": [f"{share}_mean"], "OUTPUT_PDF": str(tmp_path / "older.pdf")}
+    )
+    pages = pdf_pages(Path(result["OUTPUT_PDF"]))
+    assert len(pages) == 20, feedback.text
+    for page in pages:
+        _, district, national, _ = row_cells(page, OLDER_NAME)
+        assert_printed(number(district), nottingham, district)
+        assert_printed(number(national), england, national)
+    flat = re.sub(r"\s+", " ", pages[0])
+    assert "Nottingham: as published, its own row (E06000018) of fingertips_older.csv." in flat
+    assert "England: England's row (E92000001) of fingertips_older.csv." in flat

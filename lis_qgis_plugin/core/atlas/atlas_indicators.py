@@ -41,6 +41,7 @@ from .atlas_measures import (
     IOD_SUMMARY,
     MEAN,
     NONE,
+    PUBLISHED,
     RATIO,
     SUM,
     WORSE,
@@ -323,10 +324,13 @@ def comparators(
     england: Mapping[str, float],
     areas_word: str,
     population_label: str = "",
+    published: Mapping[str, float] | None = None,
+    published_note: str = "",
 ) -> Comparators:
     """District, England and spread of each indicator over the areas; the district value by the indicator's method.
 
-    ``area_values`` also hold the values of the RATIO indicators' denominator fields.
+    ``area_values`` also hold the values of the RATIO indicators' denominator fields; ``published``
+    the district's own values of the PUBLISHED indicators, and ``published_note`` where they are from.
     """
     district: dict[str, float | None] = {}
     spread, decimals = {}, {}
@@ -340,18 +344,27 @@ def comparators(
             district[indicator.field] = ratio_of_sums(column, denominators)
         elif indicator.method == NONE:
             district[indicator.field] = None
+        elif indicator.method == PUBLISHED:
+            district[indicator.field] = (published or {}).get(indicator.field)
         else:
             district[indicator.field] = district_value(column, populations)
         spread[indicator.field] = spread_of(column)
         decimals[indicator.field] = decimals_for(
             indicator, [*column, district[indicator.field], england.get(indicator.field)]
         )
-    method = district_method(indicators, len(area_values), areas_word, populations is not None, population_label)
+    method = district_method(
+        indicators, len(area_values), areas_word, populations is not None, population_label, published_note
+    )
     return Comparators(district, {ind.field: england.get(ind.field) for ind in indicators}, spread, decimals, method)
 
 
 def district_method(
-    indicators: Sequence[AtlasIndicator], count: int, areas_word: str, weighted: bool, population_label: str = ""
+    indicators: Sequence[AtlasIndicator],
+    count: int,
+    areas_word: str,
+    weighted: bool,
+    population_label: str = "",
+    published_note: str = "",
 ) -> str:
     """How the district values were made, in words; by indicator when the methods differ."""
     areas = f"{count:,} {areas_word}"
@@ -368,9 +381,10 @@ def district_method(
         SUM: f"sum over the {areas} (a total, not compared)",
         RATIO: f"sum of the numerators over the sum of the denominators of the {areas}, not a mean of their ratios",
         NONE: f"none, as it cannot be made from the {areas}' values",
+        PUBLISHED: f"as published, {published_note or 'in the source'}",
     }
-    if set(by_method) == {MEAN}:
-        return texts[MEAN]
+    if len(by_method) == 1:
+        return texts[next(iter(by_method))]
     return "; ".join(f"{texts[method]} for {', '.join(labels)}" for method, labels in by_method.items())
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -67,7 +67,7 @@ from .atlas_indicators import (
     page_rows,
     read_england_values,
 )
-from .atlas_measures import SUM, iod_summary
+from .atlas_measures import PUBLISHED, SUM, iod_summary
 from .atlas_table import ROW_COLUMNS, ProfileRow, profile_rows
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -223,13 +223,24 @@ def _population_field(layer: QgsVectorLayer, chosen: str | None) -> str | None:
 
 def district_name_of(layer: QgsVectorLayer, skip: Sequence[str]) -> str:
     """The one district every area names (a LAD25NM field holding 'Rutland' on every row), else ''."""
+    return _one_district_value(layer, skip, r"(nm|name)$")
+
+
+def district_code_of(layer: QgsVectorLayer, skip: Sequence[str]) -> str:
+    """The one district code every area holds (LAD25CD 'E06000018' on every row), normalised; else ''."""
+    code = _one_district_value(layer, skip, r"(cd|code)$").upper()
+    return code if is_normalised_code(code) else ""
+
+
+def _one_district_value(layer: QgsVectorLayer, skip: Sequence[str], ending: str) -> str:
+    """The single value of a text field named like a district's (LAD..., district, authority) ending in ``ending``."""
     for item in layer.fields():
         name = item.name()
         if name in skip or item.type() != QMetaType.Type.QString:
             continue
         if not re.search(r"(lad|la|district|authority)", name, re.IGNORECASE):
             continue
-        if not re.search(r"(nm|name)$", name, re.IGNORECASE):
+        if not re.search(ending, name, re.IGNORECASE):
             continue
         values = {value.strip() for value in field_values(layer, name)}
         if len(values) == 1 and next(iter(values)):
@@ -282,8 +293,10 @@ def prepare_atlas_pages(
     population_field = _population_field(coverage, population_field)
     indicators = describe_indicators(coverage, indicator_fields, layer_metadata(coverage))
     log: list[LogLine] = []
-    known = national_values(coverage, indicators)
+    district = district_name.strip() or district_name_of(coverage, [name_field, code_field or ""]) or "District"
+    known = national_values(coverage, indicators, district_code_of(coverage, [code_field or ""]), district)
     england, england_notes = known.values, known.notes
+    indicators = [replace(ind, method=PUBLISHED) if ind.field in known.district else ind for ind in indicators]
     log.extend(LogLine(problem, warning=True) for problem in known.problems)
     if england_file:
         given, note = _given_england_values(Path(england_file), indicators, log)
@@ -310,8 +323,10 @@ def prepare_atlas_pages(
         people = read_numbers(coverage, [population_field])
         populations = [attribute_number(people[fid][population_field]) for fid in ids]
     population_label = _alias(coverage, population_field) if population_field else ""
-    compared = comparators(indicators, [values[fid] for fid in ids], populations, england, areas_word, population_label)
-    district = district_name.strip() or district_name_of(coverage, [name_field, code_field or ""]) or "District"
+    compared = comparators(
+        indicators, [values[fid] for fid in ids], populations, england, areas_word, population_label,
+        published=known.district, published_note="; ".join(known.district_notes),
+    )  # fmt: skip
 
     failures = []
     for fid in ids:
@@ -417,14 +432,17 @@ def needs_osm_attribution(layer_descriptions: Sequence[str]) -> bool:
     return any(_OSM_HINT.search(text or "") for text in layer_descriptions)
 
 
-def national_values(coverage: QgsVectorLayer, indicators: Sequence[AtlasIndicator]) -> EnglandValues:
-    """England's values that come with the data, how they were found, and how to cite the source files.
+def national_values(
+    coverage: QgsVectorLayer, indicators: Sequence[AtlasIndicator], district_code: str = "", district_name: str = ""
+) -> EnglandValues:
+    """England's (and the district's own) values that come with the data, how they were found, and citations.
 
     The IoD's national deciles fix England's share of LSOAs in the most deprived 10%; a long
-    table the indicators came from (Fingertips' CSV, beside the layer) has England's own row.
+    table the indicators came from (Fingertips' CSV, beside the layer) has England's own row, and
+    the row of the district ``district_code`` when the download was made within it.
     """
     source = layer_file(coverage)
-    found = source_table_england(source.parent if source else None, indicators)
+    found = source_table_england(source.parent if source else None, indicators, district_code, district_name)
     summary = iod_summary(coverage.fields().names(), inherited_aliases(coverage))
     if summary is not None:
         fixed = {ind.field: value for ind in indicators if (value := summary.england(ind.field)) is not None}
