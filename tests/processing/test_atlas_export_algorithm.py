@@ -1063,9 +1063,10 @@ def test_the_district_value_is_the_published_row_not_a_mean_of_ward_ratios(
     pages = pdf_pages(Path(result["OUTPUT_PDF"]))
     assert len(pages) == 20, feedback.text
     for page in pages:
-        _, district, national, _ = row_cells(page, OLDER_NAME)
-        assert_printed(number(district), nottingham, district)
-        assert_printed(number(national), england, national)
+        _, district, national, difference = row_cells(page, OLDER_NAME)
+        assert district.endswith("%") and national.endswith("%") and " pp" in difference  # the label's (%)
+        assert_printed(number(district), nottingham, district[:-1])
+        assert_printed(number(national), england, national[:-1])
     flat = re.sub(r"\s+", " ", pages[0])
     assert "Nottingham: as published, its own row (E06000018) of fingertips_older.csv." in flat
     assert "England: England's row (E92000001) of fingertips_older.csv." in flat

@@ -194,7 +194,7 @@ def describe_indicators(
         known = IOD_SUMMARY.get(name) if summary else None
         item = metadata.get(name) or IndicatorMetadata("")
         label = item.name or aliases.get(name) or (known.label if known else "") or name
-        unit = item.unit or (known.unit if known else "")
+        unit = item.unit or (known.unit if known else "") or ("%" if "(%)" in label else "")  # 'Smokers (%)'
         polarity = item.polarity or (known.polarity if known else "")
         source = item.source or (summary.source if known and summary else "")
         period = item.period  # a known measure's source names its edition
