@@ -8,7 +8,7 @@ from pathlib import Path
 from qgis.core import QgsLayerTreeLayer, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
 
-from lis_qgis_plugin.gui.algorithm_runner import RunOutcome
+from lis_qgis_plugin.gui.algorithm_runner import AlgorithmRunner, RunOutcome
 from lis_qgis_plugin.gui.lis_dock import LisDockWidget
 from lis_qgis_plugin.gui.result_layers import GROUP_NAME
 
@@ -21,19 +21,24 @@ SAMPLE_TITLES = {
 }
 
 
-def wait_for_run(panel: LisDockWidget, timeout_s: float = 60) -> RunOutcome:
-    """Process events until the panel's run has finished; its outcome."""
+def wait_for_outcome(runner: AlgorithmRunner, timeout_s: float = 60) -> RunOutcome:
+    """Process events until ``runner``'s run (already started) has finished; its outcome."""
     outcomes: list[RunOutcome] = []
-    panel.runner.finished.connect(outcomes.append)
+    runner.finished.connect(outcomes.append)
     try:
         deadline = time.monotonic() + timeout_s
         while not outcomes:
-            assert time.monotonic() < deadline, "the panel's run did not finish in time"
+            assert time.monotonic() < deadline, "the run did not finish in time"
             QCoreApplication.processEvents()
             time.sleep(0.01)
     finally:
-        panel.runner.finished.disconnect(outcomes.append)
+        runner.finished.disconnect(outcomes.append)
     return outcomes[0]
+
+
+def wait_for_run(panel: LisDockWidget, timeout_s: float = 60) -> RunOutcome:
+    """Process events until the panel's run has finished; its outcome."""
+    return wait_for_outcome(panel.runner, timeout_s)
 
 
 def lis_group_layers() -> list[QgsVectorLayer]:

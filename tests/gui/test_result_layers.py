@@ -4,34 +4,22 @@ the same name (gui.algorithm_runner and gui.result_layers, over processing.outpu
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 from qgis.core import QgsProject
-from qgis.PyQt.QtCore import QCoreApplication
 
 from lis_qgis_plugin.gui.algorithm_runner import AlgorithmRunner, Output, RunOutcome
 
 from ..support import RUTLAND_GP_FILTER
-from .panel_support import lis_group_layers
+from .panel_support import lis_group_layers, wait_for_outcome
 
 STAMP = r"\(\d\d:\d\d(?: #\d+)?\)"
 
 
-def run_and_wait(runner: AlgorithmRunner, *args: object, timeout_s: float = 60) -> RunOutcome:
-    """Start a run and process events until it has finished; its outcome."""
-    outcomes: list[RunOutcome] = []
-    runner.finished.connect(outcomes.append)
-    try:
-        assert runner.run(*args)  # type: ignore[arg-type]
-        deadline = time.monotonic() + timeout_s
-        while not outcomes:
-            assert time.monotonic() < deadline, "the run did not finish in time"
-            QCoreApplication.processEvents()
-            time.sleep(0.01)
-    finally:
-        runner.finished.disconnect(outcomes.append)
-    return outcomes[0]
+def run_and_wait(runner: AlgorithmRunner, *args: object) -> RunOutcome:
+    """Start a run and wait for its outcome."""
+    assert runner.run(*args)  # type: ignore[arg-type]
+    return wait_for_outcome(runner)
 
 
 def test_three_catchment_runs_from_the_panel_give_three_names_in_the_lis_group(
