@@ -7,6 +7,7 @@ QgsProcessingException that says what to fix.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,13 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterField,
+    QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
 )
 
 from ..core.aggregation.aggregate_indicators import METHOD_PARAMETERS, aggregate_indicators
-from ..core.aggregation.aggregation import Measure
+from ..core.aggregation.aggregation import Measure, parse_ratios
 from ..core.io.layer_codes import layer_label
 from .lis_algorithm import LisAlgorithm
 from .output_loading import load_on_completion, short_label
@@ -44,6 +46,7 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
     FIELDS_WEIGHTED_MEAN = "FIELDS_WEIGHTED_MEAN"
     FIELDS_MIN = "FIELDS_MIN"
     FIELDS_MAX = "FIELDS_MAX"
+    FIELDS_RATIO = "FIELDS_RATIO"
     WEIGHT_FIELD = "WEIGHT_FIELD"
     OUTPUT = "OUTPUT"
     AREAS_ASSIGNED = "AREAS_ASSIGNED"
@@ -69,6 +72,14 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
             "Choose how each field is aggregated: sum for counts (population, cases), mean, minimum, maximum, and "
             "population-weighted mean for rates, scores and ranks (choose the population field as weight). NULL "
             "values are left out and never count as 0; a target whose small areas all have NULL gets NULL.\n\n"
+            "A rate or share whose counts are known is best made as a ratio of sums: FIELDS_RATIO takes "
+            "numerator/denominator pairs of field names, optionally with *100 (a percentage) or *1000 (per 1,000), "
+            "separated by commas or new lines, for example pop_60plus_mid2015/pop_total_mid2015*100. Each target gets "
+            "sum of numerators / sum of denominators over its small areas with both values, never a mean of the "
+            "small areas' ratios, in a field NUMERATOR_per_DENOMINATOR (_x100, _x1000), with the sums of both "
+            "fields; a target whose denominators add up to 0 gets NULL and is named in the log. The unit (%, per "
+            "1,000 or proportion) and the numerator and denominator are stored in the GeoPackage, so "
+            "lis:exportatlas makes the district's value the same way.\n\n"
             "The output GeoPackage has every target area with its fields, n_areas (how many small areas it "
             "received), one field per aggregate (FIELD_sum, _mean, _wmean, _min, _max) and, per field, how many "
             "small areas had a value (FIELD_n). The log gives the totals in and out, and names every small area "
@@ -125,6 +136,17 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
                 )
             )
         self.addParameter(
+            QgsProcessingParameterString(
+                self.FIELDS_RATIO,
+                self.tr(
+                    "Ratios of sums: numerator/denominator field pairs, optionally *100 or *1000, one per line "
+                    "(for example pop_60plus_mid2015/pop_total_mid2015*100)"
+                ),
+                multiLine=True,
+                optional=True,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterField(
                 self.WEIGHT_FIELD,
                 self.tr("Weight for weighted means (population field)"),
@@ -164,6 +186,7 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
             centroids=self.input_layer(parameters, self.CENTROIDS, context, optional=True),
             feedback=feedback,
             transform_context=context.transformContext(),
+            ratios=parse_ratios(self._ratio_texts(parameters, context)),
         )
         self.push_log(feedback, outcome.log)
         feedback.pushInfo(self.tr("Wrote {0}").format(outcome.uri))
@@ -175,3 +198,11 @@ class AggregateIndicatorsAlgorithm(LisAlgorithm):
             self.AREAS_ASSIGNED: outcome.assigned,
             self.AREAS_UNASSIGNED: outcome.unassigned,
         }
+
+    def _ratio_texts(self, parameters: dict[str, Any], context: QgsProcessingContext) -> list[str]:
+        """The FIELDS_RATIO pairs: a Python list, or one text split at new lines, ';' or ',' (not 1,000's)."""
+        given = parameters.get(self.FIELDS_RATIO)
+        if isinstance(given, (list, tuple)):
+            return [str(item) for item in given]
+        text = self.parameterAsString(parameters, self.FIELDS_RATIO, context) or ""
+        return re.split(r"[\n;]+|,(?!\d)", text)

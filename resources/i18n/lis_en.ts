@@ -97,12 +97,12 @@ The output GeoPackage has every demand feature with access_score, access_per_100
 <context>
     <name>AggregateIndicatorsAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="56"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="59"/>
         <source>Aggregate indicators to larger areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="59"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="62"/>
         <source>Aggregates values of small areas (for example LSOAs) to larger areas: wards, MSOAs, districts, or polygons you drew.
 
 Each small area goes to one target area:
@@ -111,86 +111,93 @@ Each small area goes to one target area:
 
 Choose how each field is aggregated: sum for counts (population, cases), mean, minimum, maximum, and population-weighted mean for rates, scores and ranks (choose the population field as weight). NULL values are left out and never count as 0; a target whose small areas all have NULL gets NULL.
 
+A rate or share whose counts are known is best made as a ratio of sums: FIELDS_RATIO takes numerator/denominator pairs of field names, optionally with *100 (a percentage) or *1000 (per 1,000), separated by commas or new lines, for example pop_60plus_mid2015/pop_total_mid2015*100. Each target gets sum of numerators / sum of denominators over its small areas with both values, never a mean of the small areas' ratios, in a field NUMERATOR_per_DENOMINATOR (_x100, _x1000), with the sums of both fields; a target whose denominators add up to 0 gets NULL and is named in the log. The unit (%, per 1,000 or proportion) and the numerator and denominator are stored in the GeoPackage, so lis:exportatlas makes the district's value the same way.
+
 The output GeoPackage has every target area with its fields, n_areas (how many small areas it received), one field per aggregate (FIELD_sum, _mean, _wmean, _min, _max) and, per field, how many small areas had a value (FIELD_n). The log gives the totals in and out, and names every small area left out and every target area that received none. The inputs are never changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="82"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="93"/>
         <source>Small areas with values (for example LSOAs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="89"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="100"/>
         <source>Small-area code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="96"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="107"/>
         <source>Target areas (wards, MSOAs, districts or any polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="97"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="108"/>
         <source>Lookup small-area code -&gt; target code (CSV/XLSX; empty: aggregate by location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="113"/>
         <source>Centroids: one point per small area with its code, such as population-weighted centroids (without LOOKUP; empty: point on surface)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="111"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="122"/>
         <source>Fields to sum (counts: population, cases)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="123"/>
         <source>Fields to average (mean)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="124"/>
         <source>Fields to average weighted by population (rates, scores, ranks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="125"/>
         <source>Fields to take the minimum of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="126"/>
         <source>Fields to take the maximum of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="141"/>
+        <source>Ratios of sums: numerator/denominator field pairs, optionally *100 or *1000, one per line (for example pop_60plus_mid2015/pop_total_mid2015*100)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="152"/>
         <source>Weight for weighted means (population field)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="138"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="160"/>
         <source>Aggregated areas (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="163"/>
         <source>Small areas assigned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="164"/>
         <source>Small areas not assigned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="169"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="192"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="170"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="193"/>
         <source>{0} by {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1098,7 +1105,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="164"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="165"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="166"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
@@ -1471,83 +1478,83 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="75"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="76"/>
         <source>Where should new sites go? Choose them among candidate places, keeping the existing sites open: the shortest average journey (p-median), the most people within a standard such as 10 minutes (MCLP), or the fewest sites that reach everyone (LSCP).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="145"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="146"/>
         <source>Who needs the service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="145"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="146"/>
         <source>The people to serve, and how much their need counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="152"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="153"/>
         <source>&amp;Demand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="154"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="155"/>
         <source>Population-weighted centroids, or small areas (their point inside is used). Offered first: centroids in the candidates' area, else small areas there</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="167"/>
         <source>Population of each demand point (the weight)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="174"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="175"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
         <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="176"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="177"/>
         <source>Optional: small areas holding the need field when the demand points do not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="184"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="185"/>
         <source>N&amp;eed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="186"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="187"/>
         <source>Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need: a resident in greater need counts more when choosing sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="196"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="197"/>
         <source>Need r&amp;ule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="198"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="199"/>
         <source>Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="205"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="206"/>
         <source>Sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="205"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="206"/>
         <source>The places a new site could go, and the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="211"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="212"/>
         <source>&amp;Candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="213"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="214"/>
         <source>Point layer of the places a new site could go</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1597,194 +1604,194 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="258"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="257"/>
         <source>Which existing sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="261"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="260"/>
         <source>Existing filte&amp;r</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="263"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="262"/>
         <source>Optional expression choosing some existing sites, e.g. "service_type" = 'childrens_centre'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="270"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="269"/>
         <source>Existing &amp;site id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="272"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="271"/>
         <source>Field with a unique id per existing site (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="277"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="276"/>
         <source>Travel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="277"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="276"/>
         <source>How people travel to a site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="278"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="277"/>
         <source>Line layer of roads; leave empty and give a file, or neither for straight-line distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="279"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="278"/>
         <source>Travel time (minutes) or distance (metres); without a network only distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="281"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="112"/>
         <source>Road &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="282"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="281"/>
         <source>or network &amp;file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="282"/>
         <source>Speed field (km/&amp;h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
         <source>Tra&amp;vel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Driving or walking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="285"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
         <source>C&amp;ost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="296"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="295"/>
         <source>O&amp;bjective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="298"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="297"/>
         <source>Shortest average journey, most people within the standard, or fewest sites covering everyone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="306"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="305"/>
         <source>New si&amp;tes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="308"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="307"/>
         <source>How many new sites to open (not used by the fewest-sites objective)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="317"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="316"/>
         <source>Covera&amp;ge standard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="319"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="318"/>
         <source>Within how far a site counts as reachable: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="326"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="325"/>
         <source>Find ne&amp;w sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="327"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="326"/>
         <source>Run 'Locate new services': the suggested sites, each area's nearest site and a before/after summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="336"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="335"/>
         <source>Su&amp;ggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="338"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="337"/>
         <source>The new sites in the order to open them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="343"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="342"/>
         <source>Before and af&amp;ter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="347"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="346"/>
         <source>Journeys and people within the standard, before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="355"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="354"/>
         <source>Locate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="547"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="546"/>
         <source>Choose the demand layer and its population field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="550"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="549"/>
         <source>Choose the candidate sites (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="557"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="556"/>
         <source>Locate new services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="559"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="558"/>
         <source>{0}: suggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="560"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="559"/>
         <source>{0}: nearest site before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="561"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="560"/>
         <source>{0}: before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="564"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="563"/>
         <source>Choosing new sites among {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="570"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="569"/>
         <source>No new site was chosen: the before and after table shows the sites open now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="614"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="613"/>
         <source>Travel saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="614"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="613"/>
         <source>Weighted by need</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1959,17 +1966,17 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="40"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="41"/>
         <source>Who can reach a service within 5, 10 or 15 minutes, and who cannot: catchments of each facility on the road network, and the population covered within each band.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
         <source>&amp;Facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="86"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
         <source>Point layer of the services</source>
         <translation type="unfinished"></translation>
     </message>

@@ -7,15 +7,19 @@ tests/processing/test_aggregate_indicators_algorithm.py.
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 
 from lis_qgis_plugin.core.aggregation.aggregation import (
     AreaRecord,
     Measure,
+    Ratio,
     aggregate,
     assign_by_lookup,
     output_kind,
+    parse_ratios,
     summary_lines,
     unassigned_areas,
 )
@@ -25,7 +29,10 @@ from lis_qgis_plugin.core.io.layer_values import codes_by_id
 from lis_qgis_plugin.core.io.table_files import TableError
 from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 
-from ..support import open_layer
+from ..support import csv_rows, open_layer
+
+FILE6_OLDER = "Older population aged 60 and over: mid 2015 (excluding prisoners)"
+FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
 
 
 def test_sample_centroids_place_every_area_in_its_ward(sample_files: SampleFiles) -> None:
@@ -115,3 +122,78 @@ def test_output_kinds_and_words() -> None:
     assert plural("LSOA", 23) == "23 LSOAs" and plural("ward", 1) == "1 ward"
     assert plural("local authority district", 2) == "2 local authority districts"
     assert plural("country", 3) == "3 countries"
+
+
+def test_ratios_are_parsed_and_a_bad_pair_is_named() -> None:
+    assert parse_ratios(["pop_60plus/pop_total*100", " deaths / pop_total * 1,000 ", "a/b", "", "a/b"]) == [
+        Ratio("pop_60plus", "pop_total", 100), Ratio("deaths", "pop_total", 1000), Ratio("a", "b", 1),
+    ]  # fmt: skip
+    older = Ratio("pop_60plus", "pop_total", 100)
+    assert (older.name, older.unit, older.method) == (
+        "pop_60plus_pct_pop_total", "%", "ratio of sums: \u03a3pop_60plus / \u03a3pop_total \u00d7 100"
+    )  # fmt: skip
+    assert Ratio("deaths", "pop", 1000).unit == "per 1,000" and Ratio("a", "b").unit == "proportion"
+    assert Ratio("deaths", "pop", 1000).name == "deaths_per1000_pop" and Ratio("a", "b").name == "a_per_b"
+    for bad in ("pop_60plus", "pop_60plus/pop_total*7", "a/b/c", "/pop_total", "a/b*x"):
+        with pytest.raises(TableError, match=f"FIELDS_RATIO: '{re.escape(bad)}' is not a ratio"):
+            parse_ratios(["a/b", bad])
+
+
+def rutland_older_by_ward(shared_data: Path) -> list[AreaRecord]:
+    """Rutland's LSOAs (IoD2019 File 6: residents aged 60+ and all residents) with their 2025 ward by the lookup."""
+    rutland = shared_data / "rutland"
+    ward_of = {
+        row["LSOA11CD"]: row["WD25CD"]
+        for row in csv_rows(rutland / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv")
+    }
+    return [
+        AreaRecord(code, ward_of[code], {"older": int(row[FILE6_OLDER]), "total": int(row[FILE6_TOTAL])})
+        for row in csv_rows(rutland / "population" / "rutland_iod2019_file6_population_denominators.csv")
+        for code in [row["LSOA code (2011)"]]
+    ]
+
+
+def test_a_ratio_is_the_sum_of_counts_over_the_sum_of_denominators(shared_data: Path) -> None:
+    """Rutland's share of residents aged 60+ by ward: sum(60+) / sum(residents), not the mean of the LSOAs' shares."""
+    records = rutland_older_by_ward(shared_data)
+    wards = sorted({record.target for record in records if record.target})
+    older = Ratio("older", "total", 100)
+    result = aggregate(records, wards, [], [older])
+    several = 0
+    for ward in wards:
+        members = [record for record in records if record.target == ward]
+        by_hand = 100 * sum(r.values["older"] for r in members) / sum(r.values["total"] for r in members)
+        mean_of_ratios = sum(100 * r.values["older"] / r.values["total"] for r in members) / len(members)
+        assert result.targets[ward].ratios[older] == pytest.approx(by_hand, abs=1e-9), ward
+        assert result.targets[ward].ratio_areas[older] == len(members)
+        if len(members) > 1:
+            several += 1
+            assert abs(result.targets[ward].ratios[older] - mean_of_ratios) > 0.01, ward  # the wrong method differs
+    assert several >= 5
+
+
+def test_a_ratio_leaves_out_nulls_pairwise_and_names_a_zero_denominator(shared_data: Path) -> None:
+    records = rutland_older_by_ward(shared_data)
+    first = records[0]
+    ward = first.target
+    assert ward is not None
+    members = [record for record in records if record.target == ward]
+    assert len(members) == 2  # E01013787 and another LSOA in Braunston & Martinsthorpe
+    # The first LSOA loses its denominator: it leaves the ratio, but its count still adds to the sum.
+    changed = [AreaRecord(first.code, ward, {"older": first.values["older"], "total": None}), *records[1:]]
+    older = Ratio("older", "total", 100)
+    result = aggregate(changed, [ward], [Measure("older", "sum")], [older])
+    (rest,) = [record for record in changed[1:] if record.target == ward]
+    assert result.targets[ward].ratios[older] == pytest.approx(100 * rest.values["older"] / rest.values["total"])
+    assert result.targets[ward].ratio_areas[older] == 1
+    assert result.left_out_of_ratio[older] == [first.code]
+    assert result.targets[ward].values[Measure("older", "sum")] == sum(r.values["older"] for r in members)
+    # Denominators that add up to 0: NULL, and the ward is named in the log.
+    zeros = [AreaRecord(r.code, r.target, {"older": 0, "total": 0}) for r in members]
+    result = aggregate(zeros, [ward], [], [older])
+    assert result.targets[ward].ratios[older] is None and result.zero_denominators[older] == [ward]
+    lines = summary_lines(result, zeros, [], "LSOA", "ward", "through the lookup", "are not in the lookup", [older])
+    assert f"total adds up to 0 in 1 ward, so older_pct_total is NULL there: {ward}." in lines
+    assert "older_pct_total = \u03a3older / \u03a3total \u00d7 100 over the LSOAs of each ward with both values" in (
+        " ".join(lines)
+    )

@@ -28,6 +28,7 @@ from qgis.PyQt.QtCore import QMetaType
 
 from lis_qgis_plugin.core.aggregation.aggregate_indicators import aggregate_indicators
 from lis_qgis_plugin.core.aggregation.aggregation import Measure
+from lis_qgis_plugin.core.aggregation.ratio_fields import RatioField, read_ratio_fields
 from lis_qgis_plugin.core.aggregation.spatial_assignment import assign_by_location
 from lis_qgis_plugin.core.common.content_checksum import dataset_checksums
 from lis_qgis_plugin.core.common.wording import plural
@@ -41,6 +42,8 @@ from ..support import LogFeedback, csv_rows, open_layer, run_qgis_process
 ALGORITHM = "lis:aggregateindicators"
 POP = "pop_total_mid2015"
 FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
+FILE6_OLDER = "Older population aged 60 and over: mid 2015 (excluding prisoners)"
+OLDER = "pop_60plus_mid2015"
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -148,6 +151,64 @@ def test_rutland_through_lookup_preserves_totals_and_matches_hand_sums(
 
     assert f"23 LSOAs aggregated to 15 wards through {rutland.lookup.name}" in log[0]
     assert f"total {POP} 37,746 in and 37,746 out" in log[0]
+
+
+def test_a_share_is_the_sum_of_counts_over_the_sum_of_denominators(
+    lis_plugin: LisPlugin, rutland: Place, nottingham: Place, tmp_path: Path
+) -> None:
+    """Residents aged 60+ per 100 residents by ward: sum(60+) / sum(residents) of the ward's LSOAs (IoD2019 File 6
+    and the lookup, read here), which differs from the mean of the LSOAs' shares; the metadata says how it was made."""
+    for place, name in ((rutland, "rutland"), (nottingham, "nottingham")):
+        output = tmp_path / f"{name}_older.gpkg"
+        result, log = run_leaving_inputs_unchanged({
+            "INPUT": str(place.areas), "TARGET": str(place.wards), "LOOKUP": str(place.lookup),
+            "FIELDS_RATIO": f"{OLDER}/{POP}*100\n{OLDER} / {POP}", "OUTPUT": f"{output}|layername=wards",
+        }, [place.areas, place.wards, place.lookup])  # fmt: skip
+        ward_of = place.ward_of()
+        counts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for row in csv_rows(place.file6):
+            counts[ward_of[row["LSOA code (2011)"]]].append((int(row[FILE6_OLDER]), int(row[FILE6_TOTAL])))
+        wards = output_features(result["OUTPUT"], "WD25CD")
+        assert set(wards) == set(counts)
+        percent, share = f"{OLDER}_pct_{POP}", f"{OLDER}_per_{POP}"
+        several = 0
+        for code, ward in wards.items():
+            by_hand = 100 * sum(older for older, _ in counts[code]) / sum(total for _, total in counts[code])
+            mean_of_ratios = sum(100 * older / total for older, total in counts[code]) / len(counts[code])
+            assert ward[percent] == pytest.approx(by_hand, rel=1e-12), code
+            assert ward[share] == pytest.approx(by_hand / 100, rel=1e-12), code
+            assert ward[f"{OLDER}_sum"] == sum(older for older, _ in counts[code]), code  # added: not asked for
+            assert ward[f"{POP}_sum"] == sum(total for _, total in counts[code]), code
+            if len(counts[code]) > 1:
+                several += 1
+                assert abs(ward[percent] - mean_of_ratios) > 0.01, code  # the mean of ratios would fail here
+        assert several >= 5
+        fields = QgsVectorLayer(result["OUTPUT"], "w", "ogr").fields()
+        assert fields.field(percent).alias() == f"{OLDER} per {POP} (\u00d7100)"
+        assert fields.field(share).alias() == f"{OLDER} per {POP}"
+        metadata = read_indicator_metadata(output, "wards")
+        assert (metadata[percent].name, metadata[percent].unit) == (f"{OLDER} per {POP} (\u00d7100)", "%")
+        assert metadata[share].unit == "proportion"
+        method = f"ratio of sums: \u03a3{OLDER} / \u03a3{POP} \u00d7 100"
+        assert read_ratio_fields(output, "wards")[percent] == RatioField(
+            OLDER, POP, 100, f"{OLDER}_sum", f"{POP}_sum", method
+        )  # fmt: skip
+        assert any(
+            f"{percent} = \u03a3{OLDER} / \u03a3{POP} \u00d7 100 over the LSOAs of each ward" in line for line in log
+        )
+
+
+def test_ratio_fields_are_checked_by_name(lis_plugin: LisPlugin, rutland: Place, tmp_path: Path) -> None:
+    base = {"INPUT": str(rutland.areas), "TARGET": str(rutland.wards), "OUTPUT": str(tmp_path / "out.gpkg")}
+    message = _error({**base, "FIELDS_RATIO": f"{OLDER}/{POP}*100; {OLDER}-{POP}"})
+    assert f"FIELDS_RATIO: '{OLDER}-{POP}' is not a ratio" in message and "numerator/denominator" in message
+    message = _error({**base, "FIELDS_RATIO": f"{OLDER}/{POP}*3"})
+    assert f"'{OLDER}/{POP}*3'" in message and "*100" in message
+    message = _error({**base, "FIELDS_RATIO": [f"{OLDER}/no_such_field"]})
+    assert "FIELDS_RATIO" in message and "no_such_field" in message and "has no field" in message
+    message = _error({**base, "FIELDS_RATIO": f"LSOA11NM/{POP}"})
+    assert "FIELDS_RATIO" in message and "LSOA11NM" in message and "not numbers" in message
+    assert not (tmp_path / "out.gpkg").exists()
 
 
 def test_lookup_gaps_are_reported_by_code(lis_plugin: LisPlugin, rutland: Place, tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ from .aggregation import (
     AggregationResult,
     AreaRecord,
     Measure,
+    Ratio,
     TargetValues,
     aggregate,
     assign_by_lookup,
@@ -54,6 +55,7 @@ from .aggregation import (
     output_kind,
     summary_lines,
 )
+from .ratio_fields import RatioField, write_ratio_fields
 from .spatial_assignment import SpatialAssignment, assign_by_location, centroid_points
 
 #: The parameter that chooses the fields of each aggregation method; messages name it.
@@ -64,6 +66,8 @@ METHOD_PARAMETERS: tuple[tuple[str, str], ...] = (
     ("FIELDS_MIN", "min"),
     ("FIELDS_MAX", "max"),
 )
+#: The parameter of ratios of sums (numerator/denominator pairs); messages name it.
+RATIO_PARAMETER = "FIELDS_RATIO"
 
 
 class AggregationError(LisError, ValueError):
@@ -116,8 +120,13 @@ def aggregate_indicators(
     centroids: QgsVectorLayer | None = None,
     feedback: QgsFeedback | None = None,
     transform_context: QgsCoordinateTransformContext | None = None,
+    ratios: Sequence[Ratio] = (),
 ) -> AggregateOutcome:
-    """Aggregate ``measures`` of the small ``areas`` over ``targets`` and write the GeoPackage ``output``.
+    """Aggregate ``measures`` and ``ratios`` of the small ``areas`` over ``targets``; write the GeoPackage ``output``.
+
+    Each ratio is multiplier x sum(numerator) / sum(denominator) over a target's areas with both,
+    written with the sums of its numerator and denominator (added as sums when not among
+    ``measures``) and recorded in the GeoPackage's lis_ratio_fields table for later tools.
 
     Each small area goes to one target: through ``lookup`` (small-area code -> target code) when
     given, else by location, the target containing its point on surface, or its point in
@@ -126,6 +135,7 @@ def aggregate_indicators(
     AggregationError with a message for the user, and CancelledError when ``feedback`` is cancelled.
     """
     measures = list(measures)
+    ratios = list(dict.fromkeys(ratios))
     weight_field = weight_field or ""
     weighted = [measure.field for measure in measures if measure.method == "wmean"]
     if weighted and not weight_field:
@@ -135,6 +145,12 @@ def aggregate_indicators(
         )
     path, layer_name = gpkg_destination(output)
     check_output_is_new(path, [areas, targets, lookup, centroids])
+    ratio_kinds = {
+        name: numeric_field_kind(areas, name, RATIO_PARAMETER)
+        for ratio in ratios
+        for name in (ratio.numerator, ratio.denominator)
+    }
+    measures += [Measure(name, "sum") for name in ratio_kinds if Measure(name, "sum") not in measures]
     kinds = _numeric_kinds(areas, measures, weight_field)
     steps = _steps(feedback, 3)
     placed = place_small_areas(areas, targets, area_field, target_field, lookup, centroids, steps, transform_context)
@@ -146,17 +162,17 @@ def aggregate_indicators(
         AreaRecord(placed.label(fid), placed.target_of.get(fid), values[fid], values[fid].get(weight_field))
         for fid in placed.area_ids
     ]
-    result = aggregate(records, list(key_of.values()), measures)
+    result = aggregate(records, list(key_of.values()), measures, ratios)
 
     _next_step(steps, 2)
-    fields, cells, shortened = _output_fields(areas, targets, measures, kinds, weight_field, areas_word)
+    fields, cells, shortened = _output_fields(areas, targets, (measures, ratios), kinds, weight_field, areas_word)
 
     def row(feature: QgsFeature) -> list[object]:
         return cells(result.targets[key_of[feature.id()]])
 
     uri = write_layer_with_fields(targets, path, layer_name, fields, row, steps)
-    _carry_metadata(areas, path, layer_name, measures, fields, weight_field, areas_word)
-    lines = summary_lines(result, records, measures, areas_word, placed.targets_word, placed.how, placed.reason)
+    _carry_metadata(areas, (path, layer_name), (measures, ratios), fields, weight_field, areas_word)
+    lines = summary_lines(result, records, measures, areas_word, placed.targets_word, placed.how, placed.reason, ratios)
     log.extend(LogLine(line) for line in [*lines, *shortened])
     return AggregateOutcome(uri, path, layer_name, result, records, placed.spatial, log)
 
@@ -418,13 +434,14 @@ def _placement_lines(
 def _output_fields(
     areas: QgsVectorLayer,
     targets: QgsVectorLayer,
-    measures: list[Measure],
+    chosen: tuple[list[Measure], list[Ratio]],
     kinds: dict[str, str],
     weight_field: str,
     areas_word: str,
 ) -> tuple[list[NewField], Callable[[TargetValues], list[object]], list[str]]:
-    """The new fields (n_areas, one per measure, then counts), a function giving a target's cells, and a line for
-    each name cut to the GeoPackage length (its alias says it in full)."""
+    """The new fields (n_areas, one per measure, one per ratio, then counts), a function giving a target's cells,
+    and a line for each name cut to the GeoPackage length (its alias says it in full)."""
+    measures, ratios = chosen
     words = plural_word(areas_word)
     counted = list(dict.fromkeys(measure.field for measure in measures))
     weighted = [measure for measure in measures if measure.method == "wmean"]
@@ -438,8 +455,10 @@ def _output_fields(
             )
             for m in measures
         ],
+        *[(r.name, "real", r.alias(_label(areas, r.numerator), _label(areas, r.denominator))) for r in ratios],
         *[(f"{name}_n", "integer", f"{words} with a value of {name}") for name in counted],
         *[(f"{m.field}_wmean_n", "integer", f"{words} in the weighted mean of {m.field}") for m in weighted],
+        *[(f"{r.name}_n", "integer", f"{words} with both {r.numerator} and {r.denominator}") for r in ratios],
     ]
     names = safe_field_names([name for name, _, _ in wanted], targets.fields().names())
     fields = [NewField(name, kind, alias) for name, (_, kind, alias) in zip(names, wanted)]
@@ -449,8 +468,10 @@ def _output_fields(
         return [
             target.n_areas,
             *[target.values[m] for m in measures],
+            *[target.ratios[r] for r in ratios],
             *[target.present[name] for name in counted],
             *[target.contributors[m] for m in weighted],
+            *[target.ratio_areas[r] for r in ratios],
         ]
 
     return fields, cells, shortened
@@ -464,23 +485,43 @@ def _label(layer: QgsVectorLayer, name: str) -> str:
 
 def _carry_metadata(
     areas: QgsVectorLayer,
-    path: Path,
-    layer_name: str,
-    measures: list[Measure],
+    where: tuple[Path, str],
+    chosen: tuple[list[Measure], list[Ratio]],
     fields: list[NewField],
     weight_field: str,
     areas_word: str,
 ) -> None:
-    """Give each aggregate the indicator metadata of its field, when the input is a LIS GeoPackage layer."""
-    source = layer_file(areas)
+    """Give each aggregate the indicator metadata of its field, when the input is a LIS GeoPackage layer, and each
+    ratio its own (unit, method, sources), recording its numerator and denominator for later tools."""
+    path, layer_name = where
+    measures, ratios = chosen
+    known = _input_metadata(areas)
     metadata: dict[str, IndicatorMetadata] = {}
-    if source is not None and source.suffix.lower() == ".gpkg":
-        decoded = QgsProviderRegistry.instance().decodeUri(areas.providerType(), areas.source())
-        known = read_indicator_metadata(source, decoded.get("layerName") or source.stem)
-        for measure, new in zip(measures, fields[1:]):
-            item = known.get(measure.field)
-            if item is not None:
-                name = measure_alias(item.name, measure.method, plural_word(areas_word), weight_field)
-                metadata[new.name] = IndicatorMetadata(name, item.source, item.period, item.unit, item.polarity)
+    for measure, new in zip(measures, fields[1:]):
+        item = known.get(measure.field)
+        if item is not None:
+            name = measure_alias(item.name, measure.method, plural_word(areas_word), weight_field)
+            metadata[new.name] = IndicatorMetadata(name, item.source, item.period, item.unit, item.polarity)
+    sums = {measure.field: new.name for measure, new in zip(measures, fields[1:]) if measure.method == "sum"}
+    recorded: dict[str, RatioField] = {}
+    for ratio, new in zip(ratios, fields[1 + len(measures) :]):
+        parts = [known.get(ratio.numerator), known.get(ratio.denominator)]
+        sources = dict.fromkeys(item.source for item in parts if item is not None and item.source)
+        period = next((item.period for item in parts if item is not None and item.period), "")
+        metadata[new.name] = IndicatorMetadata(new.alias, "; ".join(sources), period, ratio.unit)
+        recorded[new.name] = RatioField(
+            ratio.numerator, ratio.denominator, ratio.multiplier, sums[ratio.numerator], sums[ratio.denominator],
+            ratio.method,
+        )  # fmt: skip
     if metadata or read_indicator_metadata(path, layer_name):  # also clears rows of an older run
         write_indicator_metadata(path, layer_name, metadata)
+    write_ratio_fields(path, layer_name, recorded)
+
+
+def _input_metadata(areas: QgsVectorLayer) -> dict[str, IndicatorMetadata]:
+    """The indicator metadata of the small areas, when they are a LIS GeoPackage layer."""
+    source = layer_file(areas)
+    if source is None or source.suffix.lower() != ".gpkg":
+        return {}
+    decoded = QgsProviderRegistry.instance().decodeUri(areas.providerType(), areas.source())
+    return read_indicator_metadata(source, decoded.get("layerName") or source.stem)

@@ -11,6 +11,7 @@ no QGIS: the QGIS side only reads layers and places areas.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -54,6 +55,72 @@ class Measure:
             raise ValueError(f"unknown aggregation method '{self.method}' (one of {', '.join(METHODS)})")
 
 
+#: Multipliers a ratio may carry, and the unit each gives it.
+RATIO_UNITS: dict[int, str] = {
+    1: "proportion", 100: "%", 1_000: "per 1,000", 10_000: "per 10,000", 100_000: "per 100,000",
+}  # fmt: skip
+#: 'numerator/denominator', optionally '*100' (or '×100', '* 1,000').
+_RATIO_TEXT = re.compile(r"^\s*([^/*×]+?)\s*/\s*([^/*×]+?)\s*(?:[*×]\s*([\d,]+))?\s*$")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A rate or share made from counts: multiplier x sum(numerator) / sum(denominator) over each target's areas."""
+
+    numerator: str
+    denominator: str
+    multiplier: int = 1
+
+    @property
+    def name(self) -> str:
+        """The output field's name before it is made safe: 'pop_60plus_per_pop_total', 'pop_60plus_pct_pop_total'
+        (x100), 'deaths_per1000_pop_total' (x1000); a name cut to 40 characters loses the denominator's end."""
+        word = {1: "per", 100: "pct"}.get(self.multiplier, f"per{self.multiplier}")
+        return f"{self.numerator}_{word}_{self.denominator}"
+
+    @property
+    def unit(self) -> str:
+        """'proportion' (0..1), '%' (x100) or 'per 1,000' (x1000): how maps and profiles print the value."""
+        return RATIO_UNITS[self.multiplier]
+
+    @property
+    def formula(self) -> str:
+        """'Σpop_60plus / Σpop_total × 100'."""
+        scaled = f" \u00d7 {self.multiplier:,}" if self.multiplier != 1 else ""
+        return f"\u03a3{self.numerator} / \u03a3{self.denominator}{scaled}"
+
+    @property
+    def method(self) -> str:
+        """The method in words, for the metadata."""
+        return f"ratio of sums: {self.formula}"
+
+    def alias(self, numerator_label: str, denominator_label: str) -> str:
+        """'pop_60plus per pop_total (\u00d7100)': the readable name of the output field."""
+        scaled = f" (\u00d7{self.multiplier:,})" if self.multiplier != 1 else ""
+        return f"{numerator_label} per {denominator_label}{scaled}"
+
+
+def parse_ratios(texts: Iterable[str]) -> list[Ratio]:
+    """Ratios from 'numerator/denominator' texts ('pop_60plus/pop_total*100'); TableError naming a bad one."""
+    ratios: list[Ratio] = []
+    for text in texts:
+        if not text.strip():
+            continue
+        found = _RATIO_TEXT.match(text)
+        multiplier = found.group(3) if found else None
+        number = int(multiplier.replace(",", "")) if multiplier and multiplier.replace(",", "").isdigit() else 1
+        if found is None or (multiplier is not None and number not in RATIO_UNITS):
+            raise TableError(
+                f"FIELDS_RATIO: '{text.strip()}' is not a ratio LIS can make. Write each as numerator/denominator "
+                "with the field names of the small areas, optionally followed by *100 (a percentage) or *1000 (per "
+                "1,000), for example pop_60plus/pop_total*100; separate several with commas or new lines."
+            )
+        ratio = Ratio(found.group(1), found.group(2), number)
+        if ratio not in ratios:
+            ratios.append(ratio)
+    return ratios
+
+
 @dataclass
 class TargetValues:
     """What one target receives: how many small areas, each measure's value and its contributors."""
@@ -63,6 +130,10 @@ class TargetValues:
     contributors: dict[Measure, int] = field(default_factory=dict)
     #: Field -> how many of the target's small areas have a value (not NULL) in it.
     present: dict[str, int] = field(default_factory=dict)
+    #: Each ratio's value (NULL when no area has both values, or the denominators add up to 0).
+    ratios: dict[Ratio, float | None] = field(default_factory=dict)
+    #: Each ratio -> how many of the target's small areas have both its numerator and its denominator.
+    ratio_areas: dict[Ratio, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,6 +147,10 @@ class AggregationResult:
     unknown_targets: dict[str, list[str]]
     #: Field of a weighted mean -> labels of areas left out because their value or weight is NULL.
     left_out_of_weighted: dict[str, list[str]]
+    #: Ratio -> labels of areas left out because their numerator or denominator is NULL.
+    left_out_of_ratio: dict[Ratio, list[str]] = field(default_factory=dict)
+    #: Ratio -> targets whose areas' denominators add up to 0 (the ratio is NULL there).
+    zero_denominators: dict[Ratio, list[str]] = field(default_factory=dict)
 
     @property
     def assigned(self) -> int:
@@ -120,14 +195,20 @@ def output_kind(method: str, source_kind: str) -> str:
 
 
 def aggregate(
-    records: Sequence[AreaRecord], target_keys: Iterable[str], measures: Sequence[Measure]
+    records: Sequence[AreaRecord],
+    target_keys: Iterable[str],
+    measures: Sequence[Measure],
+    ratios: Sequence[Ratio] = (),
 ) -> AggregationResult:
-    """Aggregate every measure over the small areas of each target.
+    """Aggregate every measure and ratio over the small areas of each target.
 
     - sum: the sum of non-NULL values; NULL when all are NULL.
     - mean, min, max: over the non-NULL values; NULL when there are none.
     - wmean: sum(weight * value) / sum(weight) over the areas whose value and weight are both
       non-NULL; the others are left out and named. NULL when the weights add up to 0.
+    - ratios: multiplier x sum(numerator) / sum(denominator) over the areas with both (the others
+      are left out and named), never a mean of the areas' ratios; NULL when the denominators add
+      up to 0 (the target is named) or no area has both.
     Targets with no small area get n_areas 0 and NULL values. A negative weight is a TableError.
     """
     keys = list(dict.fromkeys(target_keys))
@@ -150,6 +231,7 @@ def aggregate(
             )
     left_out: dict[str, list[str]] = {}
     targets: dict[str, TargetValues] = {}
+    outcome = AggregationResult(targets, unassigned, unknown, left_out)
     for key in keys:
         areas = members[key]
         result = TargetValues(n_areas=len(areas))
@@ -161,8 +243,22 @@ def aggregate(
             result.contributors[measure] = contributors
             if excluded:
                 left_out.setdefault(measure.field, []).extend(excluded)
+        _add_ratios(outcome, key, result, areas, ratios)
         targets[key] = result
-    return AggregationResult(targets, unassigned, unknown, left_out)
+    return outcome
+
+
+def _add_ratios(
+    outcome: AggregationResult, key: str, target: TargetValues, areas: Sequence[AreaRecord], ratios: Sequence[Ratio]
+) -> None:
+    """Each ratio's value for one target; the areas it leaves out and a denominator of 0 go to the account."""
+    for ratio in ratios:
+        value, used, excluded = ratio_value(areas, ratio)
+        target.ratios[ratio], target.ratio_areas[ratio] = value, used
+        if excluded:
+            outcome.left_out_of_ratio.setdefault(ratio, []).extend(excluded)
+        if value is None and used:
+            outcome.zero_denominators.setdefault(ratio, []).append(key)
 
 
 def _is_negative(weight: float | int | None) -> bool:
@@ -196,6 +292,26 @@ def _aggregate_one(areas: Sequence[AreaRecord], measure: Measure) -> tuple[float
     if measure.method == "min":
         return min(present), len(present), []
     return max(present), len(present), []
+
+
+def ratio_value(areas: Sequence[AreaRecord], ratio: Ratio) -> tuple[float | None, int, list[str]]:
+    """(multiplier x sum(numerator) / sum(denominator), areas with both, labels of areas left out).
+
+    The value is None when no area has both values, or when their denominators add up to 0.
+    """
+    pairs: list[tuple[float | int, float | int]] = []
+    excluded = []
+    for area in areas:
+        numerator = null_as_none(area.values.get(ratio.numerator))
+        denominator = null_as_none(area.values.get(ratio.denominator))
+        if numerator is None or denominator is None:
+            excluded.append(area.code)
+        else:
+            pairs.append((numerator, denominator))
+    total = math.fsum(denominator for _, denominator in pairs)
+    if not pairs or total == 0:
+        return None, len(pairs), excluded
+    return ratio.multiplier * math.fsum(numerator for numerator, _ in pairs) / total, len(pairs), excluded
 
 
 def unassigned_areas(records: Iterable[AreaRecord], target_keys: Iterable[str]) -> list[str]:
@@ -250,6 +366,7 @@ def summary_lines(
     targets_word: str,
     how: str,
     unassigned_reason: str,
+    ratios: Sequence[Ratio] = (),
 ) -> list[str]:
     """What happened, in plain words, for the log: counts, totals in and out, and every area left out.
 
@@ -301,4 +418,29 @@ def summary_lines(
             f"The weighted mean of {name} leaves out {plural(areas_word, len(labels))} whose {name} or weight "
             f"is NULL: {list_labels(labels)}."
         )
+    lines.extend(_ratio_lines(result, ratios, areas_word, targets_word))
+    return lines
+
+
+def _ratio_lines(result: AggregationResult, ratios: Sequence[Ratio], areas_word: str, targets_word: str) -> list[str]:
+    """How each ratio was made, and which areas and targets it could not use."""
+    words = plural_word(areas_word)
+    lines = []
+    for ratio in ratios:
+        lines.append(
+            f"{ratio.name} = {ratio.formula} over the {words} of each {targets_word} with both values: a ratio of "
+            f"sums, not a mean of the {words}' ratios."
+        )
+        left = result.left_out_of_ratio.get(ratio, [])
+        if left:
+            lines.append(
+                f"{ratio.name} leaves out {plural(areas_word, len(left))} whose {ratio.numerator} or "
+                f"{ratio.denominator} is NULL: {list_labels(left)}."
+            )
+        zero = result.zero_denominators.get(ratio, [])
+        if zero:
+            lines.append(
+                f"{ratio.denominator} adds up to 0 in {plural(targets_word, len(zero))}, so {ratio.name} is NULL "
+                f"there: {list_labels(zero)}."
+            )
     return lines
