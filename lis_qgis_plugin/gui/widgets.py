@@ -208,6 +208,15 @@ class StepBar(QWidget):
             self.rows.addLayout(row)
 
 
+def filter_expression_widget(parent: QWidget, dialog_title: str) -> QgsFieldExpressionWidget:
+    """A box for an optional filter expression. Empty means every feature, so it offers an empty entry and shows
+    nothing when empty (without it the box shows the first field's type icon, as if a field were chosen)."""
+    widget = QgsFieldExpressionWidget(parent)
+    widget.setAllowEmptyFieldName(True)
+    widget.setExpressionDialogTitle(dialog_title)
+    return widget
+
+
 def show_start_of(widget: QWidget) -> None:
     """Show the beginning of the text in ``widget``'s line edit (an expression, a path), not its end."""
     for line in widget.findChildren(QLineEdit):

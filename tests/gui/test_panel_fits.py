@@ -276,3 +276,22 @@ def test_check_boxes_wrap_only_when_the_dock_is_narrow(floating_panel: LisDockWi
     panel.resize(700, 600)
     settle()
     assert page.open_check.text() == "Open the PDF when it is &ready"  # one line again, from the full text
+
+
+def test_an_empty_filter_box_shows_nothing_not_a_field(panel: LisDockWidget, sample_gpkg: Path) -> None:
+    """An empty filter means every feature: its box must not show the first field (its "123" type icon) as if a
+    field were chosen. Every filter box of the panel is made by filter_expression_widget."""
+    from qgis.PyQt.QtWidgets import QComboBox
+
+    from lis_qgis_plugin.gui.widgets import filter_expression_widget
+
+    services, locate = panel.page("services"), panel.page("locate")
+    for made in (services.filter_widget, locate.candidate_filter, locate.existing_filter):
+        assert made.allowEmptyFieldName(), made.expressionDialogTitle()
+    candidates = QgsVectorLayer(f"{sample_gpkg}|layername=candidate_sites", "Candidate sites", "ogr")
+    assert candidates.isValid()
+    box = filter_expression_widget(panel, "Which candidates")
+    box.setLayer(candidates)
+    combo = box.findChild(QComboBox)
+    assert box.expression() == "" and combo.count() > 1
+    assert combo.itemText(combo.currentIndex()) == ""  # not 'fid'

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsProject, QgsVectorLayer
-from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
+from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QTableWidget, QWidget
 
 from ...core.access.population_field import find_population_field
@@ -18,6 +18,7 @@ from ..algorithm_runner import Output, RunOutcome
 from ..widgets import (
     add_row,
     fill_table,
+    filter_expression_widget,
     form_layout,
     intro_label,
     result_table,
@@ -213,8 +214,7 @@ class LocatePage(LisPage):
             tr("Point layer of the places a new site could go"),
             "candidatesCombo",
         )
-        self.candidate_filter = QgsFieldExpressionWidget(sites)
-        self.candidate_filter.setExpressionDialogTitle(tr("Which candidates"))
+        self.candidate_filter = filter_expression_widget(sites, tr("Which candidates"))
         add_row(
             form,
             tr("Candidate fi&lter"),
@@ -254,8 +254,7 @@ class LocatePage(LisPage):
             tr("Optional point layer of the sites that stay open"),
             "existingCombo",
         )
-        self.existing_filter = QgsFieldExpressionWidget(sites)
-        self.existing_filter.setExpressionDialogTitle(tr("Which existing sites"))
+        self.existing_filter = filter_expression_widget(sites, tr("Which existing sites"))
         add_row(
             form,
             tr("Existing filte&r"),

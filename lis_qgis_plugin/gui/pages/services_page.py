@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
-from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
+from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ...core.access.population_field import find_population_field
@@ -14,6 +14,7 @@ from ..panel_settings import PanelSettings
 from ..widgets import (
     add_row,
     fill_table,
+    filter_expression_widget,
     form_layout,
     intro_label,
     result_table,
@@ -84,8 +85,7 @@ class ServicesPage(LisPage):
         self.facilities_combo = QgsMapLayerComboBox(self.content)
         self.facilities_combo.setFilters(Qgis.LayerFilter.PointLayer)
         add_row(form, tr("&Facilities"), self.facilities_combo, tr("Point layer of the services"), "facilitiesCombo")
-        self.filter_widget = QgsFieldExpressionWidget(self.content)
-        self.filter_widget.setExpressionDialogTitle(tr("Which facilities"))
+        self.filter_widget = filter_expression_widget(self.content, tr("Which facilities"))
         add_row(
             form,
             tr("Fi&lter"),
