@@ -554,7 +554,7 @@ Each page has the area's name, a map centred on it with the other areas greyed, 
 
 Table: the area's value, the district's, England's and the difference area - district, coloured and worded 'better' or 'worse' by the indicator's polarity. Labels, units and polarity come from the indicator metadata LIS stores with joined data (lis:joinindicators, lis:aggregateindicators); without it, the field's alias or name is the label and the difference is not judged. No significance is tested.
 Numbers print with the unit of the metadata: a 'proportion' or 'share' of 0.7 as 70%, '%' as 70%, 'per 1,000' as 12.3 per 1,000; counts with thousands separators.
-District value: the district's own row (its LAD code) of the Fingertips CSV the indicators were joined from, when it lies beside the COVERAGE file; else a count (unit 'count', or a sum made by lis:aggregateindicators) is the sum of the areas, shown but not compared; a share or average whose denominators are known (the measures of lis:deprivationsummary) is the sum of the numerators over the sum of the denominators, never a mean of the areas' ratios; any other value is the population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is given, otherwise their plain mean (the footnote says which).
+District value: the district's own row (its LAD code) of the Fingertips CSV the indicators were joined from, when it lies beside the COVERAGE file; else a count (unit 'count', or a sum made by lis:aggregateindicators) is the sum of the areas, shown but not compared; a share or average whose denominators are known (the measures of lis:deprivationsummary, and the ratios lis:aggregateindicators made with FIELDS_RATIO, from the sums of their denominators written beside them) is the sum of the numerators over the sum of the denominators, never a mean of the areas' ratios; any other value is the population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is given, otherwise their plain mean (the footnote says which).
 England value: what comes with the data (the IoD's share of LSOAs in England's most deprived 10%, floor(N / 10) of N; England's row, E92000001, of the Fingertips CSV the indicators were joined from, when it lies beside the COVERAGE file), and ENGLAND_VALUES, which wins: a CSV or XLSX with columns field and value (the field name, or the small-area field before aggregation: imd_score for imd_score_mean), or a Fingertips CSV with England's row. None otherwise.
 INDICATORS: codes, ids, coordinates (BNG_E, LAT...) and geometry measures (Shape__Area) are refused: they are not indicators.
 Spine chart: per indicator, the range of the areas (light band), their middle half (dark band), the district (spine), England (diamond) and the area (dot); worse to the left.
@@ -566,117 +566,117 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="144"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="145"/>
         <source>Areas, one page each (wards, LSOAs, catchments) with the indicator values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="152"/>
         <source>Area name field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="161"/>
         <source>Area code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="168"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="169"/>
         <source>Indicators to tabulate and chart (numeric fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="177"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="178"/>
         <source>Map layers, top first: service points, context, thematic layer (empty: the first indicator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="186"/>
         <source>Population field (weights the district value; empty: plain mean of the areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="194"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="195"/>
         <source>England values: CSV/XLSX with columns field, value, or a Fingertips CSV (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="202"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="203"/>
         <source>District name for the comparator column (empty: from the layer, else 'District')</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="209"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="210"/>
         <source>Layout template (.qpt; empty: the LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="216"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="217"/>
         <source>Page size (LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="218"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="219"/>
         <source>Format</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="221"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="222"/>
         <source>Resolution (dpi)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="225"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="226"/>
         <source>When a page fails</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="230"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="231"/>
         <source>One PDF with every page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="239"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="240"/>
         <source>Or a folder: one file per area (&lt;code&gt;_&lt;name&gt;.pdf or .png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="247"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="248"/>
         <source>Atlas data GeoPackage (empty: beside the output)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="256"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="257"/>
         <source>Also save a project with the layout (opens without the plugin)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="262"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="263"/>
         <source>Pages exported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="263"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="264"/>
         <source>Pages that failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="264"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="265"/>
         <source>Layout name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="297"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="298"/>
         <source>{0} indicators do not fit the table of the page even at {1} pt: the table needs {2:.0f} mm, its frame is {3:.0f} mm tall, so the last rows are cut. Choose fewer INDICATORS, a larger PAGE_SIZE, or a template with a taller indicator_table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="307"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="308"/>
         <source>Exported {0} pages to {1}; the layout '{2}' reads {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="350"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="351"/>
         <source>TEMPLATE {0} sets the page size: PAGE_SIZE is not used.</source>
         <translation type="unfinished"></translation>
     </message>

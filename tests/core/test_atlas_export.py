@@ -13,8 +13,10 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from qgis.core import QgsVectorLayer
 
-from lis_qgis_plugin.core.aggregation.aggregation import ratio_of_sums
+from lis_qgis_plugin.core.aggregation.aggregate_indicators import aggregate_indicators
+from lis_qgis_plugin.core.aggregation.aggregation import Ratio, ratio_of_sums
 from lis_qgis_plugin.core.atlas.atlas_chart import picture_source, spine_chart_svg
 from lis_qgis_plugin.core.atlas.atlas_indicators import (
     WORSE,
@@ -23,8 +25,10 @@ from lis_qgis_plugin.core.atlas.atlas_indicators import (
     Spread,
     comparators,
     decimals_for,
+    describe_indicators,
     district_value,
     format_value,
+    layer_metadata,
     match_england_values,
     rate_suffix,
     spread_of,
@@ -35,7 +39,7 @@ from lis_qgis_plugin.core.atlas.atlas_measures import RATIO, SUM, is_indicator_f
 from lis_qgis_plugin.core.atlas.atlas_pages import page_file_stem, slug, title_file_stem
 from lis_qgis_plugin.core.atlas.atlas_table import profile_rows, table_headers
 
-from ..support import SHARED_DATA
+from ..support import SHARED_DATA, csv_rows
 
 
 def test_comparators_and_verdicts_by_hand() -> None:
@@ -187,3 +191,31 @@ def test_fields_that_are_not_indicators_and_file_names_from_titles() -> None:
     assert title_file_stem("Nottingham ward profiles 2026-12") == "Nottingham ward profiles 2026-12"
     assert title_file_stem('A/B: "wards" <2026>?') == "A-B- -wards- -2026"
     assert title_file_stem("...") == "area profiles"
+
+
+def test_a_ratio_made_by_aggregation_gets_the_district_ratio_of_sums(tmp_path: Path) -> None:
+    """Rutland's residents aged 60+ per 100 residents by ward (lis:aggregateindicators' ratio of sums): the atlas
+    reads how it was made and makes Rutland's value as sum(60+) / sum(residents) of IoD2019 File 6, read here."""
+    rutland = SHARED_DATA / "rutland"
+    lsoas = QgsVectorLayer(str(rutland / "deprivation" / "rutland_lsoa11_imd2019.geojson"), "lsoas", "ogr")
+    wards = QgsVectorLayer(str(rutland / "boundaries" / "rutland_wards_2025.geojson"), "wards", "ogr")
+    outcome = aggregate_indicators(
+        lsoas, wards, f"{tmp_path / 'wards.gpkg'}|layername=wards", [],
+        lookup=rutland / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv",
+        ratios=[Ratio("pop_60plus_mid2015", "pop_total_mid2015", 100)],
+    )  # fmt: skip
+    layer = QgsVectorLayer(outcome.uri, "wards", "ogr")
+    field = "pop_60plus_mid2015_pct_pop_total_mid2015"
+    (indicator,) = describe_indicators(layer, [field], layer_metadata(layer))
+    assert (indicator.method, indicator.denominator, indicator.unit) == (RATIO, "pop_total_mid2015_sum", "%")
+    assert indicator.label == "pop_60plus_mid2015 per pop_total_mid2015 (\u00d7100)"
+    file6 = csv_rows(rutland / "population" / "rutland_iod2019_file6_population_denominators.csv")
+    older = sum(int(row["Older population aged 60 and over: mid 2015 (excluding prisoners)"]) for row in file6)
+    total = sum(int(row["Total population: mid 2015 (excluding prisoners)"]) for row in file6)
+    rows = [{name: feature[name] for name in (field, "pop_total_mid2015_sum")} for feature in layer.getFeatures()]
+    compared = comparators([indicator], rows, None, {}, "wards")
+    assert compared.district[field] == pytest.approx(100 * older / total, rel=1e-12)
+    assert abs(compared.district[field] - sum(row[field] for row in rows) / len(rows)) > 0.1  # not a mean of ratios
+    assert compared.district_method == (
+        "sum of the numerators over the sum of the denominators of the 15 wards, not a mean of their ratios"
+    )

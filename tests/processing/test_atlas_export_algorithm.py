@@ -1070,3 +1070,47 @@ def test_the_district_value_is_the_published_row_not_a_mean_of_ward_ratios(
     flat = re.sub(r"\s+", " ", pages[0])
     assert "Nottingham: as published, its own row (E06000018) of fingertips_older.csv." in flat
     assert "England: England's row (E92000001) of fingertips_older.csv." in flat
+
+
+def test_a_ratio_of_sums_gets_the_district_ratio_of_sums_not_a_mean_of_ward_ratios(
+    lis_plugin: LisPlugin, tmp_path: Path
+) -> None:
+    """Nottingham's residents aged 60+ per 100 residents, made by ward with FIELDS_RATIO: the district value is
+    sum(60+) / sum(residents) of its LSOAs (IoD2019 File 6, read here), not the mean of the 20 wards' shares."""
+    import processing
+
+    root = SHARED_DATA / "nottingham"
+    lsoas = file6_counts(root / "population" / "nottingham_iod2019_file6_population_denominators.csv")
+    nottingham = 100 * sum(row[2] for row in lsoas) / sum(row[3] for row in lsoas)
+    wards = processing.run(
+        "lis:aggregateindicators",
+        {"INPUT": str(root / "deprivation" / "nottingham_lsoa11_imd2019.geojson"),
+         "TARGET": str(root / "boundaries" / "nottingham_wards_2025.geojson"),
+         "LOOKUP": str(root / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv"),
+         "FIELDS_RATIO": "pop_60plus_mid2015/pop_total_mid2015*100\npop_0_15_mid2015/pop_total_mid2015",
+         "OUTPUT": f"{tmp_path / 'wards.gpkg'}|layername=wards"},
+        context=QgsProcessingContext(), feedback=LogFeedback(),
+    )  # fmt: skip
+    older, children = "pop_60plus_mid2015_pct_pop_total_mid2015", "pop_0_15_mid2015_per_pop_total_mid2015"
+    layer = QgsVectorLayer(wards["OUTPUT"], "w", "ogr")
+    ward_shares = [feature[older] for feature in layer.getFeatures()]
+    assert len(ward_shares) == 20
+    assert abs(statistics.fmean(ward_shares) - nottingham) > 0.5  # the plain mean of the wards' ratios is wrong
+    result, feedback = run(
+        {"COVERAGE": wards["OUTPUT"], "INDICATORS": [older, children], "OUTPUT_PDF": str(tmp_path / "older.pdf")}
+    )
+    children_share = 100 * sum(
+        feature["pop_0_15_mid2015_sum"] for feature in layer.getFeatures()
+    ) / sum(feature["pop_total_mid2015_sum"] for feature in layer.getFeatures())  # fmt: skip
+    pages = pdf_pages(Path(result["OUTPUT_PDF"]))
+    assert len(pages) == 20, feedback.text
+    for page in pages:
+        value, district, difference = row_cells(page, "pop_60plus_mid2015 per pop_total_mid2015 (\u00d7100)")
+        assert value.endswith("%") and district.endswith("%") and " pp" in difference  # the metadata's unit '%'
+        assert_printed(number(district), nottingham, district[:-1])
+        _, district, _ = row_cells(page, "pop_0_15_mid2015 per pop_total_mid2015")  # no England column: none given
+        assert district.endswith("%")  # a proportion prints as a percentage
+        assert_printed(number(district), children_share, district[:-1])
+    flat = re.sub(r"\s+", " ", pdf_pages(Path(result["OUTPUT_PDF"]), "-raw")[0])
+    assert "sum of the numerators over the sum of the denominators of the 20 wards, not a mean of their ratios" in flat
+    assert "Nottingham: sum of the numerators" in flat and "mean of the 20 wards" not in flat

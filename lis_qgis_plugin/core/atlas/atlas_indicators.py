@@ -3,9 +3,10 @@
 The arithmetic works on plain Python numbers so it can be checked by hand:
 
 - district value: a count (unit 'count') is the sum of the areas' counts; a share or rate whose
-  denominator is known (the measures of lis:deprivationsummary, see atlas_measures) is the sum of
-  the numerators over the sum of the denominators, sum(v x d) / sum(d), never a mean of the
-  areas' ratios; any other value, when only the ratio is known, is the population-weighted mean
+  denominator is known (the measures of lis:deprivationsummary, see atlas_measures, and the
+  ratios lis:aggregateindicators made with FIELDS_RATIO, see aggregation.ratio_fields) is the
+  sum of the numerators over the sum of the denominators, sum(v x d) / sum(d), never a mean of
+  the areas' ratios; any other value, when only the ratio is known, is the population-weighted mean
   of the areas, sum(p x v) / sum(p) over the areas with both a value and a population, when a
   population field is given, otherwise the plain mean of the areas' values (which treats a small
   ward like a large one); the page footnote says which;
@@ -29,6 +30,7 @@ from pathlib import Path
 from qgis.core import QgsProviderRegistry, QgsVectorLayer
 
 from ..aggregation.aggregation import ratio_of_sums
+from ..aggregation.ratio_fields import RatioField, layer_ratio_fields
 from ..common.errors import LisError
 from ..indicators.indicator_table import IndicatorMetadata
 from ..indicators.metadata_store import read_indicator_metadata
@@ -158,7 +160,8 @@ def describe_indicators(
     """The chosen fields as indicators; AtlasInputError naming a missing, non-numeric or technical field.
 
     The label, unit and polarity come from the join's metadata when it has the field, then from
-    what the atlas knows of lis:deprivationsummary's measures; else the label is the field's
+    what the atlas knows of lis:deprivationsummary's measures; a ratio lis:aggregateindicators
+    recorded in lis_ratio_fields is made for the district from its summed denominator; else the label is the field's
     alias (kept in the layer's default style by LIS) or its name, and the polarity is unknown.
     """
     if not fields:
@@ -169,6 +172,7 @@ def describe_indicators(
     aliases = inherited_aliases(layer)  # also those in the GeoPackage's default style, which Processing skips
     names = layer.fields().names()
     summary = iod_summary(names, aliases)
+    ratios = layer_ratio_fields(layer)
     indicators = []
     for name in dict.fromkeys(fields):
         index = layer.fields().indexFromName(name)
@@ -198,13 +202,18 @@ def describe_indicators(
         polarity = item.polarity or (known.polarity if known else "")
         source = item.source or (summary.source if known and summary else "")
         period = item.period  # a known measure's source names its edition
-        method, denominator = _district_method(known, unit, aliases.get(name, ""), names)
+        method, denominator = _district_method(known, ratios.get(name), unit, aliases.get(name, ""), names)
         indicators.append(AtlasIndicator(name, label, unit, polarity, source, period, kind, method, denominator))
     return indicators
 
 
-def _district_method(known: KnownMeasure | None, unit: str, alias: str, names: Sequence[str]) -> tuple[str, str]:
-    """(method, denominator field): known measures as known; counts and sums of areas summed; others a mean."""
+def _district_method(
+    known: KnownMeasure | None, ratio: RatioField | None, unit: str, alias: str, names: Sequence[str]
+) -> tuple[str, str]:
+    """(method, denominator field): known measures and recorded ratios of sums by their denominators; counts and
+    sums of areas summed; others a mean."""
+    if ratio is not None and ratio.denominator_sum in names:
+        return RATIO, ratio.denominator_sum
     if known is not None:
         if known.method == RATIO and known.denominator not in names:
             return MEAN, ""
