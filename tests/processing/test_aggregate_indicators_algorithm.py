@@ -37,7 +37,7 @@ from lis_qgis_plugin.core.indicators.metadata_store import read_indicator_metada
 from lis_qgis_plugin.core.io.layer_values import codes_by_id
 from lis_qgis_plugin.plugin import LisPlugin
 
-from ..support import LogFeedback, csv_rows, open_layer, run_qgis_process
+from ..support import LogFeedback, csv_rows, field_with_alias, open_layer, run_qgis_process
 
 ALGORITHM = "lis:aggregateindicators"
 POP = "pop_total_mid2015"
@@ -678,7 +678,8 @@ def test_qgis_process_runs_aggregateindicators(
     out = tmp_path / "rutland_wards.gpkg"
     run = run_qgis_process(
         qgis_process_env, "run", ALGORITHM, "--", f"INPUT={rutland.areas}", f"TARGET={rutland.wards}",
-        f"LOOKUP={rutland.lookup}", f"FIELDS_SUM={POP}", f"OUTPUT={out}",
+        f"LOOKUP={rutland.lookup}", f"FIELDS_SUM={POP}", f"FIELDS_RATIO={OLDER}/{POP}*100",
+        f"FIELDS_RATIO=pop_0_15_mid2015/{POP}*1,000", f"OUTPUT={out}",
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     assert "AREAS_ASSIGNED:\t23" in run.stdout and "AREAS_UNASSIGNED:\t0" in run.stdout
@@ -686,3 +687,9 @@ def test_qgis_process_runs_aggregateindicators(
     layer = open_layer(out, "rutland_wards")
     assert layer.featureCount() == 15
     assert sum(feature[f"{POP}_sum"] for feature in layer.getFeatures()) == sum(rutland.file6_population().values())
+    children = field_with_alias(layer.source(), f"pop_0_15_mid2015 per {POP} (\u00d71,000)")
+    assert children == "pop_0_15_mid2015_per1000_pop_total_mid20"  # cut to 40 characters; the alias says it all
+    for feature in layer.getFeatures():  # both ratios, given as a repeated key
+        assert feature[f"{OLDER}_pct_{POP}"] == pytest.approx(100 * feature[f"{OLDER}_sum"] / feature[f"{POP}_sum"])
+        assert feature[children] == pytest.approx(1000 * feature["pop_0_15_mid2015_sum"] / feature[f"{POP}_sum"])
+    assert read_indicator_metadata(out, "rutland_wards")[children].unit == "per 1,000"
