@@ -45,6 +45,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsFeedback,
     QgsGeometry,
+    QgsLineString,
     QgsProject,
     QgsUnitTypes,
     QgsVectorLayer,
@@ -55,6 +56,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from ..common.errors import LisError
+from .arrow_reading import ColumnarUnsuitableError, LayerColumns, python_values, read_columns, wkb_line_parts
 
 #: Bump when the graph rules or the array layout change: cached graphs are then rebuilt.
 GRAPH_VERSION = "1"
@@ -855,6 +857,28 @@ def _wkb_lines(wkb: bytes) -> list[np.ndarray]:
 
 
 @dataclass
+class _WayParts:
+    """The usable line parts of a layer as flat arrays, and what reading found.
+
+    ``xy`` (V, 2) vertices in the graph's CRS; per part (P,): ``sizes`` (vertices), ``fids`` (its
+    feature), ``direction`` and ``speed`` (km/h). ``read``: features read; ``used``: usable ways;
+    ``missing_speed``: drivable ways without a speed; ``reasons``: ways left out, by reason.
+    ``reader``: ``"arrow"`` (GDAL's columns) or ``"qgis"`` (QGIS's feature iterator).
+    """
+
+    xy: np.ndarray
+    sizes: np.ndarray
+    fids: np.ndarray
+    direction: np.ndarray
+    speed: np.ndarray
+    read: int
+    used: int
+    missing_speed: int
+    reasons: dict[str, int]
+    reader: str
+
+
+@dataclass
 class _Ways:
     coords: list[np.ndarray] = field(default_factory=list)
     fids: list[int] = field(default_factory=list)
@@ -874,6 +898,21 @@ class _Ways:
                 self.direction.append(rule.direction)
                 self.speed.append(rule.speed_kph)
         self.used += 1
+
+    def parts(self) -> _WayParts:
+        """The same ways as flat arrays."""
+        return _WayParts(
+            xy=np.concatenate(self.coords) if self.coords else np.empty((0, 2)),
+            sizes=np.array([len(c) for c in self.coords], dtype=np.int64),
+            fids=np.asarray(self.fids, dtype=np.int64),
+            direction=np.asarray(self.direction, dtype=np.int8),
+            speed=np.asarray(self.speed, dtype=float),
+            read=self.read,
+            used=self.used,
+            missing_speed=self.missing_speed,
+            reasons=dict(self.reasons),
+            reader="qgis",
+        )
 
 
 def _field_lookup(layer: QgsVectorLayer) -> dict[str, int]:
@@ -915,7 +954,11 @@ def _reading_progress(feedback: QgsFeedback | None, number: int, total: int) -> 
 def _read_ways(
     layer: QgsVectorLayer, mode: TravelMode, target: QgsCoordinateReferenceSystem, feedback: QgsFeedback | None
 ) -> _Ways:
-    """The usable ways of a line layer for ``mode``, in ``target``; why the others were left out is counted."""
+    """The usable ways of a line layer for ``mode``, in ``target``, feature by feature through QGIS.
+
+    Why the others were left out is counted. The fallback of :func:`read_way_parts` for layers
+    that are not plain files; its results are the reference the columnar reading must equal.
+    """
     names = _field_lookup(layer)
     has_highway = "highway" in names
     other = names.get("other_tags")
@@ -949,6 +992,138 @@ def _read_ways(
     return ways
 
 
+def read_way_parts(
+    layer: QgsVectorLayer,
+    mode: TravelMode,
+    target: QgsCoordinateReferenceSystem,
+    feedback: QgsFeedback | None,
+    *,
+    columnar: bool = True,
+) -> _WayParts:
+    """The usable ways of ``layer`` for ``mode`` in ``target``: read as columns when it is a plain file.
+
+    GDAL's Arrow stream (:mod:`arrow_reading`) with the way rules applied once per distinct
+    combination of tags; QGIS's feature iterator for everything else (memory layers, databases,
+    services, ``.osm.pbf``, filtered layers). Both give the same ways in the same order.
+    """
+    if columnar:
+        try:
+            return _read_ways_columnar(layer, mode, target, feedback)
+        except ColumnarUnsuitableError:
+            pass
+    return _read_ways(layer, mode, target, feedback).parts()
+
+
+def _cancel_check(feedback: QgsFeedback | None) -> None:
+    if feedback is not None and feedback.isCanceled():
+        raise NetworkError("Building the road network was cancelled.")
+
+
+def _relevant_other_tags(value: Any) -> tuple[tuple[str, str], ...]:
+    """The tags the rules read from an ``other_tags`` text, in a fixed order (most texts hold none of them)."""
+    text = "" if value is None else str(value)
+    if not any(f'"{key}"' in text for key in _TAGS):
+        return ()
+    return tuple(sorted((key, tag) for key, tag in parse_other_tags(text).items() if key in _TAGS))
+
+
+def _way_rules(
+    columns: LayerColumns, tag_columns: Mapping[str, str], other: str | None, speed_name: str | None, mode: TravelMode
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per feature: allowed, direction, speed (km/h) and reason index, with :func:`classify_way` called once
+    per distinct combination of the values it reads (the same answers as feature by feature)."""
+    names = [*tag_columns.values(), *([other] if other else []), *([speed_name] if speed_name else [])]
+    distinct: dict[str, list[Any]] = {}
+    codes = []
+    for name in dict.fromkeys(names):
+        code, distinct[name] = python_values(columns.values[name], columns.nulls[name])
+        if name == other:
+            subsets = [_relevant_other_tags(value) for value in distinct[name]]
+            kinds = {subset: number for number, subset in enumerate(dict.fromkeys([(), *subsets]))}
+            lookup = np.array([0, *(kinds[subset] for subset in subsets)], dtype=np.int64)
+            code, distinct[name] = lookup[code], list(kinds)
+        codes.append(code)
+    column_index = {name: number for number, name in enumerate(dict.fromkeys(names))}
+    stacked = np.stack(codes, axis=1) if codes else np.zeros((columns.count, 1), np.int64)
+    combos, inverse = np.unique(stacked, axis=0, return_inverse=True)
+
+    def value(name: str, combo: np.ndarray) -> Any:
+        code = int(combo[column_index[name]])
+        return distinct[name][code - 1] if code else None
+
+    has_highway = "highway" in tag_columns
+    rules, reasons = [], {"": 0}
+    for combo in combos:
+        tags: dict[str, Any] = {key: value(name, combo) for key, name in tag_columns.items()}
+        if other:
+            for key, tag in distinct[other][int(combo[column_index[other]])]:
+                if not _text(tags.get(key)):
+                    tags[key] = tag
+        speed = value(speed_name, combo) if speed_name else None
+        rule = classify_way(tags, mode, speed, has_highway or "highway" in tags)
+        rules.append((rule.allowed, rule.direction, rule.speed_kph, reasons.setdefault(rule.reason, len(reasons))))
+    table = np.array(rules, dtype=float).reshape(-1, 4)[inverse.reshape(-1)]
+    reason_names = np.array(list(reasons), dtype=object)
+    return table[:, 0] > 0, table[:, 1].astype(np.int8), table[:, 2], reason_names[table[:, 3].astype(np.int64)]
+
+
+def _read_ways_columnar(
+    layer: QgsVectorLayer, mode: TravelMode, target: QgsCoordinateReferenceSystem, feedback: QgsFeedback | None
+) -> _WayParts:
+    """:func:`_read_ways` for a plain file, column by column (ColumnarUnsuitableError when it is not one)."""
+    if QgsWkbTypes.isCurvedType(layer.wkbType()):
+        raise ColumnarUnsuitableError("curved geometries")
+    names = _field_lookup(layer)
+    field_names = layer.fields().names()
+    tag_columns = {key: field_names[names[key]] for key in _TAGS if key in names}
+    other = field_names[names["other_tags"]] if "other_tags" in names else None
+    speed_index = _speed_index(layer, mode, names)
+    speed_name = field_names[speed_index] if speed_index is not None else None
+    wanted = [name for name in dict.fromkeys([*tag_columns.values(), other, speed_name]) if name]
+    columns = read_columns(layer, wanted, lambda: _cancel_check(feedback))
+    if columns.count == 0:
+        raise ColumnarUnsuitableError("no features")  # QGIS's reading names the empty layer
+    for name in wanted:
+        if columns.values[name].dtype.kind not in "SUifbO":
+            raise ColumnarUnsuitableError(f"column {name} of type {columns.values[name].dtype}")
+    xy, sizes, owner = wkb_line_parts(columns.wkb)
+    allowed, direction, speed, reason = _way_rules(columns, tag_columns, other, speed_name, mode)
+    drawn = np.bincount(owner, weights=sizes, minlength=columns.count) > 0
+    left_out = drawn & ~allowed
+    excluded, counts = np.unique(reason[left_out].astype(str), return_counts=True)
+    missing = drawn & allowed & np.isnan(speed)
+    usable = drawn & allowed & ~np.isnan(speed)
+    keep = usable[owner] & (sizes >= 2)
+    xy = xy[np.repeat(keep, sizes)]
+    if layer.crs() != target and len(xy):
+        xy = _transformed(xy, layer.crs(), target)
+    owner = owner[keep]
+    if feedback is not None:
+        feedback.setProgress(99.0)
+    return _WayParts(
+        xy=xy,
+        sizes=sizes[keep],
+        fids=columns.fids[owner],
+        direction=direction[owner],
+        speed=speed[owner],
+        read=columns.count,
+        used=int(usable.sum()),
+        missing_speed=int(missing.sum()),
+        reasons={str(name): int(count) for name, count in zip(excluded, counts)},
+        reader="arrow",
+    )
+
+
+def _transformed(
+    xy: np.ndarray, source: QgsCoordinateReferenceSystem, target: QgsCoordinateReferenceSystem
+) -> np.ndarray:
+    """``xy`` from ``source`` to ``target`` as QGIS transforms a 2D line (one call for all vertices)."""
+    transform = QgsCoordinateTransform(source, target, QgsProject.instance().transformContext())
+    line = QgsLineString(xy[:, 0].tolist(), xy[:, 1].tolist())
+    line.transform(transform)
+    return _wkb_lines(bytes(line.asWkb()))[0]
+
+
 def build_graph(
     source: Source,
     mode: TravelMode | None = None,
@@ -957,19 +1132,22 @@ def build_graph(
     crs: str | None = None,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     feedback: QgsFeedback | None = None,
+    columnar: bool = True,
 ) -> RoadGraph:
     """Build the graph of ``source`` (a line layer, a GeoPackage/Shapefile path or an ``.osm.pbf``) for ``mode``.
 
     ``crs``: the projected CRS (metres) to build in; default the layer's own, or EPSG:27700 when the
-    layer is in longitude/latitude. Raises :class:`NetworkError` with a message for the user when the
-    layer is empty, not lines, geographic for ``crs``, has NULL speeds, or has no road usable by the mode.
+    layer is in longitude/latitude. ``columnar=False`` reads feature by feature through QGIS even
+    where GDAL's columns could be read (the same graph, slower: for comparisons). Raises
+    :class:`NetworkError` with a message for the user when the layer is empty, not lines, geographic
+    for ``crs``, has NULL speeds, or has no road usable by the mode.
     """
     mode = mode or TravelMode()
     if not tolerance_m > 0:
         raise NetworkError("The node tolerance must be a positive distance in metres.")
     layer = open_road_layer(source, layer_name)
     target = target_crs(layer, crs)
-    ways = _read_ways(layer, mode, target, feedback)
+    ways = read_way_parts(layer, mode, target, feedback, columnar=columnar)
     label = layer.name()
     if ways.read == 0:
         raise NetworkError(f"The road layer {label!r} has no features.")
@@ -979,7 +1157,7 @@ def build_graph(
             f"positive speed in the field {mode.speed_field!r}: fill them in (km/h), or leave the speed field "
             "empty to use maxspeed and the road-class defaults."
         )
-    if not ways.coords:
+    if len(ways.sizes) == 0:
         why = ", ".join(f"{count:,} {reason}" for reason, count in sorted(ways.reasons.items())) or "no geometry"
         raise NetworkError(
             f"None of the {ways.read:,} lines in {label!r} can be used for {mode.kind} ({why}). "
@@ -988,9 +1166,8 @@ def build_graph(
     return _assemble(ways, mode, target.authid(), tolerance_m, label)
 
 
-def _assemble(ways: _Ways, mode: TravelMode, authid: str, tolerance_m: float, label: str) -> RoadGraph:
-    sizes = np.array([len(c) for c in ways.coords])
-    xy = np.concatenate(ways.coords)
+def _assemble(ways: _WayParts, mode: TravelMode, authid: str, tolerance_m: float, label: str) -> RoadGraph:
+    sizes, xy = ways.sizes, ways.xy
     keys = np.round(xy / tolerance_m).astype(np.int64)
     _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
@@ -1011,8 +1188,8 @@ def _assemble(ways: _Ways, mode: TravelMode, authid: str, tolerance_m: float, la
     renumber = np.cumsum(used) - 1
     node_xy = node_xy[used]
     a, b = renumber[a].astype(np.int32), renumber[b].astype(np.int32)
-    direction = np.asarray(ways.direction, dtype=np.int8)[part]
-    speed = np.asarray(ways.speed, dtype=float)[part]
+    direction = ways.direction[part]
+    speed = ways.speed[part]
     cost = length / (speed / 3.6) if mode.cost == "time" else length.copy()
     seg_ids = np.arange(len(a), dtype=np.int32)
     fwd = direction != BACKWARD
@@ -1021,7 +1198,7 @@ def _assemble(ways: _Ways, mode: TravelMode, authid: str, tolerance_m: float, la
         node_xy=node_xy,
         seg_nodes=np.stack([a, b], axis=1),
         seg_length=length,
-        seg_way=np.asarray(ways.fids, dtype=np.int64)[part],
+        seg_way=ways.fids[part],
         edge_from=np.concatenate([a[fwd], b[bwd]]),
         edge_to=np.concatenate([b[fwd], a[bwd]]),
         edge_length=np.concatenate([length[fwd], length[bwd]]),
@@ -1036,6 +1213,7 @@ def _assemble(ways: _Ways, mode: TravelMode, authid: str, tolerance_m: float, la
             "excluded": dict(ways.reasons),
             "oneway_segments": int((direction != BOTH).sum()),
             "tolerance_m": tolerance_m,
+            "reader": ways.reader,
         },
     )
     return graph

@@ -1,0 +1,232 @@
+"""Read a file layer column by column through GDAL's Arrow stream instead of feature by feature.
+
+``OGRLayer.GetArrowStreamAsNumPy`` (GDAL >= 3.6) hands over a whole batch of features as numpy
+arrays: attributes as arrays (masked where NULL) and geometries as ISO WKB. Reading Rutland's
+6,660 ways this way takes a few milliseconds against a fraction of a second through QGIS's
+feature iterator, and the WKB of all lines is decoded at once here (:func:`wkb_line_parts`).
+
+Only plain files of a few drivers are read this way; anything else (memory layers, databases,
+services, OpenStreetMap extracts, filtered layers, curved geometries) raises
+:class:`ColumnarUnsuitableError` and the caller reads the layer through QGIS instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from qgis.core import QgsProviderRegistry, QgsVectorLayer
+
+#: Drivers whose feature ids and values QGIS reads exactly as OGR does (ids are OGR's FIDs).
+COLUMNAR_DRIVERS = frozenset({"GPKG", "ESRI Shapefile", "FlatGeobuf"})
+#: ISO WKB geometry types read here: LineString and MultiLineString, 2D, Z, M or ZM.
+_LINESTRING, _MULTILINESTRING = 2, 5
+
+
+class ColumnarUnsuitableError(Exception):
+    """The layer cannot be read column by column; the caller reads it through QGIS (not a user error)."""
+
+
+@dataclass
+class LayerColumns:
+    """A layer's features as columns: ``fids`` (F,), ``values[name]`` and ``nulls[name]`` (F,), ``wkb`` (F,)."""
+
+    fids: np.ndarray
+    values: dict[str, np.ndarray]
+    nulls: dict[str, np.ndarray]
+    wkb: list[bytes | None]
+
+    @property
+    def count(self) -> int:
+        """Number of features."""
+        return int(self.fids.shape[0])
+
+
+def _ogr() -> Any:
+    """GDAL's ``ogr`` module when it can stream Arrow batches as numpy (GDAL >= 3.6), else ColumnarUnsuitableError."""
+    try:
+        from osgeo import gdal, ogr
+    except ImportError as error:  # pragma: no cover - GDAL's Python bindings ship with QGIS
+        raise ColumnarUnsuitableError("no GDAL Python bindings") from error
+    if not hasattr(ogr.Layer, "GetArrowStreamAsNumPy"):
+        raise ColumnarUnsuitableError(f"GDAL {gdal.__version__} has no Arrow stream (3.6 or later needed)")
+    return ogr
+
+
+def file_layer_parts(layer: QgsVectorLayer) -> tuple[Path, str | None]:
+    """The file and layer name of an unfiltered OGR file layer, or ColumnarUnsuitableError."""
+    if layer.providerType() != "ogr" or layer.subsetString():
+        raise ColumnarUnsuitableError("not an unfiltered OGR layer")
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path = Path(str(parts.get("path") or ""))
+    if not path.is_file():
+        raise ColumnarUnsuitableError("not a file")
+    name = parts.get("layerName")
+    return path, str(name) if name else None
+
+
+def read_columns(
+    layer: QgsVectorLayer, names: Sequence[str], check_cancel: Callable[[], None] | None = None
+) -> LayerColumns:
+    """The feature ids, the columns ``names`` (as QGIS names the fields) and the WKB of every feature of ``layer``.
+
+    Features come in the file's order, as QGIS's iterator gives them. Raises ColumnarUnsuitableError when
+    the layer is not a plain file of :data:`COLUMNAR_DRIVERS` or a column is not in the file
+    (a virtual or joined field). ``check_cancel`` is called between batches.
+    """
+    ogr = _ogr()
+    path, layer_name = file_layer_parts(layer)
+    dataset = ogr.Open(str(path))
+    if dataset is None:
+        raise ColumnarUnsuitableError("GDAL cannot open the file")
+    driver = dataset.GetDriver().GetName()
+    if driver not in COLUMNAR_DRIVERS:
+        raise ColumnarUnsuitableError(f"driver {driver}")
+    source = dataset.GetLayerByName(layer_name) if layer_name else dataset.GetLayer(0)
+    if source is None or (not layer_name and dataset.GetLayerCount() != 1):
+        raise ColumnarUnsuitableError("layer not found")
+    fid_name = source.GetFIDColumn() or "OGC_FID"
+    geometry_name = source.GetGeometryColumn() or "wkb_geometry"
+    options = ["INCLUDE_FID=YES", "MAX_FEATURES_IN_BATCH=65536"]
+    fids: list[np.ndarray] = []
+    values: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    nulls: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    wkb: list[bytes | None] = []
+    try:
+        stream = source.GetArrowStreamAsNumPy(options)
+        for batch in stream:
+            if check_cancel is not None:
+                check_cancel()
+            if fid_name not in batch or geometry_name not in batch:
+                raise ColumnarUnsuitableError("no feature id or geometry column in the stream")
+            fids.append(np.asarray(batch[fid_name], dtype=np.int64))
+            for name in names:
+                if name not in batch:
+                    raise ColumnarUnsuitableError(f"column {name} not in the file")
+                column = batch[name]
+                values[name].append(np.ma.getdata(column))
+                nulls[name].append(np.ma.getmaskarray(column))
+            wkb.extend(batch[geometry_name].tolist())
+    except RuntimeError as error:
+        raise ColumnarUnsuitableError(f"GDAL: {error}") from error
+    finally:
+        source = dataset = None
+    if not fids:
+        return LayerColumns(np.empty(0, np.int64), {}, {}, [])
+    return LayerColumns(
+        np.concatenate(fids),
+        {name: np.concatenate(parts) for name, parts in values.items()},
+        {name: np.concatenate(parts) for name, parts in nulls.items()},
+        wkb,
+    )
+
+
+def python_values(values: np.ndarray, nulls: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """Codes and distinct values of a column: ``codes[i]`` is 0 for NULL, else 1 + the index in ``distinct``.
+
+    ``distinct`` holds the values as QGIS gives them to Python: text as ``str`` (UTF-8), numbers as
+    ``int``/``float``, so rules written for QGIS attributes read them unchanged.
+    """
+    codes = np.zeros(len(values), dtype=np.int64)
+    present = ~nulls
+    if not present.any():
+        return codes, []
+    distinct, inverse = np.unique(values[present], return_inverse=True)
+    codes[present] = inverse.reshape(-1) + 1
+    out: list[Any] = []
+    for value in distinct.tolist():
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", errors="replace")
+        out.append(value)
+    return codes, out
+
+
+def _uint32(data: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Little-endian unsigned 32-bit integers at byte offsets ``at`` of ``data``."""
+    at = at.astype(np.int64)
+    out = data[at].astype(np.int64)
+    for shift in (1, 2, 3):
+        out |= data[at + shift].astype(np.int64) << (8 * shift)
+    return out
+
+
+def _float64(buffer: bytes, at: np.ndarray) -> np.ndarray:
+    """Little-endian doubles at byte offsets ``at`` of ``buffer`` (any alignment)."""
+    out = np.empty(len(at))
+    remainder = at % 8
+    for shift in range(8):
+        chosen = remainder == shift
+        if chosen.any():
+            view = np.frombuffer(buffer, dtype="<f8", offset=shift, count=(len(buffer) - shift) // 8)
+            out[chosen] = view[(at[chosen] - shift) // 8]
+    return out
+
+
+def _header(data: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(base type, coordinates per vertex) of the WKB geometries starting at ``at``; little-endian ISO only."""
+    if len(at) and not np.all(data[at] == 1):
+        raise ColumnarUnsuitableError("big-endian WKB")
+    kind = _uint32(data, at + 1)
+    if np.any(kind >= 4000):
+        raise ColumnarUnsuitableError("extended (non-ISO) WKB")
+    flag = kind // 1000
+    return kind % 1000, 2 + np.isin(flag, (1, 2)).astype(np.int64) + 2 * (flag == 3)
+
+
+def wkb_line_parts(wkb: Sequence[bytes | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The vertices of (Multi)LineString WKB geometries, all at once.
+
+    Returns ``xy`` (V, 2) (Z and M dropped), ``sizes`` (P,) vertices per part and ``owner`` (P,)
+    the index in ``wkb`` of each part's feature, parts in feature order then part order. NULL
+    geometries have no parts. Anything but little-endian ISO (Multi)LineStrings raises ColumnarUnsuitableError.
+    """
+    lengths = np.fromiter((len(item) if item else 0 for item in wkb), dtype=np.int64, count=len(wkb))
+    buffer = b"".join(item for item in wkb if item)
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    features = np.flatnonzero(lengths > 0)
+    if np.any(lengths[features] < 9):
+        raise ColumnarUnsuitableError("short WKB")
+    at = starts[features]
+    base, dims = _header(data, at)
+    if np.any((base != _LINESTRING) & (base != _MULTILINESTRING)):
+        raise ColumnarUnsuitableError("not (multi)line strings")
+    single = base == _LINESTRING
+    part_at, part_owner, part_rank = [at[single]], [features[single]], [np.zeros(int(single.sum()), np.int64)]
+    multi = np.flatnonzero(~single)
+    count = _uint32(data, at[multi] + 5)
+    cursor = at[multi] + 9
+    rank = 0
+    while True:
+        active = count > rank
+        if not active.any():
+            break
+        multi, count, cursor = multi[active], count[active], cursor[active]
+        if np.any(cursor + 9 > starts[features[multi]] + lengths[features[multi]]):
+            raise ColumnarUnsuitableError("truncated WKB")
+        sub_base, sub_dims = _header(data, cursor)
+        if np.any(sub_base != _LINESTRING) or np.any(sub_dims != dims[multi]):
+            raise ColumnarUnsuitableError("unexpected part in a MultiLineString")
+        part_at.append(cursor)
+        part_owner.append(features[multi])
+        part_rank.append(np.full(len(multi), rank, dtype=np.int64))
+        cursor = cursor + 9 + 8 * sub_dims * _uint32(data, cursor + 5)
+        rank += 1
+    part_start = np.concatenate(part_at)
+    owner = np.concatenate(part_owner)
+    order = np.lexsort((np.concatenate(part_rank), owner))
+    part_start, owner = part_start[order], owner[order]
+    position = np.searchsorted(features, owner)
+    part_dims = dims[position]
+    sizes = _uint32(data, part_start + 5)
+    coords_at = part_start + 9
+    if np.any(coords_at + 8 * part_dims * sizes > starts[owner] + lengths[owner]):
+        raise ColumnarUnsuitableError("truncated WKB")
+    first = np.cumsum(sizes) - sizes
+    vertex = np.arange(int(sizes.sum()), dtype=np.int64) - np.repeat(first, sizes)
+    x_at = np.repeat(coords_at, sizes) + 8 * np.repeat(part_dims, sizes) * vertex
+    xy = np.stack([_float64(buffer, x_at), _float64(buffer, x_at + 8)], axis=1)
+    return xy, sizes, owner
