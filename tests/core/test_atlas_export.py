@@ -13,10 +13,12 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsVectorLayer
+from qgis.core import NULL, QgsGeometry, QgsVectorLayer, QgsWkbTypes
+from qgis.PyQt.QtCore import QMetaType
 
 from lis_qgis_plugin.core.aggregation.aggregate_indicators import aggregate_indicators
 from lis_qgis_plugin.core.aggregation.aggregation import Ratio, ratio_of_sums
+from lis_qgis_plugin.core.aggregation.ratio_fields import read_ratio_fields
 from lis_qgis_plugin.core.atlas.atlas_chart import picture_source, spine_chart_svg
 from lis_qgis_plugin.core.atlas.atlas_indicators import (
     WORSE,
@@ -39,7 +41,7 @@ from lis_qgis_plugin.core.atlas.atlas_measures import RATIO, SUM, is_indicator_f
 from lis_qgis_plugin.core.atlas.atlas_pages import page_file_stem, slug, title_file_stem
 from lis_qgis_plugin.core.atlas.atlas_table import profile_rows, table_headers
 
-from ..support import SHARED_DATA, csv_rows
+from ..support import SHARED_DATA, csv_rows, write_gpkg_layer
 
 
 def test_comparators_and_verdicts_by_hand() -> None:
@@ -219,3 +221,61 @@ def test_a_ratio_made_by_aggregation_gets_the_district_ratio_of_sums(tmp_path: P
     assert compared.district_method == (
         "sum of the numerators over the sum of the denominators of the 15 wards, not a mean of their ratios"
     )
+
+
+def test_a_suppressed_count_leaves_its_area_out_of_the_ratio_and_of_the_district_weight(tmp_path: Path) -> None:
+    """Rutland's LSOAs with one count suppressed (NULL), as published tables do with small numbers: the ward's
+    ratio and the district's both leave that LSOA out pairwise, so the district is sum(60+) / sum(residents) over
+    the other 22 LSOAs of IoD2019 File 6, read here, however the ward's plain sum of residents counts it."""
+    rutland = SHARED_DATA / "rutland"
+    file6 = csv_rows(rutland / "population" / "rutland_iod2019_file6_population_denominators.csv")
+    counts = {
+        row["LSOA code (2011)"]: (
+            int(row["Older population aged 60 and over: mid 2015 (excluding prisoners)"]),
+            int(row["Total population: mid 2015 (excluding prisoners)"]),
+        )
+        for row in file6
+    }
+    suppressed = "E01013787"  # Braunston & Martinsthorpe, a ward of two LSOAs
+    source = QgsVectorLayer(str(rutland / "deprivation" / "rutland_lsoa11_imd2019.geojson"), "lsoas", "ogr")
+    rows = [
+        (QgsGeometry(feature.geometry()), [
+            feature["LSOA11CD"], NULL if feature["LSOA11CD"] == suppressed else counts[feature["LSOA11CD"]][0],
+            counts[feature["LSOA11CD"]][1],
+        ])
+        for feature in source.getFeatures()
+    ]  # fmt: skip
+    uri = write_gpkg_layer(
+        tmp_path / "lsoas.gpkg", "lsoas", QgsWkbTypes.Type.MultiPolygon,
+        [("LSOA11CD", QMetaType.Type.QString), ("older", QMetaType.Type.Int), ("total", QMetaType.Type.Int)], rows,
+    )  # fmt: skip
+    wards = QgsVectorLayer(str(rutland / "boundaries" / "rutland_wards_2025.geojson"), "wards", "ogr")
+    outcome = aggregate_indicators(
+        QgsVectorLayer(uri, "lsoas", "ogr"), wards, f"{tmp_path / 'wards.gpkg'}|layername=wards", [],
+        lookup=rutland / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv",
+        ratios=[Ratio("older", "total", 100)],
+    )  # fmt: skip
+    assert any(f"older_pct_total leaves out 1 LSOA whose older or total is NULL: {suppressed}." in line.text
+               for line in outcome.log)  # fmt: skip
+    layer = QgsVectorLayer(outcome.uri, "wards", "ogr")
+    assert (
+        read_ratio_fields(tmp_path / "wards.gpkg", "wards")["older_pct_total"].denominator_sum == "older_pct_total_den"
+    )
+    (braunston,) = [feature for feature in layer.getFeatures() if feature["WD25CD"] == "E05012633"]
+    lookup = csv_rows(rutland / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv")
+    (other,) = [row["LSOA11CD"] for row in lookup if row["WD25CD"] == "E05012633" and row["LSOA11CD"] != suppressed]
+    assert braunston["older_pct_total"] == pytest.approx(100 * counts[other][0] / counts[other][1], rel=1e-12)
+    assert braunston["total_sum"] == counts[other][1] + counts[suppressed][1]
+    assert braunston["older_pct_total_n"] == 1 and braunston["older_pct_total_den"] == counts[other][1]
+    (indicator,) = describe_indicators(layer, ["older_pct_total"], layer_metadata(layer))
+    assert indicator.denominator == "older_pct_total_den"
+    values = [
+        {name: feature[name] for name in ("older_pct_total", "older_pct_total_den")} for feature in layer.getFeatures()
+    ]
+    compared = comparators([indicator], values, None, {}, "wards")
+    kept = [pair for code, pair in counts.items() if code != suppressed]
+    assert compared.district["older_pct_total"] == pytest.approx(
+        100 * sum(older for older, _ in kept) / sum(total for _, total in kept), rel=1e-12
+    )
+    everyone = 100 * sum(older for older, _ in kept) / sum(total for _, total in counts.values())
+    assert abs(compared.district["older_pct_total"] - everyone) > 0.3  # weighting by every resident would be wrong

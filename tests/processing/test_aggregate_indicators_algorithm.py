@@ -184,6 +184,7 @@ def test_a_share_is_the_sum_of_counts_over_the_sum_of_denominators(
                 assert abs(ward[percent] - mean_of_ratios) > 0.01, code  # the mean of ratios would fail here
         assert several >= 5
         fields = QgsVectorLayer(result["OUTPUT"], "w", "ogr").fields()
+        assert f"{percent}_den" not in fields.names()  # no LSOA left out: the plain sum of residents is the weight
         assert fields.field(percent).alias() == f"{OLDER} per {POP} (\u00d7100)"
         assert fields.field(share).alias() == f"{OLDER} per {POP}"
         metadata = read_indicator_metadata(output, "wards")

@@ -165,13 +165,15 @@ def aggregate_indicators(
     result = aggregate(records, list(key_of.values()), measures, ratios)
 
     _next_step(steps, 2)
-    fields, cells, shortened = _output_fields(areas, targets, (measures, ratios), kinds, weight_field, areas_word)
+    partial = [ratio for ratio in ratios if result.left_out_of_ratio.get(ratio)]
+    chosen = (measures, ratios, partial)
+    fields, cells, shortened = _output_fields(areas, targets, chosen, kinds, weight_field, areas_word)
 
     def row(feature: QgsFeature) -> list[object]:
         return cells(result.targets[key_of[feature.id()]])
 
     uri = write_layer_with_fields(targets, path, layer_name, fields, row, steps)
-    _carry_metadata(areas, (path, layer_name), (measures, ratios), fields, weight_field, areas_word)
+    _carry_metadata(areas, (path, layer_name), chosen, fields, weight_field, areas_word)
     lines = summary_lines(result, records, measures, areas_word, placed.targets_word, placed.how, placed.reason, ratios)
     log.extend(LogLine(line) for line in [*lines, *shortened])
     return AggregateOutcome(uri, path, layer_name, result, records, placed.spatial, log)
@@ -434,14 +436,15 @@ def _placement_lines(
 def _output_fields(
     areas: QgsVectorLayer,
     targets: QgsVectorLayer,
-    chosen: tuple[list[Measure], list[Ratio]],
+    chosen: tuple[list[Measure], list[Ratio], list[Ratio]],
     kinds: dict[str, str],
     weight_field: str,
     areas_word: str,
 ) -> tuple[list[NewField], Callable[[TargetValues], list[object]], list[str]]:
-    """The new fields (n_areas, one per measure, one per ratio, then counts), a function giving a target's cells,
-    and a line for each name cut to the GeoPackage length (its alias says it in full)."""
-    measures, ratios = chosen
+    """The new fields (n_areas, one per measure, one per ratio, the denominators of ratios that left areas out, then
+    counts), a function giving a target's cells, and a line for each name cut to the GeoPackage length (its alias
+    says it in full)."""
+    measures, ratios, partial = chosen
     words = plural_word(areas_word)
     counted = list(dict.fromkeys(measure.field for measure in measures))
     weighted = [measure for measure in measures if measure.method == "wmean"]
@@ -456,6 +459,14 @@ def _output_fields(
             for m in measures
         ],
         *[(r.name, "real", r.alias(_label(areas, r.numerator), _label(areas, r.denominator))) for r in ratios],
+        *[
+            (
+                f"{r.name}_den",
+                output_kind("sum", kinds[r.denominator]),
+                f"{r.denominator} (sum over the {words} with both {r.numerator} and {r.denominator})",
+            )
+            for r in partial
+        ],
         *[(f"{name}_n", "integer", f"{words} with a value of {name}") for name in counted],
         *[(f"{m.field}_wmean_n", "integer", f"{words} in the weighted mean of {m.field}") for m in weighted],
         *[(f"{r.name}_n", "integer", f"{words} with both {r.numerator} and {r.denominator}") for r in ratios],
@@ -469,6 +480,7 @@ def _output_fields(
             target.n_areas,
             *[target.values[m] for m in measures],
             *[target.ratios[r] for r in ratios],
+            *[target.ratio_denominators[r] for r in partial],
             *[target.present[name] for name in counted],
             *[target.contributors[m] for m in weighted],
             *[target.ratio_areas[r] for r in ratios],
@@ -486,7 +498,7 @@ def _label(layer: QgsVectorLayer, name: str) -> str:
 def _carry_metadata(
     areas: QgsVectorLayer,
     where: tuple[Path, str],
-    chosen: tuple[list[Measure], list[Ratio]],
+    chosen: tuple[list[Measure], list[Ratio], list[Ratio]],
     fields: list[NewField],
     weight_field: str,
     areas_word: str,
@@ -494,7 +506,7 @@ def _carry_metadata(
     """Give each aggregate the indicator metadata of its field, when the input is a LIS GeoPackage layer, and each
     ratio its own (unit, method, sources), recording its numerator and denominator for later tools."""
     path, layer_name = where
-    measures, ratios = chosen
+    measures, ratios, partial = chosen
     known = _input_metadata(areas)
     metadata: dict[str, IndicatorMetadata] = {}
     for measure, new in zip(measures, fields[1:]):
@@ -503,6 +515,9 @@ def _carry_metadata(
             name = measure_alias(item.name, measure.method, plural_word(areas_word), weight_field)
             metadata[new.name] = IndicatorMetadata(name, item.source, item.period, item.unit, item.polarity)
     sums = {measure.field: new.name for measure, new in zip(measures, fields[1:]) if measure.method == "sum"}
+    # A ratio that left areas out is weighted by the sum of its own denominators, not of every area's.
+    start = 1 + len(measures) + len(ratios)
+    weights = {ratio: new.name for ratio, new in zip(partial, fields[start : start + len(partial)])}
     recorded: dict[str, RatioField] = {}
     for ratio, new in zip(ratios, fields[1 + len(measures) :]):
         parts = [known.get(ratio.numerator), known.get(ratio.denominator)]
@@ -510,8 +525,8 @@ def _carry_metadata(
         period = next((item.period for item in parts if item is not None and item.period), "")
         metadata[new.name] = IndicatorMetadata(new.alias, "; ".join(sources), period, ratio.unit)
         recorded[new.name] = RatioField(
-            ratio.numerator, ratio.denominator, ratio.multiplier, sums[ratio.numerator], sums[ratio.denominator],
-            ratio.method,
+            ratio.numerator, ratio.denominator, ratio.multiplier, sums[ratio.numerator],
+            weights.get(ratio, sums[ratio.denominator]), ratio.method,
         )  # fmt: skip
     if metadata or read_indicator_metadata(path, layer_name):  # also clears rows of an older run
         write_indicator_metadata(path, layer_name, metadata)

@@ -134,6 +134,8 @@ class TargetValues:
     ratios: dict[Ratio, float | None] = field(default_factory=dict)
     #: Each ratio -> how many of the target's small areas have both its numerator and its denominator.
     ratio_areas: dict[Ratio, int] = field(default_factory=dict)
+    #: Each ratio -> the sum of its denominator over those areas (NULL when there are none).
+    ratio_denominators: dict[Ratio, float | int | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -253,8 +255,9 @@ def _add_ratios(
 ) -> None:
     """Each ratio's value for one target; the areas it leaves out and a denominator of 0 go to the account."""
     for ratio in ratios:
-        value, used, excluded = ratio_value(areas, ratio)
+        value, denominator, used, excluded = ratio_value(areas, ratio)
         target.ratios[ratio], target.ratio_areas[ratio] = value, used
+        target.ratio_denominators[ratio] = denominator
         if excluded:
             outcome.left_out_of_ratio.setdefault(ratio, []).extend(excluded)
         if value is None and used:
@@ -294,11 +297,9 @@ def _aggregate_one(areas: Sequence[AreaRecord], measure: Measure) -> tuple[float
     return max(present), len(present), []
 
 
-def ratio_value(areas: Sequence[AreaRecord], ratio: Ratio) -> tuple[float | None, int, list[str]]:
-    """(multiplier x sum(numerator) / sum(denominator), areas with both, labels of areas left out).
-
-    The value is None when no area has both values, or when their denominators add up to 0.
-    """
+def ratio_value(areas: Sequence[AreaRecord], ratio: Ratio) -> tuple[float | None, float | int | None, int, list[str]]:
+    """(multiplier x sum(numerator) / sum(denominator), that sum of denominators, areas with both, labels of areas
+    left out). The value is None when no area has both values, or when their denominators add up to 0."""
     pairs: list[tuple[float | int, float | int]] = []
     excluded = []
     for area in areas:
@@ -308,10 +309,13 @@ def ratio_value(areas: Sequence[AreaRecord], ratio: Ratio) -> tuple[float | None
             excluded.append(area.code)
         else:
             pairs.append((numerator, denominator))
-    total = math.fsum(denominator for _, denominator in pairs)
-    if not pairs or total == 0:
-        return None, len(pairs), excluded
-    return ratio.multiplier * math.fsum(numerator for numerator, _ in pairs) / total, len(pairs), excluded
+    if not pairs:
+        return None, None, 0, excluded
+    total = sum(denominator for _, denominator in pairs)
+    if total == 0:
+        return None, total, len(pairs), excluded
+    value = ratio.multiplier * math.fsum(numerator for numerator, _ in pairs) / math.fsum(d for _, d in pairs)
+    return value, total, len(pairs), excluded
 
 
 def unassigned_areas(records: Iterable[AreaRecord], target_keys: Iterable[str]) -> list[str]:
@@ -435,7 +439,8 @@ def _ratio_lines(result: AggregationResult, ratios: Sequence[Ratio], areas_word:
         if left:
             lines.append(
                 f"{ratio.name} leaves out {plural(areas_word, len(left))} whose {ratio.numerator} or "
-                f"{ratio.denominator} is NULL: {list_labels(left)}."
+                f"{ratio.denominator} is NULL: {list_labels(left)}. {ratio.name}_den holds the sum of "
+                f"{ratio.denominator} over the {words} it uses, the weight that makes a larger area's value."
             )
         zero = result.zero_denominators.get(ratio, [])
         if zero:

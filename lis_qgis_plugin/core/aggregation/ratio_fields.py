@@ -3,8 +3,9 @@
 lis:aggregateindicators writes a rate or share made from counts (FIELDS_RATIO) beside the sums of
 its numerator and denominator. A table ``lis_ratio_fields`` in the same GeoPackage records, per
 (layer, field), the small-area numerator and denominator, the multiplier and the output fields
-of their sums, so a later tool (the atlas) makes a larger area's value the same way,
-sum(numerators) / sum(denominators), and never as a mean of the ratios.
+of their sums (of the denominator over the areas the ratio used), so a later tool (the atlas)
+makes a larger area's value the same way, sum(numerators) / sum(denominators), and never as a
+mean of the ratios.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ class RatioField:
     multiplier: int
     #: The layer's field with the sum of the numerator ('' when not written).
     numerator_sum: str
-    #: The layer's field with the sum of the denominator: the weight that gives a larger area's value.
+    #: The layer's field with the sum of the denominator over the areas the ratio used (its _den field when it
+    #: left areas out, else the plain sum): the weight that gives a larger area's value.
     denominator_sum: str
     #: The method in words ('ratio of sums: Σpop_60plus / Σpop_total × 100').
     method: str
