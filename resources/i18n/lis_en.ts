@@ -111,93 +111,93 @@ Each small area goes to one target area:
 
 Choose how each field is aggregated: sum for counts (population, cases), mean, minimum, maximum, and population-weighted mean for rates, scores and ranks (choose the population field as weight). NULL values are left out and never count as 0; a target whose small areas all have NULL gets NULL.
 
-A rate or share whose counts are known is best made as a ratio of sums: FIELDS_RATIO takes numerator/denominator pairs of field names, optionally with *100 (a percentage) or *1000 (per 1,000), separated by commas or new lines, for example pop_60plus_mid2015/pop_total_mid2015*100. Each target gets sum of numerators / sum of denominators over its small areas with both values, never a mean of the small areas' ratios, in a field NUMERATOR_per_DENOMINATOR (_x100, _x1000), with the sums of both fields; a target whose denominators add up to 0 gets NULL and is named in the log. The unit (%, per 1,000 or proportion) and the numerator and denominator are stored in the GeoPackage, so lis:exportatlas makes the district's value the same way.
+A rate or share whose counts are known is best made as a ratio of sums: FIELDS_RATIO takes numerator/denominator pairs of field names, optionally with *100 (a percentage) or *1000 (per 1,000), separated by commas or new lines, for example pop_60plus_mid2015/pop_total_mid2015*100. Each target gets sum of numerators / sum of denominators over its small areas with both values, never a mean of the small areas' ratios, in a field NUMERATOR_per_DENOMINATOR (NUMERATOR_pct_DENOMINATOR for *100, NUMERATOR_per1000_DENOMINATOR for *1000), with the sums of both fields; small areas missing either value are left out of the ratio and named (then RATIO_den holds the sum of the denominator over the areas used); a target whose denominators add up to 0 gets NULL and is named in the log. The unit (%, per 1,000 or proportion) and the numerator and denominator are stored in the GeoPackage, so lis:exportatlas makes the district's value the same way.
 
 The output GeoPackage has every target area with its fields, n_areas (how many small areas it received), one field per aggregate (FIELD_sum, _mean, _wmean, _min, _max) and, per field, how many small areas had a value (FIELD_n). The log gives the totals in and out, and names every small area left out and every target area that received none. The inputs are never changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="93"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="95"/>
         <source>Small areas with values (for example LSOAs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="102"/>
         <source>Small-area code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="109"/>
         <source>Target areas (wards, MSOAs, districts or any polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="108"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="110"/>
         <source>Lookup small-area code -&gt; target code (CSV/XLSX; empty: aggregate by location)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="115"/>
         <source>Centroids: one point per small area with its code, such as population-weighted centroids (without LOOKUP; empty: point on surface)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="122"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="124"/>
         <source>Fields to sum (counts: population, cases)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="125"/>
         <source>Fields to average (mean)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="124"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="126"/>
         <source>Fields to average weighted by population (rates, scores, ranks)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="127"/>
         <source>Fields to take the minimum of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="128"/>
         <source>Fields to take the maximum of</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="143"/>
         <source>Ratios of sums: numerator/denominator field pairs, optionally *100 or *1000, one per line (for example pop_60plus_mid2015/pop_total_mid2015*100)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="152"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="154"/>
         <source>Weight for weighted means (population field)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="162"/>
         <source>Aggregated areas (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="163"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="165"/>
         <source>Small areas assigned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="164"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="166"/>
         <source>Small areas not assigned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="192"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="194"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="193"/>
+        <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="195"/>
         <source>{0} by {1}</source>
         <translation type="unfinished"></translation>
     </message>
