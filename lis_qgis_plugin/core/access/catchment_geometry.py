@@ -97,9 +97,18 @@ def cell_size(buffer_m: float, width_m: float, height_m: float) -> float:
 
 
 def road_points(
-    node_xy: np.ndarray, start: np.ndarray, end: np.ndarray, cost: np.ndarray, buffer_m: float
+    node_xy: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    cost: np.ndarray,
+    buffer_m: float,
+    spacing_m: float | None = None,
 ) -> RoadPoints:
-    """Points at most :data:`POINT_SPACING_CELLS` cells apart along each edge ``start`` -> ``end``, ends included."""
+    """Points at most :data:`POINT_SPACING_CELLS` cells apart along each edge ``start`` -> ``end``, ends included.
+
+    ``spacing_m``: at most that far apart instead (the travel-time surface samples the roads more finely
+    than its cells, so the walk from the road is measured from near its true start).
+    """
     pad = max(buffer_m, 1.0) * 2
     left, bottom = node_xy.min(axis=0) - pad if len(node_xy) else (0.0, 0.0)
     right, top = node_xy.max(axis=0) + pad if len(node_xy) else (1.0, 1.0)
@@ -108,7 +117,8 @@ def road_points(
     order = np.argsort(start, kind="stable")
     start, end, cost = start[order], end[order], np.asarray(cost, float)[order]
     length = np.hypot(*(node_xy[end] - node_xy[start]).T)
-    steps = np.maximum(1, np.ceil(length / (POINT_SPACING_CELLS * cell))).astype(np.int64)
+    spacing = POINT_SPACING_CELLS * cell if spacing_m is None else max(float(spacing_m), 0.01)
+    steps = np.maximum(1, np.ceil(length / spacing)).astype(np.int64)
     edge = np.repeat(np.arange(len(start)), steps + 1)
     first = np.concatenate(([0], np.cumsum(steps + 1)[:-1]))
     step = np.arange(len(edge)) - first[edge]
@@ -179,18 +189,24 @@ def _window(points: RoadPoints, rows: np.ndarray, cols: np.ndarray) -> tuple[int
 def _trace(
     labels: np.ndarray, points: RoadPoints, row0: int, col0: int, smooth: bool = False
 ) -> dict[int, QgsGeometry]:
+    """:func:`trace_grid` of a window of the road points' grid starting at row ``row0``, column ``col0``."""
+    return trace_grid(labels, points.left + col0 * points.cell, points.top - row0 * points.cell, points.cell, smooth)
+
+
+def trace_grid(
+    labels: np.ndarray, left: float, top: float, cell: float, smooth: bool = False
+) -> dict[int, QgsGeometry]:
     """Polygons of the cells of each non-zero label (GDAL's polygonize), as one multipolygon per label.
 
-    ``smooth`` straightens the cell steps (a topology-preserving simplification by one cell,
-    the least that turns a diagonal staircase into a line); shared borders between labels would
-    no longer match, so nearest-facility catchments keep their steps.
+    The grid's top-left corner is at (``left``, ``top``). ``smooth`` straightens the cell steps (a
+    topology-preserving simplification by one cell, the least that turns a diagonal staircase into
+    a line); shared borders between labels would no longer match, so nearest-facility catchments
+    keep their steps.
     """
     height, width = labels.shape
     kind = gdal.GDT_Byte if labels.dtype == np.uint8 else gdal.GDT_Int32
     raster = gdal.GetDriverByName("MEM").Create("", width, height, 1, kind)
-    raster.SetGeoTransform(
-        (points.left + col0 * points.cell, points.cell, 0.0, points.top - row0 * points.cell, 0.0, -points.cell)
-    )
+    raster.SetGeoTransform((left, cell, 0.0, top, 0.0, -cell))
     band = raster.GetRasterBand(1)
     band.WriteArray(labels)
     vector = ogr.GetDriverByName("Memory").CreateDataSource("")
@@ -205,7 +221,7 @@ def _trace(
     result = {}
     for label, multi in parts.items():
         if smooth:
-            multi = multi.SimplifyPreserveTopology(points.cell)
+            multi = multi.SimplifyPreserveTopology(cell)
         geometry = QgsGeometry()
         geometry.fromWkb(bytes(multi.ExportToWkb()))
         result[label] = geometry

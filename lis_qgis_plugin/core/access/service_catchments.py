@@ -10,6 +10,9 @@ network (a line layer or ``.osm.pbf``, through the graph cache), then:
   search for the nearest facility of every node (assignment, non-overlapping catchments) and
   one bounded search per facility for overlapping catchments. Searches run on the reversed
   graph: costs are the time or distance *from* each place *to* the facility, as people travel.
+* ``method="filled"``: the same searches, drawn as filled travel-time areas: a surface of the
+  network time plus a walk from the road (:mod:`.travel_surface`) contoured at each band, so the
+  areas cover the homes within reach; demand points are valued on the same surface.
 * ``method="buffer"``: straight-line circles of each band around each facility.
 * ``method="voronoi"``: the nearest-facility (Voronoi) cell of each facility, clipped to the
   study area (the union of the small areas).
@@ -77,8 +80,22 @@ from .point_inputs import (
 )
 from .population_field import find_population_field
 from .service_points import read_service_points
+from .travel_surface import (
+    DEFAULT_CELL_M,
+    DEFAULT_MAX_OFF_NETWORK_M,
+    SAMPLES_PER_CELL,
+    WALK_KPH,
+    Surface,
+    SurfaceGrid,
+    cost_at,
+    stamp_surface,
+    surface_grid,
+    walk_cost_per_m,
+)
 
-METHODS = ("network", "buffer", "voronoi")
+METHODS = ("network", "buffer", "voronoi", "filled")
+#: The methods that travel along the roads (a graph, snapping and searches).
+NETWORK_METHODS = ("network", "filled")
 OVERLAPS = ("overlapping", "nearest")
 #: Threads drawing catchment polygons while the searches go on.
 DRAWING_THREADS = max(1, min(4, os.cpu_count() or 1))
@@ -117,6 +134,8 @@ class CatchmentOptions:
     speeds_kph: Mapping[str, float] | None = None
     max_snap_m: float = DEFAULT_MAX_SNAP_M
     snap_to_main: bool = True
+    cell_m: float = DEFAULT_CELL_M
+    max_off_network_m: float = DEFAULT_MAX_OFF_NETWORK_M
 
     @property
     def limits(self) -> list[float]:
@@ -140,9 +159,18 @@ class CatchmentOptions:
         )
 
     @property
+    def on_network(self) -> bool:
+        """Whether the method travels along the roads (road buffers or filled areas)."""
+        return self.method in NETWORK_METHODS
+
+    @property
     def method_label(self) -> str:
-        """The method as the catchments table names it: 'buffer', 'voronoi' or 'network drive time'."""
-        return self.method if self.method != "network" else f"network {self.mode} {self.cost}"
+        """The method as the catchments table names it: 'buffer', 'voronoi', 'network drive time' or
+        'filled network drive time'."""
+        if not self.on_network:
+            return self.method
+        label = f"network {self.mode} {self.cost}"
+        return label if self.method == "network" else f"filled {label}"
 
 
 @dataclass
@@ -297,12 +325,12 @@ def check_options(options: CatchmentOptions, network: Source | None, areas: QgsV
     if options.overlap not in OVERLAPS:
         raise ServiceCatchmentError(f"Overlap must be one of {', '.join(OVERLAPS)}, not {options.overlap!r}.")
     parse_bands(options.bands)  # its messages say what is wrong with the bands
-    if method != "network" and options.cost != "distance":
+    if method not in NETWORK_METHODS and options.cost != "distance":
         raise ServiceCatchmentError(
             f"The {method} method measures straight-line distance: choose cost 'distance' and give the bands in metres."
         )
-    if method == "network" and network is None:
-        raise ServiceCatchmentError("The network method needs a road network (a line layer or an .osm.pbf file).")
+    if method in NETWORK_METHODS and network is None:
+        raise ServiceCatchmentError(f"The {method} method needs a road network (a line layer or an .osm.pbf file).")
     if method == "voronoi" and areas is None:
         raise ServiceCatchmentError("Voronoi catchments need the small areas: they are clipped to the study area.")
     if not options.buffer_m >= 1:
@@ -310,7 +338,22 @@ def check_options(options: CatchmentOptions, network: Source | None, areas: QgsV
             f"The buffer around reached roads must be at least 1 metre, not {options.buffer_m:g}: catchments are the "
             "reached roads widened by it (100 m is usual)."
         )
+    check_surface_options(options)
     TravelMode(kind=options.mode, cost=options.cost, speeds_kph=options.speeds_kph)  # refuses an unknown mode or cost
+
+
+def check_surface_options(options: CatchmentOptions) -> None:
+    """Refuse a travel-time surface cell under 1 m and a negative walk from the road (filled areas only)."""
+    if options.method != "filled":
+        return
+    if not options.cell_m >= 1:
+        raise ServiceCatchmentError(
+            f"The cell of the travel-time surface must be at least 1 metre, not {options.cell_m:g} (50 m is usual)."
+        )
+    if not options.max_off_network_m >= 0:
+        raise ServiceCatchmentError(
+            f"The walk from the road must be 0 metres or more, not {options.max_off_network_m:g} (400 m is usual)."
+        )
 
 
 def check_inputs(
@@ -454,7 +497,7 @@ def prepare_inputs(
     """
     graph: RoadGraph | None = None
     from_cache = False
-    if options.method == "network":
+    if options.on_network:
         graph, from_cache = load_or_build(network, options.travel, cache_dir=options.cache_dir)
         log.append(LogLine(graph_line(graph, from_cache)))
         crs_authid = graph.crs_authid
@@ -484,7 +527,10 @@ def prepare_inputs(
 def route(
     inputs: CatchmentInputs, options: CatchmentOptions, log: list[LogLine], feedback: QgsFeedback | None = None
 ) -> Routing:
-    """The nearest facility of every demand point: along the roads (network), else in a straight line."""
+    """The nearest facility of every demand point: along the roads (network; filled: on the surface), else
+    in a straight line."""
+    if options.method == "filled":
+        return route_on_surface(inputs, options, log, feedback)
     if options.method == "network":
         return route_on_network(inputs, options, log, feedback)
     return route_straight_line(inputs)
@@ -546,6 +592,47 @@ def route_on_network(
     return routing
 
 
+def surface_samples(graph: RoadGraph, options: CatchmentOptions) -> RoadPoints:
+    """Points along every road, half a surface cell apart, as travelled towards the facility (costs are costs TO it)."""
+    spacing = options.cell_m / SAMPLES_PER_CELL
+    return road_points(graph.node_xy, graph.edge_to, graph.edge_from, graph.edge_cost, spacing, spacing_m=spacing)
+
+
+def route_on_surface(
+    inputs: CatchmentInputs, options: CatchmentOptions, log: list[LogLine], feedback: QgsFeedback | None = None
+) -> Routing:
+    """The network routing, with each demand point valued on the travel-time surface: the centre of its cell.
+
+    A point's cost is the least network cost of a road within the walk plus the walk at
+    :data:`~.travel_surface.WALK_KPH`, the very sum the filled areas are drawn from, so the coverage
+    counts exactly the points inside them.
+    """
+    routing = route_on_network(inputs, options, log, feedback)
+    people = inputs.demand
+    if people is None or routing.graph is None or routing.node_cost is None or routing.node_source is None:
+        return routing
+    graph = routing.graph
+    samples = surface_samples(graph, options)
+    reached = np.flatnonzero(np.isfinite(routing.node_cost))
+    index, cost = samples.take(reached, routing.node_cost[reached])
+    source = np.repeat(routing.node_source[reached], np.diff(samples.node_ptr)[reached])
+    grid = surface_grid(graph.node_xy, options.cell_m, options.max_off_network_m)
+    walk = walk_cost_per_m(options.cost)
+    value, nearest = cost_at(
+        grid.cell_centres(people.xy), samples.xy[index], cost, walk, options.max_off_network_m, source
+    )
+    routing.cost = np.where(routing.demand_placed, value / options.per_unit, np.inf)
+    routing.facility = np.where(routing.demand_placed & np.isfinite(value), nearest, -1)
+    log.append(
+        LogLine(
+            f"Filled areas: each {grid.cell:,.0f} m cell takes the network {options.cost} from the best road within "
+            f"{options.max_off_network_m:,.0f} m plus the walk to it at {WALK_KPH:g} km/h; each demand point is "
+            "valued at its cell, so the coverage counts exactly the points inside the areas."
+        )
+    )
+    return routing
+
+
 def placed_facilities(
     found: FacilityPoints, nodes: np.ndarray, placed: np.ndarray, max_snap_m: float, network: str
 ) -> tuple[FacilityPoints, np.ndarray]:
@@ -601,8 +688,11 @@ def draw(
 ) -> CatchmentPolygons:
     """The catchment polygons of every facility and band, each with the population within it."""
     drawn = CatchmentPolygons(inputs.facilities, options.unit, options.method_label)
-    if options.method != "network":
+    if not options.on_network:
         draw_straight_line(inputs, routing, options, drawn, feedback)
+        return drawn
+    if options.method == "filled":
+        draw_filled(inputs, routing, options, drawn, feedback)
         return drawn
     assert routing.graph is not None
     graph = routing.graph
@@ -675,6 +765,95 @@ def draw_nearest(
     for step, band in enumerate(limits):
         report_progress(feedback, 55 + 35 * step / len(limits))
         polygons = nearest_catchments(points, routing.node_cost, routing.node_source, band * options.per_unit)
+        for index in range(len(inputs.facilities.ids)):
+            within = _population(inputs.demand, (routing.facility == index) & (routing.cost <= band))
+            drawn.add(index, band, _clipped(polygons.get(index, QgsGeometry()), clip), within)
+
+
+def draw_filled(
+    inputs: CatchmentInputs,
+    routing: Routing,
+    options: CatchmentOptions,
+    drawn: CatchmentPolygons,
+    feedback: QgsFeedback | None = None,
+) -> None:
+    """Filled travel-time areas: each facility's own surface, or one surface of the nearest facility, contoured."""
+    assert routing.graph is not None
+    graph = routing.graph
+    samples = surface_samples(graph, options)
+    grid = surface_grid(graph.node_xy, options.cell_m, options.max_off_network_m)
+    clip = inputs.study_area if options.clip_to_areas else None
+    if options.overlap == "overlapping":
+        draw_filled_overlapping(inputs, routing, options, samples, grid, clip, drawn, feedback)
+    else:
+        draw_filled_nearest(inputs, routing, options, samples, grid, clip, drawn, feedback)
+
+
+def draw_filled_overlapping(
+    inputs: CatchmentInputs,
+    routing: Routing,
+    options: CatchmentOptions,
+    samples: RoadPoints,
+    grid: SurfaceGrid,
+    clip: QgsGeometry | None,
+    drawn: CatchmentPolygons,
+    feedback: QgsFeedback | None = None,
+) -> None:
+    """Each facility's own filled areas: one bounded reverse search per facility, its surface, one polygon per band.
+
+    A demand point counts within a band when the surface at its cell is: exactly the points inside the polygon.
+    """
+    assert routing.graph is not None and routing.facility_nodes is not None
+    graph, nodes = routing.graph, routing.facility_nodes
+    limits = options.limits
+    walk = walk_cost_per_m(options.cost)
+    people = inputs.demand
+    for index, reach in enumerate(iter_reach(graph, nodes, limits[-1] * options.per_unit, reverse=True)):
+        report_progress(feedback, 55 + 35 * index / len(nodes))
+        drawn.reaches.append(reach)
+        taken, cost = samples.take(reach.nodes, reach.costs)
+        surface = stamp_surface(grid, samples.xy[taken], cost, walk, options.max_off_network_m)
+        at_demand = _surface_at(surface, people) / options.per_unit
+        for band in limits:
+            polygon = surface.band(band * options.per_unit) if surface is not None else QgsGeometry()
+            within = _population(people, (at_demand <= band) & routing.demand_placed) if people is not None else None
+            drawn.add(index, band, _clipped(polygon, clip), within)
+
+
+def _surface_at(surface: Surface | None, people: DemandPoints | None) -> np.ndarray:
+    """The surface's cost at each demand point's cell (``inf`` outside it; empty without demand)."""
+    if people is None:
+        return np.empty(0)
+    if surface is None:
+        return np.full(len(people.fids), np.inf)
+    return surface.at(people.xy)[0]
+
+
+def draw_filled_nearest(
+    inputs: CatchmentInputs,
+    routing: Routing,
+    options: CatchmentOptions,
+    samples: RoadPoints,
+    grid: SurfaceGrid,
+    clip: QgsGeometry | None,
+    drawn: CatchmentPolygons,
+    feedback: QgsFeedback | None = None,
+) -> None:
+    """Nearest-facility filled areas: one surface from the multi-source search, each cell to its cheapest facility."""
+    assert routing.node_cost is not None and routing.node_source is not None
+    limits = options.limits
+    top = limits[-1] * options.per_unit
+    reached = np.flatnonzero((routing.node_cost <= top) & (routing.node_source >= 0))
+    taken, cost = samples.take(reached, routing.node_cost[reached])
+    source = np.repeat(routing.node_source[reached], np.diff(samples.node_ptr)[reached])
+    report_progress(feedback, 55)
+    surface = stamp_surface(
+        grid, samples.xy[taken], cost, walk_cost_per_m(options.cost), options.max_off_network_m, source
+    )
+    for step, band in enumerate(limits):
+        check_cancel(feedback)
+        report_progress(feedback, 60 + 30 * step / len(limits))
+        polygons = surface.nearest_bands(band * options.per_unit) if surface is not None else {}
         for index in range(len(inputs.facilities.ids)):
             within = _population(inputs.demand, (routing.facility == index) & (routing.cost <= band))
             drawn.add(index, band, _clipped(polygons.get(index, QgsGeometry()), clip), within)
@@ -790,7 +969,7 @@ def assignment_table(demand: DemandPoints, outcome: CatchmentOutcome, snap_m: np
             "code": demand.codes[i],
             "facility_id": outcome.assigned[i],
             "cost": outcome.cost[i] if math.isfinite(outcome.cost[i]) else None,
-            "cost_unit": unit if method == "network" else "m (straight line)",
+            "cost_unit": unit if method in NETWORK_METHODS else "m (straight line)",
             "band": band_of(outcome.cost[i], limits),
             "snap_distance_m": None if math.isnan(snap_m[i]) else float(snap_m[i]),
             "population": outcome.population[i],
@@ -938,6 +1117,8 @@ def service_catchments(
     speeds_kph: Mapping[str, float] | None = None,
     max_snap_m: float = DEFAULT_MAX_SNAP_M,
     snap_to_main: bool = True,
+    cell_m: float = DEFAULT_CELL_M,
+    max_off_network_m: float = DEFAULT_MAX_OFF_NETWORK_M,
     feedback: QgsFeedback | None = None,
 ) -> CatchmentOutcome:
     """Catchments of ``facilities`` within each band, the nearest facility of each demand point and coverage.
@@ -945,7 +1126,8 @@ def service_catchments(
     ``facilities``: a point layer or the path of a CSV/XLSX table with easting/northing or lon/lat
     columns (``facility_filter``: a QGIS expression choosing some of them, such as
     ``"category" = 'gp_surgery'``). ``network``: a line layer, GeoPackage path or ``.osm.pbf``
-    (needed for ``method="network"``). ``bands``: minutes (``cost="time"``) or metres
+    (needed for ``method="network"`` and ``"filled"``; ``cell_m`` and ``max_off_network_m``: the
+    filled areas' cell and longest walk from the road). ``bands``: minutes (``cost="time"``) or metres
     (``cost="distance"``; the only choice for ``buffer`` and ``voronoi``). ``overlap``:
     ``"overlapping"`` (each facility's own catchment) or ``"nearest"`` (each place in the catchment
     of its nearest facility only). Demand: ``demand`` points, else the points on surface of
@@ -976,6 +1158,8 @@ def service_catchments(
         speeds_kph=speeds_kph,
         max_snap_m=max_snap_m,
         snap_to_main=snap_to_main,
+        cell_m=cell_m,
+        max_off_network_m=max_off_network_m,
     )
     destinations = (catchments_output, assignment_output, coverage_output)
     check_options(options, network, areas)

@@ -1,0 +1,232 @@
+"""Filled travel-time areas: a surface of the time to a facility over a grid, then its contours.
+
+Road buffers show the roads a facility reaches, not the homes: planners expect the filled areas
+routing services draw. Here every grid cell takes the cheapest way to the facility from its
+centre: walk in a straight line to a point on a reached road (at :data:`WALK_KPH`, at most
+``max_off_m`` metres), then the network time from that point. The reached roads are sampled
+every few metres (:func:`~.catchment_geometry.road_points`), each sample with its network cost.
+
+Each sample stamps the cells within ``max_off_m`` of it, taking the lower of the cell's value
+and its own cost plus the walk: an exact minimum over every sample near each cell, done as a
+few hundred whole-array numpy steps (one per cell offset and per rank of the sample in its own
+cell, so no step writes a cell twice). A band is then the cells at or below its limit, traced
+into polygons by GDAL (holes and islands kept). With the samples of every facility and their
+facility as labels, the same surface gives each cell its nearest facility: catchments that share
+borders and never overlap. Single places (demand points) are valued at the centre of their cell
+with a KD-tree query (:func:`cost_at`), the same sum as the grid's, so a point is counted within
+a band exactly when it lies inside that band's polygon.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from qgis.core import QgsGeometry
+from scipy.spatial import cKDTree
+
+from .catchment_geometry import MAX_CELLS, trace_grid
+
+#: Speed of the walk between a cell and the road (km/h): a usual planning figure for walking.
+WALK_KPH = 4.8
+DEFAULT_CELL_M = 50.0
+DEFAULT_MAX_OFF_NETWORK_M = 400.0
+#: Road samples per cell side: the walk starts at most a quarter of a cell from the best place on the road.
+SAMPLES_PER_CELL = 2.0
+#: Cells valued together when single places are looked up in the KD-tree (bounds memory).
+LOOKUP_CHUNK = 20_000
+
+
+def walk_cost_per_m(cost: str) -> float:
+    """Graph cost units per metre walked: seconds for ``cost="time"`` (at :data:`WALK_KPH`), else metres."""
+    return 3.6 / WALK_KPH if cost == "time" else 1.0
+
+
+def walk_minutes(metres: float) -> float:
+    """Minutes to walk ``metres`` at :data:`WALK_KPH` (the accuracy of a surface of cells that size)."""
+    return metres / (WALK_KPH * 1000 / 60)
+
+
+@dataclass(frozen=True)
+class SurfaceGrid:
+    """A grid of square cells: column 0 starts at ``left``, row 0 at ``top`` (rows run south)."""
+
+    left: float
+    top: float
+    cell: float
+
+    def index(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and columns of the cells holding the points ``xy``."""
+        xy = np.asarray(xy, float).reshape(-1, 2)
+        rows = np.floor((self.top - xy[:, 1]) / self.cell).astype(np.int64)
+        cols = np.floor((xy[:, 0] - self.left) / self.cell).astype(np.int64)
+        return rows, cols
+
+    def centres(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The centres of the cells at ``rows``, ``cols``."""
+        x = self.left + (np.asarray(cols, float) + 0.5) * self.cell
+        y = self.top - (np.asarray(rows, float) + 0.5) * self.cell
+        return np.column_stack([x, y])
+
+    def cell_centres(self, xy: np.ndarray) -> np.ndarray:
+        """The centre of the cell holding each point: where the surface is valued for it."""
+        return self.centres(*self.index(xy))
+
+
+def surface_grid(node_xy: np.ndarray, cell_m: float, max_off_m: float) -> SurfaceGrid:
+    """The grid over a network (padded by the walk), its cell grown only when it would exceed :data:`MAX_CELLS`."""
+    node_xy = np.asarray(node_xy, float).reshape(-1, 2)
+    low = node_xy.min(axis=0) - max_off_m if len(node_xy) else np.zeros(2)
+    high = node_xy.max(axis=0) + max_off_m if len(node_xy) else np.ones(2)
+    width, height = np.maximum(high - low, 1.0)
+    cell = max(float(cell_m), math.sqrt(width * height / MAX_CELLS))
+    return SurfaceGrid(float(low[0]), float(high[1]), cell)
+
+
+@dataclass
+class Surface:
+    """Travel costs over a window of a :class:`SurfaceGrid` (``inf``: nothing reached within the walk).
+
+    ``labels``: per cell, the label (facility position) of the cheapest sample, -1 where unreached.
+    """
+
+    grid: SurfaceGrid
+    row0: int
+    col0: int
+    values: np.ndarray
+    labels: np.ndarray
+
+    def at(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The cost and label of the cell holding each point (``inf``, -1 outside the window)."""
+        rows, cols = self.grid.index(xy)
+        rows, cols = rows - self.row0, cols - self.col0
+        height, width = self.values.shape
+        inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
+        cost, label = np.full(len(rows), np.inf), np.full(len(rows), -1, np.int64)
+        cost[inside] = self.values[rows[inside], cols[inside]]
+        label[inside] = self.labels[rows[inside], cols[inside]]
+        return cost, label
+
+    def band(self, limit: float, smooth: bool = True) -> QgsGeometry:
+        """The cells within ``limit`` as one (multi)polygon with its holes; empty when none are."""
+        mask = (self.values <= limit).view(np.uint8)
+        if not mask.any():
+            return QgsGeometry()
+        return self._trace(mask, smooth).get(1, QgsGeometry())
+
+    def nearest_bands(self, limit: float) -> dict[int, QgsGeometry]:
+        """Per label, the cells within ``limit`` whose cheapest sample has that label: shared borders, no overlap."""
+        labels = np.where(self.values <= limit, self.labels + 1, 0).astype(np.int32)
+        if not labels.any():
+            return {}
+        return {label - 1: polygon for label, polygon in self._trace(labels, False).items()}
+
+    def _trace(self, labels: np.ndarray, smooth: bool) -> dict[int, QgsGeometry]:
+        grid = self.grid
+        left, top = grid.left + self.col0 * grid.cell, grid.top - self.row0 * grid.cell
+        return trace_grid(labels, left, top, grid.cell, smooth)
+
+
+def _cheapest_first(xy: np.ndarray, cost: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Indices of the samples, one per position (the cheapest): both directions of a road share positions."""
+    order = np.lexsort((cost, xy[:, 1], xy[:, 0]))
+    same = np.all(xy[order][1:] == xy[order][:-1], axis=1)
+    return order[np.concatenate(([True], ~same))]
+
+
+def _offsets(radius_cells: float) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column offsets of the cells whose centre may lie within ``radius_cells`` of a point in cell (0, 0)."""
+    reach = int(math.ceil(radius_cells + 0.5))
+    dr, dc = np.meshgrid(np.arange(-reach, reach + 1), np.arange(-reach, reach + 1), indexing="ij")
+    near = np.hypot(np.maximum(np.abs(dr) - 0.5, 0), np.maximum(np.abs(dc) - 0.5, 0)) <= radius_cells
+    return dr[near], dc[near]
+
+
+def _ranks(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sample indices ordered by cell, and each one's rank among the samples of its cell (0, 1, ...)."""
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    return order, np.arange(len(order)) - first
+
+
+def stamp_surface(
+    grid: SurfaceGrid,
+    xy: np.ndarray,
+    cost: np.ndarray,
+    walk_per_m: float,
+    max_off_m: float,
+    labels: np.ndarray | None = None,
+) -> Surface | None:
+    """The surface over the window of the samples ``xy`` (network ``cost`` each): per cell, the least
+    ``cost + walk_per_m * distance`` over the samples within ``max_off_m`` of its centre; None without samples.
+    """
+    xy, cost = np.asarray(xy, float).reshape(-1, 2), np.asarray(cost, float)
+    labels = np.zeros(len(cost), np.int64) if labels is None else np.asarray(labels, np.int64)
+    keep = np.isfinite(cost)
+    xy, cost, labels = xy[keep], cost[keep], labels[keep]
+    if len(cost) == 0:
+        return None
+    chosen = _cheapest_first(xy, cost, labels)
+    xy, cost, labels = xy[chosen], cost[chosen], labels[chosen]
+    rows, cols = grid.index(xy)
+    dr, dc = _offsets(max_off_m / grid.cell)
+    pad = int(np.abs(dr).max()) if len(dr) else 0
+    row0, col0 = int(rows.min()) - pad, int(cols.min()) - pad
+    shape = (int(rows.max()) + pad + 1 - row0, int(cols.max()) + pad + 1 - col0)
+    values, cheapest = np.full(shape, np.inf), np.full(shape, -1, np.int64)
+    rows, cols = rows - row0, cols - col0
+    order, rank = _ranks(rows * shape[1] + cols)
+    for level in range(int(rank.max()) + 1):  # the samples of one rank lie in distinct cells
+        take = order[rank == level]
+        r, c, px, py, pc, pl = rows[take], cols[take], xy[take, 0], xy[take, 1], cost[take], labels[take]
+        for row_step, col_step in zip(dr, dc):
+            tr, tc = r + row_step, c + col_step
+            x = grid.left + (tc + col0 + 0.5) * grid.cell
+            y = grid.top - (tr + row0 + 0.5) * grid.cell
+            distance = np.hypot(x - px, y - py)
+            value = pc + walk_per_m * distance
+            better = (distance <= max_off_m) & (value < values[tr, tc])
+            values[tr[better], tc[better]] = value[better]
+            cheapest[tr[better], tc[better]] = pl[better]
+    return Surface(grid, row0, col0, values, cheapest)
+
+
+def cost_at(
+    targets: np.ndarray,
+    xy: np.ndarray,
+    cost: np.ndarray,
+    walk_per_m: float,
+    max_off_m: float,
+    labels: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The least ``cost + walk_per_m * distance`` over the samples within ``max_off_m`` of each target, and its label.
+
+    The grid's sum at single places (give cell centres to get the grid's values): a KD-tree of the
+    samples, one radius query per target. ``inf`` and -1 where no sample is near.
+    """
+    targets = np.asarray(targets, float).reshape(-1, 2)
+    xy, cost = np.asarray(xy, float).reshape(-1, 2), np.asarray(cost, float)
+    labels = np.zeros(len(cost), np.int64) if labels is None else np.asarray(labels, np.int64)
+    keep = np.isfinite(cost)
+    xy, cost, labels = xy[keep], cost[keep], labels[keep]
+    best, best_label = np.full(len(targets), np.inf), np.full(len(targets), -1, np.int64)
+    if len(cost) == 0 or len(targets) == 0:
+        return best, best_label
+    tree = cKDTree(xy)
+    for lo in range(0, len(targets), LOOKUP_CHUNK):
+        chunk = targets[lo : lo + LOOKUP_CHUNK]
+        found = tree.query_ball_point(chunk, max_off_m)
+        counts = np.fromiter((len(near) for near in found), np.int64, len(found))
+        if counts.sum() == 0:
+            continue
+        sample = np.concatenate([np.asarray(near, np.int64) for near in found if near])
+        target = np.repeat(np.arange(len(chunk)), counts)
+        value = cost[sample] + walk_per_m * np.hypot(*(xy[sample] - chunk[target]).T)
+        order = np.lexsort((value, target))
+        first = order[np.concatenate(([True], target[order][1:] != target[order][:-1]))]
+        best[lo + target[first]] = value[first]
+        best_label[lo + target[first]] = labels[sample[first]]
+    return best, best_label

@@ -1,0 +1,129 @@
+"""The travel-time surface on small networks whose answer is known by hand: network time plus the walk from the road."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from qgis.core import QgsGeometry, QgsPointXY
+
+from lis_qgis_plugin.core.access.catchment_geometry import road_points
+from lis_qgis_plugin.core.access.travel_surface import (
+    WALK_KPH,
+    cost_at,
+    stamp_surface,
+    surface_grid,
+    walk_cost_per_m,
+    walk_minutes,
+)
+
+# A straight 1 km road both ways along y = 0, driven in 100 s: nodes at x = 0 and 1000.
+XY = np.array([[0.0, 0.0], [1000.0, 0.0]])
+FROM, TO, COST = np.array([0, 1]), np.array([1, 0]), np.array([100.0, 100.0])
+WALK = walk_cost_per_m("time")  # seconds per metre walked
+CELL, MAX_OFF = 50.0, 400.0
+
+
+def samples(node_cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The road's samples (25 m apart) and their costs to a facility whose node costs are ``node_cost``."""
+    points = road_points(XY, TO, FROM, COST, 25.0, spacing_m=25.0)
+    index, cost = points.take(np.arange(len(XY)), node_cost)
+    return points.xy[index], cost
+
+
+def test_walking_speed_is_4_8_kmh() -> None:
+    assert WALK_KPH == 4.8 and pytest.approx(0.75) == WALK  # 80 m a minute
+    assert walk_minutes(50) == pytest.approx(0.625) and walk_cost_per_m("distance") == 1.0
+
+
+def test_a_cell_costs_the_drive_to_the_nearest_road_point_plus_the_walk_to_it() -> None:
+    xy, cost = samples(np.array([0.0, 100.0]))  # the facility at x = 0
+    grid = surface_grid(XY, CELL, MAX_OFF)
+    surface = stamp_surface(grid, xy, cost, WALK, MAX_OFF)
+    assert surface is not None
+    places = np.array([[512.0, 130.0], [0.0, -380.0], [990.0, 10.0], [500.0, 420.0], [-300.0, 300.0]])
+    value, label = surface.at(places)
+    centres = grid.cell_centres(places)
+    # the cell centre's drive along the road to its foot, then the walk up to it (at most 25 m / 2 from a sample)
+    expected = centres[:, 0].clip(0, 1000) / 10 + WALK * np.hypot(
+        centres[:, 0] - centres[:, 0].clip(0, 1000), centres[:, 1]
+    )
+    assert value[:3] == pytest.approx(expected[:3], abs=WALK * 12.5)
+    assert math.isinf(value[3]) and label[3] == -1  # beyond the 400 m walk: nothing reached
+    assert value[4] == pytest.approx(WALK * math.hypot(*centres[4]), abs=1e-6)  # straight to the road's end
+    # single places are valued by the KD-tree with the very same sum, at their cell's centre
+    looked_up, _ = cost_at(centres, xy, cost, WALK, MAX_OFF)
+    assert np.array_equal(np.isinf(looked_up), np.isinf(value))
+    assert looked_up[np.isfinite(value)] == pytest.approx(value[np.isfinite(value)], abs=1e-9)
+
+
+def test_the_whole_grid_matches_the_kd_tree_lookup_cell_by_cell() -> None:
+    rng = np.random.default_rng(7)
+    xy = rng.uniform(0, 2000, size=(400, 2))
+    cost = rng.uniform(0, 600, size=400)
+    grid = surface_grid(xy, 37.0, 250.0)
+    surface = stamp_surface(grid, xy, cost, WALK, 250.0, labels=np.arange(400) % 5)
+    assert surface is not None
+    rows, cols = np.indices(surface.values.shape)
+    centres = grid.centres(rows.ravel() + surface.row0, cols.ravel() + surface.col0)
+    value, label = cost_at(centres, xy, cost, WALK, 250.0, labels=np.arange(400) % 5)
+    assert np.array_equal(np.isinf(value), np.isinf(surface.values.ravel()))
+    finite = np.isfinite(value)
+    assert value[finite] == pytest.approx(surface.values.ravel()[finite], abs=1e-9)
+    assert (label == surface.labels.ravel()).mean() > 0.999  # ties may name either sample
+
+
+def test_a_band_is_a_filled_polygon_cut_where_the_time_runs_out() -> None:
+    xy, cost = samples(np.array([0.0, 100.0]))
+    surface = stamp_surface(surface_grid(XY, CELL, MAX_OFF), xy, cost, WALK, MAX_OFF)
+    assert surface is not None
+    # within 150 s: the whole road (100 s) with a 400 m walk near its start, thinning to (150 - 100) / 0.75 m at its end
+    area = surface.band(150)
+    box = area.boundingBox()
+    assert box.xMinimum() == pytest.approx(-200, abs=CELL) and box.xMaximum() == pytest.approx(
+        1000 + 50 / WALK, abs=CELL
+    )
+    assert box.yMaximum() == pytest.approx(200, abs=CELL)
+    inside = QgsGeometry.fromPointXY(QgsPointXY(100, 150))
+    outside = QgsGeometry.fromPointXY(QgsPointXY(900, 150))  # 90 s of driving and 112.5 s of walking
+    assert area.contains(inside) and not area.contains(outside)
+    assert surface.band(-1).isEmpty()
+
+
+def test_a_ring_road_gives_an_area_with_a_hole() -> None:
+    # a square ring road of 3 km sides, driven in 300 s each way: the middle is beyond any walk
+    ring = np.array([[0.0, 0.0], [3000.0, 0.0], [3000.0, 3000.0], [0.0, 3000.0]])
+    start, end = np.array([0, 1, 2, 3, 1, 2, 3, 0]), np.array([1, 2, 3, 0, 0, 1, 2, 3])
+    points = road_points(ring, end, start, np.full(8, 300.0), 25.0, spacing_m=25.0)
+    index, cost = points.take(np.arange(4), np.array([0.0, 300.0, 600.0, 300.0]))
+    surface = stamp_surface(surface_grid(ring, CELL, MAX_OFF), points.xy[index], cost, WALK, MAX_OFF)
+    assert surface is not None
+    area = surface.band(1000)
+    parts = area.asGeometryCollection()
+    assert len(parts) == 1 and parts[0].constGet().numInteriorRings() == 1  # one outer ring and one hole
+    assert not area.contains(QgsGeometry.fromPointXY(QgsPointXY(1500, 1500)))
+    assert area.contains(QgsGeometry.fromPointXY(QgsPointXY(1500, 300)))
+
+
+def test_nearest_facility_areas_share_their_border_and_never_overlap() -> None:
+    # two facilities at the road's ends: the border is where the drives meet, halfway
+    points = road_points(XY, TO, FROM, COST, 25.0, spacing_m=25.0)
+    xy, cost, label = [], [], []
+    for source, node_cost in enumerate((np.array([0.0, 100.0]), np.array([100.0, 0.0]))):
+        index, point_cost = points.take(np.arange(2), node_cost)
+        xy.append(points.xy[index])
+        cost.append(point_cost)
+        label.append(np.full(len(index), source))
+    surface = stamp_surface(
+        surface_grid(XY, CELL, MAX_OFF), np.vstack(xy), np.concatenate(cost), WALK, MAX_OFF, np.concatenate(label)
+    )
+    assert surface is not None
+    areas = surface.nearest_bands(1000)
+    assert sorted(areas) == [0, 1]
+    assert areas[0].intersection(areas[1]).area() == pytest.approx(0, abs=1e-6)
+    border = areas[0].intersection(areas[1])
+    assert border.length() == pytest.approx(800, abs=2 * CELL)  # the whole width of the walk, both sides
+    assert areas[0].boundingBox().xMaximum() == pytest.approx(500, abs=CELL)
+    union = areas[0].combine(areas[1])
+    assert union.area() == pytest.approx(surface.band(1000, smooth=False).area(), rel=1e-9)
