@@ -35,6 +35,7 @@ from lis_qgis_plugin.core.network.road_network import (
     parse_maxspeed,
     parse_other_tags,
     points_from_layer,
+    unique_rows,
 )
 
 from ..support import open_layer, point_layer, qgis_copy, saved
@@ -396,3 +397,15 @@ def test_a_damaged_geopackage_and_a_cut_short_pbf_are_named_with_what_to_do(netw
         with pytest.raises(NetworkError, match=rf"{short} is cut short: it ends in the middle of block .*Download it"):
             build_graph(short)
     assert (network_dir / "rutland-latest.osm.pbf").read_bytes() == pbf  # inputs unchanged
+
+
+def test_unique_rows_sorts_and_numbers_rows_as_numpy_does() -> None:
+    rng = np.random.default_rng(3)
+    small = rng.integers(-50, 50, size=(5000, 2))
+    huge = np.stack([rng.integers(-(2**40), 2**40, 3000), rng.integers(-(2**40), 2**40, 3000)], axis=1)
+    huge[1000:] = huge[:2000]  # repeats, and ranges too wide for one key: numpy's own way
+    for rows in (small, huge, small[:, :1], np.empty((0, 3), np.int64)):
+        unique, first, inverse = unique_rows(rows)
+        expected = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+        for got, want in zip((unique, first, inverse), expected):
+            np.testing.assert_array_equal(got, np.asarray(want).reshape(got.shape))

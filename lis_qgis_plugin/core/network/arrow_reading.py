@@ -183,8 +183,11 @@ def wkb_line_parts(wkb: Sequence[bytes | None]) -> tuple[np.ndarray, np.ndarray,
     the index in ``wkb`` of each part's feature, parts in feature order then part order. NULL
     geometries have no parts. Anything but little-endian ISO (Multi)LineStrings raises ColumnarUnsuitableError.
     """
-    lengths = np.fromiter((len(item) if item else 0 for item in wkb), dtype=np.int64, count=len(wkb))
-    buffer = b"".join(item for item in wkb if item)
+    items = list(wkb)
+    if items.count(None):
+        items = [item or b"" for item in items]
+    lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+    buffer = b"".join(items)
     data = np.frombuffer(buffer, dtype=np.uint8)
     starts = np.cumsum(lengths) - lengths
     features = np.flatnonzero(lengths > 0)
