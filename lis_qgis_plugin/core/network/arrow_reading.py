@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from qgis.core import QgsProviderRegistry, QgsVectorLayer
@@ -183,9 +183,7 @@ def wkb_line_parts(wkb: Sequence[bytes | None]) -> tuple[np.ndarray, np.ndarray,
     the index in ``wkb`` of each part's feature, parts in feature order then part order. NULL
     geometries have no parts. Anything but little-endian ISO (Multi)LineStrings raises ColumnarUnsuitableError.
     """
-    items = list(wkb)
-    if items.count(None):
-        items = [item or b"" for item in items]
+    items = [item or b"" for item in wkb] if None in wkb else cast(list[bytes], list(wkb))
     lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
     buffer = b"".join(items)
     data = np.frombuffer(buffer, dtype=np.uint8)
