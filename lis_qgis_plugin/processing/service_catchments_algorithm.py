@@ -46,6 +46,8 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
     METHOD = "METHOD"
     BANDS = "BANDS"
     BUFFER = "BUFFER"
+    CELL_SIZE = "CELL_SIZE"
+    MAX_OFF_NETWORK = "MAX_OFF_NETWORK"
     AREAS = "AREAS"
     DEMAND_POINTS = "DEMAND_POINTS"
     POPULATION_FIELD = "POPULATION_FIELD"
@@ -56,7 +58,11 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
     ASSIGNMENT = "ASSIGNMENT"
     COVERAGE = "COVERAGE"
 
-    METHODS = ("network", "buffer", "voronoi")
+    METHODS = ("network", "buffer", "voronoi", "filled")
+    #: core.access.travel_surface's DEFAULT_CELL_M and DEFAULT_MAX_OFF_NETWORK_M, written out so that loading the
+    #: plugin does not load scipy and GDAL (a test checks they agree)
+    DEFAULT_CELL_M = 50.0
+    DEFAULT_MAX_OFF_NETWORK_M = 400.0
     OVERLAPS = ("overlapping", "nearest")
 
     def name(self) -> str:
@@ -73,11 +79,18 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
             "(FACILITIES_TABLE). FACILITY_FILTER chooses some of them (for example \"category\" = 'gp_surgery'). "
             "Ids must be unique (empty: feature numbers).\n\n"
             "Methods: network (roads from a line layer or an OpenStreetMap .osm.pbf, with one-way streets; the "
-            "built network is cached), straight-line buffers, or nearest-facility Voronoi cells clipped to the "
-            "small areas. Travel is measured TO the facility, as people travel to it. Bands are minutes for time "
-            "and metres for distance; buffers and Voronoi need distance.\n\n"
+            "built network is cached), straight-line buffers, nearest-facility Voronoi cells clipped to the "
+            "small areas, or filled travel-time areas on the same network. Travel is measured TO the facility, as "
+            "people travel to it. Bands are minutes for time and metres for distance; buffers and Voronoi need "
+            "distance.\n\n"
+            "Filled travel-time areas cover the homes within reach, as routing services draw them: every cell of "
+            "a grid (CELL_SIZE, 50 m) takes the network time from the best road within MAX_OFF_NETWORK metres "
+            "(400 m) plus the walk to it at 4.8 km/h, and each band is the cells within it (holes where nothing is "
+            "reached). Nearest-facility areas come from the same surface and share their borders. Each demand "
+            "point's time is the surface at its cell, so the coverage counts exactly the points inside the "
+            "areas.\n\n"
             "Overlapping catchments show everything each facility reaches; nearest-facility catchments give each "
-            "road to its nearest facility only. Catchments are the reached roads buffered by BUFFER metres, "
+            "place to its nearest facility only. Network catchments are the reached roads buffered by BUFFER metres, "
             "drawn on a grid of 2/7 of the buffer (outlines within about one cell of the exact buffer; "
             "nearest-facility catchments share exact borders).\n\n"
             "Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points on surface, with a "
@@ -131,6 +144,23 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
                 minValue=1,
             )
         )
+        for name, label, default in (
+            (self.CELL_SIZE, self.tr("Filled areas: cell size (m)"), self.DEFAULT_CELL_M),
+            (
+                self.MAX_OFF_NETWORK,
+                self.tr("Filled areas: longest walk from the road (m)"),
+                self.DEFAULT_MAX_OFF_NETWORK_M,
+            ),
+        ):
+            self.addParameter(
+                QgsProcessingParameterNumber(
+                    name,
+                    label,
+                    Qgis.ProcessingNumberParameterType.Double,
+                    default,
+                    minValue=1 if name == self.CELL_SIZE else 0,
+                )
+            )
         self.addParameter(
             QgsProcessingParameterVectorLayer(
                 self.AREAS,
@@ -221,6 +251,8 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
             cache_dir=graph_folder,
             max_snap_m=max_snap_m(),
             snap_to_main=network.snap_to_main,
+            cell_m=self.parameterAsDouble(parameters, self.CELL_SIZE, context),
+            max_off_network_m=self.parameterAsDouble(parameters, self.MAX_OFF_NETWORK, context),
             speeds_kph=speeds,
             feedback=feedback,
         )
@@ -254,9 +286,11 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
         elif facility_filter:
             subject = self.tr("{0} (filtered)").format(facilities)
         reach = "/".join(f"{band:g}" for band in bands) + f" {unit}"
-        travel = {"network": f"{reach} {mode}", "buffer": self.tr("{0} buffer").format(reach)}.get(
-            method, self.tr("Voronoi")
-        )
+        travel = {
+            "network": f"{reach} {mode}",
+            "filled": self.tr("{0} {1} filled").format(reach, mode),
+            "buffer": self.tr("{0} buffer").format(reach),
+        }.get(method, self.tr("Voronoi"))
         return {
             self.CATCHMENTS: self.tr("{0} – {1} catchments").format(subject, travel),
             self.ASSIGNMENT: self.tr("{0} – nearest facility, {1}").format(subject, travel),

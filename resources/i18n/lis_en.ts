@@ -2704,151 +2704,168 @@ Outputs (GeoPackage): the chosen sites in choice order with their marginal gain;
 <context>
     <name>ServiceCatchmentsAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="66"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="72"/>
         <source>Service catchments (travel time or distance)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="69"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="75"/>
         <source>Draws the catchment of each facility (GP surgery, school, library...) within travel bands such as 5, 10 and 15 minutes, finds the nearest facility of every demand point and counts who is covered.
 
 Facilities: a point layer, or a CSV/XLSX table with easting/northing or lon/lat columns (FACILITIES_TABLE). FACILITY_FILTER chooses some of them (for example "category" = 'gp_surgery'). Ids must be unique (empty: feature numbers).
 
-Methods: network (roads from a line layer or an OpenStreetMap .osm.pbf, with one-way streets; the built network is cached), straight-line buffers, or nearest-facility Voronoi cells clipped to the small areas. Travel is measured TO the facility, as people travel to it. Bands are minutes for time and metres for distance; buffers and Voronoi need distance.
+Methods: network (roads from a line layer or an OpenStreetMap .osm.pbf, with one-way streets; the built network is cached), straight-line buffers, nearest-facility Voronoi cells clipped to the small areas, or filled travel-time areas on the same network. Travel is measured TO the facility, as people travel to it. Bands are minutes for time and metres for distance; buffers and Voronoi need distance.
 
-Overlapping catchments show everything each facility reaches; nearest-facility catchments give each road to its nearest facility only. Catchments are the reached roads buffered by BUFFER metres, drawn on a grid of 2/7 of the buffer (outlines within about one cell of the exact buffer; nearest-facility catchments share exact borders).
+Filled travel-time areas cover the homes within reach, as routing services draw them: every cell of a grid (CELL_SIZE, 50 m) takes the network time from the best road within MAX_OFF_NETWORK metres (400 m) plus the walk to it at 4.8 km/h, and each band is the cells within it (holes where nothing is reached). Nearest-facility areas come from the same surface and share their borders. Each demand point's time is the surface at its cell, so the coverage counts exactly the points inside the areas.
+
+Overlapping catchments show everything each facility reaches; nearest-facility catchments give each place to its nearest facility only. Network catchments are the reached roads buffered by BUFFER metres, drawn on a grid of 2/7 of the buffer (outlines within about one cell of the exact buffer; nearest-facility catchments share exact borders).
 
 Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points on surface, with a population field and an optional national deprivation decile (read from the demand points or from the small area containing them). ASSIGNMENT gives each demand point its nearest facility, cost, band and snap distance; COVERAGE gives population within each band per facility and for all facilities, percentages, and the people in deciles 1-2 beyond each band. The log lists facilities far from the roads or cut off, and demand that reaches no facility. The inputs are never changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="107"/>
         <source>Facilities (points)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="97"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="110"/>
         <source>or facilities table (CSV/XLSX with coordinates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="103"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="116"/>
         <source>Facility filter (expression)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="108"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="121"/>
         <source>Facility id field (empty: feature number)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="109"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="122"/>
         <source>Capacity field (carried to the outputs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="125"/>
         <source>Road network (lines)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="127"/>
         <source>Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="128"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="129"/>
         <source>Travel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="117"/>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="187"/>
         <source>Catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="122"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="135"/>
         <source>Bands (minutes for time, metres for distance)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="141"/>
         <source>Buffer around reached roads (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="137"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="148"/>
+        <source>Filled areas: cell size (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="151"/>
+        <source>Filled areas: longest walk from the road (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="167"/>
         <source>Small areas (study area)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="144"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="174"/>
         <source>Demand points (e.g. population-weighted centroids)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="178"/>
         <source>Population field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="179"/>
         <source>Deprivation decile field (national, 1 = most deprived)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="183"/>
         <source>Clip catchments to the small areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="162"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="192"/>
         <source>Nearest facility of each demand point</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="169"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="199"/>
         <source>Coverage table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="190"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="220"/>
         <source>Give the facilities as a point layer OR as a table file, not both.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="255"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="287"/>
         <source>{0} (filtered)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="257"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="291"/>
+        <source>{0} {1} filled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="292"/>
         <source>{0} buffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="258"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="293"/>
         <source>Voronoi</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="261"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="295"/>
         <source>{0} – {1} catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="262"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="296"/>
         <source>{0} – nearest facility, {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="263"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="297"/>
         <source>{0} – {1} coverage</source>
         <translation type="unfinished"></translation>
     </message>

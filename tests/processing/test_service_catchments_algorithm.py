@@ -147,3 +147,56 @@ def test_the_users_maximum_snap_distance_reaches_the_tool(
     everyone = {f["facility_id"]: f for f in QgsVectorLayer(whole["COVERAGE"], "c", "ogr").getFeatures()}
     assert everyone["All facilities"]["population"] == 37_369
     assert coverage["All facilities"]["population"] < 37_369
+
+
+def test_filled_travel_time_areas_through_processing(lis_plugin: object, sample_gpkg: Path, tmp_path: Path) -> None:
+    """METHOD 'filled' on the sample district, as the demo would run it: one filled area per surgery and band, nested,
+    and a coverage that counts the centroids inside the areas."""
+    from qgis.core import QgsApplication
+
+    from lis_qgis_plugin.core.access import travel_surface
+
+    algorithm = QgsApplication.processingRegistry().algorithmById("lis:servicecatchments")
+    methods = algorithm.parameterDefinition("METHOD").options()
+    assert methods[-1] == "filled" and methods[:3] == ["network", "buffer", "voronoi"]  # earlier indices unchanged
+    assert algorithm.parameterDefinition("CELL_SIZE").defaultValue() == travel_surface.DEFAULT_CELL_M == 50
+    assert algorithm.parameterDefinition("MAX_OFF_NETWORK").defaultValue() == travel_surface.DEFAULT_MAX_OFF_NETWORK_M
+    assert "4.8 km/h" in algorithm.shortHelpString()
+    base = {
+        "FACILITIES": f"{sample_gpkg}|layername=services",
+        "FACILITY_FILTER": "\"service_type\" = 'gp_surgery'",
+        "NETWORK": f"{sample_gpkg}|layername=roads",
+        "SPEED_FIELD": "speed_kph",
+        "BANDS": "3,10",
+        "DEMAND_POINTS": f"{sample_gpkg}|layername=popweighted_centroids",
+        "POPULATION_FIELD": "pop_total",
+    }
+    runs = {}
+    for method, index in (("filled", 3), ("network", 0)):
+        runs[method] = _run(
+            {**base, "METHOD": index, "CATCHMENTS": str(tmp_path / f"{method}.gpkg"),
+             "COVERAGE": str(tmp_path / f"{method}_coverage.gpkg")}
+        )  # fmt: skip
+    filled = QgsVectorLayer(runs["filled"]["CATCHMENTS"], "filled", "ogr")
+    roads = QgsVectorLayer(runs["network"]["CATCHMENTS"], "roads", "ogr")
+    assert filled.featureCount() == 2 * 12
+    assert {f["method"] for f in filled.getFeatures()} == {"filled network drive time"}
+    areas: dict[tuple[str, float], QgsGeometry] = {
+        (f["facility_id"], f["band"]): f.geometry() for f in filled.getFeatures()
+    }
+    for (name, band), polygon in areas.items():  # bands nest: the 3-minute area lies inside the 10-minute one
+        if band == 3:
+            assert polygon.difference(areas[(name, 10.0)]).area() < 1e-6 * polygon.area()
+    total = {
+        name: sum(f.geometry().area() for f in layer.getFeatures()) for name, layer in (("f", filled), ("r", roads))
+    }
+    assert 0.5 * total["r"] < total["f"] < 2 * total["r"]  # on the sample's dense roads, about the road buffers' area
+    overall = next(
+        f
+        for f in QgsVectorLayer(runs["filled"]["COVERAGE"], "v", "ogr").getFeatures()
+        if f["facility_id"] == "All facilities"
+    )
+    demand = QgsVectorLayer(f"{sample_gpkg}|layername=popweighted_centroids", "d", "ogr")
+    ten = [f.geometry() for f in filled.getFeatures() if f["band"] == 10]
+    inside = sum(f["pop_total"] or 0 for f in demand.getFeatures() if any(g.contains(f.geometry()) for g in ten))
+    assert overall["within_10min"] == pytest.approx(inside) and inside > 0
