@@ -28,6 +28,7 @@ Rules (see DOMAIN.md, "Roads (OpenStreetMap)"):
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -469,31 +470,33 @@ class RoadGraph:
         pts = np.asarray(points_xy, dtype=float).reshape(-1, 2)
         if self.segment_count == 0 or (main_only and len(self.main_segments) == 0):
             raise NetworkError("The network has no roads to snap points to.")
+        if len(pts) == 0:
+            return np.empty(0, np.int64), np.empty(0), np.empty(0)
         tree, sample_seg, spacing = self._main_segment_index if main_only else self._segment_index
         a = self.node_xy[self.seg_nodes[:, 0]]
         d = self.node_xy[self.seg_nodes[:, 1]] - a
         dd = np.maximum((d * d).sum(axis=1), 1e-18)
-        seg_out = np.empty(len(pts), dtype=np.int64)
-        t_out = np.empty(len(pts))
-        dist_out = np.empty(len(pts))
 
-        def project(p: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            t = np.clip(((p - a[cand]) * d[cand]).sum(axis=1) / dd[cand], 0.0, 1.0)
+        def project(point: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            t = np.clip(((pts[point] - a[cand]) * d[cand]).sum(axis=1) / dd[cand], 0.0, 1.0)
             q = a[cand] + d[cand] * t[:, None]
-            return t, np.hypot(*(q - p).T)
+            return t, np.hypot(*(q - pts[point]).T)
 
+        # the segments of the 8 nearest samples bound the distance; every segment within it
+        # (plus half the sample spacing) is a candidate; the nearest wins, the lowest id on ties
         k = min(8, tree.n)
         _, first = tree.query(pts, k=k)
-        first = np.asarray(first).reshape(len(pts), k)
-        for i, p in enumerate(pts):
-            cand = np.unique(sample_seg[first[i]])
-            _, dist = project(p, cand)
-            radius = float(dist.min()) + spacing / 2 + 1e-6
-            cand = np.unique(sample_seg[tree.query_ball_point(p, radius)])
-            t, dist = project(p, cand)
-            best = int(np.argmin(dist))
-            seg_out[i], t_out[i], dist_out[i] = cand[best], t[best], dist[best]
-        return seg_out, t_out, dist_out
+        point = np.repeat(np.arange(len(pts)), k)
+        _, dist = project(point, sample_seg[np.asarray(first).reshape(-1)])
+        radius = dist.reshape(len(pts), k).min(axis=1) + spacing / 2 + 1e-6
+        balls = tree.query_ball_point(pts, radius)
+        counts = np.fromiter(map(len, balls), dtype=np.int64, count=len(pts))
+        samples = np.fromiter(itertools.chain.from_iterable(balls), dtype=np.int64, count=int(counts.sum()))
+        pairs, _, _ = unique_rows(np.stack([np.repeat(np.arange(len(pts)), counts), sample_seg[samples]], axis=1))
+        t, dist = project(pairs[:, 0], pairs[:, 1])
+        order = np.lexsort((pairs[:, 1], dist, pairs[:, 0]))
+        best = order[np.searchsorted(pairs[order, 0], np.arange(len(pts)))]
+        return pairs[best, 1], t[best], dist[best]
 
     def snap(
         self,
