@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from qgis.core import NULL, QgsGeometry, QgsVectorLayer, QgsWkbTypes
+from qgis.core import NULL, Qgis, QgsGeometry, QgsVectorLayer
 from qgis.PyQt.QtCore import QMetaType
 
 from lis_qgis_plugin.core.aggregation.aggregate_indicators import aggregate_indicators
@@ -246,7 +246,7 @@ def test_a_suppressed_count_leaves_its_area_out_of_the_ratio_and_of_the_district
         for feature in source.getFeatures()
     ]  # fmt: skip
     uri = write_gpkg_layer(
-        tmp_path / "lsoas.gpkg", "lsoas", QgsWkbTypes.Type.MultiPolygon,
+        tmp_path / "lsoas.gpkg", "lsoas", Qgis.WkbType.MultiPolygon,
         [("LSOA11CD", QMetaType.Type.QString), ("older", QMetaType.Type.Int), ("total", QMetaType.Type.Int)], rows,
     )  # fmt: skip
     wards = QgsVectorLayer(str(rutland / "boundaries" / "rutland_wards_2025.geojson"), "wards", "ogr")
