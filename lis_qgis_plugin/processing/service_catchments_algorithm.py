@@ -144,21 +144,18 @@ class ServiceCatchmentsAlgorithm(LisAlgorithm):
                 minValue=1,
             )
         )
-        for name, label, default in (
-            (self.CELL_SIZE, self.tr("Filled areas: cell size (m)"), self.DEFAULT_CELL_M),
+        for name, label, metres, least in (
+            (self.CELL_SIZE, self.tr("Filled areas: cell size (m)"), self.DEFAULT_CELL_M, 1.0),
             (
                 self.MAX_OFF_NETWORK,
                 self.tr("Filled areas: longest walk from the road (m)"),
                 self.DEFAULT_MAX_OFF_NETWORK_M,
+                0.0,
             ),
         ):
             self.addParameter(
                 QgsProcessingParameterNumber(
-                    name,
-                    label,
-                    Qgis.ProcessingNumberParameterType.Double,
-                    default,
-                    minValue=1 if name == self.CELL_SIZE else 0,
+                    name, label, Qgis.ProcessingNumberParameterType.Double, metres, minValue=least
                 )
             )
         self.addParameter(

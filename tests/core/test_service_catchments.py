@@ -282,6 +282,9 @@ def test_catchments_open_with_a_band_style(network_run: tuple[CatchmentOutcome, 
     fills = [c.symbol().color() for c in renderer.categories()]
     assert all(0 < colour.alpha() < 255 for colour in fills)
     assert fills[0].lightness() < fills[1].lightness() < fills[2].lightness()
+    # each surgery named once, on its shortest band, by the table's name column
+    assert layer.labelsEnabled() and 'minimum("band"' in layer.labeling().settings().fieldName
+    assert {f["facility_name"] for f in layer.getFeatures()} >= {"Dr D A J Ker & Partners", "Ketton Surgery"}
 
 
 # --- the stages one by one, on the sample district the core generator writes -----------------------------------
@@ -700,3 +703,61 @@ def test_filled_areas_hold_exactly_the_centroids_qgis_routes_within_the_band(
     people = np.array(outcome.population)
     assert _overall(outcome).within[0] == pytest.approx(people[inside.any(axis=1)].sum())  # type: ignore[attr-defined]
     assert any("valued at its cell" in line.text for line in outcome.log)
+
+
+def test_filled_nearest_facility_areas_share_borders_and_hold_the_centroids_they_serve(
+    highways: str, gp_table: Path, demand_gpkg: str, tmp_path: Path
+) -> None:
+    """Nearest-facility filled areas from the same surface: no overlaps, each surgery named in facility_name and
+    the labels, every centroid within 10 minutes inside its surgery's area; the map shows them (rendered to PNG)."""
+    outcome = _gp_run(
+        highways, gp_table, demand_gpkg, tmp_path / "nearest", method="filled", bands="10,20", overlap="nearest"
+    )
+    layer = QgsVectorLayer(outcome.catchments_uri, "filled", "ogr")
+    rows = list(layer.getFeatures())
+    assert {f["method"] for f in rows} == {"filled network drive time"}
+    names = {f["facility_id"]: f["facility_name"] for f in rows}
+    assert names["4732"] == "Dr D A J Ker & Partners"  # Oakham, from the table's name column
+    ten = {f["facility_id"]: f.geometry() for f in rows if f["band"] == 10}
+    assert len(ten) == len(outcome.facility_ids)
+    shapes = list(ten.values())
+    for i, first in enumerate(shapes):
+        for second in shapes[i + 1 :]:
+            assert first.intersection(second).area() < 1.0  # shared borders, never overlaps
+    demand = QgsVectorLayer(demand_gpkg, "demand", "ogr")
+    to_grid = QgsCoordinateTransform(demand.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
+    points = [QgsGeometry.fromPointXY(to_grid.transform(f.geometry().asPoint())) for f in demand.getFeatures()]
+    within = [i for i, cost in enumerate(outcome.cost) if cost <= 10]
+    assert len(within) > 15
+    assert all(ten[str(outcome.assigned[i])].contains(points[i]) for i in within)
+    assert all(not any(shape.contains(points[i]) for shape in shapes) for i in range(len(points)) if i not in within)
+    assert layer.labelsEnabled() and "facility_name" in layer.labeling().settings().fieldName
+    path = render_map_png([layer], tmp_path / "filled.png", QgsRectangle(layer.extent()), 600)
+    shutil.copy(path, Path("/tmp/lis_filled_catchments_rutland.png"))
+    image = QImage(str(path))
+    painted = sum(
+        QColor(image.pixel(x, y)) != QColor("white")
+        for x in range(0, image.width(), 5)
+        for y in range(0, image.height(), 5)
+    )
+    assert painted > 0.3 * (image.width() // 5) * (image.height() // 5)  # areas, not road corridors
+
+
+def test_cancel_while_filling_writes_nothing(highways: str, gp_table: Path, demand_gpkg: str, tmp_path: Path) -> None:
+    feedback = CancelWhileDrawing(at=56)
+    with pytest.raises(CancelledError):
+        _gp_run(highways, gp_table, demand_gpkg, tmp_path / "run", method="filled", feedback=feedback)
+    assert feedback.seen and max(feedback.seen) < 90
+    assert not any(
+        (tmp_path / "run" / name).exists() for name in ("catchments.gpkg", "assignment.gpkg", "coverage.gpkg")
+    )
+
+
+def test_filled_options_are_checked_before_anything_is_read() -> None:
+    with pytest.raises(ServiceCatchmentError, match="at least 1 metre"):
+        check_options(CatchmentOptions(method="filled", cell_m=0.5), "roads.gpkg", None)
+    with pytest.raises(ServiceCatchmentError, match="0 metres or more"):
+        check_options(CatchmentOptions(method="filled", max_off_network_m=-1), "roads.gpkg", None)
+    with pytest.raises(ServiceCatchmentError, match="filled method needs a road network"):
+        check_options(CatchmentOptions(method="filled"), None, None)
+    check_options(CatchmentOptions(method="filled", cell_m=25, max_off_network_m=0), "roads.gpkg", None)

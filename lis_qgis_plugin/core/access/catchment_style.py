@@ -3,7 +3,8 @@
 Catchments of neighbouring facilities overlap and bands nest inside each other, so the fills are
 see-through and the shortest band is drawn last: where several facilities reach, the map gets
 darker, which is the message ("well served here"). Stored as the layer's default style in its
-GeoPackage, so the toolbox, the panel and a project moved elsewhere all show it.
+GeoPackage, so the toolbox, the panel and a project moved elsewhere all show it. Each facility's
+name (its id when the layer has no name) labels its shortest band only, so a facility is named once.
 """
 
 from __future__ import annotations
@@ -14,9 +15,14 @@ from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsFeatureRequest,
     QgsFillSymbol,
+    QgsPalLayerSettings,
     QgsRendererCategory,
+    QgsTextBufferSettings,
+    QgsTextFormat,
     QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
 )
+from qgis.PyQt.QtGui import QColor
 
 from ..deprivation.deprivation_style import ramp
 from ..io.gpkg_writer import save_default_style
@@ -24,6 +30,12 @@ from ..io.gpkg_writer import save_default_style
 RAMP = "PuBu"
 FILL_OPACITY = 0.45
 OUTLINE_WIDTH_MM = 0.2
+#: The label: the facility's name, else its id, on its shortest band only (Voronoi cells have no band).
+LABEL_EXPRESSION = (
+    'CASE WHEN "band" IS NULL OR "band" = minimum("band", group_by:="facility_id") '
+    'THEN coalesce("facility_name", "facility_id") END'
+)
+LABEL_SIZE_PT = 8.0
 
 
 def band_label(band: float | None, unit: str | None) -> str:
@@ -56,10 +68,30 @@ def catchment_renderer(bands: Sequence[float | None], unit: str | None) -> QgsCa
     return renderer
 
 
+def catchment_labels(has_names: bool = True) -> QgsVectorLayerSimpleLabeling:
+    """Dark labels with a white halo, inside each facility's shortest band (``has_names``: a facility_name field)."""
+    settings = QgsPalLayerSettings()
+    settings.isExpression = True
+    settings.fieldName = LABEL_EXPRESSION if has_names else LABEL_EXPRESSION.replace('"facility_name", ', "")
+    text = QgsTextFormat()
+    text.setSize(LABEL_SIZE_PT)
+    text.setColor(QColor(20, 30, 50))
+    halo = QgsTextBufferSettings()
+    halo.setEnabled(True)
+    halo.setSize(0.8)
+    halo.setColor(QColor("white"))
+    text.setBuffer(halo)
+    settings.setFormat(text)
+    settings.placement = QgsPalLayerSettings.Placement.OverPoint
+    return QgsVectorLayerSimpleLabeling(settings)
+
+
 def style_catchments(uri: str, bands: Sequence[float | None], unit: str | None) -> None:
     """Store the band style as the default style of the catchment layer at ``uri`` (a GeoPackage layer)."""
     layer = QgsVectorLayer(uri, "catchments", "ogr")
     if not layer.isValid():
         raise OSError(f"Cannot open the catchments {uri} to store their style.")
     layer.setRenderer(catchment_renderer(bands, unit))
+    layer.setLabeling(catchment_labels(layer.fields().lookupField("facility_name") >= 0))
+    layer.setLabelsEnabled(True)
     save_default_style(layer, uri.split("|layername=")[-1], "LIS catchments: one colour per band")

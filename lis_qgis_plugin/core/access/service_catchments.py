@@ -76,6 +76,7 @@ from .point_inputs import (
     placement_lines,
     read_demand_points,
     read_facilities,
+    read_points,
     work_crs,
 )
 from .population_field import find_population_field
@@ -94,6 +95,8 @@ from .travel_surface import (
 )
 
 METHODS = ("network", "buffer", "voronoi", "filled")
+#: Fields that name a facility, for the labels of its catchments (first found; any case).
+NAME_FIELDS = ("name", "facility_name", "site_name", "organisation_name", "practice_name", "school_name")
 #: The methods that travel along the roads (a graph, snapping and searches).
 NETWORK_METHODS = ("network", "filled")
 OVERLAPS = ("overlapping", "nearest")
@@ -215,6 +218,7 @@ class CatchmentInputs:
     graph: RoadGraph | None = None
     from_cache: bool = False
     counts_points: bool = False  # no population field: each demand point counts one
+    facility_names: dict[str, str] = field(default_factory=dict)  # by id, for the map's labels
 
 
 @dataclass
@@ -248,6 +252,7 @@ class CatchmentPolygons:
     rows: list[dict[str, Any]] = field(default_factory=list)
     wkb: list[bytes] = field(default_factory=list)
     reaches: list[Reach] = field(default_factory=list)  # overlapping network catchments: each facility's search
+    names: Mapping[str, str] = field(default_factory=dict)  # facility names by id (None in the table when unknown)
 
     def add(self, index: int, band: float | None, geometry: QgsGeometry, population: float | None) -> None:
         """Add facility ``index``'s catchment within ``band`` (None: a Voronoi cell); empty geometries are left out."""
@@ -256,6 +261,7 @@ class CatchmentPolygons:
         self.rows.append(
             {
                 "facility_id": self.facilities.ids[index],
+                "facility_name": self.names.get(self.facilities.ids[index]),
                 "capacity": self.facilities.capacity[index],
                 "band": band,
                 "band_unit": self.unit if band is not None else None,
@@ -268,6 +274,7 @@ class CatchmentPolygons:
     def table(self) -> FeatureTable:
         fields: list[tuple[str, type]] = [
             ("facility_id", str),
+            ("facility_name", str),
             ("capacity", self.facilities.capacity_type),
             ("band", float),
             ("band_unit", str),
@@ -372,23 +379,48 @@ def check_inputs(
         raise ServiceCatchmentError(f"The small-areas layer {areas.name()!r} has no features.")
 
 
+def facility_layer(
+    facilities: FacilitiesInput, crs_authid: str, options: CatchmentOptions, log: list[LogLine]
+) -> QgsVectorLayer:
+    """The facilities as a point layer: the layer given, or a CSV/XLSX table's rows placed in ``crs_authid``."""
+    if isinstance(facilities, QgsVectorLayer):
+        if facilities.featureCount() == 0:
+            raise ServiceCatchmentError(f"The facilities layer {facilities.name()!r} has no features.")
+        return facilities
+    layer = table_layer(Path(str(facilities)), crs_authid, options.facilities_sheet)
+    log.append(LogLine(f"Read {plural('facility', layer.featureCount())} from {Path(str(facilities)).name}."))
+    return layer
+
+
 def read_catchment_facilities(
     facilities: FacilitiesInput, crs_authid: str, options: CatchmentOptions, log: list[LogLine]
 ) -> FacilityPoints:
     """The facilities of a point layer or of a CSV/XLSX table, chosen by the filter, in ``crs_authid``."""
-    if isinstance(facilities, QgsVectorLayer):
-        layer = facilities
-        if layer.featureCount() == 0:
-            raise ServiceCatchmentError(f"The facilities layer {layer.name()!r} has no features.")
-    else:
-        layer = table_layer(Path(str(facilities)), crs_authid, options.facilities_sheet)
-        log.append(LogLine(f"Read {plural('facility', layer.featureCount())} from {Path(str(facilities)).name}."))
+    layer = facility_layer(facilities, crs_authid, options, log)
     found = read_facilities(
         layer, crs_authid, options.facility_id_field, options.capacity_field, options.facility_filter
     )
     bands = ", ".join(f"{b:g}" for b in options.limits)
     log.append(LogLine(f"{plural('facility', len(found.ids))}; bands {bands} {options.unit}."))
     return found
+
+
+def facility_names(
+    layer: QgsVectorLayer, crs_authid: str, options: CatchmentOptions, ids: Sequence[str]
+) -> dict[str, str]:
+    """Each facility's name (by id) from its layer's name field (``name``, ``site_name``...), for the labels.
+
+    ``ids``: as :func:`read_catchment_facilities` read them (same filter, same order). Empty when the layer
+    has no such field, or when the id field is the name field itself.
+    """
+    fields = layer.fields()
+    chosen = next((fields.at(i).name() for name in NAME_FIELDS if (i := fields.lookupField(name)) >= 0), None)
+    if chosen is None or chosen == options.facility_id_field:
+        return {}
+    points = read_points(layer, crs_authid, label_field=chosen, where=options.facility_filter)
+    return {
+        ident: str(value).strip() for ident, value in zip(ids, points.names) if value is not None and str(value).strip()
+    }
 
 
 def read_catchment_demand(
@@ -504,7 +536,8 @@ def prepare_inputs(
     else:
         crs_authid = work_crs([facilities if isinstance(facilities, QgsVectorLayer) else None, areas, demand])
     report_progress(feedback, 30)
-    found = read_catchment_facilities(facilities, crs_authid, options, log)
+    layer = facility_layer(facilities, crs_authid, options, log)
+    found = read_catchment_facilities(layer, crs_authid, options, log)
     demand_layer = demand if demand is not None else areas
     people: DemandPoints | None = None
     counts_points = False
@@ -517,6 +550,7 @@ def prepare_inputs(
         log.append(LogLine(f"Demand: {len(people.fids):,} {how} of {demand_layer.name()!r}, {size}."))
     inputs = CatchmentInputs(found, people, study_area(areas, crs_authid), crs_authid, graph, from_cache)
     inputs.counts_points = counts_points
+    inputs.facility_names = facility_names(layer, crs_authid, options, found.ids)
     report_progress(feedback, 40)
     return inputs
 
@@ -687,7 +721,7 @@ def draw(
     feedback: QgsFeedback | None = None,
 ) -> CatchmentPolygons:
     """The catchment polygons of every facility and band, each with the population within it."""
-    drawn = CatchmentPolygons(inputs.facilities, options.unit, options.method_label)
+    drawn = CatchmentPolygons(inputs.facilities, options.unit, options.method_label, names=inputs.facility_names)
     if not options.on_network:
         draw_straight_line(inputs, routing, options, drawn, feedback)
         return drawn
