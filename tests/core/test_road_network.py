@@ -353,6 +353,36 @@ def test_snapping_splits_edges_and_flags_far_points(drive: RoadGraph) -> None:
     np.testing.assert_allclose(before, after)
 
 
+def test_many_points_snap_to_the_nearest_road_and_split_it_in_order(drive: RoadGraph) -> None:
+    """All points at once (issue 18): the nearest of all segments, checked by brute force; several
+    points on one segment split it into a chain whose pieces add up to it."""
+    rng = np.random.default_rng(18)
+    low, high = drive.node_xy.min(axis=0), drive.node_xy.max(axis=0)
+    points = np.vstack([rng.uniform(low, high, size=(300, 2)), drive.node_xy[:20]])
+    a = drive.node_xy[drive.seg_nodes[:, 0]]
+    d = drive.node_xy[drive.seg_nodes[:, 1]] - a
+    for main_only in (False, True):
+        segments, fraction, distance = drive.nearest_segments(points, main_only)
+        allowed = drive.main_segments if main_only else np.arange(drive.segment_count)
+        for point, segment, along, dist in zip(points, segments, fraction, distance):
+            t = np.clip(((point - a[allowed]) * d[allowed]).sum(axis=1) / (d[allowed] ** 2).sum(axis=1), 0, 1)
+            brute = np.hypot(*(a[allowed] + d[allowed] * t[:, None] - point).T)
+            assert dist == pytest.approx(brute.min(), abs=1e-9) and segment in allowed
+            assert np.hypot(*(a[segment] + d[segment] * along - point)) == pytest.approx(dist, abs=1e-9)
+    segment = int(np.argmax(drive.seg_length))
+    first, last = drive.seg_nodes[segment].tolist()
+    start, end = drive.node_xy[[first, last]]
+    snapped = drive.snap(start + np.outer([0.7, 0.2, 0.5, 0.2], end - start))
+    graph, (at_07, at_02, at_05, again_02) = snapped.graph, snapped.nodes.tolist()
+    assert at_02 == again_02 and len({at_07, at_02, at_05}) == 3
+    assert graph.segment_count == drive.segment_count + 3  # one segment became four, appended in order
+    pieces = graph.seg_nodes[drive.segment_count - 1 :].tolist()
+    assert pieces == [[first, at_02], [at_02, at_05], [at_05, at_07], [at_07, last]]
+    np.testing.assert_allclose(graph.seg_length[-4:], drive.seg_length[segment] * np.array([0.2, 0.3, 0.2, 0.3]))
+    assert graph.total_length_m == pytest.approx(drive.total_length_m)
+    assert graph.edge_cost.sum() == pytest.approx(drive.edge_cost.sum())
+
+
 # ---------------------------------------------------------------------------- issue 16: main network, damaged files
 
 

@@ -563,28 +563,32 @@ class RoadGraph:
 
         # split each affected segment into a chain a -> w1 -> ... -> b (uniq is sorted by segment, position)
         split_segs, starts = np.unique(uniq[:, 0], return_index=True)
-        ends = np.append(starts[1:], len(uniq))
         keep_seg = np.ones(self.segment_count, dtype=bool)
         keep_seg[split_segs] = False
-        new_seg_nodes, new_seg_len, new_seg_way, new_seg_parent, new_seg_t0, new_seg_t1 = [], [], [], [], [], []
-        for s, lo, hi in zip(split_segs, starts, ends):
-            chain = np.concatenate([[self.seg_nodes[s, 0]], new_ids[lo:hi], [self.seg_nodes[s, 1]]])
-            ts = np.concatenate([[0.0], new_t[lo:hi], [1.0]])
-            new_seg_nodes.append(np.stack([chain[:-1], chain[1:]], axis=1))
-            new_seg_len.append(np.diff(ts) * self.seg_length[s])
-            new_seg_way.append(np.full(len(chain) - 1, self.seg_way[s]))
-            new_seg_parent.append(np.full(len(chain) - 1, s))
-            new_seg_t0.append(ts[:-1])
-            new_seg_t1.append(ts[1:])
-        add_nodes = np.concatenate(new_seg_nodes)
-        parent = np.concatenate(new_seg_parent)
-        frac = np.concatenate(new_seg_t1) - np.concatenate(new_seg_t0)
+        inner_count = np.diff(np.append(starts, len(uniq)))
+        pieces = inner_count + 1
+        parent = np.repeat(split_segs, pieces)
+        piece = np.arange(int(pieces.sum())) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+        is_first, is_last = piece == 0, piece == np.repeat(inner_count, pieces)
+        before = np.repeat(starts, pieces) + piece - 1  # the inner node a piece starts at (unless it is first)
+        add_nodes = np.stack(
+            [
+                np.where(is_first, self.seg_nodes[parent, 0], new_ids[np.maximum(before, 0)]),
+                np.where(is_last, self.seg_nodes[parent, 1], new_ids[np.minimum(before + 1, len(uniq) - 1)]),
+            ],
+            axis=1,
+        )
+        t0 = np.where(is_first, 0.0, new_t[np.maximum(before, 0)])
+        t1 = np.where(is_last, 1.0, new_t[np.minimum(before + 1, len(uniq) - 1)])
+        frac = t1 - t0
+        new_seg_len = frac * self.seg_length[parent]
+        new_seg_way = self.seg_way[parent]
         kept_ids = np.flatnonzero(keep_seg)
         seg_map = np.full(self.segment_count, -1, dtype=np.int64)
         seg_map[kept_ids] = np.arange(len(kept_ids))
         seg_nodes = np.vstack([self.seg_nodes[keep_seg], add_nodes]).astype(np.int32)
-        seg_length = np.concatenate([self.seg_length[keep_seg], np.concatenate(new_seg_len)])
-        seg_way = np.concatenate([self.seg_way[keep_seg], np.concatenate(new_seg_way)])
+        seg_length = np.concatenate([self.seg_length[keep_seg], new_seg_len])
+        seg_way = np.concatenate([self.seg_way[keep_seg], new_seg_way])
         new_seg_ids = len(kept_ids) + np.arange(len(add_nodes))
 
         # directed edges: keep those on unsplit segments, replace the others piece by piece
