@@ -290,6 +290,7 @@ def child(args: argparse.Namespace) -> int:
         info["what"] = "core: load_or_build + snap + reach_within (no polygons written)"
         info["graph_seconds"] = built - started
         info["from_cache"] = from_cache
+        info["reader"] = graph.info.get("reader")  # "arrow" (GDAL's columns) or "qgis" (feature by feature)
         info["edges"] = graph.edge_count
         info["nodes_reached_mean"] = float(sum(len(r.nodes) for r in reaches) / max(len(reaches), 1))
     info.setdefault("seconds", time.perf_counter() - started)
@@ -348,7 +349,8 @@ def row(label: str, result: dict[str, Any]) -> str:
     extra = f", {result['output_features']:,} service areas written" if "output_features" in result else ""
     if "graph_seconds" in result:
         extra = (
-            f", graph {result['graph_seconds']:.2f} s ({'cache' if result['from_cache'] else 'built'}), "
+            f", graph {result['graph_seconds']:.2f} s ({'cache' if result['from_cache'] else 'built'}"
+            f"{', read by ' + result['reader'] if result.get('reader') and not result['from_cache'] else ''}), "
             f"snap {result['snap_seconds']:.2f} s, searches {result['search_seconds']:.2f} s"
         )
     return (
