@@ -91,6 +91,11 @@ def test_layers_that_are_not_plain_files_are_read_through_qgis(network_dir: Path
     filtered.setSubsetString("\"highway\" = 'primary'")
     primary = build_graph(filtered)
     assert primary.info["reader"] == "qgis" and primary.info["ways_read"] < 300
+    edited = QgsVectorLayer(highways, "highways", "ogr")
+    assert edited.startEditing() and edited.deleteFeature(next(edited.getFeatures()).id())
+    with_edits = build_graph(edited)  # the edit buffer counts, though it is not in the file yet
+    assert with_edits.info["reader"] == "qgis" and with_edits.info["ways_read"] == 6659
+    edited.rollBack()
     memory = open_layer(network_dir / "rutland_osm_highways.gpkg", "highways").materialize(QgsFeatureRequest())
     assert memory.providerType() == "memory"
     assert build_graph(memory).info["reader"] == "qgis"

@@ -6,12 +6,13 @@ arrays: attributes as arrays (masked where NULL) and geometries as ISO WKB. Read
 feature iterator, and the WKB of all lines is decoded at once here (:func:`wkb_line_parts`).
 
 Only plain files of a few drivers are read this way; anything else (memory layers, databases,
-services, OpenStreetMap extracts, filtered layers, curved geometries) raises
+services, OpenStreetMap extracts, filtered layers, layers being edited, curved geometries) raises
 :class:`ColumnarUnsuitableError` and the caller reads the layer through QGIS instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,15 +58,30 @@ def _ogr() -> Any:
 
 
 def file_layer_parts(layer: QgsVectorLayer) -> tuple[Path, str | None]:
-    """The file and layer name of an unfiltered OGR file layer, or ColumnarUnsuitableError."""
+    """The file and layer name of an unfiltered OGR file layer not being edited, or ColumnarUnsuitableError."""
     if layer.providerType() != "ogr" or layer.subsetString():
         raise ColumnarUnsuitableError("not an unfiltered OGR layer")
+    if layer.isEditable():
+        raise ColumnarUnsuitableError("being edited: QGIS's edit buffer is not in the file yet")
     parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
     path = Path(str(parts.get("path") or ""))
     if not path.is_file():
         raise ColumnarUnsuitableError("not a file")
     name = parts.get("layerName")
     return path, str(name) if name else None
+
+
+def _source_layer(dataset: Any, layer_name: str | None) -> Any:
+    """The OGR layer QGIS reads (by name, or the only one), or ColumnarUnsuitableError."""
+    if dataset is None:
+        raise ColumnarUnsuitableError("GDAL cannot open the file")
+    driver = dataset.GetDriver().GetName()
+    if driver not in COLUMNAR_DRIVERS:
+        raise ColumnarUnsuitableError(f"driver {driver}")
+    source = dataset.GetLayerByName(layer_name) if layer_name else dataset.GetLayer(0)
+    if source is None or (not layer_name and dataset.GetLayerCount() != 1):
+        raise ColumnarUnsuitableError("layer not found")
+    return source
 
 
 def read_columns(
@@ -79,41 +95,36 @@ def read_columns(
     """
     ogr = _ogr()
     path, layer_name = file_layer_parts(layer)
-    dataset = ogr.Open(str(path))
-    if dataset is None:
-        raise ColumnarUnsuitableError("GDAL cannot open the file")
-    driver = dataset.GetDriver().GetName()
-    if driver not in COLUMNAR_DRIVERS:
-        raise ColumnarUnsuitableError(f"driver {driver}")
-    source = dataset.GetLayerByName(layer_name) if layer_name else dataset.GetLayer(0)
-    if source is None or (not layer_name and dataset.GetLayerCount() != 1):
-        raise ColumnarUnsuitableError("layer not found")
-    fid_name = source.GetFIDColumn() or "OGC_FID"
-    geometry_name = source.GetGeometryColumn() or "wkb_geometry"
-    options = ["INCLUDE_FID=YES", "MAX_FEATURES_IN_BATCH=65536"]
+    # GDAL errors raise (and are caught below) instead of printing; GDAL 3.6 has no manager and returns None
+    errors = ogr.ExceptionMgr(useExceptions=True) if hasattr(ogr, "ExceptionMgr") else contextlib.nullcontext()
     fids: list[np.ndarray] = []
     values: dict[str, list[np.ndarray]] = {name: [] for name in names}
     nulls: dict[str, list[np.ndarray]] = {name: [] for name in names}
     wkb: list[bytes | None] = []
     try:
-        stream = source.GetArrowStreamAsNumPy(options)
-        for batch in stream:
-            if check_cancel is not None:
-                check_cancel()
-            if fid_name not in batch or geometry_name not in batch:
-                raise ColumnarUnsuitableError("no feature id or geometry column in the stream")
-            fids.append(np.asarray(batch[fid_name], dtype=np.int64))
-            for name in names:
-                if name not in batch:
-                    raise ColumnarUnsuitableError(f"column {name} not in the file")
-                column = batch[name]
-                values[name].append(np.ma.getdata(column))
-                nulls[name].append(np.ma.getmaskarray(column))
-            wkb.extend(batch[geometry_name].tolist())
+        with errors:
+            dataset = ogr.Open(str(path))
+            source = _source_layer(dataset, layer_name)
+            fid_name = source.GetFIDColumn() or "OGC_FID"
+            geometry_name = source.GetGeometryColumn() or "wkb_geometry"
+            stream = source.GetArrowStreamAsNumPy(["INCLUDE_FID=YES", "MAX_FEATURES_IN_BATCH=65536"])
+            if stream is None:
+                raise ColumnarUnsuitableError("no Arrow stream")
+            for batch in stream:
+                if check_cancel is not None:
+                    check_cancel()
+                if fid_name not in batch or geometry_name not in batch:
+                    raise ColumnarUnsuitableError("no feature id or geometry column in the stream")
+                fids.append(np.asarray(batch[fid_name], dtype=np.int64))
+                for name in names:
+                    if name not in batch:
+                        raise ColumnarUnsuitableError(f"column {name} not in the file")
+                    values[name].append(np.ma.getdata(batch[name]))
+                    nulls[name].append(np.ma.getmaskarray(batch[name]))
+                wkb.extend(batch[geometry_name].tolist())
+            stream = source = dataset = None
     except RuntimeError as error:
         raise ColumnarUnsuitableError(f"GDAL: {error}") from error
-    finally:
-        source = dataset = None
     if not fids:
         return LayerColumns(np.empty(0, np.int64), {}, {}, [])
     return LayerColumns(
