@@ -58,10 +58,11 @@ def test_rutland_networks_read_as_columns_equal_the_feature_by_feature_graph(
 
 
 def test_reprojected_and_osm_other_tags_networks_are_equal_too(network_dir: Path, tmp_path: Path) -> None:
-    """Built in another CRS (QGIS's transform, all vertices at once), and an OSM extract converted to a
-    GeoPackage whose oneway, maxspeed, access... are packed in ``other_tags``."""
+    """Built in another CRS (QGIS's transform, all vertices at once), the .osm.pbf extract itself, and
+    it converted to a GeoPackage whose oneway, maxspeed, access... are packed in ``other_tags``."""
     highways = f"{network_dir / 'rutland_osm_highways.gpkg'}|layername=highways"
     assert_same_graph(*both_ways(highways, TravelMode(), crs="EPSG:3857"))
+    assert_same_graph(*both_ways(network_dir / "rutland-latest.osm.pbf", TravelMode()))  # WGS84 to EPSG:27700
     lines = tmp_path / "rutland_lines.gpkg"
     gdal.VectorTranslate(str(lines), str(network_dir / "rutland-latest.osm.pbf"), layers=["lines"])
     assert "other_tags" in open_layer(lines, "lines").fields().names()
@@ -99,8 +100,6 @@ def test_layers_that_are_not_plain_files_are_read_through_qgis(network_dir: Path
     memory = open_layer(network_dir / "rutland_osm_highways.gpkg", "highways").materialize(QgsFeatureRequest())
     assert memory.providerType() == "memory"
     assert build_graph(memory).info["reader"] == "qgis"
-    pbf = build_graph(network_dir / "rutland-latest.osm.pbf")
-    assert pbf.info["reader"] == "qgis"
 
 
 def test_wkb_of_lines_and_multilines_is_decoded_at_once() -> None:

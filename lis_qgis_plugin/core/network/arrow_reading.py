@@ -5,9 +5,9 @@ arrays: attributes as arrays (masked where NULL) and geometries as ISO WKB. Read
 6,660 ways this way takes a few milliseconds against a fraction of a second through QGIS's
 feature iterator, and the WKB of all lines is decoded at once here (:func:`wkb_line_parts`).
 
-Only plain files of a few drivers are read this way; anything else (memory layers, databases,
-services, OpenStreetMap extracts, filtered layers, layers being edited, curved geometries) raises
-:class:`ColumnarUnsuitableError` and the caller reads the layer through QGIS instead.
+Only plain files of a few drivers (:data:`COLUMNAR_DRIVERS`) are read this way; anything else
+(memory layers, databases, services, filtered layers, layers being edited, curved geometries)
+raises :class:`ColumnarUnsuitableError` and the caller reads the layer through QGIS instead.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from typing import Any, cast
 import numpy as np
 from qgis.core import QgsProviderRegistry, QgsVectorLayer
 
-#: Drivers whose feature ids and values QGIS reads exactly as OGR does (ids are OGR's FIDs).
-COLUMNAR_DRIVERS = frozenset({"GPKG", "ESRI Shapefile", "FlatGeobuf"})
+#: Drivers whose feature ids and values QGIS reads exactly as OGR does (ids are OGR's FIDs; for
+#: OpenStreetMap extracts, the OSM ids, and the same default osmconf.ini).
+COLUMNAR_DRIVERS = frozenset({"GPKG", "ESRI Shapefile", "FlatGeobuf", "OSM"})
 #: ISO WKB geometry types read here: LineString and MultiLineString, 2D, Z, M or ZM.
 _LINESTRING, _MULTILINESTRING = 2, 5
 

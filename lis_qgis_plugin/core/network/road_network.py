@@ -1027,9 +1027,10 @@ def read_way_parts(
 ) -> _WayParts:
     """The usable ways of ``layer`` for ``mode`` in ``target``: read as columns when it is a plain file.
 
-    GDAL's Arrow stream (:mod:`arrow_reading`) with the way rules applied once per distinct
-    combination of tags; QGIS's feature iterator for everything else (memory layers, databases,
-    services, ``.osm.pbf``, filtered layers). Both give the same ways in the same order.
+    GDAL's Arrow stream (:mod:`arrow_reading`: GeoPackage, Shapefile, FlatGeobuf, ``.osm.pbf``)
+    with the way rules applied once per distinct combination of tags; QGIS's feature iterator for
+    everything else (memory layers, databases, services, filtered or edited layers). Both give the
+    same ways in the same order.
     """
     if columnar:
         try:
