@@ -10,7 +10,7 @@ import pytest
 from osgeo import gdal
 from qgis.core import QgsFeatureRequest, QgsGeometry, QgsVectorLayer
 
-from lis_qgis_plugin.core.network.arrow_reading import ColumnarUnsuitableError, wkb_line_parts
+from lis_qgis_plugin.core.network.arrow_reading import ColumnarUnsuitableError, python_values, wkb_line_parts
 from lis_qgis_plugin.core.network.road_network import RoadGraph, TravelMode, build_graph
 
 from ..support import open_layer
@@ -132,3 +132,14 @@ def test_wkb_of_lines_and_multilines_is_decoded_at_once() -> None:
         wkb_line_parts([bytes(QgsGeometry.fromWkt("CompoundCurve ((0 0, 1 1))").asWkb())])
     with pytest.raises(ColumnarUnsuitableError):
         wkb_line_parts([wkb[0][:-8]])  # cut short
+
+
+def test_column_values_are_coded_as_qgis_gives_them_to_python() -> None:
+    text = np.array([b"yes", b"no", b"yes", b"", "caf\u00e9".encode()], dtype="S5")
+    codes, distinct = python_values(text, np.array([False, False, False, True, False]))
+    assert [distinct[code - 1] if code else None for code in codes] == ["yes", "no", "yes", None, "caf\u00e9"]
+    objects = np.array([b"60 mph", None, b"30 mph"], dtype=object)
+    codes, distinct = python_values(objects, np.zeros(3, dtype=bool))
+    assert codes[1] == 0 and [distinct[code - 1] for code in codes[[0, 2]]] == ["60 mph", "30 mph"]
+    codes, distinct = python_values(np.array([96, 0, 96], dtype=np.int32), np.zeros(3, dtype=bool))
+    assert distinct == [0, 96] and codes.tolist() == [2, 1, 2] and all(type(v) is int for v in distinct)

@@ -143,10 +143,13 @@ def python_values(values: np.ndarray, nulls: np.ndarray) -> tuple[np.ndarray, li
     ``int``/``float``, so rules written for QGIS attributes read them unchanged.
     """
     codes = np.zeros(len(values), dtype=np.int64)
-    present = ~nulls
+    present = ~nulls & ~np.equal(values, None) if values.dtype.kind == "O" else ~nulls
     if not present.any():
         return codes, []
-    distinct, inverse = np.unique(values[present], return_inverse=True)
+    try:
+        distinct, inverse = np.unique(values[present], return_inverse=True)
+    except TypeError as error:  # objects of different kinds in one column
+        raise ColumnarUnsuitableError(f"mixed values: {error}") from error
     codes[present] = inverse.reshape(-1) + 1
     out: list[Any] = []
     for value in distinct.tolist():
