@@ -143,7 +143,7 @@ def python_values(values: np.ndarray, nulls: np.ndarray) -> tuple[np.ndarray, li
     ``int``/``float``, so rules written for QGIS attributes read them unchanged.
     """
     codes = np.zeros(len(values), dtype=np.int64)
-    present = ~nulls & ~np.equal(values, None) if values.dtype.kind == "O" else ~nulls
+    present = ~nulls & (values != None) if values.dtype.kind == "O" else ~nulls  # noqa: E711 (elementwise)
     if not present.any():
         return codes, []
     try:
