@@ -127,3 +127,19 @@ def test_nearest_facility_areas_share_their_border_and_never_overlap() -> None:
     assert areas[0].boundingBox().xMaximum() == pytest.approx(500, abs=CELL)
     union = areas[0].combine(areas[1])
     assert union.area() == pytest.approx(surface.band(1000, smooth=False).area(), rel=1e-9)
+
+
+def test_a_limit_gives_the_same_surface_up_to_it_and_nothing_beyond() -> None:
+    rng = np.random.default_rng(11)
+    xy = rng.uniform(0, 3000, size=(2000, 2))
+    cost = rng.uniform(0, 900, size=2000)
+    grid = surface_grid(xy, 50.0, 400.0)
+    whole = stamp_surface(grid, xy, cost, WALK, 400.0)
+    limited = stamp_surface(grid, xy, cost, WALK, 400.0, limit=600.0)
+    assert whole is not None and limited is not None
+    height, width = limited.values.shape
+    rows, cols = slice(limited.row0 - whole.row0, None), slice(limited.col0 - whole.col0, None)
+    expected = whole.values[rows, cols][:height, :width]
+    assert np.array_equal(limited.values <= 600, expected <= 600)
+    assert limited.values[expected <= 600] == pytest.approx(expected[expected <= 600], abs=1e-9)
+    assert np.isinf(limited.values[expected > 600]).all()

@@ -86,7 +86,6 @@ from .travel_surface import (
     DEFAULT_MAX_OFF_NETWORK_M,
     SAMPLES_PER_CELL,
     WALK_KPH,
-    Surface,
     SurfaceGrid,
     cost_at,
     stamp_surface,
@@ -835,32 +834,46 @@ def draw_filled_overlapping(
 ) -> None:
     """Each facility's own filled areas: one bounded reverse search per facility, its surface, one polygon per band.
 
-    A demand point counts within a band when the surface at its cell is: exactly the points inside the polygon.
+    A demand point counts within a band when the surface at its cell is: exactly the points inside the
+    polygon. (Worker threads, as the road buffers use, made this slower: the surface is many small numpy
+    steps that hold the GIL between them.)
     """
     assert routing.graph is not None and routing.facility_nodes is not None
     graph, nodes = routing.graph, routing.facility_nodes
-    limits = options.limits
-    walk = walk_cost_per_m(options.cost)
-    people = inputs.demand
-    for index, reach in enumerate(iter_reach(graph, nodes, limits[-1] * options.per_unit, reverse=True)):
+    limits, people = options.limits, inputs.demand
+    graph_limits = [band * options.per_unit for band in limits]
+    walk, top = walk_cost_per_m(options.cost), graph_limits[-1]
+    demand_xy = people.xy if people is not None else None
+    for index, reach in enumerate(iter_reach(graph, nodes, top, reverse=True)):
         report_progress(feedback, 55 + 35 * index / len(nodes))
         drawn.reaches.append(reach)
         taken, cost = samples.take(reach.nodes, reach.costs)
-        surface = stamp_surface(grid, samples.xy[taken], cost, walk, options.max_off_network_m)
-        at_demand = _surface_at(surface, people) / options.per_unit
-        for band in limits:
-            polygon = surface.band(band * options.per_unit) if surface is not None else QgsGeometry()
-            within = _population(people, (at_demand <= band) & routing.demand_placed) if people is not None else None
+        polygons, at_demand = filled_areas(
+            grid, samples.xy[taken], cost, walk, options.max_off_network_m, graph_limits, demand_xy
+        )
+        for band, polygon in zip(limits, polygons):
+            within = None
+            if people is not None:
+                within = _population(people, (at_demand / options.per_unit <= band) & routing.demand_placed)
             drawn.add(index, band, _clipped(polygon, clip), within)
 
 
-def _surface_at(surface: Surface | None, people: DemandPoints | None) -> np.ndarray:
-    """The surface's cost at each demand point's cell (``inf`` outside it; empty without demand)."""
-    if people is None:
-        return np.empty(0)
+def filled_areas(
+    grid: SurfaceGrid,
+    xy: np.ndarray,
+    cost: np.ndarray,
+    walk_per_m: float,
+    max_off_m: float,
+    limits: Sequence[float],
+    demand_xy: np.ndarray | None,
+) -> tuple[list[QgsGeometry], np.ndarray]:
+    """One facility's surface from its road samples, traced at each of ``limits`` (graph units), and its cost at
+    each demand point's cell (``inf`` beyond the last limit; empty without demand)."""
+    surface = stamp_surface(grid, xy, cost, walk_per_m, max_off_m, limit=limits[-1])
     if surface is None:
-        return np.full(len(people.fids), np.inf)
-    return surface.at(people.xy)[0]
+        return [QgsGeometry() for _ in limits], np.full(0 if demand_xy is None else len(demand_xy), np.inf)
+    at_demand = surface.at(demand_xy)[0] if demand_xy is not None else np.empty(0)
+    return [surface.band(limit) for limit in limits], at_demand
 
 
 def draw_filled_nearest(
@@ -882,7 +895,7 @@ def draw_filled_nearest(
     source = np.repeat(routing.node_source[reached], np.diff(samples.node_ptr)[reached])
     report_progress(feedback, 55)
     surface = stamp_surface(
-        grid, samples.xy[taken], cost, walk_cost_per_m(options.cost), options.max_off_network_m, source
+        grid, samples.xy[taken], cost, walk_cost_per_m(options.cost), options.max_off_network_m, source, limit=top
     )
     for step, band in enumerate(limits):
         check_cancel(feedback)

@@ -135,12 +135,15 @@ def _cheapest_first(xy: np.ndarray, cost: np.ndarray, labels: np.ndarray) -> np.
     return order[np.concatenate(([True], ~same))]
 
 
-def _offsets(radius_cells: float) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column offsets of the cells whose centre may lie within ``radius_cells`` of a point in cell (0, 0)."""
+def _offsets(radius_cells: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row and column offsets of the cells whose centre may lie within ``radius_cells`` of a point in cell (0, 0),
+    nearest first, with the least distance (cells) from such a point to their centre."""
     reach = int(math.ceil(radius_cells + 0.5))
     dr, dc = np.meshgrid(np.arange(-reach, reach + 1), np.arange(-reach, reach + 1), indexing="ij")
-    near = np.hypot(np.maximum(np.abs(dr) - 0.5, 0), np.maximum(np.abs(dc) - 0.5, 0)) <= radius_cells
-    return dr[near], dc[near]
+    least = np.hypot(np.maximum(np.abs(dr) - 0.5, 0), np.maximum(np.abs(dc) - 0.5, 0))
+    near = np.flatnonzero(least.ravel() <= radius_cells)
+    near = near[np.argsort(least.ravel()[near], kind="stable")]
+    return dr.ravel()[near], dc.ravel()[near], least.ravel()[near]
 
 
 def _ranks(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,20 +162,27 @@ def stamp_surface(
     walk_per_m: float,
     max_off_m: float,
     labels: np.ndarray | None = None,
+    limit: float = math.inf,
 ) -> Surface | None:
     """The surface over the window of the samples ``xy`` (network ``cost`` each): per cell, the least
     ``cost + walk_per_m * distance`` over the samples within ``max_off_m`` of its centre; None without samples.
+
+    Only costs up to ``limit`` are computed (cells beyond it are ``inf``): a sample stamps only the cells
+    it can reach within the limit, so samples near the limit cost little.
     """
     xy, cost = np.asarray(xy, float).reshape(-1, 2), np.asarray(cost, float)
     labels = np.zeros(len(cost), np.int64) if labels is None else np.asarray(labels, np.int64)
-    keep = np.isfinite(cost)
+    keep = np.isfinite(cost) & (cost <= limit)
     xy, cost, labels = xy[keep], cost[keep], labels[keep]
     if len(cost) == 0:
         return None
     chosen = _cheapest_first(xy, cost, labels)
     xy, cost, labels = xy[chosen], cost[chosen], labels[chosen]
     rows, cols = grid.index(xy)
-    dr, dc = _offsets(max_off_m / grid.cell)
+    dr, dc, least = _offsets(max_off_m / grid.cell)
+    least = least * grid.cell
+    # how far each sample may stamp: the walk, or less when the limit is near
+    radius = np.minimum(max_off_m, (limit - cost) / walk_per_m) if walk_per_m > 0 else np.full(len(cost), max_off_m)
     pad = int(np.abs(dr).max()) if len(dr) else 0
     row0, col0 = int(rows.min()) - pad, int(cols.min()) - pad
     shape = (int(rows.max()) + pad + 1 - row0, int(cols.max()) + pad + 1 - col0)
@@ -181,16 +191,21 @@ def stamp_surface(
     order, rank = _ranks(rows * shape[1] + cols)
     for level in range(int(rank.max()) + 1):  # the samples of one rank lie in distinct cells
         take = order[rank == level]
+        take = take[np.argsort(-radius[take], kind="stable")]  # farthest-reaching first
+        reach = -radius[take]
         r, c, px, py, pc, pl = rows[take], cols[take], xy[take, 0], xy[take, 1], cost[take], labels[take]
-        for row_step, col_step in zip(dr, dc):
-            tr, tc = r + row_step, c + col_step
+        counts = np.searchsorted(reach, -least, side="right")  # the samples that can reach each offset
+        for row_step, col_step, count in zip(dr, dc, counts):
+            if count == 0:
+                break
+            tr, tc = r[:count] + row_step, c[:count] + col_step
             x = grid.left + (tc + col0 + 0.5) * grid.cell
             y = grid.top - (tr + row0 + 0.5) * grid.cell
-            distance = np.hypot(x - px, y - py)
-            value = pc + walk_per_m * distance
-            better = (distance <= max_off_m) & (value < values[tr, tc])
+            distance = np.hypot(x - px[:count], y - py[:count])
+            value = pc[:count] + walk_per_m * distance
+            better = (distance <= max_off_m) & (value < values[tr, tc]) & (value <= limit)
             values[tr[better], tc[better]] = value[better]
-            cheapest[tr[better], tc[better]] = pl[better]
+            cheapest[tr[better], tc[better]] = pl[:count][better]
     return Surface(grid, row0, col0, values, cheapest)
 
 
