@@ -21,6 +21,8 @@ from typing import Any, cast
 import numpy as np
 from qgis.core import QgsProviderRegistry, QgsVectorLayer
 
+from ..common.errors import LisError
+
 #: Drivers whose feature ids and values QGIS reads exactly as OGR does (ids are OGR's FIDs; for
 #: OpenStreetMap extracts, the OSM ids, and the same default osmconf.ini).
 COLUMNAR_DRIVERS = frozenset({"GPKG", "ESRI Shapefile", "FlatGeobuf", "OSM"})
@@ -28,8 +30,8 @@ COLUMNAR_DRIVERS = frozenset({"GPKG", "ESRI Shapefile", "FlatGeobuf", "OSM"})
 _LINESTRING, _MULTILINESTRING = 2, 5
 
 
-class ColumnarUnsuitableError(Exception):
-    """The layer cannot be read column by column; the caller reads it through QGIS (not a user error)."""
+class ColumnarUnsuitableError(LisError):
+    """The layer cannot be read column by column. Never reaches the user: the caller reads it through QGIS."""
 
 
 @dataclass
