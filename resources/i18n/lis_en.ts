@@ -2770,7 +2770,7 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="130"/>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="187"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="184"/>
         <source>Catchments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2795,77 +2795,77 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="164"/>
         <source>Small areas (study area)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="174"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="171"/>
         <source>Demand points (e.g. population-weighted centroids)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="178"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="175"/>
         <source>Population field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="179"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="176"/>
         <source>Deprivation decile field (national, 1 = most deprived)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="183"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="180"/>
         <source>Clip catchments to the small areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="192"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="189"/>
         <source>Nearest facility of each demand point</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="199"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="196"/>
         <source>Coverage table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="220"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="217"/>
         <source>Give the facilities as a point layer OR as a table file, not both.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="287"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="284"/>
         <source>{0} (filtered)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="291"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="288"/>
         <source>{0} {1} filled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="292"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="289"/>
         <source>{0} buffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="293"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="290"/>
         <source>Voronoi</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="295"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="292"/>
         <source>{0} – {1} catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="296"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="293"/>
         <source>{0} – nearest facility, {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="297"/>
+        <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="294"/>
         <source>{0} – {1} coverage</source>
         <translation type="unfinished"></translation>
     </message>

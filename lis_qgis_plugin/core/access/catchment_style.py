@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qgis.core import (
+    Qgis,
     QgsCategorizedSymbolRenderer,
     QgsFeatureRequest,
     QgsFillSymbol,
@@ -82,7 +83,7 @@ def catchment_labels(has_names: bool = True) -> QgsVectorLayerSimpleLabeling:
     halo.setColor(QColor("white"))
     text.setBuffer(halo)
     settings.setFormat(text)
-    settings.placement = QgsPalLayerSettings.Placement.OverPoint
+    settings.placement = Qgis.LabelPlacement.OverPoint
     return QgsVectorLayerSimpleLabeling(settings)
 
 
