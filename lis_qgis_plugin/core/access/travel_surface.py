@@ -188,24 +188,27 @@ def stamp_surface(
     shape = (int(rows.max()) + pad + 1 - row0, int(cols.max()) + pad + 1 - col0)
     values, cheapest = np.full(shape, np.inf), np.full(shape, -1, np.int64)
     rows, cols = rows - row0, cols - col0
-    order, rank = _ranks(rows * shape[1] + cols)
+    width, cell = shape[1], grid.cell
+    flat_values, flat_labels = values.reshape(-1), cheapest.reshape(-1)
+    order, rank = _ranks(rows * width + cols)
     for level in range(int(rank.max()) + 1):  # the samples of one rank lie in distinct cells
         take = order[rank == level]
         take = take[np.argsort(-radius[take], kind="stable")]  # farthest-reaching first
-        reach = -radius[take]
-        r, c, px, py, pc, pl = rows[take], cols[take], xy[take, 0], xy[take, 1], cost[take], labels[take]
-        counts = np.searchsorted(reach, -least, side="right")  # the samples that can reach each offset
+        reach, cell_of = radius[take], rows[take] * width + cols[take]
+        # from each sample to the centre of its own cell; an offset adds whole cells to it
+        own_x = grid.left + (cols[take] + col0 + 0.5) * cell - xy[take, 0]
+        own_y = grid.top - (rows[take] + row0 + 0.5) * cell - xy[take, 1]
+        base, label = cost[take], labels[take]
+        counts = np.searchsorted(-reach, -least, side="right")  # the samples that can reach each offset
         for row_step, col_step, count in zip(dr, dc, counts):
             if count == 0:
                 break
-            tr, tc = r[:count] + row_step, c[:count] + col_step
-            x = grid.left + (tc + col0 + 0.5) * grid.cell
-            y = grid.top - (tr + row0 + 0.5) * grid.cell
-            distance = np.hypot(x - px[:count], y - py[:count])
-            value = pc[:count] + walk_per_m * distance
-            better = (distance <= max_off_m) & (value < values[tr, tc]) & (value <= limit)
-            values[tr[better], tc[better]] = value[better]
-            cheapest[tr[better], tc[better]] = pl[:count][better]
+            distance = np.hypot(own_x[:count] + col_step * cell, own_y[:count] - row_step * cell)
+            value = base[:count] + walk_per_m * distance
+            target = cell_of[:count] + (row_step * width + col_step)
+            better = np.flatnonzero((distance <= reach[:count]) & (value < flat_values[target]))
+            flat_values[target[better]] = value[better]
+            flat_labels[target[better]] = label[better]
     return Surface(grid, row0, col0, values, cheapest)
 
 
