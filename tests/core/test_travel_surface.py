@@ -11,6 +11,7 @@ from qgis.core import QgsGeometry, QgsPointXY
 from lis_qgis_plugin.core.access.catchment_geometry import road_points
 from lis_qgis_plugin.core.access.travel_surface import (
     WALK_KPH,
+    SamplePlaces,
     cost_at,
     stamp_surface,
     surface_grid,
@@ -143,3 +144,26 @@ def test_a_limit_gives_the_same_surface_up_to_it_and_nothing_beyond() -> None:
     assert np.array_equal(limited.values <= 600, expected <= 600)
     assert limited.values[expected <= 600] == pytest.approx(expected[expected <= 600], abs=1e-9)
     assert np.isinf(limited.values[expected > 600]).all()
+
+
+def test_places_found_once_per_graph_give_the_very_same_surface() -> None:
+    # a 6 x 6 street grid, 100 m blocks, both directions: every road position is sampled twice, crossings more
+    rng = np.random.default_rng(5)
+    node_xy = np.array([[x * 100.0, y * 100.0] for y in range(6) for x in range(6)]) + rng.normal(0, 3, (36, 2))
+    pairs = [(i, i + 1) for i in range(36) if i % 6 < 5] + [(i, i + 6) for i in range(30)]
+    start = np.array([a for a, b in pairs] + [b for a, b in pairs])
+    end = np.array([b for a, b in pairs] + [a for a, b in pairs])
+    cost = np.hypot(*(node_xy[end] - node_xy[start]).T) / 10.0
+    points = road_points(node_xy, end, start, cost, 25.0, spacing_m=25.0)
+    places = SamplePlaces.of(points.xy)
+    assert len(places.xy) < len(points.xy) / 1.5  # the shared positions are found
+    grid = surface_grid(node_xy, CELL, MAX_OFF)
+    node_cost = np.hypot(*(node_xy - node_xy[14]).T) / 8.0
+    index, sample_cost = points.take(np.arange(36), node_cost)
+    expected = stamp_surface(grid, points.xy[index], sample_cost, WALK, MAX_OFF, limit=60.0)
+    xy, least = places.cheapest(index, sample_cost)
+    surface = stamp_surface(grid, xy, least, WALK, MAX_OFF, limit=60.0, distinct=True)
+    assert expected is not None and surface is not None
+    assert (surface.row0, surface.col0) == (expected.row0, expected.col0)
+    assert np.array_equal(surface.values, expected.values)  # bit for bit
+    assert np.isfinite(surface.values).sum() > 100 and np.isinf(surface.values).sum() > 0

@@ -86,6 +86,7 @@ from .travel_surface import (
     DEFAULT_MAX_OFF_NETWORK_M,
     SAMPLES_PER_CELL,
     WALK_KPH,
+    SamplePlaces,
     SurfaceGrid,
     cost_at,
     stamp_surface,
@@ -844,12 +845,13 @@ def draw_filled_overlapping(
     graph_limits = [band * options.per_unit for band in limits]
     walk, top = walk_cost_per_m(options.cost), graph_limits[-1]
     demand_xy = people.xy if people is not None else None
+    places = SamplePlaces.of(samples.xy)  # once per graph: each facility then keeps the cheapest sample per place
     for index, reach in enumerate(iter_reach(graph, nodes, top, reverse=True)):
         report_progress(feedback, 55 + 35 * index / len(nodes))
         drawn.reaches.append(reach)
-        taken, cost = samples.take(reach.nodes, reach.costs)
+        xy, cost = places.cheapest(*samples.take(reach.nodes, reach.costs))
         polygons, at_demand = filled_areas(
-            grid, samples.xy[taken], cost, walk, options.max_off_network_m, graph_limits, demand_xy
+            grid, xy, cost, walk, options.max_off_network_m, graph_limits, demand_xy, distinct=True
         )
         for band, polygon in zip(limits, polygons):
             within = None
@@ -866,10 +868,12 @@ def filled_areas(
     max_off_m: float,
     limits: Sequence[float],
     demand_xy: np.ndarray | None,
+    distinct: bool = False,
 ) -> tuple[list[QgsGeometry], np.ndarray]:
     """One facility's surface from its road samples, traced at each of ``limits`` (graph units), and its cost at
-    each demand point's cell (``inf`` beyond the last limit; empty without demand)."""
-    surface = stamp_surface(grid, xy, cost, walk_per_m, max_off_m, limit=limits[-1])
+    each demand point's cell (``inf`` beyond the last limit; empty without demand). ``distinct``: the samples
+    are one per position already (:meth:`~.travel_surface.SamplePlaces.cheapest`)."""
+    surface = stamp_surface(grid, xy, cost, walk_per_m, max_off_m, limit=limits[-1], distinct=distinct)
     if surface is None:
         return [QgsGeometry() for _ in limits], np.full(0 if demand_xy is None else len(demand_xy), np.inf)
     at_demand = surface.at(demand_xy)[0] if demand_xy is not None else np.empty(0)

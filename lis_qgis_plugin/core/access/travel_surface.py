@@ -135,6 +135,40 @@ def _cheapest_first(xy: np.ndarray, cost: np.ndarray, labels: np.ndarray) -> np.
     return order[np.concatenate(([True], ~same))]
 
 
+@dataclass(frozen=True)
+class SamplePlaces:
+    """The distinct positions of a graph's road samples, found once per graph (both directions of a road
+    share theirs): a facility's samples then reduce to the cheapest per position with no sorting.
+
+    ``xy``: each position, in the order :func:`_cheapest_first` gives; ``order``: the sample indices
+    grouped by position; ``starts``: where each position's group starts in ``order``.
+    """
+
+    xy: np.ndarray
+    order: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, xy: np.ndarray) -> SamplePlaces:
+        """The positions of the samples ``xy`` (bit-identical coordinates make one position)."""
+        xy = np.asarray(xy, float).reshape(-1, 2)
+        order = np.lexsort((xy[:, 1], xy[:, 0]))
+        ordered = xy[order]
+        starts = np.flatnonzero(np.concatenate(([True], np.any(ordered[1:] != ordered[:-1], axis=1))))
+        return cls(ordered[starts], order, starts)
+
+    def cheapest(self, index: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the samples ``index`` (distinct indices, network ``cost`` each) and the least cost at
+        each: the samples :func:`stamp_surface` keeps, in its order, for ``distinct=True``."""
+        full = np.full(len(self.order), np.inf)
+        full[index] = cost
+        if len(full) == 0:
+            return np.empty((0, 2)), np.empty(0)
+        best = np.minimum.reduceat(full[self.order], self.starts)
+        reached = np.isfinite(best)
+        return self.xy[reached], best[reached]
+
+
 def _offsets(radius_cells: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row and column offsets of the cells whose centre may lie within ``radius_cells`` of a point in cell (0, 0),
     nearest first, with the least distance (cells) from such a point to their centre."""
@@ -163,12 +197,14 @@ def stamp_surface(
     max_off_m: float,
     labels: np.ndarray | None = None,
     limit: float = math.inf,
+    distinct: bool = False,
 ) -> Surface | None:
     """The surface over the window of the samples ``xy`` (network ``cost`` each): per cell, the least
     ``cost + walk_per_m * distance`` over the samples within ``max_off_m`` of its centre; None without samples.
 
     Only costs up to ``limit`` are computed (cells beyond it are ``inf``): a sample stamps only the cells
-    it can reach within the limit, so samples near the limit cost little.
+    it can reach within the limit, so samples near the limit cost little. ``distinct``: the samples are
+    already one per position, the cheapest (:meth:`SamplePlaces.cheapest`), so they are not sorted again.
     """
     xy, cost = np.asarray(xy, float).reshape(-1, 2), np.asarray(cost, float)
     labels = np.zeros(len(cost), np.int64) if labels is None else np.asarray(labels, np.int64)
@@ -176,8 +212,9 @@ def stamp_surface(
     xy, cost, labels = xy[keep], cost[keep], labels[keep]
     if len(cost) == 0:
         return None
-    chosen = _cheapest_first(xy, cost, labels)
-    xy, cost, labels = xy[chosen], cost[chosen], labels[chosen]
+    if not distinct:
+        chosen = _cheapest_first(xy, cost, labels)
+        xy, cost, labels = xy[chosen], cost[chosen], labels[chosen]
     rows, cols = grid.index(xy)
     dr, dc, least = _offsets(max_off_m / grid.cell)
     least = least * grid.cell
