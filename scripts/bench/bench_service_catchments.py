@@ -28,7 +28,8 @@ Missing a goal is reported (FAIL), not an error: the exit code is 0, and 1 only 
 
 Run from the repository root: ``make bench`` or
 ``.venv/bin/python scripts/bench/bench_service_catchments.py`` (``--quick`` for a smaller network
-while developing; ``--skip-native`` / ``--skip-scale`` to leave a part out).
+while developing; ``--skip-native`` / ``--skip-scale`` to leave a part out; ``--method filled`` to time the
+filled travel-time areas too, with their ratios to native in the same run).
 """
 
 from __future__ import annotations
@@ -176,9 +177,16 @@ def peak_mb() -> float:
 
 
 def lis_parameters(
-    algorithm: Any, network: str, facilities: str, out: Path, profile: str | None, nearest: bool = False
+    algorithm: Any,
+    network: str,
+    facilities: str,
+    out: Path,
+    profile: str | None,
+    nearest: bool = False,
+    method: str = "network",
 ) -> dict[str, Any]:
-    """The parameters of a network catchment run: 10 min driving time, speed field; outputs into ``out``.
+    """The parameters of a network catchment run (``method``: "network" road buffers or "filled" areas):
+    10 min driving time, speed field; outputs into ``out``.
 
     Enum choices are found by their words (network, time, drive), any cache-folder parameter points into
     the run's profile, and the catchments and every required output are written as GeoPackages.
@@ -187,7 +195,7 @@ def lis_parameters(
 
     optional = Qgis.ProcessingParameterFlag.Optional
     out.mkdir(parents=True, exist_ok=True)
-    wanted = {"METHOD": "network", "COST": "time", "MODE": "drive", "OVERLAP": "nearest" if nearest else "overlapping"}
+    wanted = {"METHOD": method, "COST": "time", "MODE": "drive", "OVERLAP": "nearest" if nearest else "overlapping"}
     params: dict[str, Any] = {
         "FACILITIES": facilities,
         "NETWORK": network,
@@ -268,9 +276,12 @@ def child(args: argparse.Namespace) -> int:
 
         algorithm = QgsApplication.processingRegistry().algorithmById(LIS_ALGORITHM)
         nearest = "nearest" in args.child
-        params = lis_parameters(algorithm, network, facilities, Path(args.out) / args.child, args.profile, nearest)
+        method = "filled" if "filled" in args.child else "network"
+        out = Path(args.out) / args.child
+        params = lis_parameters(algorithm, network, facilities, out, args.profile, nearest, method)
         processing.run(LIS_ALGORITHM, params, context=context, feedback=feedback)
-        info["what"] = f"{LIS_ALGORITHM} (full run{', nearest-facility catchments' if nearest else ''})"
+        shape = ", filled areas" if method == "filled" else ""
+        info["what"] = f"{LIS_ALGORITHM} (full run{shape}{', nearest-facility catchments' if nearest else ''})"
     else:
         from qgis.core import QgsVectorLayer
 
@@ -391,6 +402,21 @@ def compare(native: dict[str, Any], cold: dict[str, Any], cached: dict[str, Any]
         print(f"  {label + ':':<7} native / lis = {ratio:8.2f}x   goal >= {goal:g}x   {verdict(ratio >= goal)}")
 
 
+def filled_areas(
+    network: Path, facilities: Path, runs_dir: Path, timeout: float, native: dict[str, Any] | None
+) -> None:
+    """The filled travel-time areas (METHOD "filled"), overlapping and nearest-facility, and their ratios to
+    native's service areas in this same run (their goals are the road buffers'; they draw more)."""
+    print("\nFilled travel-time areas (METHOD filled, 50 m cells, walk up to 400 m):")
+    for kind, label in (("lisfilled", "overlapping"), ("lisfillednearest", "nearest")):
+        cold, cached = lis_runs(kind, network, facilities, runs_dir, 1, timeout)
+        print(row(f"filled {label}, cold", cold))
+        print(row(f"filled {label}, cached", cached))
+        if native is not None:
+            print(f"  filled {label} areas against native:")
+            compare(native, cold, cached)
+
+
 def benchmark(args: argparse.Namespace) -> int:
     base = QUICK if args.quick else BASE
     with tempfile.TemporaryDirectory(prefix="lis-bench-catchments-") as temp:
@@ -439,6 +465,8 @@ def benchmark(args: argparse.Namespace) -> int:
                     compare(native, *core)
                 print("  nearest-facility (non-overlapping) catchments, one search for all facilities:")
                 compare(native, *nearest)
+            if args.method == "filled":
+                filled_areas(network, facilities, runs_dir, args.timeout, None if args.skip_native else native)
             else:
                 print("  native run skipped (--skip-native)")
         if scale_inputs is not None:
@@ -471,7 +499,17 @@ def main() -> int:
             "core_cached",
             "lisnearest_cold",
             "lisnearest_cached",
+            "lisfilled_cold",
+            "lisfilled_cached",
+            "lisfillednearest_cold",
+            "lisfillednearest_cached",
         ],
+    )
+    parser.add_argument(
+        "--method",
+        choices=["network", "filled"],
+        default="network",
+        help="filled: also time the filled travel-time areas (overlapping and nearest) against native",
     )
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="seconds before a run is stopped")
     parser.add_argument("--network")
