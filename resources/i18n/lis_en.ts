@@ -1106,7 +1106,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="165"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="227"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1509,7 +1509,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="175"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="211"/>
         <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1650,7 +1650,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="125"/>
         <source>Road &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1671,7 +1671,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="128"/>
         <source>Driving or walking</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1966,192 +1966,242 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="41"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="48"/>
         <source>Who can reach a service within 5, 10 or 15 minutes, and who cannot: catchments of each facility on the road network, and the population covered within each band.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
         <source>&amp;Facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
         <source>Point layer of the services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="101"/>
         <source>Which facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="91"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="104"/>
         <source>Fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="93"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="106"/>
         <source>Optional expression choosing some facilities, e.g. "service_type" = 'gp_surgery'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="113"/>
         <source>Facility &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Field with a unique id or name per facility (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="108"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="121"/>
         <source>Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="126"/>
         <source>or network fil&amp;e</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="127"/>
         <source>&amp;Speed field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="128"/>
         <source>Travel &amp;mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="129"/>
         <source>&amp;Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="129"/>
         <source>Travel time (minutes) or distance (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="136"/>
         <source>&amp;Bands</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="138"/>
         <source>Catchment bands separated by commas: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="142"/>
+        <source>Filled travel-time areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="143"/>
+        <source>Roads within reach (buffer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="146"/>
+        <source>Catchment s&amp;hape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="148"/>
+        <source>Filled areas cover the homes within reach and stop where nothing is reachable; road buffers show the reached roads widened by the buffer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="161"/>
         <source>B&amp;uffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="137"/>
-        <source>Catchments are the reached roads widened by this distance</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="163"/>
+        <source>Road buffers: catchments are the reached roads widened by this distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="142"/>
-        <source>Who is covered</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="169"/>
+        <source>Filled areas: advanced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="144"/>
-        <source>Population counted within each band, and the most deprived beyond it</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="171"/>
+        <source>Grid cell size and the longest walk from the road of the filled travel-time areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
-        <source>The study area (LSOAs)</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="177"/>
+        <source>Cell si&amp;ze</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="156"/>
-        <source>&amp;Demand points</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="158"/>
-        <source>Population-weighted centroids (empty: points inside the small areas)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="168"/>
-        <source>Population field of the demand points (or small areas)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="176"/>
-        <source>Depri&amp;vation decile</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="178"/>
-        <source>National IMD decile of the small areas (1 = most deprived), to count deprived people not covered</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="179"/>
+        <source>Side of the grid cells the travel times are worked out on (smaller: finer outlines, slower)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="185"/>
+        <source>Longest &amp;walk from the road</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="187"/>
+        <source>Places further than this from every reached road are outside the filled areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="203"/>
+        <source>Who is covered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="205"/>
+        <source>Population counted within each band, and the most deprived beyond it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="211"/>
+        <source>The study area (LSOAs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="217"/>
+        <source>&amp;Demand points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="219"/>
+        <source>Population-weighted centroids (empty: points inside the small areas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="229"/>
+        <source>Population field of the demand points (or small areas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="237"/>
+        <source>Depri&amp;vation decile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="239"/>
+        <source>National IMD decile of the small areas (1 = most deprived), to count deprived people not covered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="246"/>
         <source>&amp;Run catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="186"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="247"/>
         <source>Run 'Service catchments': catchments, nearest facility of each area and coverage, into the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="195"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="256"/>
         <source>C&amp;overage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="199"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="260"/>
         <source>Population within each band, per facility and for all facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="210"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="271"/>
         <source>Services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="297"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="379"/>
         <source>Choose the facilities (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="300"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="382"/>
         <source>Choose the road network: a line layer or an .osm.pbf file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="311"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="393"/>
         <source>Service catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="313"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="395"/>
         <source>{0}: catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="314"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="396"/>
         <source>{0}: nearest facility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="315"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="397"/>
         <source>{0}: coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="318"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="400"/>
         <source>Working out the catchments of {0}…</source>
         <translation type="unfinished"></translation>
     </message>

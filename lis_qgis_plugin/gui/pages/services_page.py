@@ -6,7 +6,7 @@ from typing import Any
 
 from qgis.core import NULL, Qgis, QgsFieldProxyModel, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
-from qgis.PyQt.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
+from qgis.PyQt.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ...core.access.population_field import find_population_field
 from ..algorithm_runner import Output, RunOutcome
@@ -27,6 +27,13 @@ from .network_inputs import NetworkInputs, NetworkRows, RowText, network_file_to
 
 SERVICE_CATCHMENTS = "lis:servicecatchments"
 ALL_FACILITIES = "All facilities"
+#: lis:servicecatchments' METHOD of each catchment shape the page offers, in the order shown
+FILLED_METHOD = 3
+ROAD_BUFFER_METHOD = 0
+SHAPE_METHODS = (FILLED_METHOD, ROAD_BUFFER_METHOD)
+#: the algorithm's defaults (ServiceCatchmentsAlgorithm.DEFAULT_CELL_M and DEFAULT_MAX_OFF_NETWORK_M)
+DEFAULT_CELL_M = 50.0
+DEFAULT_MAX_OFF_NETWORK_M = 400.0
 
 
 class ServicesPage(LisPage):
@@ -53,6 +60,7 @@ class ServicesPage(LisPage):
         )
         self._add_band_rows(form)
         self.body.addLayout(form)
+        self.body.addWidget(self._advanced_group())
         self.body.addWidget(self._demand_group())
         self._add_run_and_coverage()
         self.body.addStretch(1)
@@ -63,7 +71,10 @@ class ServicesPage(LisPage):
                 self.id_combo,
                 *self.network.widgets(),
                 self.bands_edit,
+                self.shape_combo,
                 self.buffer_spin,
+                self.cell_spin,
+                self.off_network_spin,
                 self.areas_combo,
                 self.demand_combo,
                 self.population_combo,
@@ -78,6 +89,8 @@ class ServicesPage(LisPage):
         self.demand_combo.layerChanged.connect(self._demand_changed)
         self._facilities_changed(self.facilities_combo.currentLayer())
         self._demand_changed()
+        self.shape_combo.currentIndexChanged.connect(self._shape_changed)
+        self._shape_changed()
 
     # --- building ---------------------------------------------------------------------------------
 
@@ -125,6 +138,19 @@ class ServicesPage(LisPage):
             tr("Catchment bands separated by commas: minutes for time, metres for distance"),
             "bandsEdit",
         )
+        self.shape_combo = QComboBox(self.content)
+        self.shape_combo.addItem(tr("Filled travel-time areas"), FILLED_METHOD)
+        self.shape_combo.addItem(tr("Roads within reach (buffer)"), ROAD_BUFFER_METHOD)
+        add_row(
+            form,
+            tr("Catchment s&hape"),
+            self.shape_combo,
+            tr(
+                "Filled areas cover the homes within reach and stop where nothing is reachable; road buffers "
+                "show the reached roads widened by the buffer"
+            ),
+            "catchmentShapeCombo",
+        )
         self.buffer_spin = QDoubleSpinBox(self.content)
         self.buffer_spin.setRange(1, 5000)
         self.buffer_spin.setDecimals(0)
@@ -134,9 +160,44 @@ class ServicesPage(LisPage):
             form,
             tr("B&uffer"),
             self.buffer_spin,
-            tr("Catchments are the reached roads widened by this distance"),
+            tr("Road buffers: catchments are the reached roads widened by this distance"),
             "bufferSpin",
         )
+
+    def _advanced_group(self) -> QgsCollapsibleGroupBox:
+        """The filled areas' grid and longest walk from the road, folded away: the defaults suit most places."""
+        group = QgsCollapsibleGroupBox(tr("Filled areas: advanced"), self.content)
+        group.setObjectName("filledAdvancedGroup")
+        group.setToolTip(tr("Grid cell size and the longest walk from the road of the filled travel-time areas"))
+        group_form = form_layout()
+        group.setLayout(group_form)
+        self.cell_spin = self._metres_spin(group, 1, 1000, DEFAULT_CELL_M)
+        add_row(
+            group_form,
+            tr("Cell si&ze"),
+            self.cell_spin,
+            tr("Side of the grid cells the travel times are worked out on (smaller: finer outlines, slower)"),
+            "cellSizeSpin",
+        )
+        self.off_network_spin = self._metres_spin(group, 0, 5000, DEFAULT_MAX_OFF_NETWORK_M)
+        add_row(
+            group_form,
+            tr("Longest &walk from the road"),
+            self.off_network_spin,
+            tr("Places further than this from every reached road are outside the filled areas"),
+            "maxOffNetworkSpin",
+        )
+        group.setCollapsed(True)
+        return group
+
+    @staticmethod
+    def _metres_spin(parent: QWidget, least: float, most: float, value: float) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox(parent)
+        spin.setRange(least, most)
+        spin.setDecimals(0)
+        spin.setSuffix(" m")
+        spin.setValue(value)
+        return spin
 
     def _demand_group(self) -> QgsCollapsibleGroupBox:
         demand = QgsCollapsibleGroupBox(tr("Who is covered"), self.content)
@@ -216,6 +277,17 @@ class ServicesPage(LisPage):
         if isinstance(layer, QgsVectorLayer):
             self.id_combo.setField(guess_field(layer, "service_id", "_id", "code", "name"))
 
+    def method(self) -> int:
+        """lis:servicecatchments' METHOD of the chosen catchment shape."""
+        return int(self.shape_combo.currentData())
+
+    @safe_slot()
+    def _shape_changed(self, *_: Any) -> None:
+        filled = self.method() == FILLED_METHOD
+        self.buffer_spin.setEnabled(not filled)
+        self.cell_spin.setEnabled(filled)
+        self.off_network_spin.setEnabled(filled)
+
     @safe_slot()
     def _demand_changed(self, *_: Any) -> None:
         areas = self.areas_combo.currentLayer()
@@ -248,7 +320,10 @@ class ServicesPage(LisPage):
             "id_field": self.id_combo.currentField(),
             **self.network.state(),
             "bands": self.bands_edit.text(),
+            "method": self.method(),
             "buffer": self.buffer_spin.value(),
+            "cell_size": self.cell_spin.value(),
+            "max_off_network": self.off_network_spin.value(),
             "areas": layer_id(self.areas_combo),
             "demand": layer_id(self.demand_combo),
             "population": self.population_combo.currentField(),
@@ -264,6 +339,11 @@ class ServicesPage(LisPage):
         self.bands_edit.setText(state.get("bands") or PanelSettings.service_bands.value())
         if isinstance(state.get("buffer"), (int, float)):
             self.buffer_spin.setValue(state["buffer"])
+        shape = self.shape_combo.findData(state.get("method", FILLED_METHOD))
+        self.shape_combo.setCurrentIndex(max(shape, 0))
+        for key, spin in (("cell_size", self.cell_spin), ("max_off_network", self.off_network_spin)):
+            if isinstance(state.get(key), (int, float)):
+                spin.setValue(state[key])
         set_layer_by_id(self.areas_combo, state.get("areas"))
         set_layer_by_id(self.demand_combo, state.get("demand"))
         set_field(self.population_combo, state.get("population"))
@@ -281,9 +361,11 @@ class ServicesPage(LisPage):
             "FACILITY_FILTER": self.filter_widget.expression().strip(),
             "FACILITY_ID_FIELD": self.id_combo.currentField(),
             **self.network.parameters(),
-            "METHOD": 0,
+            "METHOD": self.method(),
             "BANDS": self.bands_edit.text().strip(),
             "BUFFER": self.buffer_spin.value(),
+            "CELL_SIZE": self.cell_spin.value(),
+            "MAX_OFF_NETWORK": self.off_network_spin.value(),
             "AREAS": areas.id() if areas is not None else None,
             "DEMAND_POINTS": demand.id() if demand is not None else None,
             "POPULATION_FIELD": self.population_combo.currentField(),
