@@ -10,12 +10,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 if TYPE_CHECKING:  # imported where used: QGIS must be running first
+    from qgis.core import QgsVectorLayer
+
     from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 
 PROJECT_NAME = "lis_demo.qgz"
@@ -28,6 +30,8 @@ DECILE_MAP_NAME = "lisford_imd_national_deciles.gpkg"
 DECILE_PNG_NAME = "lisford_imd_national_deciles.png"
 WARD_SUMMARY_NAME = "lisford_ward_deprivation.gpkg"
 CATCHMENTS_NAME = "lisford_gp_catchments.gpkg"
+FILLED_CATCHMENTS_NAME = "lisford_gp_catchments_filled.gpkg"
+CATCHMENTS_PNG_NAME = "lisford_gp_catchments_filled_vs_roads.png"
 PROFILES_NAME = "profiles/ward_profiles.pdf"
 CENTRES_NAME = "lisford_new_childrens_centres.gpkg"
 
@@ -40,6 +44,14 @@ class DeprivationOutputs(TypedDict):
     ward_summary: str
 
 
+class CatchmentMapLayers(NamedTuple):
+    """What the catchment pictures are drawn over."""
+
+    facilities: QgsVectorLayer
+    roads: QgsVectorLayer
+    district: QgsVectorLayer
+
+
 class HealthOutputs(TypedDict):
     """What join_and_aggregate_health wrote."""
 
@@ -48,29 +60,33 @@ class HealthOutputs(TypedDict):
     wards: str
 
 
+def gp_catchment_parameters(files: SampleFiles, out: Path, bands: str, method: int) -> dict[str, object]:
+    """lis:servicecatchments on the sample's GP surgeries and its roads, driving, with demand and deprivation."""
+    gpkg = files.geopackage
+    return {
+        "FACILITIES": f"{gpkg}|layername=services",
+        "FACILITY_FILTER": "\"service_type\" = 'gp_surgery'",
+        "NETWORK": f"{gpkg}|layername=roads",
+        "SPEED_FIELD": "speed_kph",
+        "METHOD": method,
+        "BANDS": bands,
+        "AREAS": f"{gpkg}|layername=small_areas",
+        "DEMAND_POINTS": f"{gpkg}|layername=popweighted_centroids",
+        "POPULATION_FIELD": "pop_total",
+        "DEPRIVATION_FIELD": "imd_decile",
+        "CATCHMENTS": f"{out}|layername=catchments",
+        "ASSIGNMENT": f"{out}|layername=assignment",
+        "COVERAGE": f"{out}|layername=coverage",
+    }
+
+
 def gp_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
     """3- and 10-minute drive catchments of the sample's GP surgeries, who they serve and who is left out."""
     import processing
     from qgis.core import QgsVectorLayer
 
-    gpkg = files.geopackage
-    out = out_dir / CATCHMENTS_NAME
     result = processing.run(
-        "lis:servicecatchments",
-        {
-            "FACILITIES": f"{gpkg}|layername=services",
-            "FACILITY_FILTER": "\"service_type\" = 'gp_surgery'",
-            "NETWORK": f"{gpkg}|layername=roads",
-            "SPEED_FIELD": "speed_kph",
-            "BANDS": "3,10",
-            "AREAS": f"{gpkg}|layername=small_areas",
-            "DEMAND_POINTS": f"{gpkg}|layername=popweighted_centroids",
-            "POPULATION_FIELD": "pop_total",
-            "DEPRIVATION_FIELD": "imd_decile",
-            "CATCHMENTS": f"{out}|layername=catchments",
-            "ASSIGNMENT": f"{out}|layername=assignment",
-            "COVERAGE": f"{out}|layername=coverage",
-        },
+        "lis:servicecatchments", gp_catchment_parameters(files, out_dir / CATCHMENTS_NAME, "3,10", method=0)
     )
     overall = next(
         f
@@ -83,6 +99,81 @@ def gp_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
         "most deprived fifth of neighbourhoods are more than 3 minutes away."
     )
     return {"catchments": result["CATCHMENTS"], "assignment": result["ASSIGNMENT"], "coverage": result["COVERAGE"]}
+
+
+def gp_filled_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
+    """The filled 3- and 10-minute drive areas of the GP surgeries: the homes within reach, not just the roads."""
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    result = processing.run(
+        "lis:servicecatchments", gp_catchment_parameters(files, out_dir / FILLED_CATCHMENTS_NAME, "3,10", method=3)
+    )
+    overall = next(
+        f
+        for f in QgsVectorLayer(result["COVERAGE"], "coverage", "ogr").getFeatures()
+        if f["facility_id"] == "All facilities"
+    )
+    print(
+        f"Filled travel-time areas: {overall['pct_10min']:.0f}% of residents live within a 10-minute drive of a GP "
+        f"surgery and {overall['pct_3min']:.0f}% within 3 minutes, the walk from the road included."
+    )
+    return {"catchments": result["CATCHMENTS"], "assignment": result["ASSIGNMENT"], "coverage": result["COVERAGE"]}
+
+
+def gp_surgeries(files: SampleFiles) -> QgsVectorLayer:
+    """The sample's GP surgeries alone (the other services would crowd the catchment maps)."""
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(f"{files.geopackage}|layername=services", "GP surgeries", "ogr")
+    layer.setSubsetString("\"service_type\" = 'gp_surgery'")
+    return layer
+
+
+def render_catchments_side_by_side(
+    filled_uri: str, roads_uri: str, layers: CatchmentMapLayers, path: Path, facility_id: str = "1"
+) -> Path:
+    """One PNG: a facility's filled areas (left) beside its road buffers (right), every band, over the same map.
+
+    One facility, as the overlapping areas of all of them hide each other's shape.
+    """
+    from qgis.core import QgsVectorLayer
+    from qgis.PyQt.QtCore import QRect, Qt
+    from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
+
+    from lis_qgis_plugin.layouts.map_image import render_map_png
+
+    images = []
+    for uri, caption in (
+        (filled_uri, "Filled travel-time areas"),
+        (roads_uri, "Roads within reach, 100 m buffer"),
+    ):
+        catchments = QgsVectorLayer(uri, caption, "ogr")
+        catchments.setSubsetString(f"\"facility_id\" = '{facility_id}'")
+        name = next(catchments.getFeatures())["facility_name"]
+        caption = f"{caption}\n{name}: 3 and 10-minute drive"
+        stack = [layers.facilities, catchments, layers.roads, layers.district]
+        panel = render_map_png(stack, path.with_suffix(".part.png"), layers.district.extent(), 800)
+        images.append((QImage(str(panel)), caption))
+        panel.unlink()
+    title_px = 56
+    width = sum(image.width() for image, _ in images)
+    height = max(image.height() for image, _ in images) + title_px
+    combined = QImage(width, height, QImage.Format.Format_RGB32)
+    combined.fill(QColor("white"))
+    painter = QPainter(combined)
+    font = QFont()
+    font.setPixelSize(18)
+    painter.setFont(font)
+    left = 0
+    for image, caption in images:
+        painter.drawText(QRect(left, 0, image.width(), title_px), Qt.AlignmentFlag.AlignCenter, caption)
+        painter.drawImage(left, title_px, image)
+        left += image.width()
+    painter.end()
+    if not combined.save(str(path), "PNG"):
+        raise OSError(f"Cannot write the map image {path}")
+    return path
 
 
 def new_childrens_centres(files: SampleFiles, out_dir: Path) -> dict[str, str]:
@@ -270,6 +361,13 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     health = join_and_aggregate_health(files, out_dir)
     deprivation = map_and_summarise_deprivation(files, out_dir)
     catchments = gp_catchments(files, out_dir)
+    filled = gp_filled_catchments(files, out_dir)
+    catchments_png = render_catchments_side_by_side(
+        filled["catchments"],
+        catchments["catchments"],
+        CatchmentMapLayers(gp_surgeries(files), by_title["Roads"], by_title["District boundary"]),
+        out_dir / CATCHMENTS_PNG_NAME,
+    )
     centres = new_childrens_centres(files, out_dir)
     profiles = ward_profiles(health["wards"], out_dir)
     for uri, title in (
@@ -277,7 +375,8 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
         (health["wards"], "Health by ward"),
         (deprivation["decile_map"], "IMD national deciles (lis:deprivationmap)"),
         (deprivation["ward_summary"], "Ward deprivation summary"),
-        (catchments["catchments"], "GP surgeries: 3 and 10-minute drive catchments"),
+        (filled["catchments"], "GP surgeries: filled 10-minute drive areas"),
+        (catchments["catchments"], "GP surgeries: 3 and 10-minute drive catchments (roads within reach)"),
         (catchments["assignment"], "Small areas: nearest GP surgery"),
         (catchments["coverage"], "GP coverage"),
         (centres["sites"], "Suggested new children's centres"),
@@ -320,6 +419,7 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
         "health_by_small_area": out_dir / JOINED_NAME, "health_by_ward": out_dir / WARDS_NAME,
         "decile_map": out_dir / DECILE_MAP_NAME, "decile_png": deprivation["decile_png"],
         "ward_deprivation": out_dir / WARD_SUMMARY_NAME, "gp_catchments": out_dir / CATCHMENTS_NAME,
+        "gp_catchments_filled": out_dir / FILLED_CATCHMENTS_NAME, "gp_catchments_png": catchments_png,
         "new_childrens_centres": out_dir / CENTRES_NAME,
         "ward_profiles": profiles["pdf"], "ward_profiles_project": profiles["project"],
         "ward_profiles_data": profiles["data"],

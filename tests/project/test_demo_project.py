@@ -28,7 +28,7 @@ def test_demo_project_reopens_with_all_layers_valid_from_geopackage(demo_outputs
     project = QgsProject()
     assert project.read(str(demo_outputs["project"]))
     layers = list(project.mapLayers().values())
-    assert len(layers) == 17  # 7 sample layers, health x2, decile map, ward summary, GP catchments x3, centres x3
+    assert len(layers) == 18  # 7 sample layers, health x2, decile map, ward summary, GP catchments x4, centres x3
     for layer in layers:
         assert layer.isValid(), layer.name()
         assert layer.providerType() == "ogr"
@@ -173,6 +173,44 @@ def test_demo_gp_catchments_cover_every_resident_once(demo_outputs: dict[str, Pa
     assignment = list(QgsVectorLayer(f"{gpkg}|layername=assignment", "a", "ogr").getFeatures())
     assert len(assignment) == 150 and all(f["facility_id"] for f in assignment)
     assert QgsVectorLayer(f"{gpkg}|layername=catchments", "k", "ogr").featureCount() == 2 * len(coverage)
+
+
+def test_demo_draws_filled_gp_areas_whose_coverage_is_the_people_within_each_band(
+    demo_outputs: dict[str, Path],
+) -> None:
+    """One filled area per surgery and band; coverage counts the centroids whose surface time is within the band,
+    and a centroid lies inside its surgery's area when its time is within the band (or is within one cell's walk
+    of the limit)."""
+    gpkg = demo_outputs["gp_catchments_filled"]
+    coverage = {f["facility_id"]: f for f in QgsVectorLayer(f"{gpkg}|layername=coverage", "c", "ogr").getFeatures()}
+    overall = coverage.pop("All facilities")
+    catchments = list(QgsVectorLayer(f"{gpkg}|layername=catchments", "k", "ogr").getFeatures())
+    assert len(catchments) == 2 * len(coverage) == 24  # 12 GP surgeries, 3 and 10 minutes
+    assert {f["method"] for f in catchments} == {"filled network drive time"}
+    areas = {(f["facility_id"], f["band"]): f.geometry() for f in catchments}
+    assignment = list(QgsVectorLayer(f"{gpkg}|layername=assignment", "a", "ogr").getFeatures())
+    assert len(assignment) == 150
+    one_cell_walk_min = 50 / (4800 / 60)
+    for band in (3, 10):
+        within = [f for f in assignment if isinstance(f["cost"], float) and f["cost"] <= band]
+        within_ids = {f["demand_fid"] for f in within}
+        assert overall[f"within_{band}min"] == pytest.approx(sum(f["population"] for f in within))
+        disagree = [
+            f["cost"]
+            for f in assignment
+            if areas[(f["facility_id"], band)].contains(f.geometry()) != (f["demand_fid"] in within_ids)
+        ]
+        assert len(disagree) <= 0.03 * len(assignment)
+        assert all(abs(cost - band) < one_cell_walk_min for cost in disagree), disagree
+    assert 0 < overall["within_3min"] < overall["within_10min"] == overall["population"]  # the sample is compact
+    roads = next(
+        f
+        for f in QgsVectorLayer(f"{demo_outputs['gp_catchments']}|layername=coverage", "c", "ogr").getFeatures()
+        if f["facility_id"] == "All facilities"
+    )
+    assert overall["within_3min"] < roads["within_3min"]  # the walk from the road counts in the filled areas
+    image = QImage(str(demo_outputs["gp_catchments_png"]))
+    assert image.width() == 1600 and image.height() > 800
 
 
 def test_demo_suggests_two_childrens_centres_that_reach_more_deprived_families(demo_outputs: dict[str, Path]) -> None:
