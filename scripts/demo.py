@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -80,45 +80,41 @@ def gp_catchment_parameters(files: SampleFiles, out: Path, bands: str, method: i
     }
 
 
-def gp_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
-    """3- and 10-minute drive catchments of the sample's GP surgeries, who they serve and who is left out."""
+def _run_gp_catchments(files: SampleFiles, output: Path, method: int) -> tuple[dict[str, str], Any]:
+    """The GP surgeries' 3- and 10-minute drive catchments drawn by ``method``: their outputs and the coverage
+    row of all facilities together."""
     import processing
     from qgis.core import QgsVectorLayer
 
-    result = processing.run(
-        "lis:servicecatchments", gp_catchment_parameters(files, out_dir / CATCHMENTS_NAME, "3,10", method=0)
-    )
+    result = processing.run("lis:servicecatchments", gp_catchment_parameters(files, output, "3,10", method=method))
     overall = next(
         f
         for f in QgsVectorLayer(result["COVERAGE"], "coverage", "ogr").getFeatures()
         if f["facility_id"] == "All facilities"
     )
+    outputs = {"catchments": result["CATCHMENTS"], "assignment": result["ASSIGNMENT"], "coverage": result["COVERAGE"]}
+    return outputs, overall
+
+
+def gp_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
+    """3- and 10-minute drive catchments of the sample's GP surgeries, who they serve and who is left out."""
+    outputs, overall = _run_gp_catchments(files, out_dir / CATCHMENTS_NAME, method=0)
     print(
         f"{overall['pct_10min']:.0f}% of Lisford's residents live within a 10-minute drive of a GP surgery and "
         f"{overall['pct_3min']:.0f}% within 3 minutes; {overall['deprived_beyond_3min']:,.0f} residents of England's "
         "most deprived fifth of neighbourhoods are more than 3 minutes away."
     )
-    return {"catchments": result["CATCHMENTS"], "assignment": result["ASSIGNMENT"], "coverage": result["COVERAGE"]}
+    return outputs
 
 
 def gp_filled_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
     """The filled 3- and 10-minute drive areas of the GP surgeries: the homes within reach, not just the roads."""
-    import processing
-    from qgis.core import QgsVectorLayer
-
-    result = processing.run(
-        "lis:servicecatchments", gp_catchment_parameters(files, out_dir / FILLED_CATCHMENTS_NAME, "3,10", method=3)
-    )
-    overall = next(
-        f
-        for f in QgsVectorLayer(result["COVERAGE"], "coverage", "ogr").getFeatures()
-        if f["facility_id"] == "All facilities"
-    )
+    outputs, overall = _run_gp_catchments(files, out_dir / FILLED_CATCHMENTS_NAME, method=3)
     print(
         f"Filled travel-time areas: {overall['pct_10min']:.0f}% of residents live within a 10-minute drive of a GP "
         f"surgery and {overall['pct_3min']:.0f}% within 3 minutes, the walk from the road included."
     )
-    return {"catchments": result["CATCHMENTS"], "assignment": result["ASSIGNMENT"], "coverage": result["COVERAGE"]}
+    return outputs
 
 
 def gp_surgeries(files: SampleFiles) -> QgsVectorLayer:

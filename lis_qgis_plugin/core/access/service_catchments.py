@@ -835,9 +835,9 @@ def draw_filled_overlapping(
 ) -> None:
     """Each facility's own filled areas: one bounded reverse search per facility, its surface, one polygon per band.
 
-    A demand point counts within a band when the surface at its cell is: exactly the points inside the
-    polygon. (Worker threads, as the road buffers use, made this slower: the surface is many small numpy
-    steps that hold the GIL between them.)
+    A demand point counts within a band when the surface at its cell is, so the table and the polygons agree
+    but for points within one cell's walk of a band limit. (Worker threads, as the road buffers use, made this
+    slower: the surface is many small numpy steps that hold the GIL between them.)
     """
     assert routing.graph is not None and routing.facility_nodes is not None
     graph, nodes = routing.graph, routing.facility_nodes
