@@ -46,9 +46,11 @@ from .widgets import safe_slot, status_label
 PICK_PIXELS = 10
 #: A press and release closer than this (pixels) is a click, not a drag.
 DRAG_PIXELS = 3
-#: The areas' fill per band, shortest band first (darkest, drawn on top), as the catchment layers are styled.
-BAND_COLOURS = ((4, 90, 141), (54, 144, 192), (116, 169, 207), (166, 189, 219))
-FILL_ALPHA = 80
+#: Every site's areas: outlines in this colour. The site changed last: a fill per band, shortest band first
+#: (darkest, on top).
+OUTLINE = (4, 90, 141)
+HIGHLIGHT_COLOURS = ((217, 72, 1), (253, 141, 60), (253, 190, 133), (254, 230, 206))
+FILL_ALPHA = 90
 SITE_COLOURS = {"kept": QColor(20, 30, 50), "moved": QColor(230, 85, 13), "added": QColor(49, 163, 84)}
 
 
@@ -143,27 +145,31 @@ class ScenarioTask(QgsTask):
 
 
 class ScenarioDrawing:
-    """The sites and their areas on the canvas: a marker per site and one translucent band area per band."""
+    """The sites and their areas on the canvas: a marker per site and an outline per band.
+
+    Every site's areas are outlines only, so a dozen overlapping catchments stay readable; the site
+    changed last has its areas filled (translucent, the shortest band darkest and on top).
+    """
 
     def __init__(self, canvas: QgsMapCanvas, crs_authid: str) -> None:
         self.canvas = canvas
         self.crs = QgsCoordinateReferenceSystem(crs_authid)
         self.markers: dict[str, QgsRubberBand] = {}
         self.areas: dict[str, list[QgsRubberBand]] = {}
+        self.highlighted: ScenarioSite | None = None
 
-    def draw_site(self, site: ScenarioSite) -> None:
-        """Draw (or redraw) one site and its areas, the longest band first so the shortest sits on top."""
+    def draw_site(self, site: ScenarioSite, highlight: bool = False) -> None:
+        """Draw (or redraw) one site and its areas; ``highlight``: fill them, and the site filled before goes back
+        to outlines."""
+        previous = self.highlighted
+        if highlight:
+            self.highlighted = site
+            if previous is not None and previous.id != site.id and previous.id in self.markers:
+                self.draw_site(previous)
         self.remove_site(site.id)
         bands = []
         for position in reversed(range(len(site.polygons))):
-            band = QgsRubberBand(self.canvas, Qgis.GeometryType.Polygon)
-            red, green, blue = BAND_COLOURS[min(position, len(BAND_COLOURS) - 1)]
-            band.setFillColor(QColor(red, green, blue, FILL_ALPHA))
-            band.setStrokeColor(QColor(red, green, blue, 200))
-            band.setWidth(1)
-            band.setZValue(10 - position)
-            band.setToGeometry(site.polygons[position], self.crs)
-            bands.append(band)
+            bands.append(self._area(site.polygons[position], position, highlight))
         self.areas[site.id] = bands
         marker = QgsRubberBand(self.canvas, Qgis.GeometryType.Point)
         marker.setIcon(QgsRubberBand.ICON_CIRCLE)  # filled with the fill colour, ringed with the stroke
@@ -171,9 +177,20 @@ class ScenarioDrawing:
         marker.setFillColor(SITE_COLOURS.get(site.status, SITE_COLOURS["kept"]))
         marker.setStrokeColor(QColor("white"))
         marker.setWidth(2)
-        marker.setZValue(20)
+        marker.setZValue(30)
         marker.setToGeometry(QgsGeometry.fromPointXY(QgsPointXY(*site.xy)), self.crs)
         self.markers[site.id] = marker
+
+    def _area(self, polygon: QgsGeometry, position: int, filled: bool) -> QgsRubberBand:
+        """One band's area: an outline, or (``filled``) a translucent fill drawn above the outlines."""
+        band = QgsRubberBand(self.canvas, Qgis.GeometryType.Polygon)
+        red, green, blue = HIGHLIGHT_COLOURS[min(position, len(HIGHLIGHT_COLOURS) - 1)] if filled else OUTLINE
+        band.setFillColor(QColor(red, green, blue, FILL_ALPHA if filled else 0))
+        band.setStrokeColor(QColor(red, green, blue, 230 if filled else 160))
+        band.setWidth(2 if filled else 1)
+        band.setZValue((20 if filled else 10) - position)
+        band.setToGeometry(polygon, self.crs)
+        return band
 
     def drag_marker(self, ident: str, canvas_point: QgsPointXY) -> None:
         """Show a site being dragged at the cursor (its areas follow when it is let go)."""
@@ -189,9 +206,15 @@ class ScenarioDrawing:
             if item is not None:
                 self.canvas.scene().removeItem(item)
 
+    def forget(self, ident: str) -> None:
+        """A site removed from the scenario: off the map, and no longer the one filled."""
+        self.remove_site(ident)
+        if self.highlighted is not None and self.highlighted.id == ident:
+            self.highlighted = None
+
     def clear(self) -> None:
         for ident in list({*self.markers, *self.areas}):
-            self.remove_site(ident)
+            self.forget(ident)
 
     def place_marker(self, site: ScenarioSite) -> None:
         """Put a site's marker back at the site."""
@@ -276,9 +299,9 @@ class WhatIfMapTool(QgsMapTool):
             self.failed.emit(str(error))
             return
         if update.site is None:
-            self.drawing.remove_site(update.site_id)
+            self.drawing.forget(update.site_id)
         else:
-            self.drawing.draw_site(update.site)
+            self.drawing.draw_site(update.site, highlight=True)
         self.changed.emit(update)
 
     def deactivate(self) -> None:
@@ -339,6 +362,7 @@ class WhatIfControls(QWidget):
 
     @safe_slot()
     def _toggled(self, checked: bool) -> None:
+        self.button.setText(tr("Stop the what-if on the &map") if checked else tr("What-if on the &map"))
         if checked:
             self.start()
         else:

@@ -2380,88 +2380,94 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
 <context>
     <name>LisWhatIf</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="82"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="84"/>
         <source>Choose the sites to try (a point layer) before starting the what-if tool.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="87"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="89"/>
         <source>Choose the road network (a line layer or an .osm.pbf file) for the what-if tool.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="115"/>
         <source>What-if: reading the roads and sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="132"/>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="381"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="405"/>
         <source>What-if cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="316"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="339"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="365"/>
         <source>What-if on the &amp;map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="320"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="343"/>
         <source>Try sites on the map: click to add a site, drag a site to move it, right-click to remove it; the catchments and the coverage follow at once</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="326"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="349"/>
         <source>Sa&amp;ve scenario…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="329"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="352"/>
         <source>Write the scenario's sites to a GeoPackage point layer, added to the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="350"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="365"/>
+        <source>Stop the what-if on the &amp;map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="374"/>
         <source>The what-if tool needs the QGIS map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="367"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="391"/>
         <source>Reading the roads and the sites… {0:.0f}% (click the button again to cancel)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="432"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="456"/>
         <source>1 site.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="432"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="456"/>
         <source>{0} sites.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="434"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="458"/>
         <source>Updated in {0:.2f} s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="443"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="467"/>
         <source>Save the scenario's sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="443"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="467"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="455"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="479"/>
         <source>What-if scenario: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="459"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="483"/>
         <source>Saved to {0}.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -105,6 +105,7 @@ def test_clicks_drags_and_right_clicks_change_the_sites_and_the_headline_as_the_
     controls = page.what_if
     assert controls.button.text().replace("&", "") == "What-if on the map" and not controls.save_button.isEnabled()
     controls.button.click()
+    assert controls.button.text().replace("&", "") == "Stop the what-if on the map"
     tool = _wait_for_tool(controls)
     assert canvas.mapTool() is tool and controls.save_button.isEnabled()
     # the oracle: the core scenario of the same inputs, changed the same way
@@ -127,6 +128,10 @@ def test_clicks_drags_and_right_clicks_change_the_sites_and_the_headline_as_the_
     assert "Updated in " in controls.headline.text()
     marker = tool.drawing.markers[first].asGeometry().asPoint()
     assert (round(marker.x()), round(marker.y())) == (round(moved_to[0]), round(moved_to[1]))
+    assert tool.drawing.highlighted is tool.scenario.sites[first]  # the changed site's areas are filled
+    assert [band.fillColor().alpha() > 0 for band in tool.drawing.areas[first]] == [True, True]
+    assert all(band.fillColor().alpha() == 0 for ident, bands in tool.drawing.areas.items() if ident != first
+               for band in bands)  # fmt: skip
     print(f"\n{controls.headline.text()}")
 
     # click in open map: a new site there
@@ -134,6 +139,8 @@ def test_clicks_drags_and_right_clicks_change_the_sites_and_the_headline_as_the_
     added_at = _click(tool, empty)
     oracle.add_site(added_at)
     assert tool.scenario.sites["new_1"].status == ADDED and len(tool.drawing.markers) == len(gps) + 1
+    assert tool.drawing.highlighted is tool.scenario.sites["new_1"]
+    assert all(band.fillColor().alpha() == 0 for band in tool.drawing.areas[first])  # back to outlines
     assert controls.headline.text().startswith("\n".join(_headline(oracle)))
 
     # right-click a few pixels from the second surgery: it goes
