@@ -21,9 +21,9 @@ from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsFeedback,
     QgsGeometry,
     QgsPointXY,
+    QgsProcessingFeedback,
     QgsProject,
     QgsTask,
     QgsVectorLayer,
@@ -114,7 +114,7 @@ class ScenarioTask(QgsTask):
     def __init__(self, inputs: WhatIfInputs) -> None:
         super().__init__(tr("What-if: reading the roads and sites"), QgsTask.Flag.CanCancel)
         self.inputs = inputs
-        self.feedback = QgsFeedback()
+        self.feedback = QgsProcessingFeedback()  # the graph build logs through pushInfo
         self.feedback.progressChanged.connect(self.setProgress)
         self.scenario: Scenario | None = None
         self.error = ""

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from qgis.core import QgsVectorLayer
+from qgis.core import QgsProcessingFeedback, QgsVectorLayer
 
 from lis_qgis_plugin.core.access.service_catchments import CatchmentOptions, service_catchments
 from lis_qgis_plugin.core.access.what_if import ADDED, KEPT, MOVED, Scenario, WhatIfError, save_scenario
+from lis_qgis_plugin.core.common.errors import CancelledError
 
 from ..support import RUTLAND_GP_FILTER, layer_rows, ogr_layer
 
@@ -199,3 +200,28 @@ def test_filled_areas_scenario_follows_a_full_filled_run(
     assert near.sum() > 15 and np.abs(cost[near] - theirs[near]).max() < 0.5
     if not differ:
         _assert_same_coverage(scenario, row)
+
+
+def test_the_first_start_reports_progress_and_can_be_cancelled(
+    gp_table: Path, highways: str, demand_gpkg: str, tmp_path: Path
+) -> None:
+    cancelled = QgsProcessingFeedback()
+    seen: list[float] = []
+
+    def cancel_early(progress: float) -> None:
+        seen.append(progress)
+        if len(seen) == 3:
+            cancelled.cancel()
+
+    cancelled.progressChanged.connect(cancel_early)
+    options = _options(tmp_path)
+    demand = QgsVectorLayer(demand_gpkg, "demand", "ogr")
+    with pytest.raises(CancelledError):
+        Scenario.start(gp_table, highways, options, demand=demand, feedback=cancelled)
+    assert len(seen) == 3  # stopped at the next check, no site searched
+    followed = QgsProcessingFeedback()
+    steps: list[float] = []
+    followed.progressChanged.connect(steps.append)
+    scenario = Scenario.start(gp_table, highways, options, demand=demand, feedback=followed)
+    assert len(scenario.sites) == 6 and scenario.searches == 6 and steps[-1] == 100
+    print(f"\nprogress: {[round(step) for step in steps]}")

@@ -27,8 +27,9 @@ from ..common.errors import LisError, LogLine
 from ..common.progress import check_cancel, report_progress
 from ..io.gpkg_writer import FeatureTable
 from ..io.layer_output import write_outputs
+from ..network.graph_cache import load_or_build, source_identity
 from ..network.network_search import costs_from
-from ..network.road_network import RoadGraph, Source
+from ..network.road_network import RoadGraph, Source, open_road_layer
 from .catchment_geometry import RoadPoints, catchment_polygons, road_points
 from .coverage import ALL_FACILITIES, CoverageRow, coverage_table
 from .point_inputs import DemandPoints
@@ -143,7 +144,9 @@ class Scenario:
         check_options(options, network, areas)
         log: list[LogLine] = []
         report_progress(feedback, 1)
+        _build_graph_first(network, options, feedback)
         inputs = prepare_inputs(facilities, network, areas, demand, options, log, feedback)
+        check_cancel(feedback)
         assert inputs.graph is not None
         base = inputs.graph
         people = inputs.demand
@@ -329,6 +332,16 @@ class Scenario:
         outcome = CatchmentOutcome("", None, None, list(self.sites), self.options.limits, self.options.unit)
         outcome.coverage, outcome.counts_points = self.coverage(), self.counts_points
         return coverage_lines(outcome, self.options.max_snap_m, self.network_label)
+
+
+def _build_graph_first(network: Source, options: CatchmentOptions, feedback: QgsFeedback | None) -> None:
+    """Build and cache the graph of a network file with progress and cancel, so the long first step can be
+    followed and stopped; :func:`.service_catchments.prepare_inputs` then reads it from the cache in
+    milliseconds. A network that is not a file is built once, by prepare_inputs."""
+    if feedback is None or source_identity(open_road_layer(network)) is None:
+        return
+    load_or_build(network, options.travel, cache_dir=options.cache_dir, feedback=feedback)
+    check_cancel(feedback)
 
 
 def save_scenario(scenario: Scenario, path: Path | str, layer_name: str = "scenario_sites") -> str:
