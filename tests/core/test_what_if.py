@@ -13,8 +13,9 @@ from qgis.core import QgsProcessingFeedback, QgsVectorLayer
 from lis_qgis_plugin.core.access.service_catchments import CatchmentOptions, service_catchments
 from lis_qgis_plugin.core.access.what_if import ADDED, KEPT, MOVED, Scenario, WhatIfError, save_scenario
 from lis_qgis_plugin.core.common.errors import CancelledError
+from lis_qgis_plugin.core.location.locate_services import locate_services
 
-from ..support import RUTLAND_GP_FILTER, layer_rows, ogr_layer
+from ..support import RUTLAND_GP_FILTER, RUTLAND_HALLS, layer_rows, ogr_layer
 
 BANDS = (5.0, 10.0)
 #: Where the moved surgery goes: 1.5 km east and 1 km north of where it is, still among the roads.
@@ -225,3 +226,33 @@ def test_the_first_start_reports_progress_and_can_be_cancelled(
     scenario = Scenario.start(gp_table, highways, options, demand=demand, feedback=followed)
     assert len(scenario.sites) == 6 and scenario.searches == 6 and steps[-1] == 100
     print(f"\nprogress: {[round(step) for step in steps]}")
+
+
+def test_a_saved_scenario_runs_as_the_existing_sites_of_location_allocation(
+    gp_table: Path, highways: str, demand_gpkg: str, rutland: Path, scenario_folder: Path, tmp_path: Path
+) -> None:
+    scenario = _start(gp_table, highways, demand_gpkg, _options(scenario_folder))
+    gone = next(iter(scenario.sites))
+    scenario.remove_site(gone)  # a surgery closes; a new one opens in Oakham's west
+    scenario.add_site((484_500.0, 308_800.0), "West Oakham")
+    saved = ogr_layer(save_scenario(scenario, tmp_path / "scenario.gpkg"))
+    halls = ogr_layer(str(rutland / "services" / "rutland_services_osm_2022.geojson"))
+    outcome = locate_services(
+        QgsVectorLayer(demand_gpkg, "demand", "ogr"),
+        halls,
+        str(tmp_path / "locate.gpkg"),
+        weight_field="usual_residents_2011",
+        candidate_filter=RUTLAND_HALLS,
+        existing=saved,
+        existing_id_field="site_id",
+        network=highways,
+        objective="mclp",
+        p=1,
+        max_cost=BANDS[-1],
+        cache_dir=scenario_folder / "graph_cache",
+    )
+    assert sorted(outcome.existing_ids) == sorted(scenario.sites) and gone not in outcome.existing_ids
+    overall = scenario.overall()
+    assert overall is not None and outcome.before.open_sites == len(scenario.sites)
+    # the people within 10 minutes of the scenario's sites, as location-allocation counts them before it adds one
+    assert outcome.before.within == pytest.approx(overall.within[-1])
