@@ -172,7 +172,7 @@ class ScenarioDrawing:
             bands.append(self._area(site.polygons[position], position, highlight))
         self.areas[site.id] = bands
         marker = QgsRubberBand(self.canvas, Qgis.GeometryType.Point)
-        marker.setIcon(QgsRubberBand.ICON_CIRCLE)  # filled with the fill colour, ringed with the stroke
+        marker.setIcon(QgsRubberBand.IconType.ICON_CIRCLE)  # filled with the fill colour, ringed with the stroke
         marker.setIconSize(14)
         marker.setFillColor(SITE_COLOURS.get(site.status, SITE_COLOURS["kept"]))
         marker.setStrokeColor(QColor("white"))
