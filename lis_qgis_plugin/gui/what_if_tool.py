@@ -419,6 +419,8 @@ class WhatIfControls(QWidget):
         canvas.setMapTool(self.tool)
         self.save_button.setEnabled(True)
         self._show([line.text for line in scenario.headline()], None)
+        if scenario.left_out:  # sites read but too far from the roads: say which, as the catchment tool does
+            self.report_error(" ".join(scenario.left_out))
 
     def stop(self) -> None:
         """Cancel a start still running, take the map tool off the canvas and clear its drawing."""

@@ -15,7 +15,7 @@ from lis_qgis_plugin.core.access.what_if import ADDED, KEPT, MOVED, Scenario, Wh
 from lis_qgis_plugin.core.common.errors import CancelledError
 from lis_qgis_plugin.core.location.locate_services import locate_services
 
-from ..support import RUTLAND_GP_FILTER, RUTLAND_HALLS, layer_rows, ogr_layer
+from ..support import RUTLAND_GP_FILTER, RUTLAND_HALLS, layer_rows, memory_points, ogr_layer
 
 BANDS = (5.0, 10.0)
 #: Where the moved surgery goes: 1.5 km east and 1 km north of where it is, still among the roads.
@@ -256,3 +256,19 @@ def test_a_saved_scenario_runs_as_the_existing_sites_of_location_allocation(
     assert overall is not None and outcome.before.open_sites == len(scenario.sites)
     # the people within 10 minutes of the scenario's sites, as location-allocation counts them before it adds one
     assert outcome.before.within == pytest.approx(overall.within[-1])
+
+
+def test_a_site_read_too_far_from_the_roads_is_left_out_and_named(
+    highways: str, demand_gpkg: str, scenario_folder: Path, tmp_path: Path
+) -> None:
+    sites = memory_points(
+        "field=site_id:string&field=name:string",
+        [(486_000.0, 308_700.0, ["oakham", "Oakham surgery"]), (400_000.0, 100_000.0, ["sea", "At sea"])],
+    )
+    scenario = _start(
+        sites, highways, demand_gpkg, _options(scenario_folder, facility_filter=None, facility_id_field="site_id")
+    )
+    assert list(scenario.sites) == ["oakham"] and scenario.searches == 1
+    (why,) = scenario.left_out
+    assert why.startswith("Site At sea is ") and "m from the drive network" in why and "left out" in why
+    assert scenario.sites["oakham"].name == "Oakham surgery"

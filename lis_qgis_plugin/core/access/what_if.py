@@ -115,6 +115,8 @@ class Scenario:
     network_label: str = ""
     searches: int = 0
     log: list[LogLine] = field(default_factory=list)
+    #: why each site read but left out of the scenario was left out (too far from the roads)
+    left_out: list[str] = field(default_factory=list)
     _drawing: _Drawing = field(default_factory=_Drawing)
     _next_number: int = 1
 
@@ -169,7 +171,8 @@ class Scenario:
             try:
                 scenario.sites[ident] = scenario._site(ident, inputs.facility_names.get(ident, ""), xy, KEPT)
             except WhatIfError as error:
-                log.append(LogLine(f"{error} It is left out of the scenario.", True))
+                scenario.left_out.append(f"{error} It is left out of the scenario.")
+                log.append(LogLine(scenario.left_out[-1], True))
         report_progress(feedback, 100)
         return scenario
 
