@@ -2437,37 +2437,37 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="456"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="458"/>
         <source>1 site.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="456"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="458"/>
         <source>{0} sites.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="458"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="460"/>
         <source>Updated in {0:.2f} s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="467"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="469"/>
         <source>Save the scenario's sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="467"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="469"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="479"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="481"/>
         <source>What-if scenario: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="483"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="485"/>
         <source>Saved to {0}.</source>
         <translation type="unfinished"></translation>
     </message>
