@@ -7,7 +7,8 @@ open), and runs the demo flow through the panel: create the sample district, cho
 boundaries (and check that the Indicators page follows a new boundary layer), join the health
 workbook, map national IMD deciles and summarise them by ward, work out GP catchments, find new
 sites and export ward profiles. Each step is saved as ``docs/screenshots/panel_<step>.png``
-(``panel_<step>_<screen>.png`` for another screen size).
+(``panel_<step>_<screen>.png`` for another screen size); the what-if tool, with one GP surgery
+dragged on the map, as ``what_if.png``.
 
 After the sample and again at the end it opens every page through its step button and logs how
 it fits (``fits <page> {json}``): the page's width against what its controls need, whether it
@@ -47,9 +48,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsVectorLayer
-from qgis.gui import QgsCollapsibleGroupBox
-from qgis.PyQt.QtCore import QPoint, QRect, QTimer
+from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject, QgsVectorLayer
+from qgis.gui import QgsCollapsibleGroupBox, QgsMapMouseEvent
+from qgis.PyQt.QtCore import QEvent, QPoint, QRect, Qt, QTimer
 from qgis.PyQt.QtGui import QPalette
 from qgis.PyQt.QtWidgets import QApplication, QDialog
 from qgis.utils import iface, plugins
@@ -276,6 +277,50 @@ def services_step():
     services = plugin.dock.page("services")
     scroll_to("services", services.coverage_table)
     grab("services")
+    what_if_step()
+
+
+def what_if_step():
+    """The what-if tool on the GP surgeries' road-buffer catchments: one surgery dragged 1.5 km east."""
+    services = plugin.dock.page("services")
+    services.shape_combo.setCurrentIndex(services.shape_combo.findData(0))
+    QgsProject.instance().layerTreeRoot().findGroup("LIS").setItemVisibilityChecked(False)  # the tool's areas alone
+    services.what_if.button.click()
+
+    def wait_for_tool():
+        if services.what_if.tool is None:
+            if not services.what_if.button.isChecked():
+                log("what-if failed: " + services.what_if.headline.text())
+                finish(3)
+            later(wait_for_tool, 300)
+            return
+        tool, canvas = services.what_if.tool, iface.mapCanvas()
+        site = next(iter(tool.scenario.sites.values()))
+        start = canvas.getCoordinateTransform().transform(QgsPointXY(*site.xy))
+        end = canvas.getCoordinateTransform().transform(QgsPointXY(site.xy[0] + 1500, site.xy[1] + 300))
+        for kind, point, button in (
+            (QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton),
+            (QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.LeftButton),
+        ):
+            pixel = QPoint(round(point.x()), round(point.y()))
+            event = QgsMapMouseEvent(canvas, kind, pixel, button, button, Qt.KeyboardModifier.NoModifier)
+            (tool.canvasPressEvent if kind == QEvent.Type.MouseButtonPress else tool.canvasReleaseEvent)(event)
+        scroll_to("services", services.what_if)
+        later(grab_what_if, 1200)
+
+    def grab_what_if():
+        QApplication.processEvents()
+        QApplication.primaryScreen().grabWindow(0).save(str(OUT / f"what_if{SUFFIX}.png"))
+        log(f"saved what_if{SUFFIX}.png: " + services.what_if.headline.text().replace("\n", " | "))
+        services.what_if.button.setChecked(False)
+        services.shape_combo.setCurrentIndex(0)
+        QgsProject.instance().layerTreeRoot().findGroup("LIS").setItemVisibilityChecked(True)
+        locate_setup()
+
+    later(wait_for_tool, 500)
+
+
+def locate_setup():
     page = plugin.dock.page("locate")
     show("locate")
     project = QgsProject.instance()

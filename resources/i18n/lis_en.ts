@@ -1105,8 +1105,8 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="165"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="227"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="229"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1478,320 +1478,320 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="76"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="78"/>
         <source>Where should new sites go? Choose them among candidate places, keeping the existing sites open: the shortest average journey (p-median), the most people within a standard such as 10 minutes (MCLP), or the fewest sites that reach everyone (LSCP).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="146"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="148"/>
         <source>Who needs the service</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="146"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="148"/>
         <source>The people to serve, and how much their need counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="155"/>
         <source>&amp;Demand</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="155"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="157"/>
         <source>Population-weighted centroids, or small areas (their point inside is used). Offered first: centroids in the candidates' area, else small areas there</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="169"/>
         <source>Population of each demand point (the weight)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="175"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="211"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="177"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="213"/>
         <source>Small &amp;areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="177"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="179"/>
         <source>Optional: small areas holding the need field when the demand points do not</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="187"/>
         <source>N&amp;eed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="187"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="189"/>
         <source>Optional: national IMD decile (1 = most deprived) or a need score, to weight people by need: a resident in greater need counts more when choosing sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="197"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="199"/>
         <source>Need r&amp;ule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="199"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="201"/>
         <source>Decile: deciles 1-2 count twice, 3-4 one and a half times; score: each score over the mean score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="206"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="208"/>
         <source>Sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="206"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="208"/>
         <source>The places a new site could go, and the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="212"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="214"/>
         <source>&amp;Candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="214"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="216"/>
         <source>Point layer of the places a new site could go</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="217"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="219"/>
         <source>Which candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="220"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="222"/>
         <source>Candidate fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="222"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="224"/>
         <source>Optional expression choosing some candidates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="229"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="231"/>
         <source>Candidate &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="231"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="233"/>
         <source>Field with a unique id per candidate (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="238"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="240"/>
         <source>Candidate na&amp;me</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="240"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="242"/>
         <source>Field naming each candidate, for the results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="252"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="254"/>
         <source>E&amp;xisting sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="254"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="256"/>
         <source>Optional point layer of the sites that stay open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="257"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="259"/>
         <source>Which existing sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="260"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="262"/>
         <source>Existing filte&amp;r</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="262"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="264"/>
         <source>Optional expression choosing some existing sites, e.g. "service_type" = 'childrens_centre'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="269"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="271"/>
         <source>Existing &amp;site id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="271"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="273"/>
         <source>Field with a unique id per existing site (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="276"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="278"/>
         <source>Travel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="276"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="278"/>
         <source>How people travel to a site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="277"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="279"/>
         <source>Line layer of roads; leave empty and give a file, or neither for straight-line distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="278"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
         <source>Travel time (minutes) or distance (metres); without a network only distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="280"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="125"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="282"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="127"/>
         <source>Road &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="281"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
         <source>or network &amp;file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="282"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
         <source>Speed field (km/&amp;h)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="285"/>
         <source>Tra&amp;vel mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="283"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="285"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="130"/>
         <source>Driving or walking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="284"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="286"/>
         <source>C&amp;ost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="295"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="297"/>
         <source>O&amp;bjective</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="297"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="299"/>
         <source>Shortest average journey, most people within the standard, or fewest sites covering everyone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="305"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="307"/>
         <source>New si&amp;tes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="307"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="309"/>
         <source>How many new sites to open (not used by the fewest-sites objective)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="316"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="318"/>
         <source>Covera&amp;ge standard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="318"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="320"/>
         <source>Within how far a site counts as reachable: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="325"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="327"/>
         <source>Find ne&amp;w sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="326"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="328"/>
         <source>Run 'Locate new services': the suggested sites, each area's nearest site and a before/after summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="335"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="341"/>
         <source>Su&amp;ggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="337"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="343"/>
         <source>The new sites in the order to open them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="342"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="348"/>
         <source>Before and af&amp;ter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="346"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="352"/>
         <source>Journeys and people within the standard, before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="354"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="360"/>
         <source>Locate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="546"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="577"/>
         <source>Choose the demand layer and its population field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="549"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="580"/>
         <source>Choose the candidate sites (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="556"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="587"/>
         <source>Locate new services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="558"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="589"/>
         <source>{0}: suggested sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="559"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="590"/>
         <source>{0}: nearest site before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="560"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="591"/>
         <source>{0}: before and after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="563"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="594"/>
         <source>Choosing new sites among {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="569"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="600"/>
         <source>No new site was chosen: the before and after table shows the sites open now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="613"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="644"/>
         <source>Travel saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="613"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="644"/>
         <source>Weighted by need</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1966,242 +1966,242 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="48"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="50"/>
         <source>Who can reach a service within 5, 10 or 15 minutes, and who cannot: catchments of each facility on the road network, and the population covered within each band.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
         <source>&amp;Facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="102"/>
         <source>Point layer of the services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="101"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="103"/>
         <source>Which facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="104"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="106"/>
         <source>Fi&amp;lter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="108"/>
         <source>Optional expression choosing some facilities, e.g. "service_type" = 'gp_surgery'</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
         <source>Facility &amp;id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="117"/>
         <source>Field with a unique id or name per facility (empty: feature numbers)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="121"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="123"/>
         <source>Line layer of roads (with highway, maxspeed, oneway as OpenStreetMap), or leave empty and give a file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="128"/>
         <source>or network fil&amp;e</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="129"/>
         <source>&amp;Speed field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="130"/>
         <source>Travel &amp;mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="131"/>
         <source>&amp;Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="131"/>
         <source>Travel time (minutes) or distance (metres)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="138"/>
         <source>&amp;Bands</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="138"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="140"/>
         <source>Catchment bands separated by commas: minutes for time, metres for distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="144"/>
         <source>Filled travel-time areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="143"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="145"/>
         <source>Roads within reach (buffer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="146"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="148"/>
         <source>Catchment s&amp;hape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="150"/>
         <source>Filled areas cover the homes within reach and stop where nothing is reachable; road buffers show the reached roads widened by the buffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="161"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="163"/>
         <source>B&amp;uffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="163"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="165"/>
         <source>Road buffers: catchments are the reached roads widened by this distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="169"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="171"/>
         <source>Filled areas: advanced</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="171"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="173"/>
         <source>Grid cell size and the longest walk from the road of the filled travel-time areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="177"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="179"/>
         <source>Cell si&amp;ze</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="179"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="181"/>
         <source>Side of the grid cells the travel times are worked out on (smaller: finer outlines, slower)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="187"/>
         <source>Longest &amp;walk from the road</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="187"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="189"/>
         <source>Places further than this from every reached road are outside the filled areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="203"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="205"/>
         <source>Who is covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="205"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="207"/>
         <source>Population counted within each band, and the most deprived beyond it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="211"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="213"/>
         <source>The study area (LSOAs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="217"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="219"/>
         <source>&amp;Demand points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="219"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="221"/>
         <source>Population-weighted centroids (empty: points inside the small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="229"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="231"/>
         <source>Population field of the demand points (or small areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="237"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="239"/>
         <source>Depri&amp;vation decile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="239"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="241"/>
         <source>National IMD decile of the small areas (1 = most deprived), to count deprived people not covered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="246"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="248"/>
         <source>&amp;Run catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="247"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="249"/>
         <source>Run 'Service catchments': catchments, nearest facility of each area and coverage, into the LIS group</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="256"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="260"/>
         <source>C&amp;overage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="260"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="264"/>
         <source>Population within each band, per facility and for all facilities</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="271"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="275"/>
         <source>Services</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="379"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="405"/>
         <source>Choose the facilities (a point layer).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="382"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="408"/>
         <source>Choose the road network: a line layer or an .osm.pbf file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="393"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="419"/>
         <source>Service catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="395"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="421"/>
         <source>{0}: catchments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="396"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="422"/>
         <source>{0}: nearest facility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="397"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="423"/>
         <source>{0}: coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="400"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="426"/>
         <source>Working out the catchments of {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2374,6 +2374,101 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     <message>
         <location filename="../../lis_qgis_plugin/gui/result_layers.py" line="70"/>
         <source>The output {0} does not open: not added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LisWhatIf</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="84"/>
+        <source>Choose the sites to try (a point layer) before starting the what-if tool.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="89"/>
+        <source>Choose the road network (a line layer or an .osm.pbf file) for the what-if tool.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="115"/>
+        <source>What-if: reading the roads and sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="405"/>
+        <source>What-if cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="339"/>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="365"/>
+        <source>What-if on the &amp;map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="343"/>
+        <source>Try sites on the map: click to add a site, drag a site to move it, right-click to remove it; the catchments and the coverage follow at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="349"/>
+        <source>Sa&amp;ve scenario…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="352"/>
+        <source>Write the scenario's sites to a GeoPackage point layer, added to the LIS group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="365"/>
+        <source>Stop the what-if on the &amp;map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="374"/>
+        <source>The what-if tool needs the QGIS map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="391"/>
+        <source>Reading the roads and the sites… {0:.0f}% (click the button again to cancel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="458"/>
+        <source>1 site.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="458"/>
+        <source>{0} sites.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="460"/>
+        <source>Updated in {0:.2f} s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="469"/>
+        <source>Save the scenario's sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="469"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="481"/>
+        <source>What-if scenario: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="485"/>
+        <source>Saved to {0}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

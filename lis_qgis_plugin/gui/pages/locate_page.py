@@ -13,8 +13,10 @@ from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboB
 from qgis.PyQt.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QTableWidget, QWidget
 
 from ...core.access.population_field import find_population_field
+from ...core.access.service_catchments import CatchmentOptions
 from ...core.location.demand_choice import demand_kind, suggest_candidates, suggest_demand, suggest_need_areas
 from ..algorithm_runner import Output, RunOutcome
+from ..what_if_tool import WhatIfControls, WhatIfInputs, what_if_inputs
 from ..widgets import (
     add_row,
     fill_table,
@@ -332,6 +334,10 @@ class LocatePage(LisPage):
         self.body.addWidget(self.run_button)
         self.status = status_label(self.content, "locateStatus")
         self.body.addWidget(self.status)
+        self.what_if = WhatIfControls(
+            self.content, self.panel.map_canvas, self.what_if_inputs, self.report_error, self.use_existing_sites
+        )
+        self.body.addWidget(self.what_if)
         self.sites_label = QLabel(tr("Su&ggested sites"), self.content)
         self.sites_table = result_table(
             self.content, "suggestedSitesTable", tr("The new sites in the order to open them"), min_height=120
@@ -462,6 +468,31 @@ class LocatePage(LisPage):
                 combos[role].setLayer(layer)
         if layers.get("candidates") is not None:
             self._chosen_candidates = layer_id(self.candidates_combo)
+
+    def what_if_inputs(self) -> WhatIfInputs:
+        """The existing sites, network, coverage standard and demand, for the what-if tool."""
+        need = self.need_combo.currentField()
+        options = CatchmentOptions(
+            bands=[self.max_cost_spin.value()],
+            facility_id_field=self.existing_id_combo.currentField() or None,
+            facility_filter=self.existing_filter.expression().strip() or None,
+            population_field=self.population_combo.currentField() or None,
+            deprivation_field=need if "decile" in need.lower() else None,
+        )
+        layers = (self.existing_combo, self.demand_combo, self.areas_combo)
+        existing, demand, areas = (combo.currentLayer() for combo in layers)
+        return what_if_inputs(existing, self.network.parameters(), options, demand, areas)
+
+    def use_existing_sites(self, layer: QgsVectorLayer) -> None:
+        """A saved what-if scenario becomes the existing sites of the next run."""
+        self.existing_combo.setLayer(layer)
+        self.existing_filter.setExpression("")
+        self.existing_id_combo.setField("site_id")
+
+    def hideEvent(self, event: Any) -> None:
+        """Another page, or the panel closed: the what-if tool stops."""
+        self.what_if.stop()
+        super().hideEvent(event)
 
     def state(self) -> dict[str, Any]:
         return {

@@ -9,8 +9,10 @@ from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboB
 from qgis.PyQt.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ...core.access.population_field import find_population_field
+from ...core.access.service_catchments import CatchmentOptions
 from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
+from ..what_if_tool import WhatIfControls, WhatIfInputs, what_if_inputs
 from ..widgets import (
     add_row,
     fill_table,
@@ -253,6 +255,8 @@ class ServicesPage(LisPage):
         self.body.addWidget(self.run_button)
         self.status = status_label(self.content, "servicesStatus")
         self.body.addWidget(self.status)
+        self.what_if = WhatIfControls(self.content, self.panel.map_canvas, self.what_if_inputs, self.report_error)
+        self.body.addWidget(self.what_if)
         self.coverage_label = QLabel(tr("C&overage"), self.content)
         self.coverage_table = result_table(
             self.content,
@@ -350,6 +354,28 @@ class ServicesPage(LisPage):
         set_field(self.decile_combo, state.get("decile"))
         if state.get("coverage"):
             self.show_coverage(state["coverage"])
+
+    def what_if_inputs(self) -> WhatIfInputs:
+        """The page's facilities, network, bands, catchment shape and demand, for the what-if tool."""
+        options = CatchmentOptions(
+            method="filled" if self.method() == FILLED_METHOD else "network",
+            bands=self.bands_edit.text().strip(),
+            buffer_m=self.buffer_spin.value(),
+            facility_id_field=self.id_combo.currentField() or None,
+            facility_filter=self.filter_widget.expression().strip() or None,
+            population_field=self.population_combo.currentField() or None,
+            deprivation_field=self.decile_combo.currentField() or None,
+            cell_m=self.cell_spin.value(),
+            max_off_network_m=self.off_network_spin.value(),
+        )
+        layers = (self.facilities_combo, self.demand_combo, self.areas_combo)
+        facilities, demand, areas = (combo.currentLayer() for combo in layers)
+        return what_if_inputs(facilities, self.network.parameters(), options, demand, areas)
+
+    def hideEvent(self, event: Any) -> None:
+        """Another page, or the panel closed: the what-if tool stops."""
+        self.what_if.stop()
+        super().hideEvent(event)
 
     def parameters(self) -> dict[str, Any]:
         """The lis:servicecatchments parameters of the current choices (outputs not included)."""
