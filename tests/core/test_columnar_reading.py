@@ -10,7 +10,7 @@ import pytest
 from osgeo import gdal
 from qgis.core import QgsFeatureRequest, QgsGeometry, QgsVectorLayer
 
-from lis_qgis_plugin.core.network.arrow_reading import ColumnarUnsuitableError, python_values, wkb_line_parts
+from lis_qgis_plugin.core.io.columnar_reading import ColumnarUnsuitableError, python_values, wkb_line_parts
 from lis_qgis_plugin.core.network.road_network import RoadGraph, TravelMode, build_graph
 
 from ..support import open_layer
