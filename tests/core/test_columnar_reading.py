@@ -1,4 +1,5 @@
-"""Road networks read as columns (GDAL's Arrow stream) give exactly the graph read feature by feature."""
+"""Layers read as columns (GDAL's Arrow stream) give exactly what QGIS reads feature by feature: road networks'
+graphs, and the ids, values, points and shapes of boundaries, centroids and services."""
 
 from __future__ import annotations
 
@@ -7,13 +8,32 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from osgeo import gdal
-from qgis.core import QgsFeatureRequest, QgsGeometry, QgsVectorLayer
+from osgeo import gdal, ogr
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsProject,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QMetaType
 
-from lis_qgis_plugin.core.io.columnar_reading import ColumnarUnsuitableError, python_values, wkb_line_parts
+from lis_qgis_plugin.core.io.columnar_reading import (
+    ColumnarUnsuitableError,
+    column_values,
+    python_values,
+    read_columns,
+    transformed_xy,
+    wkb_geometries,
+    wkb_line_parts,
+    wkb_points,
+)
 from lis_qgis_plugin.core.network.road_network import RoadGraph, TravelMode, build_graph
 
-from ..support import open_layer
+from ..support import open_layer, write_gpkg_layer
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +163,150 @@ def test_column_values_are_coded_as_qgis_gives_them_to_python() -> None:
     assert codes[1] == 0 and [distinct[code - 1] for code in codes[[0, 2]]] == ["60 mph", "30 mph"]
     codes, distinct = python_values(np.array([96, 0, 96], dtype=np.int32), np.zeros(3, dtype=bool))
     assert distinct == [0, 96] and codes.tolist() == [2, 1, 2] and all(type(v) is int for v in distinct)
+
+
+# --- boundaries, centroids and services: the same ids, values, points and shapes as QGIS's iterator ------------
+
+#: Real files of each kind the tools read: (folder, file, features, first code field, first code).
+REAL_LAYERS = [
+    ("rutland/boundaries", "rutland_lsoa21.geojson", 26, "LSOA21CD", "E01013787"),
+    ("rutland/boundaries", "rutland_wards_2025.geojson", 15, None, None),
+    ("rutland/population", "rutland_lsoa11_popweighted_centroids_DERIVED.geojson", 23, "LSOA11CD", "E01013787"),
+    ("rutland/services", "rutland_services_osm_2022.geojson", 126, None, None),
+    ("nottingham/boundaries", "nottingham_lsoa11.geojson", 182, None, None),
+    ("nottingham/deprivation", "nottingham_lsoa21_imd2025.geojson", 179, None, None),
+    ("nottingham/population", "nottingham_lsoa11_popweighted_centroids_DERIVED.geojson", 182, None, None),
+]
+
+
+def attribute_value(value: object) -> object:
+    """QGIS's NULL as None, every other attribute as it is."""
+    return None if value is None or (hasattr(value, "isNull") and value.isNull()) else value
+
+
+def qgis_reading(layer: QgsVectorLayer) -> tuple[list[int], dict[str, list], list[QgsGeometry]]:
+    """Ids, values (None for NULL) and geometries as QGIS's feature iterator gives them."""
+    features = list(layer.getFeatures())
+    names = layer.fields().names()
+    values = {name: [attribute_value(feature[name]) for feature in features] for name in names}
+    return [feature.id() for feature in features], values, [feature.geometry() for feature in features]
+
+
+def assert_read_as_qgis_reads(layer: QgsVectorLayer) -> None:
+    """Every id, value (and its Python type), point and shape read as columns equals QGIS's, in the same order."""
+    fids, values, geometries = qgis_reading(layer)
+    columns = read_columns(layer, layer.fields().names())
+    assert columns.fids.tolist() == fids
+    for name, expected in values.items():
+        if columns.values[name].dtype.kind == "b":  # GDAL 3.6 unpacks a GeoPackage's booleans wrongly: refused
+            with pytest.raises(ColumnarUnsuitableError, match="type bool"):
+                column_values(columns, name)
+            continue
+        read = column_values(columns, name)
+        assert read == expected, name
+        assert [type(value) for value in read] == [type(value) for value in expected], name
+    if layer.geometryType() == Qgis.GeometryType.Point:
+        first = [(g.vertexAt(0).x(), g.vertexAt(0).y()) if not g.isEmpty() else (np.nan, np.nan) for g in geometries]
+        np.testing.assert_array_equal(wkb_points(columns.wkb), np.array(first, dtype=float).reshape(-1, 2))
+    else:
+        shapes = wkb_geometries(columns.wkb, QgsWkbTypes.isMultiType(layer.wkbType()))
+        assert [None if g is None else bytes(g.asWkb()) for g in shapes] == [
+            None if g.isNull() else bytes(g.asWkb()) for g in geometries
+        ]
+
+
+@pytest.mark.parametrize("folder, file, count, code_field, first_code", REAL_LAYERS, ids=[r[1] for r in REAL_LAYERS])
+def test_real_boundaries_centroids_and_services_read_as_columns_equal_qgis_features(
+    shared_data: Path, folder: str, file: str, count: int, code_field: str | None, first_code: str | None
+) -> None:
+    layer = QgsVectorLayer(str(shared_data / folder / file), file, "ogr")
+    assert layer.isValid() and layer.featureCount() == count
+    assert_read_as_qgis_reads(layer)
+    if code_field:
+        assert column_values(read_columns(layer, [code_field]), code_field)[0] == first_code
+
+
+def test_the_same_files_as_geopackage_and_shapefile_and_the_sample_district_are_equal_too(
+    shared_data: Path, sample_gpkg: Path, tmp_path: Path
+) -> None:
+    for folder, file, *_ in REAL_LAYERS[:3]:
+        source = shared_data / folder / file
+        for suffix in (".gpkg", ".shp"):
+            target = tmp_path / (Path(file).stem + suffix)
+            translate(target, source, Path(file).stem)
+            layer = QgsVectorLayer(str(target), target.name, "ogr")
+            assert layer.isValid() and layer.featureCount() == QgsVectorLayer(str(source), "x", "ogr").featureCount()
+            assert_read_as_qgis_reads(layer)
+    for name in ("small_areas", "services"):
+        layer = open_layer(sample_gpkg, name)
+        assert layer.featureCount() > 10
+        assert_read_as_qgis_reads(layer)
+
+
+def test_null_empty_and_multipart_geometries_and_null_values(tmp_path: Path) -> None:
+    """A NULL geometry has no point, an empty one is NaN, a MultiPoint stands at its first point; NULLs are None."""
+    rows = [
+        (QgsGeometry.fromWkt("MultiPoint ((481000 301000), (482000 302000))"), ["A", 1.5, 7]),
+        (QgsGeometry(), [None, None, None]),
+        (QgsGeometry.fromWkt("MultiPoint ((483000.25 303000.75))"), ["C", -2.0, 0]),
+    ]
+    fields = [("code", QMetaType.Type.QString), ("pop", QMetaType.Type.Double), ("n", QMetaType.Type.Int)]
+    uri = write_gpkg_layer(tmp_path / "points.gpkg", "points", Qgis.WkbType.MultiPoint, fields, rows)
+    dataset = ogr.Open(str(tmp_path / "points.gpkg"), 1)  # and one feature without geometry
+    source = dataset.GetLayer(0)
+    assert source.CreateFeature(ogr.Feature(source.GetLayerDefn())) == 0
+    source = dataset = None  # closes the file
+    layer = QgsVectorLayer(uri, "points", "ogr")
+    assert_read_as_qgis_reads(layer)
+    columns = read_columns(layer, ["code", "pop", "n"])
+    assert columns.fids.tolist() == [1, 2, 3, 4] and columns.wkb[3] is None and columns.wkb[1] is not None
+    assert column_values(columns, "code") == ["A", None, "C", None]
+    assert column_values(columns, "n") == [7, None, 0, None] and column_values(columns, "pop")[2] == -2.0
+    np.testing.assert_array_equal(
+        wkb_points(columns.wkb), [[481000, 301000], [np.nan, np.nan], [483000.25, 303000.75], [np.nan, np.nan]]
+    )
+    wkts = ["Point Z (1 2 3)", "Point EMPTY", "MultiPoint EMPTY", "PointM (4 5 6)"]
+    np.testing.assert_array_equal(
+        wkb_points([bytes(QgsGeometry.fromWkt(wkt).asWkb()) for wkt in wkts]),
+        [[1, 2], [np.nan] * 2, [np.nan] * 2, [4, 5]],
+    )
+    with pytest.raises(ColumnarUnsuitableError):
+        wkb_points([bytes(QgsGeometry.fromWkt("LineString (0 0, 1 1)").asWkb())])
+    polygons = wkb_geometries(
+        [bytes(QgsGeometry.fromWkt("MultiPolygon (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))").asWkb()), None]
+    )
+    assert polygons[1] is None and polygons[0] is not None and polygons[0].constGet().numGeometries() == 2
+
+
+def test_points_are_transformed_as_qgis_transforms_each_one(shared_data: Path) -> None:
+    layer = QgsVectorLayer(
+        str(shared_data / "nottingham" / "population" / "nottingham_lsoa11_popweighted_centroids_DERIVED.geojson"),
+        "centroids",
+        "ogr",
+    )
+    target = QgsCoordinateReferenceSystem("EPSG:27700")
+    transform = QgsCoordinateTransform(layer.crs(), target, QgsProject.instance().transformContext())
+    expected = []
+    for feature in layer.getFeatures():
+        geometry = QgsGeometry(feature.geometry())
+        geometry.transform(transform)
+        expected.append((geometry.asPoint().x(), geometry.asPoint().y()))
+    xy = wkb_points(read_columns(layer, []).wkb)
+    xy[5] = np.nan  # a point without geometry stays without
+    moved = transformed_xy(xy, layer.crs(), target)
+    assert np.isnan(moved[5]).all()
+    keep = np.arange(len(expected)) != 5
+    np.testing.assert_array_equal(moved[keep], np.array(expected)[keep])  # bit for bit
+    assert 450_000 < moved[0, 0] < 470_000 and 330_000 < moved[0, 1] < 350_000  # Nottingham, in metres
+
+
+def test_boundary_layers_that_are_not_plain_files_go_to_qgis(shared_data: Path) -> None:
+    path = str(shared_data / "rutland" / "boundaries" / "rutland_lsoa21.geojson")
+    filtered = QgsVectorLayer(path, "lsoa", "ogr")
+    filtered.setSubsetString("\"LSOA21NM\" LIKE 'Rutland 001%'")
+    memory = QgsVectorLayer(path, "lsoa", "ogr").materialize(QgsFeatureRequest())
+    for layer in (filtered, memory):
+        with pytest.raises(ColumnarUnsuitableError):
+            read_columns(layer, ["LSOA21CD"])
+    with pytest.raises(ColumnarUnsuitableError, match="not in the file"):
+        read_columns(QgsVectorLayer(path, "lsoa", "ogr"), ["population"])
