@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,6 +22,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QMetaType
 
+from lis_qgis_plugin.core.io import layer_codes as layer_codes_module
+from lis_qgis_plugin.core.io import layer_values
 from lis_qgis_plugin.core.io.columnar_reading import (
     ColumnarUnsuitableError,
     column_values,
@@ -31,6 +34,8 @@ from lis_qgis_plugin.core.io.columnar_reading import (
     wkb_line_parts,
     wkb_points,
 )
+from lis_qgis_plugin.core.io.layer_codes import field_values
+from lis_qgis_plugin.core.io.layer_values import codes_by_id, feature_ids, read_numbers
 from lis_qgis_plugin.core.network.road_network import RoadGraph, TravelMode, build_graph
 
 from ..support import open_layer, write_gpkg_layer
@@ -310,3 +315,42 @@ def test_boundary_layers_that_are_not_plain_files_go_to_qgis(shared_data: Path) 
             read_columns(layer, ["LSOA21CD"])
     with pytest.raises(ColumnarUnsuitableError, match="not in the file"):
         read_columns(QgsVectorLayer(path, "lsoa", "ogr"), ["population"])
+
+
+def test_codes_values_and_ids_of_boundaries_are_read_as_columns_and_equal_qgis_reading(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The join's, aggregation's and maps' readers give the same codes, numbers and ids from a file read as
+    columns as from the same features in a memory layer (read through QGIS), and honour a filter."""
+    source = shared_data / "nottingham" / "deprivation" / "nottingham_lsoa21_imd2025.geojson"
+    gpkg = tmp_path / "imd.gpkg"
+    translate(gpkg, source, source.stem)
+    file_layer = QgsVectorLayer(str(gpkg), "imd", "ogr")
+    memory = file_layer.materialize(QgsFeatureRequest())
+    fields = ["IMD_rank", "IMD_score", "IMD_decile", "LSOA21CD"]
+    columnar: list[str] = []
+    real_read_columns = layer_values.read_columns
+
+    def counted(layer: QgsVectorLayer, *args: Any, **options: Any) -> Any:
+        columns = real_read_columns(layer, *args, **options)  # raises for a layer that is not a plain file
+        columnar.append(layer.providerType())
+        return columns
+
+    monkeypatch.setattr(layer_values, "read_columns", counted)
+    monkeypatch.setattr(layer_codes_module, "read_columns", counted)
+    read = [read_numbers(file_layer, fields), feature_ids(file_layer), codes_by_id(file_layer, "LSOA21CD")]
+    assert columnar == ["ogr"] * 4  # codes_by_id reads the ids and the codes
+    assert read == [read_numbers(memory, fields), feature_ids(memory), codes_by_id(memory, "LSOA21CD")]
+    assert columnar == ["ogr"] * 4  # the memory layer was read through QGIS
+    numbers, ids, codes = read
+    assert len(ids) == 179 and ids == sorted(ids) and ids[0] == 1
+    assert numbers[1] == {"IMD_rank": 1642, "IMD_score": 54.609, "IMD_decile": 1, "LSOA21CD": None}  # text: no number
+    assert type(numbers[1]["IMD_rank"]) is int and codes[1] == "E01013810"
+    assert field_values(file_layer, "IMD_decile") == [str(numbers[i]["IMD_decile"]) for i in ids]
+    assert columnar == ["ogr"] * 5
+    filtered = QgsVectorLayer(str(gpkg), "imd", "ogr")
+    filtered.setSubsetString('"IMD_decile" = 1')
+    most_deprived = feature_ids(filtered)
+    assert most_deprived == [i for i in ids if numbers[i]["IMD_decile"] == 1] and len(most_deprived) > 50
+    assert field_values(filtered, "IMD_decile") == ["1"] * len(most_deprived)
+    assert columnar == ["ogr"] * 5  # the filtered layer was read through QGIS

@@ -102,13 +102,18 @@ def _source_layer(dataset: Any, layer_name: str | None) -> Any:
 
 
 def read_columns(
-    layer: QgsVectorLayer, names: Sequence[str], check_cancel: Callable[[], None] | None = None
+    layer: QgsVectorLayer,
+    names: Sequence[str],
+    check_cancel: Callable[[], None] | None = None,
+    *,
+    geometry: bool = True,
 ) -> LayerColumns:
     """The feature ids, the columns ``names`` (as QGIS names the fields) and the WKB of every feature of ``layer``.
 
     Features come in the file's order, as QGIS's iterator gives them. Raises ColumnarUnsuitableError when
     the layer is not a plain file of :data:`COLUMNAR_DRIVERS` or a column is not in the file
-    (a virtual or joined field). ``check_cancel`` is called between batches.
+    (a virtual or joined field). ``check_cancel`` is called between batches. Other columns are not
+    read, nor the geometries when ``geometry`` is False (``wkb`` is then all None).
     """
     ogr = _ogr()
     path, layer_name = file_layer_parts(layer)
@@ -124,13 +129,14 @@ def read_columns(
             source = _source_layer(dataset, layer_name)
             fid_name = source.GetFIDColumn() or "OGC_FID"
             geometry_name = source.GetGeometryColumn() or "wkb_geometry"
+            _ignore_other_columns(source, names, geometry)
             stream = source.GetArrowStreamAsNumPy(["INCLUDE_FID=YES", "MAX_FEATURES_IN_BATCH=65536"])
             if stream is None:
                 raise ColumnarUnsuitableError("no Arrow stream")
             for batch in stream:
                 if check_cancel is not None:
                     check_cancel()
-                if fid_name not in batch or geometry_name not in batch:
+                if fid_name not in batch or (geometry and geometry_name not in batch):
                     raise ColumnarUnsuitableError("no feature id or geometry column in the stream")
                 fids.append(np.asarray(batch[fid_name], dtype=np.int64))
                 for name in names:
@@ -138,7 +144,7 @@ def read_columns(
                         raise ColumnarUnsuitableError(f"column {name} not in the file")
                     values[name].append(np.ma.getdata(batch[name]))
                     nulls[name].append(np.ma.getmaskarray(batch[name]))
-                wkb.extend(batch[geometry_name].tolist())
+                wkb.extend(batch[geometry_name].tolist() if geometry else [None] * len(fids[-1]))
             stream = source = dataset = None
     except RuntimeError as error:
         raise ColumnarUnsuitableError(f"GDAL: {error}") from error
@@ -150,6 +156,18 @@ def read_columns(
         {name: np.concatenate(parts) for name, parts in nulls.items()},
         wkb,
     )
+
+
+def _ignore_other_columns(source: Any, names: Sequence[str], geometry: bool) -> None:
+    """Let OGR skip the columns not asked for (and the geometry when not wanted): less to read and convert."""
+    definition = source.GetLayerDefn()
+    wanted = set(names)
+    ignored = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+    ignored = [name for name in ignored if name not in wanted]
+    if not geometry:
+        ignored.append("OGR_GEOMETRY")
+    if ignored and source.SetIgnoredFields(ignored) != 0:
+        raise ColumnarUnsuitableError("OGR cannot skip columns")
 
 
 def python_values(values: np.ndarray, nulls: np.ndarray) -> tuple[np.ndarray, list[Any]]:
