@@ -9,9 +9,12 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from qgis.core import QgsFeatureRequest, QgsVectorLayer
 
+from lis_qgis_plugin.core.aggregation import spatial_assignment
 from lis_qgis_plugin.core.aggregation.aggregation import (
     AreaRecord,
     Measure,
@@ -197,3 +200,34 @@ def test_a_ratio_leaves_out_nulls_pairwise_and_names_a_zero_denominator(shared_d
     assert "older_pct_total = \u03a3older / \u03a3total \u00d7 100 over the LSOAs of each ward with both values" in (
         " ".join(lines)
     )
+
+
+def test_centroids_read_as_columns_equal_the_same_points_read_through_qgis(
+    shared_data: Path, sample_files: SampleFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Population-weighted centroids of Rutland and Nottingham (GeoJSON) and of the sample (GeoPackage), read as
+    columns, give the same code -> point as their memory copies read feature by feature."""
+    layers = [
+        QgsVectorLayer(
+            str(shared_data / place / "population" / f"{place}_lsoa11_popweighted_centroids_DERIVED.geojson")
+        )
+        for place in ("rutland", "nottingham")
+    ]
+    layers.append(open_layer(sample_files.geopackage, "popweighted_centroids"))
+    columnar: list[str] = []
+    real = spatial_assignment.read_columns
+
+    def counted(layer: QgsVectorLayer, *args: Any, **options: Any) -> Any:
+        columns = real(layer, *args, **options)  # raises for a layer that is not a plain file
+        columnar.append(layer.providerType())
+        return columns
+
+    monkeypatch.setattr(spatial_assignment, "read_columns", counted)
+    for layer in layers:
+        read = centroid_points(layer)
+        copied = centroid_points(layer.materialize(QgsFeatureRequest()))
+        assert list(read) == list(copied) and len(read) == layer.featureCount() > 20
+        assert all((read[code].x(), read[code].y()) == (copied[code].x(), copied[code].y()) for code in read)
+    assert columnar == ["ogr"] * 3  # the memory copies were read through QGIS
+    rutland = centroid_points(layers[0])
+    assert (rutland["E01013787"].x(), rutland["E01013787"].y()) == (-0.769185, 52.619333)  # degrees: in the layer's CRS
