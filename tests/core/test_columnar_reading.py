@@ -34,7 +34,7 @@ from lis_qgis_plugin.core.io.columnar_reading import (
     wkb_line_parts,
     wkb_points,
 )
-from lis_qgis_plugin.core.io.layer_codes import field_values
+from lis_qgis_plugin.core.io.layer_codes import field_values, raw_table_from_layer
 from lis_qgis_plugin.core.io.layer_values import codes_by_id, feature_ids, read_numbers
 from lis_qgis_plugin.core.network.road_network import RoadGraph, TravelMode, build_graph
 
@@ -354,3 +354,28 @@ def test_codes_values_and_ids_of_boundaries_are_read_as_columns_and_equal_qgis_r
     assert most_deprived == [i for i in ids if numbers[i]["IMD_decile"] == 1] and len(most_deprived) > 50
     assert field_values(filtered, "IMD_decile") == ["1"] * len(most_deprived)
     assert columnar == ["ogr"] * 5  # the filtered layer was read through QGIS
+
+
+def test_a_geopackage_table_read_as_columns_equals_its_memory_copy(shared_data: Path, tmp_path: Path) -> None:
+    """A table layer the join reads (Rutland's IoD2025 as a GeoPackage table, types detected) gives the same text
+    cells whether read as columns or feature by feature."""
+    source = gdal.OpenEx(
+        str(shared_data / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv"),
+        open_options=["AUTODETECT_TYPE=YES"],
+    )
+    target = tmp_path / "imd.gpkg"
+    assert gdal.VectorTranslate(str(target), source, format="GPKG", layerName="imd") is not None
+    source = None
+    layer = QgsVectorLayer(f"{target}|layername=imd", "imd", "ogr")
+    assert layer.isValid() and not layer.isSpatial()
+    read = raw_table_from_layer(layer)
+    copied = raw_table_from_layer(layer.materialize(QgsFeatureRequest()))
+    assert read.header == copied.header and read.rows == copied.rows
+    assert read.header[:2] == ["fid", "lsoa21_code"] and len(read.rows) == 26
+    assert read_columns(layer, read.header, geometry=False).count == 26  # so it was read as columns
+    imd_rank = read.header.index("IMD_rank")
+    assert {row[1]: row[imd_rank] for row in read.rows}["E01013787"].isdigit()
+    assert any("." in row[read.header.index("IMD_score")] for row in read.rows)  # scores as decimals
+    filtered = QgsVectorLayer(f"{target}|layername=imd", "imd", "ogr")
+    filtered.setSubsetString('"IMD_decile" >= 9')
+    assert 0 < len(raw_table_from_layer(filtered).rows) < 26

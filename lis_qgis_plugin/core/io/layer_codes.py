@@ -73,9 +73,18 @@ def find_layer_code_field(layer: QgsVectorLayer, field: str | None = None) -> st
 
 
 def raw_table_from_layer(layer: QgsVectorLayer) -> RawTable:
-    """A table layer already in QGIS (CSV, sheet, GeoPackage table) as text, like a file read."""
+    """A table layer already in QGIS (CSV, sheet, GeoPackage table) as text, like a file read.
+
+    A plain file (a GeoPackage table, a Shapefile's attributes) is read as columns, anything else feature by feature.
+    """
     header = [item.name() for item in layer.fields()]
-    rows = []
-    for feature in layer.getFeatures(QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry)):
-        rows.append([attribute_text(value) for value in feature.attributes()])
+    try:
+        columns = read_columns(layer, header, geometry=False)
+        cells = [[attribute_text(value) for value in column_values(columns, name)] for name in header]
+    except ColumnarUnsuitableError:
+        rows = []
+        for feature in layer.getFeatures(QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry)):
+            rows.append([attribute_text(value) for value in feature.attributes()])
+    else:
+        rows = [list(row) for row in zip(*cells)] if header else [[] for _ in range(columns.count)]
     return RawTable(f"layer '{layer_label(layer)}'", header, rows, first_data_row=1)
