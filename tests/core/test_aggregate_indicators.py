@@ -15,6 +15,7 @@ import pytest
 from qgis.core import QgsFeatureRequest, QgsVectorLayer
 
 from lis_qgis_plugin.core.aggregation import spatial_assignment
+from lis_qgis_plugin.core.aggregation.aggregate_indicators import aggregate_indicators
 from lis_qgis_plugin.core.aggregation.aggregation import (
     AreaRecord,
     Measure,
@@ -231,3 +232,27 @@ def test_centroids_read_as_columns_equal_the_same_points_read_through_qgis(
     assert columnar == ["ogr"] * 3  # the memory copies were read through QGIS
     rutland = centroid_points(layers[0])
     assert (rutland["E01013787"].x(), rutland["E01013787"].y()) == (-0.769185, 52.619333)  # degrees: in the layer's CRS
+
+
+def test_areas_and_wards_in_files_and_in_memory_give_the_same_aggregation(shared_data: Path, tmp_path: Path) -> None:
+    """Nottingham's LSOA 2021 IoD2025 aggregated to its 2025 wards by location, from the GeoJSON files (values,
+    codes and ids read as columns) and from memory copies (read through QGIS): the same wards and values."""
+    nottingham = shared_data / "nottingham"
+    areas = QgsVectorLayer(str(nottingham / "deprivation" / "nottingham_lsoa21_imd2025.geojson"), "lsoa", "ogr")
+    wards = QgsVectorLayer(str(nottingham / "boundaries" / "nottingham_wards_2025.geojson"), "wards", "ogr")
+    measures = [Measure("IMD_score", "mean"), Measure("IMD_rank", "min")]
+    results = []
+    for name, (small, large) in {
+        "file": (areas, wards),
+        "memory": (areas.materialize(QgsFeatureRequest()), wards.materialize(QgsFeatureRequest())),
+    }.items():
+        outcome = aggregate_indicators(small, large, str(tmp_path / f"{name}.gpkg"), measures, target_field="WD25CD")
+        layer = QgsVectorLayer(outcome.uri, name, "ogr")
+        fields = ["WD25CD", "n_areas", "imd_score_mean", "imd_rank_min", "imd_score_n"]
+        results.append(([[f[field] for field in fields] for f in layer.getFeatures()], outcome.assigned))
+    assert results[0] == results[1]
+    by_ward, assigned = results[0]
+    assert len(by_ward) == 20 and assigned == 179 and sum(row[1] for row in by_ward) == 179  # each LSOA in one ward
+    aspley = next(row for row in by_ward if row[0] == "E05012270")
+    assert aspley[1] == 10 and aspley[2] == pytest.approx(51.8308) and aspley[3] == 397
+    assert min(row[3] for row in by_ward) == 101  # Nottingham's most deprived LSOA in England's ranking
