@@ -379,3 +379,21 @@ def test_a_geopackage_table_read_as_columns_equals_its_memory_copy(shared_data: 
     filtered = QgsVectorLayer(f"{target}|layername=imd", "imd", "ogr")
     filtered.setSubsetString('"IMD_decile" >= 9')
     assert 0 < len(raw_table_from_layer(filtered).rows) < 26
+
+
+def test_one_geometry_type_of_a_mixed_file_goes_to_qgis(tmp_path: Path) -> None:
+    """QGIS shows a file of points and polygons as two layers ('|geometrytype=Point'): only QGIS reads one part."""
+    mixed = tmp_path / "mixed.geojson"
+    mixed.write_text(
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "properties": {"code": "P1"}, "geometry": {"type": "Point", "coordinates": [1, 2]}},'
+        '{"type": "Feature", "properties": {"code": "A1"}, "geometry": {"type": "Polygon", '
+        '"coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}},'
+        '{"type": "Feature", "properties": {"code": "P2"}, "geometry": {"type": "Point", "coordinates": [3, 4]}}]}'
+    )
+    points = QgsVectorLayer(f"{mixed}|geometrytype=Point", "points", "ogr")
+    assert points.isValid() and points.featureCount() == 2
+    with pytest.raises(ColumnarUnsuitableError, match="geometryType"):
+        read_columns(points, ["code"])
+    assert field_values(points, "code") == ["P1", "P2"] and feature_ids(points) == [0, 2]
+    assert column_values(read_columns(QgsVectorLayer(str(mixed), "all", "ogr"), ["code"]), "code") == ["P1", "A1", "P2"]

@@ -81,6 +81,9 @@ def file_layer_parts(layer: QgsVectorLayer) -> tuple[Path, str | None]:
     if layer.isEditable():
         raise ColumnarUnsuitableError("being edited: QGIS's edit buffer is not in the file yet")
     parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    extra = {key for key, value in parts.items() if value and key not in ("path", "layerName", "layerId")}
+    if extra:  # geometrytype=Point (one geometry type of a mixed file), open options...: QGIS reads a part
+        raise ColumnarUnsuitableError(f"source options {', '.join(sorted(extra))}")
     path = Path(str(parts.get("path") or ""))
     if not path.is_file():
         raise ColumnarUnsuitableError("not a file")
