@@ -397,3 +397,27 @@ def test_one_geometry_type_of_a_mixed_file_goes_to_qgis(tmp_path: Path) -> None:
         read_columns(points, ["code"])
     assert field_values(points, "code") == ["P1", "P2"] and feature_ids(points) == [0, 2]
     assert column_values(read_columns(QgsVectorLayer(str(mixed), "all", "ogr"), ["code"]), "code") == ["P1", "A1", "P2"]
+
+
+def test_empty_layers_and_shapefile_text_beyond_ascii(tmp_path: Path) -> None:
+    """An empty file reads as empty columns; a Shapefile's accented text is left to QGIS (its encoding setting)."""
+    uri = write_gpkg_layer(tmp_path / "empty.gpkg", "empty", Qgis.WkbType.Point, [("pop", QMetaType.Type.Double)], [])
+    empty = QgsVectorLayer(uri, "empty", "ogr")
+    assert column_values(read_columns(empty, ["pop"]), "pop") == [] and read_numbers(empty, ["pop"]) == {}
+    assert field_values(empty, "pop") == [] and feature_ids(empty) == []
+    source = tmp_path / "names.geojson"
+    point = '"geometry": {"type": "Point", "coordinates": [1, 2]}'
+    source.write_text(
+        '{"type": "FeatureCollection", "features": ['
+        f'{{"type": "Feature", "properties": {{"name": "Caf\\u00e9 Nero"}}, {point}}},'
+        f'{{"type": "Feature", "properties": {{"name": "Surgery"}}, {point}}}]}}',
+        encoding="utf-8",
+    )
+    shapefile = tmp_path / "names.shp"
+    translate(shapefile, source, "names")
+    layer = QgsVectorLayer(str(shapefile), "names", "ogr")
+    with pytest.raises(ColumnarUnsuitableError, match="beyond ASCII"):
+        read_columns(layer, ["name"])
+    as_qgis_reads = [feature["name"] for feature in layer.getFeatures()]  # with its own idea of the encoding
+    assert field_values(layer, "name") == as_qgis_reads and as_qgis_reads[1] == "Surgery"
+    assert as_qgis_reads[0].startswith("Caf")

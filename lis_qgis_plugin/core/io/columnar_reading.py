@@ -148,17 +148,37 @@ def read_columns(
                     values[name].append(np.ma.getdata(batch[name]))
                     nulls[name].append(np.ma.getmaskarray(batch[name]))
                 wkb.extend(batch[geometry_name].tolist() if geometry else [None] * len(fids[-1]))
+            shapefile = dataset.GetDriver().GetName() == "ESRI Shapefile"
             stream = source = dataset = None
     except RuntimeError as error:
         raise ColumnarUnsuitableError(f"GDAL: {error}") from error
     if not fids:
-        return LayerColumns(np.empty(0, np.int64), {}, {}, [])
-    return LayerColumns(
+        empty = {name: np.empty(0) for name in names}
+        return LayerColumns(np.empty(0, np.int64), empty, {name: np.empty(0, bool) for name in names}, [])
+    columns = LayerColumns(
         np.concatenate(fids),
         {name: np.concatenate(parts) for name, parts in values.items()},
         {name: np.concatenate(parts) for name, parts in nulls.items()},
         wkb,
     )
+    if shapefile:
+        _refuse_non_ascii_text(columns)
+    return columns
+
+
+def _refuse_non_ascii_text(columns: LayerColumns) -> None:
+    """ColumnarUnsuitableError for a Shapefile's text beyond ASCII: QGIS may decode it with the layer's own
+    encoding setting rather than GDAL's, so only QGIS reads it as the user sees it."""
+    for name, values in columns.values.items():
+        if values.dtype.kind == "S":
+            data = np.frombuffer(values.tobytes(), dtype=np.uint8)
+        elif values.dtype.kind == "O":
+            texts = (item.encode() if isinstance(item, str) else item for item in values)
+            data = np.frombuffer(b"".join(item for item in texts if isinstance(item, bytes)), np.uint8)
+        else:
+            continue
+        if data.size and data.max() >= 128:
+            raise ColumnarUnsuitableError(f"column {name}: text beyond ASCII in a Shapefile")
 
 
 def _ignore_other_columns(source: Any, names: Sequence[str], geometry: bool) -> None:
