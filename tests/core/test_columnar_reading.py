@@ -200,13 +200,14 @@ def qgis_reading(layer: QgsVectorLayer) -> tuple[list[int], dict[str, list], lis
 def assert_read_as_qgis_reads(layer: QgsVectorLayer) -> None:
     """Every id, value (and its Python type), point and shape read as columns equals QGIS's, in the same order."""
     fids, values, geometries = qgis_reading(layer)
-    columns = read_columns(layer, layer.fields().names())
+    booleans = [field.name() for field in layer.fields() if field.type() == QMetaType.Type.Bool]
+    for name in booleans:  # GDAL 3.6 unpacks a GeoPackage's booleans wrongly: refused, QGIS reads them
+        with pytest.raises(ColumnarUnsuitableError, match=f"column {name} of type"):
+            read_columns(layer, [name])
+        del values[name]
+    columns = read_columns(layer, list(values))
     assert columns.fids.tolist() == fids
     for name, expected in values.items():
-        if columns.values[name].dtype.kind == "b":  # GDAL 3.6 unpacks a GeoPackage's booleans wrongly: refused
-            with pytest.raises(ColumnarUnsuitableError, match="type bool"):
-                column_values(columns, name)
-            continue
         read = column_values(columns, name)
         assert read == expected, name
         assert [type(value) for value in read] == [type(value) for value in expected], name

@@ -182,9 +182,21 @@ def _refuse_non_ascii_text(columns: LayerColumns) -> None:
 
 
 def _ignore_other_columns(source: Any, names: Sequence[str], geometry: bool) -> None:
-    """Let OGR skip the columns not asked for (and the geometry when not wanted): less to read and convert."""
+    """Let OGR skip the columns not asked for (and the geometry when not wanted): less to read and convert.
+
+    A column asked for must be a number or plain text: QGIS gives dates, lists, binary and JSON fields to
+    Python as Qt objects, and GDAL 3.6 unpacks a GeoPackage's booleans wrongly (ColumnarUnsuitableError).
+    """
+    ogr = _ogr()
     definition = source.GetLayerDefn()
     wanted = set(names)
+    for index in range(definition.GetFieldCount()):
+        field = definition.GetFieldDefn(index)
+        if field.GetName() in wanted and (
+            field.GetType() not in (ogr.OFTInteger, ogr.OFTInteger64, ogr.OFTReal, ogr.OFTString)
+            or field.GetSubType() in (ogr.OFSTBoolean, ogr.OFSTJSON)
+        ):
+            raise ColumnarUnsuitableError(f"column {field.GetName()} of type {field.GetTypeName()}")
     ignored = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
     ignored = [name for name in ignored if name not in wanted]
     if not geometry:
