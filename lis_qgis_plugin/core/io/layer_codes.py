@@ -72,6 +72,13 @@ def find_layer_code_field(layer: QgsVectorLayer, field: str | None = None) -> st
     return found
 
 
+def _column_text(values: list, kind: str) -> list[str]:
+    """:func:`attribute_text` of a whole column, at once for text and whole-number columns ('' for NULL)."""
+    if kind in "iuSO":
+        return ["" if value is None else value if isinstance(value, str) else str(value) for value in values]
+    return [attribute_text(value) for value in values]
+
+
 def raw_table_from_layer(layer: QgsVectorLayer) -> RawTable:
     """A table layer already in QGIS (CSV, sheet, GeoPackage table) as text, like a file read.
 
@@ -80,7 +87,7 @@ def raw_table_from_layer(layer: QgsVectorLayer) -> RawTable:
     header = [item.name() for item in layer.fields()]
     try:
         columns = read_columns(layer, header, geometry=False)
-        cells = [[attribute_text(value) for value in column_values(columns, name)] for name in header]
+        cells = [_column_text(column_values(columns, name), columns.values[name].dtype.kind) for name in header]
     except ColumnarUnsuitableError:
         rows = []
         for feature in layer.getFeatures(QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry)):
