@@ -9,9 +9,13 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from qgis.core import QgsFeatureRequest, QgsVectorLayer
 
+from lis_qgis_plugin.core.aggregation import spatial_assignment
+from lis_qgis_plugin.core.aggregation.aggregate_indicators import aggregate_indicators
 from lis_qgis_plugin.core.aggregation.aggregation import (
     AreaRecord,
     Measure,
@@ -197,3 +201,58 @@ def test_a_ratio_leaves_out_nulls_pairwise_and_names_a_zero_denominator(shared_d
     assert "older_pct_total = \u03a3older / \u03a3total \u00d7 100 over the LSOAs of each ward with both values" in (
         " ".join(lines)
     )
+
+
+def test_centroids_read_as_columns_equal_the_same_points_read_through_qgis(
+    shared_data: Path, sample_files: SampleFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Population-weighted centroids of Rutland and Nottingham (GeoJSON) and of the sample (GeoPackage), read as
+    columns, give the same code -> point as their memory copies read feature by feature."""
+    layers = [
+        QgsVectorLayer(
+            str(shared_data / place / "population" / f"{place}_lsoa11_popweighted_centroids_DERIVED.geojson")
+        )
+        for place in ("rutland", "nottingham")
+    ]
+    layers.append(open_layer(sample_files.geopackage, "popweighted_centroids"))
+    columnar: list[str] = []
+    real = spatial_assignment.read_columns
+
+    def counted(layer: QgsVectorLayer, *args: Any, **options: Any) -> Any:
+        columns = real(layer, *args, **options)  # raises for a layer that is not a plain file
+        columnar.append(layer.providerType())
+        return columns
+
+    monkeypatch.setattr(spatial_assignment, "read_columns", counted)
+    for layer in layers:
+        read = centroid_points(layer)
+        copied = centroid_points(layer.materialize(QgsFeatureRequest()))
+        assert list(read) == list(copied) and len(read) == layer.featureCount() > 20
+        assert all((read[code].x(), read[code].y()) == (copied[code].x(), copied[code].y()) for code in read)
+    assert columnar == ["ogr"] * 3  # the memory copies were read through QGIS
+    rutland = centroid_points(layers[0])
+    assert (rutland["E01013787"].x(), rutland["E01013787"].y()) == (-0.769185, 52.619333)  # degrees: in the layer's CRS
+
+
+def test_areas_and_wards_in_files_and_in_memory_give_the_same_aggregation(shared_data: Path, tmp_path: Path) -> None:
+    """Nottingham's LSOA 2021 IoD2025 aggregated to its 2025 wards by location, from the GeoJSON files (values,
+    codes and ids read as columns) and from memory copies (read through QGIS): the same wards and values."""
+    nottingham = shared_data / "nottingham"
+    areas = QgsVectorLayer(str(nottingham / "deprivation" / "nottingham_lsoa21_imd2025.geojson"), "lsoa", "ogr")
+    wards = QgsVectorLayer(str(nottingham / "boundaries" / "nottingham_wards_2025.geojson"), "wards", "ogr")
+    measures = [Measure("IMD_score", "mean"), Measure("IMD_rank", "min")]
+    results = []
+    for name, (small, large) in {
+        "file": (areas, wards),
+        "memory": (areas.materialize(QgsFeatureRequest()), wards.materialize(QgsFeatureRequest())),
+    }.items():
+        outcome = aggregate_indicators(small, large, str(tmp_path / f"{name}.gpkg"), measures, target_field="WD25CD")
+        layer = QgsVectorLayer(outcome.uri, name, "ogr")
+        fields = ["WD25CD", "n_areas", "imd_score_mean", "imd_rank_min", "imd_score_n"]
+        results.append(([[f[field] for field in fields] for f in layer.getFeatures()], outcome.assigned))
+    assert results[0] == results[1]
+    by_ward, assigned = results[0]
+    assert len(by_ward) == 20 and assigned == 179 and sum(row[1] for row in by_ward) == 179  # each LSOA in one ward
+    aspley = next(row for row in by_ward if row[0] == "E05012270")
+    assert aspley[1] == 10 and aspley[2] == pytest.approx(51.8308) and aspley[3] == 397
+    assert min(row[3] for row in by_ward) == 101  # Nottingham's most deprived LSOA in England's ranking

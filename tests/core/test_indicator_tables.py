@@ -5,10 +5,12 @@ The joins of messy tables through lis:joinindicators are in tests/processing/tes
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
 
+from lis_qgis_plugin.core.indicators import indicator_values
 from lis_qgis_plugin.core.indicators.indicator_values import EMPTY, parse_number
 from lis_qgis_plugin.core.io.table_files import TableError, read_raw_table
 
@@ -79,3 +81,55 @@ def test_csv_title_block_above_the_header(imd: list[dict[str, str]], tmp_path: P
     assert raw.header == [CODE, NAME, RANK]
     assert raw.rows[0] == [imd[0][CODE], imd[0][NAME], imd[0][RANK]]
     assert raw.row_number(0) == line_number(table, imd[0][CODE]) == 4
+
+
+PLAIN_AND_NOT = [
+    ["1", "2", "3"],
+    ["1.0", "2"],
+    ["1e3", "2", "1E-2"],
+    ["007", "8"],  # padded: an identifier, text
+    ["0", "00"],
+    ["0", "10", "-0", "+6", "-5"],
+    [".5", "5."],
+    ["1e999", "1"],
+    ["1,000", "2"],  # thousands: cell by cell
+    [" 1", "2"],
+    ["", "1", "*"],
+    ["1", "x", "2", "3", "4"],
+    ["12%", "3"],
+    ["1_000", "2"],
+]
+
+
+@pytest.mark.parametrize("cells", PLAIN_AND_NOT, ids=[" ".join(cells) for cells in PLAIN_AND_NOT])
+def test_a_column_of_plain_numbers_is_read_at_once_as_cell_by_cell(
+    cells: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = indicator_values.parse_column("x", cells)
+    monkeypatch.setattr(indicator_values, "_plain_numbers", lambda name, column: None)
+    slow = indicator_values.parse_column("x", cells)
+    assert fast == slow
+    assert [type(value) for value in fast.values] == [type(value) for value in slow.values]
+
+
+def test_england_iod2025_columns_read_at_once_equal_cell_by_cell(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All 24 columns of 33,755 rows: ranks and deciles as integers, scores as reals, no NULLs; the same values
+    and types as parsing each cell."""
+    csv_path = tmp_path / "iod2025.csv"
+    csv_path.write_bytes(
+        gzip.decompress((shared_data / "england" / "IoD2025_imd2025_england_lsoa21.csv.gz").read_bytes())
+    )
+    raw = read_raw_table(csv_path)
+    columns = {name: raw.column(name) for name in raw.header[1:]}
+    fast = {name: indicator_values.parse_column(name, cells) for name, cells in columns.items()}
+    assert len(fast) == 24 and all(len(column.values) == 33_755 and column.null_count == 0 for column in fast.values())
+    assert {fast[name].kind for name in fast if name.endswith(("_rank", "_decile"))} == {"integer"}
+    assert {fast[name].kind for name in fast if name.endswith("_score")} == {"real"}
+    assert fast["IMD_rank"].values[0] == 26525 and fast["IMD_score"].values[0] == 8.742
+    assert sorted(fast["IMD_rank"].values) == list(range(1, 33_756))
+    monkeypatch.setattr(indicator_values, "_plain_numbers", lambda name, column: None)
+    for name, cells in columns.items():
+        slow = indicator_values.parse_column(name, cells)
+        assert fast[name] == slow and [type(v) for v in fast[name].values] == [type(v) for v in slow.values], name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsFeedback, QgsVectorLayer
+from qgis.core import QgsFeatureRequest, QgsFeedback, QgsVectorLayer
 
 from lis_qgis_plugin.core.indicators.join_indicators import join_indicators
 from lis_qgis_plugin.core.io.layer_output import OutputError, check_output_is_new
@@ -44,3 +44,35 @@ def test_the_shared_output_check_names_what_cannot_be_written(tmp_path: Path) ->
     check_output_is_new(blocker, [])  # an existing file that can be written: it is only opened, not changed
     assert blocker.read_text() == "a file"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["folder.gpkg", "notes.txt"]
+
+
+def output_rows(uri: str) -> list[dict[str, object]]:
+    """Every feature of an output as its attributes (fid left out) and geometry WKB, in feature order."""
+    layer = QgsVectorLayer(uri, "out", "ogr")
+    assert layer.isValid(), uri
+    names = [name for name in layer.fields().names() if name != "fid"]
+    return [
+        {**{name: feature[name] for name in names}, "geometry": bytes(feature.geometry().asWkb())}
+        for feature in layer.getFeatures()
+    ]
+
+
+def test_boundaries_in_a_file_and_in_memory_give_the_same_join(shared_data: Path, tmp_path: Path) -> None:
+    """Nottingham's LSOA 2021 boundaries joined to IoD2025 from the GeoJSON file (codes read as columns) and
+    from a memory copy (read through QGIS): the same features, values and report."""
+    file_layer = QgsVectorLayer(
+        str(shared_data / "nottingham" / "boundaries" / "nottingham_lsoa21.geojson"), "b", "ogr"
+    )
+    memory = file_layer.materialize(QgsFeatureRequest())
+    memory.setName("b")
+    table = shared_data / "nottingham" / "deprivation" / "nottingham_imd2025_lsoa21.csv"
+    joined = [
+        join_indicators(layer, table, str(tmp_path / f"{name}.gpkg"), fields=["IMD_rank", "IMD_score"])
+        for name, layer in (("file", file_layer), ("memory", memory))
+    ]
+    assert output_rows(joined[0].uri) == output_rows(joined[1].uri)
+    assert joined[0].report.plan.matched == joined[1].report.plan.matched
+    rows = output_rows(joined[0].uri)
+    assert len(rows) == 179 and len(joined[0].report.plan.matched) == 179
+    ranks = {row["LSOA21CD"]: row["imd_rank"] for row in rows}  # field names made safe: lower case
+    assert ranks["E01013810"] == 1642  # Nottingham 018A, as in the published table

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+from osgeo import ogr
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsPointXY,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QMetaType
 
+from lis_qgis_plugin.core.access import point_inputs
 from lis_qgis_plugin.core.access.point_inputs import (
     InputLayerError,
+    LayerPoints,
     check_outputs_are_new,
     code_field,
     far_from_network,
@@ -27,7 +39,7 @@ from lis_qgis_plugin.core.access.point_inputs import (
 from lis_qgis_plugin.core.io.layer_output import OutputError
 from lis_qgis_plugin.core.io.table_files import TableError
 
-from ..support import memory_points, write_gpkg_layer
+from ..support import memory_points, points_gpkg, write_gpkg_layer
 
 FIELDS = "field=lsoa_cd:string&field=pop:double&field=decile:integer"
 ROWS = [
@@ -172,3 +184,77 @@ def test_an_output_into_an_input_or_the_network_file_is_refused(tmp_path: Path) 
         check_outputs_are_new([f"{roads}|layername=catchments"], [sites], f"{roads}|layername=roads")
     check_outputs_are_new([str(tmp_path / "new.gpkg"), None], [sites, None], f"{roads}|layername=roads")
     assert not (tmp_path / "new.gpkg").exists()  # a check, not a write
+
+
+def assert_same_points(left: LayerPoints, right: LayerPoints, first_fid: int = 1) -> None:
+    """The same features, labels, values, points (bit for bit), shapes and unplaced features, in the same order.
+
+    ``first_fid``: the file's first feature id (a memory copy numbers its features from 1; GeoJSON from 0).
+    """
+    assert left.fids == [fid - 1 + first_fid for fid in right.fids]
+    assert left.names == right.names and left.extra == right.extra
+    assert [type(value) for value in left.extra] == [type(value) for value in right.extra]
+    np.testing.assert_array_equal(left.xy, right.xy)
+    np.testing.assert_array_equal(left.values, right.values)
+    assert left.shapes == right.shapes and left.unplaced == right.unplaced
+    assert (left.layer_name, left.geometry_type) == (right.layer_name, right.geometry_type)
+
+
+def test_point_files_read_as_columns_equal_the_same_points_in_a_memory_layer(
+    demand_gpkg: str, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rutland's centroids (a GeoPackage in WGS84, placed in British National Grid) and Nottingham's services
+    (GeoJSON) read through GDAL's Arrow stream give what QGIS's iterator gives for a memory copy."""
+    columnar_reads: list[str] = []
+    real_read_columns = point_inputs.read_columns
+
+    def counted(layer: QgsVectorLayer, *args: Any) -> Any:
+        columns = real_read_columns(layer, *args)  # raises for a layer that is not a plain file
+        columnar_reads.append(layer.name())
+        return columns
+
+    monkeypatch.setattr(point_inputs, "read_columns", counted)
+    demand = QgsVectorLayer(demand_gpkg, "demand", "ogr")
+    copy = demand.materialize(QgsFeatureRequest())
+    copy.setName("demand")
+    for crs in ("EPSG:27700", "EPSG:4326"):
+        read = read_demand_points(demand, crs, "usual_residents_2011", "imd_decile")
+        assert_same_points(read, read_demand_points(copy, crs, "usual_residents_2011", "imd_decile"))
+    assert columnar_reads == ["demand", "demand"]  # the memory copy was read through QGIS
+    assert len(read) == 23 and read.labels[0] == "E01013787" and read.values[0] == 1283.0
+    assert sum(read.values) == 37369 and sorted(set(read.extra)) == list(range(5, 11))
+    services = QgsVectorLayer(
+        str(shared_data / "nottingham" / "services" / "nottingham_nhs_services_nhschoices_2014.geojson"), "nhs", "ogr"
+    )
+    names = services.fields().names()
+    label, extra = names[1], names[2]
+    memory = services.materialize(QgsFeatureRequest())
+    memory.setName("nhs")
+    read = read_points(services, "EPSG:27700", label_field=label, extra_field=extra, keep_shapes=True)
+    in_memory = read_points(memory, "EPSG:27700", label_field=label, extra_field=extra, keep_shapes=True)
+    assert_same_points(read, in_memory, first_fid=0)
+    assert len(read) == 463 and columnar_reads[-1] == "nhs"
+    assert read.xy[:, 0].min() > 440_000 and read.xy[:, 0].max() < 480_000  # Nottingham, in metres
+    filtered = read_points(services, "EPSG:27700", label_field=label, where=f'"{label}" IS NOT NULL')
+    assert len(columnar_reads) == 3 and filtered.fids == [fid for fid, name in zip(read.fids, read.names) if name]
+
+
+def test_points_without_geometry_are_unplaced_the_same_way_in_a_file_and_in_memory(tmp_path: Path) -> None:
+    rows = [(481000.5, 301000.25, ["E01", 10.0, 3]), (482000.0, 302000.0, ["E02", None, 4])]
+    path = points_gpkg(tmp_path / "villages.gpkg", FIELDS, [(x - 480000, y - 300000, a) for x, y, a in rows])
+    dataset = ogr.Open(path, 1)
+    source = dataset.GetLayer(0)
+    feature = ogr.Feature(source.GetLayerDefn())
+    feature["lsoa_cd"] = "E03"
+    assert source.CreateFeature(feature) == 0
+    source.CreateFeature(ogr.Feature(source.GetLayerDefn()))
+    source = dataset = None  # closes the file
+    layer = QgsVectorLayer(path, "villages", "ogr")
+    memory = layer.materialize(QgsFeatureRequest())
+    memory.setName("villages")
+    for keep_shapes in (False, True):
+        read = read_points(layer, "EPSG:27700", label_field="lsoa_cd", number_field="pop", keep_shapes=keep_shapes)
+        assert_same_points(read, read_points(memory, "EPSG:27700", label_field="LSOA_CD", number_field="pop",
+                                             keep_shapes=keep_shapes))  # fmt: skip
+    assert read.unplaced == ["E03", "feature 4"] and read.xy.tolist() == [[481000.5, 301000.25], [482000.0, 302000.0]]
+    assert np.array_equal(read.values, [10.0, np.nan], equal_nan=True)

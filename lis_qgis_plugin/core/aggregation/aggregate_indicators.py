@@ -18,7 +18,7 @@ from qgis.core import (
     QgsCoordinateTransformContext,
     QgsFeature,
     QgsFeedback,
-    QgsGeometry,
+    QgsPointXY,
     QgsProcessingFeedback,
     QgsProcessingMultiStepFeedback,
     QgsProviderRegistry,
@@ -373,7 +373,7 @@ def _place_by_location(
 
 def _centroids_of(
     centroids: QgsVectorLayer, areas: QgsVectorLayer, area_codes: dict[int, str], areas_word: str
-) -> dict[str, QgsGeometry]:
+) -> dict[str, QgsPointXY]:
     """Code -> point of the CENTROIDS layer; TableError when it has no codes, or none of the small areas'."""
     try:
         code_field = find_layer_code_field(centroids)

@@ -8,10 +8,12 @@ One point per area means each area goes to exactly one target, so totals are pre
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
@@ -21,6 +23,7 @@ from qgis.core import (
     QgsFeedback,
     QgsGeometry,
     QgsGeometryEngine,
+    QgsPointXY,
     QgsProject,
     QgsSpatialIndex,
     QgsVectorLayer,
@@ -28,6 +31,7 @@ from qgis.core import (
 
 from ..common.errors import CancelledError
 from ..common.ons_codes import normalise_code
+from ..io.columnar_reading import ColumnarUnsuitableError, column_values, read_columns, wkb_points
 from ..io.layer_codes import find_layer_code_field
 from ..io.layer_values import attribute_is_null
 
@@ -48,18 +52,38 @@ class SpatialAssignment:
     in_several_targets: list[int] = field(default_factory=list)
 
 
-def centroid_points(centroids: QgsVectorLayer, code_field: str | None = None) -> dict[str, QgsGeometry]:
-    """Code -> point of a layer of population-weighted centroids (its code field found when not given)."""
+def centroid_points(centroids: QgsVectorLayer, code_field: str | None = None) -> dict[str, QgsPointXY]:
+    """Code -> point of a layer of population-weighted centroids (its code field found when not given).
+
+    A plain file of 2D points is read as columns (GDAL's Arrow stream), anything else feature by feature.
+    """
     code_field = find_layer_code_field(centroids, code_field)
+    if centroids.wkbType() == Qgis.WkbType.Point:  # 2D single points: each is its own point on surface
+        try:
+            return _centroid_points_columnar(centroids, code_field)
+        except ColumnarUnsuitableError:
+            pass
     index = centroids.fields().indexFromName(code_field)
-    points: dict[str, QgsGeometry] = {}
+    points: dict[str, QgsPointXY] = {}
     for feature in centroids.getFeatures(QgsFeatureRequest().setSubsetOfAttributes([index])):
         geometry = feature.geometry()
         if geometry is not None and not geometry.isEmpty():
             value = feature.attribute(index)
             code = "" if attribute_is_null(value) else normalise_code(value)
             if code:
-                points.setdefault(code, geometry.pointOnSurface())
+                points.setdefault(code, geometry.pointOnSurface().asPoint())
+    return points
+
+
+def _centroid_points_columnar(centroids: QgsVectorLayer, code_field: str) -> dict[str, QgsPointXY]:
+    """:func:`centroid_points` for a plain file of 2D points: the first point of each code, NULL and empty left out."""
+    columns = read_columns(centroids, [code_field])
+    values = column_values(columns, code_field)
+    points: dict[str, QgsPointXY] = {}
+    for value, (x, y) in zip(values, wkb_points(columns.wkb).tolist()):
+        code = "" if value is None else normalise_code(value)
+        if code and code not in points and not (math.isnan(x) or math.isnan(y)):
+            points[code] = QgsPointXY(x, y)
     return points
 
 
@@ -69,7 +93,7 @@ def assign_by_location(
     target_keys: Mapping[int, str],
     feedback: QgsFeedback | None = None,
     transform_context: QgsCoordinateTransformContext | None = None,
-    centroids: Mapping[str, QgsGeometry] | None = None,
+    centroids: Mapping[str, QgsPointXY] | None = None,
     centroids_crs: QgsCoordinateReferenceSystem | None = None,
     area_codes: Mapping[int, str] | None = None,
 ) -> SpatialAssignment:
@@ -93,7 +117,7 @@ def assign_by_location(
         if centroids is not None:
             code = (area_codes or {}).get(area_id, "")
             if code in centroids:
-                point, transform = QgsGeometry(centroids[code]), centroid_transform
+                point, transform = QgsGeometry.fromPointXY(centroids[code]), centroid_transform
                 result.by_centroid += 1
             else:
                 result.without_centroid.append(area_id)

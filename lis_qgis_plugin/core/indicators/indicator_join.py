@@ -103,7 +103,7 @@ def plan_join(
     used_rows = {index for code in values for index in groups[code]}
     plan = JoinPlan(
         columns=[column.name for column in table.columns],
-        kinds=_output_kinds(table, values),
+        kinds=_output_kinds(table, values, groups),
         values=values,
         boundary_count=len(boundary_codes),
         matched=[code for code in ordered_boundaries if code in values],
@@ -198,11 +198,12 @@ def _joined_values(
 ) -> dict[str, list]:
     """Boundary code -> one value per column: its row's, or its rows' combined by the duplicate policy."""
     values: dict[str, list] = {}
+    rows = list(zip(*(column.values for column in table.columns)))  # row-wise once, instead of per code
     for code, indexes in groups.items():
         if code not in boundary_set:
             continue
         if len(indexes) == 1:
-            values[code] = [column.values[indexes[0]] for column in table.columns]
+            values[code] = list(rows[indexes[0]]) if rows else []
         else:
             values[code] = [
                 _combine([column.values[index] for index in indexes], column.kind, policy) for column in table.columns
@@ -210,11 +211,15 @@ def _joined_values(
     return values
 
 
-def _output_kinds(table: IndicatorTable, values: Mapping[str, list]) -> list[str]:
-    """Each column's kind; an integer column becomes real when combining rows gave a fraction (a mean)."""
+def _output_kinds(table: IndicatorTable, values: Mapping[str, list], groups: Mapping[str, list[int]]) -> list[str]:
+    """Each column's kind; an integer column becomes real when combining rows gave a fraction (a mean).
+
+    Only combined rows are looked at: a single row's value in an integer column is an int or None.
+    """
     kinds = [column.kind for column in table.columns]
+    combined = [row for code, row in values.items() if len(groups[code]) > 1]
     for position, kind in enumerate(kinds):
-        if kind == "integer" and any(isinstance(row[position], float) for row in values.values()):
+        if kind == "integer" and any(isinstance(row[position], float) for row in combined):
             kinds[position] = "real"
     return kinds
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..common.ons_codes import find_code_column, normalise_code, vintage_from_name
 from ..common.wording import plural
-from ..io.table_files import RawTable, TableError, raw_table_from_grid, read_grid_file
+from ..io.table_files import RawTable, TableError, column_cells, raw_table_from_grid, read_grid_file
 from .indicator_values import SUPPRESSED_MARKERS, ParsedColumn, parse_column
 
 _INDICATOR_NAMES = {"indicator", "indicator name", "indicator_name", "indicatorname", "measure", "variable"}
@@ -176,8 +176,7 @@ def build_indicator_table(
     wanted = _choose_fields(raw, code_column, fields)
     columns = []
     for name in wanted:
-        at = raw.header.index(name)
-        cells = [row[at] if at < len(row) else "" for row in kept]
+        cells = column_cells(kept, raw.header.index(name))
         columns.append(parse_column(name, cells, markers=markers))
     for column in columns:  # unparseable positions refer to kept rows: report file row numbers
         column.unparseable = [(row_numbers[index], text) for index, text in column.unparseable]

@@ -8,6 +8,7 @@ from qgis.core import NULL, Qgis, QgsFeatureRequest, QgsVectorLayer, QgsVectorLa
 from qgis.PyQt.QtCore import QMetaType
 
 from ..common.ons_codes import find_code_column, normalise_code
+from .columnar_reading import ColumnarUnsuitableError, column_values, read_columns
 from .table_files import RawTable, TableError
 
 
@@ -29,8 +30,16 @@ def attribute_text(value: object) -> str:
 
 
 def field_values(layer: QgsVectorLayer, field: str) -> list[str]:
-    """The field's values as text, in feature order ('' for NULL); geometries are not read."""
-    values, ok = QgsVectorLayerUtils.getValues(layer, field)  # one C++ call: twice as fast as a Python loop
+    """The field's values as text, in feature order ('' for NULL); geometries are not read.
+
+    A plain file is read as one column (GDAL's Arrow stream: three times faster than QGIS's one C++ call).
+    """
+    try:
+        values = column_values(read_columns(layer, [field], geometry=False), field)
+    except ColumnarUnsuitableError:
+        values, ok = QgsVectorLayerUtils.getValues(layer, field)  # one C++ call: twice as fast as a Python loop
+    else:
+        ok = True
     if not ok:
         index = layer.fields().indexFromName(field)
         request = QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry).setSubsetOfAttributes([index])
@@ -63,10 +72,26 @@ def find_layer_code_field(layer: QgsVectorLayer, field: str | None = None) -> st
     return found
 
 
+def _column_text(values: list, kind: str) -> list[str]:
+    """:func:`attribute_text` of a whole column, at once for text and whole-number columns ('' for NULL)."""
+    if kind in "iuSO":
+        return ["" if value is None else value if isinstance(value, str) else str(value) for value in values]
+    return [attribute_text(value) for value in values]
+
+
 def raw_table_from_layer(layer: QgsVectorLayer) -> RawTable:
-    """A table layer already in QGIS (CSV, sheet, GeoPackage table) as text, like a file read."""
+    """A table layer already in QGIS (CSV, sheet, GeoPackage table) as text, like a file read.
+
+    A plain file (a GeoPackage table, a Shapefile's attributes) is read as columns, anything else feature by feature.
+    """
     header = [item.name() for item in layer.fields()]
-    rows = []
-    for feature in layer.getFeatures(QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry)):
-        rows.append([attribute_text(value) for value in feature.attributes()])
+    try:
+        columns = read_columns(layer, header, geometry=False)
+        cells = [_column_text(column_values(columns, name), columns.values[name].dtype.kind) for name in header]
+    except ColumnarUnsuitableError:
+        rows = []
+        for feature in layer.getFeatures(QgsFeatureRequest().setFlags(Qgis.FeatureRequestFlag.NoGeometry)):
+            rows.append([attribute_text(value) for value in feature.attributes()])
+    else:
+        rows = [list(row) for row in zip(*cells)] if header else [[] for _ in range(columns.count)]
     return RawTable(f"layer '{layer_label(layer)}'", header, rows, first_data_row=1)

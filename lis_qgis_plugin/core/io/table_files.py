@@ -13,6 +13,7 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from ..common.errors import LisError
@@ -55,8 +56,15 @@ class RawTable:
 
     def column(self, name: str) -> list[str]:
         """The text cells of one column."""
-        position = self.header.index(name)
-        return [row[position] if position < len(row) else "" for row in self.rows]
+        return column_cells(self.rows, self.header.index(name))
+
+
+def column_cells(rows: list[list[str]], position: int) -> list[str]:
+    """The cells at ``position`` of every row, '' where a row is shorter (at C speed when none is)."""
+    try:
+        return list(map(itemgetter(position), rows))
+    except IndexError:
+        return [row[position] if position < len(row) else "" for row in rows]
 
 
 def describe_source(path: Path, sheet: str | None = None) -> str:
@@ -278,7 +286,7 @@ def raw_table_from_grid(
         if header_cells[position].strip() or any(row[position].strip() for row in body)
     ]
     header = unique_headers([header_cells[position] for position in used])
-    rows = [[row[position] for position in used] for row in body]
+    rows = body if len(used) == width else [[row[position] for position in used] for row in body]
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     return RawTable(source, header, rows, first_data_row=first_row_number + header_index + 1)
