@@ -167,3 +167,43 @@ def test_places_found_once_per_graph_give_the_very_same_surface() -> None:
     assert (surface.row0, surface.col0) == (expected.row0, expected.col0)
     assert np.array_equal(surface.values, expected.values)  # bit for bit
     assert np.isfinite(surface.values).sum() > 100 and np.isinf(surface.values).sum() > 0
+
+
+def test_a_dense_street_grid_with_a_park_matches_the_kd_tree_cell_by_cell() -> None:
+    """Where roads are dense most samples stop stamping after a cell or two; the park in the middle (no roads, 600 m
+    across) needs the full walk. The surface must still be the exact minimum over every sample within the walk."""
+    rng = np.random.default_rng(3)
+    size = 16
+    node_xy = np.array([[x * 100.0, y * 100.0] for y in range(size) for x in range(size)])
+    node_xy += rng.uniform(-20, 20, node_xy.shape)
+    park = (np.abs(node_xy[:, 0] - 750) < 300) & (np.abs(node_xy[:, 1] - 750) < 300)
+    pairs = [(i, i + 1) for i in range(size * size) if i % size < size - 1] + [
+        (i, i + size) for i in range(size * (size - 1))
+    ]
+    pairs = [(a, b) for a, b in pairs if not (park[a] or park[b])]
+    start = np.array([a for a, b in pairs] + [b for a, b in pairs])
+    end = np.array([b for a, b in pairs] + [a for a, b in pairs])
+    cost = np.hypot(*(node_xy[end] - node_xy[start]).T) / rng.choice([8.3, 13.3, 17.8], len(start))
+    points = road_points(node_xy, end, start, cost, 25.0, spacing_m=25.0)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    matrix = csr_matrix((cost, (end, start)), shape=(size * size, size * size))  # reversed: costs TO the sources
+    node_cost, _, source = dijkstra(matrix, indices=[0, size * size - 1], min_only=True, return_predecessors=True)
+    reached = np.flatnonzero(np.isfinite(node_cost))
+    index, sample_cost = points.take(reached, node_cost[reached])
+    labels = np.repeat((source[reached] != 0).astype(np.int64), np.diff(points.node_ptr)[reached])
+    grid = surface_grid(node_xy, CELL, MAX_OFF)
+    surface = stamp_surface(grid, points.xy[index], sample_cost, WALK, MAX_OFF, labels, limit=600.0)
+    assert surface is not None
+    rows, cols = np.indices(surface.values.shape)
+    centres = grid.centres(rows.ravel() + surface.row0, cols.ravel() + surface.col0)
+    value, label = cost_at(centres, points.xy[index], sample_cost, WALK, MAX_OFF, labels)
+    value[value > 600.0] = np.inf
+    assert np.array_equal(np.isinf(value), np.isinf(surface.values.ravel()))
+    finite = np.isfinite(value)
+    assert value[finite] == pytest.approx(surface.values.ravel()[finite], abs=1e-9)
+    assert (label[finite] == surface.labels.ravel()[finite]).mean() > 0.999
+    middle = surface.at(np.array([[750.0, 750.0]]))[0][0]
+    assert math.isfinite(middle) and middle > WALK * 300  # the park's middle: a long walk from its edge
+    assert finite.sum() > 1000 and set(np.unique(surface.labels[np.isfinite(surface.values)])) == {0, 1}
