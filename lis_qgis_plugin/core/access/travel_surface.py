@@ -141,13 +141,16 @@ class SamplePlaces:
     """The distinct positions of a graph's road samples, found once per graph (both directions of a road
     share theirs): a facility's samples then reduce to the cheapest per position with no sorting.
 
-    ``xy``: each position, in the order :func:`_cheapest_first` gives; ``order``: the sample indices
-    grouped by position; ``starts``: where each position's group starts in ``order``.
+    ``xy``: each position, in the order of its first sample; ``order``: the sample indices grouped by
+    position; ``starts``: where each position's group starts in ``order``; ``slots``: for
+    k = 0, 1, ..., the positions with more than k samples and the k-th sample of each (most positions
+    have two, one per direction; crossings more).
     """
 
     xy: np.ndarray
     order: np.ndarray
     starts: np.ndarray
+    slots: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
 
     @classmethod
     def of(cls, xy: np.ndarray) -> SamplePlaces:
@@ -156,17 +159,28 @@ class SamplePlaces:
         order = np.lexsort((xy[:, 1], xy[:, 0]))
         ordered = xy[order]
         starts = np.flatnonzero(np.concatenate(([True], np.any(ordered[1:] != ordered[:-1], axis=1))))
-        return cls(ordered[starts], order, starts)
+        counts = np.diff(np.append(starts, len(order)))
+        # positions in the order of their first sample, so a facility's gathers run through memory in order
+        by_first = np.argsort(order[starts], kind="stable")
+        starts, counts = starts[by_first], counts[by_first]
+        slots = []
+        for k in range(int(counts.max()) if len(counts) else 0):
+            has = np.flatnonzero(counts > k)
+            slots.append((has, order[starts[has] + k]))
+        return cls(ordered[starts], order, starts, tuple(slots))
 
     def cheapest(self, index: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the samples ``index`` (distinct indices, network ``cost`` each) and the least cost at
-        each: the samples :func:`stamp_surface` keeps, in its order, for ``distinct=True``."""
+        each: the samples :func:`stamp_surface` keeps for ``distinct=True``. One gather per slot, no sorting:
+        this runs once per facility."""
+        if len(self.order) == 0:
+            return np.empty((0, 2)), np.empty(0)
         full = np.full(len(self.order), np.inf)
         full[index] = cost
-        if len(full) == 0:
-            return np.empty((0, 2)), np.empty(0)
-        best = np.minimum.reduceat(full[self.order], self.starts)
-        reached = np.isfinite(best)
+        best = full[self.slots[0][1]]
+        for has, sample in self.slots[1:]:
+            best[has] = np.minimum(best[has], full[sample])
+        reached = np.flatnonzero(best < np.inf)
         return self.xy[reached], best[reached]
 
 
