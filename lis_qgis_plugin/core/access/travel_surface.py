@@ -206,8 +206,6 @@ def _ranks(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 #: Offsets (cells, least distance) stamped by every sample before the reach of each is tightened.
 NEAR_CELLS = 1.0
-#: (sample, offset) pairs valued together beyond the near cells (bounds memory where many samples reach far).
-FAR_PAIRS = 1_000_000
 
 
 @dataclass
@@ -235,33 +233,17 @@ class _Stamp:
 
     def far(self, reach: np.ndarray, dr: np.ndarray, dc: np.ndarray, least: np.ndarray) -> None:
         """Stamp the samples whose ``reach`` gets to the offsets ``dr``, ``dc`` (nearest first, ``least`` cells
-        away at the least): few samples (those near open land), so every (sample, offset) pair is valued at once,
-        in chunks of at most :data:`FAR_PAIRS` pairs, the least value per cell kept."""
-        if len(least) == 0:
-            return
-        chosen = np.flatnonzero(reach >= least[0] * self.cell)
-        counts = np.searchsorted(least * self.cell, reach[chosen], side="right")  # the offsets each one reaches
-        ends = np.cumsum(counts)
-        lo = 0
-        while lo < len(chosen):
-            hi = max(lo + 1, int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + FAR_PAIRS, side="right")))
-            self._pairs(chosen[lo:hi], counts[lo:hi], reach, dr, dc)
-            lo = hi
-
-    def _pairs(self, chosen: np.ndarray, counts: np.ndarray, reach: np.ndarray, dr: np.ndarray, dc: np.ndarray) -> None:
-        """Lower the cells at the first ``counts`` offsets from each of the samples ``chosen``."""
-        sample = np.repeat(chosen, counts)
-        offset = np.arange(len(sample)) - np.repeat(np.cumsum(counts) - counts, counts)
-        row_step, col_step = dr[offset], dc[offset]
-        distance = np.hypot(self.own_x[sample] + col_step * self.cell, self.own_y[sample] - row_step * self.cell)
-        value = self.cost[sample] + self.walk_per_m * distance
-        target = self.cell_of[sample] + row_step * self.width + col_step
-        keep = np.flatnonzero((distance <= reach[sample]) & (value < self.values[target]))
-        sample, value, target = sample[keep], value[keep], target[keep]
-        order = np.lexsort((value, target))  # by cell, least value first
-        first = order[np.concatenate(([True], target[order][1:] != target[order][:-1]))] if len(order) else order
-        self.values[target[first]] = value[first]
-        self.labels[target[first]] = self.label[sample[first]]
+        away at the least), the farthest-reaching first, so each offset's step takes only those that get there."""
+        chosen = np.flatnonzero(reach >= least[0] * self.cell) if len(least) else np.empty(0, np.int64)
+        order, rank = _ranks(self.cell_of[chosen])
+        for level in range(int(rank.max()) + 1 if len(rank) else 0):
+            take = chosen[order[rank == level]]
+            group = self._group(take[np.argsort(-reach[take], kind="stable")], reach)
+            counts = np.searchsorted(-group.reach, -least * self.cell, side="right")
+            for row_step, col_step, count in zip(dr, dc, counts):
+                if count == 0:
+                    break
+                self._lower(group, count, row_step, col_step)
 
     def _group(self, take: np.ndarray, reach: np.ndarray) -> _Group:
         return _Group(
