@@ -141,16 +141,15 @@ class SamplePlaces:
     """The distinct positions of a graph's road samples, found once per graph (both directions of a road
     share theirs): a facility's samples then reduce to the cheapest per position with no sorting.
 
-    ``xy``: each position, in the order of its first sample; ``order``: the sample indices grouped by
-    position; ``starts``: where each position's group starts in ``order``; ``slots``: for
-    k = 0, 1, ..., the positions with more than k samples and the k-th sample of each (most positions
-    have two, one per direction; crossings more).
+    ``xy``: each position; ``place_of``: each sample's position; ``slot_of``: its rank among the samples
+    at that position (most positions have two, one per direction; crossings more); ``scratch``: one
+    cost per position, ``inf`` between calls of :meth:`cheapest`.
     """
 
     xy: np.ndarray
-    order: np.ndarray
-    starts: np.ndarray
-    slots: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    place_of: np.ndarray
+    slot_of: np.ndarray
+    scratch: np.ndarray
 
     @classmethod
     def of(cls, xy: np.ndarray) -> SamplePlaces:
@@ -158,30 +157,35 @@ class SamplePlaces:
         xy = np.asarray(xy, float).reshape(-1, 2)
         order = np.lexsort((xy[:, 1], xy[:, 0]))
         ordered = xy[order]
-        starts = np.flatnonzero(np.concatenate(([True], np.any(ordered[1:] != ordered[:-1], axis=1))))
-        counts = np.diff(np.append(starts, len(order)))
-        # positions in the order of their first sample, so a facility's gathers run through memory in order
-        by_first = np.argsort(order[starts], kind="stable")
-        starts, counts = starts[by_first], counts[by_first]
-        slots = []
-        for k in range(int(counts.max()) if len(counts) else 0):
-            has = np.flatnonzero(counts > k)
-            slots.append((has, order[starts[has] + k]))
-        return cls(ordered[starts], order, starts, tuple(slots))
+        new = np.concatenate(([True], np.any(ordered[1:] != ordered[:-1], axis=1))) if len(xy) else np.empty(0, bool)
+        starts = np.flatnonzero(new)
+        # small integer types: a facility's gathers from them are random, so their size is what costs
+        place_of, slot_of = np.empty(len(xy), np.int32), np.empty(len(xy), np.int16)
+        place_of[order] = np.cumsum(new) - 1
+        slot_of[order] = np.arange(len(xy)) - np.repeat(starts, np.diff(np.append(starts, len(xy))))
+        return cls(ordered[starts], place_of, slot_of, np.full(len(starts), np.inf))
 
     def cheapest(self, index: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the samples ``index`` (distinct indices, network ``cost`` each) and the least cost at
-        each: the samples :func:`stamp_surface` keeps for ``distinct=True``. One gather per slot, no sorting:
-        this runs once per facility."""
-        if len(self.order) == 0:
-            return np.empty((0, 2)), np.empty(0)
-        full = np.full(len(self.order), np.inf)
-        full[index] = cost
-        best = full[self.slots[0][1]]
-        for has, sample in self.slots[1:]:
-            best[has] = np.minimum(best[has], full[sample])
-        reached = np.flatnonzero(best < np.inf)
-        return self.xy[reached], best[reached]
+        each: the samples :func:`stamp_surface` keeps for ``distinct=True``. The work is that of the samples
+        given, not of the whole graph: one step per slot (whose positions are distinct) on :attr:`scratch`,
+        which is left ``inf`` again. One caller at a time (it runs once per facility, before the threads)."""
+        index, cost = np.asarray(index, np.int64), np.asarray(cost, float)
+        finite = cost < np.inf
+        index, cost = index[finite], cost[finite]
+        place, slot = self.place_of[index], self.slot_of[index]
+        by_slot = np.argsort(slot, kind="stable")  # a radix sort of 16-bit integers
+        bounds = np.searchsorted(slot[by_slot], np.arange(int(slot.max()) + 2 if len(slot) else 1))
+        best, touched = self.scratch, []
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            chosen = by_slot[lo:hi]
+            at, old = place[chosen], best[place[chosen]]
+            touched.append(at[old == np.inf])  # first reached at this slot
+            best[at] = np.minimum(old, cost[chosen])
+        where = np.concatenate(touched) if touched else np.empty(0, np.int64)
+        least = best[where]
+        best[where] = np.inf
+        return self.xy[where], least
 
 
 def _offsets(radius_cells: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
