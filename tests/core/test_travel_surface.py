@@ -207,3 +207,26 @@ def test_a_dense_street_grid_with_a_park_matches_the_kd_tree_cell_by_cell() -> N
     middle = surface.at(np.array([[750.0, 750.0]]))[0][0]
     assert math.isfinite(middle) and middle > WALK * 300  # the park's middle: a long walk from its edge
     assert finite.sum() > 1000 and set(np.unique(surface.labels[np.isfinite(surface.values)])) == {0, 1}
+
+
+def test_a_fast_road_still_reaches_the_open_land_beyond_a_slower_road_beside_it() -> None:
+    """Three parallel roads: the fast one, a slower one 50 m to the north (reached 45 s later) and another 100 m to
+    the south. Every cell within two of the fast road is cheap, yet the open land north of the slower road is
+    cheapest from the fast road: its samples must still stamp that far (a reach bounded by the nearby cells alone
+    stops them short, and the slower road's time is left there)."""
+    x = np.arange(0.0, 1000.0, 25.0)
+    xy = np.vstack([np.column_stack([x, np.full_like(x, y)]) for y in (0.0, 50.0, -100.0)])
+    cost = np.concatenate([x / 20.0, 45.0 + x / 20.0, 10.0 + x / 20.0])  # 72 km/h
+    grid = surface_grid(xy, CELL, MAX_OFF)
+    surface = stamp_surface(grid, xy, cost, WALK, MAX_OFF, limit=600.0)
+    assert surface is not None
+    rows, cols = np.indices(surface.values.shape)
+    centres = grid.centres(rows.ravel() + surface.row0, cols.ravel() + surface.col0)
+    value, _ = cost_at(centres, xy, cost, WALK, MAX_OFF)
+    value[value > 600.0] = np.inf
+    assert np.array_equal(np.isinf(value), np.isinf(surface.values.ravel()))
+    finite = np.isfinite(value)
+    assert value[finite] == pytest.approx(surface.values.ravel()[finite], abs=1e-9)
+    north = grid.cell_centres(np.array([[510.0, 160.0]]))
+    slower_only, _ = cost_at(north, xy[40:80], cost[40:80], WALK, MAX_OFF)
+    assert surface.at(north)[0][0] < slower_only[0] - 5.0  # from the fast road, past the slower one

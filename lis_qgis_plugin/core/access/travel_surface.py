@@ -286,20 +286,27 @@ def _tightened(
     cell: float,
     pad: int,
 ) -> np.ndarray:
-    """Each sample's reach cut to where it could still lower a cell: beyond ``(highest - cost) / walk``, where
-    ``highest`` is the largest value (at most ``limit``) within the window the sample can reach, its cost plus
-    the walk exceeds every cell there. Windows of a few sizes are tried, nearest first; a reach counts only when
-    the window holds every cell within it."""
+    """Each sample's reach cut to where it could still lower a cell.
+
+    ``highest``: the largest value (at most ``limit``) in a square window of cells around the sample; its
+    cost plus the walk exceeds every cell of the window beyond ``(highest - cost) / walk``. Over the whole
+    reach (``pad`` cells) this bounds the reach outright. A smaller window (``half`` cells) gives a tighter
+    bound, valid when the whole-reach bound ends within the window: the cells outside it lie farther away
+    than that, so the sample cannot lower them either."""
     capped = np.minimum(values, limit)
-    tight = reach.copy()
-    settled = np.zeros(len(reach), bool)
-    half = 2
-    while half < pad and not settled.all():
+
+    def bound(half: int) -> np.ndarray:
         highest = maximum_filter(capped, size=2 * half + 1, mode="nearest").reshape(-1)[cell_of]
-        bound = (highest - cost) / walk_per_m
-        fits = ~settled & (bound < (half + 0.5) * cell)
-        tight[fits] = np.minimum(tight[fits], bound[fits])
-        settled |= fits
+        return (highest - cost) / walk_per_m
+
+    whole = bound(pad)
+    tight = np.minimum(reach, whole)
+    half = 1
+    while half < pad:
+        fits = whole <= (half + 0.5) * cell
+        if not fits.any():
+            break
+        tight[fits] = np.minimum(tight[fits], bound(half)[fits])
         half *= 2
     return tight
 
