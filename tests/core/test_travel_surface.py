@@ -167,6 +167,17 @@ def test_places_found_once_per_graph_give_the_very_same_surface() -> None:
     assert (surface.row0, surface.col0) == (expected.row0, expected.col0)
     assert np.array_equal(surface.values, expected.values)  # bit for bit
     assert np.isfinite(surface.values).sum() > 100 and np.isinf(surface.values).sum() > 0
+    # the next facility starts clean: the same samples give the same places, another facility its own
+    assert np.isinf(places.scratch).all()
+    again_xy, again = places.cheapest(index, sample_cost)
+    assert np.array_equal(again_xy, xy) and np.array_equal(again, least)
+    other_cost = np.hypot(*(node_xy - node_xy[0]).T) / 8.0
+    other_index, other_sample = points.take(np.arange(36), other_cost)
+    other_xy, other = places.cheapest(other_index, other_sample)
+    direct = stamp_surface(grid, points.xy[other_index], other_sample, WALK, MAX_OFF, limit=60.0)
+    by_places = stamp_surface(grid, other_xy, other, WALK, MAX_OFF, limit=60.0, distinct=True)
+    assert direct is not None and by_places is not None and np.array_equal(direct.values, by_places.values)
+    assert len(other) == len(places.xy)  # every position once (no limit here), none twice
 
 
 def test_a_dense_street_grid_with_a_park_matches_the_kd_tree_cell_by_cell() -> None:
