@@ -290,24 +290,22 @@ def _tightened(
 
     ``highest``: the largest value (at most ``limit``) in a square window of cells around the sample; its
     cost plus the walk exceeds every cell of the window beyond ``(highest - cost) / walk``. Over the whole
-    reach (``pad`` cells) this bounds the reach outright. A smaller window (``half`` cells) gives a tighter
-    bound, valid when the whole-reach bound ends within the window: the cells outside it lie farther away
-    than that, so the sample cannot lower them either."""
+    reach (``pad`` cells) this bounds the reach outright. Then ever smaller windows (``half`` cells) give
+    tighter bounds, each valid when the bound so far ends within the window: the cells outside it lie
+    farther away than that, so the sample cannot lower them either."""
     capped = np.minimum(values, limit)
 
     def bound(half: int) -> np.ndarray:
         highest = maximum_filter(capped, size=2 * half + 1, mode="nearest").reshape(-1)[cell_of]
         return (highest - cost) / walk_per_m
 
-    whole = bound(pad)
-    tight = np.minimum(reach, whole)
-    half = 1
-    while half < pad:
-        fits = whole <= (half + 0.5) * cell
-        if not fits.any():
-            break
-        tight[fits] = np.minimum(tight[fits], bound(half)[fits])
-        half *= 2
+    tight = np.minimum(reach, bound(pad))
+    half = 1 << max(int(math.log2(max(pad - 1, 1))), 0)  # the largest power of two below pad
+    while half >= 1:
+        fits = tight < (half + 0.5) * cell  # strictly: a cell just outside may lie exactly that far
+        if fits.any():
+            tight[fits] = np.minimum(tight[fits], bound(half)[fits])
+        half //= 2
     return tight
 
 
