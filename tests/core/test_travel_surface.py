@@ -178,6 +178,20 @@ def test_places_found_once_per_graph_give_the_very_same_surface() -> None:
     by_places = stamp_surface(grid, other_xy, other, WALK, MAX_OFF, limit=60.0, distinct=True)
     assert direct is not None and by_places is not None and np.array_equal(direct.values, by_places.values)
     assert len(other) == len(places.xy)  # every position once (no limit here), none twice
+    # a facility reaching a corner only (a few of the graph's samples) is reduced on the scratch instead
+    corner_index, corner_sample = points.take(np.array([0, 1, 6]), other_cost[[0, 1, 6]])
+    assert 4 * len(corner_index) < len(points.xy)
+    corner_xy, corner = places.cheapest(corner_index, corner_sample)
+    assert np.isinf(places.scratch).all() and len(corner_xy) < len(corner_index)
+    direct = stamp_surface(grid, points.xy[corner_index], corner_sample, WALK, MAX_OFF)
+    by_places = stamp_surface(grid, corner_xy, corner, WALK, MAX_OFF, distinct=True)
+    assert direct is not None and by_places is not None and np.array_equal(direct.values, by_places.values)
+    # the same answer as going through every position (the other samples unreached)
+    unreached = np.full(len(points.xy), np.inf)
+    unreached[corner_index] = corner_sample
+    every_xy, every = places.cheapest(np.arange(len(points.xy)), unreached)
+    mine, theirs = np.lexsort((corner_xy[:, 1], corner_xy[:, 0])), np.lexsort((every_xy[:, 1], every_xy[:, 0]))
+    assert np.array_equal(corner_xy[mine], every_xy[theirs]) and np.array_equal(corner[mine], every[theirs])
 
 
 def test_a_dense_street_grid_with_a_park_matches_the_kd_tree_cell_by_cell() -> None:

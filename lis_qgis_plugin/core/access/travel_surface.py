@@ -141,14 +141,17 @@ class SamplePlaces:
     """The distinct positions of a graph's road samples, found once per graph (both directions of a road
     share theirs): a facility's samples then reduce to the cheapest per position with no sorting.
 
-    ``xy``: each position; ``place_of``: each sample's position; ``slot_of``: its rank among the samples
-    at that position (most positions have two, one per direction; crossings more); ``scratch``: one
-    cost per position, ``inf`` between calls of :meth:`cheapest`.
+    ``xy``: each position, in the order of its first sample (so gathers run through memory in order);
+    ``place_of``: each sample's position; ``slot_of``: its rank among the samples at that position (most
+    have two, one per direction; crossings more); ``slots``: for k = 0, 1, ..., the positions with more
+    than k samples and the k-th sample of each; ``scratch``: one cost per position, ``inf`` between calls
+    of :meth:`cheapest`.
     """
 
     xy: np.ndarray
     place_of: np.ndarray
     slot_of: np.ndarray
+    slots: tuple[tuple[np.ndarray, np.ndarray], ...]
     scratch: np.ndarray
 
     @classmethod
@@ -159,18 +162,32 @@ class SamplePlaces:
         ordered = xy[order]
         new = np.concatenate(([True], np.any(ordered[1:] != ordered[:-1], axis=1))) if len(xy) else np.empty(0, bool)
         starts = np.flatnonzero(new)
+        counts = np.diff(np.append(starts, len(xy)))
+        by_first = np.argsort(order[starts], kind="stable")  # positions by their first sample (lexsort is stable)
+        place = np.empty(len(starts), np.int64)
+        place[by_first] = np.arange(len(starts))
+        group = np.cumsum(new) - 1
         # small integer types: a facility's gathers from them are random, so their size is what costs
         place_of, slot_of = np.empty(len(xy), np.int32), np.empty(len(xy), np.int16)
-        place_of[order] = np.cumsum(new) - 1
-        slot_of[order] = np.arange(len(xy)) - np.repeat(starts, np.diff(np.append(starts, len(xy))))
-        return cls(ordered[starts], place_of, slot_of, np.full(len(starts), np.inf))
+        place_of[order] = place[group]
+        slot_of[order] = np.arange(len(xy)) - starts[group]
+        starts, counts = starts[by_first], counts[by_first]
+        slots = []
+        for k in range(int(counts.max()) if len(counts) else 0):
+            has = np.flatnonzero(counts > k)
+            slots.append((has, order[starts[has] + k]))
+        return cls(ordered[starts], place_of, slot_of, tuple(slots), np.full(len(starts), np.inf))
 
     def cheapest(self, index: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the samples ``index`` (distinct indices, network ``cost`` each) and the least cost at
-        each: the samples :func:`stamp_surface` keeps for ``distinct=True``. The work is that of the samples
-        given, not of the whole graph: one step per slot (whose positions are distinct) on :attr:`scratch`,
-        which is left ``inf`` again. One caller at a time (it runs once per facility, before the threads)."""
+        each: the samples :func:`stamp_surface` keeps for ``distinct=True``. No sorting: it runs once per facility.
+
+        A facility reaching much of the graph goes through every position, slot by slot, in memory order; one
+        reaching little (a large network) pays only for its own samples, on :attr:`scratch`. One caller at a time.
+        """
         index, cost = np.asarray(index, np.int64), np.asarray(cost, float)
+        if 4 * len(index) >= len(self.place_of):
+            return self._cheapest_everywhere(index, cost)
         finite = cost < np.inf
         index, cost = index[finite], cost[finite]
         place, slot = self.place_of[index], self.slot_of[index]
@@ -178,7 +195,7 @@ class SamplePlaces:
         bounds = np.searchsorted(slot[by_slot], np.arange(int(slot.max()) + 2 if len(slot) else 1))
         best, touched = self.scratch, []
         for lo, hi in zip(bounds[:-1], bounds[1:]):
-            chosen = by_slot[lo:hi]
+            chosen = by_slot[lo:hi]  # the positions of one slot are distinct
             at, old = place[chosen], best[place[chosen]]
             touched.append(at[old == np.inf])  # first reached at this slot
             best[at] = np.minimum(old, cost[chosen])
@@ -186,6 +203,15 @@ class SamplePlaces:
         least = best[where]
         best[where] = np.inf
         return self.xy[where], least
+
+    def _cheapest_everywhere(self, index: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        full = np.full(len(self.place_of), np.inf)
+        full[index] = cost
+        best = full[self.slots[0][1]]
+        for has, sample in self.slots[1:]:
+            best[has] = np.minimum(best[has], full[sample])
+        reached = np.flatnonzero(best < np.inf)
+        return self.xy[reached], best[reached]
 
 
 def _offsets(radius_cells: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
