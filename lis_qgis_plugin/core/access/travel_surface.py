@@ -225,13 +225,18 @@ def _offsets(radius_cells: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return dr.ravel()[near], dc.ravel()[near], least.ravel()[near]
 
 
-def _ranks(flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sample indices ordered by cell, and each one's rank among the samples of its cell (0, 1, ...)."""
-    order = np.argsort(flat, kind="stable")
-    ordered = flat[order]
-    starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-    first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
-    return order, np.arange(len(order)) - first
+def _in_distinct_cells(samples: np.ndarray, cell_of: np.ndarray, owner: np.ndarray) -> list[np.ndarray]:
+    """The ``samples`` split into groups whose cells (``cell_of``) are distinct, so one numpy step may write a
+    group's cells at once. Each round one sample per cell claims it in ``owner`` (any one: the minimum taken
+    does not depend on which) and leaves; no sorting. ``owner``: one slot per cell, its contents are overwritten."""
+    groups = []
+    while len(samples):
+        cells = cell_of[samples]
+        owner[cells] = samples
+        first = owner[cells] == samples
+        groups.append(samples[first])
+        samples = samples[~first]
+    return groups
 
 
 #: Offsets (cells, least distance) stamped by every sample before the reach of each is tightened.
@@ -255,9 +260,9 @@ class _Stamp:
 
     def near(self, reach: np.ndarray, dr: np.ndarray, dc: np.ndarray) -> None:
         """Stamp every sample at the offsets ``dr``, ``dc`` (the few next to its cell) within its ``reach``."""
-        order, rank = _ranks(self.cell_of)
-        for level in range(int(rank.max()) + 1):  # the samples of one rank lie in distinct cells
-            group = self._group(order[rank == level], reach)
+        owner = np.empty(len(self.values), np.int64)
+        for take in _in_distinct_cells(np.arange(len(self.cost)), self.cell_of, owner):
+            group = self._group(take, reach)
             for row_step, col_step in zip(dr, dc):
                 self._lower(group, len(group.reach), row_step, col_step)
 
@@ -265,9 +270,8 @@ class _Stamp:
         """Stamp the samples whose ``reach`` gets to the offsets ``dr``, ``dc`` (nearest first, ``least`` cells
         away at the least), the farthest-reaching first, so each offset's step takes only those that get there."""
         chosen = np.flatnonzero(reach >= least[0] * self.cell) if len(least) else np.empty(0, np.int64)
-        order, rank = _ranks(self.cell_of[chosen])
-        for level in range(int(rank.max()) + 1 if len(rank) else 0):
-            take = chosen[order[rank == level]]
+        owner = np.empty(len(self.values), np.int64)
+        for take in _in_distinct_cells(chosen, self.cell_of, owner):
             group = self._group(take[np.argsort(-reach[take], kind="stable")], reach)
             counts = np.searchsorted(-group.reach, -least * self.cell, side="right")
             for row_step, col_step, count in zip(dr, dc, counts):
