@@ -7,9 +7,13 @@ centre: walk in a straight line to a point on a reached road (at :data:`WALK_KPH
 every few metres (:func:`~.catchment_geometry.road_points`), each sample with its network cost.
 
 Each sample stamps the cells within ``max_off_m`` of it, taking the lower of the cell's value
-and its own cost plus the walk: an exact minimum over every sample near each cell, done as a
-few hundred whole-array numpy steps (one per cell offset and per rank of the sample in its own
-cell, so no step writes a cell twice). A band is then the cells at or below its limit, traced
+and its own cost plus the walk: an exact minimum over every sample near each cell, done as
+whole-array numpy steps (one per cell offset and per group of samples in distinct cells, so no
+step writes a cell twice). Every sample first stamps its own cell and the eight around it; then
+its reach is cut to where it could still lower a cell (beyond ``(largest value near it - its
+cost) / walk`` its walk costs more than the cells there already hold). Where roads are dense the
+walk soon costs more than driving to a nearer road, so most samples stop there; those beside open
+land still walk the whole way. A band is then the cells at or below its limit, traced
 into polygons by GDAL (holes and islands kept). With the samples of every facility and their
 facility as labels, the same surface gives each cell its nearest facility: catchments that share
 borders and never overlap. Single places (demand points) are valued at the centre of their cell
