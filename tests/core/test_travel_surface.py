@@ -167,3 +167,91 @@ def test_places_found_once_per_graph_give_the_very_same_surface() -> None:
     assert (surface.row0, surface.col0) == (expected.row0, expected.col0)
     assert np.array_equal(surface.values, expected.values)  # bit for bit
     assert np.isfinite(surface.values).sum() > 100 and np.isinf(surface.values).sum() > 0
+    # the next facility starts clean: the same samples give the same places, another facility its own
+    assert np.isinf(places.scratch).all()
+    again_xy, again = places.cheapest(index, sample_cost)
+    assert np.array_equal(again_xy, xy) and np.array_equal(again, least)
+    other_cost = np.hypot(*(node_xy - node_xy[0]).T) / 8.0
+    other_index, other_sample = points.take(np.arange(36), other_cost)
+    other_xy, other = places.cheapest(other_index, other_sample)
+    direct = stamp_surface(grid, points.xy[other_index], other_sample, WALK, MAX_OFF, limit=60.0)
+    by_places = stamp_surface(grid, other_xy, other, WALK, MAX_OFF, limit=60.0, distinct=True)
+    assert direct is not None and by_places is not None and np.array_equal(direct.values, by_places.values)
+    assert len(other) == len(places.xy)  # every position once (no limit here), none twice
+    # a facility reaching a corner only (a few of the graph's samples) is reduced on the scratch instead
+    corner_index, corner_sample = points.take(np.array([0, 1, 6]), other_cost[[0, 1, 6]])
+    assert 4 * len(corner_index) < len(points.xy)
+    corner_xy, corner = places.cheapest(corner_index, corner_sample)
+    assert np.isinf(places.scratch).all() and len(corner_xy) < len(corner_index)
+    direct = stamp_surface(grid, points.xy[corner_index], corner_sample, WALK, MAX_OFF)
+    by_places = stamp_surface(grid, corner_xy, corner, WALK, MAX_OFF, distinct=True)
+    assert direct is not None and by_places is not None and np.array_equal(direct.values, by_places.values)
+    # the same answer as going through every position (the other samples unreached)
+    unreached = np.full(len(points.xy), np.inf)
+    unreached[corner_index] = corner_sample
+    every_xy, every = places.cheapest(np.arange(len(points.xy)), unreached)
+    mine, theirs = np.lexsort((corner_xy[:, 1], corner_xy[:, 0])), np.lexsort((every_xy[:, 1], every_xy[:, 0]))
+    assert np.array_equal(corner_xy[mine], every_xy[theirs]) and np.array_equal(corner[mine], every[theirs])
+
+
+def test_a_dense_street_grid_with_a_park_matches_the_kd_tree_cell_by_cell() -> None:
+    """Where roads are dense most samples stop stamping after a cell or two; the park in the middle (no roads, 600 m
+    across) needs the full walk. The surface must still be the exact minimum over every sample within the walk."""
+    rng = np.random.default_rng(3)
+    size = 16
+    node_xy = np.array([[x * 100.0, y * 100.0] for y in range(size) for x in range(size)])
+    node_xy += rng.uniform(-20, 20, node_xy.shape)
+    park = (np.abs(node_xy[:, 0] - 750) < 300) & (np.abs(node_xy[:, 1] - 750) < 300)
+    pairs = [(i, i + 1) for i in range(size * size) if i % size < size - 1] + [
+        (i, i + size) for i in range(size * (size - 1))
+    ]
+    pairs = [(a, b) for a, b in pairs if not (park[a] or park[b])]
+    start = np.array([a for a, b in pairs] + [b for a, b in pairs])
+    end = np.array([b for a, b in pairs] + [a for a, b in pairs])
+    cost = np.hypot(*(node_xy[end] - node_xy[start]).T) / rng.choice([8.3, 13.3, 17.8], len(start))
+    points = road_points(node_xy, end, start, cost, 25.0, spacing_m=25.0)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    matrix = csr_matrix((cost, (end, start)), shape=(size * size, size * size))  # reversed: costs TO the sources
+    node_cost, _, source = dijkstra(matrix, indices=[0, size * size - 1], min_only=True, return_predecessors=True)
+    reached = np.flatnonzero(np.isfinite(node_cost))
+    index, sample_cost = points.take(reached, node_cost[reached])
+    labels = np.repeat((source[reached] != 0).astype(np.int64), np.diff(points.node_ptr)[reached])
+    grid = surface_grid(node_xy, CELL, MAX_OFF)
+    surface = stamp_surface(grid, points.xy[index], sample_cost, WALK, MAX_OFF, labels, limit=600.0)
+    assert surface is not None
+    rows, cols = np.indices(surface.values.shape)
+    centres = grid.centres(rows.ravel() + surface.row0, cols.ravel() + surface.col0)
+    value, label = cost_at(centres, points.xy[index], sample_cost, WALK, MAX_OFF, labels)
+    value[value > 600.0] = np.inf
+    assert np.array_equal(np.isinf(value), np.isinf(surface.values.ravel()))
+    finite = np.isfinite(value)
+    assert value[finite] == pytest.approx(surface.values.ravel()[finite], abs=1e-9)
+    assert (label[finite] == surface.labels.ravel()[finite]).mean() > 0.999
+    middle = surface.at(np.array([[750.0, 750.0]]))[0][0]
+    assert math.isfinite(middle) and middle > WALK * 300  # the park's middle: a long walk from its edge
+    assert finite.sum() > 1000 and set(np.unique(surface.labels[np.isfinite(surface.values)])) == {0, 1}
+
+
+def test_a_fast_road_still_reaches_the_open_land_beyond_a_slower_road_beside_it() -> None:
+    """Three parallel roads: the fast one, a slower one 50 m to the north (reached 45 s later) and another 100 m to
+    the south. Every cell within two of the fast road is cheap, yet the open land north of the slower road is
+    cheapest from the fast road: its samples must still stamp that far (a reach bounded by the nearby cells alone
+    stops them short, and the slower road's time is left there)."""
+    x = np.arange(0.0, 1000.0, 25.0)
+    xy = np.vstack([np.column_stack([x, np.full_like(x, y)]) for y in (0.0, 50.0, -100.0)])
+    cost = np.concatenate([x / 20.0, 45.0 + x / 20.0, 10.0 + x / 20.0])  # 72 km/h
+    grid = surface_grid(xy, CELL, MAX_OFF)
+    surface = stamp_surface(grid, xy, cost, WALK, MAX_OFF, limit=600.0)
+    assert surface is not None
+    rows, cols = np.indices(surface.values.shape)
+    centres = grid.centres(rows.ravel() + surface.row0, cols.ravel() + surface.col0)
+    value, _ = cost_at(centres, xy, cost, WALK, MAX_OFF)
+    value[value > 600.0] = np.inf
+    assert np.array_equal(np.isinf(value), np.isinf(surface.values.ravel()))
+    finite = np.isfinite(value)
+    assert value[finite] == pytest.approx(surface.values.ravel()[finite], abs=1e-9)
+    north = grid.cell_centres(np.array([[510.0, 160.0]]))
+    slower_only, _ = cost_at(north, xy[40:80], cost[40:80], WALK, MAX_OFF)
+    assert surface.at(north)[0][0] < slower_only[0] - 5.0  # from the fast road, past the slower one

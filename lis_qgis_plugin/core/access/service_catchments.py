@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections import deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -823,6 +824,13 @@ def draw_filled(
         draw_filled_nearest(inputs, routing, options, samples, grid, clip, drawn, feedback)
 
 
+#: Threads stamping and tracing each facility's surface while the searches go on (numpy and GDAL release the GIL).
+FILLED_THREADS = max(1, min(2, os.cpu_count() or 1))
+#: Facilities searched ahead of the threads at most: each waiting one holds its samples (megabytes on large networks).
+FILLED_AHEAD = 2 * FILLED_THREADS
+FilledResult = tuple[list[QgsGeometry], np.ndarray]
+
+
 def draw_filled_overlapping(
     inputs: CatchmentInputs,
     routing: Routing,
@@ -835,29 +843,48 @@ def draw_filled_overlapping(
 ) -> None:
     """Each facility's own filled areas: one bounded reverse search per facility, its surface, one polygon per band.
 
-    A demand point counts within a band when the surface at its cell is, so the table and the polygons agree
-    but for points within one cell's walk of a band limit. (Worker threads, as the road buffers use, made this
-    slower: the surface is many small numpy steps that hold the GIL between them.)
+    The searches run here while worker threads stamp and trace the surfaces (their whole-array numpy steps and
+    GDAL release the GIL); only a few facilities wait at a time, so memory stays bounded.
     """
     assert routing.graph is not None and routing.facility_nodes is not None
     graph, nodes = routing.graph, routing.facility_nodes
-    limits, people = options.limits, inputs.demand
-    graph_limits = [band * options.per_unit for band in limits]
-    walk, top = walk_cost_per_m(options.cost), graph_limits[-1]
-    demand_xy = people.xy if people is not None else None
+    graph_limits = [band * options.per_unit for band in options.limits]
+    walk, top, max_off = walk_cost_per_m(options.cost), graph_limits[-1], options.max_off_network_m
+    demand_xy = inputs.demand.xy if inputs.demand is not None else None
     places = SamplePlaces.of(samples.xy)  # once per graph: each facility then keeps the cheapest sample per place
-    for index, reach in enumerate(iter_reach(graph, nodes, top, reverse=True)):
-        report_progress(feedback, 55 + 35 * index / len(nodes))
-        drawn.reaches.append(reach)
-        xy, cost = places.cheapest(*samples.take(reach.nodes, reach.costs))
-        polygons, at_demand = filled_areas(
-            grid, xy, cost, walk, options.max_off_network_m, graph_limits, demand_xy, distinct=True
-        )
-        for band, polygon in zip(limits, polygons):
-            within = None
-            if people is not None:
-                within = _population(people, (at_demand / options.per_unit <= band) & routing.demand_placed)
-            drawn.add(index, band, _clipped(polygon, clip), within)
+    waiting: deque[tuple[int, Future[FilledResult]]] = deque()
+    with ThreadPoolExecutor(max_workers=FILLED_THREADS) as pool:
+        for index, reach in enumerate(iter_reach(graph, nodes, top, reverse=True)):
+            report_progress(feedback, 55 + 35 * index / len(nodes))
+            drawn.reaches.append(reach)
+            xy, cost = places.cheapest(*samples.take(reach.nodes, reach.costs))
+            waiting.append(
+                (index, pool.submit(filled_areas, grid, xy, cost, walk, max_off, graph_limits, demand_xy, True))
+            )
+            while len(waiting) > FILLED_AHEAD:
+                _add_filled(inputs, routing, options, clip, drawn, *waiting.popleft())
+        while waiting:
+            _add_filled(inputs, routing, options, clip, drawn, *waiting.popleft())
+
+
+def _add_filled(
+    inputs: CatchmentInputs,
+    routing: Routing,
+    options: CatchmentOptions,
+    clip: QgsGeometry | None,
+    drawn: CatchmentPolygons,
+    index: int,
+    result: Future[FilledResult],
+) -> None:
+    """Add facility ``index``'s filled areas, one per band, each with the people whose cell is within it: the table
+    and the polygons agree but for points within one cell's walk of a band limit."""
+    polygons, at_demand = result.result()
+    people = inputs.demand
+    for band, polygon in zip(options.limits, polygons):
+        within = None
+        if people is not None:
+            within = _population(people, (at_demand / options.per_unit <= band) & routing.demand_placed)
+        drawn.add(index, band, _clipped(polygon, clip), within)
 
 
 def filled_areas(
