@@ -57,7 +57,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from ..common.errors import LisError
-from .arrow_reading import ColumnarUnsuitableError, LayerColumns, python_values, read_columns, wkb_line_parts
+from ..io.columnar_reading import ColumnarUnsuitableError, LayerColumns, python_values, read_columns, wkb_line_parts
 
 #: Bump when the graph rules or the array layout change: cached graphs are then rebuilt.
 GRAPH_VERSION = "1"
@@ -1027,7 +1027,7 @@ def read_way_parts(
 ) -> _WayParts:
     """The usable ways of ``layer`` for ``mode`` in ``target``: read as columns when it is a plain file.
 
-    GDAL's Arrow stream (:mod:`arrow_reading`: GeoPackage, Shapefile, FlatGeobuf, ``.osm.pbf``)
+    GDAL's Arrow stream (``core/io/columnar_reading.py``: GeoPackage, Shapefile, FlatGeobuf, ``.osm.pbf``)
     with the way rules applied once per distinct combination of tags; QGIS's feature iterator for
     everything else (memory layers, databases, services, filtered or edited layers). Both give the
     same ways in the same order.
