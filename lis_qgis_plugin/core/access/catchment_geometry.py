@@ -254,6 +254,14 @@ def catchment_polygons(
     return result
 
 
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's place in ascending order (ties: in their order), so sorting by an integer key can replace a
+    lexsort on a float column."""
+    ranks = np.empty(len(values), np.int64)
+    ranks[np.argsort(values, kind="stable")] = np.arange(len(values))
+    return ranks
+
+
 def nearest_catchments(
     points: RoadPoints, node_cost: np.ndarray, node_source: np.ndarray, limit: float
 ) -> dict[int, QgsGeometry]:
@@ -273,7 +281,7 @@ def nearest_catchments(
     row0, col0, row1, col1 = _window(points, rows, cols)
     labels = np.zeros((row1 - row0, col1 - col0), np.int32)
     flat = (rows - row0).astype(np.int64) * labels.shape[1] + (cols - col0)
-    order = np.lexsort((point_cost, flat))  # by cell, cheapest first
+    order = np.argsort(flat * len(flat) + _ranks(point_cost))  # by cell, cheapest first (as a lexsort, faster)
     first = order[np.concatenate(([True], flat[order][1:] != flat[order][:-1]))]
     labels.flat[flat[first]] = point_source[first] + 1
     distance, (near_row, near_col) = ndimage.distance_transform_edt(labels == 0, return_indices=True)

@@ -771,7 +771,8 @@ def draw_overlapping(
     graph_limits = [band * options.per_unit for band in limits]
     with ThreadPoolExecutor(max_workers=DRAWING_THREADS) as pool:
         pending: list[Future[list[QgsGeometry]]] = []
-        for reach in iter_reach(graph, nodes, graph_limits[-1], reverse=True):
+        # one search at a time: the drawing threads run between searches (scipy's Dijkstra holds the GIL)
+        for reach in iter_reach(graph, nodes, graph_limits[-1], reverse=True, chunk=8):
             report_progress(feedback, 55 + 20 * len(pending) / len(nodes))
             drawn.reaches.append(reach)
             pending.append(pool.submit(catchment_polygons, points, reach.nodes, reach.costs, graph_limits))

@@ -682,16 +682,20 @@ def cost_matrix(node_count: int, edge_from: np.ndarray, edge_to: np.ndarray, edg
     """N×N CSR matrix of the cheapest edge from each node to each node (parallel edges: minimum kept)."""
     if len(edge_from) == 0:
         return csr_matrix((node_count, node_count))
-    order = np.lexsort((edge_cost, edge_to, edge_from))
+    # one integer key per (from, to) pair: a single sort, and the costs join it only when pairs repeat
+    key = edge_from.astype(np.int64) * node_count + edge_to
+    order = np.argsort(key, kind="stable")
+    repeated = key[order][1:] == key[order][:-1]
+    if repeated.any():
+        order = np.lexsort((edge_cost, key))
     src, dst, cost = edge_from[order], edge_to[order], edge_cost[order]
     first = np.ones(len(src), dtype=bool)
     first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
     src, dst, cost = src[first], dst[first], cost[first]
     # csgraph ignores explicit zeros: a zero-cost edge (impossible unless two vertices coincide) gets a tiny cost
     cost = np.maximum(cost, 1e-9)
-    indptr = np.zeros(node_count + 1, dtype=np.int64)
-    np.add.at(indptr, src.astype(np.int64) + 1, 1)
-    return csr_matrix((cost, dst.astype(np.int32), np.cumsum(indptr)), shape=(node_count, node_count))
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(src, minlength=node_count))))
+    return csr_matrix((cost, dst.astype(np.int32), indptr), shape=(node_count, node_count))
 
 
 def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
