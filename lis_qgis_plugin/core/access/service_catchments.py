@@ -751,6 +751,14 @@ def _population(demand: DemandPoints | None, chosen: np.ndarray) -> float | None
     return None if demand is None else float(demand.population[chosen].sum())
 
 
+def _costs_at(reach: Reach, nodes: np.ndarray) -> np.ndarray:
+    """The search's cost at each of ``nodes`` (``inf`` where it did not reach), without a row over the whole graph."""
+    if len(reach.nodes) == 0:
+        return np.full(len(nodes), np.inf)
+    at = np.minimum(np.searchsorted(reach.nodes, nodes), len(reach.nodes) - 1)
+    return np.where(reach.nodes[at] == nodes, reach.costs[at], np.inf)
+
+
 def draw_overlapping(
     inputs: CatchmentInputs,
     routing: Routing,
@@ -778,10 +786,11 @@ def draw_overlapping(
             pending.append(pool.submit(catchment_polygons, points, reach.nodes, reach.costs, graph_limits))
         for index, (reach, polygons) in enumerate(zip(drawn.reaches, pending)):
             report_progress(feedback, 75 + 15 * index / len(nodes))
-            costs = np.full(graph.node_count, np.inf)
-            costs[reach.nodes] = reach.costs
+            demand_cost = _costs_at(reach, demand_nodes) if inputs.demand is not None else None
             for band, graph_limit, polygon in zip(limits, graph_limits, polygons.result()):
-                within = _population(inputs.demand, (costs[demand_nodes] <= graph_limit) & routing.demand_placed)
+                within = None
+                if demand_cost is not None:
+                    within = _population(inputs.demand, (demand_cost <= graph_limit) & routing.demand_placed)
                 drawn.add(index, band, _clipped(polygon, clip), within)
 
 
