@@ -34,7 +34,10 @@ blocks through every crossing, as OpenStreetMap ways meet at shared vertices; on
 every block edge is its own feature (300 x 300 streets: 179,400 features), which makes reading the
 features the cost to beat. Facilities are random points.
 
-Every timed run is a fresh process, so its peak resident memory (``ru_maxrss``) is its own. The lis
+Every timed run is a fresh process, so its peak resident memory (``ru_maxrss``) is its own. The road
+buffers are searched and drawn in worker processes forked from the run (``core/access/catchment_workers.py``):
+the memory checked against the goal is the run's peak plus its largest worker's, which counts the graph
+they share twice (an overestimate). The lis
 runs get an empty QGIS profile folder: the graph cache (``<QGIS settings dir>/lis_cache``) is then empty
 for the cold run and filled for the cached run. Native runs one unbounded Dijkstra per facility and
 is run once per network; lis runs RUNS times (best time kept). A run still going after ``--timeout``
@@ -220,6 +223,11 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def workers_peak_mb() -> float:
+    """Peak resident memory of the largest worker process the run started (0 without workers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+
+
 def lis_parameters(
     algorithm: Any,
     network: str,
@@ -363,6 +371,7 @@ def child(args: argparse.Namespace) -> int:
         profiler.disable()
         profiler.dump_stats(args.cprofile)
     info["peak_mb"] = peak_mb()
+    info["workers_peak_mb"] = workers_peak_mb()
     info["startup_mb"] = startup
     print(json.dumps(info), flush=True)
     # QGIS 3.22 can crash while tearing down after the network algorithms; the numbers are out, so skip it.
@@ -444,6 +453,8 @@ def row(label: str, result: dict[str, Any]) -> str:
             f"{', read by ' + result['reader'] if result.get('reader') and not result['from_cache'] else ''}), "
             f"snap {result['snap_seconds']:.2f} s, searches {result['search_seconds']:.2f} s"
         )
+    if result.get("workers_peak_mb"):
+        extra = f", largest worker {result['workers_peak_mb']:.0f} MB{extra}"
     return (
         f"  {label:<28} {result['seconds']:8.2f} s (process {result['process']:6.2f} s)   peak "
         f"{result['peak_mb']:7.1f} MB (start-up {result['startup_mb']:5.1f} MB){extra}   [{result['what']}]"
@@ -500,8 +511,9 @@ def scale_goal(bench: str, lis: dict[str, Any]) -> Goal:
     goal = f"< {SCALE_SECONDS_GOAL:g} s, < {SCALE_MB_GOAL / 1024:g} GB"
     if not finished(lis):
         return Goal(bench, None, lis, goal, False)
-    ok = lis["seconds"] < SCALE_SECONDS_GOAL and lis["peak_mb"] < SCALE_MB_GOAL
-    return Goal(bench, None, lis, goal, ok, f"{lis['peak_mb']:,.0f} MB")
+    memory = lis["peak_mb"] + lis.get("workers_peak_mb", 0.0)
+    ok = lis["seconds"] < SCALE_SECONDS_GOAL and memory < SCALE_MB_GOAL
+    return Goal(bench, None, lis, goal, ok, f"{memory:,.0f} MB")
 
 
 #: Functions that wrap the whole run (Processing and the algorithm's shell): left out of the profiles shown.

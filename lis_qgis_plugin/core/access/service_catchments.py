@@ -30,9 +30,7 @@ assignment and coverage tables and the log) and :func:`write_catchments`.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
@@ -58,8 +56,9 @@ from ..io.layer_output import gpkg_destination, write_outputs
 from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import Reach, iter_reach, nearest_sources
 from ..network.road_network import DEFAULT_MAX_SNAP_M, DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
-from .catchment_geometry import CELLS_PER_BUFFER, RoadPoints, catchment_polygons, nearest_catchments, road_points
+from .catchment_geometry import CELLS_PER_BUFFER, RoadPoints, nearest_catchments, road_points
 from .catchment_style import style_catchments
+from .catchment_workers import reach_and_draw
 from .coverage import ALL_FACILITIES, band_of, coverage_table
 from .point_inputs import (
     NOT_PLACED,
@@ -100,8 +99,6 @@ NAME_FIELDS = ("name", "facility_name", "site_name", "organisation_name", "pract
 #: The methods that travel along the roads (a graph, snapping and searches).
 NETWORK_METHODS = ("network", "filled")
 OVERLAPS = ("overlapping", "nearest")
-#: Threads drawing catchment polygons while the searches go on.
-DRAWING_THREADS = max(1, min(4, os.cpu_count() or 1))
 FacilitiesInput = Union[QgsVectorLayer, str, Path]
 
 
@@ -768,30 +765,23 @@ def draw_overlapping(
     drawn: CatchmentPolygons,
     feedback: QgsFeedback | None = None,
 ) -> None:
-    """Each facility's own catchment: one bounded reverse search per facility, drawn in worker threads.
-
-    The searches run here while the polygons are drawn in threads (numpy, scipy.ndimage and GDAL
-    release the GIL); each search is kept in ``drawn.reaches``.
-    """
+    """Each facility's own catchment: one bounded reverse search per facility and its road buffers, searched
+    and drawn in worker processes where the system allows (:mod:`.catchment_workers`); each search is kept
+    in ``drawn.reaches``."""
     assert routing.graph is not None and routing.facility_nodes is not None and routing.demand_nodes is not None
     graph, nodes, demand_nodes = routing.graph, routing.facility_nodes, routing.demand_nodes
     limits = options.limits
     graph_limits = [band * options.per_unit for band in limits]
-    with ThreadPoolExecutor(max_workers=DRAWING_THREADS) as pool:
-        pending: list[Future[list[QgsGeometry]]] = []
-        # one search at a time: the drawing threads run between searches (scipy's Dijkstra holds the GIL)
-        for reach in iter_reach(graph, nodes, graph_limits[-1], reverse=True, chunk=8):
-            report_progress(feedback, 55 + 20 * len(pending) / len(nodes))
-            drawn.reaches.append(reach)
-            pending.append(pool.submit(catchment_polygons, points, reach.nodes, reach.costs, graph_limits))
-        for index, (reach, polygons) in enumerate(zip(drawn.reaches, pending)):
-            report_progress(feedback, 75 + 15 * index / len(nodes))
-            demand_cost = _costs_at(reach, demand_nodes) if inputs.demand is not None else None
-            for band, graph_limit, polygon in zip(limits, graph_limits, polygons.result()):
-                within = None
-                if demand_cost is not None:
-                    within = _population(inputs.demand, (demand_cost <= graph_limit) & routing.demand_placed)
-                drawn.add(index, band, _clipped(polygon, clip), within)
+    for index, (reach, polygons) in enumerate(reach_and_draw(graph, nodes, points, graph_limits)):
+        check_cancel(feedback)
+        report_progress(feedback, 55 + 35 * index / len(nodes))
+        drawn.reaches.append(reach)
+        demand_cost = _costs_at(reach, demand_nodes) if inputs.demand is not None else None
+        for band, graph_limit, polygon in zip(limits, graph_limits, polygons):
+            within = None
+            if demand_cost is not None:
+                within = _population(inputs.demand, (demand_cost <= graph_limit) & routing.demand_placed)
+            drawn.add(index, band, _clipped(polygon, clip), within)
 
 
 def draw_nearest(
