@@ -43,8 +43,9 @@ for the cold run and filled for the cached run. Native runs one unbounded Dijkst
 is run once per network; lis runs RUNS times (best time kept). A run still going after ``--timeout``
 seconds (default 900; the scale runs: ``SCALE_TIMEOUT_S``) is stopped and reported unfinished.
 ``--cprofile-dir DIR`` writes each lis run's cProfile statistics there, and a missed goal is printed
-with the top entries of its run's profile (where the time goes). cProfile sees the main thread: the
-road buffers drawn in worker threads show as its time "waiting for the drawing threads".
+with the top entries of its run's profile (where the time goes). cProfile sees the run's own process:
+the searches and road buffers done in worker processes show as its time "waiting for the worker
+processes" (``--cprofile`` in a core-only child or ``catchment_workers.MIN_FACILITIES`` raised shows them).
 
 A missed goal is reported (FAIL), not an error: the exit code is 0, and 1 only if a run crashes.
 
@@ -519,7 +520,10 @@ def scale_goal(bench: str, lis: dict[str, Any]) -> Goal:
 #: Functions that wrap the whole run (Processing and the algorithm's shell): left out of the profiles shown.
 WRAPPERS = frozenset({"run", "runAlgorithm", "execute", "processAlgorithm", "process", "service_catchments"})
 #: Names for C functions whose own name says little.
-C_NAMES = {"<method 'acquire' of '_thread.lock' objects>": "waiting for the drawing threads (thread lock)"}
+C_NAMES = {
+    "<method 'acquire' of '_thread.lock' objects>": "waiting for a thread (lock)",
+    "<built-in method posix.read>": "waiting for the worker processes' searches and polygons (pipe)",
+}
 
 
 def profile_top(path: str, lines: int = PROFILE_LINES) -> list[str]:
