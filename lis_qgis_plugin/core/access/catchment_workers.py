@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 
 import numpy as np
 from qgis.core import QgsGeometry
@@ -99,6 +99,22 @@ def _received(connection: Connection) -> list[tuple[np.ndarray, np.ndarray, list
     return results
 
 
+def _in_order(pipes: list[Connection], count: int) -> Iterator[list[tuple[np.ndarray, np.ndarray, list[bytes]]]]:
+    """The ``count`` batches in order, worker k having sent batches k, k + workers, ...: each batch is read as soon
+    as it is sent (a worker waits for its batch to be read before it starts the next), and held until its turn."""
+    workers = len(pipes)
+    received = [0] * workers
+    held: dict[int, list[tuple[np.ndarray, np.ndarray, list[bytes]]]] = {}
+    for number in range(count):
+        while number not in held:
+            expecting = [pipe for k, pipe in enumerate(pipes) if k + workers * received[k] < count]
+            for pipe in wait(expecting):
+                k = pipes.index(pipe)  # type: ignore[arg-type]
+                held[k + workers * received[k]] = _received(pipe)  # type: ignore[arg-type]
+                received[k] += 1
+        yield held.pop(number)
+
+
 def reach_and_draw(
     graph: RoadGraph, nodes: np.ndarray, points: RoadPoints, limits: Sequence[float]
 ) -> Iterator[tuple[Reach, list[QgsGeometry]]]:
@@ -125,8 +141,8 @@ def reach_and_draw(
             send.close()  # the worker holds the sending end now: its end of file is ours to see
             pipes.append(receive)
             processes.append(process)
-        for number, batch in enumerate(batches):
-            for node, (reached, costs, wkbs) in zip(batch, _received(pipes[number % workers])):
+        for batch, results in zip(batches, _in_order(pipes, len(batches))):
+            for node, (reached, costs, wkbs) in zip(batch, results):
                 yield Reach(int(node), reached, costs), [_geometry(wkb) for wkb in wkbs]
     finally:  # also when the caller stops early (cancelled)
         for process in processes:
