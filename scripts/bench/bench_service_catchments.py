@@ -524,6 +524,7 @@ WRAPPERS = frozenset({"run", "runAlgorithm", "execute", "processAlgorithm", "pro
 C_NAMES = {
     "<method 'acquire' of '_thread.lock' objects>": "waiting for a thread (lock)",
     "<built-in method posix.read>": "waiting for the worker processes' searches and polygons (pipe)",
+    "<method 'poll' of 'select.poll' objects>": "waiting for the worker processes' searches and polygons (poll)",
 }
 
 
