@@ -116,6 +116,7 @@ SCALE = Bench("scale", 520, 2000, 4, 10.0)  # ~1,015,000 directed edges
 QUICK_GRID = Bench("grid", 60, 30, 4, 10.0)
 QUICK_ONE_EDGE = Bench("one-edge", 60, 30, 1, 3.0)
 QUICK_SCALE = Bench("scale", 60, 30, 4, 10.0)
+BASE = (GRID.streets, GRID.facilities)  # the grid as (streets, facilities), for bench_locate_services.py
 
 
 # --- parent: inputs -----------------------------------------------------------------------
@@ -419,24 +420,32 @@ def run_child(
     return result
 
 
-def build_in_child(folder: Path, bench: Bench) -> tuple[Path, Path, int]:
-    """Write the inputs in a separate process; returns (network gpkg, facilities gpkg, directed edges)."""
+def build_in_child(folder: Path, streets: int, facilities: int, way_blocks: int = 4) -> tuple[Path, Path, int]:
+    """Write the inputs in a separate process; returns (network gpkg, facilities gpkg, directed edges).
+
+    (``bench_locate_services.py`` builds its candidate sites' grid with it too.)"""
     folder.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, __file__, "--build", str(folder), "--streets", str(bench.streets)]
-    command += ["--count", str(bench.facilities), "--way-blocks", str(bench.way_blocks)]
+    command = [sys.executable, __file__, "--build", str(folder), "--streets", str(streets)]
+    command += ["--count", str(facilities), "--way-blocks", str(way_blocks)]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    started = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"building the inputs failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-3000:]}")
     built = json.loads(lines[-1])
+    return Path(built["network"]), Path(built["facilities"]), int(built["edges"])
+
+
+def build_bench(folder: Path, bench: Bench) -> tuple[Path, Path]:
+    """A bench's inputs, written in a separate process and described; returns (network gpkg, facilities gpkg)."""
+    started = time.perf_counter()
+    network, facilities, edges = build_in_child(folder, bench.streets, bench.facilities, bench.way_blocks)
     print(
-        f"{bench.name}: {bench.describe()}; ~{int(built['edges']):,} directed edges "
+        f"{bench.name}: {bench.describe()}; ~{edges:,} directed edges "
         f"(written in {time.perf_counter() - started:.1f} s).",
         flush=True,
     )
-    return Path(built["network"]), Path(built["facilities"]), int(built["edges"])
+    return network, facilities
 
 
 def finished(result: dict[str, Any] | None) -> bool:
@@ -555,7 +564,7 @@ def grid_benches(
     bench: Bench, folder: Path, options: argparse.Namespace, goals: list[Goal]
 ) -> dict[str, dict[str, Any]]:
     """The grid's runs: lis cold and cached, the core-only floor, nearest-facility, native (and filled areas)."""
-    inputs = build_in_child(folder, bench)[:2]
+    inputs = build_bench(folder, bench)
     runs = folder / "runs"
     out: dict[str, dict[str, Any]] = {}
     out["lis cold"], out["lis cached"] = lis_runs("lis", bench, inputs, runs, RUNS, options)
@@ -600,7 +609,7 @@ def grid_benches(
 
 def one_edge_bench(bench: Bench, folder: Path, options: argparse.Namespace, goals: list[Goal]) -> None:
     """The one-edge grid: the whole cold run against native."""
-    inputs = build_in_child(folder, bench)[:2]
+    inputs = build_bench(folder, bench)
     runs = folder / "runs"
     cold, cached = lis_runs("lis", bench, inputs, runs, RUNS, options)
     core_cold, _ = lis_runs("core", bench, inputs, runs, 1, options)
@@ -616,7 +625,7 @@ def one_edge_bench(bench: Bench, folder: Path, options: argparse.Namespace, goal
 
 def scale_bench(bench: Bench, folder: Path, options: argparse.Namespace, goals: list[Goal]) -> None:
     """The scale run, cold, lis only: road buffers, filled nearest-facility areas, filled overlapping areas."""
-    inputs = build_in_child(folder, bench)[:2]
+    inputs = build_bench(folder, bench)
     runs = folder / "runs"
     print(f"\n{bench.name} ({bench.describe()}), cold graph each time:")
     for kind, label in (
