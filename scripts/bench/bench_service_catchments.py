@@ -1,41 +1,65 @@
-"""Is ``lis:servicecatchments`` far faster than QGIS's own service areas, and does it scale?
+"""Is ``lis:servicecatchments`` many times faster than QGIS's own service areas, and does it scale?
 
-The issue's benchmark: 200 facilities on a network of at least 150,000 directed edges, the
-full ``lis:servicecatchments`` run against ``native:serviceareafromlayer`` (fastest route,
-speed field, one-way streets, a 10-minute service area). Goals: cold graph (empty cache)
-at least 10x faster than native, cached graph at least 50x faster; and at scale (1,000,000
-directed edges, 2,000 facilities, lis only) under 60 s and under 4 GB peak memory.
+Issue 18's speed goals, all measured in one run of this script against ``native:serviceareafromlayer``
+(fastest route, speed field, one-way streets), each ratio = native seconds / lis seconds:
 
-The network is synthetic and built in a temporary folder: a jittered grid of streets (100 m
-blocks, EPSG:27700), each street split into line features ("ways") of four blocks through every
-crossing, so ways meet at shared vertices as OpenStreetMap ways do; a ``speed_kph`` field (30, 48
-or 64 km/h) and a ``oneway`` field (``yes`` on about one street in eight, else ``no``). Facilities
-are random points.
+==========================================================================  ================================
+bench                                                                        goal
+==========================================================================  ================================
+grid (205 x 205 streets, ways of four blocks, 200 sites, 10 min), cold        >= 8x, and within 25% of the
+                                                                             floor set by the searches alone
+grid, cached graph                                                           >= 8x
+one-edge grid (179,400 one-block line features, 200 sites, 3 min), cold      >= 10x
+nearest-facility catchments on the grid, cached graph                        >= 30x
+scale (520 x 520 grid, ~1,000,000 directed edges, 2,000 sites), lis only:    < 60 s and < 4 GB peak memory
+road buffers, filled nearest-facility areas, filled overlapping areas
+==========================================================================  ================================
 
-Every timed run is a fresh QGIS process, so its peak resident memory (``ru_maxrss``) is its own.
-The lis runs get an empty QGIS profile folder: the graph cache (``core/network/graph_cache.py``:
-``<QGIS settings dir>/lis_cache``) is then empty for the cold run and filled for the cached run.
-The lis side is also measured with only the core functions the algorithm is built on (graph
-from the cache or built, snap, one bounded reverse search per facility: ``road_network`` /
-``graph_cache`` / ``network_search``, no catchment polygons written), to show where the time
-goes; if ``lis:servicecatchments`` is not registered, only these run, and the report says so.
+Each side is timed as the whole algorithm run that ``qgis_process`` makes, in a fresh process of its
+own: ``processing.run`` with file inputs and GeoPackage outputs (reading the network, building or
+loading the graph, snapping, searches, polygons, writing, styling). QGIS's own start-up, the same
+for both sides, is printed apart ("process" seconds) and not in the ratios.
 
-Notes: QGIS 3.22's ``TRAVEL_COST2`` is in hours for the fastest strategy (10 min = 1/6). Native
-runs one unbounded Dijkstra per facility and is run once; lis runs RUNS times (best time kept).
-A run still going after ``--timeout`` seconds (default 900) is stopped and reported unfinished.
+The floor: the searches the run cannot avoid, timed alone in a core-only child on the same graph:
+one bounded reverse search per facility (scipy's Dijkstra, ``network_search.iter_reach``, stopped at
+the band) plus the one multi-source search that finds every node's nearest facility
+(``nearest_sources``). scipy's Dijkstra holds the GIL, so on one process nothing else runs while it
+runs: a full run within 25% of the floor spends at most a quarter of the searches' time on everything
+else (reading, snapping, polygons, writing) that is not overlapped with them.
 
-Missing a goal is reported (FAIL), not an error: the exit code is 0, and 1 only if a run crashes.
+The networks are synthetic and built in a temporary folder: a jittered grid of streets (100 m
+blocks, EPSG:27700) with a ``speed_kph`` field (30, 48 or 64 km/h) and a ``oneway`` field (``yes`` on
+about one street in eight). On the grid each street is split into line features ("ways") of four
+blocks through every crossing, as OpenStreetMap ways meet at shared vertices; on the one-edge grid
+every block edge is its own feature (300 x 300 streets: 179,400 features), which makes reading the
+features the cost to beat. Facilities are random points.
+
+Every timed run is a fresh process, so its peak resident memory (``ru_maxrss``) is its own. The road
+buffers are searched and drawn in worker processes forked from the run (``core/access/catchment_workers.py``):
+the memory checked against the goal is the run's peak plus its largest worker's, which counts the graph
+they share twice (an overestimate). The lis
+runs get an empty QGIS profile folder: the graph cache (``<QGIS settings dir>/lis_cache``) is then empty
+for the cold run and filled for the cached run. Native runs one unbounded Dijkstra per facility and
+is run once per network; lis runs RUNS times (best time kept). A run still going after ``--timeout``
+seconds (default 900; the scale runs: ``SCALE_TIMEOUT_S``) is stopped and reported unfinished.
+``--cprofile-dir DIR`` writes each lis run's cProfile statistics there, and a missed goal is printed
+with the top entries of its run's profile (where the time goes). cProfile sees the run's own process:
+the searches and road buffers done in worker processes show as its time "waiting for the worker
+processes" (``--cprofile`` in a core-only child or ``catchment_workers.MIN_FACILITIES`` raised shows them).
+
+A missed goal is reported (FAIL), not an error: the exit code is 0, and 1 only if a run crashes.
 
 Run from the repository root: ``make bench`` or
-``.venv/bin/python scripts/bench/bench_service_catchments.py`` (``--quick`` for a smaller network
-while developing; ``--skip-native`` / ``--skip-scale`` to leave a part out; ``--method filled`` to time the
-filled travel-time areas too, with their ratios to native in the same run).
+``.venv/bin/python scripts/bench/bench_service_catchments.py`` (``--quick``: small networks, for
+trying changes; ``--skip-native`` / ``--skip-scale`` to leave a part out; ``--method filled`` to time
+the filled travel-time areas on the grid too).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -43,6 +67,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,19 +81,42 @@ ORIGIN = (400_000.0, 300_000.0)
 BLOCK_M = 100.0
 SPEEDS_KPH = (30.0, 48.0, 64.0)
 ONEWAY_SHARE = 0.125
-WAY_BLOCKS = 4  # blocks per line feature: streets are split into ways that meet at shared vertices
-BAND_MINUTES = 10.0
 SEED = 2026
 RUNS = 2
 TIMEOUT_S = 900.0  # a run still going after this is stopped and reported as not finished
-COLD_GOAL = 10.0
-CACHED_GOAL = 50.0
+SCALE_TIMEOUT_S = 150.0  # the scale runs' goal is 60 s: past two and a half times that, stop and report
 SCALE_SECONDS_GOAL = 60.0
 SCALE_MB_GOAL = 4096.0
-# (streets each way, facilities): about 2 * n * (n - 1) * (2 - oneway share) directed edges.
-BASE = (205, 200)  # ~152,000 directed edges
-SCALE = (520, 2000)  # ~1,015,000 directed edges
-QUICK = (60, 30)
+FLOOR_MARGIN = 1.25  # the cold grid run within 25% of the floor set by its searches
+PROFILE_LINES = 14  # top entries of a missed goal's profile
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One synthetic network and its facilities: ``streets`` each way (about 2 * n * (n - 1) * (2 - oneway
+    share) directed edges), ``way_blocks`` blocks per line feature, the band in minutes."""
+
+    name: str
+    streets: int
+    facilities: int
+    way_blocks: int
+    band_minutes: float
+
+    def describe(self) -> str:
+        features = 2 * self.streets * math.ceil((self.streets - 1) / self.way_blocks)
+        return (
+            f"{self.streets} x {self.streets} street grid, {features:,} line features of {self.way_blocks} "
+            f"block{'s' if self.way_blocks > 1 else ''}, {self.facilities:,} facilities, band {self.band_minutes:g} min"
+        )
+
+
+GRID = Bench("grid", 205, 200, 4, 10.0)  # ~158,000 directed edges
+ONE_EDGE = Bench("one-edge", 300, 200, 1, 3.0)  # 179,400 features, ~336,000 directed edges
+SCALE = Bench("scale", 520, 2000, 4, 10.0)  # ~1,015,000 directed edges
+QUICK_GRID = Bench("grid", 60, 30, 4, 10.0)
+QUICK_ONE_EDGE = Bench("one-edge", 60, 30, 1, 3.0)
+QUICK_SCALE = Bench("scale", 60, 30, 4, 10.0)
+BASE = (GRID.streets, GRID.facilities)  # the grid as (streets, facilities), for bench_locate_services.py
 
 
 # --- parent: inputs -----------------------------------------------------------------------
@@ -87,8 +135,9 @@ def start_qgis() -> Any:
     return app
 
 
-def build_inputs(folder: Path, streets: int, facilities: int) -> tuple[Path, Path, int]:
-    """Write the street grid and the facility points; returns (network gpkg, facilities gpkg, directed edges)."""
+def build_inputs(folder: Path, streets: int, facilities: int, way_blocks: int) -> tuple[Path, Path, int]:
+    """Write the street grid (line features of ``way_blocks`` blocks) and the facility points; returns
+    (network gpkg, facilities gpkg, directed edges)."""
     import numpy as np
     from qgis.core import (
         Qgis,
@@ -138,8 +187,8 @@ def build_inputs(folder: Path, streets: int, facilities: int) -> tuple[Path, Pat
             xs, ys = (gx[k], gy[k]) if axis == "row" else (gx[:, k], gy[:, k])
             oneway = rng.random() < ONEWAY_SHARE
             speed = float(rng.choice(SPEEDS_KPH))
-            for first in range(0, n - 1, WAY_BLOCKS):  # one way (feature) per WAY_BLOCKS blocks, as OSM ways
-                last = min(first + WAY_BLOCKS, n - 1)
+            for first in range(0, n - 1, way_blocks):  # one way (feature) per way_blocks blocks, as OSM ways
+                last = min(first + way_blocks, n - 1)
                 feature = QgsFeature(fields)
                 feature.setAttributes([f"{axis} {k}", speed, "yes" if oneway else "no"])
                 points = [QgsPoint(float(x), float(y)) for x, y in zip(xs[first : last + 1], ys[first : last + 1])]
@@ -176,6 +225,11 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def workers_peak_mb() -> float:
+    """Peak resident memory of the largest child process this one has waited for (the run's workers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+
+
 def lis_parameters(
     algorithm: Any,
     network: str,
@@ -184,9 +238,10 @@ def lis_parameters(
     profile: str | None,
     nearest: bool = False,
     method: str = "network",
+    band_minutes: float = 10.0,
 ) -> dict[str, Any]:
     """The parameters of a network catchment run (``method``: "network" road buffers or "filled" areas):
-    10 min driving time, speed field; outputs into ``out``.
+    driving time within ``band_minutes``, speed field; outputs into ``out``.
 
     Enum choices are found by their words (network, time, drive), any cache-folder parameter points into
     the run's profile, and the catchments and every required output are written as GeoPackages.
@@ -200,7 +255,7 @@ def lis_parameters(
         "FACILITIES": facilities,
         "NETWORK": network,
         "SPEED_FIELD": "speed_kph",
-        "BANDS": f"{BAND_MINUTES:g}",
+        "BANDS": f"{band_minutes:g}",
     }
     for definition in algorithm.parameterDefinitions():
         name = definition.name()
@@ -234,12 +289,19 @@ def child(args: argparse.Namespace) -> int:
     if profile_dir and Path(QgsApplication.qgisSettingsDirPath()).resolve() != profile_dir.resolve():
         raise RuntimeError(f"QGIS did not take the profile folder {args.profile}")
     startup = peak_mb()
+    started_children = workers_peak_mb()  # processes QGIS ran while starting, not the run's workers
     network = f"{args.network}|layername=roads"
     facilities = f"{args.facilities}|layername=facilities"
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())  # the network algorithms crash without a project
     feedback = QgsProcessingFeedback()
     info: dict[str, Any] = {}
+    profiler = None
+    if args.cprofile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     if args.child == "native":
         import processing
@@ -258,7 +320,7 @@ def child(args: argparse.Namespace) -> int:
                 "DEFAULT_SPEED": 50,
                 "TOLERANCE": 0,
                 "START_POINTS": facilities,
-                "TRAVEL_COST2": BAND_MINUTES / 60.0,  # hours
+                "TRAVEL_COST2": args.band / 60.0,  # hours
                 "INCLUDE_BOUNDS": False,
                 "OUTPUT_LINES": str(Path(args.out) / "native_lines.gpkg"),
             },
@@ -278,7 +340,7 @@ def child(args: argparse.Namespace) -> int:
         nearest = "nearest" in args.child
         method = "filled" if "filled" in args.child else "network"
         out = Path(args.out) / args.child
-        params = lis_parameters(algorithm, network, facilities, out, args.profile, nearest, method)
+        params = lis_parameters(algorithm, network, facilities, out, args.profile, nearest, method, args.band)
         processing.run(LIS_ALGORITHM, params, context=context, feedback=feedback)
         shape = ", filled areas" if method == "filled" else ""
         info["what"] = f"{LIS_ALGORITHM} (full run{shape}{', nearest-facility catchments' if nearest else ''})"
@@ -286,26 +348,33 @@ def child(args: argparse.Namespace) -> int:
         from qgis.core import QgsVectorLayer
 
         from lis_qgis_plugin.core.network.graph_cache import default_cache_dir, load_or_build
-        from lis_qgis_plugin.core.network.network_search import reach_within
+        from lis_qgis_plugin.core.network.network_search import iter_reach, nearest_sources
         from lis_qgis_plugin.core.network.road_network import TravelMode, points_from_layer
 
         mode = TravelMode(kind="drive", cost="time", speed_field="speed_kph")
         graph, from_cache = load_or_build(network, mode, cache_dir=default_cache_dir())
         built = time.perf_counter()
         points = points_from_layer(QgsVectorLayer(facilities, "facilities", "ogr"), graph.crs_authid)
-        snapped = graph.snap(points)
+        snapped = graph.snap(points, main_only=True)  # as the full run places the facilities
+        _ = snapped.graph.matrix_reversed  # built once per run, as in the full run: not part of the searches
         placed = time.perf_counter()
-        reaches = reach_within(snapped.graph, snapped.nodes, BAND_MINUTES * 60.0, reverse=True)
+        # the searches the full run makes: one multi-source search, then one bounded search per facility
+        nearest_sources(snapped.graph, snapped.nodes, reverse=True)
+        reached = [len(reach.nodes) for reach in iter_reach(snapped.graph, snapped.nodes, args.band * 60.0, True)]
         info["snap_seconds"] = placed - built
         info["search_seconds"] = time.perf_counter() - placed
-        info["what"] = "core: load_or_build + snap + reach_within (no polygons written)"
+        info["what"] = "core: load_or_build + snap + the searches (no polygons written)"
         info["graph_seconds"] = built - started
         info["from_cache"] = from_cache
         info["reader"] = graph.info.get("reader")  # "arrow" (GDAL's columns) or "qgis" (feature by feature)
         info["edges"] = graph.edge_count
-        info["nodes_reached_mean"] = float(sum(len(r.nodes) for r in reaches) / max(len(reaches), 1))
+        info["nodes_reached_mean"] = float(sum(reached) / max(len(reached), 1))
     info.setdefault("seconds", time.perf_counter() - started)
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.cprofile)
     info["peak_mb"] = peak_mb()
+    info["workers_peak_mb"] = workers_peak_mb() if workers_peak_mb() > started_children else 0.0
     info["startup_mb"] = startup
     print(json.dumps(info), flush=True)
     # QGIS 3.22 can crash while tearing down after the network algorithms; the numbers are out, so skip it.
@@ -317,17 +386,26 @@ def child(args: argparse.Namespace) -> int:
 
 
 def run_child(
-    which: str, network: Path, facilities: Path, out: Path, profile: Path | None, timeout: float
+    which: str, bench: Bench, inputs: tuple[Path, Path], out: Path, profile: Path | None, options: argparse.Namespace
 ) -> dict[str, Any]:
-    """One timed run in a fresh process; a run that takes longer than ``timeout`` seconds is stopped."""
+    """One timed run in a fresh process; a run that takes longer than the timeout is stopped.
+
+    The result also holds "process": the child's whole wall time, QGIS's start-up included."""
     out.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, __file__, "--child", which, "--network", str(network)]
-    command += ["--facilities", str(facilities), "--out", str(out)]
+    command = [sys.executable, __file__, "--child", which, "--network", str(inputs[0])]
+    command += ["--facilities", str(inputs[1]), "--out", str(out), "--band", str(bench.band_minutes)]
+    timeout = SCALE_TIMEOUT_S if bench.name == "scale" and not options.quick else options.timeout
     if profile is not None:
         command += ["--profile", str(profile)]
+    stats = None
+    if options.cprofile_dir and which != "native":
+        stats = Path(options.cprofile_dir) / f"{bench.name}_{which}.prof"
+        stats.parent.mkdir(parents=True, exist_ok=True)
+        command += ["--cprofile", str(stats)]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     if profile is not None:
         env["QGIS_CUSTOM_CONFIG_PATH"] = str(profile)  # a profile of its own: <profile>/profiles/default
+    started = time.perf_counter()
     try:
         done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -335,14 +413,20 @@ def run_child(
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{which} run failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    return json.loads(lines[-1])
+    result: dict[str, Any] = json.loads(lines[-1])
+    result["process"] = time.perf_counter() - started
+    if stats is not None:
+        result["cprofile"] = str(stats)
+    return result
 
 
-def build_in_child(folder: Path, streets: int, facilities: int) -> tuple[Path, Path, int]:
-    """Write the inputs in a separate process; returns (network gpkg, facilities gpkg, directed edges)."""
+def build_in_child(folder: Path, streets: int, facilities: int, way_blocks: int = 4) -> tuple[Path, Path, int]:
+    """Write the inputs in a separate process; returns (network gpkg, facilities gpkg, directed edges).
+
+    (``bench_locate_services.py`` builds its candidate sites' grid with it too.)"""
     folder.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, __file__, "--build", str(folder), "--streets", str(streets)]
-    command += ["--count", str(facilities)]
+    command += ["--count", str(facilities), "--way-blocks", str(way_blocks)]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
     lines = done.stdout.strip().splitlines()
@@ -352,11 +436,27 @@ def build_in_child(folder: Path, streets: int, facilities: int) -> tuple[Path, P
     return Path(built["network"]), Path(built["facilities"]), int(built["edges"])
 
 
+def build_bench(folder: Path, bench: Bench) -> tuple[Path, Path]:
+    """A bench's inputs, written in a separate process and described; returns (network gpkg, facilities gpkg)."""
+    started = time.perf_counter()
+    network, facilities, edges = build_in_child(folder, bench.streets, bench.facilities, bench.way_blocks)
+    print(
+        f"{bench.name}: {bench.describe()}; ~{edges:,} directed edges "
+        f"(written in {time.perf_counter() - started:.1f} s).",
+        flush=True,
+    )
+    return network, facilities
+
+
+def finished(result: dict[str, Any] | None) -> bool:
+    return result is not None and not result.get("timeout") and not result.get("skipped")
+
+
 def row(label: str, result: dict[str, Any]) -> str:
     if result.get("timeout"):
-        return f"  {label:<25} did not finish within {result['seconds']:.0f} s (stopped)"
+        return f"  {label:<28} did not finish within {result['seconds']:.0f} s (stopped)"
     if result.get("skipped"):
-        return f"  {label:<25} not run (the cold run did not finish)"
+        return f"  {label:<28} not run (the cold run did not finish)"
     extra = f", {result['output_features']:,} service areas written" if "output_features" in result else ""
     if "graph_seconds" in result:
         extra = (
@@ -364,174 +464,244 @@ def row(label: str, result: dict[str, Any]) -> str:
             f"{', read by ' + result['reader'] if result.get('reader') and not result['from_cache'] else ''}), "
             f"snap {result['snap_seconds']:.2f} s, searches {result['search_seconds']:.2f} s"
         )
+    if result.get("workers_peak_mb"):
+        extra = f", largest worker {result['workers_peak_mb']:.0f} MB{extra}"
     return (
-        f"  {label:<25} {result['seconds']:9.2f} s   peak {result['peak_mb']:8.1f} MB "
-        f"(start-up {result['startup_mb']:6.1f} MB){extra}   [{result['what']}]"
+        f"  {label:<28} {result['seconds']:8.2f} s (process {result['process']:6.2f} s)   peak "
+        f"{result['peak_mb']:7.1f} MB (start-up {result['startup_mb']:5.1f} MB){extra}   [{result['what']}]"
     )
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
 def lis_runs(
-    kind: str, network: Path, facilities: Path, out: Path, runs: int, timeout: float
+    kind: str, bench: Bench, inputs: tuple[Path, Path], out: Path, runs: int, options: argparse.Namespace
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Best cold run (fresh empty profile each time) and best cached run (profile filled by a cold run)."""
     cold, cached = [], []
     for run in range(runs):
         profile = out / f"{kind}_profile_{run}"
         shutil.rmtree(profile, ignore_errors=True)
-        cold.append(run_child(f"{kind}_cold", network, facilities, out, profile, timeout))
+        cold.append(run_child(f"{kind}_cold", bench, inputs, out, profile, options))
         if cold[-1].get("timeout"):
             return cold[-1], {"skipped": True, "seconds": cold[-1]["seconds"], "what": f"{kind}_cached"}
-        cached.append(run_child(f"{kind}_cached", network, facilities, out, profile, timeout))
+        cached.append(run_child(f"{kind}_cached", bench, inputs, out, profile, options))
         graph_cache = profile / "profiles" / "default" / "lis_cache"  # the default cache in the run's own profile
         if not list(graph_cache.glob("*.npz")):
             print(f"  note: no graph was cached in {graph_cache}: the cached run may have rebuilt it")
     return min(cold, key=lambda r: r["seconds"]), min(cached, key=lambda r: r["seconds"])
 
 
-def compare(native: dict[str, Any], cold: dict[str, Any], cached: dict[str, Any]) -> None:
-    """The two speed-up ratios and their verdicts."""
-    for label, result, goal in (("cold", cold, COLD_GOAL), ("cached", cached, CACHED_GOAL)):
-        if result.get("timeout") or result.get("skipped") or native.get("timeout"):
-            print(f"  {label + ':':<7} a run did not finish: no ratio   goal >= {goal:g}x   FAIL")
+@dataclass
+class Goal:
+    """One line of the verdict table."""
+
+    bench: str
+    native: dict[str, Any] | None
+    lis: dict[str, Any] | None
+    goal: str
+    ok: bool | None  # None: not measured in this run
+    ratio: str = ""
+
+    def line(self) -> str:
+        native = f"{self.native['seconds']:8.2f}" if self.native and finished(self.native) else f"{'-':>8}"
+        lis = f"{self.lis['seconds']:8.2f}" if self.lis and finished(self.lis) else f"{'-':>8}"
+        verdict = "not run" if self.ok is None else ("PASS" if self.ok else "FAIL")
+        return f"  {self.bench:<46} {native} {lis} {self.ratio:>9}  {self.goal:<28} {verdict}"
+
+
+def ratio_goal(bench: str, native: dict[str, Any] | None, lis: dict[str, Any] | None, goal: float) -> Goal:
+    """native seconds / lis seconds against ``goal`` (x)."""
+    if not finished(native) or not finished(lis):
+        return Goal(bench, native, lis, f">= {goal:g}x", None if native is None or lis is None else False)
+    assert native is not None and lis is not None
+    ratio = native["seconds"] / lis["seconds"]
+    return Goal(bench, native, lis, f">= {goal:g}x", ratio >= goal, f"{ratio:.1f}x")
+
+
+def scale_goal(bench: str, lis: dict[str, Any]) -> Goal:
+    """Under 60 s and under 4 GB peak memory."""
+    goal = f"< {SCALE_SECONDS_GOAL:g} s, < {SCALE_MB_GOAL / 1024:g} GB"
+    if not finished(lis):
+        return Goal(bench, None, lis, goal, False)
+    memory = lis["peak_mb"] + lis.get("workers_peak_mb", 0.0)
+    ok = lis["seconds"] < SCALE_SECONDS_GOAL and memory < SCALE_MB_GOAL
+    return Goal(bench, None, lis, goal, ok, f"{memory:,.0f} MB")
+
+
+#: Functions that wrap the whole run (Processing and the algorithm's shell): left out of the profiles shown.
+WRAPPERS = frozenset({"run", "runAlgorithm", "execute", "processAlgorithm", "process", "service_catchments"})
+#: Names for C functions whose own name says little.
+C_NAMES = {
+    "<method 'acquire' of '_thread.lock' objects>": "waiting for a thread (lock)",
+    "<built-in method posix.read>": "waiting for the worker processes' searches and polygons (pipe)",
+    "<method 'poll' of 'select.poll' objects>": "waiting for the worker processes' searches and polygons (poll)",
+}
+
+
+def profile_top(path: str, lines: int = PROFILE_LINES) -> list[str]:
+    """The plugin's stages and the C calls that take the most time in a cProfile file (cumulative seconds)."""
+    import pstats
+
+    stats = pstats.Stats(path)
+    rows = []
+    for (filename, line, function), (_, calls, own, total, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if function in WRAPPERS:
             continue
-        ratio = native["seconds"] / result["seconds"]
-        print(f"  {label + ':':<7} native / lis = {ratio:8.2f}x   goal >= {goal:g}x   {verdict(ratio >= goal)}")
+        if "/lis_qgis_plugin/" in filename:
+            name = f"{filename.split('/lis_qgis_plugin/')[-1]}:{line}({function})"
+        elif filename == "~" and own > 0.02 * total:  # a C function (scipy's Dijkstra, GDAL, numpy, a lock)
+            name = C_NAMES.get(function, function)
+        else:
+            continue
+        rows.append((total, own, calls, name))
+    rows.sort(reverse=True)
+    return [
+        f"    {total:7.2f} s total {own:7.2f} s own {calls:6d} calls  {name}"
+        for total, own, calls, name in rows[:lines]
+    ]
 
 
-def filled_areas(
-    network: Path, facilities: Path, runs_dir: Path, timeout: float, native: dict[str, Any] | None
-) -> None:
-    """The filled travel-time areas (METHOD "filled"), overlapping and nearest-facility, and their ratios to
-    native's service areas in this same run (their goals are the road buffers'; they draw more)."""
-    print("\nFilled travel-time areas (METHOD filled, 50 m cells, walk up to 400 m):")
-    for kind, label in (("lisfilled", "overlapping"), ("lisfillednearest", "nearest")):
-        cold, cached = lis_runs(kind, network, facilities, runs_dir, 1, timeout)
-        print(row(f"filled {label}, cold", cold))
-        print(row(f"filled {label}, cached", cached))
-        if native is not None:
-            print(f"  filled {label} areas against native:")
-            compare(native, cold, cached)
+def grid_benches(
+    bench: Bench, folder: Path, options: argparse.Namespace, goals: list[Goal]
+) -> dict[str, dict[str, Any]]:
+    """The grid's runs: lis cold and cached, the core-only floor, nearest-facility, native (and filled areas)."""
+    inputs = build_bench(folder, bench)
+    runs = folder / "runs"
+    out: dict[str, dict[str, Any]] = {}
+    out["lis cold"], out["lis cached"] = lis_runs("lis", bench, inputs, runs, RUNS, options)
+    core_cold, core_cached = lis_runs("core", bench, inputs, runs, 1, options)
+    out["nearest cold"], out["nearest cached"] = lis_runs("lisnearest", bench, inputs, runs, RUNS, options)
+    if options.method == "filled":
+        out["filled cold"], out["filled cached"] = lis_runs("lisfilled", bench, inputs, runs, 1, options)
+        out["filled nearest cold"], out["filled nearest cached"] = lis_runs(
+            "lisfillednearest", bench, inputs, runs, 1, options
+        )
+    native = None if options.skip_native else run_child("native", bench, inputs, runs, None, options)
+    print(f"\n{bench.name} ({bench.describe()}):")
+    for label, result in out.items():
+        print(row(label, result))
+    print(row("core cold", core_cold))
+    print(row("core cached", core_cached))
+    if native is not None:
+        print(row("native", native))
+    floor = min((r["search_seconds"] for r in (core_cold, core_cached) if finished(r)), default=math.nan)
+    print(f"  floor set by the searches alone: {floor:.2f} s (best of the core runs' searches)")
+    goals.append(ratio_goal(f"{bench.name}, cold", native, out["lis cold"], 8.0))
+    cold = out["lis cold"]
+    if finished(cold) and math.isfinite(floor):
+        over = cold["seconds"] / floor
+        goals.append(
+            Goal(
+                f"{bench.name}, cold, against the floor ({floor:.2f} s)",
+                None,
+                cold,
+                f"<= {FLOOR_MARGIN:g} x floor",
+                over <= FLOOR_MARGIN,
+                f"{over:.2f} x",
+            )
+        )
+    goals.append(ratio_goal(f"{bench.name}, cached", native, out["lis cached"], 8.0))
+    goals.append(ratio_goal(f"{bench.name}, nearest-facility, cached", native, out["nearest cached"], 30.0))
+    if options.method == "filled":
+        for label in ("filled cold", "filled cached", "filled nearest cold", "filled nearest cached"):
+            goals.append(ratio_goal(f"{bench.name}, {label} (no goal of its own)", native, out[label], 1.0))
+    return out
+
+
+def one_edge_bench(bench: Bench, folder: Path, options: argparse.Namespace, goals: list[Goal]) -> None:
+    """The one-edge grid: the whole cold run against native."""
+    inputs = build_bench(folder, bench)
+    runs = folder / "runs"
+    cold, cached = lis_runs("lis", bench, inputs, runs, RUNS, options)
+    core_cold, _ = lis_runs("core", bench, inputs, runs, 1, options)
+    native = None if options.skip_native else run_child("native", bench, inputs, runs, None, options)
+    print(f"\n{bench.name} ({bench.describe()}):")
+    print(row("lis cold", cold))
+    print(row("lis cached", cached))
+    print(row("core cold", core_cold))
+    if native is not None:
+        print(row("native", native))
+    goals.append(ratio_goal(f"{bench.name} grid, cold", native, cold, 10.0))
+
+
+def scale_bench(bench: Bench, folder: Path, options: argparse.Namespace, goals: list[Goal]) -> None:
+    """The scale run, cold, lis only: road buffers, filled nearest-facility areas, filled overlapping areas."""
+    inputs = build_bench(folder, bench)
+    runs = folder / "runs"
+    print(f"\n{bench.name} ({bench.describe()}), cold graph each time:")
+    for kind, label in (
+        ("lis", "road buffers"),
+        ("lisfillednearest", "filled, nearest-facility"),
+        ("lisfilled", "filled, overlapping"),
+    ):
+        profile = runs / f"{kind}_profile"
+        shutil.rmtree(profile, ignore_errors=True)
+        result = run_child(f"{kind}_cold", bench, inputs, runs, profile, options)
+        print(row(label, result), flush=True)
+        goals.append(scale_goal(f"{bench.name}, {label}, cold", result))
 
 
 def benchmark(args: argparse.Namespace) -> int:
-    base = QUICK if args.quick else BASE
+    grid, one_edge, scale = (QUICK_GRID, QUICK_ONE_EDGE, QUICK_SCALE) if args.quick else (GRID, ONE_EDGE, SCALE)
+    goals: list[Goal] = []
     with tempfile.TemporaryDirectory(prefix="lis-bench-catchments-") as temp:
+        # Inputs are built in child processes: a parent that had loaded QGIS would pass its own peak memory on
+        # to every timed child (Linux keeps ru_maxrss across fork and exec).
         folder = Path(temp)
-        # Built in child processes: a parent that had loaded QGIS would pass its own peak memory on to
-        # every timed child (Linux keeps ru_maxrss across fork and exec).
-        started = time.perf_counter()
-        network, facilities, edges = build_in_child(folder / "base", *base)
-        print(
-            f"Network: {base[0]} x {base[0]} jittered street grid, ~{edges:,} directed edges "
-            f"(written in {time.perf_counter() - started:.1f} s); {base[1]} facilities; band {BAND_MINUTES:g} min."
-        )
-        scale_inputs = None
-        if args.scale_only or (not args.skip_scale and not args.quick):
-            started = time.perf_counter()
-            scale_inputs = build_in_child(folder / "scale", *SCALE)
-            print(
-                f"Scale network: {SCALE[0]} x {SCALE[0]} grid, ~{scale_inputs[2]:,} directed edges "
-                f"(written in {time.perf_counter() - started:.1f} s); {SCALE[1]} facilities."
-            )
-
-        full = True
         if not args.scale_only:
-            runs_dir = folder / "base" / "runs"
-            cold, cached = lis_runs("lis", network, facilities, runs_dir, RUNS, args.timeout)
-            full = cold["what"].startswith(LIS_ALGORITHM) or bool(cold.get("timeout"))
-            print(f"\nlis side: {'the full ' + LIS_ALGORITHM + ' run' if full else cold['what']}")
-            if not full:
-                print(f"  ({LIS_ALGORITHM} is not registered in the provider yet: core functions timed instead)")
-            print(row("lis, cold graph", cold))
-            print(row("lis, cached graph", cached))
-            core = None
-            if full:  # the same work without Processing and polygons, to show where the time goes
-                core = lis_runs("core", network, facilities, runs_dir, 1, args.timeout)
-                print(row("core, cold graph", core[0]))
-                print(row("core, cached graph", core[1]))
-            nearest = lis_runs("lisnearest", network, facilities, runs_dir, 1, args.timeout)
-            print(row("lis nearest, cold graph", nearest[0]))
-            print(row("lis nearest, cached graph", nearest[1]))
-            if not args.skip_native:
-                native = run_child("native", network, facilities, runs_dir, None, args.timeout)
-                print(row("native", native))
-                compare(native, cold, cached)
-                if core is not None:
-                    print("  core functions only (search, no polygons):")
-                    compare(native, *core)
-                print("  nearest-facility (non-overlapping) catchments, one search for all facilities:")
-                compare(native, *nearest)
-            if args.method == "filled":
-                filled_areas(network, facilities, runs_dir, args.timeout, None if args.skip_native else native)
-            else:
-                print("  native run skipped (--skip-native)")
-        if scale_inputs is not None:
-            scale_runs = folder / "scale" / "runs"
-            print(f"\nScale ({scale_inputs[2]:,} edges, {SCALE[1]:,} facilities), cold graph:")
-            kinds = ["lis", "core"] if full else ["lis"]
-            for kind in kinds:
-                result = run_child(
-                    f"{kind}_cold", *scale_inputs[:2], scale_runs, scale_runs / f"{kind}_profile", args.timeout
-                )
-                print(row(f"{kind}, cold graph", result))
-                ok = not result.get("timeout") and result["seconds"] < SCALE_SECONDS_GOAL
-                ok = ok and result["peak_mb"] < SCALE_MB_GOAL
-                what = "core functions only, no polygons written" if kind == "core" or not full else LIS_ALGORITHM
-                print(f"  goal < {SCALE_SECONDS_GOAL:g} s and < {SCALE_MB_GOAL:g} MB: {verdict(ok)} ({what})")
+            grid_benches(grid, folder / "grid", args, goals)
+            one_edge_bench(one_edge, folder / "one_edge", args, goals)
+        if args.scale_only or not args.skip_scale:
+            scale_bench(scale, folder / "scale", args, goals)
         else:
-            print("\nScale run skipped" + (" (--quick)" if args.quick else " (--skip-scale)"))
+            print("\nScale run skipped (--skip-scale)")
+    print(f"\nGoals (seconds: the algorithm run; ratio = native / lis){' [--quick: small networks]' * args.quick}:")
+    print(f"  {'bench':<46} {'native s':>8} {'lis s':>8} {'ratio':>9}  {'goal':<28} verdict")
+    for goal in goals:
+        print(goal.line())
+    for goal in goals:
+        if goal.ok is False and goal.lis is not None and goal.lis.get("cprofile"):
+            print(f"\nWhere the time goes, {goal.bench} (cProfile, cumulative):")
+            print("\n".join(profile_top(goal.lis["cprofile"])))
     return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--child",
-        choices=[
-            "native",
-            "lis_cold",
-            "lis_cached",
-            "core_cold",
-            "core_cached",
-            "lisnearest_cold",
-            "lisnearest_cached",
-            "lisfilled_cold",
-            "lisfilled_cached",
-            "lisfillednearest_cold",
-            "lisfillednearest_cached",
-        ],
-    )
+    kinds = ["lis", "core", "lisnearest", "lisfilled", "lisfillednearest"]
+    parser.add_argument("--child", choices=["native"] + [f"{k}_{s}" for k in kinds for s in ("cold", "cached")])
     parser.add_argument(
         "--method",
         choices=["network", "filled"],
         default="network",
-        help="filled: also time the filled travel-time areas (overlapping and nearest) against native",
+        help="filled: also time the filled travel-time areas (overlapping and nearest) on the grid",
     )
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="seconds before a run is stopped")
     parser.add_argument("--network")
     parser.add_argument("--facilities")
     parser.add_argument("--out")
     parser.add_argument("--profile")
-    parser.add_argument("--scale-only", action="store_true", help="only the 1,000,000-edge scale run")
-    parser.add_argument("--quick", action="store_true", help="a small network, to try the script")
-    parser.add_argument("--skip-native", action="store_true", help="leave out the (slow) native run")
-    parser.add_argument("--skip-scale", action="store_true", help="leave out the 1,000,000-edge run")
+    parser.add_argument("--band", type=float, default=10.0, help=argparse.SUPPRESS)
+    parser.add_argument("--cprofile", help=argparse.SUPPRESS)
+    parser.add_argument("--cprofile-dir", help="write each lis run's cProfile statistics into this folder")
+    parser.add_argument("--scale-only", action="store_true", help="only the 1,000,000-edge scale runs")
+    parser.add_argument("--quick", action="store_true", help="small networks, to try changes")
+    parser.add_argument("--skip-native", action="store_true", help="leave out the (slow) native runs")
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the 1,000,000-edge runs")
     parser.add_argument("--build", help=argparse.SUPPRESS)
     parser.add_argument("--streets", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--way-blocks", type=int, default=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
         app = start_qgis()
-        network, facilities, edges = build_inputs(Path(args.build), args.streets, args.count)
+        network, facilities, edges = build_inputs(Path(args.build), args.streets, args.count, args.way_blocks)
         print(json.dumps({"network": str(network), "facilities": str(facilities), "edges": edges}), flush=True)
         del app
         os._exit(0)
     if args.child:
         return child(args)
+    if not args.cprofile_dir:  # a missed goal is printed with its profile: keep the profiles of this run
+        args.cprofile_dir = tempfile.mkdtemp(prefix="lis-bench-profiles-")
     try:
         return benchmark(args)
     except RuntimeError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 import shutil
 import time
 from dataclasses import replace
@@ -27,6 +28,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QImage
 
+from lis_qgis_plugin.core.access import catchment_workers
 from lis_qgis_plugin.core.access.service_catchments import (
     CatchmentInputs,
     CatchmentOptions,
@@ -761,3 +763,45 @@ def test_filled_options_are_checked_before_anything_is_read() -> None:
     with pytest.raises(ServiceCatchmentError, match="filled method needs a road network"):
         check_options(CatchmentOptions(method="filled"), None, None)
     check_options(CatchmentOptions(method="filled", cell_m=25, max_off_network_m=0), "roads.gpkg", None)
+
+
+def test_worker_processes_draw_the_same_road_buffers_as_one_process(
+    highways: str, gp_table: Path, demand_gpkg: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Searched and drawn in worker processes (Linux, two cores or more; from 2 facilities here, 16 normally) or
+    here, one after another, Rutland's surgeries get the very same searches, polygons and people in each band."""
+    monkeypatch.setattr(catchment_workers, "MIN_FACILITIES", 2)
+    monkeypatch.setattr(catchment_workers, "BATCH", 2)  # three batches, taken in turn by two workers
+    if catchment_workers.worker_count(6) < 2:
+        pytest.skip("no two worker processes on this system (no fork, or one core): nothing to compare")
+    forked = _gp_run(highways, gp_table, demand_gpkg, tmp_path / "forked")
+    assert not multiprocessing.active_children()  # the workers are gone
+    monkeypatch.setattr(catchment_workers, "MIN_FACILITIES", 10**9)
+    here = _gp_run(highways, gp_table, demand_gpkg, tmp_path / "here")
+    assert len(forked.reaches) == len(here.reaches) == 6
+    for a, b in zip(forked.reaches, here.reaches):
+        assert a.source == b.source
+        assert np.array_equal(a.nodes, b.nodes) and np.array_equal(a.costs, b.costs)
+    rows = {}
+    for outcome in (forked, here):
+        layer = QgsVectorLayer(outcome.catchments_uri, "c", "ogr")
+        rows[id(outcome)] = sorted(
+            (f["facility_id"], f["band"], f["population"], f.geometry().asWkb().data()) for f in layer.getFeatures()
+        )
+    assert len(rows[id(forked)]) == 12  # 6 surgeries, two bands
+    assert rows[id(forked)] == rows[id(here)]
+
+
+def test_cancel_while_workers_draw_stops_them_and_writes_nothing(
+    highways: str, gp_table: Path, demand_gpkg: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catchment_workers, "MIN_FACILITIES", 2)
+    monkeypatch.setattr(catchment_workers, "BATCH", 1)
+    if catchment_workers.worker_count(6) == 0:
+        pytest.skip("no worker processes on this system (no fork, or one core)")
+    feedback = CancelWhileDrawing(at=56)
+    with pytest.raises(CancelledError):
+        _gp_run(highways, gp_table, demand_gpkg, tmp_path / "run", feedback=feedback)
+    assert feedback.seen and max(feedback.seen) < 90
+    assert not (tmp_path / "run" / "catchments.gpkg").exists()
+    assert not multiprocessing.active_children()  # stopped, not left running

@@ -254,6 +254,21 @@ def catchment_polygons(
     return result
 
 
+def _cheapest_per_cell(flat: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """The point of least ``cost`` in each cell ``flat`` (ties: the first point), in cell order.
+
+    One stable sort by cell and a minimum per run of cells: the same points as a lexsort by cell and
+    cost, in about two thirds of its time.
+    """
+    order = np.argsort(flat, kind="stable")
+    cells, costs = flat[order], cost[order]
+    starts = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1])))
+    counts = np.diff(np.append(starts, len(order)))
+    cheapest = np.flatnonzero(costs == np.repeat(np.minimum.reduceat(costs, starts), counts))
+    run = np.repeat(np.arange(len(starts)), counts)[cheapest]
+    return order[cheapest[np.concatenate(([True], run[1:] != run[:-1]))]]
+
+
 def nearest_catchments(
     points: RoadPoints, node_cost: np.ndarray, node_source: np.ndarray, limit: float
 ) -> dict[int, QgsGeometry]:
@@ -273,8 +288,7 @@ def nearest_catchments(
     row0, col0, row1, col1 = _window(points, rows, cols)
     labels = np.zeros((row1 - row0, col1 - col0), np.int32)
     flat = (rows - row0).astype(np.int64) * labels.shape[1] + (cols - col0)
-    order = np.lexsort((point_cost, flat))  # by cell, cheapest first
-    first = order[np.concatenate(([True], flat[order][1:] != flat[order][:-1]))]
+    first = _cheapest_per_cell(flat, point_cost)
     labels.flat[flat[first]] = point_source[first] + 1
     distance, (near_row, near_col) = ndimage.distance_transform_edt(labels == 0, return_indices=True)
     labels = np.where(distance <= points.radius_cells, labels[near_row, near_col], 0)

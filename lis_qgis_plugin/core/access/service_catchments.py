@@ -59,8 +59,9 @@ from ..io.layer_output import gpkg_destination, write_outputs
 from ..network.graph_cache import graph_line, load_or_build
 from ..network.network_search import Reach, iter_reach, nearest_sources
 from ..network.road_network import DEFAULT_MAX_SNAP_M, DEFAULT_SNAP_WARNING_M, RoadGraph, Source, TravelMode
-from .catchment_geometry import CELLS_PER_BUFFER, RoadPoints, catchment_polygons, nearest_catchments, road_points
+from .catchment_geometry import CELLS_PER_BUFFER, RoadPoints, nearest_catchments, road_points
 from .catchment_style import style_catchments
+from .catchment_workers import reach_and_draw
 from .coverage import ALL_FACILITIES, band_of, coverage_table
 from .point_inputs import (
     NOT_PLACED,
@@ -101,8 +102,6 @@ NAME_FIELDS = ("name", "facility_name", "site_name", "organisation_name", "pract
 #: The methods that travel along the roads (a graph, snapping and searches).
 NETWORK_METHODS = ("network", "filled")
 OVERLAPS = ("overlapping", "nearest")
-#: Threads drawing catchment polygons while the searches go on.
-DRAWING_THREADS = max(1, min(4, os.cpu_count() or 1))
 FacilitiesInput = Union[QgsVectorLayer, str, Path]
 
 
@@ -752,6 +751,14 @@ def _population(demand: DemandPoints | None, chosen: np.ndarray) -> float | None
     return None if demand is None else float(demand.population[chosen].sum())
 
 
+def _costs_at(reach: Reach, nodes: np.ndarray) -> np.ndarray:
+    """The search's cost at each of ``nodes`` (``inf`` where it did not reach), without a row over the whole graph."""
+    if len(reach.nodes) == 0:
+        return np.full(len(nodes), np.inf)
+    at = np.minimum(np.searchsorted(reach.nodes, nodes), len(reach.nodes) - 1)
+    return np.where(reach.nodes[at] == nodes, reach.costs[at], np.inf)
+
+
 def draw_overlapping(
     inputs: CatchmentInputs,
     routing: Routing,
@@ -761,28 +768,23 @@ def draw_overlapping(
     drawn: CatchmentPolygons,
     feedback: QgsFeedback | None = None,
 ) -> None:
-    """Each facility's own catchment: one bounded reverse search per facility, drawn in worker threads.
-
-    The searches run here while the polygons are drawn in threads (numpy, scipy.ndimage and GDAL
-    release the GIL); each search is kept in ``drawn.reaches``.
-    """
+    """Each facility's own catchment: one bounded reverse search per facility and its road buffers, searched
+    and drawn in worker processes where the system allows (:mod:`.catchment_workers`); each search is kept
+    in ``drawn.reaches``."""
     assert routing.graph is not None and routing.facility_nodes is not None and routing.demand_nodes is not None
     graph, nodes, demand_nodes = routing.graph, routing.facility_nodes, routing.demand_nodes
     limits = options.limits
     graph_limits = [band * options.per_unit for band in limits]
-    with ThreadPoolExecutor(max_workers=DRAWING_THREADS) as pool:
-        pending: list[Future[list[QgsGeometry]]] = []
-        for reach in iter_reach(graph, nodes, graph_limits[-1], reverse=True):
-            report_progress(feedback, 55 + 20 * len(pending) / len(nodes))
-            drawn.reaches.append(reach)
-            pending.append(pool.submit(catchment_polygons, points, reach.nodes, reach.costs, graph_limits))
-        for index, (reach, polygons) in enumerate(zip(drawn.reaches, pending)):
-            report_progress(feedback, 75 + 15 * index / len(nodes))
-            costs = np.full(graph.node_count, np.inf)
-            costs[reach.nodes] = reach.costs
-            for band, graph_limit, polygon in zip(limits, graph_limits, polygons.result()):
-                within = _population(inputs.demand, (costs[demand_nodes] <= graph_limit) & routing.demand_placed)
-                drawn.add(index, band, _clipped(polygon, clip), within)
+    for index, (reach, polygons) in enumerate(reach_and_draw(graph, nodes, points, graph_limits)):
+        check_cancel(feedback)
+        report_progress(feedback, 55 + 35 * index / len(nodes))
+        drawn.reaches.append(reach)
+        demand_cost = _costs_at(reach, demand_nodes) if inputs.demand is not None else None
+        for band, graph_limit, polygon in zip(limits, graph_limits, polygons):
+            within = None
+            if demand_cost is not None:
+                within = _population(inputs.demand, (demand_cost <= graph_limit) & routing.demand_placed)
+            drawn.add(index, band, _clipped(polygon, clip), within)
 
 
 def draw_nearest(
@@ -824,7 +826,8 @@ def draw_filled(
         draw_filled_nearest(inputs, routing, options, samples, grid, clip, drawn, feedback)
 
 
-#: Threads stamping and tracing each facility's surface while the searches go on (numpy and GDAL release the GIL).
+#: Threads stamping and tracing each facility's surface while the searches go on (numpy's whole-array steps release
+#: the GIL; scipy's Dijkstra and GDAL's polygonize do not, so the overlap is partial).
 FILLED_THREADS = max(1, min(2, os.cpu_count() or 1))
 #: Facilities searched ahead of the threads at most: each waiting one holds its samples (megabytes on large networks).
 FILLED_AHEAD = 2 * FILLED_THREADS
@@ -843,8 +846,8 @@ def draw_filled_overlapping(
 ) -> None:
     """Each facility's own filled areas: one bounded reverse search per facility, its surface, one polygon per band.
 
-    The searches run here while worker threads stamp and trace the surfaces (their whole-array numpy steps and
-    GDAL release the GIL); only a few facilities wait at a time, so memory stays bounded.
+    The searches run here while worker threads stamp and trace the surfaces (their whole-array numpy steps release
+    the GIL); only a few facilities wait at a time, so memory stays bounded.
     """
     assert routing.graph is not None and routing.facility_nodes is not None
     graph, nodes = routing.graph, routing.facility_nodes
