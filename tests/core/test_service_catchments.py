@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import shutil
 import time
 from dataclasses import replace
@@ -805,3 +806,19 @@ def test_cancel_while_workers_draw_stops_them_and_writes_nothing(
     assert feedback.seen and max(feedback.seen) < 90
     assert not (tmp_path / "run" / "catchments.gpkg").exists()
     assert not multiprocessing.active_children()  # stopped, not left running
+
+
+def test_no_worker_processes_inside_qgis_desktop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The desktop's render threads may hold GDAL's locks when a worker is forked: there the work stays in one
+    process. Outside the desktop (this test process, qgis_process) many facilities get workers on 2+ cores."""
+
+    class Desktop:
+        @staticmethod
+        def platform() -> str:
+            return "desktop"
+
+    cores = len(os.sched_getaffinity(0))
+    assert catchment_workers.worker_count(200) == (min(cores, catchment_workers.MAX_WORKERS) if cores > 1 else 0)
+    assert catchment_workers.worker_count(catchment_workers.MIN_FACILITIES - 1) == 0
+    monkeypatch.setattr(catchment_workers, "QgsApplication", Desktop)
+    assert catchment_workers.worker_count(200) == 0

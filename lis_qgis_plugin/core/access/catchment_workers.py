@@ -4,7 +4,7 @@ scipy's Dijkstra and GDAL's polygonize (as Debian and QGIS build it) hold Python
 threads draw nothing while a search runs: the run is the searches plus the drawing, one after the
 other, on one core. Worker processes forked from this one (Linux) share the graph and the road points
 without copying them, each searches and draws a batch of facilities, and send back the reached nodes,
-their costs and the polygons as WKB, in the facilities' order. Elsewhere (no ``fork``: Windows, macOS)
+their costs and the polygons as WKB, in the facilities' order. Elsewhere (no ``fork``: Windows, macOS; QGIS desktop)
 or with one core the same work runs here, one facility after another; the results are the same.
 """
 
@@ -18,7 +18,7 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 
 import numpy as np
-from qgis.core import QgsGeometry
+from qgis.core import QgsApplication, QgsGeometry
 
 from ..common.errors import LisError
 from ..network.network_search import Reach, iter_reach
@@ -47,8 +47,14 @@ class _Work:
 
 
 def worker_count(facilities: int) -> int:
-    """Worker processes for ``facilities`` searches: 0 (work here) without ``fork``, on one core or for few."""
-    if sys.platform != "linux" or facilities < MIN_FACILITIES:
+    """Worker processes for ``facilities`` searches: 0 (work here) without ``fork``, on one core, for few, or in
+    QGIS desktop.
+
+    The desktop's map canvas renders in threads that take GDAL's and PROJ's locks; a fork copies a lock held at
+    that moment into the worker, locked for ever, and the run would hang. ``qgis_process``, scripts and tests
+    have no such threads at work, so they use the workers.
+    """
+    if sys.platform != "linux" or facilities < MIN_FACILITIES or QgsApplication.platform() == "desktop":
         return 0
     cores = len(os.sched_getaffinity(0))
     return min(cores, MAX_WORKERS) if cores > 1 else 0
