@@ -54,6 +54,7 @@ bench: setup
 	$(PYTHON) scripts/bench/bench_join_indicators.py
 	$(PYTHON) scripts/bench/bench_service_catchments.py
 	$(PYTHON) scripts/bench/bench_locate_services.py
+	$(PYTHON) scripts/bench/bench_what_if.py
 
 clean:
 	rm -rf build dist out .pytest_cache .ruff_cache
