@@ -26,10 +26,13 @@ from qgis.core import (
     QgsSingleSymbolRenderer,
     QgsSpatialIndex,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
-from qgis.PyQt.QtGui import QColor, QImage
+from qgis.PyQt.QtCore import QMetaType
+from qgis.PyQt.QtGui import QColor, QImage, QPainter
 
 from lis_qgis_plugin.core.access import catchment_workers
+from lis_qgis_plugin.core.access.catchment_style import style_catchments
 from lis_qgis_plugin.core.access.service_catchments import (
     CatchmentInputs,
     CatchmentOptions,
@@ -52,7 +55,7 @@ from lis_qgis_plugin.core.network.road_network import NetworkError, TravelMode
 from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 from lis_qgis_plugin.layouts.map_image import render_map_png
 
-from ..support import RUTLAND_GP_FILTER, memory_points, open_layer, point_layer, qgis_copy, saved
+from ..support import RUTLAND_GP_FILTER, memory_points, open_layer, point_layer, qgis_copy, saved, write_gpkg_layer
 
 FILL = QColor(228, 26, 28)
 
@@ -276,18 +279,53 @@ def test_cancel_while_drawing_writes_nothing(
 
 
 def test_catchments_open_with_a_band_style(network_run: tuple[CatchmentOutcome, float]) -> None:
-    """The GeoPackage carries a default style: one see-through colour per band, shortest band darkest."""
+    """The GeoPackage carries a default style: one colour per band, shortest band darkest, see-through as a layer."""
     outcome, _ = network_run
     layer = QgsVectorLayer(outcome.catchments_uri, "catchments", "ogr")  # the stored default style loads itself
     renderer = layer.renderer()
     assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "band"
     assert [c.label() for c in renderer.categories()] == ["within 5 min", "within 10 min", "within 15 min"]
     fills = [c.symbol().color() for c in renderer.categories()]
-    assert all(0 < colour.alpha() < 255 for colour in fills)
+    assert all(colour.alpha() == 255 for colour in fills)  # opaque within the layer, blended by darken
     assert fills[0].lightness() < fills[1].lightness() < fills[2].lightness()
+    assert layer.featureBlendMode() == QPainter.CompositionMode.CompositionMode_Darken
+    assert 0.3 <= layer.opacity() <= 0.8
     # each surgery named once, on its shortest band, by the table's name column
     assert layer.labelsEnabled() and 'minimum("band"' in layer.labeling().settings().fieldName
     assert {f["facility_name"] for f in layer.getFeatures()} >= {"Dr D A J Ker & Partners", "Ketton Surgery"}
+
+
+def test_overlapping_catchments_of_one_band_do_not_darken_the_map(tmp_path: Path) -> None:
+    """Two facilities' 10-minute areas overlapping show the 10-minute colour, not a darker mass; a 5-minute
+    area inside them is darker; white map around. Rendered to pixels, as a person sees it."""
+    square = QgsGeometry.fromRect
+    fields = [("facility_id", QMetaType.Type.QString), ("facility_name", QMetaType.Type.QString)]
+    fields.append(("band", QMetaType.Type.Double))
+    uri = write_gpkg_layer(
+        tmp_path / "c.gpkg",
+        "catchments",
+        QgsWkbTypes.Type.Polygon,
+        fields,
+        [
+            (square(QgsRectangle(0, 0, 600, 400)), ["A", "A", 10.0]),
+            (square(QgsRectangle(400, 0, 1000, 400)), ["B", "B", 10.0]),
+            (square(QgsRectangle(700, 150, 800, 250)), ["B", "B", 5.0]),
+        ],
+    )
+    style_catchments(uri, [10.0, 10.0, 5.0], "min")
+    layer = QgsVectorLayer(uri, "c", "ogr")
+    layer.setLabelsEnabled(False)
+    png = render_map_png([layer], tmp_path / "c.png", QgsRectangle(0, 0, 1000, 400), width_px=500)
+    image = QImage(str(png))
+
+    def pixel(x: float, y: float) -> QColor:  # map metres -> pixels (the extent is widened by 5%)
+        scale = image.width() / 1050
+        return image.pixelColor(round((x + 25) * scale), round((410 - y) * scale))
+
+    only_a, both, inner = pixel(200, 300), pixel(500, 300), pixel(750, 200)
+    assert (only_a.red(), only_a.green(), only_a.blue()) == (both.red(), both.green(), both.blue())
+    assert inner.lightness() < only_a.lightness() < 250  # the shorter band darker; the band is visible
+    assert pixel(500, 408).lightness() >= 250 and pixel(-20, 200).lightness() >= 250  # white around the areas
 
 
 # --- the stages one by one, on the sample district the core generator writes -----------------------------------

@@ -1,10 +1,13 @@
-"""The default look of catchment polygons: one translucent colour per band, the shortest band darkest.
+"""The default look of catchment polygons: one colour per band, the shortest band darkest, see-through as a layer.
 
-Catchments of neighbouring facilities overlap and bands nest inside each other, so the fills are
-see-through and the shortest band is drawn last: where several facilities reach, the map gets
-darker, which is the message ("well served here"). Stored as the layer's default style in its
-GeoPackage, so the toolbox, the panel and a project moved elsewhere all show it. Each facility's
-name (its id when the layer has no name) labels its shortest band only, so a facility is named once.
+Catchments of neighbouring facilities overlap and bands nest inside each other. Translucent fills
+stacked up where a dozen facilities reach, into one dark mass that hid the bands. So the fills are
+opaque, blended within the layer by "darken" (two areas of one band overlap in that band's own
+colour; a shorter band, darker, shows through a longer one), each facility keeps its thin outline,
+and the whole layer is see-through over the map below. The shortest band is drawn last. Stored as
+the layer's default style in its GeoPackage, so the toolbox, the panel and a project moved elsewhere
+all show it. Each facility's name (its id when the layer has no name) labels its shortest band only,
+so a facility is named once.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtGui import QColor, QPainter
 
 from ..deprivation.deprivation_style import ramp
 from ..io.gpkg_writer import save_default_style
 
 RAMP = "PuBu"
-FILL_OPACITY = 0.45
+#: The layer's opacity: the bands read clearly and the roads and places below still show.
+LAYER_OPACITY = 0.6
 OUTLINE_WIDTH_MM = 0.2
 #: The label: the facility's name, else its id, on its shortest band only (Voronoi cells have no band).
 LABEL_EXPRESSION = (
@@ -57,7 +61,7 @@ def catchment_renderer(bands: Sequence[float | None], unit: str | None) -> QgsCa
         outline = colours.color(1.0)
         symbol = QgsFillSymbol.createSimple(
             {
-                "color": f"{fill.red()},{fill.green()},{fill.blue()},{round(255 * FILL_OPACITY)}",
+                "color": f"{fill.red()},{fill.green()},{fill.blue()},255",
                 "outline_color": f"{outline.red()},{outline.green()},{outline.blue()},255",
                 "outline_width": str(OUTLINE_WIDTH_MM),
             }
@@ -93,6 +97,8 @@ def style_catchments(uri: str, bands: Sequence[float | None], unit: str | None) 
     if not layer.isValid():
         raise OSError(f"Cannot open the catchments {uri} to store their style.")
     layer.setRenderer(catchment_renderer(bands, unit))
+    layer.setFeatureBlendMode(QPainter.CompositionMode.CompositionMode_Darken)
+    layer.setOpacity(LAYER_OPACITY)
     layer.setLabeling(catchment_labels(layer.fields().lookupField("facility_name") >= 0))
     layer.setLabelsEnabled(True)
     save_default_style(layer, uri.split("|layername=")[-1], "LIS catchments: one colour per band")
