@@ -52,7 +52,9 @@ def worker_count(facilities: int) -> int:
 
     The desktop's map canvas renders in threads that take GDAL's and PROJ's locks; a fork copies a lock held at
     that moment into the worker, locked for ever, and the run would hang. ``qgis_process``, scripts and tests
-    have no such threads at work, so they use the workers.
+    have no such threads at work, so they use the workers: headless QGIS runs only Qt's bearer-management and
+    D-Bus threads beside Python's, which take none of the locks the workers need (GDAL, GEOS, numpy). That is
+    why Python 3.12+'s warning about forking a multi-threaded process does not apply here.
     """
     if sys.platform != "linux" or facilities < MIN_FACILITIES or QgsApplication.platform() == "desktop":
         return 0
