@@ -56,7 +56,7 @@ def catchment_renderer(bands: Sequence[float | None], unit: str | None) -> QgsCa
     colours = ramp(RAMP)
     categories = []
     for position, band in enumerate(ordered):
-        share = 1.0 - position / max(len(ordered) - 1, 1) * 0.7 if len(ordered) > 1 else 0.8
+        share = 0.8 - position / max(len(ordered) - 1, 1) * 0.6 if len(ordered) > 1 else 0.6
         fill = colours.color(share)
         outline = colours.color(1.0)
         symbol = QgsFillSymbol.createSimple(
