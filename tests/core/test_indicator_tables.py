@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from lis_qgis_plugin.core.common import ons_codes
 from lis_qgis_plugin.core.indicators import indicator_values
 from lis_qgis_plugin.core.indicators.indicator_values import EMPTY, parse_number
 from lis_qgis_plugin.core.io.table_files import TableError, read_raw_table
+from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 
 from ..support import FILE1_COLUMNS, imd_table, line_number
 
@@ -133,3 +135,63 @@ def test_england_iod2025_columns_read_at_once_equal_cell_by_cell(
     for name, cells in columns.items():
         slow = indicator_values.parse_column(name, cells)
         assert fast[name] == slow and [type(v) for v in fast[name].values] == [type(v) for v in slow.values], name
+
+
+def _code_column_by_full_count(columns: dict[str, list[str]]) -> str | None:
+    """The code column by the rule find_code_column states, counting every sampled value (no early stop)."""
+    best, best_distinct = None, 0
+    for name, values in columns.items():
+        sample = values[: ons_codes.CODE_SAMPLE]
+        share, filled = ons_codes.code_share(sample)
+        distinct = len({ons_codes.normalise_code(value) for value in sample})
+        if filled and share >= 0.8 and distinct > best_distinct:
+            best, best_distinct = name, distinct
+    return best
+
+
+def _real_tables(shared_data: Path, sample_files: SampleFiles, folder: Path) -> list[Path]:
+    england = []
+    for packed in sorted((shared_data / "england").glob("*.csv.gz")):
+        england.append(folder / packed.name[:-3])
+        england[-1].write_bytes(gzip.decompress(packed.read_bytes()))
+    local = sorted(path for place in ("nottingham", "rutland") for path in (shared_data / place).rglob("*.csv"))
+    return [*england, *local, sample_files.imd_csv, sample_files.health_csv, sample_files.health_xlsx]
+
+
+def test_code_column_stopping_early_picks_what_counting_every_value_picks(
+    shared_data: Path, sample_files: SampleFiles, tmp_path: Path
+) -> None:
+    """A column of numbers is dropped after ~1,000 values, not 5,000: the same column on every real table."""
+    tables = _real_tables(shared_data, sample_files, tmp_path)
+    assert len(tables) >= 20
+    found = {}
+    for path in tables:
+        raw = read_raw_table(path)
+        columns = {name: raw.column(name) for name in raw.header}
+        found[path.name] = ons_codes.find_code_column(columns)
+        assert found[path.name] == _code_column_by_full_count(columns), path.name
+    assert found["IoD2025_imd2025_england_lsoa21.csv"] == "lsoa21_code"
+    assert found["File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"] == "LSOA code (2011)"
+    assert found["nottingham_imd2019_file1.csv"] == "LSOA code (2011)"
+
+
+def test_code_column_stopping_early_on_tricky_columns() -> None:
+    """Codes after 2,000 blank cells, codes with spaces, lower case and NBSP, and columns just above and
+    below the 80% share after 900 or 1,001 non-codes: decided as counting every value decides."""
+    codes = [f"E01{number:06d}" for number in range(1, 5001)]
+    columns = {
+        "numbers": [str(number) for number in range(5000)],
+        "late codes": [""] * 2000 + codes[:3000],
+        "just enough": ["n/a"] * 900 + codes[:2050] * 2,  # 4,100 of 5,000: 82%
+        "just too few": ["x"] * 1001 + codes[:3999],  # 3,999 of 5,000: 79.98%
+        "messy": [f" {code.lower()}\u00a0" for code in codes[:4000]] + ["12"] * 1000 + codes[4000:],
+    }
+    for name in columns:
+        single = {name: columns[name]}
+        assert ons_codes.find_code_column(single) == _code_column_by_full_count(single), name
+    assert ons_codes.find_code_column({"numbers": columns["numbers"]}) is None
+    assert ons_codes.find_code_column({"late codes": columns["late codes"]}) == "late codes"
+    assert ons_codes.find_code_column({"just enough": columns["just enough"]}) == "just enough"
+    assert ons_codes.find_code_column({"just too few": columns["just too few"]}) is None
+    assert ons_codes.find_code_column(columns) == "messy"  # 4,001 distinct values against 3,001 and 2,051
+    assert ons_codes.find_code_column(columns) == _code_column_by_full_count(columns)

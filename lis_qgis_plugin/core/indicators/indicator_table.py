@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..common.ons_codes import find_code_column, normalise_code, vintage_from_name
+from ..common.ons_codes import CODE_SAMPLE, find_code_column, normalise_code, vintage_from_name
 from ..common.wording import plural
 from ..io.table_files import RawTable, TableError, column_cells, raw_table_from_grid, read_grid_file
 from .indicator_values import SUPPRESSED_MARKERS, ParsedColumn, parse_column
@@ -204,7 +204,8 @@ def _resolve_code_column(raw: RawTable, code_column: str | None) -> str:
         )
     if not raw.rows:
         raise TableError(f"{raw.source}: the table has a header but no rows. Choose a table with one row per area.")
-    found = find_code_column({name: raw.column(name) for name in raw.header})
+    sample = raw.rows[:CODE_SAMPLE]  # all find_code_column looks at: no need to split whole national columns
+    found = find_code_column({name: column_cells(sample, position) for position, name in enumerate(raw.header)})
     if found is None:
         raise TableError(
             f"{raw.source}: no column holds area codes. The join needs ONS codes such as E01000001 (9 characters: "
