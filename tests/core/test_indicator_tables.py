@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from random import Random
 
 import pytest
 
 from lis_qgis_plugin.core.common import ons_codes
 from lis_qgis_plugin.core.indicators import indicator_values
 from lis_qgis_plugin.core.indicators.indicator_values import EMPTY, parse_number
+from lis_qgis_plugin.core.io import table_files
 from lis_qgis_plugin.core.io.table_files import TableError, read_raw_table
 from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 
@@ -195,3 +197,23 @@ def test_code_column_stopping_early_on_tricky_columns() -> None:
     assert ons_codes.find_code_column({"just too few": columns["just too few"]}) is None
     assert ons_codes.find_code_column(columns) == "messy"  # 4,001 distinct values against 3,001 and 2,051
     assert ons_codes.find_code_column(columns) == _code_column_by_full_count(columns)
+
+
+def test_tables_without_quotes_split_as_the_csv_module_reads_them(
+    shared_data: Path, sample_files: SampleFiles, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every real CSV, and random texts of separators, blank lines, CR, LF, CR LF and other breaks: the same
+    rows as csv.reader gives."""
+    random = Random(18)
+    alphabet = ["a", "E01000001", ",", ",", ";", "\t", "\r", "\n", "\r\n", "\n\n", " ", "\x0b", "\u2028", "é"]
+    texts = ["", "\n", "a", "a\n\n", "\r\n", ",,\n,"]
+    texts += ["".join(random.choices(alphabet, k=random.randint(1, 40))) for _ in range(3000)]
+    real = [path for path in _real_tables(shared_data, sample_files, tmp_path) if path.suffix == ".csv"]
+    paths = [tmp_path / f"random{index}.csv" for index in range(len(texts))]
+    fast = [table_files._parse_delimited(text, path) for text, path in zip(texts, paths)]
+    fast_real = [table_files._parse_delimited(path.read_text(encoding="utf-8-sig"), path) for path in real]
+    monkeypatch.setattr(table_files, "_split_unquoted", lambda text, delimiter: None)
+    assert fast == [table_files._parse_delimited(text, path) for text, path in zip(texts, paths)]
+    for path, rows in zip(real, fast_real):
+        assert rows == table_files._parse_delimited(path.read_text(encoding="utf-8-sig"), path), path.name
+    assert len(fast_real[0]) == 32_845 and fast_real[0][1][0] == "E01000001"
