@@ -20,8 +20,11 @@ EMPTY = "(empty)"
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(\.\d+)?$")
-#: A whole column of plain numbers, one per line: read at once instead of cell by cell (the usual published table).
-_PLAIN_COLUMN = re.compile(r"(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n)+")
+#: The characters of plain numbers (and the line breaks joining a column): a column of only these is read at
+#: once instead of cell by cell (the usual published table). Translating with this table deletes them.
+_PLAIN_CHARACTERS = str.maketrans("", "", "0123456789+-.eE\n")
+#: Whole numbers up to here are the same read as int or through a float.
+_EXACT_FLOAT_INTEGERS = 2**53
 _PADDED_CELL = re.compile(r"^0\d+$", re.MULTILINE)
 _TYPE_SAMPLE = 200
 _PLAIN_START = frozenset("0123456789-+.")
@@ -113,15 +116,24 @@ def parse_column(
 def _plain_numbers(name: str, cells: list[str]) -> ParsedColumn | None:
     """The column when every cell is a plain number (no padding, separators, markers or spaces), else None.
 
-    Gives what parsing cell by cell gives, ten times faster: one regular expression over the whole column.
+    Gives what parsing cell by cell gives, ten times faster: the whole column is checked at once for
+    characters other than digits, signs, points and exponents, then converted by ``float`` or ``int``,
+    which refuse any other arrangement of them ("1-2", "e5", "", "1_0" cannot pass the check).
     """
-    joined = "\n".join(cells) + "\n"
-    if not _PLAIN_COLUMN.fullmatch(joined) or _PADDED_CELL.search(joined):
+    joined = "\n".join(cells)
+    if not cells or not joined.isascii() or joined.translate(_PLAIN_CHARACTERS) or _PADDED_CELL.search(joined):
         return None
-    numbers = list(map(float, cells))
-    if any(mark in joined for mark in ".eE"):
-        return ParsedColumn(name, "real", numbers)
-    return ParsedColumn(name, "integer", [int(value) for value in numbers])
+    if joined.count("\n") != len(cells) - 1:  # a cell holding a line break: read cell by cell
+        return None
+    try:
+        if any(mark in joined for mark in ".eE"):
+            return ParsedColumn(name, "real", list(map(float, cells)))
+        integers = list(map(int, cells))
+    except ValueError:
+        return None
+    if max(map(abs, integers)) >= _EXACT_FLOAT_INTEGERS:  # as cell by cell: through a float, rounded
+        integers = [int(float(cell)) for cell in cells]
+    return ParsedColumn(name, "integer", integers)
 
 
 def _text_column(name: str, cells: list[str]) -> ParsedColumn:
