@@ -181,8 +181,12 @@ class GeographyProfile:
 
 def profile_codes(codes: Iterable[str]) -> GeographyProfile:
     """Count the geographies of normalised codes and collect the 2021-only ones."""
-    # geography_of and code_vintage inlined: this runs over every code of a national table.
-    geography = {code: GEOGRAPHIES.get(code[:3]) or f"{code[:3]} areas" for code in codes if is_normalised_code(code)}
+    # geography_of, is_normalised_code and code_vintage inlined: this runs over every code of a national table.
+    geography = {
+        code: GEOGRAPHIES.get(code[:3]) or f"{code[:3]} areas"
+        for code in codes
+        if len(code) == 9 and code[0] in "EWSNK" and code[1:].isdigit() and code.isascii()
+    }
     counts = Counter(geography.values())
     newest = tuple(
         code

@@ -296,14 +296,18 @@ def unique_headers(cells: list[str]) -> list[str]:
 def raw_table_from_grid(
     grid: list[list[str]], source: str, code_column: str | None = None, first_row_number: int = 1
 ) -> RawTable:
-    """Split a grid into header and rows, dropping empty trailing columns and blank rows at the end."""
+    """Split a grid into header and rows, dropping empty trailing columns and blank rows at the end.
+
+    The table takes the grid's row lists rather than copies: the grid is not to be used afterwards.
+    """
     try:
         header_index = find_header_row(grid, code_column)
     except TableError as error:
         raise TableError(f"{source}: {error}. Choose a file with a header row and one row per area.") from error
     width = max(len(row) for row in grid[header_index:])
     header_cells = grid[header_index] + [""] * (width - len(grid[header_index]))
-    body = [row + [""] * (width - len(row)) for row in grid[header_index + 1 :]]
+    # Full rows are taken as they are (the grid is the caller's scratch), short ones padded.
+    body = [row if len(row) == width else row + [""] * (width - len(row)) for row in grid[header_index + 1 :]]
     used = [
         position
         for position in range(width)
