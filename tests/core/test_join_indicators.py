@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 from qgis.core import QgsFeatureRequest, QgsFeedback, QgsVectorLayer
 
+from lis_qgis_plugin.core.indicators import indicator_table
+from lis_qgis_plugin.core.indicators import join_indicators as join_module
 from lis_qgis_plugin.core.indicators.join_indicators import join_indicators
 from lis_qgis_plugin.core.io.layer_output import OutputError, check_output_is_new
+from lis_qgis_plugin.core.io.table_files import TableError
 
 
 def test_cancelling_writes_nothing(shared_data: Path, tmp_path: Path) -> None:
@@ -76,3 +80,33 @@ def test_boundaries_in_a_file_and_in_memory_give_the_same_join(shared_data: Path
     assert len(rows) == 179 and len(joined[0].report.plan.matched) == 179
     ranks = {row["LSOA21CD"]: row["imd_rank"] for row in rows}  # field names made safe: lower case
     assert ranks["E01013810"] == 1642  # Nottingham 018A, as in the published table
+
+
+def test_the_cycle_collector_is_paused_during_a_join_and_back_after(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Off while the table is read (the join's speed on national tables), on again after a join, after a
+    failed one, and left off when the caller had turned it off."""
+    boundaries = QgsVectorLayer(
+        str(shared_data / "nottingham" / "boundaries" / "nottingham_lsoa11.geojson"), "b", "ogr"
+    )
+    table = shared_data / "nottingham" / "deprivation" / "nottingham_imd2019_file1.csv"
+    seen: list[bool] = []
+    reading = indicator_table.build_indicator_table
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return reading(*args, **kwargs)
+
+    monkeypatch.setattr(join_module, "build_indicator_table", watched)
+    outcome = join_indicators(boundaries, table, str(tmp_path / "joined.gpkg"))
+    assert outcome.report.plan.matched_count == 182 and seen == [False] and gc.isenabled()
+    with pytest.raises(TableError, match="does not exist"):
+        join_indicators(boundaries, tmp_path / "missing.csv", str(tmp_path / "failed.gpkg"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        join_indicators(boundaries, table, str(tmp_path / "again.gpkg"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
