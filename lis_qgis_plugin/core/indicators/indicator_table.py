@@ -162,17 +162,7 @@ def build_indicator_table(
         notes.extend(pivot_notes)
     elif period:
         notes.append(f"The table is wide (one column per indicator), so the period '{period}' was not needed.")
-    position = raw.header.index(code_column)
-    codes, row_numbers, kept, without = [], [], [], []
-    for index, row in enumerate(raw.rows):
-        code = normalise_code(row[position]) if position < len(row) else ""
-        if not code:
-            if any(cell.strip() for cell in row):
-                without.append(raw.row_number(index))
-            continue
-        codes.append(code)
-        row_numbers.append(raw.row_number(index))
-        kept.append(row)
+    codes, row_numbers, kept, without = _rows_with_codes(raw, raw.header.index(code_column))
     wanted = _choose_fields(raw, code_column, fields)
     columns = []
     for name in wanted:
@@ -191,6 +181,23 @@ def build_indicator_table(
         if found is not None:
             table_metadata[column.name] = found
     return IndicatorTable(raw.source, code_column, codes, row_numbers, columns, table_metadata, layout, notes, without)
+
+
+def _rows_with_codes(raw: RawTable, position: int) -> tuple[list[str], list[int], list[list[str]], list[int]]:
+    """The normalised codes, their file row numbers and rows, and the row numbers of filled rows without a code."""
+    all_codes = list(map(normalise_code, column_cells(raw.rows, position)))
+    if all(all_codes):  # the usual table: a code on every row
+        return all_codes, list(map(raw.row_number, range(len(raw.rows)))), raw.rows, []
+    codes, row_numbers, kept, without = [], [], [], []
+    for index, (code, row) in enumerate(zip(all_codes, raw.rows)):
+        if not code:
+            if any(cell.strip() for cell in row):
+                without.append(raw.row_number(index))
+            continue
+        codes.append(code)
+        row_numbers.append(raw.row_number(index))
+        kept.append(row)
+    return codes, row_numbers, kept, without
 
 
 def _resolve_code_column(raw: RawTable, code_column: str | None) -> str:
