@@ -13,7 +13,7 @@ import pytest
 
 from lis_qgis_plugin.core.common import ons_codes
 from lis_qgis_plugin.core.indicators import indicator_values
-from lis_qgis_plugin.core.indicators.indicator_values import EMPTY, parse_number
+from lis_qgis_plugin.core.indicators.indicator_values import EMPTY, SUPPRESSED_MARKERS, parse_number
 from lis_qgis_plugin.core.io import table_files
 from lis_qgis_plugin.core.io.table_files import TableError, read_raw_table
 from lis_qgis_plugin.core.sample.sample_files import SampleFiles
@@ -232,3 +232,61 @@ def test_tables_without_quotes_split_as_the_csv_module_reads_them(
     for path, rows in zip(real, fast_real):
         assert rows == table_files._parse_delimited(path.read_text(encoding="utf-8-sig"), path), path.name
     assert len(fast_real[0]) == 32_845 and fast_real[0][1][0] == "E01000001"
+
+
+SEPARATED_AND_NOT = [
+    ["29,199", "30,379", "14,915", "1"],
+    ["0", "1,000", "999"],
+    ["0,123", "000,000", "12"],
+    ["0123", "1,000"],  # padded: text
+    ["1,000", ""],
+    ["1,000", "-2"],
+    ["1,000", "2.5"],
+    ["1,00", "2"],
+    ["1,000,000", "12,345,678,901,234,567,890"],  # past 2**53: through a float
+    ["1,000\n", "2"],
+    [" 1,000", "2"],
+    ["1,000", "x", "2", "3", "4"],
+    ["1,000", "*", "2"],
+    ["\u0661,000", "2"],
+    ["1,000", "2"] * 150,
+]
+
+
+@pytest.mark.parametrize("cells", SEPARATED_AND_NOT, ids=[" ".join(cells[:4]) for cells in SEPARATED_AND_NOT])
+def test_whole_numbers_with_thousands_commas_read_at_once_as_cell_by_cell(
+    cells: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = indicator_values.parse_column("x", cells)
+    fast_with_digit_marker = indicator_values.parse_column("x", cells, markers=frozenset({"1,000", "*"}))
+    monkeypatch.setattr(indicator_values, "_separated_whole_numbers", lambda name, column, markers: None)
+    slow = indicator_values.parse_column("x", cells)
+    assert fast == slow
+    assert [type(value) for value in fast.values] == [type(value) for value in slow.values]
+    assert fast_with_digit_marker == indicator_values.parse_column("x", cells, markers=frozenset({"1,000", "*"}))
+
+
+def test_england_file1_and_file2_ranks_read_at_once_equal_cell_by_cell(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IoD2019 File 1 prints its rank with thousands commas (File 2 without): read at once, the same integers as
+    cell by cell."""
+    fast, columns = {}, {}
+    for name in ("File_1_-_IMD2019_Index_of_Multiple_Deprivation", "File_2_-_IoD2019_Domains_of_Deprivation"):
+        csv_path = tmp_path / f"{name}.csv"
+        csv_path.write_bytes(gzip.decompress((shared_data / "england" / f"{name}.csv.gz").read_bytes()))
+        raw = read_raw_table(csv_path)
+        columns.update({f"{name[:6]} {column}": raw.column(column) for column in raw.header if "Rank" in column})
+    separated = [column for column, cells in columns.items() if any("," in cell for cell in cells)]
+    assert separated == ["File_1 Index of Multiple Deprivation (IMD) Rank"] and len(columns) == 9
+    for column, cells in columns.items():
+        at_once = indicator_values._separated_whole_numbers(column, cells, SUPPRESSED_MARKERS)
+        assert (at_once is not None) == (column in separated), column
+        fast[column] = indicator_values.parse_column(column, cells)
+    assert fast["File_1 Index of Multiple Deprivation (IMD) Rank"].values[0] == 29_199
+    ranks = fast["File_1 Index of Multiple Deprivation (IMD) Rank"].values
+    assert len(ranks) == 32_844 and min(ranks) == 1 and max(ranks) == 32_844 and ranks[1] == 30_379
+    monkeypatch.setattr(indicator_values, "_separated_whole_numbers", lambda name, column, markers: None)
+    for column, cells in columns.items():
+        slow = indicator_values.parse_column(column, cells)
+        assert fast[column] == slow and {type(value) for value in slow.values} == {int}, column

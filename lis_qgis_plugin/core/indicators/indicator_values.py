@@ -23,6 +23,9 @@ _SPACED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(\.\d+)?$")
 #: The characters of plain numbers (and the line breaks joining a column): a column of only these is read at
 #: once instead of cell by cell (the usual published table). Translating with this table deletes them.
 _PLAIN_CHARACTERS = str.maketrans("", "", "0123456789+-.eE\n")
+#: A column of whole numbers, some with thousands commas, one per line; plain ones without a leading zero.
+_SEPARATED_CELL = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[1-9][0-9]*|0)"
+_SEPARATED_COLUMN = re.compile(rf"{_SEPARATED_CELL}(?:\n{_SEPARATED_CELL})*")
 #: Whole numbers up to here are the same read as int or through a float.
 _EXACT_FLOAT_INTEGERS = 2**53
 _PADDED_CELL = re.compile(r"^0\d+$", re.MULTILINE)
@@ -101,6 +104,8 @@ def parse_column(
     if force_text:
         return _text_column(name, cells)
     plain = _plain_numbers(name, cells)
+    if plain is None:
+        plain = _separated_whole_numbers(name, cells, markers)
     if plain is not None:
         return plain
     parsed = [parse_number(cell, markers) for cell in cells]
@@ -133,6 +138,23 @@ def _plain_numbers(name: str, cells: list[str]) -> ParsedColumn | None:
         return None
     if max(map(abs, integers)) >= _EXACT_FLOAT_INTEGERS:  # as cell by cell: through a float, rounded
         integers = [int(float(cell)) for cell in cells]
+    return ParsedColumn(name, "integer", integers)
+
+
+def _separated_whole_numbers(name: str, cells: list[str], markers: frozenset[str]) -> ParsedColumn | None:
+    """The column when every cell is a whole number, some printed with thousands commas ("29,199"), else None.
+
+    Published ranks and counts: what parsing cell by cell gives, at once. Plain cells with a leading zero
+    (identifiers), signs, spaces, empty cells and markers made of digits and commas go cell by cell.
+    """
+    joined = "\n".join(cells)
+    if "," not in joined or not _SEPARATED_COLUMN.fullmatch(joined) or joined.count("\n") != len(cells) - 1:
+        return None
+    if any(not marker.strip("0123456789,") for marker in markers):
+        return None
+    integers = [int(cell.replace(",", "")) for cell in cells]
+    if max(integers) >= _EXACT_FLOAT_INTEGERS:  # as cell by cell: through a float, rounded
+        integers = [int(float(cell.replace(",", ""))) for cell in cells]
     return ParsedColumn(name, "integer", integers)
 
 
