@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import gzip
 from pathlib import Path
 
 import pytest
 from qgis.core import QgsFeatureRequest, QgsFeedback, QgsVectorLayer
 
+from lis_qgis_plugin.core.common import ons_codes
 from lis_qgis_plugin.core.indicators import indicator_table
 from lis_qgis_plugin.core.indicators import join_indicators as join_module
 from lis_qgis_plugin.core.indicators.join_indicators import join_indicators
@@ -110,3 +112,23 @@ def test_the_cycle_collector_is_paused_during_a_join_and_back_after(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_geography_profile_of_england_codes_and_edge_codes(shared_data: Path) -> None:
+    """profile_codes agrees with geography_of and code_vintage on every IoD2019 and IoD2025 code and on codes
+    at the edges of the 2021 numbers, malformed ones and unknown prefixes."""
+    codes: list[str] = []
+    for name in ("IoD2025_imd2025_england_lsoa21.csv.gz", "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"):
+        lines = gzip.decompress((shared_data / "england" / name).read_bytes()).decode("utf-8-sig").splitlines()
+        codes += [line.split(",", 1)[0] for line in lines[1:]]
+    edges = ["E01033768", "E01033769", "E01038768", "E01038769", "W01001958", "W01001959", "W01006958", "W01006959"]
+    edges += ["E02006934", "E02006935", "E05000001", "X01000001", "E0100001", "e01000001", "E01\u0661\u0662345", ""]
+    edges += ["E99123456", "E01999999", "E01000000", "E01033768"]
+    profile = ons_codes.profile_codes([*codes, *edges])
+    expected = {code: ons_codes.geography_of(code) for code in [*codes, *edges] if ons_codes.geography_of(code)}
+    assert profile.geography == expected and list(profile.geography) == list(expected)
+    assert profile.newest_codes == tuple(code for code in expected if ons_codes.code_vintage(code) == 2021)
+    assert "E01033769" in profile.newest_codes and "E01038768" in profile.newest_codes
+    assert "E01033768" not in profile.newest_codes and "E01038769" not in profile.newest_codes
+    assert profile.counts["LSOA"] == len({code for code in expected if code.startswith(("E01", "W01"))})
+    assert profile.counts["E99 areas"] == 1 and profile.main == "LSOA"
