@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from qgis.core import QgsFeatureRequest, QgsVectorLayer
+from qgis.core import Qgis, QgsFeatureRequest, QgsGeometry, QgsVectorLayer
+from qgis.PyQt.QtCore import QMetaType
 
 from lis_qgis_plugin.core.aggregation import spatial_assignment
 from lis_qgis_plugin.core.aggregation.aggregate_indicators import aggregate_indicators
@@ -33,7 +34,7 @@ from lis_qgis_plugin.core.io.layer_values import codes_by_id
 from lis_qgis_plugin.core.io.table_files import TableError
 from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 
-from ..support import csv_rows, open_layer
+from ..support import csv_rows, ogr_layer, open_layer, write_gpkg_layer
 
 FILE6_OLDER = "Older population aged 60 and over: mid 2015 (excluding prisoners)"
 FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
@@ -256,3 +257,37 @@ def test_areas_and_wards_in_files_and_in_memory_give_the_same_aggregation(shared
     aspley = next(row for row in by_ward if row[0] == "E05012270")
     assert aspley[1] == 10 and aspley[2] == pytest.approx(51.8308) and aspley[3] == 397
     assert min(row[3] for row in by_ward) == 101  # Nottingham's most deprived LSOA in England's ranking
+
+
+def test_points_on_edges_in_overlaps_and_in_a_box_but_outside_the_polygon(tmp_path: Path) -> None:
+    """The target holding the point: inside one box (the quick path), on a shared edge or in overlapping targets
+    (the lowest target id, and the area is listed), inside a box but outside the triangle in it (no target)."""
+    targets_gpkg = tmp_path / "targets.gpkg"
+    squares = {"A": "POLYGON((0 0,10 0,10 10,0 10,0 0))", "B": "POLYGON((10 0,20 0,20 10,10 10,10 0))"}
+    shapes = {**squares, "C": "POLYGON((5 0,15 0,15 10,5 10,5 0))", "D": "POLYGON((40 0,50 0,40 10,40 0))"}
+    rows = [(QgsGeometry.fromWkt(wkt), [key]) for key, wkt in shapes.items()]
+    targets = ogr_layer(
+        write_gpkg_layer(targets_gpkg, "targets", Qgis.WkbType.Polygon, [("key", QMetaType.Type.QString)], rows)
+    )
+    points = {"only A": (2, 5), "B and C": (12, 5), "edge of A and B, in C": (10, 5), "A and C": (7, 5)}
+    points.update({"nowhere": (30, 5), "in D's box only": (49, 9), "in D": (41, 1)})
+    area_rows = [(QgsGeometry.fromWkt(f"POINT({x} {y})"), [name]) for name, (x, y) in points.items()]
+    areas = ogr_layer(
+        write_gpkg_layer(
+            tmp_path / "areas.gpkg", "areas", Qgis.WkbType.Point, [("name", QMetaType.Type.QString)], area_rows
+        )
+    )
+    keys = {feature.id(): feature["key"] for feature in targets.getFeatures()}
+    assert sorted(keys.values()) == ["A", "B", "C", "D"]
+    names = {feature.id(): feature["name"] for feature in areas.getFeatures()}
+    placed = assign_by_location(areas, targets, keys)
+    assert {names[fid]: key for fid, key in placed.target_of.items()} == {
+        "only A": "A",
+        "B and C": "B",
+        "edge of A and B, in C": "A",
+        "A and C": "A",
+        "nowhere": None,
+        "in D's box only": None,
+        "in D": "D",
+    }
+    assert [names[fid] for fid in placed.in_several_targets] == ["B and C", "edge of A and B, in C", "A and C"]

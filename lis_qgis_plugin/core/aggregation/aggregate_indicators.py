@@ -26,6 +26,7 @@ from qgis.core import (
 )
 
 from ..common.errors import LisError, LogLine
+from ..common.garbage_collection import collector_paused
 from ..common.ons_codes import profile_codes
 from ..common.wording import list_labels, plural, plural_word
 from ..indicators.code_lookup import read_code_lookup
@@ -108,6 +109,7 @@ class _Placement:
     spatial: SpatialAssignment | None = None
 
 
+@collector_paused()  # tens of thousands of areas' records and no cycles to collect
 def aggregate_indicators(
     areas: QgsVectorLayer,
     targets: QgsVectorLayer,

@@ -153,15 +153,19 @@ class _TargetPolygons:
 
     def containing(self, point: QgsGeometry) -> list[int]:
         """Ids of the targets containing the point (on the boundary counts as inside), lowest first."""
-        return [fid for fid in sorted(self.index.intersects(point.boundingBox())) if self._contains(fid, point)]
+        candidates = self.index.intersects(point.boundingBox())
+        if len(candidates) == 1:  # the usual case: one target's box holds the point
+            return candidates if self._contains(candidates[0], point) else []
+        return [fid for fid in sorted(candidates) if self._contains(fid, point)]
 
     def _contains(self, target_id: int, point: QgsGeometry) -> bool:
-        if target_id not in self._engines:
+        prepared = self._engines.get(target_id)
+        if prepared is None:
             geometry = self.index.geometry(target_id)
             engine = QgsGeometry.createGeometryEngine(geometry.constGet())
             engine.prepareGeometry()
-            self._engines[target_id] = (engine, geometry)  # the engine points into the geometry: keep both
-        return self._engines[target_id][0].intersects(point.constGet())
+            prepared = self._engines[target_id] = (engine, geometry)  # the engine points into the geometry: keep both
+        return prepared[0].intersects(point.constGet())
 
 
 def _report_progress(feedback: QgsFeedback | None, done: int, total: int) -> None:

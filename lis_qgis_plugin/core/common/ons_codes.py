@@ -118,20 +118,42 @@ def code_share(values: Iterable[object]) -> tuple[float, int]:
 
 
 #: Values looked at per column when searching for codes: plenty to decide, quick on national tables.
-_CODE_SAMPLE = 5000
+CODE_SAMPLE = 5000
+#: Values normalised at a time when testing a column for codes; between blocks, a column that can
+#: no longer reach the share is dropped (a column of numbers after ~1,000 values, not 5,000).
+_SHARE_BLOCK = 256
+
+
+def _reaches_code_share(values: Sequence[object], minimum_share: float) -> bool:
+    """True when at least ``minimum_share`` of the non-empty values are ONS codes (as ``code_share`` decides).
+
+    Stops early, with the same answer, once even an all-code remainder could not lift the share
+    to ``minimum_share``: the best share still possible is (codes + left) / (filled + left).
+    """
+    codes = filled = 0
+    left = len(values)
+    for start in range(0, len(values), _SHARE_BLOCK):
+        block = values[start : start + _SHARE_BLOCK]
+        left -= len(block)
+        normalised = [code for code in map(normalise_code, block) if code]
+        filled += len(normalised)
+        codes += sum(map(is_normalised_code, normalised))
+        if filled and (codes + left) / (filled + left) < minimum_share - 1e-9:
+            return False
+    return filled > 0 and codes / filled >= minimum_share
 
 
 def find_code_column(columns: dict[str, Sequence[object]], minimum_share: float = 0.8) -> str | None:
     """The column of area codes: mostly ONS codes (``minimum_share``) and the most distinct ones.
 
     Distinct counts pick 'LSOA code' over 'Local Authority District code', and Fingertips'
-    'Area Code' over 'Parent Code'. Ties go to the leftmost column.
+    'Area Code' over 'Parent Code'. Ties go to the leftmost column. Only the first
+    ``CODE_SAMPLE`` values of each column are looked at.
     """
     best_name, best_distinct = None, 0
     for name, all_values in columns.items():
-        values = all_values[:_CODE_SAMPLE]
-        share, filled = code_share(values)
-        if not filled or share < minimum_share:
+        values = all_values[:CODE_SAMPLE]
+        if not _reaches_code_share(values, minimum_share):
             continue
         distinct = len({normalise_code(value) for value in values})
         if distinct > best_distinct:
@@ -159,8 +181,12 @@ class GeographyProfile:
 
 def profile_codes(codes: Iterable[str]) -> GeographyProfile:
     """Count the geographies of normalised codes and collect the 2021-only ones."""
-    # geography_of and code_vintage inlined: this runs over every code of a national table.
-    geography = {code: GEOGRAPHIES.get(code[:3]) or f"{code[:3]} areas" for code in codes if is_normalised_code(code)}
+    # geography_of, is_normalised_code and code_vintage inlined: this runs over every code of a national table.
+    geography = {
+        code: GEOGRAPHIES.get(code[:3]) or f"{code[:3]} areas"
+        for code in codes
+        if len(code) == 9 and code[0] in "EWSNK" and code[1:].isdigit() and code.isascii()
+    }
     counts = Counter(geography.values())
     newest = tuple(
         code

@@ -142,10 +142,20 @@ def _rows_by_code(
     """
     rows_by_code: dict[str, list[int]] = defaultdict(list)
     other_geography: list[tuple[int, str, str]] = []
+    aside: set[str] = set()
+    if boundary_geography:
+        aside = {
+            code
+            for code, geography in geography_by_code.items()
+            if geography != boundary_geography and code not in boundary_set
+        }
+    if not aside:  # the usual table, of the boundaries' geography: no test per row
+        for index, code in enumerate(table.codes):
+            rows_by_code[code].append(index)
+        return rows_by_code, other_geography
     for index, code in enumerate(table.codes):
-        geography = geography_by_code.get(code)
-        if boundary_geography and geography and geography != boundary_geography and code not in boundary_set:
-            other_geography.append((table.row_numbers[index], code, geography))
+        if code in aside:
+            other_geography.append((table.row_numbers[index], code, geography_by_code[code]))
             continue
         rows_by_code[code].append(index)
     return rows_by_code, other_geography
@@ -197,8 +207,10 @@ def _joined_values(
     table: IndicatorTable, groups: Mapping[str, list[int]], boundary_set: set[str], policy: str
 ) -> dict[str, list]:
     """Boundary code -> one value per column: its row's, or its rows' combined by the duplicate policy."""
-    values: dict[str, list] = {}
     rows = list(zip(*(column.values for column in table.columns)))  # row-wise once, instead of per code
+    if rows and all(len(indexes) == 1 for indexes in groups.values()):  # no duplicates: one row per code
+        return {code: list(rows[indexes[0]]) for code, indexes in groups.items() if code in boundary_set}
+    values: dict[str, list] = {}
     for code, indexes in groups.items():
         if code not in boundary_set:
             continue

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..common.ons_codes import find_code_column, normalise_code, vintage_from_name
+from ..common.ons_codes import CODE_SAMPLE, find_code_column, normalise_code, vintage_from_name
 from ..common.wording import plural
 from ..io.table_files import RawTable, TableError, column_cells, raw_table_from_grid, read_grid_file
 from .indicator_values import SUPPRESSED_MARKERS, ParsedColumn, parse_column
@@ -162,17 +162,7 @@ def build_indicator_table(
         notes.extend(pivot_notes)
     elif period:
         notes.append(f"The table is wide (one column per indicator), so the period '{period}' was not needed.")
-    position = raw.header.index(code_column)
-    codes, row_numbers, kept, without = [], [], [], []
-    for index, row in enumerate(raw.rows):
-        code = normalise_code(row[position]) if position < len(row) else ""
-        if not code:
-            if any(cell.strip() for cell in row):
-                without.append(raw.row_number(index))
-            continue
-        codes.append(code)
-        row_numbers.append(raw.row_number(index))
-        kept.append(row)
+    codes, row_numbers, kept, without = _rows_with_codes(raw, raw.header.index(code_column))
     wanted = _choose_fields(raw, code_column, fields)
     columns = []
     for name in wanted:
@@ -193,6 +183,23 @@ def build_indicator_table(
     return IndicatorTable(raw.source, code_column, codes, row_numbers, columns, table_metadata, layout, notes, without)
 
 
+def _rows_with_codes(raw: RawTable, position: int) -> tuple[list[str], list[int], list[list[str]], list[int]]:
+    """The normalised codes, their file row numbers and rows, and the row numbers of filled rows without a code."""
+    all_codes = list(map(normalise_code, column_cells(raw.rows, position)))
+    if all(all_codes):  # the usual table: a code on every row
+        return all_codes, list(map(raw.row_number, range(len(raw.rows)))), raw.rows, []
+    codes, row_numbers, kept, without = [], [], [], []
+    for index, (code, row) in enumerate(zip(all_codes, raw.rows)):
+        if not code:
+            if any(cell.strip() for cell in row):
+                without.append(raw.row_number(index))
+            continue
+        codes.append(code)
+        row_numbers.append(raw.row_number(index))
+        kept.append(row)
+    return codes, row_numbers, kept, without
+
+
 def _resolve_code_column(raw: RawTable, code_column: str | None) -> str:
     if code_column:
         folded = {name.lower(): name for name in raw.header}
@@ -204,7 +211,8 @@ def _resolve_code_column(raw: RawTable, code_column: str | None) -> str:
         )
     if not raw.rows:
         raise TableError(f"{raw.source}: the table has a header but no rows. Choose a table with one row per area.")
-    found = find_code_column({name: raw.column(name) for name in raw.header})
+    sample = raw.rows[:CODE_SAMPLE]  # all find_code_column looks at: no need to split whole national columns
+    found = find_code_column({name: column_cells(sample, position) for position, name in enumerate(raw.header)})
     if found is None:
         raise TableError(
             f"{raw.source}: no column holds area codes. The join needs ONS codes such as E01000001 (9 characters: "

@@ -20,8 +20,14 @@ EMPTY = "(empty)"
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+(\.\d+)?$")
-#: A whole column of plain numbers, one per line: read at once instead of cell by cell (the usual published table).
-_PLAIN_COLUMN = re.compile(r"(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\n)+")
+#: The characters of plain numbers (and the line breaks joining a column): a column of only these is read at
+#: once instead of cell by cell (the usual published table). Translating with this table deletes them.
+_PLAIN_CHARACTERS = str.maketrans("", "", "0123456789+-.eE\n")
+#: A column of whole numbers, some with thousands commas, one per line; plain ones without a leading zero.
+_SEPARATED_CELL = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[1-9][0-9]*|0)"
+_SEPARATED_COLUMN = re.compile(rf"{_SEPARATED_CELL}(?:\n{_SEPARATED_CELL})*")
+#: Whole numbers up to here are the same read as int or through a float.
+_EXACT_FLOAT_INTEGERS = 2**53
 _PADDED_CELL = re.compile(r"^0\d+$", re.MULTILINE)
 _TYPE_SAMPLE = 200
 _PLAIN_START = frozenset("0123456789-+.")
@@ -98,6 +104,8 @@ def parse_column(
     if force_text:
         return _text_column(name, cells)
     plain = _plain_numbers(name, cells)
+    if plain is None:
+        plain = _separated_whole_numbers(name, cells, markers)
     if plain is not None:
         return plain
     parsed = [parse_number(cell, markers) for cell in cells]
@@ -113,15 +121,41 @@ def parse_column(
 def _plain_numbers(name: str, cells: list[str]) -> ParsedColumn | None:
     """The column when every cell is a plain number (no padding, separators, markers or spaces), else None.
 
-    Gives what parsing cell by cell gives, ten times faster: one regular expression over the whole column.
+    Gives what parsing cell by cell gives, ten times faster: the whole column is checked at once for
+    characters other than digits, signs, points and exponents, then converted by ``float`` or ``int``,
+    which refuse any other arrangement of them ("1-2", "e5", "", "1_0" cannot pass the check).
     """
-    joined = "\n".join(cells) + "\n"
-    if not _PLAIN_COLUMN.fullmatch(joined) or _PADDED_CELL.search(joined):
+    joined = "\n".join(cells)
+    if not cells or not joined.isascii() or joined.translate(_PLAIN_CHARACTERS) or _PADDED_CELL.search(joined):
         return None
-    numbers = list(map(float, cells))
-    if any(mark in joined for mark in ".eE"):
-        return ParsedColumn(name, "real", numbers)
-    return ParsedColumn(name, "integer", [int(value) for value in numbers])
+    if joined.count("\n") != len(cells) - 1:  # a cell holding a line break: read cell by cell
+        return None
+    try:
+        if any(mark in joined for mark in ".eE"):
+            return ParsedColumn(name, "real", list(map(float, cells)))
+        integers = list(map(int, cells))
+    except ValueError:
+        return None
+    if max(map(abs, integers)) >= _EXACT_FLOAT_INTEGERS:  # as cell by cell: through a float, rounded
+        integers = [int(float(cell)) for cell in cells]
+    return ParsedColumn(name, "integer", integers)
+
+
+def _separated_whole_numbers(name: str, cells: list[str], markers: frozenset[str]) -> ParsedColumn | None:
+    """The column when every cell is a whole number, some printed with thousands commas ("29,199"), else None.
+
+    Published ranks and counts: what parsing cell by cell gives, at once. Plain cells with a leading zero
+    (identifiers), signs, spaces, empty cells and markers made of digits and commas go cell by cell.
+    """
+    joined = "\n".join(cells)
+    if "," not in joined or not _SEPARATED_COLUMN.fullmatch(joined) or joined.count("\n") != len(cells) - 1:
+        return None
+    if any(not marker.strip("0123456789,") for marker in markers):
+        return None
+    integers = [int(cell.replace(",", "")) for cell in cells]
+    if max(integers) >= _EXACT_FLOAT_INTEGERS:  # as cell by cell: through a float, rounded
+        integers = [int(float(cell.replace(",", ""))) for cell in cells]
+    return ParsedColumn(name, "integer", integers)
 
 
 def _text_column(name: str, cells: list[str]) -> ParsedColumn:

@@ -14,6 +14,7 @@ from pathlib import Path
 from qgis.core import QgsFeature, QgsFeedback, QgsVectorLayer
 from qgis.PyQt.QtCore import QMetaType
 
+from ..common.garbage_collection import collector_paused
 from ..common.ons_codes import normalise_code
 from ..io.background_copy import BackgroundCopy
 from ..io.layer_codes import attribute_text, field_values, find_layer_code_field, layer_label, raw_table_from_layer
@@ -76,6 +77,7 @@ def check_outputs(output: Path, report_html: Path | None, inputs: list[Path | No
             check_output_is_new(report_path, [*inputs, output])
 
 
+@collector_paused()  # national tables: millions of small objects and no cycles to collect
 def join_indicators(
     boundaries: QgsVectorLayer,
     table: Path | str | QgsVectorLayer,

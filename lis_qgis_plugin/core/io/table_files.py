@@ -28,6 +28,9 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 #: Rows scanned for the header: title blocks are short.
 _HEADER_SEARCH_ROWS = 60
+#: Lines (and at most characters) the separator is guessed from.
+_SNIFF_LINES = 50
+_SNIFF_CHARS = 65536
 
 
 @dataclass
@@ -131,11 +134,17 @@ def _parse_delimited(text: str, path: Path) -> list[list[str]]:
     if path.suffix.lower() in {".tsv", ".tab"}:
         delimiter = "\t"
     else:
-        sample = "\n".join(text.splitlines()[:50])
+        lines = text[:_SNIFF_CHARS].splitlines()  # the first lines, without splitting a national table
+        if len(lines) <= _SNIFF_LINES:
+            lines = text.splitlines()
         try:
-            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+            delimiter = csv.Sniffer().sniff("\n".join(lines[:_SNIFF_LINES]), delimiters=",;\t|").delimiter
         except csv.Error:
             delimiter = ","
+    if '"' not in text and "\x00" not in text:
+        rows = _split_unquoted(text, delimiter)
+        if rows is not None:
+            return rows
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return list(reader)
@@ -145,6 +154,21 @@ def _parse_delimited(text: str, path: Path) -> list[list[str]]:
             '(") opens a cell and is never closed, so the rest of the file reads as one cell: check the quotes '
             "from that line on, or save the table again from Excel or LibreOffice as CSV."
         ) from error
+
+
+def _split_unquoted(text: str, delimiter: str) -> list[list[str]] | None:
+    """The rows the csv module reads from a text without quotes, split at C speed; None for a cell over its limit.
+
+    Lines end at CR LF, CR or LF, and a blank line is an empty row, as csv.reader has them.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the line break that ends the last row
+    if max(map(len, lines), default=0) > csv.field_size_limit():
+        return None  # the csv module's message says which line
+    return [line.split(delimiter) if line else [] for line in lines]
 
 
 def _read_workbook(path: Path, sheet: str | None) -> tuple[list[list[str]], str, list[str]]:
@@ -272,14 +296,18 @@ def unique_headers(cells: list[str]) -> list[str]:
 def raw_table_from_grid(
     grid: list[list[str]], source: str, code_column: str | None = None, first_row_number: int = 1
 ) -> RawTable:
-    """Split a grid into header and rows, dropping empty trailing columns and blank rows at the end."""
+    """Split a grid into header and rows, dropping empty trailing columns and blank rows at the end.
+
+    The table takes the grid's row lists rather than copies: the grid is not to be used afterwards.
+    """
     try:
         header_index = find_header_row(grid, code_column)
     except TableError as error:
         raise TableError(f"{source}: {error}. Choose a file with a header row and one row per area.") from error
     width = max(len(row) for row in grid[header_index:])
     header_cells = grid[header_index] + [""] * (width - len(grid[header_index]))
-    body = [row + [""] * (width - len(row)) for row in grid[header_index + 1 :]]
+    # Full rows are taken as they are (the grid is the caller's scratch), short ones padded.
+    body = [row if len(row) == width else row + [""] * (width - len(row)) for row in grid[header_index + 1 :]]
     used = [
         position
         for position in range(width)
