@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
@@ -26,7 +27,6 @@ from qgis.core import (
     QgsSingleSymbolRenderer,
     QgsSpatialIndex,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QMetaType
 from qgis.PyQt.QtGui import QColor, QImage, QPainter
@@ -180,6 +180,7 @@ def test_catchments_render(network_run: tuple[CatchmentOutcome, float], tmp_path
     layer.setSubsetString('"band" = 10')
     symbol = QgsFillSymbol.createSimple({"color": FILL.name(), "outline_color": "black", "outline_width": "0.2"})
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layer.setOpacity(1.0)  # the stored style's 60% opacity would tint FILL; this test counts the shapes' pixels
     path = render_map_png([layer], tmp_path / "catchments.png", QgsRectangle(layer.extent()), 600)
     shutil.copy(path, Path("/tmp/lis_service_catchments_rutland.png"))
     image = QImage(str(path))
@@ -304,7 +305,7 @@ def test_overlapping_catchments_of_one_band_do_not_darken_the_map(tmp_path: Path
     uri = write_gpkg_layer(
         tmp_path / "c.gpkg",
         "catchments",
-        QgsWkbTypes.Type.Polygon,
+        Qgis.WkbType.Polygon,
         fields,
         [
             (square(QgsRectangle(0, 0, 600, 400)), ["A", "A", 10.0]),
