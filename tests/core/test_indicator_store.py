@@ -211,6 +211,12 @@ def test_a_failing_add_leaves_the_store_as_it_was(tmp_path: Path, sample_files: 
     with pytest.raises(StoreError, match="area code is empty"):
         add_values(store, CatalogueEntry("92443", "Renamed"), [*revised, IndicatorValue(" ", "2022/23", 1.0)])
     assert store_bytes(store) == before
+    # A value the database refuses half-way through the write: the catalogue row and the values already
+    # written in the same transaction are rolled back.
+    unwritable = IndicatorValue(rows[0].area_code, "2022/23", [1.0])  # type: ignore[arg-type]
+    with pytest.raises(StoreError, match="could not be written .*the store is unchanged"):
+        add_values(store, CatalogueEntry("92443", "Renamed"), [*revised, unwritable])
+    assert store_bytes(store) == before
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,22 @@ def _value_records(indicator_id: str, rows: Iterable[IndicatorValue]) -> list[tu
             except PeriodError as error:
                 raise PeriodError(f"{indicator_id}, value {number} ({code}): {error}") from error
         records.append(
-            (indicator_id, code, row.period, key, *astuple(row)[2:9], row.sex or "", row.age or "", row.note or None)
+            (
+                indicator_id,
+                code,
+                row.period,
+                key,
+                row.value,
+                row.lower95,
+                row.upper95,
+                row.lower998,
+                row.upper998,
+                row.count,
+                row.denominator,
+                row.sex or "",
+                row.age or "",
+                row.note or None,
+            )
         )
     return records
 
