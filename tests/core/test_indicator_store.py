@@ -272,3 +272,25 @@ def test_the_store_opens_in_qgis_as_attribute_tables(tmp_path: Path) -> None:
         values_at(store, "y")
     with pytest.raises(StoreError, match='no values for the period "2020".*Choose one of: 2019'):
         values_at(store, "x", "2020")
+
+
+def test_a_store_from_a_newer_lis_is_refused_and_left_alone(tmp_path: Path) -> None:
+    store = tmp_path / "store.gpkg"
+    add_values(store, CatalogueEntry("x", "X"), [IndicatorValue("E01000001", "2019", 1.5)])
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE lis_store_version SET version = 99")
+    connection.close()
+    before = store.read_bytes()
+    with pytest.raises(StoreError, match="newer version of LIS \\(store version 99"):
+        values_at(store, "x")
+    assert store.read_bytes() == before
+
+
+def test_a_fingertips_row_without_an_indicator_id_is_named(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "long.csv",
+        ["Indicator ID", "Area Code", "Time period", "Value"],
+        [["92443", "E01000001", "2022/23", "12.5"], ["", "E01000002", "2022/23", "13.0"]],
+    )
+    with pytest.raises(LisError, match='long.csv, row 3: the "Indicator ID" is empty'):
+        fingertips_values(read_raw_table(path))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..indicators.indicator_values import parse_number
-from ..io.table_files import RawTable, TableError
+from ..io.table_files import RawTable, TableError, column_cells
 from .store_values import IndicatorValue
 
 #: Fingertips' long-table columns -> IndicatorValue fields (Area Code and Time period are required).
@@ -44,8 +44,8 @@ def _column_position(table: RawTable, column: str) -> int:
 
 def wide_column_values(table: RawTable, code_column: str, column: str, period: str) -> list[IndicatorValue]:
     """One indicator column of a one-row-per-area table, every value in ``period``."""
-    codes = table.column(table.header[_column_position(table, code_column)])
-    cells = table.column(table.header[_column_position(table, column)])
+    codes = column_cells(table.rows, _column_position(table, code_column))
+    cells = column_cells(table.rows, _column_position(table, column))
     return [
         IndicatorValue(code, period, _number(table, index, column, text))
         for index, (code, text) in enumerate(zip(codes, cells))
@@ -69,5 +69,11 @@ def fingertips_values(table: RawTable) -> dict[str, list[IndicatorValue]]:
             for field, position in positions.items()
         }
         cells.setdefault("value", None)
-        by_indicator.setdefault(row[id_position].strip(), []).append(IndicatorValue(**cells))  # type: ignore[arg-type]
+        indicator_id = row[id_position].strip()
+        if not indicator_id:
+            raise TableError(
+                f'{table.source}, row {table.row_number(index)}: the "Indicator ID" is empty. '
+                "Give every row the id of its indicator."
+            )
+        by_indicator.setdefault(indicator_id, []).append(IndicatorValue(**cells))  # type: ignore[arg-type]
     return by_indicator

@@ -126,8 +126,14 @@ def open_store(path: Path) -> sqlite3.Connection:
     connection = _connect(path)
     try:
         _check_geopackage(connection, path)
-        _check_version(connection, path)
-        _create_tables(connection)
+        version = _stored_version(connection)
+        if version is None:
+            _create_tables(connection, path)  # only a new store is written to: a read-only user can still read
+        elif version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{path}: the store was written by a newer version of LIS (store version {version}, this LIS reads "
+                f"{SCHEMA_VERSION}). Update the LIS plugin."
+            )
     except BaseException:
         connection.close()
         raise
@@ -168,24 +174,34 @@ def _check_geopackage(connection: sqlite3.Connection, path: Path) -> None:
         raise StoreError(f"{path}: this file is not a GeoPackage. Choose a .gpkg file or a new name for the store.")
 
 
-def _check_version(connection: sqlite3.Connection, path: Path) -> None:
-    """Refuse a store written by a newer LIS: this code would not know its tables."""
+def _stored_version(connection: sqlite3.Connection) -> int | None:
+    """The store's schema version, None when the LIS tables are not there yet."""
     exists = connection.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (VERSION_TABLE,)
     ).fetchone()[0]
     if not exists:
-        return
+        return None
     row = connection.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
-    if row[0] is not None and row[0] > SCHEMA_VERSION:
+    return None if row[0] is None else int(row[0])
+
+
+def begin_write(connection: sqlite3.Connection, path: Path) -> None:
+    """Start a write transaction, taking the store's write lock (another writer waits for it, up to 30 s).
+
+    A store that stays locked, or a file the user may not write, is a StoreError saying so.
+    """
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
         raise StoreError(
-            f"{path}: the store was written by a newer version of LIS (store version {row[0]}, this LIS reads "
-            f"{SCHEMA_VERSION}). Update the LIS plugin."
-        )
+            f"{path}: the store cannot be written ({error}). If someone else is adding to it, try again when "
+            "they finish; otherwise check that you may write to the file and its folder."
+        ) from error
 
 
-def _create_tables(connection: sqlite3.Connection) -> None:
+def _create_tables(connection: sqlite3.Connection, path: Path) -> None:
     """The LIS tables, their version and their gpkg_contents rows (so QGIS lists them), once."""
-    connection.execute("BEGIN IMMEDIATE")
+    begin_write(connection, path)
     try:
         for statement in _SCHEMA.split(";"):
             if statement.strip():

@@ -15,7 +15,15 @@ from typing import Any
 
 from ..common.ons_codes import normalise_code
 from .period_keys import PeriodError, period_key
-from .store_schema import CATALOGUE_COLUMNS, CATALOGUE_TABLE, VALUE_COLUMNS, VALUES_TABLE, StoreError, store_connection
+from .store_schema import (
+    CATALOGUE_COLUMNS,
+    CATALOGUE_TABLE,
+    VALUE_COLUMNS,
+    VALUES_TABLE,
+    StoreError,
+    begin_write,
+    store_connection,
+)
 
 #: The period argument that asks for each indicator's newest period.
 LATEST = "latest"
@@ -97,11 +105,12 @@ def add_values(store: Path, entry: CatalogueEntry, rows: Iterable[IndicatorValue
     if not entry.loaded_at:
         entry = _with_loaded_at(entry)
     with store_connection(store) as connection:
-        before = _row_count(connection, entry.indicator_id)
-        connection.execute("BEGIN IMMEDIATE")
+        begin_write(connection, store)  # another writer waits for the lock, then sees these rows
         try:
+            before = _row_count(connection, entry.indicator_id)
             connection.execute(_CATALOGUE_INSERT, astuple(entry))
             connection.executemany(_VALUE_INSERT, records)
+            after = _row_count(connection, entry.indicator_id)
         except BaseException as error:
             connection.execute("ROLLBACK")
             if isinstance(error, sqlite3.Error):
@@ -110,7 +119,6 @@ def add_values(store: Path, entry: CatalogueEntry, rows: Iterable[IndicatorValue
                 ) from error
             raise
         connection.execute("COMMIT")
-        after = _row_count(connection, entry.indicator_id)
     return AddResult(entry.indicator_id, len(records), after - before)
 
 
