@@ -294,3 +294,17 @@ def test_a_fingertips_row_without_an_indicator_id_is_named(tmp_path: Path) -> No
     )
     with pytest.raises(LisError, match='long.csv, row 3: the "Indicator ID" is empty'):
         fingertips_values(read_raw_table(path))
+
+
+def test_two_rows_with_the_same_key_in_one_add_are_refused(tmp_path: Path) -> None:
+    store = tmp_path / "store.gpkg"
+    rows = [
+        IndicatorValue("E01000001", "2022/23", 1.0, sex="Male"),
+        IndicatorValue("E01000001", "2022/23", 2.0, sex="Female"),
+        IndicatorValue("e01000001 ", "2022/23", 3.0, sex="Male"),
+    ]
+    with pytest.raises(StoreError, match=r"x, values 1 and 3: both are E01000001 in 2022/23 \(Male, any age\)"):
+        add_values(store, CatalogueEntry("x", "X"), rows)
+    result = add_values(store, CatalogueEntry("x", "X"), rows[:2])
+    assert result.new_rows == 2
+    assert values_at(store, "x", sex="Female") == {"E01000001": 2.0}

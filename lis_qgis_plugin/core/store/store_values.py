@@ -128,8 +128,12 @@ def _with_loaded_at(entry: CatalogueEntry) -> CatalogueEntry:
 
 
 def _value_records(indicator_id: str, rows: Iterable[IndicatorValue]) -> list[tuple]:
-    """The rows as table records, each area code normalised and each period given its key."""
+    """The rows as table records, each area code normalised and each period given its key.
+
+    Two rows with the same area, period, sex and age are refused: one would silently replace the other.
+    """
     keys: dict[str, str] = {}
+    seen: dict[tuple[str, str, str, str], int] = {}
     records = []
     for number, row in enumerate(rows, start=1):
         code = normalise_code(row.area_code)
@@ -141,25 +145,21 @@ def _value_records(indicator_id: str, rows: Iterable[IndicatorValue]) -> list[tu
                 key = keys[row.period] = period_key(row.period)
             except PeriodError as error:
                 raise PeriodError(f"{indicator_id}, value {number} ({code}): {error}") from error
-        records.append(
-            (
-                indicator_id,
-                code,
-                row.period,
-                key,
-                row.value,
-                row.lower95,
-                row.upper95,
-                row.lower998,
-                row.upper998,
-                row.count,
-                row.denominator,
-                row.sex or "",
-                row.age or "",
-                row.note or None,
+        identity = (code, row.period, row.sex or "", row.age or "")
+        first = seen.setdefault(identity, number)
+        if first != number:
+            raise StoreError(
+                f"{indicator_id}, values {first} and {number}: both are {code} in {row.period}"
+                + (f" ({row.sex or 'any sex'}, {row.age or 'any age'})" if row.sex or row.age else "")
+                + ". Keep one row per area, period, sex and age (a breakdown by category goes in its own indicator)."
             )
-        )
+        records.append((indicator_id, *identity[:2], key, *_measures(row), *identity[2:], row.note or None))
     return records
+
+
+def _measures(row: IndicatorValue) -> tuple[float | None, ...]:
+    """The value, its limits, count and denominator, in the table's order."""
+    return (row.value, row.lower95, row.upper95, row.lower998, row.upper998, row.count, row.denominator)
 
 
 def _row_count(connection: sqlite3.Connection, indicator_id: str) -> int:
