@@ -162,6 +162,7 @@ CORE_LAYERS = [
     "io",
     "sources",
     "indicators",
+    "store",
     "aggregation",
     "deprivation",
     "network",

@@ -1,0 +1,242 @@
+"""Adding indicator values to the store and reading them back: one transaction per add, upserted on the key.
+
+Re-adding the same data updates the stored rows and never duplicates them (the UNIQUE key of indicator,
+area, period, sex and age decides what "the same" is); a failed add leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass, fields, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..common.ons_codes import normalise_code
+from .period_keys import PeriodError, period_key
+from .store_schema import (
+    CATALOGUE_COLUMNS,
+    CATALOGUE_TABLE,
+    VALUE_COLUMNS,
+    VALUES_TABLE,
+    StoreError,
+    begin_write,
+    store_connection,
+)
+
+#: The period argument that asks for each indicator's newest period.
+LATEST = "latest"
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """What an indicator is, where it came from and how to refresh it: one row of the catalogue."""
+
+    indicator_id: str
+    name: str
+    definition: str = ""
+    unit: str = ""
+    multiplier: float | None = None
+    polarity: str = ""
+    source: str = ""
+    licence: str = ""
+    geography: str = ""
+    vintage: str = ""
+    method: str = ""
+    loaded_at: str = ""
+    refresh: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorValue:
+    """One value of one area in one period (and sex and age, '' when the data has none)."""
+
+    area_code: str
+    period: str
+    value: float | None
+    lower95: float | None = None
+    upper95: float | None = None
+    lower998: float | None = None
+    upper998: float | None = None
+    count: float | None = None
+    denominator: float | None = None
+    sex: str = ""
+    age: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What one add did: rows given, and how many of them were new (the rest updated stored rows)."""
+
+    indicator_id: str
+    rows: int
+    new_rows: int
+
+    @property
+    def updated_rows(self) -> int:
+        """Rows that replaced a stored value with the same key."""
+        return self.rows - self.new_rows
+
+
+assert tuple(field.name for field in fields(CatalogueEntry)) == CATALOGUE_COLUMNS
+
+_VALUE_INSERT = (
+    f"INSERT INTO {VALUES_TABLE} ({', '.join(VALUE_COLUMNS)}) VALUES ({', '.join('?' * len(VALUE_COLUMNS))}) "
+    "ON CONFLICT (indicator_id, area_code, period, sex, age) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in VALUE_COLUMNS[3:])
+)
+_CATALOGUE_INSERT = (
+    f"INSERT INTO {CATALOGUE_TABLE} ({', '.join(CATALOGUE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(CATALOGUE_COLUMNS))}) ON CONFLICT (indicator_id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in CATALOGUE_COLUMNS[1:])
+)
+
+
+def add_values(store: Path, entry: CatalogueEntry, rows: Iterable[IndicatorValue]) -> AddResult:
+    """Put one indicator's catalogue entry and values into the store, in one transaction.
+
+    Every row is checked (area code, period) before anything is written, so bad input changes nothing.
+    """
+    if not entry.indicator_id.strip() or not entry.name.strip():
+        raise StoreError("an indicator needs an id and a name to go into the store. Give both.")
+    records = _value_records(entry.indicator_id, rows)
+    if not entry.loaded_at:
+        entry = _with_loaded_at(entry)
+    with store_connection(store) as connection:
+        begin_write(connection, store)  # another writer waits for the lock, then sees these rows
+        try:
+            before = _row_count(connection, entry.indicator_id)
+            connection.execute(_CATALOGUE_INSERT, astuple(entry))
+            connection.executemany(_VALUE_INSERT, records)
+            after = _row_count(connection, entry.indicator_id)
+        except BaseException as error:
+            connection.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise StoreError(
+                    f"{store}: the values could not be written ({error}); the store is unchanged."
+                ) from error
+            raise
+        connection.execute("COMMIT")
+    return AddResult(entry.indicator_id, len(records), after - before)
+
+
+def _with_loaded_at(entry: CatalogueEntry) -> CatalogueEntry:
+    """The entry stamped with the time it was loaded (UTC, ISO 8601)."""
+    return replace(entry, loaded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def _value_records(indicator_id: str, rows: Iterable[IndicatorValue]) -> list[tuple]:
+    """The rows as table records, each area code normalised and each period given its key.
+
+    Two rows with the same area, period, sex and age are refused: one would silently replace the other.
+    """
+    keys: dict[str, str] = {}
+    seen: dict[tuple[str, str, str, str], int] = {}
+    records = []
+    for number, row in enumerate(rows, start=1):
+        code = normalise_code(row.area_code)
+        if not code:
+            raise StoreError(f"{indicator_id}, value {number}: the area code is empty. Give every value an area code.")
+        key = keys.get(row.period)
+        if key is None:
+            try:
+                key = keys[row.period] = period_key(row.period)
+            except PeriodError as error:
+                raise PeriodError(f"{indicator_id}, value {number} ({code}): {error}") from error
+        identity = (code, row.period, row.sex or "", row.age or "")
+        first = seen.setdefault(identity, number)
+        if first != number:
+            raise StoreError(
+                f"{indicator_id}, values {first} and {number}: both are {code} in {row.period}"
+                + (f" ({row.sex or 'any sex'}, {row.age or 'any age'})" if row.sex or row.age else "")
+                + ". Keep one row per area, period, sex and age (a breakdown by category goes in its own indicator)."
+            )
+        records.append((indicator_id, *identity[:2], key, *_measures(row), *identity[2:], row.note or None))
+    return records
+
+
+def _measures(row: IndicatorValue) -> tuple[float | None, ...]:
+    """The value, its limits, count and denominator, in the table's order."""
+    return (row.value, row.lower95, row.upper95, row.lower998, row.upper998, row.count, row.denominator)
+
+
+def _row_count(connection: sqlite3.Connection, indicator_id: str) -> int:
+    """Stored values of one indicator."""
+    return int(
+        connection.execute(f"SELECT count(*) FROM {VALUES_TABLE} WHERE indicator_id = ?", (indicator_id,)).fetchone()[0]
+    )
+
+
+def catalogue(store: Path) -> list[CatalogueEntry]:
+    """Every indicator in the store, by id."""
+    with store_connection(store) as connection:
+        rows = connection.execute(
+            f"SELECT {', '.join(CATALOGUE_COLUMNS)} FROM {CATALOGUE_TABLE} ORDER BY indicator_id"
+        ).fetchall()
+    # NULL text reads back as '' (as it was given); the multiplier stays None when there is none.
+    entries = []
+    for row in rows:
+        cells: dict[str, Any] = {name: "" if value is None else value for name, value in zip(CATALOGUE_COLUMNS, row)}
+        cells["multiplier"] = row[CATALOGUE_COLUMNS.index("multiplier")]
+        entries.append(CatalogueEntry(**cells))
+    return entries
+
+
+def periods(store: Path, indicator_id: str) -> list[str]:
+    """An indicator's periods, oldest first."""
+    with store_connection(store) as connection:
+        _check_indicator(connection, store, indicator_id)
+        rows = connection.execute(
+            f"SELECT DISTINCT period_key, period FROM {VALUES_TABLE} "
+            "WHERE indicator_id = ? ORDER BY period_key, period",
+            (indicator_id,),
+        ).fetchall()
+    return [period for _, period in rows]
+
+
+def latest_period(store: Path, indicator_id: str) -> str | None:
+    """The indicator's newest period (the highest period key), None when it has no values."""
+    with store_connection(store) as connection:
+        _check_indicator(connection, store, indicator_id)
+        return _latest(connection, indicator_id)
+
+
+def _latest(connection: sqlite3.Connection, indicator_id: str) -> str | None:
+    row = connection.execute(
+        f"SELECT period FROM {VALUES_TABLE} WHERE indicator_id = ? ORDER BY period_key DESC, period DESC LIMIT 1",
+        (indicator_id,),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def values_at(
+    store: Path, indicator_id: str, period: str = LATEST, sex: str = "", age: str = ""
+) -> dict[str, float | None]:
+    """Area code -> value of one indicator in one period ("latest": its newest), for one sex and age ('': none)."""
+    with store_connection(store) as connection:
+        _check_indicator(connection, store, indicator_id)
+        wanted = _latest(connection, indicator_id) if period == LATEST else period
+        rows = connection.execute(
+            f"SELECT area_code, value FROM {VALUES_TABLE} "
+            "WHERE indicator_id = ? AND period = ? AND sex = ? AND age = ?",
+            (indicator_id, wanted, sex or "", age or ""),
+        ).fetchall()
+    if wanted is not None and not rows and period != LATEST:
+        known = periods(store, indicator_id)
+        raise StoreError(
+            f'{indicator_id} has no values for the period "{period}"'
+            + (f' with sex "{sex}" and age "{age}"' if sex or age else "")
+            + f". Choose one of: {', '.join(known) or 'none stored yet'}."
+        )
+    return dict(rows)
+
+
+def _check_indicator(connection: sqlite3.Connection, store: Path, indicator_id: str) -> None:
+    """StoreError naming the indicator when the catalogue does not have it."""
+    found = connection.execute(f"SELECT 1 FROM {CATALOGUE_TABLE} WHERE indicator_id = ?", (indicator_id,)).fetchone()
+    if found is None:
+        raise StoreError(
+            f'{Path(store).name}: the indicator "{indicator_id}" is not in the store. Add it first, or check the id.'
+        )
