@@ -263,12 +263,6 @@ class Scenario:
         del self.sites[ident]
         return self._update(ident, None, started)
 
-    def restore_site(self, site: ScenarioSite) -> Update:
-        """Put back a site as it was (its search and areas kept), e.g. to undo a removal."""
-        started = time.perf_counter()
-        self.sites[site.id] = site
-        return self._update(site.id, site, started)
-
     def _existing(self, ident: str) -> ScenarioSite:
         if ident not in self.sites:
             raise WhatIfError(f"The scenario has no site {ident!r}.")

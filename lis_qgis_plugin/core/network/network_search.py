@@ -91,39 +91,29 @@ def nearest_sources(
 
 
 def iter_costs(
-    graph: RoadGraph,
-    sources: Sequence[int] | np.ndarray,
-    limit: float | None = None,
-    reverse: bool = False,
-    chunk: int = CHUNK,
+    graph: RoadGraph, sources: Sequence[int] | np.ndarray, limit: float | None = None, reverse: bool = False
 ) -> Iterator[tuple[int, np.ndarray]]:
-    """(position in ``sources``, cost row over all nodes) for every source, searched ``chunk`` at a time.
-
-    scipy's Dijkstra holds the GIL while it runs: a caller that works on each row in other threads
-    meanwhile asks for small chunks, so those threads are not held up for a whole chunk of searches.
-    """
+    """(position in ``sources``, cost row over all nodes) for every source, searched in chunks of :data:`CHUNK`."""
     nodes = _check_nodes(graph, np.asarray(sources))
     matrix = _matrix(graph, reverse)
-    step = max(1, int(chunk))
-    for lo in range(0, len(nodes), step):
-        rows = dijkstra(matrix, directed=True, indices=nodes[lo : lo + step], limit=_limit(limit))
+    for lo in range(0, len(nodes), CHUNK):
+        rows = dijkstra(matrix, directed=True, indices=nodes[lo : lo + CHUNK], limit=_limit(limit))
         for offset, row in enumerate(np.atleast_2d(rows)):
             yield lo + offset, row
 
 
 def iter_reach(
-    graph: RoadGraph, sources: Sequence[int] | np.ndarray, limit: float, reverse: bool = False, chunk: int = CHUNK
+    graph: RoadGraph, sources: Sequence[int] | np.ndarray, limit: float, reverse: bool = False
 ) -> Iterator[Reach]:
     """For each source in turn, the nodes within ``limit`` and their costs (one bounded search per source).
 
     ``reverse=True``: the nodes from which the source can be reached within ``limit``. A generator,
-    so callers can work on the first sources while later ones are still to be searched (``chunk``:
-    as :func:`iter_costs`).
+    so callers can work on the first sources while later ones are still to be searched.
     """
     if limit is None or not np.isfinite(limit) or limit < 0:
         raise ValueError("reach_within needs a finite, non-negative cost limit.")
     nodes = _check_nodes(graph, np.asarray(sources))
-    for position, row in iter_costs(graph, nodes, limit, reverse, chunk):
+    for position, row in iter_costs(graph, nodes, limit, reverse):
         hit = np.flatnonzero(np.isfinite(row))
         yield Reach(int(nodes[position]), hit, row[hit])
 

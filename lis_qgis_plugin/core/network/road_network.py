@@ -46,7 +46,6 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsFeedback,
     QgsGeometry,
-    QgsLineString,
     QgsProject,
     QgsUnitTypes,
     QgsVectorLayer,
@@ -57,7 +56,14 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from ..common.errors import LisError
-from ..io.columnar_reading import ColumnarUnsuitableError, LayerColumns, python_values, read_columns, wkb_line_parts
+from ..io.columnar_reading import (
+    ColumnarUnsuitableError,
+    LayerColumns,
+    python_values,
+    read_columns,
+    transformed_xy,
+    wkb_line_parts,
+)
 
 #: Bump when the graph rules or the array layout change: cached graphs are then rebuilt.
 GRAPH_VERSION = "1"
@@ -1140,7 +1146,7 @@ def _read_ways_columnar(
     keep = usable[owner] & (sizes >= 2)
     xy = xy[np.repeat(keep, sizes)]
     if layer.crs() != target and len(xy):
-        xy = _transformed(xy, layer.crs(), target)
+        xy = transformed_xy(xy, layer.crs(), target)
     owner = owner[keep]
     if feedback is not None:
         feedback.setProgress(99.0)
@@ -1156,16 +1162,6 @@ def _read_ways_columnar(
         reasons={str(name): int(count) for name, count in zip(excluded, counts)},
         reader="arrow",
     )
-
-
-def _transformed(
-    xy: np.ndarray, source: QgsCoordinateReferenceSystem, target: QgsCoordinateReferenceSystem
-) -> np.ndarray:
-    """``xy`` from ``source`` to ``target`` as QGIS transforms a 2D line (one call for all vertices)."""
-    transform = QgsCoordinateTransform(source, target, QgsProject.instance().transformContext())
-    line = QgsLineString(xy[:, 0].tolist(), xy[:, 1].tolist())
-    line.transform(transform)
-    return _wkb_lines(bytes(line.asWkb()))[0]
 
 
 def build_graph(
