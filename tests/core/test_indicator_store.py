@@ -17,8 +17,9 @@ from lis_qgis_plugin.core.common.errors import LisError
 from lis_qgis_plugin.core.io.table_files import read_raw_table
 from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 from lis_qgis_plugin.core.store.period_keys import PeriodError, period_key
+from lis_qgis_plugin.core.store.store_open import open_store
 from lis_qgis_plugin.core.store.store_rows import fingertips_values, wide_column_values
-from lis_qgis_plugin.core.store.store_schema import StoreError, open_store
+from lis_qgis_plugin.core.store.store_schema import StoreError
 from lis_qgis_plugin.core.store.store_values import (
     CatalogueEntry,
     IndicatorValue,

@@ -1,18 +1,21 @@
-"""The indicator store's GeoPackage: a catalogue of indicators and their values in long form, every period kept.
+"""The indicator store's tables: a catalogue of indicators and their values in long form, every period kept.
 
-The store is an ordinary GeoPackage (GDAL writes the empty one), so QGIS and ogr open its tables as
-attribute layers; the LIS tables are written with plain sqlite3, which is fast and transactional.
-Each table has an integer ``fid`` as GDAL expects; the natural keys are UNIQUE constraints.
+A store is a GeoPackage (GDAL writes the empty file, so QGIS and ogr open its tables as attribute layers;
+the LIS tables are written with plain sqlite3, fast and transactional) or a PostgreSQL/PostGIS schema.
+Both are reached through one ``StoreConnection``, so the rest of the store speaks one SQL: ``?``
+placeholders, ``INSERT ... ON CONFLICT`` upserts, and ``{id}`` in table definitions for the integer key.
+Each table has an integer ``fid`` as GDAL and QGIS expect; the natural keys are UNIQUE constraints.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
+from typing import Any
 
 from ..common.errors import LisError
+from .store_location import StoreLocation, store_label
 
 #: The schema this code writes; a store with a newer one was made by a newer LIS and is not touched.
 SCHEMA_VERSION = 1
@@ -56,9 +59,10 @@ VALUE_COLUMNS = (
     "note",
 )
 
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS {CATALOGUE_TABLE} (
-    fid INTEGER PRIMARY KEY AUTOINCREMENT,
+#: The store's own tables; ``{id}`` is the integer key column of the store's SQL dialect.
+STORE_TABLES = (
+    f"""CREATE TABLE IF NOT EXISTS {CATALOGUE_TABLE} (
+    fid {{id}},
     indicator_id TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     definition TEXT,
@@ -72,9 +76,9 @@ CREATE TABLE IF NOT EXISTS {CATALOGUE_TABLE} (
     method TEXT,
     loaded_at TEXT,
     refresh TEXT
-);
-CREATE TABLE IF NOT EXISTS {VALUES_TABLE} (
-    fid INTEGER PRIMARY KEY AUTOINCREMENT,
+)""",
+    f"""CREATE TABLE IF NOT EXISTS {VALUES_TABLE} (
+    fid {{id}},
     indicator_id TEXT NOT NULL,
     area_code TEXT NOT NULL,
     period TEXT NOT NULL,
@@ -90,131 +94,124 @@ CREATE TABLE IF NOT EXISTS {VALUES_TABLE} (
     age TEXT NOT NULL DEFAULT '',
     note TEXT,
     UNIQUE (indicator_id, area_code, period, sex, age)
-);
-CREATE INDEX IF NOT EXISTS lis_values_period ON {VALUES_TABLE} (indicator_id, period_key);
-CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
-    fid INTEGER PRIMARY KEY AUTOINCREMENT,
+)""",
+    f"CREATE INDEX IF NOT EXISTS lis_values_period ON {VALUES_TABLE} (indicator_id, period_key)",
+    f"""CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
+    fid {{id}},
     version INTEGER NOT NULL
-);
-"""
+)""",
+)
 
 
 class StoreError(LisError):
-    """The store cannot be created, opened or written; the message names the file and what to do."""
+    """The store cannot be created, opened or written; the message names the store and what to do."""
 
 
-def create_empty_geopackage(path: Path) -> None:
-    """An empty GeoPackage written by GDAL, so every GeoPackage reader accepts the file."""
-    from osgeo import ogr
+class StoreConnection:
+    """One open store, GeoPackage or PostGIS, speaking the store's SQL (``?`` placeholders).
 
-    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    if source is None:
-        raise StoreError(f"{path}: the store cannot be created here. Choose a folder you can write to.")
-    source = None  # closes and writes the file
-
-
-def open_store(path: Path) -> sqlite3.Connection:
-    """Open the store at ``path``, creating it (and its LIS tables) when it does not exist yet.
-
-    The caller closes the connection; ``store_connection`` does so itself.
+    Reads need no transaction; every write goes inside ``write_transaction()``, which commits at the end
+    and rolls back on any error, so a failed add leaves the store as it was.
     """
-    path = Path(path)
-    if not path.exists():
-        if not path.parent.is_dir():
-            raise StoreError(f"{path}: the folder does not exist. Create it, or choose another store path.")
-        create_empty_geopackage(path)
-    connection = _connect(path)
-    try:
-        _check_geopackage(connection, path)
-        version = _stored_version(connection)
-        if version is None:
-            _create_tables(connection, path)  # only a new store is written to: a read-only user can still read
-        elif version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{path}: the store was written by a newer version of LIS (store version {version}, this LIS reads "
-                f"{SCHEMA_VERSION}). Update the LIS plugin."
-            )
-    except BaseException:
-        connection.close()
-        raise
-    return connection
 
+    #: The integer key column in this dialect's table definitions.
+    id_column = "INTEGER PRIMARY KEY AUTOINCREMENT"
+    #: The errors of the underlying driver, turned into StoreError with the store named.
+    driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
-@contextmanager
-def store_connection(path: Path) -> Iterator[sqlite3.Connection]:
-    """``open_store`` in a ``with`` block that closes the connection at the end."""
-    connection = open_store(path)
-    try:
-        yield connection
-    finally:
-        connection.close()
+    def __init__(self, connection: Any, location: StoreLocation) -> None:
+        self.connection = connection
+        self.location = location
 
+    @property
+    def label(self) -> str:
+        """The store as named in messages."""
+        return store_label(self.location)
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection in explicit-transaction mode: the code says where each transaction begins."""
-    try:
-        connection = sqlite3.connect(str(path), isolation_level=None, timeout=30)
-    except sqlite3.Error as error:
-        raise StoreError(f"{path}: the store cannot be opened ({error}). Check the path and your rights.") from error
-    return connection
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Any:
+        """Run one statement; the cursor it returns has fetchone() and fetchall()."""
+        return self.connection.execute(sql, tuple(parameters))
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each row."""
+        self.connection.executemany(sql, rows)
 
-def _check_geopackage(connection: sqlite3.Connection, path: Path) -> None:
-    """Refuse a file that is not a GeoPackage, rather than writing LIS tables into it."""
-    try:
-        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-        contents = connection.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'gpkg_contents'"
-        ).fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise StoreError(
-            f"{path}: this file is not a GeoPackage ({error}). Choose a .gpkg file or a new name."
-        ) from error
-    if application_id != 0x47504B47 or not contents:
-        raise StoreError(f"{path}: this file is not a GeoPackage. Choose a .gpkg file or a new name for the store.")
+    def table_exists(self, table: str) -> bool:
+        """Whether the store has this table."""
+        found = self.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+        return bool(found.fetchone()[0])
 
+    def create_tables(self, statements: Sequence[str]) -> None:
+        """Run table definitions (``{id}`` becomes the integer key); call inside write_transaction()."""
+        for statement in statements:
+            self.execute(statement.replace("{id}", self.id_column))
 
-def _stored_version(connection: sqlite3.Connection) -> int | None:
-    """The store's schema version, None when the LIS tables are not there yet."""
-    exists = connection.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (VERSION_TABLE,)
-    ).fetchone()[0]
-    if not exists:
-        return None
-    row = connection.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
-    return None if row[0] is None else int(row[0])
-
-
-def begin_write(connection: sqlite3.Connection, path: Path) -> None:
-    """Start a write transaction, taking the store's write lock (another writer waits for it, up to 30 s).
-
-    A store that stays locked, or a file the user may not write, is a StoreError saying so.
-    """
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        raise StoreError(
-            f"{path}: the store cannot be written ({error}). If someone else is adding to it, try again when "
-            "they finish; otherwise check that you may write to the file and its folder."
-        ) from error
-
-
-def _create_tables(connection: sqlite3.Connection, path: Path) -> None:
-    """The LIS tables, their version and their gpkg_contents rows (so QGIS lists them), once."""
-    begin_write(connection, path)
-    try:
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                connection.execute(statement)
-        if connection.execute(f"SELECT count(*) FROM {VERSION_TABLE}").fetchone()[0] == 0:
-            connection.execute(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (SCHEMA_VERSION,))
-        for table in (CATALOGUE_TABLE, VALUES_TABLE, VERSION_TABLE):
-            connection.execute(
+    def register_tables(self, tables: Sequence[str]) -> None:
+        """List the tables in gpkg_contents, so QGIS and ogr show them as attribute layers."""
+        for table in tables:
+            self.execute(
                 "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, last_change) "
                 "VALUES (?, 'attributes', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                 (table, table),
             )
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
+
+    def begin_write(self) -> None:
+        """Start a write transaction, taking the store's write lock (another writer waits for it, up to 30 s)."""
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise StoreError(
+                f"{self.label}: the store cannot be written ({error}). If someone else is adding to it, try "
+                "again when they finish; otherwise check that you may write to the file and its folder."
+            ) from error
+
+    def commit(self) -> None:
+        self.connection.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.connection.execute("ROLLBACK")
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[StoreConnection]:
+        """Everything inside is written at once or not at all; driver errors become StoreError."""
+        self.begin_write()
+        try:
+            yield self
+        except BaseException as error:
+            self.rollback()
+            if isinstance(error, self.driver_errors):
+                raise StoreError(
+                    f"{self.label}: the values could not be written ({error}); the store is unchanged."
+                ) from error
+            raise
+        self.commit()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def prepare_tables(connection: StoreConnection) -> None:
+    """Create the LIS tables in a new store; refuse a store written by a newer LIS.
+
+    Only a new store is written to, so a user who may only read can still read.
+    """
+    version = _stored_version(connection)
+    if version is None:
+        with connection.write_transaction():
+            connection.create_tables(STORE_TABLES)
+            if connection.execute(f"SELECT count(*) FROM {VERSION_TABLE}").fetchone()[0] == 0:
+                connection.execute(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (SCHEMA_VERSION,))
+            connection.register_tables((CATALOGUE_TABLE, VALUES_TABLE, VERSION_TABLE))
+    elif version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{connection.label}: the store was written by a newer version of LIS (store version {version}, this "
+            f"LIS reads {SCHEMA_VERSION}). Update the LIS plugin."
+        )
+
+
+def _stored_version(connection: StoreConnection) -> int | None:
+    """The store's schema version, None when the LIS tables are not there yet."""
+    if not connection.table_exists(VERSION_TABLE):
+        return None
+    row = connection.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    return None if row[0] is None else int(row[0])

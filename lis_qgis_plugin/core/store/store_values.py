@@ -6,23 +6,22 @@ area, period, sex and age decides what "the same" is); a failed add leaves the s
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields, replace
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from ..common.ons_codes import normalise_code
 from .period_keys import PeriodError, period_key
+from .store_location import StoreLocation, store_label
+from .store_open import store_connection
 from .store_schema import (
     CATALOGUE_COLUMNS,
     CATALOGUE_TABLE,
     VALUE_COLUMNS,
     VALUES_TABLE,
+    StoreConnection,
     StoreError,
-    begin_write,
-    store_connection,
 )
 
 #: The period argument that asks for each indicator's newest period.
@@ -94,7 +93,7 @@ _CATALOGUE_INSERT = (
 )
 
 
-def add_values(store: Path, entry: CatalogueEntry, rows: Iterable[IndicatorValue]) -> AddResult:
+def add_values(store: StoreLocation, entry: CatalogueEntry, rows: Iterable[IndicatorValue]) -> AddResult:
     """Put one indicator's catalogue entry and values into the store, in one transaction.
 
     Every row is checked (area code, period) before anything is written, so bad input changes nothing.
@@ -104,21 +103,12 @@ def add_values(store: Path, entry: CatalogueEntry, rows: Iterable[IndicatorValue
     records = _value_records(entry.indicator_id, rows)
     if not entry.loaded_at:
         entry = _with_loaded_at(entry)
-    with store_connection(store) as connection:
-        begin_write(connection, store)  # another writer waits for the lock, then sees these rows
-        try:
-            before = _row_count(connection, entry.indicator_id)
-            connection.execute(_CATALOGUE_INSERT, astuple(entry))
-            connection.executemany(_VALUE_INSERT, records)
-            after = _row_count(connection, entry.indicator_id)
-        except BaseException as error:
-            connection.execute("ROLLBACK")
-            if isinstance(error, sqlite3.Error):
-                raise StoreError(
-                    f"{store}: the values could not be written ({error}); the store is unchanged."
-                ) from error
-            raise
-        connection.execute("COMMIT")
+    # Another writer waits for the write lock, then sees these rows; an error leaves the store unchanged.
+    with store_connection(store) as connection, connection.write_transaction():
+        before = _row_count(connection, entry.indicator_id)
+        connection.execute(_CATALOGUE_INSERT, astuple(entry))
+        connection.executemany(_VALUE_INSERT, records)
+        after = _row_count(connection, entry.indicator_id)
     return AddResult(entry.indicator_id, len(records), after - before)
 
 
@@ -162,14 +152,14 @@ def _measures(row: IndicatorValue) -> tuple[float | None, ...]:
     return (row.value, row.lower95, row.upper95, row.lower998, row.upper998, row.count, row.denominator)
 
 
-def _row_count(connection: sqlite3.Connection, indicator_id: str) -> int:
+def _row_count(connection: StoreConnection, indicator_id: str) -> int:
     """Stored values of one indicator."""
     return int(
         connection.execute(f"SELECT count(*) FROM {VALUES_TABLE} WHERE indicator_id = ?", (indicator_id,)).fetchone()[0]
     )
 
 
-def catalogue(store: Path) -> list[CatalogueEntry]:
+def catalogue(store: StoreLocation) -> list[CatalogueEntry]:
     """Every indicator in the store, by id."""
     with store_connection(store) as connection:
         rows = connection.execute(
@@ -184,7 +174,7 @@ def catalogue(store: Path) -> list[CatalogueEntry]:
     return entries
 
 
-def periods(store: Path, indicator_id: str) -> list[str]:
+def periods(store: StoreLocation, indicator_id: str) -> list[str]:
     """An indicator's periods, oldest first."""
     with store_connection(store) as connection:
         _check_indicator(connection, store, indicator_id)
@@ -196,14 +186,14 @@ def periods(store: Path, indicator_id: str) -> list[str]:
     return [period for _, period in rows]
 
 
-def latest_period(store: Path, indicator_id: str) -> str | None:
+def latest_period(store: StoreLocation, indicator_id: str) -> str | None:
     """The indicator's newest period (the highest period key), None when it has no values."""
     with store_connection(store) as connection:
         _check_indicator(connection, store, indicator_id)
         return _latest(connection, indicator_id)
 
 
-def _latest(connection: sqlite3.Connection, indicator_id: str) -> str | None:
+def _latest(connection: StoreConnection, indicator_id: str) -> str | None:
     row = connection.execute(
         f"SELECT period FROM {VALUES_TABLE} WHERE indicator_id = ? ORDER BY period_key DESC, period DESC LIMIT 1",
         (indicator_id,),
@@ -212,7 +202,7 @@ def _latest(connection: sqlite3.Connection, indicator_id: str) -> str | None:
 
 
 def values_at(
-    store: Path, indicator_id: str, period: str = LATEST, sex: str = "", age: str = ""
+    store: StoreLocation, indicator_id: str, period: str = LATEST, sex: str = "", age: str = ""
 ) -> dict[str, float | None]:
     """Area code -> value of one indicator in one period ("latest": its newest), for one sex and age ('': none)."""
     with store_connection(store) as connection:
@@ -233,10 +223,10 @@ def values_at(
     return dict(rows)
 
 
-def _check_indicator(connection: sqlite3.Connection, store: Path, indicator_id: str) -> None:
+def _check_indicator(connection: StoreConnection, store: StoreLocation, indicator_id: str) -> None:
     """StoreError naming the indicator when the catalogue does not have it."""
     found = connection.execute(f"SELECT 1 FROM {CATALOGUE_TABLE} WHERE indicator_id = ?", (indicator_id,)).fetchone()
     if found is None:
         raise StoreError(
-            f'{Path(store).name}: the indicator "{indicator_id}" is not in the store. Add it first, or check the id.'
+            f'{store_label(store)}: the indicator "{indicator_id}" is not in the store. Add it first, or check the id.'
         )
