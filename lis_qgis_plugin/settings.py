@@ -300,3 +300,26 @@ def set_online_download_limits(deadline_s: float | None, max_megabytes: float | 
 
     _store_number(ONLINE_DEADLINE_KEY, deadline_s, DEFAULT_DEADLINE_SECONDS)
     _store_number(ONLINE_MAX_DOWNLOAD_MB_KEY, max_megabytes, DEFAULT_MAX_BYTES / (1024 * 1024))
+
+
+#: The project's indicator store (a GeoPackage path or ``pg:<connection>``), kept in the project file.
+STORE_SCOPE, STORE_KEY = "lis", "store"
+
+
+def project_store_text() -> str:
+    """The store chosen for the current project ('' when none: the default ``lis_store.gpkg`` beside it)."""
+    from qgis.core import QgsProject
+
+    text, _found = QgsProject.instance().readEntry(STORE_SCOPE, STORE_KEY, "")
+    return str(text or "").strip()
+
+
+def set_project_store_text(text: str | None) -> None:
+    """Keep the store choice in the current project (None or '' goes back to the default beside the project)."""
+    from qgis.core import QgsProject
+
+    project = QgsProject.instance()
+    if text and str(text).strip():
+        project.writeEntry(STORE_SCOPE, STORE_KEY, str(text).strip())
+    else:
+        project.removeEntry(STORE_SCOPE, STORE_KEY)
