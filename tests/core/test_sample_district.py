@@ -18,7 +18,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsProject, QgsV
 
 from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS, national_quantile
 from lis_qgis_plugin.core.sample.sample_district import DOMAIN_CORRELATION, SERVICE_TYPES
-from lis_qgis_plugin.core.sample.sample_files import SampleFiles
+from lis_qgis_plugin.core.sample.sample_files import TREND_HEADER, TREND_PERIODS, TREND_SHEET, SampleFiles
 
 from ..support import SAMPLE_LAYER_NAMES, open_layer
 
@@ -193,3 +193,35 @@ def _typed(rows: list[list[str]]) -> list[list]:
                 cells.append(cell)
         typed.append(cells)
     return typed
+
+
+def test_the_workbook_keeps_two_periods_in_fingertips_layout(sample_files: SampleFiles) -> None:
+    workbook = load_workbook(sample_files.health_xlsx, read_only=True)
+    latest = {row[0]: row for row in list(workbook["Indicators"].iter_rows(values_only=True))[4:]}
+    trend = list(workbook[TREND_SHEET].iter_rows(values_only=True))
+    header, body = trend[0], trend[1:]
+    assert list(header) == TREND_HEADER
+    column = {name: header.index(name) for name in header}
+    assert len(body) == 3 * 2 * 150
+    rate = {
+        (row[column["Time period"]], row[column["Area Code"]]): row
+        for row in body
+        if row[column["Indicator ID"]] == 93001
+    }
+    assert {period for period, _ in rate} == set(TREND_PERIODS)
+    wide_rate = 4  # "Emergency admissions per 1,000" in the Indicators sheet
+    for code, wide in latest.items():
+        now, before = rate[("2022/23", code)], rate[("2021/22", code)]
+        assert now[column["Value"]] == wide[wide_rate]
+        assert now[column["Count"]] == wide[3] and now[column["Denominator"]] == int(wide[2].replace(",", ""))
+        assert now[column["Value"]] == round(1000 * now[column["Count"]] / now[column["Denominator"]], 1)
+        assert before[column["Value"]] == round(1000 * before[column["Count"]] / before[column["Denominator"]], 1)
+    # The district's admission rate rose between the two periods, as the generator intends.
+    totals = {
+        period: sum(rate[(period, code)][column["Count"]] for code in latest)
+        / sum(rate[(period, code)][column["Denominator"]] for code in latest)
+        for period in TREND_PERIODS
+    }
+    assert totals["2022/23"] > totals["2021/22"] * 1.03
+    suppressed = [row for row in body if row[column["Indicator ID"]] == 93002 and row[column["Value"]] is None]
+    assert suppressed and all(row[column["Value note"]] for row in suppressed)

@@ -69,11 +69,12 @@ class SampleSpec:
 
 @dataclass
 class SampleDistrict:
-    """The generated layers (for the GeoPackage) and indicator rows (for CSV/XLSX)."""
+    """The generated layers (for the GeoPackage) and indicator rows (for CSV/XLSX), latest and earlier period."""
 
     spec: SampleSpec
     layers: list[FeatureTable]
     indicator_rows: list[dict[str, Any]] = field(default_factory=list)
+    earlier_indicator_rows: list[dict[str, Any]] = field(default_factory=list)
 
     def layer(self, name: str) -> FeatureTable:
         """The layer of that name."""
@@ -109,7 +110,9 @@ def generate_sample_district(
     report(90, "Assembling layers")
     layers = _assemble_layers(spec, outline, cells, areas, centroids, roads, services, candidates)
     indicator_rows = _health_indicators(rng, areas)
-    return SampleDistrict(spec=spec, layers=layers, indicator_rows=indicator_rows)
+    # The year before comes from its own random stream, so adding it changed none of the values above.
+    earlier = _health_indicators(np.random.default_rng([spec.seed, 1]), areas, EARLIER_PERIOD_SHIFT)
+    return SampleDistrict(spec=spec, layers=layers, indicator_rows=indicator_rows, earlier_indicator_rows=earlier)
 
 
 # --- geometry of the district --------------------------------------------------------------
@@ -596,24 +599,36 @@ def _candidate_sites(
 # --- indicator table rows ----------------------------------------------------------------------
 
 
-def _health_indicators(rng: np.random.Generator, areas: list) -> list[dict[str, Any]]:
-    """Health indicators per small area, with small counts suppressed as publishers do."""
+#: The year before the latest: slightly fewer admissions and people, slightly more smokers.
+EARLIER_PERIOD_SHIFT = {"admissions": 0.93, "population": 0.99, "obesity": 0.0, "smoking": 0.8}
+_LATEST_SHIFT = {"admissions": 1.0, "population": 1.0, "obesity": 0.0, "smoking": 0.0}
+
+
+def _health_indicators(
+    rng: np.random.Generator, areas: list, shift: dict[str, float] = _LATEST_SHIFT
+) -> list[dict[str, Any]]:
+    """Health indicators per small area, with small counts suppressed as publishers do.
+
+    ``shift`` moves the rates for another period (admissions and population scaled, smoking added).
+    """
     rows = []
     for area in areas:
         z = area["latent"]
-        admissions = int(rng.poisson(area["pop_total"] * 0.075 * np.exp(0.25 * z)))
+        population = round(area["pop_total"] * shift["population"])
+        admissions = int(rng.poisson(population * 0.075 * shift["admissions"] * np.exp(0.25 * z)))
         year6 = int(rng.poisson(area["pop_0_4"] * 0.2))
-        obese = int(rng.binomial(year6, float(np.clip(0.2 + 0.04 * z, 0.05, 0.45)))) if year6 else 0
+        obese = int(rng.binomial(year6, float(np.clip(0.2 + 0.04 * z + shift["obesity"], 0.05, 0.45)))) if year6 else 0
         rows.append({
             "lsoa_code": area["lsoa_code"],
             "lsoa_name": area["lsoa_name"],
-            "population": area["pop_total"],
+            "population": population,
             "emergency_admissions": admissions,
-            "emergency_admissions_rate": round(1_000 * admissions / area["pop_total"], 1),
+            "emergency_admissions_rate": round(1_000 * admissions / population, 1),
             "year6_measured": year6,
             # Counts under 10 children are suppressed, as in the National Child Measurement Programme.
             "year6_obese_pct": round(100 * obese / year6, 1) if year6 >= 10 else None,
-            "smoking_pct": round(float(np.clip(13 + 4.5 * z + rng.normal(0, 1.5), 3, 40)), 1),
+            "year6_obese": obese if year6 >= 10 else None,
+            "smoking_pct": round(float(np.clip(13 + shift["smoking"] + 4.5 * z + rng.normal(0, 1.5), 3, 40)), 1),
         })  # fmt: skip
     return rows
 

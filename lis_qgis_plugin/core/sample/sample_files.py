@@ -11,6 +11,7 @@ import csv
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..common.plugin_files import style_path
 from ..io.gpkg_writer import store_default_style, write_tables
@@ -57,6 +58,21 @@ HEALTH_METADATA = [
     ("Year 6 obesity (%)", "LIS synthetic sample", "2022/23", "%", "higher is worse"),
     ("Smoking prevalence (%)", "LIS synthetic sample", "2023", "%", "higher is worse"),
 ]
+#: The health workbook's "Over time" sheet: Fingertips' long layout, two periods (the earlier first).
+TREND_SHEET = "Over time"
+TREND_PERIODS = ("2021/22", "2022/23")
+TREND_HEADER = [
+    "Indicator ID", "Indicator Name", "Area Code", "Area Name", "Area Type", "Sex", "Age", "Time period",
+    "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator", "Value note",
+]  # fmt: skip
+#: Indicator id, name, value key, count key, denominator key, age of each trend indicator.
+TREND_INDICATORS = [
+    (93001, "Emergency admissions per 1,000", "emergency_admissions_rate", "emergency_admissions", "population",
+     "All ages"),
+    (93002, "Year 6 obesity (%)", "year6_obese_pct", "year6_obese", "year6_measured", "10-11 yrs"),
+    (93003, "Smoking prevalence (%)", "smoking_pct", None, None, "18+ yrs"),
+]  # fmt: skip
+SUPPRESSED_NOTE = "Value suppressed for disclosure control due to small count"
 #: Fixed document dates keep the XLSX's properties identical from run to run.
 _XLSX_DATE = datetime.datetime(2024, 1, 1)
 
@@ -158,6 +174,7 @@ def _write_health_xlsx(path: Path, district: SampleDistrict) -> Path:
     sheet.append([label for _, label in HEALTH_COLUMNS])
     for row in district.indicator_rows:
         sheet.append(_health_cells(row))
+    _write_trend_sheet(workbook.create_sheet(TREND_SHEET), district)
     metadata = workbook.create_sheet("Metadata")
     for entry in HEALTH_METADATA:
         metadata.append(list(entry))
@@ -166,3 +183,17 @@ def _write_health_xlsx(path: Path, district: SampleDistrict) -> Path:
     workbook.properties.modified = _XLSX_DATE
     workbook.save(path)
     return path
+
+
+def _write_trend_sheet(sheet: Any, district: SampleDistrict) -> None:
+    """Three indicators for two periods, laid out as a Fingertips download (no limits: the source gives none)."""
+    sheet.append(TREND_HEADER)
+    for indicator_id, name, value_key, count_key, denominator_key, age in TREND_INDICATORS:
+        for period, rows in zip(TREND_PERIODS, (district.earlier_indicator_rows, district.indicator_rows)):
+            for row in rows:
+                value = row[value_key]
+                sheet.append([
+                    indicator_id, name, row["lsoa_code"], row["lsoa_name"], "LSOA", "Persons", age, period,
+                    value, None, None, row[count_key] if count_key else None,
+                    row[denominator_key] if denominator_key else None, SUPPRESSED_NOTE if value is None else None,
+                ])  # fmt: skip
