@@ -123,6 +123,8 @@ def add_boundary_set(
     table_name = boundary_table_name(name)
     with store_connection(store) as connection:  # creates the store and the catalogue of sets when missing
         ensure_tables(connection, BOUNDARY_SETS_TABLE, BOUNDARY_SET_STATEMENTS)
+        with connection.write_transaction():  # deletes nothing: a user who may only read is told so before any copy
+            connection.execute(f"DELETE FROM {BOUNDARY_SETS_TABLE} WHERE name = ? AND 1 = 0", (table_name,))
     _write_polygons(store, layer, table_name, feedback)  # no store connection open while GDAL writes
     entry = BoundarySet(
         name.strip(),
@@ -147,7 +149,8 @@ def _write_polygons(store: StoreLocation, layer: QgsVectorLayer, table_name: str
         )
         if result != Qgis.VectorExportResult.Success:
             raise StoreError(
-                f"{store_label(store)}: the boundaries '{layer_label(layer)}' could not be written ({message}). "
+                f"{store_label(store)}: the boundaries '{layer_label(layer)}' could not be written "
+                f"({' '.join(message.split())}). "
                 "Check that you may create tables in the store's schema."
             )
         return
