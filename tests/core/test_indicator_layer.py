@@ -157,7 +157,7 @@ def test_latest_picks_the_newest_of_two_periods_and_a_named_period_its_own(tmp_p
     entry = CatalogueEntry("90001", "Deprivation score", geography="LSOA", vintage="2021", unit="score")
     add_values(store, entry, fingertips_values(read_raw_table(table))["90001"])
     boundaries = QgsVectorLayer(str(LSOA21), "lsoa21", "ogr")
-    latest = indicator_layer(store, ["90001"], str(tmp_path / "latest.gpkg"), boundaries=boundaries)
+    latest = indicator_layer(store, ["90001"], str(tmp_path / "latest.gpkg"), period="Latest", boundaries=boundaries)
     older = indicator_layer(store, ["90001"], str(tmp_path / "older.gpkg"), period="2021/22", boundaries=boundaries)
     latest_rows, older_rows = layer_rows(latest.uri, "LSOA21CD"), layer_rows(older.uri, "LSOA21CD")
     assert {code: row["deprivation_score"] for code, row in latest_rows.items()} == pytest.approx(scores)

@@ -134,6 +134,7 @@ def store_indicator_table(store: StoreLocation, indicator_ids: Sequence[str], pe
     table's columns ('name (Female, 65+)').
     """
     period = (period or LATEST).strip()
+    period = LATEST if period.lower() == LATEST else period  # 'Latest' typed in the toolbox means the same
     entries = chosen_entries(store, indicator_ids)
     edition = _edition(store, entries)
     used = {entry.indicator_id: _period_of(store, entry, period) for entry in entries}
