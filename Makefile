@@ -52,6 +52,7 @@ install: build
 bench: setup
 	$(PYTHON) scripts/bench/bench_plugin_load.py
 	$(PYTHON) scripts/bench/bench_join_indicators.py
+	$(PYTHON) scripts/bench/bench_indicator_layer.py
 	$(PYTHON) scripts/bench/bench_service_catchments.py
 	$(PYTHON) scripts/bench/bench_locate_services.py
 	$(PYTHON) scripts/bench/bench_what_if.py

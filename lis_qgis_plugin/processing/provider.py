@@ -13,11 +13,13 @@ from .create_sample_algorithm import CreateSampleDistrictAlgorithm
 from .deprivation_map_algorithm import DeprivationMapAlgorithm
 from .deprivation_summary_algorithm import DeprivationSummaryAlgorithm
 from .export_atlas_algorithm import ExportAtlasAlgorithm
+from .indicator_layer_algorithm import IndicatorLayerAlgorithm
 from .join_indicators_algorithm import JoinIndicatorsAlgorithm
 from .load_boundaries_algorithm import LoadBoundariesAlgorithm
 from .load_indicators_algorithm import LoadIndicatorsAlgorithm
 from .locate_services_algorithm import LocateServicesAlgorithm
 from .service_catchments_algorithm import ServiceCatchmentsAlgorithm
+from .store_boundaries_algorithm import AddBoundarySetAlgorithm, AddLookupAlgorithm
 
 PROVIDER_ID = "lis"
 PROVIDER_NAME = "Local Information System"
@@ -55,5 +57,8 @@ class LisProvider(QgsProcessingProvider):
             LoadBoundariesAlgorithm(),
             LoadIndicatorsAlgorithm(),
             LocateServicesAlgorithm(),
+            IndicatorLayerAlgorithm(),
+            AddBoundarySetAlgorithm(),
+            AddLookupAlgorithm(),
         ):
             self.addAlgorithm(algorithm)

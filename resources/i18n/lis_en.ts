@@ -95,6 +95,149 @@ The output GeoPackage has every demand feature with access_score, access_per_100
     </message>
 </context>
 <context>
+    <name>AddBoundarySetAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="43"/>
+        <source>Add a boundary set to the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="46"/>
+        <source>Copies a polygon layer (features, fields and geometries) into the indicator store as a named boundary set, e.g. 'LSOA 2021', with its geography and vintage: a layer of the store's GeoPackage, or a table in the PostGIS store's schema. 'Indicator layer from the store' then joins indicators onto it by name. Geography and vintage are read from the codes and the code field's name (LSOA21CD) unless given. Adding a set of the same name again replaces it. The input layer is only read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="58"/>
+        <source>Boundaries (polygon layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="61"/>
+        <source>Name of the set (e.g. LSOA 2021)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="64"/>
+        <source>Geography (e.g. LSOA, ward; empty: from the codes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="69"/>
+        <source>Vintage (e.g. 2021; empty: from the code field)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="75"/>
+        <source>Code field (empty: find it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="81"/>
+        <source>Boundaries stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="82"/>
+        <source>Layer of the store holding them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="99"/>
+        <source>Boundary set '{0}': {1} {2} {3} areas (codes in {4}), stored as {5}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AddLookupAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="129"/>
+        <source>Add a code lookup to the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="132"/>
+        <source>Puts a lookup table (CSV, XLSX, ODS) of area codes into the indicator store: from one geography and vintage to another, such as LSOA 2011 to LSOA 2021 or LSOA 2011 to ward 2025, exact or best-fit. 'Indicator layer from the store' uses it to place indicators published for one set of areas onto boundaries of the other, with the conversion and report of 'Join indicators to boundaries'.
+
+The two code columns are the leftmost ones whose codes and names fit the geographies and vintages given (LSOA11CD, LSOA21CD), unless named. Adding a lookup between the same two editions again replaces it. The file is only read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="144"/>
+        <source>Lookup table (e.g. LSOA11CD to LSOA21CD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="148"/>
+        <source>Sheet (workbooks; empty: first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="151"/>
+        <source>From geography (e.g. LSOA; empty: from the codes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="152"/>
+        <source>From vintage (e.g. 2011; empty: from the column name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="153"/>
+        <source>To geography (e.g. LSOA, ward; empty: from the codes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="154"/>
+        <source>To vintage (e.g. 2021; empty: from the column name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="155"/>
+        <source>From code column (empty: find it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="156"/>
+        <source>To code column (empty: find it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="157"/>
+        <source>Weight column (share of area or population; optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="163"/>
+        <source>Kind of lookup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="164"/>
+        <source>From the file name (best-fit when it says so)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="164"/>
+        <source>Exact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="164"/>
+        <source>Best-fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="168"/>
+        <source>Code pairs stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_boundaries_algorithm.py" line="189"/>
+        <source>Lookup {0} to {1} ({2}): {3} code pairs stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AggregateIndicatorsAlgorithm</name>
     <message>
         <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="59"/>
@@ -678,6 +821,86 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
     <message>
         <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="351"/>
         <source>TEMPLATE {0} sets the page size: PAGE_SIZE is not used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IndicatorLayerAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="54"/>
+        <source>Indicator layer from the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="57"/>
+        <source>Writes a NEW GeoPackage layer of indicators kept in the indicator store, at one period: each indicator's latest period by default, or the period you name. The values are joined onto a boundary set of the store (by name, e.g. 'LSOA 2021') or onto any polygon layer, exactly as 'Join indicators to boundaries' joins a table: the same fields, aliases, indicator metadata (source, period, unit, polarity) and report, so the deprivation map, summary, composite index, atlas and catchments take the layer as they take a joined one.
+
+When the indicators were published for other areas than the boundaries (IoD2019 on 2011 LSOAs, boundaries of 2021), the store's lookup between the two converts the codes; add lookups with 'Add a code lookup to the store'. Indicator ids are separated by commas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="74"/>
+        <source>Indicators (ids, separated by commas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="78"/>
+        <source>Period ('latest': each indicator's newest)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="84"/>
+        <source>Boundary set of the store (its name; or choose a layer below)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="91"/>
+        <source>Boundaries (a polygon layer; or a boundary set above)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="99"/>
+        <source>Code field of the boundaries (empty: find it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="108"/>
+        <source>Areas receiving several values through a lookup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="114"/>
+        <source>Indicator layer (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="120"/>
+        <source>Join report (HTML)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="123"/>
+        <source>Join report (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="124"/>
+        <source>Boundary codes matched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="125"/>
+        <source>Boundary codes with no value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="155"/>
+        <source>Report: {0} (and {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="157"/>
+        <source>{0} + {1}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3012,6 +3235,14 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
     <message>
         <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="294"/>
         <source>{0} – {1} coverage</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StoreParameters</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_parameters.py" line="35"/>
+        <source>Indicator store (GeoPackage path, or pg:&lt;connection&gt; for PostGIS; empty: the project's store)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

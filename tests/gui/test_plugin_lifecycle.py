@@ -19,12 +19,15 @@ from ..support import REPO
 #: Every algorithm lis_qgis_plugin/processing/provider.py registers, always: the toolbox and the panel count on it.
 ALGORITHM_IDS = [  # sorted
     "lis:accessibility2sfca",
+    "lis:addboundaryset",
+    "lis:addlookup",
     "lis:aggregateindicators",
     "lis:compositeindex",
     "lis:createsample",
     "lis:deprivationmap",
     "lis:deprivationsummary",
     "lis:exportatlas",
+    "lis:indicatorlayer",
     "lis:joinindicators",
     "lis:loadboundaries",
     "lis:loadindicators",

@@ -29,9 +29,9 @@ from ..io.layer_output import (
     write_layer_with_fields,
 )
 from ..io.table_files import RawTable, TableError, read_raw_table
-from .code_lookup import read_code_lookup
+from .code_lookup import CodeLookup, read_code_lookup
 from .indicator_join import plan_join
-from .indicator_table import IndicatorMetadata, build_indicator_table, read_metadata_file
+from .indicator_table import IndicatorMetadata, IndicatorTable, build_indicator_table, read_metadata_file
 from .indicator_values import SUPPRESSED_MARKERS
 from .join_report import JoinReport
 from .metadata_store import write_indicator_metadata
@@ -80,7 +80,7 @@ def check_outputs(output: Path, report_html: Path | None, inputs: list[Path | No
 @collector_paused()  # national tables: millions of small objects and no cycles to collect
 def join_indicators(
     boundaries: QgsVectorLayer,
-    table: Path | str | QgsVectorLayer,
+    table: Path | str | QgsVectorLayer | IndicatorTable,
     output: str,
     boundary_field: str | None = None,
     sheet: str | None = None,
@@ -88,7 +88,7 @@ def join_indicators(
     fields: Sequence[str] | None = None,
     period: str | None = None,
     duplicates: str = "error",
-    lookup: Path | None = None,
+    lookup: Path | CodeLookup | None = None,
     report_html: Path | None = None,
     metadata_file: Path | None = None,
     markers: frozenset[str] = SUPPRESSED_MARKERS,
@@ -97,11 +97,14 @@ def join_indicators(
     """Join ``table`` onto ``boundaries`` and write the result to the GeoPackage ``output``.
 
     ``markers``: the cell texts read as suppressed values (NULL, counted by marker), lower case.
+    ``table`` may also be an IndicatorTable already built (the indicator store's values) and ``lookup`` a
+    CodeLookup already read (the store's lookups): the rest of the join is the same.
     Raises TableError, JoinError or OutputError with a message for the user.
     """
     out_path, layer_name = gpkg_destination(output)
-    table_file = None if isinstance(table, QgsVectorLayer) else Path(table)
-    check_outputs(out_path, report_html, [layer_file(boundaries), table_file, lookup, metadata_file])
+    table_file = Path(table) if isinstance(table, (str, Path)) else None
+    lookup_file = None if isinstance(lookup, CodeLookup) else lookup
+    check_outputs(out_path, report_html, [layer_file(boundaries), table_file, lookup_file, metadata_file])
     if not boundaries.isValid():
         raise TableError(f"The boundary layer '{boundaries.name()}' does not open: check its file.")
     boundary_field = find_layer_code_field(boundaries, boundary_field)
@@ -109,14 +112,17 @@ def join_indicators(
     if not out_path.exists() and boundaries.fields().field(boundary_field).type() == QMetaType.Type.QString:
         copy = BackgroundCopy(boundaries, out_path, layer_name, feedback)  # the slow part, started now
     try:
-        metadata: dict[str, IndicatorMetadata] = read_metadata_file(Path(metadata_file)) if metadata_file else {}
-        raw = read_table_input(table, sheet, table_code_field)
-        indicator_table = build_indicator_table(raw, table_code_field, fields, period, metadata, markers)
+        if isinstance(table, IndicatorTable):
+            indicator_table = table
+        else:
+            metadata: dict[str, IndicatorMetadata] = read_metadata_file(Path(metadata_file)) if metadata_file else {}
+            raw = read_table_input(table, sheet, table_code_field)
+            indicator_table = build_indicator_table(raw, table_code_field, fields, period, metadata, markers)
         raw_codes = field_values(boundaries, boundary_field)
         codes = [normalise_code(value) for value in raw_codes]
-        code_lookup = None
-        if lookup:
-            code_lookup = read_code_lookup(Path(lookup), set(indicator_table.codes), set(codes))
+        code_lookup = lookup if isinstance(lookup, CodeLookup) else None
+        if lookup_file:
+            code_lookup = read_code_lookup(Path(lookup_file), set(indicator_table.codes), set(codes))
         plan = plan_join(codes, indicator_table, duplicates, code_lookup, boundary_field)
     except BaseException:
         if copy is not None:
