@@ -1256,224 +1256,356 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="46"/>
-        <source>Join a table of statistics (CSV, Excel, ODS, as published) onto the boundaries by area code. The result is a new GeoPackage layer; the report lists every code that did not match.</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="57"/>
+        <source>Join a table of statistics (CSV, Excel, ODS, as published) onto the boundaries by area code. The result is a new GeoPackage layer; the report lists every code that did not match. The indicator store below keeps every period of what you add to it: map any of it in two clicks.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="59"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="72"/>
         <source>&amp;Join indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="60"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="73"/>
         <source>Run 'Join indicators to boundaries': writes a new GeoPackage layer and a join report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="97"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="126"/>
         <source>Indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="129"/>
         <source>Indicator &amp;table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="131"/>
         <source>CSV, TSV, XLSX or ODS file with one row per area and a column of ONS area codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="135"/>
         <source>first sheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
         <source>S&amp;heet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
         <source>Workbooks only: the sheet to read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="141"/>
         <source>D&amp;uplicate codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="143"/>
         <source>What to do when a code is on more than one row of the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="121"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="150"/>
         <source>Code loo&amp;kup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="152"/>
         <source>Optional: a lookup table that converts the table's codes, e.g. LSOA 2011 to LSOA 2021</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="159"/>
         <source>U&amp;nmatched codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="165"/>
         <source>Every code that did not match, one per line: select and copy them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="170"/>
         <source>&amp;Copy codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="143"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="172"/>
         <source>Copy the unmatched codes to the clipboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="145"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="174"/>
         <source>Open full &amp;report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="176"/>
         <source>Open the HTML join report in the web browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="154"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="183"/>
         <source>Report n&amp;otes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="159"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="188"/>
         <source>What the join found: vintage, suppressed and unreadable values, duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="195"/>
         <source>Or fetch online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="168"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="197"/>
         <source>Fetch indicators from a published source; the table it gives is then joined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="174"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="203"/>
         <source>&amp;Fetch indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="175"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="204"/>
         <source>Run 'Load indicators' with these choices; its table becomes the indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="185"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="215"/>
+        <source>Indicator store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="217"/>
+        <source>Indicators collected once, every period kept, to map again in two clicks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="232"/>
+        <source>Map &amp;onto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="234"/>
+        <source>The boundaries the indicators are joined onto: a boundary set in the store, or the Boundaries page's</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="239"/>
+        <source>Add to &amp;map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="240"/>
+        <source>Run 'Indicators from the store' on the selected indicators, latest period: a new GeoPackage layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="248"/>
+        <source>&amp;Add to store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="249"/>
+        <source>Run 'Add to the store' on the indicator table chosen above: every period and interval is kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="255"/>
+        <source>&amp;Update store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="256"/>
+        <source>Run 'Update the store': fetch the online indicators again and report new periods and revised values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="269"/>
         <source>Indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="191"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="222"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="276"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="307"/>
         <source>Choose the boundary layer on the Boundaries page first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="193"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="278"/>
         <source>found automatically</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="194"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="279"/>
         <source>Boundaries: {0} (code field: {1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="226"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="311"/>
         <source>Choose the indicator table (a CSV, XLSX or ODS file).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="244"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="329"/>
         <source>Join indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="246"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="331"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="513"/>
         <source>Indicators: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="250"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="335"/>
         <source>Joining {0} onto {1}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="272"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="357"/>
         <source>{0}
 Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="281"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="366"/>
         <source># Boundary codes with no row in the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="284"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="369"/>
         <source># Table codes with no boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="286"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="371"/>
         <source>Every code matched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="296"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="381"/>
         <source>'{0}': {1} suppressed, {2} empty, {3} unreadable (NULL in the layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="302"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="387"/>
         <source>{0} codes on more than one row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="303"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="388"/>
         <source>Nothing to report: every value was read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="323"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="443"/>
+        <source> (the default, beside the project)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="445"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="448"/>
+        <source>Store: {0}{1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="446"/>
+        <source>The store does not exist yet: Add to store creates it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="459"/>
+        <source>Boundary set: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="462"/>
+        <source>Boundaries page: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="490"/>
+        <source>Select one or more indicators in the store's list first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="500"/>
+        <source>Choose the boundary layer on the Boundaries page, or add a boundary set to the store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="511"/>
+        <source>Indicators from the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="517"/>
+        <source>Mapping {0} from the store…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="524"/>
+        <source>Choose the indicator table above (a CSV, XLSX or ODS file, or fetch one) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="530"/>
+        <source>Add to the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="533"/>
+        <source>Adding {0} to the store…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="542"/>
+        <source>Update the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="545"/>
+        <source>Fetching the store's online indicators again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="555"/>
+        <source>Added {0} values of {1} to the store: select them and press Add to map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="560"/>
+        <source>{0} finished: see its report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="571"/>
         <source>Load indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="336"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="584"/>
         <source>Fetched {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="342"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="590"/>
         <source>Fetched the layer {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="344"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="592"/>
         <source>The tool finished but gave no table: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2378,6 +2510,134 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
 </context>
 <context>
+    <name>LisStoreCatalogue</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="79"/>
+        <source>no values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="132"/>
+        <source>Search by id, name or source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="133"/>
+        <source>Show only the indicators whose id, name or source holds every word typed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="138"/>
+        <source>The indicators in the store: select one or more, then Add to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="139"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="139"/>
+        <source>Periods</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="139"/>
+        <source>Geography</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="139"/>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="139"/>
+        <source>Updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="167"/>
+        <source>The store holds no indicators yet: add a table with Add to store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="169"/>
+        <source>{0} indicators in the store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="178"/>
+        <source>{0} (id {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="251"/>
+        <source>GeoPackage file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="251"/>
+        <source>PostGIS (team)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="252"/>
+        <source>Store &amp;kept in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="252"/>
+        <source>One analyst: a GeoPackage file. A team: a PostGIS schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="256"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="257"/>
+        <source>Indicator store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="258"/>
+        <source>{0} beside the project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="261"/>
+        <source>Store &amp;file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="263"/>
+        <source>The GeoPackage that holds the indicators (created when first added to); empty: {0} beside the project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="272"/>
+        <source>C&amp;onnection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="274"/>
+        <source>A PostgreSQL connection saved in QGIS (Data Source Manager), or service=&lt;name&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="280"/>
+        <source>Sc&amp;hema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="280"/>
+        <source>The schema of the team's store</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LisWhatIf</name>
     <message>
         <location filename="../../lis_qgis_plugin/gui/what_if_tool.py" line="84"/>
@@ -3012,6 +3272,14 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
     <message>
         <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="294"/>
         <source>{0} – {1} coverage</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StoreParameters</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_parameters.py" line="35"/>
+        <source>Indicator store (GeoPackage path, or pg:&lt;connection&gt; for PostGIS; empty: the project's store)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
