@@ -1271,341 +1271,346 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="125"/>
         <source>Indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="128"/>
         <source>Indicator &amp;table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="131"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="130"/>
         <source>CSV, TSV, XLSX or ODS file with one row per area and a column of ONS area codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="134"/>
         <source>first sheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="135"/>
         <source>S&amp;heet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="135"/>
         <source>Workbooks only: the sheet to read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="140"/>
         <source>D&amp;uplicate codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="143"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="142"/>
         <source>What to do when a code is on more than one row of the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="149"/>
         <source>Code loo&amp;kup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="152"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="151"/>
         <source>Optional: a lookup table that converts the table's codes, e.g. LSOA 2011 to LSOA 2021</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="159"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="158"/>
         <source>U&amp;nmatched codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="165"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="164"/>
         <source>Every code that did not match, one per line: select and copy them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="170"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="169"/>
         <source>&amp;Copy codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="172"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="171"/>
         <source>Copy the unmatched codes to the clipboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="174"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="173"/>
         <source>Open full &amp;report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="176"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="175"/>
         <source>Open the HTML join report in the web browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="183"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="182"/>
         <source>Report n&amp;otes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="188"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="187"/>
         <source>What the join found: vintage, suppressed and unreadable values, duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="195"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="194"/>
         <source>Or fetch online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="197"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="196"/>
         <source>Fetch indicators from a published source; the table it gives is then joined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="203"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="202"/>
         <source>&amp;Fetch indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="204"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="203"/>
         <source>Run 'Load indicators' with these choices; its table becomes the indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="215"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="214"/>
         <source>Indicator store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="217"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="216"/>
         <source>Indicators collected once, every period kept, to map again in two clicks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="232"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="231"/>
         <source>Map &amp;onto</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="234"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="233"/>
         <source>The boundaries the indicators are joined onto: a boundary set in the store, or the Boundaries page's</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="239"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="238"/>
         <source>Add to &amp;map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="240"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="239"/>
         <source>Run 'Indicators from the store' on the selected indicators, latest period: a new GeoPackage layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="248"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="247"/>
         <source>&amp;Add to store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="249"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="248"/>
         <source>Run 'Add to the store' on the indicator table chosen above: every period and interval is kept</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="255"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="254"/>
         <source>&amp;Update store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="256"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="255"/>
         <source>Run 'Update the store': fetch the online indicators again and report new periods and revised values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="269"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="268"/>
         <source>Indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="276"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="307"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="275"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="306"/>
         <source>Choose the boundary layer on the Boundaries page first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="278"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="277"/>
         <source>found automatically</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="279"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="278"/>
         <source>Boundaries: {0} (code field: {1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="311"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="310"/>
         <source>Choose the indicator table (a CSV, XLSX or ODS file).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="329"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="328"/>
         <source>Join indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="331"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="513"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="330"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="514"/>
         <source>Indicators: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="335"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="334"/>
         <source>Joining {0} onto {1}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="357"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="356"/>
         <source>{0}
 Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="366"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="365"/>
         <source># Boundary codes with no row in the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="369"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="368"/>
         <source># Table codes with no boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="371"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="370"/>
         <source>Every code matched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="381"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="380"/>
         <source>'{0}': {1} suppressed, {2} empty, {3} unreadable (NULL in the layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="387"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="386"/>
         <source>{0} codes on more than one row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="388"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="387"/>
         <source>Nothing to report: every value was read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="443"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="421"/>
+        <source>The store is read when this page is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="444"/>
         <source> (the default, beside the project)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="445"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="448"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="446"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="449"/>
         <source>Store: {0}{1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="446"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="447"/>
         <source>The store does not exist yet: Add to store creates it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="459"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="460"/>
         <source>Boundary set: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="462"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="463"/>
         <source>Boundaries page: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="490"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="491"/>
         <source>Select one or more indicators in the store's list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="500"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="501"/>
         <source>Choose the boundary layer on the Boundaries page, or add a boundary set to the store.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="511"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="512"/>
         <source>Indicators from the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="517"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="518"/>
         <source>Mapping {0} from the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="524"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="525"/>
         <source>Choose the indicator table above (a CSV, XLSX or ODS file, or fetch one) first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="530"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="531"/>
         <source>Add to the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="533"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="534"/>
         <source>Adding {0} to the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="542"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="543"/>
         <source>Update the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="545"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="546"/>
         <source>Fetching the store's online indicators again…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="555"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="556"/>
         <source>Added {0} values of {1} to the store: select them and press Add to map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="560"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="561"/>
         <source>{0} finished: see its report.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="571"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="572"/>
         <source>Load indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="584"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="585"/>
         <source>Fetched {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="590"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="591"/>
         <source>Fetched the layer {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="592"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="593"/>
         <source>The tool finished but gave no table: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>

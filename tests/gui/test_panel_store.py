@@ -179,6 +179,24 @@ def test_the_default_store_is_beside_the_saved_project_and_not_created_by_lookin
     assert not default.exists() and visible_rows(page) == {}
 
 
+def test_the_store_chosen_comes_back_with_the_project(panel: LisDockWidget, store: Path, tmp_path: Path) -> None:
+    panel.setFloating(True)
+    panel.show()
+    page = panel.page("indicators")
+    panel.tabs.setCurrentWidget(page)
+    choose_store(page, store)
+    saved = tmp_path / "with_store.qgz"
+    assert QgsProject.instance().write(str(saved))
+    QgsProject.instance().clear()
+    settle()
+    assert page.store_choice.text() == "" and visible_rows(page) == {}  # a new project: the default store
+    assert text_of(page.catalogue.message).startswith("No indicator store is chosen and the project is not saved")
+    assert QgsProject.instance().read(str(saved))
+    settle()
+    assert page.store_choice.text() == str(store) and page.store_choice.file.filePath() == str(store)
+    assert text_of(page.store_in_use) == f"Store: {store}." and len(visible_rows(page)) == 25
+
+
 def test_a_file_that_is_not_a_store_is_named_in_one_sentence_and_left_as_it_was(
     panel: LisDockWidget, tmp_path: Path
 ) -> None:

@@ -109,7 +109,6 @@ class IndicatorsPage(LisPage):
         self.report_html = ""
         self._unmatched: list[str] = []
         self.refresh_boundaries()
-        self._store_stale = True  # read the catalogue when the page is first shown
         self.panel.runner.finished.connect(self._run_finished)
         project = QgsProject.instance()
         for signal in (project.readProject, project.cleared, project.homePathChanged):
@@ -414,9 +413,12 @@ class IndicatorsPage(LisPage):
     def _project_changed(self, *_: Any) -> None:
         """Another project (or the same one saved elsewhere): show its store choice and read its catalogue."""
         self.store_choice.set_text(project_store_text())
-        self._store_stale = True
         if self.isVisible():
             self.refresh_store()
+        else:  # read when the page is shown: opening a project never waits for a team's server
+            self._shown_store = None
+            self.store_in_use.setText("")
+            self.catalogue.show_store(None, tr("The store is read when this page is shown."))
 
     @safe_slot()
     def _store_chosen(self) -> None:
@@ -430,7 +432,6 @@ class IndicatorsPage(LisPage):
 
     def refresh_store(self) -> None:
         """Name the store in use, list its catalogue (or say in one sentence why not) and its boundary sets."""
-        self._store_stale = False
         try:
             location = self.store()
         except LisError as error:
