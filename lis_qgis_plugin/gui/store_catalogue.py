@@ -13,6 +13,7 @@ from datetime import datetime
 from qgis.core import QgsProviderRegistry
 from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import QCoreApplication, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QResizeEvent
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -181,11 +182,22 @@ class StoreCatalogue(QWidget):
             self.tree.addTopLevelItem(item)
             item.setSelected(row.indicator_id in selected)
         self.tree.setSortingEnabled(True)
-        for column in range(self.COLUMNS):
+        for column in range(1, self.COLUMNS):
             self.tree.resizeColumnToContents(column)
-        for column, widest in ((0, self.NAME_WIDTH), (3, self.SOURCE_WIDTH)):
-            self.tree.setColumnWidth(column, min(self.tree.columnWidth(column), widest))
+        self.tree.setColumnWidth(3, min(self.tree.columnWidth(3), self.SOURCE_WIDTH))
+        self._fit_name_column()
         self._filter(self.search.text())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keep the periods in view beside the names as the dock narrows."""
+        super().resizeEvent(event)
+        self._fit_name_column()
+
+    def _fit_name_column(self) -> None:
+        """The name column as wide as its names, but no wider than NAME_WIDTH or half of a narrow list."""
+        content = max([self.tree.sizeHintForColumn(0), self.tree.header().sectionSizeHint(0)])
+        room = max(120, self.tree.viewport().width() // 2)
+        self.tree.setColumnWidth(0, min(content, self.NAME_WIDTH, room))
 
     def _filter(self, text: str) -> None:
         words = text.casefold().split()

@@ -45,6 +45,17 @@ INDICATOR_LAYER = "lis:indicatorlayer"
 STORE_WRITERS = frozenset({ADD_TO_STORE, UPDATE_STORE, "lis:addboundaryset", "lis:addlookup"})
 
 
+def file_stamp(location: StoreLocation) -> tuple[int, ...] | None:
+    """When a GeoPackage store (and its write-ahead log) last changed, and their sizes; None for PostGIS."""
+    if not isinstance(location, Path):
+        return None
+    stamp: list[int] = []
+    for path in (location, location.with_name(location.name + "-wal")):
+        status = path.stat() if path.exists() else None
+        stamp += [status.st_mtime_ns, status.st_size] if status is not None else [0, 0]
+    return tuple(stamp)
+
+
 class IndicatorsPage(LisPage):
     """Join an indicator table onto the boundary layer with lis:joinindicators."""
 
@@ -216,6 +227,7 @@ class IndicatorsPage(LisPage):
         group.setToolTip(tr("Indicators collected once, every period kept, to map again in two clicks"))
         layout = QVBoxLayout(group)
         self._shown_store: StoreLocation | None = None  # the store whose catalogue is listed
+        self._listed_stamp: tuple[StoreLocation, tuple[int, ...] | None] | None = None  # and its file when listed
         self.store_choice = StoreChoice(group)
         self.store_choice.changed.connect(self._store_chosen)
         layout.addWidget(self.store_choice)
@@ -416,7 +428,7 @@ class IndicatorsPage(LisPage):
         if self.isVisible():
             self.refresh_store()
         else:  # read when the page is shown: opening a project never waits for a team's server
-            self._shown_store = None
+            self._shown_store, self._listed_stamp = None, None
             self.store_in_use.setText("")
             self.catalogue.show_store(None, tr("The store is read when this page is shown."))
 
@@ -428,19 +440,25 @@ class IndicatorsPage(LisPage):
     def showEvent(self, event: QShowEvent) -> None:
         """Read the catalogue again when the page comes into view: a toolbox run may have changed the store."""
         super().showEvent(event)
-        self.refresh_store()
+        self.refresh_store(only_if_changed=True)
 
-    def refresh_store(self) -> None:
-        """Name the store in use, list its catalogue (or say in one sentence why not) and its boundary sets."""
+    def refresh_store(self, only_if_changed: bool = False) -> None:
+        """Name the store in use, list its catalogue (or say in one sentence why not) and its boundary sets.
+
+        ``only_if_changed``: a GeoPackage store whose file is as it was when last listed is not read again.
+        """
         try:
             location = self.store()
         except LisError as error:
-            self._shown_store = None
+            self._shown_store, self._listed_stamp = None, None
             self.store_in_use.setText("")
             self.catalogue.show_store(None, str(error))
             self._fill_map_onto(None)
             return
-        self._shown_store = location
+        stamp = (location, file_stamp(location))
+        if only_if_changed and stamp[1] is not None and stamp == self._listed_stamp:
+            return
+        self._shown_store, self._listed_stamp = location, stamp
         default = tr(" (the default, beside the project)") if not self.store_text() else ""
         if isinstance(location, Path) and not location.is_file():
             self.store_in_use.setText(tr("Store: {0}{1}.").format(breakable(str(location)), default))
