@@ -261,7 +261,7 @@ class StoreChoice(QWidget):
         self.setLayout(form)
         self.kind = QComboBox(self)
         self.kind.addItems([tr("GeoPackage file"), tr("PostGIS (team)")])
-        add_row(form, tr("Store &kept in"), self.kind, tr("One analyst: a GeoPackage file. A team: a PostGIS schema"),
+        add_row(form, tr("&Store kept in"), self.kind, tr("One analyst: a GeoPackage file. A team: a PostGIS schema"),
                 "storeKindCombo")  # fmt: skip
         self.file = QgsFileWidget(self)
         self.file.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
@@ -270,7 +270,7 @@ class StoreChoice(QWidget):
         self.file.lineEdit().setPlaceholderText(tr("{0} beside the project").format(DEFAULT_STORE_NAME))
         self.file_label = add_row(
             form,
-            tr("Store &file"),
+            tr("Store fil&e"),
             self.file,
             tr(
                 "The GeoPackage that holds the indicators (created when first added to); empty: {0} beside the project"
@@ -281,7 +281,7 @@ class StoreChoice(QWidget):
         self.connection.setEditable(True)  # a connection name, or service=<name> typed in
         self.connection_label = add_row(
             form,
-            tr("C&onnection"),
+            tr("Connect&ion"),
             self.connection,
             tr("A PostgreSQL connection saved in QGIS (Data Source Manager), or service=<name>"),
             "storeConnectionCombo",
@@ -289,7 +289,7 @@ class StoreChoice(QWidget):
         self.schema = QLineEdit(self)
         self.schema.setPlaceholderText(DEFAULT_SCHEMA)
         self.schema_label = add_row(
-            form, tr("Sc&hema"), self.schema, tr("The schema of the team's store"), "storeSchemaEdit"
+            form, tr("Data&base schema"), self.schema, tr("The schema of the team's store"), "storeSchemaEdit"
         )
         self._filling = False
         self.kind.currentIndexChanged.connect(self._kind_changed)
@@ -329,6 +329,11 @@ class StoreChoice(QWidget):
         self._show_rows()
 
     def _kind_changed(self) -> None:
+        if self.kind.currentIndex() == self.POSTGIS and not self._filling:  # connections saved since: offered too
+            typed = self.connection.currentText()
+            self.connection.clear()
+            self.connection.addItems(postgis_connection_names())
+            self.connection.setEditText(typed)
         self._show_rows()
         self._edited()
 

@@ -1392,7 +1392,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="243"/>
-        <source>Map &amp;onto</source>
+        <source>Ma&amp;p onto</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1422,7 +1422,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="266"/>
-        <source>&amp;Update store</source>
+        <source>Up&amp;date store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1463,7 +1463,7 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="342"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="532"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="537"/>
         <source>Indicators: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1514,103 +1514,103 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="462"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="466"/>
         <source> (the default, beside the project)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="464"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="467"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="468"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="471"/>
         <source>Store: {0}{1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="465"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="469"/>
         <source>The store does not exist yet: Add to store creates it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="478"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="482"/>
         <source>Boundary set: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="481"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="485"/>
         <source>Boundaries page: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="509"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="514"/>
         <source>Select one or more indicators in the store's list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="519"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="524"/>
         <source>Choose the boundary layer on the Boundaries page, or add a boundary set to the store.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="530"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="535"/>
         <source>Indicators from the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="536"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="541"/>
         <source>Mapping {0} from the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="543"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="548"/>
         <source>Choose the indicator table above (a CSV, XLSX or ODS file, or fetch one) first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="549"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="554"/>
         <source>Add to the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="552"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="557"/>
         <source>Adding {0} to the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="561"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="566"/>
         <source>Update the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="564"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="569"/>
         <source>Fetching the store's online indicators again…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="574"/>
-        <source>Added {0} values of {1} to the store: select them and press Add to map.</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="579"/>
+        <source>Added {0} values of {1} to the store (selected in the list): press Add to map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="579"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="584"/>
         <source>{0} finished: see its report.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="590"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="595"/>
         <source>Load indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="603"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="608"/>
         <source>Fetched {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="609"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="614"/>
         <source>Fetched the layer {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="611"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="616"/>
         <source>The tool finished but gave no table: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2588,7 +2588,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="264"/>
-        <source>Store &amp;kept in</source>
+        <source>&amp;Store kept in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2613,7 +2613,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="273"/>
-        <source>Store &amp;file</source>
+        <source>Store fil&amp;e</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2623,7 +2623,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="284"/>
-        <source>C&amp;onnection</source>
+        <source>Connect&amp;ion</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2633,7 +2633,7 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="292"/>
-        <source>Sc&amp;hema</source>
+        <source>Data&amp;base schema</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -240,7 +240,7 @@ class IndicatorsPage(LisPage):
         self.map_onto = QComboBox(group)
         add_row(
             form,
-            tr("Map &onto"),
+            tr("Ma&p onto"),
             self.map_onto,
             tr("The boundaries the indicators are joined onto: a boundary set in the store, or the Boundaries page's"),
             "storeMapOntoCombo",
@@ -263,7 +263,7 @@ class IndicatorsPage(LisPage):
         )
         self.add_store_button.clicked.connect(self._add_to_store)
         self.update_store_button = run_button(
-            tr("&Update store"),
+            tr("Up&date store"),
             tr("Run 'Update the store': fetch the online indicators again and report new periods and revised values"),
             "storeUpdateButton",
             group,
@@ -440,6 +440,10 @@ class IndicatorsPage(LisPage):
     def showEvent(self, event: QShowEvent) -> None:
         """Read the catalogue again when the page comes into view: a toolbox run may have changed the store."""
         super().showEvent(event)
+        self._refresh_if_changed()
+
+    @safe_slot()
+    def _refresh_if_changed(self) -> None:
         self.refresh_store(only_if_changed=True)
 
     def refresh_store(self, only_if_changed: bool = False) -> None:
@@ -497,10 +501,11 @@ class IndicatorsPage(LisPage):
                 self.map_onto.setCurrentIndex(index)
                 return
 
+    @safe_slot()
     def _run_finished(self, outcome: RunOutcome) -> None:
         """A tool that writes to the store ran (from any page): its catalogue is read again."""
         if outcome.ok and outcome.algorithm_id in STORE_WRITERS:
-            self.refresh_store()
+            self.refresh_store(only_if_changed=True)  # the page's own runs have read it already
 
     @safe_slot()
     def _add_to_map(self) -> None:
@@ -571,7 +576,7 @@ class IndicatorsPage(LisPage):
         if added:
             self.catalogue.select(added)
             self.status.setText(
-                tr("Added {0} values of {1} to the store: select them and press Add to map.").format(
+                tr("Added {0} values of {1} to the store (selected in the list): press Add to map.").format(
                     f"{int(outcome.results.get('ADDED') or 0):,}", ", ".join(added)
                 )
             )
