@@ -1479,224 +1479,361 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="46"/>
-        <source>Join a table of statistics (CSV, Excel, ODS, as published) onto the boundaries by area code. The result is a new GeoPackage layer; the report lists every code that did not match.</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="68"/>
+        <source>Join a table of statistics (CSV, Excel, ODS, as published) onto the boundaries by area code. The result is a new GeoPackage layer; the report lists every code that did not match. The indicator store below keeps every period of what you add to it: map any of it in two clicks.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="59"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="83"/>
         <source>&amp;Join indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="60"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="84"/>
         <source>Run 'Join indicators to boundaries': writes a new GeoPackage layer and a join report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="97"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
         <source>Indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="100"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="139"/>
         <source>Indicator &amp;table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="141"/>
         <source>CSV, TSV, XLSX or ODS file with one row per area and a column of ONS area codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="145"/>
         <source>first sheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="146"/>
         <source>S&amp;heet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="146"/>
         <source>Workbooks only: the sheet to read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="112"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="151"/>
         <source>D&amp;uplicate codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="153"/>
         <source>What to do when a code is on more than one row of the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="121"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="160"/>
         <source>Code loo&amp;kup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="123"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="162"/>
         <source>Optional: a lookup table that converts the table's codes, e.g. LSOA 2011 to LSOA 2021</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="130"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="169"/>
         <source>U&amp;nmatched codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="175"/>
         <source>Every code that did not match, one per line: select and copy them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="180"/>
         <source>&amp;Copy codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="143"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="182"/>
         <source>Copy the unmatched codes to the clipboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="145"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="184"/>
         <source>Open full &amp;report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="147"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="186"/>
         <source>Open the HTML join report in the web browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="154"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="193"/>
         <source>Report n&amp;otes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="159"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="198"/>
         <source>What the join found: vintage, suppressed and unreadable values, duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="205"/>
         <source>Or fetch online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="168"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="207"/>
         <source>Fetch indicators from a published source; the table it gives is then joined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="174"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="213"/>
         <source>&amp;Fetch indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="175"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="214"/>
         <source>Run 'Load indicators' with these choices; its table becomes the indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="185"/>
-        <source>Indicators</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="225"/>
+        <source>Indicator store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="191"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="222"/>
-        <source>Choose the boundary layer on the Boundaries page first.</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="227"/>
+        <source>Indicators collected once, every period kept, to map again in two clicks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="193"/>
-        <source>found automatically</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="243"/>
+        <source>Ma&amp;p onto</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="194"/>
-        <source>Boundaries: {0} (code field: {1}).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="226"/>
-        <source>Choose the indicator table (a CSV, XLSX or ODS file).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="244"/>
-        <source>Join indicators</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="246"/>
-        <source>Indicators: {0}</source>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="245"/>
+        <source>The boundaries the indicators are joined onto: a boundary set in the store, or the Boundaries page's</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="250"/>
+        <source>Add to &amp;map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="251"/>
+        <source>Run 'Indicators from the store' on the selected indicators, latest period: a new GeoPackage layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="259"/>
+        <source>&amp;Add to store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="260"/>
+        <source>Run 'Add to the store' on the indicator table chosen above: every period and interval is kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="266"/>
+        <source>Up&amp;date store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="267"/>
+        <source>Run 'Update the store': fetch the online indicators again and report new periods and revised values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="280"/>
+        <source>Indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="287"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="318"/>
+        <source>Choose the boundary layer on the Boundaries page first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="289"/>
+        <source>found automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="290"/>
+        <source>Boundaries: {0} (code field: {1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="322"/>
+        <source>Choose the indicator table (a CSV, XLSX or ODS file).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="340"/>
+        <source>Join indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="342"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="537"/>
+        <source>Indicators: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="346"/>
         <source>Joining {0} onto {1}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="272"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="368"/>
         <source>{0}
 Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="281"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="377"/>
         <source># Boundary codes with no row in the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="284"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="380"/>
         <source># Table codes with no boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="286"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="382"/>
         <source>Every code matched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="296"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="392"/>
         <source>'{0}': {1} suppressed, {2} empty, {3} unreadable (NULL in the layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="302"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="398"/>
         <source>{0} codes on more than one row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="303"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="399"/>
         <source>Nothing to report: every value was read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="323"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="433"/>
+        <source>The store is read when this page is shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="466"/>
+        <source> (the default, beside the project)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="468"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="471"/>
+        <source>Store: {0}{1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="469"/>
+        <source>The store does not exist yet: Add to store creates it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="482"/>
+        <source>Boundary set: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="485"/>
+        <source>Boundaries page: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="514"/>
+        <source>Select one or more indicators in the store's list first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="524"/>
+        <source>Choose the boundary layer on the Boundaries page, or add a boundary set to the store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="535"/>
+        <source>Indicators from the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="541"/>
+        <source>Mapping {0} from the store…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="548"/>
+        <source>Choose the indicator table above (a CSV, XLSX or ODS file, or fetch one) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="554"/>
+        <source>Add to the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="557"/>
+        <source>Adding {0} to the store…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="566"/>
+        <source>Update the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="569"/>
+        <source>Fetching the store's online indicators again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="579"/>
+        <source>Added {0} values of {1} to the store (selected in the list): press Add to map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="584"/>
+        <source>{0} finished: see its report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="595"/>
         <source>Load indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="336"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="608"/>
         <source>Fetched {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="342"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="614"/>
         <source>Fetched the layer {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="344"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="616"/>
         <source>The tool finished but gave no table: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2597,6 +2734,134 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     <message>
         <location filename="../../lis_qgis_plugin/gui/result_layers.py" line="70"/>
         <source>The output {0} does not open: not added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LisStoreCatalogue</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="80"/>
+        <source>no values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="133"/>
+        <source>Search by id, name or source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="134"/>
+        <source>Show only the indicators whose id, name or source holds every word typed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="139"/>
+        <source>The indicators in the store: select one or more, then Add to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="140"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="140"/>
+        <source>Periods</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="140"/>
+        <source>Geography</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="140"/>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="140"/>
+        <source>Updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="168"/>
+        <source>The store holds no indicators yet: add a table with Add to store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="170"/>
+        <source>{0} indicators in the store.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="179"/>
+        <source>{0} (id {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="263"/>
+        <source>GeoPackage file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="263"/>
+        <source>PostGIS (team)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="264"/>
+        <source>&amp;Store kept in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="264"/>
+        <source>One analyst: a GeoPackage file. A team: a PostGIS schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="268"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="269"/>
+        <source>Indicator store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="270"/>
+        <source>{0} beside the project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="273"/>
+        <source>Store fil&amp;e</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="275"/>
+        <source>The GeoPackage that holds the indicators (created when first added to); empty: {0} beside the project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="284"/>
+        <source>Connect&amp;ion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="286"/>
+        <source>A PostgreSQL connection saved in QGIS (Data Source Manager), or service=&lt;name&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="292"/>
+        <source>Data&amp;base schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/store_catalogue.py" line="292"/>
+        <source>The schema of the team's store</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

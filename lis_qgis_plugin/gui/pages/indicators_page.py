@@ -1,4 +1,5 @@
-"""Indicators: join a table (a file, or one fetched from an online source) onto the boundaries, and show the report."""
+"""Indicators: join a table (a file, or one fetched from an online source) onto the boundaries, and show the report;
+keep indicators in the store and map them from its catalogue."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from qgis.core import QgsVectorLayer
+from qgis.core import Qgis, QgsProject, QgsProviderRegistry, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget
 from qgis.PyQt.QtCore import QUrl
-from qgis.PyQt.QtGui import QDesktopServices, QFontDatabase
+from qgis.PyQt.QtGui import QDesktopServices, QFontDatabase, QShowEvent
 from qgis.PyQt.QtWidgets import (
     QApplication,
     QComboBox,
@@ -23,15 +24,36 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ...core.common.errors import LisError
+from ...core.store.store_location import StoreLocation, store_label
+from ...processing.store_parameters import store_location
+from ...settings import project_store_text, set_project_store_text
 from ..algorithm_form import AlgorithmForm
 from ..algorithm_runner import Output, RunOutcome
 from ..panel_settings import PanelSettings
+from ..store_catalogue import StoreCatalogue, StoreChoice, breakable
 from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, status_label
 from .base import LisPage, PanelServices, fill_enum_combo, parameter_definition, tr
 
 JOIN = "lis:joinindicators"
 LOAD_INDICATORS = "lis:loadindicators"
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".ods")
+ADD_TO_STORE = "lis:addtostore"
+UPDATE_STORE = "lis:updatestore"
+INDICATOR_LAYER = "lis:indicatorlayer"
+#: The tools that change what the store holds: the catalogue is read again after any of them ran.
+STORE_WRITERS = frozenset({ADD_TO_STORE, UPDATE_STORE, "lis:addboundaryset", "lis:addlookup"})
+
+
+def file_stamp(location: StoreLocation) -> tuple[int, ...] | None:
+    """When a GeoPackage store (and its write-ahead log) last changed, and their sizes; None for PostGIS."""
+    if not isinstance(location, Path):
+        return None
+    stamp: list[int] = []
+    for path in (location, location.with_name(location.name + "-wal")):
+        status = path.stat() if path.exists() else None
+        stamp += [status.st_mtime_ns, status.st_size] if status is not None else [0, 0]
+    return tuple(stamp)
 
 
 class IndicatorsPage(LisPage):
@@ -45,7 +67,8 @@ class IndicatorsPage(LisPage):
             intro_label(
                 tr(
                     "Join a table of statistics (CSV, Excel, ODS, as published) onto the boundaries by area code. "
-                    "The result is a new GeoPackage layer; the report lists every code that did not match."
+                    "The result is a new GeoPackage layer; the report lists every code that did not match. "
+                    "The indicator store below keeps every period of what you add to it: map any of it in two clicks."
                 ),
                 self.content,
             )
@@ -55,6 +78,7 @@ class IndicatorsPage(LisPage):
         self.body.addLayout(self._table_form())
         self._table_layer_id = ""  # a fetched table that is a layer of the project, not a file
         self.body.addWidget(self._source_group())
+        self.body.addWidget(self._store_group())
         self.join_button = run_button(
             tr("&Join indicators"),
             tr("Run 'Join indicators to boundaries': writes a new GeoPackage layer and a join report"),
@@ -76,6 +100,16 @@ class IndicatorsPage(LisPage):
                 self.lookup_file,
                 *self.source_form.inputs,
                 self.fetch_button,
+                self.store_choice.kind,
+                self.store_choice.file,
+                self.store_choice.connection,
+                self.store_choice.schema,
+                self.catalogue.search,
+                self.catalogue.tree,
+                self.map_onto,
+                self.map_button,
+                self.add_store_button,
+                self.update_store_button,
                 self.join_button,
                 self.unmatched,
                 self.copy_button,
@@ -86,6 +120,11 @@ class IndicatorsPage(LisPage):
         self.report_html = ""
         self._unmatched: list[str] = []
         self.refresh_boundaries()
+        self.panel.runner.finished.connect(self._run_finished)
+        project = QgsProject.instance()
+        for signal in (project.readProject, project.cleared, project.homePathChanged):
+            signal.connect(self._project_changed)
+        self._project_changed()
 
     # --- building ---------------------------------------------------------------------------------
 
@@ -181,12 +220,69 @@ class IndicatorsPage(LisPage):
         group_layout.addWidget(self.fetch_button)
         return group
 
+    def _store_group(self) -> QgsCollapsibleGroupBox:
+        """The indicator store: where it is, its catalogue to search, and the tools that fill it and map from it."""
+        group = QgsCollapsibleGroupBox(tr("Indicator store"), self.content)
+        group.setObjectName("storeGroup")
+        group.setToolTip(tr("Indicators collected once, every period kept, to map again in two clicks"))
+        layout = QVBoxLayout(group)
+        self._shown_store: StoreLocation | None = None  # the store whose catalogue is listed
+        self._listed_stamp: tuple[StoreLocation, tuple[int, ...] | None] | None = None  # and its file when listed
+        self.store_choice = StoreChoice(group)
+        self.store_choice.changed.connect(self._store_chosen)
+        layout.addWidget(self.store_choice)
+        self.store_in_use = status_label(group, "storeInUse")  # the store read now, named in full
+        layout.addWidget(self.store_in_use)
+        self.catalogue = StoreCatalogue(group)
+        self.catalogue.tree.itemSelectionChanged.connect(self._indicators_selected)
+        layout.addWidget(self.catalogue)
+        form = form_layout()
+        self.map_onto = QComboBox(group)
+        add_row(
+            form,
+            tr("Ma&p onto"),
+            self.map_onto,
+            tr("The boundaries the indicators are joined onto: a boundary set in the store, or the Boundaries page's"),
+            "storeMapOntoCombo",
+        )
+        layout.addLayout(form)
+        self.map_button = run_button(
+            tr("Add to &map"),
+            tr("Run 'Indicators from the store' on the selected indicators, latest period: a new GeoPackage layer"),
+            "storeAddToMapButton",
+            group,
+        )
+        self.map_button.clicked.connect(self._add_to_map)
+        layout.addWidget(self.map_button)
+        buttons = QHBoxLayout()
+        self.add_store_button = run_button(
+            tr("&Add to store"),
+            tr("Run 'Add to the store' on the indicator table chosen above: every period and interval is kept"),
+            "storeAddButton",
+            group,
+        )
+        self.add_store_button.clicked.connect(self._add_to_store)
+        self.update_store_button = run_button(
+            tr("Up&date store"),
+            tr("Run 'Update the store': fetch the online indicators again and report new periods and revised values"),
+            "storeUpdateButton",
+            group,
+        )
+        self.update_store_button.clicked.connect(self._update_store)
+        for button in (self.add_store_button, self.update_store_button):
+            buttons.addWidget(button)
+            self.run_buttons.append(button)
+        self.run_buttons.append(self.map_button)
+        layout.addLayout(buttons)
+        return group
+
     def title(self) -> str:
         return tr("Indicators")
 
     def refresh_boundaries(self) -> None:
         """Say which boundaries the join will use (chosen on the Boundaries page)."""
         layer = self.panel.boundaries_layer()
+        self._fill_map_onto(self._shown_store)
         if layer is None:
             self.boundaries_label.setText(tr("Choose the boundary layer on the Boundaries page first."))
             return
@@ -314,6 +410,182 @@ class IndicatorsPage(LisPage):
     def _open_report(self) -> None:
         if self.report_html:
             QDesktopServices.openUrl(QUrl.fromLocalFile(self.report_html))
+
+    # --- the indicator store ----------------------------------------------------------------------
+
+    def store_text(self) -> str:
+        """The STORE text of the store chosen ('' for the default, ``lis_store.gpkg`` beside the project)."""
+        return self.store_choice.text()
+
+    def store(self) -> StoreLocation:
+        """The store chosen; LisError (StoreError) when there is none, e.g. the default of an unsaved project."""
+        return store_location(self.store_text())
+
+    @safe_slot()
+    def _project_changed(self, *_: Any) -> None:
+        """Another project (or the same one saved elsewhere): show its store choice and read its catalogue."""
+        self.store_choice.set_text(project_store_text())
+        if self.isVisible():
+            self.refresh_store()
+        else:  # read when the page is shown: opening a project never waits for a team's server
+            self._shown_store, self._listed_stamp = None, None
+            self.store_in_use.setText("")
+            self.catalogue.show_store(None, tr("The store is read when this page is shown."))
+
+    @safe_slot()
+    def _store_chosen(self) -> None:
+        set_project_store_text(self.store_text())  # kept in the project file
+        self.refresh_store()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Read the catalogue again when the page comes into view: a toolbox run may have changed the store."""
+        super().showEvent(event)
+        self._refresh_if_changed()
+
+    @safe_slot()
+    def _refresh_if_changed(self) -> None:
+        self.refresh_store(only_if_changed=True)
+
+    def refresh_store(self, only_if_changed: bool = False) -> None:
+        """Name the store in use, list its catalogue (or say in one sentence why not) and its boundary sets.
+
+        ``only_if_changed``: a GeoPackage store whose file is as it was when last listed is not read again.
+        """
+        try:
+            location = self.store()
+        except LisError as error:
+            self._shown_store, self._listed_stamp = None, None
+            self.store_in_use.setText("")
+            self.catalogue.show_store(None, str(error))
+            self._fill_map_onto(None)
+            return
+        stamp = (location, file_stamp(location))
+        if only_if_changed and stamp[1] is not None and stamp == self._listed_stamp:
+            return
+        self._shown_store, self._listed_stamp = location, stamp
+        default = tr(" (the default, beside the project)") if not self.store_text() else ""
+        if isinstance(location, Path) and not location.is_file():
+            self.store_in_use.setText(tr("Store: {0}{1}.").format(breakable(str(location)), default))
+            self.catalogue.show_store(None, tr("The store does not exist yet: Add to store creates it."))
+        else:
+            self.store_in_use.setText(tr("Store: {0}{1}.").format(breakable(store_label(location)), default))
+            self.catalogue.show_store(location)
+        self._fill_map_onto(location)
+
+    def _fill_map_onto(self, location: StoreLocation | None) -> None:
+        """The boundary sets of a GeoPackage store (its layers with geometry), then the Boundaries page's layer."""
+        chosen = self.map_onto.currentData()
+        self.map_onto.clear()
+        if isinstance(location, Path) and location.is_file():
+            for layer in QgsProviderRegistry.instance().querySublayers(str(location)):
+                if layer.wkbType() not in (Qgis.WkbType.NoGeometry, Qgis.WkbType.Unknown):
+                    self.map_onto.addItem(tr("Boundary set: {0}").format(layer.name()), layer.name())
+        boundaries = self.panel.boundaries_layer()
+        if boundaries is not None:
+            self.map_onto.addItem(tr("Boundaries page: {0}").format(boundaries.name()), "")
+        index = self.map_onto.findData(chosen) if chosen is not None else -1
+        self.map_onto.setCurrentIndex(max(index, 0))
+        self._indicators_selected()
+
+    @safe_slot()
+    def _indicators_selected(self) -> None:
+        """Offer the boundary set of the selected indicator's geography and vintage, when the store has one."""
+        ids = self.catalogue.selected_ids()
+        row = self.catalogue.row(ids[0]) if ids else None
+        if row is None or not row.geography_key[0]:
+            return
+        words = [part.casefold() for part in row.geography_key if part]
+        for index in range(self.map_onto.count()):
+            name = str(self.map_onto.itemData(index) or "").casefold()
+            if name and all(word in name for word in words):
+                self.map_onto.setCurrentIndex(index)
+                return
+
+    @safe_slot()
+    def _run_finished(self, outcome: RunOutcome) -> None:
+        """A tool that writes to the store ran (from any page): its catalogue is read again."""
+        if outcome.ok and outcome.algorithm_id in STORE_WRITERS:
+            self.refresh_store(only_if_changed=True)  # the page's own runs have read it already
+
+    @safe_slot()
+    def _add_to_map(self) -> None:
+        ids = self.catalogue.selected_ids()
+        if not ids:
+            self.report_error(tr("Select one or more indicators in the store's list first."))
+            return
+        inputs: dict[str, Any] = {"STORE": self.store_text(), "INDICATORS": ",".join(ids), "PERIOD": "latest"}
+        boundary_set = self.map_onto.currentData()
+        if boundary_set:
+            inputs["BOUNDARY_SET"] = boundary_set
+        else:
+            boundaries = self.panel.boundaries_layer()
+            if boundaries is None:
+                self.report_error(
+                    tr("Choose the boundary layer on the Boundaries page, or add a boundary set to the store.")
+                )
+                return
+            inputs["BOUNDARIES"] = boundaries.id()
+            inputs["BOUNDARY_CODE_FIELD"] = self.panel.boundary_code_field()
+        stem = ids[0] if len(ids) == 1 else f"{ids[0]}_and_{len(ids) - 1}_more"
+        output = self.panel.output_path(f"{stem}_store", ".gpkg")
+        report = output.with_name(output.stem + "_report.html")
+        self.run_algorithm(
+            INDICATOR_LAYER,
+            inputs,
+            tr("Indicators from the store"),
+            {
+                "OUTPUT": Output(output, tr("Indicators: {0}").format(", ".join(ids))),
+                "REPORT": Output(report, side_files=(report.with_suffix(".json"),)),
+            },
+            self._joined,
+            working=tr("Mapping {0} from the store…").format(", ".join(ids)),
+        )
+
+    @safe_slot()
+    def _add_to_store(self) -> None:
+        table = self.table_file.filePath().strip() or self._table_layer_id
+        if not table:
+            self.report_error(tr("Choose the indicator table above (a CSV, XLSX or ODS file, or fetch one) first."))
+            return
+        report = self.panel.output_path("added_to_store_report", ".html")
+        self.run_algorithm(
+            ADD_TO_STORE,
+            {"STORE": self.store_text(), "TABLE": table, "SHEET": self.sheet_edit.text().strip()},
+            tr("Add to the store"),
+            {"REPORT": Output(report)},
+            self._store_written,
+            working=tr("Adding {0} to the store…").format(Path(table).name),
+        )
+
+    @safe_slot()
+    def _update_store(self) -> None:
+        report = self.panel.output_path("store_update_report", ".html")
+        self.run_algorithm(
+            UPDATE_STORE,
+            {"STORE": self.store_text()},
+            tr("Update the store"),
+            {"REPORT": Output(report)},
+            self._store_written,
+            working=tr("Fetching the store's online indicators again…"),
+        )
+
+    def _store_written(self, outcome: RunOutcome) -> None:
+        """Say what the run added, select it in the list, and let Open full report show its report."""
+        self.refresh_store()
+        added = [part for part in str(outcome.results.get("INDICATORS") or "").split(",") if part]
+        if added:
+            self.catalogue.select(added)
+            self.status.setText(
+                tr("Added {0} values of {1} to the store (selected in the list): press Add to map.").format(
+                    f"{int(outcome.results.get('ADDED') or 0):,}", ", ".join(added)
+                )
+            )
+        else:
+            self.status.setText(tr("{0} finished: see its report.").format(outcome.description))
+        report = str(outcome.results.get("REPORT") or "")
+        if report and Path(report).is_file():
+            self.report_html = report
+            self.report_button.setEnabled(True)
 
     @safe_slot()
     def _fetch(self) -> None:
