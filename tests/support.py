@@ -324,25 +324,3 @@ def ogr_layer(uri: str) -> QgsVectorLayer:
     layer = QgsVectorLayer(uri, Path(uri.split("|")[0]).stem, "ogr")
     assert layer.isValid(), uri
     return layer
-
-
-def copy_layer_into_gpkg(source: str, gpkg: Path, name: str) -> str:
-    """A copy of the layer ``source`` as layer ``name`` of ``gpkg`` (a new file, or beside its other layers),
-    in EPSG:27700 as the boundary layers of the plugin are; returns its URI."""
-    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
-
-    layer = ogr_layer(source)
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = name
-    options.actionOnExistingFile = (
-        QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        if gpkg.exists()
-        else QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
-    )
-    options.ct = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
-    error, message, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(
-        layer, str(gpkg), QgsCoordinateTransformContext(), options
-    )
-    assert error == QgsVectorFileWriter.WriterError.NoError, message
-    return f"{gpkg}|layername={name}"

@@ -20,13 +20,14 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QLabel
 
 from lis_qgis_plugin.core.io.table_files import read_raw_table
+from lis_qgis_plugin.core.store.store_boundaries import add_boundary_set
 from lis_qgis_plugin.core.store.store_rows import fingertips_values, wide_column_values
 from lis_qgis_plugin.core.store.store_values import CatalogueEntry, IndicatorValue, add_values, catalogue
 from lis_qgis_plugin.gui.algorithm_runner import RunOutcome
 from lis_qgis_plugin.gui.lis_dock import LisDockWidget
 from lis_qgis_plugin.gui.store_catalogue import BREAK
 from lis_qgis_plugin.settings import project_store_text
-from tests.support import SHARED_DATA, copy_layer_into_gpkg, ogr_layer, write_csv
+from tests.support import SHARED_DATA, ogr_layer, write_csv
 
 from .panel_support import project_layer
 
@@ -76,8 +77,8 @@ def filled_store(tmp_path_factory: pytest.TempPathFactory, sample_result: dict) 
     smoking = fingertips_values(read_raw_table(long_table))["92443"]
     entry = CatalogueEntry("92443", "Smoking Prevalence in adults", unit="%", source="OHID Fingertips")
     add_values(store, entry, smoking)
-    lsoas = ogr_layer(copy_layer_into_gpkg(str(RUTLAND_LSOA21), store, "lsoa_2021"))
-    assert lsoas.featureCount() == 26 and lsoas.crs().authid() == "EPSG:27700"
+    boundary_set = add_boundary_set(store, ogr_layer(str(RUTLAND_LSOA21)), "LSOA 2021")
+    assert (boundary_set.geography, boundary_set.vintage, boundary_set.feature_count) == ("LSOA", "2021", 26)
     return store
 
 
@@ -268,10 +269,10 @@ def test_map_onto_offers_the_store_boundary_set_of_the_selected_indicator(panel:
     panel.page("boundaries").use_layer(project_layer("Small areas: IMD decile"))
     choose_store(page, store)
     options = [page.map_onto.itemText(index) for index in range(page.map_onto.count())]
-    assert options == ["Boundary set: lsoa_2021", "Boundaries page: Small areas: IMD decile"]
+    assert options == ["Boundary set: LSOA 2021", "Boundaries page: Small areas: IMD decile"]
     page.map_onto.setCurrentIndex(1)
     page.catalogue.select(["iod2025_imd_decile"])  # LSOA 2021: the store's set of that geography
-    assert page.map_onto.currentData() == "lsoa_2021"
+    assert page.map_onto.currentData() == "LSOA 2021"
 
 
 def test_add_to_map_and_add_to_store_say_what_to_choose_first(

@@ -14,13 +14,14 @@ import pytest
 from qgis.core import QgsProject, QgsVectorLayer
 
 from lis_qgis_plugin.core.io.table_files import read_raw_table
+from lis_qgis_plugin.core.store.store_boundaries import add_boundary_set, boundary_table_name
 from lis_qgis_plugin.core.store.store_rows import wide_column_values
 from lis_qgis_plugin.core.store.store_schema import CATALOGUE_TABLE, VALUES_TABLE
 from lis_qgis_plugin.core.store.store_values import CatalogueEntry, add_values, values_at
 from lis_qgis_plugin.processing.store_parameters import store_location
 from lis_qgis_plugin.settings import project_store_text, set_project_store_text
 
-from ..support import SHARED_DATA, copy_layer_into_gpkg, csv_rows
+from ..support import SHARED_DATA, csv_rows, ogr_layer
 
 RUTLAND_IOD2025 = SHARED_DATA / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv"
 RUTLAND_LSOA21 = SHARED_DATA / "rutland" / "boundaries" / "rutland_lsoa21.geojson"
@@ -36,12 +37,16 @@ def fill_store(store: Path) -> None:
             f"iod2025_{column.lower()}", column.replace("_", " "), geography="LSOA", vintage="2021", licence="OGL v3.0"
         )
         add_values(store, entry, wide_column_values(table, "lsoa21_code", column, "2025"))
-    copy_layer_into_gpkg(str(RUTLAND_LSOA21), store, "lsoa_2021")
+    add_boundary_set(store, ogr_layer(str(RUTLAND_LSOA21)), "LSOA 2021")
 
 
 def add_store_layers(project: QgsProject, store: Path) -> None:
     """The store's catalogue and values tables and its boundary set, as layers of the project."""
-    for table, title in ((CATALOGUE_TABLE, "Store catalogue"), (VALUES_TABLE, "Store values"), ("lsoa_2021", "LSOAs")):
+    for table, title in (
+        (CATALOGUE_TABLE, "Store catalogue"),
+        (VALUES_TABLE, "Store values"),
+        (boundary_table_name("LSOA 2021"), "LSOAs"),
+    ):
         layer = QgsVectorLayer(f"{store}|layername={table}", title, "ogr")
         assert layer.isValid(), table
         project.addMapLayer(layer)
@@ -64,7 +69,7 @@ def assert_store_layers(layers: dict[str, QgsVectorLayer], store: Path) -> None:
         assert Path(layer.source().split("|")[0]) == store, name
     assert layers["Store catalogue"].featureCount() == len(COLUMNS)
     assert layers["Store values"].featureCount() == len(COLUMNS) * RUTLAND_LSOAS
-    assert layers["LSOAs"].featureCount() == RUTLAND_LSOAS and layers["LSOAs"].crs().authid() == "EPSG:27700"
+    assert layers["LSOAs"].featureCount() == RUTLAND_LSOAS and layers["LSOAs"].crs().authid() == "EPSG:4326"  # as given
     published = {row["lsoa21_code"]: float(row["IMD_rank"]) for row in csv_rows(RUTLAND_IOD2025)}
     ranks = {
         feature["area_code"]: feature["value"]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from qgis.core import Qgis, QgsProject, QgsProviderRegistry, QgsVectorLayer
+from qgis.core import QgsProject, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtGui import QDesktopServices, QFontDatabase, QShowEvent
@@ -25,6 +25,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ...core.common.errors import LisError
+from ...core.store.store_boundaries import boundary_sets
 from ...core.store.store_location import StoreLocation, store_label
 from ...processing.store_parameters import store_location
 from ...settings import project_store_text, set_project_store_text
@@ -238,6 +239,8 @@ class IndicatorsPage(LisPage):
         layout.addWidget(self.catalogue)
         form = form_layout()
         self.map_onto = QComboBox(group)
+        #: boundary set name -> its (geography, vintage), lower case, to offer the selected indicator's set
+        self._set_editions: dict[str, tuple[str, str]] = {}
         add_row(
             form,
             tr("Ma&p onto"),
@@ -473,13 +476,25 @@ class IndicatorsPage(LisPage):
         self._fill_map_onto(location)
 
     def _fill_map_onto(self, location: StoreLocation | None) -> None:
-        """The boundary sets of a GeoPackage store (its layers with geometry), then the Boundaries page's layer."""
+        """The store's boundary sets (as core lists them, on a GeoPackage or PostGIS), then the Boundaries page's layer.
+
+        A GeoPackage that does not exist yet is not created just to be looked at.
+        """
         chosen = self.map_onto.currentData()
         self.map_onto.clear()
-        if isinstance(location, Path) and location.is_file():
-            for layer in QgsProviderRegistry.instance().querySublayers(str(location)):
-                if layer.wkbType() not in (Qgis.WkbType.NoGeometry, Qgis.WkbType.Unknown):
-                    self.map_onto.addItem(tr("Boundary set: {0}").format(layer.name()), layer.name())
+        self._set_editions = {}
+        sets = []
+        if location is not None and not (isinstance(location, Path) and not location.is_file()):
+            try:
+                sets = boundary_sets(location)
+            except LisError:
+                sets = []  # the catalogue above already says in one sentence why the store cannot be read
+        for entry in sets:
+            edition = " ".join(part for part in (entry.geography, entry.vintage) if part)
+            shown = edition and edition.casefold() not in entry.name.casefold()
+            label = tr("Boundary set: {0}").format(entry.name) + (f" ({edition})" if shown else "")
+            self.map_onto.addItem(label, entry.name)
+            self._set_editions[entry.name] = (entry.geography.casefold(), entry.vintage.casefold())
         boundaries = self.panel.boundaries_layer()
         if boundaries is not None:
             self.map_onto.addItem(tr("Boundaries page: {0}").format(boundaries.name()), "")
@@ -494,11 +509,10 @@ class IndicatorsPage(LisPage):
         row = self.catalogue.row(ids[0]) if ids else None
         if row is None or not row.geography_key[0]:
             return
-        words = [part.casefold() for part in row.geography_key if part]
-        for index in range(self.map_onto.count()):
-            name = str(self.map_onto.itemData(index) or "").casefold()
-            if name and all(word in name for word in words):
-                self.map_onto.setCurrentIndex(index)
+        wanted = tuple(part.casefold() for part in row.geography_key)
+        for name, edition in self._set_editions.items():
+            if edition == wanted:
+                self.map_onto.setCurrentIndex(self.map_onto.findData(name))
                 return
 
     @safe_slot()
