@@ -7,6 +7,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.common.plugin_files import plugin_version, resource_path
 from .accessibility_2sfca_algorithm import Accessibility2sfcaAlgorithm
+from .add_to_store_algorithm import AddToStoreAlgorithm
 from .aggregate_indicators_algorithm import AggregateIndicatorsAlgorithm
 from .composite_index_algorithm import CompositeIndexAlgorithm
 from .create_sample_algorithm import CreateSampleDistrictAlgorithm
@@ -18,6 +19,7 @@ from .load_boundaries_algorithm import LoadBoundariesAlgorithm
 from .load_indicators_algorithm import LoadIndicatorsAlgorithm
 from .locate_services_algorithm import LocateServicesAlgorithm
 from .service_catchments_algorithm import ServiceCatchmentsAlgorithm
+from .update_store_algorithm import UpdateStoreAlgorithm
 
 PROVIDER_ID = "lis"
 PROVIDER_NAME = "Local Information System"
@@ -55,5 +57,7 @@ class LisProvider(QgsProcessingProvider):
             LoadBoundariesAlgorithm(),
             LoadIndicatorsAlgorithm(),
             LocateServicesAlgorithm(),
+            AddToStoreAlgorithm(),
+            UpdateStoreAlgorithm(),
         ):
             self.addAlgorithm(algorithm)

@@ -95,6 +95,195 @@ The output GeoPackage has every demand feature with access_score, access_per_100
     </message>
 </context>
 <context>
+    <name>AddToStoreAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="103"/>
+        <source>Add indicators to the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="106"/>
+        <source>Puts an indicator table into the indicator store, every period and interval kept, so every later map and report starts from the store instead of files.
+
+SOURCE 0 reads the TABLE file (CSV, XLSX or ODS). A wide table (one row per area, one column per indicator) adds each numeric column, or the FIELDS chosen (separated by ;), as an indicator with one PERIOD (IoD files are recognised by their name: IMD2019, IoD2025). A long table (Fingertips' shape: Indicator ID, Area Code, Time period, Value, the 95% and 99.8% limits, Count, Denominator, Sex, Age, Value note; or Indicator, period and value columns) adds every indicator with all its periods; a Fingertips Category breakdown (e.g. deprivation deciles) becomes an indicator of its own.
+
+SOURCE 1-3 downloads from Fingertips, Nomis or a web address first, with the parameters of 'Load indicators'; the query is kept so 'Update the indicator store' can ask again.
+
+Indicator ids are ID_PREFIX (default: iod2019, fingertips, nomis or the file's name) and the column or indicator. Geography and boundary vintage come from the codes where they tell; NAME, UNIT, POLARITY, SOURCE_NAME, LICENCE, GEOGRAPHY and VINTAGE fill in what the data does not say. Adding the same data again updates the stored values, never duplicates them; the REPORT says which values were new and which updated, and lists suppressed, empty and unreadable cells by row, as the join does.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="129"/>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="131"/>
+        <source>The table file (TABLE)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="131"/>
+        <source>Fingertips (OHID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="131"/>
+        <source>Nomis (ONS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="132"/>
+        <source>A web address (CSV, XLSX)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="137"/>
+        <source>Indicator table (CSV, XLSX or ODS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="141"/>
+        <source>Sheet (workbooks; empty: first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="142"/>
+        <source>Code column in the table (empty: find it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="143"/>
+        <source>Columns or indicators to add, separated by ; (empty: all numeric)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="144"/>
+        <source>Period of a wide table's values (e.g. 2019, 2022/23; IoD files: their year)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="145"/>
+        <source>Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="146"/>
+        <source>Area type: Fingertips area type id (e.g. 501) or Nomis geography (TYPE151)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="147"/>
+        <source>Parent area (e.g. E06000017; Nomis: geography id)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="148"/>
+        <source>Indicator name (empty: the column's or the source's)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="149"/>
+        <source>Id prefix of the indicators (empty: from the file or source)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="150"/>
+        <source>Unit (e.g. %, per 100,000)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="157"/>
+        <source>Polarity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <source>From the data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <source>Higher is better</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <source>Higher is worse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <source>Neutral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="163"/>
+        <source>Source (publisher) of the data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="164"/>
+        <source>Licence (e.g. Open Government Licence v3.0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="166"/>
+        <source>Geography (empty: from the codes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="167"/>
+        <source>Boundary vintage (empty: from the codes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="170"/>
+        <source>Fingertips parent area type id (empty: from the parent code)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="172"/>
+        <source>More query options (name=value&amp;name=value)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="174"/>
+        <source>Base URL of the API (a mirror)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="176"/>
+        <source>Authentication configuration holding the API key (Nomis uid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="178"/>
+        <source>Download again, ignoring the cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="186"/>
+        <source>Report (HTML)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="189"/>
+        <source>Values added or updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="190"/>
+        <source>Indicator ids (comma-separated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="235"/>
+        <source>TABLE: choose the table file to add (or choose an online SOURCE).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AggregateIndicatorsAlgorithm</name>
     <message>
         <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="59"/>
@@ -3016,10 +3205,58 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
     </message>
 </context>
 <context>
+    <name>StoreParameters</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/store_parameters.py" line="35"/>
+        <source>Indicator store (GeoPackage path, or pg:&lt;connection&gt; for PostGIS; empty: the project's store)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TargetParameters</name>
     <message>
         <location filename="../../lis_qgis_plugin/processing/target_parameters.py" line="36"/>
         <source>Target code field (empty: found automatically, or feature id when there is none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UpdateStoreAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="44"/>
+        <source>Update the indicator store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="47"/>
+        <source>Reads every indicator of the store from its source again: online indicators (Fingertips, Nomis, a web address) are downloaded again, past the cache; files are read again when their content changed. Then the stored values before and after are compared, and the REPORT lists per indicator the new periods, the revised values (how many, with examples: area, period, old -&gt; new) and what is unchanged.
+
+INDICATORS limits the update to some ids (comma-separated; empty: all). Every source is read before anything is written: when one fails, the store is left as it was and the message names the source.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="60"/>
+        <source>Indicator ids to update, comma-separated (empty: all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="65"/>
+        <source>Authentication configuration holding the API key (Nomis uid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="71"/>
+        <source>Report (HTML)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="74"/>
+        <source>Indicators changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="75"/>
+        <source>Values revised</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

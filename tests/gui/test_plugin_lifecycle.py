@@ -19,6 +19,7 @@ from ..support import REPO
 #: Every algorithm lis_qgis_plugin/processing/provider.py registers, always: the toolbox and the panel count on it.
 ALGORITHM_IDS = [  # sorted
     "lis:accessibility2sfca",
+    "lis:addtostore",
     "lis:aggregateindicators",
     "lis:compositeindex",
     "lis:createsample",
@@ -30,6 +31,7 @@ ALGORITHM_IDS = [  # sorted
     "lis:loadindicators",
     "lis:locateservices",
     "lis:servicecatchments",
+    "lis:updatestore",
 ]
 
 
