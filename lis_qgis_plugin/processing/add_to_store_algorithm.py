@@ -218,8 +218,8 @@ class AddToStoreAlgorithm(LisAlgorithm):
         from ..core.store.store_loading import add_loaded_table, file_refresh, read_store_table
         from ..core.store.store_location import store_label
         from ..core.store.store_report import AddReport
-        from ..core.store.store_sources import OnlineQuery
         from ..core.store.store_schema import StoreError
+        from ..core.store.store_sources import OnlineQuery
         from ..settings import suppressed_markers
 
         store = store_location(self.parameterAsString(parameters, STORE, context))
