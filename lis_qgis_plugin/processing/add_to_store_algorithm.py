@@ -219,7 +219,7 @@ class AddToStoreAlgorithm(LisAlgorithm):
         from ..core.store.store_location import store_label
         from ..core.store.store_report import AddReport
         from ..core.store.store_schema import StoreError
-        from ..core.store.store_sources import OnlineQuery
+        from ..core.store.store_sources import OnlineQuery, load_online_table
         from ..settings import suppressed_markers
 
         store = store_location(self.parameterAsString(parameters, STORE, context))
@@ -242,11 +242,9 @@ class AddToStoreAlgorithm(LisAlgorithm):
             )  # fmt: skip
             with tempfile.TemporaryDirectory(dir=QgsProcessingUtils.tempFolder()) as folder:
                 refresh = self.parameterAsBoolean(parameters, self.REFRESH, context)
-                outcome = online_fetcher(feedback, self._api_key).download(query, Path(folder), refresh)
+                fetcher = online_fetcher(feedback, self._api_key)
+                table, outcome = load_online_table(fetcher, query, Path(folder), options, markers, refresh)
                 self.push_log(feedback, outcome.log)
-                table = read_store_table(
-                    outcome.path, options, query.record(), markers, query.default_source, query.default_prefix
-                )
         results = add_loaded_table(store, table)
         report = AddReport(store_label(store), table, results)
         self.push_log(feedback, report.log_lines())

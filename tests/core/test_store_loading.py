@@ -12,6 +12,7 @@ import pytest
 
 from lis_qgis_plugin.core.common.errors import LisError
 from lis_qgis_plugin.core.io.table_files import TableError
+from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 from lis_qgis_plugin.core.sources.http_client import HttpClient
 from lis_qgis_plugin.core.store.period_keys import PeriodError
 from lis_qgis_plugin.core.store.store_changes import UpdateError, source_reloader, stored_values, update_store
@@ -100,7 +101,7 @@ def test_iod2019_file_1_goes_in_with_its_published_values_and_metadata(england: 
     assert entry.unit.startswith("rank") and entry.loaded_at
     refresh = json.loads(entry.refresh)
     assert refresh["kind"] == "file" and refresh["path"].endswith("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv")
-    assert len(refresh["sha256"]) == 64 and refresh["options"]["id_prefix"] == "iod2019"
+    assert len(refresh["sha256"]) == 64 and refresh["options"]["id_prefix"] == ""  # as given: found again on update
 
     again = add_file(store, england / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv")
     assert again.new_rows == 0 and again.rows == 2 * 32_844 and "0 new and 65,688 updated" in again.headline
@@ -126,6 +127,32 @@ def test_iod2019_domains_and_iod2025_chosen_columns_keep_their_vintages(england:
     assert (entries["iod2025.imd_score"].vintage, entries[education].vintage) == ("2021", "2011")
     assert entries["iod2025.imd_score"].polarity == "higher is worse"
     assert entries["iod2025.imd_rank"].polarity == "higher is better"
+
+
+def test_a_workbook_takes_each_column_period_unit_and_source_from_its_metadata_sheet(
+    sample_files: SampleFiles, tmp_path: Path
+) -> None:
+    store = tmp_path / "store.gpkg"
+    report = add_file(store, sample_files.health_xlsx, AddOptions(id_prefix="lisford"))
+    published = csv_rows(sample_files.health_csv)
+    smoking = values_at(store, "lisford.smoking_prevalence")
+    assert smoking == {row["LSOA code"]: float(row["Smoking prevalence (%)"]) for row in published}
+    assert periods(store, "lisford.smoking_prevalence") == ["2023"]
+    assert periods(store, "lisford.emergency_admissions_per_1_000") == ["2022/23"]
+    obesity = values_at(store, "lisford.year_6_obesity", "2022/23")
+    suppressed = [row["LSOA code"] for row in published if row["Year 6 obesity (%)"] == "*"]
+    assert suppressed and all(obesity[code] is None for code in suppressed)
+    assert values_at(store, "lisford.population_mid-2023")["E01990001"] == 1659  # printed "1,659"
+    entries = {entry.indicator_id: entry for entry in catalogue(store)}
+    rate = entries["lisford.emergency_admissions_per_1_000"]
+    assert (rate.unit, rate.polarity, rate.source) == (
+        "per 1,000 population",
+        "higher is worse",
+        "LIS synthetic sample",
+    )
+    assert entries["lisford.population_mid-2023"].polarity == "neutral"
+    assert "Periods from the table's metadata" in " ".join(report.table.notes)
+    assert f"'Year 6 obesity (%)': {len(suppressed)} suppressed (* x{len(suppressed)})" in " ".join(report.problems())
 
 
 # ------------------------------------------------------------------------------------- long tables

@@ -106,6 +106,9 @@ def test_fingertips_goes_in_then_an_update_reports_a_revision_and_a_new_period(
     assert latest["E06000018"] == pytest.approx(float(server_share["Value"])) and latest[RUTLAND] == 0
     entries = {entry.indicator_id: entry for entry in catalogue(store)}
     assert entries[SCORE_ID].name == "Deprivation score (IMD 2025)" and entries[SCORE_ID].vintage == "2021"
+    assert (entries[SCORE_ID].unit, entries[SCORE_ID].definition) == ("Score", "Deprivation score (IMD 2025)")
+    assert (entries[share_id].unit, entries[share_id].geography) == ("%", "local authority district")
+    assert entries[share_id].source == "OHID, Fingertips public health profiles (fingertips.phe.org.uk)"
     assert '"kind": "online"' in entries[SCORE_ID].refresh and '"area_type": "990"' in entries[SCORE_ID].refresh
 
     unchanged, _ = run("updatestore", STORE=str(store))

@@ -19,7 +19,7 @@ from .store_loading import AddOptions, LoadedTable, add_loaded_table, file_check
 from .store_location import StoreLocation, store_label
 from .store_open import store_connection
 from .store_schema import VALUES_TABLE, StoreError
-from .store_sources import OnlineFetcher, OnlineQuery
+from .store_sources import OnlineFetcher, OnlineQuery, load_online_table
 from .store_values import CatalogueEntry, catalogue
 
 #: A stored value's key within its indicator: area, period, sex, age.
@@ -187,9 +187,8 @@ def source_reloader(
                 return None
             return read_store_table(path, options, file_refresh(path), markers)
         if record.get("kind") == "online":
-            query = OnlineQuery.from_record(record)
-            outcome = fetcher.download(query, folder, refresh=True)
-            return read_store_table(outcome.path, options, query.record(), markers)
+            table, _ = load_online_table(fetcher, OnlineQuery.from_record(record), folder, options, markers, True)
+            return table
         raise UpdateError(f"the refresh record says \"{record.get('kind')}\", which LIS cannot read again. Add the "
                           "data again.")  # fmt: skip
 

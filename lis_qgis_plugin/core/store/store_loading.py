@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..common.ons_codes import is_normalised_code, profile_codes, vintage_from_name
-from ..indicators.indicator_table import build_indicator_table, normalise_polarity
+from ..common.wording import list_labels
+from ..indicators.indicator_table import IndicatorMetadata, build_indicator_table, normalise_polarity
 from ..indicators.indicator_values import EMPTY, SUPPRESSED_MARKERS, ParsedColumn
 from ..io.table_files import RawTable, TableError, read_raw_table
 from ..sources.fingertips import FINGERTIPS_CITATION, is_fingertips_header
@@ -79,6 +80,8 @@ class LoadedIndicator:
     rows: list[IndicatorValue]
     column: str
     checks: IndicatorChecks = field(default_factory=IndicatorChecks)
+    #: The indicator's key in a long table (Fingertips' Indicator ID, with its category); '' for a wide column.
+    source_key: str = ""
 
     @property
     def periods(self) -> list[str]:
@@ -164,12 +167,12 @@ def read_store_table(
     edition = iod_edition(path)
     if not default_prefix and is_fingertips_header(raw.header):
         default_prefix, default_source = "fingertips", default_source or FINGERTIPS_CITATION
-    options = _completed(options, path, edition, default_source, default_prefix)
+    completed = _completed(options, path, edition, default_source, default_prefix)
     if is_long_table(raw.header):
-        table = _long_table(raw, options, markers)
+        table = _long_table(raw, completed, markers)
     else:
-        table = _wide_table(raw, options, edition, markers)
-    _finish_entries(table, options, edition, refresh_text(refresh, options))
+        table = _wide_table(raw, completed, options.source, edition, markers)
+    _finish_entries(table, completed, edition, refresh_text(refresh, options))
     return table
 
 
@@ -186,19 +189,11 @@ def _completed(
     return replace(options, id_prefix=prefix, source=source, polarity=polarity)
 
 
-def _wide_table(raw: RawTable, options: AddOptions, edition: IodEdition | None, markers: frozenset[str]) -> LoadedTable:
-    """One indicator per numeric column (or per chosen column), all in one period; checked as the join checks."""
+def _wide_table(
+    raw: RawTable, options: AddOptions, given_source: str, edition: IodEdition | None, markers: frozenset[str]
+) -> LoadedTable:
+    """One indicator per numeric column (or per chosen column), each in one period; checked as the join checks."""
     table = build_indicator_table(raw, options.code_column or None, options.fields or None, None, None, markers)
-    period = options.period or (edition.year if edition else "")
-    if not period:
-        raise TableError(
-            f"{raw.source}: a wide table (one column per indicator) does not say which period its values are for. "
-            "Give the PERIOD (e.g. 2019, 2022/23 or 2021 Q3)."
-        )
-    try:
-        period_key(period)
-    except PeriodError as error:
-        raise PeriodError(f"PERIOD: {error}") from error
     _check_duplicate_codes(raw.source, table.codes, table.row_numbers)
     chosen = [column for column in table.columns if column.kind != "text"]
     text_chosen = [column.name for column in table.columns if column.kind == "text" and options.fields]
@@ -209,23 +204,53 @@ def _wide_table(raw: RawTable, options: AddOptions, edition: IodEdition | None, 
         )
     if not chosen:
         raise TableError(f"{raw.source}: no column holds numbers. Choose a table with numeric indicator columns.")
-    profile = profile_codes(set(table.codes))
+    periods = _column_periods(raw.source, [column.name for column in chosen], table.metadata, options.period, edition)
     indicators = [
         LoadedIndicator(
-            _wide_entry(column.name, table.metadata.get(column.name), options, edition, len(chosen)),
-            [IndicatorValue(code, period, _float(value)) for code, value in zip(table.codes, column.values)],
+            _wide_entry(column.name, table.metadata.get(column.name), options, given_source, edition, len(chosen)),
+            [
+                IndicatorValue(code, periods[column.name], _float(value))
+                for code, value in zip(table.codes, column.values)
+            ],
             column.name,
             _column_checks(column),
         )
         for column in chosen
     ]
+    profile = profile_codes(set(table.codes))
     loaded = LoadedTable(raw.source, "wide", table.code_column, indicators, profile.main or "", list(table.notes))
     loaded.rows_without_code = table.rows_without_code
     loaded.not_codes = [
         (row, code) for row, code in zip(table.row_numbers, table.codes) if not is_normalised_code(code)
     ]
-    loaded.notes.append(f"Every value is for the period {period}.")
+    if len(set(periods.values())) == 1:
+        loaded.notes.append(f"Every value is for the period {next(iter(periods.values()))}.")
+    else:
+        listed = "; ".join(f"{name}: {period}" for name, period in periods.items())
+        loaded.notes.append(f"Periods from the table's metadata: {listed}.")
     return loaded
+
+
+def _column_periods(
+    source: str, columns: list[str], metadata: dict[str, IndicatorMetadata], period: str, edition: IodEdition | None
+) -> dict[str, str]:
+    """Column -> its period: PERIOD, else the metadata sheet's Period, else the IoD's year; checked sortable."""
+    periods = {name: period or getattr(metadata.get(name), "period", "") or (edition.year if edition else "")
+               for name in columns}  # fmt: skip
+    missing = [name for name, found in periods.items() if not found]
+    if missing:
+        raise TableError(
+            f"{source}: a wide table (one column per indicator) does not say which period the values of "
+            f"{list_labels([repr(name) for name in missing], 5)} are for. Give the PERIOD (e.g. 2019, 2022/23 or "
+            "2021 Q3), or a Period for each indicator in the workbook's Metadata sheet."
+        )
+    for name, found in periods.items():
+        try:
+            period_key(found)
+        except PeriodError as error:
+            where = "PERIOD" if period else f"{source}, the metadata's period of '{name}'"
+            raise PeriodError(f"{where}: {error}") from error
+    return periods
 
 
 def _float(value: object) -> float | None:
@@ -233,14 +258,22 @@ def _float(value: object) -> float | None:
 
 
 def _wide_entry(
-    column: str, metadata: object, options: AddOptions, edition: IodEdition | None, count: int
+    column: str,
+    metadata: IndicatorMetadata | None,
+    options: AddOptions,
+    given_source: str,
+    edition: IodEdition | None,
+    count: int,
 ) -> CatalogueEntry:
-    """A wide column's catalogue entry: its name, and unit and polarity from the options, metadata or IoD."""
+    """A wide column's catalogue entry: its name; unit, polarity and source from the options, metadata or IoD."""
     unit, polarity = edition.describe(column) if edition else ("", "")
-    unit = options.unit or getattr(metadata, "unit", "") or unit
-    polarity = options.polarity or getattr(metadata, "polarity", "") or polarity
+    unit = options.unit or (metadata.unit if metadata else "") or unit
+    polarity = options.polarity or (metadata.polarity if metadata else "") or polarity
+    source = given_source or (metadata.source if metadata else "")
     name = column if not options.name else options.name if count == 1 else f"{options.name}: {column}"
-    return CatalogueEntry(f"{options.id_prefix}.{indicator_slug(column)}", name, unit=unit, polarity=polarity)
+    return CatalogueEntry(
+        f"{options.id_prefix}.{indicator_slug(column)}", name, unit=unit, polarity=polarity, source=source
+    )
 
 
 def _column_checks(column: ParsedColumn) -> IndicatorChecks:
@@ -298,7 +331,7 @@ def _long_table(raw: RawTable, options: AddOptions, markers: frozenset[str]) -> 
 def _long_loaded(item: LongIndicator, options: AddOptions, count: int) -> LoadedIndicator:
     name = item.name if not options.name else options.name if count == 1 else f"{options.name}: {item.name}"
     entry = CatalogueEntry(f"{options.id_prefix}.{item.key}", name, unit=options.unit, polarity=options.polarity)
-    return LoadedIndicator(entry, item.rows, item.name)
+    return LoadedIndicator(entry, item.rows, item.name, source_key=item.key)
 
 
 def _check_duplicate_keys(source: str, item: LongIndicator) -> None:
@@ -322,8 +355,8 @@ def _finish_entries(table: LoadedTable, options: AddOptions, edition: IodEdition
     method = f"Added by LIS from {table.source} ({table.layout} table)."
     for item in table.indicators:
         item.entry = replace(
-            item.entry, source=options.source, licence=licence, geography=geography, vintage=vintage, method=method,
-            refresh=refresh,
+            item.entry, source=item.entry.source or options.source, licence=licence, geography=geography,
+            vintage=vintage, method=method, refresh=refresh,
         )  # fmt: skip
 
 
@@ -346,3 +379,18 @@ def _vintage(table: LoadedTable, options: AddOptions, edition: IodEdition | None
 def add_loaded_table(store: StoreLocation, table: LoadedTable) -> list[AddResult]:
     """Put every indicator of a read table into the store; each is upserted, so re-adding updates."""
     return [add_values(store, item.entry, item.rows) for item in table.indicators]
+
+
+def describe_indicators(table: LoadedTable, described: dict[str, dict[str, str]]) -> None:
+    """Definitions and units the publisher gives (by the table's indicator id) added to the entries.
+
+    A unit the user gave stays; a breakdown by category takes its indicator's description.
+    """
+    for item in table.indicators:
+        found = described.get(item.source_key.split(".")[0]) if item.source_key else None
+        if found:
+            item.entry = replace(
+                item.entry,
+                definition=item.entry.definition or found.get("definition", ""),
+                unit=item.entry.unit or found.get("unit", ""),
+            )

@@ -86,10 +86,14 @@ class AddReport:
 
     def to_html(self) -> str:
         esc = html.escape
+        shared = self.table.indicators[0].entry if self.table.indicators else None
         counts = [
             ("Store", self.store), ("Table", self.table.source), ("Layout", self.table.layout),
             ("Code column", self.table.code_column), ("Geography", self.table.geography or "not told by the codes"),
         ]  # fmt: skip
+        if shared is not None:
+            counts += [("Boundary vintage", shared.vintage or "not known"), ("Source", shared.source),
+                       ("Licence", shared.licence or "not given")]  # fmt: skip
         body = ["<h2>Table</h2><table>"]
         body += [f"<tr><th>{esc(key)}</th><td>{esc(value)}</td></tr>" for key, value in counts]
         body.append("</table>")
@@ -99,14 +103,14 @@ class AddReport:
             body.append("</ul>")
         body.append(
             "<h2>Indicators</h2><table><tr><th>Id</th><th>Name</th><th>Periods</th><th>Values</th><th>New</th>"
-            "<th>Updated</th><th>Unit</th><th>Polarity</th><th>Geography</th><th>Vintage</th><th>Source</th></tr>"
+            "<th>Updated</th><th>Unit</th><th>Polarity</th></tr>"
         )
         for item, result in zip(self.table.indicators, self.results):
             entry = item.entry
             cells = [
                 f"<code>{esc(entry.indicator_id)}</code>", esc(entry.name), esc(", ".join(item.periods)),
                 f"{result.rows:,}", f"{result.new_rows:,}", f"{result.updated_rows:,}", esc(entry.unit),
-                esc(entry.polarity), esc(entry.geography), esc(entry.vintage), esc(entry.source),
+                esc(entry.polarity),
             ]  # fmt: skip
             body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
         body.append("</table>")

@@ -13,11 +13,12 @@ from urllib.parse import urlsplit
 
 from qgis.core import QgsFeedback
 
-from ..sources.fingertips import FINGERTIPS_CITATION, load_fingertips, parse_ids
+from ..sources.fingertips import FINGERTIPS_CITATION, indicator_metadata, load_fingertips, parse_ids
 from ..sources.http_client import HttpClient, OnlineSourceError
 from ..sources.nomis import load_nomis, parse_query
 from ..sources.online_cache import DEFAULT_MAX_AGE_DAYS
 from ..sources.url_source import TableOutcome, load_url
+from .store_loading import AddOptions, LoadedTable, describe_indicators, read_store_table
 from .store_rows import indicator_slug
 
 ONLINE_SOURCES = ("fingertips", "nomis", "url")
@@ -102,3 +103,26 @@ class OnlineFetcher:
                 self.api_key or None, base_url, refresh, feedback=self.feedback, **common,
             )  # fmt: skip
         return load_url(query.ids, folder / "download", refresh, **common)
+
+    def described(self, query: OnlineQuery) -> dict[str, dict[str, str]]:
+        """Fingertips' definition and unit of each indicator of the query (other sources describe none)."""
+        if query.source != "fingertips":
+            return {}
+        base_url = query.base_url or self.mirrors.get(query.source)
+        found = indicator_metadata(self.client, parse_ids(query.ids), base_url)
+        return {str(key): value for key, value in found.items()}
+
+
+def load_online_table(
+    fetcher: OnlineFetcher,
+    query: OnlineQuery,
+    folder: Path,
+    options: AddOptions,
+    markers: frozenset[str],
+    refresh: bool,
+) -> tuple[LoadedTable, TableOutcome]:
+    """Download the query's table into ``folder`` and read it for the store, with the publisher's descriptions."""
+    outcome = fetcher.download(query, folder, refresh)
+    table = read_store_table(outcome.path, options, query.record(), markers, query.default_source, query.default_prefix)
+    describe_indicators(table, fetcher.described(query))
+    return table, outcome
