@@ -155,6 +155,16 @@ def test_a_workbook_takes_each_column_period_unit_and_source_from_its_metadata_s
     assert f"'Year 6 obesity (%)': {len(suppressed)} suppressed (* x{len(suppressed)})" in " ".join(report.problems())
 
 
+def test_iod_population_denominators_take_the_year_they_were_counted(tmp_path: Path) -> None:
+    path = SHARED_DATA / "rutland" / "population" / "rutland_iod2019_file6_population_denominators.csv"
+    store = tmp_path / "store.gpkg"
+    report = add_file(store, path)
+    assert {period for item in report.table.indicators for period in item.periods} == {"2015"}  # mid-2015
+    total = values_at(store, "iod2019.total_population_mid_2015_excluding_prisoners", "2015")
+    assert total["E01013787"] == 1318 and total["E01013788"] == 2482 and len(total) == 23
+    assert {entry.polarity for entry in catalogue(store)} == {"neutral"}
+
+
 # ------------------------------------------------------------------------------------- long tables
 
 

@@ -159,3 +159,31 @@ def test_qgis_process_adds_a_table_to_a_store(
     assert "ADDED:\t364" in done.stdout
     ranks = values_at(store, "iod2019.index_of_multiple_deprivation_imd_rank", "2019")
     assert len(ranks) == 182 and ranks["E01013810"] == 1767
+
+
+def test_nomis_and_a_web_address_go_in_as_long_tables(
+    lis_plugin: object, servers: OnlineServers, shared_data: Path, tmp_path: Path, algorithm_cache: Path
+) -> None:
+    store = tmp_path / "store.gpkg"
+    nomis, _ = run("addtostore", STORE=str(store), SOURCE=2, IDS="NM_144_1", AREA_TYPE="TYPE299",
+                   BASE_URL=servers.nomis_base)  # fmt: skip
+    residents = "nomis.nm_144_1_all_usual_residents_value"
+    assert nomis["INDICATORS"] == residents and nomis["ADDED"] == 1112
+    published = {}
+    for place in ("rutland", "nottingham"):
+        for row in csv_rows(shared_data / place / "population" / f"{place}_oa11_population_census2011.csv"):
+            published[row["OA11CD"]] = float(row["usual_residents_2011"])
+    assert values_at(store, residents, "2011") == published
+    entry = catalogue(store)[0]
+    assert (entry.geography, entry.source, entry.name) == (
+        "Output Area", "ONS, Nomis (nomisweb.co.uk)", "NM_144_1: All usual residents; Value",
+    )  # fmt: skip
+
+    long_table = (
+        "Indicator,Area Code,Period,Value\nSmokers (%),E06000017,2022/23,9.5\nSmokers (%),E06000017,2023/24,8.25\n"
+    )
+    servers.files.add("council_smoking.csv", "text/csv", long_table.encode("utf-8"))
+    web, _ = run("addtostore", STORE=str(store), SOURCE=3, IDS=servers.file_url("council_smoking.csv"))
+    assert web["INDICATORS"] == "council_smoking.smokers" and web["ADDED"] == 2
+    assert values_at(store, "council_smoking.smokers") == {RUTLAND: 8.25}
+    assert periods(store, "council_smoking.smokers") == ["2022/23", "2023/24"]

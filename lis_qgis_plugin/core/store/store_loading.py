@@ -113,6 +113,12 @@ class IodEdition:
     def source(self) -> str:
         return f"MHCLG, English Indices of Deprivation {self.year}"
 
+    def periods(self, columns: list[str]) -> dict[str, str]:
+        """Each column's period: the edition's year, but the denominators' year where a name gives it
+        ('Total population: mid 2015'), for every column of that table (File 6 names it on all but one)."""
+        named = [found.group(1) for column in columns if (found := re.search(r"mid[- ](\d{4})", column, re.I))]
+        return dict.fromkeys(columns, named[0] if named else self.year)
+
     def describe(self, column: str) -> tuple[str, str]:
         """(unit, polarity) of an IoD column: ranks and deciles count from the most deprived, scores rise with it."""
         words = column.lower()
@@ -235,8 +241,8 @@ def _column_periods(
     source: str, columns: list[str], metadata: dict[str, IndicatorMetadata], period: str, edition: IodEdition | None
 ) -> dict[str, str]:
     """Column -> its period: PERIOD, else the metadata sheet's Period, else the IoD's year; checked sortable."""
-    periods = {name: period or getattr(metadata.get(name), "period", "") or (edition.year if edition else "")
-               for name in columns}  # fmt: skip
+    iod = edition.periods(columns) if edition else dict.fromkeys(columns, "")
+    periods = {name: period or getattr(metadata.get(name), "period", "") or iod[name] for name in columns}
     missing = [name for name, found in periods.items() if not found]
     if missing:
         raise TableError(
