@@ -7,6 +7,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core.common.plugin_files import plugin_version, resource_path
 from .accessibility_2sfca_algorithm import Accessibility2sfcaAlgorithm
+from .add_to_store_algorithm import AddToStoreAlgorithm
 from .aggregate_indicators_algorithm import AggregateIndicatorsAlgorithm
 from .composite_index_algorithm import CompositeIndexAlgorithm
 from .create_sample_algorithm import CreateSampleDistrictAlgorithm
@@ -20,6 +21,7 @@ from .load_indicators_algorithm import LoadIndicatorsAlgorithm
 from .locate_services_algorithm import LocateServicesAlgorithm
 from .service_catchments_algorithm import ServiceCatchmentsAlgorithm
 from .store_boundaries_algorithm import AddBoundarySetAlgorithm, AddLookupAlgorithm
+from .update_store_algorithm import UpdateStoreAlgorithm
 
 PROVIDER_ID = "lis"
 PROVIDER_NAME = "Local Information System"
@@ -60,5 +62,7 @@ class LisProvider(QgsProcessingProvider):
             IndicatorLayerAlgorithm(),
             AddBoundarySetAlgorithm(),
             AddLookupAlgorithm(),
+            AddToStoreAlgorithm(),
+            UpdateStoreAlgorithm(),
         ):
             self.addAlgorithm(algorithm)

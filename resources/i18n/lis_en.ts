@@ -238,6 +238,195 @@ The two code columns are the leftmost ones whose codes and names fit the geograp
     </message>
 </context>
 <context>
+    <name>AddToStoreAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="103"/>
+        <source>Add indicators to the store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="106"/>
+        <source>Puts an indicator table into the indicator store, every period and interval kept, so every later map and report starts from the store instead of files.
+
+SOURCE 0 reads the TABLE file (CSV, XLSX or ODS). A wide table (one row per area, one column per indicator) adds each numeric column, or the FIELDS chosen (separated by ;), as an indicator with one PERIOD (IoD files are recognised by their name: IMD2019, IoD2025). A long table (Fingertips' shape: Indicator ID, Area Code, Time period, Value, the 95% and 99.8% limits, Count, Denominator, Sex, Age, Value note; or Indicator, period and value columns) adds every indicator with all its periods; a Fingertips Category breakdown (e.g. deprivation deciles) becomes an indicator of its own.
+
+SOURCE 1-3 downloads from Fingertips, Nomis or a web address first, with the parameters of 'Load indicators'; the query is kept so 'Update the indicator store' can ask again.
+
+Indicator ids are ID_PREFIX (default: iod2019, fingertips, nomis or the file's name) and the column or indicator. Geography and boundary vintage come from the codes where they tell; NAME, UNIT, POLARITY, SOURCE_NAME, LICENCE, GEOGRAPHY and VINTAGE fill in what the data does not say. Adding the same data again updates the stored values, never duplicates them; the REPORT says which values were new and which updated, and lists suppressed, empty and unreadable cells by row, as the join does.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="129"/>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="131"/>
+        <source>The table file (TABLE)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="131"/>
+        <source>Fingertips (OHID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="131"/>
+        <source>Nomis (ONS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="132"/>
+        <source>A web address (CSV, XLSX)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="137"/>
+        <source>Indicator table (CSV, XLSX or ODS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="141"/>
+        <source>Sheet (workbooks; empty: first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="142"/>
+        <source>Code column in the table (empty: find it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="143"/>
+        <source>Columns or indicators to add, separated by ; (empty: all numeric)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="144"/>
+        <source>Period of a wide table's values (e.g. 2019, 2022/23; IoD files: their year)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="145"/>
+        <source>Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="146"/>
+        <source>Area type: Fingertips area type id (e.g. 501) or Nomis geography (TYPE151)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="147"/>
+        <source>Parent area (e.g. E06000017; Nomis: geography id)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="148"/>
+        <source>Indicator name (empty: the column's or the source's)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="149"/>
+        <source>Id prefix of the indicators (empty: from the file or source)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="150"/>
+        <source>Unit (e.g. %, per 100,000)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="157"/>
+        <source>Polarity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <source>From the data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <source>Higher is better</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <source>Higher is worse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <source>Neutral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="163"/>
+        <source>Source (publisher) of the data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="164"/>
+        <source>Licence (e.g. Open Government Licence v3.0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="166"/>
+        <source>Geography (empty: from the codes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="167"/>
+        <source>Boundary vintage (empty: from the codes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="170"/>
+        <source>Fingertips parent area type id (empty: from the parent code)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="172"/>
+        <source>More query options (name=value&amp;name=value)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="174"/>
+        <source>Base URL of the API (a mirror)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="176"/>
+        <source>Authentication configuration holding the API key (Nomis uid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="178"/>
+        <source>Download again, ignoring the cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="186"/>
+        <source>Report (HTML)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="189"/>
+        <source>Values added or updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="190"/>
+        <source>Indicator ids (comma-separated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="235"/>
+        <source>TABLE: choose the table file to add (or choose an online SOURCE).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AggregateIndicatorsAlgorithm</name>
     <message>
         <location filename="../../lis_qgis_plugin/processing/aggregate_indicators_algorithm.py" line="59"/>
@@ -1479,361 +1668,361 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="68"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="69"/>
         <source>Join a table of statistics (CSV, Excel, ODS, as published) onto the boundaries by area code. The result is a new GeoPackage layer; the report lists every code that did not match. The indicator store below keeps every period of what you add to it: map any of it in two clicks.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="83"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="84"/>
         <source>&amp;Join indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="85"/>
         <source>Run 'Join indicators to boundaries': writes a new GeoPackage layer and a join report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="137"/>
         <source>Indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="140"/>
         <source>Indicator &amp;table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="142"/>
         <source>CSV, TSV, XLSX or ODS file with one row per area and a column of ONS area codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="145"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="146"/>
         <source>first sheet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="146"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="147"/>
         <source>S&amp;heet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="146"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="147"/>
         <source>Workbooks only: the sheet to read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="151"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="152"/>
         <source>D&amp;uplicate codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="153"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="154"/>
         <source>What to do when a code is on more than one row of the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="161"/>
         <source>Code loo&amp;kup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="162"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="163"/>
         <source>Optional: a lookup table that converts the table's codes, e.g. LSOA 2011 to LSOA 2021</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="169"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="170"/>
         <source>U&amp;nmatched codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="175"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="176"/>
         <source>Every code that did not match, one per line: select and copy them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="180"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="181"/>
         <source>&amp;Copy codes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="182"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="183"/>
         <source>Copy the unmatched codes to the clipboard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="184"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="185"/>
         <source>Open full &amp;report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="186"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="187"/>
         <source>Open the HTML join report in the web browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="193"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="194"/>
         <source>Report n&amp;otes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="198"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="199"/>
         <source>What the join found: vintage, suppressed and unreadable values, duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="205"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="206"/>
         <source>Or fetch online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="207"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="208"/>
         <source>Fetch indicators from a published source; the table it gives is then joined</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="213"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="214"/>
         <source>&amp;Fetch indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="214"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="215"/>
         <source>Run 'Load indicators' with these choices; its table becomes the indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="225"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="226"/>
         <source>Indicator store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="227"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="228"/>
         <source>Indicators collected once, every period kept, to map again in two clicks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="243"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="246"/>
         <source>Ma&amp;p onto</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="245"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="248"/>
         <source>The boundaries the indicators are joined onto: a boundary set in the store, or the Boundaries page's</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="250"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="253"/>
         <source>Add to &amp;map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="251"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="254"/>
         <source>Run 'Indicators from the store' on the selected indicators, latest period: a new GeoPackage layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="259"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="262"/>
         <source>&amp;Add to store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="260"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="263"/>
         <source>Run 'Add to the store' on the indicator table chosen above: every period and interval is kept</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="266"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="269"/>
         <source>Up&amp;date store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="267"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="270"/>
         <source>Run 'Update the store': fetch the online indicators again and report new periods and revised values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="280"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="283"/>
         <source>Indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="287"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="318"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="290"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="321"/>
         <source>Choose the boundary layer on the Boundaries page first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="289"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="292"/>
         <source>found automatically</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="290"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="293"/>
         <source>Boundaries: {0} (code field: {1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="322"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="325"/>
         <source>Choose the indicator table (a CSV, XLSX or ODS file).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="340"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="343"/>
         <source>Join indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="342"/>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="537"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="345"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="551"/>
         <source>Indicators: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="346"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="349"/>
         <source>Joining {0} onto {1}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="368"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="371"/>
         <source>{0}
 Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="377"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="380"/>
         <source># Boundary codes with no row in the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="380"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="383"/>
         <source># Table codes with no boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="382"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="385"/>
         <source>Every code matched.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="392"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="395"/>
         <source>'{0}': {1} suppressed, {2} empty, {3} unreadable (NULL in the layer)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="398"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="401"/>
         <source>{0} codes on more than one row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="399"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="402"/>
         <source>Nothing to report: every value was read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="433"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="436"/>
         <source>The store is read when this page is shown.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="466"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="469"/>
         <source> (the default, beside the project)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="468"/>
         <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="471"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="474"/>
         <source>Store: {0}{1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="469"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="472"/>
         <source>The store does not exist yet: Add to store creates it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="482"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="495"/>
         <source>Boundary set: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="485"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="500"/>
         <source>Boundaries page: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="514"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="528"/>
         <source>Select one or more indicators in the store's list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="524"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="538"/>
         <source>Choose the boundary layer on the Boundaries page, or add a boundary set to the store.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="535"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="549"/>
         <source>Indicators from the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="541"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="555"/>
         <source>Mapping {0} from the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="548"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="562"/>
         <source>Choose the indicator table above (a CSV, XLSX or ODS file, or fetch one) first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="554"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="568"/>
         <source>Add to the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="557"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="571"/>
         <source>Adding {0} to the store…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="566"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="580"/>
         <source>Update the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="569"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="583"/>
         <source>Fetching the store's online indicators again…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="579"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="593"/>
         <source>Added {0} values of {1} to the store (selected in the list): press Add to map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="584"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="598"/>
         <source>{0} finished: see its report.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="595"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="609"/>
         <source>Load indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="608"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="622"/>
         <source>Fetched {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="614"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="628"/>
         <source>Fetched the layer {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="616"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="630"/>
         <source>The tool finished but gave no table: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3516,6 +3705,46 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
     <message>
         <location filename="../../lis_qgis_plugin/processing/target_parameters.py" line="36"/>
         <source>Target code field (empty: found automatically, or feature id when there is none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UpdateStoreAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="44"/>
+        <source>Update the indicator store</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="47"/>
+        <source>Reads every indicator of the store from its source again: online indicators (Fingertips, Nomis, a web address) are downloaded again, past the cache; files are read again when their content changed. Then the stored values before and after are compared, and the REPORT lists per indicator the new periods, the revised values (how many, with examples: area, period, old -&gt; new) and what is unchanged.
+
+INDICATORS limits the update to some ids (comma-separated; empty: all). Every source is read before anything is written: when one fails, the store is left as it was and the message names the source.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="60"/>
+        <source>Indicator ids to update, comma-separated (empty: all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="65"/>
+        <source>Authentication configuration holding the API key (Nomis uid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="71"/>
+        <source>Report (HTML)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="74"/>
+        <source>Indicators changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="75"/>
+        <source>Values revised</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -21,6 +21,7 @@ ALGORITHM_IDS = [  # sorted
     "lis:accessibility2sfca",
     "lis:addboundaryset",
     "lis:addlookup",
+    "lis:addtostore",
     "lis:aggregateindicators",
     "lis:compositeindex",
     "lis:createsample",
@@ -33,6 +34,7 @@ ALGORITHM_IDS = [  # sorted
     "lis:loadindicators",
     "lis:locateservices",
     "lis:servicecatchments",
+    "lis:updatestore",
 ]
 
 
