@@ -1998,31 +1998,36 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="593"/>
+        <source>{0} indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="595"/>
         <source>Added {0} values of {1} to the store (selected in the list): press Add to map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="598"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="600"/>
         <source>{0} finished: see its report.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="609"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="611"/>
         <source>Load indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="622"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="624"/>
         <source>Fetched {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="628"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="630"/>
         <source>Fetched the layer {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="630"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="632"/>
         <source>The tool finished but gave no table: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
