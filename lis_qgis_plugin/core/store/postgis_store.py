@@ -7,12 +7,14 @@ only read gets one sentence saying so instead of a driver error.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from .store_location import PostgisStore
-from .store_schema import StoreConnection, StoreError, prepare_tables
+from .store_schema import StoreConnection, StoreError, prepare_tables, upsert_statement
 
 #: The SQLite spelling of a type -> PostgreSQL's (SQLite's REAL is 8 bytes, PostgreSQL's only 4).
 _TYPE_WORDS = {re.compile(r"\bREAL\b"): "DOUBLE PRECISION"}
@@ -75,6 +77,30 @@ class PostgisConnection(StoreConnection):
                 self._extras.execute_batch(cursor, self._sql(sql), rows, page_size=1000)
             except self._privilege_error as error:
                 raise StoreError(read_only_refusal(self.location)) from error  # type: ignore[arg-type]
+
+    def upsert_rows(
+        self, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT: ~20x execute_batch.
+
+        CSV keeps floats exact (repr) and text as given; an empty text outside the key is stored as NULL.
+        """
+        if not rows:
+            return
+        staging = f"lis_incoming_{table}"
+        names = ", ".join(columns)
+        self.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"
+        )
+        self.execute(f"TRUNCATE {staging}")
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows(rows)
+        text.seek(0)
+        with self.connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {staging} ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(key)}))", text
+            )
+        self.execute(upsert_statement(table, columns, key, source=f"SELECT {names} FROM {staging}"))
 
     def table_exists(self, table: str) -> bool:
         found = self.execute(

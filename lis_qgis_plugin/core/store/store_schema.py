@@ -59,6 +59,9 @@ VALUE_COLUMNS = (
     "note",
 )
 
+#: The natural key of a value: one row per indicator, area, period, sex and age.
+VALUE_KEY = ("indicator_id", "area_code", "period", "sex", "age")
+
 #: The store's own tables; ``{id}`` is the integer key column of the store's SQL dialect.
 STORE_TABLES = (
     f"""CREATE TABLE IF NOT EXISTS {CATALOGUE_TABLE} (
@@ -93,7 +96,7 @@ STORE_TABLES = (
     sex TEXT NOT NULL DEFAULT '',
     age TEXT NOT NULL DEFAULT '',
     note TEXT,
-    UNIQUE (indicator_id, area_code, period, sex, age)
+    UNIQUE ({", ".join(VALUE_KEY)})
 )""",
     f"CREATE INDEX IF NOT EXISTS lis_values_period ON {VALUES_TABLE} (indicator_id, period_key)",
     f"""CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
@@ -135,6 +138,15 @@ class StoreConnection:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for each row."""
         self.connection.executemany(sql, rows)
+
+    def upsert_rows(
+        self, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Insert rows, replacing the other columns of a stored row with the same key; call inside write_transaction().
+
+        Key columns must not be NULL (a NULL never conflicts, so it would duplicate).
+        """
+        self.executemany(upsert_statement(table, columns, key), rows)
 
     def table_exists(self, table: str) -> bool:
         """Whether the store has this table."""
@@ -188,6 +200,13 @@ class StoreConnection:
 
     def close(self) -> None:
         self.connection.close()
+
+
+def upsert_statement(table: str, columns: Sequence[str], key: Sequence[str], source: str = "") -> str:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE`` of the other columns, from ``?`` values or a SELECT (``source``)."""
+    values = source or f"VALUES ({', '.join('?' * len(columns))})"
+    updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in key)
+    return f"INSERT INTO {table} ({', '.join(columns)}) {values} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
 
 
 def prepare_tables(connection: StoreConnection) -> None:
