@@ -13,13 +13,14 @@ import itertools
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lis_qgis_plugin.core.store.store_location import PostgisStore
+from lis_qgis_plugin.core.store.store_location import PostgisStore, StoreLocation
 
 DATABASE = "lis_test"
 WRITER = "lis_writer"
@@ -191,3 +192,29 @@ def _create_database(server: PostgisServer) -> None:
     server.run_sql("CREATE EXTENSION postgis")
     server.run_sql(f"GRANT CREATE ON DATABASE {DATABASE} TO {WRITER}")
     server.run_sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC")  # as on a hardened server
+
+
+def store_rows(location: StoreLocation, sql: str, parameters: tuple = ()) -> list[tuple]:
+    """Run one statement on a store with the database's own driver (not the plugin); its rows, committed.
+
+    ``?`` placeholders on both; on PostGIS the statement runs inside the store's schema.
+    """
+    if isinstance(location, PostgisStore):
+        import psycopg2
+
+        connection = psycopg2.connect(location.conninfo)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'SET search_path TO "{location.schema}"')
+                cursor.execute(sql.replace("?", "%s"), parameters)
+                rows = cursor.fetchall() if cursor.description else []
+            connection.commit()
+            return rows
+        finally:
+            connection.close()
+    plain = sqlite3.connect(location)
+    try:
+        with plain:
+            return plain.execute(sql, parameters).fetchall()
+    finally:
+        plain.close()

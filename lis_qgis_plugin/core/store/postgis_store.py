@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .store_location import PostgisStore
-from .store_schema import StoreConnection, StoreError, prepare_tables, upsert_statement
+from .store_schema import StoreConnection, StoreError, one_line, prepare_tables, upsert_statement
 
 #: The SQLite spelling of a type -> PostgreSQL's (SQLite's REAL is 8 bytes, PostgreSQL's only 4).
 _TYPE_WORDS = {re.compile(r"\bREAL\b"): "DOUBLE PRECISION"}
@@ -138,7 +138,7 @@ def open_postgis_store(location: PostgisStore) -> PostgisConnection:
         raw = psycopg2.connect(location.conninfo, connect_timeout=CONNECT_TIMEOUT_S)
     except psycopg2.Error as error:
         raise StoreError(
-            f"{location}: the database cannot be reached ({str(error).strip()}). Check the connection's host, "
+            f"{location}: the database cannot be reached ({one_line(error)}). Check the connection's host, "
             "port, database and credentials."
         ) from error
     raw.autocommit = True  # transactions are begun explicitly, as on the GeoPackage

@@ -193,13 +193,18 @@ class StoreConnection:
             self.rollback()
             if isinstance(error, self.driver_errors):
                 raise StoreError(
-                    f"{self.label}: the values could not be written ({error}); the store is unchanged."
+                    f"{self.label}: the values could not be written ({one_line(error)}); the store is unchanged."
                 ) from error
             raise
         self.commit()
 
     def close(self) -> None:
         self.connection.close()
+
+
+def one_line(error: BaseException) -> str:
+    """A driver's message on one line (PostgreSQL's run over several: message, DETAIL, CONTEXT)."""
+    return " ".join(str(error).split())
 
 
 def upsert_statement(table: str, columns: Sequence[str], key: Sequence[str], source: str = "") -> str:
