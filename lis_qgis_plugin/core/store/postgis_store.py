@@ -133,6 +133,7 @@ class PostgisConnection(StoreConnection):
 
 def open_postgis_store(location: PostgisStore) -> PostgisConnection:
     """Connect, use the store's schema (created when missing and allowed) and prepare its tables."""
+    _identifier(location.schema)  # a name from the user is checked before it is quoted into SQL
     psycopg2 = _psycopg2()
     try:
         raw = psycopg2.connect(location.conninfo, connect_timeout=CONNECT_TIMEOUT_S)
@@ -157,13 +158,13 @@ def _use_schema(connection: PostgisConnection, location: PostgisStore) -> None:
     exists = connection.execute("SELECT count(*) FROM pg_namespace WHERE nspname = ?", (location.schema,))
     if not exists.fetchone()[0]:
         try:
-            connection.execute(f'CREATE SCHEMA "{_identifier(location.schema)}"')
+            connection.execute(f'CREATE SCHEMA "{location.schema}"')
         except StoreError as error:
             raise StoreError(
                 f"{location}: the schema does not exist and you may not create it. Ask the database's owner "
                 "to create it, or choose an existing schema."
             ) from error
-    connection.execute(f'SET search_path TO "{_identifier(location.schema)}", public')
+    connection.execute(f'SET search_path TO "{location.schema}", public')
 
 
 def _identifier(name: str) -> str:
