@@ -338,3 +338,21 @@ def test_two_rows_with_the_same_key_in_one_add_are_refused(store: StoreLocation)
     result = add_values(store, CatalogueEntry("x", "X"), rows[:2])
     assert result.new_rows == 2
     assert values_at(store, "x", sex="Female") == {"E01000001": 2.0}
+
+
+def test_numpy_numbers_go_in_as_plain_numbers(store: StoreLocation, published: dict[str, dict[str, str]]) -> None:
+    import numpy as np
+
+    codes = sorted(published)[:3]
+    rows = [
+        IndicatorValue(codes[0], "2025", np.float64(published[codes[0]]["IMD_score"]), count=np.int64(7)),
+        IndicatorValue(codes[1], "2025", np.float32(0.5)),
+        IndicatorValue(codes[2], "2025", float(published[codes[2]]["IMD_score"])),
+    ]
+    assert add_values(store, CatalogueEntry("imd_score", "IMD score"), rows).new_rows == 3
+    assert values_at(store, "imd_score") == {
+        codes[0]: float(published[codes[0]]["IMD_score"]),
+        codes[1]: 0.5,
+        codes[2]: float(published[codes[2]]["IMD_score"]),
+    }
+    assert store_rows(store, "SELECT count FROM lis_values WHERE area_code = ?", (codes[0],)) == [(7.0,)]

@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .store_location import PostgisStore
-from .store_schema import StoreConnection, StoreError, one_line, prepare_tables, upsert_statement
+from .store_schema import StoreConnection, StoreError, one_line, plain_rows, prepare_tables, upsert_statement
 
 #: The SQLite spelling of a type -> PostgreSQL's (SQLite's REAL is 8 bytes, PostgreSQL's only 4).
 _TYPE_WORDS = {re.compile(r"\bREAL\b"): "DOUBLE PRECISION"}
@@ -70,7 +70,7 @@ class PostgisConnection(StoreConnection):
             raise StoreError(read_only_refusal(self.location)) from error  # type: ignore[arg-type]
         return cursor
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Rows in pages of statements, not one round trip each."""
         with self.connection.cursor() as cursor:
             try:
@@ -94,7 +94,7 @@ class PostgisConnection(StoreConnection):
         )
         self.execute(f"TRUNCATE {staging}")
         text = io.StringIO()
-        csv.writer(text, lineterminator="\n").writerows(rows)
+        csv.writer(text, lineterminator="\n").writerows(plain_rows(rows))
         text.seek(0)
         with self.connection.cursor() as cursor:
             cursor.copy_expert(

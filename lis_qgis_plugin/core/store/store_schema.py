@@ -9,8 +9,9 @@ Each table has an integer ``fid`` as GDAL and QGIS expect; the natural keys are 
 
 from __future__ import annotations
 
+import numbers
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -135,7 +136,7 @@ class StoreConnection:
         """Run one statement; the cursor it returns has fetchone() and fetchall()."""
         return self.connection.execute(sql, tuple(parameters))
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for each row."""
         self.connection.executemany(sql, rows)
 
@@ -146,7 +147,7 @@ class StoreConnection:
 
         Key columns must not be NULL (a NULL never conflicts, so it would duplicate).
         """
-        self.executemany(upsert_statement(table, columns, key), rows)
+        self.executemany(upsert_statement(table, columns, key), plain_rows(rows))
 
     def table_exists(self, table: str) -> bool:
         """Whether the store has this table."""
@@ -200,6 +201,26 @@ class StoreConnection:
 
     def close(self) -> None:
         self.connection.close()
+
+
+#: Cell types both drivers store as they are; other numbers are made Python floats first (see plain_rows).
+_PLAIN_TYPES = frozenset({str, float, int, type(None)})
+
+
+def plain_rows(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The rows with numpy's (and other) numbers as Python floats.
+
+    sqlite3 would store a numpy float32 as a blob, and csv writes numpy 2's float64 as "np.float64(1.5)".
+    Anything else (text, a list) is left for the database to refuse.
+    """
+    for row in rows:
+        if _PLAIN_TYPES.issuperset(map(type, row)):
+            yield row
+        else:
+            yield tuple(
+                cell if type(cell) in _PLAIN_TYPES or not isinstance(cell, numbers.Real) else float(cell)
+                for cell in row
+            )
 
 
 def one_line(error: BaseException) -> str:
