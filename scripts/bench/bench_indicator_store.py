@@ -4,7 +4,7 @@ The issue's goal: every rank, score and decile of the English Indices of Depriva
 24 columns, about 810,000 values) goes into a GeoPackage store in under 15 s and into a PostGIS store in
 under 30 s. Each run reads the published file (unpacked beforehand, not timed) with the table reader and
 adds one indicator per column with ``add_values``, as ``lis:addtostore`` does; it is timed from reading
-the table to the last commit, then once more into the same store (every value updated, none new).
+the table to the last commit, then once more into the same store (the same values: none new).
 
 PostGIS: a throwaway cluster started for the run (as the tests start it; PostgreSQL and PostGIS must be
 installed: ``make setup``), or ``--conninfo`` for a server of your own (a fresh schema is used and dropped).
@@ -58,7 +58,7 @@ def load(store: StoreLocation, plain_csv: Path) -> tuple[float, int, int]:
 def report(label: str, store: StoreLocation, plain_csv: Path, goal: float) -> bool:
     """Load twice (new, then all updated) and print both timings against the goal."""
     met = True
-    for attempt in ("new store", "again (updates)"):
+    for attempt in ("new store", "again (same values)"):
         seconds, given, new = load(store, plain_csv)
         ok = seconds < goal
         met = met and ok

@@ -100,7 +100,15 @@ class PostgisConnection(StoreConnection):
             cursor.copy_expert(
                 f"COPY {staging} ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(key)}))", text
             )
-        self.execute(upsert_statement(table, columns, key, source=f"SELECT {names} FROM {staging}"))
+        others = [name for name in columns if name not in key]
+        # A stored row whose values are the same is left alone: re-adding unchanged data writes nothing.
+        changed = (
+            f"({', '.join(f'{table}.{name}' for name in others)}) IS DISTINCT FROM "
+            f"({', '.join(f'excluded.{name}' for name in others)})"
+        )
+        self.execute(
+            upsert_statement(table, columns, key, source=f"SELECT {names} FROM {staging}") + f" WHERE {changed}"
+        )
 
     def table_exists(self, table: str) -> bool:
         found = self.execute(
