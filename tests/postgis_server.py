@@ -3,7 +3,8 @@
 The cluster has one database with PostGIS, a writer role (may create schemas) and a reader role (may only
 read what it is granted). The superuser reaches it over the unix socket in the cluster's folder (trust);
 the roles log in over TCP with a password, as a team's analysts would. PostgreSQL refuses to run as root,
-so under root the server runs as the ``postgres`` user, which then owns the folder.
+so under root the server runs as the ``postgres`` user, in a folder of its own in the system's temporary
+folder that stop() deletes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,17 +58,19 @@ def _as_server_user(command: list[str]) -> list[str]:
     return command
 
 
-def _open_for_postgres(folder: Path) -> None:
-    """Under root: let the postgres user reach the folder (traverse its parents) and own it."""
+def _cluster_folder(folder: Path) -> tuple[Path, bool]:
+    """Where the cluster goes, and whether it is ours to delete at the end.
+
+    Under root, a folder of the postgres user directly in the system's temporary folder: pytest's folders
+    are private to root, and pytest makes them private again whenever any session starts (another run's
+    start would lock the server out of its own files).
+    """
     if os.geteuid() != 0:
-        return
-    shutil.chown(folder, user="postgres", group="postgres")
-    for parent in folder.parents:
-        if parent == Path("/"):
-            break
-        mode = parent.stat().st_mode
-        if not mode & 0o001:
-            os.chmod(parent, (mode & 0o7777) | 0o001)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder, False
+    private = Path(tempfile.mkdtemp(prefix="lis-postgis-"))
+    shutil.chown(private, user="postgres", group="postgres")
+    return private, True
 
 
 @dataclass
@@ -77,6 +81,8 @@ class PostgisServer:
     port: int
     bin_dir: Path
     _schemas: Any = field(default_factory=lambda: itertools.count(1))
+    #: Whether stop() deletes the folder (made outside pytest's folders).
+    delete_folder: bool = False
 
     @property
     def data_dir(self) -> Path:
@@ -125,57 +131,55 @@ class PostgisServer:
             capture_output=True,
             check=False,
         )
+        if self.delete_folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def start_postgis_server(folder: Path) -> PostgisServer:
     """initdb, start on a free port, create the database with PostGIS and the two roles."""
     bin_dir = postgres_bin_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    _open_for_postgres(folder)
-    initdb = subprocess.run(
-        _as_server_user(
-            [
-                str(bin_dir / "initdb"),
-                "-D",
-                str(folder / "data"),
-                "-U",
-                "postgres",
-                "--auth-local=trust",
-                "--auth-host=scram-sha-256",
-                "--encoding=UTF8",
-                "--no-sync",
-            ]
-        ),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if initdb.returncode:
-        raise RuntimeError(f"initdb failed: {initdb.stdout}\n{initdb.stderr}")
-    for _attempt in range(3):
-        server = PostgisServer(folder, free_port(), bin_dir)
-        options = f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40"
-        started = subprocess.run(
-            _as_server_user(
-                [str(bin_dir / "pg_ctl"), "-D", str(server.data_dir), "-l", str(folder / "server.log"), "-w", "-t"]
-                + ["60", "-o", options, "start"]
-            ),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if started.returncode == 0:
-            break
-        time.sleep(0.5)  # the port was taken between probing and starting: try another
-    else:
-        log = (folder / "server.log").read_text(errors="replace") if (folder / "server.log").exists() else ""
-        raise RuntimeError(f"PostgreSQL did not start: {started.stdout}\n{started.stderr}\n{log[-2000:]}")
+    folder, delete_folder = _cluster_folder(folder)
+    server = PostgisServer(folder, 0, bin_dir, delete_folder=delete_folder)
     try:
+        _run_as_server_user(
+            "initdb",
+            [str(bin_dir / "initdb"), "-D", str(server.data_dir), "-U", "postgres", "--auth-local=trust"]
+            + ["--auth-host=scram-sha-256", "--encoding=UTF8", "--no-sync"],
+        )
+        _start_on_a_free_port(server)
         _create_database(server)
     except BaseException:
         server.stop()
         raise
     return server
+
+
+def _run_as_server_user(what: str, command: list[str]) -> subprocess.CompletedProcess:
+    """Run a PostgreSQL program as the server's user; RuntimeError with its output when it fails."""
+    done = subprocess.run(_as_server_user(command), capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{what} failed: {done.stdout}\n{done.stderr}")
+    return done
+
+
+def _start_on_a_free_port(server: PostgisServer) -> None:
+    """pg_ctl start on a free loopback port, trying another when the port was taken meanwhile."""
+    log = server.folder / "server.log"
+    for attempt in range(3):
+        server.port = free_port()
+        options = f"-p {server.port} -k {server.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        try:
+            _run_as_server_user(
+                "PostgreSQL's start",
+                [str(server.bin_dir / "pg_ctl"), "-D", str(server.data_dir), "-l", str(log), "-w", "-t", "60"]
+                + ["-o", options, "start"],
+            )
+            return
+        except RuntimeError as error:
+            if attempt == 2:
+                tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                raise RuntimeError(f"{error}\n{tail}") from error
+            time.sleep(0.5)
 
 
 def _create_database(server: PostgisServer) -> None:
