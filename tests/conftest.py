@@ -215,3 +215,24 @@ def postgis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgis
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgis_services(postgis_server: PostgisServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """pg_service.conf entries for the test server's writer and reader (services ``<name>_writer`` and
+    ``<name>_reader``), so Processing's STORE text ``pg:service=...`` reaches it as a team's would; the name."""
+    from .postgis_server import DATABASE, PASSWORDS, READER, WRITER
+
+    name = "lis_test"
+    service_file = tmp_path_factory.mktemp("pg_service") / "pg_service.conf"
+    service_file.write_text(
+        "".join(
+            f"[{name}_{kind}]\nhost=127.0.0.1\nport={postgis_server.port}\ndbname={DATABASE}\nuser={role}\n"
+            f"password={PASSWORDS[role]}\n\n"
+            for kind, role in (("writer", WRITER), ("reader", READER))
+        ),
+        encoding="utf-8",
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PGSERVICEFILE", str(service_file))
+        yield name

@@ -17,6 +17,8 @@ from lis_qgis_plugin.core.io.table_files import read_raw_table
 from lis_qgis_plugin.core.store.store_rows import wide_column_values
 from lis_qgis_plugin.core.store.store_schema import StoreError
 from lis_qgis_plugin.core.store.store_values import CatalogueEntry, add_values, values_at
+from lis_qgis_plugin.processing.store_parameters import store_location
+from tests.postgis_server import PostgisServer, store_rows
 from tests.support import SHARED_DATA, LogFeedback, features_by_code, field_with_alias, run_join
 
 RUTLAND = SHARED_DATA / "rutland"
@@ -46,29 +48,35 @@ def published(path: Path) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def store(lis_plugin: object, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """IoD2025 rank and decile (LSOA 2021), IoD2019 rank (LSOA 2011), the 2021 LSOAs and the 2011 -> 2021 lookup."""
-    path = tmp_path_factory.mktemp("store") / "lis_store.gpkg"
+def store(lis_plugin: object, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    """STORE text of a store with IoD2025 rank and decile (LSOA 2021), IoD2019 rank (LSOA 2011), the 2021 LSOAs
+    and the 2011 -> 2021 lookup: a GeoPackage, or (``indirect`` "postgis") a schema of the throwaway server."""
+    if getattr(request, "param", "gpkg") == "postgis":
+        server = request.getfixturevalue("postgis_server")
+        text = f"pg:service={request.getfixturevalue('postgis_services')}_writer|schema={server.fresh_schema()}"
+    else:
+        text = str(tmp_path_factory.mktemp("store") / "lis_store.gpkg")
+    location = store_location(text)
     iod2025, iod2019 = read_raw_table(IOD2025), read_raw_table(IOD2019)
     for column in ("IMD_rank", "IMD_decile"):
         entry = CatalogueEntry(f"iod2025_{column.lower()}", column, geography="LSOA", vintage="2021")
-        add_values(path, entry, wide_column_values(iod2025, "lsoa21_code", column, "2025"))
+        add_values(location, entry, wide_column_values(iod2025, "lsoa21_code", column, "2025"))
     entry = CatalogueEntry("iod2019_imd_rank", IOD2019_RANK, geography="LSOA", vintage="2011")
-    add_values(path, entry, wide_column_values(iod2019, "LSOA code (2011)", IOD2019_RANK, "2019"))
-    result, feedback = run("lis:addboundaryset", STORE=str(path), BOUNDARIES=str(LSOA21), NAME="LSOA 2021")
+    add_values(location, entry, wide_column_values(iod2019, "LSOA code (2011)", IOD2019_RANK, "2019"))
+    result, feedback = run("lis:addboundaryset", STORE=text, BOUNDARIES=str(LSOA21), NAME="LSOA 2021")
     assert (result["FEATURES"], result["TABLE"]) == (26, "lis_boundaries_lsoa_2021")
     assert "26 LSOA 2021 areas (codes in LSOA21CD)" in feedback.text
-    result, feedback = run("lis:addlookup", STORE=str(path), LOOKUP=str(LSOA11_TO_21), FROM_VINTAGE="2011")
+    result, feedback = run("lis:addlookup", STORE=text, LOOKUP=str(LSOA11_TO_21), FROM_VINTAGE="2011")
     assert result["PAIRS"] == 26
     assert "Lookup LSOA 2011 to LSOA 2021 (best-fit): 26 code pairs stored." in feedback.text
-    return path
+    return text
 
 
-def test_the_layer_of_the_published_iod2025_is_mapped_by_deprivationmap(store: Path, tmp_path: Path) -> None:
+def test_the_layer_of_the_published_iod2025_is_mapped_by_deprivationmap(store: str, tmp_path: Path) -> None:
     report = tmp_path / "report.html"
     result, feedback = run(
         "lis:indicatorlayer",
-        STORE=str(store),
+        STORE=store,
         INDICATORS="iod2025_imd_rank, iod2025_imd_decile",
         BOUNDARY_SET="LSOA 2021",
         OUTPUT=str(tmp_path / "iod.gpkg"),
@@ -91,10 +99,11 @@ def test_the_layer_of_the_published_iod2025_is_mapped_by_deprivationmap(store: P
     }
 
 
-def test_iod2019_on_2021_lsoas_matches_joinindicators_with_the_same_lookup_file(store: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", ["gpkg", "postgis"], indirect=True)
+def test_iod2019_on_2021_lsoas_matches_joinindicators_with_the_same_lookup_file(store: str, tmp_path: Path) -> None:
     result, feedback = run(
         "lis:indicatorlayer",
-        STORE=str(store),
+        STORE=store,
         INDICATORS="iod2019_imd_rank",
         PERIOD="2019",
         BOUNDARIES=str(LSOA21),
@@ -125,10 +134,10 @@ def test_iod2019_on_2021_lsoas_matches_joinindicators_with_the_same_lookup_file(
     ],
 )
 def test_bad_choices_are_refused_in_one_sentence(
-    store: Path, tmp_path: Path, parameters: dict[str, str], expected: str
+    store: str, tmp_path: Path, parameters: dict[str, str], expected: str
 ) -> None:
     with pytest.raises(QgsProcessingException) as raised:
-        run("lis:indicatorlayer", STORE=str(store), OUTPUT=str(tmp_path / "out.gpkg"), **parameters)
+        run("lis:indicatorlayer", STORE=store, OUTPUT=str(tmp_path / "out.gpkg"), **parameters)
     message = str(raised.value)
     assert expected in message and "\n" not in message and "Traceback" not in message
     assert not (tmp_path / "out.gpkg").exists()
@@ -160,7 +169,7 @@ def fingertips_scores(path: Path, sexes: tuple[str, ...] = ("Persons",)) -> Path
     return path
 
 
-def test_a_fingertips_table_added_then_mapped_gives_the_newest_period(store: Path, tmp_path: Path) -> None:
+def test_a_fingertips_table_added_then_mapped_gives_the_newest_period(store: str, tmp_path: Path) -> None:
     copy = tmp_path / "store.gpkg"
     shutil.copyfile(store, copy)
     added, _ = run("lis:addtostore", STORE=str(copy), TABLE=str(fingertips_scores(tmp_path / "fingertips.csv")))
@@ -181,7 +190,7 @@ def test_a_fingertips_table_added_then_mapped_gives_the_newest_period(store: Pat
     assert got == {code: pytest.approx(float(row["IMD_score"])) for code, row in published(IOD2025).items()}
 
 
-def test_a_fingertips_table_of_two_sexes_gives_one_column_each(store: Path, tmp_path: Path) -> None:
+def test_a_fingertips_table_of_two_sexes_gives_one_column_each(store: str, tmp_path: Path) -> None:
     copy = tmp_path / "store.gpkg"
     shutil.copyfile(store, copy)
     table = fingertips_scores(tmp_path / "by_sex.csv", ("Male", "Female"))
@@ -204,3 +213,32 @@ def test_a_fingertips_table_of_two_sexes_gives_one_column_each(store: Path, tmp_
     for code, row in features_by_code(result["OUTPUT"], "LSOA21CD").items():
         score = float(published(IOD2025)[code]["IMD_score"])
         assert (row[male], row[female]) == (pytest.approx(score), pytest.approx(score - 0.25))
+
+
+@pytest.mark.parametrize("store", ["postgis"], indirect=True)
+def test_a_reader_maps_from_the_team_store_but_adding_is_refused_in_one_sentence(
+    store: str, postgis_server: PostgisServer, tmp_path: Path
+) -> None:
+    schema = store.rpartition("schema=")[2]
+    postgis_server.grant_read(schema)
+    reader = store.replace("_writer|", "_reader|")
+    before = store_rows(store_location(store), "SELECT count(*) FROM lis_values")
+    result, _ = run(
+        "lis:indicatorlayer",
+        STORE=reader,
+        INDICATORS="iod2025_imd_decile",
+        BOUNDARY_SET="LSOA 2021",
+        OUTPUT=str(tmp_path / "read.gpkg"),
+    )
+    got = {code: row["imd_decile"] for code, row in features_by_code(result["OUTPUT"], "LSOA21CD").items()}
+    assert got == {code: int(row["IMD_decile"]) for code, row in published(IOD2025).items()}
+    for algorithm, parameters in (
+        ("lis:addtostore", {"TABLE": str(IOD2025), "FIELDS": "IMD_score"}),
+        ("lis:addboundaryset", {"BOUNDARIES": str(LSOA21), "NAME": "Again"}),
+    ):
+        with pytest.raises(QgsProcessingException) as refused:
+            run(algorithm, STORE=reader, **parameters)
+        message = str(refused.value)
+        assert "may read this store but not add to it" in message, message
+        assert "\n" not in message and message.count(". ") == 0 and "Traceback" not in message
+    assert store_rows(store_location(store), "SELECT count(*) FROM lis_values") == before
