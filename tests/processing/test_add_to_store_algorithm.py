@@ -13,6 +13,7 @@ from qgis.core import QgsProcessingContext, QgsProcessingException
 from lis_qgis_plugin.core.store.store_changes import stored_values
 from lis_qgis_plugin.core.store.store_open import store_connection
 from lis_qgis_plugin.core.store.store_values import catalogue, latest_period, periods, values_at
+from lis_qgis_plugin.processing.store_parameters import store_location
 
 from ..online_servers import (
     DISTRICT_AREA_TYPE,
@@ -23,7 +24,8 @@ from ..online_servers import (
     OnlineServers,
     qgis_settings,
 )
-from ..support import LogFeedback, csv_rows, run_qgis_process
+from ..postgis_server import store_rows
+from ..support import SHARED_DATA, LogFeedback, csv_rows, run_qgis_process, write_csv
 
 RUTLAND = "E06000017"
 SCORE_ID = f"fingertips.{IMD_SCORE_INDICATOR}"
@@ -187,3 +189,61 @@ def test_nomis_and_a_web_address_go_in_as_long_tables(
     assert web["INDICATORS"] == "council_smoking.smokers" and web["ADDED"] == 2
     assert values_at(store, "council_smoking.smokers") == {RUTLAND: 8.25}
     assert periods(store, "council_smoking.smokers") == ["2022/23", "2023/24"]
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def store_text(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """STORE text of an empty store: a GeoPackage path, or a fresh schema of the throwaway PostGIS server."""
+    if request.param == "postgis":
+        server = request.getfixturevalue("postgis_server")
+        return f"pg:service={request.getfixturevalue('postgis_services')}_writer|schema={server.fresh_schema()}"
+    return str(tmp_path / "store.gpkg")
+
+
+def fingertips_income(
+    path: Path, shifts: dict[str, float], revised: dict[tuple[str, str], float] | None = None
+) -> Path:
+    """A Fingertips-shaped long table of Rutland's published IoD2025 income scores (as %), newest period first:
+    each period's values the published ones plus its shift, with some (code, period) ``revised``, and limits."""
+    header = ["Indicator ID", "Indicator Name", "Area Code", "Sex", "Age", "Time period", "Value",
+              "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator"]  # fmt: skip
+    published = csv_rows(SHARED_DATA / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv")
+    rows = []
+    for period, shift in sorted(shifts.items(), reverse=True):
+        for row in published:
+            code = row["lsoa21_code"]
+            value = (revised or {}).get((code, period), round(100 * float(row["Income_score"]) + shift, 1))
+            rows.append(["93097", "Income deprivation", code, "Persons", "All ages", period, f"{value:.1f}",
+                         f"{value - 2:.1f}", f"{value + 2:.1f}", "", ""])  # fmt: skip
+    return write_csv(path, header, rows)
+
+
+def test_iod2025_and_a_fingertips_table_go_in_and_an_update_finds_the_revision(
+    lis_plugin: object, store_text: str, tmp_path: Path
+) -> None:
+    """The same on a GeoPackage and on PostGIS: the published files in, again without duplicates, then an update."""
+    iod = SHARED_DATA / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv"
+    published = {row["lsoa21_code"]: row for row in csv_rows(iod)}
+    result, _ = run("addtostore", STORE=store_text, TABLE=str(iod))
+    assert len(result["INDICATORS"].split(",")) == 24 and result["ADDED"] == 24 * 26
+    table = fingertips_income(tmp_path / "income.csv", {"2025": 0, "2024": 1})
+    long, _ = run("addtostore", STORE=store_text, TABLE=str(table))
+    assert long["INDICATORS"] == "fingertips.93097" and long["ADDED"] == 2 * 26
+    again, feedback = run("addtostore", STORE=store_text, TABLE=str(table))
+    assert again["ADDED"] == 52 and any("0 new and 52 updated" in line for line in feedback.lines)
+    store = store_location(store_text)
+    assert values_at(store, "iod2025.imd_decile") == {code: float(row["IMD_decile"]) for code, row in published.items()}
+    income = {code: float(f"{100 * float(row['Income_score']):.1f}") for code, row in published.items()}
+    assert values_at(store, "fingertips.93097") == income and periods(store, "fingertips.93097") == ["2024", "2025"]
+    assert store_rows(store, "SELECT count(*) FROM lis_values") == [(24 * 26 + 2 * 26,)]
+
+    fingertips_income(table, {"2026": -1, "2025": 0, "2024": 1}, {("E01013787", "2025"): 55.5})  # new, revised
+    report = tmp_path / "update.html"
+    updated, _ = run("updatestore", STORE=store_text, REPORT=str(report))
+    assert (updated["CHANGED"], updated["REVISED"]) == (1, 1)
+    assert latest_period(store, "fingertips.93097") == "2026"
+    assert values_at(store, "fingertips.93097") == {code: round(value - 1, 1) for code, value in income.items()}
+    assert values_at(store, "fingertips.93097", "2025") == {**income, "E01013787": 55.5}
+    page = report.read_text(encoding="utf-8")
+    assert "new period 2026; 1 revised value; 51 unchanged" in page
+    assert f"E01013787, 2025 (Persons, All ages): {income['E01013787']:g} -&gt; 55.5" in page
