@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # imported where used: QGIS must be running first
     from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 
 PROJECT_NAME = "lis_demo.qgz"
+STORE_NAME = "lis_store.gpkg"  # the default store: beside the project
+STORE_REPORT_NAME = "lisford_store_health_report.html"
 MAP_NAME = "lisford_imd_deciles.png"
 PDF_NAME = "lisford_imd_deciles.pdf"
 JOINED_NAME = "lisford_health_by_small_area.gpkg"
@@ -52,16 +54,33 @@ class CatchmentMapLayers(NamedTuple):
     district: QgsVectorLayer
 
 
-class HealthOutputs(TypedDict):
-    """What join_and_aggregate_health wrote."""
+class StoreOutputs(TypedDict):
+    """What build_store wrote: the store, its report on the health workbook, and the small areas from it."""
 
-    joined: str
-    report: Path
+    store: Path
+    add_report: Path
+    small_areas: str
+    join_report: Path
     wards: str
 
 
-def gp_catchment_parameters(files: SampleFiles, out: Path, bands: str, method: int) -> dict[str, object]:
-    """lis:servicecatchments on the sample's GP surgeries and its roads, driving, with demand and deprivation."""
+class HealthOutputs(TypedDict):
+    """What aggregate_health wrote."""
+
+    wards: str
+
+
+#: The small-area fields that come from the store (lis:indicatorlayer names them as lis:joinindicators does).
+POPULATION = "population_mid_2023"
+IMD_RANK = "index_of_multiple_deprivation_imd_rank"
+IMD_DECILE = "index_of_multiple_deprivation_imd_decile"
+
+
+def gp_catchment_parameters(
+    files: SampleFiles, small_areas: str, out: Path, bands: str, method: int
+) -> dict[str, object]:
+    """lis:servicecatchments on the sample's GP surgeries and its roads, driving; each centroid's people are its
+    own, its deprivation decile that of the store's small area containing it."""
     gpkg = files.geopackage
     return {
         "FACILITIES": f"{gpkg}|layername=services",
@@ -70,23 +89,25 @@ def gp_catchment_parameters(files: SampleFiles, out: Path, bands: str, method: i
         "SPEED_FIELD": "speed_kph",
         "METHOD": method,
         "BANDS": bands,
-        "AREAS": f"{gpkg}|layername=small_areas",
+        "AREAS": small_areas,
         "DEMAND_POINTS": f"{gpkg}|layername=popweighted_centroids",
-        "POPULATION_FIELD": "pop_total",
-        "DEPRIVATION_FIELD": "imd_decile",
+        "POPULATION_FIELD": "pop_total",  # the people of each population-weighted centroid
+        "DEPRIVATION_FIELD": IMD_DECILE,
         "CATCHMENTS": f"{out}|layername=catchments",
         "ASSIGNMENT": f"{out}|layername=assignment",
         "COVERAGE": f"{out}|layername=coverage",
     }
 
 
-def _run_gp_catchments(files: SampleFiles, output: Path, method: int) -> tuple[dict[str, str], Any]:
+def _run_gp_catchments(files: SampleFiles, small_areas: str, output: Path, method: int) -> tuple[dict[str, str], Any]:
     """The GP surgeries' 3- and 10-minute drive catchments drawn by ``method``: their outputs and the coverage
     row of all facilities together."""
     import processing
     from qgis.core import QgsVectorLayer
 
-    result = processing.run("lis:servicecatchments", gp_catchment_parameters(files, output, "3,10", method=method))
+    result = processing.run(
+        "lis:servicecatchments", gp_catchment_parameters(files, small_areas, output, "3,10", method=method)
+    )
     overall = next(
         f
         for f in QgsVectorLayer(result["COVERAGE"], "coverage", "ogr").getFeatures()
@@ -96,9 +117,9 @@ def _run_gp_catchments(files: SampleFiles, output: Path, method: int) -> tuple[d
     return outputs, overall
 
 
-def gp_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
+def gp_catchments(files: SampleFiles, small_areas: str, out_dir: Path) -> dict[str, str]:
     """3- and 10-minute drive catchments of the sample's GP surgeries, who they serve and who is left out."""
-    outputs, overall = _run_gp_catchments(files, out_dir / CATCHMENTS_NAME, method=0)
+    outputs, overall = _run_gp_catchments(files, small_areas, out_dir / CATCHMENTS_NAME, method=0)
     print(
         f"{overall['pct_10min']:.0f}% of Lisford's residents live within a 10-minute drive of a GP surgery and "
         f"{overall['pct_3min']:.0f}% within 3 minutes; {overall['deprived_beyond_3min']:,.0f} residents of England's "
@@ -107,9 +128,9 @@ def gp_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
     return outputs
 
 
-def gp_filled_catchments(files: SampleFiles, out_dir: Path) -> dict[str, str]:
+def gp_filled_catchments(files: SampleFiles, small_areas: str, out_dir: Path) -> dict[str, str]:
     """The filled 3- and 10-minute drive areas of the GP surgeries: the homes within reach, not just the roads."""
-    outputs, overall = _run_gp_catchments(files, out_dir / FILLED_CATCHMENTS_NAME, method=3)
+    outputs, overall = _run_gp_catchments(files, small_areas, out_dir / FILLED_CATCHMENTS_NAME, method=3)
     print(
         f"Filled travel-time areas: {overall['pct_10min']:.0f}% of residents live within a 10-minute drive of a GP "
         f"surgery and {overall['pct_3min']:.0f}% within 3 minutes, the walk from the road included."
@@ -172,7 +193,7 @@ def render_catchments_side_by_side(
     return path
 
 
-def new_childrens_centres(files: SampleFiles, out_dir: Path) -> dict[str, str]:
+def new_childrens_centres(files: SampleFiles, small_areas: str, out_dir: Path) -> dict[str, str]:
     """Two new children's centres among the candidate sites: most deprivation-weighted people within a 15-min walk."""
     import processing
     from qgis.core import QgsVectorLayer
@@ -184,8 +205,8 @@ def new_childrens_centres(files: SampleFiles, out_dir: Path) -> dict[str, str]:
         {
             "DEMAND": f"{gpkg}|layername=popweighted_centroids",
             "WEIGHT_FIELD": "pop_total",
-            "AREAS": f"{gpkg}|layername=small_areas",
-            "NEED_FIELD": "imd_decile",  # deciles 1-2 count double, 3-4 one and a half times
+            "AREAS": small_areas,  # from the store: the need of each centroid is its small area's IMD decile
+            "NEED_FIELD": IMD_DECILE,  # deciles 1-2 count double, 3-4 one and a half times
             "EXISTING": f"{gpkg}|layername=services",
             "EXISTING_FILTER": "\"service_type\" = 'childrens_centre'",
             "CANDIDATES": f"{gpkg}|layername=candidate_sites",
@@ -211,20 +232,109 @@ def new_childrens_centres(files: SampleFiles, out_dir: Path) -> dict[str, str]:
     return {"sites": result["OUTPUT"], "assignment": result["ASSIGNMENT"], "summary": result["SUMMARY"]}
 
 
-def map_and_summarise_deprivation(files: SampleFiles, out_dir: Path) -> DeprivationOutputs:
-    """National IMD deciles styled by lis:deprivationmap, and the MHCLG summary measures per ward."""
+def build_store(files: SampleFiles, out_dir: Path) -> StoreOutputs:
+    """The sample district's indicator store: its small areas and wards as boundary sets, the IMD, the health
+    workbook (latest figures and the two periods of its "Over time" sheet); then the small areas with every
+    figure the demo maps, taken from the store.
+
+    The sample's small areas are 2011 LSOAs, which their codes cannot tell (they are invented): VINTAGE says it.
+    """
+    import processing
+
+    from lis_qgis_plugin.core.store.store_boundaries import boundary_layer, boundary_set
+
+    store = out_dir / STORE_NAME
+    for layer, name in (("small_areas", "Small areas"), ("wards", "Wards")):
+        processing.run(
+            "lis:addboundaryset",
+            {
+                "STORE": str(store),
+                "BOUNDARIES": f"{files.geopackage}|layername={layer}",
+                "NAME": name,
+                "VINTAGE": "2011",
+            },
+        )
+    imd = processing.run("lis:addtostore", {"STORE": str(store), "TABLE": str(files.imd_csv)})
+    health = processing.run(
+        "lis:addtostore",
+        {
+            "STORE": str(store),
+            "TABLE": str(files.health_xlsx),
+            "VINTAGE": "2011",
+            "REPORT": str(out_dir / STORE_REPORT_NAME),
+        },
+    )
+    trend = processing.run(
+        "lis:addtostore",
+        {
+            "STORE": str(store),
+            "TABLE": str(files.health_xlsx),
+            "SHEET": "Over time",
+            "ID_PREFIX": "lisford",
+            "VINTAGE": "2011",
+        },
+    )
+    print(
+        f"Indicator store {store.name}: {imd['ADDED'] + health['ADDED'] + trend['ADDED']:,} values of "
+        f"{len(','.join((imd['INDICATORS'], health['INDICATORS'], trend['INDICATORS'])).split(','))} indicators, "
+        "every period kept."
+    )
+    print_admissions_trend(store)
+    layer = processing.run(
+        "lis:indicatorlayer",
+        {
+            "STORE": str(store),
+            "INDICATORS": f"{health['INDICATORS']},{imd['INDICATORS']}",
+            "BOUNDARY_SET": "Small areas",
+            "OUTPUT": str(out_dir / JOINED_NAME),
+            "REPORT": str(out_dir / REPORT_NAME),
+        },
+    )
+    report = json.loads(Path(layer["REPORT_JSON"]).read_text(encoding="utf-8"))
+    print(f"Small areas from the store: {report['headline']}")
+    wards = boundary_layer(store, boundary_set(store, "Wards")).source()
+    return {
+        "store": store,
+        "add_report": Path(health["REPORT"]),
+        "small_areas": layer["OUTPUT"],
+        "join_report": Path(layer["REPORT"]),
+        "wards": wards,
+    }
+
+
+def print_admissions_trend(store: Path) -> None:
+    """Lisford's emergency admission rate in each stored period: admissions over residents, not a mean of rates."""
+    from lis_qgis_plugin.core.store.store_open import store_connection
+
+    with store_connection(store) as connection:
+        rows = connection.execute(
+            "SELECT period, sum(count), sum(denominator) FROM lis_values WHERE indicator_id = ? "
+            "GROUP BY period_key, period ORDER BY period_key",
+            ("lisford.93001",),
+        ).fetchall()
+    rates = [(period, 1000 * count / people) for period, count, people in rows]
+    (first, before), (last, now) = rates[0], rates[-1]
+    trend = "rose" if now > before else "fell" if now < before else "stayed"
+    print(
+        f"Lisford's emergency admissions {trend} from {before:.1f} to {now:.1f} per 1,000 residents between "
+        f"{first} and {last} (all admissions over all residents; no significance is tested)."
+    )
+
+
+def map_and_summarise_deprivation(store_outputs: StoreOutputs, out_dir: Path) -> DeprivationOutputs:
+    """National IMD deciles styled by lis:deprivationmap, and the MHCLG summary measures per ward, from the store."""
     import processing
     from qgis.core import QgsVectorLayer
 
     from lis_qgis_plugin.core.deprivation.deprivation import NATIONAL_AREAS
     from lis_qgis_plugin.layouts.map_image import render_map_png
 
-    small_areas = f"{files.geopackage}|layername=small_areas"
+    small_areas = store_outputs["small_areas"]
     deciles = processing.run(
         "lis:deprivationmap",
         {
             "INPUT": small_areas,
-            "FIELD": "imd_rank",
+            "FIELD": IMD_RANK,
             "METHOD": 0,  # national deciles from the national rank
             "NATIONAL_N": NATIONAL_AREAS["IMD2019"],
             "OUTPUT": str(out_dir / DECILE_MAP_NAME),
@@ -236,11 +346,10 @@ def map_and_summarise_deprivation(files: SampleFiles, out_dir: Path) -> Deprivat
         "lis:deprivationsummary",
         {
             "INPUT": small_areas,
-            "RANK_FIELD": "imd_rank",
-            "SCORE_FIELD": "imd_score",
-            "POPULATION_FIELD": "pop_total",
+            "RANK_FIELD": IMD_RANK,
+            "POPULATION_FIELD": POPULATION,
             "NATIONAL_N": NATIONAL_AREAS["IMD2019"],
-            "TARGET": f"{files.geopackage}|layername=wards",
+            "TARGET": store_outputs["wards"],
             "OUTPUT": str(out_dir / WARD_SUMMARY_NAME),
         },
     )
@@ -253,39 +362,19 @@ def map_and_summarise_deprivation(files: SampleFiles, out_dir: Path) -> Deprivat
     return {"decile_map": deciles["OUTPUT"], "decile_png": png, "ward_summary": summary["OUTPUT"]}
 
 
-def join_and_aggregate_health(files: SampleFiles, out_dir: Path) -> HealthOutputs:
-    """Join the messy health workbook onto the small areas, then add it up by ward.
-
-    Shows the join report's headline and what it found, then a plain-words answer from the
-    ward figures.
-    """
+def aggregate_health(store_outputs: StoreOutputs, out_dir: Path) -> HealthOutputs:
+    """Add the store's small-area health figures up by ward, and say which ward has the highest admission rate."""
     import processing
     from qgis.core import QgsVectorLayer
 
-    small_areas = f"{files.geopackage}|layername=small_areas"
-    joined = processing.run(
-        "lis:joinindicators",
-        {
-            "BOUNDARIES": small_areas,
-            "TABLE": str(files.health_xlsx),
-            "OUTPUT": str(out_dir / JOINED_NAME),
-            "REPORT": str(out_dir / REPORT_NAME),
-        },
-    )
-    report = json.loads(Path(joined["REPORT_JSON"]).read_text(encoding="utf-8"))
-    print(f"Join: {report['headline']}")
-    for column in report["columns"]:
-        suppressed = sum(column["suppressed"].values())
-        if suppressed:
-            print(f"  '{column['column']}': {suppressed} suppressed values (shown as *) are empty, not zero.")
     wards = processing.run(
         "lis:aggregateindicators",
         {
-            "INPUT": joined["OUTPUT"],
-            "TARGET": f"{files.geopackage}|layername=wards",
-            "FIELDS_SUM": ["population_mid_2023", "emergency_admissions_count"],
+            "INPUT": store_outputs["small_areas"],
+            "TARGET": store_outputs["wards"],
+            "FIELDS_SUM": [POPULATION, "emergency_admissions_count"],
             "FIELDS_WEIGHTED_MEAN": ["smoking_prevalence"],
-            "WEIGHT_FIELD": "population_mid_2023",
+            "WEIGHT_FIELD": POPULATION,
             "OUTPUT": str(out_dir / WARDS_NAME),
         },
     )
@@ -299,7 +388,7 @@ def join_and_aggregate_health(files: SampleFiles, out_dir: Path) -> HealthOutput
         f"{name} has Lisford's highest emergency admission rate: {1000 * admissions / population:.0f} per 1,000 "
         f"residents, against {district_rate:.0f} across the district."
     )
-    return {"joined": joined["OUTPUT"], "report": Path(joined["REPORT"]), "wards": wards["OUTPUT"]}
+    return {"wards": wards["OUTPUT"]}
 
 
 def ward_profiles(wards_uri: str, out_dir: Path) -> dict[str, Path]:
@@ -354,20 +443,22 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     district = by_title["District boundary"]
     map_path = render_map_png(layers, out_dir / MAP_NAME, district.extent())
 
-    health = join_and_aggregate_health(files, out_dir)
-    deprivation = map_and_summarise_deprivation(files, out_dir)
-    catchments = gp_catchments(files, out_dir)
-    filled = gp_filled_catchments(files, out_dir)
+    store = build_store(files, out_dir)
+    health = aggregate_health(store, out_dir)
+    deprivation = map_and_summarise_deprivation(store, out_dir)
+    catchments = gp_catchments(files, store["small_areas"], out_dir)
+    filled = gp_filled_catchments(files, store["small_areas"], out_dir)
     catchments_png = render_catchments_side_by_side(
         filled["catchments"],
         catchments["catchments"],
         CatchmentMapLayers(gp_surgeries(files), by_title["Roads"], by_title["District boundary"]),
         out_dir / CATCHMENTS_PNG_NAME,
     )
-    centres = new_childrens_centres(files, out_dir)
+    centres = new_childrens_centres(files, store["small_areas"], out_dir)
     profiles = ward_profiles(health["wards"], out_dir)
     for uri, title in (
-        (health["joined"], "Health indicators by small area"),
+        (f"{store['store']}|layername=lis_catalogue", "Indicator store: catalogue"),
+        (store["small_areas"], "Health indicators by small area"),
         (health["wards"], "Health by ward"),
         (deprivation["decile_map"], "IMD national deciles (lis:deprivationmap)"),
         (deprivation["ward_summary"], "Ward deprivation summary"),
@@ -384,10 +475,9 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
         project.addMapLayer(layer, False)
         project.layerTreeRoot().addLayer(layer).setItemVisibilityChecked(False)
 
-    small_areas = by_title["Small areas: IMD decile"]
-    features = list(small_areas.getFeatures())
-    population = sum(f["pop_total"] for f in features)
-    share = population_share_in_deciles([f["imd_decile"] for f in features], [f["pop_total"] for f in features])
+    features = list(QgsVectorLayer(store["small_areas"], "from the store", "ogr").getFeatures())
+    population = sum(f[POPULATION] for f in features)
+    share = population_share_in_deciles([f[IMD_DECILE] for f in features], [f[POPULATION] for f in features])
     headline = f"{share:.0%} of Lisford's residents live in England's most deprived tenth of neighbourhoods"
     print(f"{headline} ({population:,} residents in {len(features)} small areas; synthetic sample).")
 
@@ -411,7 +501,8 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     if not project.write():
         raise OSError(f"Cannot save the print layout into {project_path}: {project.error()}")
     outputs = {
-        "project": project_path, "map": map_path, "pdf": pdf_path, "join_report": health["report"],
+        "project": project_path, "store": store["store"], "store_report": store["add_report"],
+        "map": map_path, "pdf": pdf_path, "join_report": store["join_report"],
         "health_by_small_area": out_dir / JOINED_NAME, "health_by_ward": out_dir / WARDS_NAME,
         "decile_map": out_dir / DECILE_MAP_NAME, "decile_png": deprivation["decile_png"],
         "ward_deprivation": out_dir / WARD_SUMMARY_NAME, "gp_catchments": out_dir / CATCHMENTS_NAME,

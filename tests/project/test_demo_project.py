@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import subprocess
 import sys
@@ -28,7 +29,7 @@ def test_demo_project_reopens_with_all_layers_valid_from_geopackage(demo_outputs
     project = QgsProject()
     assert project.read(str(demo_outputs["project"]))
     layers = list(project.mapLayers().values())
-    assert len(layers) == 18  # 7 sample layers, health x2, decile map, ward summary, GP catchments x4, centres x3
+    assert len(layers) == 19  # 7 sample layers, store catalogue, health x2, decile map, ward summary, GP x4, centres x3
     for layer in layers:
         assert layer.isValid(), layer.name()
         assert layer.providerType() == "ogr"
@@ -113,10 +114,12 @@ def test_demo_joins_the_health_workbook_and_adds_it_up_by_ward(demo_outputs: dic
     small_areas = QgsVectorLayer(str(demo_outputs["health_by_small_area"]), "joined", "ogr")
     wards = QgsVectorLayer(str(demo_outputs["health_by_ward"]), "wards", "ogr")
     assert report["matched"] == small_areas.featureCount() == 150
-    assert report["headline"].startswith("All 150 LSOA areas of 'small_areas' matched")
-    obesity = next(column for column in report["columns"] if column["column"] == "Year 6 obesity (%)")
+    assert report["headline"].startswith("All 150 LSOA areas of 'Small areas' matched a row of the indicator store")
+    # Suppressed cells ('*') went into the store as no value, and come out of it empty, not zero.
+    health = list(csv.DictReader(demo_outputs["lisford_health_indicators.csv"].read_text("utf-8-sig").splitlines()))
+    suppressed = sum(1 for row in health if row["Year 6 obesity (%)"] == "*")
     nulls = sum(1 for feature in small_areas.getFeatures() if feature["year_6_obesity"] in (None, NULL))
-    assert obesity["suppressed"] == {"*": nulls} and nulls > 0
+    assert nulls == suppressed > 0
     assert wards.featureCount() == 12
     total = sum(feature["population_mid_2023"] for feature in small_areas.getFeatures())
     assert sum(feature["population_mid_2023_sum"] for feature in wards.getFeatures()) == total
@@ -138,12 +141,15 @@ def test_demo_maps_national_deciles_and_summarises_wards(demo_outputs: dict[str,
     deciles = QgsVectorLayer(str(demo_outputs["decile_map"]), "deciles", "ogr")
     areas = list(deciles.getFeatures())
     assert len(areas) == 150
-    assert all(f["imd_rank_class"] == national_quantile(f["imd_rank"], NATIONAL_AREAS["IMD2019"]) for f in areas)
+    rank, decile = "index_of_multiple_deprivation_imd_rank", deciles.renderer().classAttribute()  # from the store
+    assert all(f[decile] == national_quantile(f[rank], NATIONAL_AREAS["IMD2019"]) for f in areas)
     assert deciles.renderer().type() == "categorizedSymbol"  # the stored style travels with the GeoPackage
     people, in_decile_1 = defaultdict(int), defaultdict(int)
     for area in areas:
-        people[area["ward_code"]] += area["pop_total"]
-        in_decile_1[area["ward_code"]] += area["pop_total"] if area["imd_decile"] == 1 else 0
+        people[area["ward_code"]] += area["population_mid_2023"]
+        in_decile_1[area["ward_code"]] += (
+            area["population_mid_2023"] if area["index_of_multiple_deprivation_imd_decile"] == 1 else 0
+        )
     wards = list(QgsVectorLayer(str(demo_outputs["ward_deprivation"]), "wards", "ogr").getFeatures())
     assert len(wards) == len(people) == 12
     for ward in wards:
@@ -222,3 +228,27 @@ def test_demo_suggests_two_childrens_centres_that_reach_more_deprived_families(d
         sum(f["people_newly_within"] for f in sites)
     )
     assert rows["after"]["deprived_within"] > rows["before"]["deprived_within"]
+
+
+def test_demo_builds_the_store_that_every_figure_comes_from(demo_outputs: dict[str, Path]) -> None:
+    """The store holds the workbook's two periods and the IMD; the small areas the demo maps carry its values."""
+    from qgis.core import QgsVectorLayer
+
+    from lis_qgis_plugin.core.store.store_values import catalogue, latest_period, periods, values_at
+
+    store = demo_outputs["store"]
+    ids = {entry.indicator_id for entry in catalogue(store)}
+    assert len(ids) == 11 and "iod2019.index_of_multiple_deprivation_imd_rank" in ids
+    assert (
+        periods(store, "lisford.93001") == ["2021/22", "2022/23"] and latest_period(store, "lisford.93001") == "2022/23"
+    )
+    workbook = list(csv.DictReader(demo_outputs["lisford_health_indicators.csv"].read_text("utf-8-sig").splitlines()))
+    rates = values_at(store, "lisford.93001")
+    assert {row["LSOA code"]: float(row["Emergency admissions per 1,000"]) for row in workbook} == rates
+    assert values_at(store, "lisford.93001", "2021/22") != rates  # the earlier period is kept, not overwritten
+    imd = list(csv.DictReader(demo_outputs["lisford_imd2019_file1.csv"].read_text("utf-8-sig").splitlines()))
+    published = {
+        row["LSOA code (2011)"]: int(row["Index of Multiple Deprivation (IMD) Rank"].replace(",", "")) for row in imd
+    }
+    layer = QgsVectorLayer(str(demo_outputs["health_by_small_area"]), "from the store", "ogr")
+    assert {f["lsoa_code"]: f["index_of_multiple_deprivation_imd_rank"] for f in layer.getFeatures()} == published
