@@ -56,6 +56,7 @@ bench: setup
 	$(PYTHON) scripts/bench/bench_service_catchments.py
 	$(PYTHON) scripts/bench/bench_locate_services.py
 	$(PYTHON) scripts/bench/bench_what_if.py
+	$(PYTHON) scripts/bench/bench_indicator_store.py
 
 clean:
 	rm -rf build dist out .pytest_cache .ruff_cache

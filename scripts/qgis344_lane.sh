@@ -31,6 +31,10 @@ LANE_VENV=/opt/lis-venv # the lane's venv lives inside the root, not in the chec
 PACKAGES=(python3-qgis qgis qgis-providers python3-pandas python3-odf python3-shapely python3-pyproj
   python3-requests python3-scipy python3-openpyxl python3-venv xvfb poppler-utils tinyproxy-bin
   make ca-certificates qttools5-dev-tools qtchooser)
+# Packages added after roots were cached (not in the key, so a cached root is not rebuilt for them): a new
+# root gets them with PACKAGES; a cached root that lacks them gets them at lane start and is cached again.
+# PostgreSQL and PostGIS (Debian's default version): the tests' throwaway PostGIS cluster for the team store.
+LATER_PACKAGES=(postgresql postgresql-postgis python3-psycopg2)
 
 CHECKOUT=$(cd "$(dirname "$0")/.." && pwd -P)
 PARENT=$(dirname "$CHECKOUT")
@@ -216,7 +220,8 @@ build_root() {
   copy_certificates "$root"
   log "apt-get install ${PACKAGES[*]}"
   in_root "$root" apt-get -q update
-  in_root "$root" apt-get -q -y install --no-install-recommends "${PACKAGES[@]}" >"$root.apt.log" 2>&1 ||
+  in_root "$root" apt-get -q -y install --no-install-recommends "${PACKAGES[@]}" "${LATER_PACKAGES[@]}" \
+    >"$root.apt.log" 2>&1 ||
     {
       tail -n 40 "$root.apt.log" >&2
       die "apt-get install failed"
@@ -245,6 +250,45 @@ build_root() {
   rm -f "$root/etc/resolv.conf" "$root$ROOT_BUNDLE"
 }
 
+missing_later_packages() { # prints the LATER_PACKAGES the root lacks
+  local root=$1 package
+  for package in "${LATER_PACKAGES[@]}"; do
+    if ! in_root "$root" dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+      echo "$package"
+    fi
+  done
+}
+
+add_later_packages() { # add_later_packages <root> <package...>: apt-get install into an unpacked cached root
+  local root=$1
+  shift
+  log "the cached root lacks $*: installing them"
+  mount_root "$root"
+  copy_certificates "$root"
+  in_root "$root" apt-get -q update >"$root.apt.log" 2>&1 &&
+    in_root "$root" apt-get -q -y install --no-install-recommends "$@" >>"$root.apt.log" 2>&1 ||
+    {
+      tail -n 40 "$root.apt.log" >&2
+      die "apt-get install $* failed"
+    }
+  rm -f "$root.apt.log"
+  in_root "$root" apt-get clean
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/root/.cache
+  unmount_all
+  rm -f "$root/etc/resolv.conf" "$root$ROOT_BUNDLE"
+}
+
+cache_root() { # cache_root <root>: the tarball written as a temporary file and renamed, then its key
+  local root=$1
+  TMP_TARBALL=$(mktemp "$TARBALL.tmp.XXXXXX")
+  tar -c --numeric-owner -C "$root" . | "${COMPRESS[@]}" >"$TMP_TARBALL"
+  rm -f "$KEY_FILE" # the key only ever names the tarball that is in place
+  chmod 644 "$TMP_TARBALL"
+  mv -f "$TMP_TARBALL" "$TARBALL"
+  TMP_TARBALL=
+  echo "$KEY" >"$KEY_FILE.tmp" && mv -f "$KEY_FILE.tmp" "$KEY_FILE"
+}
+
 # One build at a time per cache folder (two CI runs on one machine share it).
 mkdir -p "$CACHE_DIR" "$SCRATCH_BASE"
 exec 9>"$CACHE_DIR/.qgis344-lane.lock"
@@ -258,17 +302,18 @@ if [ -f "$TARBALL" ] && [ "$(cat "$KEY_FILE" 2>/dev/null)" = "$KEY" ]; then
   log "unpacking the cached root $TARBALL"
   "${DECOMPRESS[@]}" "$TARBALL" | tar -x --numeric-owner -C "$ROOT"
   log "root ready in $((SECONDS - start)) s (cached)"
+  mapfile -t later < <(missing_later_packages "$ROOT")
+  if ((${#later[@]})); then
+    add_later_packages "$ROOT" "${later[@]}"
+    log "caching the root again with ${later[*]} as $TARBALL"
+    cache_root "$ROOT"
+    log "root updated and cached in $((SECONDS - start)) s"
+  fi
 else
   log "no cached root for key ${KEY:0:12} in $CACHE_DIR: building one (several minutes)"
   build_root "$ROOT"
   log "root built in $((SECONDS - start)) s; caching it as $TARBALL"
-  TMP_TARBALL=$(mktemp "$TARBALL.tmp.XXXXXX")
-  tar -c --numeric-owner -C "$ROOT" . | "${COMPRESS[@]}" >"$TMP_TARBALL"
-  rm -f "$KEY_FILE" # the key only ever names the tarball that is in place
-  chmod 644 "$TMP_TARBALL"
-  mv -f "$TMP_TARBALL" "$TARBALL"
-  TMP_TARBALL=
-  echo "$KEY" >"$KEY_FILE.tmp" && mv -f "$KEY_FILE.tmp" "$KEY_FILE"
+  cache_root "$ROOT"
   log "root built and cached in $((SECONDS - start)) s ($(du -h "$TARBALL" | cut -f1))"
 fi
 flock -u 9

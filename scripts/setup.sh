@@ -10,13 +10,16 @@ cd "$(dirname "$0")/.."
 
 VENV=${LIS_VENV:-.venv}
 MIN_QGIS=3.40
+# postgresql and postgresql-postgis (Debian's default PostgreSQL and its PostGIS, whatever their version) and
+# psycopg2: the tests start a throwaway PostGIS cluster for the team store (tests/postgis_server.py).
 APT_PACKAGES=(python3-qgis qgis qgis-providers python3-pandas python3-odf python3-shapely python3-pyproj
-  python3-requests python3-scipy python3-openpyxl python3-venv xvfb poppler-utils tinyproxy-bin)
+  python3-requests python3-scipy python3-openpyxl python3-venv xvfb poppler-utils tinyproxy-bin
+  postgresql postgresql-postgis python3-psycopg2)
 
 codename=$( (. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}") || true)
 
-installed_version() {
-  dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null | sed -n 's/^install ok installed //p'
+installed_version() { # empty when the package is not installed (dpkg-query then fails: not an error here)
+  { dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null || true; } | sed -n 's/^install ok installed //p'
 }
 
 # The packages that are missing, plus QGIS itself when the installed one is older than the baseline.

@@ -17,6 +17,7 @@ from qgis.gui import QgisInterface
 from lis_qgis_plugin.plugin import LisPlugin
 
 from .online_servers import OnlineServers, start_online_servers
+from .postgis_server import PostgisServer, start_postgis_server
 from .support import REPO, SHARED_DATA, build_plugin, csv_rows, run_create_sample, run_qgis_process, saved, town_layers
 
 #: Folders of the checkout the test run may write: caches of Python and the tools, the venv, and pytest-qgis's
@@ -204,3 +205,13 @@ def gp_table(rutland: Path) -> Path:
 def town(tmp_path: Path) -> dict[str, str]:
     """Three villages on a line (1,000, 600 and 100 people, 10 km apart), a candidate at each and one between."""
     return town_layers(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def postgis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgisServer]:
+    """A throwaway PostgreSQL/PostGIS cluster on a free loopback port, started for the first test that asks."""
+    server = start_postgis_server(tmp_path_factory.mktemp("postgis"))
+    try:
+        yield server
+    finally:
+        server.stop()

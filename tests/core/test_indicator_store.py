@@ -1,6 +1,8 @@
-"""The GeoPackage indicator store: all of England's IoD2025 in and back, re-adding, periods and failed adds.
+"""The indicator store on both backends: all of England's IoD2025 in and back, re-adding, periods and failed adds.
 
-Published values are looked up in the real file with the csv module, never hard-coded or read by the plugin.
+Every store test runs on a GeoPackage and on a PostGIS schema of the throwaway test server (a fresh schema
+each). Published values are looked up in the real file with the csv module, never hard-coded or read by the
+plugin; the store is read back with sqlite3 or psycopg2 themselves.
 """
 
 from __future__ import annotations
@@ -8,15 +10,16 @@ from __future__ import annotations
 import csv
 import gzip
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
+from qgis.core import QgsDataSourceUri, QgsVectorLayer
 
 from lis_qgis_plugin.core.common.errors import LisError
 from lis_qgis_plugin.core.io.table_files import read_raw_table
 from lis_qgis_plugin.core.sample.sample_files import SampleFiles
 from lis_qgis_plugin.core.store.period_keys import PeriodError, period_key
+from lis_qgis_plugin.core.store.store_location import PostgisStore, StoreLocation
 from lis_qgis_plugin.core.store.store_open import open_store
 from lis_qgis_plugin.core.store.store_rows import fingertips_values, wide_column_values
 from lis_qgis_plugin.core.store.store_schema import StoreError
@@ -29,6 +32,7 @@ from lis_qgis_plugin.core.store.store_values import (
     periods,
     values_at,
 )
+from tests.postgis_server import PostgisServer, store_rows
 from tests.support import SHARED_DATA, write_csv
 
 IOD2025 = SHARED_DATA / "england" / "IoD2025_imd2025_england_lsoa21.csv.gz"
@@ -37,21 +41,41 @@ ENGLAND_LSOAS = 33_755
 NAMED_LSOA = "E01000001"
 
 
-def store_counts(store: Path) -> dict[str, int]:
-    """Stored values per indicator, read with sqlite3 (not the plugin)."""
-    with sqlite3.connect(store) as connection:
-        rows = connection.execute("SELECT indicator_id, count(*) FROM lis_values GROUP BY indicator_id").fetchall()
-    connection.close()
-    return dict(rows)
+#: The two places a store lives: a GeoPackage file and a PostGIS schema.
+BACKENDS = ["geopackage", "postgis"]
 
 
-def store_bytes(store: Path) -> list[tuple]:
-    """Every catalogue and value row, to show that a failed add changed nothing."""
-    with sqlite3.connect(store) as connection:
-        rows = connection.execute("SELECT * FROM lis_catalogue").fetchall()
-        rows += connection.execute("SELECT * FROM lis_values ORDER BY fid").fetchall()
-    connection.close()
-    return rows
+def new_store(request: pytest.FixtureRequest, folder: Path) -> StoreLocation:
+    """A store that does not exist yet: a GeoPackage path in the folder, or a fresh schema on the test server."""
+    if request.param == "postgis":
+        server: PostgisServer = request.getfixturevalue("postgis_server")
+        return server.store(server.fresh_schema())
+    return folder / "store.gpkg"
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> StoreLocation:
+    """A new store of each backend."""
+    return new_store(request, tmp_path)
+
+
+def store_counts(store: StoreLocation) -> dict[str, int]:
+    """Stored values per indicator, read with sqlite3 or psycopg2 (not the plugin)."""
+    return dict(store_rows(store, "SELECT indicator_id, count(*) FROM lis_values GROUP BY indicator_id"))
+
+
+def store_bytes(store: StoreLocation) -> list[tuple]:
+    """Every catalogue, value and version row, to show that a failed add changed nothing."""
+    return (
+        store_rows(store, "SELECT * FROM lis_catalogue ORDER BY fid")
+        + store_rows(store, "SELECT * FROM lis_values ORDER BY fid")
+        + store_rows(store, "SELECT * FROM lis_store_version ORDER BY fid")
+    )
+
+
+def unchanged_check(store: StoreLocation) -> object:
+    """What must not change when the store is refused: the file's bytes, or every row of the PostGIS tables."""
+    return store_bytes(store) if isinstance(store, PostgisStore) else Path(store).read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +94,12 @@ def published(iod_csv: Path) -> dict[str, dict[str, str]]:
         return {row["lsoa21_code"]: row for row in csv.DictReader(handle)}
 
 
-@pytest.fixture(scope="module")
-def iod_store(tmp_path_factory: pytest.TempPathFactory, iod_csv: Path) -> tuple[Path, list[str]]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def iod_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, iod_csv: Path
+) -> tuple[StoreLocation, list[str]]:
     """Every rank, score and decile of IoD2025 added to a new store, one indicator per column."""
-    store = tmp_path_factory.mktemp("iod_store") / "lis_store.gpkg"
+    store = new_store(request, tmp_path_factory.mktemp("iod_store"))
     table = read_raw_table(iod_csv)
     columns = [name for name in table.header if name != "lsoa21_code"]
     for column in columns:
@@ -90,7 +116,9 @@ def iod_store(tmp_path_factory: pytest.TempPathFactory, iod_csv: Path) -> tuple[
     return store, columns
 
 
-def test_all_of_england_iod2025_goes_in_one_row_per_lsoa_per_indicator(iod_store: tuple[Path, list[str]]) -> None:
+def test_all_of_england_iod2025_goes_in_one_row_per_lsoa_per_indicator(
+    iod_store: tuple[StoreLocation, list[str]],
+) -> None:
     store, columns = iod_store
     assert len(columns) == 24
     assert store_counts(store) == {f"iod2025_{column.lower()}": ENGLAND_LSOAS for column in columns}
@@ -100,7 +128,7 @@ def test_all_of_england_iod2025_goes_in_one_row_per_lsoa_per_indicator(iod_store
 
 
 def test_published_decile_rank_and_score_of_a_named_lsoa_read_back(
-    iod_store: tuple[Path, list[str]], published: dict[str, dict[str, str]]
+    iod_store: tuple[StoreLocation, list[str]], published: dict[str, dict[str, str]]
 ) -> None:
     store, _ = iod_store
     row = published[NAMED_LSOA]
@@ -115,9 +143,8 @@ def test_published_decile_rank_and_score_of_a_named_lsoa_read_back(
 
 
 def test_re_adding_the_same_rows_updates_and_never_duplicates(
-    tmp_path: Path, iod_csv: Path, published: dict[str, dict[str, str]]
+    store: StoreLocation, iod_csv: Path, published: dict[str, dict[str, str]]
 ) -> None:
-    store = tmp_path / "store.gpkg"
     table = read_raw_table(iod_csv)
     entry = CatalogueEntry("imd_decile", "IMD decile", polarity="high is less deprived")
     rows = wide_column_values(table, "lsoa21_code", "IMD_decile", "2025")
@@ -176,11 +203,12 @@ def fingertips_table(tmp_path: Path, sample_files: SampleFiles) -> tuple[Path, d
     }
 
 
-def test_latest_picks_the_newest_of_two_fingertips_periods(tmp_path: Path, sample_files: SampleFiles) -> None:
+def test_latest_picks_the_newest_of_two_fingertips_periods(
+    tmp_path: Path, store: StoreLocation, sample_files: SampleFiles
+) -> None:
     path, newest = fingertips_table(tmp_path, sample_files)
     by_indicator = fingertips_values(read_raw_table(path))
     assert list(by_indicator) == ["92443"]
-    store = tmp_path / "store.gpkg"
     result = add_values(store, CatalogueEntry("92443", "Smoking Prevalence in adults", unit="%"), by_indicator["92443"])
     assert result.new_rows == 2 * len(newest)
     assert periods(store, "92443") == ["2021/22", "2022/23"]
@@ -189,19 +217,18 @@ def test_latest_picks_the_newest_of_two_fingertips_periods(tmp_path: Path, sampl
     assert latest == pytest.approx(newest)
     older = values_at(store, "92443", "2021/22", sex="Persons", age="18+ yrs")
     assert older == pytest.approx({code: value + 1 for code, value in newest.items()})
-    with sqlite3.connect(store) as connection:
-        code = next(iter(newest))
-        limits = connection.execute(
-            "SELECT lower95, upper95, lower998 FROM lis_values WHERE area_code = ? AND period = '2022/23'", (code,)
-        ).fetchone()
-    connection.close()
+    code = next(iter(newest))
+    [limits] = store_rows(
+        store, "SELECT lower95, upper95, lower998 FROM lis_values WHERE area_code = ? AND period = '2022/23'", (code,)
+    )
     assert limits[:2] == pytest.approx((newest[code] - 2, newest[code] + 2)) and limits[2] is None
 
 
-def test_a_failing_add_leaves_the_store_as_it_was(tmp_path: Path, sample_files: SampleFiles) -> None:
+def test_a_failing_add_leaves_the_store_as_it_was(
+    tmp_path: Path, store: StoreLocation, sample_files: SampleFiles
+) -> None:
     path, _ = fingertips_table(tmp_path, sample_files)
     rows = fingertips_values(read_raw_table(path))["92443"]
-    store = tmp_path / "store.gpkg"
     add_values(store, CatalogueEntry("92443", "Smoking Prevalence in adults"), rows[: len(rows) // 2])
     before = store_bytes(store)
     revised = [IndicatorValue(row.area_code, row.period, 0.0, sex=row.sex, age=row.age) for row in rows]
@@ -261,12 +288,18 @@ def test_a_file_that_is_not_a_geopackage_is_refused_and_left_alone(tmp_path: Pat
     assert not_a_store.read_bytes() == before
 
 
-def test_the_store_opens_in_qgis_as_attribute_tables(tmp_path: Path) -> None:
-    from qgis.core import QgsVectorLayer
+def qgis_table(store: StoreLocation, table: str) -> QgsVectorLayer:
+    """One store table opened by QGIS itself: the ogr provider on a GeoPackage, the postgres one on PostGIS."""
+    if isinstance(store, PostgisStore):
+        uri = QgsDataSourceUri(store.conninfo)
+        uri.setDataSource(store.schema, table, None, "", "fid")
+        return QgsVectorLayer(uri.uri(False), table, "postgres")
+    return QgsVectorLayer(f"{store}|layername={table}", table, "ogr")
 
-    store = tmp_path / "store.gpkg"
+
+def test_the_store_opens_in_qgis_as_attribute_tables(store: StoreLocation) -> None:
     add_values(store, CatalogueEntry("x", "X"), [IndicatorValue("E01000001", "2019", 1.5)])
-    layer = QgsVectorLayer(f"{store}|layername=lis_values", "values", "ogr")
+    layer = qgis_table(store, "lis_values")
     assert layer.isValid()
     assert [(feature["area_code"], feature["value"]) for feature in layer.getFeatures()] == [("E01000001", 1.5)]
     with pytest.raises(StoreError, match='"y" is not in the store'):
@@ -275,16 +308,13 @@ def test_the_store_opens_in_qgis_as_attribute_tables(tmp_path: Path) -> None:
         values_at(store, "x", "2020")
 
 
-def test_a_store_from_a_newer_lis_is_refused_and_left_alone(tmp_path: Path) -> None:
-    store = tmp_path / "store.gpkg"
+def test_a_store_from_a_newer_lis_is_refused_and_left_alone(store: StoreLocation) -> None:
     add_values(store, CatalogueEntry("x", "X"), [IndicatorValue("E01000001", "2019", 1.5)])
-    with sqlite3.connect(store) as connection:
-        connection.execute("UPDATE lis_store_version SET version = 99")
-    connection.close()
-    before = store.read_bytes()
+    store_rows(store, "UPDATE lis_store_version SET version = 99")
+    before = unchanged_check(store)
     with pytest.raises(StoreError, match="newer version of LIS \\(store version 99"):
         values_at(store, "x")
-    assert store.read_bytes() == before
+    assert unchanged_check(store) == before
 
 
 def test_a_fingertips_row_without_an_indicator_id_is_named(tmp_path: Path) -> None:
@@ -297,8 +327,7 @@ def test_a_fingertips_row_without_an_indicator_id_is_named(tmp_path: Path) -> No
         fingertips_values(read_raw_table(path))
 
 
-def test_two_rows_with_the_same_key_in_one_add_are_refused(tmp_path: Path) -> None:
-    store = tmp_path / "store.gpkg"
+def test_two_rows_with_the_same_key_in_one_add_are_refused(store: StoreLocation) -> None:
     rows = [
         IndicatorValue("E01000001", "2022/23", 1.0, sex="Male"),
         IndicatorValue("E01000001", "2022/23", 2.0, sex="Female"),
@@ -309,3 +338,21 @@ def test_two_rows_with_the_same_key_in_one_add_are_refused(tmp_path: Path) -> No
     result = add_values(store, CatalogueEntry("x", "X"), rows[:2])
     assert result.new_rows == 2
     assert values_at(store, "x", sex="Female") == {"E01000001": 2.0}
+
+
+def test_numpy_numbers_go_in_as_plain_numbers(store: StoreLocation, published: dict[str, dict[str, str]]) -> None:
+    import numpy as np
+
+    codes = sorted(published)[:3]
+    rows = [
+        IndicatorValue(codes[0], "2025", np.float64(published[codes[0]]["IMD_score"]), count=np.int64(7)),
+        IndicatorValue(codes[1], "2025", np.float32(0.5)),
+        IndicatorValue(codes[2], "2025", float(published[codes[2]]["IMD_score"])),
+    ]
+    assert add_values(store, CatalogueEntry("imd_score", "IMD score"), rows).new_rows == 3
+    assert values_at(store, "imd_score") == {
+        codes[0]: float(published[codes[0]]["IMD_score"]),
+        codes[1]: 0.5,
+        codes[2]: float(published[codes[2]]["IMD_score"]),
+    }
+    assert store_rows(store, "SELECT count FROM lis_values WHERE area_code = ?", (codes[0],)) == [(7.0,)]

@@ -6,6 +6,7 @@ sqlite3, fast and transactional, and listed in gpkg_contents so QGIS opens them 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -14,9 +15,18 @@ from .store_schema import StoreConnection, StoreError, prepare_tables
 
 def create_empty_geopackage(path: Path) -> None:
     """An empty GeoPackage written by GDAL, so every GeoPackage reader accepts the file."""
-    from osgeo import ogr
+    from osgeo import gdal, ogr
 
-    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    # GDAL errors raise here, so GDAL >= 3.9 does not warn that it will raise one day; GDAL 3.6 has no
+    # manager and returns None. The driver is gdal's since GDAL 3.9, ogr's before: both managers are used.
+    try:
+        with contextlib.ExitStack() as errors:
+            for module in (gdal, ogr):
+                if hasattr(module, "ExceptionMgr"):
+                    errors.enter_context(module.ExceptionMgr(useExceptions=True))
+            source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    except RuntimeError:
+        source = None
     if source is None:
         raise StoreError(f"{path}: the store cannot be created here. Choose a folder you can write to.")
     source = None  # closes and writes the file

@@ -7,12 +7,14 @@ only read gets one sentence saying so instead of a driver error.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .store_location import PostgisStore
-from .store_schema import StoreConnection, StoreError, prepare_tables
+from .store_schema import StoreConnection, StoreError, one_line, plain_rows, prepare_tables, upsert_statement
 
 #: The SQLite spelling of a type -> PostgreSQL's (SQLite's REAL is 8 bytes, PostgreSQL's only 4).
 _TYPE_WORDS = {re.compile(r"\bREAL\b"): "DOUBLE PRECISION"}
@@ -68,13 +70,45 @@ class PostgisConnection(StoreConnection):
             raise StoreError(read_only_refusal(self.location)) from error  # type: ignore[arg-type]
         return cursor
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Rows in pages of statements, not one round trip each."""
         with self.connection.cursor() as cursor:
             try:
                 self._extras.execute_batch(cursor, self._sql(sql), rows, page_size=1000)
             except self._privilege_error as error:
                 raise StoreError(read_only_refusal(self.location)) from error  # type: ignore[arg-type]
+
+    def upsert_rows(
+        self, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT: ~20x execute_batch.
+
+        CSV keeps floats exact (repr) and text as given; an empty text outside the key is stored as NULL.
+        """
+        if not rows:
+            return
+        staging = f"lis_incoming_{table}"
+        names = ", ".join(columns)
+        self.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"
+        )
+        self.execute(f"TRUNCATE {staging}")
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows(plain_rows(rows))
+        text.seek(0)
+        with self.connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {staging} ({names}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(key)}))", text
+            )
+        others = [name for name in columns if name not in key]
+        # A stored row whose values are the same is left alone: re-adding unchanged data writes nothing.
+        changed = (
+            f"({', '.join(f'{table}.{name}' for name in others)}) IS DISTINCT FROM "
+            f"({', '.join(f'excluded.{name}' for name in others)})"
+        )
+        self.execute(
+            upsert_statement(table, columns, key, source=f"SELECT {names} FROM {staging}") + f" WHERE {changed}"
+        )
 
     def table_exists(self, table: str) -> bool:
         found = self.execute(
@@ -107,12 +141,13 @@ class PostgisConnection(StoreConnection):
 
 def open_postgis_store(location: PostgisStore) -> PostgisConnection:
     """Connect, use the store's schema (created when missing and allowed) and prepare its tables."""
+    _identifier(location.schema)  # a name from the user is checked before it is quoted into SQL
     psycopg2 = _psycopg2()
     try:
         raw = psycopg2.connect(location.conninfo, connect_timeout=CONNECT_TIMEOUT_S)
     except psycopg2.Error as error:
         raise StoreError(
-            f"{location}: the database cannot be reached ({str(error).strip()}). Check the connection's host, "
+            f"{location}: the database cannot be reached ({one_line(error)}). Check the connection's host, "
             "port, database and credentials."
         ) from error
     raw.autocommit = True  # transactions are begun explicitly, as on the GeoPackage
@@ -131,13 +166,13 @@ def _use_schema(connection: PostgisConnection, location: PostgisStore) -> None:
     exists = connection.execute("SELECT count(*) FROM pg_namespace WHERE nspname = ?", (location.schema,))
     if not exists.fetchone()[0]:
         try:
-            connection.execute(f'CREATE SCHEMA "{_identifier(location.schema)}"')
+            connection.execute(f'CREATE SCHEMA "{location.schema}"')
         except StoreError as error:
             raise StoreError(
                 f"{location}: the schema does not exist and you may not create it. Ask the database's owner "
                 "to create it, or choose an existing schema."
             ) from error
-    connection.execute(f'SET search_path TO "{_identifier(location.schema)}", public')
+    connection.execute(f'SET search_path TO "{location.schema}", public')
 
 
 def _identifier(name: str) -> str:

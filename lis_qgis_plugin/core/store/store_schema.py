@@ -9,8 +9,9 @@ Each table has an integer ``fid`` as GDAL and QGIS expect; the natural keys are 
 
 from __future__ import annotations
 
+import numbers
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -59,6 +60,9 @@ VALUE_COLUMNS = (
     "note",
 )
 
+#: The natural key of a value: one row per indicator, area, period, sex and age.
+VALUE_KEY = ("indicator_id", "area_code", "period", "sex", "age")
+
 #: The store's own tables; ``{id}`` is the integer key column of the store's SQL dialect.
 STORE_TABLES = (
     f"""CREATE TABLE IF NOT EXISTS {CATALOGUE_TABLE} (
@@ -93,7 +97,7 @@ STORE_TABLES = (
     sex TEXT NOT NULL DEFAULT '',
     age TEXT NOT NULL DEFAULT '',
     note TEXT,
-    UNIQUE (indicator_id, area_code, period, sex, age)
+    UNIQUE ({", ".join(VALUE_KEY)})
 )""",
     f"CREATE INDEX IF NOT EXISTS lis_values_period ON {VALUES_TABLE} (indicator_id, period_key)",
     f"""CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
@@ -132,9 +136,18 @@ class StoreConnection:
         """Run one statement; the cursor it returns has fetchone() and fetchall()."""
         return self.connection.execute(sql, tuple(parameters))
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for each row."""
         self.connection.executemany(sql, rows)
+
+    def upsert_rows(
+        self, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Insert rows, replacing the other columns of a stored row with the same key; call inside write_transaction().
+
+        Key columns must not be NULL (a NULL never conflicts, so it would duplicate).
+        """
+        self.executemany(upsert_statement(table, columns, key), plain_rows(rows))
 
     def table_exists(self, table: str) -> bool:
         """Whether the store has this table."""
@@ -181,13 +194,45 @@ class StoreConnection:
             self.rollback()
             if isinstance(error, self.driver_errors):
                 raise StoreError(
-                    f"{self.label}: the values could not be written ({error}); the store is unchanged."
+                    f"{self.label}: the values could not be written ({one_line(error)}); the store is unchanged."
                 ) from error
             raise
         self.commit()
 
     def close(self) -> None:
         self.connection.close()
+
+
+#: Cell types both drivers store as they are; other numbers are made Python floats first (see plain_rows).
+_PLAIN_TYPES = frozenset({str, float, int, type(None)})
+
+
+def plain_rows(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The rows with numpy's (and other) numbers as Python floats.
+
+    sqlite3 would store a numpy float32 as a blob, and csv writes numpy 2's float64 as "np.float64(1.5)".
+    Anything else (text, a list) is left for the database to refuse.
+    """
+    for row in rows:
+        if _PLAIN_TYPES.issuperset(map(type, row)):
+            yield row
+        else:
+            yield tuple(
+                cell if type(cell) in _PLAIN_TYPES or not isinstance(cell, numbers.Real) else float(cell)
+                for cell in row
+            )
+
+
+def one_line(error: BaseException) -> str:
+    """A driver's message on one line (PostgreSQL's run over several: message, DETAIL, CONTEXT)."""
+    return " ".join(str(error).split())
+
+
+def upsert_statement(table: str, columns: Sequence[str], key: Sequence[str], source: str = "") -> str:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE`` of the other columns, from ``?`` values or a SELECT (``source``)."""
+    values = source or f"VALUES ({', '.join('?' * len(columns))})"
+    updates = ", ".join(f"{name} = excluded.{name}" for name in columns if name not in key)
+    return f"INSERT INTO {table} ({', '.join(columns)}) {values} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
 
 
 def prepare_tables(connection: StoreConnection) -> None:

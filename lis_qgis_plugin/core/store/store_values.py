@@ -19,9 +19,11 @@ from .store_schema import (
     CATALOGUE_COLUMNS,
     CATALOGUE_TABLE,
     VALUE_COLUMNS,
+    VALUE_KEY,
     VALUES_TABLE,
     StoreConnection,
     StoreError,
+    upsert_statement,
 )
 
 #: The period argument that asks for each indicator's newest period.
@@ -81,16 +83,7 @@ class AddResult:
 
 assert tuple(field.name for field in fields(CatalogueEntry)) == CATALOGUE_COLUMNS
 
-_VALUE_INSERT = (
-    f"INSERT INTO {VALUES_TABLE} ({', '.join(VALUE_COLUMNS)}) VALUES ({', '.join('?' * len(VALUE_COLUMNS))}) "
-    "ON CONFLICT (indicator_id, area_code, period, sex, age) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in VALUE_COLUMNS[3:])
-)
-_CATALOGUE_INSERT = (
-    f"INSERT INTO {CATALOGUE_TABLE} ({', '.join(CATALOGUE_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(CATALOGUE_COLUMNS))}) ON CONFLICT (indicator_id) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in CATALOGUE_COLUMNS[1:])
-)
+_CATALOGUE_INSERT = upsert_statement(CATALOGUE_TABLE, CATALOGUE_COLUMNS, ("indicator_id",))
 
 
 def add_values(store: StoreLocation, entry: CatalogueEntry, rows: Iterable[IndicatorValue]) -> AddResult:
@@ -107,7 +100,7 @@ def add_values(store: StoreLocation, entry: CatalogueEntry, rows: Iterable[Indic
     with store_connection(store) as connection, connection.write_transaction():
         before = _row_count(connection, entry.indicator_id)
         connection.execute(_CATALOGUE_INSERT, astuple(entry))
-        connection.executemany(_VALUE_INSERT, records)
+        connection.upsert_rows(VALUES_TABLE, VALUE_COLUMNS, VALUE_KEY, records)
         after = _row_count(connection, entry.indicator_id)
     return AddResult(entry.indicator_id, len(records), after - before)
 
