@@ -19,8 +19,10 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
+from .add_to_store_algorithm import online_fetcher, read_api_key
 from .lis_algorithm import LisAlgorithm
 
+#: SOURCE's choices, as core.store.store_sources names them.
 SOURCES = ("fingertips", "nomis", "url")
 
 
@@ -140,68 +142,30 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> bool:
         """Read the API key here, on the main thread: unlocking the auth database may ask for the master password."""
-        from ..core.sources.http_client import OnlineSourceError, auth_config_secret
-
-        authcfg = self.parameterAsString(parameters, self.AUTH_CONFIG, context)
-        self._api_key = ""
-        if authcfg:
-            try:
-                self._api_key = auth_config_secret(authcfg, self.tr("API key"))
-            except OnlineSourceError as error:
-                feedback.reportError(str(error), True)
-                return False
-        return True
+        api_key = read_api_key(self, self.parameterAsString(parameters, self.AUTH_CONFIG, context), feedback)
+        self._api_key = api_key or ""
+        return api_key is not None
 
     def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.sources.http_client import HttpClient, OnlineSourceError
-        from ..settings import online_settings
+        from ..core.store.store_sources import OnlineQuery
 
-        online = online_settings()  # the network, cache and mirror settings, read here: the core reads none
-        mirrors = {"fingertips": online.fingertips_base_url, "nomis": online.nomis_base_url, "url": None}
         source = SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)]
-        ids = self.parameterAsString(parameters, self.IDS, context).strip()
-        area_type = self.parameterAsString(parameters, self.AREA_TYPE, context).strip()
-        parent = self.parameterAsString(parameters, self.PARENT_CODE, context).strip() or None
-        parent_type = self.parameterAsString(parameters, self.PARENT_AREA_TYPE, context).strip()
-        query = self.parameterAsString(parameters, self.QUERY, context)
-        base_url = self.parameterAsString(parameters, self.BASE_URL, context).strip() or mirrors[source]
-        refresh = self.parameterAsBoolean(parameters, self.REFRESH, context)
+        query = OnlineQuery(
+            source,
+            self.parameterAsString(parameters, self.IDS, context).strip(),
+            self.parameterAsString(parameters, self.AREA_TYPE, context).strip(),
+            self.parameterAsString(parameters, self.PARENT_CODE, context).strip(),
+            self.parameterAsString(parameters, self.PARENT_AREA_TYPE, context).strip(),
+            self.parameterAsString(parameters, self.QUERY, context),
+            self.parameterAsString(parameters, self.BASE_URL, context).strip(),
+        )
         output = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
         if source == "url" and Path(output).parent == Path(QgsProcessingUtils.tempFolder()):
             output = output.with_suffix("")  # a temporary output takes the suffix of what is downloaded
-        client = HttpClient(feedback=feedback, options=online.http)
-        cache_dir, max_age_days = online.cache_dir, online.max_age_days
-
-        def load() -> Any:  # from the chosen source
-            if source == "fingertips":
-                from ..core.sources.fingertips import load_fingertips, parse_ids
-                from ..core.sources.nomis import parse_query
-
-                if not area_type.isdigit():
-                    raise OnlineSourceError(
-                        self.tr("Fingertips needs the area type id as a number (AREA_TYPE), e.g. 501 or 8.")
-                    )
-                if parent_type and not parent_type.isdigit():
-                    raise OnlineSourceError(self.tr("PARENT_AREA_TYPE must be a Fingertips area type id (a number)."))
-                profile = parse_query(query).get("profile_id")
-                return load_fingertips(
-                    parse_ids(ids), int(area_type), output, parent, int(parent_type) if parent_type else None,
-                    int(profile) if profile and profile.isdigit() else None, base_url, refresh,
-                    cache_dir=cache_dir, client=client, max_age_days=max_age_days,
-                )  # fmt: skip
-            if source == "nomis":
-                from ..core.sources.nomis import load_nomis, parse_query
-
-                return load_nomis(
-                    ids, area_type, output, parent, parse_query(query), self._api_key or None, base_url, refresh,
-                    cache_dir=cache_dir, client=client, feedback=feedback, max_age_days=max_age_days,
-                )  # fmt: skip
-            from ..core.sources.url_source import load_url
-
-            return load_url(ids, output, refresh, cache_dir=cache_dir, client=client, max_age_days=max_age_days)
-
-        outcome = load()
+        refresh = self.parameterAsBoolean(parameters, self.REFRESH, context)
+        # The store's downloader, with the network, cache and mirror settings read here: the core reads none.
+        outcome = online_fetcher(feedback, self._api_key).download_to(query, output, refresh)
         self.push_log(feedback, outcome.log)
         return {self.OUTPUT: str(outcome.path), self.ROWS: outcome.rows, self.SOURCE_URL: outcome.source_url}

@@ -1998,31 +1998,36 @@ Matched: {1} areas. Areas with no row: {2}. Table rows with no area: {3}.</sourc
     </message>
     <message>
         <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="593"/>
+        <source>{0} indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="595"/>
         <source>Added {0} values of {1} to the store (selected in the list): press Add to map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="598"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="600"/>
         <source>{0} finished: see its report.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="609"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="611"/>
         <source>Load indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="622"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="624"/>
         <source>Fetched {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="628"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="630"/>
         <source>Fetched the layer {0}: press Join indicators.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="630"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/indicators_page.py" line="632"/>
         <source>The tool finished but gave no table: see the LIS log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3226,12 +3231,12 @@ The service names change with each ONS release: SERVICE_URL (a layer URL ending 
 <context>
     <name>LoadIndicatorsAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="53"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="55"/>
         <source>Load indicators (Fingertips, Nomis or a URL)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="60"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="62"/>
         <source>Downloads an indicator table and saves it as a file that 'Join indicators to boundaries' reads as its TABLE (chain them in the model designer).
 
 SOURCE 0, Fingertips (OHID, {0}): IDS are indicator ids (93553, 90366), AREA_TYPE the child area type id ({1}), PARENT_CODE the parent area (e.g. E06000017; its area type is found from the code, or give PARENT_AREA_TYPE). The CSV keeps the value, the 95% and 99.8% confidence limits, count, denominator and time period of every row; the join takes the latest period.
@@ -3244,93 +3249,78 @@ Downloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="83"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="85"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="86"/>
         <source>Fingertips (OHID)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="86"/>
         <source>Nomis (ONS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="86"/>
         <source>A web address (CSV, XLSX, GeoJSON)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="90"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="92"/>
         <source>Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="96"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="98"/>
         <source>Area type: Fingertips area type id (e.g. 501) or Nomis geography (e.g. TYPE151)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="104"/>
         <source>Parent area (e.g. E06000017; Nomis: geography id)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="107"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="109"/>
         <source>Fingertips parent area type id (empty: from the parent code)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="111"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="113"/>
         <source>More query options (name=value&amp;name=value)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="113"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="115"/>
         <source>Base URL of the API (a mirror)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="120"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="122"/>
         <source>Authentication configuration holding the API key (Nomis uid)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="126"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="128"/>
         <source>Download again, ignoring the cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="132"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="134"/>
         <source>Indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="136"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="138"/>
         <source>Rows saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="137"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="139"/>
         <source>Address the table came from</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="149"/>
-        <source>API key</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="184"/>
-        <source>Fingertips needs the area type id as a number (AREA_TYPE), e.g. 501 or 8.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="187"/>
-        <source>PARENT_AREA_TYPE must be a Fingertips area type id (a number).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

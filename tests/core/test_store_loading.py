@@ -212,6 +212,9 @@ def test_a_fingertips_table_keeps_every_period_limit_and_category(tmp_path: Path
     count, total = counted[("E06000018", "2025")]
     latest = values_at(store, "fingertips.93553", sex="Persons", age="All ages")
     assert latest["E06000018"] == pytest.approx(100 * count / total) and set(latest) == set(DISTRICTS)
+    assert values_at(store, "fingertips.93553") == latest  # its one sex and age need no naming
+    with pytest.raises(LisError, match='93553 has no values in 2025 with sex "Female". Choose one of: Persons, All'):
+        values_at(store, "fingertips.93553", sex="Female")
     assert count > 20 and counted[("E06000017", "2025")][0] == 0  # Nottingham has some, Rutland none
     older = values_at(store, "fingertips.93553", "2019", sex="Persons", age="All ages")
     count19, total19 = counted[("E06000018", "2019")]

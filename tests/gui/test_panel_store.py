@@ -27,9 +27,9 @@ from lis_qgis_plugin.gui.algorithm_runner import RunOutcome
 from lis_qgis_plugin.gui.lis_dock import LisDockWidget
 from lis_qgis_plugin.gui.store_catalogue import BREAK
 from lis_qgis_plugin.settings import project_store_text
-from tests.support import SHARED_DATA, ogr_layer, write_csv
+from tests.support import SHARED_DATA, csv_rows, field_with_alias, ogr_layer, write_csv
 
-from .panel_support import project_layer
+from .panel_support import gpkg_file, lis_group_layers, project_layer, wait_for_run
 
 RUTLAND_IOD2025 = SHARED_DATA / "rutland" / "deprivation" / "rutland_imd2025_lsoa21.csv"
 RUTLAND_LSOA21 = SHARED_DATA / "rutland" / "boundaries" / "rutland_lsoa21.geojson"
@@ -286,6 +286,46 @@ def test_add_to_map_and_add_to_store_say_what_to_choose_first(
     assert "Select one or more indicators in the store's list first." in first
     assert "Choose the indicator table above (a CSV, XLSX or ODS file, or fetch one) first." in second
     assert not panel.runner.is_running()
+
+
+def test_add_to_map_maps_the_latest_period_of_the_selected_indicators_on_the_store_boundary_set(
+    panel: LisDockWidget, store: Path, tmp_path: Path
+) -> None:
+    page = panel.page("indicators")
+    choose_store(page, store)
+    page.catalogue.select(["iod2025_imd_decile", "iod2025_health_score"])  # first click
+    assert page.map_onto.currentData() == "LSOA 2021"
+    before = set(QgsProject.instance().mapLayers())
+    page.map_button.click()  # second click
+    outcome = wait_for_run(panel)
+    assert outcome.ok, outcome.error
+    (layer,) = [QgsProject.instance().mapLayer(i) for i in set(QgsProject.instance().mapLayers()) - before]
+    assert layer in lis_group_layers() and gpkg_file(layer).parent == tmp_path / "outputs"
+    assert layer.featureCount() == 26
+    published = {row["lsoa21_code"]: row for row in csv_rows(RUTLAND_IOD2025)}
+    decile, health = field_with_alias(layer.source(), "IMD decile"), field_with_alias(layer.source(), "Health score")
+    for feature in layer.getFeatures():
+        row = published[feature["LSOA21CD"]]
+        assert feature[decile] == float(row["IMD_decile"])
+        assert feature[health] == pytest.approx(float(row["Health_score"]))
+    assert panel.page("map").layer_combo.currentLayer() is layer
+
+
+def test_add_to_store_puts_the_pages_table_in_and_lists_it_selected(panel: LisDockWidget, tmp_path: Path) -> None:
+    page = panel.page("indicators")
+    choose_store(page, tmp_path / "new_store.gpkg")
+    page.set_table(str(RUTLAND_IOD2025))
+    page.add_store_button.click()
+    outcome = wait_for_run(panel)
+    assert outcome.ok, outcome.error
+    added = outcome.results["INDICATORS"].split(",")
+    assert len(added) == 24 and outcome.results["ADDED"] == 24 * 26
+    rows = visible_rows(page)
+    assert sorted(rows) == sorted(added) and sorted(page.catalogue.selected_ids()) == sorted(added)
+    assert all(texts[2] == "LSOA 2021" for texts in rows.values())
+    assert (
+        page.status.text() == "Added 624 values of 24 indicators to the store (selected in the list): press Add to map."
+    )
 
 
 @pytest.mark.parametrize("width", [300, 420])

@@ -7,6 +7,7 @@ layer go through Processing as the toolbox runs them, and the layer is taken by 
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProject
 
 from lis_qgis_plugin.core.io.table_files import read_raw_table
 from lis_qgis_plugin.core.store.store_rows import wide_column_values
-from lis_qgis_plugin.core.store.store_values import CatalogueEntry, add_values
-from tests.support import SHARED_DATA, LogFeedback, features_by_code, run_join
+from lis_qgis_plugin.core.store.store_schema import StoreError
+from lis_qgis_plugin.core.store.store_values import CatalogueEntry, add_values, values_at
+from tests.support import SHARED_DATA, LogFeedback, features_by_code, field_with_alias, run_join
 
 RUTLAND = SHARED_DATA / "rutland"
 IOD2025 = RUTLAND / "deprivation" / "rutland_imd2025_lsoa21.csv"
@@ -130,3 +132,75 @@ def test_bad_choices_are_refused_in_one_sentence(
     message = str(raised.value)
     assert expected in message and "\n" not in message and "Traceback" not in message
     assert not (tmp_path / "out.gpkg").exists()
+
+
+FINGERTIPS_HEADER = [
+    "Indicator ID", "Indicator Name", "Area Code", "Sex", "Age", "Time period", "Value",
+    "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count",
+    "Denominator", "Value note",
+]  # fmt: skip
+
+
+def fingertips_scores(path: Path, sexes: tuple[str, ...] = ("Persons",)) -> Path:
+    """A Fingertips-shaped long table of Rutland's published IoD2025 IMD scores in three periods, written newest
+    first as Fingertips does: 2025 as published, each year back one point higher, with limits; per sex given
+    (after the first, each a quarter point lower)."""
+    rows = []
+    for back, period in enumerate(("2025", "2024", "2023")):
+        for shift, sex in enumerate(sexes):
+            for code, row in published(IOD2025).items():
+                value = float(row["IMD_score"]) + back - shift / 4
+                rows.append([
+                    "90640", "Deprivation score (IMD)", code, sex, "All ages", period,
+                    f"{value:.3f}", f"{value - 1:.3f}", f"{value + 1:.3f}", f"{value - 2:.3f}", f"{value + 2:.3f}",
+                    "", "", "",
+                ])  # fmt: skip
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([FINGERTIPS_HEADER, *rows])
+    return path
+
+
+def test_a_fingertips_table_added_then_mapped_gives_the_newest_period(store: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "store.gpkg"
+    shutil.copyfile(store, copy)
+    added, _ = run("lis:addtostore", STORE=str(copy), TABLE=str(fingertips_scores(tmp_path / "fingertips.csv")))
+    assert added["INDICATORS"] == "fingertips.90640" and added["ADDED"] == 3 * 26
+    assert values_at(copy, "fingertips.90640") == {  # one sex and age: the default needs no naming
+        code: pytest.approx(float(row["IMD_score"])) for code, row in published(IOD2025).items()
+    }
+    result, feedback = run(
+        "lis:indicatorlayer",
+        STORE=str(copy),
+        INDICATORS="fingertips.90640",
+        BOUNDARY_SET="LSOA 2021",
+        OUTPUT=str(tmp_path / "scores.gpkg"),
+    )
+    assert result["MATCHED"] == 26 and "fingertips.90640 (2025)" in feedback.text
+    field = field_with_alias(result["OUTPUT"], "Deprivation score (IMD)")
+    got = {code: row[field] for code, row in features_by_code(result["OUTPUT"], "LSOA21CD").items()}
+    assert got == {code: pytest.approx(float(row["IMD_score"])) for code, row in published(IOD2025).items()}
+
+
+def test_a_fingertips_table_of_two_sexes_gives_one_column_each(store: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "store.gpkg"
+    shutil.copyfile(store, copy)
+    table = fingertips_scores(tmp_path / "by_sex.csv", ("Male", "Female"))
+    added, _ = run("lis:addtostore", STORE=str(copy), TABLE=str(table))
+    assert added["ADDED"] == 3 * 2 * 26
+    with pytest.raises(StoreError, match=r"several sexes or ages in 2025 \(Female, All ages; Male, All ages\)"):
+        values_at(copy, "fingertips.90640")
+    assert values_at(copy, "fingertips.90640", sex="Female")["E01013787"] == pytest.approx(
+        float(published(IOD2025)["E01013787"]["IMD_score"]) - 0.25
+    )
+    result, _ = run(
+        "lis:indicatorlayer",
+        STORE=str(copy),
+        INDICATORS="fingertips.90640",
+        BOUNDARY_SET="LSOA 2021",
+        OUTPUT=str(tmp_path / "by_sex.gpkg"),
+    )
+    male = field_with_alias(result["OUTPUT"], "Deprivation score (IMD) (Male)")
+    female = field_with_alias(result["OUTPUT"], "Deprivation score (IMD) (Female)")
+    for code, row in features_by_code(result["OUTPUT"], "LSOA21CD").items():
+        score = float(published(IOD2025)[code]["IMD_score"])
+        assert (row[male], row[female]) == (pytest.approx(score), pytest.approx(score - 0.25))

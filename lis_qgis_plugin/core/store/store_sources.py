@@ -22,6 +22,8 @@ from .store_loading import AddOptions, LoadedTable, describe_indicators, read_st
 from .store_rows import indicator_slug
 
 ONLINE_SOURCES = ("fingertips", "nomis", "url")
+#: The file each source's table is saved as in a download folder (a web address's takes its own suffix).
+_FILE_NAMES = {"fingertips": "fingertips.csv", "nomis": "nomis.csv", "url": "download"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ class OnlineFetcher:
 
     def download(self, query: OnlineQuery, folder: Path, refresh: bool) -> TableOutcome:
         """The query's table saved in ``folder``; OnlineSourceError naming what failed."""
+        return self.download_to(query, folder / _FILE_NAMES.get(query.source, "download"), refresh)
+
+    def download_to(self, query: OnlineQuery, output: Path, refresh: bool) -> TableOutcome:
+        """The query's table saved as ``output`` (a web address's file takes its own suffix when ``output`` has
+        none); OnlineSourceError naming what failed. lis:loadindicators and the store both download through here."""
         if query.source not in ONLINE_SOURCES:
             raise OnlineSourceError(f'"{query.source}" is not an online source: use {", ".join(ONLINE_SOURCES)}.')
         base_url = query.base_url or self.mirrors.get(query.source)
@@ -93,16 +100,16 @@ class OnlineFetcher:
                 raise OnlineSourceError("PARENT_AREA_TYPE must be a Fingertips area type id (a number).")
             profile = parse_query(query.query).get("profile_id")
             return load_fingertips(
-                parse_ids(query.ids), int(query.area_type), folder / "fingertips.csv", query.parent or None,
+                parse_ids(query.ids), int(query.area_type), output, query.parent or None,
                 int(query.parent_type) if query.parent_type else None,
                 int(profile) if profile and profile.isdigit() else None, base_url, refresh, **common,
             )  # fmt: skip
         if query.source == "nomis":
             return load_nomis(
-                query.ids, query.area_type, folder / "nomis.csv", query.parent or None, parse_query(query.query),
+                query.ids, query.area_type, output, query.parent or None, parse_query(query.query),
                 self.api_key or None, base_url, refresh, feedback=self.feedback, **common,
             )  # fmt: skip
-        return load_url(query.ids, folder / "download", refresh, **common)
+        return load_url(query.ids, output, refresh, **common)
 
     def described(self, query: OnlineQuery) -> dict[str, dict[str, str]]:
         """Fingertips' definition and unit of each indicator of the query (other sources describe none)."""

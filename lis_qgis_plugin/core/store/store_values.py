@@ -195,25 +195,49 @@ def _latest(connection: StoreConnection, indicator_id: str) -> str | None:
 
 
 def values_at(
-    store: StoreLocation, indicator_id: str, period: str = LATEST, sex: str = "", age: str = ""
+    store: StoreLocation, indicator_id: str, period: str = LATEST, sex: str | None = None, age: str | None = None
 ) -> dict[str, float | None]:
-    """Area code -> value of one indicator in one period ("latest": its newest), for one sex and age ('': none)."""
+    """Area code -> value of one indicator in one period ("latest": its newest), for one sex and one age.
+
+    ``sex`` and ``age`` None take the one the indicator has in that period (a Fingertips table's "Persons",
+    "All ages"), so a single breakdown needs no naming; when it has several, StoreError asks to choose.
+    '' asks for values stored without a sex or age (a wide table's).
+    """
     with store_connection(store) as connection:
         _check_indicator(connection, store, indicator_id)
         wanted = _latest(connection, indicator_id) if period == LATEST else period
         rows = connection.execute(
-            f"SELECT area_code, value FROM {VALUES_TABLE} "
-            "WHERE indicator_id = ? AND period = ? AND sex = ? AND age = ?",
-            (indicator_id, wanted, sex or "", age or ""),
+            f"SELECT sex, age, area_code, value FROM {VALUES_TABLE} WHERE indicator_id = ? AND period = ?",
+            (indicator_id, wanted),
         ).fetchall()
-    if wanted is not None and not rows and period != LATEST:
+    if wanted is None:
+        return {}
+    if not rows:
         known = periods(store, indicator_id)
         raise StoreError(
-            f'{indicator_id} has no values for the period "{period}"'
-            + (f' with sex "{sex}" and age "{age}"' if sex or age else "")
-            + f". Choose one of: {', '.join(known) or 'none stored yet'}."
+            f'{indicator_id} has no values for the period "{period}". '
+            f"Choose one of: {', '.join(known) or 'none stored yet'}."
         )
-    return dict(rows)
+    chosen = _breakdown(
+        indicator_id, wanted, {(row_sex or "", row_age or "") for row_sex, row_age, _, _ in rows}, sex, age
+    )
+    return {code: value for row_sex, row_age, code, value in rows if (row_sex or "", row_age or "") == chosen}
+
+
+def _breakdown(
+    indicator_id: str, period: str, stored: set[tuple[str, str]], sex: str | None, age: str | None
+) -> tuple[str, str]:
+    """The one stored (sex, age) that matches the asked parts (None: any); StoreError listing them otherwise."""
+    matching = [pair for pair in stored if (sex is None or pair[0] == sex) and (age is None or pair[1] == age)]
+    if len(matching) == 1:
+        return matching[0]
+    shown = "; ".join(f"{pair[0] or 'no sex'}, {pair[1] or 'no age'}" for pair in sorted(stored))
+    if not matching:
+        asked = ", ".join(f'{part} "{value}"' for part, value in (("sex", sex), ("age", age)) if value is not None)
+        raise StoreError(f"{indicator_id} has no values in {period} with {asked}. Choose one of: {shown}.")
+    raise StoreError(
+        f"{indicator_id} has values for several sexes or ages in {period} ({shown}). Choose the sex and the age."
+    )
 
 
 def _check_indicator(connection: StoreConnection, store: StoreLocation, indicator_id: str) -> None:

@@ -589,9 +589,11 @@ class IndicatorsPage(LisPage):
         added = [part for part in str(outcome.results.get("INDICATORS") or "").split(",") if part]
         if added:
             self.catalogue.select(added)
+            # A whole file (24 IoD columns) is named by its count: the list above shows them selected.
+            what = ", ".join(added) if len(added) <= 3 else tr("{0} indicators").format(len(added))
             self.status.setText(
                 tr("Added {0} values of {1} to the store (selected in the list): press Add to map.").format(
-                    f"{int(outcome.results.get('ADDED') or 0):,}", ", ".join(added)
+                    f"{int(outcome.results.get('ADDED') or 0):,}", what
                 )
             )
         else:
