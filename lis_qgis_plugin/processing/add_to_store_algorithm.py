@@ -215,7 +215,7 @@ class AddToStoreAlgorithm(LisAlgorithm):
     def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.store.store_loading import add_loaded_table, file_refresh, read_store_table
+        from ..core.store.store_loading import add_loaded_tables, file_refresh, read_store_table
         from ..core.store.store_location import store_label
         from ..core.store.store_report import AddReport
         from ..core.store.store_schema import StoreError
@@ -245,7 +245,7 @@ class AddToStoreAlgorithm(LisAlgorithm):
                 fetcher = online_fetcher(feedback, self._api_key)
                 table, outcome = load_online_table(fetcher, query, Path(folder), options, markers, refresh)
                 self.push_log(feedback, outcome.log)
-        results = add_loaded_table(store, table)
+        results = add_loaded_tables(store, [table])
         report = AddReport(store_label(store), table, results)
         self.push_log(feedback, report.log_lines())
         if report_path:

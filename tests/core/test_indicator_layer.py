@@ -8,6 +8,7 @@ layers are compared with what ``join_indicators`` (lis:joinindicators' core) wri
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from lis_qgis_plugin.core.store.store_boundaries import add_boundary_set, bounda
 from lis_qgis_plugin.core.store.store_lookups import Edition, add_lookup, find_lookup, lookups
 from lis_qgis_plugin.core.store.store_rows import fingertips_values, wide_column_values
 from lis_qgis_plugin.core.store.store_schema import StoreError
-from lis_qgis_plugin.core.store.store_values import CatalogueEntry, add_values
+from lis_qgis_plugin.core.store.store_values import CatalogueEntry, IndicatorValue, add_values
 from tests.support import SHARED_DATA, file_state, write_csv
 
 RUTLAND = SHARED_DATA / "rutland"
@@ -254,3 +255,19 @@ def test_indicators_of_two_editions_are_refused_together(rutland_store: Path, tm
     ids = ["iod2025_imd_rank", "iod2019_index_of_multiple_deprivation_imd_rank"]
     with pytest.raises(StoreError, match="different geographies or vintages .*Make one layer per geography"):
         indicator_layer(rutland_store, ids, str(tmp_path / "out.gpkg"), boundary_set_name="LSOA 2021")
+
+
+def test_an_indicator_of_unknown_vintage_goes_with_its_geography(rutland_store: Path, tmp_path: Path) -> None:
+    """A local table whose codes do not tell the vintage maps beside IoD2025 (LSOA 2021); the layer is 2021's."""
+    store = tmp_path / "store.gpkg"
+    shutil.copyfile(rutland_store, store)
+    rows = published(IOD2025)
+    local = CatalogueEntry("local_health_score", "Local health score", geography="LSOA")  # no vintage known
+    add_values(store, local, [IndicatorValue(code, "2024", float(row["Health_score"])) for code, row in rows.items()])
+    ids = ["iod2025_imd_rank", "local_health_score"]
+    outcome = indicator_layer(store, ids, str(tmp_path / "both.gpkg"), boundary_set_name="LSOA 2021")
+    got = layer_rows(outcome.uri, "LSOA21CD")
+    for code, row in rows.items():
+        assert got[code]["imd_rank"] == int(row["IMD_rank"])
+        assert got[code]["local_health_score"] == pytest.approx(float(row["Health_score"]))
+    assert store_indicator_table(store, ids).edition == Edition("LSOA", "2021")

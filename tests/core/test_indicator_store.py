@@ -26,6 +26,7 @@ from lis_qgis_plugin.core.store.store_schema import StoreError
 from lis_qgis_plugin.core.store.store_values import (
     CatalogueEntry,
     IndicatorValue,
+    add_many,
     add_values,
     catalogue,
     latest_period,
@@ -244,6 +245,13 @@ def test_a_failing_add_leaves_the_store_as_it_was(
     unwritable = IndicatorValue(rows[0].area_code, "2022/23", [1.0])  # type: ignore[arg-type]
     with pytest.raises(StoreError, match="could not be written .*the store is unchanged"):
         add_values(store, CatalogueEntry("92443", "Renamed"), [*revised, unwritable])
+    assert store_bytes(store) == before
+    # Several indicators go in together or not at all: the first, good one is not left behind alone.
+    with pytest.raises(StoreError, match="could not be written .*the store is unchanged"):
+        add_many(
+            store,
+            [(CatalogueEntry("92443b", "A good one"), revised), (CatalogueEntry("92443", "Renamed"), [unwritable])],
+        )
     assert store_bytes(store) == before
 
 

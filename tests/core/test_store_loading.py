@@ -18,7 +18,7 @@ from lis_qgis_plugin.core.store.period_keys import PeriodError
 from lis_qgis_plugin.core.store.store_changes import UpdateError, source_reloader, stored_values, update_store
 from lis_qgis_plugin.core.store.store_loading import (
     AddOptions,
-    add_loaded_table,
+    add_loaded_tables,
     file_refresh,
     read_store_table,
 )
@@ -67,7 +67,7 @@ def value_row(store: Path, indicator: str, code: str, period: str) -> dict[str, 
 def add_file(store: Path, path: Path, options: AddOptions | None = None) -> AddReport:
     """Read a table file and add it, as lis:addtostore does."""
     table = read_store_table(path, options or AddOptions(), file_refresh(path))
-    return AddReport(str(store), table, add_loaded_table(store, table))
+    return AddReport(str(store), table, add_loaded_tables(store, [table]))
 
 
 # ------------------------------------------------------------------------------------------ wide IoD files

@@ -114,17 +114,21 @@ def _parsed(name: str, codes: Sequence[str], values: dict[str, float]) -> Parsed
 
 
 def _edition(store: StoreLocation, entries: Sequence[CatalogueEntry]) -> Edition:
-    """The one edition of the chosen indicators; StoreError when they mix geographies or vintages."""
-    editions = {
-        Edition(entry.geography, entry.vintage).key: Edition(entry.geography, entry.vintage) for entry in entries
-    }
-    if len(editions) > 1:
-        described = ", ".join(f"{entry.indicator_id} ({Edition(entry.geography, entry.vintage)})" for entry in entries)
+    """The one edition of the chosen indicators; StoreError when they mix geographies or known vintages.
+
+    An indicator whose vintage is not known goes with those of its geography whose vintage is (as in
+    ``needs_conversion``, an unknown part does not count); two known vintages never mix.
+    """
+    editions = [Edition(entry.geography, entry.vintage) for entry in entries]
+    geographies = {edition.key[0] for edition in editions}
+    vintages = {edition.key[1]: edition.vintage for edition in editions if edition.key[1]}
+    if len(geographies) > 1 or len(vintages) > 1:
+        described = ", ".join(f"{entry.indicator_id} ({edition})" for entry, edition in zip(entries, editions))
         raise StoreError(
             f"{store_label(store)}: the indicators are of different geographies or vintages ({described}). "
             "Make one layer per geography and vintage."
         )
-    return next(iter(editions.values()))
+    return Edition(editions[0].geography, next(iter(vintages.values()), ""))
 
 
 def store_indicator_table(store: StoreLocation, indicator_ids: Sequence[str], period: str = LATEST) -> StoreTable:

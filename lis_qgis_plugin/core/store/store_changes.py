@@ -15,7 +15,7 @@ from pathlib import Path
 from ..common.errors import LisError
 from ..io.table_files import check_table_path
 from .period_keys import period_key
-from .store_loading import AddOptions, LoadedTable, add_loaded_table, file_checksum, file_refresh, read_store_table
+from .store_loading import AddOptions, LoadedTable, add_loaded_tables, file_checksum, file_refresh, read_store_table
 from .store_location import StoreLocation, store_label
 from .store_open import store_connection
 from .store_schema import VALUES_TABLE, StoreError
@@ -133,8 +133,7 @@ def update_store(
             loaded.append(table)
     written = [item.entry for table in loaded for item in table.indicators]
     before = stored_values(store, [entry.indicator_id for entry in written])
-    for table in loaded:
-        add_loaded_table(store, table)
+    add_loaded_tables(store, loaded)  # every source was read first; written all at once or not at all
     after = stored_values(store, before)
     for entry in written:
         changes[entry.indicator_id] = compare_values(

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from ..sources.fingertips import FINGERTIPS_CITATION, is_fingertips_header
 from .period_keys import PeriodError, period_key
 from .store_location import StoreLocation
 from .store_rows import LongIndicator, indicator_slug, is_long_table, long_columns, long_indicators
-from .store_values import AddResult, CatalogueEntry, IndicatorValue, add_values
+from .store_values import AddResult, CatalogueEntry, IndicatorValue, add_many
 
 #: IoD files by their name: 'File_1_-_IMD2019_...', 'nottingham_imd2025_lsoa21.csv', 'IoD2025_...'.
 _IOD_EDITION = re.compile(r"(?:imd|iod)[ _-]?(2015|2019|2025)", re.IGNORECASE)
@@ -382,9 +383,10 @@ def _vintage(table: LoadedTable, options: AddOptions, edition: IodEdition | None
     return options.vintage or ({"2019": "2011", "2015": "2011", "2025": "2021"}[edition.year] if edition else "")
 
 
-def add_loaded_table(store: StoreLocation, table: LoadedTable) -> list[AddResult]:
-    """Put every indicator of a read table into the store; each is upserted, so re-adding updates."""
-    return [add_values(store, item.entry, item.rows) for item in table.indicators]
+def add_loaded_tables(store: StoreLocation, tables: Sequence[LoadedTable]) -> list[AddResult]:
+    """Put every indicator of the read tables into the store in one transaction (all or nothing); each is
+    upserted, so re-adding updates."""
+    return add_many(store, [(item.entry, item.rows) for table in tables for item in table.indicators])
 
 
 def describe_indicators(table: LoadedTable, described: dict[str, dict[str, str]]) -> None:

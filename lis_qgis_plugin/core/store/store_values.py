@@ -6,7 +6,7 @@ area, period, sex and age decides what "the same" is); a failed add leaves the s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, fields, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -87,22 +87,35 @@ _CATALOGUE_INSERT = upsert_statement(CATALOGUE_TABLE, CATALOGUE_COLUMNS, ("indic
 
 
 def add_values(store: StoreLocation, entry: CatalogueEntry, rows: Iterable[IndicatorValue]) -> AddResult:
-    """Put one indicator's catalogue entry and values into the store, in one transaction.
+    """Put one indicator's catalogue entry and values into the store, in one transaction (see add_many)."""
+    return add_many(store, [(entry, rows)])[0]
 
-    Every row is checked (area code, period) before anything is written, so bad input changes nothing.
+
+def add_many(
+    store: StoreLocation, indicators: Sequence[tuple[CatalogueEntry, Iterable[IndicatorValue]]]
+) -> list[AddResult]:
+    """Put several indicators (catalogue entry and values each) into the store, all in one transaction.
+
+    Every entry and row is checked (id, name, area code, period) before anything is written, and the writing is
+    one transaction, so bad input or a failure half-way leaves the store as it was: never a table half added.
     """
-    if not entry.indicator_id.strip() or not entry.name.strip():
-        raise StoreError("an indicator needs an id and a name to go into the store. Give both.")
-    records = _value_records(entry.indicator_id, rows)
-    if not entry.loaded_at:
-        entry = _with_loaded_at(entry)
+    prepared = []
+    for entry, rows in indicators:
+        if not entry.indicator_id.strip() or not entry.name.strip():
+            raise StoreError("an indicator needs an id and a name to go into the store. Give both.")
+        records = _value_records(entry.indicator_id, rows)
+        prepared.append((entry if entry.loaded_at else _with_loaded_at(entry), records))
+    results = []
     # Another writer waits for the write lock, then sees these rows; an error leaves the store unchanged.
     with store_connection(store) as connection, connection.write_transaction():
-        before = _row_count(connection, entry.indicator_id)
-        connection.execute(_CATALOGUE_INSERT, astuple(entry))
-        connection.upsert_rows(VALUES_TABLE, VALUE_COLUMNS, VALUE_KEY, records)
-        after = _row_count(connection, entry.indicator_id)
-    return AddResult(entry.indicator_id, len(records), after - before)
+        for entry, records in prepared:
+            before = _row_count(connection, entry.indicator_id)
+            connection.execute(_CATALOGUE_INSERT, astuple(entry))
+            connection.upsert_rows(VALUES_TABLE, VALUE_COLUMNS, VALUE_KEY, records)
+            results.append(
+                AddResult(entry.indicator_id, len(records), _row_count(connection, entry.indicator_id) - before)
+            )
+    return results
 
 
 def _with_loaded_at(entry: CatalogueEntry) -> CatalogueEntry:
