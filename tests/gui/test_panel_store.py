@@ -280,6 +280,7 @@ def test_add_to_map_and_add_to_store_say_what_to_choose_first(
 ) -> None:
     page = panel.page("indicators")
     choose_store(page, store)
+    page.set_table("")  # the dock outlives a test: another may have chosen a table
     page.map_button.click()
     page.add_store_button.click()
     first, second = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)
