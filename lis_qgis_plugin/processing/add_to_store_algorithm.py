@@ -245,7 +245,7 @@ class AddToStoreAlgorithm(LisAlgorithm):
                 fetcher = online_fetcher(feedback, self._api_key)
                 table, outcome = load_online_table(fetcher, query, Path(folder), options, markers, refresh)
                 self.push_log(feedback, outcome.log)
-        results = add_loaded_tables(store, [table])
+        results = add_loaded_tables(store, [table], feedback)
         report = AddReport(store_label(store), table, results)
         self.push_log(feedback, report.log_lines())
         if report_path:

@@ -98,7 +98,7 @@ class UpdateStoreAlgorithm(LisAlgorithm):
         )
         fetcher = online_fetcher(feedback, self._api_key)
         with tempfile.TemporaryDirectory(dir=QgsProcessingUtils.tempFolder()) as folder:
-            changes = update_store(store, source_reloader(fetcher, Path(folder), suppressed_markers()), ids)
+            changes = update_store(store, source_reloader(fetcher, Path(folder), suppressed_markers()), ids, feedback)
         report = UpdateReport(store_label(store), changes)
         self.push_log(feedback, report.log_lines())
         if report_path:

@@ -364,3 +364,24 @@ def test_numpy_numbers_go_in_as_plain_numbers(store: StoreLocation, published: d
         codes[2]: float(published[codes[2]]["IMD_score"]),
     }
     assert store_rows(store, "SELECT count FROM lis_values WHERE area_code = ?", (codes[0],)) == [(7.0,)]
+
+
+def test_cancelling_an_add_half_way_leaves_the_store_as_it_was(
+    tmp_path: Path, store: StoreLocation, sample_files: SampleFiles
+) -> None:
+    """The user cancels after the first indicator is written: it is rolled back with the rest."""
+    from qgis.core import QgsFeedback
+
+    from lis_qgis_plugin.core.common.errors import CancelledError
+
+    path, _ = fingertips_table(tmp_path, sample_files)
+    rows = fingertips_values(read_raw_table(path))["92443"]
+    add_values(store, CatalogueEntry("92443", "Smoking Prevalence in adults"), rows[:10])
+    before = store_bytes(store)
+    feedback = QgsFeedback()
+    feedback.progressChanged.connect(lambda value: feedback.cancel() if value > 0 else None)
+    indicators = [(CatalogueEntry(f"copy{number}", f"Copy {number}"), rows) for number in range(3)]
+    with pytest.raises(CancelledError):
+        add_many(store, indicators, feedback)
+    assert store_bytes(store) == before
+    assert [entry.indicator_id for entry in catalogue(store)] == ["92443"]

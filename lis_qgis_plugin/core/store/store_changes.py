@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qgis.core import QgsFeedback
+
 from ..common.errors import LisError
 from ..io.table_files import check_table_path
 from .period_keys import period_key
@@ -109,6 +111,7 @@ def update_store(
     store: StoreLocation,
     reload: Callable[[dict[str, object]], LoadedTable | None],
     indicator_ids: Sequence[str] = (),
+    feedback: QgsFeedback | None = None,
 ) -> list[IndicatorChange]:
     """Read every indicator's source again (``reload(record)``: None when a file is unchanged), write, compare.
 
@@ -133,7 +136,7 @@ def update_store(
             loaded.append(table)
     written = [item.entry for table in loaded for item in table.indicators]
     before = stored_values(store, [entry.indicator_id for entry in written])
-    add_loaded_tables(store, loaded)  # every source was read first; written all at once or not at all
+    add_loaded_tables(store, loaded, feedback)  # every source was read first; written all at once or not at all
     after = stored_values(store, before)
     for entry in written:
         changes[entry.indicator_id] = compare_values(

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from qgis.core import QgsFeedback
+
 from ..common.ons_codes import is_normalised_code, profile_codes, vintage_from_name
 from ..common.wording import list_labels
 from ..indicators.indicator_table import IndicatorMetadata, build_indicator_table, normalise_polarity
@@ -383,10 +385,12 @@ def _vintage(table: LoadedTable, options: AddOptions, edition: IodEdition | None
     return options.vintage or ({"2019": "2011", "2015": "2011", "2025": "2021"}[edition.year] if edition else "")
 
 
-def add_loaded_tables(store: StoreLocation, tables: Sequence[LoadedTable]) -> list[AddResult]:
-    """Put every indicator of the read tables into the store in one transaction (all or nothing); each is
-    upserted, so re-adding updates."""
-    return add_many(store, [(item.entry, item.rows) for table in tables for item in table.indicators])
+def add_loaded_tables(
+    store: StoreLocation, tables: Sequence[LoadedTable], feedback: QgsFeedback | None = None
+) -> list[AddResult]:
+    """Put every indicator of the read tables into the store in one transaction (all or nothing, cancel
+    included); each is upserted, so re-adding updates."""
+    return add_many(store, [(item.entry, item.rows) for table in tables for item in table.indicators], feedback)
 
 
 def describe_indicators(table: LoadedTable, described: dict[str, dict[str, str]]) -> None:

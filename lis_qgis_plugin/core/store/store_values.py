@@ -11,7 +11,10 @@ from dataclasses import astuple, dataclass, fields, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from qgis.core import QgsFeedback
+
 from ..common.ons_codes import normalise_code
+from ..common.progress import report_progress
 from .period_keys import PeriodError, period_key
 from .store_location import StoreLocation, store_label
 from .store_open import store_connection
@@ -92,12 +95,15 @@ def add_values(store: StoreLocation, entry: CatalogueEntry, rows: Iterable[Indic
 
 
 def add_many(
-    store: StoreLocation, indicators: Sequence[tuple[CatalogueEntry, Iterable[IndicatorValue]]]
+    store: StoreLocation,
+    indicators: Sequence[tuple[CatalogueEntry, Iterable[IndicatorValue]]],
+    feedback: QgsFeedback | None = None,
 ) -> list[AddResult]:
     """Put several indicators (catalogue entry and values each) into the store, all in one transaction.
 
     Every entry and row is checked (id, name, area code, period) before anything is written, and the writing is
-    one transaction, so bad input or a failure half-way leaves the store as it was: never a table half added.
+    one transaction, so bad input, a failure or a cancel half-way leaves the store as it was: never a table half
+    added. ``feedback`` shows the share of indicators written and can cancel.
     """
     prepared = []
     for entry, rows in indicators:
@@ -108,7 +114,8 @@ def add_many(
     results = []
     # Another writer waits for the write lock, then sees these rows; an error leaves the store unchanged.
     with store_connection(store) as connection, connection.write_transaction():
-        for entry, records in prepared:
+        for number, (entry, records) in enumerate(prepared):
+            report_progress(feedback, 100 * number / len(prepared))
             before = _row_count(connection, entry.indicator_id)
             connection.execute(_CATALOGUE_INSERT, astuple(entry))
             connection.upsert_rows(VALUES_TABLE, VALUE_COLUMNS, VALUE_KEY, records)
