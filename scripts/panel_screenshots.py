@@ -233,6 +233,20 @@ def indicators_step():
     page = plugin.dock.page("indicators")
     scroll_to("indicators", page.notes)
     grab("indicators")
+    # the same table into an indicator store, listed in the page's catalogue
+    page.findChild(QgsCollapsibleGroupBox, "storeGroup").setCollapsed(False)
+    page.store_choice.kind.setCurrentIndex(0)
+    page.store_choice.file.setFilePath(str(WORK / "lis_store.gpkg"))
+    page.add_store_button.click()
+    when_idle(store_step, 1000)
+
+
+def store_step():
+    check(plugin.dock.run_status.text())
+    page = plugin.dock.page("indicators")
+    scroll_to("indicators", page.catalogue)
+    grab("store")
+    page.findChild(QgsCollapsibleGroupBox, "storeGroup").setCollapsed(True)
     show("map")
     page = plugin.dock.page("map")
     small_areas = QgsProject.instance().mapLayersByName("Small areas: IMD decile")[0]
