@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qgis.core import (
     Qgis,
@@ -12,8 +12,6 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterAuthConfig,
-    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
@@ -22,64 +20,30 @@ from qgis.core import (
 )
 
 from .join_indicators_algorithm import split_field_list
-from .lis_algorithm import LisAlgorithm
+from .online_parameters import (
+    REFRESH,
+    SOURCE,
+    TABLE_OR_ONLINE_SOURCES,
+    OnlineSourceAlgorithm,
+    add_download_parameters,
+    add_query_parameters,
+    add_source_parameter,
+    read_online_query,
+)
 from .store_parameters import STORE, add_store_parameter, store_location
 from .target_parameters import TABLE_FILTER
 
-if TYPE_CHECKING:
-    from ..core.store.store_sources import OnlineFetcher
 
-#: SOURCE's choices: the TABLE file, then the online sources of lis:loadindicators.
-SOURCES = ("table", "fingertips", "nomis", "url")
-
-
-def online_fetcher(feedback: QgsProcessingFeedback, api_key: str = "") -> OnlineFetcher:
-    """The downloads' network options, cache and mirrors, read from the settings now (the core reads none)."""
-    from ..core.sources.http_client import HttpClient
-    from ..core.store.store_sources import OnlineFetcher
-    from ..settings import online_settings
-
-    online = online_settings()
-    mirrors = {"fingertips": online.fingertips_base_url, "nomis": online.nomis_base_url, "url": None}
-    client = HttpClient(feedback=feedback, options=online.http)
-    return OnlineFetcher(client, online.cache_dir, online.max_age_days, mirrors, api_key, feedback)
-
-
-def read_api_key(algorithm: LisAlgorithm, authcfg: str, feedback: QgsProcessingFeedback) -> str | None:
-    """The key in a QGIS authentication configuration ('' for none); None after reporting why it cannot be read.
-
-    Called on the main thread (prepareAlgorithm): unlocking the auth database may ask for the master password.
-    """
-    from ..core.sources.http_client import OnlineSourceError, auth_config_secret
-
-    if not authcfg:
-        return ""
-    try:
-        return auth_config_secret(authcfg, algorithm.tr("API key"))
-    except OnlineSourceError as error:
-        feedback.reportError(str(error), True)
-        return None
-
-
-class AddToStoreAlgorithm(LisAlgorithm):
+class AddToStoreAlgorithm(OnlineSourceAlgorithm):
     """Put every period, limit and breakdown of a table or online source into the store, with the join's checks."""
 
     GROUP_ID = "store"
     GROUP = "Indicator store"  # translated by LisAlgorithm.group()
-    SOURCE = "SOURCE"
     TABLE = "TABLE"
     SHEET = "SHEET"
     CODE_FIELD = "CODE_FIELD"
     FIELDS = "FIELDS"
     PERIOD = "PERIOD"
-    IDS = "IDS"
-    AREA_TYPE = "AREA_TYPE"
-    PARENT_CODE = "PARENT_CODE"
-    PARENT_AREA_TYPE = "PARENT_AREA_TYPE"
-    QUERY = "QUERY"
-    BASE_URL = "BASE_URL"
-    AUTH_CONFIG = "AUTH_CONFIG"
-    REFRESH = "REFRESH"
     NAME = "NAME"
     ID_PREFIX = "ID_PREFIX"
     UNIT = "UNIT"
@@ -91,10 +55,6 @@ class AddToStoreAlgorithm(LisAlgorithm):
     REPORT = "REPORT"
     ADDED = "ADDED"
     INDICATORS = "INDICATORS"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._api_key = ""
 
     def name(self) -> str:
         return "addtostore"
@@ -123,17 +83,7 @@ class AddToStoreAlgorithm(LisAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
         add_store_parameter(self)
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.SOURCE,
-                self.tr("Source"),
-                [
-                    self.tr("The table file (TABLE)"), self.tr("Fingertips (OHID)"), self.tr("Nomis (ONS)"),
-                    self.tr("A web address (CSV, XLSX)"),
-                ],
-                defaultValue=0,
-            )
-        )  # fmt: skip
+        add_source_parameter(self, self.tr("The table file (TABLE)"))
         table = QgsProcessingParameterFile(self.TABLE, self.tr("Indicator table (CSV, XLSX or ODS)"), optional=True)
         table.setFileFilter(TABLE_FILTER)
         self.addParameter(table)
@@ -142,15 +92,14 @@ class AddToStoreAlgorithm(LisAlgorithm):
             (self.CODE_FIELD, self.tr("Code column in the table (empty: find it)")),
             (self.FIELDS, self.tr("Columns or indicators to add, separated by ; (empty: all numeric)")),
             (self.PERIOD, self.tr("Period of a wide table's values (e.g. 2019, 2022/23; IoD files: their year)")),
-            (self.IDS, self.tr("Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)")),
-            (self.AREA_TYPE, self.tr("Area type: Fingertips area type id (e.g. 501) or Nomis geography (TYPE151)")),
-            (self.PARENT_CODE, self.tr("Parent area (e.g. E06000017; Nomis: geography id)")),
+        ]
+        self._add_optional_texts(texts)
+        add_query_parameters(self, ids_optional=True)
+        self._add_optional_texts([
             (self.NAME, self.tr("Indicator name (empty: the column's or the source's)")),
             (self.ID_PREFIX, self.tr("Id prefix of the indicators (empty: from the file or source)")),
             (self.UNIT, self.tr("Unit (e.g. %, per 100,000)")),
-        ]  # fmt: skip
-        for name, label in texts:
-            self.addParameter(QgsProcessingParameterString(name, label, optional=True))
+        ])  # fmt: skip
         self.addParameter(
             QgsProcessingParameterEnum(
                 self.POLARITY,
@@ -166,21 +115,11 @@ class AddToStoreAlgorithm(LisAlgorithm):
             QgsProcessingParameterString(self.GEOGRAPHY, self.tr("Geography (empty: from the codes)"), optional=True),
             QgsProcessingParameterString(self.VINTAGE, self.tr("Boundary vintage (empty: from the codes)"),
                                          optional=True),
-            QgsProcessingParameterString(self.PARENT_AREA_TYPE,
-                                         self.tr("Fingertips parent area type id (empty: from the parent code)"),
-                                         optional=True),
-            QgsProcessingParameterString(self.QUERY, self.tr("More query options (name=value&name=value)"),
-                                         optional=True),
-            QgsProcessingParameterString(self.BASE_URL, self.tr("Base URL of the API (a mirror)"), optional=True),
-            QgsProcessingParameterAuthConfig(self.AUTH_CONFIG,
-                                             self.tr("Authentication configuration holding the API key (Nomis uid)"),
-                                             optional=True),
-            QgsProcessingParameterBoolean(self.REFRESH, self.tr("Download again, ignoring the cache"),
-                                          defaultValue=False),
         ]  # fmt: skip
         for parameter in advanced:
             parameter.setFlags(parameter.flags() | Qgis.ProcessingParameterFlag.Advanced)
             self.addParameter(parameter)
+        add_download_parameters(self, advanced_download=True)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.REPORT, self.tr("Report (HTML)"), "HTML files (*.html)", optional=True, createByDefault=False
@@ -189,12 +128,10 @@ class AddToStoreAlgorithm(LisAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.ADDED, self.tr("Values added or updated")))
         self.addOutput(QgsProcessingOutputString(self.INDICATORS, self.tr("Indicator ids (comma-separated)")))
 
-    def prepareAlgorithm(
-        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
-    ) -> bool:
-        key = read_api_key(self, self.parameterAsString(parameters, self.AUTH_CONFIG, context), feedback)
-        self._api_key = key or ""
-        return key is not None
+    def _add_optional_texts(self, texts: list[tuple[str, str]]) -> None:
+        """Add optional text parameters: (name, label)."""
+        for name, label in texts:
+            self.addParameter(QgsProcessingParameterString(name, label, optional=True))
 
     def options(self, parameters: dict[str, Any], context: QgsProcessingContext) -> Any:
         """The user's description of the data (empty parts are found from the data)."""
@@ -219,11 +156,11 @@ class AddToStoreAlgorithm(LisAlgorithm):
         from ..core.store.store_location import store_label
         from ..core.store.store_report import AddReport
         from ..core.store.store_schema import StoreError
-        from ..core.store.store_sources import OnlineQuery, load_online_table
+        from ..core.store.store_sources import load_online_table
         from ..settings import suppressed_markers
 
         store = store_location(self.parameterAsString(parameters, STORE, context))
-        source = SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)]
+        source = TABLE_OR_ONLINE_SOURCES[self.parameterAsEnum(parameters, SOURCE, context)]
         options = self.options(parameters, context)
         markers = suppressed_markers()  # read here: the core reads no settings
         report_path = (
@@ -235,14 +172,10 @@ class AddToStoreAlgorithm(LisAlgorithm):
                 raise StoreError(self.tr("TABLE: choose the table file to add (or choose an online SOURCE)."))
             table = read_store_table(Path(path), options, file_refresh(Path(path)), markers)
         else:
-            query = OnlineQuery(
-                source, *(self.parameterAsString(parameters, name, context).strip() for name in (
-                    self.IDS, self.AREA_TYPE, self.PARENT_CODE, self.PARENT_AREA_TYPE, self.QUERY, self.BASE_URL,
-                )),
-            )  # fmt: skip
+            query = read_online_query(self, parameters, context, source)
             with tempfile.TemporaryDirectory(dir=QgsProcessingUtils.tempFolder()) as folder:
-                refresh = self.parameterAsBoolean(parameters, self.REFRESH, context)
-                fetcher = online_fetcher(feedback, self._api_key)
+                refresh = self.parameterAsBoolean(parameters, REFRESH, context)
+                fetcher = self.online_fetcher(feedback)
                 table, outcome = load_online_table(fetcher, query, Path(folder), options, markers, refresh)
                 self.push_log(feedback, outcome.log)
         results = add_loaded_tables(store, [table], feedback)

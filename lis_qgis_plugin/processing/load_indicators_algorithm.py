@@ -6,47 +6,34 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    Qgis,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterAuthConfig,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterString,
     QgsProcessingUtils,
 )
 
-from .add_to_store_algorithm import online_fetcher, read_api_key
-from .lis_algorithm import LisAlgorithm
+from .online_parameters import (
+    ONLINE_SOURCES,
+    REFRESH,
+    SOURCE,
+    OnlineSourceAlgorithm,
+    add_download_parameters,
+    add_query_parameters,
+    add_source_parameter,
+    read_online_query,
+)
 
-#: SOURCE's choices, as core.store.store_sources names them.
-SOURCES = ("fingertips", "nomis", "url")
 
-
-class LoadIndicatorsAlgorithm(LisAlgorithm):
+class LoadIndicatorsAlgorithm(OnlineSourceAlgorithm):
     """Download an indicator table to a file that lis:joinindicators reads."""
 
     GROUP_ID = "online"
     GROUP = "Online sources"  # translated by LisAlgorithm.group()
-    SOURCE = "SOURCE"
-    IDS = "IDS"
-    AREA_TYPE = "AREA_TYPE"
-    PARENT_CODE = "PARENT_CODE"
-    PARENT_AREA_TYPE = "PARENT_AREA_TYPE"
-    QUERY = "QUERY"
-    BASE_URL = "BASE_URL"
-    AUTH_CONFIG = "AUTH_CONFIG"
-    REFRESH = "REFRESH"
     OUTPUT = "OUTPUT"
     ROWS = "ROWS"
     SOURCE_URL = "SOURCE_URL"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._api_key = ""
 
     def name(self) -> str:
         return "loadindicators"
@@ -79,55 +66,9 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
         ).format(FINGERTIPS_BASE_URL, types, NOMIS_BASE_URL)
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.SOURCE,
-                self.tr("Source"),
-                [self.tr("Fingertips (OHID)"), self.tr("Nomis (ONS)"), self.tr("A web address (CSV, XLSX, GeoJSON)")],
-                defaultValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.IDS, self.tr("Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)")
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.AREA_TYPE,
-                self.tr("Area type: Fingertips area type id (e.g. 501) or Nomis geography (e.g. TYPE151)"),
-                optional=True,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.PARENT_CODE, self.tr("Parent area (e.g. E06000017; Nomis: geography id)"), optional=True
-            )
-        )
-        advanced = [
-            QgsProcessingParameterString(
-                self.PARENT_AREA_TYPE, self.tr("Fingertips parent area type id (empty: from the parent code)"),
-                optional=True,
-            ),
-            QgsProcessingParameterString(
-                self.QUERY, self.tr("More query options (name=value&name=value)"), optional=True
-            ),
-            QgsProcessingParameterString(self.BASE_URL, self.tr("Base URL of the API (a mirror)"), optional=True),
-        ]  # fmt: skip
-        for parameter in advanced:
-            parameter.setFlags(parameter.flags() | Qgis.ProcessingParameterFlag.Advanced)
-            self.addParameter(parameter)
-        self.addParameter(
-            QgsProcessingParameterAuthConfig(
-                self.AUTH_CONFIG, self.tr("Authentication configuration holding the API key (Nomis uid)"),
-                optional=True,
-            )
-        )  # fmt: skip
-        self.addParameter(
-            QgsProcessingParameterBoolean(
-                self.REFRESH, self.tr("Download again, ignoring the cache"), defaultValue=False
-            )
-        )
+        add_source_parameter(self)
+        add_query_parameters(self)
+        add_download_parameters(self)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.OUTPUT,
@@ -138,34 +79,16 @@ class LoadIndicatorsAlgorithm(LisAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.ROWS, self.tr("Rows saved")))
         self.addOutput(QgsProcessingOutputString(self.SOURCE_URL, self.tr("Address the table came from")))
 
-    def prepareAlgorithm(
-        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
-    ) -> bool:
-        """Read the API key here, on the main thread: unlocking the auth database may ask for the master password."""
-        api_key = read_api_key(self, self.parameterAsString(parameters, self.AUTH_CONFIG, context), feedback)
-        self._api_key = api_key or ""
-        return api_key is not None
-
     def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
-        from ..core.store.store_sources import OnlineQuery
-
-        source = SOURCES[self.parameterAsEnum(parameters, self.SOURCE, context)]
-        query = OnlineQuery(
-            source,
-            self.parameterAsString(parameters, self.IDS, context).strip(),
-            self.parameterAsString(parameters, self.AREA_TYPE, context).strip(),
-            self.parameterAsString(parameters, self.PARENT_CODE, context).strip(),
-            self.parameterAsString(parameters, self.PARENT_AREA_TYPE, context).strip(),
-            self.parameterAsString(parameters, self.QUERY, context),
-            self.parameterAsString(parameters, self.BASE_URL, context).strip(),
-        )
+        source = ONLINE_SOURCES[self.parameterAsEnum(parameters, SOURCE, context)]
+        query = read_online_query(self, parameters, context, source)
         output = Path(self.parameterAsFileOutput(parameters, self.OUTPUT, context))
         if source == "url" and Path(output).parent == Path(QgsProcessingUtils.tempFolder()):
             output = output.with_suffix("")  # a temporary output takes the suffix of what is downloaded
-        refresh = self.parameterAsBoolean(parameters, self.REFRESH, context)
+        refresh = self.parameterAsBoolean(parameters, REFRESH, context)
         # The store's downloader, with the network, cache and mirror settings read here: the core reads none.
-        outcome = online_fetcher(feedback, self._api_key).download_to(query, output, refresh)
+        outcome = self.online_fetcher(feedback).download_to(query, output, refresh)
         self.push_log(feedback, outcome.log)
         return {self.OUTPUT: str(outcome.path), self.ROWS: outcome.rows, self.SOURCE_URL: outcome.source_url}

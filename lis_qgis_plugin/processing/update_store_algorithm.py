@@ -11,31 +11,24 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterAuthConfig,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
     QgsProcessingUtils,
 )
 
-from .add_to_store_algorithm import online_fetcher, read_api_key
-from .lis_algorithm import LisAlgorithm
+from .online_parameters import OnlineSourceAlgorithm, add_auth_config_parameter
 from .store_parameters import STORE, add_store_parameter, store_location
 
 
-class UpdateStoreAlgorithm(LisAlgorithm):
+class UpdateStoreAlgorithm(OnlineSourceAlgorithm):
     """Fetch the online indicators again (and files that changed), then report what changed, from the store."""
 
     GROUP_ID = "store"
     GROUP = "Indicator store"  # translated by LisAlgorithm.group()
     INDICATORS = "INDICATORS"
-    AUTH_CONFIG = "AUTH_CONFIG"
     REPORT = "REPORT"
     CHANGED = "CHANGED"
     REVISED = "REVISED"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._api_key = ""
 
     def name(self) -> str:
         return "updatestore"
@@ -60,12 +53,7 @@ class UpdateStoreAlgorithm(LisAlgorithm):
                 self.INDICATORS, self.tr("Indicator ids to update, comma-separated (empty: all)"), optional=True
             )
         )
-        self.addParameter(
-            QgsProcessingParameterAuthConfig(
-                self.AUTH_CONFIG, self.tr("Authentication configuration holding the API key (Nomis uid)"),
-                optional=True,
-            )
-        )  # fmt: skip
+        add_auth_config_parameter(self)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 self.REPORT, self.tr("Report (HTML)"), "HTML files (*.html)", optional=True, createByDefault=False
@@ -73,13 +61,6 @@ class UpdateStoreAlgorithm(LisAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.CHANGED, self.tr("Indicators changed")))
         self.addOutput(QgsProcessingOutputNumber(self.REVISED, self.tr("Values revised")))
-
-    def prepareAlgorithm(
-        self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
-    ) -> bool:
-        key = read_api_key(self, self.parameterAsString(parameters, self.AUTH_CONFIG, context), feedback)
-        self._api_key = key or ""
-        return key is not None
 
     def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
@@ -96,7 +77,7 @@ class UpdateStoreAlgorithm(LisAlgorithm):
         report_path = (
             self.parameterAsFileOutput(parameters, self.REPORT, context) if parameters.get(self.REPORT) else ""
         )
-        fetcher = online_fetcher(feedback, self._api_key)
+        fetcher = self.online_fetcher(feedback)
         with tempfile.TemporaryDirectory(dir=QgsProcessingUtils.tempFolder()) as folder:
             changes = update_store(store, source_reloader(fetcher, Path(folder), suppressed_markers()), ids, feedback)
         report = UpdateReport(store_label(store), changes)

@@ -240,12 +240,12 @@ The two code columns are the leftmost ones whose codes and names fit the geograp
 <context>
     <name>AddToStoreAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="103"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="63"/>
         <source>Add indicators to the store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="66"/>
         <source>Puts an indicator table into the indicator store, every period and interval kept, so every later map and report starts from the store instead of files.
 
 SOURCE 0 reads the TABLE file (CSV, XLSX or ODS). A wide table (one row per area, one column per indicator) adds each numeric column, or the FIELDS chosen (separated by ;), as an indicator with one PERIOD (IoD files are recognised by their name: IMD2019, IoD2025). A long table (Fingertips' shape: Indicator ID, Area Code, Time period, Value, the 95% and 99.8% limits, Count, Denominator, Sex, Age, Value note; or Indicator, period and value columns) adds every indicator with all its periods; a Fingertips Category breakdown (e.g. deprivation deciles) becomes an indicator of its own.
@@ -256,172 +256,112 @@ Indicator ids are ID_PREFIX (default: iod2019, fingertips, nomis or the file's n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="129"/>
-        <source>Source</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="131"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="86"/>
         <source>The table file (TABLE)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="131"/>
-        <source>Fingertips (OHID)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="131"/>
-        <source>Nomis (ONS)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="132"/>
-        <source>A web address (CSV, XLSX)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="137"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="87"/>
         <source>Indicator table (CSV, XLSX or ODS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="141"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="91"/>
         <source>Sheet (workbooks; empty: first)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="92"/>
         <source>Code column in the table (empty: find it)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="143"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="93"/>
         <source>Columns or indicators to add, separated by ; (empty: all numeric)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="144"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="94"/>
         <source>Period of a wide table's values (e.g. 2019, 2022/23; IoD files: their year)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="145"/>
-        <source>Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="146"/>
-        <source>Area type: Fingertips area type id (e.g. 501) or Nomis geography (TYPE151)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="147"/>
-        <source>Parent area (e.g. E06000017; Nomis: geography id)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="99"/>
         <source>Indicator name (empty: the column's or the source's)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="149"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="100"/>
         <source>Id prefix of the indicators (empty: from the file or source)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="150"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="101"/>
         <source>Unit (e.g. %, per 100,000)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="106"/>
         <source>Polarity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="107"/>
         <source>From the data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="107"/>
         <source>Higher is better</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="107"/>
         <source>Higher is worse</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="158"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="107"/>
         <source>Neutral</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="163"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="112"/>
         <source>Source (publisher) of the data</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="164"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="113"/>
         <source>Licence (e.g. Open Government Licence v3.0)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="166"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="115"/>
         <source>Geography (empty: from the codes)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="116"/>
         <source>Boundary vintage (empty: from the codes)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="170"/>
-        <source>Fingertips parent area type id (empty: from the parent code)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="172"/>
-        <source>More query options (name=value&amp;name=value)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="174"/>
-        <source>Base URL of the API (a mirror)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="176"/>
-        <source>Authentication configuration holding the API key (Nomis uid)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="178"/>
-        <source>Download again, ignoring the cache</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="186"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="125"/>
         <source>Report (HTML)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="189"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="128"/>
         <source>Values added or updated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="190"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="129"/>
         <source>Indicator ids (comma-separated)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="235"/>
+        <location filename="../../lis_qgis_plugin/processing/add_to_store_algorithm.py" line="172"/>
         <source>TABLE: choose the table file to add (or choose an online SOURCE).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3231,12 +3171,12 @@ The service names change with each ONS release: SERVICE_URL (a layer URL ending 
 <context>
     <name>LoadIndicatorsAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="55"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="42"/>
         <source>Load indicators (Fingertips, Nomis or a URL)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="62"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="49"/>
         <source>Downloads an indicator table and saves it as a file that 'Join indicators to boundaries' reads as its TABLE (chain them in the model designer).
 
 SOURCE 0, Fingertips (OHID, {0}): IDS are indicator ids (93553, 90366), AREA_TYPE the child area type id ({1}), PARENT_CODE the parent area (e.g. E06000017; its area type is found from the code, or give PARENT_AREA_TYPE). The CSV keeps the value, the 95% and 99.8% confidence limits, count, denominator and time period of every row; the join takes the latest period.
@@ -3249,77 +3189,17 @@ Downloads are cached (see 'Load boundaries'); REFRESH downloads again. BASE_URL 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="85"/>
-        <source>Source</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="86"/>
-        <source>Fingertips (OHID)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="86"/>
-        <source>Nomis (ONS)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="86"/>
-        <source>A web address (CSV, XLSX, GeoJSON)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="92"/>
-        <source>Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="98"/>
-        <source>Area type: Fingertips area type id (e.g. 501) or Nomis geography (e.g. TYPE151)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="104"/>
-        <source>Parent area (e.g. E06000017; Nomis: geography id)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="109"/>
-        <source>Fingertips parent area type id (empty: from the parent code)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="113"/>
-        <source>More query options (name=value&amp;name=value)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="115"/>
-        <source>Base URL of the API (a mirror)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="122"/>
-        <source>Authentication configuration holding the API key (Nomis uid)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="128"/>
-        <source>Download again, ignoring the cache</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="75"/>
         <source>Indicator table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="138"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="79"/>
         <source>Rows saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/processing/load_indicators_algorithm.py" line="80"/>
         <source>Address the table came from</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3514,6 +3394,79 @@ Outputs (GeoPackage): the chosen sites in choice order with their marginal gain;
     </message>
 </context>
 <context>
+    <name>OnlineParameters</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="58"/>
+        <source>A web address (CSV, XLSX)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="58"/>
+        <source>A web address (CSV, XLSX, GeoJSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="59"/>
+        <source>Fingertips (OHID)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="59"/>
+        <source>Nomis (ONS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="62"/>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="71"/>
+        <source>Indicator ids (Fingertips), dataset id (Nomis) or web address (URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="77"/>
+        <source>Area type: Fingertips area type id (e.g. 501) or Nomis geography (e.g. TYPE151)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="83"/>
+        <source>Parent area (e.g. E06000017; Nomis: geography id)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="92"/>
+        <source>Fingertips parent area type id (empty: from the parent code)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="94"/>
+        <source>More query options (name=value&amp;name=value)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="95"/>
+        <source>Base URL of the API (a mirror)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="99"/>
+        <source>Download again, ignoring the cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="106"/>
+        <source>Authentication configuration holding the API key (Nomis uid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/online_parameters.py" line="135"/>
+        <source>API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServiceCatchmentsAlgorithm</name>
     <message>
         <location filename="../../lis_qgis_plugin/processing/service_catchments_algorithm.py" line="72"/>
@@ -3701,39 +3654,34 @@ Demand: population-weighted centroids (DEMAND_POINTS) or the small areas' points
 <context>
     <name>UpdateStoreAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="44"/>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="37"/>
         <source>Update the indicator store</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="47"/>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="40"/>
         <source>Reads every indicator of the store from its source again: online indicators (Fingertips, Nomis, a web address) are downloaded again, past the cache; files are read again when their content changed. Then the stored values before and after are compared, and the REPORT lists per indicator the new periods, the revised values (how many, with examples: area, period, old -&gt; new) and what is unchanged.
 
 INDICATORS limits the update to some ids (comma-separated; empty: all). Every source is read before anything is written: when one fails, the store is left as it was and the message names the source.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="60"/>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="53"/>
         <source>Indicator ids to update, comma-separated (empty: all)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="65"/>
-        <source>Authentication configuration holding the API key (Nomis uid)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="71"/>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="59"/>
         <source>Report (HTML)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="74"/>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="62"/>
         <source>Indicators changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="75"/>
+        <location filename="../../lis_qgis_plugin/processing/update_store_algorithm.py" line="63"/>
         <source>Values revised</source>
         <translation type="unfinished"></translation>
     </message>
