@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,7 +42,7 @@ RUNS = 3
 SECONDS_GOAL = 2.0
 LIS_ALGORITHM = "lis:indicatorlayer"
 NATIVE_ALGORITHM = "native:joinattributestable"
-EXIT_MISSING = 2
+EXIT_MISSING = join_bench.EXIT_MISSING  # the exit code run_child reads as 'data missing'
 
 
 # --- parent: prepare the store and the inputs, run children, report -----------------------------------
@@ -76,20 +74,6 @@ def build_store(table: Path, grid: Path, store: Path) -> float:
     return seconds
 
 
-def run_child(which: str, inputs: list[str], out_dir: Path) -> dict[str, Any]:
-    """One timed run in a fresh QGIS process: what it measured."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, __file__, "--child", which, *inputs, "--out", str(out_dir / f"{which}.gpkg")]
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    child = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
-    if child.returncode == EXIT_MISSING:
-        return {"missing": True}
-    lines = child.stdout.strip().splitlines()
-    if child.returncode != 0 or not lines:
-        raise RuntimeError(f"{which} run failed ({child.returncode}):\n{child.stdout}\n{child.stderr}")
-    return json.loads(lines[-1])
-
-
 def benchmark() -> int:
     """Prepare, time both joins RUNS times each (alternating), print the comparison and the goal."""
     if not CASE.table.exists():
@@ -113,8 +97,8 @@ def benchmark() -> int:
         inputs = ["--grid", str(grid), "--table", str(values), "--store", str(store)]
         native_runs, lis_runs = [], []
         for number in range(RUNS):  # alternating, so a busy moment of the machine hits both alike
-            native_runs.append(run_child("native", inputs, work / f"native-{number}"))
-            lis_runs.append(run_child("lis", inputs, work / f"lis-{number}"))
+            native_runs.append(join_bench.run_child("native", inputs, work / f"native-{number}", __file__))
+            lis_runs.append(join_bench.run_child("lis", inputs, work / f"lis-{number}", __file__))
         if any(run.get("missing") for run in lis_runs):
             print(f"FAIL: cannot compare: {LIS_ALGORITHM} is missing.", file=sys.stderr)
             return EXIT_MISSING

@@ -209,10 +209,11 @@ def build_aggregation_inputs(case: JoinCase, rows: list[dict[str, str]], folder:
     return areas, write_polygons(folder / "targets.gpkg", "targets", [(TARGET_FIELD, QMetaType.Type.QString)], targets)
 
 
-def run_child(which: str, inputs: list[str], out_dir: Path) -> dict[str, Any]:
-    """Run one join or aggregation in a fresh QGIS process and return what it measured."""
+def run_child(which: str, inputs: list[str], out_dir: Path, script: str = __file__) -> dict[str, Any]:
+    """Run one join or aggregation (``script --child which``: this benchmark's, or a sibling's) in a fresh QGIS
+    process and return what it measured (its last line of output, JSON)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, __file__, "--child", which, *inputs, "--out", str(out_dir / f"{which}.gpkg")]
+    command = [sys.executable, script, "--child", which, *inputs, "--out", str(out_dir / f"{which}.gpkg")]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     child = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
     if child.returncode == EXIT_MISSING:
