@@ -8,8 +8,6 @@ plugin; the store is read back with sqlite3 or psycopg2 themselves.
 from __future__ import annotations
 
 import csv
-import gzip
-import shutil
 from pathlib import Path
 
 import pytest
@@ -34,9 +32,8 @@ from lis_qgis_plugin.core.store.store_values import (
     values_at,
 )
 from tests.postgis_server import PostgisServer, store_rows
-from tests.support import SHARED_DATA, write_csv
+from tests.support import write_csv
 
-IOD2025 = SHARED_DATA / "england" / "IoD2025_imd2025_england_lsoa21.csv.gz"
 ENGLAND_LSOAS = 33_755
 #: A named LSOA whose published values the test reads from the file itself (City of London 001A).
 NAMED_LSOA = "E01000001"
@@ -77,22 +74,6 @@ def store_bytes(store: StoreLocation) -> list[tuple]:
 def unchanged_check(store: StoreLocation) -> object:
     """What must not change when the store is refused: the file's bytes, or every row of the PostGIS tables."""
     return store_bytes(store) if isinstance(store, PostgisStore) else Path(store).read_bytes()
-
-
-@pytest.fixture(scope="module")
-def iod_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real IoD2025 file unpacked (the table reader reads plain CSV)."""
-    path = tmp_path_factory.mktemp("iod2025") / "IoD2025_imd2025_england_lsoa21.csv"
-    with gzip.open(IOD2025, "rb") as packed, path.open("wb") as plain:
-        shutil.copyfileobj(packed, plain)
-    return path
-
-
-@pytest.fixture(scope="module")
-def published(iod_csv: Path) -> dict[str, dict[str, str]]:
-    """LSOA code -> its published row, read with csv."""
-    with iod_csv.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["lsoa21_code"]: row for row in csv.DictReader(handle)}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -6,10 +6,7 @@ back with psycopg2 itself, and published values are read from the file with the 
 
 from __future__ import annotations
 
-import csv
-import gzip
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -29,9 +26,8 @@ from lis_qgis_plugin.core.store.store_values import (
     values_at,
 )
 from tests.postgis_server import PASSWORDS, READER, WRITER, PostgisServer, store_rows
-from tests.support import REPO, SHARED_DATA
+from tests.support import REPO
 
-IOD2025 = SHARED_DATA / "england" / "IoD2025_imd2025_england_lsoa21.csv.gz"
 ENGLAND_LSOAS = 33_755
 #: Each writer's columns: two both write (the same keys, in opposite orders), one each only its own.
 WRITER_COLUMNS = {
@@ -61,22 +57,6 @@ for column, rows in batches:
     done[column] = [result.rows, result.new_rows]
 print(json.dumps(done), flush=True)
 """
-
-
-@pytest.fixture(scope="module")
-def iod_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real IoD2025 file unpacked (the table reader reads plain CSV)."""
-    path = tmp_path_factory.mktemp("iod2025_pg") / "IoD2025_imd2025_england_lsoa21.csv"
-    with gzip.open(IOD2025, "rb") as packed, path.open("wb") as plain:
-        shutil.copyfileobj(packed, plain)
-    return path
-
-
-@pytest.fixture(scope="module")
-def published(iod_csv: Path) -> dict[str, dict[str, str]]:
-    """LSOA code -> its published row, read with csv."""
-    with iod_csv.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["lsoa21_code"]: row for row in csv.DictReader(handle)}
 
 
 def start_writer(
