@@ -1,0 +1,132 @@
+"""Values and confidence limits computed the way PHEindicatormethods (the UK public-health R package) does.
+
+Fingertips and local public-health teams publish with these methods, so a LIS profile must give the same
+numbers: Wilson score limits for proportions, Byar's method (exact Poisson below 10 events) for crude rates,
+Student's t for means and Dobson's method for directly standardised rates. Each function returns an
+``Interval`` whose limits are None, with a note, where PHEindicatormethods gives NA or suppresses the figure.
+Impossible input (a negative count, a denominator of zero) raises ``StatisticsInputError``; the caller names
+the row.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import stats
+
+from ..common.errors import LisError
+
+#: The confidence levels public-health profiles publish: 95% for significance, 99.8% for the wider funnel.
+CONFIDENCE_LEVELS = (0.95, 0.998)
+
+#: Below this many events a crude rate's limits are exact Poisson, as phe_rate does, not Byar's approximation.
+BYARS_MINIMUM_COUNT = 10
+
+
+class StatisticsInputError(LisError):
+    """A count, denominator or confidence level that no interval can be computed from."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A value and its confidence limits, already multiplied; None (with a note) where it cannot be computed."""
+
+    value: float | None
+    lower: float | None
+    upper: float | None
+    confidence: float
+    note: str = ""
+
+
+def check_confidence(confidence: float) -> float:
+    """The level as a fraction; PHEindicatormethods accepts 0.9 to 1 only (wider levels make Byar's negative)."""
+    if not 0.9 <= confidence <= 1:
+        raise StatisticsInputError(
+            f"The confidence level {confidence} is not between 0.9 and 1: give it as a fraction, e.g. 0.95 or 0.998."
+        )
+    return confidence
+
+
+def two_sided_z(confidence: float) -> float:
+    """The normal quantile leaving (1 - confidence) / 2 in each tail: 1.95996 for 95%, 3.09023 for 99.8%."""
+    return float(stats.norm.ppf(confidence + (1 - confidence) / 2))
+
+
+def _missing(confidence: float, note: str) -> Interval:
+    return Interval(None, None, None, confidence, note)
+
+
+def _check_count(count: float, denominator: float) -> None:
+    if count < 0:
+        raise StatisticsInputError(f"The count {count} is negative: counts of events must be zero or more.")
+    if denominator <= 0:
+        raise StatisticsInputError(
+            f"The denominator {denominator} is not above zero: a value needs a population or sample of at least one."
+        )
+
+
+def wilson_interval(
+    count: float | None, denominator: float | None, confidence: float = 0.95, multiplier: float = 100
+) -> Interval:
+    """A proportion (count / denominator x multiplier) with Wilson score limits, as phe_proportion computes it.
+
+    Wilson's limits stay within 0 and 1 and behave at zero counts and counts equal to the denominator, where the
+    normal approximation fails (PHEindicatormethods: wilson_lower / wilson_upper).
+    """
+    check_confidence(confidence)
+    if count is None or denominator is None:
+        return _missing(confidence, "no count or denominator")
+    _check_count(count, denominator)
+    if count > denominator:
+        raise StatisticsInputError(
+            f"The count {count} is above its denominator {denominator}: a proportion cannot exceed 1."
+        )
+    value = count / denominator * multiplier
+    if confidence == 1:
+        return Interval(value, 0.0, float(multiplier), confidence)
+    z = two_sided_z(confidence)
+    spread = z * math.sqrt(z**2 + 4 * count * (1 - count / denominator))
+    scale = multiplier / 2 / (denominator + z**2)
+    lower = (2 * count + z**2 - spread) * scale
+    upper = (2 * count + z**2 + spread) * scale
+    return Interval(value, lower, upper, confidence)
+
+
+def poisson_count_limits(count: float, confidence: float) -> tuple[float | None, float]:
+    """Limits for an observed number of events: exact Poisson below 10 events, Byar's approximation from 10.
+
+    This is phe_rate's rule (Breslow and Day 1987). Byar's lower limit can go negative at very high
+    confidence; PHEindicatormethods then gives NA, here None.
+    """
+    tail = (1 - confidence) / 2
+    if count < BYARS_MINIMUM_COUNT:
+        lower = float(stats.chi2.ppf(tail, 2 * count)) / 2 if count > 0 else 0.0
+        return lower, float(stats.chi2.ppf(confidence + tail, 2 * count + 2)) / 2
+    z = two_sided_z(confidence)
+    byars_lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    following = count + 1
+    byars_upper = following * (1 - 1 / (9 * following) + z / (3 * math.sqrt(following))) ** 3
+    return (byars_lower if byars_lower >= 0 else None), byars_upper
+
+
+def byars_interval(
+    count: float | None, denominator: float | None, confidence: float = 0.95, multiplier: float = 100_000
+) -> Interval:
+    """A crude rate (count / denominator x multiplier) with Byar's limits, exact below 10 events, as phe_rate does.
+
+    A rate's count may exceed its denominator (admissions per person), unlike a proportion's.
+    """
+    check_confidence(confidence)
+    if count is None or denominator is None:
+        return _missing(confidence, "no count or denominator")
+    _check_count(count, denominator)
+    lower, upper = poisson_count_limits(count, confidence)
+    scale = multiplier / denominator
+    return Interval(
+        count * scale,
+        None if lower is None else lower * scale,
+        upper * scale,
+        confidence,
+        "" if lower is not None else "the lower limit is below zero at this confidence",
+    )
