@@ -13,9 +13,13 @@ import pytest
 from lis_qgis_plugin.core.common.errors import LisError
 from lis_qgis_plugin.core.statistics.confidence import (
     CONFIDENCE_LEVELS,
+    ESP2013,
+    ESP2013_85_PLUS,
     Interval,
     StatisticsInputError,
     byars_interval,
+    dobson_dsr_interval,
+    mean_interval,
     wilson_interval,
 )
 from lis_qgis_plugin.core.statistics.significance import compare_to
@@ -183,3 +187,111 @@ def test_compare_to_differs_at_95_but_not_at_998() -> None:
     # Against a comparator of 5,800 the area is worse at 95% and similar at 99.8%.
     assert compare_to(byars_interval(222, 3215), 5800.0, "higher is worse") == "worse"
     assert compare_to(byars_interval(222, 3215, 0.998), 5800.0, "higher is worse") == "similar"
+
+
+# tests/testthat/testdata_Mean.xlsx, sheet testdata_Mean: rows 2-9 are Area1, rows 10-27 Area2.
+MEAN_AREA1 = [33.09375, 48.38596, 64.83495, 67.98475, 22.93556, 71.23587, 38.78465, 82.37927]
+MEAN_AREA2 = [
+    5555.66666, 6666.77777, 4444.88888, 2222.99999, 3333.88888, 5555.44444, 6666.33333, 7777.44444, 5555.99999,
+    8888.33333, 2222.55555, 4444.33333, 6666.22222, 4444.11111, 4444.22222, 5555.11111, 7777.22222, 9999.77777,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("values", "value", "low95", "up95", "low998", "up998"),
+    [
+        # sheet testdata_Mean_results, row 2 (Area1), row 3 (Area2), row 4 ("No grouping": all 26 values)
+        (MEAN_AREA1, 53.704345, 36.168325241336504, 71.240364758663517, 18.216705294788838, 89.191984705211183),
+        (MEAN_AREA2, 5678.9629577777778, 4625.7900224529722, 6732.1358931025834, 3859.0770997295967,
+         7498.8488158259588),
+        (MEAN_AREA1 + MEAN_AREA2, 3948.1141538461534, 2666.9956767458489, 5229.2326309464579, 1801.9535385474737,
+         6094.274769144833),
+    ],
+)  # fmt: skip
+def test_mean_equals_phe_mean(
+    values: list[float], value: float, low95: float, up95: float, low998: float, up998: float
+) -> None:
+    assert_interval(mean_interval(values), value, low95, up95)
+    assert_interval(mean_interval(values, 0.998), value, low998, up998)
+
+
+def test_mean_worked_by_hand_and_its_edge_cases() -> None:
+    # 2, 4, 6: mean 4, sd 2, t(0.975, 2 df) = 4.302653; limits 4 -/+ 4.302653 x 2 / sqrt(3) = 4 -/+ 4.968276
+    result = mean_interval([2.0, 4.0, 6.0])
+    assert (result.lower, result.upper) == (pytest.approx(-0.968276, rel=1e-6), pytest.approx(8.968276, rel=1e-6))
+    single = mean_interval([7.0])
+    assert (single.value, single.lower, single.upper) == (7.0, None, None) and "one value" in single.note
+    gap = mean_interval([1.0, None, 3.0])
+    assert (gap.value, gap.lower, gap.upper) == (None, None, None) and gap.note == "a value is missing"
+
+
+def test_esp2013_is_the_published_standard() -> None:
+    # man/esp2013.Rd: 5000 5500 5500 5500 6000 6000 6500 7000 7000 7000 7000 6500 6000 5500 5000 4000 2500 1500 1000
+    assert ESP2013 == (5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000, 7000, 6500, 6000, 5500, 5000,
+                       4000, 2500, 1500, 1000)  # fmt: skip
+    assert len(ESP2013_85_PLUS) == 18 and ESP2013_85_PLUS[-1] == 2500 and sum(ESP2013_85_PLUS) == 100_000
+
+
+# tests/testthat/testdata_DSR_ISR.xlsx, sheet testdata_multiarea: 19 age bands (0-4 ... 90+) per area
+DSR_POPULATION = [636, 558, 609, 543, 384, 594, 669, 843, 660, 576, 606, 522, 426, 273, 300, 288, 153, 123, 207]
+DSR_BIG = [127, 25, 18, 21, 12, 27, 48, 27, 29, 32, 32, 34, 45, 65, 38, 68, 74, 82, 91]  # rows 2-20, 895 events
+DSR_SMALL = [12, 4, 3, 2, 3, 4, 8, 2, 2, 3, 4, 5, 6, 8, 5, 6, 5, 5, 4]  # rows 21-39, 91 events
+DSR_TINY = [0, 0, None, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 2, 3]  # rows 40-58, 9 events, one count missing
+
+
+@pytest.mark.parametrize(
+    ("counts", "value", "low95", "up95", "low998", "up998"),
+    [
+        # sheet testresults_DSR row 6 (testdata_big) and row 7 (testdata_small), dsr per 100000, stdpop esp2013
+        (DSR_BIG, 10430.247991469423, 9717.709067985681, 11178.94091547925, 9323.2878802199029, 11620.595999522058),
+        (DSR_SMALL, 1103.212025300104, 877.455767536709, 1367.0882227251795, 763.64203579398793, 1530.0328948244762),
+    ],
+)  # fmt: skip
+def test_dobson_dsr_equals_calculate_dsr(
+    counts: list[int], value: float, low95: float, up95: float, low998: float, up998: float
+) -> None:
+    assert_interval(dobson_dsr_interval(counts, DSR_POPULATION, ESP2013), value, low95, up95)
+    assert_interval(dobson_dsr_interval(counts, DSR_POPULATION, ESP2013, 0.998), value, low998, up998)
+    # testresults_DSR rows 2-3: the same per 10,000
+    per_10000 = dobson_dsr_interval(counts, DSR_POPULATION, multiplier=10_000)
+    assert per_10000.value == pytest.approx(value / 10, rel=SAME)
+
+
+def test_dobson_dsr_below_ten_events_is_not_published() -> None:
+    # testresults_DSR row 8: testdata_tiny (9 events) gives NA and "dsr NA for total count < 10"
+    result = dobson_dsr_interval(DSR_TINY, DSR_POPULATION, ESP2013, 0.998)
+    assert (result.value, result.lower, result.upper) == (None, None, None)
+    assert "fewer than 10 events" in result.note
+
+
+def test_dobson_dsr_with_another_standard() -> None:
+    # sheet testdata_1976 (18 bands to 85+, the 1976 European Standard Population) and testresults_DSR row 9
+    counts = DSR_BIG[:17] + [82]
+    population = DSR_POPULATION[:17] + [123]
+    esp1976 = [8000, 7000, 7000, 7000, 7000, 7000, 7000, 7000, 7000, 7000, 7000, 6000, 5000, 4000, 3000, 2000, 1000,
+               1000]  # fmt: skip
+    assert_interval(
+        dobson_dsr_interval(counts, population, esp1976), 8592.0975850223658, 7991.160931442103, 9225.2538803183179
+    )
+
+
+def test_dobson_dsr_worked_by_hand() -> None:
+    # Two bands, 10 events in 1,000 people (standard 600) and 20 in 500 (standard 400):
+    # DSR = (10/1000 x 600 + 20/500 x 400) / 1000 = (6 + 16) / 1000 = 0.022, i.e. 2,200 per 100,000
+    # var = (10 x (600/1000)^2 + 20 x (400/500)^2) / 1000^2 = (3.6 + 12.8) / 1e6 = 1.64e-5
+    # Byar's for 30 events at 95%: 30(1 - 1/270 - 0.1192796)^3 = 20.23694, 31(1 - 1/279 + 0.1173400)^3 = 42.82837
+    # limits = DSR + sqrt(var / 30) x (Byar's limit - 30) x 100,000
+    result = dobson_dsr_interval([10, 20], [1000, 500], [600, 400])
+    assert result.value == pytest.approx(2200, rel=SAME)
+    root = math.sqrt(1.64e-5 / 30) * 100_000
+    assert result.lower == pytest.approx(2200 + root * (20.23694 - 30), rel=1e-6)
+    assert result.upper == pytest.approx(2200 + root * (42.82837 - 30), rel=1e-6)
+
+
+def test_dobson_dsr_refuses_mismatched_or_empty_bands() -> None:
+    with pytest.raises(StatisticsInputError, match="19 bands for ESP2013"):
+        dobson_dsr_interval(DSR_BIG[:18], DSR_POPULATION[:18])
+    with pytest.raises(StatisticsInputError, match="population is missing or zero"):
+        dobson_dsr_interval(DSR_BIG, [0, *DSR_POPULATION[1:]])
+    with pytest.raises(StatisticsInputError, match="negative"):
+        dobson_dsr_interval([-1, *DSR_BIG[1:]], DSR_POPULATION)
