@@ -1,0 +1,96 @@
+"""Recent trends: Fingertips' chi-squared test for trend on the five most recent counts and denominators."""
+
+from __future__ import annotations
+
+import pytest
+
+from lis_qgis_plugin.core.statistics.trend import (
+    DECREASING,
+    INCREASING,
+    NO_SIGNIFICANT_CHANGE,
+    NOT_CALCULATED,
+    chi_squared_for_trend,
+    recent_trend,
+)
+
+YEARS = ("2017/18", "2018/19", "2019/20", "2020/21", "2021/22", "2022/23", "2023/24")
+
+
+def series(counts: list[float | None], denominator: float = 10_000) -> list[tuple[str, float | None, float | None]]:
+    """(period, count, denominator) points, oldest first, ending with the latest year."""
+    return [(period, count, denominator) for period, count in zip(YEARS[-len(counts) :], counts, strict=True)]
+
+
+def test_statistic_equals_the_textbook_formula_for_a_rising_series() -> None:
+    # Emergency admissions 100, 120, 140, 160, 180 in 10,000 people each year, scores t = 1..5:
+    # X = 700, N = 50,000, p = X/N = 0.014, T = sum(n t)/N = 3
+    # sum(x t) - X T = (100 + 240 + 420 + 640 + 900) - 700 x 3 = 2,300 - 2,100 = 200
+    # sum(n t^2) - N T^2 = 10,000 x 55 - 50,000 x 9 = 100,000
+    # chi2 = 200^2 / (0.014 x 0.986 x 100,000) = 40,000 / 1,380.4 = 28.97711 (1 df, p = 7.3e-8)
+    result = recent_trend(series([100, 120, 140, 160, 180]), "higher is worse")
+    assert result.statistic == pytest.approx(40_000 / (0.014 * 0.986 * 100_000), rel=1e-12)
+    assert result.statistic == pytest.approx(28.97711, rel=1e-6)
+    assert result.p_value == pytest.approx(7.32387e-8, rel=1e-5)
+    assert result.label == INCREASING
+    assert result.direction_word == "increasing and getting worse"
+    assert result.periods_used == YEARS[-5:]
+    assert result.note == ""
+
+
+def test_chi_squared_for_trend_equals_r_prop_trend_test() -> None:
+    # R's documented example, ?prop.trend.test (package stats): smokers <- c(83, 90, 129, 70);
+    # patients <- c(86, 93, 136, 82); prop.trend.test(smokers, patients) gives X-squared = 8.2249, p-value = 0.004132
+    statistic, sign = chi_squared_for_trend([83, 90, 129, 70], [86, 93, 136, 82])
+    assert statistic == pytest.approx(8.2249, rel=1e-5)
+    assert sign == -1  # the share of smokers falls across the groups
+
+
+def test_a_flat_noisy_series_has_no_significant_change() -> None:
+    result = recent_trend(series([150, 138, 161, 144, 156]), "higher is worse")
+    assert result.label == NO_SIGNIFICANT_CHANGE == result.direction_word
+    assert result.statistic == pytest.approx(0.2195777, rel=1e-6)
+    assert result.p_value is not None and result.p_value > 0.5
+
+
+def test_significant_at_95_but_not_at_998_is_no_significant_change() -> None:
+    # chi2 = 4.40 (p = 0.036) would be a trend at 95%; Fingertips' recent trend asks for 99.8% (p < 0.002)
+    result = recent_trend(series([150, 160, 165, 175, 185]))
+    assert result.statistic == pytest.approx(4.399824, rel=1e-6)
+    assert result.p_value is not None and 0.002 < result.p_value < 0.05
+    assert result.label == NO_SIGNIFICANT_CHANGE
+
+
+def test_a_falling_series_with_polarity() -> None:
+    falling = series([300, 270, 240, 210, 180])
+    assert recent_trend(falling).label == DECREASING
+    assert recent_trend(falling).direction_word == DECREASING
+    assert recent_trend(falling, "higher is worse").direction_word == "decreasing and getting better"
+    assert recent_trend(falling, "higher is better").direction_word == "decreasing and getting worse"
+    assert recent_trend(series([180, 210, 240, 270, 300]), "higher is better").direction_word == (
+        "increasing and getting better"
+    )
+
+
+def test_only_the_five_most_recent_points_count() -> None:
+    # A high start in 2017/18 and 2018/19 is dropped: the last five rise steadily
+    result = recent_trend(series([900, 800, 100, 120, 140, 160, 180]))
+    assert result.periods_used == YEARS[2:]
+    assert result.statistic == pytest.approx(28.97711, rel=1e-6)
+    assert result.label == INCREASING
+
+
+def test_four_points_or_a_missing_count_could_not_be_calculated() -> None:
+    four = recent_trend(series([100, 120, 140, 160]), "higher is worse")
+    assert (four.label, four.direction_word, four.statistic, four.p_value) == (
+        NOT_CALCULATED,
+        NOT_CALCULATED,
+        None,
+        None,
+    )
+    assert four.note == "4 periods: a recent trend needs 5" and four.periods_used == YEARS[-4:]
+    gap = recent_trend(series([100, 120, None, 160, 180]))
+    assert gap.label == NOT_CALCULATED and gap.note == "2021/22: the count or denominator is missing"
+    above = recent_trend([*series([100, 120, 140, 160]), ("2024/25", 20_000, 10_000)])
+    assert above.label == NOT_CALCULATED and "not between 0 and its denominator" in above.note
+    none = recent_trend(series([0, 0, 0, 0, 0]))
+    assert none.label == NOT_CALCULATED and none.statistic is None
