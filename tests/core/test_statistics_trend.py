@@ -1,4 +1,4 @@
-"""Recent trends: Fingertips' chi-squared test for trend on the five most recent counts and denominators."""
+"""Recent trends: Fingertips' chi-squared test for trend on the five most recent counts and denominators, at 99.8%."""
 
 from __future__ import annotations
 
@@ -91,6 +91,43 @@ def test_four_points_or_a_missing_count_could_not_be_calculated() -> None:
     gap = recent_trend(series([100, 120, None, 160, 180]))
     assert gap.label == NOT_CALCULATED and gap.note == "2021/22: the count or denominator is missing"
     above = recent_trend([*series([100, 120, 140, 160]), ("2024/25", 20_000, 10_000)])
-    assert above.label == NOT_CALCULATED and "not between 0 and its denominator" in above.note
+    assert above.label == NOT_CALCULATED
+    assert above.note == "2024/25: 20000 in 10000: a recent trend needs some events, and fewer than all"
     none = recent_trend(series([0, 0, 0, 0, 0]))
     assert none.label == NOT_CALCULATED and none.statistic is None
+
+
+# Fingertips' own tests: github.com/ukhsa-collaboration/fingertips-open,
+# PholioVisualisationWS/AnalysisTest/TrendMarkerCalculatorTest.cs
+
+
+def test_equals_fingertips_trend_marker_test_for_proportions() -> None:
+    # GetTrendDataForProportion_Set1 (2014-2018: 994/40299, 1023/41527, 1199/42811, 1332/44064, 1367/44701);
+    # TestIsSignificantForProportionsReturnsTrue: significant, Math.Round(ChiSquare, 2) == 47.9
+    points = [
+        ("2014", 994, 40299),
+        ("2015", 1023, 41527),
+        ("2016", 1199, 42811),
+        ("2017", 1332, 44064),
+        ("2018", 1367, 44701),
+    ]
+    result = recent_trend(points, "higher is worse")
+    assert round(result.statistic or 0, 2) == 47.9
+    assert result.statistic == pytest.approx(47.89668, rel=1e-6)
+    assert result.direction_word == "increasing and getting worse"
+
+
+def test_equals_fingertips_trend_marker_test_when_a_count_equals_its_denominator() -> None:
+    # GetTrendDataForProportion_Set2: 5 of 5 in 2012; TestIsSignificantForProportionsCannotBeCalculated
+    points = [("2012", 5, 5), ("2013", 3, 5), ("2014", 1, 5), ("2015", 1, 4), ("2016", 2, 4)]
+    result = recent_trend(points)
+    assert (result.label, result.statistic) == (NOT_CALCULATED, None)
+    assert result.note == "2012: 5 in 5: a recent trend needs some events, and fewer than all"
+
+
+def test_a_trend_made_by_one_year_is_no_significant_change() -> None:
+    # 110, 100, 100, 95 then 200: chi2 = 25.6 is far above 9.55, but without the last year the log odds fall,
+    # so Fingertips' leave-one-out check (NoOutliersCheckForProportion) finds no trend
+    result = recent_trend(series([110, 100, 100, 95, 200]))
+    assert result.statistic == pytest.approx(25.61992, rel=1e-6)
+    assert result.label == NO_SIGNIFICANT_CHANGE and result.note == "the trend rests on one point"

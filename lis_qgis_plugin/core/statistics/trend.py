@@ -1,11 +1,15 @@
 """Is an indicator rising or falling lately? Fingertips' recent-trend method for counts and denominators.
 
-Fingertips (OHID public health profiles) labels an area's recent trend from its five most recent data points
-with the chi-squared test for trend (Armitage's test for a linear trend in proportions; Altman, Practical
-Statistics for Medical Research, 10.7; the same statistic as R's ``prop.trend.test``), and says "increasing" or
-"decreasing" only when the trend is significant at 99.8%, its level for recent trends; otherwise "no significant
-change", and "could not be calculated" with fewer than five points or a missing count or denominator. With a
-polarity the words add whether that is getting better or worse, as Fingertips' trend arrows do.
+Fingertips (OHID public health profiles) labels an area's recent trend from its five most recent data points with
+the chi-squared test for trend (Armitage's test for a linear trend in proportions; Altman, Practical Statistics for
+Medical Research, 10.7; the statistic of R's ``prop.trend.test``). It calls the trend "increasing" or
+"decreasing" only when the statistic exceeds 9.5495 (chi-squared, 1 df, at 99.8%) and the trend is not down to one
+point: the least-squares slope of the log odds against time keeps its sign when any one of the five points is left
+out. Otherwise the trend is "no significant change", and "could not be calculated" without five unbroken recent
+points with counts and denominators. Source: Fingertips' own code, github.com/ukhsa-collaboration/fingertips-open,
+PholioVisualisationWS/Analysis/TrendMarkers/TrendMarkerCalculator.cs (IsSignificantForProportions,
+NoOutliersCheckForProportion) and TrendRequest.cs. With a polarity the words add whether that is getting better
+or worse, as Fingertips' trend arrows do.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from .significance import HIGHER_IS_BETTER, HIGHER_IS_WORSE
 #: Fingertips' recent trend uses the five most recent points, and needs all five.
 RECENT_POINTS = 5
 
-#: A recent trend is called only when the test is significant at this confidence (p < 0.002).
+#: A recent trend is called only when the test is significant at this confidence (chi-squared above 9.5495).
 TREND_CONFIDENCE = 0.998
 
 INCREASING = "increasing"
@@ -73,15 +77,35 @@ def recent_trend(points: Sequence[tuple[str, float | None, float | None]], polar
         return TrendResult(NOT_CALCULATED, None, None, periods, NOT_CALCULATED, reason)
     counts = [float(count) for _, count, _ in recent if count is not None]
     denominators = [float(denominator) for _, _, denominator in recent if denominator is not None]
-    try:
-        statistic, sign = chi_squared_for_trend(counts, denominators)
-    except ValueError:
-        return TrendResult(NOT_CALCULATED, None, None, periods, NOT_CALCULATED, "no events, or events in everyone")
+    statistic, sign = chi_squared_for_trend(counts, denominators)  # every count is inside (0, n): it has variance
     p_value = float(stats.chi2.sf(statistic, 1))
-    if p_value >= 1 - TREND_CONFIDENCE:
+    if statistic <= stats.chi2.ppf(TREND_CONFIDENCE, 1):
         return TrendResult(NO_SIGNIFICANT_CHANGE, statistic, p_value, periods, NO_SIGNIFICANT_CHANGE)
+    if not slope_survives_leaving_out_each_point(counts, denominators):
+        return TrendResult(
+            NO_SIGNIFICANT_CHANGE, statistic, p_value, periods, NO_SIGNIFICANT_CHANGE, "the trend rests on one point"
+        )
     label = INCREASING if sign > 0 else DECREASING
     return TrendResult(label, statistic, p_value, periods, _with_polarity(label, polarity))
+
+
+def slope_survives_leaving_out_each_point(counts: Sequence[float], denominators: Sequence[float]) -> bool:
+    """True when the least-squares slope of log(x / (n - x)) on time has one sign with all points and with each one
+    left out: Fingertips' guard against a trend made by a single outlying year (a zero slope counts as rising)."""
+    log_odds = [math.log(x / (n - x)) for x, n in zip(counts, denominators, strict=True)]
+    points = list(enumerate(log_odds, start=1))
+    subsets = [points] + [points[:left_out] + points[left_out + 1 :] for left_out in range(len(points))]
+    signs = {_least_squares_slope(subset) >= 0 for subset in subsets}
+    return len(signs) == 1
+
+
+def _least_squares_slope(points: Sequence[tuple[int, float]]) -> float:
+    size = len(points)
+    sum_t = sum(t for t, _ in points)
+    sum_y = math.fsum(y for _, y in points)
+    sum_ty = math.fsum(t * y for t, y in points)
+    sum_tt = sum(t * t for t, _ in points)
+    return (size * sum_ty - sum_t * sum_y) / (size * sum_tt - sum_t**2)
 
 
 def _why_not_calculated(recent: Sequence[tuple[str, float | None, float | None]]) -> str:
@@ -90,8 +114,8 @@ def _why_not_calculated(recent: Sequence[tuple[str, float | None, float | None]]
     for period, count, denominator in recent:
         if count is None or denominator is None:
             return f"{period}: the count or denominator is missing"
-        if denominator <= 0 or not 0 <= count <= denominator:
-            return f"{period}: the count {count} is not between 0 and its denominator {denominator}"
+        if denominator <= 0 or not 0 < count < denominator:
+            return f"{period}: {count:g} in {denominator:g}: a recent trend needs some events, and fewer than all"
     return ""
 
 
