@@ -11,6 +11,7 @@ from lis_qgis_plugin.core.statistics.trend import (
     NOT_CALCULATED,
     chi_squared_for_trend,
     recent_trend,
+    recent_trend_from_limits,
 )
 
 YEARS = ("2017/18", "2018/19", "2019/20", "2020/21", "2021/22", "2022/23", "2023/24")
@@ -131,3 +132,43 @@ def test_a_trend_made_by_one_year_is_no_significant_change() -> None:
     result = recent_trend(series([110, 100, 100, 95, 200]))
     assert result.statistic == pytest.approx(25.61992, rel=1e-6)
     assert result.label == NO_SIGNIFICANT_CHANGE and result.note == "the trend rests on one point"
+
+
+def test_from_limits_equals_fingertips_trend_marker_test() -> None:
+    # GetTrendData_Set1 (value, LowerCI95, UpperCI95 for 2014-2018); TestIsSignificantReturnsTrue:
+    # significant, Math.Round(ChiSquare, 2) == 46.77
+    points = [
+        ("2014", 24.67, 23.16, 26.25),
+        ("2015", 24.6, 23.15, 26.19),
+        ("2016", 28.0, 26.44, 29.64),
+        ("2017", 30.2, 28.63, 31.9),
+        ("2018", 30.6, 28.98, 32.25),
+    ]
+    result = recent_trend_from_limits(points, "higher is better")
+    assert round(result.statistic or 0, 2) == 46.77
+    assert result.direction_word == "increasing and getting better"
+    # GetTrendData_Set2; TestIsSignificantReturnsFalse
+    flat = [
+        ("2014", 20.5506, 18.1803, 23.1427),
+        ("2015", 19.5952, 17.3444, 22.0602),
+        ("2016", 19.0349, 16.8421, 21.4394),
+        ("2017", 21.3966, 19.0918, 23.8975),
+        ("2018", 18.4372, 16.2925, 20.7941),
+    ]
+    assert recent_trend_from_limits(flat).label == NO_SIGNIFICANT_CHANGE
+
+
+def test_from_limits_worked_by_hand() -> None:
+    # Values 10, 11, 12, 13, 14, each with 95% limits +/- 1.96 (se = 3.92 / 3.92 = 1, weight 1):
+    # ordinary least squares, slope = 1, its se = sqrt(5 / (5 x 55 - 15^2)) = sqrt(0.1); chi2 = 1 / 0.1 = 10 > 9.5495
+    rising = [(YEARS[i], 10.0 + i, 8.04 + i, 11.96 + i) for i in range(5)]
+    result = recent_trend_from_limits(rising)
+    assert result.statistic == pytest.approx(10.0, rel=1e-9)
+    assert result.label == INCREASING
+    # the same with limits +/- 2.94 (se 1.5): chi2 = 10 / 1.5^2 = 4.44, no significant change
+    wider = [(YEARS[i], 10.0 + i, 7.06 + i, 12.94 + i) for i in range(5)]
+    assert recent_trend_from_limits(wider).statistic == pytest.approx(10 / 2.25, rel=1e-9)
+    assert recent_trend_from_limits(wider).label == NO_SIGNIFICANT_CHANGE
+    missing = recent_trend_from_limits([*rising[:4], ("2023/24", 14.0, None, 16.0)])
+    assert missing.label == NOT_CALCULATED and missing.note == "2023/24: the value or a 95% limit is missing"
+    assert recent_trend_from_limits(rising[:4]).label == NOT_CALCULATED

@@ -9,7 +9,8 @@ out. Otherwise the trend is "no significant change", and "could not be calculate
 points with counts and denominators. Source: Fingertips' own code, github.com/ukhsa-collaboration/fingertips-open,
 PholioVisualisationWS/Analysis/TrendMarkers/TrendMarkerCalculator.cs (IsSignificantForProportions,
 NoOutliersCheckForProportion) and TrendRequest.cs. With a polarity the words add whether that is getting better
-or worse, as Fingertips' trend arrows do.
+or worse, as Fingertips' trend arrows do. ``recent_trend_from_limits`` is Fingertips' variant for values that come
+with 95% limits but no counts.
 """
 
 from __future__ import annotations
@@ -93,19 +94,70 @@ def slope_survives_leaving_out_each_point(counts: Sequence[float], denominators:
     """True when the least-squares slope of log(x / (n - x)) on time has one sign with all points and with each one
     left out: Fingertips' guard against a trend made by a single outlying year (a zero slope counts as rising)."""
     log_odds = [math.log(x / (n - x)) for x, n in zip(counts, denominators, strict=True)]
-    points = list(enumerate(log_odds, start=1))
+    return _same_sign_without_each_point(log_odds, [1.0] * len(log_odds))
+
+
+def _same_sign_without_each_point(values: Sequence[float], weights: Sequence[float]) -> bool:
+    points = [(float(t), y, w) for t, (y, w) in enumerate(zip(values, weights, strict=True), start=1)]
     subsets = [points] + [points[:left_out] + points[left_out + 1 :] for left_out in range(len(points))]
-    signs = {_least_squares_slope(subset) >= 0 for subset in subsets}
-    return len(signs) == 1
+    return len({_weighted_slope(subset)[0] >= 0 for subset in subsets}) == 1
 
 
-def _least_squares_slope(points: Sequence[tuple[int, float]]) -> float:
-    size = len(points)
-    sum_t = sum(t for t, _ in points)
-    sum_y = math.fsum(y for _, y in points)
-    sum_ty = math.fsum(t * y for t, y in points)
-    sum_tt = sum(t * t for t, _ in points)
-    return (size * sum_ty - sum_t * sum_y) / (size * sum_tt - sum_t**2)
+def _weighted_slope(points: Sequence[tuple[float, float, float]]) -> tuple[float, float]:
+    """The weighted least-squares slope of y on t and its standard error, for (t, y, weight) points."""
+    sum_w = math.fsum(w for _, _, w in points)
+    sum_wt = math.fsum(w * t for t, _, w in points)
+    sum_wy = math.fsum(w * y for _, y, w in points)
+    sum_wty = math.fsum(w * t * y for t, y, w in points)
+    sum_wtt = math.fsum(w * t * t for t, _, w in points)
+    determinant = sum_w * sum_wtt - sum_wt**2
+    return (sum_w * sum_wty - sum_wt * sum_wy) / determinant, math.sqrt(sum_w / determinant)
+
+
+def recent_trend_from_limits(
+    points: Sequence[tuple[str, float | None, float | None, float | None]], polarity: str = ""
+) -> TrendResult:
+    """Fingertips' recent trend of (period, value, lower95, upper95) points given oldest first, for values without
+    counts (Fingertips' method for indicators compared by confidence intervals).
+
+    Each value is weighted by 1 / se^2 with se = (upper95 - lower95) / 3.92; the weighted least-squares slope on time
+    is significant when (slope / its standard error)^2 exceeds 9.5495 (99.8%) and its sign survives leaving out each
+    point, as TrendMarkerCalculator.IsSignificant and NoOutliersCheck do in fingertips-open.
+    """
+    recent = list(points)[-RECENT_POINTS:]
+    periods = tuple(point[0] for point in recent)
+    values, weights, reason = _values_and_weights(recent)
+    if reason:
+        return TrendResult(NOT_CALCULATED, None, None, periods, NOT_CALCULATED, reason)
+    slope, error = _weighted_slope([(float(t), y, w) for t, (y, w) in enumerate(zip(values, weights), start=1)])
+    statistic = (slope / error) ** 2
+    p_value = float(stats.chi2.sf(statistic, 1))
+    if statistic <= stats.chi2.ppf(TREND_CONFIDENCE, 1):
+        return TrendResult(NO_SIGNIFICANT_CHANGE, statistic, p_value, periods, NO_SIGNIFICANT_CHANGE)
+    if not _same_sign_without_each_point(values, weights):
+        return TrendResult(
+            NO_SIGNIFICANT_CHANGE, statistic, p_value, periods, NO_SIGNIFICANT_CHANGE, "the trend rests on one point"
+        )
+    label = INCREASING if slope > 0 else DECREASING
+    return TrendResult(label, statistic, p_value, periods, _with_polarity(label, polarity))
+
+
+def _values_and_weights(
+    recent: Sequence[tuple[str, float | None, float | None, float | None]],
+) -> tuple[list[float], list[float], str]:
+    """The values and their weights 1 / se^2, or why the points cannot give a trend."""
+    if len(recent) < RECENT_POINTS:
+        return [], [], f"{len(recent)} periods: a recent trend needs {RECENT_POINTS}"
+    values: list[float] = []
+    weights: list[float] = []
+    for period, value, lower, upper in recent:
+        if value is None or lower is None or upper is None:
+            return [], [], f"{period}: the value or a 95% limit is missing"
+        if upper <= lower:
+            return [], [], f"{period}: the 95% limits {lower:g} to {upper:g} have no width"
+        values.append(float(value))
+        weights.append((3.92 / (upper - lower)) ** 2)
+    return values, weights, ""
 
 
 def _why_not_calculated(recent: Sequence[tuple[str, float | None, float | None]]) -> str:
