@@ -223,6 +223,7 @@ def test_mean_worked_by_hand_and_its_edge_cases() -> None:
     assert (single.value, single.lower, single.upper) == (7.0, None, None) and "one value" in single.note
     gap = mean_interval([1.0, None, 3.0])
     assert (gap.value, gap.lower, gap.upper) == (None, None, None) and gap.note == "a value is missing"
+    assert mean_interval([]).note == "no values"
 
 
 def test_esp2013_is_the_published_standard() -> None:

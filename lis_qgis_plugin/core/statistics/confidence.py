@@ -18,7 +18,7 @@ from scipy import stats
 
 from ..common.errors import LisError
 
-#: The confidence levels public-health profiles publish: 95% for significance, 99.8% for the wider funnel.
+#: The two confidence levels Fingertips and PHEindicatormethods publish limits and judge significance at.
 CONFIDENCE_LEVELS = (0.95, 0.998)
 
 #: The 2013 European Standard Population in 19 five-year bands, 0-4, 5-9, ... 85-89, 90+ (PHEindicatormethods'
@@ -157,7 +157,9 @@ def mean_interval(values: Sequence[float | None], confidence: float = 0.95) -> I
     limits.
     """
     check_confidence(confidence)
-    if not values or any(value is None or math.isnan(value) for value in values):
+    if not values:
+        return _missing(confidence, "no values")
+    if any(value is None or math.isnan(value) for value in values):
         return _missing(confidence, "a value is missing")
     numbers = [float(value) for value in values if value is not None]
     mean = math.fsum(numbers) / len(numbers)
