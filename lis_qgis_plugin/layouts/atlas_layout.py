@@ -587,7 +587,10 @@ def configure_atlas_layout(
         )
     caption = layout.itemById("chart_caption")
     if isinstance(caption, QgsLayoutItemLabel):
-        plain_label(caption, f'How [% "{fields.name}" %] compares with {district}')
+        versus = f"England and {district}" if pages.tested else district
+        plain_label(caption, f'How [% "{fields.name}" %] compares with {versus}')
+    if pages.tested:
+        headline_label(layout, fields.headline)
     chart = layout.itemById("chart")
     chart.setMode(Qgis.PictureFormat.SVG)
     chart.setResizeMode(QgsLayoutItemPicture.ResizeMode.Zoom)
@@ -599,6 +602,26 @@ def configure_atlas_layout(
     fit = configure_indicator_table(layout, pages, layers.rows, scale)
     layout.refresh()
     return fit
+
+
+def headline_label(layout: QgsPrintLayout, headline_field: str) -> None:
+    """The table's caption becomes the page's headline: as wide as the table, two lines above it, from the field.
+
+    The headline is a field of the atlas GeoPackage, so the saved project prints it without the plugin.
+    """
+    caption, frame = layout.itemById("table_caption"), layout.itemById("indicator_table")
+    if not isinstance(caption, QgsLayoutItemLabel) or frame is None:
+        return
+    plain_label(caption, f'[% "{headline_field}" %]')
+    text_format = caption.textFormat()
+    text_format.setSize(text_format.size() * 0.86)
+    caption.setTextFormat(text_format)
+    table = frame.positionWithUnits()
+    line = text_format.size() * 0.3528 * 1.25  # points to mm, with leading
+    height = 2 * line + 0.6
+    caption.attemptMove(QgsLayoutPoint(table.x(), table.y() - height - 0.3, table.units()))
+    caption.attemptResize(QgsLayoutSize(frame.sizeWithUnits().width(), height, table.units()))
+    caption.setVAlign(Qt.AlignmentFlag.AlignBottom)
 
 
 def configure_indicator_table(

@@ -51,6 +51,7 @@ from ..layouts.atlas_layout import (
     text_scale,
 )
 from .lis_algorithm import LisAlgorithm
+from .store_parameters import STORE, add_store_parameter, store_location
 
 ON_ERROR_CHOICES = ("continue", "stop")
 ATLAS_LAYER = "pages"
@@ -103,8 +104,20 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             "Table: the area's value, the district's, England's and the difference area - district, coloured and "
             "worded 'better' or 'worse' by the indicator's polarity. Labels, units and polarity come from the "
             "indicator metadata LIS stores with joined data (lis:joinindicators, lis:aggregateindicators); without "
-            "it, the field's alias or name is the label and the difference is not judged. No significance is "
+            "it, the field's alias or name is the label and the difference is not judged; this difference is not "
             "tested.\n"
+            "Significance against England, as Fingertips does it: under the area's value, its 95% confidence "
+            "limits, as the source published them (the Fingertips CSV the indicators were joined from, beside the "
+            "COVERAGE file) or computed from its count and denominator when the atlas knows them (Wilson score "
+            "limits of proportions, Byar's of rates; the district's from its pooled counts); under England's value, "
+            "'better', 'similar' or 'worse' (by the polarity; 'higher' or 'lower' without one) when England's value "
+            "lies outside the limits, at 99.8% when it holds there too; 'not compared' without limits. The CSV's "
+            "earlier periods give the recent trend (a chi-squared test for trend on the five latest counts): "
+            "'increasing' or 'decreasing' only when significant. STORE (optional): an indicator store whose "
+            "figures win over the CSV's: each indicator is found in its catalogue by name (as lis:indicatorlayer "
+            "labels it), with every area's limits, counts and earlier periods, and England's row (E92000001) as "
+            "England's value unless ENGLAND_VALUES gives one. The page opens with a headline drawn from these flags "
+            "and trends only.\n"
             "Numbers print with the unit of the metadata: a 'proportion' or 'share' of 0.7 as 70%, '%' as 70%, "
             "'per 1,000' as 12.3 per 1,000; counts with thousands separators.\n"
             "District value: the district's own row (its LAD code) of the Fingertips CSV the indicators were joined "
@@ -123,7 +136,9 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             "INDICATORS: codes, ids, coordinates (BNG_E, LAT...) and geometry measures (Shape__Area) are refused: "
             "they are not indicators.\n"
             "Spine chart: per indicator, the range of the areas (light band), their middle half (dark band), the "
-            "district (spine), England (diamond) and the area (dot); worse to the left.\n\n"
+            "district (spine), England (diamond) and the area (dot); worse to the left. When indicators were "
+            "compared with England, England is the spine and the district the diamond, and the dot takes "
+            "Fingertips' colour: green better, amber similar, red worse, blues higher/lower, white not compared.\n\n"
             "Everything a page shows is stored in a GeoPackage (ATLAS_DATA; by default beside the output): a copy "
             "of the areas with their values and each page's chart (an SVG, as a base64 picture source), and a "
             "table of the printed rows (one per area and indicator, numbers as text). The layout uses QGIS's own "
@@ -197,6 +212,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
                 fileFilter="Tables (*.csv *.tsv *.txt *.xlsx *.ods)",
             )
         )
+        add_store_parameter(self)
         self.addParameter(
             QgsProcessingParameterString(
                 self.DISTRICT_NAME,
@@ -287,6 +303,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             "page_size": PAGE_SIZES[self.parameterAsEnum(parameters, self.PAGE_SIZE, context)],
             "dpi": self.parameterAsInt(parameters, self.DPI, context),
             "stop": ON_ERROR_CHOICES[self.parameterAsEnum(parameters, self.ON_ERROR, context)] == "stop",
+            "store": self.parameterAsString(parameters, STORE, context).strip(),
         }
         pages, exported, layout_name, data_path, fit = self._export(
             coverage, map_layers, image_format, pdf, folder, data, project_file, england, template, options, context,
@@ -364,6 +381,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             chart_size_mm=item_size_mm(layout, "chart"),
             text_scale=scale,
             feedback=steps,
+            store=store_location(options["store"]) if options["store"] else None,
         )
         if not pages.count:
             raise AtlasInputError(

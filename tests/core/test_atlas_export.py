@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import xml.etree.ElementTree as ElementTree
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,48 @@ def test_a_suppressed_count_leaves_its_area_out_of_the_ratio_and_of_the_district
     )
     everyone = 100 * sum(older for older, _ in kept) / sum(total for _, total in counts.values())
     assert abs(compared.district["older_pct_total"] - everyone) > 0.3  # weighting by every resident would be wrong
+
+
+def test_limits_flags_and_the_headline_say_only_what_the_statistics_support() -> None:
+    from lis_qgis_plugin.core.atlas.atlas_statistics import counted, headline, significance_text, with_statistics
+
+    share = AtlasIndicator("prop", "LSOAs in the most deprived 10%", "proportion", WORSE, method=RATIO,
+                           denominator="n")  # fmt: skip
+    rate = AtlasIndicator("adm", "Emergency admissions", "per 1,000", WORSE, method=RATIO, denominator="pop")
+    score = AtlasIndicator("imd", "IMD score", "score", WORSE)
+    assert counted(share, 0.9, 10) == counted(share, 0.9000000001, 10)  # 9 of 10, not 9.000000001
+    assert counted(share, 0.9, 10).count == 9.0 and counted(score, 30.0, 10) is None
+    found = counted(rate, 12.5, 8_000)
+    assert (found.count, found.multiplier, found.rate) == (100.0, 1000.0, True)
+    rows = [
+        IndicatorRow(share, 0.9, 56 / 182, 0.1, None, 1),
+        IndicatorRow(rate, 12.5, 11.0, 12.0, None, 1),
+        IndicatorRow(score, 46.5, 33.4, 21.7, None, 2),
+    ]
+    done = with_statistics(rows, {"prop": 0.9, "n": 10, "adm": 12.5, "pop": 8_000})
+    # Wilson 95% of 9/10: 0.5958..0.9821 (worked in tests/processing/test_atlas_statistics.py); England 10% below.
+    assert done[0].limits == (pytest.approx(0.59584, abs=5e-5), pytest.approx(0.98212, abs=5e-5))
+    assert (done[0].significance, done[0].significance_998, significance_text(done[0])) == (
+        "worse", "worse", "worse (99.8%)"
+    )  # fmt: skip
+    # 100 admissions in 8,000: Byar's 95% limits hold England's 12.0 per 1,000: similar, not 'worse'.
+    assert done[1].limits[0] < 12.0 < done[1].limits[1] and done[1].significance == "similar"
+    assert done[2].limits is None and done[2].significance == "not compared"
+    table = profile_rows(done)
+    assert table[0].area_value == "90.0%\n59.6\u201398.2" and table[0].england_value == "10.0%\nworse (99.8%)"
+    assert table[2].england_value == "21.70\nnot compared"
+    assert headline("Aspley", done) == (
+        "Aspley is significantly worse than England on 1 of 3 indicators and similar on 1; 1 could not be compared."
+    )
+    rising = replace(done[1], trend="increasing", trend_periods=("2019/20", "2020/21", "2023/24"))
+    flat = replace(done[2], trend="no significant change")
+    assert headline("Aspley", [done[0], rising, flat]).endswith(
+        " Emergency admissions is rising (2019/20 to 2023/24)."
+    )  # only a significant trend is named
+    assert headline("Aspley", [done[2]]) == "Aspley: its one indicator could not be compared with England."
+    svg = spine_chart_svg(done, "Aspley", "Nottingham", "wards", 190, 58)
+    assert "#C00000" in svg and "#FFC000" in svg and "#d6604d" not in svg  # Fingertips' red and amber
+    assert ">England</text>" in svg  # England is the spine
+    worse = replace(done[0], trend="increasing and getting worse", trend_periods=("2011", "2015"))
+    svg = spine_chart_svg([worse, rising], "Aspley", "Nottingham", "wards", 190, 58)
+    assert 'fill="#C00000">recent trend: increasing and getting worse</text>' in svg  # in words and in colour

@@ -159,6 +159,7 @@ def test_core_reads_no_settings_and_does_not_reach_up() -> None:
 #: so each concept can be read knowing only the ones below it (the README's "Architecture" draws this).
 CORE_LAYERS = [
     "common",
+    "statistics",
     "io",
     "sources",
     "indicators",

@@ -15,7 +15,8 @@ The arithmetic works on plain Python numbers so it can be checked by hand:
   local areas is not England's;
 - difference = area value - district value; "better" or "worse" follows the indicator's
   polarity ("higher is better" / "higher is worse"). Without a polarity the difference is
-  shown but not judged. No statistical significance is tested (no confidence intervals).
+  shown but not judged. Significance against England (confidence limits, Fingertips' rule) is
+  added by atlas_statistics where counts and denominators are known.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from .atlas_measures import (
     IOD_SUMMARY,
     MEAN,
     NONE,
+    POOLED,
     PUBLISHED,
     RATIO,
     SUM,
@@ -126,6 +128,19 @@ class IndicatorRow:
     england: float | None
     spread: Spread | None
     decimals: int
+    #: The area's 95% and 99.8% confidence limits (in the indicator's unit), when known or computed.
+    limits: tuple[float, float] | None = None
+    limits_998: tuple[float, float] | None = None
+    #: The events counted (numerator), when known.
+    count: float | None = None
+    #: The district's own limits (its pooled count over its pooled denominator).
+    district_limits: tuple[float, float] | None = None
+    #: Against England: 'better', 'similar', 'worse', 'higher', 'lower', 'not compared'; '' when not tested.
+    significance: str = ""
+    significance_998: str = ""
+    #: The recent trend in words ('increasing', 'no significant change'...), and the periods it covers.
+    trend: str = ""
+    trend_periods: tuple[str, ...] = ()
 
     @property
     def difference(self) -> float | None:
@@ -339,7 +354,8 @@ def comparators(
     """District, England and spread of each indicator over the areas; the district value by the indicator's method.
 
     ``area_values`` also hold the values of the RATIO indicators' denominator fields; ``published``
-    the district's own values of the PUBLISHED indicators, and ``published_note`` where they are from.
+    the district's own values of the PUBLISHED indicators (and the POOLED ones'), and ``published_note`` where the
+    PUBLISHED ones are from.
     """
     district: dict[str, float | None] = {}
     spread, decimals = {}, {}
@@ -353,7 +369,7 @@ def comparators(
             district[indicator.field] = ratio_of_sums(column, denominators)
         elif indicator.method == NONE:
             district[indicator.field] = None
-        elif indicator.method == PUBLISHED:
+        elif indicator.method in (PUBLISHED, POOLED):
             district[indicator.field] = (published or {}).get(indicator.field)
         else:
             district[indicator.field] = district_value(column, populations)
@@ -391,6 +407,8 @@ def district_method(
         RATIO: f"sum of the numerators over the sum of the denominators of the {areas}, not a mean of their ratios",
         NONE: f"none, as it cannot be made from the {areas}' values",
         PUBLISHED: f"as published, {published_note or 'in the source'}",
+        POOLED: f"sum of the counts over the sum of the denominators the source gives for the {areas}, not a mean "
+        "of their ratios",
     }
     if len(by_method) == 1:
         return texts[next(iter(by_method))]

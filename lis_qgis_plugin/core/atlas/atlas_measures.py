@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 BETTER = "higher is better"
 WORSE = "higher is worse"
-#: How a district value is made from the areas' values (PUBLISHED: not made, but read from the source's own row).
-MEAN, SUM, RATIO, NONE, PUBLISHED = "mean", "sum", "ratio", "none", "published"
+#: How a district value is made from the areas' values (PUBLISHED: not made, but read from the source's own row;
+#: POOLED: the areas' published counts summed over their summed denominators).
+MEAN, SUM, RATIO, NONE, PUBLISHED, POOLED = "mean", "sum", "ratio", "none", "published", "pooled"
 #: England's LSOAs per IoD edition (the N ranks are drawn among).
 EDITIONS = {32_844: "2019", 33_755: "2025"}
 IOD_LICENCE = "Open Government Licence v3.0"

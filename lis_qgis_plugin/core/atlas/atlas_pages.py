@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -48,6 +48,7 @@ from ..io.layer_output import (
 )
 from ..io.layer_values import attribute_number, numeric_kind, read_numbers
 from ..io.table_files import TableError
+from ..store.store_location import StoreLocation, store_label
 from .atlas_chart import picture_source, spine_chart_svg
 from .atlas_england import (
     ENGLAND_CODE,
@@ -67,13 +68,16 @@ from .atlas_indicators import (
     page_rows,
     read_england_values,
 )
-from .atlas_measures import PUBLISHED, SUM, iod_summary
+from .atlas_measures import MEAN, POOLED, PUBLISHED, SUM, iod_summary
+from .atlas_statistics import district_limits, headline, with_statistics
+from .atlas_store import store_figures
 from .atlas_table import ROW_COLUMNS, ProfileRow, profile_rows
+from .atlas_trends import PeriodFigures, pooled_district, source_series, with_published_figures
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 OSM = "\u00a9 OpenStreetMap contributors."
 #: Names of the fields the atlas adds; made unique against the coverage's own fields.
-PAGE_FIELDS = ("atlas_name", "atlas_code", "atlas_file", "atlas_page", "atlas_key", "atlas_chart")
+PAGE_FIELDS = ("atlas_name", "atlas_code", "atlas_file", "atlas_page", "atlas_key", "atlas_chart", "atlas_headline")
 #: Suffix of the table rows layer's name: 'pages' -> 'pages_rows'.
 ROWS_SUFFIX = "_rows"
 _NAME_FIELD = re.compile(r"(^|[^a-z])(name|nm)$|^[a-z]+\d{2}nm$|name", re.IGNORECASE)
@@ -92,6 +96,8 @@ class AtlasFields:
     key: str
     #: The spine chart as a picture source: 'base64:' and the SVG.
     chart: str
+    #: The page's plain-words headline (atlas_statistics.headline), '' when nothing was compared with England.
+    headline: str
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,10 @@ class AtlasPages:
     ons_codes: bool = False
     failures: list[PageFailure] = field(default_factory=list)
     log: list[LogLine] = field(default_factory=list)
+    #: Labels of the indicators with confidence limits on some page (compared with England by significance).
+    tested: list[str] = field(default_factory=list)
+    #: Those of them whose limits the source published (Fingertips), not computed by the atlas.
+    published_limits: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -276,6 +286,7 @@ def prepare_atlas_pages(
     chart_size_mm: tuple[float, float] = (190.0, 70.0),
     text_scale: float = 1.0,
     feedback: QgsFeedback | None = None,
+    store: StoreLocation | None = None,
 ) -> AtlasPages:
     """Check the inputs, compute every area's table and chart, and write the atlas layer to ``output``.
 
@@ -283,7 +294,8 @@ def prepare_atlas_pages(
     rows go to the layer '<layername>_rows' beside it. Charts are drawn for a picture item of
     ``chart_size_mm``, their print enlarged by ``text_scale`` (1.414 for an A4 template stretched to A3).
     Raises AtlasInputError, TableError or OutputError with a message for the user, and
-    CancelledError when ``feedback`` is cancelled. The coverage layer is only read.
+    CancelledError when ``feedback`` is cancelled. The coverage layer is only read. ``store``: the indicator
+    store whose limits, counts, earlier periods and England rows the indicators' figures come from.
     """
     path, layer_name = gpkg_destination(output)
     check_output_is_new(path, [coverage, england_file])
@@ -298,6 +310,7 @@ def prepare_atlas_pages(
     england, england_notes = known.values, known.notes
     indicators = [replace(ind, method=PUBLISHED) if ind.field in known.district else ind for ind in indicators]
     log.extend(LogLine(problem, warning=True) for problem in known.problems)
+    given: dict[str, float] = {}
     if england_file:
         given, note = _given_england_values(Path(england_file), indicators, log)
         england.update(given)
@@ -323,11 +336,16 @@ def prepare_atlas_pages(
         people = read_numbers(coverage, [population_field])
         populations = [attribute_number(people[fid][population_field]) for fid in ids]
     population_label = _alias(coverage, population_field) if population_field else ""
+    source_file = layer_file(coverage)
+    published = source_series(source_file.parent if source_file else None, indicators, list(codes.values()))
+    if store is not None:
+        published.update(_from_store(store, indicators, list(codes.values()), given, known, log))
+    indicators, pooled, district_values = _pooled_districts(indicators, published, [codes[fid] for fid in ids])
     compared = comparators(
         indicators, [values[fid] for fid in ids], populations, england, areas_word, population_label,
-        published=known.district, published_note="; ".join(known.district_notes),
+        published={**district_values, **known.district}, published_note="; ".join(known.district_notes),
     )  # fmt: skip
-
+    pooled.update(district_limits([ind for ind in indicators if ind.field not in pooled], [values[fid] for fid in ids]))
     failures = []
     for fid in ids:
         if not has_geometry[fid]:
@@ -343,10 +361,14 @@ def prepare_atlas_pages(
     stems: dict[str, int] = {}
     keys = {fid: number for number, fid in enumerate(ids, start=1)}
     table_rows: dict[int, list[ProfileRow]] = {}
+    tested: dict[str, None] = {}
 
     def cells(feature: QgsFeature) -> list[object]:
         fid = feature.id()
         rows = page_rows(indicators, values[fid], compared)
+        rows = with_published_figures(rows, {name: by_code.get(codes[fid], []) for name, by_code in published.items()})
+        rows = with_statistics(rows, values[fid], pooled)
+        tested.update(dict.fromkeys(row.indicator.label for row in rows if row.limits is not None))
         stem = page_file_stem(codes[fid], names[fid])
         stems[stem] = stems.get(stem, 0) + 1
         if stems[stem] > 1:
@@ -356,12 +378,13 @@ def prepare_atlas_pages(
         compared_rows = [row for row in rows if row.indicator.method != SUM] or rows  # a count is no comparison
         chart = spine_chart_svg(compared_rows, names[fid], district, areas_word, chart_width, chart_height)
         printed = 0 if (names[fid], codes[fid]) in failed else 1
-        return [names[fid], codes[fid], stem, printed, keys[fid], picture_source(chart)]
+        statement = headline(names[fid], [row for row in rows if row.indicator.method != SUM])
+        return [names[fid], codes[fid], stem, printed, keys[fid], picture_source(chart), statement]
 
     taken = coverage.fields().names()
-    kinds = ("text", "text", "text", "integer", "integer", "text")
+    kinds = ("text", "text", "text", "integer", "integer", "text", "text")
     aliases = ("Page title", "Area code", "File name", "Printed (1) or skipped (0)", "Key of the table rows",
-               "Chart (base64 SVG)")  # fmt: skip
+               "Chart (base64 SVG)", "Headline")  # fmt: skip
     new_names = safe_field_names(PAGE_FIELDS, taken)
     new_fields = [NewField(name, kind, alias) for name, kind, alias in zip(new_names, kinds, aliases)]
     uri = write_layer_with_fields(coverage, path, layer_name, new_fields, cells, feedback)
@@ -408,7 +431,46 @@ def prepare_atlas_pages(
         ons_codes=any(is_normalised_code(code.upper()) for code in codes.values()),
         failures=failures,
         log=log,
+        tested=list(tested),
+        published_limits=[ind.label for ind in indicators if ind.label in tested and ind.field in published],
     )
+
+
+def _pooled_districts(
+    indicators: Sequence[AtlasIndicator],
+    published: Mapping[str, Mapping[str, Sequence[PeriodFigures]]],
+    codes: Sequence[str],
+) -> tuple[list[AtlasIndicator], dict[str, tuple[float, float] | None], dict[str, float]]:
+    """Indicators known only as the areas' ratios whose source gives every area's count and denominator: their
+    district value is pooled (POOLED), with its limits. Returns the indicators, those limits and those values."""
+    found = pooled_district([ind for ind in indicators if ind.method == MEAN], published, codes)
+    pooled = [replace(ind, method=POOLED) if ind.field in found else ind for ind in indicators]
+    return (
+        pooled,
+        {name: limits for name, (_, limits) in found.items()},
+        {name: value for name, (value, _) in found.items()},
+    )
+
+
+def _from_store(
+    store: StoreLocation,
+    indicators: Sequence[AtlasIndicator],
+    codes: Sequence[str],
+    given: Mapping[str, float],
+    known: EnglandValues,
+    log: list[LogLine],
+) -> dict[str, dict[str, list[PeriodFigures]]]:
+    """The store's series of the indicators; its England rows go into ``known`` unless ENGLAND_VALUES ``given`` them."""
+    stored = store_figures(store, indicators, codes)
+    from_store = {name: value for name, value in stored.england.items() if name not in given}
+    known.values.update(from_store)
+    if from_store:
+        known.notes.append(f"England's rows ({ENGLAND_CODE}) in the indicator store {store_label(store)}")
+    matched = "; ".join(f"{name} = {store_id}" for name, store_id in stored.ids.items())
+    log.append(
+        LogLine(f"Indicator store {store_label(store)}: {matched or 'none of the indicators is in it (by name)'}.")
+    )
+    return stored.series
 
 
 def write_profile_rows(path: Path, layer_name: str, table_rows: dict[int, list[ProfileRow]]) -> str:
@@ -517,6 +579,11 @@ def footnote_text(pages: AtlasPages, osm: bool = False, today: date | None = Non
     lines.append(
         f"Better/worse compares each {pages.area_word} with {district} by each indicator's polarity; no statistical "
         "significance is tested, and indicators without a polarity are not judged."
+        if not pages.tested
+        else f"Better/worse in the last column compares each {pages.area_word} with {district} by each indicator's "
+        "polarity, without a test. Against England: significantly better/worse (or higher/lower without a polarity) "
+        "when England's value lies outside the area's 95% confidence limits (printed under its value; 99.8% when "
+        f"marked), else similar, as on Fingertips; {limits_sources(pages)}; the other indicators are not compared."
     )
     attribution = OGL
     if pages.ons_codes:
@@ -525,6 +592,20 @@ def footnote_text(pages: AtlasPages, osm: bool = False, today: date | None = Non
         attribution += f" {OSM}"
     lines.append(attribution)
     return "\n".join(lines)
+
+
+def limits_sources(pages: AtlasPages) -> str:
+    """Where the limits came from, by indicator: as the source published them, or computed by the atlas."""
+    computed = [label for label in pages.tested if label not in pages.published_limits]
+    parts = [f"limits as published in the source for {', '.join(pages.published_limits)}"] * bool(
+        pages.published_limits
+    )
+    if computed:
+        parts.append(
+            "Wilson score limits of proportions and Byar's of rates (PHEindicatormethods' methods) for "
+            + ", ".join(computed)
+        )
+    return "; ".join(parts)
 
 
 def profile_title(layer: QgsVectorLayer, today: date | None = None) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .atlas_indicators import IndicatorRow, format_value, unit_kind
+from .atlas_statistics import significance_text
 
 #: Columns of the rows table, in order: (name, Python type), as gpkg_writer.FeatureTable takes them.
 ROW_COLUMNS: tuple[tuple[str, type], ...] = (
@@ -52,7 +53,8 @@ def note(row: IndicatorRow) -> str:
     indicator = row.indicator
     on_number = unit_kind(indicator.unit) in ("share", "percent", "rate", "count")
     unit = "" if on_number else indicator.unit.strip()
-    return " \u00b7 ".join(part for part in (unit, indicator.period, indicator.polarity) if part)
+    trend = f"recent trend: {row.trend}" if row.trend else ""
+    return " \u00b7 ".join(part for part in (unit, indicator.period, indicator.polarity, trend) if part)
 
 
 def difference_text(row: IndicatorRow) -> str:
@@ -63,8 +65,24 @@ def difference_text(row: IndicatorRow) -> str:
     return f"{text} {row.verdict}" if row.verdict else text
 
 
+def limits_text(limits: tuple[float, float] | None, decimals: int, unit: str) -> str:
+    """'26.7\u201381.1' (95% limits, in the unit of the value above them, without its sign), or ''."""
+    if limits is None:
+        return ""
+    scale = 100.0 if unit_kind(unit) == "share" else 1.0  # the value above says '%' or 'per 1,000'
+    return "\u2013".join(format_value(limit * scale, decimals) for limit in limits)
+
+
+def _with_line(value: str, second: str) -> str:
+    return f"{value}\n{second}" if second else value
+
+
 def profile_rows(rows: Sequence[IndicatorRow]) -> list[ProfileRow]:
-    """An area's table: label (with its note on a second line), area, district, England, difference, status."""
+    """An area's table: label (with its note on a second line), area, district, England, difference, status.
+
+    Under the area's and district's values, their 95% limits; under England's, how the area compares
+    with it (Fingertips' significance, at 99.8% when it holds at that level too).
+    """
     table = []
     for order, row in enumerate(rows, start=1):
         unit, decimals = row.indicator.unit, row.decimals
@@ -74,9 +92,11 @@ def profile_rows(rows: Sequence[IndicatorRow]) -> list[ProfileRow]:
             ProfileRow(
                 order,
                 f"{label}\n{extra}" if extra else label,
-                format_value(row.value, decimals, unit),
-                format_value(row.district, decimals, unit),
-                format_value(row.england, decimals, unit),
+                _with_line(format_value(row.value, decimals, unit), limits_text(row.limits, decimals, unit)),
+                _with_line(
+                    format_value(row.district, decimals, unit), limits_text(row.district_limits, decimals, unit)
+                ),
+                _with_line(format_value(row.england, decimals, unit), significance_text(row)),
                 difference_text(row),
                 row.verdict,
             )

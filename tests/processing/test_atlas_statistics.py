@@ -1,0 +1,290 @@
+"""lis:exportatlas says what the statistics support: confidence limits, significance against England, Fingertips'
+colours on the spine chart, the recent trend and a plain-words headline, on real Nottingham wards."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import gzip
+import math
+import re
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsProcessingContext, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtGui import QColor, QImage
+
+from lis_qgis_plugin.core.atlas.atlas_chart import TREND_COLOURS
+from lis_qgis_plugin.core.atlas.atlas_statistics import SIGNIFICANCE_COLOURS
+from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
+from lis_qgis_plugin.plugin import LisPlugin
+
+from ..support import SHARED_DATA, LogFeedback
+
+NOTTINGHAM = SHARED_DATA / "nottingham"
+FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
+FILE6_OLDER = "Older population aged 60 and over: mid 2015 (excluding prisoners)"
+FINGERTIPS_COLUMNS = (
+    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type", "Sex",
+    "Age", "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit",
+    "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count", "Denominator", "Value note", "Time period Sortable",
+)  # fmt: skip
+OLDER_NAME = "Population aged 60 and over (%)"
+PERIODS = ("2011", "2012", "2013", "2014", "2015")
+
+
+def run(algorithm: str, params: dict) -> dict:
+    import processing
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject())
+    return processing.run(algorithm, params, context=context, feedback=LogFeedback())
+
+
+def pdf_pages(pdf: str) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    for ligature, letters in (("\ufb00", "ff"), ("\ufb01", "fi"), ("\ufb02", "fl"), ("\ufb03", "ffi")):
+        text = text.replace(ligature, letters)
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def page_of(pages: list[str], area: str) -> str:
+    return next(page for page in pages if page.strip().startswith(area))
+
+
+def flat(page: str) -> str:
+    return re.sub(r"\s+", " ", page)
+
+
+def chart_image(pdf: str, page: int, folder: Path, dpi: int = 100) -> tuple[QImage, tuple[int, int, int, int]]:
+    """Page ``page`` of the PDF as an image, and the pixel box of the template's chart item."""
+    subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-png", pdf, str(folder / "pg")],
+                   check=True)  # fmt: skip
+    image = QImage(str(next(folder.glob("pg*.png"))))
+    layout = load_atlas_template(QgsProject(), None, "A4 portrait")
+    item = layout.itemById("chart")
+    position, size, pixels = item.positionWithUnits(), item.sizeWithUnits(), dpi / 25.4
+    box = (round(position.x() * pixels), round(position.y() * pixels),
+           round((position.x() + size.width()) * pixels), round((position.y() + size.height()) * pixels))  # fmt: skip
+    return image, box
+
+
+def colour_pixels(image: QImage, box: tuple[int, int, int, int], colour: str, tolerance: int = 12) -> int:
+    target, found = QColor(colour), 0
+    for y in range(box[1], min(box[3], image.height())):
+        for x in range(box[0], min(box[2], image.width())):
+            pixel = QColor(image.pixel(x, y))
+            if max(abs(pixel.red() - target.red()), abs(pixel.green() - target.green()),
+                   abs(pixel.blue() - target.blue())) <= tolerance:  # fmt: skip
+                found += 1
+    return found
+
+
+def wilson(count: float, total: float, z: float) -> tuple[float, float]:
+    """Wilson score limits of count/total, by the textbook formula (PHEindicatormethods' wilson_lower/upper)."""
+    p = count / total
+    centre, spread = 2 * count + z * z, z * math.sqrt(z * z + 4 * count * (1 - p))
+    return (centre - spread) / (2 * (total + z * z)), (centre + spread) / (2 * (total + z * z))
+
+
+# --- significance of LSOA counts: lis:deprivationsummary's share of LSOAs in England's most deprived 10% ----------
+
+
+@pytest.fixture(scope="module")
+def summary_atlas(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Nottingham's 20 wards summarised from their 182 IoD2019 LSOAs, printed as profiles (one PDF)."""
+    folder = tmp_path_factory.mktemp("summary")
+    summary = run("lis:deprivationsummary", {
+        "INPUT": str(NOTTINGHAM / "deprivation" / "nottingham_lsoa11_imd2019.geojson"), "RANK_FIELD": "imd_rank",
+        "POPULATION_FIELD": "pop_total_mid2015",
+        "TARGET": str(NOTTINGHAM / "boundaries" / "nottingham_wards_2025.geojson"),
+        "OUTPUT": f"{folder / 'summary.gpkg'}|layername=summary"})["OUTPUT"]  # fmt: skip
+    result = run("lis:exportatlas", {
+        "COVERAGE": summary, "OUTPUT_PDF": str(folder / "profiles.pdf"),
+        "INDICATORS": ["prop_lsoas_most_deprived_10", "pop_share_most_deprived_10", "avg_rank", "n_lsoas"],
+    })  # fmt: skip
+    return result["OUTPUT_PDF"]
+
+
+def test_a_ward_significantly_worse_than_england_says_so_with_its_limits(summary_atlas: str, tmp_path: Path) -> None:
+    # By hand: MHCLG's File 1 puts 9 of Aspley's 10 LSOAs of 2011 in England's most deprived 10% (90.0%).
+    # Wilson 95%, z = 1.959964: (2*9 + z^2 -/+ z*sqrt(z^2 + 4*9*0.1)) / (2*(10 + z^2)) = 0.5958 .. 0.9821; England's
+    # 10.0% (3,284 of 32,844) lies below 59.6%, so Aspley is significantly worse; at 99.8% (z = 3.090232) the limits
+    # are 0.4503 .. 0.9898, still above 10%: worse at 99.8% too. Nottingham: 56 of 182 LSOAs, 24.5-37.8%.
+    assert wilson(9, 10, 1.959964) == (pytest.approx(0.59584, abs=5e-5), pytest.approx(0.98212, abs=5e-5))
+    assert wilson(9, 10, 3.090232)[0] > 0.1
+    pages = pdf_pages(summary_atlas)
+    assert len(pages) == 20
+    aspley = page_of(pages, "Aspley")
+    text = flat(aspley)
+    # The limits under the value and the district's, the flag under England's value (at 99.8% when it holds there).
+    assert re.search(r"90\.0% 30\.8% 10\.0% \+59\.2 pp worse deprived 10% 59\.6\u201398\.2 24\.5\u201337\.8 "
+                     r"worse \(99\.8%\)", text), text  # fmt: skip
+    # Residents' shares are whole LSOAs' residents, not independent events: no limits, not compared.
+    assert re.search(r"89\.9% 29\.2% \u2013 \+60\.7 pp worse deprived 10% higher is worse", text), text
+    assert text.lstrip().startswith("Aspley")
+    assert "Aspley is significantly worse than England on 1 of 3 indicators; 2 could not be compared." in text
+    assert "How Aspley compares with England and Nottingham" in text
+    assert (
+        "Wilson score limits of proportions" in text
+        and "as published" not in text
+        and "no statistical significance is tested" not in text
+    )
+    # A ward whose interval holds England's 10% is 'similar', and the headline claims no difference.
+    similar = [page for page in pages if re.search(r"deprived 10% \S+ 24\.5\u201337\.8 similar", flat(page))]
+    for page in similar:
+        name = re.split(r"\s{2,}", page.strip())[0]
+        assert (
+            f"{name} is not significantly different from England on the one indicator compared; "
+            "2 could not be compared." in flat(page)
+        )
+    assert similar, "Nottingham has wards with none or one of their LSOAs in the most deprived 10%"
+
+
+def test_the_spine_chart_uses_fingertips_colours(summary_atlas: str, tmp_path: Path) -> None:
+    image, chart = chart_image(summary_atlas, 1, tmp_path)  # Aspley: significantly worse, two not compared
+    assert colour_pixels(image, chart, SIGNIFICANCE_COLOURS["worse"]) > 20  # the dot and its key: Fingertips red
+    assert colour_pixels(image, chart, "#d6604d") == 0  # not the district verdict's red
+    assert SIGNIFICANCE_COLOURS == {"better": "#92D050", "similar": "#FFC000", "worse": "#C00000",
+                                    "higher": "#BED2FF", "lower": "#5555E6", "not compared": "#FFFFFF"}  # fmt: skip
+
+
+# --- published limits and a recent trend: a Fingertips-shaped ward table of residents aged 60+ -------------------
+
+
+def file6_counts(path: Path) -> dict[str, tuple[int, int]]:
+    """LSOA 2011 code -> (residents aged 60+, residents), mid-2015, from an IoD2019 File 6 (CSV or .csv.gz)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        return {
+            row["LSOA code (2011)"]: (int(row[FILE6_OLDER].replace(",", "")), int(row[FILE6_TOTAL].replace(",", "")))
+            for row in csv.DictReader(handle)
+        }
+
+
+def ward_counts() -> tuple[dict[str, tuple[str, int, int]], tuple[int, int]]:
+    """Nottingham's 2025 wards -> (name, residents 60+, residents) over their LSOAs (best-fit lookup); England's."""
+    lsoas = file6_counts(NOTTINGHAM / "population" / "nottingham_iod2019_file6_population_denominators.csv")
+    wards: dict[str, list] = defaultdict(lambda: ["", 0, 0])
+    with (NOTTINGHAM / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv").open(encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            ward = wards[row["WD25CD"]]
+            ward[0] = row["WD25NM"]
+            ward[1] += lsoas[row["LSOA11CD"]][0]
+            ward[2] += lsoas[row["LSOA11CD"]][1]
+    england = file6_counts(SHARED_DATA / "england" / "File_6_-_IoD2019_Population_Denominators.csv.gz")
+    assert len(lsoas) == 182 and len(england) == 32_844 and len(wards) == 20
+    totals = (sum(older for older, _ in england.values()), sum(total for _, total in england.values()))
+    return {code: (name, older, total) for code, (name, older, total) in wards.items()}, totals
+
+
+def fingertips_row(code: str, name: str, area_type: str, period: str, older: int, total: int) -> dict[str, str]:
+    """A Fingertips all_data row of the share of residents aged 60+, with its Wilson limits as Fingertips publishes."""
+    low, high = wilson(older, total, 1.959964)
+    low998, high998 = wilson(older, total, 3.090232)
+    return dict.fromkeys(FINGERTIPS_COLUMNS, "") | {
+        "Indicator ID": "1", "Indicator Name": OLDER_NAME, "Parent Code": "E06000018", "Parent Name": "Nottingham",
+        "Area Code": code, "Area Name": name, "Area Type": area_type, "Sex": "Persons", "Age": "60+ yrs",
+        "Time period": period, "Value": f"{100 * older / total:.6f}", "Lower CI 95.0 limit": f"{100 * low:.6f}",
+        "Upper CI 95.0 limit": f"{100 * high:.6f}", "Lower CI 99.8 limit": f"{100 * low998:.6f}",
+        "Upper CI 99.8 limit": f"{100 * high998:.6f}", "Count": str(older), "Denominator": str(total),
+        "Time period Sortable": f"{period}0000",
+    }  # fmt: skip
+
+
+def older_series(download: Path) -> tuple[dict[str, tuple[str, int, int]], tuple[int, int]]:
+    """Ward counts of residents aged 60+ (IoD2019 File 6, mid-2015, real) are the latest of five periods; the four
+    before are built from them, 4% fewer older residents a year back of the same residents (a known rising series).
+    England's row holds England's real mid-2015 share in every period. Written as Fingertips' CSV to ``download``."""
+    wards, (england_older, england_total) = ward_counts()
+    with download.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, FINGERTIPS_COLUMNS)
+        writer.writeheader()
+        for back, period in zip(range(4, -1, -1), PERIODS):
+            writer.writerow(fingertips_row("E92000001", "England", "England", period, england_older, england_total))
+            writer.writerows(
+                fingertips_row(code, name, "Ward", period, round(older * (1 - 0.04 * back)), total)
+                for code, (name, older, total) in wards.items()
+            )
+    return wards, (england_older, england_total)
+
+
+def test_published_limits_and_a_rising_series_labelled_increasing(lis_plugin: LisPlugin, tmp_path: Path) -> None:
+    download = tmp_path / "fingertips_older.csv"
+    wards, (england_older, england_total) = older_series(download)
+    england = 100 * england_older / england_total
+    joined = run("lis:joinindicators", {"BOUNDARIES": str(NOTTINGHAM / "boundaries" / "nottingham_wards_2025.geojson"),
+                                        "TABLE": str(download), "OUTPUT": str(tmp_path / "wards.gpkg")})  # fmt: skip
+    (share,) = [name for name in QgsVectorLayer(joined["OUTPUT"], "j", "ogr").fields().names() if "60" in name]
+    result = run("lis:exportatlas", {"COVERAGE": joined["OUTPUT"], "INDICATORS": [share],
+                                     "OUTPUT_PDF": str(tmp_path / "older.pdf")})  # fmt: skip
+    pages = pdf_pages(result["OUTPUT_PDF"])
+    assert len(pages) == 20
+    # By hand, Aspley: 1,899 of its 18,404 residents are 60 or older (10.3%); Wilson 95% limits 9.89..10.77%, 99.8%
+    # 9.65..11.03%. England's 23.0% (12,612,839 of 54,728,204 in File 6) lies above both: significantly lower at 99.8%
+    # (no polarity was given, so 'lower', not 'worse').
+    name, older, total = wards["E05012270"]
+    low, high = wilson(older, total, 1.959964)
+    assert (name, older, total, england_older, england_total) == ("Aspley", 1_899, 18_404, 12_612_839, 54_728_204)
+    assert (100 * low, 100 * high) == (pytest.approx(9.8872, abs=1e-4), pytest.approx(10.7662, abs=1e-4))
+    assert 100 * wilson(older, total, 3.090232)[1] < england
+    text = flat(page_of(pages, "Aspley"))
+    value = f"{100 * older / total:.1f}%"
+    assert f"{value} " in text and f"{100 * low:.1f}\u2013{100 * high:.1f}" in text, text  # the published limits
+    assert "lower (99.8%)" in text
+    assert f"limits as published in the source for {OLDER_NAME}; the other" in text and "Wilson" not in text
+    # Nottingham: its wards' counts over their denominators (the 182 LSOAs' 60+ over their residents), with limits.
+    district_older, district_total = (sum(ward[i] for ward in wards.values()) for i in (1, 2))
+    district_low, district_high = wilson(district_older, district_total, 1.959964)
+    assert re.search(
+        rf"{re.escape(OLDER_NAME)} {value} {100 * district_older / district_total:.1f}% 23\.0% \S+ pp 2015 .* "
+        rf"{100 * low:.1f}\u2013{100 * high:.1f} {100 * district_low:.1f}\u2013{100 * district_high:.1f} lower",
+        text,
+    ), text
+    assert "Nottingham: sum of the counts over the sum of the denominators the source gives for the 20 wards" in text
+    # Four periods at 4% steps over ~2,600 older residents: a chi-squared trend far beyond 99.8%.
+    assert "recent trend: increasing" in text
+    assert (
+        f"Aspley is significantly lower than England on 1 of 1 indicator. {OLDER_NAME} is rising (2011 to 2015)."
+        in text
+    ), text
+    image, chart = chart_image(result["OUTPUT_PDF"], 1, tmp_path)
+    assert colour_pixels(image, chart, SIGNIFICANCE_COLOURS["lower"]) > 20  # Fingertips' blue for 'lower'
+    atlas = QgsVectorLayer(f"{tmp_path / 'older_atlas.gpkg'}|layername=pages", "atlas", "ogr")
+    (source,) = [feature["atlas_chart"] for feature in atlas.getFeatures() if feature["atlas_name"] == "Aspley"]
+    svg = base64.b64decode(source.removeprefix("base64:")).decode("utf-8")
+    assert f'fill="{TREND_COLOURS["no polarity"]}">recent trend: increasing</text>' in svg  # words and colour
+
+
+def test_the_store_gives_the_limits_the_periods_and_england(lis_plugin: LisPlugin, tmp_path: Path) -> None:
+    """The same five periods added to an indicator store and mapped with lis:indicatorlayer: the atlas takes every
+    figure from the store given as STORE (the CSV is not beside the layer), England from its E92000001 rows."""
+    (tmp_path / "download").mkdir()
+    wards, (england_older, england_total) = older_series(tmp_path / "download" / "fingertips_older.csv")
+    store = tmp_path / "store" / "lis_store.gpkg"
+    store.parent.mkdir()
+    added = run("lis:addtostore", {"STORE": str(store), "TABLE": str(tmp_path / "download" / "fingertips_older.csv")})
+    layer = run("lis:indicatorlayer", {
+        "STORE": str(store), "INDICATORS": added["INDICATORS"],
+        "BOUNDARIES": str(NOTTINGHAM / "boundaries" / "nottingham_wards_2025.geojson"),
+        "OUTPUT": str(tmp_path / "store" / "wards.gpkg")})  # fmt: skip
+    (share,) = [name for name in QgsVectorLayer(layer["OUTPUT"], "j", "ogr").fields().names() if "60" in name]
+    params = {"COVERAGE": layer["OUTPUT"], "INDICATORS": [share], "OUTPUT_PDF": str(tmp_path / "without.pdf")}
+    without = flat(page_of(pdf_pages(run("lis:exportatlas", params)["OUTPUT_PDF"]), "Aspley"))
+    # No CSV beside the layer and no store: no limits and no England value, so the page is as before: no headline,
+    # no flags, the spine is Nottingham.
+    assert "no statistical significance is tested" in without and "England: no national values were given" in without
+    assert "How Aspley compares with Nottingham" in without and "could not be compared" not in without
+    params |= {"STORE": str(store), "OUTPUT_PDF": str(tmp_path / "with.pdf")}
+    text = flat(page_of(pdf_pages(run("lis:exportatlas", params)["OUTPUT_PDF"]), "Aspley"))
+    name, older, total = wards["E05012270"]
+    low, high = wilson(older, total, 1.959964)
+    assert f"{100 * low:.1f}\u2013{100 * high:.1f}" in text and "lower (99.8%)" in text, text
+    assert f"{100 * england_older / england_total:.1f}%" in text  # England's row of the store
+    assert "England: England's rows (E92000001) in the indicator store" in text
+    assert (
+        f"Aspley is significantly lower than England on 1 of 1 indicator. {OLDER_NAME} is rising (2011 to 2015)."
+        in text
+    )
