@@ -19,18 +19,12 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
-from ..core.aggregation.indicator_statistics import DSR, MEAN, PROPORTION, RATE, StatisticsRequest, indicator_statistics
 from ..core.io.layer_codes import layer_label
-from ..core.statistics.confidence import CONFIDENCE_LEVELS
 from .lis_algorithm import LisAlgorithm
 from .output_loading import load_on_completion, short_label
 
-#: METHOD's options, in order.
-METHOD_CHOICES = (PROPORTION, RATE, MEAN, DSR)
 #: MULTIPLIER's options, in order: None is the method's usual one.
 MULTIPLIER_CHOICES = (None, 100.0, 1_000.0, 100_000.0)
-#: CONFIDENCE's options, in order.
-CONFIDENCE_CHOICES = (CONFIDENCE_LEVELS, (0.95,), (0.998,))
 
 
 class IndicatorStatisticsAlgorithm(LisAlgorithm):
@@ -140,17 +134,22 @@ class IndicatorStatisticsAlgorithm(LisAlgorithm):
     def process(
         self, parameters: dict[str, Any], context: QgsProcessingContext, feedback: QgsProcessingFeedback
     ) -> dict[str, Any]:
+        # imported here: scipy is heavy, and loading the plugin must stay light (qgis_process, QGIS start-up)
+        from ..core.aggregation.indicator_statistics import METHODS, StatisticsRequest, indicator_statistics
+        from ..core.statistics.confidence import CONFIDENCE_LEVELS
+
         layer = self.input_layer(parameters, self.INPUT, context)
         assert layer is not None  # required: input_layer raises for a missing one
+        levels = (CONFIDENCE_LEVELS, CONFIDENCE_LEVELS[:1], CONFIDENCE_LEVELS[1:])  # CONFIDENCE's options
         request = StatisticsRequest(
-            METHOD_CHOICES[self.parameterAsEnum(parameters, self.METHOD, context)],
+            METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
             count_field=self.parameterAsString(parameters, self.COUNT_FIELD, context),
             denominator_field=self.parameterAsString(parameters, self.DENOMINATOR_FIELD, context),
             value_field=self.parameterAsString(parameters, self.VALUE_FIELD, context),
             area_field=self.parameterAsString(parameters, self.AREA_FIELD, context),
             age_band_field=self.parameterAsString(parameters, self.AGE_BAND_FIELD, context),
             multiplier=MULTIPLIER_CHOICES[self.parameterAsEnum(parameters, self.MULTIPLIER, context)],
-            confidences=CONFIDENCE_CHOICES[self.parameterAsEnum(parameters, self.CONFIDENCE, context)],
+            confidences=levels[self.parameterAsEnum(parameters, self.CONFIDENCE, context)],
         )
         outcome = indicator_statistics(layer, self.gpkg_output(parameters, self.OUTPUT, context), request, feedback)
         self.push_log(feedback, outcome.log)

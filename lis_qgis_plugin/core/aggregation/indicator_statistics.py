@@ -39,7 +39,7 @@ from ..statistics.confidence import (
 
 #: The methods, as PHEindicatormethods names them: Wilson, Byar, Student's t, Dobson.
 PROPORTION, RATE, MEAN, DSR = "proportion", "rate", "mean", "dsr"
-METHODS = (PROPORTION, RATE, MEAN, DSR)
+METHODS = (PROPORTION, RATE, MEAN, DSR)  # in the order of lis:indicatorstatistics' METHOD options
 #: The multiplier a method uses when none is chosen: a percentage, or per 100,000.
 DEFAULT_MULTIPLIERS = {PROPORTION: 100.0, RATE: 100_000.0, MEAN: 1.0, DSR: 100_000.0}
 NOTE_FIELD = "note"
