@@ -24,7 +24,7 @@ from lis_qgis_plugin.core.aggregation.indicator_statistics import (
 )
 from lis_qgis_plugin.core.io.layer_values import attribute_is_null
 from lis_qgis_plugin.core.sample.sample_files import TREND_SHEET, SampleFiles
-from lis_qgis_plugin.core.statistics.confidence import ESP2013, byars_interval
+from lis_qgis_plugin.core.statistics.confidence import ESP2013, ESP2013_85_PLUS, byars_interval
 
 from ..support import csv_rows, file_state, layer_rows
 
@@ -276,3 +276,28 @@ def test_dsr_rows_per_area_and_band_become_one_row_per_area(tmp_path: Path) -> N
         rows["B"]["note"]
     )  # 2 deaths: fewer than 10, not published
     assert outcome.rows == 2 and outcome.with_value == 1
+
+
+def test_data_to_85_plus_is_standardised_to_the_18_band_esp2013() -> None:
+    bands = ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54",
+             "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85+"]  # fmt: skip
+    counts = [0, 0, 1, 0, 1, 2, 2, 3, 5, 7, 10, 14, 20, 28, 35, 44, 50, 59]
+    people = [880, 920, 960, 1000, 1050, 1180, 1170, 1090, 1020, 1010, 985, 940, 890, 830, 690, 490, 340, 280]
+    pooled = pooled_interval(counts, people, DSR, 100_000, 0.95, age_bands=bands)
+    assert len(ESP2013_85_PLUS) == 18 and ESP2013_85_PLUS[-1] == 2_500
+    expected = sum(w * c / p for w, c, p in zip(ESP2013_85_PLUS, counts, people))  # per 100,000 of 100,000
+    assert pooled.value == pytest.approx(expected, rel=1e-9)
+    with pytest.raises(IndicatorStatisticsError, match="'90\\+' is above the open band 85\\+"):
+        pooled_interval([*counts, 1], [*people, 10], DSR, 100_000, 0.95, age_bands=[*bands, "90+"])
+
+
+def test_an_area_with_a_missing_value_has_no_mean_as_in_phe_mean(tmp_path: Path) -> None:
+    path = tmp_path / "values.csv"
+    path.write_text("area,score\nA,12.5\nA,14.0\nA,9.5\nB,3.0\nB,\n", encoding="utf-8")
+    request = StatisticsRequest(MEAN, value_field="score", area_field="area")
+    outcome = indicator_statistics(typed_csv_layer(path), str(tmp_path / "mean.gpkg"), request)
+    rows = {row["area"]: row for row in layer_rows(outcome.uri)}
+    assert rows["A"]["value"] == pytest.approx(12.0) and rows["A"]["n_values"] == 3
+    half = float(stats.t.ppf(0.975, 2)) * 2.29128784747792 / math.sqrt(3)  # sd of 12.5, 14, 9.5 by hand
+    assert (rows["A"]["lower95"], rows["A"]["upper95"]) == pytest.approx((12.0 - half, 12.0 + half), rel=1e-9)
+    assert attribute_is_null(rows["B"]["value"]) and not attribute_is_null(rows["B"]["note"])

@@ -30,6 +30,7 @@ from ..io.layer_values import attribute_is_null
 from ..statistics.confidence import (
     CONFIDENCE_LEVELS,
     ESP2013,
+    ESP2013_85_PLUS,
     Interval,
     byars_interval,
     dobson_dsr_interval,
@@ -128,8 +129,8 @@ def pooled_interval(
             raise IndicatorStatisticsError(
                 "A directly standardised rate is pooled by age band: give each count's band."
             )
-        band_counts, band_populations = _by_esp_band(counts, denominators, age_bands)
-        return dobson_dsr_interval(band_counts, band_populations, ESP2013, confidence, scale)
+        band_counts, band_populations, standard = _by_esp_band(counts, denominators, age_bands)
+        return dobson_dsr_interval(band_counts, band_populations, standard, confidence, scale)
     raise IndicatorStatisticsError(
         f"'{method}' has no pooled value from counts: choose one of {', '.join((PROPORTION, RATE, DSR))}."
     )
@@ -143,22 +144,33 @@ def esp_band(label: str) -> int:
     if match is None and not text.startswith(("under", "<")) or start % 5 or start > 90:
         raise IndicatorStatisticsError(
             f"Age band '{label}' is not a five-year band of the 2013 European Standard Population (0-4, 5-9, ... "
-            "85-89, 90+). Give the counts and populations in those 19 bands."
+            "85-89, 90+, or 85+ as the last). Give the counts and populations in those bands."
         )
     return start // 5
 
 
+def standard_population(age_bands: Sequence[str]) -> tuple[float, ...]:
+    """ESP2013's 19 bands, or its 18-band form when the data's last band is 85+ (as many sources publish)."""
+    open_85 = any(re.fullmatch(r"\s*85\s*(\+|and over|plus)\s*", band.lower()) for band in age_bands)
+    return ESP2013_85_PLUS if open_85 else ESP2013
+
+
 def _by_esp_band(
     counts: Sequence[float], populations: Sequence[float], age_bands: Sequence[str]
-) -> tuple[list[float], list[float]]:
-    """Counts and populations summed into the 19 ESP2013 bands."""
-    band_counts = [0.0] * len(ESP2013)
-    band_populations = [0.0] * len(ESP2013)
+) -> tuple[list[float], list[float], tuple[float, ...]]:
+    """Counts and populations summed into the standard's bands, and the standard (19 bands, or 18 to 85+)."""
+    standard = standard_population(age_bands)
+    band_counts = [0.0] * len(standard)
+    band_populations = [0.0] * len(standard)
     for count, population, band in zip(counts, populations, age_bands):
         index = esp_band(band)
+        if index >= len(standard):
+            raise IndicatorStatisticsError(
+                f"Age band '{band}' is above the open band 85+ that other rows use: give either 85+ or 85-89 and 90+."
+            )
         band_counts[index] += count
         band_populations[index] += population
-    return band_counts, band_populations
+    return band_counts, band_populations, standard
 
 
 @dataclass
@@ -261,21 +273,22 @@ def _group_intervals(rows: Sequence[_Row], request: StatisticsRequest) -> dict[s
     result = {}
     for area, members in groups.items():
         if request.method == MEAN:
-            values = [row.count for row in members if row.count is not None]
+            values = [row.count for row in members]  # one missing value makes the mean unknown, as in phe_mean
             result[area] = [mean_interval(values, level) for level in request.confidences]
             continue
         complete = [row for row in members if row.count is not None and row.denominator]
-        counts, populations = _by_esp_band(
+        counts, populations, standard = _by_esp_band(
             [row.count or 0.0 for row in complete], [row.denominator or 0.0 for row in complete],
             [row.band for row in complete],
         )  # fmt: skip
         missing = sum(1 for population in populations if not population)
         if missing:
-            note = f"no population in {plural('age band', missing)}: a standardised rate needs all 19"
+            note = f"no population in {plural('age band', missing)}: a standardised rate needs all {len(standard)}"
             result[area] = [Interval(None, None, None, level, note) for level in request.confidences]
         else:
             result[area] = [
-                dobson_dsr_interval(counts, populations, ESP2013, level, request.scale) for level in request.confidences
+                dobson_dsr_interval(counts, populations, standard, level, request.scale)
+                for level in request.confidences
             ]
     return result
 
