@@ -1036,12 +1036,12 @@ When the indicators were published for other areas than the boundaries (IoD2019 
 <context>
     <name>IndicatorStatisticsAlgorithm</name>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="58"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="52"/>
         <source>Indicator values with confidence limits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="61"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="55"/>
         <source>Gives rows with a count and a denominator (or values to average) their value and its 95% and 99.8% confidence limits, computed as the public-health reference, the R package PHEindicatormethods, does:
 - proportion: count / denominator, Wilson score limits;
 - crude rate: count / population, Byar's limits;
@@ -1054,127 +1054,127 @@ The output GeoPackage keeps the input's rows, fields and geometry (one row per a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="84"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="78"/>
         <source>Rows with counts and denominators (a layer, GeoPackage table or CSV)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="91"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="85"/>
         <source>Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="93"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="87"/>
         <source>Proportion (Wilson score)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="94"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="88"/>
         <source>Crude rate (Byar's method)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="95"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="89"/>
         <source>Mean (Student's t)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="96"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="90"/>
         <source>Directly standardised rate (Dobson, 2013 European Standard Population)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="102"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="96"/>
         <source>Count field (events, people with the condition)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="103"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="97"/>
         <source>Denominator field (population)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="104"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="98"/>
         <source>Value field (for means)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="105"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="99"/>
         <source>Area field (groups rows for means and standardised rates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="100"/>
         <source>Age band field (for standardised rates: 0-4, 5-9, ... 90+)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="114"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="108"/>
         <source>Multiplier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="116"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="110"/>
         <source>The method's usual (% for proportions, per 100,000 for rates)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="117"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="111"/>
         <source>Per 100 (%)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="118"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="112"/>
         <source>Per 1,000</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="119"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="113"/>
         <source>Per 100,000</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="121"/>
         <source>Confidence levels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="122"/>
         <source>95% and 99.8%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="122"/>
         <source>95%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="128"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="122"/>
         <source>99.8%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="128"/>
         <source>Values with confidence limits (GeoPackage)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="137"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="131"/>
         <source>Rows with a value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="138"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="132"/>
         <source>Rows without a value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="157"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="156"/>
         <source>Wrote {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="158"/>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="157"/>
         <source>{0} with confidence limits</source>
         <translation type="unfinished"></translation>
     </message>
