@@ -15,6 +15,7 @@ from .deprivation_map_algorithm import DeprivationMapAlgorithm
 from .deprivation_summary_algorithm import DeprivationSummaryAlgorithm
 from .export_atlas_algorithm import ExportAtlasAlgorithm
 from .indicator_layer_algorithm import IndicatorLayerAlgorithm
+from .indicator_statistics_algorithm import IndicatorStatisticsAlgorithm
 from .join_indicators_algorithm import JoinIndicatorsAlgorithm
 from .load_boundaries_algorithm import LoadBoundariesAlgorithm
 from .load_indicators_algorithm import LoadIndicatorsAlgorithm
@@ -64,5 +65,6 @@ class LisProvider(QgsProcessingProvider):
             AddLookupAlgorithm(),
             AddToStoreAlgorithm(),
             UpdateStoreAlgorithm(),
+            IndicatorStatisticsAlgorithm(),
         ):
             self.addAlgorithm(algorithm)

@@ -1035,6 +1035,152 @@ When the indicators were published for other areas than the boundaries (IoD2019 
     </message>
 </context>
 <context>
+    <name>IndicatorStatisticsAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="52"/>
+        <source>Indicator values with confidence limits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="55"/>
+        <source>Gives rows with a count and a denominator (or values to average) their value and its 95% and 99.8% confidence limits, computed as the public-health reference, the R package PHEindicatormethods, does:
+- proportion: count / denominator, Wilson score limits;
+- crude rate: count / population, Byar's limits;
+- mean: the mean of VALUE_FIELD over the rows of each area (AREA_FIELD), Student's t limits;
+- directly standardised rate: rows per area and five-year age band (AGE_BAND_FIELD: 0-4, 5-9, ... 90+) with a count and a population, standardised to the 2013 European Standard Population, Dobson's limits; one row per area. As in PHEindicatormethods, an area with fewer than 10 events gets no value.
+
+MULTIPLIER: per 100 (a percentage), per 1,000 or per 100,000; by default % for proportions and per 100,000 for rates. CONFIDENCE: 95%, 99.8% or both.
+
+The output GeoPackage keeps the input's rows, fields and geometry (one row per area for means and standardised rates) and adds value, lower95, upper95, lower998, upper998 and note, which says why a value or limit is missing (no count, no denominator, too few events). Limits the input already gives (Fingertips' 'Lower CI 95.0 limit' and 'Upper CI 95.0 limit', or lower95 and upper95) are kept, not recomputed, and the log says so. A negative count or denominator, or a proportion's count above its denominator, stops the run with the row and field named. The input is never changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="78"/>
+        <source>Rows with counts and denominators (a layer, GeoPackage table or CSV)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="85"/>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="87"/>
+        <source>Proportion (Wilson score)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="88"/>
+        <source>Crude rate (Byar's method)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="89"/>
+        <source>Mean (Student's t)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="90"/>
+        <source>Directly standardised rate (Dobson, 2013 European Standard Population)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="96"/>
+        <source>Count field (events, people with the condition)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="97"/>
+        <source>Denominator field (population)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="98"/>
+        <source>Value field (for means)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="99"/>
+        <source>Area field (groups rows for means and standardised rates)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="100"/>
+        <source>Age band field (for standardised rates: 0-4, 5-9, ... 90+)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="108"/>
+        <source>Multiplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="110"/>
+        <source>The method's usual (% for proportions, per 100,000 for rates)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="111"/>
+        <source>Per 100 (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="112"/>
+        <source>Per 1,000</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="113"/>
+        <source>Per 100,000</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="121"/>
+        <source>Confidence levels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="122"/>
+        <source>95% and 99.8%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="122"/>
+        <source>95%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="122"/>
+        <source>99.8%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="128"/>
+        <source>Values with confidence limits (GeoPackage)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="131"/>
+        <source>Rows with a value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="132"/>
+        <source>Rows without a value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="156"/>
+        <source>Wrote {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/indicator_statistics_algorithm.py" line="157"/>
+        <source>{0} with confidence limits</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>JoinIndicatorsAlgorithm</name>
     <message>
         <location filename="../../lis_qgis_plugin/processing/join_indicators_algorithm.py" line="64"/>

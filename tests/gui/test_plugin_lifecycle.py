@@ -29,6 +29,7 @@ ALGORITHM_IDS = [  # sorted
     "lis:deprivationsummary",
     "lis:exportatlas",
     "lis:indicatorlayer",
+    "lis:indicatorstatistics",
     "lis:joinindicators",
     "lis:loadboundaries",
     "lis:loadindicators",
