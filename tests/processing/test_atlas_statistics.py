@@ -247,7 +247,7 @@ def test_published_limits_and_a_rising_series_labelled_increasing(lis_plugin: Li
     # Four periods at 4% steps over ~2,600 older residents: a chi-squared trend far beyond 99.8%.
     assert "recent trend: increasing" in text
     assert (
-        f"Aspley is significantly lower than England on 1 of 1 indicator. {OLDER_NAME} is rising (2011 to 2015)."
+        f"Aspley is significantly lower than England on its one indicator. {OLDER_NAME} is rising (2011 to 2015)."
         in text
     ), text
     image, chart = chart_image(result["OUTPUT_PDF"], 1, tmp_path)
@@ -256,6 +256,12 @@ def test_published_limits_and_a_rising_series_labelled_increasing(lis_plugin: Li
     (source,) = [feature["atlas_chart"] for feature in atlas.getFeatures() if feature["atlas_name"] == "Aspley"]
     svg = base64.b64decode(source.removeprefix("base64:")).decode("utf-8")
     assert f'fill="{TREND_COLOURS["no polarity"]}">recent trend: increasing</text>' in svg  # words and colour
+    # The small trend chart: Aspley's five values, oldest on the left, each higher on the page than the one before.
+    spark = re.search(r'<g class="trend-chart"><title>2011 to 2015</title>\s*<polyline points="([^"]+)" fill="none" '
+                      rf'stroke="{TREND_COLOURS["no polarity"]}"', svg)  # fmt: skip
+    assert spark, svg
+    xs, ys = zip(*(tuple(map(float, point.split(","))) for point in spark.group(1).split()))
+    assert len(xs) == 5 and list(xs) == sorted(xs) and list(ys) == sorted(ys, reverse=True) and ys[0] > ys[-1]
 
 
 def test_the_store_gives_the_limits_the_periods_and_england(lis_plugin: LisPlugin, tmp_path: Path) -> None:
@@ -285,6 +291,6 @@ def test_the_store_gives_the_limits_the_periods_and_england(lis_plugin: LisPlugi
     assert f"{100 * england_older / england_total:.1f}%" in text  # England's row of the store
     assert "England: England's rows (E92000001) in the indicator store" in text
     assert (
-        f"Aspley is significantly lower than England on 1 of 1 indicator. {OLDER_NAME} is rising (2011 to 2015)."
+        f"Aspley is significantly lower than England on its one indicator. {OLDER_NAME} is rising (2011 to 2015)."
         in text
     )

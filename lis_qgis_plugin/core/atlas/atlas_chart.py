@@ -129,12 +129,17 @@ def _row_label(
         hint = "no value for this area"
     two_lines = row_mm >= font * 2.3
     label_y = y + row_mm / 2 + (-0.15 * font if two_lines else 0.35 * font)
-    parts = [
-        f'<text x="1.0" y="{label_y:.2f}" font-size="{font:.2f}">{escape(_fit(indicator.label, label_mm, font))}</text>'
-    ]
     colour = "#5f6b70"
     if row.trend and row.value is not None:  # the recent trend, in words and in its colour
         hint, colour = f"recent trend: {row.trend}", trend_colour(row.trend)
+    parts = []
+    if len(row.history) > 1 and row.value is not None:  # the small trend chart, at the end of the label column
+        spark_mm = min(14.0, label_mm * 0.3)
+        label_mm -= spark_mm + 1.0
+        parts.extend(_sparkline(row, label_mm + 1.0, y + row_mm * 0.15, spark_mm, row_mm * 0.7, colour))
+    parts.append(
+        f'<text x="1.0" y="{label_y:.2f}" font-size="{font:.2f}">{escape(_fit(indicator.label, label_mm, font))}</text>'
+    )
     if two_lines:
         small = font * 0.78
         parts.append(
@@ -142,6 +147,29 @@ def _row_label(
             f"{escape(_fit(hint, label_mm, small))}</text>"
         )
     return parts
+
+
+def _sparkline(row: IndicatorRow, x: float, y: float, width: float, height: float, colour: str) -> list[str]:
+    """The area's values over its periods as a small line (oldest on the left), the period shown as a dot.
+
+    Scaled to the row's own lowest and highest value, so it shows the shape of the series, not its size: the
+    figures are in the table. The line takes the trend's colour when a recent trend was calculated.
+    """
+    values = [value for _, value in row.history]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    points = [(x + index * step, y + height - (value - low) / span * height) for index, value in enumerate(values)]
+    if high == low:
+        points = [(px, y + height / 2) for px, _ in points]
+    title = escape(f"{row.history[0][0]} to {row.history[-1][0]}")
+    line = " ".join(f"{px:.2f},{py:.2f}" for px, py in points)
+    return [
+        f'<g class="trend-chart"><title>{title}</title>',
+        f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="0.35" stroke-linejoin="round"/>',
+        f'<circle cx="{points[-1][0]:.2f}" cy="{points[-1][1]:.2f}" r="0.6" fill="{colour}"/>',
+        "</g>",
+    ]
 
 
 def trend_colour(trend: str) -> str:

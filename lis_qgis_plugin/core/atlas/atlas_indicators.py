@@ -133,6 +133,8 @@ class IndicatorRow:
     limits_998: tuple[float, float] | None = None
     #: The events counted (numerator), when known.
     count: float | None = None
+    #: What the count is out of (the denominator), when known.
+    denominator: float | None = None
     #: The district's own limits (its pooled count over its pooled denominator).
     district_limits: tuple[float, float] | None = None
     #: Against England: 'better', 'similar', 'worse', 'higher', 'lower', 'not compared'; '' when not tested.
@@ -141,6 +143,8 @@ class IndicatorRow:
     #: The recent trend in words ('increasing', 'no significant change'...), and the periods it covers.
     trend: str = ""
     trend_periods: tuple[str, ...] = ()
+    #: The area's values of the periods up to the one shown, oldest first: the row's small trend chart.
+    history: tuple[tuple[str, float], ...] = ()
 
     @property
     def difference(self) -> float | None:

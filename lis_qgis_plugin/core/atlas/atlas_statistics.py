@@ -96,10 +96,7 @@ def _limits(interval: Interval | None) -> tuple[float, float] | None:
 def district_limits(
     indicators: Sequence[AtlasIndicator], area_values: Sequence[Mapping[str, float | None]]
 ) -> dict[str, tuple[float, float] | None]:
-    """The district's 95% limits per indicator: its areas' counts pooled over their pooled denominators.
-
-    Pooled here until core.aggregation's pooled_interval (issue 20, helper 'indstats') is on main.
-    """
+    """The district's 95% limits per indicator: its areas' counts pooled over their pooled denominators."""
     limits: dict[str, tuple[float, float] | None] = {}
     for indicator in indicators:
         parts = [
@@ -107,17 +104,18 @@ def district_limits(
             for values in area_values
             if (found := counted(indicator, values.get(indicator.field), values.get(indicator.denominator)))
         ]
-        if not parts:
-            limits[indicator.field] = None
-            continue
-        pooled = Counted(
-            math.fsum(part.count for part in parts),
-            math.fsum(part.denominator for part in parts),
-            parts[0].multiplier,
-            parts[0].rate,
-        )
-        limits[indicator.field] = _limits(interval_of(pooled, 0.95))
+        limits[indicator.field] = _limits(pooled_counts(parts)) if parts else None
     return limits
+
+
+def pooled_counts(parts: Sequence[Counted]) -> Interval:
+    """The 95% limits of areas taken together: the sum of their counts over the sum of their denominators."""
+    # core.aggregation reads core.statistics (scipy): imported when a page is computed, not with the plugin.
+    from ..aggregation.indicator_statistics import PROPORTION, RATE, pooled_interval
+
+    method = RATE if parts[0].rate else PROPORTION
+    counts, denominators = [part.count for part in parts], [part.denominator for part in parts]
+    return pooled_interval(counts, denominators, method, parts[0].multiplier, 0.95)
 
 
 def with_statistics(
@@ -152,6 +150,7 @@ def with_statistics(
                 limits=limits,
                 limits_998=limits_998,
                 count=found.count if found is not None else row.count,
+                denominator=found.denominator if found is not None else row.denominator,
                 district_limits=(district or {}).get(indicator.field, row.district_limits),
                 significance=flags[0],
                 significance_998=flags[1],
@@ -191,7 +190,8 @@ def headline(area_name: str, rows: Sequence[IndicatorRow], comparator: str = "En
         significant = [(word, counts[word]) for word in SIGNIFICANT if counts[word]]
         if significant:
             (first, number), rest = significant[0], significant[1:]
-            sentence = f"{area_name} is significantly {first} than {comparator} on {number} of {total} {indicators}"
+            which = "its one indicator" if total == 1 else f"{number} of {total} {indicators}"
+            sentence = f"{area_name} is significantly {first} than {comparator} on {which}"
             sentence += "".join(f", {word} on {count}" for word, count in rest)
             if counts["similar"]:
                 sentence += f" and similar on {counts['similar']}"

@@ -49,12 +49,22 @@ class ProfileRow:
 
 
 def note(row: IndicatorRow) -> str:
-    """Unit, period and polarity under the label; percentages and rates show their unit on the number instead."""
+    """Unit, period, polarity and the count behind the value under the label, the recent trend on a line of its
+    own; percentages and rates show their unit on the number instead."""
     indicator = row.indicator
     on_number = unit_kind(indicator.unit) in ("share", "percent", "rate", "count")
     unit = "" if on_number else indicator.unit.strip()
-    trend = f"recent trend: {row.trend}" if row.trend else ""
-    return " \u00b7 ".join(part for part in (unit, indicator.period, indicator.polarity, trend) if part)
+    count = ""
+    if row.count is not None and row.value is not None:
+        count = f"count {format_value(row.count, 0)}"
+        if row.denominator is not None:
+            count = f"{format_value(row.count, 0)} of {format_value(row.denominator, 0)}"
+    text = " \u00b7 ".join(part for part in (unit, indicator.period, indicator.polarity, count) if part)
+    return _with_line(text, f"recent trend: {row.trend}" if row.trend else "")
+
+
+def _with_line(value: str, second: str) -> str:
+    return f"{value}\n{second}" if value and second else value or second
 
 
 def difference_text(row: IndicatorRow) -> str:
@@ -73,8 +83,6 @@ def limits_text(limits: tuple[float, float] | None, decimals: int, unit: str) ->
     return "\u2013".join(format_value(limit * scale, decimals) for limit in limits)
 
 
-def _with_line(value: str, second: str) -> str:
-    return f"{value}\n{second}" if second else value
 
 
 def profile_rows(rows: Sequence[IndicatorRow]) -> list[ProfileRow]:

@@ -21,7 +21,7 @@ from ..indicators.indicator_values import parse_number
 from ..io.table_files import RawTable, TableError, read_raw_table
 from ..sources.fingertips import is_fingertips_header
 from .atlas_indicators import AtlasIndicator, IndicatorRow
-from .atlas_statistics import Counted, interval_of
+from .atlas_statistics import Counted, pooled_counts
 
 #: The figures of a Fingertips row, by the CSV column holding them.
 FIGURE_COLUMNS = {
@@ -163,7 +163,8 @@ def pooled_district(
         count = math.fsum(item.count for item in items)  # type: ignore[misc]
         denominator = math.fsum(item.denominator for item in items)  # type: ignore[misc]
         rate = multiplier > 100 or count > denominator
-        interval = interval_of(Counted(count, denominator, multiplier, rate), 0.95)
+        parts = [Counted(item.count, item.denominator, multiplier, rate) for item in items]  # type: ignore[arg-type]
+        interval = pooled_counts(parts)
         limits = (interval.lower, interval.upper) if interval.lower is not None and interval.upper is not None else None
         pooled[indicator.field] = (count / denominator * multiplier, limits)
     return pooled
@@ -207,8 +208,10 @@ def with_published_figures(
                 limits=_pair(shown.lower, shown.upper) or row.limits,
                 limits_998=_pair(shown.lower998, shown.upper998) or row.limits_998,
                 count=shown.count if shown.count is not None else row.count,
+                denominator=shown.denominator if shown.denominator is not None else row.denominator,
                 trend=trend.direction_word if trend is not None else "",
                 trend_periods=tuple(trend.periods_used) if trend is not None else (),
+                history=tuple((item.period, item.value) for item in upto if item.value is not None),
             )
         )
     return result
