@@ -83,8 +83,6 @@ def limits_text(limits: tuple[float, float] | None, decimals: int, unit: str) ->
     return "\u2013".join(format_value(limit * scale, decimals) for limit in limits)
 
 
-
-
 def profile_rows(rows: Sequence[IndicatorRow]) -> list[ProfileRow]:
     """An area's table: label (with its note on a second line), area, district, England, difference, status.
 
