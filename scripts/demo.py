@@ -72,6 +72,8 @@ class HealthOutputs(TypedDict):
 
 #: The small-area fields that come from the store (lis:indicatorlayer names them as lis:joinindicators does).
 POPULATION = "population_mid_2023"
+#: lis:aggregateindicators' name (cut to 40 characters) of the wards' admissions per 1,000 residents.
+ADMISSION_RATE = "emergency_admissions_count_per1000_popul"
 IMD_RANK = "index_of_multiple_deprivation_imd_rank"
 IMD_DECILE = "index_of_multiple_deprivation_imd_decile"
 
@@ -302,8 +304,11 @@ def build_store(files: SampleFiles, out_dir: Path) -> StoreOutputs:
     }
 
 
-def print_admissions_trend(store: Path) -> None:
-    """Lisford's emergency admission rate in each stored period: admissions over residents, not a mean of rates."""
+def print_admissions_trend(store: Path) -> str:
+    """Lisford's emergency admission rate in its first and latest stored period, with Byar's 95% limits: admissions
+    over residents, not a mean of rates. A rise is called significant only when the two intervals do not overlap
+    (a conservative reading; Fingertips' recent trend needs five periods, the sample has two)."""
+    from lis_qgis_plugin.core.statistics.confidence import byars_interval
     from lis_qgis_plugin.core.store.store_open import store_connection
 
     with store_connection(store) as connection:
@@ -312,13 +317,25 @@ def print_admissions_trend(store: Path) -> None:
             "GROUP BY period_key, period ORDER BY period_key",
             ("lisford.93001",),
         ).fetchall()
-    rates = [(period, 1000 * count / people) for period, count, people in rows]
-    (first, before), (last, now) = rates[0], rates[-1]
-    trend = "rose" if now > before else "fell" if now < before else "stayed"
-    print(
-        f"Lisford's emergency admissions {trend} from {before:.1f} to {now:.1f} per 1,000 residents between "
-        f"{first} and {last} (all admissions over all residents; no significance is tested)."
+    first, last = rows[0][0], rows[-1][0]
+    limits = [byars_interval(count, people, 0.95, 1000) for _, count, people in (rows[0], rows[-1])]
+    (before, low_before, high_before), (now, low_now, high_now) = ((i.value, i.lower, i.upper) for i in limits)
+    if None in (before, low_before, high_before, now, low_now, high_now):
+        raise SystemExit(f"The store holds no admissions or residents for {first} or {last}: {store}")
+    trend = "rose" if now > before else "fell" if now < before else "stayed"  # type: ignore[operator]
+    apart = low_now > high_before or high_now < low_before  # type: ignore[operator]
+    verdict = (
+        "the 95% confidence intervals do not overlap, so the change is statistically significant"
+        if apart
+        else "the 95% confidence intervals overlap, so no significant change is claimed"
     )
+    sentence = (
+        f"Lisford's emergency admissions {trend} from {before:.1f} ({low_before:.1f}\u2013{high_before:.1f}) to "
+        f"{now:.1f} ({low_now:.1f}\u2013{high_now:.1f}) per 1,000 residents between {first} and {last}: {verdict} "
+        "(all admissions over all residents, Byar's 95% limits)."
+    )
+    print(sentence)
+    return sentence
 
 
 def map_and_summarise_deprivation(store_outputs: StoreOutputs, out_dir: Path) -> DeprivationOutputs:
@@ -375,6 +392,7 @@ def aggregate_health(store_outputs: StoreOutputs, out_dir: Path) -> HealthOutput
             "FIELDS_SUM": [POPULATION, "emergency_admissions_count"],
             "FIELDS_WEIGHTED_MEAN": ["smoking_prevalence"],
             "WEIGHT_FIELD": POPULATION,
+            "FIELDS_RATIO": [f"emergency_admissions_count/{POPULATION}*1000"],
             "OUTPUT": str(out_dir / WARDS_NAME),
         },
     )
@@ -403,7 +421,12 @@ def ward_profiles(wards_uri: str, out_dir: Path) -> dict[str, Path]:
         "lis:exportatlas",
         {
             "COVERAGE": wards_uri,
-            "INDICATORS": ["smoking_prevalence_wmean", "emergency_admissions_count_sum", "population_mid_2023_sum"],
+            "INDICATORS": [
+                "smoking_prevalence_wmean",
+                ADMISSION_RATE,
+                "emergency_admissions_count_sum",
+                "population_mid_2023_sum",
+            ],
             "POPULATION_FIELD": "population_mid_2023_sum",
             "OUTPUT_PDF": str(pdf),
             "OUTPUT_PROJECT": str(pdf.with_suffix(".qgz")),

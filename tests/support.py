@@ -324,3 +324,16 @@ def ogr_layer(uri: str) -> QgsVectorLayer:
     layer = QgsVectorLayer(uri, Path(uri.split("|")[0]).stem, "ogr")
     assert layer.isValid(), uri
     return layer
+
+
+#: Ligatures the PDF fonts use, as pdftotext writes them, and the letters they stand for.
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
+
+
+def pdf_pages(pdf: Path | str, mode: str = "-layout") -> list[str]:
+    """The text of each page of a PDF, ligatures spelt out: with -layout table rows stay on one line; with -raw each
+    item's text stays whole, in the order it is drawn, however the lines of a long label wrap."""
+    text = subprocess.run(["pdftotext", mode, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for ligature, letters in LIGATURES.items():
+        text = text.replace(ligature, letters)
+    return [page for page in text.split("\f") if page.strip()]

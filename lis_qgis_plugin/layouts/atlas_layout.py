@@ -587,9 +587,9 @@ def configure_atlas_layout(
         )
     caption = layout.itemById("chart_caption")
     if isinstance(caption, QgsLayoutItemLabel):
-        versus = f"England and {district}" if pages.tested else district
+        versus = f"England and {district}" if pages.compared_with_england else district
         plain_label(caption, f'How [% "{fields.name}" %] compares with {versus}')
-    if pages.tested:
+    if pages.compared_with_england:
         headline_label(layout, fields.headline)
     chart = layout.itemById("chart")
     chart.setMode(Qgis.PictureFormat.SVG)

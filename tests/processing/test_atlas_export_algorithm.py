@@ -37,7 +37,7 @@ from lis_qgis_plugin.core.atlas.atlas_table import VERDICT_COLOURS
 from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
 
-from ..support import REPO, SHARED_DATA, LogFeedback, file_state, open_layer, run_qgis_process
+from ..support import REPO, SHARED_DATA, LogFeedback, file_state, open_layer, pdf_pages, run_qgis_process
 
 ALGORITHM = "lis:exportatlas"
 PLACES = {"rutland": 15, "nottingham": 20}
@@ -136,14 +136,6 @@ def run(params: dict, project: QgsProject | None = None) -> tuple[dict, LogFeedb
     context.setProject(project or QgsProject())
     result = processing.run(ALGORITHM, params, context=context, feedback=feedback)
     return result, feedback
-
-
-def pdf_pages(pdf: Path, mode: str = "-layout") -> list[str]:
-    """The text of each page: with -layout table rows stay on one line; with -raw each item's text stays whole,
-    in the order it is drawn, however the lines of a long label wrap (which differs between QGIS versions)."""
-    text = subprocess.run(["pdftotext", mode, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    text = text.replace("\ufb01", "fi").replace("\ufb02", "fl")  # ligatures the PDF font uses
-    return [page for page in text.split("\f") if page.strip()]
 
 
 def pdf_page_count(pdf: Path) -> int:

@@ -21,7 +21,7 @@ from lis_qgis_plugin.core.atlas.atlas_statistics import SIGNIFICANCE_COLOURS
 from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
 
-from ..support import SHARED_DATA, LogFeedback
+from ..support import SHARED_DATA, LogFeedback, pdf_pages
 
 NOTTINGHAM = SHARED_DATA / "nottingham"
 FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
@@ -41,13 +41,6 @@ def run(algorithm: str, params: dict) -> dict:
     context = QgsProcessingContext()
     context.setProject(QgsProject())
     return processing.run(algorithm, params, context=context, feedback=LogFeedback())
-
-
-def pdf_pages(pdf: str) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
-    for ligature, letters in (("\ufb00", "ff"), ("\ufb01", "fi"), ("\ufb02", "fl"), ("\ufb03", "ffi")):
-        text = text.replace(ligature, letters)
-    return [page for page in text.split("\f") if page.strip()]
 
 
 def page_of(pages: list[str], area: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from qgis.PyQt.QtGui import QColor, QImage
 
 from lis_qgis_plugin.plugin import LisPlugin
 
-from ..support import REPO
+from ..support import REPO, pdf_pages
 
 sys.path.insert(0, str(REPO / "scripts"))
 import demo
@@ -252,3 +253,56 @@ def test_demo_builds_the_store_that_every_figure_comes_from(demo_outputs: dict[s
     }
     layer = QgsVectorLayer(str(demo_outputs["health_by_small_area"]), "from the store", "ogr")
     assert {f["lsoa_code"]: f["index_of_multiple_deprivation_imd_rank"] for f in layer.getFeatures()} == published
+
+
+def byar(count: float, people: float, z: float = 1.959964, per: float = 1000) -> tuple[float, float]:
+    """Byar's limits of a crude rate, by the textbook formula (PHEindicatormethods' byars_lower/upper)."""
+    low = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    high = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * math.sqrt(count + 1))) ** 3
+    return per * low / people, per * high / people
+
+
+def test_demo_profiles_give_each_wards_admission_rate_with_byars_limits(demo_outputs: dict[str, Path]) -> None:
+    """The ward profiles carry the admission rate with Byar's 95% limits of the ward's own counts, and the district's
+    pooled from all 12 wards; the synthetic sample has no England values, so no page claims a comparison with it."""
+    wards = QgsVectorLayer(str(demo_outputs["health_by_ward"]), "wards", "ogr")
+    counts = {
+        f["ward_name"]: (f["emergency_admissions_count_sum"], f["population_mid_2023_sum"]) for f in wards.getFeatures()
+    }
+    pages = pdf_pages(demo_outputs["ward_profiles"])
+    assert len(pages) == len(counts) == 12
+    admissions, people = (sum(pair[i] for pair in counts.values()) for i in (0, 1))
+    district = 1000 * admissions / people
+    for page in pages:
+        name = page.strip().split("  ")[0]
+        count, residents = counts[name]
+        low, high = byar(count, residents)
+        flat = re.sub(r"\s+", " ", page)
+        assert re.search(
+            rf"{1000 * count / residents:.1f} per 1,000 {district:.1f} per 1,000 .* {low:.1f}\u2013{high:.1f} "
+            rf"{byar(admissions, people)[0]:.1f}\u2013{byar(admissions, people)[1]:.1f}",
+            flat,
+        ), flat
+        assert f"{count:,.0f} of {residents:,.0f}" in flat
+        assert "England: no national values were given" in flat and "than England" not in flat
+        assert "Byar's of rates (PHEindicatormethods' methods)" in flat and "Against England" not in flat
+
+
+def test_demo_says_whether_the_admissions_change_is_significant(demo_outputs: dict[str, Path]) -> None:
+    """Lisford's rate in its two stored periods with Byar's limits, and the verdict the limits support."""
+    import sqlite3
+
+    with sqlite3.connect(demo_outputs["store"]) as connection:
+        (before, people_before), (now, people_now) = connection.execute(
+            "SELECT sum(count), sum(denominator) FROM lis_values WHERE indicator_id = 'lisford.93001' "
+            "GROUP BY period_key ORDER BY period_key"
+        ).fetchall()
+    first, last = byar(before, people_before), byar(now, people_now)
+    assert first[1] < last[0]  # by hand: the sample's rise is far outside both intervals
+    sentence = demo.print_admissions_trend(demo_outputs["store"])
+    assert sentence == (
+        f"Lisford's emergency admissions rose from {1000 * before / people_before:.1f} ({first[0]:.1f}\u2013"
+        f"{first[1]:.1f}) to {1000 * now / people_now:.1f} ({last[0]:.1f}\u2013{last[1]:.1f}) per 1,000 residents "
+        "between 2021/22 and 2022/23: the 95% confidence intervals do not overlap, so the change is statistically "
+        "significant (all admissions over all residents, Byar's 95% limits)."
+    )

@@ -141,7 +141,7 @@ class AtlasPages:
     ons_codes: bool = False
     failures: list[PageFailure] = field(default_factory=list)
     log: list[LogLine] = field(default_factory=list)
-    #: Labels of the indicators with confidence limits on some page (compared with England by significance).
+    #: Labels of the indicators with confidence limits on some page (compared with England when it has a value).
     tested: list[str] = field(default_factory=list)
     #: Those of them whose limits the source published (Fingertips), not computed by the atlas.
     published_limits: list[str] = field(default_factory=list)
@@ -160,6 +160,11 @@ class AtlasPages:
     def show_england(self) -> bool:
         """True when an England value was given for some indicator (the table then has an England column)."""
         return any(value is not None for value in self.compared.england.values())
+
+    @property
+    def compared_with_england(self) -> bool:
+        """True when some indicator has limits and England a value: the pages then say how areas compare with it."""
+        return bool(self.tested) and self.show_england
 
 
 def slug(text: str) -> str:
@@ -576,10 +581,15 @@ def footnote_text(pages: AtlasPages, osm: bool = False, today: date | None = Non
     else:
         comparison += " England: no national values were given."
     lines.append(comparison)
-    lines.append(
+    untested = (
         f"Better/worse compares each {pages.area_word} with {district} by each indicator's polarity; no statistical "
         "significance is tested, and indicators without a polarity are not judged."
-        if not pages.tested
+    )
+    if pages.tested and not pages.show_england:
+        untested += f" The 95% confidence limits under the values: {limits_sources(pages)}."
+    lines.append(
+        untested
+        if not pages.compared_with_england
         else f"Better/worse in the last column compares each {pages.area_word} with {district} by each indicator's "
         "polarity, without a test. Against England: significantly better/worse (or higher/lower without a polarity) "
         "when England's value lies outside the area's 95% confidence limits (printed under its value; 99.8% when "

@@ -177,7 +177,7 @@ def headline(area_name: str, rows: Sequence[IndicatorRow], comparator: str = "En
     trends are named only when significant.
     """
     judged = [row for row in rows if row.significance]
-    if not judged:
+    if not judged or all(row.england is None for row in judged):  # nothing was compared with England
         return ""
     counts = {word: sum(row.significance == word for row in judged) for word in (*COMPARED, NOT_COMPARED)}
     total = len(judged)
