@@ -51,7 +51,7 @@ from ..layouts.atlas_layout import (
     text_scale,
 )
 from .lis_algorithm import LisAlgorithm
-from .store_parameters import STORE, add_store_parameter, store_location
+from .store_parameters import STORE, add_store_parameter, project_store_if_any, store_location
 
 ON_ERROR_CHOICES = ("continue", "stop")
 ATLAS_LAYER = "pages"
@@ -113,7 +113,8 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             "'better', 'similar' or 'worse' (by the polarity; 'higher' or 'lower' without one) when England's value "
             "lies outside the limits, at 99.8% when it holds there too; 'not compared' without limits. The CSV's "
             "earlier periods give the recent trend (a chi-squared test for trend on the five latest counts): "
-            "'increasing' or 'decreasing' only when significant. STORE (optional): an indicator store whose "
+            "'increasing' or 'decreasing' only when significant. STORE (optional; empty: the project's store if it has "
+            "one, else none): an indicator store whose "
             "figures win over the CSV's: each indicator is found in its catalogue by name (as lis:indicatorlayer "
             "labels it), with every area's limits, counts and earlier periods, and England's row (E92000001) as "
             "England's value unless ENGLAND_VALUES gives one. The page opens with a headline drawn from these flags "
@@ -381,7 +382,7 @@ class ExportAtlasAlgorithm(LisAlgorithm):
             chart_size_mm=item_size_mm(layout, "chart"),
             text_scale=scale,
             feedback=steps,
-            store=store_location(options["store"]) if options["store"] else None,
+            store=store_location(options["store"]) if options["store"] else project_store_if_any(),
         )
         if not pages.count:
             raise AtlasInputError(

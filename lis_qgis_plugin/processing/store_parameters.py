@@ -52,6 +52,18 @@ def store_location(text: str | None) -> StoreLocation:
     return default_store_path()
 
 
+def project_store_if_any() -> StoreLocation | None:
+    """For a tool whose store is optional: the project's chosen store, else ``lis_store.gpkg`` beside the saved
+    project when that file exists, else None (no store is created for it)."""
+    from ..settings import project_store_text
+
+    if project_store_text():
+        return store_location(None)
+    home = QgsProject.instance().absolutePath()
+    path = Path(home) / DEFAULT_STORE_NAME if home else None
+    return path if path is not None and path.is_file() else None
+
+
 def default_store_path() -> Path:
     """``lis_store.gpkg`` beside the saved project; StoreError when the project is not saved yet."""
     home = QgsProject.instance().absolutePath()

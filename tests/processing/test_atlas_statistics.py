@@ -20,6 +20,7 @@ from lis_qgis_plugin.core.atlas.atlas_chart import TREND_COLOURS
 from lis_qgis_plugin.core.atlas.atlas_statistics import SIGNIFICANCE_COLOURS
 from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
+from lis_qgis_plugin.settings import set_project_store_text
 
 from ..support import SHARED_DATA, LogFeedback, pdf_pages
 
@@ -287,3 +288,11 @@ def test_the_store_gives_the_limits_the_periods_and_england(lis_plugin: LisPlugi
         f"Aspley is significantly lower than England on its one indicator. {OLDER_NAME} is rising (2011 to 2015)."
         in text
     )
+    # STORE left empty in a project whose store is this one (the panel's Atlas page runs the tool so): the same page.
+    set_project_store_text(str(store))
+    try:
+        params |= {"STORE": "", "OUTPUT_PDF": str(tmp_path / "project.pdf")}
+        from_project = flat(page_of(pdf_pages(run("lis:exportatlas", params)["OUTPUT_PDF"]), "Aspley"))
+    finally:
+        set_project_store_text(None)
+    assert from_project.replace("project.pdf", "with.pdf") == text
