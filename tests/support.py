@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -337,3 +338,38 @@ def pdf_pages(pdf: Path | str, mode: str = "-layout") -> list[str]:
     for ligature, letters in LIGATURES.items():
         text = text.replace(ligature, letters)
     return [page for page in text.split("\f") if page.strip()]
+
+
+_RERENDER = """
+import importlib.util, json, sys
+from qgis.core import QgsApplication, QgsLayoutExporter, QgsProject, QgsRenderContext
+app = QgsApplication([], False)
+app.initQgis()
+project = QgsProject.instance()
+if not project.read(sys.argv[1]):
+    sys.exit("cannot read the project: " + project.error())
+layout = project.layoutManager().layoutByName(sys.argv[2])
+settings = QgsLayoutExporter.PdfExportSettings()
+settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), sys.argv[3], settings)
+print(json.dumps({
+    "result": int(result), "error": error,
+    "plugin_importable": importlib.util.find_spec("lis_qgis_plugin") is not None,
+    "plugin_modules": sorted(name for name in sys.modules if name.startswith("lis_qgis_plugin")),
+}))
+app.exitQgis()
+"""
+
+
+def export_without_the_plugin(project: Path, layout: str, pdf: Path) -> dict:
+    """Export a saved project's atlas layout to ``pdf`` in a fresh QGIS process that cannot import the plugin (no
+    PYTHONPATH, an empty profile): what a colleague without LIS gets. Returns the export result and what the
+    process could import."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env.update(QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(pdf.parent / "profile"))
+    completed = subprocess.run(
+        ["/usr/bin/python3", "-c", _RERENDER, str(project), layout, str(pdf)],
+        capture_output=True, text=True, env=env, cwd=pdf.parent, timeout=120,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import csv
 import gzip
-import json
 import os
 import re
 import shutil
@@ -37,7 +36,16 @@ from lis_qgis_plugin.core.atlas.atlas_table import VERDICT_COLOURS
 from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
 
-from ..support import REPO, SHARED_DATA, LogFeedback, file_state, open_layer, pdf_pages, run_qgis_process
+from ..support import (
+    REPO,
+    SHARED_DATA,
+    LogFeedback,
+    export_without_the_plugin,
+    file_state,
+    open_layer,
+    pdf_pages,
+    run_qgis_process,
+)
 
 ALGORITHM = "lis:exportatlas"
 PLACES = {"rutland": 15, "nottingham": 20}
@@ -263,27 +271,6 @@ def test_one_page_per_ward_showing_the_data(
     assert f"{PLACES[place]} pages, one per ward" in facts["log"]
 
 
-_RERENDER = """
-import importlib.util, json, sys
-from qgis.core import QgsApplication, QgsLayoutExporter, QgsProject, QgsRenderContext
-app = QgsApplication([], False)
-app.initQgis()
-project = QgsProject.instance()
-if not project.read(sys.argv[1]):
-    sys.exit("cannot read the project: " + project.error())
-layout = project.layoutManager().layoutByName(sys.argv[2])
-settings = QgsLayoutExporter.PdfExportSettings()
-settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
-result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), sys.argv[3], settings)
-print(json.dumps({
-    "result": int(result), "error": error,
-    "plugin_importable": importlib.util.find_spec("lis_qgis_plugin") is not None,
-    "plugin_modules": sorted(name for name in sys.modules if name.startswith("lis_qgis_plugin")),
-}))
-app.exitQgis()
-"""
-
-
 @pytest.mark.slow
 def test_saved_project_renders_the_same_without_the_plugin(atlas_runs: dict[str, dict], tmp_path: Path) -> None:
     """The project and its GeoPackage, moved to another folder, export the same pages in a QGIS without LIS."""
@@ -292,16 +279,8 @@ def test_saved_project_renders_the_same_without_the_plugin(atlas_runs: dict[str,
     moved.mkdir()
     for path in (Path(result["OUTPUT_PROJECT"]), Path(result["ATLAS_DATA"])):
         shutil.copy2(path, moved / path.name)  # the project stores the GeoPackage by relative path
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    env.update(QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"))
     rerendered = tmp_path / "rerendered.pdf"
-    completed = subprocess.run(
-        ["/usr/bin/python3", "-c", _RERENDER, str(moved / Path(result["OUTPUT_PROJECT"]).name), result["LAYOUT"],
-         str(rerendered)],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
-    )  # fmt: skip
-    assert completed.returncode == 0, completed.stderr
-    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    report = export_without_the_plugin(moved / Path(result["OUTPUT_PROJECT"]).name, result["LAYOUT"], rerendered)
     assert report == {"result": 0, "error": "", "plugin_importable": False, "plugin_modules": []}
     assert pdf_page_count(rerendered) == PLACES["rutland"]
     original, again = pdf_pages(Path(result["OUTPUT_PDF"])), pdf_pages(rerendered)

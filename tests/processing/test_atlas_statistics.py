@@ -22,7 +22,7 @@ from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
 from lis_qgis_plugin.settings import set_project_store_text
 
-from ..support import SHARED_DATA, LogFeedback, pdf_pages
+from ..support import SHARED_DATA, LogFeedback, export_without_the_plugin, pdf_pages
 
 NOTTINGHAM = SHARED_DATA / "nottingham"
 FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
@@ -213,7 +213,8 @@ def test_published_limits_and_a_rising_series_labelled_increasing(lis_plugin: Li
                                         "TABLE": str(download), "OUTPUT": str(tmp_path / "wards.gpkg")})  # fmt: skip
     (share,) = [name for name in QgsVectorLayer(joined["OUTPUT"], "j", "ogr").fields().names() if "60" in name]
     result = run("lis:exportatlas", {"COVERAGE": joined["OUTPUT"], "INDICATORS": [share],
-                                     "OUTPUT_PDF": str(tmp_path / "older.pdf")})  # fmt: skip
+                                     "OUTPUT_PDF": str(tmp_path / "older.pdf"),
+                                     "OUTPUT_PROJECT": str(tmp_path / "older.qgz")})  # fmt: skip
     pages = pdf_pages(result["OUTPUT_PDF"])
     assert len(pages) == 20
     # By hand, Aspley: 1,899 of its 18,404 residents are 60 or older (10.3%); Wilson 95% limits 9.89..10.77%, 99.8%
@@ -256,6 +257,17 @@ def test_published_limits_and_a_rising_series_labelled_increasing(lis_plugin: Li
     assert spark, svg
     xs, ys = zip(*(tuple(map(float, point.split(","))) for point in spark.group(1).split()))
     assert len(xs) == 5 and list(xs) == sorted(xs) and list(ys) == sorted(ys, reverse=True) and ys[0] > ys[-1]
+    # A colleague without LIS opens the project and exports it: the same headline, limits, flag and trend.
+    again = tmp_path / "again" / "older.pdf"
+    again.parent.mkdir()
+    report = export_without_the_plugin(tmp_path / "older.qgz", result["LAYOUT"], again)
+    assert report == {"result": 0, "error": "", "plugin_importable": False, "plugin_modules": []}
+    rerendered = flat(page_of(pdf_pages(again), "Aspley"))
+    headline = f"Aspley is significantly lower than England on its one indicator. {OLDER_NAME} is rising"
+    for words in (f"{100 * low:.1f}\u2013{100 * high:.1f}", "lower (99.8%)", "recent trend: increasing", headline):
+        assert words in rerendered, words
+    image, chart = chart_image(str(again), 1, tmp_path / "again")
+    assert colour_pixels(image, chart, SIGNIFICANCE_COLOURS["lower"]) > 20
 
 
 def test_the_store_gives_the_limits_the_periods_and_england(lis_plugin: LisPlugin, tmp_path: Path) -> None:
