@@ -825,7 +825,7 @@ The output GeoPackage has every target with its fields plus n_lsoas, population 
 Each page has the area's name, a map centred on it with the other areas greyed, a map locating it in the district, a key, scale bar and north arrow, a table of the INDICATORS and a spine chart, then the sources, attributions, date and page number.
 
 Table: the area's value, the district's, England's and the difference area - district, coloured and worded 'better' or 'worse' by the indicator's polarity. Labels, units and polarity come from the indicator metadata LIS stores with joined data (lis:joinindicators, lis:aggregateindicators); without it, the field's alias or name is the label and the difference is not judged; this difference is not tested.
-Significance against England, as Fingertips does it: under the area's value, its 95% confidence limits, as the source published them (the Fingertips CSV the indicators were joined from, beside the COVERAGE file) or computed from its count and denominator when the atlas knows them (Wilson score limits of proportions, Byar's of rates; the district's from its pooled counts); under England's value, 'better', 'similar' or 'worse' (by the polarity; 'higher' or 'lower' without one) when England's value lies outside the limits, at 99.8% when it holds there too; 'not compared' without limits. The CSV's earlier periods give the recent trend (a chi-squared test for trend on the five latest counts): 'increasing' or 'decreasing' only when significant. STORE (optional): an indicator store whose figures win over the CSV's: each indicator is found in its catalogue by name (as lis:indicatorlayer labels it), with every area's limits, counts and earlier periods, and England's row (E92000001) as England's value unless ENGLAND_VALUES gives one. The page opens with a headline drawn from these flags and trends only.
+Significance against England, as Fingertips does it: under the area's value, its 95% confidence limits, as the source published them (the Fingertips CSV the indicators were joined from, beside the COVERAGE file) or computed from its count and denominator when the atlas knows them (Wilson score limits of proportions, Byar's of rates; the district's from its pooled counts); under England's value, 'better', 'similar' or 'worse' (by the polarity; 'higher' or 'lower' without one) when England's value lies outside the limits, at 99.8% when it holds there too; 'not compared' without limits. The CSV's earlier periods give the recent trend (a chi-squared test for trend on the five latest counts): 'increasing' or 'decreasing' only when significant. STORE (optional; empty: the project's store if it has one, else none): an indicator store whose figures win over the CSV's: each indicator is found in its catalogue by name (as lis:indicatorlayer labels it), with every area's limits, counts and earlier periods, and England's row (E92000001) as England's value unless ENGLAND_VALUES gives one. The page opens with a headline drawn from these flags and trends only.
 Numbers print with the unit of the metadata: a 'proportion' or 'share' of 0.7 as 70%, '%' as 70%, 'per 1,000' as 12.3 per 1,000; counts with thousands separators.
 District value: the district's own row (its LAD code) of the Fingertips CSV the indicators were joined from, when it lies beside the COVERAGE file; else a count (unit 'count', or a sum made by lis:aggregateindicators) is the sum of the areas, shown but not compared; a share or average whose denominators are known (the measures of lis:deprivationsummary, and the ratios lis:aggregateindicators made with FIELDS_RATIO, from the sums of their denominators written beside them) is the sum of the numerators over the sum of the denominators, never a mean of the areas' ratios; any other value is the population-weighted mean of the areas, sum(p x v) / sum(p), when POPULATION_FIELD is given, otherwise their plain mean (the footnote says which).
 England value: what comes with the data (the IoD's share of LSOAs in England's most deprived 10%, floor(N / 10) of N; England's row, E92000001, of the Fingertips CSV the indicators were joined from, when it lies beside the COVERAGE file), and ENGLAND_VALUES, which wins: a CSV or XLSX with columns field and value (the field name, or the small-area field before aggregation: imd_score for imd_score_mean), or a Fingertips CSV with England's row. None otherwise.
@@ -839,117 +839,117 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="161"/>
         <source>Areas, one page each (wards, LSOAs, catchments) with the indicator values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="167"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="168"/>
         <source>Area name field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="176"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="177"/>
         <source>Area code field (empty: found automatically)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="184"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="185"/>
         <source>Indicators to tabulate and chart (numeric fields)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="193"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="194"/>
         <source>Map layers, top first: service points, context, thematic layer (empty: the first indicator)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="201"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="202"/>
         <source>Population field (weights the district value; empty: plain mean of the areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="210"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="211"/>
         <source>England values: CSV/XLSX with columns field, value, or a Fingertips CSV (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="219"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="220"/>
         <source>District name for the comparator column (empty: from the layer, else 'District')</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="226"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="227"/>
         <source>Layout template (.qpt; empty: the LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="233"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="234"/>
         <source>Page size (LIS template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="235"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="236"/>
         <source>Format</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="238"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="239"/>
         <source>Resolution (dpi)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="242"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="243"/>
         <source>When a page fails</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="247"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="248"/>
         <source>One PDF with every page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="256"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="257"/>
         <source>Or a folder: one file per area (&lt;code&gt;_&lt;name&gt;.pdf or .png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="264"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="265"/>
         <source>Atlas data GeoPackage (empty: beside the output)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="273"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="274"/>
         <source>Also save a project with the layout (opens without the plugin)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="279"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="280"/>
         <source>Pages exported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="280"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="281"/>
         <source>Pages that failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="281"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="282"/>
         <source>Layout name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="315"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="316"/>
         <source>{0} indicators do not fit the table of the page even at {1} pt: the table needs {2:.0f} mm, its frame is {3:.0f} mm tall, so the last rows are cut. Choose fewer INDICATORS, a larger PAGE_SIZE, or a template with a taller indicator_table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="325"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="326"/>
         <source>Exported {0} pages to {1}; the layout '{2}' reads {3}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="368"/>
+        <location filename="../../lis_qgis_plugin/processing/export_atlas_algorithm.py" line="369"/>
         <source>TEMPLATE {0} sets the page size: PAGE_SIZE is not used.</source>
         <translation type="unfinished"></translation>
     </message>
