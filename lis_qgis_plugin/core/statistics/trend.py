@@ -16,7 +16,7 @@ with 95% limits but no counts.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from scipy import stats
@@ -79,15 +79,8 @@ def recent_trend(points: Sequence[tuple[str, float | None, float | None]], polar
     counts = [float(count) for _, count, _ in recent if count is not None]
     denominators = [float(denominator) for _, _, denominator in recent if denominator is not None]
     statistic, sign = chi_squared_for_trend(counts, denominators)  # every count is inside (0, n): it has variance
-    p_value = float(stats.chi2.sf(statistic, 1))
-    if statistic <= stats.chi2.ppf(TREND_CONFIDENCE, 1):
-        return TrendResult(NO_SIGNIFICANT_CHANGE, statistic, p_value, periods, NO_SIGNIFICANT_CHANGE)
-    if not slope_survives_leaving_out_each_point(counts, denominators):
-        return TrendResult(
-            NO_SIGNIFICANT_CHANGE, statistic, p_value, periods, NO_SIGNIFICANT_CHANGE, "the trend rests on one point"
-        )
-    label = INCREASING if sign > 0 else DECREASING
-    return TrendResult(label, statistic, p_value, periods, _with_polarity(label, polarity))
+    return _called(statistic, sign, lambda: slope_survives_leaving_out_each_point(counts, denominators), periods,
+                   polarity)  # fmt: skip
 
 
 def slope_survives_leaving_out_each_point(counts: Sequence[float], denominators: Sequence[float]) -> bool:
@@ -131,14 +124,22 @@ def recent_trend_from_limits(
         return TrendResult(NOT_CALCULATED, None, None, periods, NOT_CALCULATED, reason)
     slope, error = _weighted_slope([(float(t), y, w) for t, (y, w) in enumerate(zip(values, weights), start=1)])
     statistic = (slope / error) ** 2
+    return _called(statistic, slope, lambda: _same_sign_without_each_point(values, weights), periods, polarity)
+
+
+def _called(
+    statistic: float, sign: float, survives: Callable[[], bool], periods: tuple[str, ...], polarity: str
+) -> TrendResult:
+    """The trend Fingertips calls from a 1-df chi-squared statistic: significant at 99.8%, and not down to one
+    point (``survives``: the slope keeps its sign when each point is left out), else no significant change."""
     p_value = float(stats.chi2.sf(statistic, 1))
     if statistic <= stats.chi2.ppf(TREND_CONFIDENCE, 1):
         return TrendResult(NO_SIGNIFICANT_CHANGE, statistic, p_value, periods, NO_SIGNIFICANT_CHANGE)
-    if not _same_sign_without_each_point(values, weights):
+    if not survives():
         return TrendResult(
             NO_SIGNIFICANT_CHANGE, statistic, p_value, periods, NO_SIGNIFICANT_CHANGE, "the trend rests on one point"
         )
-    label = INCREASING if slope > 0 else DECREASING
+    label = INCREASING if sign > 0 else DECREASING
     return TrendResult(label, statistic, p_value, periods, _with_polarity(label, polarity))
 
 
