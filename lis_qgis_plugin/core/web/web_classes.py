@@ -36,12 +36,14 @@ def decile_classes() -> list[dict[str, object]]:
     ]  # fmt: skip
 
 
-def value_label(value: float, decimals: int, unit: str) -> str:
-    """A class limit as the report prints it: '12.3%', '79.9 per 1,000', '30.6 score'."""
-    text = format_value(value, decimals, unit)
-    if unit and unit_kind(unit) in ("", "count", "rank"):
-        return f"{text} {unit}"
-    return text
+def range_label(low: float, high: float, decimals: int, unit: str) -> str:
+    """A class's range as the key prints it: '12.3% – 15.0%', '79.9 per 1,000 – 85.2 per 1,000',
+    '63 – 93 admissions' (a unit without its own notation once, its note in brackets left out)."""
+    if unit_kind(unit) in ("share", "percent", "rate"):
+        return f"{format_value(low, decimals, unit)} – {format_value(high, decimals, unit)}"
+    short = unit.split("(")[0].strip()
+    text = f"{format_value(low, decimals)} – {format_value(high, decimals)}"
+    return f"{text} {short}" if short else text
 
 
 def quantile_classes(values: Sequence[float], decimals: int, unit: str) -> list[dict[str, object]]:
@@ -59,7 +61,7 @@ def quantile_classes(values: Sequence[float], decimals: int, unit: str) -> list[
     members = [group for group in groups if group]
     colours = [QUANTILE_COLOURS[round(i * 4 / max(len(members) - 1, 1))] for i in range(len(members))]
     return [
-        {"label": f"{value_label(group[0], decimals, unit)} \u2013 {value_label(group[-1], decimals, unit)}",
+        {"label": range_label(group[0], group[-1], decimals, unit),
          "colour": colour, "min": group[0], "max": group[-1]}
         for group, colour in zip(members, colours)
     ]  # fmt: skip

@@ -80,7 +80,8 @@ def spread_dict(spread: Spread | None) -> dict[str, float] | None:
     """The spine chart's band: {'min', 'lq', 'uq', 'max'}."""
     if spread is None:
         return None
-    return {"min": spread.minimum, "lq": spread.lower_quartile, "uq": spread.upper_quartile, "max": spread.maximum}
+    quartiles = (float(f"{value:.12g}") for value in (spread.lower_quartile, spread.upper_quartile))  # 93.3, not
+    return {"min": spread.minimum, **dict(zip(("lq", "uq"), quartiles)), "max": spread.maximum}  # 93.300000000001
 
 
 def row_dict(row: IndicatorRow) -> dict[str, object]:
@@ -97,6 +98,20 @@ def row_dict(row: IndicatorRow) -> dict[str, object]:
     return {name: value for name, value in row_fields.items() if value not in ("", [], None, NOT_COMPARED)}
 
 
+def latest_pooled(
+    webs: Sequence[WebIndicator], codes: Sequence[str]
+) -> dict[str, tuple[float, tuple[float, float] | None]]:
+    """Indicator field -> the district's pooled value and limits at the latest period, where the counts allow."""
+    return pooled_district([web.indicator for web in webs], {web.indicator.field: web.series for web in webs}, codes)
+
+
+def latest_indicators(
+    webs: Sequence[WebIndicator], pooled: Mapping[str, tuple[float, tuple[float, float] | None]]
+) -> list[AtlasIndicator]:
+    """The indicators at their latest period, POOLED where the district's value is (as an atlas page's)."""
+    return [replace(web.indicator, method=POOLED) if web.indicator.field in pooled else web.indicator for web in webs]
+
+
 def profiles(
     webs: Sequence[WebIndicator],
     areas: Sequence[tuple[str, str]],
@@ -108,9 +123,8 @@ def profiles(
     ``areas``: (code, name) pairs. Progress 20-90 of the whole export.
     """
     codes = [code for code, _ in areas]
-    pooled = pooled_district([web.indicator for web in webs], {web.indicator.field: web.series for web in webs}, codes)
-    indicators = [replace(web.indicator, method=POOLED) if web.indicator.field in pooled else web.indicator
-                  for web in webs]  # fmt: skip
+    pooled = latest_pooled(webs, codes)
+    indicators = latest_indicators(webs, pooled)
     values = {code: latest_values(webs, code) for code in codes}
     england = {web.indicator.field: web.england[web.indicator.period] for web in webs
                if web.indicator.period in web.england}  # fmt: skip

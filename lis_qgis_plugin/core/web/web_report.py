@@ -36,7 +36,7 @@ from ..store.store_location import StoreLocation, store_label
 from ..store.store_values import CatalogueEntry
 from .web_classes import decile_classes, is_decile, quantile_classes
 from .web_geometry import area_paths, view_box
-from .web_profiles import WebIndicator, district_at, figures_list, profiles
+from .web_profiles import WebIndicator, district_at, figures_list, latest_indicators, latest_pooled, profiles
 from .web_store import WebReportError, store_indicators
 
 FORMAT_VERSION = 1
@@ -101,8 +101,8 @@ def indicator_values(web: WebIndicator, codes: Sequence[str]) -> dict[str, dict[
     return by_period
 
 
-def notes(webs: Sequence[WebIndicator], entries: Sequence[CatalogueEntry], district: str, count: int,
-          area_word: str, store: StoreLocation, ons: bool) -> list[str]:  # fmt: skip
+def notes(webs: Sequence[WebIndicator], entries: Sequence[CatalogueEntry], district: str, codes: Sequence[str],
+          area_word: str, store: StoreLocation) -> list[str]:  # fmt: skip
     """The footnotes: sources, how the comparators were made, what significance means, attribution."""
     by_source: dict[str, list[str]] = {}
     for web, entry in zip(webs, entries):
@@ -111,12 +111,14 @@ def notes(webs: Sequence[WebIndicator], entries: Sequence[CatalogueEntry], distr
             found.append(web.indicator.period)
     sources = "; ".join(f"{source} ({', '.join(found)})" for source, found in by_source.items())
     areas_word = f"{area_word}s"
-    method = district_method([web.indicator for web in webs], count, areas_word, False)
+    indicators = latest_indicators(webs, latest_pooled(webs, codes))
+    method = district_method(indicators, len(codes), areas_word, False)
     england = (
         f"England: England's rows ({ENGLAND_CODE}) in the indicator store {store_label(store)}."
         if any(web.england for web in webs)
         else f"England: the indicator store has no England rows ({ENGLAND_CODE}), so nothing is compared with England."
     )
+    ons = any(is_normalised_code(code) for code in codes)
     attribution = OGL + (f" Contains OS data \u00a9 Crown copyright and database right {date.today().year}." * ons)
     return [
         f"Sources: {sources}.",
@@ -176,8 +178,7 @@ def report_data(
         },
         "profiles": profiles(webs, [(area.code, area.name) for area in areas], areas_word, feedback),
         "colours": {"significance": dict(SIGNIFICANCE_COLOURS), "trend": dict(TREND_COLOURS)},
-        "notes": notes(webs, entries, district["name"], len(areas), area_word, store,
-                       any(is_normalised_code(code) for code in codes)),
+        "notes": notes(webs, entries, district["name"], codes, area_word, store),
     }  # fmt: skip
 
 

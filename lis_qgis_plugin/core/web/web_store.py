@@ -21,9 +21,10 @@ class WebReportError(LisError, ValueError):
 def atlas_indicator(entry: CatalogueEntry) -> AtlasIndicator:
     """A store indicator as the atlas describes it: its catalogue name, unit and polarity; a count is summed."""
     polarity = entry.polarity if entry.polarity in (BETTER, WORSE) else ""
-    method = SUM if unit_kind(entry.unit) == "count" else MEAN
-    return AtlasIndicator(entry.indicator_id, entry.name or entry.indicator_id, entry.unit, polarity, entry.source,
-                          method=method)  # fmt: skip
+    label = entry.name or entry.indicator_id
+    unit = entry.unit or ("%" if "(%)" in label else "")  # 'Smokers (%)', as the atlas reads a label
+    method = SUM if unit_kind(unit) == "count" else MEAN
+    return AtlasIndicator(entry.indicator_id, label, unit, polarity, entry.source, method=method)
 
 
 def chosen_entries(store: StoreLocation, indicator_ids: Sequence[str]) -> list[CatalogueEntry]:
