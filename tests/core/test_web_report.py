@@ -98,6 +98,8 @@ def test_nottingham_lsoas_carry_the_published_imd_values_and_national_deciles(im
     assert compared["england"] is None and compared["district"][1:] == [None, None]
     assert math.isclose(compared["district"][0], sum(scores) / 179)
     assert compared["districtMethod"] == "mean of the 179 LSOAs, not weighted by population"
+    assert data["notes"][0] == "Sources: MHCLG, English Indices of Deprivation 2025 (2025)."
+    assert data["notes"][2].startswith("England: the indicator store has no England rows (E92000001)")
     spread = data["profiles"][first]["rows"][score["id"]]["spread"]
     assert (spread["min"], spread["max"]) == (min(scores), max(scores))
 

@@ -148,6 +148,11 @@ def test_aspleys_web_profile_says_what_its_printed_profile_says(ward_store: tupl
                                     pytest.approx(100 * d_low), pytest.approx(100 * d_high)]  # fmt: skip
     assert compared["districtMethod"].startswith("sum of the counts over the sum of the denominators")
     assert compared["england"] == pytest.approx(100 * england_older / england_total, abs=1e-6)
+    assert "England: England's rows (E92000001) in the indicator store." in data["notes"]
+    assert "Nottingham: sum of the counts over the sum of the denominators the source gives for the 20 wards" in (
+        " ".join(data["notes"])
+    )
+    assert str(store.parent) not in (tmp_path / "web" / "data.js").read_text(encoding="utf-8")  # no local path
     # The printed profile of the same store: the same headline, word for word.
     layer = run("lis:indicatorlayer", {"STORE": str(store), "INDICATORS": indicator, "BOUNDARIES": str(WARDS),
                                        "OUTPUT": str(tmp_path / "wards.gpkg")})  # fmt: skip

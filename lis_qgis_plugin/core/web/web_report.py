@@ -1,6 +1,6 @@
 """A web report: one folder whose index.html opens from disk or any static web server, with nothing fetched.
 
-report_data builds ``window.LIS_REPORT`` (format version 1, /work/tmp/p21 contract; README "Web report"):
+report_data builds ``window.LIS_REPORT`` (format version 1, what resources/web/lis-report.js reads):
 the areas as SVG paths, every period of every chosen store indicator, the district's and England's figures
 and each area's profile as the print profile states it. write_web_report copies the browser's three static
 files (resources/web) and writes data.js beside them. The data is a script, not JSON fetched at run time, so
@@ -26,13 +26,12 @@ from ..atlas.atlas_england import ENGLAND_CODE
 from ..atlas.atlas_indicators import decimals_for, district_method
 from ..atlas.atlas_pages import OGL, district_code_of, district_name_of, find_name_field
 from ..atlas.atlas_statistics import SIGNIFICANCE_COLOURS
-from ..common.errors import CancelledError
 from ..common.ons_codes import is_normalised_code, profile_codes
 from ..common.plugin_files import resource_path
 from ..common.progress import check_cancel, report_progress
 from ..io.layer_codes import find_layer_code_field, layer_label
 from ..io.table_files import TableError
-from ..store.store_location import StoreLocation, store_label
+from ..store.store_location import StoreLocation
 from ..store.store_values import CatalogueEntry
 from .web_classes import decile_classes, is_decile, quantile_classes
 from .web_geometry import area_paths, view_box
@@ -101,9 +100,13 @@ def indicator_values(web: WebIndicator, codes: Sequence[str]) -> dict[str, dict[
     return by_period
 
 
-def notes(webs: Sequence[WebIndicator], entries: Sequence[CatalogueEntry], district: str, codes: Sequence[str],
-          area_word: str, store: StoreLocation) -> list[str]:  # fmt: skip
-    """The footnotes: sources, how the comparators were made, what significance means, attribution."""
+def notes(
+    webs: Sequence[WebIndicator], entries: Sequence[CatalogueEntry], district: str, codes: Sequence[str], area_word: str
+) -> list[str]:
+    """The footnotes: sources, how the comparators were made, what significance means, attribution.
+
+    The store's location is not named: a published page should not show a path on the analyst's computer.
+    """
     by_source: dict[str, list[str]] = {}
     for web, entry in zip(webs, entries):
         found = by_source.setdefault(entry.source or f"no source recorded for {entry.name}", [])
@@ -114,7 +117,7 @@ def notes(webs: Sequence[WebIndicator], entries: Sequence[CatalogueEntry], distr
     indicators = latest_indicators(webs, latest_pooled(webs, codes))
     method = district_method(indicators, len(codes), areas_word, False)
     england = (
-        f"England: England's rows ({ENGLAND_CODE}) in the indicator store {store_label(store)}."
+        f"England: England's rows ({ENGLAND_CODE}) in the indicator store."
         if any(web.england for web in webs)
         else f"England: the indicator store has no England rows ({ENGLAND_CODE}), so nothing is compared with England."
     )
@@ -178,7 +181,7 @@ def report_data(
         },
         "profiles": profiles(webs, [(area.code, area.name) for area in areas], areas_word, feedback),
         "colours": {"significance": dict(SIGNIFICANCE_COLOURS), "trend": dict(TREND_COLOURS)},
-        "notes": notes(webs, entries, district["name"], codes, area_word, store),
+        "notes": notes(webs, entries, district["name"], codes, area_word),
     }  # fmt: skip
 
 
@@ -222,7 +225,7 @@ def write_web_report(folder: Path, report: dict[str, Any], feedback: QgsFeedback
         if folder.is_dir():
             folder.rmdir()  # empty: replaced by the report
         os.replace(temporary, folder)
-    except (OSError, CancelledError, WebReportError, ValueError) as error:
+    except BaseException as error:  # a cancel, a full disk, anything: nothing half-written is left
         shutil.rmtree(temporary, ignore_errors=True)
         if isinstance(error, OSError):
             raise WebReportError(f"OUTPUT_FOLDER: cannot write {folder} ({error}). Choose another folder.") from None
