@@ -248,3 +248,53 @@ def test_an_unknown_indicator_is_named(imd_store: Path) -> None:
     layer = QgsVectorLayer(str(LSOA_BOUNDARIES), "lsoa", "ogr")
     with pytest.raises(WebReportError, match=r"INDICATORS: .* has no indicator iod2025\.nope\. It holds: iod2025"):
         report_data(layer, imd_store, ["iod2025.imd_decile", "iod2025.nope"])
+
+
+def ring_areas(path: str) -> list[float]:
+    """The signed shoelace area of each ring of an SVG path (square metres, y flipped back)."""
+    areas = []
+    for ring in re.findall(r"M[^Z]+Z", path):
+        points = [(x, -y) for x, y in path_points(ring)]
+        areas.append(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1])) / 2)
+    return areas
+
+
+def test_areas_keep_their_parts_holes_and_size_within_the_simplification(tmp_path: Path) -> None:
+    from qgis.core import QgsGeometry
+    from qgis.PyQt.QtCore import QMetaType
+
+    from lis_qgis_plugin.core.web.web_geometry import area_paths, view_box
+
+    wkt = (
+        "MULTIPOLYGON(((450000 340000,451000 340000,451000 341000,450000 341000,450000 340000),"
+        "(450200 340200,450400 340200,450400 340400,450200 340400,450200 340200)),"
+        "((452000 340000,452500 340000,452500 340500,452000 340000)))"
+    )
+    fields = [("code", QMetaType.Type.QString), ("name", QMetaType.Type.QString)]
+    uri = write_gpkg_layer(tmp_path / "parts.gpkg", "parts", Qgis.WkbType.MultiPolygon, fields,
+                           [(QgsGeometry.fromWkt(wkt), ["E01000001", "Two parts and a hole"])])  # fmt: skip
+    (area,) = area_paths(QgsVectorLayer(uri, "parts", "ogr"), "code", "name")
+    assert area.path == (
+        "M450000 -340000L451000 -340000L451000 -341000L450000 -341000Z"
+        "M450200 -340200L450400 -340200L450400 -340400L450200 -340400Z"
+        "M452000 -340000L452500 -340000L452500 -340500Z"
+    )
+    assert [abs(value) for value in ring_areas(area.path)] == [1_000_000, 40_000, 125_000]
+    assert view_box([area]) == "449950 -341050 2600 1100"
+    # Nottingham's LSOAs (WGS84 GeoJSON): simplified to ~5 m, each keeps its area within 1% with fewer vertices.
+    layer = QgsVectorLayer(str(LSOA_BOUNDARIES), "lsoa", "ogr")
+    areas = {item.code: item for item in area_paths(layer, "LSOA21CD", "LSOA21NM")}
+    assert len(areas) == 179 and areas["E01013810"].name == "Nottingham 018A"
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
+
+    transform = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
+    vertices = kept = 0
+    for feature in layer.getFeatures():
+        geometry = QgsGeometry(feature.geometry())
+        geometry.transform(transform)
+        path = areas[feature["LSOA21CD"]].path
+        drawn = sum(ring_areas(path))
+        assert abs(abs(drawn) - geometry.area()) < 0.01 * geometry.area(), feature["LSOA21CD"]
+        vertices += sum(1 for _ in geometry.vertices())
+        kept += len(path_points(path))
+    assert kept < 0.9 * vertices, (kept, vertices)  # already generalised (BGC): ~12% fewer
