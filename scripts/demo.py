@@ -35,6 +35,7 @@ CATCHMENTS_NAME = "lisford_gp_catchments.gpkg"
 FILLED_CATCHMENTS_NAME = "lisford_gp_catchments_filled.gpkg"
 CATCHMENTS_PNG_NAME = "lisford_gp_catchments_filled_vs_roads.png"
 PROFILES_NAME = "profiles/ward_profiles.pdf"
+WEB_NAME = "web"
 CENTRES_NAME = "lisford_new_childrens_centres.gpkg"
 
 
@@ -439,6 +440,28 @@ def ward_profiles(wards_uri: str, out_dir: Path) -> dict[str, Path]:
     return {"pdf": pdf, "project": Path(result["OUTPUT_PROJECT"]), "data": Path(result["ATLAS_DATA"])}
 
 
+def web_report(files: SampleFiles, store: Path, out_dir: Path) -> Path:
+    """The small areas' interactive web report from the store (every indicator, every period): out/demo/web."""
+    import shutil
+
+    import processing
+
+    folder = out_dir / WEB_NAME
+    if (folder / "index.html").is_file():
+        shutil.rmtree(folder)  # the previous demo's report: lis:exportwebreport writes only to a new or empty folder
+    result = processing.run(
+        "lis:exportwebreport",
+        {
+            "BOUNDARIES": f"{files.geopackage}|layername=small_areas",
+            "STORE": str(store),
+            "OUTPUT_FOLDER": str(folder),
+        },
+    )
+    index = Path(result["INDEX_HTML"])
+    print(f"Web report: open {index} in a browser (or put the folder on any web server).")
+    return index
+
+
 def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     """Run the demo pipeline into ``out_dir``; QGIS and the LIS provider must already be running."""
     import processing
@@ -479,6 +502,7 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
     )
     centres = new_childrens_centres(files, store["small_areas"], out_dir)
     profiles = ward_profiles(health["wards"], out_dir)
+    web = web_report(files, store["store"], out_dir)
     for uri, title in (
         (f"{store['store']}|layername=lis_catalogue", "Indicator store: catalogue"),
         (store["small_areas"], "Health indicators by small area"),
@@ -532,7 +556,7 @@ def run_demo(out_dir: Path, seed: int = 1) -> dict[str, Path]:
         "gp_catchments_filled": out_dir / FILLED_CATCHMENTS_NAME, "gp_catchments_png": catchments_png,
         "new_childrens_centres": out_dir / CENTRES_NAME,
         "ward_profiles": profiles["pdf"], "ward_profiles_project": profiles["project"],
-        "ward_profiles_data": profiles["data"],
+        "ward_profiles_data": profiles["data"], "web_report": web,
         **{p.name: p for p in files.all_files()},
     }  # fmt: skip
     print("The demo wrote:")

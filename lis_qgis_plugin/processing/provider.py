@@ -14,6 +14,7 @@ from .create_sample_algorithm import CreateSampleDistrictAlgorithm
 from .deprivation_map_algorithm import DeprivationMapAlgorithm
 from .deprivation_summary_algorithm import DeprivationSummaryAlgorithm
 from .export_atlas_algorithm import ExportAtlasAlgorithm
+from .export_web_report_algorithm import ExportWebReportAlgorithm
 from .indicator_layer_algorithm import IndicatorLayerAlgorithm
 from .indicator_statistics_algorithm import IndicatorStatisticsAlgorithm
 from .join_indicators_algorithm import JoinIndicatorsAlgorithm
@@ -57,6 +58,7 @@ class LisProvider(QgsProcessingProvider):
             ServiceCatchmentsAlgorithm(),
             Accessibility2sfcaAlgorithm(),
             ExportAtlasAlgorithm(),
+            ExportWebReportAlgorithm(),
             LoadBoundariesAlgorithm(),
             LoadIndicatorsAlgorithm(),
             LocateServicesAlgorithm(),

@@ -955,6 +955,70 @@ ON_ERROR: a page that fails (an area without geometry, a file that cannot be wri
     </message>
 </context>
 <context>
+    <name>ExportWebReportAlgorithm</name>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="44"/>
+        <source>Export web report (interactive map and area profiles)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="47"/>
+        <source>Writes a NEW folder (OUTPUT_FOLDER, which must not exist or be empty) holding an interactive report of the BOUNDARIES' areas: index.html, lis-report.js, lis-report.css and data.js. Open index.html in a browser from disk, email the folder, or put it on any web server: nothing is fetched from another site, and no server program is needed.
+
+The reader chooses an indicator and a period and sees the map (national deciles for IMD deciles, five classes otherwise), a sortable table of all areas, a CSV download, and each area's profile: its values with confidence limits, the district and England, significance against England, the recent trend and the same headline as the printed profile (lis:exportatlas).
+
+INDICATORS: store ids separated by commas (empty: every indicator of the store with values for these areas), with every period the store holds. England is the store's E92000001 rows. TITLE empty: '&lt;district&gt; &lt;area word&gt; profiles'.
+
+Size: about 180 LSOAs with 30 indicators of 5 periods make a data.js under 3 MB (the areas are simplified to about 5 m). The report is written to a temporary folder beside OUTPUT_FOLDER and renamed at the end, so a failure or a cancel leaves nothing; the boundaries and the store are only read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="67"/>
+        <source>Areas of the report (polygons)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="73"/>
+        <source>Area code field (empty: found automatically)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="81"/>
+        <source>Area name field (empty: found automatically)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="90"/>
+        <source>Indicators (store ids, separated by commas; empty: all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="95"/>
+        <source>Title (empty: '&lt;district&gt; &lt;area word&gt; profiles')</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="99"/>
+        <source>Report folder (new or empty)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="101"/>
+        <source>The report's index.html</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="102"/>
+        <source>Size of data.js (bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/processing/export_web_report_algorithm.py" line="123"/>
+        <source>Web report of {0} areas and {1} indicators: open {2} in a browser (data.js: {3:,} bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>IndicatorLayerAlgorithm</name>
     <message>
         <location filename="../../lis_qgis_plugin/processing/indicator_layer_algorithm.py" line="54"/>

@@ -28,6 +28,7 @@ ALGORITHM_IDS = [  # sorted
     "lis:deprivationmap",
     "lis:deprivationsummary",
     "lis:exportatlas",
+    "lis:exportwebreport",
     "lis:indicatorlayer",
     "lis:indicatorstatistics",
     "lis:joinindicators",

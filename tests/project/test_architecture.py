@@ -170,6 +170,7 @@ CORE_LAYERS = [
     "access",
     "location",
     "atlas",
+    "web",
     "sample",
 ]
 

@@ -306,3 +306,28 @@ def test_demo_says_whether_the_admissions_change_is_significant(demo_outputs: di
         "between 2021/22 and 2022/23: the 95% confidence intervals do not overlap, so the change is statistically "
         "significant (all admissions over all residents, Byar's 95% limits)."
     )
+
+
+def test_demo_writes_the_web_report_of_the_small_areas_from_the_store(demo_outputs: dict[str, Path]) -> None:
+    """out/demo/web: the page, its script and styles, and data.js with the 150 small areas and the store's values."""
+    import json
+
+    from lis_qgis_plugin.core.store.store_values import catalogue, values_at
+
+    index = demo_outputs["web_report"]
+    assert index == index.parent / "index.html" and index.parent.name == "web" and index.is_file()
+    text = (index.parent / "data.js").read_text(encoding="utf-8")
+    assert text.startswith("window.LIS_REPORT = ") and "<" not in text
+    data = json.loads(text.removeprefix("window.LIS_REPORT = ").removesuffix(";\n"))
+    assert len(data["areas"]) == 150 and data["areaWord"]
+    store = demo_outputs["store"]
+    held = {entry.indicator_id for entry in catalogue(store)}
+    assert {item["id"] for item in data["indicators"]} <= held and "lisford.93001" in data["values"]
+    rates = values_at(store, "lisford.93001")
+    first = data["areas"][0]
+    assert data["values"]["lisford.93001"]["2022/23"][first["code"]][0] == rates[first["code"]]
+    assert (
+        data["values"]["lisford.93001"]["2021/22"][first["code"]][0]
+        == values_at(store, "lisford.93001", "2021/22")[first["code"]]
+    )
+    assert {area["code"] for area in data["areas"]} == set(rates)

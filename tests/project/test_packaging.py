@@ -83,7 +83,7 @@ def test_metadata_describes_every_registered_tool(qgis_processing: None, lis_plu
     about = _metadata((REPO / "metadata.txt").read_text(encoding="utf-8"))["about"]
     provider = QgsApplication.processingRegistry().providerById("lis")
     ids = sorted(algorithm.id() for algorithm in provider.algorithms())
-    assert len(ids) == 18
+    assert len(ids) == 19
     assert [algorithm_id for algorithm_id in ids if f"({algorithm_id})" not in about] == []
 
 

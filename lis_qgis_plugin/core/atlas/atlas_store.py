@@ -29,6 +29,8 @@ class StoreFigures:
 
     series: dict[str, dict[str, list[PeriodFigures]]] = field(default_factory=dict)
     england: dict[str, float] = field(default_factory=dict)
+    #: Indicator field -> England's figures in every period (oldest first), for reports that show every period.
+    england_series: dict[str, list[PeriodFigures]] = field(default_factory=dict)
     #: Indicator field -> the store id it was matched to.
     ids: dict[str, str] = field(default_factory=dict)
 
@@ -71,6 +73,8 @@ def store_figures(store: StoreLocation, indicators: Sequence[AtlasIndicator], co
             for code, _, _, *figures in kept:
                 by_code.setdefault(code, []).append(PeriodFigures(str(figures[0]), *figures[1:]))
             england = by_code.pop(ENGLAND_CODE, [])
+            if england:
+                found.england_series[indicator.field] = england
             period = indicator.period or (england[-1].period if england else "")
             value = next((item.value for item in england if item.period == period), None)
             if value is not None:

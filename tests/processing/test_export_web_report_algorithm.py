@@ -1,0 +1,198 @@
+"""lis:exportwebreport: the web report of real Nottingham wards says what the printed profile (lis:exportatlas) says,
+from the same store; refuses a folder in use; runs from qgis_process."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProject, QgsVectorLayer
+
+from lis_qgis_plugin.plugin import LisPlugin
+
+from ..support import SHARED_DATA, LogFeedback, file_state, run_qgis_process
+
+NOTTINGHAM = SHARED_DATA / "nottingham"
+WARDS = NOTTINGHAM / "boundaries" / "nottingham_wards_2025.geojson"
+FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
+FILE6_OLDER = "Older population aged 60 and over: mid 2015 (excluding prisoners)"
+FINGERTIPS_COLUMNS = (
+    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type", "Sex",
+    "Age", "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit",
+    "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count", "Denominator", "Value note", "Time period Sortable",
+)  # fmt: skip
+OLDER_NAME = "Population aged 60 and over (%)"
+PERIODS = ("2011", "2012", "2013", "2014", "2015")
+DATA_PREFIX = "window.LIS_REPORT = "
+
+
+def run(algorithm: str, params: dict) -> dict:
+    import processing
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject())
+    return processing.run(algorithm, params, context=context, feedback=LogFeedback())
+
+
+def read_data(folder: Path) -> dict:
+    text = (folder / "data.js").read_text(encoding="utf-8")
+    assert text.startswith(DATA_PREFIX) and text.endswith(";\n")
+    return json.loads(text[len(DATA_PREFIX) : -2])
+
+
+def wilson(count: float, total: float, z: float) -> tuple[float, float]:
+    """Wilson score limits of count/total, by the textbook formula (PHEindicatormethods' wilson_lower/upper)."""
+    p = count / total
+    centre, spread = 2 * count + z * z, z * math.sqrt(z * z + 4 * count * (1 - p))
+    return (centre - spread) / (2 * (total + z * z)), (centre + spread) / (2 * (total + z * z))
+
+
+def file6_counts(path: Path) -> dict[str, tuple[int, int]]:
+    """LSOA 2011 code -> (residents aged 60+, residents), mid-2015, from an IoD2019 File 6 (CSV or .csv.gz)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        return {
+            row["LSOA code (2011)"]: (int(row[FILE6_OLDER].replace(",", "")), int(row[FILE6_TOTAL].replace(",", "")))
+            for row in csv.DictReader(handle)
+        }
+
+
+def ward_counts() -> tuple[dict[str, tuple[str, int, int]], tuple[int, int]]:
+    """Nottingham's 2025 wards -> (name, residents 60+, residents) over their LSOAs (best-fit lookup); England's."""
+    lsoas = file6_counts(NOTTINGHAM / "population" / "nottingham_iod2019_file6_population_denominators.csv")
+    wards: dict[str, list] = defaultdict(lambda: ["", 0, 0])
+    with (NOTTINGHAM / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv").open(encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            ward = wards[row["WD25CD"]]
+            ward[0] = row["WD25NM"]
+            ward[1] += lsoas[row["LSOA11CD"]][0]
+            ward[2] += lsoas[row["LSOA11CD"]][1]
+    england = file6_counts(SHARED_DATA / "england" / "File_6_-_IoD2019_Population_Denominators.csv.gz")
+    totals = (sum(older for older, _ in england.values()), sum(total for _, total in england.values()))
+    return {code: (name, older, total) for code, (name, older, total) in wards.items()}, totals
+
+
+def fingertips_row(code: str, name: str, area_type: str, period: str, older: int, total: int) -> dict[str, str]:
+    """A Fingertips all_data row of the share of residents aged 60+, with its Wilson limits as Fingertips publishes."""
+    low, high = wilson(older, total, 1.959964)
+    low998, high998 = wilson(older, total, 3.090232)
+    return dict.fromkeys(FINGERTIPS_COLUMNS, "") | {
+        "Indicator ID": "1", "Indicator Name": OLDER_NAME, "Parent Code": "E06000018", "Parent Name": "Nottingham",
+        "Area Code": code, "Area Name": name, "Area Type": area_type, "Sex": "Persons", "Age": "60+ yrs",
+        "Time period": period, "Value": f"{100 * older / total:.6f}", "Lower CI 95.0 limit": f"{100 * low:.6f}",
+        "Upper CI 95.0 limit": f"{100 * high:.6f}", "Lower CI 99.8 limit": f"{100 * low998:.6f}",
+        "Upper CI 99.8 limit": f"{100 * high998:.6f}", "Count": str(older), "Denominator": str(total),
+        "Time period Sortable": f"{period}0000",
+    }  # fmt: skip
+
+
+def older_series(download: Path) -> tuple[dict[str, tuple[str, int, int]], tuple[int, int]]:
+    """Ward counts of residents aged 60+ (IoD2019 File 6, mid-2015, real) are the latest of five periods; the four
+    before are built from them, 4% fewer older residents a year back (a known rising series). England's row holds
+    England's real mid-2015 share in every period. Written as Fingertips' CSV to ``download``."""
+    wards, (england_older, england_total) = ward_counts()
+    with download.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, FINGERTIPS_COLUMNS)
+        writer.writeheader()
+        for back, period in zip(range(4, -1, -1), PERIODS):
+            writer.writerow(fingertips_row("E92000001", "England", "England", period, england_older, england_total))
+            writer.writerows(
+                fingertips_row(code, name, "Ward", period, round(older * (1 - 0.04 * back)), total)
+                for code, (name, older, total) in wards.items()
+            )
+    return wards, (england_older, england_total)
+
+
+@pytest.fixture(scope="module")
+def ward_store(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, tuple, str]:
+    """A store holding the five periods of Nottingham's 20 wards and England; the indicator's id."""
+    folder = tmp_path_factory.mktemp("web_wards")
+    wards, england = older_series(folder / "fingertips_older.csv")
+    store = folder / "lis_store.gpkg"
+    added = run("lis:addtostore", {"STORE": str(store), "TABLE": str(folder / "fingertips_older.csv")})
+    return store, wards, england, added["INDICATORS"]
+
+
+def test_aspleys_web_profile_says_what_its_printed_profile_says(ward_store: tuple, tmp_path: Path) -> None:
+    store, wards, (england_older, england_total), indicator = ward_store
+    before = file_state(store, WARDS)
+    result = run("lis:exportwebreport", {"BOUNDARIES": str(WARDS), "STORE": str(store),
+                                         "OUTPUT_FOLDER": str(tmp_path / "web")})  # fmt: skip
+    assert result["INDEX_HTML"] == str(tmp_path / "web" / "index.html")
+    assert result["DATA_BYTES"] == (tmp_path / "web" / "data.js").stat().st_size
+    data = read_data(tmp_path / "web")
+    assert data["title"] == "Nottingham ward profiles" and data["areaWord"] == "ward"
+    assert data["district"] == {"code": "E06000018", "name": "Nottingham"} and len(data["areas"]) == 20
+    (described,) = data["indicators"]
+    assert described["id"] == indicator and described["periods"] == list(PERIODS) and described["latest"] == "2015"
+    name, older, total = wards["E05012270"]
+    assert name == "Aspley"
+    value, low, high, low998, high998, count, denominator = data["values"][indicator]["2015"]["E05012270"]
+    assert (count, denominator) == (older, total) and value == pytest.approx(100 * older / total, abs=1e-6)
+    assert (low, high) == (pytest.approx(100 * wilson(older, total, 1.959964)[0], abs=1e-6),
+                           pytest.approx(100 * wilson(older, total, 1.959964)[1], abs=1e-6))  # fmt: skip
+    assert data["values"][indicator]["2011"]["E05012270"][5] == round(older * 0.84)
+    row = data["profiles"]["E05012270"]["rows"][indicator]
+    assert row["flag"] == "lower (99.8%)" and row["significance"] == "lower" and row["trend"] == "increasing"
+    assert row["trendPeriods"] == list(PERIODS)
+    # The district: the wards' counts over their denominators, with Wilson limits; England its own row.
+    district_older, district_total = (sum(ward[i] for ward in wards.values()) for i in (1, 2))
+    compared = data["comparators"][indicator]["2015"]
+    d_low, d_high = wilson(district_older, district_total, 1.959964)
+    assert compared["district"] == [pytest.approx(100 * district_older / district_total),
+                                    pytest.approx(100 * d_low), pytest.approx(100 * d_high)]  # fmt: skip
+    assert compared["districtMethod"].startswith("sum of the counts over the sum of the denominators")
+    assert compared["england"] == pytest.approx(100 * england_older / england_total, abs=1e-6)
+    assert "England: England's rows (E92000001) in the indicator store." in data["notes"]
+    assert "Nottingham: sum of the counts over the sum of the denominators the source gives for the 20 wards" in (
+        " ".join(data["notes"])
+    )
+    assert str(store.parent) not in (tmp_path / "web" / "data.js").read_text(encoding="utf-8")  # no local path
+    # The printed profile of the same store: the same headline, word for word.
+    layer = run("lis:indicatorlayer", {"STORE": str(store), "INDICATORS": indicator, "BOUNDARIES": str(WARDS),
+                                       "OUTPUT": str(tmp_path / "wards.gpkg")})  # fmt: skip
+    (share,) = [field for field in QgsVectorLayer(layer["OUTPUT"], "j", "ogr").fields().names() if "60" in field]
+    run("lis:exportatlas", {"COVERAGE": layer["OUTPUT"], "INDICATORS": [share], "STORE": str(store),
+                            "OUTPUT_PDF": str(tmp_path / "older.pdf")})  # fmt: skip
+    atlas = QgsVectorLayer(f"{tmp_path / 'older_atlas.gpkg'}|layername=pages", "atlas", "ogr")
+    printed = {feature["atlas_code"]: feature["atlas_headline"] for feature in atlas.getFeatures()}
+    assert printed["E05012270"].startswith("Aspley is significantly lower than England on its one indicator.")
+    assert {code: profile["headline"] for code, profile in data["profiles"].items()} == printed
+    assert file_state(store, WARDS) == before
+
+
+def test_a_folder_in_use_is_refused_by_name(ward_store: tuple, tmp_path: Path) -> None:
+    store = ward_store[0]
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match="OUTPUT_FOLDER: .*web already exists and is not empty"):
+        run("lis:exportwebreport", {"BOUNDARIES": str(WARDS), "STORE": str(store),
+                                    "OUTPUT_FOLDER": str(tmp_path / "web")})  # fmt: skip
+    assert [path.name for path in (tmp_path / "web").iterdir()] == ["notes.txt"]
+    with pytest.raises(QgsProcessingException, match="INDICATORS: .* has no indicator nothing.here"):
+        run("lis:exportwebreport", {"BOUNDARIES": str(WARDS), "STORE": str(store), "INDICATORS": "nothing.here",
+                                    "OUTPUT_FOLDER": str(tmp_path / "other")})  # fmt: skip
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["web"]
+
+
+@pytest.mark.slow
+def test_qgis_process_writes_the_web_report(
+    qgis_process_env: dict[str, str], ward_store: tuple, tmp_path: Path
+) -> None:
+    store, _, _, indicator = ward_store
+    out = tmp_path / "report"
+    done = run_qgis_process(
+        qgis_process_env, "run", "lis:exportwebreport", "--", f"BOUNDARIES={WARDS}", f"STORE={store}",
+        f"INDICATORS={indicator}", "TITLE=Older residents by ward", f"OUTPUT_FOLDER={out}",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"INDEX_HTML:\t{out / 'index.html'}" in done.stdout
+    assert sorted(path.name for path in out.iterdir()) == ["data.js", "index.html", "lis-report.css", "lis-report.js"]
+    data = read_data(out)
+    assert data["title"] == "Older residents by ward" and len(data["areas"]) == 20
+    assert data["profiles"]["E05012270"]["rows"][indicator]["flag"] == "lower (99.8%)"
