@@ -236,6 +236,51 @@ def test_aspley_from_the_search_box_and_from_the_map_shows_its_published_values(
     assert tooltip == f"Aspley: {shown_value(value_of(report, first['id'], first['latest'], aspley), first)}"
 
 
+def test_the_profile_charts_put_worse_on_the_left_and_show_every_period(browser: Any, report_folder: Path) -> None:
+    report = read_report(report_folder)
+    aspley = area_code(report, "Aspley")
+    rows = report["profiles"][aspley]["rows"]
+    open_report(browser, f"{(report_folder / 'index.html').as_uri()}#area={aspley}", len(report["areas"]))
+    judged = 0
+    for indicator in report["indicators"]:
+        spine = browser.find_element(By.CSS_SELECTOR, f"#spine-chart [data-indicator='{indicator['id']}']")
+        centre = float(spine.find_element(By.CSS_SELECTOR, "line").get_attribute("x1"))
+        significance = rows[indicator["id"]]["significance"]
+        if indicator["polarity"] and significance in ("better", "worse"):
+            dot = float(spine.find_element(By.CSS_SELECTOR, ".spine-dot").get_attribute("cx"))
+            assert (dot < centre) == (significance == "worse"), (indicator["id"], significance, dot, centre)
+            judged += 1
+        bands = spine.find_elements(By.CSS_SELECTOR, "rect")
+        assert len(bands) == 3  # the row's background, worst..best, the middle half
+        if len(indicator["periods"]) < 2:
+            assert not browser.find_elements(By.CSS_SELECTOR, f".series-chart[data-indicator='{indicator['id']}']")
+            continue
+        chart = browser.find_element(By.CSS_SELECTOR, f".series-chart[data-indicator='{indicator['id']}']")
+        known = [value_of(report, indicator["id"], period, aspley) for period in indicator["periods"]]
+        points = chart.find_element(By.CSS_SELECTOR, "polyline.line-area").get_attribute("points").split()
+        assert len(points) == len([value for value in known if value is not None])
+        comparators = [report["comparators"][indicator["id"]][period] for period in indicator["periods"]]
+        assert bool(chart.find_elements(By.CSS_SELECTOR, "polyline.line-district")) == all(
+            found["district"] for found in comparators
+        )
+        assert bool(chart.find_elements(By.CSS_SELECTOR, "polyline.line-england")) == all(
+            found["england"] is not None for found in comparators
+        )
+    assert judged, "an indicator with a polarity where Aspley differs from England"
+    # Hovering another ward reads its value without leaving Aspley's profile.
+    bulwell = area_code(report, "Bulwell")
+    path = browser.find_element(By.CSS_SELECTOR, f"#map path[data-code='{bulwell}']")
+    point = browser.execute_script(INSIDE_POINT, path)
+    actions = ActionBuilder(browser)
+    actions.pointer_action.move_to_location(*point)
+    actions.perform()
+    first = report["indicators"][0]
+    wait_for(lambda: browser.find_element(By.ID, "tooltip").is_displayed(), "the tooltip")
+    value = shown_value(value_of(report, first["id"], first["latest"], bulwell), first)
+    assert browser.find_element(By.ID, "tooltip").text == f"Bulwell: {value}"
+    assert profile_title(browser) == "Aspley"
+
+
 def test_the_csv_download_is_the_table_shown(browser: Any, report_folder: Path, tmp_path: Path) -> None:
     report = read_report(report_folder)
     open_report(browser, (report_folder / "index.html").as_uri(), len(report["areas"]))
