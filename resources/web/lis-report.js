@@ -266,14 +266,31 @@
       return;
     }
     state.area = code;
-    renderSelection();
-    renderAreaList();
-    renderProfile();
-    renderTable();
+    keepingFocus(function () {
+      renderSelection();
+      renderAreaList();
+      renderProfile();
+      renderTable();
+    });
     writeHash();
     announce("Profile of " + areaByCode[code].name + " shown");
     if (window.matchMedia("(max-width: 900px)").matches) {  // one column: the answer is below the map
       byId("profile").scrollIntoView({ block: "start" });
+    }
+  }
+
+  /** Redraw, and give the focus back to the same area's button when the redraw replaced the focused one (the list
+   * and the table are rebuilt), so a keyboard user keeps their place. */
+  function keepingFocus(redraw) {
+    var active = document.activeElement;
+    var code = active && active.getAttribute ? active.getAttribute("data-code") : null;
+    var holder = active && active.closest ? active.closest("#area-list, #table") : null;
+    redraw();
+    if (code && holder && !document.body.contains(active)) {
+      var again = holder.querySelector("button[data-code=\"" + CSS.escape(code) + "\"]");
+      if (again) {
+        again.focus({ preventScroll: true });
+      }
     }
   }
 
@@ -822,7 +839,8 @@
     head.appendChild(el("tr", {}, TABLE_COLUMNS.map(headerCell)));
     var body = clear(table.querySelector("tbody"));
     tableRows().forEach(function (row) {
-      var button = el("button", { type: "button", "class": "link-button" }, [row.area.name]);
+      var button = el("button", { type: "button", "class": "link-button", "data-code": row.area.code },
+        [row.area.name]);
       button.addEventListener("click", function () {
         chooseArea(row.area.code);
       });

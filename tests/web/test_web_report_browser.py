@@ -363,6 +363,12 @@ def test_the_keyboard_reaches_the_map_and_enter_opens_a_profile(browser: Any, re
     ActionChains(browser).send_keys(Keys.SPACE).perform()
     following_name = next(area["name"] for area in report["areas"] if area["code"] == following)
     wait_for(lambda: profile_title(browser) == following_name, "Space opens a profile too")
+    # The list: type, Tab to the first match, Enter; the focus stays on that ward's button after the redraw.
+    browser.find_element(By.ID, "area-search").send_keys("Bulw")
+    ActionChains(browser).send_keys(Keys.TAB, Keys.ENTER).perform()
+    wait_for(lambda: profile_title(browser) == "Bulwell", "Bulwell's profile from the list")
+    focused = "return [document.activeElement.closest('#area-list') !== null, document.activeElement.dataset.code]"
+    assert browser.execute_script(focused) == [True, area_code(report, "Bulwell")]
 
 
 def test_axe_core_finds_no_serious_or_critical_violation(browser: Any, report_folder: Path) -> None:
