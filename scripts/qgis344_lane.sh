@@ -21,16 +21,17 @@
 set -euo pipefail
 
 # --- settings ------------------------------------------------------------------------------------------------
-LANE_VERSION=1 # bump to force a rebuild of every cached root
+LANE_VERSION=2 # bump to force a rebuild of every cached root
 MIRROR=${LIS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=sid
 WANT_QGIS=3.44
 LANE_VENV=/opt/lis-venv # the lane's venv lives inside the root, not in the checkout's .venv
 # scripts/setup.sh's APT_PACKAGES, plus make, ca-certificates, and lrelease (a test compiles the .ts with it
-# when present, as on the developers' machines).
+# when present, as on the developers' machines). chromium and chromium-driver: the browser tests (tests/web); curl
+# and openssl: setup.sh fetches and checks axe-core when the checkout's .cache lacks it (LANE_VERSION 2 added them).
 PACKAGES=(python3-qgis qgis qgis-providers python3-pandas python3-odf python3-shapely python3-pyproj
   python3-requests python3-scipy python3-openpyxl python3-venv xvfb poppler-utils tinyproxy-bin
-  make ca-certificates qttools5-dev-tools qtchooser)
+  make ca-certificates qttools5-dev-tools qtchooser chromium chromium-driver curl openssl)
 # Packages added after roots were cached (not in the key, so a cached root is not rebuilt for them): a new
 # root gets them with PACKAGES; a cached root that lacks them gets them at lane start and is cached again.
 # PostgreSQL and PostGIS (Debian's default version): the tests' throwaway PostGIS cluster for the team store.

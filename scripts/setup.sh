@@ -12,9 +12,15 @@ VENV=${LIS_VENV:-.venv}
 MIN_QGIS=3.40
 # postgresql and postgresql-postgis (Debian's default PostgreSQL and its PostGIS, whatever their version) and
 # psycopg2: the tests start a throwaway PostGIS cluster for the team store (tests/postgis_server.py).
+# chromium and chromium-driver: tests/web opens the web report in a real browser (on bookworm from bookworm-security).
 APT_PACKAGES=(python3-qgis qgis qgis-providers python3-pandas python3-odf python3-shapely python3-pyproj
   python3-requests python3-scipy python3-openpyxl python3-venv xvfb poppler-utils tinyproxy-bin
-  postgresql postgresql-postgis python3-psycopg2)
+  postgresql postgresql-postgis python3-psycopg2 chromium chromium-driver)
+# axe-core, for the browser tests only (never shipped): the npm registry's tarball, pinned and checked against the
+# registry's "integrity" (sha512), unpacked into a git-ignored cache inside the checkout (the QGIS 3.44 lane
+# bind-mounts the checkout's parent, so it sees the same file). No Node.js needed.
+AXE_VERSION=4.14.1
+AXE_INTEGRITY=sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
 
 codename=$( (. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}") || true)
 
@@ -87,3 +93,22 @@ wanted = tuple(int(part) for part in sys.argv[1].split("."))
 if Qgis.versionInt() < wanted[0] * 10000 + wanted[1] * 100:
     sys.exit(f"setup: QGIS {Qgis.version()} is older than the tested baseline {sys.argv[1]}")
 PY
+
+# axe-core's axe.min.js for tests/web (see AXE_VERSION above); nothing to do when it is already there.
+axe_dir=.cache/axe-core-$AXE_VERSION
+if [ ! -s "$axe_dir/axe.min.js" ]; then
+  echo "setup: fetching axe-core $AXE_VERSION from the npm registry (browser tests only)"
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+  curl -fsSL --retry 3 -o "$scratch/axe.tgz" "https://registry.npmjs.org/axe-core/-/axe-core-$AXE_VERSION.tgz"
+  got="sha512-$(openssl dgst -sha512 -binary "$scratch/axe.tgz" | base64 -w0)"
+  if [ "$got" != "$AXE_INTEGRITY" ]; then
+    echo "setup: axe-core-$AXE_VERSION.tgz has $got, the registry says $AXE_INTEGRITY: not using it." >&2
+    exit 1
+  fi
+  tar -xzf "$scratch/axe.tgz" -C "$scratch" package/axe.min.js package/LICENSE
+  mkdir -p "$axe_dir"
+  cp "$scratch/package/LICENSE" "$axe_dir/LICENSE"
+  cp "$scratch/package/axe.min.js" "$axe_dir/axe.min.js.part"
+  mv "$axe_dir/axe.min.js.part" "$axe_dir/axe.min.js"
+fi

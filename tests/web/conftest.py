@@ -1,0 +1,78 @@
+"""Fixtures of the browser tests: one report folder (every test takes it from ``report_folder``), a copy of it with
+hostile names, Chromium, and a static web server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .nottingham_report import nottingham_report, write_report_folder
+from .web_support import REMOTE_IMAGE, SCRIPT_NAME, area_code, read_report, start_chromium, write_report
+
+
+@pytest.fixture(scope="session")
+def report_folder(qgis_app: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The web report of Nottingham's 20 wards from real data (the folder lis:exportwebreport writes)."""
+    folder = tmp_path_factory.mktemp("web_report") / "nottingham"
+    write_report_folder(folder, nottingham_report())
+    return folder
+
+
+@pytest.fixture(scope="session")
+def hostile_folder(report_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same report with a ward named <script>alert(1)</script>, and a remote <img> in a ward's and in the
+    first indicator's name: markup that must show as text and never load."""
+    folder = tmp_path_factory.mktemp("web_hostile") / "report"
+    shutil.copytree(report_folder, folder)
+    report = read_report(folder)
+    renamed = {area_code(report, "Aspley"): SCRIPT_NAME, area_code(report, "Bulwell"): "Bulwell " + REMOTE_IMAGE}
+    for area in report["areas"]:
+        if area["code"] in renamed:
+            profile = report["profiles"][area["code"]]
+            profile["headline"] = profile["headline"].replace(area["name"], renamed[area["code"]])
+            area["name"] = renamed[area["code"]]
+    report["areas"].sort(key=lambda area: area["name"])
+    report["indicators"][0]["name"] += " " + REMOTE_IMAGE
+    write_report(folder, report)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the session (each test loads the page it needs)."""
+    driver = start_chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def served_url(report_folder: Path) -> Iterator[str]:
+    """The report folder behind `python3 -m http.server` on 127.0.0.1 (a free port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["/usr/bin/python3", "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(report_folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
