@@ -4,12 +4,8 @@ colours on the spine chart, the recent trend and a plain-words headline, on real
 from __future__ import annotations
 
 import base64
-import csv
-import gzip
-import math
 import re
 import subprocess
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -22,18 +18,15 @@ from lis_qgis_plugin.layouts.atlas_layout import load_atlas_template
 from lis_qgis_plugin.plugin import LisPlugin
 from lis_qgis_plugin.settings import set_project_store_text
 
-from ..support import SHARED_DATA, LogFeedback, export_without_the_plugin, pdf_pages
-
-NOTTINGHAM = SHARED_DATA / "nottingham"
-FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
-FILE6_OLDER = "Older population aged 60 and over: mid 2015 (excluding prisoners)"
-FINGERTIPS_COLUMNS = (
-    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type", "Sex",
-    "Age", "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit",
-    "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count", "Denominator", "Value note", "Time period Sortable",
-)  # fmt: skip
-OLDER_NAME = "Population aged 60 and over (%)"
-PERIODS = ("2011", "2012", "2013", "2014", "2015")
+from ..support import (
+    NOTTINGHAM,
+    OLDER_NAME,
+    LogFeedback,
+    export_without_the_plugin,
+    older_series,
+    pdf_pages,
+    wilson,
+)
 
 
 def run(algorithm: str, params: dict) -> dict:
@@ -74,13 +67,6 @@ def colour_pixels(image: QImage, box: tuple[int, int, int, int], colour: str, to
                    abs(pixel.blue() - target.blue())) <= tolerance:  # fmt: skip
                 found += 1
     return found
-
-
-def wilson(count: float, total: float, z: float) -> tuple[float, float]:
-    """Wilson score limits of count/total, by the textbook formula (PHEindicatormethods' wilson_lower/upper)."""
-    p = count / total
-    centre, spread = 2 * count + z * z, z * math.sqrt(z * z + 4 * count * (1 - p))
-    return (centre - spread) / (2 * (total + z * z)), (centre + spread) / (2 * (total + z * z))
 
 
 # --- significance of LSOA counts: lis:deprivationsummary's share of LSOAs in England's most deprived 10% ----------
@@ -146,63 +132,6 @@ def test_the_spine_chart_uses_fingertips_colours(summary_atlas: str, tmp_path: P
 
 
 # --- published limits and a recent trend: a Fingertips-shaped ward table of residents aged 60+ -------------------
-
-
-def file6_counts(path: Path) -> dict[str, tuple[int, int]]:
-    """LSOA 2011 code -> (residents aged 60+, residents), mid-2015, from an IoD2019 File 6 (CSV or .csv.gz)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-        return {
-            row["LSOA code (2011)"]: (int(row[FILE6_OLDER].replace(",", "")), int(row[FILE6_TOTAL].replace(",", "")))
-            for row in csv.DictReader(handle)
-        }
-
-
-def ward_counts() -> tuple[dict[str, tuple[str, int, int]], tuple[int, int]]:
-    """Nottingham's 2025 wards -> (name, residents 60+, residents) over their LSOAs (best-fit lookup); England's."""
-    lsoas = file6_counts(NOTTINGHAM / "population" / "nottingham_iod2019_file6_population_denominators.csv")
-    wards: dict[str, list] = defaultdict(lambda: ["", 0, 0])
-    with (NOTTINGHAM / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv").open(encoding="utf-8-sig") as f:
-        for row in csv.DictReader(f):
-            ward = wards[row["WD25CD"]]
-            ward[0] = row["WD25NM"]
-            ward[1] += lsoas[row["LSOA11CD"]][0]
-            ward[2] += lsoas[row["LSOA11CD"]][1]
-    england = file6_counts(SHARED_DATA / "england" / "File_6_-_IoD2019_Population_Denominators.csv.gz")
-    assert len(lsoas) == 182 and len(england) == 32_844 and len(wards) == 20
-    totals = (sum(older for older, _ in england.values()), sum(total for _, total in england.values()))
-    return {code: (name, older, total) for code, (name, older, total) in wards.items()}, totals
-
-
-def fingertips_row(code: str, name: str, area_type: str, period: str, older: int, total: int) -> dict[str, str]:
-    """A Fingertips all_data row of the share of residents aged 60+, with its Wilson limits as Fingertips publishes."""
-    low, high = wilson(older, total, 1.959964)
-    low998, high998 = wilson(older, total, 3.090232)
-    return dict.fromkeys(FINGERTIPS_COLUMNS, "") | {
-        "Indicator ID": "1", "Indicator Name": OLDER_NAME, "Parent Code": "E06000018", "Parent Name": "Nottingham",
-        "Area Code": code, "Area Name": name, "Area Type": area_type, "Sex": "Persons", "Age": "60+ yrs",
-        "Time period": period, "Value": f"{100 * older / total:.6f}", "Lower CI 95.0 limit": f"{100 * low:.6f}",
-        "Upper CI 95.0 limit": f"{100 * high:.6f}", "Lower CI 99.8 limit": f"{100 * low998:.6f}",
-        "Upper CI 99.8 limit": f"{100 * high998:.6f}", "Count": str(older), "Denominator": str(total),
-        "Time period Sortable": f"{period}0000",
-    }  # fmt: skip
-
-
-def older_series(download: Path) -> tuple[dict[str, tuple[str, int, int]], tuple[int, int]]:
-    """Ward counts of residents aged 60+ (IoD2019 File 6, mid-2015, real) are the latest of five periods; the four
-    before are built from them, 4% fewer older residents a year back of the same residents (a known rising series).
-    England's row holds England's real mid-2015 share in every period. Written as Fingertips' CSV to ``download``."""
-    wards, (england_older, england_total) = ward_counts()
-    with download.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, FINGERTIPS_COLUMNS)
-        writer.writeheader()
-        for back, period in zip(range(4, -1, -1), PERIODS):
-            writer.writerow(fingertips_row("E92000001", "England", "England", period, england_older, england_total))
-            writer.writerows(
-                fingertips_row(code, name, "Ward", period, round(older * (1 - 0.04 * back)), total)
-                for code, (name, older, total) in wards.items()
-            )
-    return wards, (england_older, england_total)
 
 
 def test_published_limits_and_a_rising_series_labelled_increasing(lis_plugin: LisPlugin, tmp_path: Path) -> None:

@@ -3,11 +3,7 @@ from the same store; refuses a folder in use; runs from qgis_process."""
 
 from __future__ import annotations
 
-import csv
-import gzip
 import json
-import math
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -15,19 +11,17 @@ from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProject, 
 
 from lis_qgis_plugin.plugin import LisPlugin
 
-from ..support import SHARED_DATA, LogFeedback, file_state, run_qgis_process
+from ..support import (
+    NOTTINGHAM,
+    OLDER_PERIODS,
+    LogFeedback,
+    file_state,
+    older_series,
+    run_qgis_process,
+    wilson,
+)
 
-NOTTINGHAM = SHARED_DATA / "nottingham"
 WARDS = NOTTINGHAM / "boundaries" / "nottingham_wards_2025.geojson"
-FILE6_TOTAL = "Total population: mid 2015 (excluding prisoners)"
-FILE6_OLDER = "Older population aged 60 and over: mid 2015 (excluding prisoners)"
-FINGERTIPS_COLUMNS = (
-    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type", "Sex",
-    "Age", "Category Type", "Category", "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit",
-    "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count", "Denominator", "Value note", "Time period Sortable",
-)  # fmt: skip
-OLDER_NAME = "Population aged 60 and over (%)"
-PERIODS = ("2011", "2012", "2013", "2014", "2015")
 DATA_PREFIX = "window.LIS_REPORT = "
 
 
@@ -43,69 +37,6 @@ def read_data(folder: Path) -> dict:
     text = (folder / "data.js").read_text(encoding="utf-8")
     assert text.startswith(DATA_PREFIX) and text.endswith(";\n")
     return json.loads(text[len(DATA_PREFIX) : -2])
-
-
-def wilson(count: float, total: float, z: float) -> tuple[float, float]:
-    """Wilson score limits of count/total, by the textbook formula (PHEindicatormethods' wilson_lower/upper)."""
-    p = count / total
-    centre, spread = 2 * count + z * z, z * math.sqrt(z * z + 4 * count * (1 - p))
-    return (centre - spread) / (2 * (total + z * z)), (centre + spread) / (2 * (total + z * z))
-
-
-def file6_counts(path: Path) -> dict[str, tuple[int, int]]:
-    """LSOA 2011 code -> (residents aged 60+, residents), mid-2015, from an IoD2019 File 6 (CSV or .csv.gz)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-        return {
-            row["LSOA code (2011)"]: (int(row[FILE6_OLDER].replace(",", "")), int(row[FILE6_TOTAL].replace(",", "")))
-            for row in csv.DictReader(handle)
-        }
-
-
-def ward_counts() -> tuple[dict[str, tuple[str, int, int]], tuple[int, int]]:
-    """Nottingham's 2025 wards -> (name, residents 60+, residents) over their LSOAs (best-fit lookup); England's."""
-    lsoas = file6_counts(NOTTINGHAM / "population" / "nottingham_iod2019_file6_population_denominators.csv")
-    wards: dict[str, list] = defaultdict(lambda: ["", 0, 0])
-    with (NOTTINGHAM / "boundaries" / "lookup_lsoa11_to_ward2025_bestfit_derived.csv").open(encoding="utf-8-sig") as f:
-        for row in csv.DictReader(f):
-            ward = wards[row["WD25CD"]]
-            ward[0] = row["WD25NM"]
-            ward[1] += lsoas[row["LSOA11CD"]][0]
-            ward[2] += lsoas[row["LSOA11CD"]][1]
-    england = file6_counts(SHARED_DATA / "england" / "File_6_-_IoD2019_Population_Denominators.csv.gz")
-    totals = (sum(older for older, _ in england.values()), sum(total for _, total in england.values()))
-    return {code: (name, older, total) for code, (name, older, total) in wards.items()}, totals
-
-
-def fingertips_row(code: str, name: str, area_type: str, period: str, older: int, total: int) -> dict[str, str]:
-    """A Fingertips all_data row of the share of residents aged 60+, with its Wilson limits as Fingertips publishes."""
-    low, high = wilson(older, total, 1.959964)
-    low998, high998 = wilson(older, total, 3.090232)
-    return dict.fromkeys(FINGERTIPS_COLUMNS, "") | {
-        "Indicator ID": "1", "Indicator Name": OLDER_NAME, "Parent Code": "E06000018", "Parent Name": "Nottingham",
-        "Area Code": code, "Area Name": name, "Area Type": area_type, "Sex": "Persons", "Age": "60+ yrs",
-        "Time period": period, "Value": f"{100 * older / total:.6f}", "Lower CI 95.0 limit": f"{100 * low:.6f}",
-        "Upper CI 95.0 limit": f"{100 * high:.6f}", "Lower CI 99.8 limit": f"{100 * low998:.6f}",
-        "Upper CI 99.8 limit": f"{100 * high998:.6f}", "Count": str(older), "Denominator": str(total),
-        "Time period Sortable": f"{period}0000",
-    }  # fmt: skip
-
-
-def older_series(download: Path) -> tuple[dict[str, tuple[str, int, int]], tuple[int, int]]:
-    """Ward counts of residents aged 60+ (IoD2019 File 6, mid-2015, real) are the latest of five periods; the four
-    before are built from them, 4% fewer older residents a year back (a known rising series). England's row holds
-    England's real mid-2015 share in every period. Written as Fingertips' CSV to ``download``."""
-    wards, (england_older, england_total) = ward_counts()
-    with download.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, FINGERTIPS_COLUMNS)
-        writer.writeheader()
-        for back, period in zip(range(4, -1, -1), PERIODS):
-            writer.writerow(fingertips_row("E92000001", "England", "England", period, england_older, england_total))
-            writer.writerows(
-                fingertips_row(code, name, "Ward", period, round(older * (1 - 0.04 * back)), total)
-                for code, (name, older, total) in wards.items()
-            )
-    return wards, (england_older, england_total)
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +60,9 @@ def test_aspleys_web_profile_says_what_its_printed_profile_says(ward_store: tupl
     assert data["title"] == "Nottingham ward profiles" and data["areaWord"] == "ward"
     assert data["district"] == {"code": "E06000018", "name": "Nottingham"} and len(data["areas"]) == 20
     (described,) = data["indicators"]
-    assert described["id"] == indicator and described["periods"] == list(PERIODS) and described["latest"] == "2015"
+    assert (
+        described["id"] == indicator and described["periods"] == list(OLDER_PERIODS) and described["latest"] == "2015"
+    )
     name, older, total = wards["E05012270"]
     assert name == "Aspley"
     value, low, high, low998, high998, count, denominator = data["values"][indicator]["2015"]["E05012270"]
@@ -139,7 +72,7 @@ def test_aspleys_web_profile_says_what_its_printed_profile_says(ward_store: tupl
     assert data["values"][indicator]["2011"]["E05012270"][5] == round(older * 0.84)
     row = data["profiles"]["E05012270"]["rows"][indicator]
     assert row["flag"] == "lower (99.8%)" and row["significance"] == "lower" and row["trend"] == "increasing"
-    assert row["trendPeriods"] == list(PERIODS)
+    assert row["trendPeriods"] == list(OLDER_PERIODS)
     # The district: the wards' counts over their denominators, with Wilson limits; England its own row.
     district_older, district_total = (sum(ward[i] for ward in wards.values()) for i in (1, 2))
     compared = data["comparators"][indicator]["2015"]

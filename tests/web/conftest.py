@@ -12,17 +12,36 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from qgis.core import QgsProcessingContext, QgsProject
 
-from .nottingham_report import nottingham_report, write_report_folder
+from lis_qgis_plugin.plugin import LisPlugin
+
+from ..support import LogFeedback, older_series
+from .nottingham_report import WARDS, write_deprived_download
 from .web_support import REMOTE_IMAGE, SCRIPT_NAME, area_code, read_report, start_chromium, write_report
 
 
 @pytest.fixture(scope="session")
-def report_folder(qgis_app: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The web report of Nottingham's 20 wards from real data (the folder lis:exportwebreport writes)."""
-    folder = tmp_path_factory.mktemp("web_report") / "nottingham"
-    write_report_folder(folder, nottingham_report())
-    return folder
+def report_folder(lis_plugin: LisPlugin, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The web report of Nottingham's 20 wards from real data, as lis:exportwebreport writes it from a store."""
+    import processing
+
+    work = tmp_path_factory.mktemp("web_report")
+    older_series(work / "fingertips_older.csv")
+    write_deprived_download(work / "fingertips_deprived.csv")
+    store = work / "lis_store.gpkg"
+    context = QgsProcessingContext()
+    context.setProject(QgsProject())
+    added = [
+        processing.run("lis:addtostore", {"STORE": str(store), "TABLE": str(work / name), "POLARITY": polarity},
+                       context=context, feedback=LogFeedback())["INDICATORS"]
+        for name, polarity in (("fingertips_deprived.csv", 2), ("fingertips_older.csv", 0))
+    ]  # fmt: skip
+    result = processing.run("lis:exportwebreport", {
+        "BOUNDARIES": str(WARDS), "STORE": str(store), "INDICATORS": [ind for ids in added for ind in ids],
+        "TITLE": "Nottingham ward profiles", "OUTPUT_FOLDER": str(work / "nottingham"),
+    }, context=context, feedback=LogFeedback())  # fmt: skip
+    return Path(result["OUTPUT_FOLDER"])
 
 
 @pytest.fixture(scope="session")
