@@ -319,6 +319,12 @@ def test_the_csv_download_is_the_table_shown(browser: Any, report_folder: Path, 
         assert row[1:4] == [names[row[0]], indicator["id"], period]
         for cell, index in zip(row[4:], (0, 1, 2, 5, 6)):
             assert (float(cell) if cell else None) == numbers[index], (row, index)
+    # And the download is the store's own values: the store lis:exportwebreport read (beside the folder).
+    from lis_qgis_plugin.core.store.store_values import values_at
+
+    stored = values_at(report_folder.parent / "lis_store.gpkg", indicator["id"], period)
+    stored.pop("E92000001")  # England's row: a comparator, not an area of the map
+    assert {row[0]: float(row[4]) for row in rows[1:] if row[4]} == stored
 
 
 def test_the_url_keeps_the_indicator_period_and_area(browser: Any, report_folder: Path) -> None:
@@ -443,3 +449,31 @@ def test_the_reader_writes_no_markup_and_the_page_has_no_inline_code(report_fold
     tags = " ".join(re.findall(r"<[a-z][^>]*>", re.sub(r"<!--.*?-->", "", page, flags=re.S)))
     assert "<style" not in tags and " style=" not in tags and not re.search(r"\son[a-z]+=", tags)  # no inline code
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
+
+
+def test_the_sample_districts_report_from_make_demo_works_offline(browser: Any, tmp_path_factory: Any) -> None:
+    """`make demo`'s out/demo/web for the synthetic district: its 150 small areas on the map, nothing asked of any
+    other place, and a small area's profile showing the store's value."""
+    import sys
+
+    from lis_qgis_plugin.core.store.store_values import values_at
+
+    from ..support import REPO
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import demo
+
+    outputs = demo.run_demo(tmp_path_factory.mktemp("demo_web"))
+    folder = outputs["web_report"].parent
+    report = read_report(folder)
+    assert len(report["areas"]) == 150
+    url = (folder / "index.html").as_uri()
+    open_report(browser, url, 150)
+    check_the_page_works(browser, report)
+    assert not outside_the_folder(requested_urls(browser), folder.as_uri() + "/")
+    area = report["areas"][0]
+    indicator = next(item for item in report["indicators"] if item["id"] == "lisford.93001")
+    choose_in_list(browser, area["code"], area["name"])
+    row = browser.find_element(By.CSS_SELECTOR, "#profile-table tr[data-indicator='lisford.93001']")
+    stored = values_at(outputs["store"], "lisford.93001", indicator["latest"])[area["code"]]
+    assert shown_value(stored, indicator) in row.text

@@ -40,9 +40,11 @@ def range_label(low: float, high: float, decimals: int, unit: str) -> str:
     """A class's range as the key prints it: '12.3% – 15.0%', '79.9 per 1,000 – 85.2 per 1,000',
     '63 – 93 admissions' (a unit without its own notation once, its note in brackets left out)."""
     if unit_kind(unit) in ("share", "percent", "rate"):
-        return f"{format_value(low, decimals, unit)} – {format_value(high, decimals, unit)}"
+        low_text, high_text = format_value(low, decimals, unit), format_value(high, decimals, unit)
+        return low_text if low_text == high_text else f"{low_text} – {high_text}"  # one value: '0.0%', not 0.0–0.0
     short = unit.split("(")[0].strip()
-    text = f"{format_value(low, decimals)} – {format_value(high, decimals)}"
+    low_text, high_text = format_value(low, decimals), format_value(high, decimals)
+    text = low_text if low_text == high_text else f"{low_text} – {high_text}"
     return f"{text} {short}" if short else text
 
 
