@@ -462,3 +462,12 @@ def older_series(download: Path) -> tuple[dict[str, tuple[str, int, int]], tuple
                 for code, (name, older, total) in wards.items()
             )
     return wards, (england_older, england_total)
+
+
+def read_web_report(folder: Path) -> dict:
+    """window.LIS_REPORT as a web report folder's data.js holds it: the prefix, one line of JSON, ';'."""
+    from lis_qgis_plugin.core.web.web_report import DATA_PREFIX
+
+    text = (folder / "data.js").read_text(encoding="utf-8")
+    assert text.startswith(DATA_PREFIX) and text.endswith(";\n")
+    return json.loads(text[len(DATA_PREFIX) : -2])

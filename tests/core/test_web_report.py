@@ -14,10 +14,10 @@ from qgis.core import Qgis, QgsFeedback, QgsProcessingContext, QgsProject, QgsVe
 from lis_qgis_plugin.core.common.errors import CancelledError
 from lis_qgis_plugin.core.deprivation.deprivation_style import class_colour
 from lis_qgis_plugin.core.web.web_classes import QUANTILE_COLOURS
-from lis_qgis_plugin.core.web.web_report import DATA_PREFIX, WebReportError, report_data, write_web_report
+from lis_qgis_plugin.core.web.web_report import WebReportError, report_data, write_web_report
 from lis_qgis_plugin.plugin import LisPlugin
 
-from ..support import SHARED_DATA, LogFeedback, file_state, write_gpkg_layer
+from ..support import SHARED_DATA, LogFeedback, file_state, read_web_report, write_gpkg_layer
 
 NOTTINGHAM = SHARED_DATA / "nottingham"
 IMD_CSV = NOTTINGHAM / "deprivation" / "nottingham_imd2025_lsoa21.csv"
@@ -30,13 +30,6 @@ def run(algorithm: str, params: dict) -> dict:
     context = QgsProcessingContext()
     context.setProject(QgsProject())
     return processing.run(algorithm, params, context=context, feedback=LogFeedback())
-
-
-def read_data(folder: Path) -> dict:
-    """data.js parsed back: the prefix stripped, the JSON read."""
-    text = (folder / "data.js").read_text(encoding="utf-8")
-    assert text.startswith(DATA_PREFIX) and text.endswith(";\n")
-    return json.loads(text[len(DATA_PREFIX) : -2])
 
 
 def path_points(path: str) -> list[tuple[int, int]]:
@@ -56,7 +49,7 @@ def test_nottingham_lsoas_carry_the_published_imd_values_and_national_deciles(im
     report = report_data(layer, imd_store)
     index = write_web_report(tmp_path / "web", report)
     assert index == tmp_path / "web" / "index.html" and index.is_file()
-    data = read_data(tmp_path / "web")
+    data = read_web_report(tmp_path / "web")
     assert data == json.loads(json.dumps(report))  # what was built is what was written
     assert len(data["areas"]) == 179 and data["areaWord"] == "LSOA"
     assert data["district"]["name"] == "Nottingham" and data["title"] == "Nottingham LSOA profiles"
@@ -175,7 +168,7 @@ def test_thirty_indicators_of_five_periods_for_179_lsoas_stay_within_the_size_bu
     run("lis:addtostore", {"STORE": str(store), "TABLE": str(tmp_path / "fingertips.csv")})
     layer = QgsVectorLayer(str(LSOA_BOUNDARIES), "lsoa", "ogr")
     write_web_report(tmp_path / "web", report_data(layer, store))
-    data = read_data(tmp_path / "web")
+    data = read_web_report(tmp_path / "web")
     assert len(data["areas"]) == 179 and len(data["indicators"]) == 30
     assert all(len(item["periods"]) == 5 for item in data["indicators"]), [i["periods"] for i in data["indicators"]]
     size = (tmp_path / "web" / "data.js").stat().st_size
@@ -205,7 +198,7 @@ def test_a_name_with_markup_is_plain_text_in_data_js(imd_store: Path, tmp_path: 
                                                    ["iod2025.imd_decile"], title="<b>Title</b>"))  # fmt: skip
     text = (tmp_path / "web" / "data.js").read_text(encoding="utf-8")
     assert "<" not in text and "\\u003cscript>alert(1)\\u003c/script>" in text
-    data = read_data(tmp_path / "web")
+    data = read_web_report(tmp_path / "web")
     assert [area["name"] for area in data["areas"]] == sorted([name, "Plain & simple"])
     assert data["title"] == "<b>Title</b>"
     assert data["values"]["iod2025.imd_decile"]["2025"] == {"E01013810": [1.0, *[None] * 6],

@@ -3,7 +3,6 @@ from the same store; refuses a folder in use; runs from qgis_process."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,12 @@ from ..support import (
     LogFeedback,
     file_state,
     older_series,
+    read_web_report,
     run_qgis_process,
     wilson,
 )
 
 WARDS = NOTTINGHAM / "boundaries" / "nottingham_wards_2025.geojson"
-DATA_PREFIX = "window.LIS_REPORT = "
 
 
 def run(algorithm: str, params: dict) -> dict:
@@ -31,12 +30,6 @@ def run(algorithm: str, params: dict) -> dict:
     context = QgsProcessingContext()
     context.setProject(QgsProject())
     return processing.run(algorithm, params, context=context, feedback=LogFeedback())
-
-
-def read_data(folder: Path) -> dict:
-    text = (folder / "data.js").read_text(encoding="utf-8")
-    assert text.startswith(DATA_PREFIX) and text.endswith(";\n")
-    return json.loads(text[len(DATA_PREFIX) : -2])
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +49,7 @@ def test_aspleys_web_profile_says_what_its_printed_profile_says(ward_store: tupl
                                          "OUTPUT_FOLDER": str(tmp_path / "web")})  # fmt: skip
     assert result["INDEX_HTML"] == str(tmp_path / "web" / "index.html")
     assert result["DATA_BYTES"] == (tmp_path / "web" / "data.js").stat().st_size
-    data = read_data(tmp_path / "web")
+    data = read_web_report(tmp_path / "web")
     assert data["title"] == "Nottingham ward profiles" and data["areaWord"] == "ward"
     assert data["district"] == {"code": "E06000018", "name": "Nottingham"} and len(data["areas"]) == 20
     (described,) = data["indicators"]
@@ -126,6 +119,6 @@ def test_qgis_process_writes_the_web_report(
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"INDEX_HTML:\t{out / 'index.html'}" in done.stdout
     assert sorted(path.name for path in out.iterdir()) == ["data.js", "index.html", "lis-report.css", "lis-report.js"]
-    data = read_data(out)
+    data = read_web_report(out)
     assert data["title"] == "Older residents by ward" and len(data["areas"]) == 20
     assert data["profiles"]["E05012270"]["rows"][indicator]["flag"] == "lower (99.8%)"

@@ -16,9 +16,9 @@ from qgis.core import QgsProcessingContext, QgsProject
 
 from lis_qgis_plugin.plugin import LisPlugin
 
-from ..support import LogFeedback, older_series
+from ..support import LogFeedback, older_series, read_web_report
 from .nottingham_report import WARDS, write_deprived_download
-from .web_support import REMOTE_IMAGE, SCRIPT_NAME, area_code, read_report, start_chromium, write_report
+from .web_support import REMOTE_IMAGE, SCRIPT_NAME, area_code, start_chromium, write_report
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +50,7 @@ def hostile_folder(report_folder: Path, tmp_path_factory: pytest.TempPathFactory
     first indicator's name: markup that must show as text and never load."""
     folder = tmp_path_factory.mktemp("web_hostile") / "report"
     shutil.copytree(report_folder, folder)
-    report = read_report(folder)
+    report = read_web_report(folder)
     renamed = {area_code(report, "Aspley"): SCRIPT_NAME, area_code(report, "Bulwell"): "Bulwell " + REMOTE_IMAGE}
     for area in report["areas"]:
         if area["code"] in renamed:

@@ -21,6 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from ..support import read_web_report
 from .nottingham_report import DEPRIVED_NAME
 from .web_support import (
     REMOTE_IMAGE,
@@ -32,7 +33,6 @@ from .web_support import (
     figures,
     fixed,
     full_page_screenshot,
-    read_report,
     requested_urls,
     run_axe,
     shown_value,
@@ -111,7 +111,7 @@ def check_the_page_works(driver: Any, report: dict) -> None:
 
 
 def test_the_report_opens_from_disk_and_asks_for_nothing_outside_its_folder(browser: Any, report_folder: Path) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     open_report(browser, (report_folder / "index.html").as_uri(), len(report["areas"]))
     check_the_page_works(browser, report)
     choose_in_list(browser, "Asp", "Aspley")
@@ -128,7 +128,7 @@ def test_the_report_opens_from_disk_and_asks_for_nothing_outside_its_folder(brow
 
 
 def test_the_report_served_over_http_asks_only_its_server(browser: Any, report_folder: Path, served_url: str) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     open_report(browser, served_url + "index.html", len(report["areas"]))
     check_the_page_works(browser, report)
     choose_in_list(browser, "Asp", "Aspley")
@@ -138,7 +138,7 @@ def test_the_report_served_over_http_asks_only_its_server(browser: Any, report_f
 
 
 def test_markup_in_names_shows_as_text_and_loads_nothing(browser: Any, hostile_folder: Path) -> None:
-    report = read_report(hostile_folder)
+    report = read_web_report(hostile_folder)
     assert "\\u003cscript>" in (hostile_folder / "data.js").read_text(encoding="utf-8")
     open_report(browser, (hostile_folder / "index.html").as_uri(), len(report["areas"]))
     with pytest.raises(NoAlertPresentException):
@@ -165,7 +165,7 @@ def test_markup_in_names_shows_as_text_and_loads_nothing(browser: Any, hostile_f
 
 
 def test_choosing_an_indicator_and_a_period_recolours_the_map(browser: Any, report_folder: Path) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     open_report(browser, (report_folder / "index.html").as_uri(), len(report["areas"]))
     aspley = area_code(report, "Aspley")
     seen = set()
@@ -193,7 +193,7 @@ def test_choosing_an_indicator_and_a_period_recolours_the_map(browser: Any, repo
 def test_aspley_from_the_search_box_and_from_the_map_shows_its_published_values(
     browser: Any, report_folder: Path
 ) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     aspley = area_code(report, "Aspley")
     profile = report["profiles"][aspley]
     open_report(browser, (report_folder / "index.html").as_uri(), len(report["areas"]))
@@ -245,7 +245,7 @@ def test_aspley_from_the_search_box_and_from_the_map_shows_its_published_values(
 
 
 def test_the_profile_charts_put_worse_on_the_left_and_show_every_period(browser: Any, report_folder: Path) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     aspley = area_code(report, "Aspley")
     rows = report["profiles"][aspley]["rows"]
     open_report(browser, f"{(report_folder / 'index.html').as_uri()}#area={aspley}", len(report["areas"]))
@@ -290,7 +290,7 @@ def test_the_profile_charts_put_worse_on_the_left_and_show_every_period(browser:
 
 
 def test_the_csv_download_is_the_table_shown(browser: Any, report_folder: Path, tmp_path: Path) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     open_report(browser, (report_folder / "index.html").as_uri(), len(report["areas"]))
     indicator = report["indicators"][0]
     period = indicator["periods"][0]
@@ -328,7 +328,7 @@ def test_the_csv_download_is_the_table_shown(browser: Any, report_folder: Path, 
 
 
 def test_the_url_keeps_the_indicator_period_and_area(browser: Any, report_folder: Path) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     aspley = area_code(report, "Aspley")
     indicator = report["indicators"][1]
     url = (report_folder / "index.html").as_uri()
@@ -356,7 +356,7 @@ def test_the_url_keeps_the_indicator_period_and_area(browser: Any, report_folder
 
 
 def test_the_keyboard_reaches_the_map_and_enter_opens_a_profile(browser: Any, report_folder: Path) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     open_report(browser, (report_folder / "index.html").as_uri(), len(report["areas"]))
     active = "return document.activeElement.matches('#map path[data-code]') ? document.activeElement.dataset.code : ''"
     code = ""
@@ -386,7 +386,7 @@ def test_the_keyboard_reaches_the_map_and_enter_opens_a_profile(browser: Any, re
 
 
 def test_axe_core_finds_no_serious_or_critical_violation(browser: Any, report_folder: Path) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     open_report(browser, (report_folder / "index.html").as_uri(), len(report["areas"]))
     for state in ("no area chosen", "Aspley's profile open"):
         if state != "no area chosen":
@@ -401,7 +401,7 @@ def test_axe_core_finds_no_serious_or_critical_violation(browser: Any, report_fo
 
 
 def test_screenshots_at_desktop_and_phone_widths(browser: Any, report_folder: Path, tmp_path: Path) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     aspley = area_code(report, "Aspley")
     url = (report_folder / "index.html").as_uri()
     deprived10 = indicator_named(report, DEPRIVED_NAME)
@@ -418,7 +418,7 @@ def test_screenshots_at_desktop_and_phone_widths(browser: Any, report_folder: Pa
 
 
 def test_a_profile_prints_to_a_clean_a4_page(browser: Any, report_folder: Path, tmp_path: Path) -> None:
-    report = read_report(report_folder)
+    report = read_web_report(report_folder)
     aspley = area_code(report, "Aspley")
     open_report(browser, f"{(report_folder / 'index.html').as_uri()}#area={aspley}", len(report["areas"]))
     printed = browser.execute_cdp_cmd(
@@ -465,7 +465,7 @@ def test_the_sample_districts_report_from_make_demo_works_offline(browser: Any, 
 
     outputs = demo.run_demo(tmp_path_factory.mktemp("demo_web"))
     folder = outputs["web_report"].parent
-    report = read_report(folder)
+    report = read_web_report(folder)
     assert len(report["areas"]) == 150
     url = (folder / "index.html").as_uri()
     open_report(browser, url, 150)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import shutil
 import time
 from collections.abc import Callable
@@ -48,18 +47,11 @@ def start_chromium(width: int = 1366, height: int = 900) -> Any:
     return webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
 
 
-def read_report(folder: Path) -> dict:
-    """window.LIS_REPORT as data.js holds it."""
-    text = (folder / "data.js").read_text(encoding="utf-8").strip()
-    match = re.fullmatch(r"window\.LIS_REPORT\s*=\s*(.*);", text, re.DOTALL)
-    assert match, "data.js is `window.LIS_REPORT = <JSON>;`"
-    return json.loads(match.group(1))
-
-
 def write_report(folder: Path, report: dict) -> None:
-    """data.js in the contract's encoding: one line of JSON, every "<" as \\u003c."""
-    text = json.dumps(report, ensure_ascii=False, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
-    (folder / "data.js").write_text(f"window.LIS_REPORT = {text};\n", encoding="utf-8")
+    """data.js rewritten as the exporter writes it (core.web.web_report.data_script)."""
+    from lis_qgis_plugin.core.web.web_report import data_script
+
+    (folder / "data.js").write_text(data_script(report), encoding="utf-8")
 
 
 def area_code(report: dict, name: str) -> str:
