@@ -1641,106 +1641,146 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
 <context>
     <name>LisPanel</name>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="42"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="43"/>
         <source>Export one profile page per area (ward, LSOA, catchment): a map, a table of the indicators against the district and England, and a spine chart, all in one PDF.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="54"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="55"/>
         <location filename="../../lis_qgis_plugin/gui/pages/map_page.py" line="137"/>
         <source>&amp;Areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="56"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="57"/>
         <source>The areas to profile, one page each, with the indicator values as fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="85"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="89"/>
         <source>&amp;Indicators</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="88"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="92"/>
         <source>Tick the numeric fields to tabulate and chart (Space ticks the current one)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="104"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="108"/>
         <location filename="../../lis_qgis_plugin/gui/pages/locate_page.py" line="167"/>
         <location filename="../../lis_qgis_plugin/gui/pages/services_page.py" line="229"/>
         <source>&amp;Population</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="106"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="110"/>
         <source>Weights the district value (empty: the plain mean of the areas)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="115"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="119"/>
         <source>&amp;Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="117"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="121"/>
         <source>Your own print layout template (.qpt) with items title, main_map, indicator_table (attribute table), chart (picture) and footnote; empty: the LIS template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="127"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="131"/>
         <source>Open the PDF when it is &amp;ready</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="129"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="133"/>
         <source>Open the exported PDF in your PDF viewer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="134"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="138"/>
         <source>E&amp;xport atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="135"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="139"/>
         <source>Run 'Export area profiles': one PDF with a page per area; the layout joins the project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="142"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="146"/>
         <source>Open P&amp;DF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="144"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="148"/>
         <source>Open the PDF exported last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="152"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="160"/>
+        <source>&amp;Web report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="161"/>
+        <source>Run 'Export web report': a folder with index.html (map, area profiles, table, CSV) for these areas, from every indicator of the project's store; it opens from disk or any web server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="171"/>
+        <source>Open in &amp;browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="173"/>
+        <source>Open the web report exported last in your web browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="181"/>
         <source>Atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="210"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="243"/>
         <source>Choose the areas and tick at least one indicator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="227"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="260"/>
         <source>Export atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="230"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="263"/>
         <source>Exporting a page per area of {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="237"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="270"/>
         <source>{0} pages in {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="285"/>
+        <source>Choose the areas of the web report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="293"/>
+        <source>Export web report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="296"/>
+        <source>Writing the web report of {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="303"/>
+        <source>Web report: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -13,7 +13,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 
 from lis_qgis_plugin.gui.lis_dock import LisDockWidget
 
-from ..support import SHARED_DATA, LogFeedback
+from ..support import NOTTINGHAM, OLDER_NAME, SHARED_DATA, LogFeedback, older_series, read_web_report
 from .panel_support import wait_for_run
 
 #: Fields of the ONS ward boundaries and of the GeoPackage that are numbers but not indicators.
@@ -113,3 +113,42 @@ def test_profile_titles_of_real_and_sample_wards(panel: LisDockWidget, project: 
     assert profile_title(old_wards, month) == "Ward profiles 2026-12"  # no district field: not the layer's name
     (wards,) = project.mapLayersByName("Wards")
     assert profile_title(wards, month) == "Lisford ward profiles 2026-12"  # the sample district
+
+
+def test_the_web_report_of_the_areas_comes_from_the_projects_store(
+    panel: LisDockWidget, project: QgsProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export web report on Nottingham's wards, the project's store holding five periods of a ward indicator: a
+    folder in the output folder whose data.js says what the atlas says of Aspley, opened in the browser."""
+    import processing
+
+    from lis_qgis_plugin.gui.pages import atlas_page
+    from lis_qgis_plugin.settings import set_project_store_text
+
+    opened: list[str] = []
+    monkeypatch.setattr(atlas_page.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    older_series(tmp_path / "fingertips_older.csv")
+    store = tmp_path / "lis_store.gpkg"
+    processing.run("lis:addtostore", {"STORE": str(store), "TABLE": str(tmp_path / "fingertips_older.csv")},
+                   context=QgsProcessingContext(), feedback=LogFeedback())  # fmt: skip
+    wards = QgsVectorLayer(str(NOTTINGHAM / "boundaries" / "nottingham_wards_2025.geojson"), "Wards 2025", "ogr")
+    project.addMapLayer(wards)
+    page = panel.page("atlas")
+    page.use_layer(wards)
+    set_project_store_text(str(store))
+    try:
+        page.web_button.click()
+        outcome = wait_for_run(panel, timeout_s=120)
+    finally:
+        set_project_store_text(None)
+    assert outcome.ok, outcome.error
+    index = Path(outcome.results["INDEX_HTML"])
+    assert index.parent.parent == panel.output_folder() and index.parent.name.endswith(" web")
+    report = read_web_report(index.parent)
+    assert len(report["areas"]) == 20 and report["indicators"][0]["name"] == OLDER_NAME
+    aspley = report["profiles"]["E05012270"]
+    assert aspley["rows"][report["indicators"][0]["id"]]["flag"] == "lower (99.8%)"
+    assert aspley["headline"].startswith("Aspley is significantly lower than England on its one indicator.")
+    assert page.status.text() == f"Web report: {index}"
+    page.open_web_button.click()
+    assert opened == [str(index)]

@@ -28,6 +28,7 @@ from ..widgets import add_row, form_layout, intro_label, run_button, safe_slot, 
 from .base import LisPage, PanelServices, guess_field, layer_id, parameter_definition, set_field, set_layer_by_id, tr
 
 EXPORT_ATLAS = "lis:exportatlas"
+EXPORT_WEB_REPORT = "lis:exportwebreport"
 
 
 class AtlasPage(LisPage):
@@ -72,9 +73,12 @@ class AtlasPage(LisPage):
                 self.open_check,
                 self.export_button,
                 self.open_button,
+                self.web_button,
+                self.open_web_button,
             ]
         )
         self.pdf = ""
+        self.web_index = ""
         self.layer_combo.layerChanged.connect(self._layer_changed)
         self._layer_changed(self.layer_combo.currentLayer())
 
@@ -147,6 +151,31 @@ class AtlasPage(LisPage):
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         self.body.addLayout(buttons)
+        self._add_web_buttons()
+
+    def _add_web_buttons(self) -> None:
+        """The same areas as an interactive web report, from the project's indicator store, and open it."""
+        buttons = QHBoxLayout()
+        self.web_button = run_button(
+            tr("&Web report"),
+            tr(
+                "Run 'Export web report': a folder with index.html (map, area profiles, table, CSV) for these areas, "
+                "from every indicator of the project's store; it opens from disk or any web server"
+            ),
+            "exportWebReportButton",
+            self.content,
+        )
+        self.web_button.clicked.connect(self._export_web)
+        self.run_buttons.append(self.web_button)
+        buttons.addWidget(self.web_button)
+        self.open_web_button = QPushButton(tr("Open in &browser"), self.content)
+        self.open_web_button.setObjectName("openWebReportButton")
+        self.open_web_button.setToolTip(tr("Open the web report exported last in your web browser"))
+        self.open_web_button.setEnabled(False)
+        self.open_web_button.clicked.connect(self.open_web_report)
+        buttons.addWidget(self.open_web_button)
+        buttons.addStretch(1)
+        self.body.addLayout(buttons)
 
     def title(self) -> str:
         return tr("Atlas")
@@ -191,6 +220,7 @@ class AtlasPage(LisPage):
             "template": self.template_file.filePath(),
             "open_pdf": self.open_check.isChecked(),
             "pdf": self.pdf,
+            "web_index": self.web_index,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -201,6 +231,9 @@ class AtlasPage(LisPage):
         self.open_check.setChecked(bool(state.get("open_pdf", True)))
         self.pdf = state.get("pdf", "") if Path(state.get("pdf", "") or "-").is_file() else ""
         self.open_button.setEnabled(bool(self.pdf))
+        web_index = state.get("web_index", "") or ""
+        self.web_index = web_index if web_index and Path(web_index).is_file() else ""
+        self.open_web_button.setEnabled(bool(self.web_index))
 
     @safe_slot()
     def _export(self) -> None:
@@ -244,3 +277,33 @@ class AtlasPage(LisPage):
         """Open the exported PDF with the system's viewer."""
         if self.pdf:
             QDesktopServices.openUrl(QUrl.fromLocalFile(self.pdf))
+
+    @safe_slot()
+    def _export_web(self) -> None:
+        layer = self.layer_combo.currentLayer()
+        if not isinstance(layer, QgsVectorLayer):
+            self.report_error(tr("Choose the areas of the web report."))
+            return
+        folder = self.panel.output_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = unique_path(folder, f"{title_file_stem(profile_title(layer))} web", "")  # never an existing folder
+        self.run_algorithm(
+            EXPORT_WEB_REPORT,
+            {"BOUNDARIES": layer.id()},
+            tr("Export web report"),
+            {"OUTPUT_FOLDER": Output(target)},
+            self._web_done,
+            working=tr("Writing the web report of {0}…").format(layer.name()),
+        )
+
+    def _web_done(self, outcome: RunOutcome) -> None:
+        self.web_index = str(outcome.results.get("INDEX_HTML") or "")
+        self.open_web_button.setEnabled(bool(self.web_index))
+        if self.web_index:
+            self.status.setText(tr("Web report: {0}").format(self.web_index))
+
+    @safe_slot()
+    def open_web_report(self) -> None:
+        """Open the exported web report's index.html in the default web browser."""
+        if self.web_index:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.web_index))
