@@ -29,7 +29,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QMetaType
 
-from ..common.errors import CancelledError, LogLine
+from ..common.errors import CancelledError, LisError, LogLine
 from ..common.ons_codes import is_normalised_code, profile_codes
 from ..common.wording import plural, plural_word
 from ..indicators.indicator_table import IndicatorMetadata
@@ -263,19 +263,29 @@ def _one_district_value(layer: QgsVectorLayer, skip: Sequence[str], ending: str)
     return ""
 
 
+def check_area_layer(
+    layer: QgsVectorLayer, parameter: str, purpose: str, error: type[LisError] = AtlasInputError
+) -> None:
+    """``error`` naming ``parameter`` for a layer of areas that is not polygons or has no features.
+
+    ``purpose`` says what the areas are for ('An atlas makes one page per area').
+    """
+    if layer.geometryType() != Qgis.GeometryType.Polygon:
+        kind = QgsWkbTypes.geometryDisplayString(layer.geometryType())
+        raise error(
+            f"{parameter}: layer '{layer_label(layer)}' has {kind} geometry. {purpose}: choose a polygon layer "
+            "(wards, LSOAs, catchments)."
+        )
+    if not next(layer.getFeatures(QgsFeatureRequest().setLimit(1).setNoAttributes()), None):
+        raise error(
+            f"{parameter}: layer '{layer_label(layer)}' has no features. {purpose}: choose a layer with one polygon "
+            "per area, or clear its filter if it has one."
+        )
+
+
 def check_coverage(coverage: QgsVectorLayer) -> None:
     """AtlasInputError for a coverage layer that cannot give pages: not polygons, or no features."""
-    if coverage.geometryType() != Qgis.GeometryType.Polygon:
-        kind = QgsWkbTypes.geometryDisplayString(coverage.geometryType())
-        raise AtlasInputError(
-            f"COVERAGE: layer '{layer_label(coverage)}' has {kind} geometry. An atlas makes one page per area: "
-            "choose a polygon layer (wards, LSOAs, catchments)."
-        )
-    if not next(coverage.getFeatures(QgsFeatureRequest().setLimit(1).setNoAttributes()), None):
-        raise AtlasInputError(
-            f"COVERAGE: layer '{layer_label(coverage)}' has no features, so there is no page to make. Choose a layer "
-            "with one polygon per area, or clear its filter if it has one."
-        )
+    check_area_layer(coverage, "COVERAGE", "An atlas makes one page per area")
 
 
 def prepare_atlas_pages(

@@ -116,14 +116,14 @@ def profiles(
     webs: Sequence[WebIndicator],
     areas: Sequence[tuple[str, str]],
     area_word: str,
+    pooled: Mapping[str, tuple[float, tuple[float, float] | None]],
     feedback: QgsFeedback | None = None,
 ) -> dict[str, dict[str, object]]:
     """Area code -> {'headline', 'rows'}: each area's print profile at the indicators' latest periods.
 
-    ``areas``: (code, name) pairs. Progress 20-90 of the whole export.
+    ``areas``: (code, name) pairs; ``pooled``: latest_pooled of the areas. Progress 20-90 of the whole export.
     """
     codes = [code for code, _ in areas]
-    pooled = latest_pooled(webs, codes)
     indicators = latest_indicators(webs, pooled)
     values = {code: latest_values(webs, code) for code in codes}
     england = {web.indicator.field: web.england[web.indicator.period] for web in webs

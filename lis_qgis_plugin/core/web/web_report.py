@@ -13,23 +13,23 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qgis.core import Qgis, QgsFeedback, QgsVectorLayer, QgsWkbTypes
+from qgis.core import QgsFeedback, QgsVectorLayer
 
 from ..atlas.atlas_chart import TREND_COLOURS
 from ..atlas.atlas_england import ENGLAND_CODE
 from ..atlas.atlas_indicators import decimals_for, district_method
-from ..atlas.atlas_pages import OGL, district_code_of, district_name_of, find_name_field
+from ..atlas.atlas_pages import OGL, check_area_layer, district_code_of, district_name_of, find_name_field
 from ..atlas.atlas_statistics import SIGNIFICANCE_COLOURS
 from ..common.ons_codes import is_normalised_code, profile_codes
 from ..common.plugin_files import resource_path
 from ..common.progress import check_cancel, report_progress
-from ..io.layer_codes import find_layer_code_field, layer_label
+from ..io.layer_codes import find_layer_code_field
 from ..io.table_files import TableError
 from ..store.store_location import StoreLocation
 from ..store.store_values import CatalogueEntry
@@ -43,18 +43,6 @@ FORMAT_VERSION = 1
 STATIC_FILES = ("index.html", "lis-report.js", "lis-report.css")
 DATA_FILE = "data.js"
 DATA_PREFIX = "window.LIS_REPORT = "
-
-
-def check_boundaries(layer: QgsVectorLayer) -> None:
-    """WebReportError for a layer that cannot be a report's map: not polygons, or no features."""
-    if layer.geometryType() != Qgis.GeometryType.Polygon:
-        kind = QgsWkbTypes.geometryDisplayString(layer.geometryType())
-        raise WebReportError(
-            f"BOUNDARIES: layer '{layer_label(layer)}' has {kind} geometry. The report maps areas: choose a polygon "
-            "layer (LSOAs, wards)."
-        )
-    if layer.featureCount() == 0:
-        raise WebReportError(f"BOUNDARIES: layer '{layer_label(layer)}' has no features. Choose a layer of areas.")
 
 
 def area_word_of(codes: Sequence[str]) -> str:
@@ -101,7 +89,12 @@ def indicator_values(web: WebIndicator, codes: Sequence[str]) -> dict[str, dict[
 
 
 def notes(
-    webs: Sequence[WebIndicator], entries: Sequence[CatalogueEntry], district: str, codes: Sequence[str], area_word: str
+    webs: Sequence[WebIndicator],
+    entries: Sequence[CatalogueEntry],
+    district: str,
+    codes: Sequence[str],
+    area_word: str,
+    pooled: Mapping[str, tuple[float, tuple[float, float] | None]],
 ) -> list[str]:
     """The footnotes: sources, how the comparators were made, what significance means, attribution.
 
@@ -114,7 +107,7 @@ def notes(
             found.append(web.indicator.period)
     sources = "; ".join(f"{source} ({', '.join(found)})" for source, found in by_source.items())
     areas_word = f"{area_word}s"
-    indicators = latest_indicators(webs, latest_pooled(webs, codes))
+    indicators = latest_indicators(webs, pooled)
     method = district_method(indicators, len(codes), areas_word, False)
     england = (
         f"England: England's rows ({ENGLAND_CODE}) in the indicator store."
@@ -146,7 +139,7 @@ def report_data(
 
     WebReportError, StoreError or CancelledError; the layer and the store are only read.
     """
-    check_boundaries(boundaries)
+    check_area_layer(boundaries, "BOUNDARIES", "The report maps areas", WebReportError)
     try:
         code_field = find_layer_code_field(boundaries, code_field or None)
     except TableError as error:
@@ -165,6 +158,7 @@ def report_data(
         for web, entry in zip(webs, entries)
     ]  # fmt: skip
     areas_word = f"{area_word}s"
+    pooled = latest_pooled(webs, codes)  # the district at each indicator's latest period: profiles and notes
     return {
         "version": FORMAT_VERSION,
         "title": title.strip() or f"{district['name']} {area_word} profiles",
@@ -179,9 +173,9 @@ def report_data(
             web.indicator.field: {period: district_at(web, period, codes, areas_word) for period in web.periods}
             for web in webs
         },
-        "profiles": profiles(webs, [(area.code, area.name) for area in areas], areas_word, feedback),
+        "profiles": profiles(webs, [(area.code, area.name) for area in areas], areas_word, pooled, feedback),
         "colours": {"significance": dict(SIGNIFICANCE_COLOURS), "trend": dict(TREND_COLOURS)},
-        "notes": notes(webs, entries, district["name"], codes, area_word),
+        "notes": notes(webs, entries, district["name"], codes, area_word, pooled),
     }  # fmt: skip
 
 

@@ -9,8 +9,9 @@ from ..atlas.atlas_indicators import AtlasIndicator, unit_kind
 from ..atlas.atlas_measures import BETTER, MEAN, SUM, WORSE
 from ..atlas.atlas_store import store_figures
 from ..common.errors import LisError
+from ..store.period_keys import period_key
 from ..store.store_location import StoreLocation, store_label
-from ..store.store_values import CatalogueEntry, catalogue, periods
+from ..store.store_values import CatalogueEntry, catalogue
 from .web_profiles import WebIndicator
 
 
@@ -66,7 +67,7 @@ def store_indicators(
                 )
             continue
         held = {item.period for items in series.values() for item in items}
-        ordered = tuple(period for period in periods(store, entry.indicator_id) if period in held)
+        ordered = tuple(sorted(held, key=lambda period: (period_key(period), period)))  # the store's own order
         england = {item.period: item.value for item in found.england_series.get(indicator.field, [])
                    if item.value is not None}  # fmt: skip
         webs.append(WebIndicator(replace(indicator, period=ordered[-1]), ordered, series, england))
