@@ -1699,87 +1699,87 @@ Code fields are found automatically (ONS codes such as E01000001). The report li
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="138"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="137"/>
         <source>E&amp;xport atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="139"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="138"/>
         <source>Run 'Export area profiles': one PDF with a page per area; the layout joins the project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="146"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="139"/>
         <source>Open P&amp;DF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="148"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="140"/>
         <source>Open the PDF exported last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="160"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="144"/>
         <source>&amp;Web report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="161"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="145"/>
         <source>Run 'Export web report': a folder with index.html (map, area profiles, table, CSV) for these areas, from every indicator of the project's store; it opens from disk or any web server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="171"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="149"/>
         <source>Open in &amp;browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="173"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="150"/>
         <source>Open the web report exported last in your web browser</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="181"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="176"/>
         <source>Atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="243"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="238"/>
         <source>Choose the areas and tick at least one indicator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="260"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="255"/>
         <source>Export atlas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="263"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="258"/>
         <source>Exporting a page per area of {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="270"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="265"/>
         <source>{0} pages in {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="285"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="280"/>
         <source>Choose the areas of the web report.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="293"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="288"/>
         <source>Export web report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="296"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="291"/>
         <source>Writing the web report of {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="303"/>
+        <location filename="../../lis_qgis_plugin/gui/pages/atlas_page.py" line="298"/>
         <source>Web report: {0}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -133,49 +133,44 @@ class AtlasPage(LisPage):
         self.open_check.setToolTip(tr("Open the exported PDF in your PDF viewer"))
         self.open_check.setChecked(PanelSettings.atlas_open_pdf.value())
         self.body.addWidget(self.open_check)
-        buttons = QHBoxLayout()
-        self.export_button = run_button(
-            tr("E&xport atlas"),
+        self.export_button, self.open_button = self._run_and_open_row(
+            (tr("E&xport atlas"), "exportAtlasButton", self._export),
             tr("Run 'Export area profiles': one PDF with a page per area; the layout joins the project"),
-            "exportAtlasButton",
-            self.content,
+            (tr("Open P&DF"), "openPdfButton", self.open_pdf),
+            tr("Open the PDF exported last"),
         )
-        self.export_button.clicked.connect(self._export)
-        self.run_buttons.append(self.export_button)
-        buttons.addWidget(self.export_button)
-        self.open_button = QPushButton(tr("Open P&DF"), self.content)
-        self.open_button.setObjectName("openPdfButton")
-        self.open_button.setToolTip(tr("Open the PDF exported last"))
-        self.open_button.setEnabled(False)
-        self.open_button.clicked.connect(self.open_pdf)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
-        self.body.addLayout(buttons)
-        self._add_web_buttons()
-
-    def _add_web_buttons(self) -> None:
-        """The same areas as an interactive web report, from the project's indicator store, and open it."""
-        buttons = QHBoxLayout()
-        self.web_button = run_button(
-            tr("&Web report"),
+        # The same areas as an interactive web report, from the project's indicator store, and open it.
+        self.web_button, self.open_web_button = self._run_and_open_row(
+            (tr("&Web report"), "exportWebReportButton", self._export_web),
             tr(
                 "Run 'Export web report': a folder with index.html (map, area profiles, table, CSV) for these areas, "
                 "from every indicator of the project's store; it opens from disk or any web server"
             ),
-            "exportWebReportButton",
-            self.content,
+            (tr("Open in &browser"), "openWebReportButton", self.open_web_report),
+            tr("Open the web report exported last in your web browser"),
         )
-        self.web_button.clicked.connect(self._export_web)
-        self.run_buttons.append(self.web_button)
-        buttons.addWidget(self.web_button)
-        self.open_web_button = QPushButton(tr("Open in &browser"), self.content)
-        self.open_web_button.setObjectName("openWebReportButton")
-        self.open_web_button.setToolTip(tr("Open the web report exported last in your web browser"))
-        self.open_web_button.setEnabled(False)
-        self.open_web_button.clicked.connect(self.open_web_report)
-        buttons.addWidget(self.open_web_button)
+
+    def _run_and_open_row(
+        self, run: tuple[str, str, Any], run_tip: str, opener: tuple[str, str, Any], open_tip: str
+    ) -> tuple[QPushButton, QPushButton]:
+        """A row of a button that runs a tool ((label, object name, slot)) and one that opens what it made last
+        (disabled until then)."""
+        buttons = QHBoxLayout()
+        label, name, slot = run
+        run_widget = run_button(label, run_tip, name, self.content)
+        run_widget.clicked.connect(slot)
+        self.run_buttons.append(run_widget)
+        buttons.addWidget(run_widget)
+        label, name, slot = opener
+        open_widget = QPushButton(label, self.content)
+        open_widget.setObjectName(name)
+        open_widget.setToolTip(open_tip)
+        open_widget.setEnabled(False)
+        open_widget.clicked.connect(slot)
+        buttons.addWidget(open_widget)
         buttons.addStretch(1)
         self.body.addLayout(buttons)
+        return run_widget, open_widget
 
     def title(self) -> str:
         return tr("Atlas")
